@@ -1,0 +1,87 @@
+#ifndef TONGHOP_STORAGE_KV_STORE_H_
+#define TONGHOP_STORAGE_KV_STORE_H_
+
+// The small storage interface services depend on: an ordered key-value store
+// with named column families and atomic, durable batches.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace tonghop::storage {
+
+// A set of puts and deletes applied all together or not at all.
+// Not thread-safe; build it in one thread, then hand it to KvStore::Write.
+class WriteBatch {
+ public:
+  struct Op {
+    std::string column_family;
+    std::string key;
+    std::optional<std::string> value;  // nullopt: delete
+  };
+
+  void Put(absl::string_view column_family, absl::string_view key,
+           absl::string_view value) {
+    ops_.push_back({std::string(column_family), std::string(key),
+                    std::string(value)});
+  }
+  void Delete(absl::string_view column_family, absl::string_view key) {
+    ops_.push_back({std::string(column_family), std::string(key), std::nullopt});
+  }
+  const std::vector<Op>& ops() const { return ops_; }
+  bool empty() const { return ops_.empty(); }
+  size_t size() const { return ops_.size(); }
+
+ private:
+  std::vector<Op> ops_;
+};
+
+struct KeyValue {
+  std::string key;
+  std::string value;
+};
+
+// An ordered key-value store. Keys within a column family are ordered
+// bytewise. Thread-safe: reads may run concurrently with each other and with
+// writes; each read sees a consistent snapshot. A Write() that returns OK is
+// durable (synced) and atomic across column families.
+class KvStore {
+ public:
+  virtual ~KvStore() = default;
+
+  // The value at `key`, or nullopt when absent. NOT_FOUND is never used for
+  // an absent key; errors mean the store failed.
+  virtual absl::StatusOr<std::optional<std::string>> Get(
+      absl::string_view column_family, absl::string_view key) const = 0;
+
+  // Calls `visit` for each entry with start <= key < end (end empty: no upper
+  // bound), in key order, until it returns false. Sees one snapshot.
+  virtual absl::Status Scan(
+      absl::string_view column_family, absl::string_view start,
+      absl::string_view end,
+      const std::function<bool(absl::string_view key, absl::string_view value)>&
+          visit) const = 0;
+
+  // Applies the batch atomically and durably (synced before returning).
+  virtual absl::Status Write(const WriteBatch& batch) = 0;
+
+  // Convenience: up to `limit` entries of [start, end).
+  absl::StatusOr<std::vector<KeyValue>> ScanRange(absl::string_view column_family,
+                                                  absl::string_view start,
+                                                  absl::string_view end,
+                                                  size_t limit) const;
+  // Convenience: up to `limit` entries whose keys start with `prefix`.
+  absl::StatusOr<std::vector<KeyValue>> ScanPrefix(
+      absl::string_view column_family, absl::string_view prefix,
+      size_t limit) const;
+};
+
+}  // namespace tonghop::storage
+
+#endif  // TONGHOP_STORAGE_KV_STORE_H_

@@ -1,0 +1,53 @@
+#include "storage/memory_store.h"
+
+#include <vector>
+
+namespace tonghop::storage {
+
+absl::StatusOr<std::optional<std::string>> MemoryStore::Get(
+    absl::string_view column_family, absl::string_view key) const {
+  absl::MutexLock lock(&mu_);
+  auto cf = data_.find(std::string(column_family));
+  if (cf == data_.end()) return std::optional<std::string>();
+  auto it = cf->second.find(std::string(key));
+  if (it == cf->second.end()) return std::optional<std::string>();
+  return std::optional<std::string>(it->second);
+}
+
+absl::Status MemoryStore::Scan(
+    absl::string_view column_family, absl::string_view start,
+    absl::string_view end,
+    const std::function<bool(absl::string_view, absl::string_view)>& visit) const {
+  std::vector<std::pair<std::string, std::string>> snapshot;
+  {
+    absl::MutexLock lock(&mu_);
+    auto cf = data_.find(std::string(column_family));
+    if (cf == data_.end()) return absl::OkStatus();
+    for (auto it = cf->second.lower_bound(std::string(start));
+         it != cf->second.end(); ++it) {
+      if (!end.empty() && it->first >= end) break;
+      snapshot.emplace_back(it->first, it->second);
+    }
+  }
+  for (const auto& [key, value] : snapshot) {
+    if (!visit(key, value)) break;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MemoryStore::Write(const WriteBatch& batch) {
+  absl::MutexLock lock(&mu_);
+  if (fail_writes_) return absl::InternalError("storage: injected write failure");
+  for (const WriteBatch::Op& op : batch.ops()) {
+    auto& cf = data_[op.column_family];
+    if (op.value) {
+      cf[op.key] = *op.value;
+    } else {
+      cf.erase(op.key);
+    }
+  }
+  ++write_count_;
+  return absl::OkStatus();
+}
+
+}  // namespace tonghop::storage

@@ -1,0 +1,48 @@
+#ifndef TONGHOP_STORAGE_MEMORY_STORE_H_
+#define TONGHOP_STORAGE_MEMORY_STORE_H_
+
+// An in-memory KvStore for unit tests of domain classes.
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/synchronization/mutex.h"
+#include "storage/kv_store.h"
+
+namespace tonghop::storage {
+
+// KvStore on std::map. Thread-safe. Column families spring into existence
+// on first use. Scans copy their range first, so they see one snapshot.
+// `fail_writes` makes every Write fail, to test error paths.
+class MemoryStore final : public KvStore {
+ public:
+  absl::StatusOr<std::optional<std::string>> Get(
+      absl::string_view column_family, absl::string_view key) const override;
+  absl::Status Scan(absl::string_view column_family, absl::string_view start,
+                    absl::string_view end,
+                    const std::function<bool(absl::string_view, absl::string_view)>&
+                        visit) const override;
+  absl::Status Write(const WriteBatch& batch) override;
+
+  void set_fail_writes(bool fail) {
+    absl::MutexLock lock(&mu_);
+    fail_writes_ = fail;
+  }
+  // Number of successful Write calls, for tests of batching.
+  int write_count() const {
+    absl::MutexLock lock(&mu_);
+    return write_count_;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  std::map<std::string, std::map<std::string, std::string>> data_
+      ABSL_GUARDED_BY(mu_);
+  bool fail_writes_ ABSL_GUARDED_BY(mu_) = false;
+  int write_count_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace tonghop::storage
+
+#endif  // TONGHOP_STORAGE_MEMORY_STORE_H_
