@@ -1,0 +1,76 @@
+#ifndef TONGHOP_CLIENTS_CLI_COMMAND_H_
+#define TONGHOP_CLIENTS_CLI_COMMAND_H_
+
+// The `tonghop` CLI's command table. Each command group lives in its own
+// file and registers its commands with a Register*Commands(CommandTable&)
+// function that main() calls.
+
+#include <functional>
+#include <iosfwd>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "clients/client/connection.h"
+
+namespace tonghop::cli {
+
+enum class OutputFormat { kTable, kJson, kCsv };
+
+// Arguments after the command words: positional arguments and --flags
+// ("--key=value", "--key value" is not accepted, "--flag" alone is "true").
+class ParsedArgs {
+ public:
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> flags;
+
+  bool Has(absl::string_view flag) const { return flags.count(std::string(flag)) > 0; }
+  std::string Get(absl::string_view flag, absl::string_view fallback = "") const {
+    auto it = flags.find(std::string(flag));
+    return it == flags.end() ? std::string(fallback) : it->second;
+  }
+};
+
+// What every command gets: where to connect, as whom, how to print.
+struct CliContext {
+  std::string server;   // --server, host:port
+  std::string agency;   // --agency, the caller's agency id
+  OutputFormat output = OutputFormat::kTable;
+  std::ostream* out = nullptr;
+  std::ostream* err = nullptr;
+  // Where the durable outbox lives (--state-dir, default ~/.tonghop).
+  std::string state_dir;
+  // A connection to --server as --agency (created on first use).
+  const client::Connection& connection();
+
+ private:
+  std::unique_ptr<client::Connection> connection_;
+};
+
+// A command runs and returns the process exit code: 0 on success, 1 when
+// the server refused (after printing its message and field violations), 2
+// for a usage error.
+using CommandFn = std::function<int(CliContext&, const ParsedArgs&)>;
+
+struct Command {
+  std::string words;   // "report submit"
+  std::string usage;   // "FILE [--dry-run]"
+  std::string summary; // one line, English
+  CommandFn run;
+};
+
+// The table of commands. Not thread-safe; filled once at start-up.
+class CommandTable {
+ public:
+  void Add(Command command) { commands_.push_back(std::move(command)); }
+  const std::vector<Command>& commands() const { return commands_; }
+
+ private:
+  std::vector<Command> commands_;
+};
+
+}  // namespace tonghop::cli
+
+#endif  // TONGHOP_CLIENTS_CLI_COMMAND_H_

@@ -1,0 +1,63 @@
+#ifndef TONGHOP_SERVICES_COMMON_SERVICE_MODULE_H_
+#define TONGHOP_SERVICES_COMMON_SERVICE_MODULE_H_
+
+// How a service plugs into the process that hosts it (tonghopd, or a test
+// server). Each service folder provides a factory
+//
+//   absl::StatusOr<std::unique_ptr<ServiceModule>> Create<Name>Module(
+//       const ServiceEnvironment& env);
+//
+// which opens the service's own storage under env.data_dir and returns its
+// gRPC service(s). Services reach each other only through env.channel().
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/impl/codegen/service_type.h"
+#include "services/common/clock.h"
+#include "services/common/identity.h"
+
+namespace tonghop {
+
+// The names used in --services= and for env.channel().
+inline constexpr absl::string_view kRegistryService = "registry";
+inline constexpr absl::string_view kSubmissionsService = "submissions";
+inline constexpr absl::string_view kAggregationService = "aggregation";
+
+// What the hosting process gives a service. Pointers outlive the module.
+struct ServiceEnvironment {
+  // A directory owned by this service alone (e.g. DATA_DIR/registry).
+  std::string data_dir;
+  const Clock* clock = nullptr;
+  const IdentityResolver* identity = nullptr;
+  // A channel to another service by name: in-process when it is hosted in
+  // the same process, else to the address given on the command line. Call it
+  // only after Start(); the channel is shared and thread-safe. Calls made on
+  // it should carry the caller's identity header where one applies.
+  std::function<std::shared_ptr<grpc::Channel>(absl::string_view service)>
+      channel;
+};
+
+// One service hosted by a server. Owned by the server; Start and Stop are
+// called once each, from the main thread.
+class ServiceModule {
+ public:
+  virtual ~ServiceModule() = default;
+  // The gRPC services to register; owned by the module.
+  virtual std::vector<grpc::Service*> services() = 0;
+  // Called after the server is listening: start background work (e.g.
+  // consuming another service's change feed).
+  virtual absl::Status Start() { return absl::OkStatus(); }
+  // Called before the server shuts down; stop background work and return
+  // promptly. Open streams are cancelled by the server's shutdown.
+  virtual void Stop() {}
+};
+
+}  // namespace tonghop
+
+#endif  // TONGHOP_SERVICES_COMMON_SERVICE_MODULE_H_
