@@ -1,0 +1,51 @@
+#include "services/common/text.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/common/errors.h"
+#include "unicode/normalizer2.h"
+#include "unicode/unistr.h"
+#include "unicode/utf8.h"
+
+namespace tonghop {
+
+bool IsValidUtf8(absl::string_view text) {
+  int32_t i = 0;
+  const int32_t length = static_cast<int32_t>(text.size());
+  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  while (i < length) {
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0) return false;
+  }
+  return true;
+}
+
+absl::StatusOr<std::string> ToNfc(absl::string_view text, absl::string_view field) {
+  if (!IsValidUtf8(text)) return InvalidField(field, "is not valid UTF-8");
+  UErrorCode error = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(error);
+  if (U_FAILURE(error)) {
+    return absl::InternalError(absl::StrCat("ICU NFC unavailable: ", u_errorName(error)));
+  }
+  icu::UnicodeString source = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  if (nfc->isNormalized(source, error) && U_SUCCESS(error)) return std::string(text);
+  error = U_ZERO_ERROR;
+  icu::UnicodeString normalized = nfc->normalize(source, error);
+  if (U_FAILURE(error)) return InvalidField(field, "cannot be normalized to NFC");
+  std::string out;
+  normalized.toUTF8String(out);
+  return out;
+}
+
+size_t DisplayWidth(absl::string_view utf8) {
+  size_t width = 0;
+  for (unsigned char c : utf8) {
+    // Count lead bytes only; combining marks do not occur after NFC for
+    // Vietnamese, so code points approximate displayed cells.
+    if ((c & 0xC0) != 0x80) ++width;
+  }
+  return width;
+}
+
+}  // namespace tonghop

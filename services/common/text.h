@@ -1,0 +1,26 @@
+#ifndef TONGHOP_SERVICES_COMMON_TEXT_H_
+#define TONGHOP_SERVICES_COMMON_TEXT_H_
+
+// Vietnamese text handling shared by the services: every stored string is
+// valid UTF-8 in NFC.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace tonghop {
+
+// True when `text` is well-formed UTF-8.
+bool IsValidUtf8(absl::string_view text);
+
+// `text` in Unicode NFC; INVALID_ARGUMENT naming `field` when it is not
+// valid UTF-8.
+absl::StatusOr<std::string> ToNfc(absl::string_view text, absl::string_view field);
+
+// The number of characters (code points) displayed, for aligning columns.
+size_t DisplayWidth(absl::string_view utf8);
+
+}  // namespace tonghop
+
+#endif  // TONGHOP_SERVICES_COMMON_TEXT_H_

@@ -1,0 +1,1349 @@
+#include "services/registry/registry.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/empty.pb.h"
+#include "google/protobuf/util/field_mask_util.h"
+#include "google/protobuf/util/json_util.h"
+#include "services/common/errors.h"
+#include "services/common/etag.h"
+#include "services/common/pagination.h"
+#include "services/common/resource_names.h"
+#include "services/common/status_macros.h"
+#include "services/registry/validation.h"
+#include "storage/key_encoding.h"
+
+namespace tonghop::registry {
+namespace {
+
+using google::protobuf::Message;
+using storage::KeyBuilder;
+using storage::KeyReader;
+using storage::WriteBatch;
+
+constexpr char kResources[] = "resources";
+constexpr char kIndex[] = "index";
+constexpr char kIdempotency[] = "idempotency";
+
+// Record tags in the resources column family.
+constexpr uint8_t kTagAgency = 1;
+constexpr uint8_t kTagDimension = 2;
+constexpr uint8_t kTagIndicator = 3;
+constexpr uint8_t kTagPlan = 4;
+constexpr uint8_t kTagTask = 5;
+// Index tags: (parent id, child id) and (referenced name, referrer name).
+constexpr uint8_t kTagChild = 10;
+constexpr uint8_t kTagReference = 11;
+
+constexpr size_t kMaxImportBytes = 10 << 20;
+
+std::string AgencyKey(absl::string_view id) {
+  return KeyBuilder(kTagAgency).String(id).Build();
+}
+std::string DimensionKey(absl::string_view id) {
+  return KeyBuilder(kTagDimension).String(id).Build();
+}
+std::string IndicatorKey(absl::string_view id) {
+  return KeyBuilder(kTagIndicator).String(id).Build();
+}
+std::string PlanKey(absl::string_view id) {
+  return KeyBuilder(kTagPlan).String(id).Build();
+}
+std::string TaskKey(absl::string_view plan_id, absl::string_view outline) {
+  return KeyBuilder(kTagTask).String(plan_id).String(outline).Build();
+}
+std::string TaskPrefix(absl::string_view plan_id) {
+  return KeyBuilder(kTagTask).String(plan_id).Build();
+}
+std::string ChildKey(absl::string_view parent_id, absl::string_view child_id) {
+  return KeyBuilder(kTagChild).String(parent_id).String(child_id).Build();
+}
+std::string ChildPrefix(absl::string_view parent_id) {
+  return KeyBuilder(kTagChild).String(parent_id).Build();
+}
+std::string ReferenceKey(absl::string_view target, absl::string_view referrer) {
+  return KeyBuilder(kTagReference).String(target).String(referrer).Build();
+}
+std::string ReferencePrefix(absl::string_view target) {
+  return KeyBuilder(kTagReference).String(target).Build();
+}
+
+std::string IdOf(absl::string_view name) {
+  size_t slash = name.rfind('/');
+  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
+}
+
+// The names a resource refers to, other than an agency's parent (kept in
+// the child index) and a task's parent (found by scanning the plan).
+std::set<std::string> References(const v1::Agency& a) {
+  std::set<std::string> refs(a.successors().begin(), a.successors().end());
+  if (!a.focal_agency().empty() && a.focal_agency() != a.name()) {
+    refs.insert(a.focal_agency());
+  }
+  return refs;
+}
+std::set<std::string> References(const v1::Indicator& i) {
+  std::set<std::string> refs(i.dimensions().begin(), i.dimensions().end());
+  if (!i.numerator().empty()) refs.insert(i.numerator());
+  if (!i.denominator().empty()) refs.insert(i.denominator());
+  for (const auto& rule : i.rules()) refs.insert(rule.other());
+  return refs;
+}
+std::set<std::string> References(const v1::Plan& p) {
+  std::set<std::string> refs;
+  if (!p.issuer().empty()) refs.insert(p.issuer());
+  if (!p.compiler().empty()) refs.insert(p.compiler());
+  if (absl::StartsWith(p.implements(), "plans/")) refs.insert(p.implements());
+  return refs;
+}
+std::set<std::string> References(const v1::Task& t) {
+  std::set<std::string> refs(t.indicators().begin(), t.indicators().end());
+  for (const auto* list : {&t.lead(), &t.coordinating()}) {
+    for (const v1::Assignment& a : *list) {
+      if (a.has_group()) {
+        refs.insert(a.group().ancestor());
+      } else if (!a.agency().empty()) {
+        refs.insert(a.agency());
+      }
+    }
+  }
+  return refs;
+}
+
+template <typename Resource>
+void PutReferences(WriteBatch& batch, const std::optional<Resource>& before,
+                   const std::optional<Resource>& after) {
+  std::set<std::string> old_refs, new_refs;
+  std::string referrer = before ? before->name() : after->name();
+  if (before) old_refs = References(*before);
+  if (after) new_refs = References(*after);
+  for (const std::string& target : old_refs) {
+    if (!new_refs.count(target)) batch.Delete(kIndex, ReferenceKey(target, referrer));
+  }
+  for (const std::string& target : new_refs) {
+    if (!old_refs.count(target)) batch.Put(kIndex, ReferenceKey(target, referrer), "");
+  }
+}
+
+// Task outlines order by document position, then code.
+bool TaskBefore(const v1::Task& a, const v1::Task& b) {
+  if (a.sequence() != b.sequence()) return a.sequence() < b.sequence();
+  return a.outline() < b.outline();
+}
+
+std::string TaskPosition(const v1::Task& t) {
+  return absl::StrCat(t.sequence(), ":", t.outline());
+}
+
+int OutlineDepth(absl::string_view outline) {
+  return static_cast<int>(std::count(outline.begin(), outline.end(), '.')) + 1;
+}
+
+}  // namespace
+
+std::vector<std::string> RegistryColumnFamilies() {
+  return {kResources, kIndex, kIdempotency};
+}
+
+class Registry::Impl : public ReferenceResolver {
+ public:
+  Impl(storage::KvStore* store, PlanDocumentParser parser, PlanCsvWriter csv_writer)
+      : store_(store),
+        idempotency_(store, kIdempotency),
+        parser_(std::move(parser)),
+        csv_writer_(std::move(csv_writer)) {}
+
+  // ---- ReferenceResolver (used by validation) ----
+
+  absl::StatusOr<std::optional<v1::Agency>> FindAgency(
+      absl::string_view name) const override {
+    if (!absl::StartsWith(name, "agencies/")) return std::optional<v1::Agency>();
+    return Read<v1::Agency>(AgencyKey(IdOf(name)));
+  }
+  absl::StatusOr<bool> DimensionExists(absl::string_view name) const override {
+    return Exists("dimensions/", name, &DimensionKey);
+  }
+  absl::StatusOr<std::optional<v1::Dimension>> FindDimension(
+      absl::string_view name) const override {
+    if (!absl::StartsWith(name, "dimensions/")) return std::optional<v1::Dimension>();
+    return Read<v1::Dimension>(DimensionKey(IdOf(name)));
+  }
+  absl::StatusOr<std::optional<v1::Indicator>> FindIndicator(
+      absl::string_view name) const override {
+    if (!absl::StartsWith(name, "indicators/")) return std::optional<v1::Indicator>();
+    return Read<v1::Indicator>(IndicatorKey(IdOf(name)));
+  }
+  absl::StatusOr<bool> PlanExists(absl::string_view name) const override {
+    return Exists("plans/", name, &PlanKey);
+  }
+
+  // ---- Generic storage helpers ----
+
+  template <typename T>
+  absl::StatusOr<std::optional<T>> Read(const std::string& key) const {
+    ASSIGN_OR_RETURN(std::optional<std::string> bytes, store_->Get(kResources, key));
+    if (!bytes) return std::optional<T>();
+    T value;
+    if (!value.ParseFromString(*bytes)) {
+      return absl::DataLossError(absl::StrCat("corrupt registry record for ", T::descriptor()->name()));
+    }
+    return std::optional<T>(std::move(value));
+  }
+
+  absl::StatusOr<bool> Exists(absl::string_view collection, absl::string_view name,
+                              std::string (*key)(absl::string_view)) const {
+    if (!absl::StartsWith(name, collection)) return false;
+    ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                     store_->Get(kResources, key(IdOf(name))));
+    return bytes.has_value();
+  }
+
+  template <typename T>
+  absl::StatusOr<T> GetOrNotFound(const std::string& key, absl::string_view name) const {
+    ASSIGN_OR_RETURN(std::optional<T> value, Read<T>(key));
+    if (!value) return NotFound(name);
+    return *std::move(value);
+  }
+
+  // Names of up to `limit` resources referring to `target`.
+  absl::StatusOr<std::vector<std::string>> Referrers(absl::string_view target,
+                                                     size_t limit) const {
+    ASSIGN_OR_RETURN(auto rows, store_->ScanPrefix(kIndex, ReferencePrefix(target), limit));
+    std::vector<std::string> out;
+    for (const auto& row : rows) {
+      KeyReader reader(row.key);
+      reader.Tag();
+      reader.String();
+      if (auto referrer = reader.String()) out.push_back(*referrer);
+    }
+    return out;
+  }
+
+  absl::Status RefuseIfReferenced(absl::string_view name) const {
+    ASSIGN_OR_RETURN(std::vector<std::string> referrers, Referrers(name, 6));
+    if (referrers.empty()) return absl::OkStatus();
+    std::string shown = absl::StrJoin(referrers.begin(),
+                                      referrers.begin() + std::min<size_t>(5, referrers.size()),
+                                      ", ");
+    return FailedPrecondition(
+        "RESOURCE_IN_USE",
+        absl::StrCat(name, " is still referred to by ", shown,
+                     referrers.size() > 5 ? " and others" : "",
+                     "; remove those references first"),
+        name);
+  }
+
+  // ---- Permissions ----
+
+  absl::StatusOr<bool> RegistryHasNoAgencies() const {
+    ASSIGN_OR_RETURN(auto rows, store_->ScanPrefix(kResources, std::string(1, kTagAgency), 1));
+    return rows.empty();
+  }
+
+  // OK when `caller` may change resources in the subtrees of `roots`: the
+  // ministry may change anything; the focal agency of a root or of one of
+  // its ancestors may change that subtree; with `root_may_write`, a root
+  // itself may (a plan's issuer). `ministry_only` resources (dimensions,
+  // indicators) are the ministry's alone.
+  absl::Status Authorize(const Caller& caller, const std::vector<std::string>& roots,
+                         bool root_may_write, bool ministry_only,
+                         absl::string_view action, absl::string_view resource) const {
+    if (caller.agency.empty()) {
+      return Unauthenticated("changing the registry needs a caller identity (--agency)");
+    }
+    ASSIGN_OR_RETURN(std::optional<v1::Agency> me, FindAgency(caller.agency));
+    if (!me) {
+      ASSIGN_OR_RETURN(bool empty, RegistryHasNoAgencies());
+      if (empty) return absl::OkStatus();
+      return PermissionDenied(caller.agency, action, resource);
+    }
+    if (me->kind() == v1::AGENCY_KIND_MINISTRY) return absl::OkStatus();
+    if (!ministry_only) {
+      for (const std::string& root : roots) {
+        std::string current = root;
+        for (int depth = 0; depth < 64 && !current.empty(); ++depth) {
+          ASSIGN_OR_RETURN(std::optional<v1::Agency> node, FindAgency(current));
+          if (!node) break;
+          if (node->focal_agency() == caller.agency) return absl::OkStatus();
+          if (depth == 0 && root_may_write && node->name() == caller.agency) {
+            return absl::OkStatus();
+          }
+          current = node->parent();
+        }
+      }
+    }
+    return PermissionDenied(caller.agency, action, resource);
+  }
+
+  // ---- The write path shared by every mutation ----
+
+  // Runs `apply` under the write mutex. A request id seen before returns the
+  // stored answer; otherwise `apply` validates and fills the batch, and the
+  // batch is written together with the answer (unless validate_only).
+  template <typename Response, typename Request>
+  absl::StatusOr<Response> Mutate(
+      const Caller& caller, const Request& request, absl::string_view method,
+      bool validate_only,
+      const std::function<absl::StatusOr<Response>(WriteBatch&)>& apply) {
+    Request fingerprinted = request;
+    fingerprinted.clear_request_id();
+    std::string fingerprint = IdempotencyTable::Fingerprint(fingerprinted);
+    absl::MutexLock lock(&write_mu_);
+    if (!validate_only) {
+      ASSIGN_OR_RETURN(std::optional<std::string> answered,
+                       idempotency_.Lookup(caller.agency, request.request_id(),
+                                           method, fingerprint));
+      if (answered) {
+        Response response;
+        if (!response.ParseFromString(*answered)) {
+          return absl::DataLossError("corrupt stored answer");
+        }
+        return response;
+      }
+    }
+    WriteBatch batch;
+    ASSIGN_OR_RETURN(Response response, apply(batch));
+    if (validate_only) return response;
+    idempotency_.Record(batch, caller.agency, request.request_id(), method,
+                        fingerprint, response.SerializeAsString());
+    RETURN_IF_ERROR(store_->Write(batch));
+    return response;
+  }
+
+  // Applies an update mask (empty: replace all) onto the stored resource.
+  template <typename Resource>
+  absl::StatusOr<Resource> Merge(const Resource& stored, const Resource& update,
+                                 const google::protobuf::FieldMask& mask,
+                                 absl::string_view field) {
+    if (mask.paths_size() == 0) return update;
+    for (const std::string& path : mask.paths()) {
+      if (path == "name" || path == "etag") {
+        return InvalidField("update_mask", absl::StrCat("\"", path, "\" cannot be updated"));
+      }
+      if (!google::protobuf::util::FieldMaskUtil::GetFieldDescriptors(
+              Resource::descriptor(), path, nullptr)) {
+        return InvalidField("update_mask",
+                            absl::StrCat("\"", path, "\" is not a field of ",
+                                         Resource::descriptor()->name()));
+      }
+    }
+    Resource merged = stored;
+    google::protobuf::util::FieldMaskUtil::MergeOptions options;
+    options.set_replace_message_fields(true);
+    options.set_replace_repeated_fields(true);
+    google::protobuf::util::FieldMaskUtil::MergeMessageTo(update, mask, options, &merged);
+    (void)field;
+    return merged;
+  }
+
+  static absl::Status CheckEtag(absl::string_view given, absl::string_view stored,
+                                absl::string_view name) {
+    if (!given.empty() && given != stored) return EtagMismatch(name);
+    return absl::OkStatus();
+  }
+
+  // ---- Agencies ----
+
+  absl::StatusOr<v1::Agency> WriteAgency(WriteBatch& batch, const Caller& caller,
+                                         v1::Agency agency,
+                                         const std::optional<v1::Agency>& before) {
+    ViolationList violations;
+    NormalizeStrings(agency, "agency", violations);
+    RETURN_IF_ERROR(violations.ToStatus());
+    std::vector<std::string> roots = {agency.parent()};
+    if (before) {
+      roots.push_back(before->name());
+      roots.push_back(before->parent());
+    }
+    RETURN_IF_ERROR(Authorize(caller, roots, /*root_may_write=*/false,
+                              /*ministry_only=*/false,
+                              before ? "update" : "create", agency.name()));
+    RETURN_IF_ERROR(ValidateAgency(agency, *this, "agency", violations));
+    RETURN_IF_ERROR(violations.ToStatus());
+    agency = WithEtag(std::move(agency));
+    std::string id = IdOf(agency.name());
+    batch.Put(kResources, AgencyKey(id), agency.SerializeAsString());
+    std::string old_parent = before ? IdOf(before->parent()) : "";
+    std::string new_parent = IdOf(agency.parent());
+    if (before && !before->parent().empty() && old_parent != new_parent) {
+      batch.Delete(kIndex, ChildKey(old_parent, id));
+    }
+    if (!agency.parent().empty()) batch.Put(kIndex, ChildKey(new_parent, id), "");
+    PutReferences<v1::Agency>(batch, before, agency);
+    return agency;
+  }
+
+  absl::StatusOr<v1::Agency> CreateAgency(const Caller& caller,
+                                          const v1::CreateAgencyRequest& request) {
+    return Mutate<v1::Agency>(
+        caller, request, "CreateAgency", request.validate_only(),
+        [&](WriteBatch& batch) -> absl::StatusOr<v1::Agency> {
+          if (!IsValidSlugId(request.agency_id())) {
+            return InvalidField("agency_id",
+                                absl::StrCat("\"", request.agency_id(),
+                                             "\" is not a valid id: use 1-63 lowercase "
+                                             "letters, digits and hyphens"));
+          }
+          v1::Agency agency = request.agency();
+          agency.set_name(MakeName("agencies", request.agency_id()));
+          agency.clear_etag();
+          ASSIGN_OR_RETURN(std::optional<v1::Agency> existing,
+                           Read<v1::Agency>(AgencyKey(request.agency_id())));
+          if (existing) return AlreadyExists(agency.name());
+          return WriteAgency(batch, caller, std::move(agency), std::nullopt);
+        });
+  }
+
+  absl::StatusOr<v1::Agency> UpdateAgency(const Caller& caller,
+                                          const v1::UpdateAgencyRequest& request) {
+    return Mutate<v1::Agency>(
+        caller, request, "UpdateAgency", request.validate_only(),
+        [&](WriteBatch& batch) -> absl::StatusOr<v1::Agency> {
+          ASSIGN_OR_RETURN(std::string id,
+                           ParseSimpleName(request.agency().name(), "agencies", "agency.name"));
+          ASSIGN_OR_RETURN(std::optional<v1::Agency> existing,
+                           Read<v1::Agency>(AgencyKey(id)));
+          v1::Agency update = request.agency();
+          update.clear_etag();
+          if (!existing) {
+            if (!request.allow_missing()) return NotFound(request.agency().name());
+            return WriteAgency(batch, caller, std::move(update), std::nullopt);
+          }
+          RETURN_IF_ERROR(CheckEtag(request.agency().etag(), existing->etag(),
+                                    existing->name()));
+          v1::Agency stored = *existing;
+          stored.clear_etag();
+          ASSIGN_OR_RETURN(v1::Agency merged,
+                           Merge(stored, update, request.update_mask(), "agency"));
+          return WriteAgency(batch, caller, std::move(merged), existing);
+        });
+  }
+
+  absl::Status DeleteAgency(const Caller& caller, const v1::DeleteAgencyRequest& request) {
+    return Mutate<google::protobuf::Empty>(
+               caller, request, "DeleteAgency", false,
+               [&](WriteBatch& batch) -> absl::StatusOr<google::protobuf::Empty> {
+                 ASSIGN_OR_RETURN(std::string id,
+                                  ParseSimpleName(request.name(), "agencies", "name"));
+                 ASSIGN_OR_RETURN(std::optional<v1::Agency> existing,
+                                  Read<v1::Agency>(AgencyKey(id)));
+                 std::vector<std::string> roots = {request.name()};
+                 if (existing) roots.push_back(existing->parent());
+                 RETURN_IF_ERROR(Authorize(caller, roots, false, false, "delete",
+                                           request.name()));
+                 if (!existing) return NotFound(request.name());
+                 RETURN_IF_ERROR(CheckEtag(request.etag(), existing->etag(), request.name()));
+                 ASSIGN_OR_RETURN(auto children, store_->ScanPrefix(kIndex, ChildPrefix(id), 4));
+                 if (!children.empty()) {
+                   std::vector<std::string> names;
+                   for (const auto& row : children) {
+                     KeyReader reader(row.key);
+                     reader.Tag();
+                     reader.String();
+                     names.push_back(MakeName("agencies", reader.String().value_or("?")));
+                   }
+                   return FailedPrecondition(
+                       "AGENCY_HAS_CHILDREN",
+                       absl::StrCat(request.name(), " still has child agencies (",
+                                    absl::StrJoin(names, ", "),
+                                    children.size() > 3 ? ", …" : "",
+                                    "); delete or move them first"),
+                       request.name());
+                 }
+                 RETURN_IF_ERROR(RefuseIfReferenced(request.name()));
+                 batch.Delete(kResources, AgencyKey(id));
+                 if (!existing->parent().empty()) {
+                   batch.Delete(kIndex, ChildKey(IdOf(existing->parent()), id));
+                 }
+                 PutReferences<v1::Agency>(batch, existing, std::nullopt);
+                 return google::protobuf::Empty();
+               })
+        .status();
+  }
+
+  absl::StatusOr<v1::ListAgenciesResponse> ListAgencies(
+      const v1::ListAgenciesRequest& request) const {
+    ASSIGN_OR_RETURN(int page_size, EffectivePageSize(request.page_size()));
+    std::string query = absl::StrCat("parent=", request.parent(), ";kind=", request.kind(),
+                                     ";prefix=", request.id_prefix());
+    ASSIGN_OR_RETURN(std::string after, DecodePageToken(request.page_token(), query));
+    v1::ListAgenciesResponse response;
+    std::string last_id;
+    bool more = false;
+    auto consider = [&](const v1::Agency& agency) -> bool {
+      if (static_cast<int>(response.agencies_size()) == page_size) {
+        more = true;
+        return false;
+      }
+      std::string id = IdOf(agency.name());
+      if (request.kind() != v1::AGENCY_KIND_UNSPECIFIED && agency.kind() != request.kind()) {
+        return true;
+      }
+      if (!absl::StartsWith(id, request.id_prefix())) return true;
+      *response.add_agencies() = agency;
+      last_id = id;
+      return true;
+    };
+    absl::Status inner = absl::OkStatus();
+    if (!request.parent().empty()) {
+      ASSIGN_OR_RETURN(std::string parent_id,
+                       ParseSimpleName(request.parent(), "agencies", "parent"));
+      std::string prefix = ChildPrefix(parent_id);
+      std::string start = after.empty() ? prefix : ChildKey(parent_id, after) + '\0';
+      RETURN_IF_ERROR(store_->Scan(
+          kIndex, start, storage::PrefixEnd(prefix),
+          [&](absl::string_view key, absl::string_view) {
+            KeyReader reader(key);
+            reader.Tag();
+            reader.String();
+            std::optional<std::string> child = reader.String();
+            if (!child) return true;
+            auto agency = Read<v1::Agency>(AgencyKey(*child));
+            if (!agency.ok()) {
+              inner = agency.status();
+              return false;
+            }
+            return !*agency || consider(**agency);
+          }));
+    } else {
+      std::string prefix(1, static_cast<char>(kTagAgency));
+      std::string start = prefix;
+      if (!after.empty()) start = AgencyKey(after) + '\0';
+      else if (!request.id_prefix().empty()) start = KeyBuilder(kTagAgency).Build() + request.id_prefix();
+      RETURN_IF_ERROR(store_->Scan(
+          kResources, start, storage::PrefixEnd(prefix),
+          [&](absl::string_view, absl::string_view value) {
+            v1::Agency agency;
+            if (!agency.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+              inner = absl::DataLossError("corrupt agency record");
+              return false;
+            }
+            if (!request.id_prefix().empty() &&
+                IdOf(agency.name()) > request.id_prefix() &&
+                !absl::StartsWith(IdOf(agency.name()), request.id_prefix())) {
+              return false;  // past the prefix range
+            }
+            return consider(agency);
+          }));
+    }
+    RETURN_IF_ERROR(inner);
+    if (more) response.set_next_page_token(EncodePageToken(last_id, query));
+    return response;
+  }
+
+  // ---- Dimensions ----
+
+  absl::StatusOr<v1::Dimension> WriteDimension(WriteBatch& batch, const Caller& caller,
+                                               v1::Dimension dimension, bool exists) {
+    ViolationList violations;
+    NormalizeStrings(dimension, "dimension", violations);
+    RETURN_IF_ERROR(violations.ToStatus());
+    RETURN_IF_ERROR(Authorize(caller, {}, false, /*ministry_only=*/true,
+                              exists ? "update" : "create", dimension.name()));
+    ValidateDimension(dimension, "dimension", violations);
+    RETURN_IF_ERROR(violations.ToStatus());
+    dimension = WithEtag(std::move(dimension));
+    batch.Put(kResources, DimensionKey(IdOf(dimension.name())), dimension.SerializeAsString());
+    return dimension;
+  }
+
+  absl::StatusOr<v1::Dimension> CreateDimension(const Caller& caller,
+                                                const v1::CreateDimensionRequest& request) {
+    return Mutate<v1::Dimension>(
+        caller, request, "CreateDimension", request.validate_only(),
+        [&](WriteBatch& batch) -> absl::StatusOr<v1::Dimension> {
+          if (!IsValidSlugId(request.dimension_id())) {
+            return InvalidField("dimension_id", "must be 1-63 lowercase letters, digits and hyphens");
+          }
+          v1::Dimension dimension = request.dimension();
+          dimension.set_name(MakeName("dimensions", request.dimension_id()));
+          dimension.clear_etag();
+          ASSIGN_OR_RETURN(bool exists, DimensionExists(dimension.name()));
+          if (exists) return AlreadyExists(dimension.name());
+          return WriteDimension(batch, caller, std::move(dimension), false);
+        });
+  }
+
+  absl::StatusOr<v1::Dimension> UpdateDimension(const Caller& caller,
+                                                const v1::UpdateDimensionRequest& request) {
+    return Mutate<v1::Dimension>(
+        caller, request, "UpdateDimension", request.validate_only(),
+        [&](WriteBatch& batch) -> absl::StatusOr<v1::Dimension> {
+          ASSIGN_OR_RETURN(std::string id, ParseSimpleName(request.dimension().name(),
+                                                           "dimensions", "dimension.name"));
+          ASSIGN_OR_RETURN(std::optional<v1::Dimension> existing,
+                           Read<v1::Dimension>(DimensionKey(id)));
+          v1::Dimension update = request.dimension();
+          update.clear_etag();
+          if (!existing) {
+            if (!request.allow_missing()) return NotFound(request.dimension().name());
+            return WriteDimension(batch, caller, std::move(update), false);
+          }
+          RETURN_IF_ERROR(CheckEtag(request.dimension().etag(), existing->etag(),
+                                    existing->name()));
+          v1::Dimension stored = *existing;
+          stored.clear_etag();
+          ASSIGN_OR_RETURN(v1::Dimension merged,
+                           Merge(stored, update, request.update_mask(), "dimension"));
+          return WriteDimension(batch, caller, std::move(merged), true);
+        });
+  }
+
+  absl::Status DeleteDimension(const Caller& caller,
+                               const v1::DeleteDimensionRequest& request) {
+    return Mutate<google::protobuf::Empty>(
+               caller, request, "DeleteDimension", false,
+               [&](WriteBatch& batch) -> absl::StatusOr<google::protobuf::Empty> {
+                 ASSIGN_OR_RETURN(std::string id,
+                                  ParseSimpleName(request.name(), "dimensions", "name"));
+                 RETURN_IF_ERROR(Authorize(caller, {}, false, true, "delete", request.name()));
+                 ASSIGN_OR_RETURN(v1::Dimension existing,
+                                  GetOrNotFound<v1::Dimension>(DimensionKey(id), request.name()));
+                 RETURN_IF_ERROR(CheckEtag(request.etag(), existing.etag(), request.name()));
+                 RETURN_IF_ERROR(RefuseIfReferenced(request.name()));
+                 batch.Delete(kResources, DimensionKey(id));
+                 return google::protobuf::Empty();
+               })
+        .status();
+  }
+
+  template <typename Resource, typename Response>
+  absl::StatusOr<Response> ListSimple(uint8_t tag, int requested_size,
+                                      const std::string& page_token,
+                                      const std::function<bool(const Resource&)>& keep,
+                                      const std::string& query,
+                                      google::protobuf::RepeatedPtrField<Resource>* (Response::*field)()) const {
+    ASSIGN_OR_RETURN(int page_size, EffectivePageSize(requested_size));
+    ASSIGN_OR_RETURN(std::string after, DecodePageToken(page_token, query));
+    std::string prefix(1, static_cast<char>(tag));
+    std::string start = after.empty() ? prefix : KeyBuilder(tag).String(after).Build() + '\0';
+    Response response;
+    std::string last_id;
+    bool more = false;
+    absl::Status inner = absl::OkStatus();
+    RETURN_IF_ERROR(store_->Scan(
+        kResources, start, storage::PrefixEnd(prefix),
+        [&](absl::string_view, absl::string_view value) {
+          Resource resource;
+          if (!resource.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+            inner = absl::DataLossError("corrupt registry record");
+            return false;
+          }
+          if (!keep(resource)) return true;
+          auto* list = (response.*field)();
+          if (list->size() == page_size) {
+            more = true;
+            return false;
+          }
+          last_id = IdOf(resource.name());
+          *list->Add() = std::move(resource);
+          return true;
+        }));
+    RETURN_IF_ERROR(inner);
+    if (more) response.set_next_page_token(EncodePageToken(last_id, query));
+    return response;
+  }
+
+  // ---- Indicators ----
+
+  absl::StatusOr<v1::Indicator> WriteIndicator(WriteBatch& batch, const Caller& caller,
+                                               v1::Indicator indicator,
+                                               const std::optional<v1::Indicator>& before) {
+    ViolationList violations;
+    NormalizeStrings(indicator, "indicator", violations);
+    RETURN_IF_ERROR(violations.ToStatus());
+    RETURN_IF_ERROR(Authorize(caller, {}, false, true, before ? "update" : "create",
+                              indicator.name()));
+    RETURN_IF_ERROR(ValidateIndicator(indicator, *this, "indicator", violations));
+    RETURN_IF_ERROR(violations.ToStatus());
+    indicator = WithEtag(std::move(indicator));
+    batch.Put(kResources, IndicatorKey(IdOf(indicator.name())), indicator.SerializeAsString());
+    PutReferences<v1::Indicator>(batch, before, indicator);
+    return indicator;
+  }
+
+  absl::StatusOr<v1::Indicator> CreateIndicator(const Caller& caller,
+                                                const v1::CreateIndicatorRequest& request) {
+    return Mutate<v1::Indicator>(
+        caller, request, "CreateIndicator", request.validate_only(),
+        [&](WriteBatch& batch) -> absl::StatusOr<v1::Indicator> {
+          if (!IsValidSlugId(request.indicator_id())) {
+            return InvalidField("indicator_id", "must be 1-63 lowercase letters, digits and hyphens");
+          }
+          v1::Indicator indicator = request.indicator();
+          indicator.set_name(MakeName("indicators", request.indicator_id()));
+          indicator.clear_etag();
+          ASSIGN_OR_RETURN(std::optional<v1::Indicator> existing,
+                           Read<v1::Indicator>(IndicatorKey(request.indicator_id())));
+          if (existing) return AlreadyExists(indicator.name());
+          return WriteIndicator(batch, caller, std::move(indicator), std::nullopt);
+        });
+  }
+
+  absl::StatusOr<v1::Indicator> UpdateIndicator(const Caller& caller,
+                                                const v1::UpdateIndicatorRequest& request) {
+    return Mutate<v1::Indicator>(
+        caller, request, "UpdateIndicator", request.validate_only(),
+        [&](WriteBatch& batch) -> absl::StatusOr<v1::Indicator> {
+          ASSIGN_OR_RETURN(std::string id, ParseSimpleName(request.indicator().name(),
+                                                           "indicators", "indicator.name"));
+          ASSIGN_OR_RETURN(std::optional<v1::Indicator> existing,
+                           Read<v1::Indicator>(IndicatorKey(id)));
+          v1::Indicator update = request.indicator();
+          update.clear_etag();
+          if (!existing) {
+            if (!request.allow_missing()) return NotFound(request.indicator().name());
+            return WriteIndicator(batch, caller, std::move(update), std::nullopt);
+          }
+          RETURN_IF_ERROR(CheckEtag(request.indicator().etag(), existing->etag(),
+                                    existing->name()));
+          v1::Indicator stored = *existing;
+          stored.clear_etag();
+          ASSIGN_OR_RETURN(v1::Indicator merged,
+                           Merge(stored, update, request.update_mask(), "indicator"));
+          return WriteIndicator(batch, caller, std::move(merged), existing);
+        });
+  }
+
+  absl::Status DeleteIndicator(const Caller& caller,
+                               const v1::DeleteIndicatorRequest& request) {
+    return Mutate<google::protobuf::Empty>(
+               caller, request, "DeleteIndicator", false,
+               [&](WriteBatch& batch) -> absl::StatusOr<google::protobuf::Empty> {
+                 ASSIGN_OR_RETURN(std::string id,
+                                  ParseSimpleName(request.name(), "indicators", "name"));
+                 RETURN_IF_ERROR(Authorize(caller, {}, false, true, "delete", request.name()));
+                 ASSIGN_OR_RETURN(v1::Indicator existing,
+                                  GetOrNotFound<v1::Indicator>(IndicatorKey(id), request.name()));
+                 RETURN_IF_ERROR(CheckEtag(request.etag(), existing.etag(), request.name()));
+                 RETURN_IF_ERROR(RefuseIfReferenced(request.name()));
+                 batch.Delete(kResources, IndicatorKey(id));
+                 PutReferences<v1::Indicator>(batch, existing, std::nullopt);
+                 return google::protobuf::Empty();
+               })
+        .status();
+  }
+
+  // ---- Plans ----
+
+  absl::StatusOr<std::vector<v1::Task>> PlanTasks(absl::string_view plan_id) const {
+    std::vector<v1::Task> tasks;
+    absl::Status inner = absl::OkStatus();
+    RETURN_IF_ERROR(store_->Scan(kResources, TaskPrefix(plan_id),
+                                 storage::PrefixEnd(TaskPrefix(plan_id)),
+                                 [&](absl::string_view, absl::string_view value) {
+                                   v1::Task task;
+                                   if (!task.ParseFromArray(value.data(),
+                                                            static_cast<int>(value.size()))) {
+                                     inner = absl::DataLossError("corrupt task record");
+                                     return false;
+                                   }
+                                   tasks.push_back(std::move(task));
+                                   return true;
+                                 }));
+    RETURN_IF_ERROR(inner);
+    std::sort(tasks.begin(), tasks.end(), TaskBefore);
+    return tasks;
+  }
+
+  absl::StatusOr<v1::Plan> WritePlan(WriteBatch& batch, const Caller& caller, v1::Plan plan,
+                                     const std::optional<v1::Plan>& before) {
+    ViolationList violations;
+    NormalizeStrings(plan, "plan", violations);
+    RETURN_IF_ERROR(violations.ToStatus());
+    std::vector<std::string> roots = {plan.issuer()};
+    if (before) roots.push_back(before->issuer());
+    RETURN_IF_ERROR(Authorize(caller, roots, /*root_may_write=*/true, false,
+                              before ? "update" : "create", plan.name()));
+    RETURN_IF_ERROR(ValidatePlan(plan, *this, "plan", violations));
+    RETURN_IF_ERROR(violations.ToStatus());
+    plan = WithEtag(std::move(plan));
+    batch.Put(kResources, PlanKey(IdOf(plan.name())), plan.SerializeAsString());
+    PutReferences<v1::Plan>(batch, before, plan);
+    return plan;
+  }
+
+  absl::StatusOr<v1::Plan> CreatePlan(const Caller& caller, const v1::CreatePlanRequest& request) {
+    return Mutate<v1::Plan>(
+        caller, request, "CreatePlan", request.validate_only(),
+        [&](WriteBatch& batch) -> absl::StatusOr<v1::Plan> {
+          if (!IsValidSlugId(request.plan_id())) {
+            return InvalidField("plan_id", "must be 1-63 lowercase letters, digits and hyphens");
+          }
+          v1::Plan plan = request.plan();
+          plan.set_name(MakeName("plans", request.plan_id()));
+          plan.clear_etag();
+          ASSIGN_OR_RETURN(bool exists, PlanExists(plan.name()));
+          if (exists) return AlreadyExists(plan.name());
+          return WritePlan(batch, caller, std::move(plan), std::nullopt);
+        });
+  }
+
+  absl::StatusOr<v1::Plan> UpdatePlan(const Caller& caller, const v1::UpdatePlanRequest& request) {
+    return Mutate<v1::Plan>(
+        caller, request, "UpdatePlan", request.validate_only(),
+        [&](WriteBatch& batch) -> absl::StatusOr<v1::Plan> {
+          ASSIGN_OR_RETURN(std::string id,
+                           ParseSimpleName(request.plan().name(), "plans", "plan.name"));
+          ASSIGN_OR_RETURN(std::optional<v1::Plan> existing, Read<v1::Plan>(PlanKey(id)));
+          v1::Plan update = request.plan();
+          update.clear_etag();
+          if (!existing) {
+            if (!request.allow_missing()) return NotFound(request.plan().name());
+            return WritePlan(batch, caller, std::move(update), std::nullopt);
+          }
+          RETURN_IF_ERROR(CheckEtag(request.plan().etag(), existing->etag(), existing->name()));
+          v1::Plan stored = *existing;
+          stored.clear_etag();
+          ASSIGN_OR_RETURN(v1::Plan merged, Merge(stored, update, request.update_mask(), "plan"));
+          return WritePlan(batch, caller, std::move(merged), existing);
+        });
+  }
+
+  absl::Status DeletePlan(const Caller& caller, const v1::DeletePlanRequest& request) {
+    return Mutate<google::protobuf::Empty>(
+               caller, request, "DeletePlan", false,
+               [&](WriteBatch& batch) -> absl::StatusOr<google::protobuf::Empty> {
+                 ASSIGN_OR_RETURN(std::string id, ParseSimpleName(request.name(), "plans", "name"));
+                 ASSIGN_OR_RETURN(std::optional<v1::Plan> existing, Read<v1::Plan>(PlanKey(id)));
+                 RETURN_IF_ERROR(Authorize(caller, {existing ? existing->issuer() : ""}, true,
+                                           false, "delete", request.name()));
+                 if (!existing) return NotFound(request.name());
+                 RETURN_IF_ERROR(CheckEtag(request.etag(), existing->etag(), request.name()));
+                 RETURN_IF_ERROR(RefuseIfReferenced(request.name()));
+                 ASSIGN_OR_RETURN(std::vector<v1::Task> tasks, PlanTasks(id));
+                 if (!tasks.empty() && !request.force()) {
+                   return FailedPrecondition(
+                       "PLAN_HAS_TASKS",
+                       absl::StrCat(request.name(), " still has ", tasks.size(),
+                                    " tasks; delete them first or set force"),
+                       request.name());
+                 }
+                 for (const v1::Task& task : tasks) {
+                   batch.Delete(kResources, TaskKey(id, task.outline()));
+                   PutReferences<v1::Task>(batch, task, std::nullopt);
+                 }
+                 batch.Delete(kResources, PlanKey(id));
+                 PutReferences<v1::Plan>(batch, existing, std::nullopt);
+                 return google::protobuf::Empty();
+               })
+        .status();
+  }
+
+  // ---- Tasks ----
+
+  // Finds tasks of one plan while validating: in the store, or in a bundle.
+  class StoredTasks : public TaskLookup {
+   public:
+    StoredTasks(const Impl* impl, std::string plan_id)
+        : impl_(impl), plan_id_(std::move(plan_id)) {}
+    absl::StatusOr<std::optional<v1::Task>> FindTask(absl::string_view outline) const override {
+      return impl_->Read<v1::Task>(TaskKey(plan_id_, outline));
+    }
+
+   private:
+    const Impl* impl_;
+    std::string plan_id_;
+  };
+
+  absl::StatusOr<v1::Task> WriteTask(WriteBatch& batch, const Caller& caller,
+                                     const std::string& plan_id, v1::Task task,
+                                     const std::optional<v1::Task>& before) {
+    ViolationList violations;
+    NormalizeStrings(task, "task", violations);
+    RETURN_IF_ERROR(violations.ToStatus());
+    ASSIGN_OR_RETURN(v1::Plan plan,
+                     GetOrNotFound<v1::Plan>(PlanKey(plan_id), MakeName("plans", plan_id)));
+    RETURN_IF_ERROR(Authorize(caller, {plan.issuer()}, true, false,
+                              before ? "update" : "create", task.name()));
+    StoredTasks lookup(this, plan_id);
+    RETURN_IF_ERROR(ValidateTask(task, plan_id, *this, lookup, "task", violations));
+    RETURN_IF_ERROR(violations.ToStatus());
+    if (task.sequence() == 0) {
+      ASSIGN_OR_RETURN(std::vector<v1::Task> tasks, PlanTasks(plan_id));
+      int max_sequence = 0;
+      for (const v1::Task& t : tasks) max_sequence = std::max(max_sequence, t.sequence());
+      task.set_sequence(before && before->sequence() > 0 ? before->sequence() : max_sequence + 1);
+    }
+    task = WithEtag(std::move(task));
+    batch.Put(kResources, TaskKey(plan_id, task.outline()), task.SerializeAsString());
+    PutReferences<v1::Task>(batch, before, task);
+    return task;
+  }
+
+  absl::StatusOr<v1::Task> CreateTask(const Caller& caller, const v1::CreateTaskRequest& request) {
+    return Mutate<v1::Task>(
+        caller, request, "CreateTask", request.validate_only(),
+        [&](WriteBatch& batch) -> absl::StatusOr<v1::Task> {
+          ASSIGN_OR_RETURN(std::string plan_id, ParseSimpleName(request.parent(), "plans", "parent"));
+          v1::Task task = request.task();
+          if (!IsValidOutlineCode(task.outline())) {
+            return InvalidField("task.outline",
+                                "required: letters, digits and dots, like A.II.1.2");
+          }
+          task.set_name(MakeTaskName(plan_id, task.outline()));
+          task.clear_etag();
+          ASSIGN_OR_RETURN(std::optional<v1::Task> existing,
+                           Read<v1::Task>(TaskKey(plan_id, task.outline())));
+          if (existing) return AlreadyExists(task.name());
+          return WriteTask(batch, caller, plan_id, std::move(task), std::nullopt);
+        });
+  }
+
+  absl::StatusOr<v1::Task> UpdateTask(const Caller& caller, const v1::UpdateTaskRequest& request) {
+    return Mutate<v1::Task>(
+        caller, request, "UpdateTask", request.validate_only(),
+        [&](WriteBatch& batch) -> absl::StatusOr<v1::Task> {
+          ASSIGN_OR_RETURN(TaskNameParts parts, ParseTaskName(request.task().name(), "task.name"));
+          ASSIGN_OR_RETURN(std::optional<v1::Task> existing,
+                           Read<v1::Task>(TaskKey(parts.plan_id, parts.outline)));
+          v1::Task update = request.task();
+          update.clear_etag();
+          update.set_outline(parts.outline);
+          if (!existing) {
+            if (!request.allow_missing()) return NotFound(request.task().name());
+            return WriteTask(batch, caller, parts.plan_id, std::move(update), std::nullopt);
+          }
+          RETURN_IF_ERROR(CheckEtag(request.task().etag(), existing->etag(), existing->name()));
+          v1::Task stored = *existing;
+          stored.clear_etag();
+          ASSIGN_OR_RETURN(v1::Task merged, Merge(stored, update, request.update_mask(), "task"));
+          merged.set_outline(parts.outline);
+          return WriteTask(batch, caller, parts.plan_id, std::move(merged), existing);
+        });
+  }
+
+  absl::Status DeleteTask(const Caller& caller, const v1::DeleteTaskRequest& request) {
+    return Mutate<google::protobuf::Empty>(
+               caller, request, "DeleteTask", false,
+               [&](WriteBatch& batch) -> absl::StatusOr<google::protobuf::Empty> {
+                 ASSIGN_OR_RETURN(TaskNameParts parts, ParseTaskName(request.name(), "name"));
+                 ASSIGN_OR_RETURN(std::optional<v1::Plan> plan,
+                                  Read<v1::Plan>(PlanKey(parts.plan_id)));
+                 RETURN_IF_ERROR(Authorize(caller, {plan ? plan->issuer() : ""}, true, false,
+                                           "delete", request.name()));
+                 ASSIGN_OR_RETURN(v1::Task existing,
+                                  GetOrNotFound<v1::Task>(TaskKey(parts.plan_id, parts.outline),
+                                                          request.name()));
+                 RETURN_IF_ERROR(CheckEtag(request.etag(), existing.etag(), request.name()));
+                 ASSIGN_OR_RETURN(std::vector<v1::Task> tasks, PlanTasks(parts.plan_id));
+                 for (const v1::Task& t : tasks) {
+                   if (t.parent() == request.name()) {
+                     return FailedPrecondition(
+                         "TASK_HAS_CHILDREN",
+                         absl::StrCat(request.name(), " still has sub-tasks (", t.name(),
+                                      "); delete them first"),
+                         request.name());
+                   }
+                 }
+                 batch.Delete(kResources, TaskKey(parts.plan_id, parts.outline));
+                 PutReferences<v1::Task>(batch, existing, std::nullopt);
+                 return google::protobuf::Empty();
+               })
+        .status();
+  }
+
+  absl::StatusOr<v1::ListTasksResponse> ListTasks(const v1::ListTasksRequest& request) const {
+    ASSIGN_OR_RETURN(std::string plan_id, ParseSimpleName(request.parent(), "plans", "parent"));
+    ASSIGN_OR_RETURN(int page_size, EffectivePageSize(request.page_size()));
+    std::string query = absl::StrCat(request.parent(), ";assignee=", request.assignee());
+    ASSIGN_OR_RETURN(std::string after, DecodePageToken(request.page_token(), query));
+    ASSIGN_OR_RETURN(bool plan_exists, PlanExists(request.parent()));
+    if (!plan_exists) return NotFound(request.parent());
+    ASSIGN_OR_RETURN(std::vector<v1::Task> tasks, PlanTasks(plan_id));
+    int after_sequence = -1;
+    std::string after_outline;
+    if (!after.empty()) {
+      std::vector<std::string> parts = absl::StrSplit(after, absl::MaxSplits(':', 1));
+      if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &after_sequence)) {
+        return InvalidField("page_token", "malformed page token");
+      }
+      after_outline = parts[1];
+    }
+    v1::ListTasksResponse response;
+    for (const v1::Task& task : tasks) {
+      if (after_sequence >= 0 &&
+          std::make_pair(task.sequence(), task.outline()) <=
+              std::make_pair(after_sequence, after_outline)) {
+        continue;
+      }
+      if (!request.assignee().empty()) {
+        bool assigned = false;
+        for (const auto* list : {&task.lead(), &task.coordinating()}) {
+          for (const v1::Assignment& a : *list) assigned = assigned || a.agency() == request.assignee();
+        }
+        if (!assigned) continue;
+      }
+      if (response.tasks_size() == page_size) {
+        response.set_next_page_token(
+            EncodePageToken(TaskPosition(response.tasks(page_size - 1)), query));
+        break;
+      }
+      *response.add_tasks() = task;
+    }
+    return response;
+  }
+
+  // ---- Import and export ----
+
+  absl::StatusOr<std::vector<v1::Agency>> AllAgencies() const {
+    std::vector<v1::Agency> agencies;
+    std::string prefix(1, static_cast<char>(kTagAgency));
+    absl::Status inner = absl::OkStatus();
+    RETURN_IF_ERROR(store_->Scan(kResources, prefix, storage::PrefixEnd(prefix),
+                                 [&](absl::string_view, absl::string_view value) {
+                                   v1::Agency agency;
+                                   if (!agency.ParseFromArray(value.data(),
+                                                              static_cast<int>(value.size()))) {
+                                     inner = absl::DataLossError("corrupt agency record");
+                                     return false;
+                                   }
+                                   agencies.push_back(std::move(agency));
+                                   return true;
+                                 }));
+    RETURN_IF_ERROR(inner);
+    return agencies;
+  }
+
+  // Parses the request's content into a bundle and a report.
+  absl::StatusOr<v1::ImportPlanResponse> ParseImport(const v1::ImportPlanRequest& request) const {
+    if (request.content().empty()) {
+      return InvalidField("content", "the file is empty", "EMPTY_INPUT");
+    }
+    if (request.content().size() > kMaxImportBytes) {
+      return InvalidField("content",
+                          absl::StrCat("the file is ", request.content().size() >> 20,
+                                       " MB; a plan is at most 10 MB"),
+                          "INPUT_TOO_LARGE");
+    }
+    v1::ImportFormat format = request.format();
+    if (format == v1::IMPORT_FORMAT_UNSPECIFIED) {
+      size_t first = request.content().find_first_not_of(" \t\r\n\xef\xbb\xbf");
+      if (first != std::string::npos && request.content()[first] == '{') {
+        format = v1::IMPORT_FORMAT_JSON;
+      }
+    }
+    if (format != v1::IMPORT_FORMAT_JSON) {
+      if (!parser_) {
+        return InvalidField("format",
+                            "this server reads only the canonical JSON plan file");
+      }
+      ASSIGN_OR_RETURN(std::vector<v1::Agency> agencies, AllAgencies());
+      return parser_(request, agencies);
+    }
+    v1::ImportPlanResponse response;
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = false;
+    auto status = google::protobuf::util::JsonStringToMessage(request.content(),
+                                                              response.mutable_bundle(), options);
+    if (!status.ok()) {
+      return InvalidField("content",
+                          absl::StrCat("not a canonical plan file: ", status.message().as_string()),
+                          "MALFORMED_JSON");
+    }
+    response.mutable_report()->set_format(v1::IMPORT_FORMAT_JSON);
+    return response;
+  }
+
+  absl::StatusOr<v1::ImportPlanResponse> ImportPlan(const Caller& caller,
+                                                    const v1::ImportPlanRequest& request) {
+    ASSIGN_OR_RETURN(v1::ImportPlanResponse parsed, ParseImport(request));
+    v1::PlanBundle& bundle = *parsed.mutable_bundle();
+    v1::ImportReport& report = *parsed.mutable_report();
+
+    // The plan's id: given (which renames the plan in the file), else the
+    // bundle's own.
+    std::string plan_id = request.plan_id();
+    if (plan_id.empty() && !bundle.plan().name().empty()) plan_id = IdOf(bundle.plan().name());
+    if (plan_id.empty() || !IsValidSlugId(plan_id)) {
+      return InvalidField("plan_id", plan_id.empty()
+                                         ? "required: the file names no plan"
+                                         : absl::StrCat("\"", plan_id, "\" is not a valid id"));
+    }
+    std::string plan_name = MakeName("plans", plan_id);
+    bundle.mutable_plan()->set_name(plan_name);
+    bundle.mutable_plan()->clear_etag();
+    if (!request.issuer().empty() && bundle.plan().issuer().empty()) {
+      bundle.mutable_plan()->set_issuer(request.issuer());
+    }
+    ViolationList violations;
+    std::map<std::string, int> depth_counts;
+    for (int i = 0; i < bundle.tasks_size(); ++i) {
+      v1::Task& task = *bundle.mutable_tasks(i);
+      std::string field = absl::StrCat("bundle.tasks[", i, "]");
+      if (!IsValidOutlineCode(task.outline())) {
+        violations.Add(field + ".outline", "required: letters, digits and dots, like A.II.1.2");
+        continue;
+      }
+      std::string expected = MakeTaskName(plan_id, task.outline());
+      if (!task.name().empty() && task.name() != expected &&
+          IdOf(task.name()) != task.outline()) {
+        violations.Add(field + ".name",
+                       absl::StrCat("\"", task.name(), "\" does not match outline \"",
+                                    task.outline(), "\""));
+      }
+      // Parents named under another plan id (a renamed import) follow the plan.
+      if (!task.parent().empty()) {
+        auto parent = ParseTaskName(task.parent(), field + ".parent");
+        if (parent.ok()) task.set_parent(MakeTaskName(plan_id, parent->outline));
+      }
+      task.set_name(expected);
+      task.clear_etag();
+      if (task.sequence() == 0) task.set_sequence(i + 1);
+      ++depth_counts[absl::StrCat(OutlineDepth(task.outline()))];
+    }
+    RETURN_IF_ERROR(violations.ToStatus());
+    report.clear_level_counts();
+    for (int depth = 1; depth <= 16; ++depth) {
+      auto it = depth_counts.find(absl::StrCat(depth));
+      if (it == depth_counts.end()) continue;
+      auto* count = report.add_level_counts();
+      count->set_level(depth);
+      count->set_count(it->second);
+    }
+    report.set_task_count(bundle.tasks_size());
+
+    NormalizeStrings(*bundle.mutable_plan(), "bundle.plan", violations);
+    for (int i = 0; i < bundle.tasks_size(); ++i) {
+      NormalizeStrings(*bundle.mutable_tasks(i), absl::StrCat("bundle.tasks[", i, "]"), violations);
+    }
+    RETURN_IF_ERROR(violations.ToStatus());
+
+    v1::ImportPlanRequest fingerprinted = request;
+    fingerprinted.clear_request_id();
+    std::string fingerprint = IdempotencyTable::Fingerprint(fingerprinted);
+    absl::MutexLock lock(&write_mu_);
+    if (!request.validate_only()) {
+      ASSIGN_OR_RETURN(std::optional<std::string> answered,
+                       idempotency_.Lookup(caller.agency, request.request_id(), "ImportPlan",
+                                           fingerprint));
+      if (answered) {
+        v1::ImportPlanResponse response;
+        if (!response.ParseFromString(*answered)) return absl::DataLossError("corrupt stored answer");
+        return response;
+      }
+    }
+    ASSIGN_OR_RETURN(std::optional<v1::Plan> existing, Read<v1::Plan>(PlanKey(plan_id)));
+    std::vector<std::string> roots = {bundle.plan().issuer()};
+    if (existing) roots.push_back(existing->issuer());
+    RETURN_IF_ERROR(Authorize(caller, roots, true, false, existing ? "replace" : "import",
+                              plan_name));
+    RETURN_IF_ERROR(ValidatePlan(bundle.plan(), *this, "bundle.plan", violations));
+    BundleTasks lookup(bundle);
+    for (int i = 0; i < bundle.tasks_size(); ++i) {
+      std::string field = absl::StrCat("bundle.tasks[", i, "]");
+      if (lookup.IsDuplicate(i)) {
+        violations.Add(field + ".outline",
+                       absl::StrCat("\"", bundle.tasks(i).outline(), "\" appears twice"));
+      }
+      RETURN_IF_ERROR(ValidateTask(bundle.tasks(i), plan_id, *this, lookup, field, violations));
+    }
+    RETURN_IF_ERROR(violations.ToStatus());
+
+    // Stored resources carry etags; the response shows them.
+    *bundle.mutable_plan() = WithEtag(bundle.plan());
+    for (v1::Task& task : *bundle.mutable_tasks()) task = WithEtag(std::move(task));
+    if (request.validate_only()) {
+      parsed.set_committed(false);
+      return parsed;
+    }
+    if (report.unresolved_agencies_size() > 0) {
+      std::vector<std::string> names;
+      for (const auto& u : report.unresolved_agencies()) names.push_back(u.text());
+      return FailedPrecondition(
+          "UNRESOLVED_AGENCIES",
+          absl::StrCat(report.unresolved_agencies_size(),
+                       " agency names did not resolve (", absl::StrJoin(names, "; "),
+                       "); add them as agencies or aliases, or fix the document, then "
+                       "import again (run with --dry-run to see the candidates)"),
+          plan_name);
+    }
+
+    WriteBatch batch;
+    batch.Put(kResources, PlanKey(plan_id), bundle.plan().SerializeAsString());
+    PutReferences<v1::Plan>(batch, existing, bundle.plan());
+    ASSIGN_OR_RETURN(std::vector<v1::Task> old_tasks, PlanTasks(plan_id));
+    std::map<std::string, v1::Task> old_by_outline;
+    for (v1::Task& t : old_tasks) old_by_outline[t.outline()] = std::move(t);
+    for (const v1::Task& task : bundle.tasks()) {
+      std::optional<v1::Task> before;
+      auto it = old_by_outline.find(task.outline());
+      if (it != old_by_outline.end()) {
+        before = std::move(it->second);
+        old_by_outline.erase(it);
+      }
+      batch.Put(kResources, TaskKey(plan_id, task.outline()), task.SerializeAsString());
+      PutReferences<v1::Task>(batch, before, task);
+    }
+    for (const auto& [outline, task] : old_by_outline) {
+      batch.Delete(kResources, TaskKey(plan_id, outline));
+      PutReferences<v1::Task>(batch, task, std::nullopt);
+    }
+    parsed.set_committed(true);
+    idempotency_.Record(batch, caller.agency, request.request_id(), "ImportPlan", fingerprint,
+                        parsed.SerializeAsString());
+    RETURN_IF_ERROR(store_->Write(batch));
+    return parsed;
+  }
+
+  absl::StatusOr<v1::ExportPlanResponse> ExportPlan(const v1::ExportPlanRequest& request) const {
+    ASSIGN_OR_RETURN(std::string plan_id, ParseSimpleName(request.name(), "plans", "name"));
+    ASSIGN_OR_RETURN(v1::Plan plan, GetOrNotFound<v1::Plan>(PlanKey(plan_id), request.name()));
+    ASSIGN_OR_RETURN(std::vector<v1::Task> tasks, PlanTasks(plan_id));
+    v1::ExportPlanResponse response;
+    v1::PlanBundle& bundle = *response.mutable_bundle();
+    *bundle.mutable_plan() = std::move(plan);
+    bundle.mutable_plan()->clear_etag();
+    for (v1::Task& task : tasks) {
+      task.clear_etag();
+      *bundle.add_tasks() = std::move(task);
+    }
+    if (request.format() == v1::EXPORT_FORMAT_CSV) {
+      if (!csv_writer_) {
+        return InvalidField("format", "CSV export is not available on this server");
+      }
+      ASSIGN_OR_RETURN(std::vector<v1::Agency> agencies, AllAgencies());
+      response.set_content(csv_writer_(bundle, agencies));
+    }
+    return response;
+  }
+
+  storage::KvStore* store_;
+  IdempotencyTable idempotency_;
+  PlanDocumentParser parser_;
+  PlanCsvWriter csv_writer_;
+  absl::Mutex write_mu_;
+};
+
+Registry::Registry(storage::KvStore* store, PlanDocumentParser parser, PlanCsvWriter csv_writer)
+    : impl_(std::make_shared<Impl>(store, std::move(parser), std::move(csv_writer))) {}
+
+absl::StatusOr<v1::Agency> Registry::GetAgency(absl::string_view name) const {
+  ASSIGN_OR_RETURN(std::string id, ParseSimpleName(name, "agencies", "name"));
+  return impl_->GetOrNotFound<v1::Agency>(AgencyKey(id), name);
+}
+absl::StatusOr<v1::ListAgenciesResponse> Registry::ListAgencies(
+    const v1::ListAgenciesRequest& request) const {
+  return impl_->ListAgencies(request);
+}
+absl::StatusOr<v1::Agency> Registry::CreateAgency(const Caller& caller,
+                                                  const v1::CreateAgencyRequest& request) {
+  return impl_->CreateAgency(caller, request);
+}
+absl::StatusOr<v1::Agency> Registry::UpdateAgency(const Caller& caller,
+                                                  const v1::UpdateAgencyRequest& request) {
+  return impl_->UpdateAgency(caller, request);
+}
+absl::Status Registry::DeleteAgency(const Caller& caller, const v1::DeleteAgencyRequest& request) {
+  return impl_->DeleteAgency(caller, request);
+}
+
+absl::StatusOr<v1::Dimension> Registry::GetDimension(absl::string_view name) const {
+  ASSIGN_OR_RETURN(std::string id, ParseSimpleName(name, "dimensions", "name"));
+  return impl_->GetOrNotFound<v1::Dimension>(DimensionKey(id), name);
+}
+absl::StatusOr<v1::ListDimensionsResponse> Registry::ListDimensions(
+    const v1::ListDimensionsRequest& request) const {
+  return impl_->ListSimple<v1::Dimension, v1::ListDimensionsResponse>(
+      kTagDimension, request.page_size(), request.page_token(),
+      [](const v1::Dimension&) { return true; }, "dimensions",
+      &v1::ListDimensionsResponse::mutable_dimensions);
+}
+absl::StatusOr<v1::Dimension> Registry::CreateDimension(
+    const Caller& caller, const v1::CreateDimensionRequest& request) {
+  return impl_->CreateDimension(caller, request);
+}
+absl::StatusOr<v1::Dimension> Registry::UpdateDimension(
+    const Caller& caller, const v1::UpdateDimensionRequest& request) {
+  return impl_->UpdateDimension(caller, request);
+}
+absl::Status Registry::DeleteDimension(const Caller& caller,
+                                       const v1::DeleteDimensionRequest& request) {
+  return impl_->DeleteDimension(caller, request);
+}
+
+absl::StatusOr<v1::Indicator> Registry::GetIndicator(absl::string_view name) const {
+  ASSIGN_OR_RETURN(std::string id, ParseSimpleName(name, "indicators", "name"));
+  return impl_->GetOrNotFound<v1::Indicator>(IndicatorKey(id), name);
+}
+absl::StatusOr<v1::ListIndicatorsResponse> Registry::ListIndicators(
+    const v1::ListIndicatorsRequest& request) const {
+  return impl_->ListSimple<v1::Indicator, v1::ListIndicatorsResponse>(
+      kTagIndicator, request.page_size(), request.page_token(),
+      [](const v1::Indicator&) { return true; }, "indicators",
+      &v1::ListIndicatorsResponse::mutable_indicators);
+}
+absl::StatusOr<v1::Indicator> Registry::CreateIndicator(
+    const Caller& caller, const v1::CreateIndicatorRequest& request) {
+  return impl_->CreateIndicator(caller, request);
+}
+absl::StatusOr<v1::Indicator> Registry::UpdateIndicator(
+    const Caller& caller, const v1::UpdateIndicatorRequest& request) {
+  return impl_->UpdateIndicator(caller, request);
+}
+absl::Status Registry::DeleteIndicator(const Caller& caller,
+                                       const v1::DeleteIndicatorRequest& request) {
+  return impl_->DeleteIndicator(caller, request);
+}
+
+absl::StatusOr<v1::Plan> Registry::GetPlan(absl::string_view name) const {
+  ASSIGN_OR_RETURN(std::string id, ParseSimpleName(name, "plans", "name"));
+  return impl_->GetOrNotFound<v1::Plan>(PlanKey(id), name);
+}
+absl::StatusOr<v1::ListPlansResponse> Registry::ListPlans(
+    const v1::ListPlansRequest& request) const {
+  std::string issuer = request.issuer();
+  return impl_->ListSimple<v1::Plan, v1::ListPlansResponse>(
+      kTagPlan, request.page_size(), request.page_token(),
+      [issuer](const v1::Plan& p) { return issuer.empty() || p.issuer() == issuer; },
+      absl::StrCat("plans;issuer=", issuer), &v1::ListPlansResponse::mutable_plans);
+}
+absl::StatusOr<v1::Plan> Registry::CreatePlan(const Caller& caller,
+                                              const v1::CreatePlanRequest& request) {
+  return impl_->CreatePlan(caller, request);
+}
+absl::StatusOr<v1::Plan> Registry::UpdatePlan(const Caller& caller,
+                                              const v1::UpdatePlanRequest& request) {
+  return impl_->UpdatePlan(caller, request);
+}
+absl::Status Registry::DeletePlan(const Caller& caller, const v1::DeletePlanRequest& request) {
+  return impl_->DeletePlan(caller, request);
+}
+
+absl::StatusOr<v1::Task> Registry::GetTask(absl::string_view name) const {
+  ASSIGN_OR_RETURN(TaskNameParts parts, ParseTaskName(name, "name"));
+  return impl_->GetOrNotFound<v1::Task>(TaskKey(parts.plan_id, parts.outline), name);
+}
+absl::StatusOr<v1::ListTasksResponse> Registry::ListTasks(
+    const v1::ListTasksRequest& request) const {
+  return impl_->ListTasks(request);
+}
+absl::StatusOr<v1::Task> Registry::CreateTask(const Caller& caller,
+                                              const v1::CreateTaskRequest& request) {
+  return impl_->CreateTask(caller, request);
+}
+absl::StatusOr<v1::Task> Registry::UpdateTask(const Caller& caller,
+                                              const v1::UpdateTaskRequest& request) {
+  return impl_->UpdateTask(caller, request);
+}
+absl::Status Registry::DeleteTask(const Caller& caller, const v1::DeleteTaskRequest& request) {
+  return impl_->DeleteTask(caller, request);
+}
+
+absl::StatusOr<v1::ImportPlanResponse> Registry::ImportPlan(
+    const Caller& caller, const v1::ImportPlanRequest& request) {
+  return impl_->ImportPlan(caller, request);
+}
+absl::StatusOr<v1::ExportPlanResponse> Registry::ExportPlan(
+    const v1::ExportPlanRequest& request) const {
+  return impl_->ExportPlan(request);
+}
+
+}  // namespace tonghop::registry

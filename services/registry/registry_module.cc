@@ -1,0 +1,63 @@
+#include "services/registry/registry_module.h"
+
+#include "services/common/status_macros.h"
+#include "services/registry/registry.h"
+#include "services/registry/registry_service.h"
+#include "storage/rocksdb_store.h"
+
+#ifdef TONGHOP_HAVE_PLAN_IMPORT
+#include "services/registry/plan_import/plan_importer.h"
+#endif
+
+namespace tonghop::registry {
+namespace {
+
+class RegistryModule final : public ServiceModule {
+ public:
+  RegistryModule(std::unique_ptr<storage::KvStore> store, const IdentityResolver* identity)
+      : store_(std::move(store)),
+        registry_(store_.get(), Parser(), CsvWriter()),
+        service_(&registry_, identity) {}
+
+  std::vector<grpc::Service*> services() override { return {&service_}; }
+
+ private:
+  static PlanDocumentParser Parser() {
+#ifdef TONGHOP_HAVE_PLAN_IMPORT
+    return [](const v1::ImportPlanRequest& request, const std::vector<v1::Agency>& agencies) {
+      plan_import::ImportOptions options;
+      options.format = request.format();
+      options.issuer = request.issuer();
+      options.plan_id = request.plan_id();
+      options.agencies = agencies;
+      return plan_import::ParsePlan(request.content(), options);
+    };
+#else
+    return nullptr;
+#endif
+  }
+  static PlanCsvWriter CsvWriter() {
+#ifdef TONGHOP_HAVE_PLAN_IMPORT
+    return [](const v1::PlanBundle& bundle, const std::vector<v1::Agency>& agencies) {
+      return plan_import::ExportPlanCsv(bundle, agencies);
+    };
+#else
+    return nullptr;
+#endif
+  }
+
+  std::unique_ptr<storage::KvStore> store_;
+  Registry registry_;
+  RegistryService service_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ServiceModule>> CreateRegistryModule(
+    const ServiceEnvironment& env) {
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::KvStore> store,
+                   storage::OpenRocksDbStore(env.data_dir, RegistryColumnFamilies()));
+  return std::unique_ptr<ServiceModule>(new RegistryModule(std::move(store), env.identity));
+}
+
+}  // namespace tonghop::registry

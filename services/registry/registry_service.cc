@@ -1,0 +1,77 @@
+#include "services/registry/registry_service.h"
+
+#include "services/common/grpc_util.h"
+
+namespace tonghop::registry {
+
+// Reads need no identity; a mutation first resolves the caller and fails
+// with UNAUTHENTICATED when there is none.
+#define TONGHOP_READ(Method, Request, Response, expr)                        \
+  grpc::ServerUnaryReactor* RegistryService::Method(                        \
+      grpc::CallbackServerContext* context, const v1::Request* request,     \
+      Response* response) {                                                 \
+    return FinishUnary(context, expr, response);                            \
+  }
+
+#define TONGHOP_WRITE(Method, Request, Response)                            \
+  grpc::ServerUnaryReactor* RegistryService::Method(                        \
+      grpc::CallbackServerContext* context, const v1::Request* request,     \
+      Response* response) {                                                 \
+    absl::StatusOr<Caller> caller = identity_->Resolve(*context);           \
+    if (!caller.ok()) return FinishUnary(context, caller.status());         \
+    return FinishUnary(context, registry_->Method(*caller, *request), response); \
+  }
+
+#define TONGHOP_DELETE(Method, Request)                                     \
+  grpc::ServerUnaryReactor* RegistryService::Method(                        \
+      grpc::CallbackServerContext* context, const v1::Request* request,     \
+      google::protobuf::Empty*) {                                           \
+    absl::StatusOr<Caller> caller = identity_->Resolve(*context);           \
+    if (!caller.ok()) return FinishUnary(context, caller.status());         \
+    return FinishUnary(context, registry_->Method(*caller, *request));      \
+  }
+
+TONGHOP_READ(GetAgency, GetAgencyRequest, v1::Agency, registry_->GetAgency(request->name()))
+TONGHOP_READ(ListAgencies, ListAgenciesRequest, v1::ListAgenciesResponse,
+             registry_->ListAgencies(*request))
+TONGHOP_WRITE(CreateAgency, CreateAgencyRequest, v1::Agency)
+TONGHOP_WRITE(UpdateAgency, UpdateAgencyRequest, v1::Agency)
+TONGHOP_DELETE(DeleteAgency, DeleteAgencyRequest)
+
+TONGHOP_READ(GetDimension, GetDimensionRequest, v1::Dimension,
+             registry_->GetDimension(request->name()))
+TONGHOP_READ(ListDimensions, ListDimensionsRequest, v1::ListDimensionsResponse,
+             registry_->ListDimensions(*request))
+TONGHOP_WRITE(CreateDimension, CreateDimensionRequest, v1::Dimension)
+TONGHOP_WRITE(UpdateDimension, UpdateDimensionRequest, v1::Dimension)
+TONGHOP_DELETE(DeleteDimension, DeleteDimensionRequest)
+
+TONGHOP_READ(GetIndicator, GetIndicatorRequest, v1::Indicator,
+             registry_->GetIndicator(request->name()))
+TONGHOP_READ(ListIndicators, ListIndicatorsRequest, v1::ListIndicatorsResponse,
+             registry_->ListIndicators(*request))
+TONGHOP_WRITE(CreateIndicator, CreateIndicatorRequest, v1::Indicator)
+TONGHOP_WRITE(UpdateIndicator, UpdateIndicatorRequest, v1::Indicator)
+TONGHOP_DELETE(DeleteIndicator, DeleteIndicatorRequest)
+
+TONGHOP_READ(GetPlan, GetPlanRequest, v1::Plan, registry_->GetPlan(request->name()))
+TONGHOP_READ(ListPlans, ListPlansRequest, v1::ListPlansResponse, registry_->ListPlans(*request))
+TONGHOP_WRITE(CreatePlan, CreatePlanRequest, v1::Plan)
+TONGHOP_WRITE(UpdatePlan, UpdatePlanRequest, v1::Plan)
+TONGHOP_DELETE(DeletePlan, DeletePlanRequest)
+
+TONGHOP_READ(GetTask, GetTaskRequest, v1::Task, registry_->GetTask(request->name()))
+TONGHOP_READ(ListTasks, ListTasksRequest, v1::ListTasksResponse, registry_->ListTasks(*request))
+TONGHOP_WRITE(CreateTask, CreateTaskRequest, v1::Task)
+TONGHOP_WRITE(UpdateTask, UpdateTaskRequest, v1::Task)
+TONGHOP_DELETE(DeleteTask, DeleteTaskRequest)
+
+TONGHOP_WRITE(ImportPlan, ImportPlanRequest, v1::ImportPlanResponse)
+TONGHOP_READ(ExportPlan, ExportPlanRequest, v1::ExportPlanResponse,
+             registry_->ExportPlan(*request))
+
+#undef TONGHOP_READ
+#undef TONGHOP_WRITE
+#undef TONGHOP_DELETE
+
+}  // namespace tonghop::registry

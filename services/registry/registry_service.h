@@ -1,0 +1,113 @@
+#ifndef TONGHOP_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
+#define TONGHOP_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
+
+// The gRPC adapter of the Registry service: resolves the caller and hands
+// each call to the Registry domain class.
+
+#include "services/common/identity.h"
+#include "services/registry/registry.h"
+#include "tonghop/v1/registry_service.grpc.pb.h"
+
+namespace tonghop::registry {
+
+// Thread-safe (the registry is). Does not own `registry` or `identity`.
+class RegistryService final : public v1::Registry::CallbackService {
+ public:
+  RegistryService(Registry* registry, const IdentityResolver* identity)
+      : registry_(registry), identity_(identity) {}
+
+  grpc::ServerUnaryReactor* GetAgency(grpc::CallbackServerContext* context,
+                                      const v1::GetAgencyRequest* request,
+                                      v1::Agency* response) override;
+  grpc::ServerUnaryReactor* ListAgencies(grpc::CallbackServerContext* context,
+                                         const v1::ListAgenciesRequest* request,
+                                         v1::ListAgenciesResponse* response) override;
+  grpc::ServerUnaryReactor* CreateAgency(grpc::CallbackServerContext* context,
+                                         const v1::CreateAgencyRequest* request,
+                                         v1::Agency* response) override;
+  grpc::ServerUnaryReactor* UpdateAgency(grpc::CallbackServerContext* context,
+                                         const v1::UpdateAgencyRequest* request,
+                                         v1::Agency* response) override;
+  grpc::ServerUnaryReactor* DeleteAgency(grpc::CallbackServerContext* context,
+                                         const v1::DeleteAgencyRequest* request,
+                                         google::protobuf::Empty* response) override;
+
+  grpc::ServerUnaryReactor* GetDimension(grpc::CallbackServerContext* context,
+                                         const v1::GetDimensionRequest* request,
+                                         v1::Dimension* response) override;
+  grpc::ServerUnaryReactor* ListDimensions(grpc::CallbackServerContext* context,
+                                           const v1::ListDimensionsRequest* request,
+                                           v1::ListDimensionsResponse* response) override;
+  grpc::ServerUnaryReactor* CreateDimension(grpc::CallbackServerContext* context,
+                                            const v1::CreateDimensionRequest* request,
+                                            v1::Dimension* response) override;
+  grpc::ServerUnaryReactor* UpdateDimension(grpc::CallbackServerContext* context,
+                                            const v1::UpdateDimensionRequest* request,
+                                            v1::Dimension* response) override;
+  grpc::ServerUnaryReactor* DeleteDimension(grpc::CallbackServerContext* context,
+                                            const v1::DeleteDimensionRequest* request,
+                                            google::protobuf::Empty* response) override;
+
+  grpc::ServerUnaryReactor* GetIndicator(grpc::CallbackServerContext* context,
+                                         const v1::GetIndicatorRequest* request,
+                                         v1::Indicator* response) override;
+  grpc::ServerUnaryReactor* ListIndicators(grpc::CallbackServerContext* context,
+                                           const v1::ListIndicatorsRequest* request,
+                                           v1::ListIndicatorsResponse* response) override;
+  grpc::ServerUnaryReactor* CreateIndicator(grpc::CallbackServerContext* context,
+                                            const v1::CreateIndicatorRequest* request,
+                                            v1::Indicator* response) override;
+  grpc::ServerUnaryReactor* UpdateIndicator(grpc::CallbackServerContext* context,
+                                            const v1::UpdateIndicatorRequest* request,
+                                            v1::Indicator* response) override;
+  grpc::ServerUnaryReactor* DeleteIndicator(grpc::CallbackServerContext* context,
+                                            const v1::DeleteIndicatorRequest* request,
+                                            google::protobuf::Empty* response) override;
+
+  grpc::ServerUnaryReactor* GetPlan(grpc::CallbackServerContext* context,
+                                    const v1::GetPlanRequest* request,
+                                    v1::Plan* response) override;
+  grpc::ServerUnaryReactor* ListPlans(grpc::CallbackServerContext* context,
+                                      const v1::ListPlansRequest* request,
+                                      v1::ListPlansResponse* response) override;
+  grpc::ServerUnaryReactor* CreatePlan(grpc::CallbackServerContext* context,
+                                       const v1::CreatePlanRequest* request,
+                                       v1::Plan* response) override;
+  grpc::ServerUnaryReactor* UpdatePlan(grpc::CallbackServerContext* context,
+                                       const v1::UpdatePlanRequest* request,
+                                       v1::Plan* response) override;
+  grpc::ServerUnaryReactor* DeletePlan(grpc::CallbackServerContext* context,
+                                       const v1::DeletePlanRequest* request,
+                                       google::protobuf::Empty* response) override;
+
+  grpc::ServerUnaryReactor* GetTask(grpc::CallbackServerContext* context,
+                                    const v1::GetTaskRequest* request,
+                                    v1::Task* response) override;
+  grpc::ServerUnaryReactor* ListTasks(grpc::CallbackServerContext* context,
+                                      const v1::ListTasksRequest* request,
+                                      v1::ListTasksResponse* response) override;
+  grpc::ServerUnaryReactor* CreateTask(grpc::CallbackServerContext* context,
+                                       const v1::CreateTaskRequest* request,
+                                       v1::Task* response) override;
+  grpc::ServerUnaryReactor* UpdateTask(grpc::CallbackServerContext* context,
+                                       const v1::UpdateTaskRequest* request,
+                                       v1::Task* response) override;
+  grpc::ServerUnaryReactor* DeleteTask(grpc::CallbackServerContext* context,
+                                       const v1::DeleteTaskRequest* request,
+                                       google::protobuf::Empty* response) override;
+
+  grpc::ServerUnaryReactor* ImportPlan(grpc::CallbackServerContext* context,
+                                       const v1::ImportPlanRequest* request,
+                                       v1::ImportPlanResponse* response) override;
+  grpc::ServerUnaryReactor* ExportPlan(grpc::CallbackServerContext* context,
+                                       const v1::ExportPlanRequest* request,
+                                       v1::ExportPlanResponse* response) override;
+
+ private:
+  Registry* registry_;
+  const IdentityResolver* identity_;
+};
+
+}  // namespace tonghop::registry
+
+#endif  // TONGHOP_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
