@@ -61,14 +61,21 @@ struct Command {
   CommandFn run;
 };
 
+// Runs before every command (e.g. delivering the outbox); must not fail the
+// command, only report on `context.err`.
+using BeforeHook = std::function<void(CliContext&)>;
+
 // The table of commands. Not thread-safe; filled once at start-up.
 class CommandTable {
  public:
   void Add(Command command) { commands_.push_back(std::move(command)); }
+  void AddBeforeHook(BeforeHook hook) { hooks_.push_back(std::move(hook)); }
   const std::vector<Command>& commands() const { return commands_; }
+  const std::vector<BeforeHook>& before_hooks() const { return hooks_; }
 
  private:
   std::vector<Command> commands_;
+  std::vector<BeforeHook> hooks_;
 };
 
 }  // namespace tonghop::cli

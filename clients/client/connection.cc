@@ -49,7 +49,7 @@ std::string NewRequestId() {
   static thread_local std::mt19937_64 rng(std::random_device{}());
   uint64_t a = rng(), b = rng();
   return absl::StrFormat("%08x-%04x-4%03x-%04x-%012x", a >> 32, (a >> 16) & 0xffff,
-                         a & 0xfff, (b >> 48) & 0x3fff | 0x8000,
+                         a & 0xfff, ((b >> 48) & 0x3fff) | 0x8000,
                          b & 0xffffffffffffULL);
 }
 

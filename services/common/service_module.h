@@ -35,6 +35,10 @@ struct ServiceEnvironment {
   std::string data_dir;
   const Clock* clock = nullptr;
   const IdentityResolver* identity = nullptr;
+  // The agency this instance acts as when it calls another service (its
+  // operator: the ministry, or a province's Department of Justice),
+  // "agencies/{id}".
+  std::string operator_agency;
   // A channel to another service by name: in-process when it is hosted in
   // the same process, else to the address given on the command line. Call it
   // only after Start(); the channel is shared and thread-safe. Calls made on

@@ -1,0 +1,128 @@
+// tonghop: the command-line client of the tonghop services.
+//
+//   tonghop [--server=HOST:PORT] [--agency=ID] [--output=table|json|csv] COMMAND ...
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "clients/cli/command.h"
+#include "clients/cli/registry_commands.h"
+#if __has_include("clients/cli/report_commands.h")
+#include "clients/cli/report_commands.h"
+#define TONGHOP_HAVE_REPORT_COMMANDS 1
+#endif
+#if __has_include("clients/cli/aggregation_commands.h")
+#include "clients/cli/aggregation_commands.h"
+#define TONGHOP_HAVE_AGGREGATION_COMMANDS 1
+#endif
+
+namespace {
+
+using tonghop::cli::Command;
+using tonghop::cli::CommandTable;
+using tonghop::cli::CliContext;
+using tonghop::cli::OutputFormat;
+using tonghop::cli::ParsedArgs;
+
+void PrintUsage(std::ostream& out, const CommandTable& table) {
+  out << "usage: tonghop [--server=HOST:PORT] [--agency=ID] [--output=table|json|csv] "
+         "COMMAND [ARGS]\n\n"
+         "  --server   the tonghopd address (default $TONGHOP_SERVER or 127.0.0.1:7070)\n"
+         "  --agency   the calling agency's id, e.g. dong-nai-so-tu-phap\n"
+         "             (default $TONGHOP_AGENCY)\n"
+         "  --output   table (default), json (protobuf JSON mapping) or csv\n"
+         "  --state-dir  where undelivered reports wait (default ~/.tonghop)\n\n"
+         "commands:\n";
+  size_t width = 0;
+  for (const Command& c : table.commands()) width = std::max(width, c.words.size());
+  for (const Command& c : table.commands()) {
+    out << "  " << c.words << std::string(width - c.words.size() + 2, ' ') << c.summary
+        << "\n";
+  }
+}
+
+std::string EnvOr(const char* name, const std::string& fallback) {
+  const char* value = std::getenv(name);
+  return value && *value ? value : fallback;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CommandTable table;
+  tonghop::cli::RegisterRegistryCommands(table);
+#ifdef TONGHOP_HAVE_REPORT_COMMANDS
+  tonghop::cli::RegisterReportCommands(table);
+#endif
+#ifdef TONGHOP_HAVE_AGGREGATION_COMMANDS
+  tonghop::cli::RegisterAggregationCommands(table);
+#endif
+
+  CliContext context;
+  context.server = EnvOr("TONGHOP_SERVER", "127.0.0.1:7070");
+  context.agency = EnvOr("TONGHOP_AGENCY", "");
+  context.state_dir = EnvOr("TONGHOP_STATE_DIR", EnvOr("HOME", ".") + "/.tonghop");
+  context.out = &std::cout;
+  context.err = &std::cerr;
+
+  // Every --flag is accepted anywhere; words that are not flags select the
+  // command (longest match) and the rest are its positional arguments.
+  ParsedArgs args;
+  std::vector<std::string> words;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--") {
+      for (++i; i < argc; ++i) words.push_back(argv[i]);
+      break;
+    }
+    if (absl::StartsWith(arg, "--")) {
+      std::vector<std::string> kv = absl::StrSplit(arg.substr(2), absl::MaxSplits('=', 1));
+      args.flags[kv[0]] = kv.size() > 1 ? kv[1] : "true";
+    } else {
+      words.push_back(arg);
+    }
+  }
+  if (args.Has("server")) context.server = args.Get("server");
+  if (args.Has("agency")) context.agency = args.Get("agency");
+  if (args.Has("state-dir")) context.state_dir = args.Get("state-dir");
+  std::string output = args.Get("output", "table");
+  if (output == "json") {
+    context.output = OutputFormat::kJson;
+  } else if (output == "csv") {
+    context.output = OutputFormat::kCsv;
+  } else if (output != "table") {
+    std::cerr << "tonghop: --output must be table, json or csv\n";
+    return 2;
+  }
+  for (const char* global : {"server", "agency", "output", "state-dir"}) args.flags.erase(global);
+
+  if (words.empty() || words[0] == "help" || args.Has("help")) {
+    PrintUsage(words.empty() && !args.Has("help") ? std::cerr : std::cout, table);
+    return words.empty() && !args.Has("help") ? 2 : 0;
+  }
+  const Command* best = nullptr;
+  size_t best_words = 0;
+  for (const Command& c : table.commands()) {
+    std::vector<std::string> parts = absl::StrSplit(c.words, ' ');
+    if (parts.size() > words.size() || parts.size() <= best_words) continue;
+    bool match = true;
+    for (size_t i = 0; i < parts.size(); ++i) match = match && parts[i] == words[i];
+    if (match) {
+      best = &c;
+      best_words = parts.size();
+    }
+  }
+  if (best == nullptr) {
+    std::cerr << "tonghop: unknown command \"" << words[0] << "\"\n\n";
+    PrintUsage(std::cerr, table);
+    return 2;
+  }
+  args.positional.assign(words.begin() + best_words, words.end());
+  for (const auto& hook : table.before_hooks()) hook(context);
+  return best->run(context, args);
+}

@@ -1,0 +1,95 @@
+#include "clients/cli/output.h"
+
+#include <algorithm>
+
+#include "google/protobuf/util/json_util.h"
+#include "services/common/errors.h"
+#include "services/common/text.h"
+
+namespace tonghop::cli {
+
+std::string ToJson(const google::protobuf::Message& message, bool pretty) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = pretty;
+  options.preserve_proto_field_names = false;
+  std::string json;
+  auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
+  if (!status.ok()) return "{}";
+  return json;
+}
+
+void PrintJson(std::ostream& out, const google::protobuf::Message& message) {
+  std::string json = ToJson(message, true);
+  out << json;
+  if (json.empty() || json.back() != '\n') out << "\n";
+}
+
+void PrintTable(std::ostream& out, const std::vector<std::string>& header,
+                const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths(header.size(), 0);
+  auto measure = [&](const std::vector<std::string>& row) {
+    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+      widths[i] = std::max(widths[i], DisplayWidth(row[i]));
+    }
+  };
+  measure(header);
+  for (const auto& row : rows) measure(row);
+  auto print_row = [&](const std::vector<std::string>& row) {
+    std::string line;
+    for (size_t i = 0; i < widths.size(); ++i) {
+      std::string cell = i < row.size() ? row[i] : "";
+      line += cell;
+      if (i + 1 < widths.size()) line += std::string(widths[i] - DisplayWidth(cell) + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << "\n";
+  };
+  print_row(header);
+  std::vector<std::string> rule;
+  for (size_t w : widths) rule.push_back(std::string(w, '-'));
+  print_row(rule);
+  for (const auto& row : rows) print_row(row);
+}
+
+namespace {
+std::string CsvCell(const std::string& cell) {
+  if (cell.find_first_of(",\"\n\r") == std::string::npos) return cell;
+  std::string quoted = "\"";
+  for (char c : cell) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+}  // namespace
+
+void PrintCsv(std::ostream& out, const std::vector<std::string>& header,
+              const std::vector<std::vector<std::string>>& rows) {
+  auto print_row = [&](const std::vector<std::string>& row) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i > 0) out << ",";
+      out << CsvCell(row[i]);
+    }
+    out << "\r\n";
+  };
+  print_row(header);
+  for (const auto& row : rows) print_row(row);
+}
+
+int PrintError(std::ostream& err, const absl::Status& status) {
+  err << "error: " << absl::StatusCodeToString(status.code()) << ": " << status.message()
+      << "\n";
+  google::rpc::BadRequest bad_request = GetBadRequest(status);
+  for (const auto& v : bad_request.field_violations()) {
+    err << "  - " << v.field() << ": " << v.description() << "\n";
+  }
+  google::rpc::ErrorInfo info = GetErrorInfo(status);
+  if (!info.reason().empty()) err << "  (reason: " << info.reason() << ")\n";
+  return 1;
+}
+
+int PrintError(std::ostream& err, const grpc::Status& status) {
+  return PrintError(err, FromGrpcStatus(status));
+}
+
+}  // namespace tonghop::cli

@@ -1,0 +1,818 @@
+#include "clients/cli/registry_commands.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "clients/cli/output.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "tonghop/v1/registry_service.grpc.pb.h"
+
+namespace tonghop::cli {
+namespace {
+
+using v1::Registry;
+
+// Labels shown to officials, Vietnamese with English beside them.
+struct Labels {
+  const char* id = "Mã";                    // Id
+  const char* name = "Tên";                 // Name
+  const char* kind = "Loại";                // Kind
+  const char* parent = "Trực thuộc";        // Parent
+  const char* valid = "Hiệu lực";           // Validity
+  const char* outline = "Mục";              // Outline
+  const char* lead = "Chủ trì";             // Lead
+  const char* deadline = "Thời hạn";        // Deadline
+  const char* task = "Nhiệm vụ";            // Task
+  const char* symbol = "Số hiệu";           // Symbol
+  const char* issuer = "Cơ quan ban hành";  // Issuer
+  const char* years = "Năm";                // Years
+  const char* unit = "Đơn vị tính";         // Unit
+  const char* options = "Phân tổ";          // Options
+  const char* dissolved = "giải thể";       // dissolved
+};
+const Labels kLabels;
+
+std::unique_ptr<Registry::Stub> Stub(CliContext& context) {
+  return Registry::NewStub(context.connection().channel());
+}
+
+std::string Id(absl::string_view name) {
+  size_t slash = name.rfind('/');
+  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
+}
+
+std::string AsName(absl::string_view collection, absl::string_view id_or_name) {
+  if (absl::StartsWith(id_or_name, absl::StrCat(collection, "/"))) return std::string(id_or_name);
+  return absl::StrCat(collection, "/", id_or_name);
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+template <typename Message>
+absl::Status ParseJson(const std::string& json, Message* message, const std::string& path) {
+  google::protobuf::util::JsonParseOptions options;
+  auto status = google::protobuf::util::JsonStringToMessage(json, message, options);
+  if (!status.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": not a valid file: ", status.message().as_string()));
+  }
+  return absl::OkStatus();
+}
+
+std::string KindLabel(v1::AgencyKind kind) {
+  switch (kind) {
+    case v1::AGENCY_KIND_MINISTRY: return "Bộ";
+    case v1::AGENCY_KIND_PROVINCE: return "Tỉnh/TP";
+    case v1::AGENCY_KIND_DEPARTMENT: return "Sở, ngành";
+    case v1::AGENCY_KIND_DISTRICT: return "Huyện";
+    case v1::AGENCY_KIND_COMMUNE: return "Xã/phường";
+    case v1::AGENCY_KIND_INDEPENDENT_BODY: return "Cơ quan độc lập";
+    case v1::AGENCY_KIND_SECURITY_FORCE: return "Công an/Quân sự";
+    default: return "";
+  }
+}
+
+absl::StatusOr<v1::AgencyKind> ParseKind(const std::string& text) {
+  if (text.empty()) return v1::AGENCY_KIND_UNSPECIFIED;
+  v1::AgencyKind kind;
+  std::string upper = absl::AsciiStrToUpper(text);
+  if (v1::AgencyKind_Parse(upper, &kind) || v1::AgencyKind_Parse("AGENCY_KIND_" + upper, &kind)) {
+    return kind;
+  }
+  return absl::InvalidArgumentError(absl::StrCat("unknown --kind \"", text,
+                                                 "\" (ministry, province, department, "
+                                                 "district, commune, independent_body, "
+                                                 "security_force)"));
+}
+
+std::string DeadlineText(const v1::Deadline& d) {
+  if (!d.source_text().empty()) return d.source_text();
+  switch (d.kind()) {
+    case v1::DEADLINE_KIND_EVERY_YEAR: return "Hàng năm";
+    case v1::DEADLINE_KIND_YEAR_RANGE:
+      return d.from_year() == d.to_year() || d.from_year() == 0
+                 ? absl::StrCat("Năm ", d.to_year())
+                 : absl::StrCat(d.from_year(), "-", d.to_year());
+    case v1::DEADLINE_KIND_ON_REQUEST: return absl::StrCat("Theo yêu cầu của ", d.requested_by());
+    case v1::DEADLINE_KIND_ONGOING: return "Thường xuyên";
+    default: return "";
+  }
+}
+
+std::string Truncate(const std::string& text, size_t max_chars) {
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      if (chars == max_chars) return text.substr(0, i) + "…";
+      ++chars;
+    }
+  }
+  return text;
+}
+
+std::string AssignmentText(const v1::Assignment& a) {
+  std::string text = a.has_group() ? absl::StrCat("[", a.group().label().empty()
+                                                           ? AsName("nhóm", Id(a.group().ancestor()))
+                                                           : a.group().label(), "]")
+                                   : Id(a.agency());
+  if (a.requested()) text = "(đề nghị) " + text;
+  return text;
+}
+
+// Prints a list response in the chosen format: JSON of the whole response,
+// or the rows as a table or CSV.
+int PrintList(CliContext& context, const google::protobuf::Message& response,
+              const std::vector<std::string>& header,
+              const std::vector<std::vector<std::string>>& rows) {
+  switch (context.output) {
+    case OutputFormat::kJson: PrintJson(*context.out, response); break;
+    case OutputFormat::kCsv: PrintCsv(*context.out, header, rows); break;
+    case OutputFormat::kTable: PrintTable(*context.out, header, rows); break;
+  }
+  return 0;
+}
+
+// ---- agencies ----
+
+int AgencyList(CliContext& context, const ParsedArgs& args) {
+  auto kind = ParseKind(args.Get("kind"));
+  if (!kind.ok()) return PrintError(*context.err, kind.status());
+  auto stub = Stub(context);
+  v1::ListAgenciesRequest request;
+  if (args.Has("parent")) request.set_parent(AsName("agencies", args.Get("parent")));
+  request.set_kind(*kind);
+  request.set_id_prefix(args.Get("prefix"));
+  request.set_page_size(1000);
+  v1::ListAgenciesResponse all;
+  do {
+    v1::ListAgenciesResponse page;
+    grpc::Status status = stub->ListAgencies(context.connection().NewContext().get(), request, &page);
+    if (!status.ok()) return PrintError(*context.err, status);
+    for (auto& a : *page.mutable_agencies()) *all.add_agencies() = std::move(a);
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& a : all.agencies()) {
+    std::string valid;
+    if (a.has_valid_to()) {
+      valid = absl::StrCat(kLabels.dissolved, " ", a.valid_to().day(), "/", a.valid_to().month(),
+                           "/", a.valid_to().year());
+      if (a.successors_size() > 0) {
+        std::vector<std::string> ids;
+        for (const auto& s : a.successors()) ids.push_back(Id(s));
+        absl::StrAppend(&valid, " → ", absl::StrJoin(ids, ", "));
+      }
+    }
+    rows.push_back({Id(a.name()), a.display_name(), KindLabel(a.kind()), Id(a.parent()), valid});
+  }
+  return PrintList(context, all,
+                   {kLabels.id, kLabels.name, kLabels.kind, kLabels.parent, kLabels.valid}, rows);
+}
+
+int AgencyGet(CliContext& context, const ParsedArgs& args) {
+  if (args.positional.size() != 1) {
+    *context.err << "usage: tonghop agency get ID\n";
+    return 2;
+  }
+  v1::GetAgencyRequest request;
+  request.set_name(AsName("agencies", args.positional[0]));
+  v1::Agency agency;
+  grpc::Status status = Stub(context)->GetAgency(context.connection().NewContext().get(), request, &agency);
+  if (!status.ok()) return PrintError(*context.err, status);
+  PrintJson(*context.out, agency);
+  return 0;
+}
+
+// Counts of what a load or import did.
+struct LoadCounts {
+  int created = 0;
+  int updated = 0;
+  int unchanged = 0;
+  std::string Summary() const {
+    return absl::StrCat(created, " created, ", updated, " updated, ", unchanged, " unchanged");
+  }
+};
+
+// Creates or replaces `resource` so that the server holds exactly it.
+// `get` reads the stored one; `update` writes with allow_missing.
+template <typename Resource>
+grpc::Status Upsert(
+    const Resource& resource, LoadCounts& counts,
+    const std::function<grpc::Status(const std::string&, Resource*)>& get,
+    const std::function<grpc::Status(const Resource&, Resource*)>& update) {
+  Resource stored;
+  grpc::Status status = get(resource.name(), &stored);
+  bool exists = status.ok();
+  if (!exists && status.error_code() != grpc::StatusCode::NOT_FOUND) return status;
+  if (exists) {
+    Resource comparable = stored;
+    comparable.clear_etag();
+    if (google::protobuf::util::MessageDifferencer::Equals(comparable, resource)) {
+      ++counts.unchanged;
+      return grpc::Status::OK;
+    }
+  }
+  Resource to_write = resource;
+  if (exists) to_write.set_etag(stored.etag());
+  Resource written;
+  status = update(to_write, &written);
+  if (!status.ok()) return status;
+  ++(exists ? counts.updated : counts.created);
+  return grpc::Status::OK;
+}
+
+// Orders agencies so that every parent comes before its children.
+std::vector<v1::Agency> ParentsFirst(std::vector<v1::Agency> agencies) {
+  std::map<std::string, v1::Agency*> by_name;
+  for (auto& a : agencies) by_name[a.name()] = &a;
+  std::vector<v1::Agency> ordered;
+  std::set<std::string> placed;
+  std::function<void(v1::Agency*, int)> place = [&](v1::Agency* a, int depth) {
+    if (placed.count(a->name()) || depth > 64) return;
+    auto parent = by_name.find(a->parent());
+    if (parent != by_name.end()) place(parent->second, depth + 1);
+    if (placed.insert(a->name()).second) ordered.push_back(*a);
+  };
+  for (auto& a : agencies) place(&a, 0);
+  return ordered;
+}
+
+// Writes agencies in two passes: first without the references that may
+// point forward (focal agency, successors), then with them.
+int LoadAgencies(CliContext& context, std::vector<v1::Agency> agencies, LoadCounts& counts) {
+  auto stub = Stub(context);
+  auto get = [&](const std::string& name, v1::Agency* out) {
+    v1::GetAgencyRequest request;
+    request.set_name(name);
+    return stub->GetAgency(context.connection().NewContext().get(), request, out);
+  };
+  auto update = [&](const v1::Agency& agency, v1::Agency* out) {
+    v1::UpdateAgencyRequest request;
+    *request.mutable_agency() = agency;
+    request.set_allow_missing(true);
+    request.set_request_id(client::NewRequestId());
+    return stub->UpdateAgency(context.connection().NewContext().get(), request, out);
+  };
+  std::vector<v1::Agency> ordered = ParentsFirst(std::move(agencies));
+  std::set<std::string> present;
+  // Agencies whose forward references were held back, and whether the
+  // first pass created them.
+  std::vector<std::pair<const v1::Agency*, bool>> second_pass;
+  for (const v1::Agency& agency : ordered) {
+    v1::Agency first = agency;
+    auto missing = [&](const std::string& name) {
+      if (name.empty() || present.count(name) || name == agency.name()) return false;
+      v1::Agency probe;
+      return !get(name, &probe).ok();
+    };
+    bool deferred = missing(agency.focal_agency());
+    for (const auto& s : agency.successors()) deferred = deferred || missing(s);
+    if (deferred) {
+      first.clear_successors();
+      first.clear_valid_to();
+      first.clear_focal_agency();
+    }
+    LoadCounts one;
+    grpc::Status status = Upsert<v1::Agency>(first, deferred ? one : counts, get, update);
+    if (!status.ok()) {
+      *context.err << agency.name() << ":\n";
+      return PrintError(*context.err, status);
+    }
+    if (deferred) second_pass.emplace_back(&agency, one.created == 1);
+    present.insert(agency.name());
+  }
+  for (const auto& [agency, created] : second_pass) {
+    LoadCounts one;
+    grpc::Status status = Upsert<v1::Agency>(*agency, one, get, update);
+    if (!status.ok()) {
+      *context.err << agency->name() << ":\n";
+      return PrintError(*context.err, status);
+    }
+    if (created) {
+      ++counts.created;
+    } else {
+      counts.updated += one.updated;
+      counts.unchanged += one.unchanged;
+    }
+  }
+  return 0;
+}
+
+int LoadDimensions(CliContext& context, const std::vector<v1::Dimension>& dimensions,
+                   LoadCounts& counts) {
+  auto stub = Stub(context);
+  auto get = [&](const std::string& name, v1::Dimension* out) {
+    v1::GetDimensionRequest request;
+    request.set_name(name);
+    return stub->GetDimension(context.connection().NewContext().get(), request, out);
+  };
+  auto update = [&](const v1::Dimension& dimension, v1::Dimension* out) {
+    v1::UpdateDimensionRequest request;
+    *request.mutable_dimension() = dimension;
+    request.set_allow_missing(true);
+    request.set_request_id(client::NewRequestId());
+    return stub->UpdateDimension(context.connection().NewContext().get(), request, out);
+  };
+  for (const auto& d : dimensions) {
+    grpc::Status status = Upsert<v1::Dimension>(d, counts, get, update);
+    if (!status.ok()) {
+      *context.err << d.name() << ":\n";
+      return PrintError(*context.err, status);
+    }
+  }
+  return 0;
+}
+
+// Indicators refer to each other (ratios, rules): write them without rules
+// and ratio references first, then whole.
+int LoadIndicators(CliContext& context, const std::vector<v1::Indicator>& indicators,
+                   LoadCounts& counts) {
+  auto stub = Stub(context);
+  auto get = [&](const std::string& name, v1::Indicator* out) {
+    v1::GetIndicatorRequest request;
+    request.set_name(name);
+    return stub->GetIndicator(context.connection().NewContext().get(), request, out);
+  };
+  auto update = [&](const v1::Indicator& indicator, v1::Indicator* out) {
+    v1::UpdateIndicatorRequest request;
+    *request.mutable_indicator() = indicator;
+    request.set_allow_missing(true);
+    request.set_request_id(client::NewRequestId());
+    return stub->UpdateIndicator(context.connection().NewContext().get(), request, out);
+  };
+  std::set<std::string> created_first;
+  for (const auto& i : indicators) {
+    v1::Indicator stored;
+    if (get(i.name(), &stored).ok()) continue;  // exists: the second pass updates it
+    v1::Indicator bare = i;
+    bare.clear_rules();
+    if (bare.aggregation() == v1::AGGREGATION_RATIO) {
+      bare.set_aggregation(v1::AGGREGATION_NONE);
+      bare.clear_numerator();
+      bare.clear_denominator();
+    }
+    LoadCounts one;
+    grpc::Status status = Upsert<v1::Indicator>(bare, one, get, update);
+    if (!status.ok()) {
+      *context.err << i.name() << ":\n";
+      return PrintError(*context.err, status);
+    }
+    created_first.insert(i.name());
+  }
+  for (const auto& i : indicators) {
+    LoadCounts one;
+    grpc::Status status = Upsert<v1::Indicator>(i, one, get, update);
+    if (!status.ok()) {
+      *context.err << i.name() << ":\n";
+      return PrintError(*context.err, status);
+    }
+    if (created_first.count(i.name())) {
+      ++counts.created;
+    } else {
+      counts.updated += one.updated;
+      counts.unchanged += one.unchanged;
+    }
+  }
+  return 0;
+}
+
+template <typename ListMessage>
+absl::StatusOr<ListMessage> ReadListFile(const std::string& path) {
+  auto content = ReadFile(path);
+  if (!content.ok()) return content.status();
+  ListMessage list;
+  absl::Status parsed = ParseJson(*content, &list, path);
+  if (!parsed.ok()) return parsed;
+  return list;
+}
+
+int AgencyImport(CliContext& context, const ParsedArgs& args) {
+  if (args.positional.size() != 1) {
+    *context.err << "usage: tonghop agency import FILE\n";
+    return 2;
+  }
+  auto list = ReadListFile<v1::ListAgenciesResponse>(args.positional[0]);
+  if (!list.ok()) return PrintError(*context.err, list.status());
+  LoadCounts counts;
+  std::vector<v1::Agency> agencies(list->agencies().begin(), list->agencies().end());
+  int rc = LoadAgencies(context, std::move(agencies), counts);
+  if (rc == 0) *context.out << "agencies: " << counts.Summary() << "\n";
+  return rc;
+}
+
+int AgencyDelete(CliContext& context, const ParsedArgs& args) {
+  if (args.positional.size() != 1) {
+    *context.err << "usage: tonghop agency delete ID\n";
+    return 2;
+  }
+  v1::DeleteAgencyRequest request;
+  request.set_name(AsName("agencies", args.positional[0]));
+  request.set_etag(args.Get("etag"));
+  request.set_request_id(client::NewRequestId());
+  google::protobuf::Empty empty;
+  grpc::Status status = Stub(context)->DeleteAgency(context.connection().NewContext().get(), request, &empty);
+  if (!status.ok()) return PrintError(*context.err, status);
+  *context.out << "deleted " << request.name() << "\n";
+  return 0;
+}
+
+// ---- dimensions and indicators ----
+
+int DimensionList(CliContext& context, const ParsedArgs&) {
+  auto stub = Stub(context);
+  v1::ListDimensionsRequest request;
+  request.set_page_size(1000);
+  v1::ListDimensionsResponse all;
+  do {
+    v1::ListDimensionsResponse page;
+    grpc::Status status = stub->ListDimensions(context.connection().NewContext().get(), request, &page);
+    if (!status.ok()) return PrintError(*context.err, status);
+    for (auto& d : *page.mutable_dimensions()) *all.add_dimensions() = std::move(d);
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& d : all.dimensions()) {
+    rows.push_back({Id(d.name()), d.display_name(), absl::StrCat(d.options_size())});
+  }
+  return PrintList(context, all, {kLabels.id, kLabels.name, kLabels.options}, rows);
+}
+
+int DimensionImport(CliContext& context, const ParsedArgs& args) {
+  if (args.positional.size() != 1) {
+    *context.err << "usage: tonghop dimension import FILE\n";
+    return 2;
+  }
+  auto list = ReadListFile<v1::ListDimensionsResponse>(args.positional[0]);
+  if (!list.ok()) return PrintError(*context.err, list.status());
+  LoadCounts counts;
+  int rc = LoadDimensions(context, {list->dimensions().begin(), list->dimensions().end()}, counts);
+  if (rc == 0) *context.out << "dimensions: " << counts.Summary() << "\n";
+  return rc;
+}
+
+int IndicatorList(CliContext& context, const ParsedArgs&) {
+  auto stub = Stub(context);
+  v1::ListIndicatorsRequest request;
+  request.set_page_size(1000);
+  v1::ListIndicatorsResponse all;
+  do {
+    v1::ListIndicatorsResponse page;
+    grpc::Status status = stub->ListIndicators(context.connection().NewContext().get(), request, &page);
+    if (!status.ok()) return PrintError(*context.err, status);
+    for (auto& i : *page.mutable_indicators()) *all.add_indicators() = std::move(i);
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& i : all.indicators()) {
+    rows.push_back({Id(i.name()), i.display_name(), i.unit()});
+  }
+  return PrintList(context, all, {kLabels.id, kLabels.name, kLabels.unit}, rows);
+}
+
+int IndicatorImport(CliContext& context, const ParsedArgs& args) {
+  if (args.positional.size() != 1) {
+    *context.err << "usage: tonghop indicator import FILE\n";
+    return 2;
+  }
+  auto list = ReadListFile<v1::ListIndicatorsResponse>(args.positional[0]);
+  if (!list.ok()) return PrintError(*context.err, list.status());
+  LoadCounts counts;
+  int rc = LoadIndicators(context, {list->indicators().begin(), list->indicators().end()}, counts);
+  if (rc == 0) *context.out << "indicators: " << counts.Summary() << "\n";
+  return rc;
+}
+
+// ---- plans and tasks ----
+
+int PlanList(CliContext& context, const ParsedArgs& args) {
+  auto stub = Stub(context);
+  v1::ListPlansRequest request;
+  request.set_page_size(1000);
+  if (args.Has("issuer")) request.set_issuer(AsName("agencies", args.Get("issuer")));
+  v1::ListPlansResponse all;
+  do {
+    v1::ListPlansResponse page;
+    grpc::Status status = stub->ListPlans(context.connection().NewContext().get(), request, &page);
+    if (!status.ok()) return PrintError(*context.err, status);
+    for (auto& p : *page.mutable_plans()) *all.add_plans() = std::move(p);
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& p : all.plans()) {
+    rows.push_back({Id(p.name()), p.symbol(), Id(p.issuer()),
+                    absl::StrCat(p.first_year(), "–", p.last_year()), Truncate(p.title(), 70)});
+  }
+  return PrintList(context, all,
+                   {kLabels.id, kLabels.symbol, kLabels.issuer, kLabels.years, kLabels.name}, rows);
+}
+
+int PlanGet(CliContext& context, const ParsedArgs& args) {
+  if (args.positional.size() != 1) {
+    *context.err << "usage: tonghop plan get PLAN\n";
+    return 2;
+  }
+  v1::GetPlanRequest request;
+  request.set_name(AsName("plans", args.positional[0]));
+  v1::Plan plan;
+  grpc::Status status = Stub(context)->GetPlan(context.connection().NewContext().get(), request, &plan);
+  if (!status.ok()) return PrintError(*context.err, status);
+  PrintJson(*context.out, plan);
+  return 0;
+}
+
+void PrintImportReport(std::ostream& out, const v1::ImportPlanResponse& response) {
+  const v1::ImportReport& report = response.report();
+  const v1::Plan& plan = response.bundle().plan();
+  out << (response.committed() ? "Đã nhập kế hoạch (imported) " : "Chạy thử, chưa lưu (dry run) ")
+      << plan.name() << " — " << plan.symbol() << "\n";
+  out << "  " << Truncate(plan.title(), 100) << "\n";
+  out << "  Số nhiệm vụ (tasks): " << report.task_count() << " — theo cấp (by level):";
+  for (const auto& level : report.level_counts()) {
+    out << " cấp " << level.level() << ": " << level.count() << ";";
+  }
+  out << "\n";
+  if (report.unresolved_agencies_size() > 0) {
+    out << "  Tên cơ quan chưa xác định (unresolved agency names): "
+        << report.unresolved_agencies_size() << "\n";
+    for (const auto& u : report.unresolved_agencies()) {
+      std::vector<std::string> candidates;
+      for (const auto& c : u.candidates()) candidates.push_back(Id(c));
+      out << "    - \"" << u.text() << "\" (" << Id(u.task()) << ")";
+      if (!candidates.empty()) out << " → gần nhất: " << absl::StrJoin(candidates, ", ");
+      out << "\n";
+    }
+  }
+  auto notes = [&](const char* title,
+                   const google::protobuf::RepeatedPtrField<v1::ImportNote>& list) {
+    if (list.empty()) return;
+    out << "  " << title << ": " << list.size() << "\n";
+    for (const auto& n : list) {
+      out << "    - dòng " << n.line() << ": " << n.message();
+      if (!n.text().empty()) out << " — \"" << Truncate(n.text(), 80) << "\"";
+      out << "\n";
+    }
+  };
+  notes("Đã sửa (repairs)", report.repairs());
+  notes("Dòng bỏ qua (ignored lines)", report.ignored_lines());
+  notes("Cảnh báo (warnings)", report.warnings());
+}
+
+int PlanImport(CliContext& context, const ParsedArgs& args) {
+  if (args.positional.size() != 1) {
+    *context.err << "usage: tonghop plan import FILE [--format=auto|json|text|csv] "
+                    "[--dry-run] [--issuer=AGENCY] [--plan-id=ID]\n";
+    return 2;
+  }
+  auto content = ReadFile(args.positional[0]);
+  if (!content.ok()) return PrintError(*context.err, content.status());
+  v1::ImportPlanRequest request;
+  request.set_content(*content);
+  std::string format = args.Get("format", "auto");
+  if (format == "json") request.set_format(v1::IMPORT_FORMAT_JSON);
+  else if (format == "csv" || format == "tsv") request.set_format(v1::IMPORT_FORMAT_CSV);
+  else if (format == "text") request.set_format(v1::IMPORT_FORMAT_TEXT);
+  else if (format != "auto") {
+    *context.err << "tonghop: --format must be auto, json, text or csv\n";
+    return 2;
+  }
+  if (args.Has("issuer")) request.set_issuer(AsName("agencies", args.Get("issuer")));
+  request.set_plan_id(args.Get("plan-id"));
+  request.set_validate_only(args.Has("dry-run"));
+  request.set_request_id(client::NewRequestId());
+  v1::ImportPlanResponse response;
+  grpc::Status status = Stub(context)->ImportPlan(context.connection().NewContext().get(), request, &response);
+  if (!status.ok()) return PrintError(*context.err, status);
+  if (context.output == OutputFormat::kJson) {
+    PrintJson(*context.out, response);
+  } else {
+    PrintImportReport(*context.out, response);
+  }
+  return 0;
+}
+
+int PlanExport(CliContext& context, const ParsedArgs& args) {
+  if (args.positional.size() != 1) {
+    *context.err << "usage: tonghop plan export PLAN [--format=json|csv] [--out=FILE]\n";
+    return 2;
+  }
+  v1::ExportPlanRequest request;
+  request.set_name(AsName("plans", args.positional[0]));
+  std::string format = args.Get("format", "json");
+  if (format == "csv") request.set_format(v1::EXPORT_FORMAT_CSV);
+  else if (format != "json") {
+    *context.err << "tonghop: --format must be json or csv\n";
+    return 2;
+  }
+  v1::ExportPlanResponse response;
+  grpc::Status status = Stub(context)->ExportPlan(context.connection().NewContext().get(), request, &response);
+  if (!status.ok()) return PrintError(*context.err, status);
+  std::string text = format == "csv" ? response.content() : ToJson(response.bundle()) + "\n";
+  if (args.Has("out")) {
+    std::ofstream out(args.Get("out"), std::ios::binary);
+    out << text;
+    if (!out) return PrintError(*context.err, absl::UnavailableError("cannot write " + args.Get("out")));
+    *context.out << "wrote " << args.Get("out") << "\n";
+  } else {
+    *context.out << text;
+  }
+  return 0;
+}
+
+int PlanDelete(CliContext& context, const ParsedArgs& args) {
+  if (args.positional.size() != 1) {
+    *context.err << "usage: tonghop plan delete PLAN [--force]\n";
+    return 2;
+  }
+  v1::DeletePlanRequest request;
+  request.set_name(AsName("plans", args.positional[0]));
+  request.set_force(args.Has("force"));
+  request.set_request_id(client::NewRequestId());
+  google::protobuf::Empty empty;
+  grpc::Status status = Stub(context)->DeletePlan(context.connection().NewContext().get(), request, &empty);
+  if (!status.ok()) return PrintError(*context.err, status);
+  *context.out << "deleted " << request.name() << "\n";
+  return 0;
+}
+
+int TaskList(CliContext& context, const ParsedArgs& args) {
+  if (!args.Has("plan")) {
+    *context.err << "usage: tonghop task list --plan=PLAN [--assignee=AGENCY]\n";
+    return 2;
+  }
+  auto stub = Stub(context);
+  v1::ListTasksRequest request;
+  request.set_parent(AsName("plans", args.Get("plan")));
+  if (args.Has("assignee")) request.set_assignee(AsName("agencies", args.Get("assignee")));
+  request.set_page_size(1000);
+  v1::ListTasksResponse all;
+  do {
+    v1::ListTasksResponse page;
+    grpc::Status status = stub->ListTasks(context.connection().NewContext().get(), request, &page);
+    if (!status.ok()) return PrintError(*context.err, status);
+    for (auto& t : *page.mutable_tasks()) *all.add_tasks() = std::move(t);
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& t : all.tasks()) {
+    std::vector<std::string> lead;
+    for (const auto& a : t.lead()) lead.push_back(AssignmentText(a));
+    rows.push_back({t.outline(), Truncate(absl::StrJoin(lead, "; "), 60),
+                    Truncate(DeadlineText(t.deadline()), 30), Truncate(t.title(), 60)});
+  }
+  return PrintList(context, all, {kLabels.outline, kLabels.lead, kLabels.deadline, kLabels.task},
+                   rows);
+}
+
+int TaskGet(CliContext& context, const ParsedArgs& args) {
+  if (args.positional.size() != 1) {
+    *context.err << "usage: tonghop task get plans/PLAN/tasks/OUTLINE\n";
+    return 2;
+  }
+  v1::GetTaskRequest request;
+  request.set_name(args.positional[0]);
+  v1::Task task;
+  grpc::Status status = Stub(context)->GetTask(context.connection().NewContext().get(), request, &task);
+  if (!status.ok()) return PrintError(*context.err, status);
+  PrintJson(*context.out, task);
+  return 0;
+}
+
+// ---- registry load ----
+
+int RegistryLoad(CliContext& context, const ParsedArgs& args) {
+  if (args.positional.size() != 1) {
+    *context.err << "usage: tonghop registry load DIR\n";
+    return 2;
+  }
+  std::filesystem::path dir = args.positional[0];
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  if (ec) return PrintError(*context.err, absl::NotFoundError(absl::StrCat("cannot read ", dir.string(), ": ", ec.message())));
+  std::sort(files.begin(), files.end());
+  std::vector<v1::Agency> agencies;
+  std::vector<v1::Dimension> dimensions;
+  std::vector<v1::Indicator> indicators;
+  std::vector<std::pair<std::string, std::string>> plans;  // path, content
+  for (const auto& path : files) {
+    auto content = ReadFile(path.string());
+    if (!content.ok()) return PrintError(*context.err, content.status());
+    google::protobuf::Struct top;
+    absl::Status parsed = ParseJson(*content, &top, path.string());
+    if (!parsed.ok()) return PrintError(*context.err, parsed);
+    const auto& fields = top.fields();
+    if (fields.count("agencies")) {
+      v1::ListAgenciesResponse list;
+      parsed = ParseJson(*content, &list, path.string());
+      agencies.insert(agencies.end(), list.agencies().begin(), list.agencies().end());
+    } else if (fields.count("dimensions")) {
+      v1::ListDimensionsResponse list;
+      parsed = ParseJson(*content, &list, path.string());
+      dimensions.insert(dimensions.end(), list.dimensions().begin(), list.dimensions().end());
+    } else if (fields.count("indicators")) {
+      v1::ListIndicatorsResponse list;
+      parsed = ParseJson(*content, &list, path.string());
+      indicators.insert(indicators.end(), list.indicators().begin(), list.indicators().end());
+    } else if (fields.count("plan")) {
+      v1::PlanBundle bundle;
+      parsed = ParseJson(*content, &bundle, path.string());
+      plans.emplace_back(path.string(), *content);
+    } else {
+      *context.err << "skipping " << path.string()
+                   << ": not an agencies, dimensions, indicators or plan file\n";
+    }
+    if (!parsed.ok()) return PrintError(*context.err, parsed);
+  }
+  LoadCounts agency_counts, dimension_counts, indicator_counts, plan_counts;
+  if (int rc = LoadAgencies(context, std::move(agencies), agency_counts)) return rc;
+  if (int rc = LoadDimensions(context, dimensions, dimension_counts)) return rc;
+  if (int rc = LoadIndicators(context, indicators, indicator_counts)) return rc;
+  auto stub = Stub(context);
+  for (const auto& [path, content] : plans) {
+    v1::PlanBundle bundle;
+    (void)ParseJson(content, &bundle, path);
+    v1::ExportPlanRequest export_request;
+    export_request.set_name(bundle.plan().name());
+    v1::ExportPlanResponse stored;
+    grpc::Status status = stub->ExportPlan(context.connection().NewContext().get(), export_request, &stored);
+    // Compare what the server would store: the bundle after its
+    // normalisation, i.e. a dry run's answer without etags.
+    v1::ImportPlanRequest request;
+    request.set_content(content);
+    request.set_format(v1::IMPORT_FORMAT_JSON);
+    request.set_validate_only(true);
+    v1::ImportPlanResponse dry;
+    grpc::Status dry_status = stub->ImportPlan(context.connection().NewContext().get(), request, &dry);
+    if (!dry_status.ok()) {
+      *context.err << path << ":\n";
+      return PrintError(*context.err, dry_status);
+    }
+    dry.mutable_bundle()->mutable_plan()->clear_etag();
+    for (auto& t : *dry.mutable_bundle()->mutable_tasks()) t.clear_etag();
+    if (status.ok() &&
+        google::protobuf::util::MessageDifferencer::Equals(stored.bundle(), dry.bundle())) {
+      ++plan_counts.unchanged;
+      continue;
+    }
+    request.set_validate_only(false);
+    request.set_request_id(client::NewRequestId());
+    v1::ImportPlanResponse response;
+    grpc::Status import_status = stub->ImportPlan(context.connection().NewContext().get(), request, &response);
+    if (!import_status.ok()) {
+      *context.err << path << ":\n";
+      return PrintError(*context.err, import_status);
+    }
+    ++(status.ok() ? plan_counts.updated : plan_counts.created);
+  }
+  *context.out << "agencies: " << agency_counts.Summary() << "\n"
+               << "dimensions: " << dimension_counts.Summary() << "\n"
+               << "indicators: " << indicator_counts.Summary() << "\n"
+               << "plans: " << plan_counts.Summary() << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void RegisterRegistryCommands(CommandTable& table) {
+  table.Add({"agency list", "[--parent=ID] [--kind=KIND] [--prefix=ID]", "list agencies", AgencyList});
+  table.Add({"agency get", "ID", "show one agency", AgencyGet});
+  table.Add({"agency import", "FILE", "create or update the agencies in a file", AgencyImport});
+  table.Add({"agency delete", "ID", "delete an agency with no children or assignments", AgencyDelete});
+  table.Add({"dimension list", "", "list dimensions", DimensionList});
+  table.Add({"dimension import", "FILE", "create or update the dimensions in a file", DimensionImport});
+  table.Add({"indicator list", "", "list indicators", IndicatorList});
+  table.Add({"indicator import", "FILE", "create or update the indicators in a file", IndicatorImport});
+  table.Add({"plan list", "[--issuer=ID]", "list plans", PlanList});
+  table.Add({"plan get", "PLAN", "show one plan", PlanGet});
+  table.Add({"plan import", "FILE [--format=auto|json|text|csv] [--dry-run] [--issuer=ID] [--plan-id=ID]",
+             "import a plan from its canonical file, its appendix table or its text", PlanImport});
+  table.Add({"plan export", "PLAN [--format=json|csv] [--out=FILE]", "export a plan with its tasks",
+             PlanExport});
+  table.Add({"plan delete", "PLAN [--force]", "delete a plan (with --force, its tasks too)", PlanDelete});
+  table.Add({"task list", "--plan=PLAN [--assignee=ID]", "list a plan's tasks in document order", TaskList});
+  table.Add({"task get", "plans/PLAN/tasks/OUTLINE", "show one task", TaskGet});
+  table.Add({"registry load", "DIR", "load every agency, dimension, indicator and plan file in DIR",
+             RegistryLoad});
+}
+
+}  // namespace tonghop::cli

@@ -1,0 +1,81 @@
+#ifndef TONGHOP_SERVICES_SERVER_SERVER_HOST_H_
+#define TONGHOP_SERVICES_SERVER_SERVER_HOST_H_
+
+// Hosts a set of tonghop services in one gRPC server: opens each service's
+// module under its own data directory, wires the channels between services
+// (in-process for co-hosted services, TCP for the others), enables health
+// checking and reflection, and shuts everything down in order.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/server.h"
+#include "services/common/service_module.h"
+
+namespace tonghop {
+
+using ModuleFactory = std::function<absl::StatusOr<std::unique_ptr<ServiceModule>>(
+    const ServiceEnvironment&)>;
+
+struct ServerOptions {
+  // Root data directory; each service uses DATA_DIR/{service}.
+  std::string data_dir;
+  // host:port to listen on; port 0 picks a free port.
+  std::string listen = "127.0.0.1:0";
+  // Services hosted here, in start order (e.g. registry, submissions, aggregation).
+  std::vector<std::string> services;
+  // Addresses of services hosted elsewhere, by service name.
+  std::map<std::string, std::string> remote_addresses;
+  // How to create each service; must cover `services`.
+  std::map<std::string, ModuleFactory> factories;
+  // The agency this instance acts as when one service calls another
+  // (the ministry, or a province's Department of Justice).
+  std::string operator_agency = "agencies/bo-tu-phap";
+  const Clock* clock = nullptr;               // default: RealClock
+  const IdentityResolver* identity = nullptr; // default: DevHeaderIdentity
+};
+
+// A running server. Thread-safe; Shutdown() may be called from any thread,
+// once. Owns its modules and the gRPC server.
+class ServerHost {
+ public:
+  static absl::StatusOr<std::unique_ptr<ServerHost>> Start(ServerOptions options);
+  ~ServerHost();
+
+  // "127.0.0.1:PORT" as bound.
+  const std::string& address() const { return address_; }
+  int port() const { return port_; }
+  // A channel to this server that does not leave the process.
+  std::shared_ptr<grpc::Channel> InProcessChannel();
+  // Stops background work, then the server (waiting at most 5 s for calls).
+  void Shutdown();
+  // Blocks until Shutdown() has completed.
+  void Wait();
+
+ private:
+  ServerHost() = default;
+  std::shared_ptr<grpc::Channel> ChannelTo(absl::string_view service);
+
+  ServerOptions options_;
+  std::unique_ptr<IdentityResolver> default_identity_;
+  std::vector<std::unique_ptr<ServiceModule>> modules_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string address_;
+  int port_ = 0;
+  absl::Mutex mu_;
+  bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  std::shared_ptr<grpc::Channel> in_process_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::shared_ptr<grpc::Channel>> remote_ ABSL_GUARDED_BY(mu_);
+};
+
+// The factories of every service compiled into this binary.
+std::map<std::string, ModuleFactory> AllServiceFactories();
+
+}  // namespace tonghop
+
+#endif  // TONGHOP_SERVICES_SERVER_SERVER_HOST_H_

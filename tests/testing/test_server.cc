@@ -1,0 +1,146 @@
+#include "tests/testing/test_server.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+
+namespace tonghop::testing {
+
+TempDir::TempDir() {
+  std::string tmpl =
+      (std::filesystem::temp_directory_path() / "tonghop-test-XXXXXX").string();
+  if (mkdtemp(tmpl.data()) == nullptr) std::abort();
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+absl::StatusOr<std::unique_ptr<TestServer>> TestServer::Start(const std::string& data_dir,
+                                                              Options options) {
+  auto server = std::unique_ptr<TestServer>(new TestServer());
+  server->data_dir_ = data_dir;
+  server->options_ = std::move(options);
+  absl::Status started = server->Restart();
+  if (!started.ok()) return started;
+  return server;
+}
+
+absl::Status TestServer::Restart() {
+  Stop();
+  ServerOptions options;
+  options.data_dir = data_dir_;
+  options.listen = "127.0.0.1:0";
+  options.factories = AllServiceFactories();
+  options.services = options_.services;
+  if (options.services.empty()) {
+    for (const char* s : {"registry", "submissions", "aggregation"}) {
+      if (options.factories.count(s)) options.services.push_back(s);
+    }
+  }
+  options.remote_addresses = options_.remote_addresses;
+  options.clock = options_.clock;
+  auto host = ServerHost::Start(std::move(options));
+  if (!host.ok()) return host.status();
+  host_ = *std::move(host);
+  address_ = host_->address();
+  return absl::OkStatus();
+}
+
+void TestServer::Stop() {
+  if (host_ != nullptr) {
+    host_->Shutdown();
+    host_.reset();
+  }
+}
+
+std::shared_ptr<grpc::Channel> TestServer::NewChannel() const {
+  grpc::ChannelArguments args;
+  // A distinct argument keeps gRPC from sharing one subchannel between
+  // channels, so each channel is really its own connection.
+  static int counter = 0;
+  args.SetInt("tonghop.test_channel", ++counter);
+  return grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), args);
+}
+
+std::string BuiltBinary(const std::string& relative_path) {
+  const char* dir = std::getenv("TONGHOP_BUILD_DIR");
+  return absl::StrCat(dir ? dir : ".", "/", relative_path);
+}
+
+std::string SourcePath(const std::string& relative_path) {
+  const char* dir = std::getenv("TONGHOP_SOURCE_DIR");
+  return absl::StrCat(dir ? dir : ".", "/", relative_path);
+}
+
+absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
+    const std::string& binary, const std::vector<std::string>& args) {
+  int out[2];
+  if (pipe(out) != 0) return absl::InternalError("pipe failed");
+  std::vector<std::string> argv_strings = {binary};
+  bool has_listen = false;
+  for (const auto& a : args) {
+    argv_strings.push_back(a);
+    has_listen = has_listen || absl::StartsWith(a, "--listen");
+  }
+  if (!has_listen) argv_strings.push_back("--listen=127.0.0.1:0");
+  pid_t pid = fork();
+  if (pid < 0) return absl::InternalError("fork failed");
+  if (pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    close(out[0]);
+    close(out[1]);
+    std::vector<char*> argv;
+    for (auto& s : argv_strings) argv.push_back(s.data());
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  auto process = std::unique_ptr<ServerProcess>(new ServerProcess());
+  process->pid_ = pid;
+  // Read the first line: "tonghopd listening on HOST:PORT (...)". The read
+  // blocks until the server is ready, or returns 0 if it exits first.
+  std::string line;
+  char c;
+  while (read(out[0], &c, 1) == 1 && c != '\n') line.push_back(c);
+  close(out[0]);
+  constexpr absl::string_view kPrefix = "tonghopd listening on ";
+  if (!absl::StartsWith(line, kPrefix)) {
+    return absl::UnavailableError(absl::StrCat(binary, " did not start: \"", line, "\""));
+  }
+  std::string rest = line.substr(kPrefix.size());
+  process->address_ = rest.substr(0, rest.find(' '));
+  return process;
+}
+
+ServerProcess::~ServerProcess() { Kill(); }
+
+void ServerProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+int ServerProcess::Terminate() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return status;
+}
+
+}  // namespace tonghop::testing

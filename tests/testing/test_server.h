@@ -1,0 +1,95 @@
+#ifndef TONGHOP_TESTS_TESTING_TEST_SERVER_H_
+#define TONGHOP_TESTS_TESTING_TEST_SERVER_H_
+
+// Test helpers for integration tests: a temporary directory, a real tonghop
+// server on 127.0.0.1:0 in this process, and a tonghopd child process that
+// can be killed with SIGKILL.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/channel.h"
+#include "services/server/server_host.h"
+
+namespace tonghop::testing {
+
+// A directory under $TMPDIR removed (recursively) on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// A server hosting real services in this process, listening on
+// 127.0.0.1:0 with its data under `data_dir`. Not thread-safe to Restart
+// while calls are in flight.
+class TestServer {
+ public:
+  struct Options {
+    // Services to host; default: every service in the binary.
+    std::vector<std::string> services;
+    // Addresses of services hosted elsewhere.
+    std::map<std::string, std::string> remote_addresses;
+    const Clock* clock = nullptr;
+  };
+
+  // Starts on `data_dir`, which the caller owns.
+  static absl::StatusOr<std::unique_ptr<TestServer>> Start(const std::string& data_dir,
+                                                           Options options);
+  static absl::StatusOr<std::unique_ptr<TestServer>> Start(const std::string& data_dir) {
+    return Start(data_dir, Options());
+  }
+
+  const std::string& address() const { return address_; }
+  // A new TCP channel to the server (each call gets its own channel).
+  std::shared_ptr<grpc::Channel> NewChannel() const;
+  // Stops the server cleanly.
+  void Stop();
+  // Stops and starts again on the same data directory (new port).
+  absl::Status Restart();
+
+ private:
+  std::string data_dir_;
+  Options options_;
+  std::unique_ptr<ServerHost> host_;
+  std::string address_;
+};
+
+// A tonghopd child process. The destructor kills it (SIGKILL) if running.
+class ServerProcess {
+ public:
+  // Runs `binary` with `args` (plus --listen=127.0.0.1:0 and --port-file
+  // unless given) and waits until it prints its address.
+  static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
+      const std::string& binary, const std::vector<std::string>& args);
+  ~ServerProcess();
+
+  const std::string& address() const { return address_; }
+  int pid() const { return pid_; }
+  // SIGKILL and reap: nothing is flushed or closed cleanly.
+  void Kill();
+  // SIGTERM and wait; returns the exit status.
+  int Terminate();
+
+ private:
+  int pid_ = -1;
+  std::string address_;
+};
+
+// Path of a binary built by this build (TONGHOP_BUILD_DIR/relative).
+std::string BuiltBinary(const std::string& relative_path);
+// Path of a file in the source tree (TONGHOP_SOURCE_DIR/relative).
+std::string SourcePath(const std::string& relative_path);
+
+}  // namespace tonghop::testing
+
+#endif  // TONGHOP_TESTS_TESTING_TEST_SERVER_H_
