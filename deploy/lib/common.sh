@@ -1,0 +1,44 @@
+# Shared by deploy/demo.sh and tests/run.sh: install what is missing from
+# Debian's packages, then configure and build.
+#
+# Usage: source deploy/lib/common.sh; tonghop_ensure_packages; tonghop_build [targets...]
+
+TONGHOP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+TONGHOP_BUILD_DIR="${TONGHOP_BUILD_DIR:-$TONGHOP_ROOT/build}"
+
+TONGHOP_PACKAGES=(
+  cmake ninja-build g++ pkg-config git
+  libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  librocksdb-dev libabsl-dev libgtest-dev libgmock-dev
+  libicu-dev libxlsxwriter-dev
+  python3 python3-openpyxl
+)
+
+tonghop_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Installs the Debian packages that are not installed yet (needs root or sudo).
+tonghop_ensure_packages() {
+  local missing=()
+  for p in "${TONGHOP_PACKAGES[@]}" "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then return 0; fi
+  tonghop_log "installing Debian packages: ${missing[*]}"
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Configures (once) and builds the given targets (default: everything).
+tonghop_build() {
+  local launcher=()
+  if command -v ccache >/dev/null 2>&1; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+  if [ ! -f "$TONGHOP_BUILD_DIR/build.ninja" ]; then
+    tonghop_log "configuring in $TONGHOP_BUILD_DIR"
+    cmake -S "$TONGHOP_ROOT" -B "$TONGHOP_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DTONGHOP_WERROR="${TONGHOP_WERROR:-OFF}" "${launcher[@]}" >/dev/null
+  fi
+  tonghop_log "building ${*:-everything} (2 parallel jobs)"
+  cmake --build "$TONGHOP_BUILD_DIR" -j "${TONGHOP_JOBS:-2}" ${1:+--target "$@"}
+}
