@@ -150,6 +150,55 @@ int PrintList(CliContext& context, const google::protobuf::Message& response,
   return 0;
 }
 
+// `X get NAME`: prints one resource as JSON. `collection` turns a bare id
+// into a name ("agencies"); empty takes the name as given.
+template <typename Request, typename Resource>
+CommandFn GetCommand(std::string usage, std::string collection,
+                     grpc::Status (Registry::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                            Resource*)) {
+  return [usage, collection, method](CliContext& context, const ParsedArgs& args) {
+    if (args.positional.size() != 1) {
+      *context.err << "usage: tonghop " << usage << "\n";
+      return 2;
+    }
+    Request request;
+    request.set_name(collection.empty() ? args.positional[0]
+                                        : AsName(collection, args.positional[0]));
+    Resource resource;
+    grpc::Status status =
+        (Stub(context).get()->*method)(context.connection().NewContext().get(), request, &resource);
+    if (!status.ok()) return PrintError(*context.err, status);
+    PrintJson(*context.out, resource);
+    return 0;
+  };
+}
+
+// `X delete NAME [--etag=E] [--force]`.
+template <typename Request>
+CommandFn DeleteCommand(std::string usage, std::string collection,
+                        grpc::Status (Registry::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                               google::protobuf::Empty*),
+                        std::function<void(const ParsedArgs&, Request&)> extra = nullptr) {
+  return [usage, collection, method, extra](CliContext& context, const ParsedArgs& args) {
+    if (args.positional.size() != 1) {
+      *context.err << "usage: tonghop " << usage << "\n";
+      return 2;
+    }
+    Request request;
+    request.set_name(collection.empty() ? args.positional[0]
+                                        : AsName(collection, args.positional[0]));
+    request.set_etag(args.Get("etag"));
+    request.set_request_id(client::NewRequestId());
+    if (extra) extra(args, request);
+    google::protobuf::Empty empty;
+    grpc::Status status =
+        (Stub(context).get()->*method)(context.connection().NewContext().get(), request, &empty);
+    if (!status.ok()) return PrintError(*context.err, status);
+    *context.out << "đã xóa (deleted) " << request.name() << "\n";
+    return 0;
+  };
+}
+
 // ---- agencies ----
 
 int AgencyList(CliContext& context, const ParsedArgs& args) {
@@ -185,20 +234,6 @@ int AgencyList(CliContext& context, const ParsedArgs& args) {
   }
   return PrintList(context, all,
                    {kLabels.id, kLabels.name, kLabels.kind, kLabels.parent, kLabels.valid}, rows);
-}
-
-int AgencyGet(CliContext& context, const ParsedArgs& args) {
-  if (args.positional.size() != 1) {
-    *context.err << "usage: tonghop agency get ID\n";
-    return 2;
-  }
-  v1::GetAgencyRequest request;
-  request.set_name(AsName("agencies", args.positional[0]));
-  v1::Agency agency;
-  grpc::Status status = Stub(context)->GetAgency(context.connection().NewContext().get(), request, &agency);
-  if (!status.ok()) return PrintError(*context.err, status);
-  PrintJson(*context.out, agency);
-  return 0;
 }
 
 // Counts of what a load or import did.
@@ -418,22 +453,6 @@ int AgencyImport(CliContext& context, const ParsedArgs& args) {
   return rc;
 }
 
-int AgencyDelete(CliContext& context, const ParsedArgs& args) {
-  if (args.positional.size() != 1) {
-    *context.err << "usage: tonghop agency delete ID\n";
-    return 2;
-  }
-  v1::DeleteAgencyRequest request;
-  request.set_name(AsName("agencies", args.positional[0]));
-  request.set_etag(args.Get("etag"));
-  request.set_request_id(client::NewRequestId());
-  google::protobuf::Empty empty;
-  grpc::Status status = Stub(context)->DeleteAgency(context.connection().NewContext().get(), request, &empty);
-  if (!status.ok()) return PrintError(*context.err, status);
-  *context.out << "deleted " << request.name() << "\n";
-  return 0;
-}
-
 // ---- dimensions and indicators ----
 
 int DimensionList(CliContext& context, const ParsedArgs&) {
@@ -522,20 +541,6 @@ int PlanList(CliContext& context, const ParsedArgs& args) {
   }
   return PrintList(context, all,
                    {kLabels.id, kLabels.symbol, kLabels.issuer, kLabels.years, kLabels.name}, rows);
-}
-
-int PlanGet(CliContext& context, const ParsedArgs& args) {
-  if (args.positional.size() != 1) {
-    *context.err << "usage: tonghop plan get PLAN\n";
-    return 2;
-  }
-  v1::GetPlanRequest request;
-  request.set_name(AsName("plans", args.positional[0]));
-  v1::Plan plan;
-  grpc::Status status = Stub(context)->GetPlan(context.connection().NewContext().get(), request, &plan);
-  if (!status.ok()) return PrintError(*context.err, status);
-  PrintJson(*context.out, plan);
-  return 0;
 }
 
 void PrintImportReport(std::ostream& out, const v1::ImportPlanResponse& response) {
@@ -636,22 +641,6 @@ int PlanExport(CliContext& context, const ParsedArgs& args) {
   return 0;
 }
 
-int PlanDelete(CliContext& context, const ParsedArgs& args) {
-  if (args.positional.size() != 1) {
-    *context.err << "usage: tonghop plan delete PLAN [--force]\n";
-    return 2;
-  }
-  v1::DeletePlanRequest request;
-  request.set_name(AsName("plans", args.positional[0]));
-  request.set_force(args.Has("force"));
-  request.set_request_id(client::NewRequestId());
-  google::protobuf::Empty empty;
-  grpc::Status status = Stub(context)->DeletePlan(context.connection().NewContext().get(), request, &empty);
-  if (!status.ok()) return PrintError(*context.err, status);
-  *context.out << "deleted " << request.name() << "\n";
-  return 0;
-}
-
 int TaskList(CliContext& context, const ParsedArgs& args) {
   if (!args.Has("plan")) {
     *context.err << "usage: tonghop task list --plan=PLAN [--assignee=AGENCY]\n";
@@ -679,20 +668,6 @@ int TaskList(CliContext& context, const ParsedArgs& args) {
   }
   return PrintList(context, all, {kLabels.outline, kLabels.lead, kLabels.deadline, kLabels.task},
                    rows);
-}
-
-int TaskGet(CliContext& context, const ParsedArgs& args) {
-  if (args.positional.size() != 1) {
-    *context.err << "usage: tonghop task get plans/PLAN/tasks/OUTLINE\n";
-    return 2;
-  }
-  v1::GetTaskRequest request;
-  request.set_name(args.positional[0]);
-  v1::Task task;
-  grpc::Status status = Stub(context)->GetTask(context.connection().NewContext().get(), request, &task);
-  if (!status.ok()) return PrintError(*context.err, status);
-  PrintJson(*context.out, task);
-  return 0;
 }
 
 // ---- registry load ----
@@ -794,23 +769,40 @@ int RegistryLoad(CliContext& context, const ParsedArgs& args) {
 }  // namespace
 
 void RegisterRegistryCommands(CommandTable& table) {
+  using S = Registry::Stub;
   table.Add({"agency list", "[--parent=ID] [--kind=KIND] [--prefix=ID]", "list agencies", AgencyList});
-  table.Add({"agency get", "ID", "show one agency", AgencyGet});
+  table.Add({"agency get", "ID", "show one agency",
+             GetCommand("agency get ID", "agencies", &S::GetAgency)});
   table.Add({"agency import", "FILE", "create or update the agencies in a file", AgencyImport});
-  table.Add({"agency delete", "ID", "delete an agency with no children or assignments", AgencyDelete});
+  table.Add({"agency delete", "ID [--etag=E]", "delete an agency with no children or assignments",
+             DeleteCommand("agency delete ID", "agencies", &S::DeleteAgency)});
   table.Add({"dimension list", "", "list dimensions", DimensionList});
+  table.Add({"dimension get", "ID", "show one dimension with its options",
+             GetCommand("dimension get ID", "dimensions", &S::GetDimension)});
   table.Add({"dimension import", "FILE", "create or update the dimensions in a file", DimensionImport});
+  table.Add({"dimension delete", "ID [--etag=E]", "delete a dimension no indicator uses",
+             DeleteCommand("dimension delete ID", "dimensions", &S::DeleteDimension)});
   table.Add({"indicator list", "", "list indicators", IndicatorList});
+  table.Add({"indicator get", "ID", "show one indicator",
+             GetCommand("indicator get ID", "indicators", &S::GetIndicator)});
   table.Add({"indicator import", "FILE", "create or update the indicators in a file", IndicatorImport});
+  table.Add({"indicator delete", "ID [--etag=E]", "delete an indicator nothing uses",
+             DeleteCommand("indicator delete ID", "indicators", &S::DeleteIndicator)});
   table.Add({"plan list", "[--issuer=ID]", "list plans", PlanList});
-  table.Add({"plan get", "PLAN", "show one plan", PlanGet});
+  table.Add({"plan get", "PLAN", "show one plan", GetCommand("plan get PLAN", "plans", &S::GetPlan)});
   table.Add({"plan import", "FILE [--format=auto|json|text|csv] [--dry-run] [--issuer=ID] [--plan-id=ID]",
              "import a plan from its canonical file, its appendix table or its text", PlanImport});
   table.Add({"plan export", "PLAN [--format=json|csv] [--out=FILE]", "export a plan with its tasks",
              PlanExport});
-  table.Add({"plan delete", "PLAN [--force]", "delete a plan (with --force, its tasks too)", PlanDelete});
+  table.Add({"plan delete", "PLAN [--force] [--etag=E]", "delete a plan (with --force, its tasks too)",
+             DeleteCommand<v1::DeletePlanRequest>(
+                 "plan delete PLAN [--force]", "plans", &S::DeletePlan,
+                 [](const ParsedArgs& args, v1::DeletePlanRequest& r) { r.set_force(args.Has("force")); })});
   table.Add({"task list", "--plan=PLAN [--assignee=ID]", "list a plan's tasks in document order", TaskList});
-  table.Add({"task get", "plans/PLAN/tasks/OUTLINE", "show one task", TaskGet});
+  table.Add({"task get", "plans/PLAN/tasks/OUTLINE", "show one task",
+             GetCommand("task get plans/PLAN/tasks/OUTLINE", "", &S::GetTask)});
+  table.Add({"task delete", "plans/PLAN/tasks/OUTLINE [--etag=E]", "delete a task with no sub-tasks",
+             DeleteCommand("task delete plans/PLAN/tasks/OUTLINE", "", &S::DeleteTask)});
   table.Add({"registry load", "DIR", "load every agency, dimension, indicator and plan file in DIR",
              RegistryLoad});
 }
