@@ -24,8 +24,13 @@ step() {  # step NAME command...
   fi
 }
 
-step "unit and integration tests (ctest)" \
-  ctest --test-dir "$TONGHOP_BUILD_DIR" --output-on-failure -j 2 --timeout 300
+start_time=$SECONDS
+ctest_log="$TONGHOP_BUILD_DIR/ctest.log"
+run_ctest() {
+  ctest --test-dir "$TONGHOP_BUILD_DIR" --output-on-failure -j 2 --timeout 300 2>&1 | tee "$ctest_log"
+  return "${PIPESTATUS[0]}"
+}
+step "unit and integration tests (ctest)" run_ctest
 
 lint_protos() {
   # buf comes from the npm registry; it is a lint tool, not part of the build.
@@ -44,9 +49,15 @@ step "proto lint (buf)" lint_protos
 
 step "demo end to end (deploy/demo.sh --exit)" "$TONGHOP_ROOT/deploy/demo.sh" --exit
 
+# The closing line counts every test: each ctest test, plus the lint and the
+# demo as one test each (the ctest step itself is not counted again).
+ctest_total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$ctest_log" | tail -1)
+ctest_failed=$(sed -n 's/.* \([0-9]*\) tests failed out of.*/\1/p' "$ctest_log" | tail -1)
+ctest_ok=1
+for f in "${failures[@]:-}"; do [ "$f" = "unit and integration tests (ctest)" ] && ctest_ok=0; done
+if [ -z "$ctest_total" ]; then ctest_total=1; ctest_failed=$((1 - ctest_ok)); fi
 echo
-if [ "$failed" -gt 0 ]; then
-  printf 'failed step: %s\n' "${failures[@]}"
-fi
-echo "tests/run.sh: $passed passed, $failed failed"
+if [ "$failed" -gt 0 ]; then printf 'failed step: %s\n' "${failures[@]}"; fi
+echo "ran in $((SECONDS - start_time)) s after the build"
+echo "tests: $((ctest_total - ctest_failed + passed - ctest_ok)) passed, $((ctest_failed + failed - (1 - ctest_ok))) failed"
 [ "$failed" -eq 0 ]
