@@ -77,6 +77,8 @@ void PrintCsv(std::ostream& out, const std::vector<std::string>& header,
 }
 
 int PrintError(std::ostream& err, const absl::Status& status) {
+  std::string vietnamese = GetVietnameseMessage(status);
+  if (!vietnamese.empty()) err << "lỗi: " << vietnamese << "\n";
   err << "error: " << absl::StatusCodeToString(status.code()) << ": " << status.message()
       << "\n";
   google::rpc::BadRequest bad_request = GetBadRequest(status);

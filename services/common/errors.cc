@@ -12,11 +12,83 @@ constexpr absl::string_view kErrorInfoUrl =
     "type.googleapis.com/google.rpc.ErrorInfo";
 constexpr absl::string_view kBadRequestUrl =
     "type.googleapis.com/google.rpc.BadRequest";
+constexpr absl::string_view kLocalizedMessageUrl =
+    "type.googleapis.com/google.rpc.LocalizedMessage";
+
+// Messages for officials, in Vietnamese: the one place they are kept for the
+// errors built here. {r} is the resource, {c} the caller, {a} the action.
+struct VietnameseText {
+  absl::string_view reason;
+  absl::string_view text;
+};
+constexpr VietnameseText kVietnamese[] = {
+    {"RESOURCE_NOT_FOUND", "Không tìm thấy {r}."},
+    {"RESOURCE_ALREADY_EXISTS", "{r} đã tồn tại."},
+    {"ETAG_MISMATCH", "{r} vừa được người khác sửa; hãy tải lại rồi thử lại."},
+    {"PERMISSION_DENIED", "Cơ quan {c} không có quyền {a} {r}."},
+    {"NO_IDENTITY", "Chưa xác định cơ quan gọi: hãy khai báo cơ quan (--agency)."},
+    {"RESOURCE_IN_USE", "{r} vẫn đang được sử dụng ở nơi khác; hãy gỡ các tham chiếu trước."},
+    {"AGENCY_HAS_CHILDREN", "{r} vẫn còn cơ quan trực thuộc; hãy xóa hoặc chuyển chúng trước."},
+    {"TASK_HAS_CHILDREN", "{r} vẫn còn nhiệm vụ con; hãy xóa chúng trước."},
+    {"PLAN_HAS_TASKS", "{r} vẫn còn nhiệm vụ; hãy xóa chúng trước."},
+    {"UNRESOLVED_AGENCIES",
+     "Còn tên cơ quan chưa xác định được trong văn bản; hãy chạy thử (--dry-run) để xem."},
+    {"REQUEST_ID_REUSED", "Mã yêu cầu (request_id) đã dùng cho một yêu cầu khác."},
+};
+
+// Vietnamese names of the actions used in PermissionDenied.
+struct VietnameseAction {
+  absl::string_view action;
+  absl::string_view text;
+};
+constexpr VietnameseAction kActions[] = {
+    {"create", "tạo"},     {"update", "sửa"},      {"delete", "xóa"},
+    {"read", "xem"},       {"review", "duyệt"},    {"submit", "nộp"},
+    {"import", "nhập"},    {"replace", "thay thế"}, {"watch", "theo dõi"},
+    {"write", "ghi"},      {"list", "xem danh sách"},
+};
+
+std::string Fill(absl::string_view text, absl::string_view resource, absl::string_view caller,
+                 absl::string_view action) {
+  std::string action_vi(action);
+  for (const auto& a : kActions) {
+    if (a.action == action) action_vi = std::string(a.text);
+  }
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '{' && i + 2 < text.size() && text[i + 2] == '}') {
+      char key = text[i + 1];
+      out += key == 'r' ? std::string(resource) : key == 'c' ? std::string(caller) : action_vi;
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+absl::Status Localized(absl::Status status, absl::string_view reason,
+                       absl::string_view resource, absl::string_view caller = "",
+                       absl::string_view action = "") {
+  for (const auto& v : kVietnamese) {
+    if (v.reason == reason) {
+      return WithVietnamese(std::move(status), Fill(v.text, resource, caller, action));
+    }
+  }
+  return status;
+}
 
 absl::Status Make(absl::StatusCode code, absl::string_view message,
                   absl::string_view reason,
                   const std::map<std::string, std::string>& metadata) {
-  return WithErrorInfo(absl::Status(code, message), reason, metadata);
+  absl::Status status = WithErrorInfo(absl::Status(code, message), reason, metadata);
+  auto resource = metadata.find("resource");
+  auto caller = metadata.find("caller");
+  auto action = metadata.find("action");
+  return Localized(std::move(status), reason,
+                   resource == metadata.end() ? "" : resource->second,
+                   caller == metadata.end() ? "" : caller->second,
+                   action == metadata.end() ? "" : action->second);
 }
 
 std::map<std::string, std::string> ResourceMetadata(absl::string_view name) {
@@ -47,6 +119,14 @@ absl::Status InvalidArgument(const std::vector<FieldViolation>& violations,
   }
   absl::Status status = Make(absl::StatusCode::kInvalidArgument, message,
                              reason, {});
+  if (GetVietnameseMessage(status).empty()) {
+    status = WithVietnamese(
+        std::move(status),
+        violations.size() == 1
+            ? absl::StrCat("Dữ liệu không hợp lệ ở trường ", violations[0].field, ".")
+            : absl::StrCat("Dữ liệu không hợp lệ: ", violations.size(),
+                           " lỗi, liệt kê theo từng trường."));
+  }
   google::rpc::BadRequest bad_request;
   for (const FieldViolation& v : violations) {
     auto* fv = bad_request.add_field_violations();
@@ -94,6 +174,7 @@ absl::Status PermissionDenied(absl::string_view caller, absl::string_view action
                               absl::string_view resource_name) {
   std::map<std::string, std::string> metadata = ResourceMetadata(resource_name);
   metadata["caller"] = std::string(caller);
+  metadata["action"] = std::string(action);
   return Make(absl::StatusCode::kPermissionDenied,
               absl::StrCat(caller.empty() ? "anonymous caller" : caller,
                            " may not ", action, " ", resource_name),
@@ -112,6 +193,22 @@ absl::Status WithErrorInfo(absl::Status status, absl::string_view reason,
   for (const auto& [key, value] : metadata) (*info.mutable_metadata())[key] = value;
   status.SetPayload(kErrorInfoUrl, absl::Cord(info.SerializeAsString()));
   return status;
+}
+
+absl::Status WithVietnamese(absl::Status status, absl::string_view message) {
+  google::rpc::LocalizedMessage localized;
+  localized.set_locale("vi-VN");
+  localized.set_message(std::string(message));
+  status.SetPayload(kLocalizedMessageUrl, absl::Cord(localized.SerializeAsString()));
+  return status;
+}
+
+std::string GetVietnameseMessage(const absl::Status& status) {
+  google::rpc::LocalizedMessage localized;
+  if (auto payload = status.GetPayload(kLocalizedMessageUrl)) {
+    localized.ParseFromString(std::string(*payload));
+  }
+  return localized.message();
 }
 
 google::rpc::ErrorInfo GetErrorInfo(const absl::Status& status) {

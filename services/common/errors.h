@@ -72,9 +72,16 @@ absl::Status Unauthenticated(absl::string_view message);
 absl::Status WithErrorInfo(absl::Status status, absl::string_view reason,
                            const std::map<std::string, std::string>& metadata = {});
 
+// Attaches the message for officials, in Vietnamese, as a
+// google.rpc.LocalizedMessage (locale vi-VN); the status message stays the
+// English, developer-facing one (AIP-193).
+absl::Status WithVietnamese(absl::Status status, absl::string_view message);
+
 // Reads back the details attached to a status (for tests and clients).
 google::rpc::ErrorInfo GetErrorInfo(const absl::Status& status);
 google::rpc::BadRequest GetBadRequest(const absl::Status& status);
+// The Vietnamese message, or empty when there is none.
+std::string GetVietnameseMessage(const absl::Status& status);
 
 // The single mapping from absl::Status to grpc::Status. The details of the
 // returned status hold a serialized google.rpc.Status whose details are the

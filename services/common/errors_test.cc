@@ -45,6 +45,18 @@ TEST(ErrorsTest, GrpcMappingCarriesRichDetails) {
   EXPECT_EQ(GetBadRequest(back).field_violations(0).field(), "plan.symbol");
 }
 
+TEST(ErrorsTest, OfficialsGetVietnameseMessages) {
+  EXPECT_EQ(GetVietnameseMessage(NotFound("agencies/x")), "Không tìm thấy agencies/x.");
+  EXPECT_EQ(GetVietnameseMessage(PermissionDenied("agencies/a", "review", "reports/b/p/2026")),
+            "Cơ quan agencies/a không có quyền duyệt reports/b/p/2026.");
+  EXPECT_EQ(GetVietnameseMessage(InvalidField("plan.symbol", "required")),
+            "Dữ liệu không hợp lệ ở trường plan.symbol.");
+  // The Vietnamese message travels over gRPC with the other details.
+  absl::Status back = FromGrpcStatus(ToGrpcStatus(EtagMismatch("plans/p")));
+  EXPECT_EQ(GetVietnameseMessage(back),
+            "plans/p vừa được người khác sửa; hãy tải lại rồi thử lại.");
+}
+
 TEST(ErrorsTest, CodesOfTheStandardErrors) {
   EXPECT_EQ(NotFound("agencies/x").code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(AlreadyExists("agencies/x").code(), absl::StatusCode::kAlreadyExists);

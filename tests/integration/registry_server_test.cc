@@ -67,7 +67,8 @@ TEST_F(RegistryServerTest, ValidationErrorsCarryFieldViolationsOnTheWire) {
                                               "agency.parent"}));
   EXPECT_EQ(GetErrorInfo(back).reason(), "INVALID_FIELDS");
   EXPECT_EQ(GetErrorInfo(back).domain(), "tonghop.v1");
-  EXPECT_EQ(rpc.details_size(), 2);
+  EXPECT_EQ(rpc.details_size(), 3) << "ErrorInfo, BadRequest and LocalizedMessage";
+  EXPECT_EQ(GetVietnameseMessage(back), "Dữ liệu không hợp lệ: 3 lỗi, liệt kê theo từng trường.");
 }
 
 TEST_F(RegistryServerTest, WritesNeedAnIdentity) {
