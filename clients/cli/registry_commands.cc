@@ -199,25 +199,39 @@ CommandFn DeleteCommand(std::string usage, std::string collection,
   };
 }
 
+// Fetches every page of a List method, following next_page_token.
+template <typename Request, typename Response, typename Item>
+grpc::Status FetchAll(CliContext& context, Request request,
+                      grpc::Status (Registry::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                             Response*),
+                      google::protobuf::RepeatedPtrField<Item>* (Response::*items)(),
+                      Response* all) {
+  auto stub = Stub(context);
+  request.set_page_size(1000);
+  do {
+    Response page;
+    grpc::Status status =
+        (stub.get()->*method)(context.connection().NewContext().get(), request, &page);
+    if (!status.ok()) return status;
+    for (auto& item : *(page.*items)()) *(all->*items)()->Add() = std::move(item);
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  return grpc::Status::OK;
+}
+
 // ---- agencies ----
 
 int AgencyList(CliContext& context, const ParsedArgs& args) {
   auto kind = ParseKind(args.Get("kind"));
   if (!kind.ok()) return PrintError(*context.err, kind.status());
-  auto stub = Stub(context);
   v1::ListAgenciesRequest request;
   if (args.Has("parent")) request.set_parent(AsName("agencies", args.Get("parent")));
   request.set_kind(*kind);
   request.set_id_prefix(args.Get("prefix"));
-  request.set_page_size(1000);
   v1::ListAgenciesResponse all;
-  do {
-    v1::ListAgenciesResponse page;
-    grpc::Status status = stub->ListAgencies(context.connection().NewContext().get(), request, &page);
-    if (!status.ok()) return PrintError(*context.err, status);
-    for (auto& a : *page.mutable_agencies()) *all.add_agencies() = std::move(a);
-    request.set_page_token(page.next_page_token());
-  } while (!request.page_token().empty());
+  grpc::Status status = FetchAll(context, request, &Registry::Stub::ListAgencies,
+                                 &v1::ListAgenciesResponse::mutable_agencies, &all);
+  if (!status.ok()) return PrintError(*context.err, status);
   std::vector<std::vector<std::string>> rows;
   for (const auto& a : all.agencies()) {
     std::string valid;
@@ -456,17 +470,11 @@ int AgencyImport(CliContext& context, const ParsedArgs& args) {
 // ---- dimensions and indicators ----
 
 int DimensionList(CliContext& context, const ParsedArgs&) {
-  auto stub = Stub(context);
-  v1::ListDimensionsRequest request;
-  request.set_page_size(1000);
   v1::ListDimensionsResponse all;
-  do {
-    v1::ListDimensionsResponse page;
-    grpc::Status status = stub->ListDimensions(context.connection().NewContext().get(), request, &page);
-    if (!status.ok()) return PrintError(*context.err, status);
-    for (auto& d : *page.mutable_dimensions()) *all.add_dimensions() = std::move(d);
-    request.set_page_token(page.next_page_token());
-  } while (!request.page_token().empty());
+  grpc::Status status = FetchAll(context, v1::ListDimensionsRequest(),
+                                 &Registry::Stub::ListDimensions,
+                                 &v1::ListDimensionsResponse::mutable_dimensions, &all);
+  if (!status.ok()) return PrintError(*context.err, status);
   std::vector<std::vector<std::string>> rows;
   for (const auto& d : all.dimensions()) {
     rows.push_back({Id(d.name()), d.display_name(), absl::StrCat(d.options_size())});
@@ -488,17 +496,11 @@ int DimensionImport(CliContext& context, const ParsedArgs& args) {
 }
 
 int IndicatorList(CliContext& context, const ParsedArgs&) {
-  auto stub = Stub(context);
-  v1::ListIndicatorsRequest request;
-  request.set_page_size(1000);
   v1::ListIndicatorsResponse all;
-  do {
-    v1::ListIndicatorsResponse page;
-    grpc::Status status = stub->ListIndicators(context.connection().NewContext().get(), request, &page);
-    if (!status.ok()) return PrintError(*context.err, status);
-    for (auto& i : *page.mutable_indicators()) *all.add_indicators() = std::move(i);
-    request.set_page_token(page.next_page_token());
-  } while (!request.page_token().empty());
+  grpc::Status status = FetchAll(context, v1::ListIndicatorsRequest(),
+                                 &Registry::Stub::ListIndicators,
+                                 &v1::ListIndicatorsResponse::mutable_indicators, &all);
+  if (!status.ok()) return PrintError(*context.err, status);
   std::vector<std::vector<std::string>> rows;
   for (const auto& i : all.indicators()) {
     rows.push_back({Id(i.name()), i.display_name(), i.unit()});
@@ -522,18 +524,12 @@ int IndicatorImport(CliContext& context, const ParsedArgs& args) {
 // ---- plans and tasks ----
 
 int PlanList(CliContext& context, const ParsedArgs& args) {
-  auto stub = Stub(context);
   v1::ListPlansRequest request;
-  request.set_page_size(1000);
   if (args.Has("issuer")) request.set_issuer(AsName("agencies", args.Get("issuer")));
   v1::ListPlansResponse all;
-  do {
-    v1::ListPlansResponse page;
-    grpc::Status status = stub->ListPlans(context.connection().NewContext().get(), request, &page);
-    if (!status.ok()) return PrintError(*context.err, status);
-    for (auto& p : *page.mutable_plans()) *all.add_plans() = std::move(p);
-    request.set_page_token(page.next_page_token());
-  } while (!request.page_token().empty());
+  grpc::Status status = FetchAll(context, request, &Registry::Stub::ListPlans,
+                                 &v1::ListPlansResponse::mutable_plans, &all);
+  if (!status.ok()) return PrintError(*context.err, status);
   std::vector<std::vector<std::string>> rows;
   for (const auto& p : all.plans()) {
     rows.push_back({Id(p.name()), p.symbol(), Id(p.issuer()),
@@ -646,19 +642,13 @@ int TaskList(CliContext& context, const ParsedArgs& args) {
     *context.err << "usage: tonghop task list --plan=PLAN [--assignee=AGENCY]\n";
     return 2;
   }
-  auto stub = Stub(context);
   v1::ListTasksRequest request;
   request.set_parent(AsName("plans", args.Get("plan")));
   if (args.Has("assignee")) request.set_assignee(AsName("agencies", args.Get("assignee")));
-  request.set_page_size(1000);
   v1::ListTasksResponse all;
-  do {
-    v1::ListTasksResponse page;
-    grpc::Status status = stub->ListTasks(context.connection().NewContext().get(), request, &page);
-    if (!status.ok()) return PrintError(*context.err, status);
-    for (auto& t : *page.mutable_tasks()) *all.add_tasks() = std::move(t);
-    request.set_page_token(page.next_page_token());
-  } while (!request.page_token().empty());
+  grpc::Status status = FetchAll(context, request, &Registry::Stub::ListTasks,
+                                 &v1::ListTasksResponse::mutable_tasks, &all);
+  if (!status.ok()) return PrintError(*context.err, status);
   std::vector<std::vector<std::string>> rows;
   for (const auto& t : all.tasks()) {
     std::vector<std::string> lead;
