@@ -87,14 +87,27 @@ check "task list" cli task list --plan=quang-ngai-153-2021
 section "Các đơn vị hành chính đã giải thể năm 2025 và đơn vị kế thừa (dissolved units)"
 cli agency list --kind=province | grep -E "giải thể" | head -8 || true
 
-if "$CLI" help 2>/dev/null | grep -q "plan import"; then
-  section "Nhập kế hoạch từ văn bản (import a plan from its published text), chạy thử"
-  cp "$TONGHOP_ROOT/../shared/seeds/004_5bba84d8a6f03fbf.txt" "$OUT_DIR/74-KH-UBND.txt" 2>/dev/null || true
-  if [ -s "$OUT_DIR/74-KH-UBND.txt" ]; then
-    cli --agency=dong-nai-so-tu-phap plan import "$OUT_DIR/74-KH-UBND.txt" --format=text \
-      --issuer=dong-nai --plan-id=dong-nai-74-2026-text --dry-run | head -40 || true
-  fi
-fi
+section "Nhập kế hoạch từ văn bản đã ban hành (import a plan from its published text), chạy thử"
+SEED="$TONGHOP_ROOT/services/registry/plan_import/testdata/004_5bba84d8a6f03fbf.txt"
+cli --agency=dong-nai-so-tu-phap plan import "$SEED" --format=text --issuer=dong-nai \
+  --plan-id=dong-nai-74-2026-van-ban --dry-run >"$OUT_DIR/import-74-KH-UBND.txt"
+head -4 "$OUT_DIR/import-74-KH-UBND.txt"
+echo "  … (báo cáo đầy đủ / full import report: $OUT_DIR/import-74-KH-UBND.txt)"
+cli --output=json --agency=dong-nai-so-tu-phap plan import "$SEED" --format=text --issuer=dong-nai \
+  --plan-id=dong-nai-74-2026-van-ban --dry-run >"$OUT_DIR/import-74-KH-UBND.json"
+check "the text import finds every task and resolves every agency" python3 - "$OUT_DIR/import-74-KH-UBND.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+tasks = r["bundle"]["tasks"]
+unresolved = r["report"].get("unresolvedAgencies", [])
+requested = sum(1 for t in tasks for a in t.get("lead", []) + t.get("coordinating", []) if a.get("requested"))
+assert len(tasks) == 71 and not unresolved, (len(tasks), unresolved)
+print(f"  {len(tasks)} nhiệm vụ nhận diện được; 0 tên cơ quan chưa xác định; {requested} phân công 'đề nghị'")
+PY
+
+section "Xuất bảng phụ lục ra CSV để sửa trong bảng tính (export the appendix table as CSV)"
+check "plan export csv" cli plan export dong-nai-74-2026 --format=csv --out="$OUT_DIR/74-KH-UBND-phu-luc.csv"
+head -3 "$OUT_DIR/74-KH-UBND-phu-luc.csv" | cut -c1-160
 
 section "Xong (done)"
 echo "Kết quả ghi tại (outputs in): $OUT_DIR"
