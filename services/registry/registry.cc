@@ -1131,6 +1131,22 @@ class Registry::Impl : public ReferenceResolver {
       }
     }
     ASSIGN_OR_RETURN(std::optional<v1::Plan> existing, Read<v1::Plan>(PlanKey(plan_id)));
+    // A table carries tasks only: it corrects the task list of an existing
+    // plan, whose header (symbol, title, years, schedule) it keeps.
+    bool table_only = request.format() == v1::IMPORT_FORMAT_CSV ||
+                      report.format() == v1::IMPORT_FORMAT_CSV;
+    if (table_only && bundle.plan().symbol().empty()) {
+      if (!existing) {
+        return InvalidField(
+            "plan_id",
+            absl::StrCat("plans/", plan_id, " does not exist and a table carries no plan "
+                         "header (symbol, title, years): import the table into an existing "
+                         "plan, or import the document's full text"));
+      }
+      v1::Plan kept = *existing;
+      kept.clear_etag();
+      *bundle.mutable_plan() = std::move(kept);
+    }
     std::vector<std::string> roots = {bundle.plan().issuer()};
     if (existing) roots.push_back(existing->issuer());
     RETURN_IF_ERROR(Authorize(caller, roots, true, false, existing ? "replace" : "import",

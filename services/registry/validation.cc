@@ -414,9 +414,16 @@ absl::Status ValidateTask(const v1::Task& task, const std::string& plan_id,
         violations.Add(at, "a year range needs from_year or to_year");
       }
       break;
-    case v1::DEADLINE_KIND_BY_DATE:
-      if (!d.has_date() || !IsValidDate(d.date())) violations.Add(at + ".date", "required: a valid date");
+    case v1::DEADLINE_KIND_BY_DATE: {
+      // google.type.Date allows day 0 for "some day of that month"
+      // ("tháng 9/2026").
+      google::type::Date date = d.date();
+      if (date.day() == 0) date.set_day(1);
+      if (!d.has_date() || !IsValidDate(date)) {
+        violations.Add(at + ".date", "required: a valid date (day 0 for a whole month)");
+      }
       break;
+    }
     case v1::DEADLINE_KIND_MILESTONES:
       if (d.milestones_size() == 0) violations.Add(at + ".milestones", "required for MILESTONES");
       for (int i = 0; i < d.milestones_size(); ++i) {
