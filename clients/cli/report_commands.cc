@@ -1,0 +1,478 @@
+#include "clients/cli/report_commands.h"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/substitute.h"
+#include "absl/time/time.h"
+#include "clients/cli/output.h"
+#include "clients/client/outbox.h"
+#include "clients/client/report_file.h"
+#include "clients/client/submissions_client.h"
+
+namespace tonghop::cli {
+namespace {
+
+// What officials read, in Vietnamese, with the English beside each. $0, $1 …
+// are filled by absl::Substitute.
+struct Messages {
+  // "Wrote the report form to $0 (tasks and progress, JSON) and its figures
+  // to $1 (CSV). Fill them in, then submit with: tonghop report submit $0"
+  const char* template_written =
+      "Đã ghi mẫu báo cáo vào $0 (tiến độ nhiệm vụ, dạng JSON) và bảng số liệu vào $1 "
+      "(dạng CSV).\nĐiền xong, nộp bằng lệnh: tonghop report submit $0";
+  // "Note: this report was submitted and waits for review; it can be changed
+  // only if the reviewer returns it."
+  const char* template_waiting =
+      "Lưu ý: báo cáo này đã nộp và đang chờ duyệt; chỉ sửa được khi cơ quan duyệt trả lại.";
+  // "Note: this report was accepted and is locked."
+  const char* template_locked = "Lưu ý: báo cáo này đã được chấp nhận và đã khóa.";
+  // "Submitted $0 (revision $1, $2)."
+  const char* submitted = "Đã nộp báo cáo $0 (lần nộp thứ $1, $2).";
+  // "Cannot reach the server ($0). The report is kept in the outbox ($1) and
+  // will be sent automatically the next time a command runs, or now with:
+  // tonghop outbox flush"
+  const char* queued =
+      "Chưa kết nối được máy chủ ($0).\nBáo cáo đã được lưu an toàn vào hộp thư đi ($1) "
+      "và sẽ tự động được gửi ở lần chạy lệnh tiếp theo, hoặc gửi ngay bằng lệnh: "
+      "tonghop outbox flush";
+  // "Sent from the outbox: $0 (revision $1, $2)."
+  const char* delivered = "Đã gửi từ hộp thư đi: $0 (lần nộp thứ $1, $2).";
+  // "The outbox still holds $0 report(s): the server cannot be reached yet
+  // ($1)."
+  const char* still_pending =
+      "Hộp thư đi còn $0 báo cáo chờ gửi: chưa kết nối được máy chủ ($1).";
+  // "The server refused $0 from the outbox; it was set aside in $1. Fix the
+  // report and submit it again."
+  const char* refused =
+      "Máy chủ từ chối báo cáo $0 trong hộp thư đi; đã chuyển sang $1. Hãy sửa rồi nộp lại.";
+  // "The outbox is empty: nothing waits to be sent."
+  const char* outbox_empty = "Hộp thư đi trống: không có báo cáo nào chờ gửi.";
+  // "Accepted $0."
+  const char* accepted = "Đã chấp nhận báo cáo $0.";
+  // "Returned $0 to the agency: $1"
+  const char* returned = "Đã trả lại báo cáo $0 cho cơ quan báo cáo. Lý do: $1";
+  // "No reports."
+  const char* no_reports = "Không có báo cáo nào.";
+  // "No submitted revision yet."
+  const char* no_revisions = "Báo cáo chưa được nộp lần nào.";
+  // "Say who you are: --agency=ID (or TONGHOP_AGENCY)."
+  const char* need_agency = "Hãy cho biết cơ quan của bạn: --agency=MÃ (hoặc biến TONGHOP_AGENCY).";
+  // "$0 has no report name; use a file written by `tonghop report template`."
+  const char* no_name =
+      "Tệp $0 không có tên báo cáo (name); hãy dùng tệp do lệnh tonghop report template tạo ra.";
+  const char* on_time = "đúng hạn";  // on time
+  const char* late = "trễ hạn";      // late
+};
+const Messages kMessages;
+
+// Column headers and states, Vietnamese (English beside).
+struct Labels {
+  const char* report = "Báo cáo";          // Report
+  const char* agency = "Cơ quan";          // Agency
+  const char* plan = "Kế hoạch";           // Plan
+  const char* period = "Kỳ";               // Period
+  const char* state = "Trạng thái";        // State
+  const char* revision = "Lần nộp";        // Revision
+  const char* submitted_at = "Nộp lúc";    // Submitted at
+  const char* due = "Hạn nộp";             // Due
+  const char* timeliness = "Thời hạn";     // On time?
+  const char* submitted_by = "Người nộp";  // Submitted by
+  const char* reviewer = "Người duyệt";    // Reviewer
+  const char* reason = "Lý do trả lại";    // Reason for return
+  const char* queued_at = "Đưa vào lúc";   // Queued at
+  const char* file = "Tệp";                // File
+  const char* draft = "Đang soạn";                 // Draft
+  const char* waiting = "Đã nộp, chờ duyệt";       // Submitted, waiting for review
+  const char* accepted_state = "Đã chấp nhận";     // Accepted
+  const char* returned_state = "Bị trả lại";       // Returned
+};
+const Labels kLabels;
+
+std::string StateLabel(v1::ReportState state) {
+  switch (state) {
+    case v1::REPORT_STATE_DRAFT: return kLabels.draft;
+    case v1::REPORT_STATE_SUBMITTED: return kLabels.waiting;
+    case v1::REPORT_STATE_ACCEPTED: return kLabels.accepted_state;
+    case v1::REPORT_STATE_RETURNED: return kLabels.returned_state;
+    default: return "";
+  }
+}
+
+std::string Id(absl::string_view name) {
+  size_t slash = name.rfind('/');
+  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
+}
+
+std::string AgencyName(const std::string& id_or_name) {
+  if (id_or_name.empty() || absl::StartsWith(id_or_name, "agencies/")) return id_or_name;
+  return "agencies/" + id_or_name;
+}
+
+std::string PlanName(const std::string& id_or_name) {
+  if (id_or_name.empty() || absl::StartsWith(id_or_name, "plans/")) return id_or_name;
+  return "plans/" + id_or_name;
+}
+
+std::string ReportName(const std::string& text) {
+  return absl::StartsWith(text, "reports/") ? text : "reports/" + text;
+}
+
+// "05/11/2026 14:30" in Vietnam time; empty when unset.
+std::string VietnamTime(const google::protobuf::Timestamp& ts) {
+  if (ts.seconds() == 0 && ts.nanos() == 0) return "";
+  absl::Time time = absl::FromUnixSeconds(ts.seconds());
+  return absl::FormatTime("%d/%m/%Y %H:%M", time, absl::FixedTimeZone(7 * 3600));
+}
+
+std::string VietnamDate(const google::protobuf::Timestamp& ts) {
+  if (ts.seconds() == 0) return "";
+  return absl::FormatTime("%d/%m/%Y", absl::FromUnixSeconds(ts.seconds()),
+                          absl::FixedTimeZone(7 * 3600));
+}
+
+std::string Timeliness(const v1::Report& report) {
+  if (report.revision() == 0) return "";
+  return report.on_time() ? kMessages.on_time : kMessages.late;
+}
+
+client::Outbox OutboxOf(const CliContext& context) {
+  return client::Outbox((std::filesystem::path(context.state_dir) / "outbox").string());
+}
+
+// Delivers the outbox, printing what happened to `out`. Returns false when
+// something is left pending or was refused.
+bool DeliverOutbox(CliContext& context, std::ostream& out, bool say_when_empty) {
+  client::Outbox outbox = OutboxOf(context);
+  absl::StatusOr<std::vector<client::Outbox::Entry>> pending = outbox.Pending();
+  if (!pending.ok()) {
+    PrintError(*context.err, pending.status());
+    return false;
+  }
+  if (pending->empty()) {
+    if (say_when_empty) out << kMessages.outbox_empty << "\n";
+    return true;
+  }
+  auto deliveries = outbox.Deliver(
+      [&](const client::Outbox::Entry& entry) -> absl::StatusOr<v1::Report> {
+        client::SubmissionsClient submissions(client::Connection(context.server, entry.agency));
+        return submissions.Submit(entry.request);
+      });
+  if (!deliveries.ok()) {
+    PrintError(*context.err, deliveries.status());
+    return false;
+  }
+  bool all_delivered = true;
+  for (const client::Outbox::Delivery& d : *deliveries) {
+    switch (d.outcome) {
+      case client::Outbox::Outcome::kDelivered:
+        out << absl::Substitute(kMessages.delivered, d.report->name(), d.report->revision(),
+                                Timeliness(*d.report))
+            << "\n";
+        break;
+      case client::Outbox::Outcome::kStillPending: {
+        all_delivered = false;
+        auto left = outbox.Pending();
+        out << absl::Substitute(kMessages.still_pending, left.ok() ? left->size() : 0,
+                                d.status.message())
+            << "\n";
+        break;
+      }
+      case client::Outbox::Outcome::kRefused:
+        all_delivered = false;
+        out << absl::Substitute(kMessages.refused, d.entry.request.name(), d.refused_path)
+            << "\n";
+        PrintError(*context.err, d.status);
+        break;
+    }
+  }
+  return all_delivered;
+}
+
+int ReportTemplate(CliContext& context, const ParsedArgs& args) {
+  std::string plan = PlanName(args.Get("plan"));
+  std::string period = args.Get("period");
+  std::string out = args.Get("out");
+  if (plan.empty() || period.empty() || out.empty() || !args.positional.empty()) {
+    *context.err << "usage: tonghop report template --plan=PLAN --period=2026 --out=FILE\n";
+    return 2;
+  }
+  if (context.agency.empty()) {
+    *context.err << kMessages.need_agency << "\n";
+    return 2;
+  }
+  client::SubmissionsClient submissions(context.connection());
+  absl::StatusOr<v1::Report> draft =
+      submissions.GetOrCreateDraft(plan, period, client::NewRequestId());
+  if (!draft.ok()) return PrintError(*context.err, draft.status());
+  absl::StatusOr<client::IndicatorCatalog> catalog = submissions.FetchCatalog(*draft);
+  if (!catalog.ok()) return PrintError(*context.err, catalog.status());
+  absl::StatusOr<std::string> csv = client::WriteReportFiles(out, *draft, *catalog);
+  if (!csv.ok()) return PrintError(*context.err, csv.status());
+  if (context.output == OutputFormat::kJson) PrintJson(*context.out, *draft);
+  *context.out << absl::Substitute(kMessages.template_written, out, *csv) << "\n";
+  if (draft->state() == v1::REPORT_STATE_SUBMITTED) {
+    *context.out << kMessages.template_waiting << "\n";
+  } else if (draft->state() == v1::REPORT_STATE_ACCEPTED) {
+    *context.out << kMessages.template_locked << "\n";
+  }
+  return 0;
+}
+
+int ReportSubmit(CliContext& context, const ParsedArgs& args) {
+  if (args.positional.size() != 1) {
+    *context.err << "usage: tonghop report submit FILE   (FILE.csv beside it is read too)\n";
+    return 2;
+  }
+  const std::string& path = args.positional[0];
+  absl::StatusOr<v1::Report> report = client::ReadReportFiles(path);
+  if (!report.ok()) return PrintError(*context.err, report.status());
+  if (report->name().empty()) {
+    *context.err << absl::Substitute(kMessages.no_name, path) << "\n";
+    return 1;
+  }
+  // The caller is --agency; without it, the agency the report belongs to.
+  std::string agency = AgencyName(context.agency);
+  if (agency.empty()) {
+    std::vector<std::string> parts = absl::StrSplit(report->name(), '/');
+    if (parts.size() == 4) agency = AgencyName(parts[1]);
+  }
+  v1::SubmitRequest request;
+  request.set_name(report->name());
+  request.set_etag(report->etag());
+  request.set_request_id(client::NewRequestId());
+  *request.mutable_report() = *report;
+  client::SubmissionsClient submissions(client::Connection(context.server, agency));
+  absl::StatusOr<v1::Report> submitted = submissions.Submit(request);
+  if (submitted.ok()) {
+    if (context.output == OutputFormat::kJson) PrintJson(*context.out, *submitted);
+    *context.out << absl::Substitute(kMessages.submitted, submitted->name(),
+                                     submitted->revision(), Timeliness(*submitted))
+                 << "\n";
+    return 0;
+  }
+  if (!client::IsRetryable(submitted.status())) {
+    return PrintError(*context.err, submitted.status());
+  }
+  absl::StatusOr<client::Outbox::Entry> queued = OutboxOf(context).Add(agency, request);
+  if (!queued.ok()) {
+    PrintError(*context.err, submitted.status());
+    return PrintError(*context.err, queued.status());
+  }
+  *context.out << absl::Substitute(kMessages.queued, submitted.status().message(), queued->path)
+               << "\n";
+  return 0;
+}
+
+std::vector<std::string> StatusRow(const v1::Report& r) {
+  std::vector<std::string> parts = absl::StrSplit(r.name(), '/');
+  return {parts.size() == 4 ? parts[1] : r.name(),
+          Id(r.plan()),
+          r.period(),
+          StateLabel(r.state()),
+          r.revision() == 0 ? "" : absl::StrCat(r.revision()),
+          VietnamTime(r.submit_time()),
+          VietnamDate(r.due_time()),
+          Timeliness(r),
+          r.review_reason()};
+}
+
+int ReportStatus(CliContext& context, const ParsedArgs& args) {
+  if (!args.positional.empty()) {
+    *context.err << "usage: tonghop report status [--plan=PLAN] [--period=2026] "
+                    "[--state=draft|submitted|accepted|returned] [--subtree=AGENCY]\n";
+    return 2;
+  }
+  if (context.agency.empty()) {
+    *context.err << kMessages.need_agency << "\n";
+    return 2;
+  }
+  v1::ListReportsRequest request;
+  request.set_plan(PlanName(args.Get("plan")));
+  request.set_period(args.Get("period"));
+  request.set_agency_subtree(AgencyName(args.Get("subtree")));
+  if (args.Has("state")) {
+    v1::ReportState state;
+    std::string upper = absl::AsciiStrToUpper(args.Get("state"));
+    if (!v1::ReportState_Parse("REPORT_STATE_" + upper, &state) &&
+        !v1::ReportState_Parse(upper, &state)) {
+      *context.err << "--state must be draft, submitted, accepted or returned\n";
+      return 2;
+    }
+    request.set_state(state);
+  }
+  client::SubmissionsClient submissions(context.connection());
+  absl::StatusOr<std::vector<v1::Report>> reports = submissions.ListReports(request);
+  if (!reports.ok()) return PrintError(*context.err, reports.status());
+  v1::ListReportsResponse all;
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::Report& r : *reports) {
+    *all.add_reports() = r;
+    rows.push_back(StatusRow(r));
+  }
+  std::vector<std::string> header = {kLabels.agency,       kLabels.plan, kLabels.period,
+                                     kLabels.state,        kLabels.revision,
+                                     kLabels.submitted_at, kLabels.due,  kLabels.timeliness,
+                                     kLabels.reason};
+  switch (context.output) {
+    case OutputFormat::kJson: PrintJson(*context.out, all); break;
+    case OutputFormat::kCsv: PrintCsv(*context.out, header, rows); break;
+    case OutputFormat::kTable:
+      if (rows.empty()) {
+        *context.out << kMessages.no_reports << "\n";
+      } else {
+        PrintTable(*context.out, header, rows);
+      }
+      break;
+  }
+  return 0;
+}
+
+int ReportReview(CliContext& context, const ParsedArgs& args) {
+  bool accept = args.Has("accept");
+  bool give_back = args.Has("return");
+  std::string reason = args.Get("reason");
+  if (args.positional.size() != 1 || accept == give_back || (give_back && reason.empty())) {
+    *context.err << "usage: tonghop report review REPORT --accept | --return --reason=TEXT\n"
+                    "  REPORT is reports/{agency}/{plan}/{period} or {agency}/{plan}/{period}\n";
+    return 2;
+  }
+  if (context.agency.empty()) {
+    *context.err << kMessages.need_agency << "\n";
+    return 2;
+  }
+  v1::ReviewRequest request;
+  request.set_name(ReportName(args.positional[0]));
+  request.set_decision(accept ? v1::REVIEW_DECISION_ACCEPT : v1::REVIEW_DECISION_RETURN);
+  request.set_reason(reason);
+  request.set_etag(args.Get("etag"));
+  request.set_request_id(client::NewRequestId());
+  client::SubmissionsClient submissions(context.connection());
+  absl::StatusOr<v1::Report> reviewed = submissions.Review(request);
+  if (!reviewed.ok()) return PrintError(*context.err, reviewed.status());
+  if (context.output == OutputFormat::kJson) {
+    PrintJson(*context.out, *reviewed);
+  } else if (accept) {
+    *context.out << absl::Substitute(kMessages.accepted, reviewed->name()) << "\n";
+  } else {
+    *context.out << absl::Substitute(kMessages.returned, reviewed->name(),
+                                     reviewed->review_reason())
+                 << "\n";
+  }
+  return 0;
+}
+
+int ReportHistory(CliContext& context, const ParsedArgs& args) {
+  if (args.positional.size() != 1) {
+    *context.err << "usage: tonghop report history REPORT\n";
+    return 2;
+  }
+  if (context.agency.empty()) {
+    *context.err << kMessages.need_agency << "\n";
+    return 2;
+  }
+  client::SubmissionsClient submissions(context.connection());
+  std::string name = ReportName(args.positional[0]);
+  absl::StatusOr<std::vector<v1::Report>> revisions = submissions.ListRevisions(name);
+  if (!revisions.ok()) return PrintError(*context.err, revisions.status());
+  v1::ListRevisionsResponse all;
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::Report& r : *revisions) {
+    *all.add_revisions() = r;
+    rows.push_back({absl::StrCat(r.revision()), StateLabel(r.state()),
+                    VietnamTime(r.submit_time()), Timeliness(r), Id(r.submitted_by()),
+                    Id(r.reviewed_by()), r.review_reason()});
+  }
+  std::vector<std::string> header = {kLabels.revision,     kLabels.state,
+                                     kLabels.submitted_at, kLabels.timeliness,
+                                     kLabels.submitted_by, kLabels.reviewer,
+                                     kLabels.reason};
+  switch (context.output) {
+    case OutputFormat::kJson: PrintJson(*context.out, all); break;
+    case OutputFormat::kCsv: PrintCsv(*context.out, header, rows); break;
+    case OutputFormat::kTable:
+      *context.out << name << "\n";
+      if (rows.empty()) {
+        *context.out << kMessages.no_revisions << "\n";
+      } else {
+        PrintTable(*context.out, header, rows);
+      }
+      break;
+  }
+  return 0;
+}
+
+int ReportGet(CliContext& context, const ParsedArgs& args) {
+  if (args.positional.size() != 1) {
+    *context.err << "usage: tonghop report get REPORT\n";
+    return 2;
+  }
+  client::SubmissionsClient submissions(context.connection());
+  absl::StatusOr<v1::Report> report = submissions.GetReport(ReportName(args.positional[0]));
+  if (!report.ok()) return PrintError(*context.err, report.status());
+  PrintJson(*context.out, *report);
+  return 0;
+}
+
+int OutboxFlush(CliContext& context, const ParsedArgs& args) {
+  if (!args.positional.empty()) {
+    *context.err << "usage: tonghop outbox flush\n";
+    return 2;
+  }
+  return DeliverOutbox(context, *context.out, /*say_when_empty=*/true) ? 0 : 1;
+}
+
+int OutboxList(CliContext& context, const ParsedArgs& args) {
+  absl::StatusOr<std::vector<client::Outbox::Entry>> pending = OutboxOf(context).Pending();
+  if (!pending.ok()) return PrintError(*context.err, pending.status());
+  if (pending->empty()) {
+    *context.out << kMessages.outbox_empty << "\n";
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& e : *pending) {
+    rows.push_back({e.request.name(), Id(e.agency),
+                    absl::FormatTime("%d/%m/%Y %H:%M", e.queued_at, absl::FixedTimeZone(7 * 3600)),
+                    e.path});
+  }
+  std::vector<std::string> header = {kLabels.report, kLabels.agency, kLabels.queued_at,
+                                     kLabels.file};
+  if (context.output == OutputFormat::kCsv) {
+    PrintCsv(*context.out, header, rows);
+  } else {
+    PrintTable(*context.out, header, rows);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void RegisterReportCommands(CommandTable& table) {
+  table.Add({"report template", "--plan=PLAN --period=2026 --out=FILE",
+             "write the caller's report form (FILE, JSON) and its figures (CSV beside it)",
+             ReportTemplate});
+  table.Add({"report submit", "FILE",
+             "submit a filled-in report (kept in the outbox when the server is unreachable)",
+             ReportSubmit});
+  table.Add({"report status", "[--plan=PLAN] [--period=P] [--state=S] [--subtree=AGENCY]",
+             "the caller's reports, or those it reviews", ReportStatus});
+  table.Add({"report review", "REPORT --accept | --return --reason=TEXT",
+             "accept a submitted report, or return it with a reason", ReportReview});
+  table.Add({"report history", "REPORT", "every submitted revision of a report", ReportHistory});
+  table.Add({"report get", "REPORT", "show one report as JSON", ReportGet});
+  table.Add({"outbox flush", "", "send the reports waiting in the local outbox", OutboxFlush});
+  table.Add({"outbox list", "", "list the reports waiting in the local outbox", OutboxList});
+  // Every command first tries to deliver what waits in the outbox; it never
+  // fails the command, only reports on stderr.
+  table.AddBeforeHook([](CliContext& context) {
+    DeliverOutbox(context, *context.err, /*say_when_empty=*/false);
+  });
+}
+
+}  // namespace tonghop::cli

@@ -1,0 +1,31 @@
+#ifndef TONGHOP_CLIENTS_CLIENT_DURABLE_FILE_H_
+#define TONGHOP_CLIENTS_CLIENT_DURABLE_FILE_H_
+
+// Files that survive a crash: written to a temporary name in the same
+// directory, flushed with fsync, renamed over the final name and the
+// directory synced, so a reader sees either the old file or the whole new
+// one, never a torn one.
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace tonghop::client {
+
+// Replaces `path` with `content` atomically and durably. Creates the parent
+// directory when missing.
+absl::Status WriteFileDurably(const std::string& path, const std::string& content);
+
+// Removes `path` and syncs its directory; OK when it is already gone.
+absl::Status RemoveFileDurably(const std::string& path);
+
+// Renames `from` to `to` (same file system) and syncs both directories.
+absl::Status RenameDurably(const std::string& from, const std::string& to);
+
+// The whole file; NOT_FOUND when it does not exist.
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
+
+}  // namespace tonghop::client
+
+#endif  // TONGHOP_CLIENTS_CLIENT_DURABLE_FILE_H_

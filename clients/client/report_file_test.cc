@@ -1,0 +1,143 @@
+#include "clients/client/report_file.h"
+
+#include <filesystem>
+
+#include "clients/client/durable_file.h"
+#include "gtest/gtest.h"
+
+namespace tonghop::client {
+namespace {
+
+class TempDirectory {
+ public:
+  TempDirectory() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "tonghop-client-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDirectory() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+IndicatorCatalog Catalog() {
+  IndicatorCatalog catalog;
+  v1::Indicator received;
+  received.set_name("indicators/complaints-received");
+  received.set_display_name("Số vụ việc khiếu nại, đã thụ lý");
+  received.set_unit("vụ việc");
+  received.set_value_type(v1::VALUE_TYPE_COUNT);
+  received.add_dimensions("dimensions/sex");
+  catalog.indicators[received.name()] = received;
+  v1::Indicator budget;
+  budget.set_name("indicators/budget-spent");
+  budget.set_display_name("Kinh phí");
+  budget.set_unit("triệu đồng");
+  budget.set_value_type(v1::VALUE_TYPE_DECIMAL);
+  catalog.indicators[budget.name()] = budget;
+  v1::Dimension sex;
+  sex.set_name("dimensions/sex");
+  sex.set_display_name("Giới tính");
+  auto* female = sex.add_options();
+  female->set_code("female");
+  female->set_display_name("Nữ");
+  catalog.dimensions[sex.name()] = sex;
+  return catalog;
+}
+
+v1::Report Report() {
+  v1::Report report;
+  report.set_name("reports/dong-nai-so-y-te/dn-2026/2026");
+  report.set_etag("abc");
+  auto* total = report.add_values();
+  total->set_indicator("indicators/complaints-received");
+  total->set_int_value(12);
+  auto* female = report.add_values();
+  female->set_indicator("indicators/complaints-received");
+  (*female->mutable_cells())["sex"] = "female";  // left empty
+  auto* budget = report.add_values();
+  budget->set_indicator("indicators/budget-spent");
+  budget->set_decimal_value("1250.5");
+  return report;
+}
+
+TEST(ReportFileTest, CsvPathSitsBesideTheJson) {
+  EXPECT_EQ(CsvPathFor("/x/so-y-te.json"), "/x/so-y-te.csv");
+  EXPECT_EQ(CsvPathFor("/x/report"), "/x/report.csv");
+}
+
+TEST(ReportFileTest, CsvHasLabelsAndTypesAndRoundTrips) {
+  std::string csv = ValuesToCsv(Report(), Catalog());
+  EXPECT_EQ(csv.rfind("\xEF\xBB\xBFindicator,cells,value,type,label\r\n", 0), 0u);
+  EXPECT_NE(csv.find("complaints-received,,12,count,\"Số vụ việc khiếu nại, đã thụ lý "
+                     "(vụ việc) — Tổng số\""),
+            std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find("complaints-received,sex=female,,count,"), std::string::npos);
+  EXPECT_NE(csv.find("Giới tính: Nữ"), std::string::npos);
+  auto values = ValuesFromCsv(csv, "r.csv");
+  ASSERT_TRUE(values.ok()) << values.status();
+  ASSERT_EQ(values->size(), 3);
+  EXPECT_EQ(values->Get(0).int_value(), 12);
+  EXPECT_EQ(values->Get(1).value_case(), v1::Value::VALUE_NOT_SET);
+  EXPECT_EQ(values->Get(1).cells().at("sex"), "female");
+  EXPECT_EQ(values->Get(2).decimal_value(), "1250.5");
+}
+
+TEST(ReportFileTest, ColumnsAreFoundByTheirHeader) {
+  auto values = ValuesFromCsv(
+      "value,indicator,cells\n7,indicators/complaints-received,sex = female\n"
+      "2.5,budget-spent,\n",
+      "r.csv");
+  ASSERT_TRUE(values.ok()) << values.status();
+  ASSERT_EQ(values->size(), 2);
+  EXPECT_EQ(values->Get(0).indicator(), "indicators/complaints-received");
+  EXPECT_EQ(values->Get(0).int_value(), 7);
+  EXPECT_EQ(values->Get(0).cells().at("sex"), "female");
+  EXPECT_EQ(values->Get(1).decimal_value(), "2.5");  // the server judges its type
+}
+
+TEST(ReportFileTest, MalformedCsvNamesTheLine) {
+  auto no_header = ValuesFromCsv("a,b\n", "r.csv");
+  EXPECT_EQ(no_header.status().code(), absl::StatusCode::kInvalidArgument);
+  auto bad_cells = ValuesFromCsv("indicator,cells,value\nx,,1\ny,sex,2\n", "r.csv");
+  ASSERT_EQ(bad_cells.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(bad_cells.status().message().find("r.csv: line 3"), std::string::npos)
+      << bad_cells.status();
+  auto open_quote = ValuesFromCsv("indicator,cells,value\n\"x,,1\n", "r.csv");
+  EXPECT_EQ(open_quote.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ReportFileTest, FilesRoundTripAndTheCsvWins) {
+  TempDirectory dir;
+  std::string json_path = dir.File("so-y-te.json");
+  auto csv_path = WriteReportFiles(json_path, Report(), Catalog());
+  ASSERT_TRUE(csv_path.ok()) << csv_path.status();
+  EXPECT_EQ(*csv_path, dir.File("so-y-te.csv"));
+  auto read = ReadReportFiles(json_path);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->name(), "reports/dong-nai-so-y-te/dn-2026/2026");
+  EXPECT_EQ(read->etag(), "abc");
+  ASSERT_EQ(read->values_size(), 3);
+  // Edit the CSV: it replaces the JSON's values.
+  ASSERT_TRUE(WriteFileDurably(*csv_path, "indicator,cells,value\ncomplaints-received,,30\n").ok());
+  read = ReadReportFiles(json_path);
+  ASSERT_TRUE(read.ok());
+  ASSERT_EQ(read->values_size(), 1);
+  EXPECT_EQ(read->values(0).int_value(), 30);
+  // Without a CSV the JSON's values stand.
+  std::filesystem::remove(*csv_path);
+  read = ReadReportFiles(json_path);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->values_size(), 3);
+  ASSERT_TRUE(WriteFileDurably(json_path, "{\"nope\": 1}").ok());
+  EXPECT_EQ(ReadReportFiles(json_path).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace tonghop::client

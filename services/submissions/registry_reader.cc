@@ -1,0 +1,195 @@
+#include "services/submissions/registry_reader.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/errors.h"
+#include "services/common/identity.h"
+
+namespace tonghop::submissions {
+namespace {
+
+// A registry error other than NOT_FOUND means the registry could not answer;
+// the message names the registry so that the caller knows which service
+// failed.
+absl::Status RegistryFailure(const grpc::Status& status) {
+  absl::Status inner = FromGrpcStatus(status);
+  return absl::Status(inner.code(), absl::StrCat("registry: ", inner.message()));
+}
+
+template <typename T>
+absl::StatusOr<std::optional<T>> Found(const grpc::Status& status, T value) {
+  if (status.ok()) return std::optional<T>(std::move(value));
+  if (status.error_code() == grpc::StatusCode::NOT_FOUND) return std::optional<T>();
+  return RegistryFailure(status);
+}
+
+}  // namespace
+
+GrpcRegistryReader::GrpcRegistryReader(std::string caller_agency, absl::Duration timeout)
+    : caller_agency_(std::move(caller_agency)), timeout_(timeout) {}
+
+void GrpcRegistryReader::Attach(std::shared_ptr<grpc::Channel> channel) {
+  absl::MutexLock lock(&mu_);
+  stub_ = channel ? std::make_shared<v1::Registry::Stub>(channel) : nullptr;
+}
+
+absl::StatusOr<std::shared_ptr<v1::Registry::Stub>> GrpcRegistryReader::Stub() const {
+  absl::MutexLock lock(&mu_);
+  if (stub_ == nullptr) {
+    return absl::UnavailableError("registry: not connected yet; try again shortly");
+  }
+  return stub_;
+}
+
+std::unique_ptr<grpc::ClientContext> GrpcRegistryReader::NewContext() const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (!caller_agency_.empty()) {
+    context->AddMetadata(std::string(kAgencyHeader), caller_agency_);
+  }
+  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+  return context;
+}
+
+absl::StatusOr<std::optional<v1::Agency>> GrpcRegistryReader::FindAgency(
+    absl::string_view name) const {
+  auto stub = Stub();
+  if (!stub.ok()) return stub.status();
+  v1::GetAgencyRequest request;
+  request.set_name(std::string(name));
+  v1::Agency response;
+  auto context = NewContext();
+  grpc::Status status = (*stub)->GetAgency(context.get(), request, &response);
+  return Found(status, std::move(response));
+}
+
+absl::StatusOr<std::optional<v1::Plan>> GrpcRegistryReader::FindPlan(
+    absl::string_view name) const {
+  auto stub = Stub();
+  if (!stub.ok()) return stub.status();
+  v1::GetPlanRequest request;
+  request.set_name(std::string(name));
+  v1::Plan response;
+  auto context = NewContext();
+  grpc::Status status = (*stub)->GetPlan(context.get(), request, &response);
+  return Found(status, std::move(response));
+}
+
+absl::StatusOr<std::vector<v1::Task>> GrpcRegistryReader::ListTasks(
+    absl::string_view plan) const {
+  auto stub = Stub();
+  if (!stub.ok()) return stub.status();
+  std::vector<v1::Task> tasks;
+  v1::ListTasksRequest request;
+  request.set_parent(std::string(plan));
+  request.set_page_size(1000);
+  // Bounded so that a registry handing out endless tokens cannot hang us.
+  for (int page = 0; page < 1000; ++page) {
+    v1::ListTasksResponse response;
+    auto context = NewContext();
+    grpc::Status status = (*stub)->ListTasks(context.get(), request, &response);
+    if (!status.ok()) return RegistryFailure(status);
+    for (v1::Task& task : *response.mutable_tasks()) tasks.push_back(std::move(task));
+    if (response.next_page_token().empty()) return tasks;
+    request.set_page_token(response.next_page_token());
+  }
+  return absl::InternalError("registry: ListTasks did not end after 1000 pages");
+}
+
+absl::StatusOr<std::optional<v1::Indicator>> GrpcRegistryReader::FindIndicator(
+    absl::string_view name) const {
+  auto stub = Stub();
+  if (!stub.ok()) return stub.status();
+  v1::GetIndicatorRequest request;
+  request.set_name(std::string(name));
+  v1::Indicator response;
+  auto context = NewContext();
+  grpc::Status status = (*stub)->GetIndicator(context.get(), request, &response);
+  return Found(status, std::move(response));
+}
+
+absl::StatusOr<std::optional<v1::Dimension>> GrpcRegistryReader::FindDimension(
+    absl::string_view name) const {
+  auto stub = Stub();
+  if (!stub.ok()) return stub.status();
+  v1::GetDimensionRequest request;
+  request.set_name(std::string(name));
+  v1::Dimension response;
+  auto context = NewContext();
+  grpc::Status status = (*stub)->GetDimension(context.get(), request, &response);
+  return Found(status, std::move(response));
+}
+
+// ---- FakeRegistryReader ----
+
+void FakeRegistryReader::Put(const v1::Agency& agency) {
+  absl::MutexLock lock(&mu_);
+  agencies_[agency.name()] = agency;
+}
+
+void FakeRegistryReader::Put(const v1::Plan& plan) {
+  absl::MutexLock lock(&mu_);
+  plans_[plan.name()] = plan;
+}
+
+void FakeRegistryReader::Put(const v1::Task& task) {
+  absl::MutexLock lock(&mu_);
+  std::string plan = task.name().substr(0, task.name().find("/tasks/"));
+  tasks_[plan].push_back(task);
+}
+
+void FakeRegistryReader::Put(const v1::Indicator& indicator) {
+  absl::MutexLock lock(&mu_);
+  indicators_[indicator.name()] = indicator;
+}
+
+void FakeRegistryReader::Put(const v1::Dimension& dimension) {
+  absl::MutexLock lock(&mu_);
+  dimensions_[dimension.name()] = dimension;
+}
+
+void FakeRegistryReader::set_unavailable(bool unavailable) {
+  absl::MutexLock lock(&mu_);
+  unavailable_ = unavailable;
+}
+
+template <typename T>
+absl::StatusOr<std::optional<T>> FakeRegistryReader::Find(const std::map<std::string, T>& from,
+                                                          absl::string_view name) const {
+  absl::MutexLock lock(&mu_);
+  if (unavailable_) return absl::UnavailableError("registry: unavailable (fake)");
+  auto it = from.find(std::string(name));
+  if (it == from.end()) return std::optional<T>();
+  return std::optional<T>(it->second);
+}
+
+absl::StatusOr<std::optional<v1::Agency>> FakeRegistryReader::FindAgency(
+    absl::string_view name) const {
+  return Find(agencies_, name);
+}
+
+absl::StatusOr<std::optional<v1::Plan>> FakeRegistryReader::FindPlan(
+    absl::string_view name) const {
+  return Find(plans_, name);
+}
+
+absl::StatusOr<std::vector<v1::Task>> FakeRegistryReader::ListTasks(
+    absl::string_view plan) const {
+  absl::MutexLock lock(&mu_);
+  if (unavailable_) return absl::UnavailableError("registry: unavailable (fake)");
+  auto it = tasks_.find(std::string(plan));
+  if (it == tasks_.end()) return std::vector<v1::Task>();
+  return it->second;
+}
+
+absl::StatusOr<std::optional<v1::Indicator>> FakeRegistryReader::FindIndicator(
+    absl::string_view name) const {
+  return Find(indicators_, name);
+}
+
+absl::StatusOr<std::optional<v1::Dimension>> FakeRegistryReader::FindDimension(
+    absl::string_view name) const {
+  return Find(dimensions_, name);
+}
+
+}  // namespace tonghop::submissions

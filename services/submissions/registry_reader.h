@@ -1,0 +1,105 @@
+#ifndef TONGHOP_SERVICES_SUBMISSIONS_REGISTRY_READER_H_
+#define TONGHOP_SERVICES_SUBMISSIONS_REGISTRY_READER_H_
+
+// What the submissions service reads from the registry, behind an interface
+// so that domain tests run on an in-memory fake and the server reads the
+// registry only through its gRPC API.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "grpcpp/channel.h"
+#include "tonghop/v1/registry_service.grpc.pb.h"
+
+namespace tonghop::submissions {
+
+// Read access to the registry. Absent resources are nullopt; an error means
+// the registry could not be asked. Implementations are thread-safe.
+class RegistryReader {
+ public:
+  virtual ~RegistryReader() = default;
+  virtual absl::StatusOr<std::optional<v1::Agency>> FindAgency(
+      absl::string_view name) const = 0;
+  virtual absl::StatusOr<std::optional<v1::Plan>> FindPlan(absl::string_view name) const = 0;
+  // Every task of the plan, in document order.
+  virtual absl::StatusOr<std::vector<v1::Task>> ListTasks(absl::string_view plan) const = 0;
+  virtual absl::StatusOr<std::optional<v1::Indicator>> FindIndicator(
+      absl::string_view name) const = 0;
+  virtual absl::StatusOr<std::optional<v1::Dimension>> FindDimension(
+      absl::string_view name) const = 0;
+};
+
+// Reads the registry over gRPC, calling as `caller_agency` (the instance's
+// operator). The channel is attached after the hosting server has started
+// (service channels exist only then); until then every read is
+// UNAVAILABLE. Thread-safe.
+class GrpcRegistryReader final : public RegistryReader {
+ public:
+  explicit GrpcRegistryReader(std::string caller_agency,
+                              absl::Duration timeout = absl::Seconds(10));
+
+  void Attach(std::shared_ptr<grpc::Channel> channel);
+
+  absl::StatusOr<std::optional<v1::Agency>> FindAgency(
+      absl::string_view name) const override;
+  absl::StatusOr<std::optional<v1::Plan>> FindPlan(absl::string_view name) const override;
+  absl::StatusOr<std::vector<v1::Task>> ListTasks(absl::string_view plan) const override;
+  absl::StatusOr<std::optional<v1::Indicator>> FindIndicator(
+      absl::string_view name) const override;
+  absl::StatusOr<std::optional<v1::Dimension>> FindDimension(
+      absl::string_view name) const override;
+
+ private:
+  absl::StatusOr<std::shared_ptr<v1::Registry::Stub>> Stub() const;
+  std::unique_ptr<grpc::ClientContext> NewContext() const;
+
+  std::string caller_agency_;
+  absl::Duration timeout_;
+  mutable absl::Mutex mu_;
+  std::shared_ptr<v1::Registry::Stub> stub_ ABSL_GUARDED_BY(mu_);
+};
+
+// A registry held in memory, for tests. Thread-safe.
+class FakeRegistryReader final : public RegistryReader {
+ public:
+  void Put(const v1::Agency& agency);
+  void Put(const v1::Plan& plan);
+  void Put(const v1::Task& task);  // appended to its plan's tasks in call order
+  void Put(const v1::Indicator& indicator);
+  void Put(const v1::Dimension& dimension);
+  // Makes every read fail with UNAVAILABLE (or succeed again).
+  void set_unavailable(bool unavailable);
+
+  absl::StatusOr<std::optional<v1::Agency>> FindAgency(
+      absl::string_view name) const override;
+  absl::StatusOr<std::optional<v1::Plan>> FindPlan(absl::string_view name) const override;
+  absl::StatusOr<std::vector<v1::Task>> ListTasks(absl::string_view plan) const override;
+  absl::StatusOr<std::optional<v1::Indicator>> FindIndicator(
+      absl::string_view name) const override;
+  absl::StatusOr<std::optional<v1::Dimension>> FindDimension(
+      absl::string_view name) const override;
+
+ private:
+  template <typename T>
+  absl::StatusOr<std::optional<T>> Find(const std::map<std::string, T>& from,
+                                        absl::string_view name) const;
+
+  mutable absl::Mutex mu_;
+  bool unavailable_ ABSL_GUARDED_BY(mu_) = false;
+  std::map<std::string, v1::Agency> agencies_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, v1::Plan> plans_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::vector<v1::Task>> tasks_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, v1::Indicator> indicators_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, v1::Dimension> dimensions_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace tonghop::submissions
+
+#endif  // TONGHOP_SERVICES_SUBMISSIONS_REGISTRY_READER_H_

@@ -1,0 +1,422 @@
+#include "services/submissions/report_validator.h"
+
+#include <map>
+#include <set>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/common/resource_names.h"
+#include "services/common/text.h"
+
+namespace tonghop::submissions {
+namespace {
+
+constexpr int64_t kMicros = 1000000;
+constexpr size_t kMaxSummaryBytes = 64 * 1024;
+constexpr int kMaxOutputs = 200;
+constexpr size_t kMaxOutputBytes = 4 * 1024;
+
+std::string FormatMicros(absl::int128 micros) {
+  bool negative = micros < 0;
+  absl::uint128 magnitude =
+      negative ? absl::uint128(-(micros + 1)) + 1 : absl::uint128(micros);
+  absl::uint128 whole = magnitude / kMicros;
+  uint64_t fraction = absl::Uint128Low64(magnitude % kMicros);
+  std::ostringstream out;
+  if (negative) out << "-";
+  out << whole;
+  if (fraction != 0) {
+    std::string digits = std::to_string(fraction + kMicros).substr(1);
+    while (!digits.empty() && digits.back() == '0') digits.pop_back();
+    out << "." << digits;
+  }
+  return out.str();
+}
+
+// "sex=female", or "total" for the empty cell.
+std::string CellLabel(const std::map<std::string, std::string>& cells) {
+  if (cells.empty()) return "the total";
+  std::vector<std::string> parts;
+  for (const auto& [dimension, option] : cells) parts.push_back(absl::StrCat(dimension, "=", option));
+  return absl::StrCat("cell ", absl::StrJoin(parts, ","));
+}
+
+// A value that passed the per-value checks, kept for the cross checks.
+struct CheckedValue {
+  int index;
+  std::string indicator;
+  std::map<std::string, std::string> cells;
+  std::optional<absl::int128> micros;  // nullopt: left empty
+  bool count;
+};
+
+// Replaces `text` by its NFC form, or records why it cannot be.
+void Normalize(std::string* text, const std::string& path, size_t max_bytes,
+               ViolationList& violations) {
+  absl::StatusOr<std::string> nfc = ToNfc(*text, path);
+  if (!nfc.ok()) {
+    violations.Add(path, "is not valid UTF-8");
+    return;
+  }
+  *text = std::string(absl::StripAsciiWhitespace(*nfc));
+  if (text->size() > max_bytes) {
+    violations.Add(path, absl::StrCat("is too long: at most ", max_bytes, " bytes"));
+  }
+}
+
+void ValidateProgress(const ReportContext& context, ValidationMode mode,
+                      const std::string& field, v1::Report& report,
+                      ViolationList& violations) {
+  std::map<std::string, int> first_index;
+  std::string plan_id = context.plan.name().substr(context.plan.name().find('/') + 1);
+  std::map<std::string, const v1::Task*> by_name;
+  for (const v1::Task& task : context.tasks) by_name[task.name()] = &task;
+
+  for (int i = 0; i < report.progress_size(); ++i) {
+    v1::TaskProgress& progress = *report.mutable_progress(i);
+    std::string at = absl::StrCat(field, ".progress[", i, "]");
+    progress.set_lead(false);
+    progress.clear_title();
+    Normalize(progress.mutable_summary(), at + ".summary", kMaxSummaryBytes, violations);
+    if (progress.outputs_size() > kMaxOutputs) {
+      violations.Add(at + ".outputs", absl::StrCat("at most ", kMaxOutputs, " outputs"));
+    }
+    for (int j = 0; j < progress.outputs_size(); ++j) {
+      Normalize(progress.mutable_outputs(j), absl::StrCat(at, ".outputs[", j, "]"),
+                kMaxOutputBytes, violations);
+    }
+    if (!v1::ProgressStatus_IsValid(progress.status())) {
+      violations.Add(at + ".status", absl::StrCat(progress.status(), " is not a progress status"));
+    }
+    if (progress.task().empty()) {
+      violations.Add(at + ".task", "required: the task, plans/{plan}/tasks/{outline}");
+      continue;
+    }
+    absl::StatusOr<TaskNameParts> parts = ParseTaskName(progress.task(), at + ".task");
+    if (!parts.ok()) {
+      violations.Add(at + ".task", absl::StrCat("\"", progress.task(),
+                                                "\" is not a task name; expected "
+                                                "plans/{plan}/tasks/{outline}"));
+      continue;
+    }
+    if (parts->plan_id != plan_id) {
+      violations.Add(at + ".task", absl::StrCat(progress.task(), " is a task of another plan; "
+                                                "this report is on ", context.plan.name()));
+      continue;
+    }
+    auto task = by_name.find(progress.task());
+    if (task == by_name.end()) {
+      violations.Add(at + ".task", absl::StrCat(progress.task(), " does not exist in ",
+                                                context.plan.name()));
+      continue;
+    }
+    auto role = context.roles.find(progress.task());
+    if (role == context.roles.end()) {
+      violations.Add(at + ".task",
+                     absl::StrCat(progress.task(), " is not assigned to ",
+                                  context.agency.name(),
+                                  " (neither by name nor through a group it belongs to)"));
+      continue;
+    }
+    auto [previous, inserted] = first_index.emplace(progress.task(), i);
+    if (!inserted) {
+      violations.Add(at + ".task", absl::StrCat(progress.task(), " is already reported at ",
+                                                field, ".progress[", previous->second, "]"));
+      continue;
+    }
+    progress.set_lead(role->second.lead);
+    progress.set_title(task->second->title());
+    if (mode == ValidationMode::kSubmit && role->second.lead_expected &&
+        progress.status() == v1::PROGRESS_STATUS_UNSPECIFIED) {
+      violations.Add(at + ".status",
+                     absl::StrCat("required to submit: ", context.agency.name(),
+                                  " leads ", progress.task(),
+                                  "; say how far it has got (NOT_STARTED, IN_PROGRESS, "
+                                  "COMPLETED, ONGOING or NOT_APPLICABLE)"));
+    }
+  }
+  if (mode != ValidationMode::kSubmit) return;
+  for (const v1::Task& task : context.tasks) {
+    auto role = context.roles.find(task.name());
+    if (role == context.roles.end() || !role->second.lead_expected) continue;
+    if (first_index.count(task.name())) continue;
+    violations.Add(field + ".progress",
+                   absl::StrCat("required to submit: progress on ", task.name(), ", which ",
+                                context.agency.name(), " leads, is missing"));
+  }
+}
+
+// Checks one value on its own; returns it for the cross checks when its
+// indicator and cell are sound.
+std::optional<CheckedValue> CheckValue(const ReportContext& context, int index,
+                                       const std::string& at, const v1::Value& value,
+                                       std::set<std::pair<std::string, std::string>>& tainted,
+                                       ViolationList& violations) {
+  if (value.indicator().empty()) {
+    violations.Add(at + ".indicator", "required: the indicator, indicators/{id}");
+    return std::nullopt;
+  }
+  absl::StatusOr<std::string> id = ParseSimpleName(value.indicator(), "indicators", at);
+  if (!id.ok()) {
+    violations.Add(at + ".indicator", absl::StrCat("\"", value.indicator(),
+                                                   "\" is not an indicator name; expected "
+                                                   "indicators/{id}"));
+    return std::nullopt;
+  }
+  auto found = context.indicators.find(value.indicator());
+  if (found == context.indicators.end()) {
+    violations.Add(at + ".indicator",
+                   absl::StrCat(value.indicator(),
+                                " is not asked for by any task of ", context.plan.name(),
+                                " assigned to ", context.agency.name(),
+                                " (or does not exist)"));
+    return std::nullopt;
+  }
+  const v1::Indicator& indicator = found->second;
+  if (IsComputed(indicator)) {
+    std::string from = indicator.numerator().empty()
+                           ? std::string()
+                           : absl::StrCat(" from ", indicator.numerator(), " and ",
+                                          indicator.denominator());
+    violations.Add(at + ".indicator", absl::StrCat(value.indicator(), " is computed", from,
+                                                   "; report those values instead"));
+    return std::nullopt;
+  }
+
+  bool cells_ok = true;
+  std::map<std::string, std::string> cells(value.cells().begin(), value.cells().end());
+  if (cells.size() > 1) {
+    std::vector<std::string> dimensions;
+    for (const auto& [dimension, option] : cells) dimensions.push_back(dimension);
+    violations.Add(at + ".cells",
+                   absl::StrCat("a value breaks down by one dimension at a time; this one "
+                                "names ", absl::StrJoin(dimensions, " and "),
+                                ": give one value per dimension option instead"));
+    cells_ok = false;
+  }
+  for (const auto& [dimension, option] : cells) {
+    std::string dimension_name = absl::StrCat("dimensions/", dimension);
+    bool disaggregated = false;
+    for (const std::string& d : indicator.dimensions()) disaggregated |= d == dimension_name;
+    auto found_dimension = context.dimensions.find(dimension_name);
+    if (!disaggregated || found_dimension == context.dimensions.end()) {
+      std::vector<std::string> codes;
+      for (const std::string& d : indicator.dimensions()) codes.push_back(DimensionCode(d));
+      violations.Add(at + ".cells",
+                     absl::StrCat(value.indicator(), " is not broken down by \"", dimension,
+                                  "\"", codes.empty() ? std::string(" (it has no breakdown)")
+                                                      : absl::StrCat(" (only by ",
+                                                                     absl::StrJoin(codes, ", "),
+                                                                     ")")));
+      cells_ok = false;
+      continue;
+    }
+    bool known_option = false;
+    std::vector<std::string> options;
+    for (const v1::DimensionOption& o : found_dimension->second.options()) {
+      known_option |= o.code() == option;
+      if (options.size() < 12) options.push_back(o.code());
+    }
+    if (!known_option) {
+      violations.Add(at + ".cells",
+                     absl::StrCat("\"", option, "\" is not an option of ", dimension_name,
+                                  " (options: ", absl::StrJoin(options, ", "),
+                                  found_dimension->second.options_size() > 12 ? ", …" : "",
+                                  ")"));
+      cells_ok = false;
+    }
+  }
+
+  CheckedValue checked{index, value.indicator(), std::move(cells), std::nullopt,
+                       indicator.value_type() == v1::VALUE_TYPE_COUNT};
+  bool value_ok = true;
+  switch (value.value_case()) {
+    case v1::Value::VALUE_NOT_SET:
+      break;
+    case v1::Value::kIntValue:
+      if (!checked.count) {
+        violations.Add(at + ".value",
+                       absl::StrCat(value.indicator(), " is a decimal: give decimal_value as "
+                                                       "a string such as \"1250.5\""));
+        value_ok = false;
+      } else if (value.int_value() < 0) {
+        violations.Add(at + ".value", absl::StrCat(value.int_value(), " is negative; ",
+                                                   value.indicator(),
+                                                   " counts things and cannot be below 0"));
+        value_ok = false;
+      } else {
+        checked.micros = absl::int128(value.int_value()) * kMicros;
+      }
+      break;
+    case v1::Value::kDecimalValue:
+      if (checked.count) {
+        violations.Add(at + ".value",
+                       absl::StrCat(value.indicator(), " counts whole things: give int_value, "
+                                                       "not decimal_value"));
+        value_ok = false;
+      } else if (auto micros = ParseDecimalMicros(value.decimal_value())) {
+        checked.micros = *micros;
+      } else {
+        violations.Add(at + ".value",
+                       absl::StrCat("\"", value.decimal_value(),
+                                    "\" is not a decimal number with at most 6 digits after "
+                                    "the point (e.g. \"1250.5\")"));
+        value_ok = false;
+      }
+      break;
+  }
+  // A bad number would make the sum it is part of look wrong too; that sum
+  // is not checked, so that only the cause is shown.
+  if (!value_ok) {
+    tainted.insert({value.indicator(),
+                    checked.cells.empty() ? std::string() : checked.cells.begin()->first});
+  }
+  if (!cells_ok || !value_ok) return std::nullopt;
+  return checked;
+}
+
+void CheckBreakdowns(const std::string& field, const std::vector<CheckedValue>& values,
+                     const std::set<std::pair<std::string, std::string>>& tainted,
+                     ViolationList& violations) {
+  // indicator → total; indicator → dimension → cells given.
+  std::map<std::string, const CheckedValue*> totals;
+  std::map<std::string, std::map<std::string, std::vector<const CheckedValue*>>> cells;
+  for (const CheckedValue& v : values) {
+    if (!v.micros) continue;
+    if (v.cells.empty()) {
+      totals[v.indicator] = &v;
+    } else {
+      cells[v.indicator][v.cells.begin()->first].push_back(&v);
+    }
+  }
+  for (const auto& [indicator, by_dimension] : cells) {
+    if (tainted.count({indicator, ""})) continue;
+    auto total = totals.find(indicator);
+    for (const auto& [dimension, given] : by_dimension) {
+      if (tainted.count({indicator, dimension})) continue;
+      if (total == totals.end()) {
+        violations.Add(absl::StrCat(field, ".values[", given.front()->index, "].value"),
+                       absl::StrCat("the ", dimension, " breakdown of ", indicator,
+                                    " is given but its total is not: give the total too"));
+        continue;
+      }
+      absl::int128 sum = 0;
+      for (const CheckedValue* v : given) sum += *v->micros;
+      if (sum != *total->second->micros) {
+        violations.Add(
+            absl::StrCat(field, ".values[", total->second->index, "].value"),
+            absl::StrCat("the ", dimension, " cells of ", indicator, " add up to ",
+                         FormatMicros(sum), ", not the total ",
+                         FormatMicros(*total->second->micros),
+                         "; cells left empty count as 0"));
+      }
+    }
+  }
+}
+
+void CheckRules(const ReportContext& context, const std::string& field,
+                const std::vector<CheckedValue>& values, ViolationList& violations) {
+  std::map<std::pair<std::string, std::map<std::string, std::string>>, const CheckedValue*>
+      by_cell;
+  for (const CheckedValue& v : values) {
+    if (v.micros) by_cell[{v.indicator, v.cells}] = &v;
+  }
+  for (const CheckedValue& v : values) {
+    if (!v.micros) continue;
+    const v1::Indicator& indicator = context.indicators.at(v.indicator);
+    for (const v1::IndicatorRule& rule : indicator.rules()) {
+      auto other = by_cell.find({rule.other(), v.cells});
+      if (other == by_cell.end()) continue;
+      absl::int128 mine = *v.micros;
+      absl::int128 theirs = *other->second->micros;
+      bool breached = (rule.kind() == v1::IndicatorRule::KIND_AT_MOST && mine > theirs) ||
+                      (rule.kind() == v1::IndicatorRule::KIND_AT_LEAST && mine < theirs);
+      if (!breached) continue;
+      std::string comparison =
+          rule.kind() == v1::IndicatorRule::KIND_AT_MOST ? "at most" : "at least";
+      violations.Add(
+          absl::StrCat(field, ".values[", v.index, "].value"),
+          absl::StrCat(v.indicator, " (", FormatMicros(mine), ") must be ", comparison, " ",
+                       rule.other(), " (", FormatMicros(theirs), ", ", field, ".values[",
+                       other->second->index, "]) for ", CellLabel(v.cells),
+                       rule.description().empty() ? std::string()
+                                                  : absl::StrCat(": ", rule.description())));
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<absl::int128> ParseDecimalMicros(absl::string_view text) {
+  size_t pos = 0;
+  bool negative = false;
+  if (pos < text.size() && text[pos] == '-') {
+    negative = true;
+    ++pos;
+  }
+  absl::int128 whole = 0;
+  size_t whole_digits = 0;
+  while (pos < text.size() && absl::ascii_isdigit(static_cast<unsigned char>(text[pos]))) {
+    whole = whole * 10 + (text[pos] - '0');
+    ++whole_digits;
+    ++pos;
+  }
+  if (whole_digits == 0 || whole_digits > 15) return std::nullopt;
+  int64_t fraction = 0;
+  size_t fraction_digits = 0;
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    while (pos < text.size() && absl::ascii_isdigit(static_cast<unsigned char>(text[pos]))) {
+      if (++fraction_digits > 6) return std::nullopt;
+      fraction = fraction * 10 + (text[pos] - '0');
+      ++pos;
+    }
+    if (fraction_digits == 0) return std::nullopt;
+  }
+  if (pos != text.size()) return std::nullopt;
+  for (size_t i = fraction_digits; i < 6; ++i) fraction *= 10;
+  absl::int128 micros = whole * kMicros + fraction;
+  return negative ? -micros : micros;
+}
+
+void ValidateReportContent(const ReportContext& context, ValidationMode mode,
+                           absl::string_view field_view, v1::Report& report,
+                           ViolationList& violations) {
+  std::string field(field_view);
+  ValidateProgress(context, mode, field, report, violations);
+
+  std::vector<CheckedValue> checked;
+  // (indicator, dimension) pairs with a bad number; "" is the total.
+  std::set<std::pair<std::string, std::string>> tainted;
+  std::map<std::pair<std::string, std::map<std::string, std::string>>, int> first_index;
+  for (int i = 0; i < report.values_size(); ++i) {
+    std::string at = absl::StrCat(field, ".values[", i, "]");
+    std::optional<CheckedValue> value =
+        CheckValue(context, i, at, report.values(i), tainted, violations);
+    if (!value) continue;
+    auto [previous, inserted] = first_index.emplace(std::make_pair(value->indicator, value->cells), i);
+    if (!inserted) {
+      violations.Add(at, absl::StrCat(value->indicator, " for ", CellLabel(value->cells),
+                                      " is already given at ", field, ".values[",
+                                      previous->second, "]"));
+      continue;
+    }
+    checked.push_back(*std::move(value));
+  }
+  CheckBreakdowns(field, checked, tainted, violations);
+  CheckRules(context, field, checked, violations);
+
+  if (mode == ValidationMode::kSubmit && violations.empty()) {
+    google::protobuf::RepeatedPtrField<v1::Value> kept;
+    for (v1::Value& value : *report.mutable_values()) {
+      if (value.value_case() != v1::Value::VALUE_NOT_SET) *kept.Add() = std::move(value);
+    }
+    report.mutable_values()->Swap(&kept);
+  }
+}
+
+}  // namespace tonghop::submissions

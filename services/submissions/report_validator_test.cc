@@ -1,0 +1,261 @@
+#include "services/submissions/report_validator.h"
+
+#include <map>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/submissions/report_context.h"
+#include "services/submissions/test_fixture.h"
+
+namespace tonghop::submissions {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Pair;
+using ::testing::UnorderedElementsAre;
+
+class ReportValidatorTest : public ::testing::Test {
+ protected:
+  ReportValidatorTest() {
+    for (const auto& a : testing::FixtureAgencies()) registry_.Put(a);
+    for (const auto& d : testing::FixtureDimensions()) registry_.Put(d);
+    for (const auto& i : testing::FixtureIndicators()) registry_.Put(i);
+    for (const auto& p : testing::FixturePlans()) registry_.Put(p);
+    for (const auto& t : testing::FixtureTasks()) registry_.Put(t);
+  }
+
+  ReportContext Context(const std::string& agency_id) {
+    auto chain = LoadAgencyChain(registry_, "agencies/" + agency_id);
+    EXPECT_TRUE(chain.ok());
+    auto context = LoadReportContext(registry_, *chain, "plans/dn-2026", "2026", "period");
+    EXPECT_TRUE(context.ok()) << context.status();
+    return *context;
+  }
+
+  // field → description of every violation.
+  std::multimap<std::string, std::string> Validate(const std::string& agency_id,
+                                                   ValidationMode mode, v1::Report& report) {
+    ViolationList violations;
+    ValidateReportContent(Context(agency_id), mode, "report", report, violations);
+    std::multimap<std::string, std::string> out;
+    for (const auto& v : violations.violations()) out.emplace(v.field, v.description);
+    return out;
+  }
+
+  static v1::Value Count(const std::string& indicator, int64_t value,
+                         const std::map<std::string, std::string>& cells = {}) {
+    v1::Value v;
+    v.set_indicator("indicators/" + indicator);
+    v.set_int_value(value);
+    for (const auto& [d, o] : cells) (*v.mutable_cells())[d] = o;
+    return v;
+  }
+
+  static v1::TaskProgress Progress(const std::string& outline, v1::ProgressStatus status) {
+    v1::TaskProgress p;
+    p.set_task("plans/dn-2026/tasks/" + outline);
+    p.set_status(status);
+    return p;
+  }
+
+  FakeRegistryReader registry_;
+};
+
+TEST_F(ReportValidatorTest, DraftOfADepartmentHasItsTasksAndOneDimensionAtATime) {
+  v1::Report draft = BuildDraft(Context("dong-nai-so-y-te"));
+  EXPECT_EQ(draft.name(), "reports/dong-nai-so-y-te/dn-2026/2026");
+  ASSERT_EQ(draft.progress_size(), 1);  // A.1 only: A.3 is an open group
+  EXPECT_EQ(draft.progress(0).task(), "plans/dn-2026/tasks/A.1");
+  EXPECT_TRUE(draft.progress(0).lead());
+  EXPECT_EQ(draft.progress(0).title(), "Nhiệm vụ A.1");
+  std::vector<std::string> cells;
+  for (const v1::Value& v : draft.values()) {
+    std::string cell = v.indicator().substr(11);
+    for (const auto& [d, o] : v.cells()) cell += ":" + d + "=" + o;
+    cells.push_back(cell);
+    EXPECT_EQ(v.value_case(), v1::Value::VALUE_NOT_SET);
+  }
+  // The computed rate is not asked for; no cross-tabulated cells.
+  EXPECT_THAT(cells, ElementsAre("complaints-received", "complaints-received:sex=male",
+                                 "complaints-received:sex=female",
+                                 "complaints-received:age-group=under-18",
+                                 "complaints-received:age-group=adult", "complaints-resolved"));
+}
+
+TEST_F(ReportValidatorTest, DraftOfACommuneComesFromClosedGroups) {
+  v1::Report draft = BuildDraft(Context("dong-nai-xa-a"));
+  ASSERT_EQ(draft.progress_size(), 2);
+  EXPECT_EQ(draft.progress(0).task(), "plans/dn-2026/tasks/A.2");
+  EXPECT_TRUE(draft.progress(0).lead());
+  EXPECT_EQ(draft.progress(1).task(), "plans/dn-2026/tasks/A.4");
+  EXPECT_FALSE(draft.progress(1).lead());
+  EXPECT_EQ(draft.values_size(), 3);  // training-participants total, male, female
+}
+
+TEST_F(ReportValidatorTest, ACompleteReportPasses) {
+  v1::Report report;
+  *report.add_progress() = Progress("A.1", v1::PROGRESS_STATUS_COMPLETED);
+  report.mutable_progress(0)->set_summary("  Đã tổ chức tiếp công dân.  ");
+  *report.add_values() = Count("complaints-received", 10);
+  *report.add_values() = Count("complaints-received", 6, {{"sex", "male"}});
+  *report.add_values() = Count("complaints-received", 4, {{"sex", "female"}});
+  *report.add_values() = Count("complaints-resolved", 9);
+  v1::Value empty;
+  empty.set_indicator("indicators/complaints-received");
+  (*empty.mutable_cells())["age-group"] = "adult";
+  *report.add_values() = empty;  // left empty: not reported
+  EXPECT_TRUE(Validate("dong-nai-so-y-te", ValidationMode::kSubmit, report).empty());
+  EXPECT_EQ(report.progress(0).summary(), "Đã tổ chức tiếp công dân.");
+  EXPECT_TRUE(report.progress(0).lead());
+  EXPECT_EQ(report.values_size(), 4);  // the empty value is dropped on submit
+}
+
+TEST_F(ReportValidatorTest, EveryFaultOfOneReportIsReported) {
+  v1::Report report;
+  *report.add_progress() = Progress("A.1", v1::PROGRESS_STATUS_IN_PROGRESS);  // [0] fine
+  *report.add_progress() = Progress("A.2", v1::PROGRESS_STATUS_COMPLETED);    // [1] unassigned
+  *report.add_progress() = Progress("Z.9", v1::PROGRESS_STATUS_COMPLETED);    // [2] unknown
+  *report.add_progress() = Progress("A.1", v1::PROGRESS_STATUS_COMPLETED);    // [3] duplicate
+  v1::TaskProgress other_plan;
+  other_plan.set_task("plans/dn-half/tasks/H.1");
+  *report.add_progress() = other_plan;                                        // [4]
+  *report.add_values() = Count("complaints-received", 10);                    // [0] total
+  *report.add_values() = Count("complaints-received", 3, {{"sex", "male"}});  // [1]
+  *report.add_values() = Count("complaints-received", 4, {{"sex", "female"}});  // [2] sum 7≠10
+  *report.add_values() = Count("complaints-resolved", 12);                    // [3] > received
+  *report.add_values() = Count("complaints-received", 2, {{"sex", "other"}}); // [4] bad option
+  *report.add_values() = Count("complaints-received", 2, {{"religion", "x"}});  // [5] bad dim
+  *report.add_values() = Count("complaint-resolution-rate", 90);              // [6] computed
+  *report.add_values() = Count("no-such-indicator", 1);                       // [7] unknown
+  *report.add_values() = Count("complaints-resolved", -1, {});                // [8] dup + neg
+  v1::Value decimal;
+  decimal.set_indicator("indicators/complaints-resolved");
+  decimal.set_decimal_value("1.5");
+  (*decimal.mutable_cells())["sex"] = "male";
+  *report.add_values() = decimal;  // [9] wrong type and a dimension it lacks
+  *report.add_values() = Count("training-participants", 5);  // [10] not asked of so-y-te
+  *report.add_values() =
+      Count("complaints-received", 1, {{"sex", "male"}, {"age-group", "adult"}});  // [11]
+
+  auto faults = Validate("dong-nai-so-y-te", ValidationMode::kSubmit, report);
+  std::vector<std::string> fields;
+  for (const auto& [field, description] : faults) fields.push_back(field);
+  EXPECT_THAT(fields,
+              UnorderedElementsAre(
+                  "report.progress[1].task", "report.progress[2].task",
+                  "report.progress[3].task", "report.progress[4].task",
+                  "report.values[0].value",   // cells add up to 7, not 10
+                  "report.values[3].value",   // resolved 12 > received 10
+                  "report.values[4].cells", "report.values[5].cells",
+                  "report.values[6].indicator", "report.values[7].indicator",
+                  "report.values[8].value",   // negative
+                  "report.values[9].cells", "report.values[9].value",
+                  "report.values[10].indicator", "report.values[11].cells"))
+      << ::testing::PrintToString(faults);
+  EXPECT_THAT(faults.find("report.values[0].value")->second, HasSubstr("add up to 7"));
+  EXPECT_THAT(faults.find("report.values[3].value")->second,
+              HasSubstr("không thể lớn hơn"));
+  EXPECT_THAT(faults.find("report.progress[1].task")->second, HasSubstr("not assigned"));
+}
+
+TEST_F(ReportValidatorTest, DuplicateCellsAreRefused) {
+  v1::Report report;
+  *report.add_values() = Count("complaints-received", 1, {{"sex", "male"}});
+  *report.add_values() = Count("complaints-received", 1, {{"sex", "male"}});
+  *report.add_values() = Count("complaints-received", 1);
+  auto faults = Validate("dong-nai-so-y-te", ValidationMode::kDraft, report);
+  ASSERT_EQ(faults.size(), 1u) << ::testing::PrintToString(faults);
+  EXPECT_EQ(faults.begin()->first, "report.values[1]");
+  EXPECT_THAT(faults.begin()->second, HasSubstr("already given at report.values[0]"));
+}
+
+TEST_F(ReportValidatorTest, BreakdownWithoutTotalIsRefused) {
+  v1::Report report;
+  *report.add_values() = Count("complaints-received", 1, {{"sex", "male"}});
+  auto faults = Validate("dong-nai-so-y-te", ValidationMode::kDraft, report);
+  ASSERT_EQ(faults.size(), 1u);
+  EXPECT_EQ(faults.begin()->first, "report.values[0].value");
+  EXPECT_THAT(faults.begin()->second, HasSubstr("total"));
+}
+
+TEST_F(ReportValidatorTest, LeadStatusIsRequiredOnSubmitOnly) {
+  v1::Report report;  // no progress at all
+  EXPECT_TRUE(Validate("dong-nai-so-y-te", ValidationMode::kDraft, report).empty());
+  auto faults = Validate("dong-nai-so-y-te", ValidationMode::kSubmit, report);
+  ASSERT_EQ(faults.size(), 1u);
+  EXPECT_EQ(faults.begin()->first, "report.progress");
+  EXPECT_THAT(faults.begin()->second, HasSubstr("plans/dn-2026/tasks/A.1"));
+
+  v1::Report unspecified;
+  *unspecified.add_progress() = Progress("A.1", v1::PROGRESS_STATUS_UNSPECIFIED);
+  auto status_faults = Validate("dong-nai-so-y-te", ValidationMode::kSubmit, unspecified);
+  ASSERT_EQ(status_faults.size(), 1u);
+  EXPECT_EQ(status_faults.begin()->first, "report.progress[0].status");
+}
+
+TEST_F(ReportValidatorTest, CoordinatorsNeedNoStatus) {
+  v1::Report report;  // so-tu-phap leads A.4 and coordinates A.1
+  *report.add_progress() = Progress("A.4", v1::PROGRESS_STATUS_ONGOING);
+  *report.add_progress() = Progress("A.1", v1::PROGRESS_STATUS_UNSPECIFIED);
+  EXPECT_TRUE(Validate("dong-nai-so-tu-phap", ValidationMode::kSubmit, report).empty());
+  EXPECT_FALSE(report.progress(1).lead());
+}
+
+TEST_F(ReportValidatorTest, OpenGroupsMayReportButAreNotExpected) {
+  v1::Report report;
+  *report.add_progress() = Progress("A.1", v1::PROGRESS_STATUS_COMPLETED);
+  *report.add_progress() = Progress("A.3", v1::PROGRESS_STATUS_IN_PROGRESS);
+  v1::Value budget;
+  budget.set_indicator("indicators/budget-spent");
+  budget.set_decimal_value("1250.75");
+  *report.add_values() = budget;
+  EXPECT_TRUE(Validate("dong-nai-so-y-te", ValidationMode::kSubmit, report).empty());
+  EXPECT_TRUE(report.progress(1).lead());
+
+  // Hà Nội's department is outside the group's subtree.
+  ReportContext ha_noi = Context("ha-noi-so-y-te");
+  EXPECT_FALSE(ha_noi.concerned());
+}
+
+TEST_F(ReportValidatorTest, DecimalValuesAreExact) {
+  EXPECT_EQ(ParseDecimalMicros("0"), absl::int128(0));
+  EXPECT_EQ(ParseDecimalMicros("1250.5"), absl::int128(1250500000));
+  EXPECT_EQ(ParseDecimalMicros("-0.000001"), absl::int128(-1));
+  EXPECT_EQ(ParseDecimalMicros("999999999999999.999999"),
+            absl::int128(999999999999999) * 1000000 + 999999);
+  for (const char* bad : {"", "-", "1.", ".5", "1.2345678", "1e3", "1,5", " 1", "+1",
+                          "1234567890123456"}) {
+    EXPECT_FALSE(ParseDecimalMicros(bad).has_value()) << bad;
+  }
+  v1::Report report;
+  v1::Value budget;
+  budget.set_indicator("indicators/budget-spent");
+  budget.set_decimal_value("1.1234567");
+  *report.add_values() = budget;
+  auto faults = Validate("dong-nai-so-y-te", ValidationMode::kDraft, report);
+  ASSERT_EQ(faults.size(), 1u);
+  EXPECT_EQ(faults.begin()->first, "report.values[0].value");
+}
+
+TEST_F(ReportValidatorTest, RoleOfGroupMembers) {
+  std::vector<v1::Agency> chain = *LoadAgencyChain(registry_, "agencies/dong-nai-xa-b");
+  ASSERT_EQ(chain.size(), 3u);  // xa-b, dong-nai, bo-tu-phap
+  std::vector<v1::Agency> ancestors(chain.begin() + 1, chain.end());
+  v1::Task closed = testing::FixtureTasks()[2];  // A.2: every commune of dong-nai
+  TaskRole role = RoleOf(closed, chain[0], ancestors);
+  EXPECT_TRUE(role.expected && role.lead_expected && role.lead && role.concerned);
+  v1::Task open = testing::FixtureTasks()[3];  // A.3: open group
+  role = RoleOf(open, chain[0], ancestors);
+  EXPECT_TRUE(role.concerned && role.lead);
+  EXPECT_FALSE(role.expected || role.lead_expected);
+  // A department is not a commune.
+  std::vector<v1::Agency> dept = *LoadAgencyChain(registry_, "agencies/dong-nai-so-y-te");
+  std::vector<v1::Agency> dept_ancestors(dept.begin() + 1, dept.end());
+  role = RoleOf(closed, dept[0], dept_ancestors);
+  EXPECT_FALSE(role.concerned);
+}
+
+}  // namespace
+}  // namespace tonghop::submissions

@@ -1,0 +1,735 @@
+#include "services/submissions/submissions.h"
+
+#include <functional>
+#include <map>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "services/common/errors.h"
+#include "services/common/etag.h"
+#include "services/common/pagination.h"
+#include "services/common/resource_names.h"
+#include "services/common/status_macros.h"
+#include "services/common/text.h"
+#include "services/submissions/period.h"
+#include "services/submissions/report_context.h"
+#include "services/submissions/report_validator.h"
+#include "services/submissions/submissions_errors.h"
+#include "storage/key_encoding.h"
+
+namespace tonghop::submissions {
+namespace {
+
+using storage::KeyBuilder;
+using storage::KeyReader;
+using storage::WriteBatch;
+
+// Column families: current reports and their revisions (keyed so that a
+// plan's reports for one period are one prefix); the change feed and its
+// counter; idempotency records.
+constexpr char kReports[] = "reports";
+constexpr char kFeed[] = "feed";
+constexpr char kIdempotency[] = "idempotency";
+
+// Tags in kReports.
+constexpr uint8_t kTagReport = 1;    // plan, period, agency → Report
+constexpr uint8_t kTagRevision = 2;  // agency, plan, period, revision → Report
+// Tags in kFeed.
+constexpr uint8_t kTagChange = 1;    // sequence → Change
+constexpr uint8_t kTagCounter = 2;   // "last_sequence" → 8-byte big-endian
+
+constexpr size_t kMaxReasonBytes = 8 * 1024;
+
+std::string ReportKey(const ReportNameParts& p) {
+  return KeyBuilder(kTagReport).String(p.plan_id).String(p.period).String(p.agency_id).Build();
+}
+std::string RevisionPrefix(const ReportNameParts& p) {
+  return KeyBuilder(kTagRevision).String(p.agency_id).String(p.plan_id).String(p.period).Build();
+}
+std::string RevisionKey(const ReportNameParts& p, int64_t revision) {
+  return KeyBuilder(kTagRevision)
+      .String(p.agency_id)
+      .String(p.plan_id)
+      .String(p.period)
+      .Uint64(static_cast<uint64_t>(revision))
+      .Build();
+}
+std::string ChangeKey(int64_t sequence) {
+  return KeyBuilder(kTagChange).Uint64(static_cast<uint64_t>(sequence)).Build();
+}
+std::string CounterKey() { return KeyBuilder(kTagCounter).String("last_sequence").Build(); }
+
+std::string EncodeSequence(int64_t sequence) {
+  return KeyBuilder(0).Uint64(static_cast<uint64_t>(sequence)).Build().substr(1);
+}
+
+std::string AgencyName(absl::string_view id) { return MakeName("agencies", id); }
+
+google::protobuf::Timestamp ToProto(absl::Time time) {
+  google::protobuf::Timestamp ts;
+  int64_t seconds = absl::ToUnixSeconds(time);
+  ts.set_seconds(seconds);
+  ts.set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(time - absl::FromUnixSeconds(seconds))));
+  return ts;
+}
+
+template <typename T>
+absl::StatusOr<std::optional<T>> Parse(const std::optional<std::string>& bytes,
+                                       absl::string_view what) {
+  if (!bytes) return std::optional<T>();
+  T value;
+  if (!value.ParseFromString(*bytes)) {
+    return absl::DataLossError(absl::StrCat("corrupt ", what, " record"));
+  }
+  return std::optional<T>(std::move(value));
+}
+
+// What the caller may do with one agency's reports.
+enum class Need { kRead, kWrite, kReview };
+
+absl::string_view StateName(v1::ReportState state) {
+  switch (state) {
+    case v1::REPORT_STATE_DRAFT:
+      return "a draft";
+    case v1::REPORT_STATE_SUBMITTED:
+      return "submitted and waiting for review";
+    case v1::REPORT_STATE_ACCEPTED:
+      return "accepted";
+    case v1::REPORT_STATE_RETURNED:
+      return "returned";
+    default:
+      return "in an unknown state";
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> SubmissionsColumnFamilies() {
+  return {kReports, kFeed, kIdempotency};
+}
+
+class Submissions::Impl {
+ public:
+  Impl(storage::KvStore* store, const RegistryReader* registry, const Clock* clock,
+       std::string operator_agency, int64_t last_sequence)
+      : store_(store),
+        registry_(registry),
+        clock_(clock),
+        operator_agency_(std::move(operator_agency)),
+        idempotency_(store, kIdempotency),
+        last_sequence_(last_sequence) {}
+
+  ChangeNotifier& notifier() { return notifier_; }
+
+  int64_t last_sequence() const {
+    absl::MutexLock lock(&write_mu_);
+    return last_sequence_;
+  }
+
+  // ---- Permissions ----
+
+  // OK when `caller` may do `need` on the reports of agency `agency_id`;
+  // returns the agency followed by its ancestors (empty when the agency is
+  // not in the registry and the caller is allowed anyway, e.g. the ministry
+  // reading).
+  absl::StatusOr<std::vector<v1::Agency>> Authorize(const Caller& caller,
+                                                    absl::string_view agency_id, Need need,
+                                                    absl::string_view action,
+                                                    absl::string_view resource) const {
+    if (caller.agency.empty()) {
+      return Unauthenticated(
+          "reports need a caller identity: the calling agency (--agency, or the "
+          "x-tonghop-agency header on loopback)");
+    }
+    std::string agency = AgencyName(agency_id);
+    ASSIGN_OR_RETURN(std::vector<v1::Agency> chain, LoadAgencyChain(*registry_, agency));
+    bool own = caller.agency == agency;
+    if (need == Need::kWrite) {
+      if (own && !chain.empty()) return chain;
+      return PermissionDenied(caller.agency, action, resource);
+    }
+    if (own && need == Need::kRead) return chain;
+    for (const v1::Agency& node : chain) {
+      if (node.focal_agency() == caller.agency) return chain;
+    }
+    if (need == Need::kRead) {
+      ASSIGN_OR_RETURN(bool ministry, IsMinistry(caller));
+      if (ministry) return chain;
+    }
+    return PermissionDenied(caller.agency, action, resource);
+  }
+
+  absl::StatusOr<bool> IsMinistry(const Caller& caller) const {
+    if (caller.agency.empty()) return false;
+    ASSIGN_OR_RETURN(std::optional<v1::Agency> me, registry_->FindAgency(caller.agency));
+    return me && me->kind() == v1::AGENCY_KIND_MINISTRY;
+  }
+
+  absl::Status AuthorizeWatch(const Caller& caller) const {
+    if (caller.agency.empty()) {
+      return Unauthenticated("the change feed needs a caller identity");
+    }
+    if (caller.agency == operator_agency_) return absl::OkStatus();
+    ASSIGN_OR_RETURN(bool ministry, IsMinistry(caller));
+    if (ministry) return absl::OkStatus();
+    return PermissionDenied(caller.agency, "watch", "the change feed of reports");
+  }
+
+  // ---- Storage ----
+
+  absl::StatusOr<std::optional<v1::Report>> ReadReport(const ReportNameParts& parts) const {
+    ASSIGN_OR_RETURN(std::optional<std::string> bytes, store_->Get(kReports, ReportKey(parts)));
+    return Parse<v1::Report>(bytes, "report");
+  }
+
+  // ---- The write path ----
+
+  // What a mutation adds besides its batch: the change it publishes.
+  struct Effects {
+    std::optional<v1::Change> change;
+  };
+
+  // Looks the request id up without the lock, so that a retry is answered
+  // even when the registry has changed since the first call.
+  template <typename Request>
+  absl::StatusOr<std::optional<v1::Report>> Answered(const Caller& caller,
+                                                     const Request& request,
+                                                     absl::string_view method) const {
+    Request fingerprinted = request;
+    fingerprinted.clear_request_id();
+    std::string fingerprint = IdempotencyTable::Fingerprint(fingerprinted);
+    ASSIGN_OR_RETURN(std::optional<std::string> answered,
+                     idempotency_.Lookup(caller.agency, request.request_id(), method,
+                                         fingerprint));
+    if (!answered) return std::optional<v1::Report>();
+    v1::Report report;
+    if (!report.ParseFromString(*answered)) {
+      return absl::DataLossError("corrupt stored answer");
+    }
+    return std::optional<v1::Report>(std::move(report));
+  }
+
+  // Runs `apply` under the write mutex. A request id answered before returns
+  // that answer; otherwise `apply` checks everything and fills the batch,
+  // which is written with the answer, the change (with the next sequence
+  // number) and the counter, all at once. Watchers are woken after the
+  // mutex is released.
+  template <typename Request>
+  absl::StatusOr<v1::Report> Mutate(
+      const Caller& caller, const Request& request, absl::string_view method,
+      const std::function<absl::StatusOr<v1::Report>(WriteBatch&, Effects&)>& apply) {
+    Request fingerprinted = request;
+    fingerprinted.clear_request_id();
+    std::string fingerprint = IdempotencyTable::Fingerprint(fingerprinted);
+    int64_t committed_sequence = 0;
+    v1::Report response;
+    {
+      absl::MutexLock lock(&write_mu_);
+      ASSIGN_OR_RETURN(std::optional<std::string> answered,
+                       idempotency_.Lookup(caller.agency, request.request_id(), method,
+                                           fingerprint));
+      if (answered) {
+        if (!response.ParseFromString(*answered)) {
+          return absl::DataLossError("corrupt stored answer");
+        }
+        return response;
+      }
+      WriteBatch batch;
+      Effects effects;
+      ASSIGN_OR_RETURN(response, apply(batch, effects));
+      int64_t sequence = last_sequence_;
+      if (effects.change) {
+        sequence = last_sequence_ + 1;
+        effects.change->set_sequence(sequence);
+        batch.Put(kFeed, ChangeKey(sequence), effects.change->SerializeAsString());
+        batch.Put(kFeed, CounterKey(), EncodeSequence(sequence));
+      }
+      idempotency_.Record(batch, caller.agency, request.request_id(), method, fingerprint,
+                          response.SerializeAsString());
+      if (!batch.empty()) RETURN_IF_ERROR(store_->Write(batch));
+      if (sequence != last_sequence_) {
+        last_sequence_ = sequence;
+        committed_sequence = sequence;
+      }
+    }
+    if (committed_sequence != 0) notifier_.Notify(committed_sequence);
+    return response;
+  }
+
+  static absl::Status CheckEtag(absl::string_view given, const v1::Report& stored) {
+    if (!given.empty() && given != stored.etag()) return EtagMismatch(stored.name());
+    return absl::OkStatus();
+  }
+
+  // ---- Mutations ----
+
+  absl::StatusOr<v1::Report> GetOrCreateDraft(const Caller& caller,
+                                              const v1::GetOrCreateDraftRequest& request) {
+    std::string agency = request.agency().empty() ? caller.agency : request.agency();
+    if (agency.empty()) {
+      return Unauthenticated("reports need a caller identity: the calling agency");
+    }
+    ASSIGN_OR_RETURN(std::string agency_id, ParseSimpleName(agency, "agencies", "agency"));
+    ASSIGN_OR_RETURN(std::vector<v1::Agency> chain,
+                     Authorize(caller, agency_id, Need::kWrite, "create",
+                               AgencyName(agency_id)));
+    ViolationList violations;
+    absl::StatusOr<std::string> plan_id = ParseSimpleName(request.plan(), "plans", "plan");
+    if (!plan_id.ok()) violations.Add("plan", std::string(plan_id.status().message()));
+    absl::StatusOr<Period> period = ParsePeriod(request.period(), "period");
+    if (!period.ok()) {
+      google::rpc::BadRequest bad = GetBadRequest(period.status());
+      for (const auto& v : bad.field_violations()) violations.Add(v.field(), v.description());
+    }
+    RETURN_IF_ERROR(violations.ToStatus());
+    ReportNameParts parts{agency_id, *plan_id, request.period()};
+
+    ASSIGN_OR_RETURN(std::optional<v1::Report> answered,
+                     Answered(caller, request, "GetOrCreateDraft"));
+    if (answered) return *answered;
+    ASSIGN_OR_RETURN(std::optional<v1::Report> existing, ReadReport(parts));
+    if (existing) return *existing;
+
+    ASSIGN_OR_RETURN(ReportContext context,
+                     LoadReportContext(*registry_, std::move(chain), request.plan(),
+                                       request.period(), "period"));
+    if (!context.concerned()) return NotAssigned(request.plan(), agency);
+    return Mutate<v1::GetOrCreateDraftRequest>(
+        caller, request, "GetOrCreateDraft",
+        [&](WriteBatch& batch, Effects&) -> absl::StatusOr<v1::Report> {
+          ASSIGN_OR_RETURN(std::optional<v1::Report> stored, ReadReport(parts));
+          if (stored) return *stored;
+          v1::Report draft = BuildDraft(context);
+          *draft.mutable_due_time() = ToProto(context.dates.due_day_start);
+          draft = WithEtag(std::move(draft));
+          batch.Put(kReports, ReportKey(parts), draft.SerializeAsString());
+          return draft;
+        });
+  }
+
+  absl::StatusOr<v1::Report> UpdateDraft(const Caller& caller,
+                                         const v1::UpdateDraftRequest& request) {
+    ASSIGN_OR_RETURN(ReportNameParts parts,
+                     ParseReportName(request.report().name(), "report.name"));
+    ASSIGN_OR_RETURN(std::vector<v1::Agency> chain,
+                     Authorize(caller, parts.agency_id, Need::kWrite, "update",
+                               request.report().name()));
+    if (request.report().etag().empty()) {
+      return InvalidField("report.etag",
+                          "required: the etag of the report as you last read it, so that "
+                          "changes made since are not overwritten");
+    }
+    ASSIGN_OR_RETURN(std::optional<v1::Report> answered,
+                     Answered(caller, request, "UpdateDraft"));
+    if (answered) return *answered;
+    ASSIGN_OR_RETURN(ReportContext context,
+                     LoadReportContext(*registry_, std::move(chain),
+                                       MakeName("plans", parts.plan_id), parts.period,
+                                       "report.name"));
+    return Mutate<v1::UpdateDraftRequest>(
+        caller, request, "UpdateDraft",
+        [&](WriteBatch& batch, Effects&) -> absl::StatusOr<v1::Report> {
+          ASSIGN_OR_RETURN(std::optional<v1::Report> stored, ReadReport(parts));
+          if (!stored) return NotFound(request.report().name());
+          RETURN_IF_ERROR(CheckEtag(request.report().etag(), *stored));
+          RETURN_IF_ERROR(CheckEditable(*stored));
+          v1::Report content = request.report();
+          ViolationList violations;
+          ValidateReportContent(context, ValidationMode::kDraft, "report", content, violations);
+          if (!violations.empty()) return InvalidReport(violations.ToStatus());
+          v1::Report updated = *stored;
+          *updated.mutable_progress() = std::move(*content.mutable_progress());
+          *updated.mutable_values() = std::move(*content.mutable_values());
+          updated = WithEtag(std::move(updated));
+          batch.Put(kReports, ReportKey(parts), updated.SerializeAsString());
+          return updated;
+        });
+  }
+
+  static absl::Status CheckEditable(const v1::Report& stored) {
+    if (stored.state() == v1::REPORT_STATE_DRAFT || stored.state() == v1::REPORT_STATE_RETURNED) {
+      return absl::OkStatus();
+    }
+    if (stored.state() == v1::REPORT_STATE_ACCEPTED) {
+      return ReportAccepted(stored.name(), stored.revision());
+    }
+    return ReportAwaitingReview(stored.name(), stored.revision());
+  }
+
+  absl::StatusOr<v1::Report> Submit(const Caller& caller, const v1::SubmitRequest& request) {
+    ASSIGN_OR_RETURN(ReportNameParts parts, ParseReportName(request.name(), "name"));
+    ASSIGN_OR_RETURN(std::vector<v1::Agency> chain,
+                     Authorize(caller, parts.agency_id, Need::kWrite, "submit", request.name()));
+    if (request.has_report() && !request.report().name().empty() &&
+        request.report().name() != request.name()) {
+      return InvalidField("report.name",
+                          absl::StrCat("\"", request.report().name(),
+                                       "\" differs from name \"", request.name(), "\""));
+    }
+    ASSIGN_OR_RETURN(std::optional<v1::Report> answered, Answered(caller, request, "Submit"));
+    if (answered) return *answered;
+    ASSIGN_OR_RETURN(ReportContext context,
+                     LoadReportContext(*registry_, std::move(chain),
+                                       MakeName("plans", parts.plan_id), parts.period, "name"));
+    std::string etag = !request.etag().empty() ? request.etag() : request.report().etag();
+    return Mutate<v1::SubmitRequest>(
+        caller, request, "Submit",
+        [&](WriteBatch& batch, Effects& effects) -> absl::StatusOr<v1::Report> {
+          ASSIGN_OR_RETURN(std::optional<v1::Report> stored, ReadReport(parts));
+          if (!stored) {
+            if (!request.has_report()) return NotFound(request.name());
+            if (!etag.empty()) return EtagMismatch(request.name());
+            if (!context.concerned()) {
+              return NotAssigned(MakeName("plans", parts.plan_id), AgencyName(parts.agency_id));
+            }
+            stored = BuildDraft(context);
+          } else {
+            RETURN_IF_ERROR(CheckEtag(etag, *stored));
+            RETURN_IF_ERROR(CheckEditable(*stored));
+          }
+          v1::Report content = request.has_report() ? request.report() : *stored;
+          ViolationList violations;
+          ValidateReportContent(context, ValidationMode::kSubmit,
+                                "report", content, violations);
+          if (!violations.empty()) return InvalidReport(violations.ToStatus());
+
+          absl::Time now = clock_->Now();
+          v1::Report submitted = *stored;
+          *submitted.mutable_progress() = std::move(*content.mutable_progress());
+          *submitted.mutable_values() = std::move(*content.mutable_values());
+          submitted.set_state(v1::REPORT_STATE_SUBMITTED);
+          submitted.set_revision(stored->revision() + 1);
+          *submitted.mutable_submit_time() = ToProto(now);
+          if (submitted.revision() == 1) *submitted.mutable_first_submit_time() = ToProto(now);
+          submitted.set_on_time(IsOnTime(context.dates, now));
+          *submitted.mutable_due_time() = ToProto(context.dates.due_day_start);
+          submitted.set_submitted_by(caller.agency);
+          submitted.clear_review_reason();
+          submitted.clear_reviewed_by();
+          submitted.clear_review_time();
+          submitted = WithEtag(std::move(submitted));
+          batch.Put(kReports, ReportKey(parts), submitted.SerializeAsString());
+          batch.Put(kReports, RevisionKey(parts, submitted.revision()),
+                    submitted.SerializeAsString());
+          v1::Change change;
+          change.set_kind(v1::CHANGE_KIND_SUBMITTED);
+          *change.mutable_report() = submitted;
+          *change.mutable_time() = ToProto(now);
+          effects.change = std::move(change);
+          return submitted;
+        });
+  }
+
+  absl::StatusOr<v1::Report> Review(const Caller& caller, const v1::ReviewRequest& request) {
+    ASSIGN_OR_RETURN(ReportNameParts parts, ParseReportName(request.name(), "name"));
+    RETURN_IF_ERROR(Authorize(caller, parts.agency_id, Need::kReview, "review", request.name())
+                        .status());
+    ViolationList violations;
+    std::string reason;
+    if (request.decision() != v1::REVIEW_DECISION_ACCEPT &&
+        request.decision() != v1::REVIEW_DECISION_RETURN) {
+      violations.Add("decision", "required: ACCEPT, or RETURN with a reason");
+    }
+    absl::StatusOr<std::string> nfc = ToNfc(request.reason(), "reason");
+    if (!nfc.ok()) {
+      violations.Add("reason", "is not valid UTF-8");
+    } else {
+      reason = std::string(absl::StripAsciiWhitespace(*nfc));
+      if (reason.size() > kMaxReasonBytes) {
+        violations.Add("reason", absl::StrCat("is too long: at most ", kMaxReasonBytes, " bytes"));
+      }
+      if (request.decision() == v1::REVIEW_DECISION_RETURN && reason.empty()) {
+        violations.Add("reason", "required when returning a report: say what to fix");
+      }
+    }
+    RETURN_IF_ERROR(violations.ToStatus());
+    return Mutate<v1::ReviewRequest>(
+        caller, request, "Review",
+        [&](WriteBatch& batch, Effects& effects) -> absl::StatusOr<v1::Report> {
+          ASSIGN_OR_RETURN(std::optional<v1::Report> stored, ReadReport(parts));
+          if (!stored) return NotFound(request.name());
+          RETURN_IF_ERROR(CheckEtag(request.etag(), *stored));
+          if (stored->state() != v1::REPORT_STATE_SUBMITTED) {
+            return ReportNotSubmitted(request.name(), StateName(stored->state()));
+          }
+          ASSIGN_OR_RETURN(std::optional<std::string> revision_bytes,
+                           store_->Get(kReports, RevisionKey(parts, stored->revision())));
+          ASSIGN_OR_RETURN(std::optional<v1::Report> revision,
+                           Parse<v1::Report>(revision_bytes, "revision"));
+          if (!revision) return absl::DataLossError("submitted revision is missing");
+
+          absl::Time now = clock_->Now();
+          bool accept = request.decision() == v1::REVIEW_DECISION_ACCEPT;
+          for (v1::Report* r : {&*stored, &*revision}) {
+            r->set_state(accept ? v1::REPORT_STATE_ACCEPTED : v1::REPORT_STATE_RETURNED);
+            r->set_review_reason(reason);
+            r->set_reviewed_by(caller.agency);
+            *r->mutable_review_time() = ToProto(now);
+            *r = WithEtag(std::move(*r));
+          }
+          batch.Put(kReports, ReportKey(parts), stored->SerializeAsString());
+          batch.Put(kReports, RevisionKey(parts, revision->revision()),
+                    revision->SerializeAsString());
+          v1::Change change;
+          change.set_kind(accept ? v1::CHANGE_KIND_ACCEPTED : v1::CHANGE_KIND_RETURNED);
+          *change.mutable_report() = *stored;
+          *change.mutable_time() = ToProto(now);
+          effects.change = std::move(change);
+          return *stored;
+        });
+  }
+
+  // ---- Reads ----
+
+  absl::StatusOr<v1::Report> GetReport(const Caller& caller,
+                                       const v1::GetReportRequest& request) const {
+    ASSIGN_OR_RETURN(ReportNameParts parts, ParseReportName(request.name(), "name"));
+    RETURN_IF_ERROR(
+        Authorize(caller, parts.agency_id, Need::kRead, "read", request.name()).status());
+    ASSIGN_OR_RETURN(std::optional<v1::Report> stored, ReadReport(parts));
+    if (!stored) return NotFound(request.name());
+    return *stored;
+  }
+
+  absl::StatusOr<v1::ListRevisionsResponse> ListRevisions(
+      const Caller& caller, const v1::ListRevisionsRequest& request) const {
+    ASSIGN_OR_RETURN(ReportNameParts parts, ParseReportName(request.name(), "name"));
+    RETURN_IF_ERROR(
+        Authorize(caller, parts.agency_id, Need::kRead, "read", request.name()).status());
+    ASSIGN_OR_RETURN(int page_size, EffectivePageSize(request.page_size()));
+    ASSIGN_OR_RETURN(std::string after,
+                     DecodePageToken(request.page_token(), absl::StrCat("revisions:", request.name())));
+    int64_t after_revision = 0;
+    if (!after.empty() && !absl::SimpleAtoi(after, &after_revision)) {
+      return InvalidField("page_token", "malformed page token");
+    }
+    ASSIGN_OR_RETURN(std::optional<v1::Report> stored, ReadReport(parts));
+    if (!stored) return NotFound(request.name());
+    v1::ListRevisionsResponse response;
+    std::string prefix = RevisionPrefix(parts);
+    bool more = false;
+    absl::Status inner;
+    RETURN_IF_ERROR(store_->Scan(
+        kReports, RevisionKey(parts, after_revision + 1), storage::PrefixEnd(prefix),
+        [&](absl::string_view, absl::string_view value) {
+          if (response.revisions_size() == page_size) {
+            more = true;
+            return false;
+          }
+          if (!response.add_revisions()->ParseFromArray(value.data(),
+                                                        static_cast<int>(value.size()))) {
+            inner = absl::DataLossError("corrupt revision record");
+            return false;
+          }
+          return true;
+        }));
+    RETURN_IF_ERROR(inner);
+    if (more) {
+      response.set_next_page_token(EncodePageToken(
+          absl::StrCat(response.revisions(response.revisions_size() - 1).revision()),
+          absl::StrCat("revisions:", request.name())));
+    }
+    return response;
+  }
+
+  absl::StatusOr<v1::ListReportsResponse> ListReports(
+      const Caller& caller, const v1::ListReportsRequest& request) const {
+    if (caller.agency.empty()) {
+      return Unauthenticated("listing reports needs a caller identity: the calling agency");
+    }
+    ViolationList violations;
+    std::string plan_id;
+    if (!request.plan().empty()) {
+      absl::StatusOr<std::string> id = ParseSimpleName(request.plan(), "plans", "plan");
+      if (id.ok()) plan_id = *id;
+      else violations.Add("plan", std::string(id.status().message()));
+    }
+    if (!request.period().empty()) {
+      absl::StatusOr<Period> period = ParsePeriod(request.period(), "period");
+      if (!period.ok()) violations.Add("period", std::string(period.status().message()));
+    }
+    if (!request.agency_subtree().empty()) {
+      absl::StatusOr<std::string> id =
+          ParseSimpleName(request.agency_subtree(), "agencies", "agency_subtree");
+      if (!id.ok()) violations.Add("agency_subtree", std::string(id.status().message()));
+    }
+    if (!v1::ReportState_IsValid(request.state())) {
+      violations.Add("state", absl::StrCat(request.state(), " is not a report state"));
+    }
+    absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
+    if (!page_size.ok()) violations.Add("page_size", "must not be negative");
+    RETURN_IF_ERROR(violations.ToStatus());
+
+    std::string query = absl::StrCat("reports:", caller.agency, "|", request.plan(), "|",
+                                     request.period(), "|", request.agency_subtree(), "|",
+                                     request.state());
+    ASSIGN_OR_RETURN(std::string after, DecodePageToken(request.page_token(), query));
+    ASSIGN_OR_RETURN(bool ministry, IsMinistry(caller));
+
+    std::string prefix = KeyBuilder(kTagReport).Build();
+    if (!plan_id.empty()) {
+      KeyBuilder builder(kTagReport);
+      builder.String(plan_id);
+      if (!request.period().empty()) builder.String(request.period());
+      prefix = builder.Build();
+    }
+    std::string start = after.empty() ? prefix : after + '\0';
+    if (start < prefix) {
+      return InvalidField("page_token", "page token is outside this query");
+    }
+
+    // Memo of each agency's chain for this call: who may read it, and
+    // whether it is in the requested subtree.
+    std::map<std::string, std::vector<v1::Agency>> chains;
+    auto chain_of = [&](const std::string& agency) -> absl::StatusOr<const std::vector<v1::Agency>*> {
+      auto it = chains.find(agency);
+      if (it == chains.end()) {
+        ASSIGN_OR_RETURN(std::vector<v1::Agency> chain, LoadAgencyChain(*registry_, agency));
+        it = chains.emplace(agency, std::move(chain)).first;
+      }
+      return &it->second;
+    };
+
+    v1::ListReportsResponse response;
+    std::string last_key;
+    bool more = false;
+    absl::Status inner;
+    RETURN_IF_ERROR(store_->Scan(
+        kReports, start, storage::PrefixEnd(prefix),
+        [&](absl::string_view key, absl::string_view value) {
+          v1::Report report;
+          if (!report.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+            inner = absl::DataLossError("corrupt report record");
+            return false;
+          }
+          if (request.state() != v1::REPORT_STATE_UNSPECIFIED &&
+              report.state() != request.state()) {
+            return true;
+          }
+          if (!request.period().empty() && report.period() != request.period()) return true;
+          bool needs_chain = !request.agency_subtree().empty() ||
+                             (!ministry && report.agency() != caller.agency);
+          if (needs_chain) {
+            absl::StatusOr<const std::vector<v1::Agency>*> chain = chain_of(report.agency());
+            if (!chain.ok()) {
+              inner = chain.status();
+              return false;
+            }
+            if (!request.agency_subtree().empty()) {
+              bool inside = report.agency() == request.agency_subtree();
+              for (const v1::Agency& node : **chain) inside |= node.name() == request.agency_subtree();
+              if (!inside) return true;
+            }
+            if (!ministry && report.agency() != caller.agency) {
+              bool reviewer = false;
+              for (const v1::Agency& node : **chain) reviewer |= node.focal_agency() == caller.agency;
+              if (!reviewer) return true;
+            }
+          }
+          if (response.reports_size() == *page_size) {
+            more = true;
+            return false;
+          }
+          *response.add_reports() = std::move(report);
+          last_key = std::string(key);
+          return true;
+        }));
+    RETURN_IF_ERROR(inner);
+    if (more) response.set_next_page_token(EncodePageToken(last_key, query));
+    return response;
+  }
+
+  absl::StatusOr<std::vector<v1::Change>> ReadChanges(int64_t after, int limit) const {
+    std::vector<v1::Change> changes;
+    if (limit <= 0) return changes;
+    absl::Status inner;
+    RETURN_IF_ERROR(store_->Scan(
+        kFeed, ChangeKey(after + 1), storage::PrefixEnd(KeyBuilder(kTagChange).Build()),
+        [&](absl::string_view, absl::string_view value) {
+          v1::Change change;
+          if (!change.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+            inner = absl::DataLossError("corrupt change record");
+            return false;
+          }
+          changes.push_back(std::move(change));
+          return static_cast<int>(changes.size()) < limit;
+        }));
+    RETURN_IF_ERROR(inner);
+    return changes;
+  }
+
+ private:
+  storage::KvStore* store_;
+  const RegistryReader* registry_;
+  const Clock* clock_;
+  std::string operator_agency_;
+  IdempotencyTable idempotency_;
+  ChangeNotifier notifier_;
+  mutable absl::Mutex write_mu_;
+  int64_t last_sequence_ ABSL_GUARDED_BY(write_mu_);
+};
+
+absl::StatusOr<std::unique_ptr<Submissions>> Submissions::Open(storage::KvStore* store,
+                                                               const RegistryReader* registry,
+                                                               const Clock* clock,
+                                                               std::string operator_agency) {
+  ASSIGN_OR_RETURN(std::optional<std::string> counter, store->Get(kFeed, CounterKey()));
+  int64_t last_sequence = 0;
+  if (counter) {
+    KeyReader reader(std::string(1, '\0') + *counter);
+    reader.Tag();
+    std::optional<uint64_t> value = reader.Uint64();
+    if (!value || !reader.AtEnd()) return absl::DataLossError("corrupt change-feed counter");
+    last_sequence = static_cast<int64_t>(*value);
+  }
+  return std::unique_ptr<Submissions>(new Submissions(std::make_unique<Impl>(
+      store, registry, clock, std::move(operator_agency), last_sequence)));
+}
+
+Submissions::Submissions(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Submissions::~Submissions() = default;
+
+absl::StatusOr<v1::Report> Submissions::GetOrCreateDraft(
+    const Caller& caller, const v1::GetOrCreateDraftRequest& request) {
+  return impl_->GetOrCreateDraft(caller, request);
+}
+absl::StatusOr<v1::Report> Submissions::UpdateDraft(const Caller& caller,
+                                                    const v1::UpdateDraftRequest& request) {
+  return impl_->UpdateDraft(caller, request);
+}
+absl::StatusOr<v1::Report> Submissions::Submit(const Caller& caller,
+                                               const v1::SubmitRequest& request) {
+  return impl_->Submit(caller, request);
+}
+absl::StatusOr<v1::Report> Submissions::Review(const Caller& caller,
+                                               const v1::ReviewRequest& request) {
+  return impl_->Review(caller, request);
+}
+absl::StatusOr<v1::Report> Submissions::GetReport(const Caller& caller,
+                                                  const v1::GetReportRequest& request) const {
+  return impl_->GetReport(caller, request);
+}
+absl::StatusOr<v1::ListReportsResponse> Submissions::ListReports(
+    const Caller& caller, const v1::ListReportsRequest& request) const {
+  return impl_->ListReports(caller, request);
+}
+absl::StatusOr<v1::ListRevisionsResponse> Submissions::ListRevisions(
+    const Caller& caller, const v1::ListRevisionsRequest& request) const {
+  return impl_->ListRevisions(caller, request);
+}
+absl::Status Submissions::AuthorizeWatch(const Caller& caller) const {
+  return impl_->AuthorizeWatch(caller);
+}
+absl::StatusOr<std::vector<v1::Change>> Submissions::ReadChanges(int64_t after,
+                                                                 int limit) const {
+  return impl_->ReadChanges(after, limit);
+}
+int64_t Submissions::last_sequence() const { return impl_->last_sequence(); }
+ChangeNotifier& Submissions::notifier() { return impl_->notifier(); }
+
+}  // namespace tonghop::submissions

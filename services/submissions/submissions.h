@@ -1,0 +1,104 @@
+#ifndef TONGHOP_SERVICES_SUBMISSIONS_SUBMISSIONS_H_
+#define TONGHOP_SERVICES_SUBMISSIONS_SUBMISSIONS_H_
+
+// The submissions service's domain logic: agencies' reports on the rounds of
+// a plan, their life cycle (DRAFT → SUBMITTED → ACCEPTED | RETURNED →
+// SUBMITTED …), every submitted revision, and the ordered change feed.
+// Knows nothing of gRPC; the registry is reached through RegistryReader.
+//
+// Who may do what (the caller is the agency on the call):
+//  - write (GetOrCreateDraft, UpdateDraft, Submit): the report's agency
+//    only, and only when it is a registered agency;
+//  - review: the focal agency of the report's agency or of one of its
+//    ancestors (a province's Department of Justice for the province's
+//    departments and communes, including its own report; the ministry,
+//    which is its own focal agency and the root, for everyone);
+//  - read (GetReport, ListReports, ListRevisions): the agency itself, its
+//    reviewers, and any agency of kind MINISTRY;
+//  - watch the change feed: a MINISTRY agency or the instance's operator.
+// Permission is checked before existence, so nobody learns whether a report
+// they may not read exists.
+//
+// Writes: each mutation is validated completely first, then applied in one
+// synced WriteBatch together with its idempotency record and, for submit and
+// review, its revision record and change-feed entry with the next sequence
+// number. Mutations are serialized by a mutex; registry reads happen before
+// it is taken. A request_id seen before returns the first answer unchanged.
+//
+// On time: a revision is on time when submitted before the end of the
+// round's due day in UTC+7 (see period.h); late revisions are accepted and
+// flagged on_time = false.
+//
+// Thread-safe. Does not own `store`, `registry` or `clock`, which must
+// outlive it.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "services/common/clock.h"
+#include "services/common/idempotency.h"
+#include "services/common/identity.h"
+#include "services/submissions/change_notifier.h"
+#include "services/submissions/registry_reader.h"
+#include "storage/kv_store.h"
+#include "tonghop/v1/submissions_service.pb.h"
+
+namespace tonghop::submissions {
+
+// The column families the service's store must have.
+std::vector<std::string> SubmissionsColumnFamilies();
+
+class Submissions {
+ public:
+  // Reads the feed's last sequence number from `store`.
+  static absl::StatusOr<std::unique_ptr<Submissions>> Open(storage::KvStore* store,
+                                                           const RegistryReader* registry,
+                                                           const Clock* clock,
+                                                           std::string operator_agency);
+  ~Submissions();
+  Submissions(const Submissions&) = delete;
+  Submissions& operator=(const Submissions&) = delete;
+
+  absl::StatusOr<v1::Report> GetOrCreateDraft(const Caller& caller,
+                                              const v1::GetOrCreateDraftRequest& request);
+  absl::StatusOr<v1::Report> UpdateDraft(const Caller& caller,
+                                         const v1::UpdateDraftRequest& request);
+  // Submits the stored draft (or returned report), or, with request.report,
+  // the content given there; with request.report a report that does not
+  // exist yet is created and submitted in one step.
+  absl::StatusOr<v1::Report> Submit(const Caller& caller, const v1::SubmitRequest& request);
+  absl::StatusOr<v1::Report> Review(const Caller& caller, const v1::ReviewRequest& request);
+
+  absl::StatusOr<v1::Report> GetReport(const Caller& caller,
+                                       const v1::GetReportRequest& request) const;
+  // Only reports the caller may read are listed, in (plan, period, agency)
+  // order.
+  absl::StatusOr<v1::ListReportsResponse> ListReports(
+      const Caller& caller, const v1::ListReportsRequest& request) const;
+  absl::StatusOr<v1::ListRevisionsResponse> ListRevisions(
+      const Caller& caller, const v1::ListRevisionsRequest& request) const;
+
+  // OK when `caller` may read the change feed.
+  absl::Status AuthorizeWatch(const Caller& caller) const;
+  // Up to `limit` changes with sequence > `after`, in order.
+  absl::StatusOr<std::vector<v1::Change>> ReadChanges(int64_t after, int limit) const;
+  // The sequence number of the last committed change (0 when none).
+  int64_t last_sequence() const;
+  // Tells watchers about commits; Close() it when the service stops.
+  ChangeNotifier& notifier();
+
+ private:
+  class Impl;
+  explicit Submissions(std::unique_ptr<Impl> impl);
+
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tonghop::submissions
+
+#endif  // TONGHOP_SERVICES_SUBMISSIONS_SUBMISSIONS_H_

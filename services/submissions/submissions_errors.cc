@@ -1,0 +1,68 @@
+#include "services/submissions/submissions_errors.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/common/errors.h"
+
+namespace tonghop::submissions {
+
+absl::Status ReportAccepted(absl::string_view report, int revision) {
+  return WithVietnamese(
+      FailedPrecondition("REPORT_ACCEPTED",
+                         absl::StrCat(report, " was accepted (revision ", revision,
+                                      ") and is locked"),
+                         report),
+      absl::StrCat("Báo cáo ", report, " đã được chấp nhận (lần nộp thứ ", revision,
+                   ") và đã khóa; không thể sửa hay nộp lại."));
+}
+
+absl::Status ReportAwaitingReview(absl::string_view report, int revision) {
+  return WithVietnamese(
+      FailedPrecondition("REPORT_SUBMITTED",
+                         absl::StrCat(report, " is submitted (revision ", revision,
+                                      ") and waiting for review; it can be changed "
+                                      "again only if the reviewer returns it"),
+                         report),
+      absl::StrCat("Báo cáo ", report, " đã nộp (lần thứ ", revision,
+                   ") và đang chờ duyệt; chỉ sửa được khi cơ quan duyệt trả lại."));
+}
+
+absl::Status ReportNotSubmitted(absl::string_view report, absl::string_view state) {
+  return WithVietnamese(
+      FailedPrecondition("REPORT_NOT_SUBMITTED",
+                         absl::StrCat(report, " is ", state,
+                                      "; only a submitted report can be reviewed"),
+                         report),
+      absl::StrCat("Báo cáo ", report,
+                   " không ở trạng thái chờ duyệt nên không thể duyệt."));
+}
+
+absl::Status NotAssigned(absl::string_view plan, absl::string_view agency) {
+  return WithVietnamese(
+      FailedPrecondition("NOT_ASSIGNED",
+                         absl::StrCat("no task of ", plan, " is assigned to ", agency,
+                                      ", by name or through a group it belongs to; it has "
+                                      "nothing to report on this plan"),
+                         plan),
+      absl::StrCat("Kế hoạch ", plan, " không giao nhiệm vụ nào cho ", agency,
+                   " nên cơ quan này không có gì để báo cáo."));
+}
+
+absl::Status PlanNotActive(absl::string_view plan) {
+  return WithVietnamese(
+      FailedPrecondition("PLAN_NOT_ACTIVE",
+                         absl::StrCat(plan, " is still a draft; agencies report on it once "
+                                            "it is active"),
+                         plan),
+      absl::StrCat("Kế hoạch ", plan, " còn là dự thảo; chưa nhận báo cáo."));
+}
+
+absl::Status InvalidReport(absl::Status violations) {
+  int count = GetBadRequest(violations).field_violations_size();
+  return WithVietnamese(
+      std::move(violations),
+      count == 1 ? std::string("Báo cáo có 1 lỗi; xem chi tiết theo từng trường bên dưới.")
+                 : absl::StrCat("Báo cáo có ", count,
+                                " lỗi; xem chi tiết theo từng trường bên dưới."));
+}
+
+}  // namespace tonghop::submissions

@@ -1,0 +1,75 @@
+#include "services/submissions/submissions_module.h"
+
+#include <utility>
+
+#include "services/common/status_macros.h"
+#include "services/submissions/registry_reader.h"
+#include "services/submissions/submissions.h"
+#include "services/submissions/submissions_service.h"
+#include "services/submissions/worker_pool.h"
+#include "storage/rocksdb_store.h"
+
+namespace tonghop::submissions {
+namespace {
+
+// Threads that run the service's calls. They spend most of their time
+// waiting on the registry, so a few more than the cores.
+constexpr int kWorkerThreads = 8;
+
+class SubmissionsModule final : public ServiceModule {
+ public:
+  SubmissionsModule(const ServiceEnvironment& env, std::unique_ptr<storage::KvStore> store,
+                    std::unique_ptr<GrpcRegistryReader> registry,
+                    std::unique_ptr<Submissions> submissions)
+      : channel_(env.channel),
+        store_(std::move(store)),
+        registry_(std::move(registry)),
+        submissions_(std::move(submissions)),
+        pool_(kWorkerThreads),
+        service_(submissions_.get(), env.identity, &pool_) {}
+
+  std::vector<grpc::Service*> services() override { return {&service_}; }
+
+  absl::Status Start() override {
+    std::shared_ptr<grpc::Channel> channel =
+        channel_ ? channel_(kRegistryService) : nullptr;
+    if (channel == nullptr) {
+      return absl::FailedPreconditionError(
+          "the submissions service needs the registry: host it in the same process "
+          "(--services=registry,submissions) or give --registry-address");
+    }
+    registry_->Attach(std::move(channel));
+    return absl::OkStatus();
+  }
+
+  void Stop() override { submissions_->notifier().Close(); }
+
+ private:
+  std::function<std::shared_ptr<grpc::Channel>(absl::string_view)> channel_;
+  std::unique_ptr<storage::KvStore> store_;
+  std::unique_ptr<GrpcRegistryReader> registry_;
+  std::unique_ptr<Submissions> submissions_;
+  // Destroyed after the service and before the domain class: by then the
+  // server has stopped, and the pool finishes what was queued.
+  WorkerPool pool_;
+  SubmissionsService service_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ServiceModule>> CreateSubmissionsModule(
+    const ServiceEnvironment& env) {
+  if (env.clock == nullptr || env.identity == nullptr) {
+    return absl::InvalidArgumentError("submissions: the environment needs a clock and identity");
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::KvStore> store,
+                   storage::OpenRocksDbStore(env.data_dir, SubmissionsColumnFamilies()));
+  auto registry = std::make_unique<GrpcRegistryReader>(env.operator_agency);
+  ASSIGN_OR_RETURN(std::unique_ptr<Submissions> submissions,
+                   Submissions::Open(store.get(), registry.get(), env.clock,
+                                     env.operator_agency));
+  return std::unique_ptr<ServiceModule>(new SubmissionsModule(
+      env, std::move(store), std::move(registry), std::move(submissions)));
+}
+
+}  // namespace tonghop::submissions

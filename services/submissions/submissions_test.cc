@@ -1,0 +1,401 @@
+#include "services/submissions/submissions.h"
+
+#include <memory>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/common/errors.h"
+#include "services/submissions/period.h"
+#include "services/submissions/test_fixture.h"
+#include "storage/memory_store.h"
+
+namespace tonghop::submissions {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+constexpr char kReport[] = "reports/dong-nai-so-y-te/dn-2026/2026";
+
+Caller As(const std::string& id) { return Caller{"agencies/" + id}; }
+
+absl::Time Vietnam(int y, int m, int d, int hh = 12) {
+  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0), VietnamTime());
+}
+
+class SubmissionsTest : public ::testing::Test {
+ protected:
+  SubmissionsTest() : clock_(Vietnam(2026, 10, 1)) {
+    for (const auto& a : testing::FixtureAgencies()) registry_.Put(a);
+    for (const auto& d : testing::FixtureDimensions()) registry_.Put(d);
+    for (const auto& i : testing::FixtureIndicators()) registry_.Put(i);
+    for (const auto& p : testing::FixturePlans()) registry_.Put(p);
+    for (const auto& t : testing::FixtureTasks()) registry_.Put(t);
+    Reopen();
+  }
+
+  void Reopen() {
+    submissions_.reset();
+    auto opened = Submissions::Open(&store_, &registry_, &clock_, "agencies/bo-tu-phap");
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    submissions_ = *std::move(opened);
+  }
+
+  v1::Report Draft(const std::string& agency = "dong-nai-so-y-te",
+                   const std::string& plan = "plans/dn-2026") {
+    v1::GetOrCreateDraftRequest request;
+    request.set_plan(plan);
+    request.set_period("2026");
+    auto draft = submissions_->GetOrCreateDraft(As(agency), request);
+    EXPECT_TRUE(draft.ok()) << draft.status();
+    return draft.ok() ? *draft : v1::Report();
+  }
+
+  // Fills so-y-te's draft with a valid report.
+  static void Fill(v1::Report& report, int received = 10, int resolved = 8) {
+    report.mutable_progress(0)->set_status(v1::PROGRESS_STATUS_COMPLETED);
+    report.mutable_progress(0)->set_summary("Đã hoàn thành.");
+    report.mutable_values(0)->set_int_value(received);  // total
+    report.mutable_values(1)->set_int_value(received / 2);  // male
+    report.mutable_values(2)->set_int_value(received - received / 2);  // female
+    report.mutable_values(5)->set_int_value(resolved);  // complaints-resolved
+  }
+
+  // so-y-te's report, complete, as content for Submit.
+  static v1::Report Filled(int received = 10, int resolved = 8) {
+    v1::Report report;
+    v1::TaskProgress* progress = report.add_progress();
+    progress->set_task("plans/dn-2026/tasks/A.1");
+    progress->set_status(v1::PROGRESS_STATUS_COMPLETED);
+    auto add = [&](const std::string& indicator, int64_t value, const std::string& sex) {
+      v1::Value* v = report.add_values();
+      v->set_indicator("indicators/" + indicator);
+      v->set_int_value(value);
+      if (!sex.empty()) (*v->mutable_cells())["sex"] = sex;
+    };
+    add("complaints-received", received, "");
+    add("complaints-received", received / 2, "male");
+    add("complaints-received", received - received / 2, "female");
+    add("complaints-resolved", resolved, "");
+    return report;
+  }
+
+  absl::StatusOr<v1::Report> SubmitFilled(const std::string& request_id = "",
+                                          int received = 10) {
+    v1::SubmitRequest request;
+    request.set_name(kReport);
+    *request.mutable_report() = Filled(received);
+    request.set_request_id(request_id);
+    return submissions_->Submit(As("dong-nai-so-y-te"), request);
+  }
+
+  absl::StatusOr<v1::Report> ReviewAs(const std::string& reviewer, v1::ReviewDecision decision,
+                                      const std::string& reason = "") {
+    v1::ReviewRequest request;
+    request.set_name(kReport);
+    request.set_decision(decision);
+    request.set_reason(reason);
+    return submissions_->Review(As(reviewer), request);
+  }
+
+  std::vector<v1::Change> Feed(int64_t after = 0) {
+    auto changes = submissions_->ReadChanges(after, 1000);
+    EXPECT_TRUE(changes.ok());
+    return changes.ok() ? *changes : std::vector<v1::Change>();
+  }
+
+  storage::MemoryStore store_;
+  FakeRegistryReader registry_;
+  FakeClock clock_;
+  std::unique_ptr<Submissions> submissions_;
+};
+
+TEST_F(SubmissionsTest, WholeLifeCycle) {
+  v1::Report draft = Draft();
+  EXPECT_EQ(draft.name(), kReport);
+  EXPECT_EQ(draft.state(), v1::REPORT_STATE_DRAFT);
+  EXPECT_FALSE(draft.etag().empty());
+  // Asking again returns the same draft.
+  EXPECT_EQ(Draft().etag(), draft.etag());
+
+  Fill(draft);
+  v1::UpdateDraftRequest update;
+  *update.mutable_report() = draft;
+  auto updated = submissions_->UpdateDraft(As("dong-nai-so-y-te"), update);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_NE(updated->etag(), draft.etag());
+
+  v1::SubmitRequest submit;
+  submit.set_name(kReport);
+  submit.set_etag(updated->etag());
+  auto first = submissions_->Submit(As("dong-nai-so-y-te"), submit);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->state(), v1::REPORT_STATE_SUBMITTED);
+  EXPECT_EQ(first->revision(), 1);
+  EXPECT_TRUE(first->on_time());
+  EXPECT_EQ(first->submitted_by(), "agencies/dong-nai-so-y-te");
+  EXPECT_EQ(first->values_size(), 4);  // empty age-group cells dropped
+
+  auto returned = ReviewAs("dong-nai-so-tu-phap", v1::REVIEW_DECISION_RETURN,
+                           "Thiếu số liệu theo nhóm tuổi.");
+  ASSERT_TRUE(returned.ok()) << returned.status();
+  EXPECT_EQ(returned->state(), v1::REPORT_STATE_RETURNED);
+  EXPECT_EQ(returned->reviewed_by(), "agencies/dong-nai-so-tu-phap");
+
+  clock_.Advance(absl::Hours(24));
+  v1::Report again = Draft();  // the returned report, editable again
+  EXPECT_EQ(again.state(), v1::REPORT_STATE_RETURNED);
+  v1::SubmitRequest resubmit;
+  resubmit.set_name(kReport);
+  *resubmit.mutable_report() = again;
+  auto second = submissions_->Submit(As("dong-nai-so-y-te"), resubmit);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->revision(), 2);
+  EXPECT_EQ(second->review_reason(), "");
+  EXPECT_EQ(second->first_submit_time().seconds(), first->submit_time().seconds());
+
+  auto accepted = ReviewAs("dong-nai-so-tu-phap", v1::REVIEW_DECISION_ACCEPT);
+  ASSERT_TRUE(accepted.ok()) << accepted.status();
+  EXPECT_EQ(accepted->state(), v1::REPORT_STATE_ACCEPTED);
+
+  // Locked.
+  update.mutable_report()->set_etag(accepted->etag());
+  EXPECT_EQ(submissions_->UpdateDraft(As("dong-nai-so-y-te"), update).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  submit.clear_etag();
+  auto locked = submissions_->Submit(As("dong-nai-so-y-te"), submit);
+  EXPECT_EQ(locked.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(GetErrorInfo(locked.status()).reason(), "REPORT_ACCEPTED");
+  EXPECT_FALSE(GetVietnameseMessage(locked.status()).empty());
+  EXPECT_EQ(ReviewAs("dong-nai-so-tu-phap", v1::REVIEW_DECISION_RETURN, "x").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  v1::ListRevisionsRequest list;
+  list.set_name(kReport);
+  auto revisions = submissions_->ListRevisions(As("dong-nai-so-y-te"), list);
+  ASSERT_TRUE(revisions.ok());
+  ASSERT_EQ(revisions->revisions_size(), 2);
+  EXPECT_EQ(revisions->revisions(0).state(), v1::REPORT_STATE_RETURNED);
+  EXPECT_EQ(revisions->revisions(0).review_reason(), "Thiếu số liệu theo nhóm tuổi.");
+  EXPECT_EQ(revisions->revisions(1).state(), v1::REPORT_STATE_ACCEPTED);
+
+  std::vector<v1::ChangeKind> kinds;
+  std::vector<int64_t> sequences;
+  for (const v1::Change& c : Feed()) {
+    kinds.push_back(c.kind());
+    sequences.push_back(c.sequence());
+  }
+  EXPECT_THAT(kinds, ElementsAre(v1::CHANGE_KIND_SUBMITTED, v1::CHANGE_KIND_RETURNED,
+                                 v1::CHANGE_KIND_SUBMITTED, v1::CHANGE_KIND_ACCEPTED));
+  EXPECT_THAT(sequences, ElementsAre(1, 2, 3, 4));
+  EXPECT_EQ(submissions_->last_sequence(), 4);
+  EXPECT_EQ(Feed(2).front().sequence(), 3);
+}
+
+TEST_F(SubmissionsTest, SubmitIsIdempotentAlsoAfterReopening) {
+  auto first = SubmitFilled("req-1");
+  ASSERT_TRUE(first.ok()) << first.status();
+  Reopen();
+  auto again = SubmitFilled("req-1");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->etag(), first->etag());
+  EXPECT_EQ(again->revision(), 1);
+  EXPECT_EQ(Feed().size(), 1u);
+  EXPECT_EQ(submissions_->last_sequence(), 1);
+  // The same id for different content is refused.
+  auto reused = SubmitFilled("req-1", 12);
+  EXPECT_EQ(reused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(GetErrorInfo(reused.status()).reason(), "REQUEST_ID_REUSED");
+}
+
+TEST_F(SubmissionsTest, LateSubmissionsAreAcceptedAndFlagged) {
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 11, 6, 0, 0, 1), VietnamTime()));
+  auto late = SubmitFilled();
+  ASSERT_TRUE(late.ok()) << late.status();
+  EXPECT_FALSE(late->on_time());
+  EXPECT_EQ(late->due_time().seconds(),
+            absl::ToUnixSeconds(absl::FromCivil(absl::CivilDay(2026, 11, 5), VietnamTime())));
+}
+
+TEST_F(SubmissionsTest, StaleEtagIsAborted) {
+  v1::Report draft = Draft();
+  Fill(draft);
+  v1::UpdateDraftRequest update;
+  *update.mutable_report() = draft;
+  ASSERT_TRUE(submissions_->UpdateDraft(As("dong-nai-so-y-te"), update).ok());
+  // The same old etag again.
+  auto stale = submissions_->UpdateDraft(As("dong-nai-so-y-te"), update);
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  v1::SubmitRequest submit;
+  submit.set_name(kReport);
+  submit.set_etag(draft.etag());
+  EXPECT_EQ(submissions_->Submit(As("dong-nai-so-y-te"), submit).status().code(),
+            absl::StatusCode::kAborted);
+  update.mutable_report()->clear_etag();
+  EXPECT_EQ(submissions_->UpdateDraft(As("dong-nai-so-y-te"), update).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(SubmissionsTest, PermissionComesBeforeExistence) {
+  // A commune cannot make a draft for another commune.
+  v1::GetOrCreateDraftRequest other;
+  other.set_plan("plans/dn-2026");
+  other.set_period("2026");
+  other.set_agency("agencies/dong-nai-xa-b");
+  EXPECT_EQ(submissions_->GetOrCreateDraft(As("dong-nai-xa-a"), other).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  // Another province's department gets PERMISSION_DENIED whether or not the
+  // report exists.
+  v1::GetReportRequest get;
+  get.set_name(kReport);
+  EXPECT_EQ(submissions_->GetReport(As("ha-noi-so-y-te"), get).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(submissions_->GetReport(As("dong-nai-so-tu-phap"), get).status().code(),
+            absl::StatusCode::kNotFound);
+  ASSERT_TRUE(SubmitFilled().ok());
+  EXPECT_EQ(submissions_->GetReport(As("ha-noi-so-y-te"), get).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(submissions_->GetReport(As("ha-noi-so-tu-phap"), get).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(submissions_->GetReport(As("dong-nai-so-tu-phap"), get).ok());
+  EXPECT_TRUE(submissions_->GetReport(As("bo-tu-phap"), get).ok());
+  EXPECT_TRUE(submissions_->GetReport(As("dong-nai-so-y-te"), get).ok());
+  // The reviewer cannot submit for the agency, the agency cannot review itself,
+  // another province's Department of Justice cannot review.
+  v1::SubmitRequest submit;
+  submit.set_name(kReport);
+  EXPECT_EQ(submissions_->Submit(As("dong-nai-so-tu-phap"), submit).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ReviewAs("dong-nai-so-y-te", v1::REVIEW_DECISION_ACCEPT).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ReviewAs("ha-noi-so-tu-phap", v1::REVIEW_DECISION_ACCEPT).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(submissions_->GetReport(Caller{}, get).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Feed().size(), 1u);
+}
+
+TEST_F(SubmissionsTest, WatchIsForTheMinistryAndTheOperator) {
+  EXPECT_TRUE(submissions_->AuthorizeWatch(As("bo-tu-phap")).ok());
+  EXPECT_EQ(submissions_->AuthorizeWatch(As("dong-nai-so-tu-phap")).code(),
+            absl::StatusCode::kPermissionDenied);
+  auto province_instance =
+      Submissions::Open(&store_, &registry_, &clock_, "agencies/dong-nai-so-tu-phap");
+  ASSERT_TRUE(province_instance.ok());
+  EXPECT_TRUE((*province_instance)->AuthorizeWatch(As("dong-nai-so-tu-phap")).ok());
+}
+
+TEST_F(SubmissionsTest, AFailedWriteChangesNothing) {
+  v1::Report draft = Draft();
+  Fill(draft);
+  v1::SubmitRequest submit;
+  submit.set_name(kReport);
+  *submit.mutable_report() = draft;
+  store_.set_fail_writes(true);
+  EXPECT_FALSE(submissions_->Submit(As("dong-nai-so-y-te"), submit).ok());
+  store_.set_fail_writes(false);
+  EXPECT_EQ(submissions_->last_sequence(), 0);
+  EXPECT_TRUE(Feed().empty());
+  auto ok = submissions_->Submit(As("dong-nai-so-y-te"), submit);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(Feed().at(0).sequence(), 1);
+}
+
+TEST_F(SubmissionsTest, InvalidSubmissionStoresNothing) {
+  v1::Report draft = Draft();
+  Fill(draft, 10, 11);  // resolved > received
+  draft.mutable_values(1)->set_int_value(-1);
+  v1::SubmitRequest submit;
+  submit.set_name(kReport);
+  *submit.mutable_report() = draft;
+  int writes = store_.write_count();
+  auto refused = submissions_->Submit(As("dong-nai-so-y-te"), submit);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(GetBadRequest(refused.status()).field_violations_size(), 2);
+  EXPECT_THAT(GetVietnameseMessage(refused.status()), HasSubstr("2 lỗi"));
+  EXPECT_EQ(store_.write_count(), writes);
+  EXPECT_EQ(Draft().state(), v1::REPORT_STATE_DRAFT);
+}
+
+TEST_F(SubmissionsTest, SubmitWithContentCreatesTheReport) {
+  v1::Report content;
+  v1::TaskProgress* progress = content.add_progress();
+  progress->set_task("plans/dn-2026/tasks/A.1");
+  progress->set_status(v1::PROGRESS_STATUS_ONGOING);
+  v1::SubmitRequest submit;
+  submit.set_name(kReport);
+  *submit.mutable_report() = content;
+  auto submitted = submissions_->Submit(As("dong-nai-so-y-te"), submit);
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  EXPECT_EQ(submitted->revision(), 1);
+  EXPECT_EQ(submitted->agency(), "agencies/dong-nai-so-y-te");
+  // Without content a missing report is NOT_FOUND.
+  v1::SubmitRequest bare;
+  bare.set_name("reports/dong-nai-so-tu-phap/dn-2026/2026");
+  EXPECT_EQ(submissions_->Submit(As("dong-nai-so-tu-phap"), bare).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(SubmissionsTest, DraftsNeedAnActivePlanARoundAndAnAssignment) {
+  v1::GetOrCreateDraftRequest request;
+  request.set_plan("plans/dn-draft");
+  request.set_period("2026");
+  auto draft_plan = submissions_->GetOrCreateDraft(As("dong-nai-so-y-te"), request);
+  EXPECT_EQ(draft_plan.status().code(), absl::StatusCode::kFailedPrecondition);
+  request.set_plan("plans/dn-2026");
+  request.set_period("2028");
+  auto outside = submissions_->GetOrCreateDraft(As("dong-nai-so-y-te"), request);
+  ASSERT_EQ(outside.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(GetBadRequest(outside.status()).field_violations(0).field(), "period");
+  request.set_period("2026");
+  auto unassigned = submissions_->GetOrCreateDraft(As("ha-noi-so-y-te"), request);
+  EXPECT_EQ(GetErrorInfo(unassigned.status()).reason(), "NOT_ASSIGNED");
+  request.set_plan("plans/nope");
+  EXPECT_EQ(submissions_->GetOrCreateDraft(As("dong-nai-so-y-te"), request).status().code(),
+            absl::StatusCode::kNotFound);
+  request.set_plan("plans/dn-half");
+  request.set_period("2026S2");
+  EXPECT_TRUE(submissions_->GetOrCreateDraft(As("dong-nai-so-y-te"), request).ok());
+  // An agency unknown to the registry may not write.
+  EXPECT_EQ(submissions_->GetOrCreateDraft(As("nobody"), request).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(SubmissionsTest, ListReportsShowsWhatTheCallerMayRead) {
+  ASSERT_TRUE(SubmitFilled().ok());
+  Draft("dong-nai-xa-a");
+  Draft("dong-nai-xa-b");
+  Draft("dong-nai-so-tu-phap");
+  auto names = [&](const std::string& caller, v1::ListReportsRequest request) {
+    std::vector<std::string> out;
+    for (int page = 0; page < 10; ++page) {
+      auto response = submissions_->ListReports(As(caller), request);
+      EXPECT_TRUE(response.ok()) << response.status();
+      if (!response.ok()) break;
+      for (const auto& r : response->reports()) out.push_back(r.name());
+      if (response->next_page_token().empty()) break;
+      request.set_page_token(response->next_page_token());
+    }
+    return out;
+  };
+  v1::ListReportsRequest all;
+  EXPECT_THAT(names("dong-nai-xa-a", all),
+              ElementsAre("reports/dong-nai-xa-a/dn-2026/2026"));
+  v1::ListReportsRequest paged;
+  paged.set_page_size(1);
+  EXPECT_EQ(names("dong-nai-so-tu-phap", paged).size(), 4u);
+  EXPECT_EQ(names("bo-tu-phap", paged).size(), 4u);
+  EXPECT_TRUE(names("ha-noi-so-tu-phap", all).empty());
+  v1::ListReportsRequest submitted;
+  submitted.set_state(v1::REPORT_STATE_SUBMITTED);
+  submitted.set_plan("plans/dn-2026");
+  submitted.set_period("2026");
+  EXPECT_THAT(names("dong-nai-so-tu-phap", submitted), ElementsAre(kReport));
+  v1::ListReportsRequest subtree;
+  subtree.set_agency_subtree("agencies/dong-nai-xa-b");
+  EXPECT_THAT(names("bo-tu-phap", subtree), ElementsAre("reports/dong-nai-xa-b/dn-2026/2026"));
+}
+
+}  // namespace
+}  // namespace tonghop::submissions
