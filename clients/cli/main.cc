@@ -12,13 +12,12 @@
 #include "absl/strings/str_split.h"
 #include "clients/cli/command.h"
 #include "clients/cli/registry_commands.h"
-#if __has_include("clients/cli/report_commands.h")
+// The build defines these for the command groups present in this tree.
+#ifdef TONGHOP_HAVE_REPORT_COMMANDS
 #include "clients/cli/report_commands.h"
-#define TONGHOP_HAVE_REPORT_COMMANDS 1
 #endif
-#if __has_include("clients/cli/aggregation_commands.h")
+#ifdef TONGHOP_HAVE_AGGREGATION_COMMANDS
 #include "clients/cli/aggregation_commands.h"
-#define TONGHOP_HAVE_AGGREGATION_COMMANDS 1
 #endif
 
 namespace {

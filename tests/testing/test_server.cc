@@ -74,14 +74,16 @@ std::shared_ptr<grpc::Channel> TestServer::NewChannel() const {
   return grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), args);
 }
 
+// The environment may point elsewhere (a test binary copied out of its
+// build tree); by default the build and source trees this was built from.
 std::string BuiltBinary(const std::string& relative_path) {
   const char* dir = std::getenv("TONGHOP_BUILD_DIR");
-  return absl::StrCat(dir ? dir : ".", "/", relative_path);
+  return absl::StrCat(dir && *dir ? dir : TONGHOP_DEFAULT_BUILD_DIR, "/", relative_path);
 }
 
 std::string SourcePath(const std::string& relative_path) {
   const char* dir = std::getenv("TONGHOP_SOURCE_DIR");
-  return absl::StrCat(dir ? dir : ".", "/", relative_path);
+  return absl::StrCat(dir && *dir ? dir : TONGHOP_DEFAULT_SOURCE_DIR, "/", relative_path);
 }
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
