@@ -27,11 +27,16 @@ mkdir -p "$DATA_DIR" "$OUT_DIR"
 TONGHOPD="$TONGHOP_BUILD_DIR/services/server/tonghopd"
 CLI="$TONGHOP_BUILD_DIR/clients/cli/tonghop"
 
-# Port 7070 when free, else any free port.
+# The demo runs tonghopd twice on the same data: first with its clock on
+# 3 November 2026, before the reports' due date (5 November), then restarted
+# on 7 November, after it, so that one report arrives late.
+ON_TIME_CLOCK="2026-11-03T09:00:00+07:00"
+LATE_CLOCK="2026-11-07T09:00:00+07:00"
 PORT_FILE="$DATA_DIR/address"
-start_server() {
-  "$TONGHOPD" --data-dir="$DATA_DIR" --listen="127.0.0.1:$1" --port-file="$PORT_FILE" \
-    >"$OUT_DIR/tonghopd.log" 2>&1 &
+start_server() {  # start_server LISTEN NOW
+  rm -f "$PORT_FILE"
+  "$TONGHOPD" --data-dir="$DATA_DIR" --listen="$1" --port-file="$PORT_FILE" --now="$2" \
+    >>"$OUT_DIR/tonghopd.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do
     [ -s "$PORT_FILE" ] && return 0
@@ -40,13 +45,14 @@ start_server() {
   done
   return 1
 }
-if ! start_server 7070 && ! start_server 0; then
+stop_server() { kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true; }
+# Port 7070 when free, else any free port.
+if ! start_server 127.0.0.1:7070 "$ON_TIME_CLOCK" && ! start_server 127.0.0.1:0 "$ON_TIME_CLOCK"; then
   cat "$OUT_DIR/tonghopd.log" >&2
   echo "demo.sh: tonghopd did not start" >&2
   exit 1
 fi
 ADDRESS="$(cat "$PORT_FILE")"
-stop_server() { kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true; }
 if [ "$EXIT_AT_END" = 1 ]; then trap stop_server EXIT; fi
 
 export TONGHOP_SERVER="$ADDRESS"
@@ -58,7 +64,7 @@ check() {  # check "what" command...: fails the demo when the command fails
   if ! "$@"; then echo "demo.sh: FAILED: $what" >&2; exit 1; fi
 }
 
-section "tonghopd đang chạy tại $ADDRESS (dữ liệu: $DATA_DIR)"
+section "tonghopd đang chạy tại $ADDRESS (dữ liệu: $DATA_DIR; đồng hồ: $ON_TIME_CLOCK)"
 
 section "Nạp dữ liệu danh mục (reference data): deploy/data"
 check "registry load" cli --agency=bo-tu-phap registry load "$TONGHOP_ROOT/deploy/data"
@@ -108,6 +114,65 @@ PY
 section "Xuất bảng phụ lục ra CSV để sửa trong bảng tính (export the appendix table as CSV)"
 check "plan export csv" cli plan export dong-nai-74-2026 --format=csv --out="$OUT_DIR/74-KH-UBND-phu-luc.csv"
 head -3 "$OUT_DIR/74-KH-UBND-phu-luc.csv" | cut -c1-160
+
+
+R="$TONGHOP_ROOT/deploy/demo/reports"
+P=dong-nai-74-2026
+section "Sở Y tế xem các nhiệm vụ được giao và lấy mẫu báo cáo năm 2026 (report template)"
+check "report template" cli --agency=dong-nai-so-y-te report template --plan=$P --period=2026 \
+  --out="$OUT_DIR/mau-bao-cao-so-y-te.json"
+echo "  mẫu: $OUT_DIR/mau-bao-cao-so-y-te.json và .csv"
+head -5 "$OUT_DIR/mau-bao-cao-so-y-te.csv" | cut -c1-150
+
+section "Các sở, ngành và xã, phường nộp báo cáo năm 2026 (ngày 3/11, trước hạn 5/11)"
+for who in so-tu-phap so-y-te so-noi-vu cong-an-tinh phuong-bien-hoa phuong-long-khanh; do
+  check "report submit $who" cli --agency=dong-nai-$who report submit "$R/$who.json"
+done
+
+section "Một báo cáo có lỗi bị từ chối, liệt kê mọi lỗi, không lưu gì (a faulty report)"
+if cli --agency=dong-nai-xa-thu-nghiem-01 report submit "$R/xa-thu-nghiem-01-co-loi.json"; then
+  echo "demo.sh: FAILED: the faulty report was accepted" >&2; exit 1
+fi
+section "Xã sửa lỗi và nộp lại (fixed and resubmitted)"
+check "report submit fixed" cli --agency=dong-nai-xa-thu-nghiem-01 report submit "$R/xa-thu-nghiem-01.json"
+
+section "Sở Tư pháp xem tình hình nộp báo cáo và duyệt (review)"
+check "report status" cli --agency=dong-nai-so-tu-phap report status --plan=$P --period=2026
+check "return so-y-te" cli --agency=dong-nai-so-tu-phap report review dong-nai-so-y-te/$P/2026 \
+  --return "--reason=Đề nghị bổ sung số liệu khiếu nại phân theo nhóm tuổi (nhiệm vụ B.III)."
+for who in so-tu-phap so-noi-vu cong-an-tinh phuong-bien-hoa phuong-long-khanh xa-thu-nghiem-01; do
+  check "accept $who" cli --agency=dong-nai-so-tu-phap report review dong-nai-$who/$P/2026 --accept
+done
+section "Sở Y tế bổ sung và nộp lại; Sở Tư pháp chấp nhận (resubmitted after a return)"
+check "resubmit so-y-te" cli --agency=dong-nai-so-y-te report submit "$R/so-y-te-nop-lai.json"
+check "accept so-y-te" cli --agency=dong-nai-so-tu-phap report review dong-nai-so-y-te/$P/2026 --accept
+check "history" cli --agency=dong-nai-so-tu-phap report history dong-nai-so-y-te/$P/2026
+
+section "Một sở tỉnh khác không được xem báo cáo của Đồng Nai (permission denied)"
+if cli --agency=ha-noi-so-tu-phap report get dong-nai-so-y-te/$P/2026 >/dev/null; then
+  echo "demo.sh: FAILED: another province read Đồng Nai's report" >&2; exit 1
+fi
+
+section "Khởi động lại máy chủ vào ngày 7/11, sau hạn (restart on 7 November: data kept)"
+stop_server
+if ! start_server "$ADDRESS" "$LATE_CLOCK"; then
+  cat "$OUT_DIR/tonghopd.log" >&2; echo "demo.sh: tonghopd did not restart" >&2; exit 1
+fi
+section "Thanh tra tỉnh nộp muộn: được nhận và đánh dấu trễ hạn (a late report)"
+check "late submit" cli --agency=dong-nai-thanh-tra-tinh report submit "$R/thanh-tra-tinh.json"
+check "accept late" cli --agency=dong-nai-so-tu-phap report review dong-nai-thanh-tra-tinh/$P/2026 --accept
+check "report status" cli --agency=dong-nai-so-tu-phap report status --plan=$P --period=2026
+cli --output=json --agency=dong-nai-so-tu-phap report status --plan=$P --period=2026 >"$OUT_DIR/reports.json"
+check "reports: 8 accepted, one late, one resubmitted" python3 - "$OUT_DIR/reports.json" <<'PY'
+import json, sys
+reports = {r["agency"]: r for r in json.load(open(sys.argv[1]))["reports"]}
+accepted = [a for a, r in reports.items() if r.get("state") == "REPORT_STATE_ACCEPTED"]
+late = [a for a, r in reports.items() if not r.get("onTime")]
+assert len(accepted) == 8, accepted
+assert late == ["agencies/dong-nai-thanh-tra-tinh"], late
+assert reports["agencies/dong-nai-so-y-te"]["revision"] == 2
+print(f"  {len(accepted)} báo cáo đã chấp nhận; trễ hạn: {', '.join(late)}; Sở Y tế: lần nộp thứ 2")
+PY
 
 section "Xong (done)"
 echo "Kết quả ghi tại (outputs in): $OUT_DIR"

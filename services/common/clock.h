@@ -27,6 +27,18 @@ class RealClock final : public Clock {
   }
 };
 
+// The system clock moved to start at a given instant: it runs at the real
+// rate from `start`. For demonstrations and drills ("as if it were 3
+// November"), never for production. Thread-safe.
+class ShiftedClock final : public Clock {
+ public:
+  explicit ShiftedClock(absl::Time start) : offset_(start - absl::Now()) {}
+  absl::Time Now() const override { return absl::Now() + offset_; }
+
+ private:
+  const absl::Duration offset_;
+};
+
 // A clock that only moves when told to. Thread-safe.
 class FakeClock final : public Clock {
  public:

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <string>
@@ -15,7 +16,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "services/server/server_host.h"
+#ifdef TONGHOP_HAVE_GATEWAY
+#include <filesystem>
+
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "services/gateway/http_gateway.h"
+#endif
 
 namespace {
 
@@ -31,9 +40,16 @@ constexpr char kUsage[] = R"(usage: tonghopd --data-dir=DIR [options]
   --operator-agency=ID      the agency this instance acts as towards other
                             services (default bo-tu-phap)
   --port-file=PATH          also write the bound address to PATH
+  --now=RFC3339             run the clock from this instant instead of the
+                            real time (drills and demonstrations only), e.g.
+                            2026-11-03T09:00:00+07:00
+  --http=HOST:PORT          also serve the HTTP/JSON gateway and the dashboard
+                            there (port 0 picks one)
+  --dashboard-dir=DIR       the dashboard's built files (default: the built
+                            clients/dashboard/dist of this source tree, if any)
 
-On start it prints "tonghopd listening on HOST:PORT". SIGTERM or SIGINT
-shuts it down cleanly.
+On start it prints "tonghopd listening on HOST:PORT", then, with --http,
+"tonghopd http on HOST:PORT". SIGTERM or SIGINT shuts it down cleanly.
 )";
 
 struct Flags {
@@ -44,7 +60,8 @@ struct Flags {
 Flags ParseFlags(int argc, char** argv) {
   static const char* kKnown[] = {"data-dir", "listen", "services", "registry-address",
                                  "submissions-address", "aggregation-address",
-                                 "operator-agency", "port-file", "help"};
+                                 "operator-agency", "port-file", "http", "dashboard-dir", "now",
+                                 "help"};
   Flags flags;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -107,6 +124,19 @@ int main(int argc, char** argv) {
         absl::StartsWith(agency, "agencies/") ? agency : absl::StrCat("agencies/", agency);
   }
 
+  std::unique_ptr<tonghop::Clock> shifted_clock;
+  if (flags.values.count("now")) {
+    absl::Time start;
+    std::string error;
+    if (!absl::ParseTime(absl::RFC3339_full, flags.values["now"], &start, &error)) {
+      std::cerr << "tonghopd: --now: " << error << "\n";
+      return 2;
+    }
+    shifted_clock = std::make_unique<tonghop::ShiftedClock>(start);
+    options.clock = shifted_clock.get();
+    std::cerr << "tonghopd: the clock starts at " << flags.values["now"]
+              << " (--now), not the real time" << std::endl;
+  }
   auto host = tonghop::ServerHost::Start(options);
   if (!host.ok()) {
     std::cerr << "tonghopd: " << host.status().message() << "\n";
@@ -123,12 +153,63 @@ int main(int argc, char** argv) {
             << absl::StrJoin(options.services, ",") << "; data: " << options.data_dir << ")"
             << std::endl;
 
+  // The HTTP gateway, when asked for; stopped before the services.
+  std::function<void()> stop_http = [] {};
+#ifdef TONGHOP_HAVE_GATEWAY
+  std::unique_ptr<tonghop::gateway::HttpGateway> gateway;
+#endif
+  if (flags.values.count("http")) {
+#ifdef TONGHOP_HAVE_GATEWAY
+    std::string dashboard =
+        flags.values.count("dashboard-dir") ? flags.values["dashboard-dir"] : "";
+#ifdef TONGHOP_DEFAULT_DASHBOARD_DIR
+    if (!flags.values.count("dashboard-dir") &&
+        std::filesystem::exists(TONGHOP_DEFAULT_DASHBOARD_DIR "/index.html")) {
+      dashboard = TONGHOP_DEFAULT_DASHBOARD_DIR;
+    }
+#endif
+    // gRPC 1.51 gives in-process calls the peer "unknown", which
+    // DevHeaderIdentity does not take for loopback, so the forwarded
+    // identity would be refused; while that holds, the gateway calls the
+    // server over loopback TCP when it listens there.
+    std::shared_ptr<grpc::Channel> backend = (*host)->InProcessChannel();
+    std::string listen_host = options.listen.substr(0, options.listen.rfind(':'));
+    std::string loopback;
+    if (listen_host.empty() || listen_host == "0.0.0.0" || listen_host == "[::]" ||
+        listen_host == "localhost" || absl::StartsWith(listen_host, "127.")) {
+      loopback = absl::StrCat("127.0.0.1:", (*host)->port());
+    } else if (listen_host == "[::1]") {
+      loopback = absl::StrCat("[::1]:", (*host)->port());
+    }
+    if (!loopback.empty()) {
+      grpc::ChannelArguments args;
+      args.SetMaxReceiveMessageSize(64 << 20);
+      backend = grpc::CreateCustomChannel(loopback, grpc::InsecureChannelCredentials(), args);
+    }
+    auto started =
+        tonghop::gateway::HttpGateway::Start(flags.values["http"], backend, dashboard);
+    if (!started.ok()) {
+      std::cerr << "tonghopd: " << started.status().message() << "\n";
+      (*host)->Shutdown();
+      return 1;
+    }
+    gateway = *std::move(started);
+    stop_http = [g = gateway.get()] { g->Stop(); };
+    std::cout << "tonghopd http on " << gateway->address() << std::endl;
+#else
+    std::cerr << "tonghopd: --http: this binary was built without the HTTP gateway\n";
+    (*host)->Shutdown();
+    return 2;
+#endif
+  }
+
   tonghop::ServerHost* raw = host->get();
-  std::thread signal_waiter([raw, &signals] {
+  std::thread signal_waiter([raw, &signals, &stop_http] {
     int signal = 0;
     sigwait(&signals, &signal);
     std::cerr << "tonghopd: received " << (signal == SIGTERM ? "SIGTERM" : "SIGINT")
               << ", shutting down" << std::endl;
+    stop_http();
     raw->Shutdown();
   });
   raw->Wait();
