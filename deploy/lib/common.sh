@@ -10,8 +10,8 @@ TONGHOP_PACKAGES=(
   cmake ninja-build g++ pkg-config git
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libgtest-dev libgmock-dev
-  libicu-dev libxlsxwriter-dev
-  python3 python3-openpyxl
+  libicu-dev libxlsxwriter-dev libcpp-httplib-dev
+  python3 python3-openpyxl nodejs npm
 )
 
 tonghop_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -8,11 +8,14 @@
 namespace tonghop {
 
 bool DevHeaderIdentity::IsLocalPeer(absl::string_view peer) {
+  // gRPC 1.51's in-process transport reports its peer as "unknown"; a TCP
+  // or Unix-socket connection always reports its address, so "unknown"
+  // only ever names a call from inside this process.
   return absl::StartsWith(peer, "ipv4:127.") ||
          absl::StartsWith(peer, "ipv6:[::1]") ||
          absl::StartsWith(peer, "ipv6:%5B::1%5D") ||
          absl::StartsWith(peer, "unix:") || absl::StartsWith(peer, "inproc") ||
-         peer.empty();
+         peer == "unknown" || peer.empty();
 }
 
 absl::StatusOr<Caller> DevHeaderIdentity::FromHeaderValue(absl::string_view value) {

@@ -1,0 +1,68 @@
+// Pieces the views share.
+
+import { ApiError, type Plan } from '../api';
+import { h } from '../dom';
+import { t } from '../i18n';
+
+export function statCard(label: string, value: string, testid: string, tone = ''): HTMLElement {
+  return h('div', { class: `card ${tone}`, testid },
+    h('div', { class: 'card-value', testid: `${testid}-value` }, value),
+    h('div', { class: 'card-label' }, label));
+}
+
+export function errorBox(error: unknown): HTMLElement {
+  if (error instanceof ApiError && error.serviceMissing) {
+    return h('div', { class: 'notice', testid: 'service-missing' }, t('serviceMissing'));
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return h('div', { class: 'error', testid: 'error' }, `${t('errorPrefix')}: ${message}`);
+}
+
+// Runs `fn` over `items` with at most `limit` calls in flight.
+export async function mapLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await fn(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+// The annual periods the plans cover, oldest first. Plans reporting every
+// six months or quarter get their sub-periods too.
+export function periodsOf(plans: Plan[]): string[] {
+  const periods = new Set<string>();
+  for (const plan of plans) {
+    const types = new Set((plan.schedule ?? []).map((round) => round.periodType));
+    for (let year = plan.firstYear ?? 0; year && year <= (plan.lastYear ?? year); year++) {
+      if (types.size === 0 || types.has('PERIOD_TYPE_ANNUAL')) periods.add(String(year));
+      if (types.has('PERIOD_TYPE_SEMIANNUAL')) ['S1', 'S2'].forEach((s) => periods.add(`${year}${s}`));
+      if (types.has('PERIOD_TYPE_QUARTERLY')) ['Q1', 'Q2', 'Q3', 'Q4'].forEach((q) => periods.add(`${year}${q}`));
+    }
+  }
+  return [...periods].sort();
+}
+
+export function planCovers(plan: Plan, period: string): boolean {
+  const year = Number(period.slice(0, 4));
+  return year >= (plan.firstYear ?? 0) && year <= (plan.lastYear ?? plan.firstYear ?? 0);
+}
+
+// A section that loads on its own: a failing part (a service not yet
+// hosted) leaves the rest of the view usable.
+export function lazySection(testid: string, title: string, load: (body: HTMLElement) => Promise<void>): HTMLElement {
+  const body = h('div', { class: 'section-body' }, h('p', { class: 'loading' }, t('loading')));
+  const section = h('section', { class: 'panel', testid }, h('h3', {}, title), body);
+  load(body)
+    .then(() => {
+      body.querySelector(':scope > .loading')?.remove();
+      section.dataset.loaded = 'true';
+    })
+    .catch((error) => {
+      body.replaceChildren(errorBox(error));
+      section.dataset.loaded = 'error';
+    });
+  return section;
+}

@@ -1,0 +1,455 @@
+#include "services/gateway/http_gateway.h"
+
+#include <httplib.h>
+
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/dynamic_message.h"
+#include "google/protobuf/struct.pb.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
+#include "services/common/errors.h"
+#include "services/common/identity.h"
+#include "services/gateway/static_files.h"
+#include "services/gateway/transcode.h"
+#include "tonghop/v1/registry_service.pb.h"
+#include "tonghop/v1/submissions_service.pb.h"
+#if __has_include("tonghop/v1/aggregation_service.pb.h")
+#include "tonghop/v1/aggregation_service.pb.h"
+#define TONGHOP_GATEWAY_HAVE_AGGREGATION_PROTO 1
+#endif
+
+namespace tonghop::gateway {
+namespace {
+
+using google::protobuf::Message;
+
+constexpr char kJson[] = "application/json; charset=utf-8";
+
+// Routes are found by name in the generated pool, which holds a file only
+// if its generated code is linked in; a static library's object file is
+// linked only when referenced. Touching one message per service file keeps
+// every service the gateway can serve in the pool.
+void LinkServiceDescriptors() {
+  (void)v1::GetAgencyRequest::descriptor();
+  (void)v1::GetReportRequest::descriptor();
+#ifdef TONGHOP_GATEWAY_HAVE_AGGREGATION_PROTO
+  (void)v1::RollupRequest::descriptor();
+#endif
+}
+
+void SendJson(httplib::Response& res, int http_status, const std::string& json) {
+  res.status = http_status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_content(json, kJson);
+}
+
+void SendStatus(httplib::Response& res, const grpc::Status& status) {
+  SendJson(res, HttpStatusForCode(status.error_code()), StatusToJson(status));
+}
+
+void SendStatus(httplib::Response& res, const absl::Status& status) {
+  SendStatus(res, ToGrpcStatus(status));
+}
+
+// A status with an HTTP code of its own (405, 415) whose gRPC code has no
+// HTTP equivalent.
+void SendStatus(httplib::Response& res, int http_status, const absl::Status& status) {
+  SendJson(res, http_status, StatusToJson(ToGrpcStatus(status)));
+}
+
+// RFC 6266 Content-Disposition with an ASCII fallback and the UTF-8 name.
+std::string ContentDisposition(const std::string& filename) {
+  std::string ascii;
+  std::string encoded;
+  for (unsigned char c : filename) {
+    bool plain = absl::ascii_isalnum(c) || c == '.' || c == '-' || c == '_';
+    ascii.push_back(plain ? static_cast<char>(c) : '_');
+    if (plain) {
+      encoded.push_back(static_cast<char>(c));
+    } else {
+      static const char kHex[] = "0123456789ABCDEF";
+      encoded.push_back('%');
+      encoded.push_back(kHex[c >> 4]);
+      encoded.push_back(kHex[c & 15]);
+    }
+  }
+  return absl::StrCat("attachment; filename=\"", ascii, "\"; filename*=UTF-8''", encoded);
+}
+
+// The string field `name` (proto or JSON name) of `message`, or "".
+std::string StringField(const Message& message, absl::string_view name) {
+  const google::protobuf::Descriptor* type = message.GetDescriptor();
+  for (int i = 0; i < type->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = type->field(i);
+    if ((field->name() == name || field->json_name() == name) && !field->is_repeated() &&
+        (field->type() == google::protobuf::FieldDescriptor::TYPE_STRING ||
+         field->type() == google::protobuf::FieldDescriptor::TYPE_BYTES)) {
+      return message.GetReflection()->GetString(message, field);
+    }
+  }
+  return "";
+}
+
+bool HasBytesField(const Message& message, absl::string_view name) {
+  const google::protobuf::FieldDescriptor* field =
+      message.GetDescriptor()->FindFieldByName(std::string(name));
+  return field != nullptr && !field->is_repeated() &&
+         field->type() == google::protobuf::FieldDescriptor::TYPE_BYTES;
+}
+
+}  // namespace
+
+bool IsLoopbackAddress(absl::string_view address) {
+  return absl::StartsWith(address, "127.") || address == "::1" ||
+         absl::StartsWith(address, "::ffff:127.");
+}
+
+// Serves the requests. Immutable after construction; thread-safe.
+class HttpGateway::Handler {
+ public:
+  Handler(const HttpGatewayOptions& options, const RouteTable* routes)
+      : options_(options), routes_(routes), stub_(options.backend), files_(options.static_dir) {}
+
+  void Api(const httplib::Request& req, httplib::Response& res) const {
+    const Route* route = routes_->Find(req.path);
+    if (route == nullptr) {
+      SendStatus(res, WithErrorInfo(absl::NotFoundError(absl::StrCat(
+                                        "no method at ", req.path,
+                                        "; GET /v1/ lists the methods this gateway serves")),
+                                    "METHOD_NOT_FOUND", {{"path", req.path}}));
+      return;
+    }
+    bool get = req.method == "GET" || req.method == "HEAD";
+    if (get && !route->allow_get) {
+      res.set_header("Allow", "POST");
+      SendStatus(res, 405,
+                 WithErrorInfo(absl::InvalidArgumentError(absl::StrCat(
+                                   route->method->name(),
+                                   " changes data and takes POST with a JSON body")),
+                               "METHOD_NOT_ALLOWED", {{"path", req.path}}));
+      return;
+    }
+    if (!get && req.method != "POST") {
+      res.set_header("Allow", route->allow_get ? "GET, POST" : "POST");
+      SendStatus(res, 405,
+                 WithErrorInfo(absl::InvalidArgumentError(absl::StrCat(
+                                   req.method, " is not supported; use ",
+                                   route->allow_get ? "GET or POST" : "POST")),
+                               "METHOD_NOT_ALLOWED", {{"path", req.path}}));
+      return;
+    }
+
+    // Identity first, like the services: an unacceptable identity is
+    // refused before the request is even read.
+    std::string agency;
+    if (req.has_header(std::string(kAgencyHeader))) {
+      if (!IsLoopbackAddress(req.remote_addr)) {
+        SendStatus(res, Unauthenticated(absl::StrCat(
+                            "the development identity header ", kAgencyHeader,
+                            " is accepted only from loopback; peer ", req.remote_addr,
+                            " must present a client certificate")));
+        return;
+      }
+      absl::StatusOr<Caller> caller =
+          DevHeaderIdentity::FromHeaderValue(req.get_header_value(std::string(kAgencyHeader)));
+      if (!caller.ok()) {
+        SendStatus(res, caller.status());
+        return;
+      }
+      agency = caller->agency;
+    }
+
+    // System parameters, then the request message.
+    bool media = false;
+    std::vector<std::pair<std::string, std::string>> params;
+    for (const auto& [key, value] : req.params) {
+      if (key == kAltParameter) {
+        if (value == "media") {
+          media = true;
+        } else if (value != "json") {
+          SendStatus(res, InvalidField(kAltParameter,
+                                       absl::StrCat("\"", value, "\" is not json or media"),
+                                       "INVALID_QUERY_PARAMETER"));
+          return;
+        }
+        continue;
+      }
+      params.emplace_back(key, value);
+    }
+    google::protobuf::MessageFactory* factory =
+        google::protobuf::MessageFactory::generated_factory();
+    std::unique_ptr<Message> request(
+        factory->GetPrototype(route->method->input_type())->New());
+    absl::Status parsed;
+    if (get) {
+      parsed = ParseQuery(params, request.get());
+    } else {
+      if (!params.empty()) {
+        SendStatus(res, InvalidField(params.front().first,
+                                     "POST takes the request in the JSON body; only alt "
+                                     "may be a query parameter",
+                                     "INVALID_QUERY_PARAMETER"));
+        return;
+      }
+      std::string content_type =
+          absl::AsciiStrToLower(req.get_header_value("Content-Type"));
+      if (!content_type.empty() && !absl::StartsWith(content_type, "application/json")) {
+        SendStatus(res, 415,
+                   InvalidField("Content-Type",
+                                absl::StrCat("\"", content_type,
+                                             "\" is not application/json"),
+                                "UNSUPPORTED_MEDIA_TYPE"));
+        return;
+      }
+      parsed = ParseJsonBody(req.body, request.get());
+    }
+    if (!parsed.ok()) {
+      SendStatus(res, parsed);
+      return;
+    }
+
+    std::unique_ptr<Message> response(
+        factory->GetPrototype(route->method->output_type())->New());
+    grpc::Status status = Call(*route, *request, agency, response.get());
+    if (!status.ok()) {
+      SendStatus(res, status);
+      return;
+    }
+    if (media) {
+      SendMedia(*response, res);
+      return;
+    }
+    absl::StatusOr<std::string> json = PrintJson(*response);
+    if (!json.ok()) {
+      SendStatus(res, json.status());
+      return;
+    }
+    SendJson(res, 200, *json);
+  }
+
+  // GET /v1/: what is served, for people and for clients that discover.
+  void Index(const httplib::Request& req, httplib::Response& res) const {
+    google::protobuf::Struct index;
+    auto& methods = *(*index.mutable_fields())["methods"].mutable_list_value();
+    for (const Route& route : routes_->routes()) {
+      google::protobuf::Struct entry;
+      auto& fields = *entry.mutable_fields();
+      fields["path"].set_string_value(route.path);
+      fields["grpcMethod"].set_string_value(route.grpc_method);
+      fields["httpMethods"].set_string_value(route.allow_get ? "GET, POST" : "POST");
+      fields["requestType"].set_string_value(route.method->input_type()->full_name());
+      fields["responseType"].set_string_value(route.method->output_type()->full_name());
+      *methods.add_values()->mutable_struct_value() = std::move(entry);
+    }
+    auto& missing = *(*index.mutable_fields())["missingServices"].mutable_list_value();
+    for (const std::string& service : routes_->missing_services()) {
+      missing.add_values()->set_string_value(service);
+    }
+    absl::StatusOr<std::string> json = PrintJson(index);
+    if (!json.ok()) {
+      SendStatus(res, json.status());
+      return;
+    }
+    SendJson(res, 200, *json);
+  }
+
+  void Static(const httplib::Request& req, httplib::Response& res) const {
+    absl::StatusOr<StaticFile> file = files_.Read(req.path);
+    if (!file.ok()) {
+      SendStatus(res, file.status());
+      return;
+    }
+    res.status = 200;
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Cache-Control",
+                   file->immutable ? "public, max-age=31536000, immutable" : "no-cache");
+    if (absl::StartsWith(file->content_type, "text/html")) {
+      // Everything the dashboard needs is bundled: refusing other origins
+      // keeps it working the same offline and stops injected content from
+      // calling out.
+      res.set_header("Content-Security-Policy",
+                     "default-src 'self'; img-src 'self' data: blob:; "
+                     "style-src 'self' 'unsafe-inline'; object-src 'none'; "
+                     "base-uri 'self'; frame-ancestors 'none'");
+    }
+    res.set_content(file->content, file->content_type);
+  }
+
+  void NotAllowed(const httplib::Request& req, httplib::Response& res) const {
+    if (absl::StartsWith(req.path, "/v1/")) {
+      Api(req, res);
+      return;
+    }
+    res.set_header("Allow", "GET");
+    SendStatus(res, 405,
+               WithErrorInfo(absl::InvalidArgumentError(absl::StrCat(
+                                 req.method, " ", req.path,
+                                 ": the dashboard's files are read with GET")),
+                             "METHOD_NOT_ALLOWED", {{"path", req.path}}));
+  }
+
+ private:
+  grpc::Status Call(const Route& route, const Message& request, const std::string& agency,
+                    Message* response) const {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));
+    if (!agency.empty()) context.AddMetadata(std::string(kAgencyHeader), agency);
+    grpc::ByteBuffer request_buffer;
+    bool own_buffer = false;
+    grpc::Status serialized = grpc::SerializationTraits<Message>::Serialize(
+        request, &request_buffer, &own_buffer);
+    if (!serialized.ok()) return serialized;
+    grpc::ByteBuffer response_buffer;
+    grpc::Status result;
+    absl::Notification done;
+    stub_.UnaryCall(&context, route.grpc_method, grpc::StubOptions(), &request_buffer,
+                    &response_buffer, [&result, &done](grpc::Status status) {
+                      result = std::move(status);
+                      done.Notify();
+                    });
+    done.WaitForNotification();
+    if (!result.ok()) return result;
+    return grpc::SerializationTraits<Message>::Deserialize(&response_buffer, response);
+  }
+
+  void SendMedia(const Message& response, httplib::Response& res) const {
+    if (!HasBytesField(response, "content")) {
+      SendStatus(res, InvalidField(kAltParameter,
+                                   absl::StrCat("alt=media needs a response with a bytes "
+                                                "field \"content\"; ",
+                                                response.GetDescriptor()->full_name(),
+                                                " has none"),
+                                   "INVALID_QUERY_PARAMETER"));
+      return;
+    }
+    std::string content_type = StringField(response, "content_type");
+    if (content_type.empty()) content_type = "application/octet-stream";
+    std::string filename = StringField(response, "filename");
+    res.status = 200;
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    if (!filename.empty()) res.set_header("Content-Disposition", ContentDisposition(filename));
+    res.set_content(StringField(response, "content"), content_type);
+  }
+
+  const HttpGatewayOptions& options_;
+  const RouteTable* routes_;
+  mutable grpc::GenericStub stub_;
+  StaticFiles files_;
+};
+
+absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
+    const std::string& listen, std::shared_ptr<grpc::Channel> backend,
+    const std::string& static_dir) {
+  HttpGatewayOptions options;
+  options.listen = listen;
+  options.backend = std::move(backend);
+  options.static_dir = static_dir;
+  return Start(std::move(options));
+}
+
+absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(HttpGatewayOptions options) {
+  if (options.backend == nullptr) {
+    return absl::InvalidArgumentError("the HTTP gateway needs a backend channel");
+  }
+  size_t colon = options.listen.rfind(':');
+  int port = -1;
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(options.listen.substr(colon + 1), &port) || port < 0 ||
+      port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--http=", options.listen, " is not HOST:PORT"));
+  }
+  std::string host = options.listen.substr(0, colon);
+  if (absl::StartsWith(host, "[") && absl::EndsWith(host, "]")) {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host.empty()) host = "127.0.0.1";
+
+  LinkServiceDescriptors();
+  std::unique_ptr<HttpGateway> gateway(new HttpGateway());
+  gateway->options_ = std::move(options);
+  absl::StatusOr<RouteTable> routes = RouteTable::Build(
+      google::protobuf::DescriptorPool::generated_pool(), gateway->options_.methods);
+  if (!routes.ok()) return routes.status();
+  gateway->routes_ = *std::move(routes);
+  gateway->handler_ = std::make_unique<Handler>(gateway->options_, &gateway->routes_);
+  gateway->server_ = std::make_unique<httplib::Server>();
+
+  httplib::Server& server = *gateway->server_;
+  const Handler* handler = gateway->handler_.get();
+  server.set_payload_max_length(gateway->options_.max_body_bytes);
+  // httplib's default also sets SO_REUSEPORT, which would let a second
+  // process bind the same port and take a share of the dashboard's
+  // connections; only SO_REUSEADDR is wanted (a restart may rebind at once).
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+  server.Get(R"(/v1/?)", [handler](const httplib::Request& req, httplib::Response& res) {
+    handler->Index(req, res);
+  });
+  server.Get(R"(/v1/.*)", [handler](const httplib::Request& req, httplib::Response& res) {
+    handler->Api(req, res);
+  });
+  server.Post(R"(/v1/.*)", [handler](const httplib::Request& req, httplib::Response& res) {
+    handler->Api(req, res);
+  });
+  server.Get(R"(.*)", [handler](const httplib::Request& req, httplib::Response& res) {
+    handler->Static(req, res);
+  });
+  auto not_allowed = [handler](const httplib::Request& req, httplib::Response& res) {
+    handler->NotAllowed(req, res);
+  };
+  server.Post(R"(.*)", not_allowed);
+  server.Put(R"(.*)", not_allowed);
+  server.Patch(R"(.*)", not_allowed);
+  server.Delete(R"(.*)", not_allowed);
+
+  if (port == 0) {
+    port = server.bind_to_any_port(host);
+    if (port < 0) port = 0;
+  } else if (!server.bind_to_port(host, port)) {
+    port = 0;
+  }
+  if (port == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("the HTTP gateway cannot listen on ", gateway->options_.listen));
+  }
+  gateway->port_ = port;
+  gateway->address_ = host.find(':') != std::string::npos
+                          ? absl::StrCat("[", host, "]:", port)
+                          : absl::StrCat(host, ":", port);
+  std::atomic<bool>* done = &gateway->listener_done_;
+  gateway->listener_ = std::thread([&server, done] {
+    server.listen_after_bind();
+    done->store(true);
+  });
+  // The socket already accepts connections (they queue until the loop
+  // runs); waiting for the loop only makes a Stop() right after Start()
+  // reliable, since httplib ignores stop() before its loop has begun.
+  while (!server.is_running() && !done->load()) std::this_thread::yield();
+  return gateway;
+}
+
+HttpGateway::~HttpGateway() { Stop(); }
+
+void HttpGateway::Stop() {
+  absl::MutexLock lock(&stop_mu_);
+  if (stopped_) return;
+  stopped_ = true;
+  if (server_ != nullptr) server_->stop();
+  if (listener_.joinable()) listener_.join();
+}
+
+}  // namespace tonghop::gateway

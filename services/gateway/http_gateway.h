@@ -1,0 +1,118 @@
+#ifndef TONGHOP_SERVICES_GATEWAY_HTTP_GATEWAY_H_
+#define TONGHOP_SERVICES_GATEWAY_HTTP_GATEWAY_H_
+
+// The HTTP/JSON gateway: serves the gRPC services' methods as JSON under
+// /v1/... for the web dashboard, and the dashboard's static files.
+//
+// One generic mapping serves every method (see routes.h for the URL
+// scheme): the request comes from the JSON body (POST) or the query
+// parameters (GET, read-only methods), is parsed into the method's request
+// message through protobuf's JSON mapping, and is sent on the backend
+// channel by method name; the response message is printed back as JSON.
+//
+//   GET  /v1/                        the served methods, as JSON
+//   GET  /v1/registry/ListAgencies?parent=agencies/dong-nai&pageSize=50
+//   POST /v1/submissions/Submit      {"name": "reports/…", "etag": "…"}
+//   GET  /v1/aggregation/CompileReport?…&format=REPORT_FORMAT_XLSX&alt=media
+//                                    the bytes of the response's `content`
+//                                    field, with its `contentType` and
+//                                    `filename`, instead of JSON
+//   GET  /, /assets/…                the dashboard (static_dir)
+//
+// Identity: the `x-tonghop-agency` request header becomes the same gRPC
+// metadata, so the services apply the same permission rules as over gRPC.
+// Like DevHeaderIdentity, the gateway accepts it only from loopback peers;
+// from any other peer it answers 401. Browsers send the header only to the
+// page's own origin (the gateway answers no CORS preflight), so another
+// site cannot make a visitor's browser call the API under an identity.
+//
+// Errors: the gRPC status maps to the HTTP status google.rpc.Code
+// documents (INVALID_ARGUMENT and FAILED_PRECONDITION 400, UNAUTHENTICATED
+// 401, PERMISSION_DENIED 403, NOT_FOUND 404, ALREADY_EXISTS and ABORTED 409,
+// UNIMPLEMENTED 501, UNAVAILABLE 503, …) and the body is the
+// google.rpc.Status in JSON, with its details (ErrorInfo, BadRequest).
+// The gateway's own errors (malformed JSON, unknown parameter or method)
+// take the same form.
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "grpcpp/channel.h"
+#include "services/gateway/routes.h"
+
+namespace httplib {
+class Server;
+}  // namespace httplib
+
+namespace tonghop::gateway {
+
+struct HttpGatewayOptions {
+  // HOST:PORT to listen on ("127.0.0.1:8080", "[::1]:8080"); port 0 picks a
+  // free port.
+  std::string listen = "127.0.0.1:0";
+  // Where the services run (tonghopd passes its in-process channel).
+  std::shared_ptr<grpc::Channel> backend;
+  // The dashboard's built files; empty serves no files.
+  std::string static_dir;
+  // The methods to serve.
+  std::vector<MethodRule> methods = DefaultMethodRules();
+  // Deadline of each backend call.
+  absl::Duration call_timeout = absl::Seconds(30);
+  // Largest request body accepted.
+  size_t max_body_bytes = 32 << 20;
+};
+
+// A running gateway. Start() binds the port before it returns, so the
+// address can be used at once. Thread-safe; requests are handled on a pool
+// of threads, each blocking on its backend call. Owns its HTTP server and
+// listener thread; shares the backend channel.
+class HttpGateway {
+ public:
+  static absl::StatusOr<std::unique_ptr<HttpGateway>> Start(
+      const std::string& listen, std::shared_ptr<grpc::Channel> backend,
+      const std::string& static_dir);
+  static absl::StatusOr<std::unique_ptr<HttpGateway>> Start(HttpGatewayOptions options);
+
+  // Stops the gateway (see Stop()).
+  ~HttpGateway();
+  HttpGateway(const HttpGateway&) = delete;
+  HttpGateway& operator=(const HttpGateway&) = delete;
+
+  // "HOST:PORT" as bound.
+  const std::string& address() const { return address_; }
+  int port() const { return port_; }
+  const RouteTable& routes() const { return routes_; }
+
+  // Stops accepting connections and waits for the listener to end. Safe to
+  // call more than once and from any thread but a request handler.
+  void Stop();
+
+ private:
+  class Handler;
+  HttpGateway() = default;
+
+  HttpGatewayOptions options_;
+  RouteTable routes_;
+  std::unique_ptr<Handler> handler_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread listener_;
+  std::atomic<bool> listener_done_{false};
+  std::string address_;
+  int port_ = 0;
+  absl::Mutex stop_mu_;
+  bool stopped_ ABSL_GUARDED_BY(stop_mu_) = false;
+};
+
+// True for the addresses of this host's loopback interface as the HTTP
+// server reports peers: "127.x.y.z", "::1", "::ffff:127.x.y.z".
+bool IsLoopbackAddress(absl::string_view address);
+
+}  // namespace tonghop::gateway
+
+#endif  // TONGHOP_SERVICES_GATEWAY_HTTP_GATEWAY_H_

@@ -1,0 +1,762 @@
+// The gateway in front of a real server on loopback, called over HTTP: every
+// read method of the registry answers over JSON exactly what it answers over
+// gRPC, errors keep their codes and details, identity travels, bad input is
+// refused with a clear message, and the dashboard's files are served safely.
+
+#include "services/gateway/http_gateway.h"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "services/common/errors.h"
+#include "services/gateway/transcode.h"
+#include "tests/testing/test_server.h"
+#include "tonghop/v1/registry_service.grpc.pb.h"
+#ifdef TONGHOP_HAVE_SUBMISSIONS
+#include "tonghop/v1/submissions_service.grpc.pb.h"
+#endif
+#ifdef TONGHOP_HAVE_AGGREGATION
+#include "tonghop/v1/aggregation_service.grpc.pb.h"
+#endif
+
+namespace tonghop::gateway {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::TempDir;
+using testing::TestServer;
+
+constexpr char kPlan[] = "plans/dong-nai-74-2026";
+
+class HttpGatewayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = TestServer::Start(dir_.path());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    ASSERT_NO_FATAL_FAILURE(Seed());
+    std::filesystem::create_directories(static_dir());
+    std::ofstream(static_dir() + "/index.html") << "<!doctype html><title>Tổng hợp</title>";
+    std::ofstream(dir_.path() + "/secret.txt") << "TOP-SECRET-CONTENT";
+    auto gateway = HttpGateway::Start("127.0.0.1:0", server_->NewChannel(), static_dir());
+    ASSERT_TRUE(gateway.ok()) << gateway.status();
+    gateway_ = *std::move(gateway);
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", gateway_->port());
+  }
+
+  std::string static_dir() const { return dir_.path() + "/dist"; }
+
+  std::unique_ptr<grpc::ClientContext> As(const std::string& agency) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    if (!agency.empty()) context->AddMetadata("x-tonghop-agency", agency);
+    // A bound on every call, so that a service that never answers fails the
+    // test instead of hanging it.
+    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    return context;
+  }
+
+  // A ministry, one province with its Department of Justice and Department
+  // of Health, a dimension, an indicator and a plan with two tasks.
+  void Seed() {
+    auto stub = v1::Registry::NewStub(server_->NewChannel());
+    auto create_agency = [&](const std::string& id, const std::string& display_name,
+                             v1::AgencyKind kind, const std::string& parent) {
+      v1::CreateAgencyRequest request;
+      request.set_agency_id(id);
+      request.mutable_agency()->set_display_name(display_name);
+      request.mutable_agency()->set_kind(kind);
+      if (!parent.empty()) request.mutable_agency()->set_parent(parent);
+      v1::Agency agency;
+      grpc::Status status = stub->CreateAgency(As("bo-tu-phap").get(), request, &agency);
+      ASSERT_TRUE(status.ok()) << id << ": " << status.error_message();
+    };
+    ASSERT_NO_FATAL_FAILURE(
+        create_agency("bo-tu-phap", "Bộ Tư pháp", v1::AGENCY_KIND_MINISTRY, ""));
+    ASSERT_NO_FATAL_FAILURE(create_agency("dong-nai", "Tỉnh Đồng Nai", v1::AGENCY_KIND_PROVINCE,
+                                          "agencies/bo-tu-phap"));
+    ASSERT_NO_FATAL_FAILURE(create_agency("dong-nai-so-tu-phap", "Sở Tư pháp tỉnh Đồng Nai",
+                                          v1::AGENCY_KIND_DEPARTMENT, "agencies/dong-nai"));
+    ASSERT_NO_FATAL_FAILURE(create_agency("dong-nai-so-y-te", "Sở Y tế tỉnh Đồng Nai",
+                                          v1::AGENCY_KIND_DEPARTMENT, "agencies/dong-nai"));
+    // The Department of Justice reviews and compiles for the province.
+    v1::GetAgencyRequest get_province;
+    get_province.set_name("agencies/dong-nai");
+    v1::UpdateAgencyRequest focal;
+    grpc::Status got = stub->GetAgency(As("").get(), get_province, focal.mutable_agency());
+    ASSERT_TRUE(got.ok()) << got.error_message();
+    focal.mutable_agency()->set_focal_agency("agencies/dong-nai-so-tu-phap");
+    focal.mutable_update_mask()->add_paths("focal_agency");
+    v1::Agency updated;
+    got = stub->UpdateAgency(As("bo-tu-phap").get(), focal, &updated);
+    ASSERT_TRUE(got.ok()) << got.error_message();
+
+    v1::CreateDimensionRequest dimension;
+    dimension.set_dimension_id("sex");
+    dimension.mutable_dimension()->set_display_name("Giới tính");
+    dimension.mutable_dimension()->set_english_name("Sex");
+    auto* female = dimension.mutable_dimension()->add_options();
+    female->set_code("female");
+    female->set_display_name("Nữ");
+    auto* male = dimension.mutable_dimension()->add_options();
+    male->set_code("male");
+    male->set_display_name("Nam");
+    v1::Dimension created_dimension;
+    grpc::Status status =
+        stub->CreateDimension(As("bo-tu-phap").get(), dimension, &created_dimension);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+
+    v1::CreateIndicatorRequest indicator;
+    indicator.set_indicator_id("legal-aid-cases");
+    indicator.mutable_indicator()->set_display_name("Số vụ việc trợ giúp pháp lý");
+    indicator.mutable_indicator()->set_unit("vụ việc");
+    indicator.mutable_indicator()->set_value_type(v1::VALUE_TYPE_COUNT);
+    indicator.mutable_indicator()->set_aggregation(v1::AGGREGATION_SUM);
+    indicator.mutable_indicator()->set_direction(v1::DIRECTION_UP);
+    indicator.mutable_indicator()->add_dimensions("dimensions/sex");
+    v1::Indicator created_indicator;
+    status = stub->CreateIndicator(As("bo-tu-phap").get(), indicator, &created_indicator);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+
+    v1::CreatePlanRequest plan;
+    plan.set_plan_id("dong-nai-74-2026");
+    plan.mutable_plan()->set_symbol("74/KH-UBND");
+    plan.mutable_plan()->set_title("Kế hoạch triển khai thực hiện các khuyến nghị");
+    plan.mutable_plan()->set_issuer("agencies/dong-nai");
+    plan.mutable_plan()->set_first_year(2026);
+    plan.mutable_plan()->set_last_year(2030);
+    auto* round = plan.mutable_plan()->add_schedule();
+    round->set_period_type(v1::PERIOD_TYPE_ANNUAL);
+    round->mutable_due()->set_month(11);
+    round->mutable_due()->set_day(5);
+    v1::Plan created_plan;
+    status = stub->CreatePlan(As("bo-tu-phap").get(), plan, &created_plan);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+
+    for (const char* outline : {"A", "B"}) {
+      v1::CreateTaskRequest task;
+      task.set_parent(kPlan);
+      task.mutable_task()->set_outline(outline);
+      task.mutable_task()->set_title(absl::StrCat("Nhiệm vụ ", outline));
+      task.mutable_task()->add_lead()->set_agency("agencies/dong-nai-so-tu-phap");
+      task.mutable_task()->add_indicators("indicators/legal-aid-cases");
+      task.mutable_task()->mutable_deadline()->set_kind(v1::DEADLINE_KIND_EVERY_YEAR);
+      v1::Task created_task;
+      status = stub->CreateTask(As("bo-tu-phap").get(), task, &created_task);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+    }
+  }
+
+  static httplib::Headers Identity(const std::string& agency) {
+    httplib::Headers headers;
+    if (!agency.empty()) headers.emplace("x-tonghop-agency", agency);
+    return headers;
+  }
+
+  httplib::Result Get(const std::string& path, const httplib::Params& params = {},
+                      const std::string& agency = "") {
+    return client_->Get(path, params, Identity(agency));
+  }
+
+  httplib::Result Post(const std::string& path, const std::string& body,
+                       const std::string& agency = "") {
+    return client_->Post(path, Identity(agency), body, "application/json");
+  }
+
+  template <typename Message>
+  static Message ParseOk(const httplib::Result& result) {
+    Message message;
+    EXPECT_TRUE(result) << "no response";
+    if (!result) return message;
+    EXPECT_EQ(result->status, 200) << result->body;
+    EXPECT_EQ(result->get_header_value("Content-Type"), "application/json; charset=utf-8");
+    auto status = google::protobuf::util::JsonStringToMessage(result->body, &message);
+    EXPECT_TRUE(status.ok()) << status.ToString() << " in " << result->body;
+    return message;
+  }
+
+  // The google.rpc.Status of an error response, checking its HTTP status.
+  static google::rpc::Status ParseError(const httplib::Result& result, int http_status) {
+    google::rpc::Status status;
+    EXPECT_TRUE(result) << "no response";
+    if (!result) return status;
+    EXPECT_EQ(result->status, http_status) << result->body;
+    EXPECT_EQ(result->get_header_value("Content-Type"), "application/json; charset=utf-8");
+    auto parsed = google::protobuf::util::JsonStringToMessage(result->body, &status);
+    EXPECT_TRUE(parsed.ok()) << parsed.ToString() << " in " << result->body;
+    return status;
+  }
+
+  static google::rpc::ErrorInfo ErrorInfoOf(const google::rpc::Status& status) {
+    google::rpc::ErrorInfo info;
+    for (const auto& any : status.details()) {
+      if (any.UnpackTo(&info)) return info;
+    }
+    return info;
+  }
+
+  static google::rpc::BadRequest BadRequestOf(const google::rpc::Status& status) {
+    google::rpc::BadRequest bad_request;
+    for (const auto& any : status.details()) {
+      if (any.UnpackTo(&bad_request)) return bad_request;
+    }
+    return bad_request;
+  }
+
+  // Asks `path` over GET (query) and over POST (JSON body) and expects
+  // exactly `expected`, the answer over gRPC.
+  template <typename Message>
+  void ExpectSameOverHttp(const std::string& path, const httplib::Params& query,
+                          const std::string& body, const Message& expected) {
+    SCOPED_TRACE(path);
+    Message via_get = ParseOk<Message>(Get(path, query));
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(via_get, expected))
+        << "GET:\n" << via_get.DebugString() << "gRPC:\n" << expected.DebugString();
+    Message via_post = ParseOk<Message>(Post(path, body));
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(via_post, expected))
+        << "POST:\n" << via_post.DebugString() << "gRPC:\n" << expected.DebugString();
+    covered_.insert(path);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<TestServer> server_;
+  std::unique_ptr<HttpGateway> gateway_;
+  std::unique_ptr<httplib::Client> client_;
+  std::set<std::string> covered_;
+};
+
+TEST_F(HttpGatewayTest, EveryRegistryReadMethodAnswersOverJsonWhatItAnswersOverGrpc) {
+  auto stub = v1::Registry::NewStub(server_->NewChannel());
+  grpc::ClientContext c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12;
+
+  v1::GetAgencyRequest get_agency;
+  get_agency.set_name("agencies/dong-nai-so-tu-phap");
+  v1::Agency agency;
+  ASSERT_TRUE(stub->GetAgency(&c1, get_agency, &agency).ok());
+  ExpectSameOverHttp("/v1/registry/GetAgency", {{"name", "agencies/dong-nai-so-tu-phap"}},
+                     R"({"name": "agencies/dong-nai-so-tu-phap"})", agency);
+
+  v1::ListAgenciesRequest list_agencies;
+  list_agencies.set_parent("agencies/dong-nai");
+  list_agencies.set_kind(v1::AGENCY_KIND_DEPARTMENT);
+  v1::ListAgenciesResponse agencies;
+  ASSERT_TRUE(stub->ListAgencies(&c2, list_agencies, &agencies).ok());
+  ASSERT_EQ(agencies.agencies_size(), 2);
+  ExpectSameOverHttp("/v1/registry/ListAgencies",
+                     {{"parent", "agencies/dong-nai"}, {"kind", "AGENCY_KIND_DEPARTMENT"}},
+                     R"({"parent": "agencies/dong-nai", "kind": "AGENCY_KIND_DEPARTMENT"})",
+                     agencies);
+
+  v1::GetDimensionRequest get_dimension;
+  get_dimension.set_name("dimensions/sex");
+  v1::Dimension dimension;
+  ASSERT_TRUE(stub->GetDimension(&c3, get_dimension, &dimension).ok());
+  ExpectSameOverHttp("/v1/registry/GetDimension", {{"name", "dimensions/sex"}},
+                     R"({"name": "dimensions/sex"})", dimension);
+
+  v1::ListDimensionsResponse dimensions;
+  ASSERT_TRUE(stub->ListDimensions(&c4, v1::ListDimensionsRequest(), &dimensions).ok());
+  ExpectSameOverHttp("/v1/registry/ListDimensions", {}, "", dimensions);
+
+  v1::GetIndicatorRequest get_indicator;
+  get_indicator.set_name("indicators/legal-aid-cases");
+  v1::Indicator indicator;
+  ASSERT_TRUE(stub->GetIndicator(&c5, get_indicator, &indicator).ok());
+  ExpectSameOverHttp("/v1/registry/GetIndicator", {{"name", "indicators/legal-aid-cases"}},
+                     R"({"name": "indicators/legal-aid-cases"})", indicator);
+
+  v1::ListIndicatorsResponse indicators;
+  ASSERT_TRUE(stub->ListIndicators(&c6, v1::ListIndicatorsRequest(), &indicators).ok());
+  ExpectSameOverHttp("/v1/registry/ListIndicators", {{"pageSize", "10"}},
+                     R"({"pageSize": 10})", indicators);
+
+  v1::GetPlanRequest get_plan;
+  get_plan.set_name(kPlan);
+  v1::Plan plan;
+  ASSERT_TRUE(stub->GetPlan(&c7, get_plan, &plan).ok());
+  ExpectSameOverHttp("/v1/registry/GetPlan", {{"name", kPlan}},
+                     absl::StrCat(R"({"name": ")", kPlan, R"("})"), plan);
+
+  v1::ListPlansRequest list_plans;
+  list_plans.set_issuer("agencies/dong-nai");
+  v1::ListPlansResponse plans;
+  ASSERT_TRUE(stub->ListPlans(&c8, list_plans, &plans).ok());
+  ASSERT_EQ(plans.plans_size(), 1);
+  ExpectSameOverHttp("/v1/registry/ListPlans", {{"issuer", "agencies/dong-nai"}},
+                     R"({"issuer": "agencies/dong-nai"})", plans);
+
+  v1::GetTaskRequest get_task;
+  get_task.set_name(absl::StrCat(kPlan, "/tasks/B"));
+  v1::Task task;
+  ASSERT_TRUE(stub->GetTask(&c9, get_task, &task).ok());
+  ExpectSameOverHttp("/v1/registry/GetTask", {{"name", absl::StrCat(kPlan, "/tasks/B")}},
+                     absl::StrCat(R"({"name": ")", kPlan, R"(/tasks/B"})"), task);
+
+  v1::ListTasksRequest list_tasks;
+  list_tasks.set_parent(kPlan);
+  list_tasks.set_assignee("agencies/dong-nai-so-tu-phap");
+  v1::ListTasksResponse tasks;
+  ASSERT_TRUE(stub->ListTasks(&c10, list_tasks, &tasks).ok());
+  ASSERT_EQ(tasks.tasks_size(), 2);
+  ExpectSameOverHttp("/v1/registry/ListTasks",
+                     {{"parent", kPlan}, {"assignee", "agencies/dong-nai-so-tu-phap"}},
+                     absl::StrCat(R"({"parent": ")", kPlan,
+                                  R"(", "assignee": "agencies/dong-nai-so-tu-phap"})"),
+                     tasks);
+
+  v1::ExportPlanRequest export_plan;
+  export_plan.set_name(kPlan);
+  v1::ExportPlanResponse exported;
+  ASSERT_TRUE(stub->ExportPlan(&c11, export_plan, &exported).ok());
+  ExpectSameOverHttp("/v1/registry/ExportPlan", {{"name", kPlan}},
+                     absl::StrCat(R"({"name": ")", kPlan, R"("})"), exported);
+
+  // Every registry method the gateway serves was compared above.
+  std::set<std::string> served;
+  for (const Route& route : gateway_->routes().routes()) {
+    if (absl::StartsWith(route.path, "/v1/registry/")) served.insert(route.path);
+  }
+  EXPECT_EQ(served, covered_);
+}
+
+TEST_F(HttpGatewayTest, ResponsesUseTheJsonMappingWithVietnameseTextIntact) {
+  auto result = Get("/v1/registry/GetAgency", {{"name", "agencies/dong-nai-so-tu-phap"}});
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 200);
+  EXPECT_THAT(result->body, HasSubstr("\"displayName\":\"Sở Tư pháp tỉnh Đồng Nai\""));
+  EXPECT_THAT(result->body, HasSubstr("\"kind\":\"AGENCY_KIND_DEPARTMENT\""));
+  EXPECT_EQ(result->get_header_value("Cache-Control"), "no-store");
+}
+
+TEST_F(HttpGatewayTest, PagesFollowTheirTokens) {
+  auto first = ParseOk<v1::ListAgenciesResponse>(
+      Get("/v1/registry/ListAgencies", {{"parent", "agencies/dong-nai"}, {"pageSize", "1"}}));
+  ASSERT_EQ(first.agencies_size(), 1);
+  ASSERT_FALSE(first.next_page_token().empty());
+  auto second = ParseOk<v1::ListAgenciesResponse>(
+      Get("/v1/registry/ListAgencies", {{"parent", "agencies/dong-nai"},
+                                        {"pageSize", "1"},
+                                        {"pageToken", first.next_page_token()}}));
+  ASSERT_EQ(second.agencies_size(), 1);
+  EXPECT_NE(first.agencies(0).name(), second.agencies(0).name());
+}
+
+TEST_F(HttpGatewayTest, ServiceErrorsKeepTheirCodeMessageAndDetails) {
+  google::rpc::Status missing =
+      ParseError(Get("/v1/registry/GetAgency", {{"name", "agencies/nowhere"}}), 404);
+  EXPECT_EQ(missing.code(), static_cast<int>(grpc::StatusCode::NOT_FOUND));
+  EXPECT_EQ(missing.message(), "agencies/nowhere does not exist");
+  EXPECT_EQ(ErrorInfoOf(missing).reason(), "RESOURCE_NOT_FOUND");
+  EXPECT_EQ(ErrorInfoOf(missing).domain(), "tonghop.v1");
+
+  google::rpc::Status invalid =
+      ParseError(Get("/v1/registry/GetAgency", {{"name", "Đồng Nai"}}), 400);
+  EXPECT_EQ(invalid.code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  ASSERT_GE(BadRequestOf(invalid).field_violations_size(), 1);
+  EXPECT_EQ(BadRequestOf(invalid).field_violations(0).field(), "name");
+}
+
+TEST_F(HttpGatewayTest, PermissionDeniedOverHttpIs403LikeOverGrpc) {
+  // Registry mutations are not served by default; serving one shows the
+  // services' permission rules apply to the forwarded identity.
+  HttpGatewayOptions options;
+  options.backend = server_->NewChannel();
+  options.methods = DefaultMethodRules();
+  options.methods.push_back({"tonghop.v1.Registry/CreateAgency", false});
+  auto writable = HttpGateway::Start(options);
+  ASSERT_TRUE(writable.ok()) << writable.status();
+  httplib::Client client("127.0.0.1", (*writable)->port());
+  const std::string body = R"({"agencyId": "ha-noi", "agency": {
+      "displayName": "Thành phố Hà Nội", "kind": "AGENCY_KIND_PROVINCE",
+      "parent": "agencies/bo-tu-phap"}})";
+
+  google::rpc::Status denied = ParseError(
+      client.Post("/v1/registry/CreateAgency", Identity("dong-nai-so-y-te"), body,
+                  "application/json"),
+      403);
+  EXPECT_EQ(denied.code(), static_cast<int>(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_THAT(denied.message(), HasSubstr("agencies/dong-nai-so-y-te may not"));
+  EXPECT_EQ(ErrorInfoOf(denied).reason(), "PERMISSION_DENIED");
+
+  // The same call over gRPC gets the same answer.
+  v1::CreateAgencyRequest request;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(body, &request).ok());
+  v1::Agency unused;
+  grpc::Status over_grpc = v1::Registry::NewStub(server_->NewChannel())
+                               ->CreateAgency(As("dong-nai-so-y-te").get(), request, &unused);
+  EXPECT_EQ(over_grpc.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(over_grpc.error_message(), denied.message());
+
+  google::rpc::Status anonymous = ParseError(
+      client.Post("/v1/registry/CreateAgency", body, "application/json"), 401);
+  EXPECT_EQ(anonymous.code(), static_cast<int>(grpc::StatusCode::UNAUTHENTICATED));
+
+  // The default gateway does not serve the mutation at all.
+  ParseError(Post("/v1/registry/CreateAgency", body, "bo-tu-phap"), 404);
+}
+
+TEST_F(HttpGatewayTest, AMalformedIdentityHeaderIs401) {
+  google::rpc::Status status = ParseError(
+      Get("/v1/registry/GetPlan", {{"name", kPlan}}, "Sở Tư pháp"), 401);
+  EXPECT_EQ(status.code(), static_cast<int>(grpc::StatusCode::UNAUTHENTICATED));
+  EXPECT_THAT(status.message(), HasSubstr("x-tonghop-agency"));
+}
+
+TEST_F(HttpGatewayTest, BadJsonIs400WithAClearMessage) {
+  google::rpc::Status broken =
+      ParseError(Post("/v1/registry/GetAgency", R"({"name": "agencies/dong-nai")"), 400);
+  EXPECT_EQ(broken.code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_THAT(broken.message(),
+              HasSubstr("body: the request body is not a valid tonghop.v1.GetAgencyRequest "
+                        "in JSON"));
+  EXPECT_EQ(ErrorInfoOf(broken).reason(), "INVALID_JSON");
+  ASSERT_EQ(BadRequestOf(broken).field_violations_size(), 1);
+  EXPECT_EQ(BadRequestOf(broken).field_violations(0).field(), "body");
+
+  google::rpc::Status unknown =
+      ParseError(Post("/v1/registry/GetAgency", R"({"nmae": "agencies/dong-nai"})"), 400);
+  EXPECT_THAT(unknown.message(), HasSubstr("nmae"));
+
+  google::rpc::Status wrong_type =
+      ParseError(Post("/v1/registry/ListAgencies", R"({"pageSize": "many"})"), 400);
+  EXPECT_THAT(wrong_type.message(), HasSubstr("page_size"));
+  EXPECT_THAT(wrong_type.message(), HasSubstr("\"many\""));
+
+  auto text = client_->Post("/v1/registry/GetAgency", "name=x", "text/plain");
+  google::rpc::Status media = ParseError(text, 415);
+  EXPECT_THAT(media.message(), HasSubstr("not application/json"));
+}
+
+TEST_F(HttpGatewayTest, BadQueryParametersAre400NamingTheParameter) {
+  google::rpc::Status unknown =
+      ParseError(Get("/v1/registry/ListAgencies", {{"parnet", "agencies/dong-nai"}}), 400);
+  EXPECT_THAT(unknown.message(), HasSubstr("has no field \"parnet\""));
+  EXPECT_EQ(BadRequestOf(unknown).field_violations(0).field(), "parnet");
+
+  google::rpc::Status not_a_number =
+      ParseError(Get("/v1/registry/ListAgencies", {{"pageSize", "many"}}), 400);
+  EXPECT_THAT(not_a_number.message(), HasSubstr("pageSize"));
+
+  google::rpc::Status alt =
+      ParseError(Get("/v1/registry/GetPlan", {{"name", kPlan}, {"alt", "xml"}}), 400);
+  EXPECT_THAT(alt.message(), HasSubstr("not json or media"));
+}
+
+TEST_F(HttpGatewayTest, UnknownMethodsAre404AndWritesRefuseGet) {
+  google::rpc::Status unknown = ParseError(Get("/v1/registry/GetPlanet"), 404);
+  EXPECT_EQ(unknown.code(), static_cast<int>(grpc::StatusCode::NOT_FOUND));
+  EXPECT_THAT(unknown.message(), HasSubstr("no method at /v1/registry/GetPlanet"));
+  EXPECT_EQ(ErrorInfoOf(unknown).reason(), "METHOD_NOT_FOUND");
+  ParseError(Post("/v1/nothing/GetPlan", "{}"), 404);
+
+  auto get_submit = Get("/v1/submissions/Submit", {{"name", "reports/a/b/2026"}});
+  ParseError(get_submit, 405);
+  EXPECT_EQ(get_submit->get_header_value("Allow"), "POST");
+
+  auto put = client_->Put("/v1/registry/GetPlan", "{}", "application/json");
+  ParseError(put, 405);
+}
+
+TEST_F(HttpGatewayTest, IndexListsTheServedMethods) {
+  auto result = Get("/v1/");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 200);
+  EXPECT_THAT(result->body, HasSubstr("\"path\":\"/v1/registry/GetAgency\""));
+  EXPECT_THAT(result->body, HasSubstr("\"grpcMethod\":\"/tonghop.v1.Registry/GetAgency\""));
+  EXPECT_THAT(result->body, ::testing::Not(HasSubstr("CreateAgency")));
+}
+
+TEST_F(HttpGatewayTest, AltMediaSendsTheContentFieldAndNeedsOne) {
+  google::rpc::Status no_content =
+      ParseError(Get("/v1/registry/GetPlan", {{"name", kPlan}, {"alt", "media"}}), 400);
+  EXPECT_THAT(no_content.message(), HasSubstr("bytes field \"content\""));
+
+  // CSV export exists when the plan importer is built in; its bytes come
+  // through unchanged.
+  v1::ExportPlanRequest request;
+  request.set_name(kPlan);
+  request.set_format(v1::EXPORT_FORMAT_CSV);
+  v1::ExportPlanResponse exported;
+  grpc::ClientContext context;
+  grpc::Status status =
+      v1::Registry::NewStub(server_->NewChannel())->ExportPlan(&context, request, &exported);
+  auto media = Get("/v1/registry/ExportPlan",
+                   {{"name", kPlan}, {"format", "EXPORT_FORMAT_CSV"}, {"alt", "media"}});
+  ASSERT_TRUE(media);
+  EXPECT_EQ(media->status, HttpStatusForCode(status.error_code())) << media->body;
+  if (status.ok()) {
+    EXPECT_EQ(media->body, exported.content());
+    EXPECT_EQ(media->get_header_value("Content-Type"), "application/octet-stream");
+  }
+}
+
+TEST_F(HttpGatewayTest, ServesTheDashboardAndNothingOutsideIt) {
+  auto index = Get("/");
+  ASSERT_TRUE(index);
+  EXPECT_EQ(index->status, 200);
+  EXPECT_EQ(index->body, "<!doctype html><title>Tổng hợp</title>");
+  EXPECT_EQ(index->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_THAT(index->get_header_value("Content-Security-Policy"),
+              HasSubstr("default-src 'self'"));
+
+  ParseError(Get("/missing.js"), 404);
+  for (const char* path : {"/../secret.txt", "/%2e%2e/secret.txt", "/x/..%2f..%2fsecret.txt"}) {
+    auto result = Get(path);
+    ASSERT_TRUE(result) << path;
+    EXPECT_EQ(result->status, 400) << path;
+    EXPECT_THAT(result->body, ::testing::Not(HasSubstr("TOP-SECRET-CONTENT"))) << path;
+  }
+  ParseError(client_->Post("/index.html", "x", "text/plain"), 405);
+}
+
+TEST_F(HttpGatewayTest, StartFailsClearlyOnABadOrBusyAddress) {
+  auto busy = HttpGateway::Start(gateway_->address(), server_->NewChannel(), "");
+  ASSERT_FALSE(busy.ok());
+  EXPECT_THAT(std::string(busy.status().message()), HasSubstr("cannot listen"));
+  auto malformed = HttpGateway::Start("localhost", server_->NewChannel(), "");
+  ASSERT_FALSE(malformed.ok());
+  EXPECT_THAT(std::string(malformed.status().message()), HasSubstr("HOST:PORT"));
+}
+
+TEST_F(HttpGatewayTest, StopRightAfterStartReturns) {
+  auto gateway = HttpGateway::Start("127.0.0.1:0", server_->NewChannel(), "");
+  ASSERT_TRUE(gateway.ok());
+  (*gateway)->Stop();
+  (*gateway)->Stop();
+}
+
+#ifdef TONGHOP_HAVE_SUBMISSIONS
+// The report life cycle over HTTP: a draft, a submission, a review, and the
+// read methods answering what gRPC answers; another agency is refused.
+TEST_F(HttpGatewayTest, ReportsAreFiledOverHttpAndReadBackAsOverGrpc) {
+  const std::string draft_body = absl::StrCat(
+      R"({"plan": ")", kPlan, R"(", "period": "2026", "agency": "agencies/dong-nai-so-tu-phap"})");
+  google::rpc::Status denied =
+      ParseError(Post("/v1/submissions/GetOrCreateDraft", draft_body, "dong-nai-so-y-te"), 403);
+  EXPECT_EQ(denied.code(), static_cast<int>(grpc::StatusCode::PERMISSION_DENIED));
+
+  v1::Report draft = ParseOk<v1::Report>(
+      Post("/v1/submissions/GetOrCreateDraft", draft_body, "dong-nai-so-tu-phap"));
+  ASSERT_EQ(draft.name(), "reports/dong-nai-so-tu-phap/dong-nai-74-2026/2026");
+  ASSERT_EQ(draft.progress_size(), 2);
+  v1::SubmitRequest submit;
+  submit.set_name(draft.name());
+  submit.set_etag(draft.etag());
+  *submit.mutable_report() = draft;
+  for (auto& progress : *submit.mutable_report()->mutable_progress()) {
+    progress.set_status(v1::PROGRESS_STATUS_COMPLETED);
+    progress.set_summary("Đã hoàn thành.");
+  }
+  for (auto& value : *submit.mutable_report()->mutable_values()) {
+    value.set_int_value(value.cells().empty() ? 10 : (value.cells().at("sex") == "female" ? 6 : 4));
+  }
+  std::string submit_json;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(submit, &submit_json).ok());
+  ParseError(Post("/v1/submissions/Submit", submit_json, "dong-nai-so-y-te"), 403);
+  v1::Report submitted =
+      ParseOk<v1::Report>(Post("/v1/submissions/Submit", submit_json, "dong-nai-so-tu-phap"));
+  EXPECT_EQ(submitted.state(), v1::REPORT_STATE_SUBMITTED);
+  EXPECT_EQ(submitted.revision(), 1);
+
+  // A stale etag is ABORTED, 409.
+  ParseError(Post("/v1/submissions/Review",
+                  absl::StrCat(R"({"name": ")", draft.name(),
+                               R"(", "decision": "REVIEW_DECISION_ACCEPT", "etag": "stale"})"),
+                  "dong-nai-so-tu-phap"),
+             409);
+  v1::Report accepted = ParseOk<v1::Report>(
+      Post("/v1/submissions/Review",
+           absl::StrCat(R"({"name": ")", draft.name(), R"(", "decision": "REVIEW_DECISION_ACCEPT", "etag": ")",
+                        submitted.etag(), R"("})"),
+           "dong-nai-so-tu-phap"));
+  EXPECT_EQ(accepted.state(), v1::REPORT_STATE_ACCEPTED);
+
+  auto stub = v1::Submissions::NewStub(server_->NewChannel());
+  v1::GetReportRequest get;
+  get.set_name(draft.name());
+  v1::Report over_grpc;
+  ASSERT_TRUE(stub->GetReport(As("bo-tu-phap").get(), get, &over_grpc).ok());
+  auto via_http = ParseOk<v1::Report>(
+      Get("/v1/submissions/GetReport", {{"name", draft.name()}}, "bo-tu-phap"));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(via_http, over_grpc));
+  ParseError(Get("/v1/submissions/GetReport", {{"name", draft.name()}}, "dong-nai-so-y-te"), 403);
+
+  v1::ListReportsRequest list;
+  list.set_plan(kPlan);
+  list.set_period("2026");
+  v1::ListReportsResponse reports;
+  ASSERT_TRUE(stub->ListReports(As("bo-tu-phap").get(), list, &reports).ok());
+  auto reports_http = ParseOk<v1::ListReportsResponse>(Get(
+      "/v1/submissions/ListReports", {{"plan", kPlan}, {"period", "2026"}}, "bo-tu-phap"));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(reports_http, reports));
+  EXPECT_EQ(reports_http.reports_size(), 1);
+
+  v1::ListRevisionsRequest revisions_request;
+  revisions_request.set_name(draft.name());
+  v1::ListRevisionsResponse revisions;
+  ASSERT_TRUE(stub->ListRevisions(As("bo-tu-phap").get(), revisions_request, &revisions).ok());
+  auto revisions_http = ParseOk<v1::ListRevisionsResponse>(
+      Get("/v1/submissions/ListRevisions", {{"name", draft.name()}}, "bo-tu-phap"));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(revisions_http, revisions));
+
+}
+#endif
+
+
+#ifdef TONGHOP_HAVE_AGGREGATION
+TEST_F(HttpGatewayTest, EveryAggregationReadAnswersOverJsonWhatItAnswersOverGrpc) {
+  // One accepted report: a submission and a review, two changes on the feed.
+  auto stub = v1::Submissions::NewStub(server_->NewChannel());
+  v1::GetOrCreateDraftRequest draft_request;
+  draft_request.set_plan(kPlan);
+  draft_request.set_period("2026");
+  v1::Report draft;
+  grpc::Status status =
+      stub->GetOrCreateDraft(As("dong-nai-so-tu-phap").get(), draft_request, &draft);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  v1::SubmitRequest submit;
+  submit.set_name(draft.name());
+  submit.set_etag(draft.etag());
+  *submit.mutable_report() = draft;
+  for (auto& progress : *submit.mutable_report()->mutable_progress()) {
+    progress.set_status(v1::PROGRESS_STATUS_COMPLETED);
+  }
+  for (auto& value : *submit.mutable_report()->mutable_values()) {
+    value.set_int_value(value.cells().empty() ? 10 : (value.cells().at("sex") == "female" ? 6 : 4));
+  }
+  v1::Report submitted;
+  status = stub->Submit(As("dong-nai-so-tu-phap").get(), submit, &submitted);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  v1::ReviewRequest review;
+  review.set_name(draft.name());
+  review.set_decision(v1::REVIEW_DECISION_ACCEPT);
+  v1::Report accepted;
+  status = stub->Review(As("dong-nai-so-tu-phap").get(), review, &accepted);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  // Every aggregation read answers over JSON what it answers over gRPC, once
+  // the roll-ups have applied the submission and the review.
+  auto aggregation = v1::AggregationService::NewStub(server_->NewChannel());
+  const httplib::Params base = {{"plan", kPlan},
+                                {"period", "2026"},
+                                {"agency", "agencies/dong-nai"},
+                                {"minSequence", "2"}};
+  v1::CompletenessRequest completeness_request;
+  completeness_request.set_plan(kPlan);
+  completeness_request.set_period("2026");
+  completeness_request.set_agency("agencies/dong-nai");
+  completeness_request.set_min_sequence(2);
+  v1::CompletenessResponse completeness;
+  status = aggregation->Completeness(As("bo-tu-phap").get(), completeness_request,
+                                                  &completeness);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(completeness.received(), 1);
+  auto completeness_http = ParseOk<v1::CompletenessResponse>(
+      Get("/v1/aggregation/Completeness", base, "bo-tu-phap"));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(completeness_http, completeness))
+      << completeness_http.DebugString() << completeness.DebugString();
+
+  v1::RollupRequest rollup_request;
+  rollup_request.set_plan(kPlan);
+  rollup_request.set_period("2026");
+  rollup_request.set_agency("agencies/dong-nai");
+  rollup_request.set_group_by(v1::ROLLUP_GROUPING_DIMENSION);
+  rollup_request.set_dimension("dimensions/sex");
+  rollup_request.set_min_sequence(2);
+  v1::RollupResponse rollup;
+  status = aggregation->Rollup(As("bo-tu-phap").get(), rollup_request, &rollup);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  httplib::Params rollup_query = base;
+  rollup_query.emplace("groupBy", "ROLLUP_GROUPING_DIMENSION");
+  rollup_query.emplace("dimension", "dimensions/sex");
+  auto rollup_http =
+      ParseOk<v1::RollupResponse>(Get("/v1/aggregation/Rollup", rollup_query, "bo-tu-phap"));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(rollup_http, rollup));
+
+  v1::TaskStatusRequest task_request;
+  task_request.set_plan(kPlan);
+  task_request.set_period("2026");
+  task_request.set_agency("agencies/dong-nai");
+  task_request.set_min_sequence(2);
+  task_request.mutable_as_of()->set_seconds(1798761600);  // 2027-01-01
+  v1::TaskStatusResponse task_status;
+  status = aggregation->TaskStatus(As("bo-tu-phap").get(), task_request, &task_status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  httplib::Params task_query = base;
+  task_query.emplace("asOf", "2027-01-01T00:00:00Z");
+  auto task_http = ParseOk<v1::TaskStatusResponse>(
+      Get("/v1/aggregation/TaskStatus", task_query, "bo-tu-phap"));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(task_http, task_status));
+
+  v1::TrendRequest trend_request;
+  trend_request.set_agency("agencies/dong-nai");
+  trend_request.set_indicator("indicators/legal-aid-cases");
+  trend_request.add_plans(kPlan);
+  trend_request.set_min_sequence(2);
+  v1::TrendResponse trend;
+  status = aggregation->Trend(As("bo-tu-phap").get(), trend_request, &trend);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  auto trend_http = ParseOk<v1::TrendResponse>(
+      Get("/v1/aggregation/Trend",
+          {{"agency", "agencies/dong-nai"}, {"indicator", "indicators/legal-aid-cases"},
+           {"plans", kPlan}, {"minSequence", "2"}},
+          "bo-tu-phap"));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(trend_http, trend));
+
+  v1::CompileReportRequest compile_request;
+  compile_request.set_plan(kPlan);
+  compile_request.set_period("2026");
+  compile_request.set_agency("agencies/dong-nai");
+  compile_request.set_format(v1::REPORT_FORMAT_MARKDOWN);
+  compile_request.set_min_sequence(2);
+  compile_request.mutable_as_of()->set_seconds(1798761600);
+  v1::CompileReportResponse compiled;
+  status = aggregation->CompileReport(As("bo-tu-phap").get(), compile_request, &compiled);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  httplib::Params compile_query = base;
+  compile_query.emplace("format", "REPORT_FORMAT_MARKDOWN");
+  compile_query.emplace("asOf", "2027-01-01T00:00:00Z");
+  auto compiled_http = ParseOk<v1::CompileReportResponse>(
+      Get("/v1/aggregation/CompileReport", compile_query, "bo-tu-phap"));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(compiled_http, compiled));
+  compile_query.emplace("alt", "media");
+  auto media = Get("/v1/aggregation/CompileReport", compile_query, "bo-tu-phap");
+  ASSERT_TRUE(media);
+  EXPECT_EQ(media->status, 200);
+  EXPECT_EQ(media->body, compiled.content());
+  EXPECT_EQ(media->get_header_value("Content-Type"), compiled.content_type());
+  EXPECT_THAT(media->get_header_value("Content-Disposition"), HasSubstr("attachment"));
+
+  // Aggregation answers only the subtrees the caller is in or reviews.
+  ParseError(Get("/v1/aggregation/Completeness",
+                 {{"plan", kPlan}, {"period", "2026"}, {"agency", "agencies/bo-tu-phap"}},
+                 "dong-nai-so-y-te"),
+             403);
+}
+#endif
+
+TEST(IsLoopbackAddressTest, AcceptsOnlyLoopback) {
+  EXPECT_TRUE(IsLoopbackAddress("127.0.0.1"));
+  EXPECT_TRUE(IsLoopbackAddress("127.1.2.3"));
+  EXPECT_TRUE(IsLoopbackAddress("::1"));
+  EXPECT_TRUE(IsLoopbackAddress("::ffff:127.0.0.1"));
+  EXPECT_FALSE(IsLoopbackAddress("10.0.0.7"));
+  EXPECT_FALSE(IsLoopbackAddress("192.168.1.127"));
+  EXPECT_FALSE(IsLoopbackAddress("::ffff:10.0.0.1"));
+  EXPECT_FALSE(IsLoopbackAddress(""));
+}
+
+}  // namespace
+}  // namespace tonghop::gateway
