@@ -413,8 +413,8 @@ int LoadIndicators(CliContext& context, const std::vector<v1::Indicator>& indica
     if (get(i.name(), &stored).ok()) continue;  // exists: the second pass updates it
     v1::Indicator bare = i;
     bare.clear_rules();
-    if (bare.aggregation() == v1::AGGREGATION_RATIO) {
-      bare.set_aggregation(v1::AGGREGATION_NONE);
+    if (bare.aggregation() == v1::Indicator::AGGREGATION_RATIO) {
+      bare.set_aggregation(v1::Indicator::AGGREGATION_NONE);
       bare.clear_numerator();
       bare.clear_denominator();
     }

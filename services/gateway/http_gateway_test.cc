@@ -123,7 +123,7 @@ class HttpGatewayTest : public ::testing::Test {
     indicator.mutable_indicator()->set_display_name("Số vụ việc trợ giúp pháp lý");
     indicator.mutable_indicator()->set_unit("vụ việc");
     indicator.mutable_indicator()->set_value_type(v1::VALUE_TYPE_COUNT);
-    indicator.mutable_indicator()->set_aggregation(v1::AGGREGATION_SUM);
+    indicator.mutable_indicator()->set_aggregation(v1::Indicator::AGGREGATION_SUM);
     indicator.mutable_indicator()->set_direction(v1::DIRECTION_UP);
     indicator.mutable_indicator()->add_dimensions("dimensions/sex");
     v1::Indicator created_indicator;
@@ -648,7 +648,7 @@ TEST_F(HttpGatewayTest, EveryAggregationReadAnswersOverJsonWhatItAnswersOverGrpc
 
   // Every aggregation read answers over JSON what it answers over gRPC, once
   // the roll-ups have applied the submission and the review.
-  auto aggregation = v1::AggregationService::NewStub(server_->NewChannel());
+  auto aggregation = v1::Aggregation::NewStub(server_->NewChannel());
   const httplib::Params base = {{"plan", kPlan},
                                 {"period", "2026"},
                                 {"agency", "agencies/dong-nai"},

@@ -54,11 +54,11 @@ const std::vector<MethodRule>& DefaultMethodRules() {
       {"tonghop.v1.Submissions/UpdateDraft", false},
       {"tonghop.v1.Submissions/Submit", false},
       {"tonghop.v1.Submissions/Review", false},
-      {"tonghop.v1.AggregationService/Rollup", true},
-      {"tonghop.v1.AggregationService/Completeness", true},
-      {"tonghop.v1.AggregationService/TaskStatus", true},
-      {"tonghop.v1.AggregationService/Trend", true},
-      {"tonghop.v1.AggregationService/CompileReport", true},
+      {"tonghop.v1.Aggregation/Rollup", true},
+      {"tonghop.v1.Aggregation/Completeness", true},
+      {"tonghop.v1.Aggregation/TaskStatus", true},
+      {"tonghop.v1.Aggregation/Trend", true},
+      {"tonghop.v1.Aggregation/CompileReport", true},
   };
   return *rules;
 }

@@ -78,7 +78,7 @@ class RouteTable {
 };
 
 // The path segment of a service: "tonghop.v1.Registry" → "registry",
-// "tonghop.v1.AggregationService" → "aggregation".
+// "tonghop.v1.Aggregation" → "aggregation".
 std::string ServiceSegment(const google::protobuf::ServiceDescriptor& service);
 
 }  // namespace tonghop::gateway

@@ -78,7 +78,7 @@ class RegistryTest : public ::testing::Test {
       i->set_display_name(id);
       i->set_unit("vụ việc");
       i->set_value_type(v1::VALUE_TYPE_COUNT);
-      i->set_aggregation(v1::AGGREGATION_SUM);
+      i->set_aggregation(v1::Indicator::AGGREGATION_SUM);
       i->add_dimensions("dimensions/sex");
       ASSERT_TRUE(registry_.CreateIndicator(kMinistry, request).ok());
     }
@@ -323,7 +323,7 @@ TEST_F(RegistryTest, IndicatorValidation) {
   i->set_display_name("Tỷ lệ");
   i->set_unit("%");
   i->set_value_type(v1::VALUE_TYPE_PERCENT);
-  i->set_aggregation(v1::AGGREGATION_RATIO);
+  i->set_aggregation(v1::Indicator::AGGREGATION_RATIO);
   i->set_numerator("indicators/complaints-resolved");
   i->add_dimensions("dimensions/age");
   i->add_rules()->set_other("indicators/nope");

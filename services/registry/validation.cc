@@ -242,10 +242,10 @@ absl::Status ValidateIndicator(const v1::Indicator& indicator, const ReferenceRe
   if (indicator.value_type() == v1::VALUE_TYPE_UNSPECIFIED) {
     violations.Add(field + ".value_type", "required: COUNT, DECIMAL or PERCENT");
   }
-  if (indicator.aggregation() == v1::AGGREGATION_UNSPECIFIED) {
+  if (indicator.aggregation() == v1::Indicator::AGGREGATION_UNSPECIFIED) {
     violations.Add(field + ".aggregation", "required: SUM, RATIO, MAX, LATEST or NONE");
   }
-  if (indicator.aggregation() == v1::AGGREGATION_RATIO) {
+  if (indicator.aggregation() == v1::Indicator::AGGREGATION_RATIO) {
     for (const auto& [name, which] :
          {std::pair<std::string, std::string>{indicator.numerator(), "numerator"},
           {indicator.denominator(), "denominator"}}) {

@@ -80,7 +80,7 @@ absl::StatusOr<std::vector<v1::Agency>> LoadAgencyChain(const RegistryReader& re
 
 bool IsComputed(const v1::Indicator& indicator) {
   return indicator.value_type() == v1::VALUE_TYPE_PERCENT ||
-         indicator.aggregation() == v1::AGGREGATION_RATIO;
+         indicator.aggregation() == v1::Indicator::AGGREGATION_RATIO;
 }
 
 std::string DimensionCode(absl::string_view dimension_name) { return IdOf(dimension_name); }

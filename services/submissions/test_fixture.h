@@ -89,7 +89,7 @@ inline std::vector<v1::Dimension> FixtureDimensions() {
 }
 
 inline v1::Indicator MakeIndicator(const std::string& id, v1::ValueType type,
-                                   v1::Aggregation aggregation,
+                                   v1::Indicator::Aggregation aggregation,
                                    const std::vector<std::string>& dimensions) {
   v1::Indicator i;
   i.set_name("indicators/" + id);
@@ -104,21 +104,21 @@ inline v1::Indicator MakeIndicator(const std::string& id, v1::ValueType type,
 // Indicators referred to by others come first.
 inline std::vector<v1::Indicator> FixtureIndicators() {
   v1::Indicator received = MakeIndicator("complaints-received", v1::VALUE_TYPE_COUNT,
-                                         v1::AGGREGATION_SUM, {"sex", "age-group"});
+                                         v1::Indicator::AGGREGATION_SUM, {"sex", "age-group"});
   v1::Indicator resolved = MakeIndicator("complaints-resolved", v1::VALUE_TYPE_COUNT,
-                                         v1::AGGREGATION_SUM, {});
+                                         v1::Indicator::AGGREGATION_SUM, {});
   auto* rule = resolved.add_rules();
   rule->set_kind(v1::IndicatorRule::KIND_AT_MOST);
   rule->set_other("indicators/complaints-received");
   rule->set_description("Số đã giải quyết không thể lớn hơn số đã thụ lý.");
   v1::Indicator rate = MakeIndicator("complaint-resolution-rate", v1::VALUE_TYPE_PERCENT,
-                                     v1::AGGREGATION_RATIO, {});
+                                     v1::Indicator::AGGREGATION_RATIO, {});
   rate.set_numerator("indicators/complaints-resolved");
   rate.set_denominator("indicators/complaints-received");
   v1::Indicator budget = MakeIndicator("budget-spent", v1::VALUE_TYPE_DECIMAL,
-                                       v1::AGGREGATION_SUM, {});
+                                       v1::Indicator::AGGREGATION_SUM, {});
   v1::Indicator participants = MakeIndicator("training-participants", v1::VALUE_TYPE_COUNT,
-                                             v1::AGGREGATION_SUM, {"sex"});
+                                             v1::Indicator::AGGREGATION_SUM, {"sex"});
   return {received, resolved, rate, budget, participants};
 }
 

@@ -1,0 +1,518 @@
+#include "clients/cli/aggregation_commands.h"
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/substitute.h"
+#include "absl/time/time.h"
+#include "clients/cli/output.h"
+#include "tonghop/v1/aggregation_service.grpc.pb.h"
+
+namespace tonghop::cli {
+namespace {
+
+
+// What officials read, Vietnamese with the English beside each.
+struct Labels {
+  const char* indicator = "Chỉ tiêu";             // Indicator
+  const char* unit = "Đơn vị tính";               // Unit
+  const char* value = "Giá trị";                  // Value
+  const char* breakdown = "Phân tổ";              // Breakdown
+  const char* agency = "Cơ quan";                 // Agency
+  const char* contributors = "Số cơ quan có số liệu";  // Agencies with data
+  const char* numerator = "Tử số";                // Numerator
+  const char* denominator = "Mẫu số";             // Denominator
+  const char* total = "Tổng số";                  // Total
+  const char* own_report = "(báo cáo của chính cơ quan)";  // (its own report)
+  const char* state = "Tình trạng báo cáo";       // Report state
+  const char* counted = "Được tính";              // Counted
+  const char* on_time = "Đúng hạn";               // On time
+  const char* late = "Quá hạn";                   // Late
+  const char* revision = "Lần nộp";               // Revision
+  const char* yes = "có";                         // yes
+  const char* no = "không";                       // no
+  const char* outline = "Mục";                    // Outline
+  const char* task = "Nhiệm vụ";                  // Task
+  const char* role = "Vai trò";                   // Role
+  const char* lead = "Chủ trì";                   // Lead
+  const char* coordinating = "Phối hợp";          // Coordinating
+  const char* progress = "Tiến độ";               // Progress
+  const char* summary = "Kết quả";                // Summary
+  const char* overdue = "QUÁ HẠN";                // OVERDUE
+  const char* period = "Kỳ";                      // Period
+  const char* plan = "Kế hoạch";                  // Plan
+  const char* change = "Thay đổi";                // Change
+  const char* against = "Ngược xu hướng mong muốn";  // Against the wanted direction
+  const char* not_reported = "chưa báo cáo";      // not reported
+  const char* requested = "đề nghị";              // requested
+  // "$0: expected $1, received $2 (on time $3, late $4), missing $5,
+  // awaiting review $6, returned $7."
+  const char* completeness_line =
+      "$0: phải báo cáo $1, đã nhận $2 (đúng hạn $3, quá hạn $4), chưa báo cáo $5, "
+      "chờ xem xét $6, bị trả lại $7.";
+  // "Coverage: $0 of $1 expected reporters contributed ($2 others)."
+  const char* coverage_line = "Độ bao phủ: $0/$1 cơ quan phải báo cáo đã có số liệu ($2 cơ quan khác).";
+  // "Figures as of change-feed position $0."
+  const char* position_line = "Số liệu tính đến vị trí $0 của luồng thay đổi.";
+  // "Wrote $0 ($1 bytes)."
+  const char* wrote = "Đã ghi $0 ($1 byte).";
+  // "Forwarded to $0 as $1: revision $2 ($3 values, $4 tasks)."
+  const char* forwarded = "Đã gửi lên $0 với tư cách $1: lần nộp thứ $2 ($3 số liệu, $4 nhiệm vụ).";
+  // "Already forwarded: $0 holds this content (revision $1); nothing sent."
+  const char* unchanged = "Đã gửi trước đó: $0 đã có đúng nội dung này (lần nộp thứ $1); không gửi lại.";
+  // "Rebuilt the aggregates from $0 changes: $1 records, position $2."
+  const char* rebuilt = "Đã dựng lại số liệu tổng hợp từ $0 thay đổi: $1 bản ghi, vị trí $2.";
+  // "Identical to the incremental roll-ups (checksum $0)."
+  const char* identical = "Trùng khớp với số liệu cộng dồn (mã kiểm tra $0).";
+  // "Differs from the previous roll-ups (previous $0 at position $1, rebuilt $2)."
+  const char* different =
+      "Khác với số liệu trước đó (trước: $0 tại vị trí $1; dựng lại: $2).";
+};
+const Labels kLabels;
+
+constexpr char kScopeFlags[] =
+    "--plan=PLAN --period=2026 [--subtree=AGENCY] [--include-unreviewed] [--min-sequence=N] "
+    "[--lang=vi|en]";
+
+std::string AsName(absl::string_view collection, absl::string_view id_or_name) {
+  if (id_or_name.empty() || absl::StartsWith(id_or_name, absl::StrCat(collection, "/"))) {
+    return std::string(id_or_name);
+  }
+  return absl::StrCat(collection, "/", id_or_name);
+}
+
+std::string Id(absl::string_view name) {
+  size_t slash = name.rfind('/');
+  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
+}
+
+int Usage(CliContext& context, absl::string_view message) {
+  *context.err << "tonghop: " << message << "\n";
+  return 2;
+}
+
+// The common request fields; returns false (after printing) on a usage error.
+struct Scope {
+  std::string plan;
+  std::string period;
+  std::string agency;
+  bool include_unreviewed = false;
+  int64_t min_sequence = 0;
+  std::string language;
+};
+
+bool ReadScope(CliContext& context, const ParsedArgs& args, Scope* scope, bool need_plan = true) {
+  scope->plan = AsName("plans", args.Get("plan"));
+  scope->period = args.Get("period");
+  scope->agency = AsName("agencies", args.Get("subtree", context.agency));
+  scope->include_unreviewed = args.Has("include-unreviewed");
+  scope->language = args.Get("lang");
+  if (args.Has("min-sequence") && !absl::SimpleAtoi(args.Get("min-sequence"), &scope->min_sequence)) {
+    Usage(context, "--min-sequence must be a number");
+    return false;
+  }
+  if (need_plan && (scope->plan.empty() || scope->period.empty())) {
+    Usage(context, "--plan and --period are required");
+    return false;
+  }
+  if (scope->agency.empty()) {
+    Usage(context, "name the subtree with --agency (or --subtree)");
+    return false;
+  }
+  return true;
+}
+
+void Print(CliContext& context, const google::protobuf::Message& response,
+           const std::vector<std::string>& header,
+           const std::vector<std::vector<std::string>>& rows) {
+  switch (context.output) {
+    case OutputFormat::kJson:
+      PrintJson(*context.out, response);
+      break;
+    case OutputFormat::kCsv:
+      PrintCsv(*context.out, header, rows);
+      break;
+    default:
+      PrintTable(*context.out, header, rows);
+  }
+}
+
+std::string FigureText(const v1::Figure& f) { return f.present() ? f.value() : "—"; }
+
+std::unique_ptr<v1::Aggregation::Stub> Stub(CliContext& context) {
+  return v1::Aggregation::NewStub(context.connection().channel());
+}
+
+// ---- rollup ----
+
+int Rollup(CliContext& context, const ParsedArgs& args) {
+  Scope scope;
+  if (!ReadScope(context, args, &scope)) return 2;
+  v1::RollupRequest request;
+  request.set_plan(scope.plan);
+  request.set_period(scope.period);
+  request.set_agency(scope.agency);
+  request.set_include_unreviewed(scope.include_unreviewed);
+  request.set_min_sequence(scope.min_sequence);
+  request.set_language(scope.language);
+  for (absl::string_view i : absl::StrSplit(args.Get("indicator"), ',', absl::SkipEmpty())) {
+    request.add_indicators(AsName("indicators", i));
+  }
+  std::string by = args.Get("by", args.Has("dimension") ? "dimension" : "total");
+  if (by == "total") {
+    request.set_group_by(v1::ROLLUP_GROUPING_TOTAL);
+  } else if (by == "dimension") {
+    request.set_group_by(v1::ROLLUP_GROUPING_DIMENSION);
+    request.set_dimension(AsName("dimensions", args.Get("dimension")));
+  } else if (by == "child" || by == "agency") {
+    request.set_group_by(v1::ROLLUP_GROUPING_CHILD_AGENCY);
+  } else if (by == "cells") {
+    request.set_group_by(v1::ROLLUP_GROUPING_CELLS);
+  } else {
+    return Usage(context, "--by must be total, dimension, child or cells");
+  }
+  v1::RollupResponse response;
+  auto call = context.connection().NewContext();
+  grpc::Status status = Stub(context)->Rollup(call.get(), request, &response);
+  if (!status.ok()) return PrintError(*context.err, status);
+  std::vector<std::string> header = {"ID", kLabels.indicator, kLabels.breakdown, kLabels.value,
+                                     kLabels.unit, kLabels.numerator, kLabels.denominator,
+                                     kLabels.contributors};
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::IndicatorRollup& i : response.indicators()) {
+    auto row = [&](const std::string& breakdown, const v1::Figure& f) {
+      rows.push_back({Id(i.indicator()), i.display_name(), breakdown, FigureText(f), i.unit(),
+                      f.numerator(), f.denominator(), absl::StrCat(f.contributors())});
+    };
+    row(kLabels.total, i.total());
+    for (const v1::RollupRow& r : i.rows()) {
+      std::string label = r.own_report() ? absl::StrCat(r.label(), " ", kLabels.own_report)
+                                         : r.label();
+      row(label, r.figure());
+    }
+  }
+  Print(context, response, header, rows);
+  if (context.output == OutputFormat::kTable) {
+    *context.out << "\n"
+                 << absl::Substitute(kLabels.coverage_line, response.coverage().contributed(),
+                                     response.coverage().expected(),
+                                     response.coverage().other_contributors())
+                 << "\n"
+                 << absl::Substitute(kLabels.position_line, response.applied_sequence()) << "\n";
+  }
+  return 0;
+}
+
+// ---- completeness ----
+
+std::string StateText(v1::ReporterState state) {
+  switch (state) {
+    case v1::REPORTER_STATE_ACCEPTED: return "Đã chấp nhận";        // Accepted
+    case v1::REPORTER_STATE_AWAITING_REVIEW: return "Chờ xem xét";  // Awaiting review
+    case v1::REPORTER_STATE_RETURNED: return "Bị trả lại";          // Returned
+    default: return "Chưa gửi";                                     // Not submitted
+  }
+}
+
+int Completeness(CliContext& context, const ParsedArgs& args) {
+  Scope scope;
+  if (!ReadScope(context, args, &scope)) return 2;
+  v1::CompletenessRequest request;
+  request.set_plan(scope.plan);
+  request.set_period(scope.period);
+  request.set_agency(scope.agency);
+  request.set_include_unreviewed(scope.include_unreviewed);
+  request.set_min_sequence(scope.min_sequence);
+  request.set_language(scope.language);
+  v1::CompletenessResponse response;
+  auto call = context.connection().NewContext();
+  grpc::Status status = Stub(context)->Completeness(call.get(), request, &response);
+  if (!status.ok()) return PrintError(*context.err, status);
+  std::vector<std::string> header = {"ID", kLabels.agency, kLabels.state, kLabels.counted,
+                                     kLabels.on_time, kLabels.revision};
+  std::vector<std::vector<std::string>> rows;
+  auto add = [&](const v1::Reporter& r) {
+    std::string name = r.display_name();
+    if (r.requested()) absl::StrAppend(&name, " (", kLabels.requested, ")");
+    rows.push_back({Id(r.agency()), name, StateText(r.state()), r.counted() ? kLabels.yes : kLabels.no,
+                    r.counted() ? (r.on_time() ? kLabels.yes : kLabels.late) : "",
+                    r.revision() > 0 ? absl::StrCat(r.revision()) : ""});
+  };
+  for (const v1::Reporter& r : response.reporters()) add(r);
+  for (const v1::Reporter& r : response.other_reporters()) add(r);
+  Print(context, response, header, rows);
+  if (context.output == OutputFormat::kTable) {
+    *context.out << "\n"
+                 << absl::Substitute(kLabels.completeness_line, response.agency_display_name(),
+                                     response.expected(), response.received(), response.on_time(),
+                                     response.late(), response.missing(),
+                                     response.awaiting_review(), response.returned())
+                 << "\n";
+    if (!response.missing_reporters().empty()) {
+      std::vector<std::string> names;
+      for (const v1::Reporter& m : response.missing_reporters()) names.push_back(m.display_name());
+      *context.out << kLabels.not_reported << ": " << absl::StrJoin(names, "; ") << "\n";
+    }
+    *context.out << absl::Substitute(kLabels.position_line, response.applied_sequence()) << "\n";
+  }
+  return 0;
+}
+
+// ---- tasks ----
+
+std::string ProgressText(v1::ProgressStatus status) {
+  switch (status) {
+    case v1::PROGRESS_STATUS_NOT_STARTED: return "Chưa triển khai";        // Not started
+    case v1::PROGRESS_STATUS_IN_PROGRESS: return "Đang thực hiện";         // In progress
+    case v1::PROGRESS_STATUS_COMPLETED: return "Đã hoàn thành";            // Completed
+    case v1::PROGRESS_STATUS_ONGOING: return "Thực hiện thường xuyên";     // Ongoing
+    case v1::PROGRESS_STATUS_NOT_APPLICABLE: return "Không phát sinh";     // Not applicable
+    default: return "—";
+  }
+}
+
+std::string Truncate(const std::string& text, size_t max_chars) {
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      if (chars == max_chars) return text.substr(0, i) + "…";
+      ++chars;
+    }
+  }
+  return text;
+}
+
+int Tasks(CliContext& context, const ParsedArgs& args) {
+  Scope scope;
+  if (!ReadScope(context, args, &scope)) return 2;
+  v1::TaskStatusRequest request;
+  request.set_plan(scope.plan);
+  request.set_period(scope.period);
+  request.set_agency(scope.agency);
+  request.set_include_unreviewed(scope.include_unreviewed);
+  request.set_min_sequence(scope.min_sequence);
+  request.set_language(scope.language);
+  request.set_overdue_only(args.Has("overdue"));
+  if (args.Has("as-of")) {
+    absl::CivilDay day;
+    if (!absl::ParseCivilTime(args.Get("as-of"), &day)) {
+      return Usage(context, "--as-of must be a date, YYYY-MM-DD");
+    }
+    absl::Time t = absl::FromCivil(day, absl::FixedTimeZone(7 * 3600));
+    request.mutable_as_of()->set_seconds(absl::ToUnixSeconds(t));
+  }
+  v1::TaskStatusResponse response;
+  auto call = context.connection().NewContext();
+  grpc::Status status = Stub(context)->TaskStatus(call.get(), request, &response);
+  if (!status.ok()) return PrintError(*context.err, status);
+  bool full = context.output != OutputFormat::kTable;
+  std::vector<std::string> header = {kLabels.outline, kLabels.task,     kLabels.agency,
+                                     kLabels.role,    kLabels.progress, kLabels.summary,
+                                     kLabels.overdue};
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::TaskStatusEntry& t : response.tasks()) {
+    std::string title = full ? t.title() : Truncate(t.title(), 40);
+    std::string overdue = t.overdue() ? kLabels.overdue : "";
+    if (t.assignees().empty()) rows.push_back({t.outline(), title, "", "", "", "", overdue});
+    for (const v1::AssigneeStatus& a : t.assignees()) {
+      std::string role = a.lead() ? kLabels.lead : kLabels.coordinating;
+      if (a.requested()) absl::StrAppend(&role, ", ", kLabels.requested);
+      rows.push_back({t.outline(), title, a.display_name(), role, ProgressText(a.status()),
+                      full ? a.summary() : Truncate(a.summary(), 40), overdue});
+    }
+  }
+  Print(context, response, header, rows);
+  return 0;
+}
+
+// ---- trend ----
+
+int Trend(CliContext& context, const ParsedArgs& args) {
+  v1::TrendRequest request;
+  request.set_agency(AsName("agencies", args.Get("subtree", context.agency)));
+  request.set_indicator(AsName("indicators", args.Get("indicator")));
+  std::string plans = args.Get("plans", args.Get("plan"));
+  for (absl::string_view p : absl::StrSplit(plans, ',', absl::SkipEmpty())) {
+    request.add_plans(AsName("plans", p));
+  }
+  for (absl::string_view p : absl::StrSplit(args.Get("periods"), ',', absl::SkipEmpty())) {
+    request.add_periods(std::string(p));
+  }
+  for (absl::string_view cell : absl::StrSplit(args.Get("cell"), ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(cell, absl::MaxSplits('=', 1));
+    (*request.mutable_cells())[Id(kv.first)] = kv.second;
+  }
+  request.set_include_unreviewed(args.Has("include-unreviewed"));
+  request.set_language(args.Get("lang"));
+  int64_t min_sequence = 0;
+  if (args.Has("min-sequence") && !absl::SimpleAtoi(args.Get("min-sequence"), &min_sequence)) {
+    return Usage(context, "--min-sequence must be a number");
+  }
+  request.set_min_sequence(min_sequence);
+  if (request.indicator().empty() || request.plans().empty()) {
+    return Usage(context, "--indicator and --plans are required");
+  }
+  v1::TrendResponse response;
+  auto call = context.connection().NewContext();
+  grpc::Status status = Stub(context)->Trend(call.get(), request, &response);
+  if (!status.ok()) return PrintError(*context.err, status);
+  std::vector<std::string> header = {kLabels.period, kLabels.value, kLabels.change,
+                                     kLabels.against, kLabels.plan, kLabels.contributors};
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::TrendPoint& p : response.points()) {
+    rows.push_back({p.period(), FigureText(p.figure()), p.change(),
+                    p.against_direction() ? kLabels.yes : "", Id(p.plan()),
+                    p.figure().present() ? absl::StrCat(p.figure().contributors()) : ""});
+  }
+  if (context.output == OutputFormat::kTable) {
+    *context.out << response.display_name() << " (" << response.unit() << ")\n";
+  }
+  Print(context, response, header, rows);
+  return 0;
+}
+
+// ---- compile ----
+
+int Compile(CliContext& context, const ParsedArgs& args) {
+  Scope scope;
+  if (!ReadScope(context, args, &scope)) return 2;
+  v1::CompileReportRequest request;
+  request.set_plan(scope.plan);
+  request.set_period(scope.period);
+  request.set_agency(scope.agency);
+  request.set_include_unreviewed(scope.include_unreviewed);
+  request.set_min_sequence(scope.min_sequence);
+  request.set_language(scope.language);
+  request.set_previous_plan(AsName("plans", args.Get("previous-plan")));
+  std::string format = args.Get("format", "md");
+  if (format == "md" || format == "markdown") {
+    request.set_format(v1::REPORT_FORMAT_MARKDOWN);
+  } else if (format == "html") {
+    request.set_format(v1::REPORT_FORMAT_HTML);
+  } else if (format == "xlsx") {
+    request.set_format(v1::REPORT_FORMAT_XLSX);
+  } else if (format == "json") {
+    request.set_format(v1::REPORT_FORMAT_JSON);
+  } else {
+    return Usage(context, "--format must be md, html, xlsx or json");
+  }
+  std::string out = args.Get("out");
+  if (out.empty() && format == "xlsx") return Usage(context, "--format=xlsx needs --out=FILE");
+  v1::CompileReportResponse response;
+  auto call = context.connection().NewContext();
+  grpc::Status status = Stub(context)->CompileReport(call.get(), request, &response);
+  if (!status.ok()) return PrintError(*context.err, status);
+  if (out.empty()) {
+    *context.out << response.content();
+    return 0;
+  }
+  std::string tmp = out + ".tmp";
+  {
+    std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
+    file << response.content();
+    if (!file.good()) {
+      *context.err << "tonghop: cannot write " << out << "\n";
+      return 1;
+    }
+  }
+  if (std::rename(tmp.c_str(), out.c_str()) != 0) {
+    *context.err << "tonghop: cannot write " << out << "\n";
+    return 1;
+  }
+  *context.err << absl::Substitute(kLabels.wrote, out, response.content().size()) << "\n";
+  return 0;
+}
+
+// ---- forward ----
+
+int Forward(CliContext& context, const ParsedArgs& args) {
+  Scope scope;
+  if (!ReadScope(context, args, &scope)) return 2;
+  v1::ForwardRequest request;
+  request.set_plan(scope.plan);
+  request.set_period(scope.period);
+  request.set_agency(scope.agency);
+  request.set_include_unreviewed(scope.include_unreviewed);
+  request.set_min_sequence(scope.min_sequence);
+  request.set_target(args.Get("to"));
+  request.set_target_plan(AsName("plans", args.Get("target-plan")));
+  if (request.target().empty()) return Usage(context, "--to=HOST:PORT is required");
+  v1::ForwardResponse response;
+  auto call = context.connection().NewContext();
+  call->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(120)));
+  grpc::Status status = Stub(context)->Forward(call.get(), request, &response);
+  if (!status.ok()) return PrintError(*context.err, status);
+  if (context.output == OutputFormat::kJson) {
+    PrintJson(*context.out, response);
+  } else if (response.unchanged()) {
+    *context.out << absl::Substitute(kLabels.unchanged, request.target(),
+                                     response.report().revision())
+                 << "\n";
+  } else {
+    *context.out << absl::Substitute(kLabels.forwarded, request.target(), scope.agency,
+                                     response.report().revision(), response.values(),
+                                     response.progress())
+                 << "\n";
+  }
+  return 0;
+}
+
+// ---- admin rebuild-aggregates ----
+
+int Rebuild(CliContext& context, const ParsedArgs& args) {
+  v1::RebuildAggregatesRequest request;
+  request.set_verify_only(args.Has("verify-only"));
+  v1::RebuildAggregatesResponse response;
+  auto call = context.connection().NewStreamContext();
+  grpc::Status status = Stub(context)->RebuildAggregates(call.get(), request, &response);
+  if (!status.ok()) return PrintError(*context.err, status);
+  if (context.output == OutputFormat::kJson) {
+    PrintJson(*context.out, response);
+    return 0;
+  }
+  *context.out << absl::Substitute(kLabels.rebuilt, response.changes_replayed(), response.records(),
+                                   response.applied_sequence())
+               << "\n";
+  if (response.identical()) {
+    *context.out << absl::Substitute(kLabels.identical, response.rebuilt_digest()) << "\n";
+  } else {
+    *context.out << absl::Substitute(kLabels.different, response.previous_digest(),
+                                     response.previous_sequence(), response.rebuilt_digest())
+                 << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+void RegisterAggregationCommands(CommandTable& table) {
+  table.Add({"rollup",
+             absl::StrCat(kScopeFlags,
+                          " [--indicator=ID,...] [--by=total|dimension|child|cells] "
+                          "[--dimension=sex]"),
+             "indicator roll-ups of an agency's subtree", Rollup});
+  table.Add({"completeness", kScopeFlags, "who has reported, on time or late, and who has not",
+             Completeness});
+  table.Add({"tasks", absl::StrCat(kScopeFlags, " [--overdue] [--as-of=YYYY-MM-DD]"),
+             "each task's assignees with their progress; overdue tasks", Tasks});
+  table.Add({"trend",
+             "--indicator=ID --plans=PLAN[,PLAN] [--periods=2024,2025,2026] [--subtree=AGENCY] "
+             "[--cell=sex=female]",
+             "an indicator across periods against its wanted direction", Trend});
+  table.Add({"compile",
+             absl::StrCat(kScopeFlags,
+                          " --format=md|html|xlsx|json [--out=FILE] [--previous-plan=PLAN]"),
+             "the compiled report of a subtree (the province's report)", Compile});
+  table.Add({"forward", absl::StrCat(kScopeFlags, " --to=HOST:PORT [--target-plan=PLAN]"),
+             "submit the compiled figures to another instance as the agency's report", Forward});
+  table.Add({"admin rebuild-aggregates", "[--verify-only]",
+             "recompute every roll-up from the change feed and swap it in", Rebuild});
+}
+
+}  // namespace tonghop::cli

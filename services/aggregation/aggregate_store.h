@@ -1,0 +1,232 @@
+#ifndef TONGHOP_SERVICES_AGGREGATION_AGGREGATE_STORE_H_
+#define TONGHOP_SERVICES_AGGREGATION_AGGREGATE_STORE_H_
+
+// The roll-up table, maintained incrementally from the Submissions change
+// feed.
+//
+// Layers. Every record exists in two layers: "a" counts accepted reports
+// only (the default for queries), "u" counts submitted-or-accepted reports
+// (queries with include_unreviewed). A SUBMITTED change puts the revision in
+// "u" and takes the agency out of "a"; ACCEPTED puts it in both; RETURNED
+// takes it out of both.
+//
+// Records, per layer, plan and period:
+//   contribution  (agency)                       → the revision that counts and
+//                                                   the subtree roots it was
+//                                                   added to
+//   sum           (root, indicator, cell)        → exact sum in millionths and
+//                                                   the number of contributors
+//   max index     (root, indicator, cell, value↓, agency)
+//   latest index  (root, indicator, cell, submit time↓, agency) → value
+// and, once per plan and period, each agency's latest report state.
+// A newer revision replaces the older one's contribution: the stored
+// contribution is subtracted from exactly the roots it was added to, then
+// the new one is added. Sums are kept for every indicator whatever its
+// aggregation, so MAX, LATEST and ratios are answered from the same table
+// and a change of an indicator's definition needs no recomputation.
+//
+// Atomicity. Each change is applied together with the feed position it
+// reaches in one synced WriteBatch: after a crash the position says exactly
+// which changes are in the table, so none is applied twice or skipped.
+//
+// Generations. All records live under a generation number; the active
+// generation is named in the meta column family. A rebuild replays the feed
+// from sequence 0 into a fresh generation and swaps it in with one write.
+//
+// Thread safety: all methods are thread-safe. Changes, re-homing and
+// rebuilds are serialized; reads (Read) see one consistent state and run
+// concurrently with each other. Does not own `store`.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "services/aggregation/aggregation_records.pb.h"
+#include "services/aggregation/exact_number.h"
+#include "services/aggregation/hierarchy.h"
+#include "storage/kv_store.h"
+#include "tonghop/v1/submissions_service.pb.h"
+
+namespace tonghop::aggregation {
+
+// The column families the aggregation store needs.
+std::vector<std::string> AggregationColumnFamilies();
+
+// Which reports count.
+enum class Layer { kAccepted, kUnreviewed };
+
+// The change feed, read to its current end. Implementations need not be
+// thread-safe; each rebuild uses its own.
+class ChangeSource {
+ public:
+  virtual ~ChangeSource() = default;
+  // Calls `visit` for every change with a sequence above `after_sequence`,
+  // in order, up to the end of the feed as it stands; stops at the first
+  // error `visit` returns and returns it.
+  virtual absl::Status ReadToEnd(int64_t after_sequence,
+                                 const std::function<absl::Status(const v1::Change&)>& visit) = 0;
+};
+
+// The canonical text of a cell for keys: "dim=option,dim=option" sorted by
+// dimension; "" for the total.
+std::string CellKey(const google::protobuf::Map<std::string, std::string>& cells);
+std::map<std::string, std::string> ParseCellKey(absl::string_view key);
+
+// A report's values combined per (indicator, cell key), in millionths.
+// Values that do not parse are skipped (the submissions service validates
+// them; the feed must never stall on one).
+std::map<std::pair<std::string, std::string>, Micros> ReportValues(const v1::Report& report);
+
+// A consistent view of the active generation, valid only inside the
+// AggregateStore::Read() callback that receives it. Not thread-safe: use it
+// from that callback's thread.
+class AggregateReader {
+ public:
+  struct SumValue {
+    Micros micros = 0;
+    int64_t contributors = 0;
+  };
+
+  std::optional<SumValue> Sum(Layer layer, absl::string_view plan, absl::string_view period,
+                              absl::string_view root, absl::string_view indicator,
+                              absl::string_view cell) const;
+  // Every cell of an indicator with a sum, by cell key.
+  std::map<std::string, SumValue> Sums(Layer layer, absl::string_view plan,
+                                       absl::string_view period, absl::string_view root,
+                                       absl::string_view indicator) const;
+  // The largest value any contributor reported for the cell.
+  std::optional<Micros> Max(Layer layer, absl::string_view plan, absl::string_view period,
+                            absl::string_view root, absl::string_view indicator,
+                            absl::string_view cell) const;
+  // The value of the contributor that submitted last.
+  std::optional<Micros> Latest(Layer layer, absl::string_view plan, absl::string_view period,
+                               absl::string_view root, absl::string_view indicator,
+                               absl::string_view cell) const;
+  // Every contribution of a plan and period, by agency.
+  std::map<std::string, records::Contribution> Contributions(Layer layer, absl::string_view plan,
+                                                             absl::string_view period) const;
+  std::optional<records::Contribution> Contribution(Layer layer, absl::string_view plan,
+                                                    absl::string_view period,
+                                                    absl::string_view agency) const;
+  // Every agency's latest report state for a plan and period, by agency.
+  std::map<std::string, records::ReportStatus> Statuses(absl::string_view plan,
+                                                        absl::string_view period) const;
+  // The periods of a plan for which any report was ever seen.
+  std::vector<std::string> Periods(absl::string_view plan) const;
+
+  int64_t applied_sequence() const { return applied_sequence_; }
+  // The first error met while reading (reads return empty results after it).
+  absl::Status status() const;
+
+ private:
+  friend class AggregateStore;
+  AggregateReader(const storage::KvStore* store, uint64_t generation, int64_t applied)
+      : store_(store), generation_(generation), applied_sequence_(applied) {}
+  void Fail(const absl::Status& status) const;
+
+  const storage::KvStore* store_;
+  uint64_t generation_;
+  int64_t applied_sequence_;
+  mutable absl::Status status_;
+};
+
+class AggregateStore {
+ public:
+  // Opens the table in `store` (which must have AggregationColumnFamilies()),
+  // creating generation 1 when empty and deleting any generation a crashed
+  // rebuild left behind.
+  static absl::StatusOr<std::unique_ptr<AggregateStore>> Open(storage::KvStore* store);
+
+  // The feed position the active table reflects.
+  int64_t applied_sequence() const { return applied_sequence_.load(); }
+
+  // Applies one change (ignored when its sequence is not above the applied
+  // position) with its position in one synced batch. If `hierarchy` differs
+  // from the one contributions were placed with, re-homes them first.
+  absl::Status Apply(const v1::Change& change, const Hierarchy& hierarchy);
+
+  // Moves every contribution whose subtree roots under `hierarchy` differ
+  // from the ones it was added to; one batch per contribution moved. A no-op
+  // when contributions were last placed with this same hierarchy.
+  absl::Status Rehome(const Hierarchy& hierarchy);
+
+  struct RebuildResult {
+    int64_t applied_sequence = 0;
+    int64_t changes_replayed = 0;
+    int64_t records = 0;
+    std::string rebuilt_digest;
+    std::string previous_digest;
+    int64_t previous_sequence = 0;
+    bool identical = false;
+    bool swapped = false;
+  };
+  // Replays `source` from sequence 0 into a fresh generation with
+  // `hierarchy`, catches up with the live position, compares, and (unless
+  // `verify_only`) makes it the active table in one write. The live table
+  // keeps serving and advancing until the swap. One rebuild at a time.
+  absl::StatusOr<RebuildResult> Rebuild(ChangeSource& source, const Hierarchy& hierarchy,
+                                        bool verify_only);
+
+  // Runs `read` on a consistent view of the active table; returns its
+  // status, or the first storage error the reader met.
+  absl::Status Read(const std::function<absl::Status(const AggregateReader&)>& read) const;
+
+  // Called (on the applying thread, no lock held) after the applied position
+  // advances. Set once, before changes are applied.
+  void SetListener(std::function<void(int64_t)> listener) { listener_ = std::move(listener); }
+
+  // Every record of the active table with its generation prefix removed, in
+  // key order: what "byte-for-byte the same" compares.
+  absl::StatusOr<std::vector<storage::KeyValue>> DumpActive() const;
+  // Checksum and count of the active table's records.
+  absl::StatusOr<std::pair<std::string, int64_t>> DigestActive() const;
+  uint64_t active_generation() const;
+
+ private:
+  explicit AggregateStore(storage::KvStore* store) : store_(store) {}
+  class Staging;
+
+  absl::Status Init();
+  absl::Status StageChange(Staging& staging, uint64_t generation, const v1::Change& change,
+                           const Hierarchy& hierarchy);
+  // Stages moving one contribution to `roots`; false when it is there already.
+  absl::StatusOr<bool> StageRehome(Staging& staging, uint64_t generation, absl::string_view key,
+                                   const records::Contribution& contribution,
+                                   const std::vector<std::string>& roots);
+  absl::StatusOr<std::pair<std::string, int64_t>> Digest(uint64_t generation) const;
+  absl::Status DropGeneration(uint64_t generation);
+  struct Replayed {
+    int64_t position = 0;  // the last sequence staged
+    int64_t changes = 0;   // how many changes were applied
+  };
+  absl::StatusOr<Replayed> ReplayInto(ChangeSource& source, uint64_t generation, int64_t after,
+                                      const Hierarchy& hierarchy);
+  absl::Status RehomeLocked(const Hierarchy& hierarchy) ABSL_EXCLUSIVE_LOCKS_REQUIRED(apply_mu_);
+  void Notify();
+
+  storage::KvStore* store_;
+  // Serializes changes to the active table (apply, re-home, swap).
+  absl::Mutex apply_mu_;
+  // One rebuild at a time.
+  absl::Mutex rebuild_mu_;
+  // Writers of the active table hold it exclusively for the write itself;
+  // readers hold it shared, so a read never straddles two states.
+  mutable absl::Mutex state_mu_;
+  uint64_t active_ ABSL_GUARDED_BY(state_mu_) = 0;
+  uint64_t next_generation_ ABSL_GUARDED_BY(apply_mu_) = 0;
+  std::atomic<int64_t> applied_sequence_{0};
+  std::string placed_with_ ABSL_GUARDED_BY(apply_mu_);  // hierarchy fingerprint
+  std::function<void(int64_t)> listener_;
+};
+
+}  // namespace tonghop::aggregation
+
+#endif  // TONGHOP_SERVICES_AGGREGATION_AGGREGATE_STORE_H_

@@ -1,0 +1,483 @@
+#include "services/aggregation/aggregate_store.h"
+
+#include <filesystem>
+#include <map>
+#include <random>
+#include <tuple>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/aggregation/test_fixture.h"
+#include "storage/memory_store.h"
+#include "storage/rocksdb_store.h"
+
+namespace tonghop::aggregation {
+namespace {
+
+using testing::IntValue;
+using testing::MakeChange;
+using testing::MakeReport;
+using testing::VectorSource;
+
+constexpr char kOtherPlan[] = "plans/dong-nai-99-2024";
+
+// A random but valid report history: submits, returns, resubmits (new
+// revisions with new values), acceptances, late reports, two plans, three
+// periods, and a unit dissolved in 2025.
+class History {
+ public:
+  explicit History(uint32_t seed) : rng_(seed) {}
+
+  std::vector<v1::Change> Generate(int count) {
+    std::vector<v1::Change> changes;
+    // Accepted reports are locked, so the history ends when every report is
+    // accepted; the key space is large enough for the counts used here.
+    int idle = 0;
+    while (static_cast<int>(changes.size()) < count && idle < 100000) {
+      ++idle;
+      std::string period = Pick<std::string>({"2023", "2024", "2025", "2026", "2026S1", "2026S2"});
+      std::vector<std::string> pool = {"dong-nai-so-tu-phap", "dong-nai-so-y-te",
+                                       "dong-nai-cong-an-tinh", "dong-nai-tand-tinh",
+                                       "quang-ngai-so-tu-phap", "dong-nai"};
+      if (period == "2024") pool.push_back("binh-phuoc-so-y-te");
+      if (period.substr(0, 4) == "2026") {
+        pool.push_back("dong-nai-xa-a");
+        pool.push_back("dong-nai-xa-b");
+      }
+      std::string agency = Pick(pool);
+      std::string plan = Pick<std::string>({testing::kPlan, kOtherPlan});
+      State& st = states_[{plan, period, agency}];
+      int64_t seq = static_cast<int64_t>(changes.size()) + 1;
+      switch (st.state) {
+        case v1::REPORT_STATE_UNSPECIFIED:
+        case v1::REPORT_STATE_RETURNED: {
+          ++st.revision;
+          st.report = MakeReport(agency, period, st.revision, RandomValues(), plan,
+                                 1790000000 + seq, Uniform(0, 3) != 0);
+          st.state = v1::REPORT_STATE_SUBMITTED;
+          changes.push_back(MakeChange(seq, v1::CHANGE_KIND_SUBMITTED, st.report));
+          idle = 0;
+          break;
+        }
+        case v1::REPORT_STATE_SUBMITTED: {
+          bool accept = Uniform(0, 2) == 0;
+          st.state = accept ? v1::REPORT_STATE_ACCEPTED : v1::REPORT_STATE_RETURNED;
+          changes.push_back(MakeChange(
+              seq, accept ? v1::CHANGE_KIND_ACCEPTED : v1::CHANGE_KIND_RETURNED, st.report));
+          idle = 0;
+          break;
+        }
+        default:
+          break;  // accepted reports are locked
+      }
+    }
+    return changes;
+  }
+
+  struct State {
+    v1::ReportState state = v1::REPORT_STATE_UNSPECIFIED;
+    int revision = 0;
+    v1::Report report;
+  };
+  const std::map<std::tuple<std::string, std::string, std::string>, State>& states() const {
+    return states_;
+  }
+
+ private:
+  int Uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+  template <typename T>
+  T Pick(const std::vector<T>& items) {
+    return items[Uniform(0, static_cast<int>(items.size()) - 1)];
+  }
+  std::vector<v1::Value> RandomValues() {
+    std::vector<v1::Value> values;
+    int received = Uniform(0, 200);
+    if (Uniform(0, 4) != 0) {
+      values.push_back(IntValue("complaints-received", received));
+      if (Uniform(0, 1)) {
+        int female = Uniform(0, received);
+        values.push_back(IntValue("complaints-received", female, {{"sex", "female"}}));
+        values.push_back(IntValue("complaints-received", received - female, {{"sex", "male"}}));
+      }
+      values.push_back(IntValue("complaints-resolved", Uniform(0, received)));
+    }
+    if (Uniform(0, 1)) {
+      values.push_back(testing::DecimalValue(
+          "budget", absl::StrCat(Uniform(0, 99999), ".", Uniform(0, 999999))));
+    }
+    if (Uniform(0, 1)) values.push_back(IntValue("largest-case", Uniform(-5, 50)));
+    if (Uniform(0, 1)) values.push_back(IntValue("staff-now", Uniform(0, 30)));
+    return values;
+  }
+
+  std::mt19937 rng_;
+  std::map<std::tuple<std::string, std::string, std::string>, State> states_;
+};
+
+Hierarchy MakeHierarchy() { return Hierarchy(testing::Agencies()); }
+
+class AggregateStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = AggregateStore::Open(&store_);
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    aggregates_ = *std::move(opened);
+  }
+
+  void ApplyAll(const std::vector<v1::Change>& changes, const Hierarchy& h) {
+    for (const v1::Change& c : changes) ASSERT_TRUE(aggregates_->Apply(c, h).ok());
+  }
+
+  std::vector<storage::KeyValue> Dump() {
+    auto dump = aggregates_->DumpActive();
+    EXPECT_TRUE(dump.ok()) << dump.status();
+    return dump.ok() ? *dump : std::vector<storage::KeyValue>{};
+  }
+
+  std::optional<AggregateReader::SumValue> SumOf(Layer layer, const std::string& plan,
+                                                 const std::string& period,
+                                                 const std::string& root,
+                                                 const std::string& indicator,
+                                                 const std::string& cell = "") {
+    std::optional<AggregateReader::SumValue> result;
+    EXPECT_TRUE(aggregates_
+                    ->Read([&](const AggregateReader& r) {
+                      result = r.Sum(layer, plan, period, root, indicator, cell);
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    return result;
+  }
+
+  storage::MemoryStore store_;
+  std::unique_ptr<AggregateStore> aggregates_;
+};
+
+bool SameRecords(const std::vector<storage::KeyValue>& a, const std::vector<storage::KeyValue>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].key != b[i].key || a[i].value != b[i].value) return false;
+  }
+  return true;
+}
+
+TEST_F(AggregateStoreTest, IncrementalEqualsRebuildOnRandomHistories) {
+  for (uint32_t seed : {1u, 2u, 3u, 7u, 42u}) {
+    SCOPED_TRACE(absl::StrCat("seed ", seed));
+    storage::MemoryStore store;
+    auto aggregates = *AggregateStore::Open(&store);
+    History history(seed);
+    std::vector<v1::Change> changes = history.Generate(400);
+    Hierarchy h = MakeHierarchy();
+    for (const v1::Change& c : changes) ASSERT_TRUE(aggregates->Apply(c, h).ok());
+    EXPECT_EQ(aggregates->applied_sequence(), 400);
+    auto incremental = *aggregates->DumpActive();
+    ASSERT_FALSE(incremental.empty());
+
+    VectorSource source(&changes);
+    auto result = aggregates->Rebuild(source, h, /*verify_only=*/false);
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_TRUE(result->identical);
+    EXPECT_TRUE(result->swapped);
+    EXPECT_EQ(result->changes_replayed, 400);
+    EXPECT_EQ(result->previous_digest, result->rebuilt_digest);
+    EXPECT_TRUE(SameRecords(incremental, *aggregates->DumpActive()));
+    EXPECT_EQ(aggregates->active_generation(), 2u);
+  }
+}
+
+TEST_F(AggregateStoreTest, SumsMatchABruteForceRecount) {
+  History history(11);
+  std::vector<v1::Change> changes = history.Generate(500);
+  Hierarchy h = MakeHierarchy();
+  ApplyAll(changes, h);
+  // Recount from the final state of every report.
+  std::map<std::tuple<int, std::string, std::string, std::string, std::string, std::string>,
+           std::pair<Micros, int>>
+      expected;
+  for (const auto& [key, st] : history.states()) {
+    const auto& [plan, period, agency] = key;
+    for (int layer = 0; layer < 2; ++layer) {
+      bool counts = layer == 0 ? st.state == v1::REPORT_STATE_ACCEPTED
+                               : (st.state == v1::REPORT_STATE_ACCEPTED ||
+                                  st.state == v1::REPORT_STATE_SUBMITTED);
+      if (!counts) continue;
+      for (const std::string& root : h.Roots("agencies/" + agency)) {
+        for (const auto& [ic, micros] : ReportValues(st.report)) {
+          auto& slot = expected[{layer, plan, period, root, ic.first, ic.second}];
+          slot.first += micros;
+          slot.second += 1;
+        }
+      }
+    }
+  }
+  ASSERT_FALSE(expected.empty());
+  for (const auto& [key, want] : expected) {
+    const auto& [layer, plan, period, root, indicator, cell] = key;
+    auto got = SumOf(layer == 0 ? Layer::kAccepted : Layer::kUnreviewed, plan, period, root,
+                     indicator, cell);
+    ASSERT_TRUE(got.has_value()) << plan << " " << period << " " << root << " " << indicator;
+    EXPECT_EQ(Int128ToString(got->micros), Int128ToString(want.first));
+    EXPECT_EQ(got->contributors, want.second);
+  }
+  // And nothing else: no sum record survives for a cell nobody counts in.
+  size_t sum_records = 0;
+  for (const auto& kv : Dump()) sum_records += kv.key[0] == 'R';
+  EXPECT_EQ(sum_records, expected.size());
+}
+
+TEST_F(AggregateStoreTest, NewerRevisionReplacesTheOlderOneWithoutDoubleCounting) {
+  Hierarchy h = MakeHierarchy();
+  auto report1 = MakeReport("dong-nai-so-y-te", "2026", 1, {IntValue("complaints-received", 10)});
+  auto report2 = MakeReport("dong-nai-so-y-te", "2026", 2, {IntValue("complaints-received", 25)});
+  const std::string root = "agencies/dong-nai";
+  const std::string ind = "indicators/complaints-received";
+  ASSERT_TRUE(aggregates_->Apply(MakeChange(1, v1::CHANGE_KIND_SUBMITTED, report1), h).ok());
+  EXPECT_FALSE(SumOf(Layer::kAccepted, testing::kPlan, "2026", root, ind).has_value());
+  EXPECT_EQ(SumOf(Layer::kUnreviewed, testing::kPlan, "2026", root, ind)->micros, FromInt(10));
+  ASSERT_TRUE(aggregates_->Apply(MakeChange(2, v1::CHANGE_KIND_RETURNED, report1), h).ok());
+  EXPECT_FALSE(SumOf(Layer::kUnreviewed, testing::kPlan, "2026", root, ind).has_value());
+  ASSERT_TRUE(aggregates_->Apply(MakeChange(3, v1::CHANGE_KIND_SUBMITTED, report2), h).ok());
+  ASSERT_TRUE(aggregates_->Apply(MakeChange(4, v1::CHANGE_KIND_ACCEPTED, report2), h).ok());
+  for (Layer layer : {Layer::kAccepted, Layer::kUnreviewed}) {
+    auto sum = SumOf(layer, testing::kPlan, "2026", root, ind);
+    ASSERT_TRUE(sum.has_value());
+    EXPECT_EQ(sum->micros, FromInt(25));
+    EXPECT_EQ(sum->contributors, 1);
+  }
+  // The ministry counts it once too.
+  EXPECT_EQ(SumOf(Layer::kAccepted, testing::kPlan, "2026", "agencies/bo-tu-phap", ind)->micros,
+            FromInt(25));
+}
+
+TEST_F(AggregateStoreTest, ChangesAtOrBelowThePositionAreIgnored) {
+  Hierarchy h = MakeHierarchy();
+  auto report = MakeReport("dong-nai-so-y-te", "2026", 1, {IntValue("complaints-received", 10)});
+  v1::Change change = MakeChange(1, v1::CHANGE_KIND_ACCEPTED, report);
+  ASSERT_TRUE(aggregates_->Apply(change, h).ok());
+  ASSERT_TRUE(aggregates_->Apply(change, h).ok());  // delivered again after a reconnect
+  EXPECT_EQ(SumOf(Layer::kAccepted, testing::kPlan, "2026", "agencies/dong-nai",
+                  "indicators/complaints-received")
+                ->micros,
+            FromInt(10));
+  EXPECT_EQ(aggregates_->applied_sequence(), 1);
+}
+
+TEST_F(AggregateStoreTest, DissolvedUnitCountsInItsSuccessorsSubtreeOnce) {
+  Hierarchy h = MakeHierarchy();
+  const std::string ind = "indicators/complaints-received";
+  ASSERT_TRUE(aggregates_
+                  ->Apply(MakeChange(1, v1::CHANGE_KIND_ACCEPTED,
+                                     MakeReport("binh-phuoc-so-y-te", "2024", 1,
+                                                {IntValue("complaints-received", 7)})),
+                          h)
+                  .ok());
+  ASSERT_TRUE(aggregates_
+                  ->Apply(MakeChange(2, v1::CHANGE_KIND_ACCEPTED,
+                                     MakeReport("dong-nai-so-y-te", "2024", 1,
+                                                {IntValue("complaints-received", 5)})),
+                          h)
+                  .ok());
+  auto sum = [&](const std::string& root) {
+    auto s = SumOf(Layer::kAccepted, testing::kPlan, "2024", root, ind);
+    return s.has_value() ? s->micros : Micros(-1);
+  };
+  EXPECT_EQ(sum("agencies/binh-phuoc"), FromInt(7));
+  EXPECT_EQ(sum("agencies/dong-nai"), FromInt(12));
+  EXPECT_EQ(sum("agencies/dong-nai-so-y-te"), FromInt(12));
+  EXPECT_EQ(sum("agencies/bo-tu-phap"), FromInt(12));
+  EXPECT_EQ(sum("agencies/quang-ngai"), Micros(-1));
+}
+
+TEST_F(AggregateStoreTest, MaxAndLatestFollowRemovals) {
+  Hierarchy h = MakeHierarchy();
+  auto a = MakeReport("dong-nai-so-y-te", "2026", 1,
+                      {IntValue("largest-case", 40), IntValue("staff-now", 3)}, testing::kPlan,
+                      1790000100);
+  auto b = MakeReport("dong-nai-so-tu-phap", "2026", 1,
+                      {IntValue("largest-case", 12), IntValue("staff-now", 9)}, testing::kPlan,
+                      1790000200);
+  ASSERT_TRUE(aggregates_->Apply(MakeChange(1, v1::CHANGE_KIND_ACCEPTED, a), h).ok());
+  ASSERT_TRUE(aggregates_->Apply(MakeChange(2, v1::CHANGE_KIND_ACCEPTED, b), h).ok());
+  auto read = [&](bool max) {
+    std::optional<Micros> v;
+    EXPECT_TRUE(aggregates_
+                    ->Read([&](const AggregateReader& r) {
+                      v = max ? r.Max(Layer::kAccepted, testing::kPlan, "2026",
+                                      "agencies/dong-nai", "indicators/largest-case", "")
+                              : r.Latest(Layer::kAccepted, testing::kPlan, "2026",
+                                         "agencies/dong-nai", "indicators/staff-now", "");
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    return v;
+  };
+  EXPECT_EQ(read(true), FromInt(40));
+  EXPECT_EQ(read(false), FromInt(9));
+  // A later revision of the health department (returned, then resubmitted
+  // with smaller figures) removes its old maximum and becomes the latest.
+  auto a2 = MakeReport("dong-nai-so-y-te", "2026", 2,
+                       {IntValue("largest-case", 5), IntValue("staff-now", 4)}, testing::kPlan,
+                       1790000300);
+  ASSERT_TRUE(aggregates_->Apply(MakeChange(3, v1::CHANGE_KIND_RETURNED, a), h).ok());
+  ASSERT_TRUE(aggregates_->Apply(MakeChange(4, v1::CHANGE_KIND_SUBMITTED, a2), h).ok());
+  ASSERT_TRUE(aggregates_->Apply(MakeChange(5, v1::CHANGE_KIND_ACCEPTED, a2), h).ok());
+  EXPECT_EQ(read(true), FromInt(12));
+  EXPECT_EQ(read(false), FromInt(4));
+}
+
+TEST_F(AggregateStoreTest, FailedWriteChangesNothingAndTheChangeIsAppliedOnRetry) {
+  Hierarchy h = MakeHierarchy();
+  History history(5);
+  std::vector<v1::Change> changes = history.Generate(120);
+  for (size_t i = 0; i < 60; ++i) ASSERT_TRUE(aggregates_->Apply(changes[i], h).ok());
+  auto before = Dump();
+  store_.set_fail_writes(true);
+  EXPECT_FALSE(aggregates_->Apply(changes[60], h).ok());
+  store_.set_fail_writes(false);
+  EXPECT_EQ(aggregates_->applied_sequence(), 60);
+  EXPECT_TRUE(SameRecords(before, Dump()));
+  // A restart reopens the same store and resumes from the stored position;
+  // the feed redelivers from there.
+  aggregates_.reset();
+  aggregates_ = *AggregateStore::Open(&store_);
+  EXPECT_EQ(aggregates_->applied_sequence(), 60);
+  for (const v1::Change& c : changes) ASSERT_TRUE(aggregates_->Apply(c, h).ok());
+  VectorSource source(&changes);
+  auto result = aggregates_->Rebuild(source, h, /*verify_only=*/true);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->identical);
+  EXPECT_FALSE(result->swapped);
+  EXPECT_EQ(aggregates_->active_generation(), 1u);
+}
+
+TEST(AggregateStoreRocksDbTest, RestartMidFeedNeitherSkipsNorRepeats) {
+  std::string dir = (std::filesystem::temp_directory_path() /
+                     absl::StrCat("agg-store-test-", getpid()))
+                        .string();
+  std::filesystem::remove_all(dir);
+  History history(9);
+  std::vector<v1::Change> changes = history.Generate(300);
+  Hierarchy h = MakeHierarchy();
+  {
+    auto store = *storage::OpenRocksDbStore(dir, AggregationColumnFamilies());
+    auto aggregates = *AggregateStore::Open(store.get());
+    for (size_t i = 0; i < 170; ++i) ASSERT_TRUE(aggregates->Apply(changes[i], h).ok());
+  }
+  auto store = *storage::OpenRocksDbStore(dir, AggregationColumnFamilies());
+  auto aggregates = *AggregateStore::Open(store.get());
+  EXPECT_EQ(aggregates->applied_sequence(), 170);
+  // The feed resumes a little before the position, as after a reconnect.
+  for (size_t i = 150; i < changes.size(); ++i) {
+    ASSERT_TRUE(aggregates->Apply(changes[i], h).ok());
+  }
+  VectorSource source(&changes);
+  auto result = aggregates->Rebuild(source, h, /*verify_only=*/false);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->identical);
+  store.reset();
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(AggregateStoreTest, RehomingAfterAHierarchyChangeEqualsARebuild) {
+  History history(21);
+  std::vector<v1::Change> changes = history.Generate(300);
+  ApplyAll(changes, MakeHierarchy());
+  // The registry learns that Quảng Ngãi's Department of Justice moved under
+  // Đồng Nai (a made-up reorganisation).
+  std::vector<v1::Agency> agencies = testing::Agencies();
+  for (v1::Agency& a : agencies) {
+    if (a.name() == "agencies/quang-ngai-so-tu-phap") a.set_parent("agencies/dong-nai");
+  }
+  Hierarchy changed(agencies);
+  ASSERT_NE(changed.fingerprint(), MakeHierarchy().fingerprint());
+  ASSERT_TRUE(aggregates_->Rehome(changed).ok());
+  VectorSource source(&changes);
+  auto result = aggregates_->Rebuild(source, changed, /*verify_only=*/true);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->identical);
+}
+
+TEST_F(AggregateStoreTest, RebuildCatchesUpWithALiveTableThatMovedOn) {
+  History history(33);
+  std::vector<v1::Change> changes = history.Generate(200);
+  Hierarchy h = MakeHierarchy();
+  std::vector<v1::Change> first(changes.begin(), changes.begin() + 150);
+  ApplyAll(first, h);
+  // The rebuild reads the whole feed, which is ahead of the live table.
+  VectorSource source(&changes);
+  auto result = aggregates_->Rebuild(source, h, /*verify_only=*/false);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->swapped);
+  EXPECT_FALSE(result->identical);
+  EXPECT_EQ(result->applied_sequence, 200);
+  EXPECT_EQ(aggregates_->applied_sequence(), 200);
+  // The live consumer's redelivery of what the rebuild already has is ignored.
+  for (const v1::Change& c : changes) ASSERT_TRUE(aggregates_->Apply(c, h).ok());
+  auto again = aggregates_->Rebuild(source, h, /*verify_only=*/true);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->identical);
+}
+
+TEST_F(AggregateStoreTest, RebuildRefusesAFeedShorterThanTheLivePosition) {
+  History history(8);
+  std::vector<v1::Change> changes = history.Generate(50);
+  ApplyAll(changes, MakeHierarchy());
+  std::vector<v1::Change> shorter(changes.begin(), changes.begin() + 10);
+  VectorSource source(&shorter);
+  auto result = aggregates_->Rebuild(source, MakeHierarchy(), false);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(aggregates_->active_generation(), 1u);
+  EXPECT_EQ(aggregates_->applied_sequence(), 50);
+}
+
+TEST_F(AggregateStoreTest, FailedRebuildLeavesNoTraceAfterReopen) {
+  History history(4);
+  std::vector<v1::Change> changes = history.Generate(40);
+  ApplyAll(changes, MakeHierarchy());
+  auto before = Dump();
+  // A rebuild that dies half-way: the source fails after 20 changes.
+  int seen = 0;
+  class FailingSource final : public ChangeSource {
+   public:
+    FailingSource(const std::vector<v1::Change>* c, int* seen) : changes_(c), seen_(seen) {}
+    absl::Status ReadToEnd(int64_t after,
+                           const std::function<absl::Status(const v1::Change&)>& visit) override {
+      for (const auto& c : *changes_) {
+        if (c.sequence() <= after) continue;
+        if (++*seen_ > 20) return absl::UnavailableError("stream broke");
+        absl::Status s = visit(c);
+        if (!s.ok()) return s;
+      }
+      return absl::OkStatus();
+    }
+
+   private:
+    const std::vector<v1::Change>* changes_;
+    int* seen_;
+  } failing(&changes, &seen);
+  EXPECT_FALSE(aggregates_->Rebuild(failing, MakeHierarchy(), false).ok());
+  aggregates_.reset();
+  aggregates_ = *AggregateStore::Open(&store_);
+  EXPECT_TRUE(SameRecords(before, Dump()));
+  size_t all_records = 0;
+  EXPECT_TRUE(store_.Scan("aggregation_data", "", "", [&](absl::string_view, absl::string_view) {
+                      ++all_records;
+                      return true;
+                    }).ok());
+  EXPECT_EQ(all_records, before.size());
+}
+
+TEST(CellKeyTest, SortsDimensionsAndRoundTrips) {
+  google::protobuf::Map<std::string, std::string> cells;
+  cells["sex"] = "female";
+  cells["age-group"] = "18-30";
+  EXPECT_EQ(CellKey(cells), "age-group=18-30,sex=female");
+  auto parsed = ParseCellKey("age-group=18-30,sex=female");
+  EXPECT_EQ(parsed.size(), 2u);
+  EXPECT_EQ(parsed["sex"], "female");
+  EXPECT_TRUE(ParseCellKey("").empty());
+}
+
+}  // namespace
+}  // namespace tonghop::aggregation

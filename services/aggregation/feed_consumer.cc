@@ -1,0 +1,172 @@
+#include "services/aggregation/feed_consumer.h"
+
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/errors.h"
+#include "services/common/identity.h"
+#include "tonghop/v1/submissions_service.grpc.pb.h"
+
+namespace tonghop::aggregation {
+
+absl::Status GrpcChangeSource::ReadToEnd(
+    int64_t after_sequence, const std::function<absl::Status(const v1::Change&)>& visit) {
+  if (channel_ == nullptr) {
+    return absl::UnavailableError("no submissions service is configured for the aggregation "
+                                  "service (--submissions-address)");
+  }
+  auto stub = v1::Submissions::NewStub(channel_);
+  grpc::ClientContext context;
+  context.AddMetadata(std::string(kAgencyHeader), agency_);
+  v1::WatchChangesRequest request;
+  request.set_after_sequence(after_sequence);
+  request.set_stop_at_end(true);
+  auto reader = stub->WatchChanges(&context, request);
+  v1::Change change;
+  absl::Status visited;
+  while (reader->Read(&change)) {
+    visited = visit(change);
+    if (!visited.ok()) {
+      context.TryCancel();
+      break;
+    }
+  }
+  grpc::Status finished = reader->Finish();
+  if (!visited.ok()) return visited;
+  if (!finished.ok()) {
+    absl::Status s = FromGrpcStatus(finished);
+    return absl::Status(s.code(), absl::StrCat("reading the change feed: ", s.message()));
+  }
+  return absl::OkStatus();
+}
+
+FeedConsumer::FeedConsumer(AggregateStore* store, RegistryView* registry,
+                           std::shared_ptr<grpc::Channel> submissions, std::string agency,
+                           absl::Duration registry_poll)
+    : store_(store),
+      registry_(registry),
+      channel_(std::move(submissions)),
+      agency_(std::move(agency)),
+      registry_poll_(registry_poll) {}
+
+FeedConsumer::~FeedConsumer() { Stop(); }
+
+void FeedConsumer::Start() {
+  consumer_ = std::thread([this] { Run(); });
+  maintainer_ = std::thread([this] { Maintain(); });
+}
+
+void FeedConsumer::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    if (stream_ != nullptr) stream_->TryCancel();
+  }
+  if (consumer_.joinable()) consumer_.join();
+  if (maintainer_.joinable()) maintainer_.join();
+}
+
+bool FeedConsumer::WaitForStop(absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  mu_.AwaitWithTimeout(absl::Condition(&stopping_), timeout);
+  return stopping_;
+}
+
+void FeedConsumer::Run() {
+  absl::Duration backoff = absl::Milliseconds(100);
+  std::string last_error;
+  while (true) {
+    StreamEnd end = ConsumeOnce();
+    const absl::Status& status = end.status;
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+    }
+    if (end.progressed) backoff = absl::Milliseconds(100);
+    std::string error(status.message());
+    if (!status.ok() && error != last_error) {
+      // Logged once per distinct error, not on every retry.
+      std::cerr << "aggregation: change feed: " << error << " (retrying)" << std::endl;
+    }
+    last_error = error;
+    if (WaitForStop(backoff)) return;
+    backoff = std::min(backoff * 2, absl::Seconds(5));
+  }
+}
+
+FeedConsumer::StreamEnd FeedConsumer::ConsumeOnce() {
+  StreamEnd end;
+  if (channel_ == nullptr) {
+    end.status = absl::UnavailableError("no submissions service is configured");
+    return end;
+  }
+  absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> snapshot = registry_->Snapshot(false);
+  if (!snapshot.ok()) {
+    end.status = snapshot.status();
+    return end;
+  }
+  auto stub = v1::Submissions::NewStub(channel_);
+  grpc::ClientContext context;
+  context.AddMetadata(std::string(kAgencyHeader), agency_);
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) {
+      end.status = absl::CancelledError("stopping");
+      return end;
+    }
+    stream_ = &context;
+  }
+  struct Unregister {
+    FeedConsumer* self;
+    ~Unregister() {
+      absl::MutexLock lock(&self->mu_);
+      self->stream_ = nullptr;
+    }
+  } unregister{this};
+
+  v1::WatchChangesRequest request;
+  request.set_after_sequence(store_->applied_sequence());
+  auto reader = stub->WatchChanges(&context, request);
+  v1::Change change;
+  absl::Status applied;
+  while (reader->Read(&change)) {
+    // The cached snapshot is re-read when older than its time to live; a
+    // report from an agency it does not know yet forces a fresh reading.
+    absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> current = registry_->Snapshot(false);
+    if (current.ok()) snapshot = current;
+    if (!(*snapshot)->hierarchy->Contains(change.report().agency())) {
+      current = registry_->Snapshot(true);
+      if (current.ok()) snapshot = current;
+    }
+    applied = store_->Apply(change, *(*snapshot)->hierarchy);
+    if (!applied.ok()) {
+      context.TryCancel();
+      break;
+    }
+    end.progressed = true;
+  }
+  grpc::Status finished = reader->Finish();
+  if (!applied.ok()) {
+    end.status = applied;
+  } else if (!finished.ok()) {
+    absl::Status s = FromGrpcStatus(finished);
+    end.status = absl::Status(s.code(), s.message());
+  } else {
+    end.status = absl::UnavailableError("the change feed ended");
+  }
+  return end;
+}
+
+void FeedConsumer::Maintain() {
+  while (!WaitForStop(registry_poll_)) {
+    absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> snapshot = registry_->Snapshot(false);
+    if (!snapshot.ok()) continue;
+    absl::Status status = store_->Rehome(*(*snapshot)->hierarchy);
+    if (!status.ok()) {
+      std::cerr << "aggregation: re-homing after a registry change: " << status.message()
+                << std::endl;
+    }
+  }
+}
+
+}  // namespace tonghop::aggregation

@@ -1,0 +1,79 @@
+#ifndef TONGHOP_SERVICES_AGGREGATION_FEED_CONSUMER_H_
+#define TONGHOP_SERVICES_AGGREGATION_FEED_CONSUMER_H_
+
+// Reading the Submissions change feed over gRPC: a ChangeSource for
+// rebuilds, and the background consumer that keeps the roll-ups current.
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "services/aggregation/aggregate_store.h"
+#include "services/aggregation/registry_view.h"
+
+namespace tonghop::aggregation {
+
+// WatchChanges(after_sequence, stop_at_end) as `agency`. Not thread-safe;
+// one per reader.
+class GrpcChangeSource final : public ChangeSource {
+ public:
+  GrpcChangeSource(std::shared_ptr<grpc::Channel> channel, std::string agency)
+      : channel_(std::move(channel)), agency_(std::move(agency)) {}
+  absl::Status ReadToEnd(int64_t after_sequence,
+                         const std::function<absl::Status(const v1::Change&)>& visit) override;
+
+ private:
+  std::shared_ptr<grpc::Channel> channel_;
+  std::string agency_;
+};
+
+// Follows the change feed from the applied position and applies every change
+// (WatchChanges without stop_at_end, so the stream stays open). When the
+// stream breaks — the submissions service is not up yet, restarts, or the
+// registry cannot be read — it reconnects after a backoff that doubles from
+// 100 ms up to 5 s. A second thread re-reads the registry every
+// `registry_poll` and re-homes contributions when the hierarchy changed.
+//
+// Start and Stop are called once each, from one thread; Stop cancels the
+// stream and joins. Does not own the store or the registry view.
+class FeedConsumer {
+ public:
+  FeedConsumer(AggregateStore* store, RegistryView* registry,
+               std::shared_ptr<grpc::Channel> submissions, std::string agency,
+               absl::Duration registry_poll = absl::Seconds(30));
+  ~FeedConsumer();
+
+  void Start();
+  void Stop();
+
+ private:
+  void Run();
+  void Maintain();
+  // How one stream ended.
+  struct StreamEnd {
+    absl::Status status;
+    bool progressed = false;  // it applied at least one change
+  };
+  // One stream, until it ends, fails or Stop() cancels it.
+  StreamEnd ConsumeOnce();
+  bool WaitForStop(absl::Duration timeout);
+
+  AggregateStore* store_;
+  RegistryView* registry_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::string agency_;
+  absl::Duration registry_poll_;
+  absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::ClientContext* stream_ ABSL_GUARDED_BY(mu_) = nullptr;
+  std::thread consumer_;
+  std::thread maintainer_;
+};
+
+}  // namespace tonghop::aggregation
+
+#endif  // TONGHOP_SERVICES_AGGREGATION_FEED_CONSUMER_H_

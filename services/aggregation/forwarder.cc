@@ -1,0 +1,262 @@
+#include "services/aggregation/forwarder.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "services/aggregation/aggregate_store.h"
+#include "services/common/errors.h"
+#include "services/common/etag.h"
+#include "services/common/identity.h"
+#include "services/common/resource_names.h"
+#include "services/common/status_macros.h"
+#include "tonghop/v1/submissions_service.grpc.pb.h"
+
+namespace tonghop::aggregation {
+namespace {
+
+std::string OutlineOf(absl::string_view task_name) {
+  size_t pos = task_name.rfind("/tasks/");
+  return pos == absl::string_view::npos ? std::string(task_name)
+                                        : std::string(task_name.substr(pos + 7));
+}
+
+v1::ProgressStatus Combine(const std::vector<v1::ProgressStatus>& statuses, int leads) {
+  if (statuses.empty()) return v1::PROGRESS_STATUS_NOT_STARTED;
+  auto all = [&](std::initializer_list<v1::ProgressStatus> allowed) {
+    return std::all_of(statuses.begin(), statuses.end(), [&](v1::ProgressStatus s) {
+      return std::find(allowed.begin(), allowed.end(), s) != allowed.end();
+    });
+  };
+  auto any = [&](v1::ProgressStatus wanted) {
+    return std::find(statuses.begin(), statuses.end(), wanted) != statuses.end();
+  };
+  bool everyone = static_cast<int>(statuses.size()) == leads;
+  if (everyone && all({v1::PROGRESS_STATUS_COMPLETED})) return v1::PROGRESS_STATUS_COMPLETED;
+  if (everyone && all({v1::PROGRESS_STATUS_NOT_APPLICABLE})) {
+    return v1::PROGRESS_STATUS_NOT_APPLICABLE;
+  }
+  if (everyone && any(v1::PROGRESS_STATUS_ONGOING) &&
+      all({v1::PROGRESS_STATUS_COMPLETED, v1::PROGRESS_STATUS_ONGOING,
+           v1::PROGRESS_STATUS_NOT_APPLICABLE})) {
+    return v1::PROGRESS_STATUS_ONGOING;
+  }
+  if (any(v1::PROGRESS_STATUS_IN_PROGRESS) || any(v1::PROGRESS_STATUS_COMPLETED) ||
+      any(v1::PROGRESS_STATUS_ONGOING)) {
+    return v1::PROGRESS_STATUS_IN_PROGRESS;
+  }
+  return v1::PROGRESS_STATUS_NOT_STARTED;
+}
+
+uint64_t Fnv(uint64_t seed, absl::string_view bytes) {
+  uint64_t hash = seed;
+  for (unsigned char c : bytes) {
+    hash ^= c;
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+std::unique_ptr<grpc::ClientContext> RemoteContext(const std::string& agency) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->AddMetadata(std::string(kAgencyHeader), agency);
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  return context;
+}
+
+absl::Status RemoteError(const grpc::Status& status, absl::string_view target,
+                         absl::string_view what) {
+  absl::Status s = FromGrpcStatus(status);
+  return absl::Status(s.code(), absl::StrCat("forwarding to ", target, ": ", what, ": ",
+                                              s.message()));
+}
+
+}  // namespace
+
+ForwardContent BuildForwardContent(const v1::Report& draft, const v1::TaskStatusResponse& tasks,
+                                   std::vector<v1::Value> values) {
+  std::map<std::string, const v1::TaskStatusEntry*> by_outline;
+  for (const v1::TaskStatusEntry& t : tasks.tasks()) by_outline[t.outline()] = &t;
+  ForwardContent content;
+  content.report.set_name(draft.name());
+  for (const v1::TaskProgress& entry : draft.progress()) {
+    v1::TaskProgress* p = content.report.add_progress();
+    p->set_task(entry.task());
+    auto it = by_outline.find(OutlineOf(entry.task()));
+    if (it == by_outline.end() || it->second->leads() == 0) {
+      // Nothing to say about it locally: keep what the draft holds.
+      p->set_status(entry.status());
+      p->set_summary(entry.summary());
+      for (const std::string& o : entry.outputs()) p->add_outputs(o);
+      continue;
+    }
+    const v1::TaskStatusEntry& local = *it->second;
+    std::vector<v1::ProgressStatus> statuses;
+    std::vector<std::string> lines;
+    std::set<std::string> seen_outputs;
+    for (const v1::AssigneeStatus& a : local.assignees()) {
+      if (!a.lead()) continue;
+      if (a.status() != v1::PROGRESS_STATUS_UNSPECIFIED) statuses.push_back(a.status());
+      if (!a.summary().empty()) lines.push_back(absl::StrCat(a.display_name(), ": ", a.summary()));
+      for (const std::string& o : a.outputs()) {
+        if (seen_outputs.insert(o).second) p->add_outputs(o);
+      }
+    }
+    p->set_status(Combine(statuses, local.leads()));
+    p->set_summary(absl::StrJoin(lines, "\n"));
+    ++content.progress;
+  }
+  // Only what the other instance asks of the agency (its draft lists those
+  // indicators), and only complete breakdowns: there a breakdown must add up
+  // to its total, which a sum over agencies that did not all break their
+  // figures down does not.
+  std::set<std::string> asked;
+  for (const v1::Value& v : draft.values()) asked.insert(v.indicator());
+  std::map<std::string, Micros> totals;
+  std::map<std::pair<std::string, std::string>, Micros> by_dimension;
+  auto micros_of = [](const v1::Value& v) -> std::optional<Micros> {
+    if (v.value_case() == v1::Value::kIntValue) return FromInt(v.int_value());
+    if (v.value_case() != v1::Value::kDecimalValue) return std::nullopt;
+    absl::StatusOr<Micros> m = ParseDecimal(v.decimal_value(), "value");
+    if (!m.ok()) return std::nullopt;
+    return *m;
+  };
+  for (const v1::Value& v : values) {
+    std::optional<Micros> m = micros_of(v);
+    if (!m.has_value()) continue;
+    if (v.cells().empty()) {
+      totals[v.indicator()] = *m;
+    } else if (v.cells().size() == 1) {
+      by_dimension[{v.indicator(), v.cells().begin()->first}] += *m;
+    }
+  }
+  std::vector<v1::Value> kept;
+  for (v1::Value& v : values) {
+    if (!asked.count(v.indicator()) || !micros_of(v).has_value()) continue;
+    if (!v.cells().empty()) {
+      if (v.cells().size() != 1) continue;
+      auto total = totals.find(v.indicator());
+      if (total == totals.end() ||
+          by_dimension[{v.indicator(), v.cells().begin()->first}] != total->second) {
+        continue;
+      }
+    }
+    kept.push_back(std::move(v));
+  }
+  values = std::move(kept);
+  std::sort(values.begin(), values.end(), [](const v1::Value& a, const v1::Value& b) {
+    std::string ka = CellKey(a.cells()), kb = CellKey(b.cells());
+    return std::tie(a.indicator(), ka) < std::tie(b.indicator(), kb);
+  });
+  for (v1::Value& v : values) *content.report.add_values() = std::move(v);
+  content.fingerprint = ContentFingerprint(content.report);
+  return content;
+}
+
+std::string ContentFingerprint(const v1::Report& report) {
+  v1::Report normal;
+  std::vector<v1::TaskProgress> progress(report.progress().begin(), report.progress().end());
+  std::sort(progress.begin(), progress.end(),
+            [](const v1::TaskProgress& a, const v1::TaskProgress& b) { return a.task() < b.task(); });
+  for (v1::TaskProgress& p : progress) {
+    p.clear_lead();
+    p.clear_title();
+    *normal.add_progress() = std::move(p);
+  }
+  std::vector<std::pair<std::string, v1::Value>> values;
+  for (const v1::Value& v : report.values()) {
+    // Values left empty are not reported.
+    if (v.value_case() == v1::Value::VALUE_NOT_SET) continue;
+    v1::Value copy = v;
+    // 12 and "12" are the same figure.
+    if (copy.value_case() == v1::Value::kDecimalValue) {
+      absl::StatusOr<Micros> micros = ParseDecimal(copy.decimal_value(), "value");
+      if (micros.ok()) copy.set_decimal_value(FormatMicros(*micros));
+    } else if (copy.value_case() == v1::Value::kIntValue) {
+      copy.set_decimal_value(FormatMicros(FromInt(copy.int_value())));
+    }
+    values.push_back({absl::StrCat(v.indicator(), "|", CellKey(v.cells())), std::move(copy)});
+  }
+  std::sort(values.begin(), values.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [key, v] : values) *normal.add_values() = std::move(v);
+  return ComputeEtag(normal);
+}
+
+std::string DerivedRequestId(const std::vector<std::string>& parts) {
+  std::string joined = absl::StrJoin(parts, "\x1f");
+  uint64_t a = Fnv(0xcbf29ce484222325ULL, joined);
+  uint64_t b = Fnv(0x84222325cbf29ce4ULL, joined);
+  return absl::StrFormat("%08x-%04x-5%03x-%04x-%012x", a >> 32, (a >> 16) & 0xffff, a & 0xfff,
+                         ((b >> 48) & 0x3fff) | 0x8000, b & 0xffffffffffffULL);
+}
+
+Forwarder::Forwarder(const AggregationQueries* queries, ChannelFactory channels)
+    : queries_(queries), channels_(std::move(channels)) {}
+
+absl::StatusOr<v1::ForwardResponse> Forwarder::Forward(const Caller& caller,
+                                                       const v1::ForwardRequest& request) const {
+  if (request.target().empty()) {
+    return InvalidField("target", "is required: the other instance's host:port");
+  }
+  std::string target_plan = request.target_plan().empty() ? request.plan() : request.target_plan();
+  if (!ParseSimpleName(target_plan, "plans", "target_plan").ok()) {
+    return InvalidField("target_plan", absl::StrCat("\"", target_plan, "\" is not plans/{plan}"));
+  }
+  ASSIGN_OR_RETURN(AggregationQueries::SubtreeFigures figures,
+                   queries_->SubtreeValues(caller, request.plan(), request.period(),
+                                           request.agency(), request.include_unreviewed()));
+  v1::TaskStatusRequest task_request;
+  task_request.set_plan(request.plan());
+  task_request.set_period(request.period());
+  task_request.set_agency(request.agency());
+  task_request.set_include_unreviewed(request.include_unreviewed());
+  ASSIGN_OR_RETURN(v1::TaskStatusResponse tasks, queries_->TaskStatus(caller, task_request));
+
+  std::shared_ptr<grpc::Channel> channel = channels_(request.target());
+  if (channel == nullptr) return InvalidField("target", "cannot connect to this address");
+  auto stub = v1::Submissions::NewStub(channel);
+
+  v1::GetOrCreateDraftRequest draft_request;
+  draft_request.set_plan(target_plan);
+  draft_request.set_period(request.period());
+  draft_request.set_agency(request.agency());
+  // No request id: a replayed id would return the draft as it was the first
+  // time, not the report as it stands (get-or-create is idempotent anyway).
+  v1::Report draft;
+  {
+    auto context = RemoteContext(request.agency());
+    grpc::Status status = stub->GetOrCreateDraft(context.get(), draft_request, &draft);
+    if (!status.ok()) return RemoteError(status, request.target(), "GetOrCreateDraft");
+  }
+  ForwardContent content = BuildForwardContent(draft, tasks, std::move(figures.values));
+  v1::ForwardResponse response;
+  response.set_fingerprint(content.fingerprint);
+  response.set_values(content.report.values_size());
+  response.set_progress(content.progress);
+  response.set_applied_sequence(figures.applied_sequence);
+  response.set_request_id(DerivedRequestId(
+      {"submit", request.plan(), target_plan, request.period(), request.agency(),
+       content.fingerprint}));
+  bool counted = draft.state() == v1::REPORT_STATE_SUBMITTED ||
+                 draft.state() == v1::REPORT_STATE_ACCEPTED;
+  if (counted && ContentFingerprint(draft) == content.fingerprint) {
+    response.set_unchanged(true);
+    *response.mutable_report() = std::move(draft);
+    return response;
+  }
+  v1::SubmitRequest submit;
+  submit.set_name(draft.name());
+  submit.set_request_id(response.request_id());
+  *submit.mutable_report() = content.report;
+  auto context = RemoteContext(request.agency());
+  grpc::Status status = stub->Submit(context.get(), submit, response.mutable_report());
+  if (!status.ok()) return RemoteError(status, request.target(), "Submit");
+  return response;
+}
+
+}  // namespace tonghop::aggregation

@@ -1,0 +1,70 @@
+#ifndef TONGHOP_SERVICES_AGGREGATION_FORWARDER_H_
+#define TONGHOP_SERVICES_AGGREGATION_FORWARDER_H_
+
+// Forwarding upward: a province's compiled figures and task statuses become
+// the province's own report on another instance (the ministry's), through
+// that instance's Submissions API — GetOrCreateDraft, then Submit — as the
+// province. Idempotent: the request id is derived from the plan, period,
+// agency and a fingerprint of the content, so forwarding the same content
+// twice submits one revision.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/channel.h"
+#include "services/aggregation/queries.h"
+#include "tonghop/v1/aggregation_service.pb.h"
+#include "tonghop/v1/report.pb.h"
+
+namespace tonghop::aggregation {
+
+// What is submitted on the other instance.
+struct ForwardContent {
+  // Name, progress and values only.
+  v1::Report report;
+  std::string fingerprint;
+  int progress = 0;
+};
+
+// Fills the remote draft's progress entries (tasks matched by outline code)
+// from the local task statuses, and puts in those of `values` whose
+// indicator the draft lists (what the other instance asks of the agency),
+// leaving out a dimension's cells unless they add up to the total. Combined status of a
+// task's lead assignees: COMPLETED when every one reported it completed;
+// NOT_APPLICABLE when every one reported that; ONGOING when all are
+// completed, ongoing or not applicable and one is ongoing; IN_PROGRESS when
+// any work is reported; NOT_STARTED otherwise. The summary lists each lead's
+// summary under its name.
+ForwardContent BuildForwardContent(const v1::Report& draft,
+                                   const v1::TaskStatusResponse& tasks,
+                                   std::vector<v1::Value> values);
+
+// A fingerprint of a report's progress and values that ignores order and
+// output-only fields, so the remote copy and the local content compare equal.
+std::string ContentFingerprint(const v1::Report& report);
+
+// A UUID-shaped id derived from its inputs.
+std::string DerivedRequestId(const std::vector<std::string>& parts);
+
+// Thread-safe. Does not own `queries`.
+class Forwarder {
+ public:
+  // Makes a channel to another instance, "host:port".
+  using ChannelFactory = std::function<std::shared_ptr<grpc::Channel>(const std::string&)>;
+
+  Forwarder(const AggregationQueries* queries, ChannelFactory channels);
+
+  absl::StatusOr<v1::ForwardResponse> Forward(const Caller& caller,
+                                              const v1::ForwardRequest& request) const;
+
+ private:
+  const AggregationQueries* queries_;
+  ChannelFactory channels_;
+};
+
+}  // namespace tonghop::aggregation
+
+#endif  // TONGHOP_SERVICES_AGGREGATION_FORWARDER_H_

@@ -1,0 +1,108 @@
+#ifndef TONGHOP_SERVICES_AGGREGATION_QUERIES_H_
+#define TONGHOP_SERVICES_AGGREGATION_QUERIES_H_
+
+// Answers to the Aggregation service's read methods, computed from the
+// roll-up table and the registry: Rollup, Completeness, TaskStatus, Trend
+// and the content of the compiled report. Knows nothing of gRPC.
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "services/aggregation/aggregate_store.h"
+#include "services/aggregation/period.h"
+#include "services/aggregation/registry_view.h"
+#include "services/common/clock.h"
+#include "services/common/identity.h"
+#include "tonghop/v1/aggregation_service.pb.h"
+
+namespace tonghop::aggregation {
+
+// Who a plan expects to report in a subtree, and why.
+struct ExpectedReporter {
+  // True while every assignment naming the agency is a request.
+  bool requested = true;
+};
+
+// The expected reporters of a plan in `root`'s subtree for a period: agencies
+// named by a lead or coordinating assignment (a dissolved one answered for by
+// its successors in force) and the members of closed groups. Open groups add
+// nobody.
+std::map<std::string, ExpectedReporter> ExpectedReporters(const PlanInfo& plan,
+                                                          const Hierarchy& hierarchy,
+                                                          const Period& period,
+                                                          absl::string_view root);
+
+// When a task falls due in a period, per the rule documented on
+// TaskStatusResponse; nullopt when it does not.
+std::optional<absl::CivilDay> TaskDueDate(const v1::Task& task, const v1::Plan& plan,
+                                          const Period& period);
+
+// Thread-safe; does not own its collaborators, which must outlive it.
+//
+// Reading rule: the ministry (an agency of kind MINISTRY) and this
+// instance's operator agency read every subtree; any other agency reads the
+// subtrees it is in (itself and its descendants) and those of which it, or
+// the agency it is the focal agency of, is an ancestor.
+class AggregationQueries {
+ public:
+  AggregationQueries(AggregateStore* store, RegistryView* registry, const Clock* clock,
+                     std::string operator_agency);
+
+  absl::StatusOr<v1::RollupResponse> Rollup(const Caller& caller,
+                                            const v1::RollupRequest& request) const;
+  absl::StatusOr<v1::CompletenessResponse> Completeness(
+      const Caller& caller, const v1::CompletenessRequest& request) const;
+  absl::StatusOr<v1::TaskStatusResponse> TaskStatus(const Caller& caller,
+                                                    const v1::TaskStatusRequest& request) const;
+  absl::StatusOr<v1::TrendResponse> Trend(const Caller& caller,
+                                          const v1::TrendRequest& request) const;
+  absl::StatusOr<v1::CompiledReport> Compile(const Caller& caller,
+                                             const v1::CompileReportRequest& request) const;
+
+  // Every reported cell of every summable indicator of the plan for the
+  // subtree, as report values (what forwarding submits). RATIO and NONE
+  // indicators are left out: a ratio is recomputed from its parts.
+  struct SubtreeFigures {
+    std::vector<v1::Value> values;
+    // The feed position they reflect.
+    int64_t applied_sequence = 0;
+  };
+  absl::StatusOr<SubtreeFigures> SubtreeValues(const Caller& caller, absl::string_view plan,
+                                               absl::string_view period, absl::string_view root,
+                                               bool include_unreviewed) const;
+
+  // OK when `caller` may run administrative operations (rebuild): the
+  // operator agency or an agency of kind MINISTRY.
+  absl::Status AuthorizeAdmin(const Caller& caller) const;
+
+  // OK when `caller` may read `root`'s subtree.
+  absl::Status AuthorizeRead(const Caller& caller, const Hierarchy& hierarchy,
+                             absl::string_view root) const;
+
+ private:
+  struct Scope;
+  absl::StatusOr<Scope> Resolve(const Caller& caller, absl::string_view plan,
+                                absl::string_view period, absl::string_view root,
+                                bool include_unreviewed, absl::string_view language) const;
+  // The registry snapshot, read again when it does not know one of `names`
+  // (the registry may have learned of them since it was cached).
+  absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> SnapshotKnowing(
+      const std::vector<std::string>& names) const;
+  v1::CompletenessResponse CompletenessFrom(const Scope& scope,
+                                            const AggregateReader& reader) const;
+  v1::TaskStatusResponse TaskStatusFrom(const Scope& scope, const AggregateReader& reader,
+                                        absl::Time as_of, bool overdue_only) const;
+
+  AggregateStore* store_;
+  RegistryView* registry_;
+  const Clock* clock_;
+  std::string operator_agency_;
+};
+
+}  // namespace tonghop::aggregation
+
+#endif  // TONGHOP_SERVICES_AGGREGATION_QUERIES_H_

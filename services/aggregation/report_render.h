@@ -1,0 +1,36 @@
+#ifndef TONGHOP_SERVICES_AGGREGATION_REPORT_RENDER_H_
+#define TONGHOP_SERVICES_AGGREGATION_REPORT_RENDER_H_
+
+// Renders a compiled report as a document: Markdown, HTML, XLSX or JSON.
+// Pure functions of the report; the phrases come from report_text.h.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "tonghop/v1/aggregation_service.pb.h"
+
+namespace tonghop::aggregation {
+
+struct RenderedReport {
+  std::string content;
+  std::string content_type;
+  std::string filename;
+};
+
+std::string RenderMarkdown(const v1::CompiledReport& report);
+std::string RenderHtml(const v1::CompiledReport& report);
+std::string RenderJson(const v1::CompiledReport& report);
+
+// The workbook's bytes. libxlsxwriter writes files, so the workbook is
+// written to a fresh file under `temp_dir`, read back and removed.
+absl::StatusOr<std::string> RenderXlsx(const v1::CompiledReport& report,
+                                       const std::string& temp_dir);
+
+// Dispatches on `format` (UNSPECIFIED means JSON).
+absl::StatusOr<RenderedReport> RenderReport(const v1::CompiledReport& report,
+                                            v1::ReportFormat format,
+                                            const std::string& temp_dir);
+
+}  // namespace tonghop::aggregation
+
+#endif  // TONGHOP_SERVICES_AGGREGATION_REPORT_RENDER_H_

@@ -1,0 +1,137 @@
+// Federation: a province runs its own instance and the ministry its own. The
+// province forwards its compiled figures and task statuses to the ministry's
+// instance as its own report there; forwarding twice gives one revision,
+// and the ministry's roll-ups include the province.
+
+#include "gtest/gtest.h"
+#include "tests/integration/aggregation_fixture.h"
+#include "tests/testing/test_server.h"
+
+namespace tonghop::testing {
+namespace {
+
+constexpr char kNationalPlan[] = "plans/national-2026";
+
+// The ministry's plan: every province leads task A.1 and reports the
+// complaint figures.
+std::pair<v1::Plan, std::vector<v1::Task>> NationalPlan() {
+  v1::Plan plan = agg::MakePlan(kNationalPlan);
+  plan.set_symbol("2715/QĐ-TTg");
+  plan.set_issuer("agencies/bo-tu-phap");
+  plan.set_compiler("agencies/bo-tu-phap");
+  v1::Task task;
+  task.set_name(std::string(kNationalPlan) + "/tasks/A.1");
+  task.set_outline("A.1");
+  task.set_title("Giải quyết khiếu nại");
+  *task.add_lead() = agg::GroupAssignment(v1::AGENCY_KIND_PROVINCE, "bo-tu-phap", false,
+                                          "UBND các tỉnh, thành phố");
+  task.mutable_deadline()->set_kind(v1::DEADLINE_KIND_EVERY_YEAR);
+  task.add_indicators("indicators/complaints-received");
+  task.add_indicators("indicators/complaints-resolved");
+  task.add_indicators("indicators/complaint-resolution-rate");
+  return {plan, {task}};
+}
+
+// One instance: registry and submissions in one server, aggregation in
+// another that reaches them over TCP.
+struct Instance {
+  TempDir core_dir;
+  TempDir agg_dir;
+  std::unique_ptr<TestServer> core;
+  std::unique_ptr<TestServer> agg;
+
+  absl::Status Start() {
+    TestServer::Options core_options;
+    core_options.services = {"registry", "submissions"};
+    auto c = TestServer::Start(core_dir.path(), core_options);
+    if (!c.ok()) return c.status();
+    core = *std::move(c);
+    TestServer::Options agg_options;
+    agg_options.services = {"aggregation"};
+    agg_options.remote_addresses = {{"registry", core->address()},
+                                    {"submissions", core->address()}};
+    auto a = TestServer::Start(agg_dir.path(), agg_options);
+    if (!a.ok()) return a.status();
+    agg = *std::move(a);
+    return LoadAggregationRegistry(core->NewChannel(), {NationalPlan()});
+  }
+};
+
+absl::Status SubmitAndAccept(const std::shared_ptr<grpc::Channel>& channel,
+                             const std::string& agency, int64_t base) {
+  v1::SubmitRequest submit;
+  submit.set_name(ReportName(agency, "2026"));
+  *submit.mutable_report() = ContentFor(agency, base);
+  auto s = client::SubmissionsClient(client::Connection(channel, agency)).Submit(submit);
+  if (!s.ok()) return s.status();
+  v1::ReviewRequest review;
+  review.set_name(submit.name());
+  review.set_decision(v1::REVIEW_DECISION_ACCEPT);
+  return client::SubmissionsClient(client::Connection(channel, "dong-nai-so-tu-phap"))
+      .Review(review)
+      .status();
+}
+
+TEST(AggregationForwardTest, ProvinceForwardsToTheMinistryOnceAndItsRollupIncludesIt) {
+  Instance province, ministry;
+  ASSERT_TRUE(province.Start().ok());
+  ASSERT_TRUE(ministry.Start().ok());
+  ASSERT_TRUE(SubmitAndAccept(province.core->NewChannel(), "dong-nai-so-tu-phap", 5).ok());
+  ASSERT_TRUE(SubmitAndAccept(province.core->NewChannel(), "dong-nai-so-y-te", 8).ok());
+  int64_t last = *LastSequence(province.core->NewChannel());
+  auto local = RollupAt(province.agg->NewChannel(), last, "agencies/dong-nai", "2026", agg::kPlan,
+                        "dong-nai-so-tu-phap");
+  ASSERT_TRUE(local.ok()) << local.status();
+  std::string received = TotalOf(*local, "complaints-received");
+  ASSERT_EQ(received, "33");  // 15 + 18
+
+  v1::ForwardRequest request;
+  request.set_plan(agg::kPlan);
+  request.set_period("2026");
+  request.set_agency("agencies/dong-nai");
+  request.set_target(ministry.core->address());
+  request.set_target_plan(kNationalPlan);
+  request.set_min_sequence(last);
+  auto stub = v1::Aggregation::NewStub(province.agg->NewChannel());
+  v1::ForwardResponse first;
+  grpc::Status status =
+      stub->Forward(AggregationContext("dong-nai-so-tu-phap").get(), request, &first);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(first.unchanged());
+  EXPECT_EQ(first.report().revision(), 1);
+  EXPECT_EQ(first.report().state(), v1::REPORT_STATE_SUBMITTED);
+  EXPECT_EQ(first.progress(), 1);
+  EXPECT_GT(first.values(), 0);
+
+  // Forwarding again changes nothing on the ministry's side.
+  v1::ForwardResponse second;
+  ASSERT_TRUE(stub->Forward(AggregationContext("dong-nai-so-tu-phap").get(), request, &second).ok());
+  EXPECT_TRUE(second.unchanged()) << first.report().DebugString();
+  EXPECT_EQ(second.request_id(), first.request_id());
+  auto revisions = client::SubmissionsClient(client::Connection(ministry.core->NewChannel(),
+                                                                "bo-tu-phap"))
+                       .ListRevisions(first.report().name());
+  ASSERT_TRUE(revisions.ok()) << revisions.status();
+  EXPECT_EQ(revisions->size(), 1u);
+
+  // The ministry accepts it; its roll-up includes Đồng Nai's figures.
+  v1::ReviewRequest review;
+  review.set_name(first.report().name());
+  review.set_decision(v1::REVIEW_DECISION_ACCEPT);
+  ASSERT_TRUE(client::SubmissionsClient(client::Connection(ministry.core->NewChannel(),
+                                                           "bo-tu-phap"))
+                  .Review(review)
+                  .ok());
+  int64_t ministry_last = *LastSequence(ministry.core->NewChannel());
+  auto national = RollupAt(ministry.agg->NewChannel(), ministry_last, "agencies/bo-tu-phap",
+                           "2026", kNationalPlan);
+  ASSERT_TRUE(national.ok()) << national.status();
+  EXPECT_EQ(TotalOf(*national, "complaints-received"), received);
+  EXPECT_EQ(TotalOf(*national, "complaints-resolved"), TotalOf(*local, "complaints-resolved"));
+  EXPECT_EQ(TotalOf(*national, "complaint-resolution-rate"),
+            TotalOf(*local, "complaint-resolution-rate"));
+  EXPECT_EQ(national->coverage().contributed(), 1);
+}
+
+}  // namespace
+}  // namespace tonghop::testing
