@@ -20,6 +20,17 @@ done
 tonghop_ensure_packages
 tonghop_build tonghopd tonghop
 
+# The dashboard is a static bundle built with npm (packages from the npm
+# registry, no CDN at run time). Without npm the demo runs without it.
+DASHBOARD_DIR="$TONGHOP_ROOT/clients/dashboard/dist"
+if [ ! -f "$DASHBOARD_DIR/index.html" ] || [ "$TONGHOP_ROOT/clients/dashboard/src" -nt "$DASHBOARD_DIR/index.html" ]; then
+  tonghop_log "building the dashboard (npm ci, vite build)"
+  if ! (cd "$TONGHOP_ROOT/clients/dashboard" && npm ci --no-audit --no-fund --loglevel=error >/dev/null \
+        && npm run --silent build >/dev/null); then
+    echo "demo.sh: the dashboard could not be built; continuing without it" >&2
+  fi
+fi
+
 DATA_DIR="${TONGHOP_DEMO_DATA:-$TONGHOP_BUILD_DIR/demo-data}"
 OUT_DIR="$TONGHOP_BUILD_DIR/demo-output"
 rm -rf "$DATA_DIR" "$OUT_DIR"
@@ -33,10 +44,12 @@ CLI="$TONGHOP_BUILD_DIR/clients/cli/tonghop"
 ON_TIME_CLOCK="2026-11-03T09:00:00+07:00"
 LATE_CLOCK="2026-11-07T09:00:00+07:00"
 PORT_FILE="$DATA_DIR/address"
+HTTP_LISTEN="127.0.0.1:8080"
+if (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; then HTTP_LISTEN="127.0.0.1:0"; fi
 start_server() {  # start_server LISTEN NOW
   rm -f "$PORT_FILE"
   "$TONGHOPD" --data-dir="$DATA_DIR" --listen="$1" --port-file="$PORT_FILE" --now="$2" \
-    >>"$OUT_DIR/tonghopd.log" 2>&1 &
+    --http="$HTTP_LISTEN" --dashboard-dir="$DASHBOARD_DIR" >>"$OUT_DIR/tonghopd.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do
     [ -s "$PORT_FILE" ] && return 0
@@ -174,8 +187,40 @@ assert reports["agencies/dong-nai-so-y-te"]["revision"] == 2
 print(f"  {len(accepted)} báo cáo đã chấp nhận; trễ hạn: {', '.join(late)}; Sở Y tế: lần nộp thứ 2")
 PY
 
+LAST_CHANGE=$(cli --agency=bo-tu-phap --output=json report changes |
+  python3 -c 'import json,sys; c=json.load(sys.stdin).get("changes",[]); print(c[-1]["sequence"] if c else 0)')
+SCOPE=(--plan=$P --period=2026 --subtree=dong-nai --min-sequence="$LAST_CHANGE")
+section "Số liệu tổng hợp của tỉnh Đồng Nai năm 2026, cập nhật theo từng báo cáo được chấp nhận (roll-up)"
+check "rollup" cli --agency=dong-nai-so-tu-phap rollup "${SCOPE[@]}"
+section "Khiếu nại theo giới tính (complaints by sex)"
+check "rollup by sex" cli --agency=dong-nai-so-tu-phap rollup "${SCOPE[@]}" \
+  --indicator=complaints-received,complaints-resolved --by=dimension --dimension=sex
+section "Tình hình nộp báo cáo: đúng hạn, trễ hạn, chưa nộp (completeness)"
+check "completeness" cli --agency=dong-nai-so-tu-phap completeness "${SCOPE[@]}" | head -40
+section "Nhiệm vụ quá hạn (overdue tasks)"
+cli --agency=dong-nai-so-tu-phap tasks "${SCOPE[@]}" --overdue | head -20 || true
+
+section "Báo cáo tổng hợp của tỉnh gửi Bộ Tư pháp (the compiled report)"
+for format in md html xlsx json; do
+  check "compile $format" cli --agency=dong-nai-so-tu-phap compile "${SCOPE[@]}" --format=$format \
+    --out="$OUT_DIR/bao-cao-tong-hop-dong-nai-2026.$format"
+done
+cli --agency=dong-nai-so-tu-phap --output=json rollup "${SCOPE[@]}" >"$OUT_DIR/rollup-dong-nai-2026.json"
+check "the workbook's numbers equal the roll-up's" python3 "$TONGHOP_ROOT/tests/tools/xlsx_matches_rollup.py" \
+  "$OUT_DIR/bao-cao-tong-hop-dong-nai-2026.xlsx" "$OUT_DIR/rollup-dong-nai-2026.json"
+sed -n '1,25p' "$OUT_DIR/bao-cao-tong-hop-dong-nai-2026.md"
+echo "  …"
+
+section "Dựng lại toàn bộ số liệu tổng hợp từ các báo cáo đã lưu: phải trùng khớp (rebuild)"
+check "rebuild" cli --agency=bo-tu-phap admin rebuild-aggregates --verify-only
+
 section "Xong (done)"
 echo "Kết quả ghi tại (outputs in): $OUT_DIR"
+echo "Báo cáo tổng hợp (compiled report): $OUT_DIR/bao-cao-tong-hop-dong-nai-2026.{md,html,xlsx,json}"
+HTTP_ADDRESS="$(sed -n 's/^tonghopd http on \([^ ]*\).*/\1/p' "$OUT_DIR/tonghopd.log" | tail -1)"
+if [ -n "$HTTP_ADDRESS" ] && [ -f "$DASHBOARD_DIR/index.html" ] && [ "$EXIT_AT_END" = 0 ]; then
+  echo "Bảng điều khiển (dashboard): http://$HTTP_ADDRESS/  (Bộ Tư pháp: bo-tu-phap)"
+fi
 if [ "$EXIT_AT_END" = 1 ]; then
   echo "Máy chủ đã dừng (server stopped)."
 else

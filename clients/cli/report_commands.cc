@@ -15,6 +15,7 @@
 #include "clients/client/outbox.h"
 #include "clients/client/report_file.h"
 #include "clients/client/submissions_client.h"
+#include "tonghop/v1/submissions_service.grpc.pb.h"
 
 namespace tonghop::cli {
 namespace {
@@ -453,6 +454,50 @@ int OutboxList(CliContext& context, const ParsedArgs& args) {
 
 }  // namespace
 
+// Lists the change feed from --after (default 0) to its current end: who
+// submitted, accepted or returned what, in order. The ministry and the
+// instance's operator may read it.
+int ReportChanges(CliContext& context, const ParsedArgs& args) {
+  int64_t after = 0;
+  if (args.Has("after") && !absl::SimpleAtoi(args.Get("after"), &after)) {
+    *context.err << "usage: tonghop report changes [--after=SEQUENCE]\n";
+    return 2;
+  }
+  auto stub = v1::Submissions::NewStub(context.connection().channel());
+  v1::WatchChangesRequest request;
+  request.set_after_sequence(after);
+  request.set_stop_at_end(true);
+  auto call_context = context.connection().NewContext();
+  auto reader = stub->WatchChanges(call_context.get(), request);
+  v1::ChangeList all;
+  v1::Change change;
+  while (reader->Read(&change)) *all.add_changes() = change;
+  grpc::Status status = reader->Finish();
+  if (!status.ok()) return PrintError(*context.err, status);
+  if (context.output == OutputFormat::kJson) {
+    PrintJson(*context.out, all);
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::Change& c : all.changes()) {
+    const char* kind = c.kind() == v1::CHANGE_KIND_SUBMITTED  ? "nộp"
+                       : c.kind() == v1::CHANGE_KIND_ACCEPTED ? "chấp nhận"
+                       : c.kind() == v1::CHANGE_KIND_RETURNED ? "trả lại"
+                                                              : "?";
+    rows.push_back({absl::StrCat(c.sequence()), kind, c.report().name(),
+                    absl::StrCat(c.report().revision()),
+                    absl::FormatTime("%d/%m/%Y %H:%M", absl::FromUnixSeconds(c.time().seconds()),
+                                     absl::FixedTimeZone(7 * 3600))});
+  }
+  std::vector<std::string> header = {"Số thứ tự", "Thay đổi", "Báo cáo", "Lần nộp", "Lúc"};
+  if (context.output == OutputFormat::kCsv) {
+    PrintCsv(*context.out, header, rows);
+  } else {
+    PrintTable(*context.out, header, rows);
+  }
+  return 0;
+}
+
 void RegisterReportCommands(CommandTable& table) {
   table.Add({"report template", "--plan=PLAN --period=2026 --out=FILE",
              "write the caller's report form (FILE, JSON) and its figures (CSV beside it)",
@@ -466,6 +511,8 @@ void RegisterReportCommands(CommandTable& table) {
              "accept a submitted report, or return it with a reason", ReportReview});
   table.Add({"report history", "REPORT", "every submitted revision of a report", ReportHistory});
   table.Add({"report get", "REPORT", "show one report as JSON", ReportGet});
+  table.Add({"report changes", "[--after=SEQUENCE]",
+             "the change feed: every submission and review, in order", ReportChanges});
   table.Add({"outbox flush", "", "send the reports waiting in the local outbox", OutboxFlush});
   table.Add({"outbox list", "", "list the reports waiting in the local outbox", OutboxList});
   // Every command first tries to deliver what waits in the outbox; it never

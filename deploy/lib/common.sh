@@ -11,7 +11,7 @@ TONGHOP_PACKAGES=(
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libgtest-dev libgmock-dev
   libicu-dev libxlsxwriter-dev libcpp-httplib-dev
-  python3 python3-openpyxl nodejs npm
+  python3 python3-openpyxl
 )
 
 tonghop_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -22,6 +22,10 @@ tonghop_ensure_packages() {
   for p in "${TONGHOP_PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
+  # Node.js and npm build the dashboard; a machine may have them from
+  # elsewhere than Debian, which is as good.
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
   if [ ${#missing[@]} -eq 0 ]; then return 0; fi
   tonghop_log "installing Debian packages: ${missing[*]}"
   local sudo=""
