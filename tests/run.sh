@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs missing Debian packages, builds everything with
 # warnings as errors, runs the unit and integration tests (ctest), lints the
-# protos, and runs the demo end to end in its exiting mode.
+# protos, drives the dashboard in headless chromium, and runs the demo end to
+# end in its exiting mode.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../deploy/lib/common.sh"
 cd "$TONGHOP_ROOT"
@@ -47,10 +48,14 @@ lint_protos() {
 }
 step "proto lint (buf)" lint_protos
 
+step "dashboard end to end in chromium (tests/e2e/run.sh)" \
+  env TONGHOP_BUILD_DIR="$TONGHOP_BUILD_DIR" "$TONGHOP_ROOT/tests/e2e/run.sh"
+
 step "demo end to end (deploy/demo.sh --exit)" "$TONGHOP_ROOT/deploy/demo.sh" --exit
 
-# The closing line counts every test: each ctest test, plus the lint and the
-# demo as one test each (the ctest step itself is not counted again).
+# The closing line counts every test: each ctest test, plus the lint, the
+# browser tests and the demo as one test each (the ctest step itself is not
+# counted again).
 ctest_total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$ctest_log" | tail -1)
 ctest_failed=$(sed -n 's/.* \([0-9]*\) tests failed out of.*/\1/p' "$ctest_log" | tail -1)
 ctest_ok=1
