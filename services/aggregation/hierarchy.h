@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "services/aggregation/period.h"
+#include "services/common/period.h"
 #include "tonghop/v1/agency.pb.h"
 #include "tonghop/v1/plan.pb.h"
 

@@ -324,12 +324,12 @@ std::optional<absl::CivilDay> TaskDueDate(const v1::Task& task, const v1::Plan& 
   };
   switch (d.kind()) {
     case v1::DEADLINE_KIND_EVERY_YEAR: {
-      std::optional<absl::CivilDay> due = DueDate(plan, period);
+      std::optional<absl::CivilDay> due = DueDay(plan, period);
       return due.has_value() ? due : std::optional<absl::CivilDay>(period.last_day);
     }
     case v1::DEADLINE_KIND_ON_REQUEST:
       if (d.annual()) {
-        std::optional<absl::CivilDay> due = DueDate(plan, period);
+        std::optional<absl::CivilDay> due = DueDay(plan, period);
         return due.has_value() ? due : std::optional<absl::CivilDay>(period.last_day);
       }
       return std::nullopt;
@@ -566,7 +566,7 @@ v1::CompletenessResponse AggregationQueries::CompletenessFrom(
   response.set_agency_display_name(h.DisplayName(scope.root, scope.language));
   response.set_include_unreviewed(scope.include_unreviewed);
   response.set_applied_sequence(reader.applied_sequence());
-  if (auto due = DueDate(scope.plan->plan, scope.period)) {
+  if (auto due = DueDay(scope.plan->plan, scope.period)) {
     *response.mutable_due_date() = ToProtoDate(*due);
   }
   auto expected = ExpectedReporters(*scope.plan, h, scope.period, scope.root);

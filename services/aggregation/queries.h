@@ -13,7 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "services/aggregation/aggregate_store.h"
-#include "services/aggregation/period.h"
+#include "services/common/period.h"
 #include "services/aggregation/registry_view.h"
 #include "services/common/clock.h"
 #include "services/common/identity.h"

@@ -15,7 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "services/submissions/period.h"
+#include "services/common/period.h"
 #include "services/submissions/registry_reader.h"
 #include "tonghop/v1/report.pb.h"
 

@@ -15,7 +15,7 @@
 #include "services/common/resource_names.h"
 #include "services/common/status_macros.h"
 #include "services/common/text.h"
-#include "services/submissions/period.h"
+#include "services/common/period.h"
 #include "services/submissions/report_context.h"
 #include "services/submissions/report_validator.h"
 #include "services/submissions/submissions_errors.h"

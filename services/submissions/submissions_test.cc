@@ -6,7 +6,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/errors.h"
-#include "services/submissions/period.h"
+#include "services/common/period.h"
 #include "services/submissions/test_fixture.h"
 #include "storage/memory_store.h"
 
