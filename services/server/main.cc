@@ -21,8 +21,6 @@
 #ifdef TONGHOP_HAVE_GATEWAY
 #include <filesystem>
 
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "services/gateway/http_gateway.h"
 #endif
 
@@ -168,24 +166,9 @@ int main(int argc, char** argv) {
       dashboard = TONGHOP_DEFAULT_DASHBOARD_DIR;
     }
 #endif
-    // gRPC 1.51 gives in-process calls the peer "unknown", which
-    // DevHeaderIdentity does not take for loopback, so the forwarded
-    // identity would be refused; while that holds, the gateway calls the
-    // server over loopback TCP when it listens there.
+    // The gateway calls the services in-process; it checks itself that the
+    // identity header comes from a loopback HTTP client before forwarding it.
     std::shared_ptr<grpc::Channel> backend = (*host)->InProcessChannel();
-    std::string listen_host = options.listen.substr(0, options.listen.rfind(':'));
-    std::string loopback;
-    if (listen_host.empty() || listen_host == "0.0.0.0" || listen_host == "[::]" ||
-        listen_host == "localhost" || absl::StartsWith(listen_host, "127.")) {
-      loopback = absl::StrCat("127.0.0.1:", (*host)->port());
-    } else if (listen_host == "[::1]") {
-      loopback = absl::StrCat("[::1]:", (*host)->port());
-    }
-    if (!loopback.empty()) {
-      grpc::ChannelArguments args;
-      args.SetMaxReceiveMessageSize(64 << 20);
-      backend = grpc::CreateCustomChannel(loopback, grpc::InsecureChannelCredentials(), args);
-    }
     auto started =
         tonghop::gateway::HttpGateway::Start(flags.values["http"], backend, dashboard);
     if (!started.ok()) {
