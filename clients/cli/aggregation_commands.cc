@@ -80,18 +80,6 @@ constexpr char kScopeFlags[] =
     "--plan=PLAN --period=2026 [--subtree=AGENCY] [--include-unreviewed] [--min-sequence=N] "
     "[--lang=vi|en]";
 
-std::string AsName(absl::string_view collection, absl::string_view id_or_name) {
-  if (id_or_name.empty() || absl::StartsWith(id_or_name, absl::StrCat(collection, "/"))) {
-    return std::string(id_or_name);
-  }
-  return absl::StrCat(collection, "/", id_or_name);
-}
-
-std::string Id(absl::string_view name) {
-  size_t slash = name.rfind('/');
-  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
-}
-
 int Usage(CliContext& context, absl::string_view message) {
   *context.err << "tonghop: " << message << "\n";
   return 2;
@@ -126,21 +114,6 @@ bool ReadScope(CliContext& context, const ParsedArgs& args, Scope* scope, bool n
     return false;
   }
   return true;
-}
-
-void Print(CliContext& context, const google::protobuf::Message& response,
-           const std::vector<std::string>& header,
-           const std::vector<std::vector<std::string>>& rows) {
-  switch (context.output) {
-    case OutputFormat::kJson:
-      PrintJson(*context.out, response);
-      break;
-    case OutputFormat::kCsv:
-      PrintCsv(*context.out, header, rows);
-      break;
-    default:
-      PrintTable(*context.out, header, rows);
-  }
 }
 
 std::string FigureText(const v1::Figure& f) { return f.present() ? f.value() : "—"; }
@@ -197,7 +170,7 @@ int Rollup(CliContext& context, const ParsedArgs& args) {
       row(label, r.figure());
     }
   }
-  Print(context, response, header, rows);
+  PrintResult(context, response, header, rows);
   if (context.output == OutputFormat::kTable) {
     *context.out << "\n"
                  << absl::Substitute(kLabels.coverage_line, response.coverage().contributed(),
@@ -246,7 +219,7 @@ int Completeness(CliContext& context, const ParsedArgs& args) {
   };
   for (const v1::Reporter& r : response.reporters()) add(r);
   for (const v1::Reporter& r : response.other_reporters()) add(r);
-  Print(context, response, header, rows);
+  PrintResult(context, response, header, rows);
   if (context.output == OutputFormat::kTable) {
     *context.out << "\n"
                  << absl::Substitute(kLabels.completeness_line, response.agency_display_name(),
@@ -275,17 +248,6 @@ std::string ProgressText(v1::ProgressStatus status) {
     case v1::PROGRESS_STATUS_NOT_APPLICABLE: return "Không phát sinh";     // Not applicable
     default: return "—";
   }
-}
-
-std::string Truncate(const std::string& text, size_t max_chars) {
-  size_t chars = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-      if (chars == max_chars) return text.substr(0, i) + "…";
-      ++chars;
-    }
-  }
-  return text;
 }
 
 int Tasks(CliContext& context, const ParsedArgs& args) {
@@ -327,7 +289,7 @@ int Tasks(CliContext& context, const ParsedArgs& args) {
                       full ? a.summary() : Truncate(a.summary(), 40), overdue});
     }
   }
-  Print(context, response, header, rows);
+  PrintResult(context, response, header, rows);
   return 0;
 }
 
@@ -373,7 +335,7 @@ int Trend(CliContext& context, const ParsedArgs& args) {
   if (context.output == OutputFormat::kTable) {
     *context.out << response.display_name() << " (" << response.unit() << ")\n";
   }
-  Print(context, response, header, rows);
+  PrintResult(context, response, header, rows);
   return 0;
 }
 

@@ -12,8 +12,11 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "clients/client/connection.h"
+#include "google/protobuf/message.h"
 
 namespace tonghop::cli {
 
@@ -48,6 +51,26 @@ struct CliContext {
  private:
   std::unique_ptr<client::Connection> connection_;
 };
+
+// Prints a command's result: the whole response as JSON, or its rows as a
+// table or CSV.
+void PrintResult(CliContext& context, const google::protobuf::Message& response,
+                 const std::vector<std::string>& header,
+                 const std::vector<std::vector<std::string>>& rows);
+
+// "dong-nai" or "agencies/dong-nai" → "agencies/dong-nai" (empty stays empty).
+inline std::string AsName(absl::string_view collection, absl::string_view id_or_name) {
+  if (id_or_name.empty() || absl::StartsWith(id_or_name, absl::StrCat(collection, "/"))) {
+    return std::string(id_or_name);
+  }
+  return absl::StrCat(collection, "/", id_or_name);
+}
+
+// The last segment of a resource name: "agencies/dong-nai" → "dong-nai".
+inline std::string Id(absl::string_view name) {
+  size_t slash = name.rfind('/');
+  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
+}
 
 // A command runs and returns the process exit code: 0 on success, 1 when
 // the server refused (after printing its message and field violations), 2

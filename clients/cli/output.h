@@ -27,6 +27,9 @@ void PrintTable(std::ostream& out, const std::vector<std::string>& header,
 void PrintCsv(std::ostream& out, const std::vector<std::string>& header,
               const std::vector<std::vector<std::string>>& rows);
 
+// At most `max_chars` characters of `text`, with "…" when cut.
+std::string Truncate(const std::string& text, size_t max_chars);
+
 // Prints "error: CODE: message" and each field violation on its own line
 // to `err`; returns 1 (the exit code for a refused call).
 int PrintError(std::ostream& err, const grpc::Status& status);

@@ -48,16 +48,6 @@ std::unique_ptr<Registry::Stub> Stub(CliContext& context) {
   return Registry::NewStub(context.connection().channel());
 }
 
-std::string Id(absl::string_view name) {
-  size_t slash = name.rfind('/');
-  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
-}
-
-std::string AsName(absl::string_view collection, absl::string_view id_or_name) {
-  if (absl::StartsWith(id_or_name, absl::StrCat(collection, "/"))) return std::string(id_or_name);
-  return absl::StrCat(collection, "/", id_or_name);
-}
-
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
@@ -117,17 +107,6 @@ std::string DeadlineText(const v1::Deadline& d) {
   }
 }
 
-std::string Truncate(const std::string& text, size_t max_chars) {
-  size_t chars = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-      if (chars == max_chars) return text.substr(0, i) + "…";
-      ++chars;
-    }
-  }
-  return text;
-}
-
 std::string AssignmentText(const v1::Assignment& a) {
   std::string text = a.has_group() ? absl::StrCat("[", a.group().label().empty()
                                                            ? AsName("nhóm", Id(a.group().ancestor()))
@@ -135,19 +114,6 @@ std::string AssignmentText(const v1::Assignment& a) {
                                    : Id(a.agency());
   if (a.requested()) text = "(đề nghị) " + text;
   return text;
-}
-
-// Prints a list response in the chosen format: JSON of the whole response,
-// or the rows as a table or CSV.
-int PrintList(CliContext& context, const google::protobuf::Message& response,
-              const std::vector<std::string>& header,
-              const std::vector<std::vector<std::string>>& rows) {
-  switch (context.output) {
-    case OutputFormat::kJson: PrintJson(*context.out, response); break;
-    case OutputFormat::kCsv: PrintCsv(*context.out, header, rows); break;
-    case OutputFormat::kTable: PrintTable(*context.out, header, rows); break;
-  }
-  return 0;
 }
 
 // `X get NAME`: prints one resource as JSON. `collection` turns a bare id
@@ -246,8 +212,9 @@ int AgencyList(CliContext& context, const ParsedArgs& args) {
     }
     rows.push_back({Id(a.name()), a.display_name(), KindLabel(a.kind()), Id(a.parent()), valid});
   }
-  return PrintList(context, all,
+  PrintResult(context, all,
                    {kLabels.id, kLabels.name, kLabels.kind, kLabels.parent, kLabels.valid}, rows);
+  return 0;
 }
 
 // Counts of what a load or import did.
@@ -479,7 +446,8 @@ int DimensionList(CliContext& context, const ParsedArgs&) {
   for (const auto& d : all.dimensions()) {
     rows.push_back({Id(d.name()), d.display_name(), absl::StrCat(d.options_size())});
   }
-  return PrintList(context, all, {kLabels.id, kLabels.name, kLabels.options}, rows);
+  PrintResult(context, all, {kLabels.id, kLabels.name, kLabels.options}, rows);
+  return 0;
 }
 
 int DimensionImport(CliContext& context, const ParsedArgs& args) {
@@ -505,7 +473,8 @@ int IndicatorList(CliContext& context, const ParsedArgs&) {
   for (const auto& i : all.indicators()) {
     rows.push_back({Id(i.name()), i.display_name(), i.unit()});
   }
-  return PrintList(context, all, {kLabels.id, kLabels.name, kLabels.unit}, rows);
+  PrintResult(context, all, {kLabels.id, kLabels.name, kLabels.unit}, rows);
+  return 0;
 }
 
 int IndicatorImport(CliContext& context, const ParsedArgs& args) {
@@ -535,8 +504,9 @@ int PlanList(CliContext& context, const ParsedArgs& args) {
     rows.push_back({Id(p.name()), p.symbol(), Id(p.issuer()),
                     absl::StrCat(p.first_year(), "–", p.last_year()), Truncate(p.title(), 70)});
   }
-  return PrintList(context, all,
+  PrintResult(context, all,
                    {kLabels.id, kLabels.symbol, kLabels.issuer, kLabels.years, kLabels.name}, rows);
+  return 0;
 }
 
 void PrintImportReport(std::ostream& out, const v1::ImportPlanResponse& response) {
@@ -656,8 +626,9 @@ int TaskList(CliContext& context, const ParsedArgs& args) {
     rows.push_back({t.outline(), Truncate(absl::StrJoin(lead, "; "), 60),
                     Truncate(DeadlineText(t.deadline()), 30), Truncate(t.title(), 60)});
   }
-  return PrintList(context, all, {kLabels.outline, kLabels.lead, kLabels.deadline, kLabels.task},
+  PrintResult(context, all, {kLabels.outline, kLabels.lead, kLabels.deadline, kLabels.task},
                    rows);
+  return 0;
 }
 
 // ---- registry load ----

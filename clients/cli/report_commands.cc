@@ -106,11 +106,6 @@ std::string StateLabel(v1::ReportState state) {
   }
 }
 
-std::string Id(absl::string_view name) {
-  size_t slash = name.rfind('/');
-  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
-}
-
 std::string AgencyName(const std::string& id_or_name) {
   if (id_or_name.empty() || absl::StartsWith(id_or_name, "agencies/")) return id_or_name;
   return "agencies/" + id_or_name;
