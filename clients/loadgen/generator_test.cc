@@ -1,0 +1,189 @@
+#include "clients/loadgen/generator.h"
+
+#include <map>
+#include <set>
+
+#include "absl/strings/match.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+
+namespace tonghop::loadgen {
+namespace {
+
+World Make(const char* scale_name, int history = 2) {
+  absl::StatusOr<Scale> scale = NamedScale(scale_name);
+  EXPECT_TRUE(scale.ok()) << scale.status();
+  EXPECT_TRUE(ValidateScale(*scale).ok());
+  return World::Generate(*scale, "lg-kh-test", 2026, history, 42);
+}
+
+TEST(GeneratorTest, NationalHierarchyHasTheIssueShape) {
+  World world = Make("national");
+  EXPECT_EQ(world.provinces().size(), 34u);
+  int communes = 0, departments = 0, bodies = 0;
+  std::map<int, int> communes_by_province;
+  for (const Reporter& r : world.reporters()) {
+    if (r.kind == v1::AGENCY_KIND_COMMUNE) {
+      ++communes;
+      ++communes_by_province[r.province];
+    }
+    if (r.kind == v1::AGENCY_KIND_DEPARTMENT) ++departments;
+    if (r.kind == v1::AGENCY_KIND_INDEPENDENT_BODY) ++bodies;
+  }
+  EXPECT_EQ(communes, 3321);
+  EXPECT_EQ(departments, 34 * 14);
+  EXPECT_EQ(bodies, 34 * 3);
+  for (const auto& [province, n] : communes_by_province) {
+    EXPECT_TRUE(n == 97 || n == 98) << province << ": " << n;
+  }
+  EXPECT_EQ(world.provinces()[0].name(), "agencies/lg-p01");
+  EXPECT_EQ(world.provinces()[0].focal_agency(), "agencies/lg-p01-so-tu-phap");
+  EXPECT_EQ(world.units()[0].name(), "agencies/lg-p01-so-tu-phap");
+  std::set<std::string> names;
+  for (const auto& u : world.units()) names.insert(u.name());
+  EXPECT_TRUE(names.count("agencies/lg-p01-xa-001"));
+  EXPECT_TRUE(names.count("agencies/lg-p34-toa-an-nhan-dan-tinh"));
+}
+
+TEST(GeneratorTest, EveryAgencyIsGeneratedAndFollowsItsParent) {
+  World world = Make("small");
+  std::set<std::string> seen = {std::string(World::kMinistry)};
+  for (const auto& p : world.provinces()) {
+    EXPECT_TRUE(p.generated());
+    EXPECT_EQ(p.parent(), World::kMinistry);
+    seen.insert(p.name());
+  }
+  std::set<std::string> units;
+  for (const auto& u : world.units()) {
+    EXPECT_TRUE(u.generated()) << u.name();
+    EXPECT_TRUE(seen.count(u.parent())) << u.name();
+    EXPECT_TRUE(absl::StartsWith(u.name(), "agencies/lg-p")) << u.name();
+    units.insert(u.name());
+  }
+  for (const auto& p : world.provinces()) EXPECT_TRUE(units.count(p.focal_agency()));
+  for (const auto& r : world.reporters()) EXPECT_TRUE(units.count(r.reviewer));
+  // 2 provinces × (5 communes + 3 departments + 1 court).
+  EXPECT_EQ(world.reporters().size(), 18u);
+}
+
+TEST(GeneratorTest, PlanHasTasksInOrderAndEveryIndicatorOnce) {
+  World world = Make("national", 10);
+  EXPECT_EQ(world.tasks().size(), 60u);
+  EXPECT_EQ(world.plan().first_year(), 2016);
+  EXPECT_EQ(world.plan().last_year(), 2026);
+  std::set<std::string> tasks;
+  std::map<std::string, int> mentions;
+  for (const v1::Task& t : world.tasks()) {
+    EXPECT_TRUE(absl::StartsWith(t.name(), "plans/lg-kh-test/tasks/")) << t.name();
+    if (!t.parent().empty()) {
+      EXPECT_TRUE(tasks.count(t.parent())) << t.name();
+    }
+    EXPECT_TRUE(tasks.insert(t.name()).second) << t.name();
+    for (const auto& i : t.indicators()) ++mentions[i];
+  }
+  int reported = 0, computed = 0;
+  for (const v1::Indicator& i : world.indicators()) {
+    EXPECT_EQ(mentions[i.name()], 1) << i.name();
+    (i.aggregation() == v1::Indicator::AGGREGATION_RATIO ? computed : reported)++;
+  }
+  EXPECT_EQ(reported, 40);
+  EXPECT_EQ(computed, 4);
+}
+
+// The checks the submissions service makes: breakdowns add up to the total,
+// "resolved" stays within "received" cell by cell, one value per cell.
+void ExpectValidReport(const World& world, const v1::Report& report) {
+  std::map<std::string, std::map<std::string, int64_t>> values;  // indicator → cell → v
+  for (const v1::Value& v : report.values()) {
+    EXPECT_LE(v.cells_size(), 1);
+    EXPECT_GE(v.int_value(), 0);
+    EXPECT_TRUE(values[v.indicator()].emplace(CellKey(v.cells()), v.int_value()).second)
+        << v.indicator() << " " << CellKey(v.cells()) << " twice";
+  }
+  for (const auto& [indicator, cells] : values) {
+    std::map<std::string, int64_t> by_dimension;
+    for (const auto& [cell, v] : cells) {
+      if (!cell.empty()) by_dimension[cell.substr(0, cell.find('='))] += v;
+    }
+    for (const auto& [dimension, sum] : by_dimension) {
+      EXPECT_EQ(sum, cells.at("")) << indicator << " by " << dimension;
+    }
+  }
+  for (const v1::Indicator& ind : world.indicators()) {
+    for (const auto& rule : ind.rules()) {
+      ASSERT_EQ(rule.kind(), v1::IndicatorRule::KIND_AT_MOST);
+      for (const auto& [cell, v] : values[ind.name()]) {
+        EXPECT_LE(v, values[rule.other()][cell]) << ind.name() << " " << cell;
+      }
+    }
+  }
+}
+
+TEST(GeneratorTest, ReportsHaveTwoHundredValidValuesAtNationalScale) {
+  World world = Make("national");
+  EXPECT_EQ(world.ValuesPerReport(), 200);
+  for (int r : {0, 1, 20, 500, 3898}) {
+    v1::Report report = world.BuildReport(r, 2026);
+    EXPECT_EQ(report.values_size(), 200) << r;
+    ExpectValidReport(world, report);
+    EXPECT_FALSE(report.progress().empty());
+    EXPECT_TRUE(absl::StartsWith(report.name(), "reports/lg-p")) << report.name();
+    EXPECT_TRUE(absl::EndsWith(report.name(), "/lg-kh-test/2026")) << report.name();
+  }
+}
+
+TEST(GeneratorTest, ReportsAreDeterministicPerAgencyAndYear) {
+  World a = Make("small");
+  World b = Make("small");
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(a.BuildReport(3, 2025),
+                                                                 b.BuildReport(3, 2025)));
+  EXPECT_FALSE(google::protobuf::util::MessageDifferencer::Equals(a.BuildReport(3, 2025),
+                                                                  a.BuildReport(3, 2026)));
+  EXPECT_EQ(a.BuildReport(3, 2025).values_size(), a.ValuesPerReport());
+  ExpectValidReport(a, a.BuildReport(3, 2025));
+}
+
+TEST(GeneratorTest, LeadTasksAllHaveAStatus) {
+  World world = Make("small");
+  for (size_t r = 0; r < world.reporters().size(); ++r) {
+    v1::Report report = world.BuildReport(static_cast<int>(r), 2026);
+    for (const auto& p : report.progress()) {
+      EXPECT_NE(p.status(), v1::PROGRESS_STATUS_UNSPECIFIED) << p.task();
+    }
+  }
+}
+
+TEST(GeneratorTest, NationalSumsAreTheSumOfProvincialSums) {
+  World world = Make("small");
+  ExpectedSums national = world.Expected(2026, -1);
+  ExpectedSums p0 = world.Expected(2026, 0);
+  ExpectedSums p1 = world.Expected(2026, 1);
+  ASSERT_FALSE(national.empty());
+  for (const auto& [indicator, cells] : national) {
+    for (const auto& [cell, sum] : cells) {
+      EXPECT_EQ(sum, p0[indicator][cell] + p1[indicator][cell]) << indicator << " " << cell;
+    }
+  }
+}
+
+TEST(GeneratorTest, ScaleBoundsAreChecked) {
+  Scale scale = *NamedScale("small");
+  scale.departments_per_province = 0;
+  EXPECT_EQ(ValidateScale(scale).code(), absl::StatusCode::kInvalidArgument);
+  scale = *NamedScale("small");
+  scale.tasks = 1;
+  EXPECT_EQ(ValidateScale(scale).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(NamedScale("huge").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(GeneratorTest, CellKeyIsSortedAndEmptyForTotals) {
+  v1::Value v;
+  EXPECT_EQ(CellKey(v.cells()), "");
+  (*v.mutable_cells())["sex"] = "female";
+  (*v.mutable_cells())["age-group"] = "18-30";
+  EXPECT_EQ(CellKey(v.cells()), "age-group=18-30,sex=female");
+}
+
+}  // namespace
+}  // namespace tonghop::loadgen

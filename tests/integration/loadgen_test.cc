@@ -1,0 +1,170 @@
+// The load generator at small scale, checked for correctness, never for
+// speed: every generated agency's report ends up stored and accepted, and
+// the national roll-ups equal the sums of the values the generator sent.
+// The checks here are made independently of the load generator's own
+// verification, with this test's own calls to the server.
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "tests/testing/test_server.h"
+#include "tonghop/v1/aggregation_service.grpc.pb.h"
+#include "tonghop/v1/submissions_service.grpc.pb.h"
+
+namespace tonghop {
+namespace {
+
+using testing::BuiltBinary;
+using testing::ServerProcess;
+using testing::TempDir;
+
+constexpr char kMinistry[] = "agencies/bo-tu-phap";
+// The small scale: 2 provinces × (5 communes + 3 departments + 1 court).
+constexpr int kSmallReporters = 18;
+
+// Runs tonghop-loadgen with `args`; returns its exit status.
+int RunLoadgen(const std::vector<std::string>& args) {
+  std::string command = BuiltBinary("clients/loadgen/tonghop-loadgen");
+  for (const std::string& a : args) absl::StrAppend(&command, " '", a, "'");
+  int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+google::protobuf::Struct ReadJson(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  google::protobuf::Struct json;
+  auto status = google::protobuf::util::JsonStringToMessage(text.str(), &json);
+  EXPECT_TRUE(status.ok()) << status.ToString() << "\n" << text.str();
+  return json;
+}
+
+const google::protobuf::Value& Field(const google::protobuf::Struct& s, const std::string& key) {
+  static const google::protobuf::Value* kNull = new google::protobuf::Value();
+  auto it = s.fields().find(key);
+  return it == s.fields().end() ? *kNull : it->second;
+}
+
+std::unique_ptr<grpc::ClientContext> AsMinistry() {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->AddMetadata("x-tonghop-agency", kMinistry);
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  return context;
+}
+
+TEST(LoadgenTest, EveryReportIsStoredAndNationalRollupsAreTheGeneratedSums) {
+  TempDir dir;
+  auto server = ServerProcess::Start(BuiltBinary("services/server/tonghopd"),
+                                     {absl::StrCat("--data-dir=", dir.path(), "/data")});
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string json_path = absl::StrCat(dir.path(), "/loadgen.json");
+
+  ASSERT_EQ(RunLoadgen({absl::StrCat("--server=", (*server)->address()), "--scale=small",
+                        "--years=2", "--concurrency=4", "--limit-seconds=0.2",
+                        "--at-rest-rounds=2", "--compile-repetitions=1",
+                        absl::StrCat("--work-dir=", dir.path(), "/work"),
+                        absl::StrCat("--json-out=", json_path)}),
+            0);
+  google::protobuf::Struct json = ReadJson(json_path);
+  EXPECT_TRUE(Field(json, "ok").bool_value());
+  EXPECT_TRUE(Field(Field(json, "verification").struct_value(), "passed").bool_value());
+  ASSERT_EQ(Field(json, "reporters").number_value(), kSmallReporters);
+  const std::string plan = Field(json, "plan").string_value();
+  const std::string period = absl::StrCat(Field(json, "current_year").number_value());
+  ASSERT_FALSE(plan.empty());
+
+  auto channel = grpc::CreateChannel((*server)->address(), grpc::InsecureChannelCredentials());
+  auto submissions = v1::Submissions::NewStub(channel);
+  auto aggregation = v1::Aggregation::NewStub(channel);
+
+  // Every generated agency's report is stored, accepted.
+  v1::ListReportsRequest list;
+  list.set_plan(plan);
+  list.set_period(period);
+  list.set_agency_subtree(kMinistry);
+  list.set_page_size(1000);
+  v1::ListReportsResponse reports;
+  ASSERT_TRUE(submissions->ListReports(AsMinistry().get(), list, &reports).ok());
+  EXPECT_EQ(reports.reports_size(), kSmallReporters);
+  for (const v1::Report& report : reports.reports()) {
+    EXPECT_EQ(report.state(), v1::REPORT_STATE_ACCEPTED) << report.name();
+  }
+  EXPECT_TRUE(reports.next_page_token().empty());
+
+  // The national roll-up of each reported indicator is the generated sum.
+  const google::protobuf::Struct& expected =
+      Field(json, "expected_national_totals").struct_value();
+  ASSERT_GT(expected.fields_size(), 0);
+  v1::RollupRequest rollup;
+  rollup.set_plan(plan);
+  rollup.set_period(period);
+  rollup.set_agency(kMinistry);
+  v1::RollupResponse national;
+  ASSERT_TRUE(aggregation->Rollup(AsMinistry().get(), rollup, &national).ok());
+  int compared = 0;
+  for (const v1::IndicatorRollup& indicator : national.indicators()) {
+    auto it = expected.fields().find(indicator.indicator());
+    if (it == expected.fields().end()) continue;  // computed percentages
+    EXPECT_EQ(indicator.total().value(),
+              absl::StrCat(static_cast<int64_t>(it->second.number_value())))
+        << indicator.indicator();
+    ++compared;
+  }
+  EXPECT_EQ(compared, expected.fields_size());
+
+  v1::CompletenessRequest completeness;
+  completeness.set_plan(plan);
+  completeness.set_period(period);
+  completeness.set_agency(kMinistry);
+  v1::CompletenessResponse counts;
+  ASSERT_TRUE(aggregation->Completeness(AsMinistry().get(), completeness, &counts).ok());
+  EXPECT_EQ(counts.expected(), kSmallReporters);
+  EXPECT_EQ(counts.received(), kSmallReporters);
+}
+
+TEST(LoadgenTest, SpawnedRunMeasuresTheServerAndSurvivesRestartAndRebuild) {
+  TempDir dir;
+  const std::string json_path = absl::StrCat(dir.path(), "/loadgen.json");
+  ASSERT_EQ(RunLoadgen({"--spawn",
+                        absl::StrCat("--tonghopd=", BuiltBinary("services/server/tonghopd")),
+                        "--scale=small", "--years=1", "--concurrency=2",
+                        "--limit-seconds=0.2", "--at-rest-rounds=2", "--compile-repetitions=1",
+                        absl::StrCat("--work-dir=", dir.path(), "/work"),
+                        absl::StrCat("--json-out=", json_path)}),
+            0);
+  google::protobuf::Struct json = ReadJson(json_path);
+  EXPECT_TRUE(Field(json, "ok").bool_value());
+  const google::protobuf::Struct& limits = Field(json, "limits").struct_value();
+  EXPECT_GT(Field(Field(limits, "grpc_echo").struct_value(), "calls").number_value(), 0);
+  EXPECT_GT(
+      Field(Field(limits, "rocksdb_synced_concurrent").struct_value(), "values").number_value(),
+      0);
+  const google::protobuf::Struct& server = Field(json, "server").struct_value();
+  EXPECT_GT(Field(server, "peak_rss_bytes").number_value(), 0);
+  EXPECT_GT(Field(server, "disk_allocated_bytes").number_value(), 0);
+  EXPECT_GT(Field(server, "restart_serve_seconds").number_value(), 0);
+  for (const char* key : {"verification", "verification_after_rebuild",
+                          "verification_after_restart"}) {
+    const google::protobuf::Struct& v = Field(json, key).struct_value();
+    std::vector<std::string> failures;
+    for (const auto& f : Field(v, "failures").list_value().values()) {
+      failures.push_back(f.string_value());
+    }
+    EXPECT_TRUE(Field(v, "passed").bool_value()) << key << ": " << absl::StrJoin(failures, "\n");
+  }
+}
+
+}  // namespace
+}  // namespace tonghop
