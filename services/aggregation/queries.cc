@@ -435,6 +435,18 @@ absl::StatusOr<AggregationQueries::Scope> AggregationQueries::Resolve(
   RETURN_IF_ERROR(AuthorizeRead(caller, scope.hierarchy(), root));
   if (!scope.hierarchy().Contains(root)) return NotFound(root);
   ASSIGN_OR_RETURN(scope.plan, registry_->Plan(plan));
+  // A plan may name indicators created after the snapshot was read (the
+  // snapshot is kept for a while); read it again rather than answer without
+  // their definitions.
+  bool missing_indicator = false;
+  for (const v1::Task& task : scope.plan->tasks) {
+    for (const std::string& indicator : task.indicators()) {
+      missing_indicator = missing_indicator || scope.snapshot->FindIndicator(indicator) == nullptr;
+    }
+  }
+  if (missing_indicator) {
+    ASSIGN_OR_RETURN(scope.snapshot, registry_->Snapshot(true));
+  }
   scope.period = *parsed;
   scope.root = std::string(root);
   scope.layer = LayerFor(include_unreviewed);
