@@ -5,6 +5,7 @@
 // with named column families and atomic, durable batches.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -19,26 +20,27 @@ namespace tonghop::storage {
 // A set of puts and deletes applied all together or not at all.
 // Not thread-safe; build it in one thread, then hand it to KvStore::Write.
 class WriteBatch {
- public:
+public:
   struct Op {
     std::string column_family;
     std::string key;
-    std::optional<std::string> value;  // nullopt: delete
+    std::optional<std::string> value; // nullopt: delete
   };
 
   void Put(absl::string_view column_family, absl::string_view key,
            absl::string_view value) {
-    ops_.push_back({std::string(column_family), std::string(key),
-                    std::string(value)});
+    ops_.push_back(
+        {std::string(column_family), std::string(key), std::string(value)});
   }
   void Delete(absl::string_view column_family, absl::string_view key) {
-    ops_.push_back({std::string(column_family), std::string(key), std::nullopt});
+    ops_.push_back(
+        {std::string(column_family), std::string(key), std::nullopt});
   }
-  const std::vector<Op>& ops() const { return ops_; }
+  const std::vector<Op> &ops() const { return ops_; }
   bool empty() const { return ops_.empty(); }
   size_t size() const { return ops_.size(); }
 
- private:
+private:
   std::vector<Op> ops_;
 };
 
@@ -47,41 +49,51 @@ struct KeyValue {
   std::string value;
 };
 
-// An ordered key-value store. Keys within a column family are ordered
-// bytewise. Thread-safe: reads may run concurrently with each other and with
-// writes; each read sees a consistent snapshot. A Write() that returns OK is
-// durable (synced) and atomic across column families.
-class KvStore {
- public:
-  virtual ~KvStore() = default;
+// Reading an ordered key-value store. Keys within a column family are
+// ordered bytewise.
+class KvReader {
+public:
+  virtual ~KvReader() = default;
 
   // The value at `key`, or nullopt when absent. NOT_FOUND is never used for
   // an absent key; errors mean the store failed.
-  virtual absl::StatusOr<std::optional<std::string>> Get(
-      absl::string_view column_family, absl::string_view key) const = 0;
+  virtual absl::StatusOr<std::optional<std::string>>
+  Get(absl::string_view column_family, absl::string_view key) const = 0;
 
   // Calls `visit` for each entry with start <= key < end (end empty: no upper
   // bound), in key order, until it returns false. Sees one snapshot.
-  virtual absl::Status Scan(
-      absl::string_view column_family, absl::string_view start,
-      absl::string_view end,
-      const std::function<bool(absl::string_view key, absl::string_view value)>&
-          visit) const = 0;
-
-  // Applies the batch atomically and durably (synced before returning).
-  virtual absl::Status Write(const WriteBatch& batch) = 0;
+  virtual absl::Status
+  Scan(absl::string_view column_family, absl::string_view start,
+       absl::string_view end,
+       const std::function<bool(absl::string_view key, absl::string_view value)>
+           &visit) const = 0;
 
   // Convenience: up to `limit` entries of [start, end).
-  absl::StatusOr<std::vector<KeyValue>> ScanRange(absl::string_view column_family,
-                                                  absl::string_view start,
-                                                  absl::string_view end,
-                                                  size_t limit) const;
+  absl::StatusOr<std::vector<KeyValue>>
+  ScanRange(absl::string_view column_family, absl::string_view start,
+            absl::string_view end, size_t limit) const;
+
   // Convenience: up to `limit` entries whose keys start with `prefix`.
-  absl::StatusOr<std::vector<KeyValue>> ScanPrefix(
-      absl::string_view column_family, absl::string_view prefix,
-      size_t limit) const;
+  absl::StatusOr<std::vector<KeyValue>>
+  ScanPrefix(absl::string_view column_family, absl::string_view prefix,
+             size_t limit) const;
 };
 
-}  // namespace tonghop::storage
+// An ordered key-value store. Thread-safe: reads may run concurrently with
+// each other and with writes; each read sees a consistent snapshot. A Write()
+// that returns OK is durable (synced) and atomic across column families.
+class KvStore : public KvReader {
+public:
+  // Applies the batch atomically and durably (synced before returning).
+  virtual absl::Status Write(const WriteBatch &batch) = 0;
 
-#endif  // TONGHOP_STORAGE_KV_STORE_H_
+  // A read-only view of the whole store as it is now: every read through it
+  // sees the same state, whatever is written afterwards, so several reads
+  // can be combined without locking writers out. Thread-safe; it must not
+  // outlive the store.
+  virtual std::unique_ptr<KvReader> Snapshot() const = 0;
+};
+
+} // namespace tonghop::storage
+
+#endif // TONGHOP_STORAGE_KV_STORE_H_

@@ -13,17 +13,21 @@
 namespace tonghop::storage {
 
 // KvStore on std::map. Thread-safe. Column families spring into existence
-// on first use. Scans copy their range first, so they see one snapshot.
+// on first use. Scans copy their range first, so they see one snapshot;
+// Snapshot() copies everything.
 // `fail_writes` makes every Write fail, to test error paths.
 class MemoryStore final : public KvStore {
- public:
-  absl::StatusOr<std::optional<std::string>> Get(
-      absl::string_view column_family, absl::string_view key) const override;
-  absl::Status Scan(absl::string_view column_family, absl::string_view start,
-                    absl::string_view end,
-                    const std::function<bool(absl::string_view, absl::string_view)>&
-                        visit) const override;
-  absl::Status Write(const WriteBatch& batch) override;
+public:
+  absl::StatusOr<std::optional<std::string>>
+  Get(absl::string_view column_family, absl::string_view key) const override;
+  absl::Status
+  Scan(absl::string_view column_family, absl::string_view start,
+       absl::string_view end,
+       const std::function<bool(absl::string_view, absl::string_view)> &visit)
+      const override;
+  absl::Status Write(const WriteBatch &batch) override;
+  // A copy of the whole store.
+  std::unique_ptr<KvReader> Snapshot() const override;
 
   void set_fail_writes(bool fail) {
     absl::MutexLock lock(&mu_);
@@ -35,14 +39,14 @@ class MemoryStore final : public KvStore {
     return write_count_;
   }
 
- private:
+private:
   mutable absl::Mutex mu_;
-  std::map<std::string, std::map<std::string, std::string>> data_
-      ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::map<std::string, std::string>>
+      data_ ABSL_GUARDED_BY(mu_);
   bool fail_writes_ ABSL_GUARDED_BY(mu_) = false;
   int write_count_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
-}  // namespace tonghop::storage
+} // namespace tonghop::storage
 
-#endif  // TONGHOP_STORAGE_MEMORY_STORE_H_
+#endif // TONGHOP_STORAGE_MEMORY_STORE_H_

@@ -132,7 +132,8 @@ Flags ParseFlags(int argc, char** argv) {
   static const std::set<std::string> kKnown = {
       "scale", "provinces", "communes", "departments", "independent-bodies", "tasks",
       "indicators", "years", "concurrency", "reviewers", "server", "spawn", "tonghopd",
-      "work-dir", "keep-work-dir", "aggregation-server", "plan-id", "year", "seed", "limits", "limit-seconds",
+      "work-dir", "keep-work-dir", "aggregation-server", "plan-id", "year", "seed", "limits",
+      "limit-seconds",
       "dashboard", "at-rest-rounds", "compile-repetitions", "rebuild", "verify",
       "reference-data", "json-out", "help"};
   Flags flags;

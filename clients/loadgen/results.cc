@@ -410,8 +410,12 @@ void PrintSummary(const RunResults& r, std::ostream& out) {
   }
   out << "\n";
   if (r.verify) PrintVerify(out, "verification", *r.verify);
-  if (r.verify_after_rebuild) PrintVerify(out, "verification after rebuild", *r.verify_after_rebuild);
-  if (r.verify_after_restart) PrintVerify(out, "verification after restart", *r.verify_after_restart);
+  if (r.verify_after_rebuild) {
+    PrintVerify(out, "verification after rebuild", *r.verify_after_rebuild);
+  }
+  if (r.verify_after_restart) {
+    PrintVerify(out, "verification after restart", *r.verify_after_restart);
+  }
   for (const auto& e : r.errors) out << "ERROR " << e << "\n";
   out << absl::StrFormat("run took %.1f s: %s\n", r.total_seconds, r.ok() ? "ok" : "FAILED");
 }
@@ -556,8 +560,12 @@ std::string ToJson(const RunResults& r) {
     }
   }
   if (r.verify) PutVerify(&root, "verification", *r.verify);
-  if (r.verify_after_rebuild) PutVerify(&root, "verification_after_rebuild", *r.verify_after_rebuild);
-  if (r.verify_after_restart) PutVerify(&root, "verification_after_restart", *r.verify_after_restart);
+  if (r.verify_after_rebuild) {
+    PutVerify(&root, "verification_after_rebuild", *r.verify_after_rebuild);
+  }
+  if (r.verify_after_restart) {
+    PutVerify(&root, "verification_after_restart", *r.verify_after_restart);
+  }
   PutStrings(&root, "errors", r.errors);
   Put(&root, "total_seconds", Num(r.total_seconds));
   Put(&root, "ok", Bool(r.ok()));

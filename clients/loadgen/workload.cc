@@ -513,8 +513,10 @@ absl::StatusOr<RoundResult> Workload::RunRound(int year, bool with_dashboard,
     }
     return channels;
   };
-  ASSIGN_OR_RETURN(auto submit_channels, connect(std::max(1, options_.concurrency), options_.address));
-  ASSIGN_OR_RETURN(auto review_channels, connect(std::max(1, options_.reviewers), options_.address));
+  ASSIGN_OR_RETURN(auto submit_channels,
+                   connect(std::max(1, options_.concurrency), options_.address));
+  ASSIGN_OR_RETURN(auto review_channels,
+                   connect(std::max(1, options_.reviewers), options_.address));
 
   RoundResult result;
   result.year = year;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -29,17 +30,23 @@ constexpr char kDataCf[] = "aggregation_data";
 constexpr uint8_t kActiveTag = 'A';
 constexpr uint8_t kPositionTag = 'P';
 constexpr uint8_t kBuildingTag = 'B';
+constexpr uint8_t kLayoutTag = 'F';
 // Data keys: 'G' generation, then one of these record kinds.
 constexpr uint8_t kGenerationTag = 'G';
 constexpr uint8_t kStatusTag = 'S';
 constexpr uint8_t kContributionTag = 'C';
+constexpr uint8_t kBodyTag = 'D';
 constexpr uint8_t kSumTag = 'R';
-constexpr uint8_t kMaxTag = 'X';
-constexpr uint8_t kLatestTag = 'L';
+constexpr uint8_t kValueTag = 'V';
 
-const char* LayerCode(Layer layer) { return layer == Layer::kAccepted ? "a" : "u"; }
+// The version of the record layout below. A table written with another
+// layout is dropped at startup and replayed from the change feed.
+constexpr char kLayoutVersion[] = "2";
+
+const char *LayerCode(Layer layer) { return layer == Layer::kAccepted ? "a" : "u"; }
 
 std::string ActiveKey() { return KeyBuilder(kActiveTag).Build(); }
+std::string LayoutKey() { return KeyBuilder(kLayoutTag).Build(); }
 std::string PositionKey(uint64_t gen) { return KeyBuilder(kPositionTag).Uint64(gen).Build(); }
 std::string BuildingKey(uint64_t gen) { return KeyBuilder(kBuildingTag).Uint64(gen).Build(); }
 std::string GenPrefix(uint64_t gen) { return KeyBuilder(kGenerationTag).Uint64(gen).Build(); }
@@ -64,13 +71,22 @@ std::string ContributionPrefix(uint64_t gen, Layer layer, absl::string_view plan
 }
 std::string ContributionKey(uint64_t gen, Layer layer, absl::string_view plan,
                             absl::string_view period, absl::string_view agency) {
-  return ContributionPrefix(gen, layer, plan, period) + KeyBuilder(0).String(agency).Build().substr(1);
+  return ContributionPrefix(gen, layer, plan, period) +
+         KeyBuilder(0).String(agency).Build().substr(1);
 }
-// (layer, plan, period, root, indicator) under a record kind.
-std::string IndicatorPrefix(uint8_t tag, uint64_t gen, Layer layer, absl::string_view plan,
-                            absl::string_view period, absl::string_view root,
-                            absl::string_view indicator) {
-  return GenPrefix(gen) + KeyBuilder(tag)
+std::string BodyKey(uint64_t gen, Layer layer, absl::string_view plan, absl::string_view period,
+                    absl::string_view agency) {
+  return GenPrefix(gen) + KeyBuilder(kBodyTag)
+                              .String(LayerCode(layer))
+                              .String(plan)
+                              .String(period)
+                              .String(agency)
+                              .Build();
+}
+// (layer, plan, period, root, indicator) under the sum records.
+std::string SumPrefix(uint64_t gen, Layer layer, absl::string_view plan, absl::string_view period,
+                      absl::string_view root, absl::string_view indicator) {
+  return GenPrefix(gen) + KeyBuilder(kSumTag)
                               .String(LayerCode(layer))
                               .String(plan)
                               .String(period)
@@ -78,31 +94,28 @@ std::string IndicatorPrefix(uint8_t tag, uint64_t gen, Layer layer, absl::string
                               .String(indicator)
                               .Build();
 }
-std::string CellSuffix(absl::string_view cell) { return KeyBuilder(0).String(cell).Build().substr(1); }
+std::string CellSuffix(absl::string_view cell) {
+  return KeyBuilder(0).String(cell).Build().substr(1);
+}
 std::string SumKey(uint64_t gen, Layer layer, absl::string_view plan, absl::string_view period,
                    absl::string_view root, absl::string_view indicator, absl::string_view cell) {
-  return IndicatorPrefix(kSumTag, gen, layer, plan, period, root, indicator) + CellSuffix(cell);
+  return SumPrefix(gen, layer, plan, period, root, indicator) + CellSuffix(cell);
 }
-// Descending by value: the first key under the cell prefix is the largest.
-std::string MaxKey(uint64_t gen, Layer layer, absl::string_view plan, absl::string_view period,
-                   absl::string_view root, absl::string_view indicator, absl::string_view cell,
-                   Micros value, absl::string_view agency) {
-  __int128 inverted = -value;
-  int64_t hi = static_cast<int64_t>(inverted >> 64);
-  uint64_t lo = static_cast<uint64_t>(inverted);
-  return IndicatorPrefix(kMaxTag, gen, layer, plan, period, root, indicator) + CellSuffix(cell) +
-         KeyBuilder(0).Int64(hi).Uint64(lo).String(agency).Build().substr(1);
-}
-// Descending by submit time: the first key under the cell prefix is the latest.
-std::string LatestKey(uint64_t gen, Layer layer, absl::string_view plan,
-                      absl::string_view period, absl::string_view root,
-                      absl::string_view indicator, absl::string_view cell, int64_t submit_micros,
-                      absl::string_view agency) {
-  return IndicatorPrefix(kLatestTag, gen, layer, plan, period, root, indicator) +
-         CellSuffix(cell) + KeyBuilder(0).Int64(-submit_micros).String(agency).Build().substr(1);
+// (layer, plan, period, indicator, cell) under the value index; the agency
+// follows.
+std::string ValueCellPrefix(uint64_t gen, Layer layer, absl::string_view plan,
+                            absl::string_view period, absl::string_view indicator,
+                            absl::string_view cell) {
+  return GenPrefix(gen) + KeyBuilder(kValueTag)
+                              .String(LayerCode(layer))
+                              .String(plan)
+                              .String(period)
+                              .String(indicator)
+                              .String(cell)
+                              .Build();
 }
 
-std::string Serialize(const google::protobuf::Message& message) {
+std::string Serialize(const google::protobuf::Message &message) {
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream stream(&bytes);
@@ -113,7 +126,7 @@ std::string Serialize(const google::protobuf::Message& message) {
   return bytes;
 }
 
-int64_t SubmitMicros(const v1::Report& report) {
+int64_t SubmitMicros(const v1::Report &report) {
   return report.submit_time().seconds() * 1000000 + report.submit_time().nanos() / 1000;
 }
 
@@ -142,10 +155,11 @@ uint64_t Fnv(uint64_t hash, absl::string_view bytes) {
 
 std::vector<std::string> AggregationColumnFamilies() { return {kMetaCf, kDataCf}; }
 
-std::string CellKey(const google::protobuf::Map<std::string, std::string>& cells) {
+std::string CellKey(const google::protobuf::Map<std::string, std::string> &cells) {
   std::map<std::string, std::string> sorted(cells.begin(), cells.end());
   std::vector<std::string> parts;
-  for (const auto& [dimension, option] : sorted) parts.push_back(absl::StrCat(dimension, "=", option));
+  for (const auto &[dimension, option] : sorted)
+    parts.push_back(absl::StrCat(dimension, "=", option));
   return absl::StrJoin(parts, ",");
 }
 
@@ -159,9 +173,9 @@ std::map<std::string, std::string> ParseCellKey(absl::string_view key) {
   return cells;
 }
 
-std::map<std::pair<std::string, std::string>, Micros> ReportValues(const v1::Report& report) {
+std::map<std::pair<std::string, std::string>, Micros> ReportValues(const v1::Report &report) {
   std::map<std::pair<std::string, std::string>, Micros> values;
-  for (const v1::Value& value : report.values()) {
+  for (const v1::Value &value : report.values()) {
     Micros micros = 0;
     if (value.value_case() == v1::Value::kIntValue) {
       micros = FromInt(value.int_value());
@@ -177,53 +191,76 @@ std::map<std::pair<std::string, std::string>, Micros> ReportValues(const v1::Rep
   return values;
 }
 
-// Pending writes over the store, read back by later steps of the same batch
-// (a rebuild stages thousands of changes before it writes). Not thread-safe.
+// Pending writes over the store, read back by later steps of the same batch:
+// a batch of changes touches the same provincial and national sums many
+// times, and they are read from the store and written to it once. Not
+// thread-safe.
 class AggregateStore::Staging {
  public:
-  explicit Staging(const KvStore* store) : store_(store) {}
+  explicit Staging(const KvStore *store) : store_(store) {}
 
-  absl::StatusOr<std::optional<std::string>> Get(const std::string& key) const {
+  absl::StatusOr<std::optional<std::string>> Get(const std::string &key) const {
     auto it = pending_.find(key);
     if (it != pending_.end()) return it->second;
     return store_->Get(kDataCf, key);
   }
-  void Put(const std::string& key, std::string value) { pending_[key] = std::move(value); }
-  void Delete(const std::string& key) { pending_[key] = std::nullopt; }
+  void Put(const std::string &key, std::string value) { pending_[key] = std::move(value); }
+  void Delete(const std::string &key) { pending_[key] = std::nullopt; }
   size_t size() const { return pending_.size(); }
-  void AppendTo(WriteBatch& batch) const {
-    for (const auto& [key, value] : pending_) {
-      if (value.has_value()) {
-        batch.Put(kDataCf, key, *value);
+  // Every pending write, in key order (the order does not matter to the
+  // store; it keeps batches reproducible).
+  void AppendTo(WriteBatch &batch) const {
+    std::vector<const std::pair<const std::string, std::optional<std::string>> *> sorted;
+    sorted.reserve(pending_.size());
+    for (const auto &entry : pending_) sorted.push_back(&entry);
+    std::sort(sorted.begin(), sorted.end(),
+              [](const auto *a, const auto *b) { return a->first < b->first; });
+    for (const auto *entry : sorted) {
+      if (entry->second.has_value()) {
+        batch.Put(kDataCf, entry->first, *entry->second);
       } else {
-        batch.Delete(kDataCf, key);
+        batch.Delete(kDataCf, entry->first);
       }
     }
   }
   void Clear() { pending_.clear(); }
 
  private:
-  const KvStore* store_;
-  std::map<std::string, std::optional<std::string>> pending_;
+  const KvStore *store_;
+  absl::flat_hash_map<std::string, std::optional<std::string>> pending_;
 };
 
 namespace {
 
-// Adds (sign +1) or subtracts (sign -1) one contribution in every root.
-absl::Status StageContribution(uint64_t gen, Layer layer,
-                               absl::string_view plan, absl::string_view period,
-                               absl::string_view agency, const v1::Report& report,
-                               const std::vector<std::string>& roots, int sign,
-                               const std::function<absl::StatusOr<std::optional<std::string>>(
-                                   const std::string&)>& get,
-                               const std::function<void(const std::string&, std::optional<std::string>)>& set) {
+// The head of a contribution: the report without its values and progress.
+records::Contribution HeadOf(const v1::Report &report, const std::vector<std::string> &roots,
+                             int64_t sequence) {
+  records::Contribution head;
+  v1::Report *light = head.mutable_report();
+  *light = report;
+  light->clear_values();
+  light->clear_progress();
+  for (const std::string &root : roots) head.add_roots(root);
+  head.set_sequence(sequence);
+  return head;
+}
+
+}  // namespace
+
+// Adds (sign +1) or subtracts (sign -1) one agency's report: its values to
+// the sums of every root, and to the value index.
+absl::Status AggregateStore::StageValues(Staging &staging, uint64_t gen, Layer layer,
+                                         absl::string_view plan, absl::string_view period,
+                                         absl::string_view agency, const v1::Report &report,
+                                         const std::vector<std::string> &roots, int sign) {
   auto values = ReportValues(report);
   int64_t submit = SubmitMicros(report);
-  for (const std::string& root : roots) {
-    for (const auto& [key, micros] : values) {
-      const auto& [indicator, cell] = key;
+  std::string agency_suffix = KeyBuilder(0).String(agency).Build().substr(1);
+  for (const auto &[key, micros] : values) {
+    const auto &[indicator, cell] = key;
+    for (const std::string &root : roots) {
       std::string sum_key = SumKey(gen, layer, plan, period, root, indicator, cell);
-      ASSIGN_OR_RETURN(std::optional<std::string> stored, get(sum_key));
+      ASSIGN_OR_RETURN(std::optional<std::string> stored, staging.Get(sum_key));
       records::Sum sum;
       Micros total = 0;
       if (stored.has_value()) {
@@ -236,28 +273,26 @@ absl::Status StageContribution(uint64_t gen, Layer layer,
       sum.set_contributors(sum.contributors() + sign);
       sum.set_micros(Int128ToString(total));
       if (sum.contributors() <= 0) {
-        set(sum_key, std::nullopt);
+        staging.Delete(sum_key);
       } else {
-        set(sum_key, Serialize(sum));
+        staging.Put(sum_key, Serialize(sum));
       }
-      std::string max_key = MaxKey(gen, layer, plan, period, root, indicator, cell, micros, agency);
-      std::string latest_key =
-          LatestKey(gen, layer, plan, period, root, indicator, cell, submit, agency);
-      if (sign > 0) {
-        set(max_key, Int128ToString(micros));
-        set(latest_key, Int128ToString(micros));
-      } else {
-        set(max_key, std::nullopt);
-        set(latest_key, std::nullopt);
-      }
+    }
+    std::string value_key =
+        ValueCellPrefix(gen, layer, plan, period, indicator, cell) + agency_suffix;
+    if (sign > 0) {
+      records::IndexedValue indexed;
+      indexed.set_micros(Int128ToString(micros));
+      indexed.set_submit_time_micros(submit);
+      staging.Put(value_key, Serialize(indexed));
+    } else {
+      staging.Delete(value_key);
     }
   }
   return absl::OkStatus();
 }
 
-}  // namespace
-
-absl::StatusOr<std::unique_ptr<AggregateStore>> AggregateStore::Open(KvStore* store) {
+absl::StatusOr<std::unique_ptr<AggregateStore>> AggregateStore::Open(KvStore *store) {
   std::unique_ptr<AggregateStore> aggregates(new AggregateStore(store));
   RETURN_IF_ERROR(aggregates->Init());
   return aggregates;
@@ -265,32 +300,43 @@ absl::StatusOr<std::unique_ptr<AggregateStore>> AggregateStore::Open(KvStore* st
 
 absl::Status AggregateStore::Init() {
   ASSIGN_OR_RETURN(std::optional<std::string> active, store_->Get(kMetaCf, ActiveKey()));
+  ASSIGN_OR_RETURN(std::optional<std::string> layout, store_->Get(kMetaCf, LayoutKey()));
   uint64_t gen = 1;
-  if (!active.has_value()) {
-    WriteBatch batch;
-    batch.Put(kMetaCf, ActiveKey(), "1");
-    batch.Put(kMetaCf, PositionKey(1), "0");
-    RETURN_IF_ERROR(store_->Write(batch));
-  } else if (!absl::SimpleAtoi(*active, &gen)) {
-    return Corrupt("active generation");
-  }
-  // Generations other than the active one are leftovers of a rebuild that
-  // crashed, or of a swap whose clean-up did not finish.
-  std::vector<uint64_t> stale;
-  uint64_t highest = gen;
+  if (active.has_value() && !absl::SimpleAtoi(*active, &gen)) return Corrupt("active generation");
+  std::vector<uint64_t> generations;
   std::string prefix = KeyBuilder(kPositionTag).Build();
   RETURN_IF_ERROR(store_->Scan(kMetaCf, prefix, storage::PrefixEnd(prefix),
                                [&](absl::string_view key, absl::string_view) {
                                  KeyReader reader(key);
                                  reader.Tag();
                                  std::optional<uint64_t> g = reader.Uint64();
-                                 if (g.has_value()) {
-                                   highest = std::max(highest, *g);
-                                   if (*g != gen) stale.push_back(*g);
-                                 }
+                                 if (g.has_value()) generations.push_back(*g);
                                  return true;
                                }));
-  for (uint64_t g : stale) RETURN_IF_ERROR(DropGeneration(g));
+  uint64_t highest = gen;
+  for (uint64_t g : generations) highest = std::max(highest, g);
+  if (!active.has_value() || layout != std::optional<std::string>(kLayoutVersion)) {
+    if (active.has_value()) {
+      // Everything in the table is derived from the change feed: start an
+      // empty generation and let the feed consumer replay it from the start.
+      std::cerr << "aggregation: the roll-up table was written with another "
+                   "layout; it is "
+                   "rebuilt from the change feed"
+                << std::endl;
+      gen = highest + 1;
+    }
+    highest = std::max(highest, gen);
+    WriteBatch batch;
+    batch.Put(kMetaCf, ActiveKey(), absl::StrCat(gen));
+    batch.Put(kMetaCf, PositionKey(gen), "0");
+    batch.Put(kMetaCf, LayoutKey(), kLayoutVersion);
+    RETURN_IF_ERROR(store_->Write(batch));
+  }
+  // Generations other than the active one are leftovers of a rebuild that
+  // crashed, of a swap whose clean-up did not finish, or of another layout.
+  for (uint64_t g : generations) {
+    if (g != gen) RETURN_IF_ERROR(DropGeneration(g));
+  }
   ASSIGN_OR_RETURN(std::optional<std::string> position, store_->Get(kMetaCf, PositionKey(gen)));
   int64_t applied = 0;
   if (position.has_value() && !absl::SimpleAtoi(*position, &applied)) return Corrupt("position");
@@ -309,10 +355,9 @@ uint64_t AggregateStore::active_generation() const {
   return active_;
 }
 
-absl::Status AggregateStore::StageChange(Staging& staging, uint64_t gen,
-                                         const v1::Change& change,
-                                         const Hierarchy& hierarchy) {
-  const v1::Report& report = change.report();
+absl::Status AggregateStore::StageChange(Staging &staging, uint64_t gen, const v1::Change &change,
+                                         const Hierarchy &hierarchy) {
+  const v1::Report &report = change.report();
   std::string plan = report.plan();
   std::string period = report.period();
   std::string agency = report.agency();
@@ -327,8 +372,8 @@ absl::Status AggregateStore::StageChange(Staging& staging, uint64_t gen,
     period = parts->period;
     agency = MakeName("agencies", parts->agency_id);
   }
-  const v1::Report* accepted = nullptr;
-  const v1::Report* unreviewed = nullptr;
+  const v1::Report *accepted = nullptr;
+  const v1::Report *unreviewed = nullptr;
   v1::ReportState state = v1::REPORT_STATE_UNSPECIFIED;
   switch (change.kind()) {
     case v1::CHANGE_KIND_SUBMITTED:
@@ -353,66 +398,81 @@ absl::Status AggregateStore::StageChange(Staging& staging, uint64_t gen,
   status.set_submit_time_micros(SubmitMicros(report));
   staging.Put(StatusKey(gen, plan, period, agency), Serialize(status));
 
-  auto get = [&staging](const std::string& key) { return staging.Get(key); };
-  auto set = [&staging](const std::string& key, std::optional<std::string> value) {
-    if (value.has_value()) {
-      staging.Put(key, std::move(*value));
-    } else {
-      staging.Delete(key);
-    }
-  };
+  std::vector<std::string> roots = hierarchy.Roots(agency);
   for (Layer layer : {Layer::kAccepted, Layer::kUnreviewed}) {
-    const v1::Report* target = layer == Layer::kAccepted ? accepted : unreviewed;
+    const v1::Report *target = layer == Layer::kAccepted ? accepted : unreviewed;
     std::string key = ContributionKey(gen, layer, plan, period, agency);
+    std::string body_key = BodyKey(gen, layer, plan, period, agency);
     ASSIGN_OR_RETURN(std::optional<std::string> stored, staging.Get(key));
+    std::optional<records::Contribution> old;
     if (stored.has_value()) {
-      records::Contribution old;
-      if (!old.ParseFromString(*stored)) return Corrupt("contribution");
-      std::vector<std::string> roots(old.roots().begin(), old.roots().end());
-      RETURN_IF_ERROR(StageContribution(gen, layer, plan, period, agency, old.report(),
-                                        roots, -1, get, set));
+      old.emplace();
+      if (!old->ParseFromString(*stored)) return Corrupt("contribution");
     }
-    if (target == nullptr) {
-      if (stored.has_value()) staging.Delete(key);
+    if (target != nullptr && old.has_value() && old->report().revision() == target->revision() &&
+        std::equal(old->roots().begin(), old->roots().end(), roots.begin(), roots.end())) {
+      // The same revision counted in the same places (a submitted report
+      // being accepted): the figures do not move, only the head does.
+      staging.Put(key, Serialize(HeadOf(*target, roots, change.sequence())));
       continue;
     }
-    records::Contribution contribution;
-    *contribution.mutable_report() = *target;
-    std::vector<std::string> roots = hierarchy.Roots(agency);
-    for (const std::string& root : roots) contribution.add_roots(root);
-    contribution.set_sequence(change.sequence());
-    RETURN_IF_ERROR(StageContribution(gen, layer, plan, period, agency, *target, roots, +1,
-                                      get, set));
-    staging.Put(key, Serialize(contribution));
+    if (old.has_value()) {
+      ASSIGN_OR_RETURN(std::optional<std::string> body, staging.Get(body_key));
+      v1::Report counted;
+      if (!body.has_value() || !counted.ParseFromString(*body)) return Corrupt("contribution");
+      std::vector<std::string> old_roots(old->roots().begin(), old->roots().end());
+      RETURN_IF_ERROR(
+          StageValues(staging, gen, layer, plan, period, agency, counted, old_roots, -1));
+    }
+    if (target == nullptr) {
+      if (old.has_value()) {
+        staging.Delete(key);
+        staging.Delete(body_key);
+      }
+      continue;
+    }
+    RETURN_IF_ERROR(StageValues(staging, gen, layer, plan, period, agency, *target, roots, +1));
+    staging.Put(key, Serialize(HeadOf(*target, roots, change.sequence())));
+    staging.Put(body_key, Serialize(*target));
   }
   return absl::OkStatus();
 }
 
-absl::Status AggregateStore::Apply(const v1::Change& change, const Hierarchy& hierarchy) {
+absl::Status AggregateStore::Apply(const v1::Change &change, const Hierarchy &hierarchy) {
+  return ApplyBatch(absl::MakeConstSpan(&change, 1), hierarchy);
+}
+
+absl::Status AggregateStore::ApplyBatch(absl::Span<const v1::Change> changes,
+                                        const Hierarchy &hierarchy) {
   {
     absl::MutexLock lock(&apply_mu_);
-    if (change.sequence() <= applied_sequence_.load()) return absl::OkStatus();
+    const int64_t applied = applied_sequence_.load();
+    int64_t position = applied;
+    for (const v1::Change &change : changes) position = std::max(position, change.sequence());
+    if (position == applied) return absl::OkStatus();
     if (placed_with_ != hierarchy.fingerprint()) RETURN_IF_ERROR(RehomeLocked(hierarchy));
     uint64_t gen = active_generation();
     Staging staging(store_);
-    RETURN_IF_ERROR(StageChange(staging, gen, change, hierarchy));
+    position = applied;
+    for (const v1::Change &change : changes) {
+      if (change.sequence() <= position) continue;
+      RETURN_IF_ERROR(StageChange(staging, gen, change, hierarchy));
+      position = change.sequence();
+    }
     WriteBatch batch;
     staging.AppendTo(batch);
-    batch.Put(kMetaCf, PositionKey(gen), absl::StrCat(change.sequence()));
-    {
-      absl::WriterMutexLock state_lock(&state_mu_);
-      RETURN_IF_ERROR(store_->Write(batch));
-      applied_sequence_ = change.sequence();
-    }
+    batch.Put(kMetaCf, PositionKey(gen), absl::StrCat(position));
+    RETURN_IF_ERROR(store_->Write(batch));
+    applied_sequence_ = position;
   }
   Notify();
   return absl::OkStatus();
 }
 
-absl::StatusOr<bool> AggregateStore::StageRehome(Staging& staging, uint64_t gen,
+absl::StatusOr<bool> AggregateStore::StageRehome(Staging &staging, uint64_t gen,
                                                  absl::string_view key,
-                                                 const records::Contribution& contribution,
-                                                 const std::vector<std::string>& roots) {
+                                                 const records::Contribution &contribution,
+                                                 const std::vector<std::string> &roots) {
   std::vector<std::string> old_roots(contribution.roots().begin(), contribution.roots().end());
   if (old_roots == roots) return false;
   // The key is C, layer, plan, period, agency.
@@ -425,32 +485,27 @@ absl::StatusOr<bool> AggregateStore::StageRehome(Staging& staging, uint64_t gen,
   std::optional<std::string> agency = reader.String();
   if (!layer_code || !plan || !period || !agency) return Corrupt("contribution key");
   Layer layer = *layer_code == "a" ? Layer::kAccepted : Layer::kUnreviewed;
-  auto get = [&staging](const std::string& k) { return staging.Get(k); };
-  auto set = [&staging](const std::string& k, std::optional<std::string> value) {
-    if (value.has_value()) {
-      staging.Put(k, std::move(*value));
-    } else {
-      staging.Delete(k);
-    }
-  };
-  RETURN_IF_ERROR(StageContribution(gen, layer, *plan, *period, *agency,
-                                    contribution.report(), old_roots, -1, get, set));
-  RETURN_IF_ERROR(StageContribution(gen, layer, *plan, *period, *agency,
-                                    contribution.report(), roots, +1, get, set));
+  ASSIGN_OR_RETURN(std::optional<std::string> body,
+                   staging.Get(BodyKey(gen, layer, *plan, *period, *agency)));
+  v1::Report counted;
+  if (!body.has_value() || !counted.ParseFromString(*body)) return Corrupt("contribution");
+  RETURN_IF_ERROR(
+      StageValues(staging, gen, layer, *plan, *period, *agency, counted, old_roots, -1));
+  RETURN_IF_ERROR(StageValues(staging, gen, layer, *plan, *period, *agency, counted, roots, +1));
   records::Contribution updated = contribution;
   updated.clear_roots();
-  for (const std::string& root : roots) updated.add_roots(root);
+  for (const std::string &root : roots) updated.add_roots(root);
   staging.Put(std::string(key), Serialize(updated));
   return true;
 }
 
-absl::Status AggregateStore::Rehome(const Hierarchy& hierarchy) {
+absl::Status AggregateStore::Rehome(const Hierarchy &hierarchy) {
   absl::MutexLock lock(&apply_mu_);
   if (placed_with_ == hierarchy.fingerprint()) return absl::OkStatus();
   return RehomeLocked(hierarchy);
 }
 
-absl::Status AggregateStore::RehomeLocked(const Hierarchy& hierarchy) {
+absl::Status AggregateStore::RehomeLocked(const Hierarchy &hierarchy) {
   uint64_t gen = active_generation();
   std::string prefix = ContributionPrefix(gen);
   std::vector<storage::KeyValue> contributions;
@@ -459,7 +514,7 @@ absl::Status AggregateStore::RehomeLocked(const Hierarchy& hierarchy) {
                                  contributions.push_back({std::string(key), std::string(value)});
                                  return true;
                                }));
-  for (const storage::KeyValue& kv : contributions) {
+  for (const storage::KeyValue &kv : contributions) {
     records::Contribution contribution;
     if (!contribution.ParseFromString(kv.value)) return Corrupt("contribution");
     std::string agency = contribution.report().agency();
@@ -474,15 +529,15 @@ absl::Status AggregateStore::RehomeLocked(const Hierarchy& hierarchy) {
     if (!moved) continue;
     WriteBatch batch;
     staging.AppendTo(batch);
-    absl::WriterMutexLock state_lock(&state_mu_);
     RETURN_IF_ERROR(store_->Write(batch));
   }
   placed_with_ = hierarchy.fingerprint();
   return absl::OkStatus();
 }
 
-absl::StatusOr<AggregateStore::Replayed> AggregateStore::ReplayInto(
-    ChangeSource& source, uint64_t gen, int64_t after, const Hierarchy& hierarchy) {
+absl::StatusOr<AggregateStore::Replayed> AggregateStore::ReplayInto(ChangeSource &source,
+                                                                    uint64_t gen, int64_t after,
+                                                                    const Hierarchy &hierarchy) {
   Staging staging(store_);
   int64_t position = after;
   int64_t replayed = 0;
@@ -497,7 +552,7 @@ absl::StatusOr<AggregateStore::Replayed> AggregateStore::ReplayInto(
     staged_position = position;
     return absl::OkStatus();
   };
-  RETURN_IF_ERROR(source.ReadToEnd(after, [&](const v1::Change& change) -> absl::Status {
+  RETURN_IF_ERROR(source.ReadToEnd(after, [&](const v1::Change &change) -> absl::Status {
     if (change.sequence() <= position) return absl::OkStatus();
     RETURN_IF_ERROR(StageChange(staging, gen, change, hierarchy));
     position = change.sequence();
@@ -509,13 +564,14 @@ absl::StatusOr<AggregateStore::Replayed> AggregateStore::ReplayInto(
   return Replayed{position, replayed};
 }
 
-absl::StatusOr<AggregateStore::RebuildResult> AggregateStore::Rebuild(
-    ChangeSource& source, const Hierarchy& hierarchy, bool verify_only) {
+absl::StatusOr<AggregateStore::RebuildResult> AggregateStore::Rebuild(ChangeSource &source,
+                                                                      const Hierarchy &hierarchy,
+                                                                      bool verify_only) {
   if (!rebuild_mu_.TryLock()) {
     return absl::AbortedError("a rebuild of the aggregates is already running");
   }
   struct Unlock {
-    absl::Mutex* mu;
+    absl::Mutex *mu;
     ~Unlock() { mu->Unlock(); }
   } unlock{&rebuild_mu_};
 
@@ -555,13 +611,13 @@ absl::StatusOr<AggregateStore::RebuildResult> AggregateStore::Rebuild(
         DropGeneration(gen).IgnoreError();
         if (!replayed.ok()) return replayed.status();
         return absl::FailedPreconditionError(absl::StrCat(
-            "the change feed ends at sequence ", before, " but the aggregates have applied ",
-            live, "; is this the same submissions service?"));
+            "the change feed ends at sequence ", before, " but the aggregates have applied ", live,
+            "; is this the same submissions service?"));
       }
     }
     old_gen = active_generation();
-    ASSIGN_OR_RETURN(auto previous, Digest(old_gen));
-    ASSIGN_OR_RETURN(auto rebuilt, Digest(gen));
+    ASSIGN_OR_RETURN(auto previous, Digest(*store_, old_gen));
+    ASSIGN_OR_RETURN(auto rebuilt, Digest(*store_, gen));
     result.applied_sequence = position;
     result.previous_sequence = live;
     result.previous_digest = previous.first;
@@ -593,7 +649,7 @@ absl::Status AggregateStore::DropGeneration(uint64_t gen) {
                      store_->ScanRange(kDataCf, prefix, end, 5000));
     if (page.empty()) break;
     WriteBatch batch;
-    for (const storage::KeyValue& kv : page) batch.Delete(kDataCf, kv.key);
+    for (const storage::KeyValue &kv : page) batch.Delete(kDataCf, kv.key);
     RETURN_IF_ERROR(store_->Write(batch));
   }
   WriteBatch batch;
@@ -602,45 +658,61 @@ absl::Status AggregateStore::DropGeneration(uint64_t gen) {
   return store_->Write(batch);
 }
 
-absl::StatusOr<std::pair<std::string, int64_t>> AggregateStore::Digest(uint64_t gen) const {
+absl::StatusOr<std::pair<std::string, int64_t>> AggregateStore::Digest(
+    const storage::KvReader &view, uint64_t gen) const {
   std::string prefix = GenPrefix(gen);
   uint64_t hash = 0xcbf29ce484222325ULL;
   int64_t count = 0;
-  RETURN_IF_ERROR(store_->Scan(kDataCf, prefix, storage::PrefixEnd(prefix),
-                               [&](absl::string_view key, absl::string_view value) {
-                                 absl::string_view suffix = key.substr(prefix.size());
-                                 hash = Fnv(hash, absl::StrCat(suffix.size(), ":"));
-                                 hash = Fnv(hash, suffix);
-                                 hash = Fnv(hash, absl::StrCat(value.size(), ":"));
-                                 hash = Fnv(hash, value);
-                                 ++count;
-                                 return true;
-                               }));
+  RETURN_IF_ERROR(view.Scan(kDataCf, prefix, storage::PrefixEnd(prefix),
+                            [&](absl::string_view key, absl::string_view value) {
+                              absl::string_view suffix = key.substr(prefix.size());
+                              hash = Fnv(hash, absl::StrCat(suffix.size(), ":"));
+                              hash = Fnv(hash, suffix);
+                              hash = Fnv(hash, absl::StrCat(value.size(), ":"));
+                              hash = Fnv(hash, value);
+                              ++count;
+                              return true;
+                            }));
   return std::make_pair(absl::StrFormat("%016x", hash), count);
 }
 
+absl::StatusOr<AggregateStore::View> AggregateStore::OpenView() const {
+  View view;
+  view.snapshot = store_->Snapshot();
+  ASSIGN_OR_RETURN(std::optional<std::string> active, view.snapshot->Get(kMetaCf, ActiveKey()));
+  if (!active.has_value() || !absl::SimpleAtoi(*active, &view.generation)) {
+    return Corrupt("active generation");
+  }
+  ASSIGN_OR_RETURN(std::optional<std::string> position,
+                   view.snapshot->Get(kMetaCf, PositionKey(view.generation)));
+  if (position.has_value() && !absl::SimpleAtoi(*position, &view.applied_sequence)) {
+    return Corrupt("position");
+  }
+  return view;
+}
+
 absl::StatusOr<std::pair<std::string, int64_t>> AggregateStore::DigestActive() const {
-  absl::ReaderMutexLock lock(&state_mu_);
-  return Digest(active_);
+  ASSIGN_OR_RETURN(View view, OpenView());
+  return Digest(*view.snapshot, view.generation);
 }
 
 absl::StatusOr<std::vector<storage::KeyValue>> AggregateStore::DumpActive() const {
-  absl::ReaderMutexLock lock(&state_mu_);
-  std::string prefix = GenPrefix(active_);
+  ASSIGN_OR_RETURN(View view, OpenView());
+  std::string prefix = GenPrefix(view.generation);
   std::vector<storage::KeyValue> records;
-  RETURN_IF_ERROR(store_->Scan(kDataCf, prefix, storage::PrefixEnd(prefix),
-                               [&](absl::string_view key, absl::string_view value) {
-                                 records.push_back({std::string(key.substr(prefix.size())),
-                                                    std::string(value)});
-                                 return true;
-                               }));
+  RETURN_IF_ERROR(view.snapshot->Scan(
+      kDataCf, prefix, storage::PrefixEnd(prefix),
+      [&](absl::string_view key, absl::string_view value) {
+        records.push_back({std::string(key.substr(prefix.size())), std::string(value)});
+        return true;
+      }));
   return records;
 }
 
 absl::Status AggregateStore::Read(
-    const std::function<absl::Status(const AggregateReader&)>& read) const {
-  absl::ReaderMutexLock lock(&state_mu_);
-  AggregateReader reader(store_, active_, applied_sequence_.load());
+    const std::function<absl::Status(const AggregateReader &)> &read) const {
+  ASSIGN_OR_RETURN(View view, OpenView());
+  AggregateReader reader(std::move(view.snapshot), view.generation, view.applied_sequence);
   absl::Status status = read(reader);
   if (!status.ok()) return status;
   return reader.status();
@@ -652,17 +724,25 @@ void AggregateStore::Notify() {
 
 // ---- AggregateReader ----
 
-void AggregateReader::Fail(const absl::Status& status) const {
+AggregateReader::AggregateReader(std::unique_ptr<storage::KvReader> view, uint64_t generation,
+                                 int64_t applied)
+    : view_(std::move(view)), generation_(generation), applied_sequence_(applied) {}
+
+AggregateReader::~AggregateReader() = default;
+
+void AggregateReader::Fail(const absl::Status &status) const {
   if (status_.ok()) status_ = status;
 }
 
 absl::Status AggregateReader::status() const { return status_; }
 
-std::optional<AggregateReader::SumValue> AggregateReader::Sum(
-    Layer layer, absl::string_view plan, absl::string_view period, absl::string_view root,
-    absl::string_view indicator, absl::string_view cell) const {
+std::optional<AggregateReader::SumValue> AggregateReader::Sum(Layer layer, absl::string_view plan,
+                                                              absl::string_view period,
+                                                              absl::string_view root,
+                                                              absl::string_view indicator,
+                                                              absl::string_view cell) const {
   absl::StatusOr<std::optional<std::string>> stored =
-      store_->Get(kDataCf, SumKey(generation_, layer, plan, period, root, indicator, cell));
+      view_->Get(kDataCf, SumKey(generation_, layer, plan, period, root, indicator, cell));
   if (!stored.ok()) {
     Fail(stored.status());
     return std::nullopt;
@@ -681,61 +761,86 @@ std::map<std::string, AggregateReader::SumValue> AggregateReader::Sums(
     Layer layer, absl::string_view plan, absl::string_view period, absl::string_view root,
     absl::string_view indicator) const {
   std::map<std::string, SumValue> sums;
-  std::string prefix = IndicatorPrefix(kSumTag, generation_, layer, plan, period, root, indicator);
-  absl::Status status = store_->Scan(
-      kDataCf, prefix, storage::PrefixEnd(prefix),
-      [&](absl::string_view key, absl::string_view value) {
-        std::optional<std::string> cell = ComponentAfter(key, prefix);
-        records::Sum sum;
-        std::optional<__int128> micros;
-        if (!cell || !sum.ParseFromString(std::string(value)) ||
-            !(micros = ParseInt128(sum.micros()))) {
-          Fail(Corrupt("sum"));
-          return false;
-        }
-        sums[*cell] = SumValue{*micros, sum.contributors()};
-        return true;
-      });
+  std::string prefix = SumPrefix(generation_, layer, plan, period, root, indicator);
+  absl::Status status = view_->Scan(kDataCf, prefix, storage::PrefixEnd(prefix),
+                                    [&](absl::string_view key, absl::string_view value) {
+                                      std::optional<std::string> cell = ComponentAfter(key, prefix);
+                                      records::Sum sum;
+                                      std::optional<__int128> micros;
+                                      if (!cell || !sum.ParseFromString(std::string(value)) ||
+                                          !(micros = ParseInt128(sum.micros()))) {
+                                        Fail(Corrupt("sum"));
+                                        return false;
+                                      }
+                                      sums[*cell] = SumValue{*micros, sum.contributors()};
+                                      return true;
+                                    });
   if (!status.ok()) Fail(status);
   return sums;
 }
 
-namespace {
-
-std::optional<Micros> FirstValue(const KvStore* store, const std::string& prefix,
-                                 const std::function<void(const absl::Status&)>& fail) {
-  absl::StatusOr<std::vector<storage::KeyValue>> first = store->ScanPrefix(kDataCf, prefix, 1);
-  if (!first.ok()) {
-    fail(first.status());
-    return std::nullopt;
+const std::map<std::string, std::vector<std::string>> &AggregateReader::RootsOf(
+    Layer layer, absl::string_view plan, absl::string_view period) const {
+  std::string key = absl::StrCat(LayerCode(layer), "/", plan, "/", period);
+  auto it = roots_.find(key);
+  if (it != roots_.end()) return it->second;
+  std::map<std::string, std::vector<std::string>> &roots = roots_[key];
+  for (auto &[agency, head] : Contributions(layer, plan, period)) {
+    roots[agency].assign(head.roots().begin(), head.roots().end());
   }
-  if (first->empty()) return std::nullopt;
-  std::optional<__int128> value = ParseInt128((*first)[0].value);
-  if (!value.has_value()) fail(Corrupt("index value"));
-  return value;
+  return roots;
 }
 
-}  // namespace
+std::optional<Micros> AggregateReader::Indexed(Layer layer, absl::string_view plan,
+                                               absl::string_view period, absl::string_view root,
+                                               absl::string_view indicator, absl::string_view cell,
+                                               bool latest) const {
+  const auto &roots = RootsOf(layer, plan, period);
+  std::string prefix = ValueCellPrefix(generation_, layer, plan, period, indicator, cell);
+  std::optional<Micros> best;
+  int64_t best_submit = 0;
+  absl::Status status = view_->Scan(
+      kDataCf, prefix, storage::PrefixEnd(prefix),
+      [&](absl::string_view key, absl::string_view value) {
+        std::optional<std::string> agency = ComponentAfter(key, prefix);
+        records::IndexedValue indexed;
+        std::optional<__int128> micros;
+        if (!agency || !indexed.ParseFromString(std::string(value)) ||
+            !(micros = ParseInt128(indexed.micros()))) {
+          Fail(Corrupt("indexed value"));
+          return false;
+        }
+        auto placed = roots.find(*agency);
+        if (placed == roots.end() ||
+            std::find(placed->second.begin(), placed->second.end(), root) == placed->second.end()) {
+          return true;
+        }
+        // Agencies come in name order: among equal submit times the first
+        // name wins.
+        bool better = !best.has_value() ||
+                      (latest ? indexed.submit_time_micros() > best_submit : *micros > *best);
+        if (better) {
+          best = *micros;
+          best_submit = indexed.submit_time_micros();
+        }
+        return true;
+      });
+  if (!status.ok()) Fail(status);
+  return best;
+}
 
 std::optional<Micros> AggregateReader::Max(Layer layer, absl::string_view plan,
                                            absl::string_view period, absl::string_view root,
                                            absl::string_view indicator,
                                            absl::string_view cell) const {
-  return FirstValue(store_,
-                    IndicatorPrefix(kMaxTag, generation_, layer, plan, period, root, indicator) +
-                        CellSuffix(cell),
-                    [this](const absl::Status& s) { Fail(s); });
+  return Indexed(layer, plan, period, root, indicator, cell, /*latest=*/false);
 }
 
 std::optional<Micros> AggregateReader::Latest(Layer layer, absl::string_view plan,
                                               absl::string_view period, absl::string_view root,
                                               absl::string_view indicator,
                                               absl::string_view cell) const {
-  return FirstValue(store_,
-                    IndicatorPrefix(kLatestTag, generation_, layer, plan, period, root,
-                                    indicator) +
-                        CellSuffix(cell),
-                    [this](const absl::Status& s) { Fail(s); });
+  return Indexed(layer, plan, period, root, indicator, cell, /*latest=*/true);
 }
 
 std::map<std::string, records::Contribution> AggregateReader::Contributions(
@@ -743,26 +848,27 @@ std::map<std::string, records::Contribution> AggregateReader::Contributions(
   std::map<std::string, records::Contribution> contributions;
   std::string prefix = ContributionPrefix(generation_, layer, plan, period);
   absl::Status status =
-      store_->Scan(kDataCf, prefix, storage::PrefixEnd(prefix),
-                   [&](absl::string_view key, absl::string_view value) {
-                     std::optional<std::string> agency = ComponentAfter(key, prefix);
-                     records::Contribution contribution;
-                     if (!agency || !contribution.ParseFromString(std::string(value))) {
-                       Fail(Corrupt("contribution"));
-                       return false;
-                     }
-                     contributions[*agency] = std::move(contribution);
-                     return true;
-                   });
+      view_->Scan(kDataCf, prefix, storage::PrefixEnd(prefix),
+                  [&](absl::string_view key, absl::string_view value) {
+                    std::optional<std::string> agency = ComponentAfter(key, prefix);
+                    records::Contribution contribution;
+                    if (!agency || !contribution.ParseFromString(std::string(value))) {
+                      Fail(Corrupt("contribution"));
+                      return false;
+                    }
+                    contributions[*agency] = std::move(contribution);
+                    return true;
+                  });
   if (!status.ok()) Fail(status);
   return contributions;
 }
 
-std::optional<records::Contribution> AggregateReader::Contribution(
-    Layer layer, absl::string_view plan, absl::string_view period,
-    absl::string_view agency) const {
+std::optional<records::Contribution> AggregateReader::Contribution(Layer layer,
+                                                                   absl::string_view plan,
+                                                                   absl::string_view period,
+                                                                   absl::string_view agency) const {
   absl::StatusOr<std::optional<std::string>> stored =
-      store_->Get(kDataCf, ContributionKey(generation_, layer, plan, period, agency));
+      view_->Get(kDataCf, ContributionKey(generation_, layer, plan, period, agency));
   if (!stored.ok()) {
     Fail(stored.status());
     return std::nullopt;
@@ -773,6 +879,16 @@ std::optional<records::Contribution> AggregateReader::Contribution(
     Fail(Corrupt("contribution"));
     return std::nullopt;
   }
+  absl::StatusOr<std::optional<std::string>> body =
+      view_->Get(kDataCf, BodyKey(generation_, layer, plan, period, agency));
+  if (!body.ok()) {
+    Fail(body.status());
+    return std::nullopt;
+  }
+  if (!body->has_value() || !contribution.mutable_report()->ParseFromString(**body)) {
+    Fail(Corrupt("contribution"));
+    return std::nullopt;
+  }
   return contribution;
 }
 
@@ -780,36 +896,43 @@ std::map<std::string, records::ReportStatus> AggregateReader::Statuses(
     absl::string_view plan, absl::string_view period) const {
   std::map<std::string, records::ReportStatus> statuses;
   std::string prefix = StatusPrefix(generation_, plan, period);
-  absl::Status status = store_->Scan(
-      kDataCf, prefix, storage::PrefixEnd(prefix),
-      [&](absl::string_view key, absl::string_view value) {
-        std::optional<std::string> agency = ComponentAfter(key, prefix);
-        records::ReportStatus record;
-        if (!agency || !record.ParseFromString(std::string(value))) {
-          Fail(Corrupt("report status"));
-          return false;
-        }
-        statuses[*agency] = std::move(record);
-        return true;
-      });
+  absl::Status status = view_->Scan(kDataCf, prefix, storage::PrefixEnd(prefix),
+                                    [&](absl::string_view key, absl::string_view value) {
+                                      std::optional<std::string> agency =
+                                          ComponentAfter(key, prefix);
+                                      records::ReportStatus record;
+                                      if (!agency || !record.ParseFromString(std::string(value))) {
+                                        Fail(Corrupt("report status"));
+                                        return false;
+                                      }
+                                      statuses[*agency] = std::move(record);
+                                      return true;
+                                    });
   if (!status.ok()) Fail(status);
   return statuses;
 }
 
 std::vector<std::string> AggregateReader::Periods(absl::string_view plan) const {
+  // One seek per period, skipping over each period's agencies.
   std::vector<std::string> periods;
   std::string prefix = StatusPrefix(generation_, plan);
-  absl::Status status = store_->Scan(kDataCf, prefix, storage::PrefixEnd(prefix),
-                                     [&](absl::string_view key, absl::string_view) {
-                                       std::optional<std::string> period =
-                                           ComponentAfter(key, prefix);
-                                       if (period.has_value() &&
-                                           (periods.empty() || periods.back() != *period)) {
-                                         periods.push_back(*period);
-                                       }
-                                       return true;
-                                     });
-  if (!status.ok()) Fail(status);
+  std::string end = storage::PrefixEnd(prefix);
+  std::string from = prefix;
+  while (true) {
+    absl::StatusOr<std::vector<storage::KeyValue>> first = view_->ScanRange(kDataCf, from, end, 1);
+    if (!first.ok()) {
+      Fail(first.status());
+      break;
+    }
+    if (first->empty()) break;
+    std::optional<std::string> period = ComponentAfter((*first)[0].key, prefix);
+    if (!period.has_value()) {
+      Fail(Corrupt("report status"));
+      break;
+    }
+    periods.push_back(*period);
+    from = storage::PrefixEnd(StatusPrefix(generation_, plan, *period));
+  }
   return periods;
 }
 

@@ -11,31 +11,38 @@
 // takes it out of both.
 //
 // Records, per layer, plan and period:
-//   contribution  (agency)                       → the revision that counts and
-//                                                   the subtree roots it was
-//                                                   added to
+//   contribution head (agency)                   → the revision that counts,
+//                                                   without its values, and the
+//                                                   subtree roots it was added
+//                                                   to
+//   contribution body (agency)                   → that whole report
 //   sum           (root, indicator, cell)        → exact sum in millionths and
 //                                                   the number of contributors
-//   max index     (root, indicator, cell, value↓, agency)
-//   latest index  (root, indicator, cell, submit time↓, agency) → value
+//   value         (indicator, cell, agency)      → the agency's value and
+//                                                   submit time
 // and, once per plan and period, each agency's latest report state.
 // A newer revision replaces the older one's contribution: the stored
 // contribution is subtracted from exactly the roots it was added to, then
-// the new one is added. Sums are kept for every indicator whatever its
-// aggregation, so MAX, LATEST and ratios are answered from the same table
-// and a change of an indicator's definition needs no recomputation.
+// the new one is added; accepting the revision already counted as submitted
+// moves no figure. Sums are kept for every indicator whatever its
+// aggregation, and MAX and LATEST of a subtree are read from the value index
+// (one short scan of the agencies that reported the cell), so a change of an
+// indicator's definition needs no recomputation.
 //
-// Atomicity. Each change is applied together with the feed position it
-// reaches in one synced WriteBatch: after a crash the position says exactly
-// which changes are in the table, so none is applied twice or skipped.
+// Atomicity. A batch of changes is applied together with the feed position
+// it reaches in one synced WriteBatch: after a crash the position says
+// exactly which changes are in the table, so none is applied twice or
+// skipped. Batching is what keeps the national and provincial sums, which
+// every change touches, from being rewritten once per change.
 //
 // Generations. All records live under a generation number; the active
 // generation is named in the meta column family. A rebuild replays the feed
 // from sequence 0 into a fresh generation and swaps it in with one write.
 //
 // Thread safety: all methods are thread-safe. Changes, re-homing and
-// rebuilds are serialized; reads (Read) see one consistent state and run
-// concurrently with each other. Does not own `store`.
+// rebuilds are serialized; reads (Read) run on a storage snapshot, so they
+// see one consistent state, including the feed position it reflects, and
+// never wait for a write. Does not own `store`.
 
 #include <atomic>
 #include <cstdint>
@@ -49,6 +56,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
 #include "services/aggregation/aggregation_records.pb.h"
 #include "services/aggregation/exact_number.h"
 #include "services/aggregation/hierarchy.h"
@@ -72,24 +80,28 @@ class ChangeSource {
   // in order, up to the end of the feed as it stands; stops at the first
   // error `visit` returns and returns it.
   virtual absl::Status ReadToEnd(int64_t after_sequence,
-                                 const std::function<absl::Status(const v1::Change&)>& visit) = 0;
+                                 const std::function<absl::Status(const v1::Change &)> &visit) = 0;
 };
 
 // The canonical text of a cell for keys: "dim=option,dim=option" sorted by
 // dimension; "" for the total.
-std::string CellKey(const google::protobuf::Map<std::string, std::string>& cells);
+std::string CellKey(const google::protobuf::Map<std::string, std::string> &cells);
 std::map<std::string, std::string> ParseCellKey(absl::string_view key);
 
 // A report's values combined per (indicator, cell key), in millionths.
 // Values that do not parse are skipped (the submissions service validates
 // them; the feed must never stall on one).
-std::map<std::pair<std::string, std::string>, Micros> ReportValues(const v1::Report& report);
+std::map<std::pair<std::string, std::string>, Micros> ReportValues(const v1::Report &report);
 
-// A consistent view of the active generation, valid only inside the
-// AggregateStore::Read() callback that receives it. Not thread-safe: use it
-// from that callback's thread.
+// A consistent view of the active generation (a storage snapshot), valid
+// only inside the AggregateStore::Read() callback that receives it. Not
+// thread-safe: use it from that callback's thread.
 class AggregateReader {
  public:
+  ~AggregateReader();
+  AggregateReader(const AggregateReader &) = delete;
+  AggregateReader &operator=(const AggregateReader &) = delete;
+
   struct SumValue {
     Micros micros = 0;
     int64_t contributors = 0;
@@ -102,17 +114,21 @@ class AggregateReader {
   std::map<std::string, SumValue> Sums(Layer layer, absl::string_view plan,
                                        absl::string_view period, absl::string_view root,
                                        absl::string_view indicator) const;
-  // The largest value any contributor reported for the cell.
+  // The largest value any contributor in `root`'s subtree reported for the
+  // cell.
   std::optional<Micros> Max(Layer layer, absl::string_view plan, absl::string_view period,
                             absl::string_view root, absl::string_view indicator,
                             absl::string_view cell) const;
-  // The value of the contributor that submitted last.
+  // The value of the contributor in `root`'s subtree that submitted last
+  // (among equal submit times, the first agency by name).
   std::optional<Micros> Latest(Layer layer, absl::string_view plan, absl::string_view period,
                                absl::string_view root, absl::string_view indicator,
                                absl::string_view cell) const;
-  // Every contribution of a plan and period, by agency.
+  // The head of every contribution of a plan and period, by agency: each
+  // report without its values and progress (see Contribution() for those).
   std::map<std::string, records::Contribution> Contributions(Layer layer, absl::string_view plan,
                                                              absl::string_view period) const;
+  // One agency's contribution with its whole report.
   std::optional<records::Contribution> Contribution(Layer layer, absl::string_view plan,
                                                     absl::string_view period,
                                                     absl::string_view agency) const;
@@ -128,14 +144,22 @@ class AggregateReader {
 
  private:
   friend class AggregateStore;
-  AggregateReader(const storage::KvStore* store, uint64_t generation, int64_t applied)
-      : store_(store), generation_(generation), applied_sequence_(applied) {}
-  void Fail(const absl::Status& status) const;
+  AggregateReader(std::unique_ptr<storage::KvReader> view, uint64_t generation, int64_t applied);
+  void Fail(const absl::Status &status) const;
+  // The roots of every contribution of a layer, plan and period, read once
+  // per reader.
+  const std::map<std::string, std::vector<std::string>> &RootsOf(Layer layer,
+                                                                 absl::string_view plan,
+                                                                 absl::string_view period) const;
+  std::optional<Micros> Indexed(Layer layer, absl::string_view plan, absl::string_view period,
+                                absl::string_view root, absl::string_view indicator,
+                                absl::string_view cell, bool latest) const;
 
-  const storage::KvStore* store_;
+  std::unique_ptr<storage::KvReader> view_;
   uint64_t generation_;
   int64_t applied_sequence_;
   mutable absl::Status status_;
+  mutable std::map<std::string, std::map<std::string, std::vector<std::string>>> roots_;
 };
 
 class AggregateStore {
@@ -143,20 +167,23 @@ class AggregateStore {
   // Opens the table in `store` (which must have AggregationColumnFamilies()),
   // creating generation 1 when empty and deleting any generation a crashed
   // rebuild left behind.
-  static absl::StatusOr<std::unique_ptr<AggregateStore>> Open(storage::KvStore* store);
+  static absl::StatusOr<std::unique_ptr<AggregateStore>> Open(storage::KvStore *store);
 
   // The feed position the active table reflects.
   int64_t applied_sequence() const { return applied_sequence_.load(); }
 
-  // Applies one change (ignored when its sequence is not above the applied
-  // position) with its position in one synced batch. If `hierarchy` differs
-  // from the one contributions were placed with, re-homes them first.
-  absl::Status Apply(const v1::Change& change, const Hierarchy& hierarchy);
+  // Applies the changes whose sequences are above the applied position, in
+  // order (`changes` is in feed order), with the last one's position in one
+  // synced batch: all of them or none. If `hierarchy` differs from the one
+  // contributions were placed with, re-homes them first.
+  absl::Status ApplyBatch(absl::Span<const v1::Change> changes, const Hierarchy &hierarchy);
+  // ApplyBatch of one change.
+  absl::Status Apply(const v1::Change &change, const Hierarchy &hierarchy);
 
   // Moves every contribution whose subtree roots under `hierarchy` differ
   // from the ones it was added to; one batch per contribution moved. A no-op
   // when contributions were last placed with this same hierarchy.
-  absl::Status Rehome(const Hierarchy& hierarchy);
+  absl::Status Rehome(const Hierarchy &hierarchy);
 
   struct RebuildResult {
     int64_t applied_sequence = 0;
@@ -172,12 +199,12 @@ class AggregateStore {
   // `hierarchy`, catches up with the live position, compares, and (unless
   // `verify_only`) makes it the active table in one write. The live table
   // keeps serving and advancing until the swap. One rebuild at a time.
-  absl::StatusOr<RebuildResult> Rebuild(ChangeSource& source, const Hierarchy& hierarchy,
+  absl::StatusOr<RebuildResult> Rebuild(ChangeSource &source, const Hierarchy &hierarchy,
                                         bool verify_only);
 
   // Runs `read` on a consistent view of the active table; returns its
   // status, or the first storage error the reader met.
-  absl::Status Read(const std::function<absl::Status(const AggregateReader&)>& read) const;
+  absl::Status Read(const std::function<absl::Status(const AggregateReader &)> &read) const;
 
   // Called (on the applying thread, no lock held) after the applied position
   // advances. Set once, before changes are applied.
@@ -191,34 +218,46 @@ class AggregateStore {
   uint64_t active_generation() const;
 
  private:
-  explicit AggregateStore(storage::KvStore* store) : store_(store) {}
+  explicit AggregateStore(storage::KvStore *store) : store_(store) {}
   class Staging;
 
   absl::Status Init();
-  absl::Status StageChange(Staging& staging, uint64_t generation, const v1::Change& change,
-                           const Hierarchy& hierarchy);
+  absl::Status StageChange(Staging &staging, uint64_t generation, const v1::Change &change,
+                           const Hierarchy &hierarchy);
+  absl::Status StageValues(Staging &staging, uint64_t generation, Layer layer,
+                           absl::string_view plan, absl::string_view period,
+                           absl::string_view agency, const v1::Report &report,
+                           const std::vector<std::string> &roots, int sign);
+  // A snapshot with the active generation and position it holds.
+  struct View {
+    std::unique_ptr<storage::KvReader> snapshot;
+    uint64_t generation = 0;
+    int64_t applied_sequence = 0;
+  };
+  absl::StatusOr<View> OpenView() const;
   // Stages moving one contribution to `roots`; false when it is there already.
-  absl::StatusOr<bool> StageRehome(Staging& staging, uint64_t generation, absl::string_view key,
-                                   const records::Contribution& contribution,
-                                   const std::vector<std::string>& roots);
-  absl::StatusOr<std::pair<std::string, int64_t>> Digest(uint64_t generation) const;
+  absl::StatusOr<bool> StageRehome(Staging &staging, uint64_t generation, absl::string_view key,
+                                   const records::Contribution &contribution,
+                                   const std::vector<std::string> &roots);
+  absl::StatusOr<std::pair<std::string, int64_t>> Digest(const storage::KvReader &view,
+                                                         uint64_t generation) const;
   absl::Status DropGeneration(uint64_t generation);
   struct Replayed {
     int64_t position = 0;  // the last sequence staged
     int64_t changes = 0;   // how many changes were applied
   };
-  absl::StatusOr<Replayed> ReplayInto(ChangeSource& source, uint64_t generation, int64_t after,
-                                      const Hierarchy& hierarchy);
-  absl::Status RehomeLocked(const Hierarchy& hierarchy) ABSL_EXCLUSIVE_LOCKS_REQUIRED(apply_mu_);
+  absl::StatusOr<Replayed> ReplayInto(ChangeSource &source, uint64_t generation, int64_t after,
+                                      const Hierarchy &hierarchy);
+  absl::Status RehomeLocked(const Hierarchy &hierarchy) ABSL_EXCLUSIVE_LOCKS_REQUIRED(apply_mu_);
   void Notify();
 
-  storage::KvStore* store_;
+  storage::KvStore *store_;
   // Serializes changes to the active table (apply, re-home, swap).
   absl::Mutex apply_mu_;
   // One rebuild at a time.
   absl::Mutex rebuild_mu_;
-  // Writers of the active table hold it exclusively for the write itself;
-  // readers hold it shared, so a read never straddles two states.
+  // Guards the in-memory copy of the active generation's number (readers
+  // take theirs from the snapshot).
   mutable absl::Mutex state_mu_;
   uint64_t active_ ABSL_GUARDED_BY(state_mu_) = 0;
   uint64_t next_generation_ ABSL_GUARDED_BY(apply_mu_) = 0;

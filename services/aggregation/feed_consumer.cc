@@ -1,6 +1,8 @@
 #include "services/aggregation/feed_consumer.h"
 
 #include <iostream>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/errors.h"
@@ -8,12 +10,20 @@
 #include "tonghop/v1/submissions_service.grpc.pb.h"
 
 namespace tonghop::aggregation {
+namespace {
+
+// The most changes applied in one batch (about 200 values each in a large
+// plan): bounds the memory a batch stages and the time it holds the table.
+constexpr size_t kMaxBatch = 256;
+
+}  // namespace
 
 absl::Status GrpcChangeSource::ReadToEnd(
-    int64_t after_sequence, const std::function<absl::Status(const v1::Change&)>& visit) {
+    int64_t after_sequence, const std::function<absl::Status(const v1::Change &)> &visit) {
   if (channel_ == nullptr) {
-    return absl::UnavailableError("no submissions service is configured for the aggregation "
-                                  "service (--submissions-address)");
+    return absl::UnavailableError(
+        "no submissions service is configured for the aggregation "
+        "service (--submissions-address)");
   }
   auto stub = v1::Submissions::NewStub(channel_);
   grpc::ClientContext context;
@@ -40,7 +50,7 @@ absl::Status GrpcChangeSource::ReadToEnd(
   return absl::OkStatus();
 }
 
-FeedConsumer::FeedConsumer(AggregateStore* store, RegistryView* registry,
+FeedConsumer::FeedConsumer(AggregateStore *store, RegistryView *registry,
                            std::shared_ptr<grpc::Channel> submissions, std::string agency,
                            absl::Duration registry_poll)
     : store_(store),
@@ -77,7 +87,7 @@ void FeedConsumer::Run() {
   std::string last_error;
   while (true) {
     StreamEnd end = ConsumeOnce();
-    const absl::Status& status = end.status;
+    const absl::Status &status = end.status;
     {
       absl::MutexLock lock(&mu_);
       if (stopping_) return;
@@ -117,7 +127,7 @@ FeedConsumer::StreamEnd FeedConsumer::ConsumeOnce() {
     stream_ = &context;
   }
   struct Unregister {
-    FeedConsumer* self;
+    FeedConsumer *self;
     ~Unregister() {
       absl::MutexLock lock(&self->mu_);
       self->stream_ = nullptr;
@@ -127,24 +137,68 @@ FeedConsumer::StreamEnd FeedConsumer::ConsumeOnce() {
   v1::WatchChangesRequest request;
   request.set_after_sequence(store_->applied_sequence());
   auto reader = stub->WatchChanges(&context, request);
-  v1::Change change;
+
+  // A second thread reads the stream into a bounded queue while this one
+  // applies whatever has arrived as one batch: under load, many changes
+  // share one synced write and their common sums are updated once.
+  struct Queue {
+    absl::Mutex mu;
+    std::vector<v1::Change> changes ABSL_GUARDED_BY(mu);
+    bool ended ABSL_GUARDED_BY(mu) = false;
+    bool abandoned ABSL_GUARDED_BY(mu) = false;
+  } queue;
+  std::thread stream_reader([&] {
+    v1::Change change;
+    while (reader->Read(&change)) {
+      absl::MutexLock lock(&queue.mu);
+      queue.mu.Await(absl::Condition(
+          +[](Queue *q) ABSL_EXCLUSIVE_LOCKS_REQUIRED(q->mu) {
+            return q->abandoned || q->changes.size() < kMaxBatch;
+          },
+          &queue));
+      if (queue.abandoned) break;
+      queue.changes.push_back(std::move(change));
+    }
+    absl::MutexLock lock(&queue.mu);
+    queue.ended = true;
+  });
+
   absl::Status applied;
-  while (reader->Read(&change)) {
+  std::vector<v1::Change> batch;
+  while (true) {
+    batch.clear();
+    {
+      absl::MutexLock lock(&queue.mu);
+      queue.mu.Await(absl::Condition(
+          +[](Queue *q)
+               ABSL_EXCLUSIVE_LOCKS_REQUIRED(q->mu) { return q->ended || !q->changes.empty(); },
+          &queue));
+      if (queue.changes.empty()) break;  // the stream ended
+      batch.swap(queue.changes);
+    }
     // The cached snapshot is re-read when older than its time to live; a
     // report from an agency it does not know yet forces a fresh reading.
     absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> current = registry_->Snapshot(false);
     if (current.ok()) snapshot = current;
-    if (!(*snapshot)->hierarchy->Contains(change.report().agency())) {
-      current = registry_->Snapshot(true);
-      if (current.ok()) snapshot = current;
+    for (const v1::Change &change : batch) {
+      if (!(*snapshot)->hierarchy->Contains(change.report().agency())) {
+        current = registry_->Snapshot(true);
+        if (current.ok()) snapshot = current;
+        break;
+      }
     }
-    applied = store_->Apply(change, *(*snapshot)->hierarchy);
+    applied = store_->ApplyBatch(batch, *(*snapshot)->hierarchy);
     if (!applied.ok()) {
+      {
+        absl::MutexLock lock(&queue.mu);
+        queue.abandoned = true;
+      }
       context.TryCancel();
       break;
     }
     end.progressed = true;
   }
+  stream_reader.join();
   grpc::Status finished = reader->Finish();
   if (!applied.ok()) {
     end.status = applied;

@@ -24,7 +24,7 @@ class GrpcChangeSource final : public ChangeSource {
   GrpcChangeSource(std::shared_ptr<grpc::Channel> channel, std::string agency)
       : channel_(std::move(channel)), agency_(std::move(agency)) {}
   absl::Status ReadToEnd(int64_t after_sequence,
-                         const std::function<absl::Status(const v1::Change&)>& visit) override;
+                         const std::function<absl::Status(const v1::Change &)> &visit) override;
 
  private:
   std::shared_ptr<grpc::Channel> channel_;
@@ -32,7 +32,9 @@ class GrpcChangeSource final : public ChangeSource {
 };
 
 // Follows the change feed from the applied position and applies every change
-// (WatchChanges without stop_at_end, so the stream stays open). When the
+// (WatchChanges without stop_at_end, so the stream stays open). One thread
+// reads the stream; another applies whatever has arrived since its last
+// write as one batch, so the table keeps up however fast reports come. When the
 // stream breaks — the submissions service is not up yet, restarts, or the
 // registry cannot be read — it reconnects after a backoff that doubles from
 // 100 ms up to 5 s. A second thread re-reads the registry every
@@ -42,7 +44,7 @@ class GrpcChangeSource final : public ChangeSource {
 // stream and joins. Does not own the store or the registry view.
 class FeedConsumer {
  public:
-  FeedConsumer(AggregateStore* store, RegistryView* registry,
+  FeedConsumer(AggregateStore *store, RegistryView *registry,
                std::shared_ptr<grpc::Channel> submissions, std::string agency,
                absl::Duration registry_poll = absl::Seconds(30));
   ~FeedConsumer();
@@ -62,14 +64,14 @@ class FeedConsumer {
   StreamEnd ConsumeOnce();
   bool WaitForStop(absl::Duration timeout);
 
-  AggregateStore* store_;
-  RegistryView* registry_;
+  AggregateStore *store_;
+  RegistryView *registry_;
   std::shared_ptr<grpc::Channel> channel_;
   std::string agency_;
   absl::Duration registry_poll_;
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  grpc::ClientContext* stream_ ABSL_GUARDED_BY(mu_) = nullptr;
+  grpc::ClientContext *stream_ ABSL_GUARDED_BY(mu_) = nullptr;
   std::thread consumer_;
   std::thread maintainer_;
 };

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "services/common/period.h"
 #include "tonghop/v1/agency.pb.h"
@@ -24,12 +25,19 @@
 namespace tonghop::aggregation {
 
 // Immutable after construction, so thread-safe; share it by shared_ptr.
+// Move-only.
 class Hierarchy {
  public:
   explicit Hierarchy(std::vector<v1::Agency> agencies);
+  // Moving keeps the map's nodes, which the indexes point into; copying
+  // would not.
+  Hierarchy(Hierarchy &&) = default;
+  Hierarchy &operator=(Hierarchy &&) = default;
+  Hierarchy(const Hierarchy &) = delete;
+  Hierarchy &operator=(const Hierarchy &) = delete;
 
   // nullptr when unknown.
-  const v1::Agency* Find(absl::string_view name) const;
+  const v1::Agency *Find(absl::string_view name) const;
   bool Contains(absl::string_view name) const { return Find(name) != nullptr; }
 
   // Every subtree root `agency` counts under, itself included, sorted. An
@@ -39,35 +47,41 @@ class Hierarchy {
   bool InSubtree(absl::string_view agency, absl::string_view root) const;
 
   // True when the agency existed during some part of the period.
-  static bool InForce(const v1::Agency& agency, const Period& period);
+  static bool InForce(const v1::Agency &agency, const Period &period);
 
   // The agencies directly under `root` in the period: those whose parent it
   // is and those merged into it (it is among their successors), in force in
   // the period, by name.
-  std::vector<const v1::Agency*> Children(absl::string_view root,
-                                          const Period& period) const;
+  std::vector<const v1::Agency *> Children(absl::string_view root, const Period &period) const;
 
   // The members of a closed group in the period: agencies in force, of the
   // group's kind (any when unspecified), in the ancestor's subtree and not
   // the ancestor itself, by name.
-  std::vector<const v1::Agency*> GroupMembers(const v1::AgencyGroup& group,
-                                              const Period& period) const;
+  std::vector<const v1::Agency *> GroupMembers(const v1::AgencyGroup &group,
+                                               const Period &period) const;
 
   // Who answers for `agency` in the period: itself when in force (or
   // unknown), else its successors, transitively, that are.
-  std::vector<std::string> Resolve(absl::string_view agency, const Period& period) const;
+  std::vector<std::string> Resolve(absl::string_view agency, const Period &period) const;
 
   // Display name in "vi" or "en" (falls back to Vietnamese, then the name).
   std::string DisplayName(absl::string_view agency, absl::string_view language) const;
 
   // A checksum of everything roll-ups depend on (names, parents,
   // successors); equal fingerprints mean equal roll-up placement.
-  const std::string& fingerprint() const { return fingerprint_; }
+  const std::string &fingerprint() const { return fingerprint_; }
   size_t size() const { return agencies_.size(); }
-  const std::map<std::string, v1::Agency>& agencies() const { return agencies_; }
+  const std::map<std::string, v1::Agency> &agencies() const { return agencies_; }
 
  private:
+  // The roots of `agency`, computed by walking its links.
+  std::vector<std::string> WalkRoots(absl::string_view agency) const;
+
   std::map<std::string, v1::Agency> agencies_;
+  // Every known agency's roots, computed once: queries test subtree
+  // membership for thousands of agencies per call.
+  absl::flat_hash_map<std::string, std::vector<std::string>> roots_;
+  absl::flat_hash_map<std::string, const v1::Agency *> by_name_;
   // parent → children and successor → merged units.
   std::map<std::string, std::vector<std::string>> below_;
   std::string fingerprint_;
