@@ -4,27 +4,25 @@
 
 namespace tonghop::storage {
 
-absl::StatusOr<std::vector<KeyValue>>
-KvReader::ScanRange(absl::string_view column_family, absl::string_view start,
-                    absl::string_view end, size_t limit) const {
+absl::StatusOr<std::vector<KeyValue>> KvReader::ScanRange(
+    absl::string_view column_family, absl::string_view start,
+    absl::string_view end, size_t limit) const {
   std::vector<KeyValue> out;
-  if (limit == 0)
-    return out;
+  if (limit == 0) return out;
   absl::Status status =
       Scan(column_family, start, end,
            [&](absl::string_view key, absl::string_view value) {
              out.push_back({std::string(key), std::string(value)});
              return out.size() < limit;
            });
-  if (!status.ok())
-    return status;
+  if (!status.ok()) return status;
   return out;
 }
 
-absl::StatusOr<std::vector<KeyValue>>
-KvReader::ScanPrefix(absl::string_view column_family, absl::string_view prefix,
-                     size_t limit) const {
+absl::StatusOr<std::vector<KeyValue>> KvReader::ScanPrefix(
+    absl::string_view column_family, absl::string_view prefix,
+    size_t limit) const {
   return ScanRange(column_family, prefix, PrefixEnd(prefix), limit);
 }
 
-} // namespace tonghop::storage
+}  // namespace tonghop::storage

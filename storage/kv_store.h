@@ -20,11 +20,11 @@ namespace tonghop::storage {
 // A set of puts and deletes applied all together or not at all.
 // Not thread-safe; build it in one thread, then hand it to KvStore::Write.
 class WriteBatch {
-public:
+ public:
   struct Op {
     std::string column_family;
     std::string key;
-    std::optional<std::string> value; // nullopt: delete
+    std::optional<std::string> value;  // nullopt: delete
   };
 
   void Put(absl::string_view column_family, absl::string_view key,
@@ -40,7 +40,7 @@ public:
   bool empty() const { return ops_.empty(); }
   size_t size() const { return ops_.size(); }
 
-private:
+ private:
   std::vector<Op> ops_;
 };
 
@@ -52,38 +52,38 @@ struct KeyValue {
 // Reading an ordered key-value store. Keys within a column family are
 // ordered bytewise.
 class KvReader {
-public:
+ public:
   virtual ~KvReader() = default;
 
   // The value at `key`, or nullopt when absent. NOT_FOUND is never used for
   // an absent key; errors mean the store failed.
-  virtual absl::StatusOr<std::optional<std::string>>
-  Get(absl::string_view column_family, absl::string_view key) const = 0;
+  virtual absl::StatusOr<std::optional<std::string>> Get(
+      absl::string_view column_family, absl::string_view key) const = 0;
 
   // Calls `visit` for each entry with start <= key < end (end empty: no upper
   // bound), in key order, until it returns false. Sees one snapshot.
-  virtual absl::Status
-  Scan(absl::string_view column_family, absl::string_view start,
-       absl::string_view end,
-       const std::function<bool(absl::string_view key, absl::string_view value)>
-           &visit) const = 0;
+  virtual absl::Status Scan(
+      absl::string_view column_family, absl::string_view start,
+      absl::string_view end,
+      const std::function<bool(absl::string_view key, absl::string_view value)>
+          &visit) const = 0;
 
   // Convenience: up to `limit` entries of [start, end).
-  absl::StatusOr<std::vector<KeyValue>>
-  ScanRange(absl::string_view column_family, absl::string_view start,
-            absl::string_view end, size_t limit) const;
+  absl::StatusOr<std::vector<KeyValue>> ScanRange(
+      absl::string_view column_family, absl::string_view start,
+      absl::string_view end, size_t limit) const;
 
   // Convenience: up to `limit` entries whose keys start with `prefix`.
-  absl::StatusOr<std::vector<KeyValue>>
-  ScanPrefix(absl::string_view column_family, absl::string_view prefix,
-             size_t limit) const;
+  absl::StatusOr<std::vector<KeyValue>> ScanPrefix(
+      absl::string_view column_family, absl::string_view prefix,
+      size_t limit) const;
 };
 
 // An ordered key-value store. Thread-safe: reads may run concurrently with
 // each other and with writes; each read sees a consistent snapshot. A Write()
 // that returns OK is durable (synced) and atomic across column families.
 class KvStore : public KvReader {
-public:
+ public:
   // Applies the batch atomically and durably (synced before returning).
   virtual absl::Status Write(const WriteBatch &batch) = 0;
 
@@ -94,6 +94,6 @@ public:
   virtual std::unique_ptr<KvReader> Snapshot() const = 0;
 };
 
-} // namespace tonghop::storage
+}  // namespace tonghop::storage
 
-#endif // TONGHOP_STORAGE_KV_STORE_H_
+#endif  // TONGHOP_STORAGE_KV_STORE_H_

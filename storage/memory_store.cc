@@ -4,15 +4,13 @@
 
 namespace tonghop::storage {
 
-absl::StatusOr<std::optional<std::string>>
-MemoryStore::Get(absl::string_view column_family, absl::string_view key) const {
+absl::StatusOr<std::optional<std::string>> MemoryStore::Get(
+    absl::string_view column_family, absl::string_view key) const {
   absl::MutexLock lock(&mu_);
   auto cf = data_.find(std::string(column_family));
-  if (cf == data_.end())
-    return std::optional<std::string>();
+  if (cf == data_.end()) return std::optional<std::string>();
   auto it = cf->second.find(std::string(key));
-  if (it == cf->second.end())
-    return std::optional<std::string>();
+  if (it == cf->second.end()) return std::optional<std::string>();
   return std::optional<std::string>(it->second);
 }
 
@@ -25,18 +23,15 @@ absl::Status MemoryStore::Scan(
   {
     absl::MutexLock lock(&mu_);
     auto cf = data_.find(std::string(column_family));
-    if (cf == data_.end())
-      return absl::OkStatus();
+    if (cf == data_.end()) return absl::OkStatus();
     for (auto it = cf->second.lower_bound(std::string(start));
          it != cf->second.end(); ++it) {
-      if (!end.empty() && it->first >= end)
-        break;
+      if (!end.empty() && it->first >= end) break;
       snapshot.emplace_back(it->first, it->second);
     }
   }
   for (const auto &[key, value] : snapshot) {
-    if (!visit(key, value))
-      break;
+    if (!visit(key, value)) break;
   }
   return absl::OkStatus();
 }
@@ -65,4 +60,4 @@ std::unique_ptr<KvReader> MemoryStore::Snapshot() const {
   return copy;
 }
 
-} // namespace tonghop::storage
+}  // namespace tonghop::storage

@@ -17,13 +17,13 @@ namespace tonghop::storage {
 // Snapshot() copies everything.
 // `fail_writes` makes every Write fail, to test error paths.
 class MemoryStore final : public KvStore {
-public:
-  absl::StatusOr<std::optional<std::string>>
-  Get(absl::string_view column_family, absl::string_view key) const override;
-  absl::Status
-  Scan(absl::string_view column_family, absl::string_view start,
-       absl::string_view end,
-       const std::function<bool(absl::string_view, absl::string_view)> &visit)
+ public:
+  absl::StatusOr<std::optional<std::string>> Get(
+      absl::string_view column_family, absl::string_view key) const override;
+  absl::Status Scan(
+      absl::string_view column_family, absl::string_view start,
+      absl::string_view end,
+      const std::function<bool(absl::string_view, absl::string_view)> &visit)
       const override;
   absl::Status Write(const WriteBatch &batch) override;
   // A copy of the whole store.
@@ -39,14 +39,14 @@ public:
     return write_count_;
   }
 
-private:
+ private:
   mutable absl::Mutex mu_;
-  std::map<std::string, std::map<std::string, std::string>>
-      data_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::map<std::string, std::string>> data_
+      ABSL_GUARDED_BY(mu_);
   bool fail_writes_ ABSL_GUARDED_BY(mu_) = false;
   int write_count_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
-} // namespace tonghop::storage
+}  // namespace tonghop::storage
 
-#endif // TONGHOP_STORAGE_MEMORY_STORE_H_
+#endif  // TONGHOP_STORAGE_MEMORY_STORE_H_

@@ -15,11 +15,9 @@ namespace {
 
 // The one place RocksDB's status becomes an absl::Status.
 absl::Status FromRocks(const rocksdb::Status &s, absl::string_view what) {
-  if (s.ok())
-    return absl::OkStatus();
+  if (s.ok()) return absl::OkStatus();
   std::string message = absl::StrCat("storage: ", what, ": ", s.ToString());
-  if (s.IsNotFound())
-    return absl::NotFoundError(message);
+  if (s.IsNotFound()) return absl::NotFoundError(message);
   if (s.IsBusy() || s.IsTryAgain() || s.IsTimedOut()) {
     return absl::UnavailableError(message);
   }
@@ -27,15 +25,14 @@ absl::Status FromRocks(const rocksdb::Status &s, absl::string_view what) {
     return absl::FailedPreconditionError(absl::StrCat(
         message, " (is another tonghopd using this data directory?)"));
   }
-  if (s.IsCorruption())
-    return absl::DataLossError(message);
+  if (s.IsCorruption()) return absl::DataLossError(message);
   return absl::InternalError(message);
 }
 
 using Handles = std::map<std::string, rocksdb::ColumnFamilyHandle *>;
 
-absl::StatusOr<rocksdb::ColumnFamilyHandle *>
-FindHandle(const Handles &by_name, absl::string_view name) {
+absl::StatusOr<rocksdb::ColumnFamilyHandle *> FindHandle(
+    const Handles &by_name, absl::string_view name) {
   auto it = by_name.find(std::string(name));
   if (it == by_name.end()) {
     return absl::InternalError(
@@ -44,22 +41,18 @@ FindHandle(const Handles &by_name, absl::string_view name) {
   return it->second;
 }
 
-absl::StatusOr<std::optional<std::string>>
-ReadOne(rocksdb::DB *db, const Handles &by_name,
-        const rocksdb::Snapshot *snapshot, absl::string_view column_family,
-        absl::string_view key) {
+absl::StatusOr<std::optional<std::string>> ReadOne(
+    rocksdb::DB *db, const Handles &by_name, const rocksdb::Snapshot *snapshot,
+    absl::string_view column_family, absl::string_view key) {
   auto cf = FindHandle(by_name, column_family);
-  if (!cf.ok())
-    return cf.status();
+  if (!cf.ok()) return cf.status();
   rocksdb::ReadOptions read_options;
   read_options.snapshot = snapshot;
   std::string value;
   rocksdb::Status s = db->Get(read_options, *cf,
                               rocksdb::Slice(key.data(), key.size()), &value);
-  if (s.IsNotFound())
-    return std::optional<std::string>();
-  if (!s.ok())
-    return FromRocks(s, "get");
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromRocks(s, "get");
   return std::optional<std::string>(std::move(value));
 }
 
@@ -69,13 +62,11 @@ absl::Status ReadRange(
     absl::string_view end,
     const std::function<bool(absl::string_view, absl::string_view)> &visit) {
   auto cf = FindHandle(by_name, column_family);
-  if (!cf.ok())
-    return cf.status();
+  if (!cf.ok()) return cf.status();
   rocksdb::ReadOptions read_options;
   read_options.snapshot = snapshot;
   rocksdb::Slice upper(end.data(), end.size());
-  if (!end.empty())
-    read_options.iterate_upper_bound = &upper;
+  if (!end.empty()) read_options.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read_options, *cf));
   for (it->Seek(rocksdb::Slice(start.data(), start.size())); it->Valid();
        it->Next()) {
@@ -91,38 +82,40 @@ absl::Status ReadRange(
 
 // A RocksDB snapshot; released when destroyed.
 class RocksDbSnapshot final : public KvReader {
-public:
+ public:
   RocksDbSnapshot(rocksdb::DB *db, const Handles *by_name)
       : db_(db), by_name_(by_name), snapshot_(db->GetSnapshot()) {}
   ~RocksDbSnapshot() override { db_->ReleaseSnapshot(snapshot_); }
 
-  absl::StatusOr<std::optional<std::string>>
-  Get(absl::string_view column_family, absl::string_view key) const override {
+  absl::StatusOr<std::optional<std::string>> Get(
+      absl::string_view column_family, absl::string_view key) const override {
     return ReadOne(db_, *by_name_, snapshot_, column_family, key);
   }
-  absl::Status
-  Scan(absl::string_view column_family, absl::string_view start,
-       absl::string_view end,
-       const std::function<bool(absl::string_view, absl::string_view)> &visit)
+  absl::Status Scan(
+      absl::string_view column_family, absl::string_view start,
+      absl::string_view end,
+      const std::function<bool(absl::string_view, absl::string_view)> &visit)
       const override {
     return ReadRange(db_, *by_name_, snapshot_, column_family, start, end,
                      visit);
   }
 
-private:
+ private:
   rocksdb::DB *db_;
   const Handles *by_name_;
   const rocksdb::Snapshot *snapshot_;
 };
 
 class RocksDbStore final : public KvStore {
-public:
+ public:
   RocksDbStore(std::unique_ptr<rocksdb::DB> db,
                std::vector<rocksdb::ColumnFamilyHandle *> handles,
                std::map<std::string, rocksdb::ColumnFamilyHandle *> by_name,
                RocksDbOptions options)
-      : db_(std::move(db)), handles_(std::move(handles)),
-        by_name_(std::move(by_name)), options_(options) {}
+      : db_(std::move(db)),
+        handles_(std::move(handles)),
+        by_name_(std::move(by_name)),
+        options_(options) {}
 
   ~RocksDbStore() override {
     for (rocksdb::ColumnFamilyHandle *h : handles_) {
@@ -131,15 +124,15 @@ public:
     db_->Close();
   }
 
-  absl::StatusOr<std::optional<std::string>>
-  Get(absl::string_view column_family, absl::string_view key) const override {
+  absl::StatusOr<std::optional<std::string>> Get(
+      absl::string_view column_family, absl::string_view key) const override {
     return ReadOne(db_.get(), by_name_, nullptr, column_family, key);
   }
 
-  absl::Status
-  Scan(absl::string_view column_family, absl::string_view start,
-       absl::string_view end,
-       const std::function<bool(absl::string_view, absl::string_view)> &visit)
+  absl::Status Scan(
+      absl::string_view column_family, absl::string_view start,
+      absl::string_view end,
+      const std::function<bool(absl::string_view, absl::string_view)> &visit)
       const override {
     return ReadRange(db_.get(), by_name_, nullptr, column_family, start, end,
                      visit);
@@ -157,24 +150,22 @@ public:
     for (const WriteBatch::Op &op : batch.ops()) {
       if (last_name == nullptr || *last_name != op.column_family) {
         auto cf = Handle(op.column_family);
-        if (!cf.ok())
-          return cf.status();
+        if (!cf.ok()) return cf.status();
         handle = *cf;
         last_name = &op.column_family;
       }
       rocksdb::Status s = op.value ? rocks_batch.Put(handle, op.key, *op.value)
                                    : rocks_batch.Delete(handle, op.key);
-      if (!s.ok())
-        return FromRocks(s, "batch");
+      if (!s.ok()) return FromRocks(s, "batch");
     }
     rocksdb::WriteOptions write_options;
     write_options.sync = options_.sync_writes;
     return FromRocks(db_->Write(write_options, &rocks_batch), "write");
   }
 
-private:
-  absl::StatusOr<rocksdb::ColumnFamilyHandle *>
-  Handle(absl::string_view name) const {
+ private:
+  absl::StatusOr<rocksdb::ColumnFamilyHandle *> Handle(
+      absl::string_view name) const {
     return FindHandle(by_name_, name);
   }
 
@@ -184,12 +175,11 @@ private:
   RocksDbOptions options_;
 };
 
-} // namespace
+}  // namespace
 
-absl::StatusOr<std::unique_ptr<KvStore>>
-OpenRocksDbStore(const std::string &path,
-                 const std::vector<std::string> &column_families,
-                 RocksDbOptions options) {
+absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStore(
+    const std::string &path, const std::vector<std::string> &column_families,
+    RocksDbOptions options) {
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
   if (ec) {
@@ -222,10 +212,8 @@ OpenRocksDbStore(const std::string &path,
   if (rocksdb::DB::ListColumnFamilies(db_options, path, &existing).ok()) {
     for (const std::string &name : existing) {
       bool known = false;
-      for (const auto &d : descriptors)
-        known = known || d.name == name;
-      if (!known)
-        descriptors.emplace_back(name, cf_options);
+      for (const auto &d : descriptors) known = known || d.name == name;
+      if (!known) descriptors.emplace_back(name, cf_options);
     }
   }
 
@@ -233,14 +221,12 @@ OpenRocksDbStore(const std::string &path,
   rocksdb::DB *raw_db = nullptr;
   rocksdb::Status s =
       rocksdb::DB::Open(db_options, path, descriptors, &handles, &raw_db);
-  if (!s.ok())
-    return FromRocks(s, absl::StrCat("open ", path));
+  if (!s.ok()) return FromRocks(s, absl::StrCat("open ", path));
   std::map<std::string, rocksdb::ColumnFamilyHandle *> by_name;
-  for (rocksdb::ColumnFamilyHandle *h : handles)
-    by_name[h->GetName()] = h;
+  for (rocksdb::ColumnFamilyHandle *h : handles) by_name[h->GetName()] = h;
   return std::unique_ptr<KvStore>(
       new RocksDbStore(std::unique_ptr<rocksdb::DB>(raw_db), std::move(handles),
                        std::move(by_name), options));
 }
 
-} // namespace tonghop::storage
+}  // namespace tonghop::storage

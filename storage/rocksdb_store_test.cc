@@ -3,9 +3,9 @@
 #include <filesystem>
 #include <string>
 
+#include "gtest/gtest.h"
 #include "storage/key_encoding.h"
 #include "storage/memory_store.h"
-#include "gtest/gtest.h"
 
 namespace tonghop::storage {
 namespace {
@@ -20,7 +20,7 @@ std::string TempDir() {
 
 // The same contract tests run against both implementations.
 class KvStoreContractTest : public ::testing::TestWithParam<bool> {
-protected:
+ protected:
   void SetUp() override {
     if (GetParam()) {
       dir_ = TempDir();
@@ -33,8 +33,7 @@ protected:
   }
   void TearDown() override {
     store_.reset();
-    if (!dir_.empty())
-      std::filesystem::remove_all(dir_);
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
   std::string dir_;
   std::unique_ptr<KvStore> store_;
@@ -141,5 +140,5 @@ TEST(RocksDbStoreTest, UnknownColumnFamilyIsAnError) {
   std::filesystem::remove_all(dir);
 }
 
-} // namespace
-} // namespace tonghop::storage
+}  // namespace
+}  // namespace tonghop::storage

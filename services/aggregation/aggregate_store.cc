@@ -41,7 +41,7 @@ constexpr uint8_t kValueTag = 'V';
 
 // The version of the record layout below. A table written with another
 // layout is dropped at startup and replayed from the change feed.
-constexpr char kLayoutVersion[] = "2";
+constexpr char kLayoutVersion[] = "3";
 
 const char *LayerCode(Layer layer) { return layer == Layer::kAccepted ? "a" : "u"; }
 
@@ -238,8 +238,17 @@ records::Contribution HeadOf(const v1::Report &report, const std::vector<std::st
   records::Contribution head;
   v1::Report *light = head.mutable_report();
   *light = report;
+  // What queries over many agencies read: state, revision, submit time,
+  // on time. The rest is in the body.
   light->clear_values();
   light->clear_progress();
+  light->clear_submitted_by();
+  light->clear_review_reason();
+  light->clear_reviewed_by();
+  light->clear_review_time();
+  light->clear_due_time();
+  light->clear_first_submit_time();
+  light->clear_etag();
   for (const std::string &root : roots) head.add_roots(root);
   head.set_sequence(sequence);
   return head;

@@ -213,7 +213,9 @@ FeedConsumer::StreamEnd FeedConsumer::ConsumeOnce() {
 
 void FeedConsumer::Maintain() {
   while (!WaitForStop(registry_poll_)) {
-    absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> snapshot = registry_->Snapshot(false);
+    // Read afresh here, before the cached reading expires, so that queries
+    // do not pay for reading the registry.
+    absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> snapshot = registry_->Snapshot(true);
     if (!snapshot.ok()) continue;
     absl::Status status = store_->Rehome(*(*snapshot)->hierarchy);
     if (!status.ok()) {

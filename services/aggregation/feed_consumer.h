@@ -38,7 +38,9 @@ class GrpcChangeSource final : public ChangeSource {
 // stream breaks — the submissions service is not up yet, restarts, or the
 // registry cannot be read — it reconnects after a backoff that doubles from
 // 100 ms up to 5 s. A second thread re-reads the registry every
-// `registry_poll` and re-homes contributions when the hierarchy changed.
+// `registry_poll` (shorter than the registry view's time to live, so queries
+// find a fresh reading) and re-homes contributions when the hierarchy
+// changed.
 //
 // Start and Stop are called once each, from one thread; Stop cancels the
 // stream and joins. Does not own the store or the registry view.
@@ -46,7 +48,7 @@ class FeedConsumer {
  public:
   FeedConsumer(AggregateStore *store, RegistryView *registry,
                std::shared_ptr<grpc::Channel> submissions, std::string agency,
-               absl::Duration registry_poll = absl::Seconds(30));
+               absl::Duration registry_poll = absl::Seconds(20));
   ~FeedConsumer();
 
   void Start();

@@ -63,8 +63,7 @@ absl::StatusOr<std::optional<v1::Agency>> GrpcRegistryReader::FindAgency(
   return Found(status, std::move(response));
 }
 
-absl::StatusOr<std::optional<v1::Plan>> GrpcRegistryReader::FindPlan(
-    absl::string_view name) const {
+absl::StatusOr<std::optional<v1::Plan>> GrpcRegistryReader::FindPlan(absl::string_view name) const {
   auto stub = Stub();
   if (!stub.ok()) return stub.status();
   v1::GetPlanRequest request;
@@ -75,8 +74,7 @@ absl::StatusOr<std::optional<v1::Plan>> GrpcRegistryReader::FindPlan(
   return Found(status, std::move(response));
 }
 
-absl::StatusOr<std::vector<v1::Task>> GrpcRegistryReader::ListTasks(
-    absl::string_view plan) const {
+absl::StatusOr<std::vector<v1::Task>> GrpcRegistryReader::ListTasks(absl::string_view plan) const {
   auto stub = Stub();
   if (!stub.ok()) return stub.status();
   std::vector<v1::Task> tasks;
@@ -168,13 +166,11 @@ absl::StatusOr<std::optional<v1::Agency>> FakeRegistryReader::FindAgency(
   return Find(agencies_, name);
 }
 
-absl::StatusOr<std::optional<v1::Plan>> FakeRegistryReader::FindPlan(
-    absl::string_view name) const {
+absl::StatusOr<std::optional<v1::Plan>> FakeRegistryReader::FindPlan(absl::string_view name) const {
   return Find(plans_, name);
 }
 
-absl::StatusOr<std::vector<v1::Task>> FakeRegistryReader::ListTasks(
-    absl::string_view plan) const {
+absl::StatusOr<std::vector<v1::Task>> FakeRegistryReader::ListTasks(absl::string_view plan) const {
   absl::MutexLock lock(&mu_);
   if (unavailable_) return absl::UnavailableError("registry: unavailable (fake)");
   auto it = tasks_.find(std::string(plan));
@@ -190,6 +186,66 @@ absl::StatusOr<std::optional<v1::Indicator>> FakeRegistryReader::FindIndicator(
 absl::StatusOr<std::optional<v1::Dimension>> FakeRegistryReader::FindDimension(
     absl::string_view name) const {
   return Find(dimensions_, name);
+}
+
+CachingRegistryReader::CachingRegistryReader(const RegistryReader* source, absl::Duration ttl)
+    : source_(source), ttl_(ttl) {}
+
+template <typename T>
+absl::StatusOr<T> CachingRegistryReader::Lookup(Cache<T>& cache, absl::string_view name,
+                                                const std::function<absl::StatusOr<T>()>& load,
+                                                const std::function<bool(const T&)>& keep) const {
+  absl::Time now = absl::Now();
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = cache.find(name);
+    if (it != cache.end() && now - it->second.read_at < ttl_) return it->second.value;
+  }
+  absl::StatusOr<T> loaded = load();
+  if (!loaded.ok() || !keep(*loaded)) return loaded;
+  absl::MutexLock lock(&mu_);
+  cache[std::string(name)] = Entry<T>{*loaded, now};
+  return loaded;
+}
+
+namespace {
+
+template <typename T>
+bool Present(const std::optional<T>& value) {
+  return value.has_value();
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<v1::Agency>> CachingRegistryReader::FindAgency(
+    absl::string_view name) const {
+  return Lookup<std::optional<v1::Agency>>(
+      agencies_, name, [&] { return source_->FindAgency(name); }, Present<v1::Agency>);
+}
+
+absl::StatusOr<std::optional<v1::Plan>> CachingRegistryReader::FindPlan(
+    absl::string_view name) const {
+  return Lookup<std::optional<v1::Plan>>(
+      plans_, name, [&] { return source_->FindPlan(name); }, Present<v1::Plan>);
+}
+
+absl::StatusOr<std::vector<v1::Task>> CachingRegistryReader::ListTasks(
+    absl::string_view plan) const {
+  return Lookup<std::vector<v1::Task>>(
+      tasks_, plan, [&] { return source_->ListTasks(plan); },
+      [](const std::vector<v1::Task>& tasks) { return !tasks.empty(); });
+}
+
+absl::StatusOr<std::optional<v1::Indicator>> CachingRegistryReader::FindIndicator(
+    absl::string_view name) const {
+  return Lookup<std::optional<v1::Indicator>>(
+      indicators_, name, [&] { return source_->FindIndicator(name); }, Present<v1::Indicator>);
+}
+
+absl::StatusOr<std::optional<v1::Dimension>> CachingRegistryReader::FindDimension(
+    absl::string_view name) const {
+  return Lookup<std::optional<v1::Dimension>>(
+      dimensions_, name, [&] { return source_->FindDimension(name); }, Present<v1::Dimension>);
 }
 
 }  // namespace tonghop::submissions

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -25,8 +26,7 @@ namespace tonghop::submissions {
 class RegistryReader {
  public:
   virtual ~RegistryReader() = default;
-  virtual absl::StatusOr<std::optional<v1::Agency>> FindAgency(
-      absl::string_view name) const = 0;
+  virtual absl::StatusOr<std::optional<v1::Agency>> FindAgency(absl::string_view name) const = 0;
   virtual absl::StatusOr<std::optional<v1::Plan>> FindPlan(absl::string_view name) const = 0;
   // Every task of the plan, in document order.
   virtual absl::StatusOr<std::vector<v1::Task>> ListTasks(absl::string_view plan) const = 0;
@@ -47,14 +47,11 @@ class GrpcRegistryReader final : public RegistryReader {
 
   void Attach(std::shared_ptr<grpc::Channel> channel);
 
-  absl::StatusOr<std::optional<v1::Agency>> FindAgency(
-      absl::string_view name) const override;
+  absl::StatusOr<std::optional<v1::Agency>> FindAgency(absl::string_view name) const override;
   absl::StatusOr<std::optional<v1::Plan>> FindPlan(absl::string_view name) const override;
   absl::StatusOr<std::vector<v1::Task>> ListTasks(absl::string_view plan) const override;
-  absl::StatusOr<std::optional<v1::Indicator>> FindIndicator(
-      absl::string_view name) const override;
-  absl::StatusOr<std::optional<v1::Dimension>> FindDimension(
-      absl::string_view name) const override;
+  absl::StatusOr<std::optional<v1::Indicator>> FindIndicator(absl::string_view name) const override;
+  absl::StatusOr<std::optional<v1::Dimension>> FindDimension(absl::string_view name) const override;
 
  private:
   absl::StatusOr<std::shared_ptr<v1::Registry::Stub>> Stub() const;
@@ -64,6 +61,48 @@ class GrpcRegistryReader final : public RegistryReader {
   absl::Duration timeout_;
   mutable absl::Mutex mu_;
   std::shared_ptr<v1::Registry::Stub> stub_ ABSL_GUARDED_BY(mu_);
+};
+
+// Keeps what `source` answered for `ttl`: a report's validation reads its
+// agency's ancestors, the plan, its tasks and every indicator it reports,
+// and the registry changes far more rarely than reports arrive. Absent
+// resources and errors are not kept, so a resource created a moment ago is
+// found at once; a change to an existing one is seen within `ttl`.
+// Thread-safe. Does not own `source`, which must outlive it.
+class CachingRegistryReader final : public RegistryReader {
+ public:
+  CachingRegistryReader(const RegistryReader* source, absl::Duration ttl);
+
+  absl::StatusOr<std::optional<v1::Agency>> FindAgency(absl::string_view name) const override;
+  absl::StatusOr<std::optional<v1::Plan>> FindPlan(absl::string_view name) const override;
+  absl::StatusOr<std::vector<v1::Task>> ListTasks(absl::string_view plan) const override;
+  absl::StatusOr<std::optional<v1::Indicator>> FindIndicator(absl::string_view name) const override;
+  absl::StatusOr<std::optional<v1::Dimension>> FindDimension(absl::string_view name) const override;
+
+ private:
+  template <typename T>
+  struct Entry {
+    T value;
+    absl::Time read_at;
+  };
+  template <typename T>
+  using Cache = absl::flat_hash_map<std::string, Entry<T>>;
+
+  // The kept answer for `name`, or `load`'s when there is none or it is
+  // older than the time to live; `keep` says which answers may be kept.
+  template <typename T>
+  absl::StatusOr<T> Lookup(Cache<T>& cache, absl::string_view name,
+                           const std::function<absl::StatusOr<T>()>& load,
+                           const std::function<bool(const T&)>& keep) const;
+
+  const RegistryReader* source_;
+  absl::Duration ttl_;
+  mutable absl::Mutex mu_;
+  mutable Cache<std::optional<v1::Agency>> agencies_ ABSL_GUARDED_BY(mu_);
+  mutable Cache<std::optional<v1::Plan>> plans_ ABSL_GUARDED_BY(mu_);
+  mutable Cache<std::vector<v1::Task>> tasks_ ABSL_GUARDED_BY(mu_);
+  mutable Cache<std::optional<v1::Indicator>> indicators_ ABSL_GUARDED_BY(mu_);
+  mutable Cache<std::optional<v1::Dimension>> dimensions_ ABSL_GUARDED_BY(mu_);
 };
 
 // A registry held in memory, for tests. Thread-safe.
@@ -77,14 +116,11 @@ class FakeRegistryReader final : public RegistryReader {
   // Makes every read fail with UNAVAILABLE (or succeed again).
   void set_unavailable(bool unavailable);
 
-  absl::StatusOr<std::optional<v1::Agency>> FindAgency(
-      absl::string_view name) const override;
+  absl::StatusOr<std::optional<v1::Agency>> FindAgency(absl::string_view name) const override;
   absl::StatusOr<std::optional<v1::Plan>> FindPlan(absl::string_view name) const override;
   absl::StatusOr<std::vector<v1::Task>> ListTasks(absl::string_view plan) const override;
-  absl::StatusOr<std::optional<v1::Indicator>> FindIndicator(
-      absl::string_view name) const override;
-  absl::StatusOr<std::optional<v1::Dimension>> FindDimension(
-      absl::string_view name) const override;
+  absl::StatusOr<std::optional<v1::Indicator>> FindIndicator(absl::string_view name) const override;
+  absl::StatusOr<std::optional<v1::Dimension>> FindDimension(absl::string_view name) const override;
 
  private:
   template <typename T>

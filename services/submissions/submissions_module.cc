@@ -16,14 +16,19 @@ namespace {
 // waiting on the registry, so a few more than the cores.
 constexpr int kWorkerThreads = 8;
 
+// How long validation keeps what it read from the registry.
+constexpr absl::Duration kRegistryCacheTtl = absl::Seconds(5);
+
 class SubmissionsModule final : public ServiceModule {
  public:
   SubmissionsModule(const ServiceEnvironment& env, std::unique_ptr<storage::KvStore> store,
                     std::unique_ptr<GrpcRegistryReader> registry,
+                    std::unique_ptr<CachingRegistryReader> cached_registry,
                     std::unique_ptr<Submissions> submissions)
       : channel_(env.channel),
         store_(std::move(store)),
         registry_(std::move(registry)),
+        cached_registry_(std::move(cached_registry)),
         submissions_(std::move(submissions)),
         pool_(kWorkerThreads),
         service_(submissions_.get(), env.identity, &pool_) {}
@@ -31,8 +36,7 @@ class SubmissionsModule final : public ServiceModule {
   std::vector<grpc::Service*> services() override { return {&service_}; }
 
   absl::Status Start() override {
-    std::shared_ptr<grpc::Channel> channel =
-        channel_ ? channel_(kRegistryService) : nullptr;
+    std::shared_ptr<grpc::Channel> channel = channel_ ? channel_(kRegistryService) : nullptr;
     if (channel == nullptr) {
       return absl::FailedPreconditionError(
           "the submissions service needs the registry: host it in the same process "
@@ -48,6 +52,7 @@ class SubmissionsModule final : public ServiceModule {
   std::function<std::shared_ptr<grpc::Channel>(absl::string_view)> channel_;
   std::unique_ptr<storage::KvStore> store_;
   std::unique_ptr<GrpcRegistryReader> registry_;
+  std::unique_ptr<CachingRegistryReader> cached_registry_;
   std::unique_ptr<Submissions> submissions_;
   // Destroyed after the service and before the domain class: by then the
   // server has stopped, and the pool finishes what was queued.
@@ -65,11 +70,13 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> CreateSubmissionsModule(
   ASSIGN_OR_RETURN(std::unique_ptr<storage::KvStore> store,
                    storage::OpenRocksDbStore(env.data_dir, SubmissionsColumnFamilies()));
   auto registry = std::make_unique<GrpcRegistryReader>(env.operator_agency);
-  ASSIGN_OR_RETURN(std::unique_ptr<Submissions> submissions,
-                   Submissions::Open(store.get(), registry.get(), env.clock,
-                                     env.operator_agency));
-  return std::unique_ptr<ServiceModule>(new SubmissionsModule(
-      env, std::move(store), std::move(registry), std::move(submissions)));
+  auto cached_registry = std::make_unique<CachingRegistryReader>(registry.get(), kRegistryCacheTtl);
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<Submissions> submissions,
+      Submissions::Open(store.get(), cached_registry.get(), env.clock, env.operator_agency));
+  return std::unique_ptr<ServiceModule>(
+      new SubmissionsModule(env, std::move(store), std::move(registry), std::move(cached_registry),
+                            std::move(submissions)));
 }
 
 }  // namespace tonghop::submissions
