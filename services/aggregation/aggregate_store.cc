@@ -43,7 +43,7 @@ constexpr uint8_t kValueTag = 'V';
 // layout is dropped at startup and replayed from the change feed.
 constexpr char kLayoutVersion[] = "3";
 
-const char *LayerCode(Layer layer) { return layer == Layer::kAccepted ? "a" : "u"; }
+const char* LayerCode(Layer layer) { return layer == Layer::kAccepted ? "a" : "u"; }
 
 std::string ActiveKey() { return KeyBuilder(kActiveTag).Build(); }
 std::string LayoutKey() { return KeyBuilder(kLayoutTag).Build(); }
@@ -115,7 +115,7 @@ std::string ValueCellPrefix(uint64_t gen, Layer layer, absl::string_view plan,
                               .Build();
 }
 
-std::string Serialize(const google::protobuf::Message &message) {
+std::string Serialize(const google::protobuf::Message& message) {
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream stream(&bytes);
@@ -126,7 +126,7 @@ std::string Serialize(const google::protobuf::Message &message) {
   return bytes;
 }
 
-int64_t SubmitMicros(const v1::Report &report) {
+int64_t SubmitMicros(const v1::Report& report) {
   return report.submit_time().seconds() * 1000000 + report.submit_time().nanos() / 1000;
 }
 
@@ -155,10 +155,10 @@ uint64_t Fnv(uint64_t hash, absl::string_view bytes) {
 
 std::vector<std::string> AggregationColumnFamilies() { return {kMetaCf, kDataCf}; }
 
-std::string CellKey(const google::protobuf::Map<std::string, std::string> &cells) {
+std::string CellKey(const google::protobuf::Map<std::string, std::string>& cells) {
   std::map<std::string, std::string> sorted(cells.begin(), cells.end());
   std::vector<std::string> parts;
-  for (const auto &[dimension, option] : sorted)
+  for (const auto& [dimension, option] : sorted)
     parts.push_back(absl::StrCat(dimension, "=", option));
   return absl::StrJoin(parts, ",");
 }
@@ -173,9 +173,9 @@ std::map<std::string, std::string> ParseCellKey(absl::string_view key) {
   return cells;
 }
 
-std::map<std::pair<std::string, std::string>, Micros> ReportValues(const v1::Report &report) {
+std::map<std::pair<std::string, std::string>, Micros> ReportValues(const v1::Report& report) {
   std::map<std::pair<std::string, std::string>, Micros> values;
-  for (const v1::Value &value : report.values()) {
+  for (const v1::Value& value : report.values()) {
     Micros micros = 0;
     if (value.value_case() == v1::Value::kIntValue) {
       micros = FromInt(value.int_value());
@@ -197,25 +197,25 @@ std::map<std::pair<std::string, std::string>, Micros> ReportValues(const v1::Rep
 // thread-safe.
 class AggregateStore::Staging {
  public:
-  explicit Staging(const KvStore *store) : store_(store) {}
+  explicit Staging(const KvStore* store) : store_(store) {}
 
-  absl::StatusOr<std::optional<std::string>> Get(const std::string &key) const {
+  absl::StatusOr<std::optional<std::string>> Get(const std::string& key) const {
     auto it = pending_.find(key);
     if (it != pending_.end()) return it->second;
     return store_->Get(kDataCf, key);
   }
-  void Put(const std::string &key, std::string value) { pending_[key] = std::move(value); }
-  void Delete(const std::string &key) { pending_[key] = std::nullopt; }
+  void Put(const std::string& key, std::string value) { pending_[key] = std::move(value); }
+  void Delete(const std::string& key) { pending_[key] = std::nullopt; }
   size_t size() const { return pending_.size(); }
   // Every pending write, in key order (the order does not matter to the
   // store; it keeps batches reproducible).
-  void AppendTo(WriteBatch &batch) const {
-    std::vector<const std::pair<const std::string, std::optional<std::string>> *> sorted;
+  void AppendTo(WriteBatch& batch) const {
+    std::vector<const std::pair<const std::string, std::optional<std::string>>*> sorted;
     sorted.reserve(pending_.size());
-    for (const auto &entry : pending_) sorted.push_back(&entry);
+    for (const auto& entry : pending_) sorted.push_back(&entry);
     std::sort(sorted.begin(), sorted.end(),
-              [](const auto *a, const auto *b) { return a->first < b->first; });
-    for (const auto *entry : sorted) {
+              [](const auto* a, const auto* b) { return a->first < b->first; });
+    for (const auto* entry : sorted) {
       if (entry->second.has_value()) {
         batch.Put(kDataCf, entry->first, *entry->second);
       } else {
@@ -226,17 +226,17 @@ class AggregateStore::Staging {
   void Clear() { pending_.clear(); }
 
  private:
-  const KvStore *store_;
+  const KvStore* store_;
   absl::flat_hash_map<std::string, std::optional<std::string>> pending_;
 };
 
 namespace {
 
 // The head of a contribution: the report without its values and progress.
-records::Contribution HeadOf(const v1::Report &report, const std::vector<std::string> &roots,
+records::Contribution HeadOf(const v1::Report& report, const std::vector<std::string>& roots,
                              int64_t sequence) {
   records::Contribution head;
-  v1::Report *light = head.mutable_report();
+  v1::Report* light = head.mutable_report();
   *light = report;
   // What queries over many agencies read: state, revision, submit time,
   // on time. The rest is in the body.
@@ -249,7 +249,7 @@ records::Contribution HeadOf(const v1::Report &report, const std::vector<std::st
   light->clear_due_time();
   light->clear_first_submit_time();
   light->clear_etag();
-  for (const std::string &root : roots) head.add_roots(root);
+  for (const std::string& root : roots) head.add_roots(root);
   head.set_sequence(sequence);
   return head;
 }
@@ -258,17 +258,31 @@ records::Contribution HeadOf(const v1::Report &report, const std::vector<std::st
 
 // Adds (sign +1) or subtracts (sign -1) one agency's report: its values to
 // the sums of every root, and to the value index.
-absl::Status AggregateStore::StageValues(Staging &staging, uint64_t gen, Layer layer,
+absl::Status AggregateStore::StageValues(Staging& staging, uint64_t gen, Layer layer,
                                          absl::string_view plan, absl::string_view period,
-                                         absl::string_view agency, const v1::Report &report,
-                                         const std::vector<std::string> &roots, int sign) {
+                                         absl::string_view agency, const v1::Report& report,
+                                         const std::vector<std::string>& roots, int sign,
+                                         bool alone_in_own_subtree) {
   auto values = ReportValues(report);
   int64_t submit = SubmitMicros(report);
   std::string agency_suffix = KeyBuilder(0).String(agency).Build().substr(1);
-  for (const auto &[key, micros] : values) {
-    const auto &[indicator, cell] = key;
-    for (const std::string &root : roots) {
+  for (const auto& [key, micros] : values) {
+    const auto& [indicator, cell] = key;
+    for (const std::string& root : roots) {
       std::string sum_key = SumKey(gen, layer, plan, period, root, indicator, cell);
+      if (alone_in_own_subtree && root == agency) {
+        // Nobody else counts under this agency: its own sum is its own value
+        // (or nothing), with no need to read what is stored.
+        if (sign > 0) {
+          records::Sum own;
+          own.set_micros(Int128ToString(micros));
+          own.set_contributors(1);
+          staging.Put(sum_key, Serialize(own));
+        } else {
+          staging.Delete(sum_key);
+        }
+        continue;
+      }
       ASSIGN_OR_RETURN(std::optional<std::string> stored, staging.Get(sum_key));
       records::Sum sum;
       Micros total = 0;
@@ -301,7 +315,7 @@ absl::Status AggregateStore::StageValues(Staging &staging, uint64_t gen, Layer l
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<AggregateStore>> AggregateStore::Open(KvStore *store) {
+absl::StatusOr<std::unique_ptr<AggregateStore>> AggregateStore::Open(KvStore* store) {
   std::unique_ptr<AggregateStore> aggregates(new AggregateStore(store));
   RETURN_IF_ERROR(aggregates->Init());
   return aggregates;
@@ -364,9 +378,9 @@ uint64_t AggregateStore::active_generation() const {
   return active_;
 }
 
-absl::Status AggregateStore::StageChange(Staging &staging, uint64_t gen, const v1::Change &change,
-                                         const Hierarchy &hierarchy) {
-  const v1::Report &report = change.report();
+absl::Status AggregateStore::StageChange(Staging& staging, uint64_t gen, const v1::Change& change,
+                                         const Hierarchy& hierarchy) {
+  const v1::Report& report = change.report();
   std::string plan = report.plan();
   std::string period = report.period();
   std::string agency = report.agency();
@@ -381,8 +395,8 @@ absl::Status AggregateStore::StageChange(Staging &staging, uint64_t gen, const v
     period = parts->period;
     agency = MakeName("agencies", parts->agency_id);
   }
-  const v1::Report *accepted = nullptr;
-  const v1::Report *unreviewed = nullptr;
+  const v1::Report* accepted = nullptr;
+  const v1::Report* unreviewed = nullptr;
   v1::ReportState state = v1::REPORT_STATE_UNSPECIFIED;
   switch (change.kind()) {
     case v1::CHANGE_KIND_SUBMITTED:
@@ -408,8 +422,11 @@ absl::Status AggregateStore::StageChange(Staging &staging, uint64_t gen, const v
   staging.Put(StatusKey(gen, plan, period, agency), Serialize(status));
 
   std::vector<std::string> roots = hierarchy.Roots(agency);
+  // Contributions are placed with this hierarchy (Apply re-homes first), so
+  // an agency nothing is placed under is alone in its own subtree.
+  const bool leaf = hierarchy.Contains(agency) && !hierarchy.HasBelow(agency);
   for (Layer layer : {Layer::kAccepted, Layer::kUnreviewed}) {
-    const v1::Report *target = layer == Layer::kAccepted ? accepted : unreviewed;
+    const v1::Report* target = layer == Layer::kAccepted ? accepted : unreviewed;
     std::string key = ContributionKey(gen, layer, plan, period, agency);
     std::string body_key = BodyKey(gen, layer, plan, period, agency);
     ASSIGN_OR_RETURN(std::optional<std::string> stored, staging.Get(key));
@@ -431,7 +448,7 @@ absl::Status AggregateStore::StageChange(Staging &staging, uint64_t gen, const v
       if (!body.has_value() || !counted.ParseFromString(*body)) return Corrupt("contribution");
       std::vector<std::string> old_roots(old->roots().begin(), old->roots().end());
       RETURN_IF_ERROR(
-          StageValues(staging, gen, layer, plan, period, agency, counted, old_roots, -1));
+          StageValues(staging, gen, layer, plan, period, agency, counted, old_roots, -1, leaf));
     }
     if (target == nullptr) {
       if (old.has_value()) {
@@ -440,30 +457,31 @@ absl::Status AggregateStore::StageChange(Staging &staging, uint64_t gen, const v
       }
       continue;
     }
-    RETURN_IF_ERROR(StageValues(staging, gen, layer, plan, period, agency, *target, roots, +1));
+    RETURN_IF_ERROR(
+        StageValues(staging, gen, layer, plan, period, agency, *target, roots, +1, leaf));
     staging.Put(key, Serialize(HeadOf(*target, roots, change.sequence())));
     staging.Put(body_key, Serialize(*target));
   }
   return absl::OkStatus();
 }
 
-absl::Status AggregateStore::Apply(const v1::Change &change, const Hierarchy &hierarchy) {
+absl::Status AggregateStore::Apply(const v1::Change& change, const Hierarchy& hierarchy) {
   return ApplyBatch(absl::MakeConstSpan(&change, 1), hierarchy);
 }
 
 absl::Status AggregateStore::ApplyBatch(absl::Span<const v1::Change> changes,
-                                        const Hierarchy &hierarchy) {
+                                        const Hierarchy& hierarchy) {
   {
     absl::MutexLock lock(&apply_mu_);
     const int64_t applied = applied_sequence_.load();
     int64_t position = applied;
-    for (const v1::Change &change : changes) position = std::max(position, change.sequence());
+    for (const v1::Change& change : changes) position = std::max(position, change.sequence());
     if (position == applied) return absl::OkStatus();
     if (placed_with_ != hierarchy.fingerprint()) RETURN_IF_ERROR(RehomeLocked(hierarchy));
     uint64_t gen = active_generation();
     Staging staging(store_);
     position = applied;
-    for (const v1::Change &change : changes) {
+    for (const v1::Change& change : changes) {
       if (change.sequence() <= position) continue;
       RETURN_IF_ERROR(StageChange(staging, gen, change, hierarchy));
       position = change.sequence();
@@ -478,10 +496,10 @@ absl::Status AggregateStore::ApplyBatch(absl::Span<const v1::Change> changes,
   return absl::OkStatus();
 }
 
-absl::StatusOr<bool> AggregateStore::StageRehome(Staging &staging, uint64_t gen,
+absl::StatusOr<bool> AggregateStore::StageRehome(Staging& staging, uint64_t gen,
                                                  absl::string_view key,
-                                                 const records::Contribution &contribution,
-                                                 const std::vector<std::string> &roots) {
+                                                 const records::Contribution& contribution,
+                                                 const std::vector<std::string>& roots) {
   std::vector<std::string> old_roots(contribution.roots().begin(), contribution.roots().end());
   if (old_roots == roots) return false;
   // The key is C, layer, plan, period, agency.
@@ -499,22 +517,23 @@ absl::StatusOr<bool> AggregateStore::StageRehome(Staging &staging, uint64_t gen,
   v1::Report counted;
   if (!body.has_value() || !counted.ParseFromString(*body)) return Corrupt("contribution");
   RETURN_IF_ERROR(
-      StageValues(staging, gen, layer, *plan, *period, *agency, counted, old_roots, -1));
-  RETURN_IF_ERROR(StageValues(staging, gen, layer, *plan, *period, *agency, counted, roots, +1));
+      StageValues(staging, gen, layer, *plan, *period, *agency, counted, old_roots, -1, false));
+  RETURN_IF_ERROR(
+      StageValues(staging, gen, layer, *plan, *period, *agency, counted, roots, +1, false));
   records::Contribution updated = contribution;
   updated.clear_roots();
-  for (const std::string &root : roots) updated.add_roots(root);
+  for (const std::string& root : roots) updated.add_roots(root);
   staging.Put(std::string(key), Serialize(updated));
   return true;
 }
 
-absl::Status AggregateStore::Rehome(const Hierarchy &hierarchy) {
+absl::Status AggregateStore::Rehome(const Hierarchy& hierarchy) {
   absl::MutexLock lock(&apply_mu_);
   if (placed_with_ == hierarchy.fingerprint()) return absl::OkStatus();
   return RehomeLocked(hierarchy);
 }
 
-absl::Status AggregateStore::RehomeLocked(const Hierarchy &hierarchy) {
+absl::Status AggregateStore::RehomeLocked(const Hierarchy& hierarchy) {
   uint64_t gen = active_generation();
   std::string prefix = ContributionPrefix(gen);
   std::vector<storage::KeyValue> contributions;
@@ -523,7 +542,7 @@ absl::Status AggregateStore::RehomeLocked(const Hierarchy &hierarchy) {
                                  contributions.push_back({std::string(key), std::string(value)});
                                  return true;
                                }));
-  for (const storage::KeyValue &kv : contributions) {
+  for (const storage::KeyValue& kv : contributions) {
     records::Contribution contribution;
     if (!contribution.ParseFromString(kv.value)) return Corrupt("contribution");
     std::string agency = contribution.report().agency();
@@ -544,9 +563,9 @@ absl::Status AggregateStore::RehomeLocked(const Hierarchy &hierarchy) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<AggregateStore::Replayed> AggregateStore::ReplayInto(ChangeSource &source,
+absl::StatusOr<AggregateStore::Replayed> AggregateStore::ReplayInto(ChangeSource& source,
                                                                     uint64_t gen, int64_t after,
-                                                                    const Hierarchy &hierarchy) {
+                                                                    const Hierarchy& hierarchy) {
   Staging staging(store_);
   int64_t position = after;
   int64_t replayed = 0;
@@ -561,7 +580,7 @@ absl::StatusOr<AggregateStore::Replayed> AggregateStore::ReplayInto(ChangeSource
     staged_position = position;
     return absl::OkStatus();
   };
-  RETURN_IF_ERROR(source.ReadToEnd(after, [&](const v1::Change &change) -> absl::Status {
+  RETURN_IF_ERROR(source.ReadToEnd(after, [&](const v1::Change& change) -> absl::Status {
     if (change.sequence() <= position) return absl::OkStatus();
     RETURN_IF_ERROR(StageChange(staging, gen, change, hierarchy));
     position = change.sequence();
@@ -573,14 +592,14 @@ absl::StatusOr<AggregateStore::Replayed> AggregateStore::ReplayInto(ChangeSource
   return Replayed{position, replayed};
 }
 
-absl::StatusOr<AggregateStore::RebuildResult> AggregateStore::Rebuild(ChangeSource &source,
-                                                                      const Hierarchy &hierarchy,
+absl::StatusOr<AggregateStore::RebuildResult> AggregateStore::Rebuild(ChangeSource& source,
+                                                                      const Hierarchy& hierarchy,
                                                                       bool verify_only) {
   if (!rebuild_mu_.TryLock()) {
     return absl::AbortedError("a rebuild of the aggregates is already running");
   }
   struct Unlock {
-    absl::Mutex *mu;
+    absl::Mutex* mu;
     ~Unlock() { mu->Unlock(); }
   } unlock{&rebuild_mu_};
 
@@ -658,7 +677,7 @@ absl::Status AggregateStore::DropGeneration(uint64_t gen) {
                      store_->ScanRange(kDataCf, prefix, end, 5000));
     if (page.empty()) break;
     WriteBatch batch;
-    for (const storage::KeyValue &kv : page) batch.Delete(kDataCf, kv.key);
+    for (const storage::KeyValue& kv : page) batch.Delete(kDataCf, kv.key);
     RETURN_IF_ERROR(store_->Write(batch));
   }
   WriteBatch batch;
@@ -668,7 +687,7 @@ absl::Status AggregateStore::DropGeneration(uint64_t gen) {
 }
 
 absl::StatusOr<std::pair<std::string, int64_t>> AggregateStore::Digest(
-    const storage::KvReader &view, uint64_t gen) const {
+    const storage::KvReader& view, uint64_t gen) const {
   std::string prefix = GenPrefix(gen);
   uint64_t hash = 0xcbf29ce484222325ULL;
   int64_t count = 0;
@@ -719,7 +738,7 @@ absl::StatusOr<std::vector<storage::KeyValue>> AggregateStore::DumpActive() cons
 }
 
 absl::Status AggregateStore::Read(
-    const std::function<absl::Status(const AggregateReader &)> &read) const {
+    const std::function<absl::Status(const AggregateReader&)>& read) const {
   ASSIGN_OR_RETURN(View view, OpenView());
   AggregateReader reader(std::move(view.snapshot), view.generation, view.applied_sequence);
   absl::Status status = read(reader);
@@ -739,7 +758,7 @@ AggregateReader::AggregateReader(std::unique_ptr<storage::KvReader> view, uint64
 
 AggregateReader::~AggregateReader() = default;
 
-void AggregateReader::Fail(const absl::Status &status) const {
+void AggregateReader::Fail(const absl::Status& status) const {
   if (status_.ok()) status_ = status;
 }
 
@@ -788,13 +807,13 @@ std::map<std::string, AggregateReader::SumValue> AggregateReader::Sums(
   return sums;
 }
 
-const std::map<std::string, std::vector<std::string>> &AggregateReader::RootsOf(
+const std::map<std::string, std::vector<std::string>>& AggregateReader::RootsOf(
     Layer layer, absl::string_view plan, absl::string_view period) const {
   std::string key = absl::StrCat(LayerCode(layer), "/", plan, "/", period);
   auto it = roots_.find(key);
   if (it != roots_.end()) return it->second;
-  std::map<std::string, std::vector<std::string>> &roots = roots_[key];
-  for (auto &[agency, head] : Contributions(layer, plan, period)) {
+  std::map<std::string, std::vector<std::string>>& roots = roots_[key];
+  for (auto& [agency, head] : Contributions(layer, plan, period)) {
     roots[agency].assign(head.roots().begin(), head.roots().end());
   }
   return roots;
@@ -804,7 +823,7 @@ std::optional<Micros> AggregateReader::Indexed(Layer layer, absl::string_view pl
                                                absl::string_view period, absl::string_view root,
                                                absl::string_view indicator, absl::string_view cell,
                                                bool latest) const {
-  const auto &roots = RootsOf(layer, plan, period);
+  const auto& roots = RootsOf(layer, plan, period);
   std::string prefix = ValueCellPrefix(generation_, layer, plan, period, indicator, cell);
   std::optional<Micros> best;
   int64_t best_submit = 0;

@@ -80,18 +80,18 @@ class ChangeSource {
   // in order, up to the end of the feed as it stands; stops at the first
   // error `visit` returns and returns it.
   virtual absl::Status ReadToEnd(int64_t after_sequence,
-                                 const std::function<absl::Status(const v1::Change &)> &visit) = 0;
+                                 const std::function<absl::Status(const v1::Change&)>& visit) = 0;
 };
 
 // The canonical text of a cell for keys: "dim=option,dim=option" sorted by
 // dimension; "" for the total.
-std::string CellKey(const google::protobuf::Map<std::string, std::string> &cells);
+std::string CellKey(const google::protobuf::Map<std::string, std::string>& cells);
 std::map<std::string, std::string> ParseCellKey(absl::string_view key);
 
 // A report's values combined per (indicator, cell key), in millionths.
 // Values that do not parse are skipped (the submissions service validates
 // them; the feed must never stall on one).
-std::map<std::pair<std::string, std::string>, Micros> ReportValues(const v1::Report &report);
+std::map<std::pair<std::string, std::string>, Micros> ReportValues(const v1::Report& report);
 
 // A consistent view of the active generation (a storage snapshot), valid
 // only inside the AggregateStore::Read() callback that receives it. Not
@@ -99,8 +99,8 @@ std::map<std::pair<std::string, std::string>, Micros> ReportValues(const v1::Rep
 class AggregateReader {
  public:
   ~AggregateReader();
-  AggregateReader(const AggregateReader &) = delete;
-  AggregateReader &operator=(const AggregateReader &) = delete;
+  AggregateReader(const AggregateReader&) = delete;
+  AggregateReader& operator=(const AggregateReader&) = delete;
 
   struct SumValue {
     Micros micros = 0;
@@ -145,10 +145,10 @@ class AggregateReader {
  private:
   friend class AggregateStore;
   AggregateReader(std::unique_ptr<storage::KvReader> view, uint64_t generation, int64_t applied);
-  void Fail(const absl::Status &status) const;
+  void Fail(const absl::Status& status) const;
   // The roots of every contribution of a layer, plan and period, read once
   // per reader.
-  const std::map<std::string, std::vector<std::string>> &RootsOf(Layer layer,
+  const std::map<std::string, std::vector<std::string>>& RootsOf(Layer layer,
                                                                  absl::string_view plan,
                                                                  absl::string_view period) const;
   std::optional<Micros> Indexed(Layer layer, absl::string_view plan, absl::string_view period,
@@ -167,7 +167,7 @@ class AggregateStore {
   // Opens the table in `store` (which must have AggregationColumnFamilies()),
   // creating generation 1 when empty and deleting any generation a crashed
   // rebuild left behind.
-  static absl::StatusOr<std::unique_ptr<AggregateStore>> Open(storage::KvStore *store);
+  static absl::StatusOr<std::unique_ptr<AggregateStore>> Open(storage::KvStore* store);
 
   // The feed position the active table reflects.
   int64_t applied_sequence() const { return applied_sequence_.load(); }
@@ -176,14 +176,14 @@ class AggregateStore {
   // order (`changes` is in feed order), with the last one's position in one
   // synced batch: all of them or none. If `hierarchy` differs from the one
   // contributions were placed with, re-homes them first.
-  absl::Status ApplyBatch(absl::Span<const v1::Change> changes, const Hierarchy &hierarchy);
+  absl::Status ApplyBatch(absl::Span<const v1::Change> changes, const Hierarchy& hierarchy);
   // ApplyBatch of one change.
-  absl::Status Apply(const v1::Change &change, const Hierarchy &hierarchy);
+  absl::Status Apply(const v1::Change& change, const Hierarchy& hierarchy);
 
   // Moves every contribution whose subtree roots under `hierarchy` differ
   // from the ones it was added to; one batch per contribution moved. A no-op
   // when contributions were last placed with this same hierarchy.
-  absl::Status Rehome(const Hierarchy &hierarchy);
+  absl::Status Rehome(const Hierarchy& hierarchy);
 
   struct RebuildResult {
     int64_t applied_sequence = 0;
@@ -199,12 +199,12 @@ class AggregateStore {
   // `hierarchy`, catches up with the live position, compares, and (unless
   // `verify_only`) makes it the active table in one write. The live table
   // keeps serving and advancing until the swap. One rebuild at a time.
-  absl::StatusOr<RebuildResult> Rebuild(ChangeSource &source, const Hierarchy &hierarchy,
+  absl::StatusOr<RebuildResult> Rebuild(ChangeSource& source, const Hierarchy& hierarchy,
                                         bool verify_only);
 
   // Runs `read` on a consistent view of the active table; returns its
   // status, or the first storage error the reader met.
-  absl::Status Read(const std::function<absl::Status(const AggregateReader &)> &read) const;
+  absl::Status Read(const std::function<absl::Status(const AggregateReader&)>& read) const;
 
   // Called (on the applying thread, no lock held) after the applied position
   // advances. Set once, before changes are applied.
@@ -218,16 +218,17 @@ class AggregateStore {
   uint64_t active_generation() const;
 
  private:
-  explicit AggregateStore(storage::KvStore *store) : store_(store) {}
+  explicit AggregateStore(storage::KvStore* store) : store_(store) {}
   class Staging;
 
   absl::Status Init();
-  absl::Status StageChange(Staging &staging, uint64_t generation, const v1::Change &change,
-                           const Hierarchy &hierarchy);
-  absl::Status StageValues(Staging &staging, uint64_t generation, Layer layer,
+  absl::Status StageChange(Staging& staging, uint64_t generation, const v1::Change& change,
+                           const Hierarchy& hierarchy);
+  absl::Status StageValues(Staging& staging, uint64_t generation, Layer layer,
                            absl::string_view plan, absl::string_view period,
-                           absl::string_view agency, const v1::Report &report,
-                           const std::vector<std::string> &roots, int sign);
+                           absl::string_view agency, const v1::Report& report,
+                           const std::vector<std::string>& roots, int sign,
+                           bool alone_in_own_subtree);
   // A snapshot with the active generation and position it holds.
   struct View {
     std::unique_ptr<storage::KvReader> snapshot;
@@ -236,22 +237,22 @@ class AggregateStore {
   };
   absl::StatusOr<View> OpenView() const;
   // Stages moving one contribution to `roots`; false when it is there already.
-  absl::StatusOr<bool> StageRehome(Staging &staging, uint64_t generation, absl::string_view key,
-                                   const records::Contribution &contribution,
-                                   const std::vector<std::string> &roots);
-  absl::StatusOr<std::pair<std::string, int64_t>> Digest(const storage::KvReader &view,
+  absl::StatusOr<bool> StageRehome(Staging& staging, uint64_t generation, absl::string_view key,
+                                   const records::Contribution& contribution,
+                                   const std::vector<std::string>& roots);
+  absl::StatusOr<std::pair<std::string, int64_t>> Digest(const storage::KvReader& view,
                                                          uint64_t generation) const;
   absl::Status DropGeneration(uint64_t generation);
   struct Replayed {
     int64_t position = 0;  // the last sequence staged
     int64_t changes = 0;   // how many changes were applied
   };
-  absl::StatusOr<Replayed> ReplayInto(ChangeSource &source, uint64_t generation, int64_t after,
-                                      const Hierarchy &hierarchy);
-  absl::Status RehomeLocked(const Hierarchy &hierarchy) ABSL_EXCLUSIVE_LOCKS_REQUIRED(apply_mu_);
+  absl::StatusOr<Replayed> ReplayInto(ChangeSource& source, uint64_t generation, int64_t after,
+                                      const Hierarchy& hierarchy);
+  absl::Status RehomeLocked(const Hierarchy& hierarchy) ABSL_EXCLUSIVE_LOCKS_REQUIRED(apply_mu_);
   void Notify();
 
-  storage::KvStore *store_;
+  storage::KvStore* store_;
   // Serializes changes to the active table (apply, re-home, swap).
   absl::Mutex apply_mu_;
   // One rebuild at a time.

@@ -47,7 +47,7 @@ class History {
       }
       std::string agency = Pick(pool);
       std::string plan = Pick<std::string>({testing::kPlan, kOtherPlan});
-      State &st = states_[{plan, period, agency}];
+      State& st = states_[{plan, period, agency}];
       int64_t seq = static_cast<int64_t>(changes.size()) + 1;
       switch (st.state) {
         case v1::REPORT_STATE_UNSPECIFIED:
@@ -80,14 +80,14 @@ class History {
     int revision = 0;
     v1::Report report;
   };
-  const std::map<std::tuple<std::string, std::string, std::string>, State> &states() const {
+  const std::map<std::tuple<std::string, std::string, std::string>, State>& states() const {
     return states_;
   }
 
  private:
   int Uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
   template <typename T>
-  T Pick(const std::vector<T> &items) {
+  T Pick(const std::vector<T>& items) {
     return items[Uniform(0, static_cast<int>(items.size()) - 1)];
   }
   std::vector<v1::Value> RandomValues() {
@@ -125,8 +125,8 @@ class AggregateStoreTest : public ::testing::Test {
     aggregates_ = *std::move(opened);
   }
 
-  void ApplyAll(const std::vector<v1::Change> &changes, const Hierarchy &h) {
-    for (const v1::Change &c : changes) ASSERT_TRUE(aggregates_->Apply(c, h).ok());
+  void ApplyAll(const std::vector<v1::Change>& changes, const Hierarchy& h) {
+    for (const v1::Change& c : changes) ASSERT_TRUE(aggregates_->Apply(c, h).ok());
   }
 
   std::vector<storage::KeyValue> Dump() {
@@ -135,13 +135,13 @@ class AggregateStoreTest : public ::testing::Test {
     return dump.ok() ? *dump : std::vector<storage::KeyValue>{};
   }
 
-  std::optional<AggregateReader::SumValue> SumOf(Layer layer, const std::string &plan,
-                                                 const std::string &period, const std::string &root,
-                                                 const std::string &indicator,
-                                                 const std::string &cell = "") {
+  std::optional<AggregateReader::SumValue> SumOf(Layer layer, const std::string& plan,
+                                                 const std::string& period, const std::string& root,
+                                                 const std::string& indicator,
+                                                 const std::string& cell = "") {
     std::optional<AggregateReader::SumValue> result;
     EXPECT_TRUE(aggregates_
-                    ->Read([&](const AggregateReader &r) {
+                    ->Read([&](const AggregateReader& r) {
                       result = r.Sum(layer, plan, period, root, indicator, cell);
                       return absl::OkStatus();
                     })
@@ -153,7 +153,7 @@ class AggregateStoreTest : public ::testing::Test {
   std::unique_ptr<AggregateStore> aggregates_;
 };
 
-bool SameRecords(const std::vector<storage::KeyValue> &a, const std::vector<storage::KeyValue> &b) {
+bool SameRecords(const std::vector<storage::KeyValue>& a, const std::vector<storage::KeyValue>& b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
     if (a[i].key != b[i].key || a[i].value != b[i].value) return false;
@@ -169,7 +169,7 @@ TEST_F(AggregateStoreTest, IncrementalEqualsRebuildOnRandomHistories) {
     History history(seed);
     std::vector<v1::Change> changes = history.Generate(400);
     Hierarchy h = MakeHierarchy();
-    for (const v1::Change &c : changes) ASSERT_TRUE(aggregates->Apply(c, h).ok());
+    for (const v1::Change& c : changes) ASSERT_TRUE(aggregates->Apply(c, h).ok());
     EXPECT_EQ(aggregates->applied_sequence(), 400);
     auto incremental = *aggregates->DumpActive();
     ASSERT_FALSE(incremental.empty());
@@ -242,16 +242,16 @@ TEST_F(AggregateStoreTest, SumsMatchABruteForceRecount) {
   std::map<std::tuple<int, std::string, std::string, std::string, std::string, std::string>,
            std::pair<Micros, int>>
       expected;
-  for (const auto &[key, st] : history.states()) {
-    const auto &[plan, period, agency] = key;
+  for (const auto& [key, st] : history.states()) {
+    const auto& [plan, period, agency] = key;
     for (int layer = 0; layer < 2; ++layer) {
       bool counts = layer == 0 ? st.state == v1::REPORT_STATE_ACCEPTED
                                : (st.state == v1::REPORT_STATE_ACCEPTED ||
                                   st.state == v1::REPORT_STATE_SUBMITTED);
       if (!counts) continue;
-      for (const std::string &root : h.Roots("agencies/" + agency)) {
-        for (const auto &[ic, micros] : ReportValues(st.report)) {
-          auto &slot = expected[{layer, plan, period, root, ic.first, ic.second}];
+      for (const std::string& root : h.Roots("agencies/" + agency)) {
+        for (const auto& [ic, micros] : ReportValues(st.report)) {
+          auto& slot = expected[{layer, plan, period, root, ic.first, ic.second}];
           slot.first += micros;
           slot.second += 1;
         }
@@ -259,8 +259,8 @@ TEST_F(AggregateStoreTest, SumsMatchABruteForceRecount) {
     }
   }
   ASSERT_FALSE(expected.empty());
-  for (const auto &[key, want] : expected) {
-    const auto &[layer, plan, period, root, indicator, cell] = key;
+  for (const auto& [key, want] : expected) {
+    const auto& [layer, plan, period, root, indicator, cell] = key;
     auto got = SumOf(layer == 0 ? Layer::kAccepted : Layer::kUnreviewed, plan, period, root,
                      indicator, cell);
     ASSERT_TRUE(got.has_value()) << plan << " " << period << " " << root << " " << indicator;
@@ -269,7 +269,7 @@ TEST_F(AggregateStoreTest, SumsMatchABruteForceRecount) {
   }
   // And nothing else: no sum record survives for a cell nobody counts in.
   size_t sum_records = 0;
-  for (const auto &kv : Dump()) sum_records += kv.key[0] == 'R';
+  for (const auto& kv : Dump()) sum_records += kv.key[0] == 'R';
   EXPECT_EQ(sum_records, expected.size());
 }
 
@@ -325,7 +325,7 @@ TEST_F(AggregateStoreTest, DissolvedUnitCountsInItsSuccessorsSubtreeOnce) {
                                                 {IntValue("complaints-received", 5)})),
                           h)
                   .ok());
-  auto sum = [&](const std::string &root) {
+  auto sum = [&](const std::string& root) {
     auto s = SumOf(Layer::kAccepted, testing::kPlan, "2024", root, ind);
     return s.has_value() ? s->micros : Micros(-1);
   };
@@ -349,7 +349,7 @@ TEST_F(AggregateStoreTest, MaxAndLatestFollowRemovals) {
   auto read = [&](bool max) {
     std::optional<Micros> v;
     EXPECT_TRUE(aggregates_
-                    ->Read([&](const AggregateReader &r) {
+                    ->Read([&](const AggregateReader& r) {
                       v = max ? r.Max(Layer::kAccepted, testing::kPlan, "2026", "agencies/dong-nai",
                                       "indicators/largest-case", "")
                               : r.Latest(Layer::kAccepted, testing::kPlan, "2026",
@@ -389,7 +389,7 @@ TEST_F(AggregateStoreTest, FailedWriteChangesNothingAndTheChangeIsAppliedOnRetry
   aggregates_.reset();
   aggregates_ = *AggregateStore::Open(&store_);
   EXPECT_EQ(aggregates_->applied_sequence(), 60);
-  for (const v1::Change &c : changes) ASSERT_TRUE(aggregates_->Apply(c, h).ok());
+  for (const v1::Change& c : changes) ASSERT_TRUE(aggregates_->Apply(c, h).ok());
   VectorSource source(&changes);
   auto result = aggregates_->Rebuild(source, h, /*verify_only=*/true);
   ASSERT_TRUE(result.ok()) << result.status();
@@ -432,7 +432,7 @@ TEST_F(AggregateStoreTest, RehomingAfterAHierarchyChangeEqualsARebuild) {
   // The registry learns that Quảng Ngãi's Department of Justice moved under
   // Đồng Nai (a made-up reorganisation).
   std::vector<v1::Agency> agencies = testing::Agencies();
-  for (v1::Agency &a : agencies) {
+  for (v1::Agency& a : agencies) {
     if (a.name() == "agencies/quang-ngai-so-tu-phap") a.set_parent("agencies/dong-nai");
   }
   Hierarchy changed(agencies);
@@ -459,7 +459,7 @@ TEST_F(AggregateStoreTest, RebuildCatchesUpWithALiveTableThatMovedOn) {
   EXPECT_EQ(result->applied_sequence, 200);
   EXPECT_EQ(aggregates_->applied_sequence(), 200);
   // The live consumer's redelivery of what the rebuild already has is ignored.
-  for (const v1::Change &c : changes) ASSERT_TRUE(aggregates_->Apply(c, h).ok());
+  for (const v1::Change& c : changes) ASSERT_TRUE(aggregates_->Apply(c, h).ok());
   auto again = aggregates_->Rebuild(source, h, /*verify_only=*/true);
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->identical);
@@ -486,10 +486,10 @@ TEST_F(AggregateStoreTest, FailedRebuildLeavesNoTraceAfterReopen) {
   int seen = 0;
   class FailingSource final : public ChangeSource {
    public:
-    FailingSource(const std::vector<v1::Change> *c, int *seen) : changes_(c), seen_(seen) {}
+    FailingSource(const std::vector<v1::Change>* c, int* seen) : changes_(c), seen_(seen) {}
     absl::Status ReadToEnd(int64_t after,
-                           const std::function<absl::Status(const v1::Change &)> &visit) override {
-      for (const auto &c : *changes_) {
+                           const std::function<absl::Status(const v1::Change&)>& visit) override {
+      for (const auto& c : *changes_) {
         if (c.sequence() <= after) continue;
         if (++*seen_ > 20) return absl::UnavailableError("stream broke");
         absl::Status s = visit(c);
@@ -499,8 +499,8 @@ TEST_F(AggregateStoreTest, FailedRebuildLeavesNoTraceAfterReopen) {
     }
 
    private:
-    const std::vector<v1::Change> *changes_;
-    int *seen_;
+    const std::vector<v1::Change>* changes_;
+    int* seen_;
   } failing(&changes, &seen);
   EXPECT_FALSE(aggregates_->Rebuild(failing, MakeHierarchy(), false).ok());
   aggregates_.reset();

@@ -19,7 +19,7 @@ constexpr size_t kMaxBatch = 256;
 }  // namespace
 
 absl::Status GrpcChangeSource::ReadToEnd(
-    int64_t after_sequence, const std::function<absl::Status(const v1::Change &)> &visit) {
+    int64_t after_sequence, const std::function<absl::Status(const v1::Change&)>& visit) {
   if (channel_ == nullptr) {
     return absl::UnavailableError(
         "no submissions service is configured for the aggregation "
@@ -50,7 +50,7 @@ absl::Status GrpcChangeSource::ReadToEnd(
   return absl::OkStatus();
 }
 
-FeedConsumer::FeedConsumer(AggregateStore *store, RegistryView *registry,
+FeedConsumer::FeedConsumer(AggregateStore* store, RegistryView* registry,
                            std::shared_ptr<grpc::Channel> submissions, std::string agency,
                            absl::Duration registry_poll)
     : store_(store),
@@ -87,7 +87,7 @@ void FeedConsumer::Run() {
   std::string last_error;
   while (true) {
     StreamEnd end = ConsumeOnce();
-    const absl::Status &status = end.status;
+    const absl::Status& status = end.status;
     {
       absl::MutexLock lock(&mu_);
       if (stopping_) return;
@@ -127,7 +127,7 @@ FeedConsumer::StreamEnd FeedConsumer::ConsumeOnce() {
     stream_ = &context;
   }
   struct Unregister {
-    FeedConsumer *self;
+    FeedConsumer* self;
     ~Unregister() {
       absl::MutexLock lock(&self->mu_);
       self->stream_ = nullptr;
@@ -152,7 +152,7 @@ FeedConsumer::StreamEnd FeedConsumer::ConsumeOnce() {
     while (reader->Read(&change)) {
       absl::MutexLock lock(&queue.mu);
       queue.mu.Await(absl::Condition(
-          +[](Queue *q) ABSL_EXCLUSIVE_LOCKS_REQUIRED(q->mu) {
+          +[](Queue* q) ABSL_EXCLUSIVE_LOCKS_REQUIRED(q->mu) {
             return q->abandoned || q->changes.size() < kMaxBatch;
           },
           &queue));
@@ -170,7 +170,7 @@ FeedConsumer::StreamEnd FeedConsumer::ConsumeOnce() {
     {
       absl::MutexLock lock(&queue.mu);
       queue.mu.Await(absl::Condition(
-          +[](Queue *q)
+          +[](Queue* q)
                ABSL_EXCLUSIVE_LOCKS_REQUIRED(q->mu) { return q->ended || !q->changes.empty(); },
           &queue));
       if (queue.changes.empty()) break;  // the stream ended
@@ -180,7 +180,7 @@ FeedConsumer::StreamEnd FeedConsumer::ConsumeOnce() {
     // report from an agency it does not know yet forces a fresh reading.
     absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> current = registry_->Snapshot(false);
     if (current.ok()) snapshot = current;
-    for (const v1::Change &change : batch) {
+    for (const v1::Change& change : batch) {
       if (!(*snapshot)->hierarchy->Contains(change.report().agency())) {
         current = registry_->Snapshot(true);
         if (current.ok()) snapshot = current;

@@ -24,7 +24,7 @@ class GrpcChangeSource final : public ChangeSource {
   GrpcChangeSource(std::shared_ptr<grpc::Channel> channel, std::string agency)
       : channel_(std::move(channel)), agency_(std::move(agency)) {}
   absl::Status ReadToEnd(int64_t after_sequence,
-                         const std::function<absl::Status(const v1::Change &)> &visit) override;
+                         const std::function<absl::Status(const v1::Change&)>& visit) override;
 
  private:
   std::shared_ptr<grpc::Channel> channel_;
@@ -46,7 +46,7 @@ class GrpcChangeSource final : public ChangeSource {
 // stream and joins. Does not own the store or the registry view.
 class FeedConsumer {
  public:
-  FeedConsumer(AggregateStore *store, RegistryView *registry,
+  FeedConsumer(AggregateStore* store, RegistryView* registry,
                std::shared_ptr<grpc::Channel> submissions, std::string agency,
                absl::Duration registry_poll = absl::Seconds(20));
   ~FeedConsumer();
@@ -66,14 +66,14 @@ class FeedConsumer {
   StreamEnd ConsumeOnce();
   bool WaitForStop(absl::Duration timeout);
 
-  AggregateStore *store_;
-  RegistryView *registry_;
+  AggregateStore* store_;
+  RegistryView* registry_;
   std::shared_ptr<grpc::Channel> channel_;
   std::string agency_;
   absl::Duration registry_poll_;
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  grpc::ClientContext *stream_ ABSL_GUARDED_BY(mu_) = nullptr;
+  grpc::ClientContext* stream_ ABSL_GUARDED_BY(mu_) = nullptr;
   std::thread consumer_;
   std::thread maintainer_;
 };

@@ -41,15 +41,15 @@ v1::ReporterState StateOf(v1::ReportState state) {
 // Sorts by a Vietnamese collation of `key(item)`, so "Ủy ban" sorts among
 // the U's rather than after Z.
 template <typename T, typename Key>
-void SortVietnamese(std::vector<T> &items, Key key) {
+void SortVietnamese(std::vector<T>& items, Key key) {
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<icu::Collator> collator(icu::Collator::createInstance(icu::Locale("vi"), status));
   if (U_FAILURE(status) || collator == nullptr) {
     std::stable_sort(items.begin(), items.end(),
-                     [&](const T &a, const T &b) { return key(a) < key(b); });
+                     [&](const T& a, const T& b) { return key(a) < key(b); });
     return;
   }
-  std::stable_sort(items.begin(), items.end(), [&](const T &a, const T &b) {
+  std::stable_sort(items.begin(), items.end(), [&](const T& a, const T& b) {
     UErrorCode s = U_ZERO_ERROR;
     UCollationResult r = collator->compare(icu::UnicodeString::fromUTF8(key(a)),
                                            icu::UnicodeString::fromUTF8(key(b)), s);
@@ -59,18 +59,18 @@ void SortVietnamese(std::vector<T> &items, Key key) {
 }
 
 // The plan's indicators in document order, each once.
-std::vector<std::string> PlanIndicators(const PlanInfo &plan) {
+std::vector<std::string> PlanIndicators(const PlanInfo& plan) {
   std::vector<std::string> indicators;
   std::set<std::string> seen;
-  for (const v1::Task &task : plan.tasks) {
-    for (const std::string &indicator : task.indicators()) {
+  for (const v1::Task& task : plan.tasks) {
+    for (const std::string& indicator : task.indicators()) {
       if (seen.insert(indicator).second) indicators.push_back(indicator);
     }
   }
   return indicators;
 }
 
-v1::Indicator::Aggregation AggregationOf(const v1::Indicator *def) {
+v1::Indicator::Aggregation AggregationOf(const v1::Indicator* def) {
   if (def == nullptr || def->aggregation() == v1::Indicator::AGGREGATION_UNSPECIFIED) {
     return v1::Indicator::AGGREGATION_SUM;
   }
@@ -84,16 +84,16 @@ struct Computed {
   std::optional<Micros> micros;
 };
 
-void SetValue(Computed &c, Micros micros, bool percent) {
+void SetValue(Computed& c, Micros micros, bool percent) {
   c.micros = micros;
   c.figure.set_present(true);
   c.figure.set_value(percent ? FormatRounded(micros, 2) : FormatMicros(micros));
   c.figure.set_approximate(ToDouble(micros));
 }
 
-Computed ComputeFigure(const AggregateReader &reader, Layer layer, absl::string_view plan,
+Computed ComputeFigure(const AggregateReader& reader, Layer layer, absl::string_view plan,
                        absl::string_view period, absl::string_view root,
-                       absl::string_view indicator, const v1::Indicator *def,
+                       absl::string_view indicator, const v1::Indicator* def,
                        absl::string_view cell) {
   Computed c;
   switch (AggregationOf(def)) {
@@ -132,7 +132,7 @@ Computed ComputeFigure(const AggregateReader &reader, Layer layer, absl::string_
 }
 
 // The figure of one agency's own report.
-Computed OwnFigure(const v1::Report &report, absl::string_view indicator, const v1::Indicator *def,
+Computed OwnFigure(const v1::Report& report, absl::string_view indicator, const v1::Indicator* def,
                    absl::string_view cell) {
   auto values = ReportValues(report);
   auto find = [&](absl::string_view ind) -> std::optional<Micros> {
@@ -161,25 +161,25 @@ Computed OwnFigure(const v1::Report &report, absl::string_view indicator, const 
 }
 
 // The cells an indicator has data for (for a ratio, its denominator's).
-std::vector<std::string> CellsOf(const AggregateReader &reader, Layer layer, absl::string_view plan,
+std::vector<std::string> CellsOf(const AggregateReader& reader, Layer layer, absl::string_view plan,
                                  absl::string_view period, absl::string_view root,
-                                 absl::string_view indicator, const v1::Indicator *def) {
+                                 absl::string_view indicator, const v1::Indicator* def) {
   std::vector<std::string> cells;
   if (AggregationOf(def) == v1::Indicator::AGGREGATION_NONE) return cells;
   absl::string_view source = AggregationOf(def) == v1::Indicator::AGGREGATION_RATIO
                                  ? absl::string_view(def->denominator())
                                  : indicator;
-  for (const auto &[cell, unused] : reader.Sums(layer, plan, period, root, source)) {
+  for (const auto& [cell, unused] : reader.Sums(layer, plan, period, root, source)) {
     cells.push_back(cell);
   }
   return cells;
 }
 
-std::string OptionLabel(const RegistrySnapshot &snapshot, absl::string_view dimension,
+std::string OptionLabel(const RegistrySnapshot& snapshot, absl::string_view dimension,
                         absl::string_view option, absl::string_view language) {
-  const v1::Dimension *dim = snapshot.FindDimension(absl::StrCat("dimensions/", dimension));
+  const v1::Dimension* dim = snapshot.FindDimension(absl::StrCat("dimensions/", dimension));
   if (dim != nullptr) {
-    for (const v1::DimensionOption &o : dim->options()) {
+    for (const v1::DimensionOption& o : dim->options()) {
       if (o.code() != option) continue;
       if (language == "en" && !o.english_name().empty()) return o.english_name();
       return o.display_name();
@@ -189,12 +189,12 @@ std::string OptionLabel(const RegistrySnapshot &snapshot, absl::string_view dime
 }
 
 // "Nữ", or with `with_dimension` "Giới tính: Nữ".
-std::string CellLabel(const RegistrySnapshot &snapshot, absl::string_view cell_key,
+std::string CellLabel(const RegistrySnapshot& snapshot, absl::string_view cell_key,
                       absl::string_view language, bool with_dimension = false) {
   std::vector<std::string> parts;
-  for (const auto &[dimension, option] : ParseCellKey(cell_key)) {
+  for (const auto& [dimension, option] : ParseCellKey(cell_key)) {
     std::string label = OptionLabel(snapshot, dimension, option, language);
-    const v1::Dimension *dim = snapshot.FindDimension(absl::StrCat("dimensions/", dimension));
+    const v1::Dimension* dim = snapshot.FindDimension(absl::StrCat("dimensions/", dimension));
     if (with_dimension && dim != nullptr) {
       std::string name = language == "en" && !dim->english_name().empty() ? dim->english_name()
                                                                           : dim->display_name();
@@ -207,10 +207,10 @@ std::string CellLabel(const RegistrySnapshot &snapshot, absl::string_view cell_k
 
 // Where a cell sorts: by the indicator's order of dimensions, then by each
 // dimension's order of options; the total first.
-std::vector<std::pair<int, int>> CellOrder(const RegistrySnapshot &snapshot,
-                                           const v1::Indicator *def, absl::string_view cell_key) {
+std::vector<std::pair<int, int>> CellOrder(const RegistrySnapshot& snapshot,
+                                           const v1::Indicator* def, absl::string_view cell_key) {
   std::vector<std::pair<int, int>> order;
-  for (const auto &[dimension, option] : ParseCellKey(cell_key)) {
+  for (const auto& [dimension, option] : ParseCellKey(cell_key)) {
     std::string name = absl::StrCat("dimensions/", dimension);
     int dimension_index = 1000;
     if (def != nullptr) {
@@ -218,7 +218,7 @@ std::vector<std::pair<int, int>> CellOrder(const RegistrySnapshot &snapshot,
         if (def->dimensions(i) == name) dimension_index = i;
       }
     }
-    const v1::Dimension *dim = snapshot.FindDimension(name);
+    const v1::Dimension* dim = snapshot.FindDimension(name);
     int option_index = 1000;
     if (dim != nullptr) {
       for (int i = 0; i < dim->options_size(); ++i) {
@@ -230,14 +230,14 @@ std::vector<std::pair<int, int>> CellOrder(const RegistrySnapshot &snapshot,
   return order;
 }
 
-std::string IndicatorName(const v1::Indicator *def, absl::string_view name,
+std::string IndicatorName(const v1::Indicator* def, absl::string_view name,
                           absl::string_view language) {
   if (def == nullptr) return std::string(name);
   if (language == "en" && !def->english_name().empty()) return def->english_name();
   return def->display_name();
 }
 
-void FillIndicator(v1::IndicatorRollup &out, absl::string_view name, const v1::Indicator *def,
+void FillIndicator(v1::IndicatorRollup& out, absl::string_view name, const v1::Indicator* def,
                    absl::string_view language) {
   out.set_indicator(std::string(name));
   out.set_display_name(IndicatorName(def, name, language));
@@ -254,7 +254,7 @@ struct Movement {
   std::string change;
   bool against = false;
 };
-std::optional<Movement> Move(const Computed &previous, const Computed &current,
+std::optional<Movement> Move(const Computed& previous, const Computed& current,
                              v1::Direction direction, bool percent) {
   if (!previous.micros.has_value() || !current.micros.has_value()) return std::nullopt;
   Micros delta = *current.micros - *previous.micros;
@@ -265,7 +265,7 @@ std::optional<Movement> Move(const Computed &previous, const Computed &current,
   return m;
 }
 
-bool IsPercent(const v1::Indicator *def) {
+bool IsPercent(const v1::Indicator* def) {
   return AggregationOf(def) == v1::Indicator::AGGREGATION_RATIO;
 }
 
@@ -277,11 +277,11 @@ google::protobuf::Timestamp ToTimestamp(absl::Time t) {
   return ts;
 }
 
-absl::Time FromTimestamp(const google::protobuf::Timestamp &ts) {
+absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
 }
 
-void CheckLanguage(absl::string_view language, ViolationList &violations) {
+void CheckLanguage(absl::string_view language, ViolationList& violations) {
   if (!language.empty() && language != "vi" && language != "en") {
     violations.Add("language", absl::StrCat("\"", language, "\" is not \"vi\" or \"en\""));
   }
@@ -289,20 +289,20 @@ void CheckLanguage(absl::string_view language, ViolationList &violations) {
 
 }  // namespace
 
-std::map<std::string, ExpectedReporter> ExpectedReporters(const PlanInfo &plan,
-                                                          const Hierarchy &hierarchy,
-                                                          const Period &period,
+std::map<std::string, ExpectedReporter> ExpectedReporters(const PlanInfo& plan,
+                                                          const Hierarchy& hierarchy,
+                                                          const Period& period,
                                                           absl::string_view root) {
   std::map<std::string, ExpectedReporter> expected;
-  std::map<std::string, std::vector<const v1::Agency *>> groups;
-  auto add = [&](const std::string &agency, bool requested) {
+  std::map<std::string, std::vector<const v1::Agency*>> groups;
+  auto add = [&](const std::string& agency, bool requested) {
     if (!hierarchy.InSubtree(agency, root)) return;
     auto [it, inserted] = expected.try_emplace(agency);
     it->second.requested = (inserted || it->second.requested) && requested;
   };
-  for (const v1::Task &task : plan.tasks) {
-    for (const auto *list : {&task.lead(), &task.coordinating()}) {
-      for (const v1::Assignment &a : *list) {
+  for (const v1::Task& task : plan.tasks) {
+    for (const auto* list : {&task.lead(), &task.coordinating()}) {
+      for (const v1::Assignment& a : *list) {
         if (a.has_group()) {
           if (a.group().open()) continue;
           // Plans name the same few groups in many tasks.
@@ -311,9 +311,9 @@ std::map<std::string, ExpectedReporter> ExpectedReporters(const PlanInfo &plan,
           if (members == groups.end()) {
             members = groups.emplace(group_key, hierarchy.GroupMembers(a.group(), period)).first;
           }
-          for (const v1::Agency *member : members->second) add(member->name(), a.requested());
+          for (const v1::Agency* member : members->second) add(member->name(), a.requested());
         } else if (!a.agency().empty()) {
-          for (const std::string &agency : hierarchy.Resolve(a.agency(), period)) {
+          for (const std::string& agency : hierarchy.Resolve(a.agency(), period)) {
             add(agency, a.requested());
           }
         }
@@ -323,9 +323,9 @@ std::map<std::string, ExpectedReporter> ExpectedReporters(const PlanInfo &plan,
   return expected;
 }
 
-std::optional<absl::CivilDay> TaskDueDate(const v1::Task &task, const v1::Plan &plan,
-                                          const Period &period) {
-  const v1::Deadline &d = task.deadline();
+std::optional<absl::CivilDay> TaskDueDate(const v1::Task& task, const v1::Plan& plan,
+                                          const Period& period) {
+  const v1::Deadline& d = task.deadline();
   auto year_end_in_period = [&](int year) -> std::optional<absl::CivilDay> {
     absl::CivilDay end(year, 12, 31);
     if (year > 0 && period.first_day <= end && end <= period.last_day) return end;
@@ -351,7 +351,7 @@ std::optional<absl::CivilDay> TaskDueDate(const v1::Task &task, const v1::Plan &
       return std::nullopt;
     }
     case v1::DEADLINE_KIND_MILESTONES:
-      for (const v1::Milestone &m : d.milestones()) {
+      for (const v1::Milestone& m : d.milestones()) {
         if (auto due = year_end_in_period(m.year())) return due;
       }
       return std::nullopt;
@@ -368,22 +368,22 @@ struct AggregationQueries::Scope {
   Layer layer = Layer::kAccepted;
   bool include_unreviewed = false;
   std::string language = "vi";
-  const Hierarchy &hierarchy() const { return *snapshot->hierarchy; }
+  const Hierarchy& hierarchy() const { return *snapshot->hierarchy; }
   std::string plan_name() const { return plan->plan.name(); }
 };
 
-AggregationQueries::AggregationQueries(AggregateStore *store, RegistryView *registry,
-                                       const Clock *clock, std::string operator_agency)
+AggregationQueries::AggregationQueries(AggregateStore* store, RegistryView* registry,
+                                       const Clock* clock, std::string operator_agency)
     : store_(store),
       registry_(registry),
       clock_(clock),
       operator_agency_(std::move(operator_agency)) {}
 
 std::shared_ptr<const std::map<std::string, ExpectedReporter>> AggregationQueries::Expected(
-    const Scope &scope) const {
+    const Scope& scope) const {
   {
     absl::MutexLock lock(&expected_mu_);
-    for (const ExpectedEntry &entry : expected_cache_) {
+    for (const ExpectedEntry& entry : expected_cache_) {
       if (entry.snapshot == scope.snapshot && entry.plan == scope.plan &&
           entry.period == scope.period.label && entry.root == scope.root) {
         return entry.expected;
@@ -396,7 +396,7 @@ std::shared_ptr<const std::map<std::string, ExpectedReporter>> AggregationQuerie
   // Entries of older registry readings will not be asked for again.
   expected_cache_.erase(
       std::remove_if(expected_cache_.begin(), expected_cache_.end(),
-                     [&](const ExpectedEntry &entry) { return entry.snapshot != scope.snapshot; }),
+                     [&](const ExpectedEntry& entry) { return entry.snapshot != scope.snapshot; }),
       expected_cache_.end());
   if (expected_cache_.size() >= kExpectedCacheSize) expected_cache_.pop_front();
   expected_cache_.push_back(
@@ -405,37 +405,37 @@ std::shared_ptr<const std::map<std::string, ExpectedReporter>> AggregationQuerie
 }
 
 absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> AggregationQueries::SnapshotKnowing(
-    const std::vector<std::string> &names) const {
+    const std::vector<std::string>& names) const {
   ASSIGN_OR_RETURN(std::shared_ptr<const RegistrySnapshot> snapshot, registry_->Snapshot(false));
-  for (const std::string &name : names) {
+  for (const std::string& name : names) {
     if (!name.empty() && !snapshot->hierarchy->Contains(name)) return registry_->Snapshot(true);
   }
   return snapshot;
 }
 
-absl::Status AggregationQueries::AuthorizeAdmin(const Caller &caller) const {
+absl::Status AggregationQueries::AuthorizeAdmin(const Caller& caller) const {
   if (caller.agency.empty()) {
     return Unauthenticated("rebuilding the aggregates needs a caller identity (--agency)");
   }
   if (caller.agency == operator_agency_) return absl::OkStatus();
   ASSIGN_OR_RETURN(auto snapshot, SnapshotKnowing({caller.agency}));
-  const v1::Agency *me = snapshot->hierarchy->Find(caller.agency);
+  const v1::Agency* me = snapshot->hierarchy->Find(caller.agency);
   if (me != nullptr && me->kind() == v1::AGENCY_KIND_MINISTRY) return absl::OkStatus();
   return PermissionDenied(caller.agency, "rebuild", "the aggregates");
 }
 
-absl::Status AggregationQueries::AuthorizeRead(const Caller &caller, const Hierarchy &hierarchy,
+absl::Status AggregationQueries::AuthorizeRead(const Caller& caller, const Hierarchy& hierarchy,
                                                absl::string_view root) const {
   if (caller.agency.empty()) {
     return Unauthenticated("reading roll-ups needs a caller identity (--agency)");
   }
   if (caller.agency == operator_agency_) return absl::OkStatus();
-  const v1::Agency *me = hierarchy.Find(caller.agency);
+  const v1::Agency* me = hierarchy.Find(caller.agency);
   if (me != nullptr) {
     if (me->kind() == v1::AGENCY_KIND_MINISTRY) return absl::OkStatus();
     if (hierarchy.InSubtree(root, caller.agency)) return absl::OkStatus();
-    for (const std::string &ancestor : hierarchy.Roots(root)) {
-      const v1::Agency *node = hierarchy.Find(ancestor);
+    for (const std::string& ancestor : hierarchy.Roots(root)) {
+      const v1::Agency* node = hierarchy.Find(ancestor);
       if (node != nullptr && node->focal_agency() == caller.agency) return absl::OkStatus();
     }
   }
@@ -443,7 +443,7 @@ absl::Status AggregationQueries::AuthorizeRead(const Caller &caller, const Hiera
 }
 
 absl::StatusOr<AggregationQueries::Scope> AggregationQueries::Resolve(
-    const Caller &caller, absl::string_view plan, absl::string_view period, absl::string_view root,
+    const Caller& caller, absl::string_view plan, absl::string_view period, absl::string_view root,
     bool include_unreviewed, absl::string_view language) const {
   ViolationList violations;
   if (!ParseSimpleName(plan, "plans", "plan").ok()) {
@@ -473,8 +473,8 @@ absl::StatusOr<AggregationQueries::Scope> AggregationQueries::Resolve(
   // snapshot is kept for a while); read it again rather than answer without
   // their definitions.
   bool missing_indicator = false;
-  for (const v1::Task &task : scope.plan->tasks) {
-    for (const std::string &indicator : task.indicators()) {
+  for (const v1::Task& task : scope.plan->tasks) {
+    for (const std::string& indicator : task.indicators()) {
       missing_indicator = missing_indicator || scope.snapshot->FindIndicator(indicator) == nullptr;
     }
   }
@@ -490,7 +490,7 @@ absl::StatusOr<AggregationQueries::Scope> AggregationQueries::Resolve(
 }
 
 absl::StatusOr<v1::RollupResponse> AggregationQueries::Rollup(
-    const Caller &caller, const v1::RollupRequest &request) const {
+    const Caller& caller, const v1::RollupRequest& request) const {
   ASSIGN_OR_RETURN(Scope scope, Resolve(caller, request.plan(), request.period(), request.agency(),
                                         request.include_unreviewed(), request.language()));
   v1::RollupGrouping grouping = request.group_by() == v1::ROLLUP_GROUPING_UNSPECIFIED
@@ -525,14 +525,14 @@ absl::StatusOr<v1::RollupResponse> AggregationQueries::Rollup(
   response.set_agency_display_name(scope.hierarchy().DisplayName(scope.root, scope.language));
   response.set_include_unreviewed(scope.include_unreviewed);
   const std::string plan = scope.plan_name();
-  const std::string &period = scope.period.label;
-  RETURN_IF_ERROR(store_->Read([&](const AggregateReader &reader) -> absl::Status {
+  const std::string& period = scope.period.label;
+  RETURN_IF_ERROR(store_->Read([&](const AggregateReader& reader) -> absl::Status {
     response.set_applied_sequence(reader.applied_sequence());
     std::optional<records::Contribution> own =
         reader.Contribution(scope.layer, plan, period, scope.root);
-    for (const std::string &indicator : indicators) {
-      const v1::Indicator *def = scope.snapshot->FindIndicator(indicator);
-      v1::IndicatorRollup *out = response.add_indicators();
+    for (const std::string& indicator : indicators) {
+      const v1::Indicator* def = scope.snapshot->FindIndicator(indicator);
+      v1::IndicatorRollup* out = response.add_indicators();
       FillIndicator(*out, indicator, def, scope.language);
       *out->mutable_total() =
           ComputeFigure(reader, scope.layer, plan, period, scope.root, indicator, def, "").figure;
@@ -540,7 +540,7 @@ absl::StatusOr<v1::RollupResponse> AggregationQueries::Rollup(
         std::vector<std::string> cells =
             CellsOf(reader, scope.layer, plan, period, scope.root, indicator, def);
         std::vector<std::string> chosen;
-        for (const std::string &cell : cells) {
+        for (const std::string& cell : cells) {
           if (grouping == v1::ROLLUP_GROUPING_CELLS) {
             chosen.push_back(cell);
           } else {
@@ -549,12 +549,12 @@ absl::StatusOr<v1::RollupResponse> AggregationQueries::Rollup(
           }
         }
         std::stable_sort(
-            chosen.begin(), chosen.end(), [&](const std::string &a, const std::string &b) {
+            chosen.begin(), chosen.end(), [&](const std::string& a, const std::string& b) {
               return CellOrder(*scope.snapshot, def, a) < CellOrder(*scope.snapshot, def, b);
             });
-        for (const std::string &cell : chosen) {
-          v1::RollupRow *row = out->add_rows();
-          for (const auto &[d, o] : ParseCellKey(cell)) (*row->mutable_cells())[d] = o;
+        for (const std::string& cell : chosen) {
+          v1::RollupRow* row = out->add_rows();
+          for (const auto& [d, o] : ParseCellKey(cell)) (*row->mutable_cells())[d] = o;
           row->set_label(CellLabel(*scope.snapshot, cell, scope.language,
                                    grouping == v1::ROLLUP_GROUPING_CELLS));
           *row->mutable_figure() =
@@ -563,14 +563,14 @@ absl::StatusOr<v1::RollupResponse> AggregationQueries::Rollup(
         }
       } else if (grouping == v1::ROLLUP_GROUPING_CHILD_AGENCY) {
         if (own.has_value()) {
-          v1::RollupRow *row = out->add_rows();
+          v1::RollupRow* row = out->add_rows();
           row->set_agency(scope.root);
           row->set_own_report(true);
           row->set_label(scope.hierarchy().DisplayName(scope.root, scope.language));
           *row->mutable_figure() = OwnFigure(own->report(), indicator, def, "").figure;
         }
         std::vector<v1::RollupRow> children;
-        for (const v1::Agency *child : scope.hierarchy().Children(scope.root, scope.period)) {
+        for (const v1::Agency* child : scope.hierarchy().Children(scope.root, scope.period)) {
           v1::RollupRow row;
           row.set_agency(child->name());
           row.set_label(scope.hierarchy().DisplayName(child->name(), scope.language));
@@ -579,16 +579,16 @@ absl::StatusOr<v1::RollupResponse> AggregationQueries::Rollup(
                   .figure;
           children.push_back(std::move(row));
         }
-        SortVietnamese(children, [](const v1::RollupRow &r) { return r.label(); });
-        for (v1::RollupRow &row : children) *out->add_rows() = std::move(row);
+        SortVietnamese(children, [](const v1::RollupRow& r) { return r.label(); });
+        for (v1::RollupRow& row : children) *out->add_rows() = std::move(row);
       }
     }
     // Coverage.
     std::shared_ptr<const std::map<std::string, ExpectedReporter>> expected_ptr = Expected(scope);
-    const auto &expected = *expected_ptr;
-    v1::Coverage *coverage = response.mutable_coverage();
+    const auto& expected = *expected_ptr;
+    v1::Coverage* coverage = response.mutable_coverage();
     coverage->set_expected(static_cast<int32_t>(expected.size()));
-    for (const auto &[agency, contribution] : reader.Contributions(scope.layer, plan, period)) {
+    for (const auto& [agency, contribution] : reader.Contributions(scope.layer, plan, period)) {
       bool in_subtree = std::find(contribution.roots().begin(), contribution.roots().end(),
                                   scope.root) != contribution.roots().end();
       if (!in_subtree) continue;
@@ -603,10 +603,10 @@ absl::StatusOr<v1::RollupResponse> AggregationQueries::Rollup(
   return response;
 }
 
-v1::CompletenessResponse AggregationQueries::CompletenessFrom(const Scope &scope,
-                                                              const AggregateReader &reader) const {
+v1::CompletenessResponse AggregationQueries::CompletenessFrom(const Scope& scope,
+                                                              const AggregateReader& reader) const {
   const std::string plan = scope.plan_name();
-  const Hierarchy &h = scope.hierarchy();
+  const Hierarchy& h = scope.hierarchy();
   v1::CompletenessResponse response;
   response.set_plan(plan);
   response.set_period(scope.period.label);
@@ -618,13 +618,13 @@ v1::CompletenessResponse AggregationQueries::CompletenessFrom(const Scope &scope
     *response.mutable_due_date() = ToProtoDate(*due);
   }
   std::shared_ptr<const std::map<std::string, ExpectedReporter>> expected_ptr = Expected(scope);
-  const auto &expected = *expected_ptr;
+  const auto& expected = *expected_ptr;
   auto statuses = reader.Statuses(plan, scope.period.label);
   auto contributions = reader.Contributions(scope.layer, plan, scope.period.label);
-  auto fill = [&](const std::string &agency, v1::Reporter &r) {
+  auto fill = [&](const std::string& agency, v1::Reporter& r) {
     r.set_agency(agency);
     r.set_display_name(h.DisplayName(agency, scope.language));
-    if (const v1::Agency *a = h.Find(agency)) r.set_kind(a->kind());
+    if (const v1::Agency* a = h.Find(agency)) r.set_kind(a->kind());
     auto st = statuses.find(agency);
     if (st != statuses.end()) {
       r.set_state(StateOf(st->second.state()));
@@ -643,15 +643,15 @@ v1::CompletenessResponse AggregationQueries::CompletenessFrom(const Scope &scope
     }
   };
   std::vector<v1::Reporter> reporters;
-  for (const auto &[agency, info] : expected) {
+  for (const auto& [agency, info] : expected) {
     v1::Reporter r;
     fill(agency, r);
     r.set_requested(info.requested);
     reporters.push_back(std::move(r));
   }
-  SortVietnamese(reporters, [](const v1::Reporter &r) { return r.display_name(); });
+  SortVietnamese(reporters, [](const v1::Reporter& r) { return r.display_name(); });
   response.set_expected(static_cast<int32_t>(reporters.size()));
-  for (const v1::Reporter &r : reporters) {
+  for (const v1::Reporter& r : reporters) {
     if (r.counted()) {
       response.set_received(response.received() + 1);
       if (r.on_time()) {
@@ -671,7 +671,7 @@ v1::CompletenessResponse AggregationQueries::CompletenessFrom(const Scope &scope
     *response.add_reporters() = r;
   }
   std::vector<v1::Reporter> others;
-  for (const auto &[agency, contribution] : contributions) {
+  for (const auto& [agency, contribution] : contributions) {
     if (expected.count(agency)) continue;
     if (std::find(contribution.roots().begin(), contribution.roots().end(), scope.root) ==
         contribution.roots().end()) {
@@ -682,29 +682,29 @@ v1::CompletenessResponse AggregationQueries::CompletenessFrom(const Scope &scope
     r.set_requested(false);
     others.push_back(std::move(r));
   }
-  SortVietnamese(others, [](const v1::Reporter &r) { return r.display_name(); });
-  for (v1::Reporter &r : others) *response.add_other_reporters() = std::move(r);
+  SortVietnamese(others, [](const v1::Reporter& r) { return r.display_name(); });
+  for (v1::Reporter& r : others) *response.add_other_reporters() = std::move(r);
   return response;
 }
 
 absl::StatusOr<v1::CompletenessResponse> AggregationQueries::Completeness(
-    const Caller &caller, const v1::CompletenessRequest &request) const {
+    const Caller& caller, const v1::CompletenessRequest& request) const {
   ASSIGN_OR_RETURN(Scope scope, Resolve(caller, request.plan(), request.period(), request.agency(),
                                         request.include_unreviewed(), request.language()));
   v1::CompletenessResponse response;
-  RETURN_IF_ERROR(store_->Read([&](const AggregateReader &reader) {
+  RETURN_IF_ERROR(store_->Read([&](const AggregateReader& reader) {
     response = CompletenessFrom(scope, reader);
     return absl::OkStatus();
   }));
   return response;
 }
 
-v1::TaskStatusResponse AggregationQueries::TaskStatusFrom(const Scope &scope,
-                                                          const AggregateReader &reader,
+v1::TaskStatusResponse AggregationQueries::TaskStatusFrom(const Scope& scope,
+                                                          const AggregateReader& reader,
                                                           absl::Time as_of,
                                                           bool overdue_only) const {
   const std::string plan = scope.plan_name();
-  const Hierarchy &h = scope.hierarchy();
+  const Hierarchy& h = scope.hierarchy();
   v1::TaskStatusResponse response;
   response.set_plan(plan);
   response.set_period(scope.period.label);
@@ -729,14 +729,14 @@ v1::TaskStatusResponse AggregationQueries::TaskStatusFrom(const Scope &scope,
     ++it;
   }
   // Progress entries by task, from counted reports in the subtree.
-  std::map<std::string, std::vector<std::pair<std::string, const v1::TaskProgress *>>> progress;
-  for (const auto &[agency, contribution] : contributions) {
-    for (const v1::TaskProgress &p : contribution.report().progress()) {
+  std::map<std::string, std::vector<std::pair<std::string, const v1::TaskProgress*>>> progress;
+  for (const auto& [agency, contribution] : contributions) {
+    for (const v1::TaskProgress& p : contribution.report().progress()) {
       progress[p.task()].push_back({agency, &p});
     }
   }
 
-  for (const v1::Task &task : scope.plan->tasks) {
+  for (const v1::Task& task : scope.plan->tasks) {
     v1::TaskStatusEntry entry;
     entry.set_task(task.name());
     entry.set_outline(task.outline());
@@ -745,10 +745,10 @@ v1::TaskStatusResponse AggregationQueries::TaskStatusFrom(const Scope &scope,
         static_cast<int32_t>(std::count(task.outline().begin(), task.outline().end(), '.')) + 1);
     entry.set_deadline_text(task.deadline().source_text());
     std::set<std::string> listed;
-    auto add = [&](const std::string &agency, bool lead, const v1::Assignment *a,
+    auto add = [&](const std::string& agency, bool lead, const v1::Assignment* a,
                    bool from_open_group) {
       if (!h.InSubtree(agency, scope.root) || !listed.insert(agency).second) return;
-      v1::AssigneeStatus *s = entry.add_assignees();
+      v1::AssigneeStatus* s = entry.add_assignees();
       s->set_agency(agency);
       s->set_display_name(h.DisplayName(agency, scope.language));
       s->set_lead(lead);
@@ -762,27 +762,27 @@ v1::TaskStatusResponse AggregationQueries::TaskStatusFrom(const Scope &scope,
                                                : StateOf(st->second.state()));
       auto c = contributions.find(agency);
       if (c == contributions.end()) return;
-      for (const v1::TaskProgress &p : c->second.report().progress()) {
+      for (const v1::TaskProgress& p : c->second.report().progress()) {
         if (p.task() != task.name()) continue;
         s->set_status(p.status());
         s->set_summary(p.summary());
-        for (const std::string &o : p.outputs()) s->add_outputs(o);
+        for (const std::string& o : p.outputs()) s->add_outputs(o);
         break;
       }
     };
-    std::vector<const v1::Assignment *> open_groups;
+    std::vector<const v1::Assignment*> open_groups;
     for (bool lead : {true, false}) {
-      for (const v1::Assignment &a : lead ? task.lead() : task.coordinating()) {
+      for (const v1::Assignment& a : lead ? task.lead() : task.coordinating()) {
         if (a.has_group()) {
           if (a.group().open()) {
             open_groups.push_back(&a);
             continue;
           }
-          for (const v1::Agency *m : h.GroupMembers(a.group(), scope.period)) {
+          for (const v1::Agency* m : h.GroupMembers(a.group(), scope.period)) {
             add(m->name(), lead, &a, false);
           }
         } else {
-          for (const std::string &agency : h.Resolve(a.agency(), scope.period)) {
+          for (const std::string& agency : h.Resolve(a.agency(), scope.period)) {
             add(agency, lead, &a, false);
           }
         }
@@ -792,9 +792,9 @@ v1::TaskStatusResponse AggregationQueries::TaskStatusFrom(const Scope &scope,
     // reporting of their own accord.
     auto reported = progress.find(task.name());
     if (reported != progress.end()) {
-      for (const auto &[agency, p] : reported->second) {
-        const v1::Assignment *group = nullptr;
-        for (const v1::Assignment *a : open_groups) {
+      for (const auto& [agency, p] : reported->second) {
+        const v1::Assignment* group = nullptr;
+        for (const v1::Assignment* a : open_groups) {
           if (h.InSubtree(agency, a->group().ancestor())) group = a;
         }
         add(agency, p->lead(), group, true);
@@ -803,7 +803,7 @@ v1::TaskStatusResponse AggregationQueries::TaskStatusFrom(const Scope &scope,
     bool every_year =
         task.deadline().kind() == v1::DEADLINE_KIND_EVERY_YEAR ||
         (task.deadline().kind() == v1::DEADLINE_KIND_ON_REQUEST && task.deadline().annual());
-    for (const v1::AssigneeStatus &s : entry.assignees()) {
+    for (const v1::AssigneeStatus& s : entry.assignees()) {
       if (!s.lead()) continue;
       entry.set_leads(entry.leads() + 1);
       if (s.status() != v1::PROGRESS_STATUS_UNSPECIFIED) {
@@ -827,20 +827,20 @@ v1::TaskStatusResponse AggregationQueries::TaskStatusFrom(const Scope &scope,
 }
 
 absl::StatusOr<v1::TaskStatusResponse> AggregationQueries::TaskStatus(
-    const Caller &caller, const v1::TaskStatusRequest &request) const {
+    const Caller& caller, const v1::TaskStatusRequest& request) const {
   ASSIGN_OR_RETURN(Scope scope, Resolve(caller, request.plan(), request.period(), request.agency(),
                                         request.include_unreviewed(), request.language()));
   absl::Time as_of = request.has_as_of() ? FromTimestamp(request.as_of()) : clock_->Now();
   v1::TaskStatusResponse response;
-  RETURN_IF_ERROR(store_->Read([&](const AggregateReader &reader) {
+  RETURN_IF_ERROR(store_->Read([&](const AggregateReader& reader) {
     response = TaskStatusFrom(scope, reader, as_of, request.overdue_only());
     return absl::OkStatus();
   }));
   return response;
 }
 
-absl::StatusOr<v1::TrendResponse> AggregationQueries::Trend(const Caller &caller,
-                                                            const v1::TrendRequest &request) const {
+absl::StatusOr<v1::TrendResponse> AggregationQueries::Trend(const Caller& caller,
+                                                            const v1::TrendRequest& request) const {
   ViolationList violations;
   if (request.plans().empty()) violations.Add("plans", "name at least one plan (plans/{plan})");
   for (int i = 0; i < request.plans_size(); ++i) {
@@ -874,9 +874,9 @@ absl::StatusOr<v1::TrendResponse> AggregationQueries::Trend(const Caller &caller
   ASSIGN_OR_RETURN(auto snapshot, SnapshotKnowing({caller.agency, request.agency()}));
   RETURN_IF_ERROR(AuthorizeRead(caller, *snapshot->hierarchy, request.agency()));
   if (!snapshot->hierarchy->Contains(request.agency())) return NotFound(request.agency());
-  const v1::Indicator *def = snapshot->FindIndicator(request.indicator());
+  const v1::Indicator* def = snapshot->FindIndicator(request.indicator());
   if (def == nullptr) return NotFound(request.indicator());
-  for (const std::string &plan : request.plans()) {
+  for (const std::string& plan : request.plans()) {
     RETURN_IF_ERROR(registry_->Plan(plan).status());
   }
   std::map<std::string, std::string> cell_map(request.cells().begin(), request.cells().end());
@@ -890,25 +890,25 @@ absl::StatusOr<v1::TrendResponse> AggregationQueries::Trend(const Caller &caller
   response.set_display_name(IndicatorName(def, request.indicator(), language));
   response.set_unit(def->unit());
   response.set_direction(def->direction());
-  RETURN_IF_ERROR(store_->Read([&](const AggregateReader &reader) -> absl::Status {
+  RETURN_IF_ERROR(store_->Read([&](const AggregateReader& reader) -> absl::Status {
     response.set_applied_sequence(reader.applied_sequence());
     if (periods.empty()) {
       std::set<std::string> labels;
-      for (const std::string &plan : request.plans()) {
-        for (const std::string &p : reader.Periods(plan)) labels.insert(p);
+      for (const std::string& plan : request.plans()) {
+        for (const std::string& p : reader.Periods(plan)) labels.insert(p);
       }
-      for (const std::string &label : labels) {
+      for (const std::string& label : labels) {
         absl::StatusOr<Period> p = ParsePeriod(label, "period");
         if (p.ok()) periods.push_back(*p);
       }
     }
     std::stable_sort(periods.begin(), periods.end(), PeriodBefore);
     std::optional<Computed> previous;
-    for (const Period &period : periods) {
-      v1::TrendPoint *point = response.add_points();
+    for (const Period& period : periods) {
+      v1::TrendPoint* point = response.add_points();
       point->set_period(period.label);
       Computed found;
-      for (const std::string &plan : request.plans()) {
+      for (const std::string& plan : request.plans()) {
         Computed c = ComputeFigure(reader, layer, plan, period.label, request.agency(),
                                    request.indicator(), def, cell);
         if (c.figure.present()) {
@@ -934,7 +934,7 @@ absl::StatusOr<v1::TrendResponse> AggregationQueries::Trend(const Caller &caller
 }
 
 absl::StatusOr<v1::CompiledReport> AggregationQueries::Compile(
-    const Caller &caller, const v1::CompileReportRequest &request) const {
+    const Caller& caller, const v1::CompileReportRequest& request) const {
   ASSIGN_OR_RETURN(Scope scope, Resolve(caller, request.plan(), request.period(), request.agency(),
                                         request.include_unreviewed(), request.language()));
   std::string previous_plan =
@@ -944,8 +944,8 @@ absl::StatusOr<v1::CompiledReport> AggregationQueries::Compile(
                         absl::StrCat("\"", previous_plan, "\" is not plans/{plan}"));
   }
   absl::Time as_of = request.has_as_of() ? FromTimestamp(request.as_of()) : clock_->Now();
-  const Hierarchy &h = scope.hierarchy();
-  const v1::Plan &plan = scope.plan->plan;
+  const Hierarchy& h = scope.hierarchy();
+  const v1::Plan& plan = scope.plan->plan;
   Period previous = PreviousPeriod(scope.period);
 
   v1::CompiledReport report;
@@ -955,7 +955,7 @@ absl::StatusOr<v1::CompiledReport> AggregationQueries::Compile(
   report.set_agency_display_name(h.DisplayName(scope.root, scope.language));
   std::string compiler = plan.compiler();
   if (compiler.empty()) {
-    const v1::Agency *root = h.Find(scope.root);
+    const v1::Agency* root = h.Find(scope.root);
     compiler = root != nullptr && !root->focal_agency().empty() ? root->focal_agency() : scope.root;
   }
   report.set_compiler(compiler);
@@ -968,21 +968,21 @@ absl::StatusOr<v1::CompiledReport> AggregationQueries::Compile(
   report.set_include_unreviewed(scope.include_unreviewed);
 
   const std::string plan_name = plan.name();
-  RETURN_IF_ERROR(store_->Read([&](const AggregateReader &reader) -> absl::Status {
+  RETURN_IF_ERROR(store_->Read([&](const AggregateReader& reader) -> absl::Status {
     report.set_applied_sequence(reader.applied_sequence());
     *report.mutable_completeness() = CompletenessFrom(scope, reader);
     v1::TaskStatusResponse tasks = TaskStatusFrom(scope, reader, as_of, false);
-    for (v1::TaskStatusEntry &t : *tasks.mutable_tasks()) *report.add_tasks() = std::move(t);
+    for (v1::TaskStatusEntry& t : *tasks.mutable_tasks()) *report.add_tasks() = std::move(t);
     std::map<std::string, std::vector<std::string>> tasks_of;
-    for (const v1::Task &task : scope.plan->tasks) {
-      for (const std::string &indicator : task.indicators()) {
+    for (const v1::Task& task : scope.plan->tasks) {
+      for (const std::string& indicator : task.indicators()) {
         tasks_of[indicator].push_back(task.outline());
       }
     }
-    for (const std::string &indicator : PlanIndicators(*scope.plan)) {
-      const v1::Indicator *def = scope.snapshot->FindIndicator(indicator);
+    for (const std::string& indicator : PlanIndicators(*scope.plan)) {
+      const v1::Indicator* def = scope.snapshot->FindIndicator(indicator);
       if (AggregationOf(def) == v1::Indicator::AGGREGATION_NONE) continue;
-      v1::CompiledStatistic *stat = report.add_statistics();
+      v1::CompiledStatistic* stat = report.add_statistics();
       stat->set_indicator(indicator);
       stat->set_display_name(IndicatorName(def, indicator, scope.language));
       if (def != nullptr) {
@@ -990,7 +990,7 @@ absl::StatusOr<v1::CompiledReport> AggregationQueries::Compile(
         stat->set_direction(def->direction());
         stat->set_aggregation(def->aggregation());
       }
-      for (const std::string &outline : tasks_of[indicator]) stat->add_tasks(outline);
+      for (const std::string& outline : tasks_of[indicator]) stat->add_tasks(outline);
       Computed current = ComputeFigure(reader, scope.layer, plan_name, scope.period.label,
                                        scope.root, indicator, def, "");
       Computed before = ComputeFigure(reader, scope.layer, previous_plan, previous.label,
@@ -1004,13 +1004,13 @@ absl::StatusOr<v1::CompiledReport> AggregationQueries::Compile(
       }
       std::vector<std::string> cells =
           CellsOf(reader, scope.layer, plan_name, scope.period.label, scope.root, indicator, def);
-      std::stable_sort(cells.begin(), cells.end(), [&](const std::string &a, const std::string &b) {
+      std::stable_sort(cells.begin(), cells.end(), [&](const std::string& a, const std::string& b) {
         return CellOrder(*scope.snapshot, def, a) < CellOrder(*scope.snapshot, def, b);
       });
-      for (const std::string &cell : cells) {
+      for (const std::string& cell : cells) {
         if (cell.empty()) continue;
-        v1::RollupRow *row = stat->add_rows();
-        for (const auto &[d, o] : ParseCellKey(cell)) (*row->mutable_cells())[d] = o;
+        v1::RollupRow* row = stat->add_rows();
+        for (const auto& [d, o] : ParseCellKey(cell)) (*row->mutable_cells())[d] = o;
         row->set_label(CellLabel(*scope.snapshot, cell, scope.language,
                                  /*with_dimension=*/true));
         *row->mutable_figure() = ComputeFigure(reader, scope.layer, plan_name, scope.period.label,
@@ -1024,21 +1024,21 @@ absl::StatusOr<v1::CompiledReport> AggregationQueries::Compile(
 }
 
 absl::StatusOr<AggregationQueries::SubtreeFigures> AggregationQueries::SubtreeValues(
-    const Caller &caller, absl::string_view plan, absl::string_view period, absl::string_view root,
+    const Caller& caller, absl::string_view plan, absl::string_view period, absl::string_view root,
     bool include_unreviewed) const {
   ASSIGN_OR_RETURN(Scope scope, Resolve(caller, plan, period, root, include_unreviewed, "vi"));
   SubtreeFigures figures;
-  std::vector<v1::Value> &values = figures.values;
+  std::vector<v1::Value>& values = figures.values;
   const std::string plan_name = scope.plan_name();
-  RETURN_IF_ERROR(store_->Read([&](const AggregateReader &reader) -> absl::Status {
+  RETURN_IF_ERROR(store_->Read([&](const AggregateReader& reader) -> absl::Status {
     figures.applied_sequence = reader.applied_sequence();
-    for (const std::string &indicator : PlanIndicators(*scope.plan)) {
-      const v1::Indicator *def = scope.snapshot->FindIndicator(indicator);
+    for (const std::string& indicator : PlanIndicators(*scope.plan)) {
+      const v1::Indicator* def = scope.snapshot->FindIndicator(indicator);
       v1::Indicator::Aggregation aggregation = AggregationOf(def);
       if (aggregation == v1::Indicator::AGGREGATION_RATIO ||
           aggregation == v1::Indicator::AGGREGATION_NONE)
         continue;
-      for (const auto &[cell, sum] :
+      for (const auto& [cell, sum] :
            reader.Sums(scope.layer, plan_name, scope.period.label, scope.root, indicator)) {
         std::optional<Micros> micros = sum.micros;
         if (aggregation == v1::Indicator::AGGREGATION_MAX) {
@@ -1051,7 +1051,7 @@ absl::StatusOr<AggregationQueries::SubtreeFigures> AggregationQueries::SubtreeVa
         if (!micros.has_value()) continue;
         v1::Value value;
         value.set_indicator(indicator);
-        for (const auto &[d, o] : ParseCellKey(cell)) (*value.mutable_cells())[d] = o;
+        for (const auto& [d, o] : ParseCellKey(cell)) (*value.mutable_cells())[d] = o;
         bool decimal = def != nullptr && def->value_type() == v1::VALUE_TYPE_DECIMAL;
         if (!decimal && *micros % kMicrosPerUnit == 0 && *micros / kMicrosPerUnit <= INT64_MAX &&
             *micros / kMicrosPerUnit >= INT64_MIN) {

@@ -34,15 +34,15 @@ struct ExpectedReporter {
 // named by a lead or coordinating assignment (a dissolved one answered for by
 // its successors in force) and the members of closed groups. Open groups add
 // nobody.
-std::map<std::string, ExpectedReporter> ExpectedReporters(const PlanInfo &plan,
-                                                          const Hierarchy &hierarchy,
-                                                          const Period &period,
+std::map<std::string, ExpectedReporter> ExpectedReporters(const PlanInfo& plan,
+                                                          const Hierarchy& hierarchy,
+                                                          const Period& period,
                                                           absl::string_view root);
 
 // When a task falls due in a period, per the rule documented on
 // TaskStatusResponse; nullopt when it does not.
-std::optional<absl::CivilDay> TaskDueDate(const v1::Task &task, const v1::Plan &plan,
-                                          const Period &period);
+std::optional<absl::CivilDay> TaskDueDate(const v1::Task& task, const v1::Plan& plan,
+                                          const Period& period);
 
 // Thread-safe; does not own its collaborators, which must outlive it.
 //
@@ -52,19 +52,19 @@ std::optional<absl::CivilDay> TaskDueDate(const v1::Task &task, const v1::Plan &
 // the agency it is the focal agency of, is an ancestor.
 class AggregationQueries {
  public:
-  AggregationQueries(AggregateStore *store, RegistryView *registry, const Clock *clock,
+  AggregationQueries(AggregateStore* store, RegistryView* registry, const Clock* clock,
                      std::string operator_agency);
 
-  absl::StatusOr<v1::RollupResponse> Rollup(const Caller &caller,
-                                            const v1::RollupRequest &request) const;
+  absl::StatusOr<v1::RollupResponse> Rollup(const Caller& caller,
+                                            const v1::RollupRequest& request) const;
   absl::StatusOr<v1::CompletenessResponse> Completeness(
-      const Caller &caller, const v1::CompletenessRequest &request) const;
-  absl::StatusOr<v1::TaskStatusResponse> TaskStatus(const Caller &caller,
-                                                    const v1::TaskStatusRequest &request) const;
-  absl::StatusOr<v1::TrendResponse> Trend(const Caller &caller,
-                                          const v1::TrendRequest &request) const;
-  absl::StatusOr<v1::CompiledReport> Compile(const Caller &caller,
-                                             const v1::CompileReportRequest &request) const;
+      const Caller& caller, const v1::CompletenessRequest& request) const;
+  absl::StatusOr<v1::TaskStatusResponse> TaskStatus(const Caller& caller,
+                                                    const v1::TaskStatusRequest& request) const;
+  absl::StatusOr<v1::TrendResponse> Trend(const Caller& caller,
+                                          const v1::TrendRequest& request) const;
+  absl::StatusOr<v1::CompiledReport> Compile(const Caller& caller,
+                                             const v1::CompileReportRequest& request) const;
 
   // Every reported cell of every summable indicator of the plan for the
   // subtree, as report values (what forwarding submits). RATIO and NONE
@@ -74,40 +74,40 @@ class AggregationQueries {
     // The feed position they reflect.
     int64_t applied_sequence = 0;
   };
-  absl::StatusOr<SubtreeFigures> SubtreeValues(const Caller &caller, absl::string_view plan,
+  absl::StatusOr<SubtreeFigures> SubtreeValues(const Caller& caller, absl::string_view plan,
                                                absl::string_view period, absl::string_view root,
                                                bool include_unreviewed) const;
 
   // OK when `caller` may run administrative operations (rebuild): the
   // operator agency or an agency of kind MINISTRY.
-  absl::Status AuthorizeAdmin(const Caller &caller) const;
+  absl::Status AuthorizeAdmin(const Caller& caller) const;
 
   // OK when `caller` may read `root`'s subtree.
-  absl::Status AuthorizeRead(const Caller &caller, const Hierarchy &hierarchy,
+  absl::Status AuthorizeRead(const Caller& caller, const Hierarchy& hierarchy,
                              absl::string_view root) const;
 
  private:
   struct Scope;
-  absl::StatusOr<Scope> Resolve(const Caller &caller, absl::string_view plan,
+  absl::StatusOr<Scope> Resolve(const Caller& caller, absl::string_view plan,
                                 absl::string_view period, absl::string_view root,
                                 bool include_unreviewed, absl::string_view language) const;
   // The registry snapshot, read again when it does not know one of `names`
   // (the registry may have learned of them since it was cached).
   absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> SnapshotKnowing(
-      const std::vector<std::string> &names) const;
-  v1::CompletenessResponse CompletenessFrom(const Scope &scope,
-                                            const AggregateReader &reader) const;
-  v1::TaskStatusResponse TaskStatusFrom(const Scope &scope, const AggregateReader &reader,
+      const std::vector<std::string>& names) const;
+  v1::CompletenessResponse CompletenessFrom(const Scope& scope,
+                                            const AggregateReader& reader) const;
+  v1::TaskStatusResponse TaskStatusFrom(const Scope& scope, const AggregateReader& reader,
                                         absl::Time as_of, bool overdue_only) const;
 
   // ExpectedReporters for the scope, computed once per registry reading,
   // plan reading, period and root: it walks the hierarchy for every group a
   // plan names, which would otherwise dominate every national query.
-  std::shared_ptr<const std::map<std::string, ExpectedReporter>> Expected(const Scope &scope) const;
+  std::shared_ptr<const std::map<std::string, ExpectedReporter>> Expected(const Scope& scope) const;
 
-  AggregateStore *store_;
-  RegistryView *registry_;
-  const Clock *clock_;
+  AggregateStore* store_;
+  RegistryView* registry_;
+  const Clock* clock_;
   std::string operator_agency_;
 
   static constexpr size_t kExpectedCacheSize = 64;
