@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <memory>
+#include <set>
+#include <tuple>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -39,23 +41,37 @@ v1::ReporterState StateOf(v1::ReportState state) {
 }
 
 // Sorts by a Vietnamese collation of `key(item)`, so "Ủy ban" sorts among
-// the U's rather than after Z.
+// the U's rather than after Z; equal names keep their order. Each key is
+// turned into a collation key once, not at every comparison: a national
+// completeness list has thousands of names.
 template <typename T, typename Key>
 void SortVietnamese(std::vector<T>& items, Key key) {
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<icu::Collator> collator(icu::Collator::createInstance(icu::Locale("vi"), status));
-  if (U_FAILURE(status) || collator == nullptr) {
-    std::stable_sort(items.begin(), items.end(),
-                     [&](const T& a, const T& b) { return key(a) < key(b); });
-    return;
+  struct Ranked {
+    std::string collation_key;
+    std::string text;
+    size_t index;
+  };
+  std::vector<Ranked> ranked;
+  ranked.reserve(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    Ranked r{"", std::string(key(items[i])), i};
+    if (!U_FAILURE(status) && collator != nullptr) {
+      icu::UnicodeString text = icu::UnicodeString::fromUTF8(r.text);
+      int32_t length = collator->getSortKey(text, nullptr, 0);
+      r.collation_key.resize(static_cast<size_t>(length));
+      collator->getSortKey(text, reinterpret_cast<uint8_t*>(r.collation_key.data()), length);
+    }
+    ranked.push_back(std::move(r));
   }
-  std::stable_sort(items.begin(), items.end(), [&](const T& a, const T& b) {
-    UErrorCode s = U_ZERO_ERROR;
-    UCollationResult r = collator->compare(icu::UnicodeString::fromUTF8(key(a)),
-                                           icu::UnicodeString::fromUTF8(key(b)), s);
-    if (r != UCOL_EQUAL) return r == UCOL_LESS;
-    return key(a) < key(b);
+  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+    return std::tie(a.collation_key, a.text, a.index) < std::tie(b.collation_key, b.text, b.index);
   });
+  std::vector<T> sorted;
+  sorted.reserve(items.size());
+  for (const Ranked& r : ranked) sorted.push_back(std::move(items[r.index]));
+  items = std::move(sorted);
 }
 
 // The plan's indicators in document order, each once.
@@ -295,6 +311,7 @@ std::map<std::string, ExpectedReporter> ExpectedReporters(const PlanInfo& plan,
                                                           absl::string_view root) {
   std::map<std::string, ExpectedReporter> expected;
   std::map<std::string, std::vector<const v1::Agency*>> groups;
+  std::set<std::pair<std::string, bool>> groups_added;
   auto add = [&](const std::string& agency, bool requested) {
     if (!hierarchy.InSubtree(agency, root)) return;
     auto [it, inserted] = expected.try_emplace(agency);
@@ -305,8 +322,10 @@ std::map<std::string, ExpectedReporter> ExpectedReporters(const PlanInfo& plan,
       for (const v1::Assignment& a : *list) {
         if (a.has_group()) {
           if (a.group().open()) continue;
-          // Plans name the same few groups in many tasks.
+          // Plans name the same few groups in many tasks: adding a group's
+          // members again with the same flag changes nothing.
           std::string group_key = absl::StrCat(a.group().ancestor(), "/", a.group().kind());
+          if (!groups_added.insert({group_key, a.requested()}).second) continue;
           auto members = groups.find(group_key);
           if (members == groups.end()) {
             members = groups.emplace(group_key, hierarchy.GroupMembers(a.group(), period)).first;
