@@ -678,7 +678,7 @@ absl::Status AggregateStore::DropGeneration(uint64_t gen) {
   std::string from = prefix;
   while (true) {
     ASSIGN_OR_RETURN(std::vector<storage::KeyValue> page,
-                     store_->ScanRange(kDataCf, from, end, 5000));
+                     store_->ScanRange(kDataCf, from, end, drop_page_size_));
     if (page.empty()) break;
     WriteBatch batch;
     for (const storage::KeyValue& kv : page) batch.Delete(kDataCf, kv.key);

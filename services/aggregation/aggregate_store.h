@@ -217,6 +217,9 @@ class AggregateStore {
   absl::StatusOr<std::pair<std::string, int64_t>> DigestActive() const;
   uint64_t active_generation() const;
 
+  // Records deleted per write when a generation is dropped (5000).
+  void SetDropPageSizeForTesting(size_t records) { drop_page_size_ = records; }
+
  private:
   explicit AggregateStore(storage::KvStore* store) : store_(store) {}
   class Staging;
@@ -265,6 +268,7 @@ class AggregateStore {
   std::atomic<int64_t> applied_sequence_{0};
   std::string placed_with_ ABSL_GUARDED_BY(apply_mu_);  // hierarchy fingerprint
   std::function<void(int64_t)> listener_;
+  size_t drop_page_size_ = 5000;
 };
 
 }  // namespace tonghop::aggregation

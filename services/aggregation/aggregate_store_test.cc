@@ -233,6 +233,28 @@ TEST_F(AggregateStoreTest, ATableWithAnotherLayoutIsReplayedFromTheStart) {
   EXPECT_TRUE(SameRecords(applied, Dump()));
 }
 
+TEST_F(AggregateStoreTest, ASwapDropsEveryRecordOfTheOldTableAcrossPages) {
+  History history(19);
+  std::vector<v1::Change> changes = history.Generate(600);
+  Hierarchy h = MakeHierarchy();
+  ApplyAll(changes, h);
+  aggregates_->SetDropPageSizeForTesting(97);
+  VectorSource source(&changes);
+  auto result = aggregates_->Rebuild(source, h, /*verify_only=*/false);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_TRUE(result->swapped);
+  ASSERT_GT(result->records, 97 * 10);
+  int64_t stored = 0;
+  ASSERT_TRUE(store_
+                  .Scan(AggregationColumnFamilies()[1], "", "",
+                        [&](absl::string_view, absl::string_view) {
+                          ++stored;
+                          return true;
+                        })
+                  .ok());
+  EXPECT_EQ(stored, result->records);
+}
+
 TEST_F(AggregateStoreTest, SumsMatchABruteForceRecount) {
   History history(11);
   std::vector<v1::Change> changes = history.Generate(500);
