@@ -673,8 +673,8 @@ absl::Status AggregateStore::DropGeneration(uint64_t gen) {
   std::string prefix = GenPrefix(gen);
   std::string end = storage::PrefixEnd(prefix);
   // Each page starts after the last key deleted: starting from the prefix
-  // again would step over every tombstone written so far, which makes
-  // dropping a national table take hours instead of seconds.
+  // again would step over every tombstone written so far, and the time to
+  // drop a table would grow with the square of its size.
   std::string from = prefix;
   while (true) {
     ASSIGN_OR_RETURN(std::vector<storage::KeyValue> page,
