@@ -207,19 +207,14 @@ class AggregateStore::Staging {
   void Put(const std::string& key, std::string value) { pending_[key] = std::move(value); }
   void Delete(const std::string& key) { pending_[key] = std::nullopt; }
   size_t size() const { return pending_.size(); }
-  // Every pending write, in key order (the order does not matter to the
-  // store; it keeps batches reproducible).
+  // Every pending write. Each key appears once, so their order does not
+  // change what the batch does.
   void AppendTo(WriteBatch& batch) const {
-    std::vector<const std::pair<const std::string, std::optional<std::string>>*> sorted;
-    sorted.reserve(pending_.size());
-    for (const auto& entry : pending_) sorted.push_back(&entry);
-    std::sort(sorted.begin(), sorted.end(),
-              [](const auto* a, const auto* b) { return a->first < b->first; });
-    for (const auto* entry : sorted) {
-      if (entry->second.has_value()) {
-        batch.Put(kDataCf, entry->first, *entry->second);
+    for (const auto& [key, value] : pending_) {
+      if (value.has_value()) {
+        batch.Put(kDataCf, key, *value);
       } else {
-        batch.Delete(kDataCf, entry->first);
+        batch.Delete(kDataCf, key);
       }
     }
   }
