@@ -53,6 +53,10 @@ enum class CallerKind : uint8_t {
 
 // The authenticated caller. Copyable value.
 struct Caller {
+  Caller() = default;
+  // A machine acting as `agency_name` with every role (tests, the instance).
+  explicit Caller(std::string agency_name) : agency(std::move(agency_name)) {}
+
   // `agencies/{agency}`: the agency the caller acts for; empty for nobody.
   std::string agency;
   // `users/{user}` for a person; empty for a machine.

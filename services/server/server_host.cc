@@ -11,21 +11,84 @@
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "grpcpp/support/client_interceptor.h"
 #include "services/common/status_macros.h"
 
 namespace tonghop {
+namespace {
+
+// Stamps every call with a fixed internal credential unless the call
+// already carries one (the gateway sets the caller it authenticated).
+class StampIdentity final : public grpc::experimental::Interceptor {
+ public:
+  explicit StampIdentity(const std::string* credential) : credential_(credential) {}
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+      std::multimap<std::string, std::string>* metadata = methods->GetSendInitialMetadata();
+      if (metadata->find(std::string(kInternalCallerHeader)) == metadata->end()) {
+        metadata->emplace(std::string(kInternalCallerHeader), *credential_);
+      }
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const std::string* credential_;
+};
+
+class StampIdentityFactory final
+    : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  explicit StampIdentityFactory(const std::string* credential) : credential_(credential) {}
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo*) override {
+    return new StampIdentity(credential_);
+  }
+
+ private:
+  const std::string* credential_;
+};
+
+std::shared_ptr<grpc::ServerCredentials> ServerCredentialsFor(const TlsOptions& tls) {
+  if (!tls.enabled()) return grpc::InsecureServerCredentials();
+  // Client certificates are asked for but checked by the authenticator, so
+  // that a certificate from another CA, expired or of another trust domain
+  // gets UNAUTHENTICATED with its reason instead of a failed handshake, and
+  // people without one can still sign in with a token.
+  grpc::SslServerCredentialsOptions ssl(
+      tls.client_ca_pem.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                                : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
+  ssl.pem_key_cert_pairs.push_back({tls.key_pem, tls.cert_pem});
+  ssl.pem_root_certs = tls.client_ca_pem;
+  return grpc::SslServerCredentials(ssl);
+}
+
+std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsFor(const TlsOptions& tls) {
+  if (!tls.enabled() && tls.ca_pem.empty()) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = tls.ca_pem;
+  ssl.pem_private_key = tls.instance_key_pem;
+  ssl.pem_cert_chain = tls.instance_cert_pem;
+  return grpc::SslCredentials(ssl);
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions options) {
   std::unique_ptr<ServerHost> host(new ServerHost());
   if (options.clock == nullptr) options.clock = RealClock::Get();
-  if (options.identity == nullptr) {
-    host->default_identity_ = std::make_unique<DevHeaderIdentity>();
-    options.identity = host->default_identity_.get();
-  }
   if (options.data_dir.empty()) {
     return absl::InvalidArgumentError("--data-dir is required");
   }
+  options.auth.clock = options.clock;
+  options.auth.tls = options.tls.enabled();
+  options.auth.client_ca_pem = options.tls.client_ca_pem;
+  ASSIGN_OR_RETURN(host->authenticator_, Authenticator::Create(options.auth));
+  if (options.identity == nullptr) options.identity = host->authenticator_.get();
+  host->policy_ = std::make_unique<AccessPolicy>(options.operator_agency);
   host->options_ = std::move(options);
+  host->instance_credential_ = host->authenticator_->SignInternal(host->InstanceCaller());
   const ServerOptions& opts = host->options_;
 
   ServerHost* raw = host.get();
@@ -42,6 +105,7 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
     env.data_dir = (std::filesystem::path(opts.data_dir) / service).string();
     env.clock = opts.clock;
     env.identity = opts.identity;
+    env.policy = host->policy_.get();
     env.operator_agency = opts.operator_agency;
     env.channel = [raw](absl::string_view name) { return raw->ChannelTo(name); };
     auto module = factory->second(env);
@@ -49,13 +113,16 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
       return absl::Status(module.status().code(),
                           absl::StrCat(service, ": ", module.status().message()));
     }
+    if (const PersonDirectory* people = (*module)->people()) {
+      host->authenticator_->SetPersonDirectory(people);
+    }
     host->modules_.push_back(*std::move(module));
   }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(opts.listen, grpc::InsecureServerCredentials(), &host->port_);
+  builder.AddListeningPort(opts.listen, ServerCredentialsFor(opts.tls), &host->port_);
   builder.SetMaxReceiveMessageSize(64 << 20);
   builder.SetMaxSendMessageSize(64 << 20);
   for (const auto& module : host->modules_) {
@@ -79,6 +146,13 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
 
 ServerHost::~ServerHost() { Shutdown(); }
 
+Caller ServerHost::InstanceCaller() const {
+  Caller caller;
+  caller.agency = options_.operator_agency;
+  caller.credential = "internal";
+  return caller;
+}
+
 std::shared_ptr<grpc::Channel> ServerHost::InProcessChannel() {
   absl::MutexLock lock(&mu_);
   if (in_process_ == nullptr && server_ != nullptr) {
@@ -91,7 +165,17 @@ std::shared_ptr<grpc::Channel> ServerHost::InProcessChannel() {
 
 std::shared_ptr<grpc::Channel> ServerHost::ChannelTo(absl::string_view service) {
   for (const std::string& hosted : options_.services) {
-    if (hosted == service) return InProcessChannel();
+    if (hosted != service) continue;
+    absl::MutexLock lock(&mu_);
+    if (in_process_as_instance_ == nullptr && server_ != nullptr) {
+      grpc::ChannelArguments args;
+      args.SetMaxReceiveMessageSize(64 << 20);
+      std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> stamps;
+      stamps.push_back(std::make_unique<StampIdentityFactory>(&instance_credential_));
+      in_process_as_instance_ =
+          server_->experimental().InProcessChannelWithInterceptors(args, std::move(stamps));
+    }
+    return in_process_as_instance_;
   }
   absl::MutexLock lock(&mu_);
   auto it = remote_.find(std::string(service));
@@ -100,8 +184,8 @@ std::shared_ptr<grpc::Channel> ServerHost::ChannelTo(absl::string_view service) 
   if (address == options_.remote_addresses.end()) return nullptr;
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
-  auto channel = grpc::CreateCustomChannel(address->second,
-                                           grpc::InsecureChannelCredentials(), args);
+  auto channel =
+      grpc::CreateCustomChannel(address->second, ChannelCredentialsFor(options_.tls), args);
   remote_[std::string(service)] = channel;
   return channel;
 }

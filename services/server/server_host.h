@@ -21,6 +21,25 @@ namespace tonghop {
 using ModuleFactory = std::function<absl::StatusOr<std::unique_ptr<ServiceModule>>(
     const ServiceEnvironment&)>;
 
+// TLS material, as PEM text. Empty fields mean plaintext (development).
+struct TlsOptions {
+  // The server's certificate chain and key: serve gRPC (and HTTPS) with them.
+  std::string cert_pem;
+  std::string key_pem;
+  // Verifies client certificates (mutual TLS); empty: no client
+  // certificates are asked for.
+  std::string client_ca_pem;
+  // Verifies the servers this instance calls (services hosted elsewhere,
+  // upstream instances); empty: the system's roots.
+  std::string ca_pem;
+  // What this instance presents when it calls another process: a
+  // certificate naming its operator agency. Empty: none.
+  std::string instance_cert_pem;
+  std::string instance_key_pem;
+
+  bool enabled() const { return !cert_pem.empty(); }
+};
+
 struct ServerOptions {
   // Root data directory; each service uses DATA_DIR/{service}.
   std::string data_dir;
@@ -36,7 +55,12 @@ struct ServerOptions {
   // (the ministry, or a province's Department of Justice).
   std::string operator_agency = "agencies/bo-tu-phap";
   const Clock* clock = nullptr;               // default: RealClock
-  const IdentityResolver* identity = nullptr; // default: DevHeaderIdentity
+  // How callers prove who they are. The host builds the authenticator from
+  // these (tls and client_ca_pem are filled in from `tls`).
+  AuthenticatorOptions auth;
+  TlsOptions tls;
+  // Replaces the authenticator (tests that inject callers).
+  const IdentityResolver* identity = nullptr;
 };
 
 // A running server. Thread-safe; Shutdown() may be called from any thread,
@@ -49,8 +73,14 @@ class ServerHost {
   // "127.0.0.1:PORT" as bound.
   const std::string& address() const { return address_; }
   int port() const { return port_; }
-  // A channel to this server that does not leave the process.
+  // A channel to this server that does not leave the process. Calls on it
+  // must carry an identity: `authenticator().AttachInternal(...)`.
   std::shared_ptr<grpc::Channel> InProcessChannel();
+  // Authenticates every call of this server (and of its HTTP gateway).
+  const Authenticator& authenticator() const { return *authenticator_; }
+  const AccessPolicy& policy() const { return *policy_; }
+  // The instance itself, as the caller of its own services.
+  Caller InstanceCaller() const;
   // Stops background work, then the server (waiting at most 5 s for calls).
   void Shutdown();
   // Blocks until Shutdown() has completed.
@@ -61,7 +91,10 @@ class ServerHost {
   std::shared_ptr<grpc::Channel> ChannelTo(absl::string_view service);
 
   ServerOptions options_;
-  std::unique_ptr<IdentityResolver> default_identity_;
+  std::unique_ptr<Authenticator> authenticator_;
+  std::unique_ptr<AccessPolicy> policy_;
+  // The signed internal credential of InstanceCaller().
+  std::string instance_credential_;
   std::vector<std::unique_ptr<ServiceModule>> modules_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
@@ -70,6 +103,8 @@ class ServerHost {
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
   bool done_ ABSL_GUARDED_BY(mu_) = false;
   std::shared_ptr<grpc::Channel> in_process_ ABSL_GUARDED_BY(mu_);
+  // In-process, stamping every call with the instance's own identity.
+  std::shared_ptr<grpc::Channel> in_process_as_instance_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::shared_ptr<grpc::Channel>> remote_ ABSL_GUARDED_BY(mu_);
 };
 
