@@ -48,7 +48,7 @@ HTTP_LISTEN="127.0.0.1:8080"
 if (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; then HTTP_LISTEN="127.0.0.1:0"; fi
 start_server() {  # start_server LISTEN NOW
   rm -f "$PORT_FILE"
-  "$TONGHOPD" --data-dir="$DATA_DIR" --listen="$1" --port-file="$PORT_FILE" --now="$2" \
+  "$TONGHOPD" --data-dir="$DATA_DIR" --listen="$1" --port-file="$PORT_FILE" --now="$2" --insecure-dev-identity \
     --http="$HTTP_LISTEN" --dashboard-dir="$DASHBOARD_DIR" >>"$OUT_DIR/tonghopd.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do
@@ -153,9 +153,14 @@ section "Sở Tư pháp xem tình hình nộp báo cáo và duyệt (review)"
 check "report status" cli --agency=dong-nai-so-tu-phap report status --plan=$P --period=2026
 check "return so-y-te" cli --agency=dong-nai-so-tu-phap report review dong-nai-so-y-te/$P/2026 \
   --return "--reason=Đề nghị bổ sung số liệu khiếu nại phân theo nhóm tuổi (nhiệm vụ B.III)."
-for who in so-tu-phap so-noi-vu cong-an-tinh phuong-bien-hoa phuong-long-khanh xa-thu-nghiem-01; do
+for who in so-noi-vu cong-an-tinh phuong-bien-hoa phuong-long-khanh xa-thu-nghiem-01; do
   check "accept $who" cli --agency=dong-nai-so-tu-phap report review dong-nai-$who/$P/2026 --accept
 done
+section "Sở Tư pháp không tự duyệt báo cáo của mình; Bộ Tư pháp duyệt (nobody reviews their own report)"
+if cli --agency=dong-nai-so-tu-phap report review dong-nai-so-tu-phap/$P/2026 --accept; then
+  echo "demo.sh: FAILED: the Department of Justice accepted its own report" >&2; exit 1
+fi
+check "accept so-tu-phap" cli --agency=bo-tu-phap report review dong-nai-so-tu-phap/$P/2026 --accept
 section "Sở Y tế bổ sung và nộp lại; Sở Tư pháp chấp nhận (resubmitted after a return)"
 check "resubmit so-y-te" cli --agency=dong-nai-so-y-te report submit "$R/so-y-te-nop-lai.json"
 check "accept so-y-te" cli --agency=dong-nai-so-tu-phap report review dong-nai-so-y-te/$P/2026 --accept

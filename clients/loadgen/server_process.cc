@@ -47,7 +47,7 @@ absl::StatusOr<std::unique_ptr<TonghopdProcess>> TonghopdProcess::Start(
   std::error_code ec;
   std::filesystem::remove(port_file, ec);
   std::vector<std::string> args = {binary, absl::StrCat("--data-dir=", data_dir),
-                                   "--listen=127.0.0.1:0",
+                                   "--listen=127.0.0.1:0", "--insecure-dev-identity",
                                    absl::StrCat("--port-file=", port_file)};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());

@@ -3,8 +3,6 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "services/aggregation/aggregate_store.h"
 #include "services/aggregation/aggregation_service.h"
 #include "services/aggregation/feed_consumer.h"
@@ -26,11 +24,10 @@ class AggregationModule final : public ServiceModule {
         aggregates_(std::move(aggregates)),
         registry_([this] { return started_ ? env_.channel(kRegistryService) : nullptr; },
                   env.operator_agency, env.clock),
-        queries_(aggregates_.get(), &registry_, env.clock, env.operator_agency),
-        forwarder_(&queries_,
-                   [](const std::string& target) {
-                     return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
-                   }),
+        queries_(aggregates_.get(), &registry_, env.clock, env.policy),
+        forwarder_(&queries_, env.policy,
+                   Upstream{env.upstream_address, env.upstream_identity, env.upstream_channel,
+                            env.upstream_dev_header}),
         service_(aggregates_.get(), &queries_, &forwarder_,
                  [this](const v1::RebuildAggregatesRequest& r) { return Rebuild(r); },
                  env.identity, std::move(temp_dir)) {

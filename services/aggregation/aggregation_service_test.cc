@@ -28,10 +28,8 @@ class AggregationServiceTest : public ::testing::Test {
     testing::LoadRegistry(registry_);
     aggregates_ = *AggregateStore::Open(&store_);
     queries_ = std::make_unique<AggregationQueries>(aggregates_.get(), &registry_, &clock_,
-                                                    "agencies/bo-tu-phap");
-    forwarder_ = std::make_unique<Forwarder>(queries_.get(), [](const std::string&) {
-      return std::shared_ptr<grpc::Channel>();
-    });
+                                                    &policy_);
+    forwarder_ = std::make_unique<Forwarder>(queries_.get(), &policy_, Upstream());
     service_ = std::make_unique<AggregationService>(
         aggregates_.get(), queries_.get(), forwarder_.get(),
         [](const v1::RebuildAggregatesRequest&) -> absl::StatusOr<v1::RebuildAggregatesResponse> {
@@ -82,6 +80,7 @@ class AggregationServiceTest : public ::testing::Test {
   StaticRegistryView registry_;
   storage::MemoryStore store_;
   std::unique_ptr<AggregateStore> aggregates_;
+  AccessPolicy policy_{"agencies/bo-tu-phap"};
   std::unique_ptr<AggregationQueries> queries_;
   std::unique_ptr<Forwarder> forwarder_;
   std::unique_ptr<AggregationService> service_;

@@ -392,11 +392,11 @@ struct AggregationQueries::Scope {
 };
 
 AggregationQueries::AggregationQueries(AggregateStore* store, RegistryView* registry,
-                                       const Clock* clock, std::string operator_agency)
+                                       const Clock* clock, const AccessPolicy* policy)
     : store_(store),
       registry_(registry),
       clock_(clock),
-      operator_agency_(std::move(operator_agency)) {}
+      policy_(policy) {}
 
 std::shared_ptr<const std::map<std::string, ExpectedReporter>> AggregationQueries::Expected(
     const Scope& scope) const {
@@ -433,32 +433,12 @@ absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> AggregationQueries::Snap
 }
 
 absl::Status AggregationQueries::AuthorizeAdmin(const Caller& caller) const {
-  if (caller.agency.empty()) {
-    return Unauthenticated("rebuilding the aggregates needs a caller identity (--agency)");
-  }
-  if (caller.agency == operator_agency_) return absl::OkStatus();
-  ASSIGN_OR_RETURN(auto snapshot, SnapshotKnowing({caller.agency}));
-  const v1::Agency* me = snapshot->hierarchy->Find(caller.agency);
-  if (me != nullptr && me->kind() == v1::AGENCY_KIND_MINISTRY) return absl::OkStatus();
-  return PermissionDenied(caller.agency, "rebuild", "the aggregates");
+  return policy_->CheckAdministerInstance(caller, "the aggregates");
 }
 
 absl::Status AggregationQueries::AuthorizeRead(const Caller& caller, const Hierarchy& hierarchy,
                                                absl::string_view root) const {
-  if (caller.agency.empty()) {
-    return Unauthenticated("reading roll-ups needs a caller identity (--agency)");
-  }
-  if (caller.agency == operator_agency_) return absl::OkStatus();
-  const v1::Agency* me = hierarchy.Find(caller.agency);
-  if (me != nullptr) {
-    if (me->kind() == v1::AGENCY_KIND_MINISTRY) return absl::OkStatus();
-    if (hierarchy.InSubtree(root, caller.agency)) return absl::OkStatus();
-    for (const std::string& ancestor : hierarchy.Roots(root)) {
-      const v1::Agency* node = hierarchy.Find(ancestor);
-      if (node != nullptr && node->focal_agency() == caller.agency) return absl::OkStatus();
-    }
-  }
-  return PermissionDenied(caller.agency, "read the roll-ups of", root);
+  return policy_->CheckReadRollup(caller, hierarchy, root);
 }
 
 absl::StatusOr<AggregationQueries::Scope> AggregationQueries::Resolve(

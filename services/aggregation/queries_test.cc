@@ -20,7 +20,7 @@ class QueriesTest : public ::testing::Test {
     testing::LoadRegistry(registry_);
     aggregates_ = *AggregateStore::Open(&store_);
     queries_ = std::make_unique<AggregationQueries>(aggregates_.get(), &registry_, &clock_,
-                                                    "agencies/bo-tu-phap");
+                                                    &policy_);
   }
 
   void Apply(v1::ChangeKind kind, const v1::Report& report) {
@@ -54,6 +54,7 @@ class QueriesTest : public ::testing::Test {
   StaticRegistryView registry_;
   storage::MemoryStore store_;
   std::unique_ptr<AggregateStore> aggregates_;
+  AccessPolicy policy_{"agencies/bo-tu-phap"};
   std::unique_ptr<AggregationQueries> queries_;
   int64_t sequence_ = 0;
 };

@@ -136,7 +136,7 @@ absl::StatusOr<bool> AccessPolicy::InReach(const AgencyDirectory& directory,
   if (of == agency) return true;
   ASSIGN_OR_RETURN(std::vector<v1::Agency> chain, Chain(directory, agency));
   for (const v1::Agency& node : chain) {
-    if (node.focal_agency() == of) return true;
+    if (node.name() == of || node.focal_agency() == of) return true;
   }
   return false;
 }
@@ -148,9 +148,18 @@ absl::StatusOr<bool> AccessPolicy::InScope(const AgencyDirectory& directory,
   ASSIGN_OR_RETURN(std::vector<v1::Agency> chain, Chain(directory, agency));
   if (chain.empty() || chain.front().focal_agency() == of) return false;
   for (const v1::Agency& node : chain) {
-    if (node.focal_agency() == of) return true;
+    if (node.name() == of || node.focal_agency() == of) return true;
   }
   return false;
+}
+
+absl::StatusOr<bool> AccessPolicy::MayHoldChildren(const AgencyDirectory& directory,
+                                                   absl::string_view of,
+                                                   absl::string_view parent) const {
+  if (of.empty() || parent.empty()) return false;
+  ASSIGN_OR_RETURN(std::optional<v1::Agency> node, directory.FindAgency(parent));
+  if (node && node->focal_agency() == of) return true;
+  return InScope(directory, of, parent);
 }
 
 absl::StatusOr<std::string> AccessPolicy::ReviewerOf(const AgencyDirectory& directory,
@@ -195,8 +204,8 @@ absl::Status AccessPolicy::CheckWriteAgency(const Caller& caller,
                            "STRUCTURAL_CHANGE", {{"agency", name}});
     }
     if (before->parent() != after->parent()) {
-      ASSIGN_OR_RETURN(bool old_parent, InScope(directory, me, before->parent()));
-      ASSIGN_OR_RETURN(bool new_parent, InScope(directory, me, after->parent()));
+      ASSIGN_OR_RETURN(bool old_parent, MayHoldChildren(directory, me, before->parent()));
+      ASSIGN_OR_RETURN(bool new_parent, MayHoldChildren(directory, me, after->parent()));
       ASSIGN_OR_RETURN(bool moved, InScope(directory, me, name));
       if (!old_parent || !new_parent || !moved) {
         return WithErrorInfo(Denied(caller, "move", name), "STRUCTURAL_CHANGE",
@@ -214,16 +223,11 @@ absl::Status AccessPolicy::CheckWriteAgency(const Caller& caller,
     return WithErrorInfo(Denied(caller, action, name), "STRUCTURAL_CHANGE",
                          {{"agency", name}});
   }
-  // A new agency is in scope when its parent is in scope or is an agency
-  // the caller is the focal agency of; a deleted one when it is in scope.
+  // A new agency is in scope when its parent may hold children the caller
+  // creates; a deleted one when it is in scope.
   bool allowed = false;
   if (after) {
-    ASSIGN_OR_RETURN(std::optional<v1::Agency> parent, directory.FindAgency(agency.parent()));
-    if (parent && parent->focal_agency() == me) {
-      allowed = true;
-    } else {
-      ASSIGN_OR_RETURN(allowed, InScope(directory, me, agency.parent()));
-    }
+    ASSIGN_OR_RETURN(allowed, MayHoldChildren(directory, me, agency.parent()));
   } else {
     ASSIGN_OR_RETURN(allowed, InScope(directory, me, name));
   }
@@ -248,8 +252,12 @@ absl::Status AccessPolicy::CheckWritePlan(const Caller& caller, const AgencyDire
     }
   }
   // Whoever writes it, a plan binds only the agencies its issuer reaches.
+  // An agency the registry does not know is left to validation, which
+  // names it.
   if (!issuer_after.empty()) {
     for (const std::string& assignee : assignees) {
+      ASSIGN_OR_RETURN(std::optional<v1::Agency> known, directory.FindAgency(assignee));
+      if (!known) continue;
       ASSIGN_OR_RETURN(bool reach, InReach(directory, issuer_after, assignee));
       if (!reach) {
         return WithErrorInfo(

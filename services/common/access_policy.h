@@ -12,10 +12,11 @@
 //   the instance: the registry's structure, the reference data, the change
 //   feed, the audit trail, the roll-ups' rebuild.
 // - An agency's *chain* is the agency, its parent, and so on up to the root.
-// - The *reach* of a caller's agency A is every agency whose chain holds an
-//   agency whose focal agency is A (a province's Department of Justice
-//   reaches the whole province; the Ministry, focal agency of the root,
-//   reaches everything), plus A itself.
+// - The *reach* of a caller's agency A is every agency whose chain holds A
+//   or an agency whose focal agency is A: A's own subtree, and the subtrees
+//   it is the focal agency of (a province's Department of Justice reaches
+//   the whole province; the Ministry, focal agency of the root, reaches
+//   everything).
 // - The *scope* of A is its reach without A itself: the agencies it
 //   administers in the registry for others.
 // - The *reviewer* of an agency X is the focal agency of the nearest strict
@@ -191,11 +192,15 @@ class AccessPolicy {
   // The agency and its ancestors, nearest first (at most 64; a cycle ends it).
   absl::StatusOr<std::vector<v1::Agency>> Chain(const AgencyDirectory& directory,
                                                 absl::string_view agency) const;
-  // True when `agency` is within the scope of `of`: a strict descendant of
-  // an agency whose focal agency is `of`, or that agency itself, but never
-  // `of` itself nor an agency whose focal agency is `of`.
+  // True when `agency` is within the scope of `of`: within its reach, but
+  // neither `of` itself nor an agency whose focal agency is `of`.
   absl::StatusOr<bool> InScope(const AgencyDirectory& directory, absl::string_view of,
                                absl::string_view agency) const;
+
+  // True when `of` may place agencies under `parent`: `of` is the focal
+  // agency of `parent`, or `parent` is within the scope of `of`.
+  absl::StatusOr<bool> MayHoldChildren(const AgencyDirectory& directory, absl::string_view of,
+                                       absl::string_view parent) const;
 
   std::string operator_agency_;
 };

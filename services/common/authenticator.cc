@@ -89,6 +89,44 @@ bool HasMetadata(const grpc::ServerContextBase& context, absl::string_view key) 
   return metadata.find(grpc::string_ref(key.data(), key.size())) != metadata.end();
 }
 
+// The SPIFFE identity a certificate names in its URI subject alternative
+// names: "agencies/{id}" or "users/{id}"; UNAUTHENTICATED otherwise.
+absl::StatusOr<std::string> IdentityOf(X509& certificate, absl::string_view trust_domain) {
+  std::unique_ptr<GENERAL_NAMES, NamesDeleter> names(static_cast<GENERAL_NAMES*>(
+      X509_get_ext_d2i(&certificate, NID_subject_alt_name, nullptr, nullptr)));
+  std::string prefix = absl::StrCat("spiffe://", trust_domain, "/");
+  bool other_domain = false;
+  for (int i = 0; names != nullptr && i < sk_GENERAL_NAME_num(names.get()); ++i) {
+    const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
+    if (name->type != GEN_URI) continue;
+    const ASN1_IA5STRING* uri = name->d.uniformResourceIdentifier;
+    absl::string_view text(reinterpret_cast<const char*>(ASN1_STRING_get0_data(uri)),
+                           static_cast<size_t>(ASN1_STRING_length(uri)));
+    if (!absl::StartsWith(text, "spiffe://")) continue;
+    if (!absl::StartsWith(text, prefix)) {
+      other_domain = true;
+      continue;
+    }
+    absl::string_view path = text.substr(prefix.size());
+    if ((absl::StartsWith(path, "agencies/") && ParseSimpleName(path, "agencies", "san").ok()) ||
+        (absl::StartsWith(path, "users/") && ParseSimpleName(path, "users", "san").ok())) {
+      return std::string(path);
+    }
+  }
+  if (other_domain) {
+    return WithErrorInfo(
+        Unauthenticated(absl::StrCat("the client certificate names another trust domain; this "
+                                     "server accepts spiffe://",
+                                     trust_domain, "/…")),
+        "CERTIFICATE_REJECTED", {{"reason", "trust domain"}});
+  }
+  return WithErrorInfo(
+      Unauthenticated(absl::StrCat("the client certificate names no identity: it needs a URI "
+                                   "subject alternative name ",
+                                   prefix, "agencies/{id} or ", prefix, "users/{id}")),
+      "CERTIFICATE_REJECTED", {{"reason", "no identity"}});
+}
+
 bool IsTlsConnection(const grpc::ServerContextBase& context) {
   auto auth = context.auth_context();
   if (auth == nullptr) return false;
@@ -205,50 +243,26 @@ absl::StatusOr<Caller> Authenticator::FromCertificate(absl::string_view pem_chai
                                      X509_verify_cert_error_string(error))),
         "CERTIFICATE_REJECTED", {{"reason", X509_verify_cert_error_string(error)}});
   }
-  std::unique_ptr<GENERAL_NAMES, NamesDeleter> names(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(chain[0].get(), NID_subject_alt_name, nullptr, nullptr)));
-  std::string prefix = absl::StrCat("spiffe://", options_.trust_domain, "/");
-  bool other_domain = false;
-  for (int i = 0; names != nullptr && i < sk_GENERAL_NAME_num(names.get()); ++i) {
-    const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
-    if (name->type != GEN_URI) continue;
-    const ASN1_IA5STRING* uri = name->d.uniformResourceIdentifier;
-    absl::string_view text(reinterpret_cast<const char*>(ASN1_STRING_get0_data(uri)),
-                           static_cast<size_t>(ASN1_STRING_length(uri)));
-    if (!absl::StartsWith(text, "spiffe://")) continue;
-    if (!absl::StartsWith(text, prefix)) {
-      other_domain = true;
-      continue;
-    }
-    absl::string_view path = text.substr(prefix.size());
-    if (absl::StartsWith(path, "agencies/") && ParseSimpleName(path, "agencies", "san").ok()) {
-      Caller caller;
-      caller.agency = std::string(path);
-      caller.credential = "certificate";
-      return caller;
-    }
-    if (absl::StartsWith(path, "users/") && ParseSimpleName(path, "users", "san").ok()) {
-      const PersonDirectory* people = directory();
-      if (people == nullptr) {
-        return Unauthenticated("this server does not know people: use an agency certificate");
-      }
-      ASSIGN_OR_RETURN(Caller caller, people->Person(path));
-      caller.credential = "certificate";
-      return caller;
-    }
+  ASSIGN_OR_RETURN(std::string identity, IdentityOf(*chain[0], options_.trust_domain));
+  if (absl::StartsWith(identity, "agencies/")) {
+    Caller caller(identity);
+    caller.credential = "certificate";
+    return caller;
   }
-  if (other_domain) {
-    return WithErrorInfo(
-        Unauthenticated(absl::StrCat("the client certificate names another trust domain; this "
-                                     "server accepts spiffe://",
-                                     options_.trust_domain, "/…")),
-        "CERTIFICATE_REJECTED", {{"reason", "trust domain"}});
+  const PersonDirectory* people = directory();
+  if (people == nullptr) {
+    return Unauthenticated("this server does not know people: use an agency certificate");
   }
-  return WithErrorInfo(
-      Unauthenticated(absl::StrCat("the client certificate names no identity: it needs a URI "
-                                   "subject alternative name ",
-                                   prefix, "agencies/{id} or ", prefix, "users/{id}")),
-      "CERTIFICATE_REJECTED", {{"reason", "no identity"}});
+  ASSIGN_OR_RETURN(Caller caller, people->Person(identity));
+  caller.credential = "certificate";
+  return caller;
+}
+
+absl::StatusOr<std::string> CertificateIdentity(absl::string_view pem,
+                                                absl::string_view trust_domain) {
+  auto chain = ReadCertificates(pem);
+  if (chain.empty()) return absl::InvalidArgumentError("the certificate cannot be read");
+  return IdentityOf(*chain[0], trust_domain);
 }
 
 absl::StatusOr<Caller> Authenticator::FromDevHeader(absl::string_view value, bool loopback_peer,

@@ -106,6 +106,12 @@ class Authenticator final : public IdentityResolver {
   const PersonDirectory* directory_ ABSL_GUARDED_BY(mu_) = nullptr;
 };
 
+// The identity the (first) certificate in `pem` names, "agencies/{id}" or
+// "users/{id}", without verifying it: what this instance is, from its own
+// certificate.
+absl::StatusOr<std::string> CertificateIdentity(absl::string_view pem,
+                                                absl::string_view trust_domain);
+
 }  // namespace tonghop
 
 #endif  // TONGHOP_SERVICES_COMMON_AUTHENTICATOR_H_

@@ -52,6 +52,18 @@ struct ServiceEnvironment {
   // identity header).
   std::function<std::shared_ptr<grpc::Channel>(absl::string_view service)>
       channel;
+  // The instance this one reports to (tonghopd --upstream), host:port;
+  // empty when none.
+  std::string upstream_address;
+  // The agency this instance is upstream ("agencies/{id}"): the one its
+  // instance certificate names, or in development --upstream-agency.
+  std::string upstream_identity;
+  // Development only: the upstream is called with the identity header
+  // instead of a certificate.
+  bool upstream_dev_header = false;
+  // A channel to the upstream with the instance's credentials (null when
+  // there is none). Shared and thread-safe.
+  std::shared_ptr<grpc::Channel> upstream_channel;
 };
 
 // One service hosted by a server. Owned by the server; Start and Stop are

@@ -152,15 +152,18 @@ std::vector<std::string> RegistryColumnFamilies() {
   return {kResources, kIndex, kIdempotency};
 }
 
-class Registry::Impl : public ReferenceResolver {
+class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
  public:
-  Impl(storage::KvStore* store, PlanDocumentParser parser, PlanCsvWriter csv_writer)
+  Impl(storage::KvStore* store, const AccessPolicy* policy, PlanDocumentParser parser,
+       PlanCsvWriter csv_writer)
       : store_(store),
+        policy_(policy),
         idempotency_(store, kIdempotency),
         parser_(std::move(parser)),
         csv_writer_(std::move(csv_writer)) {}
 
-  // ---- ReferenceResolver (used by validation) ----
+  // ---- ReferenceResolver (used by validation) and AgencyDirectory (used
+  // by the access policy) ----
 
   absl::StatusOr<std::optional<v1::Agency>> FindAgency(
       absl::string_view name) const override {
@@ -247,39 +250,21 @@ class Registry::Impl : public ReferenceResolver {
     return rows.empty();
   }
 
-  // OK when `caller` may change resources in the subtrees of `roots`: the
-  // ministry may change anything; the focal agency of a root or of one of
-  // its ancestors may change that subtree; with `root_may_write`, a root
-  // itself may (a plan's issuer). `ministry_only` resources (dimensions,
-  // indicators) are the ministry's alone.
-  absl::Status Authorize(const Caller& caller, const std::vector<std::string>& roots,
-                         bool root_may_write, bool ministry_only,
-                         absl::string_view action, absl::string_view resource) const {
-    if (caller.agency.empty()) {
-      return Unauthenticated("changing the registry needs a caller identity (--agency)");
-    }
-    ASSIGN_OR_RETURN(std::optional<v1::Agency> me, FindAgency(caller.agency));
-    if (!me) {
-      ASSIGN_OR_RETURN(bool empty, RegistryHasNoAgencies());
-      if (empty) return absl::OkStatus();
-      return PermissionDenied(caller.agency, action, resource);
-    }
-    if (me->kind() == v1::AGENCY_KIND_MINISTRY) return absl::OkStatus();
-    if (!ministry_only) {
-      for (const std::string& root : roots) {
-        std::string current = root;
-        for (int depth = 0; depth < 64 && !current.empty(); ++depth) {
-          ASSIGN_OR_RETURN(std::optional<v1::Agency> node, FindAgency(current));
-          if (!node) break;
-          if (node->focal_agency() == caller.agency) return absl::OkStatus();
-          if (depth == 0 && root_may_write && node->name() == caller.agency) {
-            return absl::OkStatus();
-          }
-          current = node->parent();
-        }
-      }
-    }
-    return PermissionDenied(caller.agency, action, resource);
+  // The agencies every task of a plan (as it will be) assigns duties to,
+  // and its compiler: a plan binds only agencies its issuer reaches.
+  static std::vector<std::string> PlanAssignees(const v1::Plan& plan,
+                                                const std::vector<v1::Task>& tasks) {
+    std::vector<std::string> assignees = AssigneesOf(tasks);
+    if (!plan.compiler().empty()) assignees.push_back(plan.compiler());
+    return assignees;
+  }
+
+  absl::Status AuthorizePlan(const Caller& caller, absl::string_view plan,
+                             absl::string_view issuer_before, absl::string_view issuer_after,
+                             const std::vector<std::string>& assignees) const {
+    ASSIGN_OR_RETURN(bool empty, RegistryHasNoAgencies());
+    return policy_->CheckWritePlan(caller, *this, plan, issuer_before, issuer_after, assignees,
+                                   empty);
   }
 
   // ---- The write path shared by every mutation ----
@@ -298,7 +283,7 @@ class Registry::Impl : public ReferenceResolver {
     absl::MutexLock lock(&write_mu_);
     if (!validate_only) {
       ASSIGN_OR_RETURN(std::optional<std::string> answered,
-                       idempotency_.Lookup(caller.agency, request.request_id(),
+                       idempotency_.Lookup(caller.Actor(), request.request_id(),
                                            method, fingerprint));
       if (answered) {
         Response response;
@@ -311,7 +296,7 @@ class Registry::Impl : public ReferenceResolver {
     WriteBatch batch;
     ASSIGN_OR_RETURN(Response response, apply(batch));
     if (validate_only) return response;
-    idempotency_.Record(batch, caller.agency, request.request_id(), method,
+    idempotency_.Record(batch, caller.Actor(), request.request_id(), method,
                         fingerprint, response.SerializeAsString());
     RETURN_IF_ERROR(store_->Write(batch));
     return response;
@@ -357,14 +342,8 @@ class Registry::Impl : public ReferenceResolver {
     ViolationList violations;
     NormalizeStrings(agency, "agency", violations);
     RETURN_IF_ERROR(violations.ToStatus());
-    std::vector<std::string> roots = {agency.parent()};
-    if (before) {
-      roots.push_back(before->name());
-      roots.push_back(before->parent());
-    }
-    RETURN_IF_ERROR(Authorize(caller, roots, /*root_may_write=*/false,
-                              /*ministry_only=*/false,
-                              before ? "update" : "create", agency.name()));
+    ASSIGN_OR_RETURN(bool empty, RegistryHasNoAgencies());
+    RETURN_IF_ERROR(policy_->CheckWriteAgency(caller, *this, before, agency, empty));
     RETURN_IF_ERROR(ValidateAgency(agency, *this, "agency", violations));
     RETURN_IF_ERROR(violations.ToStatus());
     agency = WithEtag(std::move(agency));
@@ -434,10 +413,13 @@ class Registry::Impl : public ReferenceResolver {
                                   ParseSimpleName(request.name(), "agencies", "name"));
                  ASSIGN_OR_RETURN(std::optional<v1::Agency> existing,
                                   Read<v1::Agency>(AgencyKey(id)));
-                 std::vector<std::string> roots = {request.name()};
-                 if (existing) roots.push_back(existing->parent());
-                 RETURN_IF_ERROR(Authorize(caller, roots, false, false, "delete",
-                                           request.name()));
+                 // Permission first: a missing agency is judged by its name alone.
+                 v1::Agency judged;
+                 judged.set_name(request.name());
+                 ASSIGN_OR_RETURN(bool empty, RegistryHasNoAgencies());
+                 RETURN_IF_ERROR(policy_->CheckWriteAgency(caller, *this,
+                                                           existing ? *existing : judged,
+                                                           std::nullopt, empty));
                  if (!existing) return NotFound(request.name());
                  RETURN_IF_ERROR(CheckEtag(request.etag(), existing->etag(), request.name()));
                  ASSIGN_OR_RETURN(auto children, store_->ScanPrefix(kIndex, ChildPrefix(id), 4));
@@ -545,8 +527,7 @@ class Registry::Impl : public ReferenceResolver {
     ViolationList violations;
     NormalizeStrings(dimension, "dimension", violations);
     RETURN_IF_ERROR(violations.ToStatus());
-    RETURN_IF_ERROR(Authorize(caller, {}, false, /*ministry_only=*/true,
-                              exists ? "update" : "create", dimension.name()));
+    RETURN_IF_ERROR(policy_->CheckWriteReferenceData(caller, dimension.name()));
     ValidateDimension(dimension, "dimension", violations);
     RETURN_IF_ERROR(violations.ToStatus());
     dimension = WithEtag(std::move(dimension));
@@ -603,7 +584,7 @@ class Registry::Impl : public ReferenceResolver {
                [&](WriteBatch& batch) -> absl::StatusOr<google::protobuf::Empty> {
                  ASSIGN_OR_RETURN(std::string id,
                                   ParseSimpleName(request.name(), "dimensions", "name"));
-                 RETURN_IF_ERROR(Authorize(caller, {}, false, true, "delete", request.name()));
+                 RETURN_IF_ERROR(policy_->CheckWriteReferenceData(caller, request.name()));
                  ASSIGN_OR_RETURN(v1::Dimension existing,
                                   GetOrNotFound<v1::Dimension>(DimensionKey(id), request.name()));
                  RETURN_IF_ERROR(CheckEtag(request.etag(), existing.etag(), request.name()));
@@ -659,7 +640,7 @@ class Registry::Impl : public ReferenceResolver {
     ViolationList violations;
     NormalizeStrings(indicator, "indicator", violations);
     RETURN_IF_ERROR(violations.ToStatus());
-    RETURN_IF_ERROR(Authorize(caller, {}, false, true, before ? "update" : "create",
+    RETURN_IF_ERROR(policy_->CheckWriteReferenceData(caller,
                               indicator.name()));
     RETURN_IF_ERROR(ValidateIndicator(indicator, *this, "indicator", violations));
     RETURN_IF_ERROR(violations.ToStatus());
@@ -719,7 +700,7 @@ class Registry::Impl : public ReferenceResolver {
                [&](WriteBatch& batch) -> absl::StatusOr<google::protobuf::Empty> {
                  ASSIGN_OR_RETURN(std::string id,
                                   ParseSimpleName(request.name(), "indicators", "name"));
-                 RETURN_IF_ERROR(Authorize(caller, {}, false, true, "delete", request.name()));
+                 RETURN_IF_ERROR(policy_->CheckWriteReferenceData(caller, request.name()));
                  ASSIGN_OR_RETURN(v1::Indicator existing,
                                   GetOrNotFound<v1::Indicator>(IndicatorKey(id), request.name()));
                  RETURN_IF_ERROR(CheckEtag(request.etag(), existing.etag(), request.name()));
@@ -758,10 +739,12 @@ class Registry::Impl : public ReferenceResolver {
     ViolationList violations;
     NormalizeStrings(plan, "plan", violations);
     RETURN_IF_ERROR(violations.ToStatus());
-    std::vector<std::string> roots = {plan.issuer()};
-    if (before) roots.push_back(before->issuer());
-    RETURN_IF_ERROR(Authorize(caller, roots, /*root_may_write=*/true, false,
-                              before ? "update" : "create", plan.name()));
+    std::vector<v1::Task> tasks;
+    if (before) {
+      ASSIGN_OR_RETURN(tasks, PlanTasks(IdOf(plan.name())));
+    }
+    RETURN_IF_ERROR(AuthorizePlan(caller, plan.name(), before ? before->issuer() : "",
+                                  plan.issuer(), PlanAssignees(plan, tasks)));
     RETURN_IF_ERROR(ValidatePlan(plan, *this, "plan", violations));
     RETURN_IF_ERROR(violations.ToStatus());
     plan = WithEtag(std::move(plan));
@@ -813,8 +796,8 @@ class Registry::Impl : public ReferenceResolver {
                [&](WriteBatch& batch) -> absl::StatusOr<google::protobuf::Empty> {
                  ASSIGN_OR_RETURN(std::string id, ParseSimpleName(request.name(), "plans", "name"));
                  ASSIGN_OR_RETURN(std::optional<v1::Plan> existing, Read<v1::Plan>(PlanKey(id)));
-                 RETURN_IF_ERROR(Authorize(caller, {existing ? existing->issuer() : ""}, true,
-                                           false, "delete", request.name()));
+                 RETURN_IF_ERROR(AuthorizePlan(caller, request.name(),
+                                               existing ? existing->issuer() : "", "", {}));
                  if (!existing) return NotFound(request.name());
                  RETURN_IF_ERROR(CheckEtag(request.etag(), existing->etag(), request.name()));
                  RETURN_IF_ERROR(RefuseIfReferenced(request.name()));
@@ -861,8 +844,8 @@ class Registry::Impl : public ReferenceResolver {
     RETURN_IF_ERROR(violations.ToStatus());
     ASSIGN_OR_RETURN(v1::Plan plan,
                      GetOrNotFound<v1::Plan>(PlanKey(plan_id), MakeName("plans", plan_id)));
-    RETURN_IF_ERROR(Authorize(caller, {plan.issuer()}, true, false,
-                              before ? "update" : "create", task.name()));
+    RETURN_IF_ERROR(
+        AuthorizePlan(caller, task.name(), plan.issuer(), plan.issuer(), AssigneesOf({task})));
     StoredTasks lookup(this, plan_id);
     RETURN_IF_ERROR(ValidateTask(task, plan_id, *this, lookup, "task", violations));
     RETURN_IF_ERROR(violations.ToStatus());
@@ -927,8 +910,8 @@ class Registry::Impl : public ReferenceResolver {
                  ASSIGN_OR_RETURN(TaskNameParts parts, ParseTaskName(request.name(), "name"));
                  ASSIGN_OR_RETURN(std::optional<v1::Plan> plan,
                                   Read<v1::Plan>(PlanKey(parts.plan_id)));
-                 RETURN_IF_ERROR(Authorize(caller, {plan ? plan->issuer() : ""}, true, false,
-                                           "delete", request.name()));
+                 RETURN_IF_ERROR(AuthorizePlan(caller, request.name(),
+                                               plan ? plan->issuer() : "", "", {}));
                  ASSIGN_OR_RETURN(v1::Task existing,
                                   GetOrNotFound<v1::Task>(TaskKey(parts.plan_id, parts.outline),
                                                           request.name()));
@@ -1122,7 +1105,7 @@ class Registry::Impl : public ReferenceResolver {
     absl::MutexLock lock(&write_mu_);
     if (!request.validate_only()) {
       ASSIGN_OR_RETURN(std::optional<std::string> answered,
-                       idempotency_.Lookup(caller.agency, request.request_id(), "ImportPlan",
+                       idempotency_.Lookup(caller.Actor(), request.request_id(), "ImportPlan",
                                            fingerprint));
       if (answered) {
         v1::ImportPlanResponse response;
@@ -1147,10 +1130,10 @@ class Registry::Impl : public ReferenceResolver {
       kept.clear_etag();
       *bundle.mutable_plan() = std::move(kept);
     }
-    std::vector<std::string> roots = {bundle.plan().issuer()};
-    if (existing) roots.push_back(existing->issuer());
-    RETURN_IF_ERROR(Authorize(caller, roots, true, false, existing ? "replace" : "import",
-                              plan_name));
+    std::vector<v1::Task> bundle_tasks(bundle.tasks().begin(), bundle.tasks().end());
+    RETURN_IF_ERROR(AuthorizePlan(caller, plan_name, existing ? existing->issuer() : "",
+                                  bundle.plan().issuer(),
+                                  PlanAssignees(bundle.plan(), bundle_tasks)));
     RETURN_IF_ERROR(ValidatePlan(bundle.plan(), *this, "bundle.plan", violations));
     BundleTasks lookup(bundle);
     for (int i = 0; i < bundle.tasks_size(); ++i) {
@@ -1203,7 +1186,7 @@ class Registry::Impl : public ReferenceResolver {
       PutReferences<v1::Task>(batch, task, std::nullopt);
     }
     parsed.set_committed(true);
-    idempotency_.Record(batch, caller.agency, request.request_id(), "ImportPlan", fingerprint,
+    idempotency_.Record(batch, caller.Actor(), request.request_id(), "ImportPlan", fingerprint,
                         parsed.SerializeAsString());
     RETURN_IF_ERROR(store_->Write(batch));
     return parsed;
@@ -1232,14 +1215,16 @@ class Registry::Impl : public ReferenceResolver {
   }
 
   storage::KvStore* store_;
+  const AccessPolicy* policy_;
   IdempotencyTable idempotency_;
   PlanDocumentParser parser_;
   PlanCsvWriter csv_writer_;
   absl::Mutex write_mu_;
 };
 
-Registry::Registry(storage::KvStore* store, PlanDocumentParser parser, PlanCsvWriter csv_writer)
-    : impl_(std::make_shared<Impl>(store, std::move(parser), std::move(csv_writer))) {}
+Registry::Registry(storage::KvStore* store, const AccessPolicy* policy, PlanDocumentParser parser,
+                   PlanCsvWriter csv_writer)
+    : impl_(std::make_shared<Impl>(store, policy, std::move(parser), std::move(csv_writer))) {}
 
 absl::StatusOr<v1::Agency> Registry::GetAgency(absl::string_view name) const {
   ASSIGN_OR_RETURN(std::string id, ParseSimpleName(name, "agencies", "name"));

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "services/common/access_policy.h"
 #include "services/common/identity.h"
 #include "services/common/idempotency.h"
 #include "storage/kv_store.h"
@@ -43,15 +44,14 @@ using PlanCsvWriter = std::function<std::string(
 // internal mutex so validation and write see the same state. Does not own
 // `store`, which must outlive it.
 //
-// Who may write: the ministry (an agency of kind MINISTRY) anything; the
-// focal agency of an agency's ancestor (a province's Department of Justice)
-// agencies in that subtree and the plans the province issues; a plan's issuer
-// its own plans. While the registry holds no agency at all, any identified
-// caller may write, so that an empty registry can be loaded. Reads are open.
+// Who may write is the access policy's to decide (services/common/
+// access_policy.h); the registry gives it the agencies it needs. Reads take
+// no caller: the gRPC adapter asks the policy before calling them. Does not
+// own `policy`, which must outlive it.
 class Registry {
  public:
-  Registry(storage::KvStore* store, PlanDocumentParser parser = nullptr,
-           PlanCsvWriter csv_writer = nullptr);
+  Registry(storage::KvStore* store, const AccessPolicy* policy,
+           PlanDocumentParser parser = nullptr, PlanCsvWriter csv_writer = nullptr);
 
   absl::StatusOr<v1::Agency> GetAgency(absl::string_view name) const;
   absl::StatusOr<v1::ListAgenciesResponse> ListAgencies(

@@ -14,10 +14,11 @@ namespace {
 
 class RegistryModule final : public ServiceModule {
  public:
-  RegistryModule(std::unique_ptr<storage::KvStore> store, const IdentityResolver* identity)
+  RegistryModule(std::unique_ptr<storage::KvStore> store, const IdentityResolver* identity,
+                 const AccessPolicy* policy)
       : store_(std::move(store)),
-        registry_(store_.get(), Parser(), CsvWriter()),
-        service_(&registry_, identity) {}
+        registry_(store_.get(), policy, Parser(), CsvWriter()),
+        service_(&registry_, identity, policy) {}
 
   std::vector<grpc::Service*> services() override { return {&service_}; }
 
@@ -57,7 +58,7 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> CreateRegistryModule(
     const ServiceEnvironment& env) {
   ASSIGN_OR_RETURN(std::unique_ptr<storage::KvStore> store,
                    storage::OpenRocksDbStore(env.data_dir, RegistryColumnFamilies()));
-  return std::unique_ptr<ServiceModule>(new RegistryModule(std::move(store), env.identity));
+  return std::unique_ptr<ServiceModule>(new RegistryModule(std::move(store), env.identity, env.policy));
 }
 
 }  // namespace tonghop::registry

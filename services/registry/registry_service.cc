@@ -4,12 +4,17 @@
 
 namespace tonghop::registry {
 
-// Reads need no identity; a mutation first resolves the caller and fails
-// with UNAUTHENTICATED when there is none.
+// Every call first resolves the caller (UNAUTHENTICATED when there is
+// none); reads then ask the access policy, mutations leave it to the
+// registry, which knows the agencies involved.
 #define TONGHOP_READ(Method, Request, Response, expr)                        \
   grpc::ServerUnaryReactor* RegistryService::Method(                        \
       grpc::CallbackServerContext* context, const v1::Request* request,     \
       Response* response) {                                                 \
+    absl::StatusOr<Caller> caller = identity_->Resolve(*context);           \
+    if (!caller.ok()) return FinishUnary(context, caller.status());         \
+    absl::Status allowed = policy_->CheckReadRegistry(*caller);             \
+    if (!allowed.ok()) return FinishUnary(context, allowed);                \
     return FinishUnary(context, expr, response);                            \
   }
 

@@ -10,11 +10,13 @@
 
 namespace tonghop::registry {
 
-// Thread-safe (the registry is). Does not own `registry` or `identity`.
+// Thread-safe (the registry is). Does not own `registry`, `identity` or
+// `policy`.
 class RegistryService final : public v1::Registry::CallbackService {
  public:
-  RegistryService(Registry* registry, const IdentityResolver* identity)
-      : registry_(registry), identity_(identity) {}
+  RegistryService(Registry* registry, const IdentityResolver* identity,
+                  const AccessPolicy* policy)
+      : registry_(registry), identity_(identity), policy_(policy) {}
 
   grpc::ServerUnaryReactor* GetAgency(grpc::CallbackServerContext* context,
                                       const v1::GetAgencyRequest* request,
@@ -106,6 +108,7 @@ class RegistryService final : public v1::Registry::CallbackService {
  private:
   Registry* registry_;
   const IdentityResolver* identity_;
+  const AccessPolicy* policy_;
 };
 
 }  // namespace tonghop::registry

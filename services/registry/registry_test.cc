@@ -37,7 +37,7 @@ v1::Agency MakeAgency(const std::string& display_name, v1::AgencyKind kind,
 class RegistryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // An empty registry accepts its first agencies from any identified caller.
+    // An empty registry accepts its first agencies from the instance's authority.
     Create("bo-tu-phap", MakeAgency("Bộ Tư pháp", v1::AGENCY_KIND_MINISTRY, ""));
     Create("dong-nai", MakeAgency("Tỉnh Đồng Nai", v1::AGENCY_KIND_PROVINCE, "agencies/bo-tu-phap"));
     Create("dong-nai-so-tu-phap",
@@ -99,7 +99,8 @@ class RegistryTest : public ::testing::Test {
   }
 
   storage::MemoryStore store_;
-  Registry registry_{&store_};
+  AccessPolicy policy_{"agencies/bo-tu-phap"};
+  Registry registry_{&store_, &policy_};
 };
 
 TEST_F(RegistryTest, CreateAndGetAgency) {

@@ -37,6 +37,14 @@ constexpr char kUsage[] = R"(usage: tonghopd --data-dir=DIR [options]
   --aggregation-address=ADDR
   --operator-agency=ID      the agency this instance acts as towards other
                             services (default bo-tu-phap)
+  --upstream=HOST:PORT      the instance this one forwards its figures to (the
+                            ministry's); called with the instance certificate
+  --upstream-agency=ID      development only, without an instance certificate:
+                            the agency this instance is upstream (sent as the
+                            development header)
+  --insecure-dev-identity   accept the x-tonghop-agency development header from
+                            loopback callers (never from a proxy); for tests
+                            and development only
   --port-file=PATH          also write the bound address to PATH
   --now=RFC3339             run the clock from this instant instead of the
                             real time (drills and demonstrations only), e.g.
@@ -59,6 +67,7 @@ Flags ParseFlags(int argc, char** argv) {
   static const char* kKnown[] = {"data-dir", "listen", "services", "registry-address",
                                  "submissions-address", "aggregation-address",
                                  "operator-agency", "port-file", "http", "dashboard-dir", "now",
+                                 "upstream", "upstream-agency", "insecure-dev-identity",
                                  "help"};
   Flags flags;
   for (int i = 1; i < argc; ++i) {
@@ -120,6 +129,19 @@ int main(int argc, char** argv) {
     std::string agency = flags.values["operator-agency"];
     options.operator_agency =
         absl::StartsWith(agency, "agencies/") ? agency : absl::StrCat("agencies/", agency);
+  }
+
+  if (flags.values.count("upstream")) options.upstream = flags.values["upstream"];
+  if (flags.values.count("upstream-agency")) {
+    std::string agency = flags.values["upstream-agency"];
+    options.upstream_agency =
+        absl::StartsWith(agency, "agencies/") ? agency : absl::StrCat("agencies/", agency);
+  }
+  options.auth.insecure_dev_identity = flags.values.count("insecure-dev-identity") > 0;
+  if (options.auth.insecure_dev_identity) {
+    std::cerr << "tonghopd: --insecure-dev-identity: the x-tonghop-agency header is accepted "
+                 "from loopback; never run a shared server this way"
+              << std::endl;
   }
 
   std::unique_ptr<tonghop::Clock> shifted_clock;

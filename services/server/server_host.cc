@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -91,6 +92,33 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
   host->instance_credential_ = host->authenticator_->SignInternal(host->InstanceCaller());
   const ServerOptions& opts = host->options_;
 
+  std::string upstream_identity;
+  bool upstream_dev_header = false;
+  std::shared_ptr<grpc::Channel> upstream_channel;
+  if (!opts.upstream.empty()) {
+    if (!opts.tls.instance_cert_pem.empty()) {
+      absl::StatusOr<std::string> identity =
+          CertificateIdentity(opts.tls.instance_cert_pem, opts.auth.trust_domain);
+      if (!identity.ok() || !absl::StartsWith(*identity, "agencies/")) {
+        return absl::InvalidArgumentError(
+            "--upstream: the instance certificate must name an agency "
+            "(spiffe://TRUST-DOMAIN/agencies/ID)");
+      }
+      upstream_identity = *identity;
+    } else if (!opts.upstream_agency.empty()) {
+      upstream_identity = opts.upstream_agency;
+      upstream_dev_header = true;
+    } else {
+      return absl::InvalidArgumentError(
+          "--upstream needs the instance certificate this instance presents there "
+          "(--instance-cert, --instance-key)");
+    }
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(64 << 20);
+    upstream_channel =
+        grpc::CreateCustomChannel(opts.upstream, ChannelCredentialsFor(opts.tls), args);
+  }
+
   ServerHost* raw = host.get();
   for (const std::string& service : opts.services) {
     auto factory = opts.factories.find(service);
@@ -108,6 +136,10 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
     env.policy = host->policy_.get();
     env.operator_agency = opts.operator_agency;
     env.channel = [raw](absl::string_view name) { return raw->ChannelTo(name); };
+    env.upstream_address = opts.upstream;
+    env.upstream_identity = upstream_identity;
+    env.upstream_dev_header = upstream_dev_header;
+    env.upstream_channel = upstream_channel;
     auto module = factory->second(env);
     if (!module.ok()) {
       return absl::Status(module.status().code(),

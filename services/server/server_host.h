@@ -59,6 +59,11 @@ struct ServerOptions {
   // these (tls and client_ca_pem are filled in from `tls`).
   AuthenticatorOptions auth;
   TlsOptions tls;
+  // The instance this one forwards to, host:port (empty: none).
+  std::string upstream;
+  // Development only, without an instance certificate: the agency this
+  // instance is upstream, sent there as the identity header.
+  std::string upstream_agency;
   // Replaces the authenticator (tests that inject callers).
   const IdentityResolver* identity = nullptr;
 };

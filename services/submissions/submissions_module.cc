@@ -73,7 +73,7 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> CreateSubmissionsModule(
   auto cached_registry = std::make_unique<CachingRegistryReader>(registry.get(), kRegistryCacheTtl);
   ASSIGN_OR_RETURN(
       std::unique_ptr<Submissions> submissions,
-      Submissions::Open(store.get(), cached_registry.get(), env.clock, env.operator_agency));
+      Submissions::Open(store.get(), cached_registry.get(), env.clock, env.policy));
   return std::unique_ptr<ServiceModule>(
       new SubmissionsModule(env, std::move(store), std::move(registry), std::move(cached_registry),
                             std::move(submissions)));

@@ -37,7 +37,7 @@ class SubmissionsTest : public ::testing::Test {
 
   void Reopen() {
     submissions_.reset();
-    auto opened = Submissions::Open(&store_, &registry_, &clock_, "agencies/bo-tu-phap");
+    auto opened = Submissions::Open(&store_, &registry_, &clock_, &policy_);
     ASSERT_TRUE(opened.ok()) << opened.status();
     submissions_ = *std::move(opened);
   }
@@ -108,6 +108,7 @@ class SubmissionsTest : public ::testing::Test {
   storage::MemoryStore store_;
   FakeRegistryReader registry_;
   FakeClock clock_;
+  AccessPolicy policy_{"agencies/bo-tu-phap"};
   std::unique_ptr<Submissions> submissions_;
 };
 
@@ -280,8 +281,8 @@ TEST_F(SubmissionsTest, WatchIsForTheMinistryAndTheOperator) {
   EXPECT_TRUE(submissions_->AuthorizeWatch(As("bo-tu-phap")).ok());
   EXPECT_EQ(submissions_->AuthorizeWatch(As("dong-nai-so-tu-phap")).code(),
             absl::StatusCode::kPermissionDenied);
-  auto province_instance =
-      Submissions::Open(&store_, &registry_, &clock_, "agencies/dong-nai-so-tu-phap");
+  AccessPolicy province_policy("agencies/dong-nai-so-tu-phap");
+  auto province_instance = Submissions::Open(&store_, &registry_, &clock_, &province_policy);
   ASSERT_TRUE(province_instance.ok());
   EXPECT_TRUE((*province_instance)->AuthorizeWatch(As("dong-nai-so-tu-phap")).ok());
 }

@@ -51,6 +51,9 @@ absl::Status TestServer::Restart() {
   }
   options.remote_addresses = options_.remote_addresses;
   options.clock = options_.clock;
+  options.auth.insecure_dev_identity = options_.insecure_dev_identity;
+  options.upstream = options_.upstream;
+  options.upstream_agency = options_.upstream_agency;
   auto host = ServerHost::Start(std::move(options));
   if (!host.ok()) return host.status();
   host_ = *std::move(host);
@@ -92,11 +95,15 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   if (pipe(out) != 0) return absl::InternalError("pipe failed");
   std::vector<std::string> argv_strings = {binary};
   bool has_listen = false;
+  bool has_tls = false;
   for (const auto& a : args) {
     argv_strings.push_back(a);
     has_listen = has_listen || absl::StartsWith(a, "--listen");
+    has_tls = has_tls || absl::StartsWith(a, "--tls-cert");
   }
   if (!has_listen) argv_strings.push_back("--listen=127.0.0.1:0");
+  // Tests without certificates identify callers with the development header.
+  if (!has_tls) argv_strings.push_back("--insecure-dev-identity");
   pid_t pid = fork();
   if (pid < 0) return absl::InternalError("fork failed");
   if (pid == 0) {

@@ -40,6 +40,12 @@ class TestServer {
     // Addresses of services hosted elsewhere.
     std::map<std::string, std::string> remote_addresses;
     const Clock* clock = nullptr;
+    // Tests identify callers with the development header.
+    bool insecure_dev_identity = true;
+    // The instance this one forwards to, and (without certificates) the
+    // agency it is there.
+    std::string upstream;
+    std::string upstream_agency;
   };
 
   // Starts on `data_dir`, which the caller owns.
@@ -50,6 +56,8 @@ class TestServer {
   }
 
   const std::string& address() const { return address_; }
+  // The running host (its authenticator signs in-process callers).
+  ServerHost& host() const { return *host_; }
   // A new TCP channel to the server (each call gets its own channel).
   std::shared_ptr<grpc::Channel> NewChannel() const;
   // Stops the server cleanly.
@@ -67,8 +75,9 @@ class TestServer {
 // A tonghopd child process. The destructor kills it (SIGKILL) if running.
 class ServerProcess {
  public:
-  // Runs `binary` with `args` (plus --listen=127.0.0.1:0 and --port-file
-  // unless given) and waits until it prints its address.
+  // Runs `binary` with `args` (plus --listen=127.0.0.1:0 unless given, and
+  // --insecure-dev-identity unless --tls-cert is given) and waits until it
+  // prints its address.
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
       const std::string& binary, const std::vector<std::string>& args);
   ~ServerProcess();
