@@ -96,6 +96,9 @@ std::vector<std::string> AssigneesOf(const std::vector<v1::Task>& tasks) {
   std::set<std::string> out;
   auto add = [&out](const v1::Assignment& a) {
     if (a.has_group()) {
+      // An open group ("các bộ, ngành liên quan") binds nobody: whoever is
+      // concerned reports, and nobody is counted missing.
+      if (a.group().open()) return;
       if (!a.group().ancestor().empty()) out.insert(a.group().ancestor());
     } else if (!a.agency().empty()) {
       out.insert(a.agency());

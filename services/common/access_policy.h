@@ -206,7 +206,8 @@ class AccessPolicy {
 };
 
 // Every agency a plan's tasks assign duties to: leads and coordinating
-// agencies, singly or as a group's ancestor. Sorted, unique.
+// agencies, singly or as a closed group's ancestor (an open group binds
+// nobody). Sorted, unique.
 std::vector<std::string> AssigneesOf(const std::vector<v1::Task>& tasks);
 
 }  // namespace tonghop

@@ -1018,7 +1018,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
         return InvalidField("format",
                             "this server reads only the canonical JSON plan file");
       }
-      ASSIGN_OR_RETURN(std::vector<v1::Agency> agencies, AllAgencies());
+      ASSIGN_OR_RETURN(std::vector<v1::Agency> agencies, AgenciesNamable(request.issuer()));
       return parser_(request, agencies);
     }
     v1::ImportPlanResponse response;
@@ -1033,6 +1033,31 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     }
     response.mutable_report()->set_format(v1::IMPORT_FORMAT_JSON);
     return response;
+  }
+
+  // The agencies a plan of `issuer` may name: those within the issuer's
+  // reach (a plan binds no one else, see AccessPolicy::CheckWritePlan) and
+  // the issuer's ancestors (the groups it may name, like "các bộ, ngành
+  // liên quan"). A name outside them stays unresolved, for the official to
+  // see, rather than resolving to a namesake in another province. Every
+  // agency when the issuer is not known (validation refuses it later).
+  absl::StatusOr<std::vector<v1::Agency>> AgenciesNamable(absl::string_view issuer) const {
+    ASSIGN_OR_RETURN(std::vector<v1::Agency> all, AllAgencies());
+    ASSIGN_OR_RETURN(std::optional<v1::Agency> known, FindAgency(issuer));
+    if (!known) return all;
+    std::set<std::string> ancestors;
+    for (std::string at = known->parent(); !at.empty() && ancestors.size() < 64;) {
+      if (!ancestors.insert(at).second) break;
+      ASSIGN_OR_RETURN(std::optional<v1::Agency> node, FindAgency(at));
+      if (!node) break;
+      at = node->parent();
+    }
+    std::vector<v1::Agency> namable;
+    for (v1::Agency& agency : all) {
+      ASSIGN_OR_RETURN(bool reach, policy_->InReach(*this, issuer, agency.name()));
+      if (reach || ancestors.count(agency.name())) namable.push_back(std::move(agency));
+    }
+    return namable;
   }
 
   absl::StatusOr<v1::ImportPlanResponse> ImportPlan(const Caller& caller,

@@ -72,10 +72,9 @@ absl::Status SubmitAndAccept(const std::shared_ptr<grpc::Channel>& channel,
   v1::ReviewRequest review;
   review.set_name(submit.name());
   review.set_decision(v1::REVIEW_DECISION_ACCEPT);
-  // The Department of Justice reviews the province's reports, and the
-  // ministry the Department's own.
-  std::string reviewer = agency == "dong-nai-so-tu-phap" ? "bo-tu-phap" : "dong-nai-so-tu-phap";
-  return client::SubmissionsClient(client::Connection(channel, reviewer)).Review(review).status();
+  return client::SubmissionsClient(client::Connection(channel, ReviewerOf(agency)))
+      .Review(review)
+      .status();
 }
 
 TEST(AggregationForwardTest, ProvinceForwardsToTheMinistryOnceAndItsRollupIncludesIt) {
