@@ -56,7 +56,9 @@ std::shared_ptr<grpc::ServerCredentials> ServerCredentialsFor(const TlsOptions& 
   // Client certificates are asked for but checked by the authenticator, so
   // that a certificate from another CA, expired or of another trust domain
   // gets UNAUTHENTICATED with its reason instead of a failed handshake, and
-  // people without one can still sign in with a token.
+  // people without one can still sign in with a token. gRPC 1.51 needs no
+  // roots for that mode; given, they are sent to clients as the names of
+  // the acceptable CAs.
   grpc::SslServerCredentialsOptions ssl(
       tls.client_ca_pem.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
                                 : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
@@ -65,13 +67,57 @@ std::shared_ptr<grpc::ServerCredentials> ServerCredentialsFor(const TlsOptions& 
   return grpc::SslServerCredentials(ssl);
 }
 
+// Towards services in other processes: TLS when this server serves TLS or
+// was given something to trust or present, with the instance's certificate.
 std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsFor(const TlsOptions& tls) {
-  if (!tls.enabled() && tls.ca_pem.empty()) return grpc::InsecureChannelCredentials();
-  grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = tls.ca_pem;
-  ssl.pem_private_key = tls.instance_key_pem;
-  ssl.pem_cert_chain = tls.instance_cert_pem;
-  return grpc::SslCredentials(ssl);
+  ClientTlsOptions outgoing = tls.Outgoing();
+  if (tls.enabled() && !outgoing.enabled()) return grpc::SslCredentials({});
+  return ChannelCredentials(outgoing);
+}
+
+bool NamesAgency(absl::string_view cert_pem, absl::string_view trust_domain,
+                 absl::string_view agency) {
+  absl::StatusOr<std::vector<SpiffeId>> ids = SpiffeIdsOfPem(cert_pem);
+  if (!ids.ok()) return false;
+  for (const SpiffeId& id : *ids) {
+    if (id.trust_domain == trust_domain && id.path == agency) return true;
+  }
+  return false;
+}
+
+// Checks the TLS material and picks the instance's certificate: the one
+// given, else the server's own when that names the operator agency (one
+// certificate with both server and client use), else none.
+absl::Status PrepareTls(TlsOptions& tls, absl::string_view trust_domain,
+                        absl::string_view operator_agency) {
+  if (tls.cert_pem.empty() != tls.key_pem.empty()) {
+    return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
+  }
+  if (!tls.client_ca_pem.empty() && !tls.enabled()) {
+    return absl::InvalidArgumentError(
+        "--client-ca asks for client certificates, which needs TLS: give --tls-cert and "
+        "--tls-key too");
+  }
+  if (tls.instance_cert_pem.empty() != tls.instance_key_pem.empty()) {
+    return absl::InvalidArgumentError("--instance-cert and --instance-key go together");
+  }
+  if (tls.enabled()) RETURN_IF_ERROR(CheckKeyPair("--tls-cert/--tls-key", tls.cert_pem, tls.key_pem));
+  if (tls.instance_cert_pem.empty()) {
+    if (tls.enabled() && NamesAgency(tls.cert_pem, trust_domain, operator_agency)) {
+      tls.instance_cert_pem = tls.cert_pem;
+      tls.instance_key_pem = tls.key_pem;
+    }
+    return absl::OkStatus();
+  }
+  RETURN_IF_ERROR(CheckKeyPair("--instance-cert/--instance-key", tls.instance_cert_pem,
+                               tls.instance_key_pem));
+  if (!NamesAgency(tls.instance_cert_pem, trust_domain, operator_agency)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--instance-cert must name the operator agency: its subject alternative names need "
+        "spiffe://",
+        trust_domain, "/", operator_agency));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -82,6 +128,7 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
   if (options.data_dir.empty()) {
     return absl::InvalidArgumentError("--data-dir is required");
   }
+  RETURN_IF_ERROR(PrepareTls(options.tls, options.auth.trust_domain, options.operator_agency));
   options.auth.clock = options.clock;
   options.auth.tls = options.tls.enabled();
   options.auth.client_ca_pem = options.tls.client_ca_pem;
