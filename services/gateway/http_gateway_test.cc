@@ -51,13 +51,23 @@ class HttpGatewayTest : public ::testing::Test {
     std::filesystem::create_directories(static_dir());
     std::ofstream(static_dir() + "/index.html") << "<!doctype html><title>Tổng hợp</title>";
     std::ofstream(dir_.path() + "/secret.txt") << "TOP-SECRET-CONTENT";
-    auto gateway = HttpGateway::Start("127.0.0.1:0", server_->NewChannel(), static_dir());
+    auto gateway = HttpGateway::Start(Options("127.0.0.1:0", static_dir()));
     ASSERT_TRUE(gateway.ok()) << gateway.status();
     gateway_ = *std::move(gateway);
     client_ = std::make_unique<httplib::Client>("127.0.0.1", gateway_->port());
   }
 
   std::string static_dir() const { return dir_.path() + "/dist"; }
+
+  // A gateway in front of the test server, as tonghopd builds it.
+  HttpGatewayOptions Options(const std::string& listen, const std::string& static_files) {
+    HttpGatewayOptions options;
+    options.listen = listen;
+    options.backend = server_->host().InProcessChannel();
+    options.authenticator = &server_->host().authenticator();
+    options.static_dir = static_files;
+    return options;
+  }
 
   std::unique_ptr<grpc::ClientContext> As(const std::string& agency) {
     auto context = std::make_unique<grpc::ClientContext>();
@@ -371,8 +381,7 @@ TEST_F(HttpGatewayTest, ServiceErrorsKeepTheirCodeMessageAndDetails) {
 TEST_F(HttpGatewayTest, PermissionDeniedOverHttpIs403LikeOverGrpc) {
   // Registry mutations are not served by default; serving one shows the
   // services' permission rules apply to the forwarded identity.
-  HttpGatewayOptions options;
-  options.backend = server_->NewChannel();
+  HttpGatewayOptions options = Options("127.0.0.1:0", "");
   options.methods = DefaultMethodRules();
   options.methods.push_back({"tonghop.v1.Registry/CreateAgency", false});
   auto writable = HttpGateway::Start(options);
@@ -522,16 +531,16 @@ TEST_F(HttpGatewayTest, ServesTheDashboardAndNothingOutsideIt) {
 }
 
 TEST_F(HttpGatewayTest, StartFailsClearlyOnABadOrBusyAddress) {
-  auto busy = HttpGateway::Start(gateway_->address(), server_->NewChannel(), "");
+  auto busy = HttpGateway::Start(Options(gateway_->address(), ""));
   ASSERT_FALSE(busy.ok());
   EXPECT_THAT(std::string(busy.status().message()), HasSubstr("cannot listen"));
-  auto malformed = HttpGateway::Start("localhost", server_->NewChannel(), "");
+  auto malformed = HttpGateway::Start(Options("localhost", ""));
   ASSERT_FALSE(malformed.ok());
   EXPECT_THAT(std::string(malformed.status().message()), HasSubstr("HOST:PORT"));
 }
 
 TEST_F(HttpGatewayTest, StopRightAfterStartReturns) {
-  auto gateway = HttpGateway::Start("127.0.0.1:0", server_->NewChannel(), "");
+  auto gateway = HttpGateway::Start(Options("127.0.0.1:0", ""));
   ASSERT_TRUE(gateway.ok());
   (*gateway)->Stop();
   (*gateway)->Stop();
