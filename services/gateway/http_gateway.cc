@@ -359,9 +359,10 @@ class HttpGateway::Handler {
     const Authenticator& authenticator = *options_.authenticator;
     const bool loopback = IsLoopbackAddress(req.remote_addr);
 
-    // People signed in with a password. Browser sessions (the cookie set by
-    // /v1/auth/login, with the CSRF check of state-changing requests) are
-    // resolved here too, before certificates.
+    // People signed in with a password.
+    // SESSIONS: the browser session cookie set by /v1/auth/login (and the
+    // CSRF check of state-changing requests) is resolved here, before the
+    // bearer token and the certificate, with authenticator.FromToken().
     if (req.has_header("Authorization")) {
       absl::string_view value = req.get_header_value("Authorization");
       if (!absl::StartsWithIgnoreCase(value, "bearer ")) {

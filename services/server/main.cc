@@ -225,6 +225,14 @@ int main(int argc, char** argv) {
     std::ofstream(tmp) << address << "\n";
     std::rename(tmp.c_str(), path.c_str());
   }
+  const std::string listen_host = options.listen.substr(0, options.listen.rfind(':'));
+  if (!options.tls.enabled() && !absl::StartsWith(listen_host, "127.") &&
+      listen_host != "localhost" && listen_host != "[::1]") {
+    std::cerr << "tonghopd: serving plaintext on " << options.listen
+              << ": callers on the network cannot prove who they are and nothing is "
+                 "encrypted; give --tls-cert and --tls-key (and --client-ca)"
+              << std::endl;
+  }
   std::string security = "plaintext";
   if (options.tls.enabled()) {
     security = options.tls.client_ca_pem.empty() ? "tls" : "mutual tls";
