@@ -280,7 +280,8 @@ absl::StatusOr<Caller> Authenticator::Resolve(const grpc::ServerContextBase& con
     // x509_pem_cert_chain holds only the intermediates the peer sent (it is
     // OpenSSL's SSL_get_peer_cert_chain), and may be empty after a resumed
     // session. The leaf comes first, then whatever intermediates there are.
-    std::vector<grpc::string_ref> leaf = auth->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
+    std::vector<grpc::string_ref> leaf =
+        auth->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
     if (!leaf.empty()) {
       std::string pem(leaf.front().data(), leaf.front().size());
       for (const grpc::string_ref& chain :

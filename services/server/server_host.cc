@@ -101,7 +101,9 @@ absl::Status PrepareTls(TlsOptions& tls, absl::string_view trust_domain,
   if (tls.instance_cert_pem.empty() != tls.instance_key_pem.empty()) {
     return absl::InvalidArgumentError("--instance-cert and --instance-key go together");
   }
-  if (tls.enabled()) RETURN_IF_ERROR(CheckKeyPair("--tls-cert/--tls-key", tls.cert_pem, tls.key_pem));
+  if (tls.enabled()) {
+    RETURN_IF_ERROR(CheckKeyPair("--tls-cert/--tls-key", tls.cert_pem, tls.key_pem));
+  }
   if (tls.instance_cert_pem.empty()) {
     if (tls.enabled() && NamesAgency(tls.cert_pem, trust_domain, operator_agency)) {
       tls.instance_cert_pem = tls.cert_pem;
