@@ -49,7 +49,7 @@ struct TlsOptions {
   // upstream instances (--tls-ca); empty: the system's roots.
   std::string ca_pem;
   // What this instance presents when it calls another process: a
-  // certificate naming its operator agency (--instance-cert,
+  // certificate naming the agency it acts as there (--instance-cert,
   // --instance-key). Empty: none.
   std::string instance_cert_pem;
   std::string instance_key_pem;

@@ -65,9 +65,12 @@ Security (docs: README, "Identity"):
                             system's roots)
   --instance-cert=PEM --instance-key=PEM
                             what this instance presents to them: a client
-                            certificate naming the operator agency (default:
-                            --tls-cert/--tls-key when that certificate names
-                            spiffe://TRUST-DOMAIN/agencies/OPERATOR, else none)
+                            certificate naming the agency it acts as there,
+                            spiffe://TRUST-DOMAIN/agencies/ID (the operator
+                            agency towards its own services in other
+                            processes; towards --upstream, the agency whose
+                            figures it forwards). Default: --tls-cert/--tls-key
+                            when that certificate names an agency, else none
   --insecure-dev-identity   accept the development header x-tonghop-agency
                             (any agency, no proof) from loopback peers that
                             name no proxy; for development and tests only

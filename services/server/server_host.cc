@@ -75,21 +75,17 @@ std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsFor(const TlsOptions
   return ChannelCredentials(outgoing);
 }
 
-bool NamesAgency(absl::string_view cert_pem, absl::string_view trust_domain,
-                 absl::string_view agency) {
-  absl::StatusOr<std::vector<SpiffeId>> ids = SpiffeIdsOfPem(cert_pem);
-  if (!ids.ok()) return false;
-  for (const SpiffeId& id : *ids) {
-    if (id.trust_domain == trust_domain && id.path == agency) return true;
-  }
-  return false;
+// The agency a certificate names in `trust_domain` ("agencies/{id}"), or ""
+// when it names none.
+std::string AgencyOf(absl::string_view cert_pem, absl::string_view trust_domain) {
+  absl::StatusOr<std::string> identity = CertificateIdentity(cert_pem, trust_domain);
+  return identity.ok() && absl::StartsWith(*identity, "agencies/") ? *identity : "";
 }
 
 // Checks the TLS material and picks the instance's certificate: the one
-// given, else the server's own when that names the operator agency (one
+// given, else the server's own when it also names an agency (one
 // certificate with both server and client use), else none.
-absl::Status PrepareTls(TlsOptions& tls, absl::string_view trust_domain,
-                        absl::string_view operator_agency) {
+absl::Status PrepareTls(TlsOptions& tls, absl::string_view trust_domain) {
   if (tls.cert_pem.empty() != tls.key_pem.empty()) {
     return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
   }
@@ -105,7 +101,7 @@ absl::Status PrepareTls(TlsOptions& tls, absl::string_view trust_domain,
     RETURN_IF_ERROR(CheckKeyPair("--tls-cert/--tls-key", tls.cert_pem, tls.key_pem));
   }
   if (tls.instance_cert_pem.empty()) {
-    if (tls.enabled() && NamesAgency(tls.cert_pem, trust_domain, operator_agency)) {
+    if (tls.enabled() && !AgencyOf(tls.cert_pem, trust_domain).empty()) {
       tls.instance_cert_pem = tls.cert_pem;
       tls.instance_key_pem = tls.key_pem;
     }
@@ -113,11 +109,11 @@ absl::Status PrepareTls(TlsOptions& tls, absl::string_view trust_domain,
   }
   RETURN_IF_ERROR(CheckKeyPair("--instance-cert/--instance-key", tls.instance_cert_pem,
                                tls.instance_key_pem));
-  if (!NamesAgency(tls.instance_cert_pem, trust_domain, operator_agency)) {
+  if (AgencyOf(tls.instance_cert_pem, trust_domain).empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "--instance-cert must name the operator agency: its subject alternative names need "
-        "spiffe://",
-        trust_domain, "/", operator_agency));
+        "--instance-cert must name the agency this instance acts as: its subject alternative "
+        "names need spiffe://",
+        trust_domain, "/agencies/ID"));
   }
   return absl::OkStatus();
 }
@@ -130,7 +126,7 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
   if (options.data_dir.empty()) {
     return absl::InvalidArgumentError("--data-dir is required");
   }
-  RETURN_IF_ERROR(PrepareTls(options.tls, options.auth.trust_domain, options.operator_agency));
+  RETURN_IF_ERROR(PrepareTls(options.tls, options.auth.trust_domain));
   options.auth.clock = options.clock;
   options.auth.tls = options.tls.enabled();
   options.auth.client_ca_pem = options.tls.client_ca_pem;

@@ -634,14 +634,18 @@ TEST_F(TlsHostTest, ServicesInAnotherProcessAreCalledWithTheInstanceCertificate)
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_GT(response.expected(), 0);
 
-  // An instance certificate must name the operator agency.
-  TestServer::Options wrong = options;
-  wrong.tls.instance_cert_pem = pki_.agencies.at("dong-nai-so-tu-phap").cert_pem;
-  wrong.tls.instance_key_pem = pki_.agencies.at("dong-nai-so-tu-phap").key_pem;
-  auto refused = TestServer::Start(dir_.path() + "/wrong", wrong);
+  // An instance certificate must name an agency, and go with its key.
+  TestServer::Options nobody = options;
+  nobody.tls.instance_cert_pem = pki_.refused.at("no identity").cert_pem;
+  nobody.tls.instance_key_pem = pki_.refused.at("no identity").key_pem;
+  auto refused = TestServer::Start(dir_.path() + "/nobody", nobody);
   ASSERT_FALSE(refused.ok());
-  EXPECT_THAT(std::string(refused.status().message()),
-              HasSubstr("spiffe://tonghop/agencies/bo-tu-phap"));
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("spiffe://tonghop/agencies/ID"));
+  TestServer::Options mismatched = options;
+  mismatched.tls.instance_key_pem = pki_.agencies.at("dong-nai-so-tu-phap").key_pem;
+  auto wrong_key = TestServer::Start(dir_.path() + "/mismatched", mismatched);
+  ASSERT_FALSE(wrong_key.ok());
+  EXPECT_THAT(std::string(wrong_key.status().message()), HasSubstr("does not belong"));
 }
 
 TEST_F(TlsHostTest, TonghopdRefusesIncompleteTlsFlags) {
