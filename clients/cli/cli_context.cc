@@ -6,7 +6,7 @@ namespace tonghop::cli {
 
 const client::Connection& CliContext::connection() {
   if (connection_ == nullptr) {
-    connection_ = std::make_unique<client::Connection>(server, agency);
+    connection_ = std::make_unique<client::Connection>(server, agency, tls);
   }
   return *connection_;
 }

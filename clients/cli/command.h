@@ -40,12 +40,16 @@ class ParsedArgs {
 struct CliContext {
   std::string server;   // --server, host:port
   std::string agency;   // --agency, the caller's agency id
+  // --tls-ca, --cert, --key: TLS to the server, and the caller's
+  // certificate (which then is the identity, instead of --agency).
+  ClientTlsOptions tls;
   OutputFormat output = OutputFormat::kTable;
   std::ostream* out = nullptr;
   std::ostream* err = nullptr;
   // Where the durable outbox lives (--state-dir, default ~/.tonghop).
   std::string state_dir;
-  // A connection to --server as --agency (created on first use).
+  // A connection to --server as --agency or the certificate (created on
+  // first use).
   const client::Connection& connection();
 
  private:

@@ -157,7 +157,15 @@ bool DeliverOutbox(CliContext& context, std::ostream& out, bool say_when_empty) 
   }
   auto deliveries = outbox.Deliver(
       [&](const client::Outbox::Entry& entry) -> absl::StatusOr<v1::Report> {
-        client::SubmissionsClient submissions(client::Connection(context.server, entry.agency));
+        // A certificate acts for one agency: another agency's reports wait
+        // for its own certificate.
+        std::string holder = client::CertificateAgency(context.tls);
+        if (!holder.empty() && holder != entry.agency) {
+          return absl::UnavailableError(absl::StrCat(
+              "queued as ", entry.agency, "; the certificate given acts for ", holder));
+        }
+        client::SubmissionsClient submissions(
+            client::Connection(context.server, entry.agency, context.tls));
         return submissions.Submit(entry.request);
       });
   if (!deliveries.ok()) {
@@ -244,7 +252,7 @@ int ReportSubmit(CliContext& context, const ParsedArgs& args) {
   request.set_etag(report->etag());
   request.set_request_id(client::NewRequestId());
   *request.mutable_report() = *report;
-  client::SubmissionsClient submissions(client::Connection(context.server, agency));
+  client::SubmissionsClient submissions(client::Connection(context.server, agency, context.tls));
   absl::StatusOr<v1::Report> submitted = submissions.Submit(request);
   if (submitted.ok()) {
     if (context.output == OutputFormat::kJson) PrintJson(*context.out, *submitted);

@@ -27,6 +27,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "clients/client/connection.h"
 #include "clients/loadgen/generator.h"
 #include "clients/loadgen/limits.h"
 #include "clients/loadgen/registration.h"
@@ -79,6 +80,15 @@ national roll-ups. Prints a summary; --json-out writes every figure.
                           values (default on)
   --reference-data=DIR    deploy/data, for dimensions missing from the registry
   --json-out=FILE         write every figure as JSON
+  --tls-ca=PEM            reach --server over TLS, trusting this CA
+                          (default $TONGHOP_TLS_CA)
+  --cert=PEM --key=PEM    and present this client certificate (default
+                          $TONGHOP_CERT, $TONGHOP_KEY): every call is then made
+                          as its holder. The reporting day acts as thousands of
+                          agencies, which it names with the development header:
+                          use --tls-ca alone, against a server on this machine
+                          run with --insecure-dev-identity (--spawn does that,
+                          in plaintext)
 
 Exit status: 0 when every report was submitted and accepted and every
 verification passed, 1 otherwise, 2 for bad options.
@@ -135,7 +145,7 @@ Flags ParseFlags(int argc, char** argv) {
       "work-dir", "keep-work-dir", "aggregation-server", "plan-id", "year", "seed", "limits",
       "limit-seconds",
       "dashboard", "at-rest-rounds", "compile-repetitions", "rebuild", "verify",
-      "reference-data", "json-out", "help"};
+      "reference-data", "json-out", "tls-ca", "cert", "key", "help"};
   Flags flags;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -268,11 +278,29 @@ int Run(int argc, char** argv) {
   if (years < 0 || years > 50) flags.errors.push_back("--years: must be 0 to 50");
   if (concurrency < 1 || concurrency > 256) flags.errors.push_back("--concurrency: 1 to 256");
   if (reviewers < 1 || reviewers > 256) flags.errors.push_back("--reviewers: 1 to 256");
+  // A spawned server is plaintext: the environment's TLS files are for
+  // servers named with --server.
+  client::TlsFiles tls_files = spawn ? client::TlsFiles() : client::TlsFilesFromEnvironment();
+  if (flags.Has("tls-ca")) tls_files.ca = flags.Get("tls-ca", "");
+  if (flags.Has("cert")) tls_files.cert = flags.Get("cert", "");
+  if (flags.Has("key")) tls_files.key = flags.Get("key", "");
+  absl::StatusOr<ClientTlsOptions> tls = client::ReadClientTls(tls_files);
+  if (!tls.ok()) flags.errors.push_back(std::string(tls.status().message()));
+  if (tls.ok() && tls->enabled() && spawn) {
+    flags.errors.push_back(
+        "--spawn starts a plaintext tonghopd on loopback; --tls-ca, --cert and --key are for "
+        "--server");
+  }
   if (!flags.errors.empty()) {
     for (const auto& e : flags.errors) std::cerr << "tonghop-loadgen: " << e << "\n";
     std::cerr << kUsage;
     return 2;
   }
+  if (tls->has_certificate()) {
+    Log("--cert: every call is made as the certificate's holder, without the development "
+        "header; submissions as other agencies will be refused");
+  }
+  SetServerTls(*std::move(tls));
 
   // The working directory: data, limit databases, the server's log.
   std::string work_dir = flags.Get("work-dir", "");

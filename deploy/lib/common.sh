@@ -11,7 +11,7 @@ TONGHOP_PACKAGES=(
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libgtest-dev libgmock-dev
   libicu-dev libxlsxwriter-dev libcpp-httplib-dev libssl-dev openssl libsodium-dev
-  python3 python3-openpyxl
+  python3 python3-openpyxl curl
 )
 
 tonghop_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -16,9 +16,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "grpc/grpc_security_constants.h"
 #include "services/common/errors.h"
+#include "services/common/openssl_util.h"
 #include "services/common/resource_names.h"
 #include "services/common/status_macros.h"
+#include "services/common/tls.h"
 
 namespace tonghop {
 namespace {
@@ -27,35 +30,6 @@ constexpr size_t kKeyBytes = 32;
 // Tokens are 43 base64url characters; anything much longer is not one.
 constexpr size_t kMaxTokenBytes = 256;
 constexpr size_t kMaxCertificateBytes = 64 << 10;
-
-struct X509Deleter {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct StoreDeleter {
-  void operator()(X509_STORE* s) const { X509_STORE_free(s); }
-};
-struct StoreCtxDeleter {
-  void operator()(X509_STORE_CTX* c) const { X509_STORE_CTX_free(c); }
-};
-struct StackDeleter {
-  void operator()(STACK_OF(X509) * s) const { sk_X509_pop_free(s, X509_free); }
-};
-struct BioDeleter {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct NamesDeleter {
-  void operator()(GENERAL_NAMES* n) const { GENERAL_NAMES_free(n); }
-};
-
-std::vector<std::unique_ptr<X509, X509Deleter>> ReadCertificates(absl::string_view pem) {
-  std::vector<std::unique_ptr<X509, X509Deleter>> out;
-  std::unique_ptr<BIO, BioDeleter> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  if (bio == nullptr) return out;
-  while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
-    out.emplace_back(cert);
-  }
-  return out;
-}
 
 std::string Hmac(absl::string_view key, absl::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
@@ -92,25 +66,16 @@ bool HasMetadata(const grpc::ServerContextBase& context, absl::string_view key) 
 // The SPIFFE identity a certificate names in its URI subject alternative
 // names: "agencies/{id}" or "users/{id}"; UNAUTHENTICATED otherwise.
 absl::StatusOr<std::string> IdentityOf(X509& certificate, absl::string_view trust_domain) {
-  std::unique_ptr<GENERAL_NAMES, NamesDeleter> names(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(&certificate, NID_subject_alt_name, nullptr, nullptr)));
-  std::string prefix = absl::StrCat("spiffe://", trust_domain, "/");
   bool other_domain = false;
-  for (int i = 0; names != nullptr && i < sk_GENERAL_NAME_num(names.get()); ++i) {
-    const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
-    if (name->type != GEN_URI) continue;
-    const ASN1_IA5STRING* uri = name->d.uniformResourceIdentifier;
-    absl::string_view text(reinterpret_cast<const char*>(ASN1_STRING_get0_data(uri)),
-                           static_cast<size_t>(ASN1_STRING_length(uri)));
-    if (!absl::StartsWith(text, "spiffe://")) continue;
-    if (!absl::StartsWith(text, prefix)) {
+  for (const SpiffeId& id : SpiffeIdsOf(&certificate)) {
+    if (id.trust_domain != trust_domain) {
       other_domain = true;
       continue;
     }
-    absl::string_view path = text.substr(prefix.size());
+    const std::string& path = id.path;
     if ((absl::StartsWith(path, "agencies/") && ParseSimpleName(path, "agencies", "san").ok()) ||
         (absl::StartsWith(path, "users/") && ParseSimpleName(path, "users", "san").ok())) {
-      return std::string(path);
+      return path;
     }
   }
   if (other_domain) {
@@ -120,6 +85,7 @@ absl::StatusOr<std::string> IdentityOf(X509& certificate, absl::string_view trus
                                      trust_domain, "/…")),
         "CERTIFICATE_REJECTED", {{"reason", "trust domain"}});
   }
+  const std::string prefix = absl::StrCat("spiffe://", trust_domain, "/");
   return WithErrorInfo(
       Unauthenticated(absl::StrCat("the client certificate names no identity: it needs a URI "
                                    "subject alternative name ",
@@ -130,8 +96,10 @@ absl::StatusOr<std::string> IdentityOf(X509& certificate, absl::string_view trus
 bool IsTlsConnection(const grpc::ServerContextBase& context) {
   auto auth = context.auth_context();
   if (auth == nullptr) return false;
-  std::vector<grpc::string_ref> type = auth->FindPropertyValues("transport_security_type");
-  return !type.empty() && absl::string_view(type.front().data(), type.front().size()) == "ssl";
+  std::vector<grpc::string_ref> type =
+      auth->FindPropertyValues(GRPC_TRANSPORT_SECURITY_TYPE_PROPERTY_NAME);
+  return !type.empty() && absl::string_view(type.front().data(), type.front().size()) ==
+                              GRPC_SSL_TRANSPORT_SECURITY_TYPE;
 }
 
 }  // namespace
@@ -218,16 +186,16 @@ absl::StatusOr<Caller> Authenticator::FromCertificate(absl::string_view pem_chai
   }
   auto chain = ReadCertificates(pem_chain);
   if (chain.empty()) return Unauthenticated("the client certificate cannot be read");
-  std::unique_ptr<X509_STORE, StoreDeleter> store(X509_STORE_new());
+  OpenSslPtr<X509_STORE> store(X509_STORE_new());
   for (auto& ca : ReadCertificates(options_.client_ca_pem)) {
     X509_STORE_add_cert(store.get(), ca.get());
   }
-  std::unique_ptr<STACK_OF(X509), StackDeleter> intermediates(sk_X509_new_null());
+  OpenSslPtr<STACK_OF(X509)> intermediates(sk_X509_new_null());
   for (size_t i = 1; i < chain.size(); ++i) {
     X509_up_ref(chain[i].get());
     sk_X509_push(intermediates.get(), chain[i].get());
   }
-  std::unique_ptr<X509_STORE_CTX, StoreCtxDeleter> verify(X509_STORE_CTX_new());
+  OpenSslPtr<X509_STORE_CTX> verify(X509_STORE_CTX_new());
   if (verify == nullptr ||
       X509_STORE_CTX_init(verify.get(), store.get(), chain[0].get(), intermediates.get()) != 1) {
     return absl::InternalError("cannot set up certificate verification");
@@ -308,10 +276,19 @@ absl::StatusOr<Caller> Authenticator::Resolve(const grpc::ServerContextBase& con
   }
   auto auth = context.auth_context();
   if (auth != nullptr) {
-    std::vector<grpc::string_ref> pem = auth->FindPropertyValues("x509_pem_cert_chain");
-    if (pem.empty()) pem = auth->FindPropertyValues("x509_pem_cert");
-    if (!pem.empty()) {
-      return FromCertificate(absl::string_view(pem.front().data(), pem.front().size()));
+    // gRPC puts the peer's leaf in x509_pem_cert; on a server,
+    // x509_pem_cert_chain holds only the intermediates the peer sent (it is
+    // OpenSSL's SSL_get_peer_cert_chain), and may be empty after a resumed
+    // session. The leaf comes first, then whatever intermediates there are.
+    std::vector<grpc::string_ref> leaf =
+        auth->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
+    if (!leaf.empty()) {
+      std::string pem(leaf.front().data(), leaf.front().size());
+      for (const grpc::string_ref& chain :
+           auth->FindPropertyValues(GRPC_X509_PEM_CERT_CHAIN_PROPERTY_NAME)) {
+        pem.append(chain.data(), chain.size());
+      }
+      return FromCertificate(pem);
     }
   }
   if (HasMetadata(context, kAgencyHeader)) {

@@ -70,6 +70,13 @@ bool DevHeaderIdentity::NamesProxy(const grpc::ServerContextBase& context) {
   return false;
 }
 
+bool DevHeaderIdentity::IsProxyHeader(absl::string_view lowercase_name) {
+  for (absl::string_view header : kProxyHeaders) {
+    if (header == lowercase_name) return true;
+  }
+  return false;
+}
+
 absl::StatusOr<Caller> DevHeaderIdentity::FromHeaderValue(absl::string_view value) {
   if (value.empty()) {
     return Unauthenticated(absl::StrCat(

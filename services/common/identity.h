@@ -107,6 +107,9 @@ class DevHeaderIdentity final : public IdentityResolver {
   static bool IsLocalPeer(absl::string_view peer);
   // True when the call's metadata names a proxy hop.
   static bool NamesProxy(const grpc::ServerContextBase& context);
+  // True for the lowercase name of a header a reverse proxy adds
+  // ("forwarded", "x-forwarded-for", "x-real-ip", "x-forwarded-host", "via").
+  static bool IsProxyHeader(absl::string_view lowercase_name);
 };
 
 }  // namespace tonghop

@@ -42,9 +42,6 @@ constexpr char kUsage[] = R"(usage: tonghopd --data-dir=DIR [options]
   --upstream-agency=ID      development only, without an instance certificate:
                             the agency this instance is upstream (sent as the
                             development header)
-  --insecure-dev-identity   accept the x-tonghop-agency development header from
-                            loopback callers (never from a proxy); for tests
-                            and development only
   --port-file=PATH          also write the bound address to PATH
   --now=RFC3339             run the clock from this instant instead of the
                             real time (drills and demonstrations only), e.g.
@@ -54,8 +51,33 @@ constexpr char kUsage[] = R"(usage: tonghopd --data-dir=DIR [options]
   --dashboard-dir=DIR       the dashboard's built files (default: the built
                             clients/dashboard/dist of this source tree, if any)
 
+Security (docs: README, "Identity"):
+  --tls-cert=PEM --tls-key=PEM
+                            serve gRPC and the HTTP gateway over TLS only, with
+                            this certificate chain and key
+  --client-ca=PEM           accept client certificates signed by this CA
+                            (mutual TLS); a certificate names its holder as
+                            spiffe://TRUST-DOMAIN/agencies/ID or .../users/ID
+  --trust-domain=NAME       the SPIFFE trust domain of client certificates
+                            (default tonghop)
+  --tls-ca=PEM              trust this CA when calling services in other
+                            processes and upstream instances (default: the
+                            system's roots)
+  --instance-cert=PEM --instance-key=PEM
+                            what this instance presents to them: a client
+                            certificate naming the agency it acts as there,
+                            spiffe://TRUST-DOMAIN/agencies/ID (the operator
+                            agency towards its own services in other
+                            processes; towards --upstream, the agency whose
+                            figures it forwards). Default: --tls-cert/--tls-key
+                            when that certificate names an agency, else none
+  --insecure-dev-identity   accept the development header x-tonghop-agency
+                            (any agency, no proof) from loopback peers that
+                            name no proxy; for development and tests only
+
 On start it prints "tonghopd listening on HOST:PORT", then, with --http,
-"tonghopd http on HOST:PORT". SIGTERM or SIGINT shuts it down cleanly.
+"tonghopd http on HOST:PORT" ("tonghopd https on HOST:PORT" with TLS).
+SIGTERM or SIGINT shuts it down cleanly.
 )";
 
 struct Flags {
@@ -67,7 +89,9 @@ Flags ParseFlags(int argc, char** argv) {
   static const char* kKnown[] = {"data-dir", "listen", "services", "registry-address",
                                  "submissions-address", "aggregation-address",
                                  "operator-agency", "port-file", "http", "dashboard-dir", "now",
-                                 "upstream", "upstream-agency", "insecure-dev-identity",
+                                 "upstream", "upstream-agency", "tls-cert", "tls-key",
+                                 "client-ca", "trust-domain", "tls-ca", "instance-cert",
+                                 "instance-key", "insecure-dev-identity",
                                  "help"};
   Flags flags;
   for (int i = 1; i < argc; ++i) {
@@ -137,10 +161,45 @@ int main(int argc, char** argv) {
     options.upstream_agency =
         absl::StartsWith(agency, "agencies/") ? agency : absl::StrCat("agencies/", agency);
   }
-  options.auth.insecure_dev_identity = flags.values.count("insecure-dev-identity") > 0;
+
+  // Certificates and keys are read here; the host checks that they fit.
+  const std::pair<const char*, std::string tonghop::TlsOptions::*> kPemFlags[] = {
+      {"tls-cert", &tonghop::TlsOptions::cert_pem},
+      {"tls-key", &tonghop::TlsOptions::key_pem},
+      {"client-ca", &tonghop::TlsOptions::client_ca_pem},
+      {"tls-ca", &tonghop::TlsOptions::ca_pem},
+      {"instance-cert", &tonghop::TlsOptions::instance_cert_pem},
+      {"instance-key", &tonghop::TlsOptions::instance_key_pem}};
+  for (const auto& [flag, field] : kPemFlags) {
+    if (!flags.values.count(flag)) continue;
+    absl::StatusOr<std::string> pem =
+        tonghop::ReadPemFile(absl::StrCat("--", flag), flags.values[flag]);
+    if (!pem.ok()) {
+      std::cerr << "tonghopd: " << pem.status().message() << "\n";
+      return 2;
+    }
+    options.tls.*field = *std::move(pem);
+  }
+  if (flags.values.count("trust-domain")) {
+    const std::string& domain = flags.values["trust-domain"];
+    if (domain.empty() || domain == "true" ||
+        domain.find_first_of("/:") != std::string::npos) {
+      std::cerr << "tonghopd: --trust-domain must be a name such as tonghop (no / or :)\n";
+      return 2;
+    }
+    options.auth.trust_domain = domain;
+  }
+  if (flags.values.count("insecure-dev-identity")) {
+    const std::string& value = flags.values["insecure-dev-identity"];
+    if (value != "true" && value != "false") {
+      std::cerr << "tonghopd: --insecure-dev-identity takes no value (or =true, =false)\n";
+      return 2;
+    }
+    options.auth.insecure_dev_identity = value == "true";
+  }
   if (options.auth.insecure_dev_identity) {
-    std::cerr << "tonghopd: --insecure-dev-identity: the x-tonghop-agency header is accepted "
-                 "from loopback; never run a shared server this way"
+    std::cerr << "tonghopd: --insecure-dev-identity: any program on this machine can act as "
+                 "any agency with the x-tonghop-agency header; never use it in production"
               << std::endl;
   }
 
@@ -169,9 +228,21 @@ int main(int argc, char** argv) {
     std::ofstream(tmp) << address << "\n";
     std::rename(tmp.c_str(), path.c_str());
   }
+  const std::string listen_host = options.listen.substr(0, options.listen.rfind(':'));
+  if (!options.tls.enabled() && !absl::StartsWith(listen_host, "127.") &&
+      listen_host != "localhost" && listen_host != "[::1]") {
+    std::cerr << "tonghopd: serving plaintext on " << options.listen
+              << ": callers on the network cannot prove who they are and nothing is "
+                 "encrypted; give --tls-cert and --tls-key (and --client-ca)"
+              << std::endl;
+  }
+  std::string security = "plaintext";
+  if (options.tls.enabled()) {
+    security = options.tls.client_ca_pem.empty() ? "tls" : "mutual tls";
+  }
   std::cout << "tonghopd listening on " << address << " (services: "
-            << absl::StrJoin(options.services, ",") << "; data: " << options.data_dir << ")"
-            << std::endl;
+            << absl::StrJoin(options.services, ",") << "; data: " << options.data_dir << "; "
+            << security << ")" << std::endl;
 
   // The HTTP gateway, when asked for; stopped before the services.
   std::function<void()> stop_http = [] {};
@@ -188,11 +259,15 @@ int main(int argc, char** argv) {
       dashboard = TONGHOP_DEFAULT_DASHBOARD_DIR;
     }
 #endif
-    // The gateway calls the services in-process; it checks itself that the
-    // identity header comes from a loopback HTTP client before forwarding it.
-    std::shared_ptr<grpc::Channel> backend = (*host)->InProcessChannel();
-    auto started =
-        tonghop::gateway::HttpGateway::Start(flags.values["http"], backend, dashboard);
+    // The gateway authenticates each HTTP caller with the server's
+    // authenticator and calls the services in-process as that caller.
+    tonghop::gateway::HttpGatewayOptions http;
+    http.listen = flags.values["http"];
+    http.backend = (*host)->InProcessChannel();
+    http.authenticator = &(*host)->authenticator();
+    http.static_dir = dashboard;
+    http.tls = options.tls;
+    auto started = tonghop::gateway::HttpGateway::Start(std::move(http));
     if (!started.ok()) {
       std::cerr << "tonghopd: " << started.status().message() << "\n";
       (*host)->Shutdown();
@@ -200,7 +275,8 @@ int main(int argc, char** argv) {
     }
     gateway = *std::move(started);
     stop_http = [g = gateway.get()] { g->Stop(); };
-    std::cout << "tonghopd http on " << gateway->address() << std::endl;
+    std::cout << "tonghopd " << (options.tls.enabled() ? "https" : "http") << " on "
+              << gateway->address() << std::endl;
 #else
     std::cerr << "tonghopd: --http: this binary was built without the HTTP gateway\n";
     (*host)->Shutdown();

@@ -56,7 +56,9 @@ std::shared_ptr<grpc::ServerCredentials> ServerCredentialsFor(const TlsOptions& 
   // Client certificates are asked for but checked by the authenticator, so
   // that a certificate from another CA, expired or of another trust domain
   // gets UNAUTHENTICATED with its reason instead of a failed handshake, and
-  // people without one can still sign in with a token.
+  // people without one can still sign in with a token. gRPC 1.51 needs no
+  // roots for that mode; given, they are sent to clients as the names of
+  // the acceptable CAs.
   grpc::SslServerCredentialsOptions ssl(
       tls.client_ca_pem.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
                                 : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
@@ -65,13 +67,55 @@ std::shared_ptr<grpc::ServerCredentials> ServerCredentialsFor(const TlsOptions& 
   return grpc::SslServerCredentials(ssl);
 }
 
+// Towards services in other processes: TLS when this server serves TLS or
+// was given something to trust or present, with the instance's certificate.
 std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsFor(const TlsOptions& tls) {
-  if (!tls.enabled() && tls.ca_pem.empty()) return grpc::InsecureChannelCredentials();
-  grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = tls.ca_pem;
-  ssl.pem_private_key = tls.instance_key_pem;
-  ssl.pem_cert_chain = tls.instance_cert_pem;
-  return grpc::SslCredentials(ssl);
+  ClientTlsOptions outgoing = tls.Outgoing();
+  if (tls.enabled() && !outgoing.enabled()) return grpc::SslCredentials({});
+  return ChannelCredentials(outgoing);
+}
+
+// The agency a certificate names in `trust_domain` ("agencies/{id}"), or ""
+// when it names none.
+std::string AgencyOf(absl::string_view cert_pem, absl::string_view trust_domain) {
+  absl::StatusOr<std::string> identity = CertificateIdentity(cert_pem, trust_domain);
+  return identity.ok() && absl::StartsWith(*identity, "agencies/") ? *identity : "";
+}
+
+// Checks the TLS material and picks the instance's certificate: the one
+// given, else the server's own when it also names an agency (one
+// certificate with both server and client use), else none.
+absl::Status PrepareTls(TlsOptions& tls, absl::string_view trust_domain) {
+  if (tls.cert_pem.empty() != tls.key_pem.empty()) {
+    return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
+  }
+  if (!tls.client_ca_pem.empty() && !tls.enabled()) {
+    return absl::InvalidArgumentError(
+        "--client-ca asks for client certificates, which needs TLS: give --tls-cert and "
+        "--tls-key too");
+  }
+  if (tls.instance_cert_pem.empty() != tls.instance_key_pem.empty()) {
+    return absl::InvalidArgumentError("--instance-cert and --instance-key go together");
+  }
+  if (tls.enabled()) {
+    RETURN_IF_ERROR(CheckKeyPair("--tls-cert/--tls-key", tls.cert_pem, tls.key_pem));
+  }
+  if (tls.instance_cert_pem.empty()) {
+    if (tls.enabled() && !AgencyOf(tls.cert_pem, trust_domain).empty()) {
+      tls.instance_cert_pem = tls.cert_pem;
+      tls.instance_key_pem = tls.key_pem;
+    }
+    return absl::OkStatus();
+  }
+  RETURN_IF_ERROR(CheckKeyPair("--instance-cert/--instance-key", tls.instance_cert_pem,
+                               tls.instance_key_pem));
+  if (AgencyOf(tls.instance_cert_pem, trust_domain).empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--instance-cert must name the agency this instance acts as: its subject alternative "
+        "names need spiffe://",
+        trust_domain, "/agencies/ID"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -82,6 +126,7 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
   if (options.data_dir.empty()) {
     return absl::InvalidArgumentError("--data-dir is required");
   }
+  RETURN_IF_ERROR(PrepareTls(options.tls, options.auth.trust_domain));
   options.auth.clock = options.clock;
   options.auth.tls = options.tls.enabled();
   options.auth.client_ca_pem = options.tls.client_ca_pem;

@@ -15,30 +15,12 @@
 #include "absl/status/statusor.h"
 #include "grpcpp/server.h"
 #include "services/common/service_module.h"
+#include "services/common/tls.h"
 
 namespace tonghop {
 
 using ModuleFactory = std::function<absl::StatusOr<std::unique_ptr<ServiceModule>>(
     const ServiceEnvironment&)>;
-
-// TLS material, as PEM text. Empty fields mean plaintext (development).
-struct TlsOptions {
-  // The server's certificate chain and key: serve gRPC (and HTTPS) with them.
-  std::string cert_pem;
-  std::string key_pem;
-  // Verifies client certificates (mutual TLS); empty: no client
-  // certificates are asked for.
-  std::string client_ca_pem;
-  // Verifies the servers this instance calls (services hosted elsewhere,
-  // upstream instances); empty: the system's roots.
-  std::string ca_pem;
-  // What this instance presents when it calls another process: a
-  // certificate naming its operator agency. Empty: none.
-  std::string instance_cert_pem;
-  std::string instance_key_pem;
-
-  bool enabled() const { return !cert_pem.empty(); }
-};
 
 struct ServerOptions {
   // Root data directory; each service uses DATA_DIR/{service}.

@@ -18,6 +18,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/testing/test_certificates.h"
 #include "tests/testing/test_server.h"
 #include "tonghop/v1/aggregation_service.grpc.pb.h"
 #include "tonghop/v1/submissions_service.grpc.pb.h"
@@ -164,6 +165,35 @@ TEST(LoadgenTest, SpawnedRunMeasuresTheServerAndSurvivesRestartAndRebuild) {
     }
     EXPECT_TRUE(Field(v, "passed").bool_value()) << key << ": " << absl::StrJoin(failures, "\n");
   }
+}
+
+// Over TLS (--tls-ca) to a server that serves only TLS: every report still
+// arrives and verifies. The agencies are still named with the development
+// header, which the server accepts from loopback when told to.
+TEST(LoadgenTest, RunsOverTls) {
+  TempDir dir;
+  absl::StatusOr<testing::TestCa> ca = testing::TestCa::Create("loadgen test CA");
+  ASSERT_TRUE(ca.ok()) << ca.status();
+  absl::StatusOr<testing::CertificateAndKey> server_cert = ca->IssueServer();
+  ASSERT_TRUE(server_cert.ok()) << server_cert.status();
+  const std::string ca_file = testing::WriteTextFile(dir.path() + "/ca.crt", ca->cert_pem());
+  auto server = ServerProcess::Start(
+      BuiltBinary("services/server/tonghopd"),
+      {absl::StrCat("--data-dir=", dir.path(), "/data"), "--insecure-dev-identity",
+       "--tls-cert=" + testing::WriteTextFile(dir.path() + "/server.crt", server_cert->cert_pem),
+       "--tls-key=" + testing::WriteTextFile(dir.path() + "/server.key", server_cert->key_pem)});
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string json_path = absl::StrCat(dir.path(), "/loadgen.json");
+  ASSERT_EQ(RunLoadgen({absl::StrCat("--server=", (*server)->address()), "--tls-ca=" + ca_file,
+                        "--scale=small", "--concurrency=2", "--limits=off", "--dashboard=off",
+                        "--rebuild=off", "--at-rest-rounds=1", "--compile-repetitions=1",
+                        absl::StrCat("--work-dir=", dir.path(), "/work"),
+                        absl::StrCat("--json-out=", json_path)}),
+            0);
+  google::protobuf::Struct json = ReadJson(json_path);
+  EXPECT_TRUE(Field(json, "ok").bool_value());
+  EXPECT_TRUE(Field(Field(json, "verification").struct_value(), "passed").bool_value());
+  EXPECT_EQ(Field(json, "reporters").number_value(), kSmallReporters);
 }
 
 }  // namespace

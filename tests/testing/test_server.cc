@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 
@@ -41,7 +42,10 @@ absl::Status TestServer::Restart() {
   Stop();
   ServerOptions options;
   options.data_dir = data_dir_;
-  options.listen = "127.0.0.1:0";
+  options.listen = options_.listen;
+  options.auth.insecure_dev_identity = options_.insecure_dev_identity;
+  options.auth.trust_domain = options_.trust_domain;
+  options.tls = options_.tls;
   options.factories = AllServiceFactories();
   options.services = options_.services;
   if (options.services.empty()) {
@@ -51,7 +55,6 @@ absl::Status TestServer::Restart() {
   }
   options.remote_addresses = options_.remote_addresses;
   options.clock = options_.clock;
-  options.auth.insecure_dev_identity = options_.insecure_dev_identity;
   options.upstream = options_.upstream;
   options.upstream_agency = options_.upstream_agency;
   auto host = ServerHost::Start(std::move(options));
@@ -69,12 +72,16 @@ void TestServer::Stop() {
 }
 
 std::shared_ptr<grpc::Channel> TestServer::NewChannel() const {
+  return NewChannel(ClientTlsOptions());
+}
+
+std::shared_ptr<grpc::Channel> TestServer::NewChannel(const ClientTlsOptions& tls) const {
   grpc::ChannelArguments args;
   // A distinct argument keeps gRPC from sharing one subchannel between
   // channels, so each channel is really its own connection.
-  static int counter = 0;
+  static std::atomic<int> counter{0};
   args.SetInt("tonghop.test_channel", ++counter);
-  return grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel(address_, ChannelCredentials(tls), args);
 }
 
 // The environment may point elsewhere (a test binary copied out of its
@@ -96,10 +103,12 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   std::vector<std::string> argv_strings = {binary};
   bool has_listen = false;
   bool has_tls = false;
+  bool has_http = false;
   for (const auto& a : args) {
     argv_strings.push_back(a);
     has_listen = has_listen || absl::StartsWith(a, "--listen");
     has_tls = has_tls || absl::StartsWith(a, "--tls-cert");
+    has_http = has_http || absl::StartsWith(a, "--http=");
   }
   if (!has_listen) argv_strings.push_back("--listen=127.0.0.1:0");
   // Tests without certificates identify callers with the development header.
@@ -119,22 +128,40 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   close(out[1]);
   auto process = std::unique_ptr<ServerProcess>(new ServerProcess());
   process->pid_ = pid;
-  // Read the first line: "tonghopd listening on HOST:PORT (...)". The read
-  // blocks until the server is ready, or returns 0 if it exits first.
-  std::string line;
-  char c;
-  while (read(out[0], &c, 1) == 1 && c != '\n') line.push_back(c);
-  close(out[0]);
+  // Read the first line: "tonghopd listening on HOST:PORT (...)", then with
+  // --http "tonghopd http[s] on HOST:PORT". A read blocks until the server
+  // has written the line, or returns 0 if it exits first. The pipe stays
+  // open (a server writing to a closed pipe would die of SIGPIPE).
+  auto read_line = [fd = out[0]] {
+    std::string line;
+    char c;
+    while (read(fd, &c, 1) == 1 && c != '\n') line.push_back(c);
+    return line;
+  };
+  process->stdout_fd_ = out[0];
+  std::string line = read_line();
   constexpr absl::string_view kPrefix = "tonghopd listening on ";
   if (!absl::StartsWith(line, kPrefix)) {
     return absl::UnavailableError(absl::StrCat(binary, " did not start: \"", line, "\""));
   }
   std::string rest = line.substr(kPrefix.size());
   process->address_ = rest.substr(0, rest.find(' '));
+  if (has_http) {
+    line = read_line();
+    size_t on = line.find(" on ");
+    if (!absl::StartsWith(line, "tonghopd http") || on == std::string::npos) {
+      return absl::UnavailableError(
+          absl::StrCat(binary, " did not start its HTTP gateway: \"", line, "\""));
+    }
+    process->http_address_ = line.substr(on + 4);
+  }
   return process;
 }
 
-ServerProcess::~ServerProcess() { Kill(); }
+ServerProcess::~ServerProcess() {
+  Kill();
+  if (stdout_fd_ >= 0) close(stdout_fd_);
+}
 
 void ServerProcess::Kill() {
   if (pid_ <= 0) return;
@@ -150,6 +177,18 @@ int ServerProcess::Terminate() {
   waitpid(pid_, &status, 0);
   pid_ = -1;
   return status;
+}
+
+int RunCli(const std::string& args, std::string* output) {
+  std::string command = absl::StrCat(BuiltBinary("clients/cli/tonghop"), " ", args, " 2>&1");
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return -1;
+  output->clear();
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) output->append(buffer, n);
+  int status = pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 }  // namespace tonghop::testing
