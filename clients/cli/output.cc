@@ -76,17 +76,6 @@ void PrintCsv(std::ostream& out, const std::vector<std::string>& header,
   for (const auto& row : rows) print_row(row);
 }
 
-std::string Truncate(const std::string& text, size_t max_chars) {
-  size_t chars = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-      if (chars == max_chars) return text.substr(0, i) + "…";
-      ++chars;
-    }
-  }
-  return text;
-}
-
 int PrintError(std::ostream& err, const absl::Status& status) {
   std::string vietnamese = GetVietnameseMessage(status);
   if (!vietnamese.empty()) err << "lỗi: " << vietnamese << "\n";

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/support/status.h"
+#include "services/common/text.h"  // Truncate
 
 namespace tonghop::cli {
 
@@ -26,9 +27,6 @@ void PrintTable(std::ostream& out, const std::vector<std::string>& header,
 // RFC 4180 CSV with a header row.
 void PrintCsv(std::ostream& out, const std::vector<std::string>& header,
               const std::vector<std::vector<std::string>>& rows);
-
-// At most `max_chars` characters of `text`, with "…" when cut.
-std::string Truncate(const std::string& text, size_t max_chars);
 
 // Prints "error: CODE: message" and each field violation on its own line
 // to `err`; returns 1 (the exit code for a refused call).
