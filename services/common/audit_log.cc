@@ -164,6 +164,15 @@ AuditEvent MakeAuditEvent(const Caller& caller, absl::string_view method,
   return event;
 }
 
+void AuditUnidentifiedRefusal(AuditLog& log, const grpc::ServerContextBase& context,
+                              absl::string_view method, const google::protobuf::Message& request,
+                              const absl::Status& status) {
+  if (!IsAuditedRefusal(status)) return;
+  AuditEvent event = MakeAuditEvent(Caller(), method, request, nullptr, status);
+  event.peer = context.peer();
+  log.RecordRefusal(event);
+}
+
 std::string Sha256Hex(absl::string_view bytes) { return Hex(Sha256(bytes)); }
 
 std::string AuditRecordKey(int64_t sequence) {
@@ -278,16 +287,30 @@ absl::Status AuditLog::Scan(int64_t after_sequence,
         std::optional<int64_t> sequence = SequenceOf(key);
         StoredRecord stored = ReadStored(value);
         v1::AuditRecord record = std::move(stored.record);
-        if (!stored.intact || !stored.parsed) {
+        // A record is listed where it is stored; one that says it belongs
+        // elsewhere was moved there.
+        if (!stored.intact || !stored.parsed || !sequence || record.sequence() != *sequence ||
+            record.store() != store_name_) {
           record.set_damaged(true);
-          if (record.store().empty()) record.set_store(store_name_);
-          if (sequence) record.set_sequence(*sequence);
         }
+        record.set_store(store_name_);
+        record.set_sequence(sequence.value_or(0));
         record.set_name(
             absl::StrCat("stores/", store_name_, "/auditRecords/", sequence.value_or(0)));
         record.set_hash(Hex(stored.hash));
         return visit(std::move(record));
       });
+}
+
+absl::StatusOr<std::vector<v1::AuditRecord>> AuditLog::Read(int64_t after_sequence,
+                                                            size_t limit) const {
+  std::vector<v1::AuditRecord> records;
+  if (limit == 0) return records;
+  RETURN_IF_ERROR(Scan(after_sequence, [&](v1::AuditRecord record) {
+    records.push_back(std::move(record));
+    return records.size() < limit;
+  }));
+  return records;
 }
 
 absl::StatusOr<v1::AuditChainStatus> AuditLog::Verify() const {

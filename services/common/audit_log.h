@@ -29,12 +29,14 @@
 #include <functional>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "google/protobuf/message.h"
+#include "grpcpp/server_context.h"
 #include "services/common/clock.h"
 #include "services/common/identity.h"
 #include "storage/kv_store.h"
@@ -129,10 +131,15 @@ class AuditLog {
   void RecordRefusal(const AuditEvent& event);
 
   // Calls `visit` with each record whose sequence is above `after_sequence`,
-  // in sequence order, until it returns false. A record whose bytes do not
-  // match their hash comes with `damaged` set and what could be read.
+  // in sequence order, until it returns false. Each comes with the store and
+  // sequence of the place it is stored at; a record whose bytes do not match
+  // their hash, or that names another place, comes with `damaged` set and
+  // what could be read.
   absl::Status Scan(int64_t after_sequence,
                     const std::function<bool(v1::AuditRecord record)>& visit) const;
+
+  // Convenience: up to `limit` records of Scan(after_sequence).
+  absl::StatusOr<std::vector<v1::AuditRecord>> Read(int64_t after_sequence, size_t limit) const;
 
   // Walks the whole chain (see the layout above) and names the first record
   // that does not chain. Errors only when the store cannot be read.
@@ -171,6 +178,13 @@ Result AuditRefusal(AuditLog& log, const Caller& caller, absl::string_view metho
   }
   return result;
 }
+
+// Records a write call refused before any identity was established (the
+// identity resolver's UNAUTHENTICATED), with the call's peer. For the gRPC
+// adapters, which resolve the caller before the domain class is reached.
+void AuditUnidentifiedRefusal(AuditLog& log, const grpc::ServerContextBase& context,
+                              absl::string_view method, const google::protobuf::Message& request,
+                              const absl::Status& status);
 
 }  // namespace tonghop
 
