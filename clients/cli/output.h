@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "grpcpp/support/status.h"
 #include "services/common/text.h"  // Truncate
 
@@ -27,6 +28,13 @@ void PrintTable(std::ostream& out, const std::vector<std::string>& header,
 // RFC 4180 CSV with a header row.
 void PrintCsv(std::ostream& out, const std::vector<std::string>& header,
               const std::vector<std::vector<std::string>>& rows);
+
+// "05/11/2026 14:30" in Vietnam time (UTC+7), with `seconds`
+// "05/11/2026 14:30:05"; empty when unset.
+std::string VietnamDateTime(const google::protobuf::Timestamp& ts, bool seconds = false);
+
+// A count for officials: "1.234.567".
+std::string VietnameseCount(int64_t n);
 
 // Prints "error: CODE: message" and each field violation on its own line
 // to `err`; returns 1 (the exit code for a refused call).
