@@ -10,8 +10,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "services/common/audit_log.h"
 #include "services/submissions/submissions.h"
@@ -24,24 +22,6 @@ namespace tonghop::testing {
 namespace {
 
 using ::testing::HasSubstr;
-
-// tonghopd's services on 127.0.0.1:0 over `data_dir`, identifying callers
-// by the development header.
-absl::StatusOr<std::unique_ptr<ServerHost>> StartServer(const std::string& data_dir) {
-  ServerOptions options;
-  options.data_dir = data_dir;
-  options.listen = "127.0.0.1:0";
-  options.factories = AllServiceFactories();
-  for (const char* service : {"registry", "submissions", "aggregation"}) {
-    if (options.factories.count(service)) options.services.push_back(service);
-  }
-  options.auth.insecure_dev_identity = true;
-  return ServerHost::Start(std::move(options));
-}
-
-std::shared_ptr<grpc::Channel> ChannelTo(const ServerHost& host) {
-  return grpc::CreateChannel(host.address(), grpc::InsecureChannelCredentials());
-}
 
 std::unique_ptr<grpc::ClientContext> As(const std::string& agency_id) {
   return client::Connection(std::shared_ptr<grpc::Channel>(), agency_id).NewContext();
@@ -74,9 +54,9 @@ TEST(AuditTrailTest, WritesAreRecordedListedVerifiedAndATamperedRecordIsNamed) {
     GTEST_SKIP() << "the tonghop CLI is not built";
   }
   TempDir dir;
-  auto server = StartServer(dir.path());
+  auto server = TestServer::Start(dir.path());
   ASSERT_TRUE(server.ok()) << server.status();
-  auto channel = ChannelTo(**server);
+  auto channel = (*server)->NewChannel();
   ASSERT_TRUE(LoadRegistryFixture(channel).ok());
 
   // A submission, a review, and two refusals: a department reviewing
@@ -158,8 +138,7 @@ TEST(AuditTrailTest, WritesAreRecordedListedVerifiedAndATamperedRecordIsNamed) {
                                              verified->records(), " bản ghi")));
 
   // Stop the server and flip one byte of submissions' record 2 in RocksDB.
-  (*server)->Shutdown();
-  server->reset();
+  (*server)->Stop();
   {
     auto store = storage::OpenRocksDbStore(
         (std::filesystem::path(dir.path()) / "submissions").string(),
@@ -174,9 +153,8 @@ TEST(AuditTrailTest, WritesAreRecordedListedVerifiedAndATamperedRecordIsNamed) {
     ASSERT_TRUE((*store)->Write(batch).ok());
   }
 
-  server = StartServer(dir.path());
-  ASSERT_TRUE(server.ok()) << server.status();
-  channel = ChannelTo(**server);
+  ASSERT_TRUE((*server)->Restart().ok());
+  channel = (*server)->NewChannel();
   // The service keeps recording after the damage, and the break stays named.
   EXPECT_EQ(ClientAs(channel, "dong-nai-so-y-te").Review(review).status().code(),
             absl::StatusCode::kPermissionDenied);
