@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "google/protobuf/message.h"
 #include "services/common/access_policy.h"
 #include "services/common/identity.h"
 #include "services/common/idempotency.h"
@@ -20,6 +21,34 @@
 #include "tonghop/v1/registry_service.pb.h"
 
 namespace tonghop::registry {
+
+// What a mutation does to the store: fills the batch and returns the
+// serialized answer (or why it refuses, changing nothing).
+using SerializedApply =
+    std::function<absl::StatusOr<std::string>(storage::WriteBatch& batch)>;
+
+namespace internal {
+// Runs a mutation through `run` (a write path that deals in serialized
+// answers) with a typed `apply`, and returns the typed answer.
+template <typename Response>
+absl::StatusOr<Response> TypedMutation(
+    const std::function<absl::StatusOr<std::string>(const SerializedApply&)>& run,
+    const std::function<absl::StatusOr<Response>(storage::WriteBatch&)>& apply) {
+  absl::StatusOr<std::string> answer =
+      run([&apply](storage::WriteBatch& batch) -> absl::StatusOr<std::string> {
+        absl::StatusOr<Response> response = apply(batch);
+        if (!response.ok()) return response.status();
+        return response->SerializeAsString();
+      });
+  if (!answer.ok()) return answer.status();
+  Response response;
+  if (!response.ParseFromString(*answer)) return absl::DataLossError("corrupt stored answer");
+  return response;
+}
+}  // namespace internal
+
+// The column family of the people kept beside the registry (people.h).
+inline constexpr char kPeopleColumnFamily[] = "people";
 
 // The column families the registry's store must have.
 std::vector<std::string> RegistryColumnFamilies();
@@ -107,6 +136,39 @@ class Registry {
       const Caller& caller, const v1::ImportPlanRequest& request);
   absl::StatusOr<v1::ExportPlanResponse> ExportPlan(
       const v1::ExportPlanRequest& request) const;
+
+  // ---- For the records kept beside the registry (people.h) ----
+
+  // The registry's agencies, for the access policy and for references.
+  const AgencyDirectory& agencies() const;
+
+  // Runs `apply` on the registry's one write path: under its write mutex
+  // (so that the checks `apply` makes and the write see the same agencies),
+  // answering a request id seen before with the stored answer, else writing
+  // the batch `apply` fills, synced, with the answer (unless
+  // validate_only). `request`'s request_id field, when it has one, is the
+  // idempotency key and the rest its fingerprint: it must hold no secret.
+  template <typename Response>
+  absl::StatusOr<Response> Mutate(
+      const Caller& caller, const google::protobuf::Message& request,
+      absl::string_view method, bool validate_only,
+      const std::function<absl::StatusOr<Response>(storage::WriteBatch&)>& apply) {
+    return internal::TypedMutation<Response>(
+        [&](const SerializedApply& serialized) {
+          return MutateSerialized(caller, request, method, validate_only, serialized);
+        },
+        apply);
+  }
+  absl::StatusOr<std::string> MutateSerialized(const Caller& caller,
+                                               const google::protobuf::Message& request,
+                                               absl::string_view method, bool validate_only,
+                                               const SerializedApply& apply);
+
+  // Adds to `batch` that `referrer` refers to `target` (present) or no
+  // longer does. While it does, deleting `target` is refused
+  // (RESOURCE_IN_USE).
+  void PutReference(storage::WriteBatch& batch, absl::string_view target,
+                    absl::string_view referrer, bool present) const;
 
  private:
   class Impl;
