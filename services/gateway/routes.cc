@@ -59,6 +59,9 @@ const std::vector<MethodRule>& DefaultMethodRules() {
       {"tonghop.v1.Aggregation/TaskStatus", true},
       {"tonghop.v1.Aggregation/Trend", true},
       {"tonghop.v1.Aggregation/CompileReport", true},
+      // Signing in and out have routes of their own (sessions.h).
+      {"tonghop.v1.Auth/WhoAmI", true},
+      {"tonghop.v1.Auth/ResetPassword", false},
   };
   return *rules;
 }

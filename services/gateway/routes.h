@@ -34,8 +34,11 @@ struct MethodRule {
 
 // The methods served by default: every read method of the registry,
 // submissions and aggregation services, and the report life cycle an agency
-// drives from a web form (GetOrCreateDraft, UpdateDraft, Submit, Review).
-// Registry mutations, Forward and RebuildAggregates stay gRPC-only.
+// drives from a web form (GetOrCreateDraft, UpdateDraft, Submit, Review),
+// and who the caller is (Auth.WhoAmI) and a password reset with a one-time
+// code (Auth.ResetPassword). Registry mutations, Forward and
+// RebuildAggregates stay gRPC-only; signing in and out have their own routes
+// (sessions.h).
 const std::vector<MethodRule>& DefaultMethodRules();
 
 // One served method.
