@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/common/errors.h"
 #include "services/common/text.h"
@@ -16,6 +17,18 @@ std::string ToJson(const google::protobuf::Message& message, bool pretty) {
   auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
   if (!status.ok()) return "{}";
   return json;
+}
+
+std::string VietnamTime(const google::protobuf::Timestamp& ts) {
+  if (ts.seconds() == 0 && ts.nanos() == 0) return "";
+  absl::Time time = absl::FromUnixSeconds(ts.seconds());
+  return absl::FormatTime("%d/%m/%Y %H:%M", time, absl::FixedTimeZone(7 * 3600));
+}
+
+std::string VietnamDate(const google::protobuf::Timestamp& ts) {
+  if (ts.seconds() == 0) return "";
+  return absl::FormatTime("%d/%m/%Y", absl::FromUnixSeconds(ts.seconds()),
+                          absl::FixedTimeZone(7 * 3600));
 }
 
 void PrintJson(std::ostream& out, const google::protobuf::Message& message) {

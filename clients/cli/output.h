@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "grpcpp/support/status.h"
 
 namespace tonghop::cli {
@@ -26,6 +27,11 @@ void PrintTable(std::ostream& out, const std::vector<std::string>& header,
 // RFC 4180 CSV with a header row.
 void PrintCsv(std::ostream& out, const std::vector<std::string>& header,
               const std::vector<std::vector<std::string>>& rows);
+
+// "05/11/2026 14:30" in Vietnam time (UTC+7); empty when unset.
+std::string VietnamTime(const google::protobuf::Timestamp& ts);
+// "05/11/2026" in Vietnam time; empty when unset.
+std::string VietnamDate(const google::protobuf::Timestamp& ts);
 
 // At most `max_chars` characters of `text`, with "…" when cut.
 std::string Truncate(const std::string& text, size_t max_chars);

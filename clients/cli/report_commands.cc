@@ -120,19 +120,6 @@ std::string ReportName(const std::string& text) {
   return absl::StartsWith(text, "reports/") ? text : "reports/" + text;
 }
 
-// "05/11/2026 14:30" in Vietnam time; empty when unset.
-std::string VietnamTime(const google::protobuf::Timestamp& ts) {
-  if (ts.seconds() == 0 && ts.nanos() == 0) return "";
-  absl::Time time = absl::FromUnixSeconds(ts.seconds());
-  return absl::FormatTime("%d/%m/%Y %H:%M", time, absl::FixedTimeZone(7 * 3600));
-}
-
-std::string VietnamDate(const google::protobuf::Timestamp& ts) {
-  if (ts.seconds() == 0) return "";
-  return absl::FormatTime("%d/%m/%Y", absl::FromUnixSeconds(ts.seconds()),
-                          absl::FixedTimeZone(7 * 3600));
-}
-
 std::string Timeliness(const v1::Report& report) {
   if (report.revision() == 0) return "";
   return report.on_time() ? kMessages.on_time : kMessages.late;
