@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -16,11 +17,17 @@ namespace tonghop::client {
 namespace {
 
 // Makes `directory` exist with mode 0700; its parent (the state directory)
-// is created 0700 when missing but otherwise left as it is.
+// is created 0700 when missing (with any missing ancestors) but otherwise
+// left as it is.
 absl::Status PrivateDirectory(const std::string& directory) {
-  std::string parent = directory.substr(0, directory.rfind('/'));
-  if (!parent.empty() && ::mkdir(parent.c_str(), 0700) != 0 && errno != EEXIST) {
-    return absl::InternalError(absl::StrCat("cannot create ", parent, ": ", std::strerror(errno)));
+  std::filesystem::path parent = std::filesystem::path(directory).parent_path();
+  if (!parent.empty() && !std::filesystem::exists(parent)) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent.parent_path(), ec);
+    if (::mkdir(parent.c_str(), 0700) != 0 && errno != EEXIST) {
+      return absl::InternalError(
+          absl::StrCat("cannot create ", parent.string(), ": ", std::strerror(errno)));
+    }
   }
   if (::mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST) {
     return absl::InternalError(

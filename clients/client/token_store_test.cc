@@ -29,14 +29,14 @@ class TokenStoreTest : public ::testing::Test {
 };
 
 TEST_F(TokenStoreTest, SavedPrivatelyPerServerAndLoadedBack) {
-  TokenStore store(root_ + "/.tonghop");
+  TokenStore store(root_ + "/home/lan/.tonghop");
   StoredToken token{"abcDEF_123-xyz", "users/lan", absl::FromUnixSeconds(1800000000)};
   ASSERT_TRUE(store.Save("127.0.0.1:7070", token).ok());
   std::string path = store.PathFor("127.0.0.1:7070");
-  EXPECT_EQ(path, root_ + "/.tonghop/tokens/127.0.0.1_7070");
+  EXPECT_EQ(path, root_ + "/home/lan/.tonghop/tokens/127.0.0.1_7070");
   EXPECT_EQ(Mode(path), 0600);
-  EXPECT_EQ(Mode(root_ + "/.tonghop/tokens"), 0700);
-  EXPECT_EQ(Mode(root_ + "/.tonghop"), 0700);
+  EXPECT_EQ(Mode(root_ + "/home/lan/.tonghop/tokens"), 0700);
+  EXPECT_EQ(Mode(root_ + "/home/lan/.tonghop"), 0700);
   absl::StatusOr<std::optional<StoredToken>> loaded = store.Load("127.0.0.1:7070");
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   ASSERT_TRUE(loaded->has_value());
