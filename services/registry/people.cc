@@ -41,6 +41,10 @@ constexpr uint8_t kTagCredential = 2;     // user id → records::Credential
 constexpr uint8_t kTagSession = 3;        // SHA-256(token) → records::Session
 constexpr uint8_t kTagPersonSession = 4;  // (user id, SHA-256(token)) → ""
 constexpr uint8_t kTagAgencyMember = 5;   // (agency id, user id) → ""
+constexpr uint8_t kTagSessionExpiry = 6;  // (expiry in Unix s, SHA-256(token)) → user id
+
+// Ended sessions swept from the store per sign-in.
+constexpr size_t kSweepPerSignIn = 16;
 
 // Tokens are 43 characters; anything much longer is not one.
 constexpr size_t kMaxTokenChars = 256;
@@ -62,6 +66,9 @@ std::string PersonSessionKey(absl::string_view id, absl::string_view token_hash)
 }
 std::string AgencyMemberPrefix(absl::string_view agency_id) {
   return KeyBuilder(kTagAgencyMember).String(agency_id).Build();
+}
+std::string SessionExpiryKey(absl::Time expire, absl::string_view token_hash) {
+  return KeyBuilder(kTagSessionExpiry).Int64(absl::ToUnixSeconds(expire)).String(token_hash).Build();
 }
 std::string AgencyMemberKey(absl::string_view agency_id, absl::string_view user_id) {
   return KeyBuilder(kTagAgencyMember).String(agency_id).String(user_id).Build();
@@ -370,6 +377,25 @@ absl::Status People::DropSessions(WriteBatch& batch, absl::string_view id) const
                      batch.Delete(kPeopleColumnFamily, std::string(key));
                      return true;
                    });
+}
+
+absl::Status People::SweepExpiredSessions(WriteBatch& batch, absl::Time now) const {
+  std::string prefix(1, static_cast<char>(kTagSessionExpiry));
+  std::string end = KeyBuilder(kTagSessionExpiry).Int64(absl::ToUnixSeconds(now)).Build();
+  ASSIGN_OR_RETURN(std::vector<storage::KeyValue> ended,
+                   store_->ScanRange(kPeopleColumnFamily, prefix, end, kSweepPerSignIn));
+  for (const storage::KeyValue& entry : ended) {
+    KeyReader reader(entry.key);
+    reader.Tag();
+    reader.Int64();
+    if (std::optional<std::string> hash = reader.String()) {
+      // Gone already (signed out, revoked) or not: both are deletes.
+      batch.Delete(kPeopleColumnFamily, SessionKey(*hash));
+      batch.Delete(kPeopleColumnFamily, PersonSessionKey(entry.value, *hash));
+    }
+    batch.Delete(kPeopleColumnFamily, entry.key);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::User> People::PutPassword(WriteBatch& batch, const Account& account,
@@ -822,6 +848,8 @@ absl::StatusOr<v1::LoginResponse> People::Login(const v1::LoginRequest& request,
                                             : records::SESSION_KIND_BEARER);
             batch.Put(kPeopleColumnFamily, SessionKey(token_hash), session.SerializeAsString());
             batch.Put(kPeopleColumnFamily, PersonSessionKey(id, token_hash), "");
+            batch.Put(kPeopleColumnFamily, SessionExpiryKey(expire, token_hash), id);
+            RETURN_IF_ERROR(SweepExpiredSessions(batch, now));
             return *current.user;
           }));
   RecordAuthEvent("sign-in", name, origin,

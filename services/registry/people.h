@@ -139,6 +139,9 @@ class People final : public PersonDirectory {
       const std::function<bool(absl::string_view key, const std::string& second)>& visit) const;
   // Adds the deletion of every session of `id` to `batch`.
   absl::Status DropSessions(storage::WriteBatch& batch, absl::string_view id) const;
+  // Adds to `batch` the removal of a few sessions that expired before
+  // `now`, of anyone: sessions nobody signs out of do not pile up.
+  absl::Status SweepExpiredSessions(storage::WriteBatch& batch, absl::Time now) const;
   // Adds to `batch` the new password `hash` of the person of `account`
   // (which must have a user), ending their sessions and any reset code.
   absl::StatusOr<v1::User> PutPassword(storage::WriteBatch& batch, const Account& account,

@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/errors.h"
+#include "storage/key_encoding.h"
 #include "storage/memory_store.h"
 
 namespace tonghop::registry {
@@ -384,6 +385,31 @@ TEST_F(PeopleTest, LogoutEndsOnlyThatSession) {
   EXPECT_EQ(people_->Session("").status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(people_->Session(std::string(5000, 'x')).status().code(),
             absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(PeopleTest, ExpiredSessionsAreSweptFromTheStore) {
+  CreateWithPassword("lan", "agencies/dong-nai-so-y-te", {v1::ROLE_CLERK});
+  CreateWithPassword("an", "agencies/dong-nai-so-y-te", {v1::ROLE_ANALYST});
+  auto session_records = [&] {
+    int count = 0;
+    std::string prefix(1, '\x03');  // sessions, by token hash
+    EXPECT_TRUE(store_
+                    .Scan(kPeopleColumnFamily, prefix, storage::PrefixEnd(prefix),
+                          [&](absl::string_view, absl::string_view) {
+                            ++count;
+                            return true;
+                          })
+                    .ok());
+    return count;
+  };
+  ASSERT_TRUE(Login("lan", kPassword).ok());
+  ASSERT_TRUE(Login("lan", kPassword).ok());
+  EXPECT_EQ(session_records(), 2);
+  // Lan never signs out; once her sessions have expired, someone else's
+  // sign-in sweeps them.
+  clock_.Advance(absl::Hours(13));
+  ASSERT_TRUE(Login("an", kPassword).ok());
+  EXPECT_EQ(session_records(), 1);
 }
 
 TEST_F(PeopleTest, DisablingEndsEverySessionAtOnceAndForGood) {
