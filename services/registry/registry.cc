@@ -278,17 +278,18 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
       bool validate_only,
       const std::function<absl::StatusOr<Response>(WriteBatch&)>& apply) {
     return internal::TypedMutation<Response>(
-        [&](const SerializedApply& serialized) {
-          return MutateSerialized(caller, request, method, validate_only, serialized);
+        [&](const MessageApply& untyped) {
+          return MutateMessage(caller, request, method, validate_only, untyped);
         },
         apply);
   }
 
-  // Mutate, with the answer serialized. `request`'s request_id field, when
-  // it has one, is the idempotency key; the rest is its fingerprint.
-  absl::StatusOr<std::string> MutateSerialized(const Caller& caller, const Message& request,
-                                               absl::string_view method, bool validate_only,
-                                               const SerializedApply& apply) {
+  // Mutate with an untyped answer, returned serialized. `request`'s
+  // request_id field, when it has one, is the idempotency key; the rest is
+  // its fingerprint.
+  absl::StatusOr<std::string> MutateMessage(const Caller& caller, const Message& request,
+                                            absl::string_view method, bool validate_only,
+                                            const MessageApply& apply) {
     std::unique_ptr<Message> fingerprinted(request.New());
     fingerprinted->CopyFrom(request);
     std::string request_id;
@@ -306,11 +307,12 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
       if (answered) return *std::move(answered);
     }
     WriteBatch batch;
-    ASSIGN_OR_RETURN(std::string response, apply(batch));
-    if (validate_only) return response;
-    idempotency_.Record(batch, caller.Actor(), request_id, method, fingerprint, response);
+    ASSIGN_OR_RETURN(std::unique_ptr<Message> response, apply(batch));
+    std::string answer = response->SerializeAsString();
+    if (validate_only) return answer;
+    idempotency_.Record(batch, caller.Actor(), request_id, method, fingerprint, answer);
     RETURN_IF_ERROR(store_->Write(batch));
-    return response;
+    return answer;
   }
 
   void PutReference(WriteBatch& batch, absl::string_view target, absl::string_view referrer,
@@ -1273,12 +1275,11 @@ Registry::Registry(storage::KvStore* store, const AccessPolicy* policy, PlanDocu
 
 const AgencyDirectory& Registry::agencies() const { return *impl_; }
 
-absl::StatusOr<std::string> Registry::MutateSerialized(const Caller& caller,
-                                                       const google::protobuf::Message& request,
-                                                       absl::string_view method,
-                                                       bool validate_only,
-                                                       const SerializedApply& apply) {
-  return impl_->MutateSerialized(caller, request, method, validate_only, apply);
+absl::StatusOr<std::string> Registry::MutateMessage(const Caller& caller,
+                                                    const google::protobuf::Message& request,
+                                                    absl::string_view method, bool validate_only,
+                                                    const MessageApply& apply) {
+  return impl_->MutateMessage(caller, request, method, validate_only, apply);
 }
 
 void Registry::PutReference(WriteBatch& batch, absl::string_view target,

@@ -23,22 +23,25 @@
 namespace tonghop::registry {
 
 // What a mutation does to the store: fills the batch and returns the
-// serialized answer (or why it refuses, changing nothing).
-using SerializedApply =
-    std::function<absl::StatusOr<std::string>(storage::WriteBatch& batch)>;
+// answer (or why it refuses, changing nothing).
+using MessageApply = std::function<absl::StatusOr<std::unique_ptr<google::protobuf::Message>>(
+    storage::WriteBatch& batch)>;
 
 namespace internal {
-// Runs a mutation through `run` (a write path that deals in serialized
-// answers) with a typed `apply`, and returns the typed answer.
+// Runs a mutation through `run` (a write path that deals in untyped answers
+// and hands back the answer serialized) with a typed `apply`, and returns
+// the typed answer.
 template <typename Response>
 absl::StatusOr<Response> TypedMutation(
-    const std::function<absl::StatusOr<std::string>(const SerializedApply&)>& run,
+    const std::function<absl::StatusOr<std::string>(const MessageApply&)>& run,
     const std::function<absl::StatusOr<Response>(storage::WriteBatch&)>& apply) {
-  absl::StatusOr<std::string> answer =
-      run([&apply](storage::WriteBatch& batch) -> absl::StatusOr<std::string> {
+  absl::StatusOr<std::string> answer = run(
+      [&apply](storage::WriteBatch& batch)
+          -> absl::StatusOr<std::unique_ptr<google::protobuf::Message>> {
         absl::StatusOr<Response> response = apply(batch);
         if (!response.ok()) return response.status();
-        return response->SerializeAsString();
+        return std::unique_ptr<google::protobuf::Message>(
+            new Response(*std::move(response)));
       });
   if (!answer.ok()) return answer.status();
   Response response;
@@ -154,15 +157,16 @@ class Registry {
       absl::string_view method, bool validate_only,
       const std::function<absl::StatusOr<Response>(storage::WriteBatch&)>& apply) {
     return internal::TypedMutation<Response>(
-        [&](const SerializedApply& serialized) {
-          return MutateSerialized(caller, request, method, validate_only, serialized);
+        [&](const MessageApply& untyped) {
+          return MutateMessage(caller, request, method, validate_only, untyped);
         },
         apply);
   }
-  absl::StatusOr<std::string> MutateSerialized(const Caller& caller,
-                                               const google::protobuf::Message& request,
-                                               absl::string_view method, bool validate_only,
-                                               const SerializedApply& apply);
+  // Mutate with an untyped answer; returns the answer serialized.
+  absl::StatusOr<std::string> MutateMessage(const Caller& caller,
+                                            const google::protobuf::Message& request,
+                                            absl::string_view method, bool validate_only,
+                                            const MessageApply& apply);
 
   // Adds to `batch` that `referrer` refers to `target` (present) or no
   // longer does. While it does, deleting `target` is refused
