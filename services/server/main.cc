@@ -301,6 +301,7 @@ int main(int argc, char** argv) {
     http.authenticator = &(*host)->authenticator();
     http.static_dir = dashboard;
     http.tls = options.tls;
+    http.clock = options.clock;
     auto started = tonghop::gateway::HttpGateway::Start(std::move(http));
     if (!started.ok()) {
       std::cerr << "tonghopd: " << started.status().message() << "\n";
