@@ -1,6 +1,7 @@
 #include "services/common/text.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -283,6 +284,19 @@ int EditDistance(absl::string_view a, absl::string_view b) {
   return prev[b.size()];
 }
 
+int NameDistance(absl::string_view typed_key, absl::string_view known_key) {
+  constexpr size_t kMaxTypedKey = 200;
+  if (typed_key.empty() || typed_key.size() > kMaxTypedKey) return -1;
+  int limit = std::max(3, static_cast<int>(typed_key.size()) / 2);
+  int length_difference =
+      std::abs(static_cast<int>(known_key.size()) - static_cast<int>(typed_key.size()));
+  // Edit distance is quadratic; a length difference already beyond the
+  // limit cannot come within it.
+  if (length_difference > limit) return -1;
+  int distance = EditDistance(typed_key, known_key);
+  return distance > limit ? -1 : distance;
+}
+
 std::string TruncateUtf8(absl::string_view text, size_t max_bytes) {
   if (text.size() <= max_bytes) return std::string(text);
   size_t cut = max_bytes;
@@ -290,6 +304,16 @@ std::string TruncateUtf8(absl::string_view text, size_t max_bytes) {
     --cut;
   }
   return absl::StrCat(text.substr(0, cut), "…");
+}
+
+std::string GroupThousands(size_t n) {
+  std::string digits = absl::StrCat(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += '.';
+    out += digits[i];
+  }
+  return out;
 }
 
 std::string SanitizeUtf8(absl::string_view text) {

@@ -63,7 +63,16 @@ std::vector<std::string> KeyWords(absl::string_view text);
 // Levenshtein distance over bytes (keys are folded, so mostly ASCII).
 int EditDistance(absl::string_view a, absl::string_view b);
 
+// How far a name someone typed is from a known name, both as NormalizeKey
+// keys, for suggesting what they meant: the edit distance when it is at most
+// the larger of 3 and half the typed key's length, -1 when farther (and for a
+// typed key over 200 bytes: a paragraph is not a misspelt name).
+int NameDistance(absl::string_view typed_key, absl::string_view known_key);
+
 // ---- Text in messages ----
+
+// A count as officials read it, thousands grouped with dots: "10.000".
+std::string GroupThousands(size_t n);
 
 // At most `max_bytes` of `text`, cut at a code point boundary, with "…"
 // appended when cut.
@@ -74,7 +83,7 @@ std::string TruncateUtf8(absl::string_view text, size_t max_bytes);
 std::string SanitizeUtf8(absl::string_view text);
 
 // How much of a caller's input an error message quotes.
-inline constexpr size_t kMaxQuotedInputBytes = 48;
+inline constexpr size_t kMaxQuotedInputBytes = 64;
 
 // Caller input for an error message: in double quotes, valid UTF-8, control
 // characters as \n, \t or \xHH, and at most `max_bytes` of it (cut at a

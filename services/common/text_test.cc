@@ -75,6 +75,13 @@ TEST(TextTest, TruncateKeepsWholeCharacters) {
   EXPECT_EQ(TruncateUtf8("abc", 3), "abc");
 }
 
+TEST(TextTest, GroupThousandsWithDots) {
+  EXPECT_EQ(GroupThousands(0), "0");
+  EXPECT_EQ(GroupThousands(999), "999");
+  EXPECT_EQ(GroupThousands(1000), "1.000");
+  EXPECT_EQ(GroupThousands(1234567), "1.234.567");
+}
+
 TEST(TextTest, SanitizeReplacesInvalidSequences) {
   EXPECT_EQ(SanitizeUtf8("Sở Y tế"), "Sở Y tế");
   EXPECT_EQ(SanitizeUtf8("a\xff\xfe" "b"), "a\xEF\xBF\xBD\xEF\xBF\xBD" "b");

@@ -22,6 +22,7 @@
 #include "services/common/identity.h"
 #include "services/common/openssl_util.h"
 #include "services/common/status_macros.h"
+#include "services/common/text.h"
 #include "services/gateway/static_files.h"
 #include "services/gateway/transcode.h"
 #include "tonghop/v1/registry_service.pb.h"
@@ -231,7 +232,7 @@ class HttpGateway::Handler {
           media = true;
         } else if (value != "json") {
           SendStatus(res, InvalidField(kAltParameter,
-                                       absl::StrCat("\"", value, "\" is not json or media"),
+                                       absl::StrCat(QuoteInput(value), " is not json or media"),
                                        "INVALID_QUERY_PARAMETER"));
           return;
         }
@@ -259,8 +260,8 @@ class HttpGateway::Handler {
       if (!content_type.empty() && !absl::StartsWith(content_type, "application/json")) {
         SendStatus(res, 415,
                    InvalidField("Content-Type",
-                                absl::StrCat("\"", content_type,
-                                             "\" is not application/json"),
+                                absl::StrCat(QuoteInput(content_type),
+                                             " is not application/json"),
                                 "UNSUPPORTED_MEDIA_TYPE"));
         return;
       }
