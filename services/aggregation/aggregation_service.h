@@ -67,9 +67,11 @@ class AggregationService final : public v1::Aggregation::CallbackService {
 
  private:
   class Call;
-  // Resolves the caller and runs `work` once the feed has reached
-  // `min_sequence`.
-  grpc::ServerUnaryReactor* Dispatch(grpc::CallbackServerContext* context, int64_t min_sequence,
+  // Refuses a request with an undefined enum number, resolves the caller and
+  // runs `work` once the feed has reached `min_sequence`.
+  grpc::ServerUnaryReactor* Dispatch(grpc::CallbackServerContext* context,
+                                     const google::protobuf::Message& request,
+                                     int64_t min_sequence,
                                      std::function<absl::Status(const Caller&)> work);
   void Enqueue(Call* call);
   void Cancelled(Call* call);

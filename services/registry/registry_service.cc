@@ -4,13 +4,15 @@
 
 namespace tonghop::registry {
 
-// Every call first resolves the caller (UNAUTHENTICATED when there is
-// none); reads then ask the access policy, mutations leave it to the
-// registry, which knows the agencies involved.
+// Every call first refuses a request with an undefined enum number, then
+// resolves the caller (UNAUTHENTICATED when there is none); reads then ask
+// the access policy, mutations leave it to the registry, which knows the
+// agencies involved.
 #define TONGHOP_READ(Method, Request, Response, expr)                        \
   grpc::ServerUnaryReactor* RegistryService::Method(                        \
       grpc::CallbackServerContext* context, const v1::Request* request,     \
       Response* response) {                                                 \
+    if (auto* refused = RefuseBadRequest(context, *request)) return refused; \
     absl::StatusOr<Caller> caller = identity_->Resolve(*context);           \
     if (!caller.ok()) return FinishUnary(context, caller.status());         \
     absl::Status allowed = policy_->CheckReadRegistry(*caller);             \
@@ -22,6 +24,7 @@ namespace tonghop::registry {
   grpc::ServerUnaryReactor* RegistryService::Method(                        \
       grpc::CallbackServerContext* context, const v1::Request* request,     \
       Response* response) {                                                 \
+    if (auto* refused = RefuseBadRequest(context, *request)) return refused; \
     absl::StatusOr<Caller> caller = identity_->Resolve(*context);           \
     if (!caller.ok()) return FinishUnary(context, caller.status());         \
     return FinishUnary(context, registry_->Method(*caller, *request), response); \
@@ -31,6 +34,7 @@ namespace tonghop::registry {
   grpc::ServerUnaryReactor* RegistryService::Method(                        \
       grpc::CallbackServerContext* context, const v1::Request* request,     \
       google::protobuf::Empty*) {                                           \
+    if (auto* refused = RefuseBadRequest(context, *request)) return refused; \
     absl::StatusOr<Caller> caller = identity_->Resolve(*context);           \
     if (!caller.ok()) return FinishUnary(context, caller.status());         \
     return FinishUnary(context, registry_->Method(*caller, *request));      \
