@@ -58,7 +58,9 @@ class Connection {
   const std::string& agency() const { return agency_; }
 
   // A fresh context for one call, with the deadline (and, without a
-  // certificate, the identity header) set.
+  // certificate, the identity header) set. The header carries the agency
+  // only when it is a well-formed agency name (lowercase letters, digits and
+  // hyphens); otherwise the call has no identity.
   std::unique_ptr<grpc::ClientContext> NewContext() const;
   // Same, with no deadline (for streams that stay open).
   std::unique_ptr<grpc::ClientContext> NewStreamContext() const;

@@ -10,6 +10,7 @@
 #include <map>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -17,6 +18,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "services/common/resource_names.h"
+#include "services/common/text.h"
 #include "services/server/server_host.h"
 #ifdef TONGHOP_HAVE_GATEWAY
 #include <filesystem>
@@ -149,19 +152,25 @@ int main(int argc, char** argv) {
     auto it = flags.values.find(absl::StrCat(s, "-address"));
     if (it != flags.values.end()) options.remote_addresses[s] = it->second;
   }
-  if (flags.values.count("operator-agency")) {
-    std::string agency = flags.values["operator-agency"];
-    options.operator_agency =
+  // Agencies given as flags travel in a header, where gRPC aborts on a value
+  // that is not printable ASCII: a name ("Bộ Tư pháp") is a usage error here.
+  const std::pair<const char*, std::string*> agency_flags[] = {
+      {"operator-agency", &options.operator_agency},
+      {"upstream-agency", &options.upstream_agency}};
+  for (const auto& [flag, target] : agency_flags) {
+    if (!flags.values.count(flag)) continue;
+    std::string agency = flags.values[flag];
+    std::string name =
         absl::StartsWith(agency, "agencies/") ? agency : absl::StrCat("agencies/", agency);
+    if (!tonghop::ParseSimpleName(name, "agencies", flag).ok()) {
+      std::cerr << "tonghopd: --" << flag << "=" << tonghop::QuoteInput(agency)
+                << " is not an agency id (lowercase letters, digits and hyphens, e.g. "
+                   "bo-tu-phap)\n";
+      return 2;
+    }
+    *target = name;
   }
-
   if (flags.values.count("upstream")) options.upstream = flags.values["upstream"];
-  if (flags.values.count("upstream-agency")) {
-    std::string agency = flags.values["upstream-agency"];
-    options.upstream_agency =
-        absl::StartsWith(agency, "agencies/") ? agency : absl::StrCat("agencies/", agency);
-  }
-
   // Certificates and keys are read here; the host checks that they fit.
   const std::pair<const char*, std::string tonghop::TlsOptions::*> kPemFlags[] = {
       {"tls-cert", &tonghop::TlsOptions::cert_pem},
