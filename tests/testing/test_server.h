@@ -107,8 +107,9 @@ class ServerProcess {
   std::string http_address_;
 };
 
-// Runs the built `tonghop` CLI with `args` (a shell word list); returns its
-// exit code and fills `output` with its stdout and stderr.
+// Runs the built `tonghop` CLI with `args` (a shell word list, quoted as the
+// shell wants); returns its exit code (128 + the signal when it was killed)
+// and fills `output` with its stdout and stderr.
 int RunCli(const std::string& args, std::string* output);
 
 // Path of a binary built by this build (TONGHOP_BUILD_DIR/relative).
