@@ -61,6 +61,16 @@ struct CliContext {
   std::unique_ptr<client::Connection> connection_;
 };
 
+// Checks the agency ids given on the command line before anything is sent:
+// --agency (the caller, which travels in a header) and the flags that name
+// agencies (--subtree, --parent, --issuer, --assignee). A value that is not
+// an agency id ("Sở Y tế", "DONG-NAI-SO-Y-TE") is refused with the agencies
+// it probably meant, read from the registry when the server can be reached.
+// The caller must also exist, unless the registry has no agencies yet (the
+// first load) or cannot be reached (reports then wait in the outbox).
+// Prints the error and returns false when a value is refused.
+bool CheckAgencyFlags(CliContext& context, const ParsedArgs& args);
+
 // Prints a command's result: the whole response as JSON, or its rows as a
 // table or CSV.
 void PrintResult(CliContext& context, const google::protobuf::Message& response,

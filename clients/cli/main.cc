@@ -167,6 +167,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   args.positional.assign(words.begin() + best_words, words.end());
+  // Nothing is sent (not even the outbox) before the agencies named are known
+  // to be ids: the caller's travels in a header.
+  if (!tonghop::cli::CheckAgencyFlags(context, args)) return 2;
   for (const auto& hook : table.before_hooks()) hook(context);
   return best->run(context, args);
 }

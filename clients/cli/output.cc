@@ -105,6 +105,12 @@ int PrintError(std::ostream& err, const absl::Status& status) {
   for (const auto& v : bad_request.field_violations()) {
     err << "  - " << v.field() << ": " << v.description() << "\n";
   }
+  if (size_t omitted = GetOmittedViolations(status); omitted > 0) {
+    // "… and N more errors not listed: fix these and try again to see them."
+    err << "  … và " << GroupThousands(omitted)
+        << " lỗi khác chưa liệt kê: hãy sửa các lỗi trên rồi thử lại để xem tiếp ("
+        << omitted << " more not listed)\n";
+  }
   google::rpc::ErrorInfo info = GetErrorInfo(status);
   if (!info.reason().empty()) err << "  (reason: " << info.reason() << ")\n";
   return 1;

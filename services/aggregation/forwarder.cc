@@ -14,6 +14,7 @@
 #include "services/common/identity.h"
 #include "services/common/resource_names.h"
 #include "services/common/status_macros.h"
+#include "services/common/text.h"
 #include "tonghop/v1/submissions_service.grpc.pb.h"
 
 namespace tonghop::aggregation {
@@ -212,7 +213,7 @@ absl::StatusOr<v1::ForwardResponse> Forwarder::Forward(const Caller& caller,
   }
   std::string target_plan = request.target_plan().empty() ? request.plan() : request.target_plan();
   if (!ParseSimpleName(target_plan, "plans", "target_plan").ok()) {
-    return InvalidField("target_plan", absl::StrCat("\"", target_plan, "\" is not plans/{plan}"));
+    return InvalidField("target_plan", absl::StrCat(QuoteInput(target_plan), " is not plans/{plan}"));
   }
   ASSIGN_OR_RETURN(AggregationQueries::SubtreeFigures figures,
                    queries_->SubtreeValues(caller, request.plan(), request.period(),

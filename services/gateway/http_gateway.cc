@@ -24,6 +24,7 @@
 #include "services/common/openssl_util.h"
 #include "services/common/sign_in.h"
 #include "services/common/status_macros.h"
+#include "services/common/text.h"
 #include "services/gateway/sessions.h"
 #include "services/gateway/static_files.h"
 #include "services/gateway/transcode.h"
@@ -246,7 +247,7 @@ class HttpGateway::Handler {
           media = true;
         } else if (value != "json") {
           SendStatus(res, InvalidField(kAltParameter,
-                                       absl::StrCat("\"", value, "\" is not json or media"),
+                                       absl::StrCat(QuoteInput(value), " is not json or media"),
                                        "INVALID_QUERY_PARAMETER"));
           return;
         }
@@ -274,8 +275,8 @@ class HttpGateway::Handler {
       if (!content_type.empty() && !absl::StartsWith(content_type, "application/json")) {
         SendStatus(res, 415,
                    InvalidField("Content-Type",
-                                absl::StrCat("\"", content_type,
-                                             "\" is not application/json"),
+                                absl::StrCat(QuoteInput(content_type),
+                                             " is not application/json"),
                                 "UNSUPPORTED_MEDIA_TYPE"));
         return;
       }

@@ -1,6 +1,7 @@
 #include "services/registry/registry.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <set>
 #include <utility>
@@ -12,11 +13,13 @@
 #include "google/protobuf/empty.pb.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/common/agency_matcher.h"
 #include "services/common/errors.h"
 #include "services/common/etag.h"
 #include "services/common/pagination.h"
 #include "services/common/resource_names.h"
 #include "services/common/status_macros.h"
+#include "services/common/text.h"
 #include "services/registry/validation.h"
 #include "storage/key_encoding.h"
 
@@ -188,6 +191,37 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
   absl::StatusOr<bool> PlanExists(absl::string_view name) const override {
     return Exists("plans/", name, &PlanKey);
   }
+  std::string SuggestAgency(absl::string_view input) const override {
+    std::shared_ptr<const AgencyMatcher> matcher = Matcher();
+    return matcher == nullptr ? "" : matcher->DidYouMean(input);
+  }
+
+  // ---- Suggestions for agencies that do not exist ----
+
+  // The registry's agencies as a matcher, built on first use after a write
+  // (an error path: lookups of existing agencies never need it); nullptr
+  // when the store cannot be read.
+  std::shared_ptr<const AgencyMatcher> Matcher() const {
+    uint64_t generation = generation_.load();
+    {
+      absl::MutexLock lock(&matcher_mu_);
+      if (matcher_ != nullptr && matcher_generation_ == generation) return matcher_;
+    }
+    absl::StatusOr<std::vector<v1::Agency>> agencies = AllAgencies();
+    if (!agencies.ok()) return nullptr;
+    auto matcher = std::make_shared<const AgencyMatcher>(*agencies);
+    absl::MutexLock lock(&matcher_mu_);
+    matcher_ = matcher;
+    matcher_generation_ = generation;
+    return matcher;
+  }
+
+  // The error for an agency reference `input` (field `field`, or "" for a
+  // resource name) that names no agency, with what it probably meant.
+  absl::Status UnknownAgencyError(absl::string_view input, absl::string_view field) const {
+    std::shared_ptr<const AgencyMatcher> matcher = Matcher();
+    return UnknownAgency(input, field, matcher != nullptr ? *matcher : AgencyMatcher({}));
+  }
 
   // ---- Generic storage helpers ----
 
@@ -315,6 +349,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     idempotency_.Record(batch, caller.Actor(), request_id, method, fingerprint, answer);
     RETURN_IF_ERROR(
         audit_->Write(batch, MakeAuditEvent(caller, method, request, response.get())));
+    generation_.fetch_add(1);
     return answer;
   }
 
@@ -335,12 +370,12 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     if (mask.paths_size() == 0) return update;
     for (const std::string& path : mask.paths()) {
       if (path == "name" || path == "etag") {
-        return InvalidField("update_mask", absl::StrCat("\"", path, "\" cannot be updated"));
+        return InvalidField("update_mask", absl::StrCat(QuoteInput(path), " cannot be updated"));
       }
       if (!google::protobuf::util::FieldMaskUtil::GetFieldDescriptors(
               Resource::descriptor(), path, nullptr)) {
         return InvalidField("update_mask",
-                            absl::StrCat("\"", path, "\" is not a field of ",
+                            absl::StrCat(QuoteInput(path), " is not a field of ",
                                          Resource::descriptor()->name()));
       }
     }
@@ -391,8 +426,8 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
         [&](WriteBatch& batch) -> absl::StatusOr<v1::Agency> {
           if (!IsValidSlugId(request.agency_id())) {
             return InvalidField("agency_id",
-                                absl::StrCat("\"", request.agency_id(),
-                                             "\" is not a valid id: use 1-63 lowercase "
+                                absl::StrCat(QuoteInput(request.agency_id()),
+                                             " is not a valid id: use 1-63 lowercase "
                                              "letters, digits and hyphens"));
           }
           v1::Agency agency = request.agency();
@@ -500,8 +535,15 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     };
     absl::Status inner = absl::OkStatus();
     if (!request.parent().empty()) {
-      ASSIGN_OR_RETURN(std::string parent_id,
-                       ParseSimpleName(request.parent(), "agencies", "parent"));
+      // A parent that does not exist has no children, but is a mistake:
+      // NOT_FOUND (AIP-132), with what it probably meant.
+      if (!ParseSimpleName(request.parent(), "agencies", "parent").ok()) {
+        return UnknownAgencyError(request.parent(), "parent");
+      }
+      std::string parent_id = IdOf(request.parent());
+      ASSIGN_OR_RETURN(std::optional<std::string> parent,
+                       store_->Get(kResources, AgencyKey(parent_id)));
+      if (!parent) return UnknownAgencyError(request.parent(), "");
       std::string prefix = ChildPrefix(parent_id);
       std::string start = after.empty() ? prefix : ChildKey(parent_id, after) + '\0';
       RETURN_IF_ERROR(store_->Scan(
@@ -1098,7 +1140,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     if (plan_id.empty() || !IsValidSlugId(plan_id)) {
       return InvalidField("plan_id", plan_id.empty()
                                          ? "required: the file names no plan"
-                                         : absl::StrCat("\"", plan_id, "\" is not a valid id"));
+                                         : absl::StrCat(QuoteInput(plan_id), " is not a valid id"));
     }
     std::string plan_name = MakeName("plans", plan_id);
     bundle.mutable_plan()->set_name(plan_name);
@@ -1119,7 +1161,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
       if (!task.name().empty() && task.name() != expected &&
           IdOf(task.name()) != task.outline()) {
         violations.Add(field + ".name",
-                       absl::StrCat("\"", task.name(), "\" does not match outline \"",
+                       absl::StrCat(QuoteInput(task.name()), " does not match outline \"",
                                     task.outline(), "\""));
       }
       // Parents named under another plan id (a renamed import) follow the plan.
@@ -1190,7 +1232,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
       std::string field = absl::StrCat("bundle.tasks[", i, "]");
       if (lookup.IsDuplicate(i)) {
         violations.Add(field + ".outline",
-                       absl::StrCat("\"", bundle.tasks(i).outline(), "\" appears twice"));
+                       absl::StrCat(QuoteInput(bundle.tasks(i).outline()), " appears twice"));
       }
       RETURN_IF_ERROR(ValidateTask(bundle.tasks(i), plan_id, *this, lookup, field, violations));
     }
@@ -1272,6 +1314,11 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
   PlanDocumentParser parser_;
   PlanCsvWriter csv_writer_;
   absl::Mutex write_mu_;
+  // Counts committed mutations, so that Matcher() knows when to rebuild.
+  std::atomic<uint64_t> generation_{0};
+  mutable absl::Mutex matcher_mu_;
+  mutable std::shared_ptr<const AgencyMatcher> matcher_ ABSL_GUARDED_BY(matcher_mu_);
+  mutable uint64_t matcher_generation_ ABSL_GUARDED_BY(matcher_mu_) = 0;
 };
 
 Registry::Registry(storage::KvStore* store, const AccessPolicy* policy, AuditLog* audit,
@@ -1296,8 +1343,13 @@ void Registry::PutReference(WriteBatch& batch, absl::string_view target,
 }
 
 absl::StatusOr<v1::Agency> Registry::GetAgency(absl::string_view name) const {
-  ASSIGN_OR_RETURN(std::string id, ParseSimpleName(name, "agencies", "name"));
-  return impl_->GetOrNotFound<v1::Agency>(AgencyKey(id), name);
+  if (!ParseSimpleName(name, "agencies", "name").ok()) {
+    return impl_->UnknownAgencyError(name, "name");
+  }
+  ASSIGN_OR_RETURN(std::optional<v1::Agency> agency,
+                   impl_->Read<v1::Agency>(AgencyKey(IdOf(name))));
+  if (!agency) return impl_->UnknownAgencyError(name, "");
+  return *std::move(agency);
 }
 absl::StatusOr<v1::ListAgenciesResponse> Registry::ListAgencies(
     const v1::ListAgenciesRequest& request) const {

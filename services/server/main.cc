@@ -10,6 +10,7 @@
 #include <map>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -17,6 +18,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "services/common/resource_names.h"
+#include "services/common/text.h"
 #include "services/server/bootstrap.h"
 #include "services/server/server_host.h"
 #ifdef TONGHOP_HAVE_GATEWAY
@@ -138,22 +141,34 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // Agencies given as flags travel in a header, where gRPC aborts on a value
+  // that is not printable ASCII: a name ("Bộ Tư pháp") is a usage error here.
   std::string operator_agency = "agencies/bo-tu-phap";
-  if (flags.values.count("operator-agency")) {
-    std::string agency = flags.values["operator-agency"];
-    operator_agency =
+  std::string upstream_agency;
+  std::string bootstrap_agency;
+  const std::pair<const char*, std::string*> agency_flags[] = {
+      {"operator-agency", &operator_agency},
+      {"upstream-agency", &upstream_agency},
+      {"bootstrap-agency", &bootstrap_agency}};
+  for (const auto& [flag, target] : agency_flags) {
+    if (!flags.values.count(flag)) continue;
+    std::string agency = flags.values[flag];
+    std::string name =
         absl::StartsWith(agency, "agencies/") ? agency : absl::StrCat("agencies/", agency);
+    if (!tonghop::ParseSimpleName(name, "agencies", flag).ok()) {
+      std::cerr << "tonghopd: --" << flag << "=" << tonghop::QuoteInput(agency)
+                << " is not an agency id (lowercase letters, digits and hyphens, e.g. "
+                   "bo-tu-phap)\n";
+      return 2;
+    }
+    *target = name;
   }
   if (flags.values.count("bootstrap-admin")) {
     tonghop::BootstrapOptions bootstrap;
     bootstrap.data_dir = flags.values["data-dir"];
     bootstrap.user_id = flags.values["bootstrap-admin"];
     bootstrap.operator_agency = operator_agency;
-    if (flags.values.count("bootstrap-agency")) {
-      std::string agency = flags.values["bootstrap-agency"];
-      bootstrap.agency =
-          absl::StartsWith(agency, "agencies/") ? agency : absl::StrCat("agencies/", agency);
-    }
+    bootstrap.agency = bootstrap_agency;
     return tonghop::RunBootstrapAdmin(std::move(bootstrap), std::cout, std::cerr);
   }
 
@@ -180,6 +195,7 @@ int main(int argc, char** argv) {
     if (it != flags.values.end()) options.remote_addresses[s] = it->second;
   }
   options.operator_agency = operator_agency;
+  options.upstream_agency = upstream_agency;
   if (flags.values.count("session-lifetime")) {
     if (!absl::ParseDuration(flags.values["session-lifetime"], &options.session_lifetime) ||
         options.session_lifetime <= absl::ZeroDuration()) {
@@ -188,14 +204,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-
   if (flags.values.count("upstream")) options.upstream = flags.values["upstream"];
-  if (flags.values.count("upstream-agency")) {
-    std::string agency = flags.values["upstream-agency"];
-    options.upstream_agency =
-        absl::StartsWith(agency, "agencies/") ? agency : absl::StrCat("agencies/", agency);
-  }
-
   // Certificates and keys are read here; the host checks that they fit.
   const std::pair<const char*, std::string tonghop::TlsOptions::*> kPemFlags[] = {
       {"tls-cert", &tonghop::TlsOptions::cert_pem},

@@ -14,6 +14,7 @@
 #include "grpcpp/server_builder.h"
 #include "grpcpp/support/client_interceptor.h"
 #include "services/common/status_macros.h"
+#include "services/server/request_guard.h"
 
 namespace tonghop {
 namespace {
@@ -211,6 +212,9 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
   builder.AddListeningPort(opts.listen, ServerCredentialsFor(opts.tls), &host->port_);
   builder.SetMaxReceiveMessageSize(64 << 20);
   builder.SetMaxSendMessageSize(64 << 20);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> guards;
+  guards.push_back(std::make_unique<RequestGuardFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(guards));
   for (const auto& module : host->modules_) {
     for (grpc::Service* service : module->services()) builder.RegisterService(service);
   }

@@ -362,8 +362,8 @@ class Submissions::Impl {
     if (request.has_report() && !request.report().name().empty() &&
         request.report().name() != request.name()) {
       return InvalidField("report.name",
-                          absl::StrCat("\"", request.report().name(),
-                                       "\" differs from name \"", request.name(), "\""));
+                          absl::StrCat(QuoteInput(request.report().name()),
+                                       " differs from name \"", request.name(), "\""));
     }
     ASSIGN_OR_RETURN(std::optional<v1::Report> answered, Answered(caller, request, "Submit"));
     if (answered) return *answered;

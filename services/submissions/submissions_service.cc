@@ -189,13 +189,14 @@ class RefusedWatch final : public grpc::ServerWriteReactor<v1::Change> {
 
 }  // namespace
 
-// The caller is resolved on the callback thread (it only reads metadata);
-// everything else runs on the worker pool.
+// The request is checked and the caller resolved on the callback thread
+// (neither waits for anything); everything else runs on the worker pool.
 // A write refused for want of an identity is recorded in the audit trail.
 #define TONGHOP_UNARY(Method, Request, Response, kWrite)                        \
   grpc::ServerUnaryReactor* SubmissionsService::Method(                         \
       grpc::CallbackServerContext* context, const v1::Request* request,         \
       Response* response) {                                                     \
+    if (auto* refused = RefuseBadRequest(context, *request)) return refused;    \
     absl::StatusOr<Caller> caller = identity_->Resolve(*context);               \
     if (!caller.ok()) {                                                         \
       if (kWrite) {                                                             \
@@ -223,6 +224,9 @@ TONGHOP_UNARY(ListRevisions, ListRevisionsRequest, v1::ListRevisionsResponse, fa
 
 grpc::ServerWriteReactor<v1::Change>* SubmissionsService::WatchChanges(
     grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) {
+  if (absl::Status checked = CheckRequest(*request); !checked.ok()) {
+    return new RefusedWatch(checked);
+  }
   absl::StatusOr<Caller> caller = identity_->Resolve(*context);
   if (!caller.ok()) return new RefusedWatch(caller.status());
   if (request->after_sequence() < 0) {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -92,6 +93,7 @@ int RunShell(const std::string& command, std::string* output) {
   size_t n;
   while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) output->append(buffer, n);
   int status = pclose(pipe);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 

@@ -107,12 +107,14 @@ class ServerProcess {
   std::string http_address_;
 };
 
-// Runs `command` with /bin/sh; returns its exit code (-1 when it did not
-// exit) and fills `output` with what it printed on stdout and stderr.
+// Runs `command` with /bin/sh; returns its exit code (128 + the signal when
+// it was killed) and fills `output` with what it printed on stdout and
+// stderr.
 int RunShell(const std::string& command, std::string* output);
 
-// Runs the built `tonghop` CLI with `args` (a shell word list); returns its
-// exit code and fills `output` with its stdout and stderr.
+// Runs the built `tonghop` CLI with `args` (a shell word list, quoted as the
+// shell wants); returns its exit code (128 + the signal when it was killed)
+// and fills `output` with its stdout and stderr.
 int RunCli(const std::string& args, std::string* output);
 
 // Path of a binary built by this build (TONGHOP_BUILD_DIR/relative).

@@ -13,8 +13,6 @@ namespace {
 
 using ::tonghop::v1::Agency;
 
-constexpr size_t kMaxCandidateKey = 200;
-
 bool EndsWithWords(const std::vector<std::string>& words,
                    const std::vector<std::string>& tail) {
   if (tail.empty() || tail.size() > words.size()) return false;
@@ -263,15 +261,10 @@ std::optional<Resolution> AgencyResolver::ResolveGroup(
 std::vector<std::string> AgencyResolver::Candidates(absl::string_view name,
                                                     size_t max) const {
   std::string key = NormalizeKey(name);
-  // Edit distance is quadratic: a paragraph is not a misspelt name.
-  if (key.empty() || key.size() > kMaxCandidateKey) return {};
   std::vector<int> best(agencies_.size(), -1);
-  int limit = std::max(3, static_cast<int>(key.size()) / 2);
   for (const auto& [k, index] : all_keys_) {
-    int len_diff = std::abs(static_cast<int>(k.size()) - static_cast<int>(key.size()));
-    if (len_diff > limit) continue;
-    int d = EditDistance(key, k);
-    if (d > limit) continue;
+    int d = NameDistance(key, k);
+    if (d < 0) continue;
     if (best[index] < 0 || d < best[index]) best[index] = d;
   }
   std::vector<std::pair<int, size_t>> ranked;
