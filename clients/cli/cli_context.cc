@@ -61,25 +61,42 @@ std::string CliContext::SignedInUser() {
   return stored.ok() && stored->has_value() ? (*stored)->user : "";
 }
 
+std::string CliContext::BearerToken() {
+  if (bearer_token_) return *bearer_token_;
+  bearer_token_ = "";
+  // A person signed in here acts as themself, unless the command line
+  // names another identity (--agency, --cert).
+  if (agency_from_flag || tls.has_certificate()) return "";
+  absl::StatusOr<std::optional<client::StoredToken>> stored =
+      client::TokenStore(state_dir).Load(server);
+  if (!stored.ok()) {
+    *err << "tonghop: " << stored.status().message() << "\n";
+  } else if (stored->has_value() && !TokenMayTravel(server, tls)) {
+    *err << "tonghop: not sending the sign-in token of " << (*stored)->user << " to " << server
+         << " over plaintext; use TLS (--tls-ca)\n";
+  } else if (stored->has_value()) {
+    bearer_token_ = (*stored)->token;
+  }
+  return *bearer_token_;
+}
+
+bool CliContext::HasIdentity() {
+  return !agency.empty() || tls.has_certificate() || !BearerToken().empty();
+}
+
 const client::Connection& CliContext::connection() {
   if (connection_ == nullptr) {
-    connection_ = std::make_unique<client::Connection>(server, agency, tls);
-    // A person signed in here acts as themself, unless the command line
-    // names another identity (--agency, --cert).
-    if (!agency_from_flag && !tls.has_certificate()) {
-      absl::StatusOr<std::optional<client::StoredToken>> stored =
-          client::TokenStore(state_dir).Load(server);
-      if (!stored.ok()) {
-        *err << "tonghop: " << stored.status().message() << "\n";
-      } else if (stored->has_value() && !TokenMayTravel(server, tls)) {
-        *err << "tonghop: not sending the sign-in token of " << (*stored)->user
-             << " to " << server << " over plaintext; use TLS (--tls-ca)\n";
-      } else if (stored->has_value()) {
-        connection_->set_bearer_token((*stored)->token);
-      }
-    }
+    connection_ = std::make_unique<client::Connection>(ConnectionFor(agency));
   }
   return *connection_;
+}
+
+client::Connection CliContext::ConnectionFor(const std::string& for_agency) {
+  client::Connection connection(server, for_agency, tls);
+  if (std::string token = BearerToken(); !token.empty()) {
+    connection.set_bearer_token(std::move(token));
+  }
+  return connection;
 }
 
 bool CheckAgencyFlags(CliContext& context, const ParsedArgs& args) {

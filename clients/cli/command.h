@@ -8,6 +8,8 @@
 #include <functional>
 #include <iosfwd>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,11 +56,25 @@ struct CliContext {
   // A connection to --server (created on first use) as the person signed
   // in there with `tonghop login`, else as the certificate or --agency.
   const client::Connection& connection();
+  // A new connection to --server for a call made on behalf of `agency` (a
+  // report's): as the person signed in there, else as the certificate or
+  // `agency` in the development header. The same identity rules as
+  // connection().
+  client::Connection ConnectionFor(const std::string& agency);
   // The person signed in to --server ("users/{id}"), or empty.
   std::string SignedInUser();
+  // Whether calls carry an identity: --agency, a certificate, or a person
+  // signed in to --server.
+  bool HasIdentity();
 
  private:
+  // The signed-in person's bearer token for --server, or empty when nobody
+  // is signed in, the command line names another identity, or the token
+  // would travel in plaintext (said once on err).
+  std::string BearerToken();
+
   std::unique_ptr<client::Connection> connection_;
+  std::optional<std::string> bearer_token_;
 };
 
 // Checks the agency ids given on the command line before anything is sent:

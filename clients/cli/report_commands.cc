@@ -64,7 +64,8 @@ struct Messages {
   // "No submitted revision yet."
   const char* no_revisions = "Báo cáo chưa được nộp lần nào.";
   // "Say who you are: --agency=ID (or TONGHOP_AGENCY)."
-  const char* need_agency = "Hãy cho biết cơ quan của bạn: --agency=MÃ (hoặc biến TONGHOP_AGENCY).";
+  const char* need_agency =
+      "Hãy đăng nhập (tonghop login) hoặc dùng chứng thư của cơ quan (--cert, --key).";
   // "$0 has no report name; use a file written by `tonghop report template`."
   const char* no_name =
       "Tệp $0 không có tên báo cáo (name); hãy dùng tệp do lệnh tonghop report template tạo ra.";
@@ -151,8 +152,7 @@ bool DeliverOutbox(CliContext& context, std::ostream& out, bool say_when_empty) 
           return absl::UnavailableError(absl::StrCat(
               "queued as ", entry.agency, "; the certificate given acts for ", holder));
         }
-        client::SubmissionsClient submissions(
-            client::Connection(context.server, entry.agency, context.tls));
+        client::SubmissionsClient submissions(context.ConnectionFor(entry.agency));
         return submissions.Submit(entry.request);
       });
   if (!deliveries.ok()) {
@@ -194,7 +194,7 @@ int ReportTemplate(CliContext& context, const ParsedArgs& args) {
     *context.err << "usage: tonghop report template --plan=PLAN --period=2026 --out=FILE\n";
     return 2;
   }
-  if (context.agency.empty()) {
+  if (!context.HasIdentity()) {
     *context.err << kMessages.need_agency << "\n";
     return 2;
   }
@@ -239,7 +239,7 @@ int ReportSubmit(CliContext& context, const ParsedArgs& args) {
   request.set_etag(report->etag());
   request.set_request_id(client::NewRequestId());
   *request.mutable_report() = *report;
-  client::SubmissionsClient submissions(client::Connection(context.server, agency, context.tls));
+  client::SubmissionsClient submissions(context.ConnectionFor(agency));
   absl::StatusOr<v1::Report> submitted = submissions.Submit(request);
   if (submitted.ok()) {
     if (context.output == OutputFormat::kJson) PrintJson(*context.out, *submitted);
@@ -280,7 +280,7 @@ int ReportStatus(CliContext& context, const ParsedArgs& args) {
                     "[--state=draft|submitted|accepted|returned] [--subtree=AGENCY]\n";
     return 2;
   }
-  if (context.agency.empty()) {
+  if (!context.HasIdentity()) {
     *context.err << kMessages.need_agency << "\n";
     return 2;
   }
@@ -334,7 +334,7 @@ int ReportReview(CliContext& context, const ParsedArgs& args) {
                     "  REPORT is reports/{agency}/{plan}/{period} or {agency}/{plan}/{period}\n";
     return 2;
   }
-  if (context.agency.empty()) {
+  if (!context.HasIdentity()) {
     *context.err << kMessages.need_agency << "\n";
     return 2;
   }
@@ -364,7 +364,7 @@ int ReportHistory(CliContext& context, const ParsedArgs& args) {
     *context.err << "usage: tonghop report history REPORT\n";
     return 2;
   }
-  if (context.agency.empty()) {
+  if (!context.HasIdentity()) {
     *context.err << kMessages.need_agency << "\n";
     return 2;
   }
