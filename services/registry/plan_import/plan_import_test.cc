@@ -364,7 +364,8 @@ TEST(PlanImportTest, MalformedInputIsRefusedClearly) {
   ImportOptions options = Options("agencies/dong-nai");
   ExpectInvalid("", options, "content", "empty");
   ExpectInvalid(" \n\n\t", options, "content", "empty");
-  ExpectInvalid(std::string("PK\x03\x04\0\0binary", 12), options, "content", "binary");
+  ExpectInvalid(std::string("PK\x03\x04\0\0binary", 12), options, "content", "damaged");
+  ExpectInvalid(std::string("\x01\x02\x00\xff binary", 12), options, "content", "binary");
   ExpectInvalid("Kế hoạch \xC3\x28", options, "content", "UTF-8");
   ExpectInvalid("STT,Nhiệm vụ,Ghi chú\n1,Làm gì đó,\n", Options("agencies/dong-nai",
                                                               tonghop::v1::IMPORT_FORMAT_CSV),
@@ -372,8 +373,6 @@ TEST(PlanImportTest, MalformedInputIsRefusedClearly) {
   ExpectInvalid("STT\tNhiệm vụ\tCơ quan chủ trì\n\"1\tx\n", Options("agencies/dong-nai",
                                                                     tonghop::v1::IMPORT_FORMAT_CSV),
                 "content", "never closed");
-  ExpectInvalid("Một văn bản không có nhiệm vụ nào.\nChỉ là lời văn.\n", options, "content",
-                "no tasks found");
   ExpectInvalid("{\"plan\": 3}", options, "content", "not a PlanBundle");
   std::string fifty_mb(50u * 1024 * 1024, 'a');
   ExpectInvalid(fifty_mb, options, "content", "10 MB");
@@ -385,6 +384,19 @@ TEST(PlanImportTest, MalformedInputIsRefusedClearly) {
   ExpectInvalid(ReadFile(TestData(kSeed004)), bad_id, "plan_id", "not a valid id");
   ExpectInvalid("STT\tNhiệm vụ\tCơ quan chủ trì\n1\tMột việc\tSở Tư pháp\n", options, "plan_id",
                 "required");
+}
+
+// A document with no task at all is not refused: the dry run says so, with
+// what to do, and the registry refuses to store it.
+TEST(PlanImportTest, NoTasksIsADiagnosticNotARefusal) {
+  ImportOptions options = Options("agencies/dong-nai");
+  options.plan_id = "dong-nai-1-2026";
+  ImportPlanResponse r = MustParse("Một văn bản không có nhiệm vụ nào.\nChỉ là lời văn.\n", options);
+  EXPECT_EQ(r.bundle().tasks_size(), 0);
+  std::vector<std::string> codes;
+  for (const auto& d : r.report().diagnostics()) codes.push_back(d.code());
+  EXPECT_THAT(codes, testing::Contains("NO_TASKS"));
+  EXPECT_EQ(r.report().counts().diagnostics(), r.report().diagnostics_size());
 }
 
 TEST(PlanImportTest, CsvWithTitleRowsAboveTheHeader) {

@@ -64,10 +64,15 @@ struct RawTask {
 // previous row cell by cell; a row right after a page break that carries the
 // end of the previous row's cells in front of its own (its first paragraph
 // starts in lowercase, or the previous cell stops at "và", "của", ",") gives
-// that text back. Every repair is noted with its line.
+// that text back. A row without STT that holds only a task and is followed
+// by numbering that starts again at 1 is the heading of the rows after it
+// (numbered I, II … here); numbering that starts again without such a
+// heading goes on from where it was. Every repair is noted with its line.
+// With `cells_are_markup` the cells' <p> blocks are their own paragraphs (a
+// Word table), not pasted markup to report.
 std::vector<RawTask> ReadTableRows(const std::vector<std::string>& header,
                                    const std::vector<RawRow>& rows,
-                                   ReportBuilder* report);
+                                   ReportBuilder* report, bool cells_are_markup = false);
 
 }  // namespace tonghop::plan_import
 
