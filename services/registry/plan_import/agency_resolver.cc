@@ -1,11 +1,13 @@
 #include "services/registry/plan_import/agency_resolver.h"
 
 #include <algorithm>
+#include <tuple>
 #include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "services/registry/plan_import/text_util.h"
 
 namespace tonghop::plan_import {
@@ -54,6 +56,22 @@ AgencyResolver::AgencyResolver(const std::vector<Agency>& agencies,
        a = Find(a->parent())) {
     if (!seen.insert(a->parent()).second) break;
     national_root_ = a->parent();
+  }
+
+  // The province each agency is in (itself for a province), to keep other
+  // provinces' units out of the candidates.
+  auto province_of = [&](const Agency* a) -> std::string {
+    std::set<std::string> visited;
+    for (; a != nullptr && visited.insert(a->name()).second; a = Find(a->parent())) {
+      if (a->kind() == tonghop::v1::AGENCY_KIND_PROVINCE) return a->name();
+    }
+    return "";
+  };
+  std::string own_province = province_of(Find(issuer_));
+  foreign_.assign(agencies_.size(), false);
+  for (size_t i = 0; i < agencies_.size(); ++i) {
+    std::string province = province_of(&agencies_[i]);
+    foreign_[i] = !province.empty() && !own_province.empty() && province != own_province;
   }
 
   // The issuer's place name ("dong nai"), which its units' names end with.
@@ -265,27 +283,48 @@ std::vector<std::string> AgencyResolver::Candidates(absl::string_view name,
   std::string key = NormalizeKey(name);
   // Edit distance is quadratic: a paragraph is not a misspelt name.
   if (key.empty() || key.size() > kMaxCandidateKey) return {};
-  std::vector<int> best(agencies_.size(), -1);
+  // The words that tell agencies apart ("van hoa", "the thao"), not the
+  // kind and the place every unit of the province shares.
+  static const std::set<std::string>* common = new std::set<std::string>{
+      "so", "va", "tinh", "cac", "uy", "ban", "nhan", "dan", "cua", "nha", "nuoc"};
+  std::set<std::string> wanted;
+  for (const std::string& w : KeyWords(name)) {
+    if (w.size() > 1 && common->count(w) == 0) wanted.insert(w);
+  }
+  struct Score {
+    int shared = 0;
+    int distance = -1;
+  };
+  std::vector<Score> best(agencies_.size());
   int limit = std::max(3, static_cast<int>(key.size()) / 2);
   for (const auto& [k, index] : all_keys_) {
+    if (foreign_[index]) continue;
+    int shared = 0;
+    for (absl::string_view w : absl::StrSplit(k, ' ')) shared += wanted.count(std::string(w)) > 0 ? 1 : 0;
     int len_diff = std::abs(static_cast<int>(k.size()) - static_cast<int>(key.size()));
-    if (len_diff > limit) continue;
-    int d = EditDistance(key, k);
-    if (d > limit) continue;
-    if (best[index] < 0 || d < best[index]) best[index] = d;
+    int d = len_diff > limit && shared < 2 ? limit + 1 : EditDistance(key, k);
+    // Close in spelling, or sharing most of the distinctive words.
+    bool close = d <= limit;
+    bool overlapping = shared >= 2 && shared * 2 >= static_cast<int>(wanted.size());
+    if (!close && !overlapping) continue;
+    Score& b = best[index];
+    if (shared > b.shared || (shared == b.shared && (b.distance < 0 || d < b.distance))) {
+      b.shared = shared;
+      b.distance = d;
+    }
   }
-  std::vector<std::pair<int, size_t>> ranked;
+  std::vector<std::tuple<int, int, int, size_t>> ranked;
   for (size_t i = 0; i < best.size(); ++i) {
-    if (best[i] < 0) continue;
+    if (best[i].distance < 0) continue;
     // Prefer the issuer's own units on a tie.
     bool local = agencies_[i].name() == issuer_ || agencies_[i].parent() == issuer_;
-    ranked.emplace_back(best[i] * 2 + (local ? 0 : 1), i);
+    ranked.emplace_back(-best[i].shared, best[i].distance, local ? 0 : 1, i);
   }
   std::sort(ranked.begin(), ranked.end());
   std::vector<std::string> out;
-  for (const auto& [score, i] : ranked) {
+  for (const auto& entry : ranked) {
     if (out.size() >= max) break;
-    out.push_back(agencies_[i].name());
+    out.push_back(agencies_[std::get<3>(entry)].name());
   }
   return out;
 }

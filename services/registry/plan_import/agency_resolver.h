@@ -49,7 +49,8 @@ class AgencyResolver {
   // Resolves one name (no parenthesis, no trailing verb phrase).
   Resolution Resolve(absl::string_view name) const;
 
-  // The registry agencies closest to `name`, best first, at most `max`.
+  // The registry agencies closest to `name`, best first, at most `max`;
+  // agencies of other provinces than the issuer's are not offered.
   std::vector<std::string> Candidates(absl::string_view name, size_t max) const;
 
   // Whether "w1 w2" (key words either side of a " - ") occurs inside a known
@@ -80,6 +81,8 @@ class AgencyResolver {
   std::unordered_map<std::string, std::vector<size_t>> local_;
   std::unordered_map<std::string, std::vector<size_t>> global_;
   std::vector<std::pair<std::string, size_t>> all_keys_;
+  // Agencies under another province than the issuer's.
+  std::vector<bool> foreign_;
   std::unordered_set<std::string> bigrams_;
 };
 

@@ -429,7 +429,9 @@ namespace {
 
 // Where the work begins after a list of coordinating agencies: the first
 // task verb that is not a noun ("các tổ chức"), or a clause break.
-size_t EndOfCoordination(const std::string& folded, const std::vector<int>& depth, size_t from) {
+size_t EndOfCoordination(const std::string& text, const FoldedText& ft, const std::vector<int>& depth,
+                         size_t from) {
+  const std::string& folded = ft.folded;
   const std::set<std::string>& verbs = TaskVerbs();
   size_t i = from;
   std::string previous;
@@ -451,7 +453,10 @@ size_t EndOfCoordination(const std::string& folded, const std::vector<int>& dept
     size_t next_end = next;
     while (next_end < folded.size() && IsWordChar(folded[next_end])) ++next_end;
     std::string two = absl::StrCat(one, " ", folded.substr(next, next_end - next));
-    bool noun = previous == "cac" || previous == "nhung" || previous == "cua";
+    // A capitalised verb is part of a name ("Sở Xây dựng"); the work that
+    // follows the names starts in lowercase.
+    bool noun = previous == "cac" || previous == "nhung" || previous == "cua" ||
+                !FirstLetterIsLower(absl::string_view(text).substr(ft.offsets[i]));
     if (depth[i] == 0 && !noun && i > from &&
         (verbs.count(two) > 0 || (verbs.count(one) > 0 && one.size() > 3))) {
       return i;
@@ -496,7 +501,7 @@ InlineAgencies FindInSentence(const std::string& text, const AgencyResolver& res
       break;
     }
   }
-  size_t end = EndOfCoordination(ft.folded, depth, start);
+  size_t end = EndOfCoordination(text, ft, depth, start);
   if (end > start) {
     out.coordinating = TrimItem(text.substr(ft.offsets[start], ft.offsets[end] - ft.offsets[start]));
   }

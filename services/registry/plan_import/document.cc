@@ -301,11 +301,19 @@ std::pair<std::string, std::string> InlineDeadline(const std::string& text) {
       rest.erase(0, 1);
     } else if (open != std::string::npos) {
       // "(Sở Tư pháp chủ trì; thời gian: …)": keep the parenthesis closed.
-      title = absl::StrCat(absl::StripTrailingAsciiWhitespace(title), ")");
+      while (!title.empty() && (title.back() == ' ' || title.back() == ';' || title.back() == ',')) {
+        title.pop_back();
+      }
+      title.push_back(')');
       rest.erase(0, 1);
     }
   }
-  std::string without = CollapseWhitespace(absl::StrCat(title, " ", rest));
+  while (!title.empty() && (title.back() == ' ' || title.back() == ';' || title.back() == ',')) {
+    title.pop_back();
+  }
+  rest = CollapseWhitespace(rest);
+  bool glued = !rest.empty() && (rest[0] == '.' || rest[0] == ',' || rest[0] == ';');
+  std::string without = CollapseWhitespace(absl::StrCat(title, glued ? "" : " ", rest));
   while (!without.empty() && (without.back() == ',' || without.back() == ';' ||
                               without.back() == ' ')) {
     without.pop_back();
@@ -370,9 +378,19 @@ DocumentHeader ReadHeader(const std::vector<std::string>& lines, ReportBuilder* 
         continue;
       }
     }
-    if (i < kHeaderSearchLines && header.year == 0 && ReadIssueDate(c, &header)) {
-      report->Use(i + 1);
-      continue;
+    if (i < kHeaderSearchLines && header.year == 0) {
+      if (ReadIssueDate(c, &header)) {
+        report->Use(i + 1);
+        continue;
+      }
+      // "Đồng Nai, ngày 03" / "tháng 3 năm 2026": a date wrapped in a cell.
+      if (i + 1 < n && Fold(c).find("ngay") != std::string::npos &&
+          ReadIssueDate(absl::StrCat(c, " ", clean[static_cast<size_t>(i) + 1]), &header)) {
+        report->Use(i + 1);
+        report->Use(i + 2);
+        ++i;
+        continue;
+      }
     }
     std::optional<std::string> keyword = TitleKeyword(c);
     if (!keyword.has_value()) continue;
@@ -421,15 +439,33 @@ DocumentHeader ReadHeader(const std::vector<std::string>& lines, ReportBuilder* 
       }
     }
   }
+  // The body's sentences; a line that starts in lowercase continues the one
+  // before (text wrapped at a fixed width).
   std::vector<std::pair<int, std::string>> body;
+  std::vector<std::vector<int>> body_lines;
   for (int i = body_start; i < n; ++i) {
     const std::string& line = lines[static_cast<size_t>(i)];
     if (line.find('\t') != std::string::npos) continue;  // table rows
-    if (ReadField(clean[static_cast<size_t>(i)]).first != Field::kNone) continue;
-    if (IsRecipientsLine(clean[static_cast<size_t>(i)])) break;
-    body.emplace_back(i + 1, clean[static_cast<size_t>(i)]);
+    const std::string& c = clean[static_cast<size_t>(i)];
+    if (ReadField(c).first != Field::kNone) continue;
+    if (IsRecipientsLine(c)) break;
+    if (Blank(c)) continue;
+    if (!body.empty() && body_lines.back().back() == i && FirstLetterIsLower(c)) {
+      absl::StrAppend(&body.back().second, " ", c);
+      body_lines.back().push_back(i + 1);
+      continue;
+    }
+    body.emplace_back(i + 1, c);
+    body_lines.push_back({i + 1});
   }
   ScheduleRead schedule = ReadSchedule(body);
+  for (int line : std::vector<int>(schedule.used_lines)) {
+    for (const auto& group : body_lines) {
+      if (group.front() == line) {
+        schedule.used_lines.insert(schedule.used_lines.end(), group.begin() + 1, group.end());
+      }
+    }
+  }
   header.schedule = std::move(schedule.rounds);
   header.schedule_lines = std::move(schedule.round_lines);
   for (int line : schedule.used_lines) report->Use(line);
@@ -449,7 +485,8 @@ void ReadTable(const std::vector<std::string>& lines, const PastedTable& table, 
                                          : "recipients, signature and appendix heading");
   }
   for (int l : table.used_lines) report->Use(l);
-  for (int l : table.skipped_lines) report->Ignore(l, "table cell separator");
+  // Separators ("|", "|---|") are the table's structure, read with it.
+  for (int l : table.skipped_lines) report->Use(l);
   for (int l : table.repeated_headers) {
     report->Repair(l, "header row repeated at a page break: dropped");
   }
@@ -458,7 +495,10 @@ void ReadTable(const std::vector<std::string>& lines, const PastedTable& table, 
                    "the table was pasted one cell per line: each row starts at its number and "
                    "its lines were laid out over the columns by what they hold; check them");
   }
-  doc->tasks = ReadTableRows(table.header, table.rows, report, options.cells_are_markup);
+  // Cells laid out here carry <p> blocks of their own making.
+  bool markup = options.cells_are_markup || table.form == PastedForm::kPipeCells ||
+                table.form == PastedForm::kLineCells;
+  doc->tasks = ReadTableRows(table.header, table.rows, report, markup);
   for (int i = first; i < table.end && i < static_cast<int>(lines.size()); ++i) {
     report->Ignore(i + 1, "line inside the appendix table that is not a row");
   }
@@ -543,6 +583,16 @@ ParsedDocument ReadDocument(const std::vector<std::string>& lines, ReportBuilder
       Item& item = items.back();
       bool bullet = absl::StartsWith(c, "-") || absl::StartsWith(c, "+") ||
                     absl::StartsWith(c, "•");
+      std::string* open_slot =
+          last_field != Field::kNone ? &item.fields[static_cast<int>(last_field)] : nullptr;
+      if (open_slot != nullptr && !bullet &&
+          (FirstLetterIsLower(c) || absl::EndsWith(*open_slot, ",") ||
+           absl::EndsWith(Fold(*open_slot), " va"))) {
+        // A field's value wrapped onto the next line.
+        absl::StrAppend(open_slot, " ", c);
+        item.lines.push_back(i + 1);
+        continue;
+      }
       if (last_field != Field::kNone && bullet) {
         std::string& slot = item.fields[static_cast<int>(last_field)];
         slot.push_back('\n');
@@ -687,6 +737,7 @@ ParsedDocument ReadDocument(const std::vector<std::string>& lines, ReportBuilder
             RawTask sub;
             sub.line = l;
             sub.code = std::string(kLetters[k++]);
+            sub.printed = "-";
             sub.title = StripBullet(text);
             sub.lead = item.heading_agencies;
             InlineAgencies within =

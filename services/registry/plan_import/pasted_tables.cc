@@ -110,11 +110,38 @@ std::optional<PastedTable> RowTable(const std::vector<std::string>& lines, int h
   table.header = cells;
   table.used_lines.push_back(header + 1);
   int i = header + 1;
+  // "PHỤ LỤC II" (and the title line after it) between two tables.
+  auto appendix_heading = [&](int at, std::vector<int>* used) -> std::optional<RawRow> {
+    std::string t = Trim(lines[static_cast<size_t>(at)]);
+    if (!absl::StartsWith(Fold(t), "phu luc") || !split(t).empty()) return std::nullopt;
+    RawRow row;
+    row.heading = true;
+    row.line = row.last_line = at + 1;
+    used->push_back(at + 1);
+    int next = at + 1;
+    while (next < end && IsBlank(lines[static_cast<size_t>(next)])) ++next;
+    if (next < end && split(lines[static_cast<size_t>(next)]).empty() &&
+        !absl::StartsWith(Fold(Trim(lines[static_cast<size_t>(next)])), "phu luc") &&
+        !IsRecipients(lines[static_cast<size_t>(next)])) {
+      absl::StrAppend(&t, ": ", Trim(lines[static_cast<size_t>(next)]));
+      row.last_line = next + 1;
+      used->push_back(next + 1);
+    }
+    row.cells = {"", t};
+    return row;
+  };
+  std::vector<int> heading_lines;
   for (; i < end; ++i) {
     const std::string& line = lines[static_cast<size_t>(i)];
     if (IsRecipients(line)) break;
     std::vector<std::string> row = split(line);
-    if (row.empty()) continue;
+    if (row.empty()) {
+      if (std::optional<RawRow> heading = appendix_heading(i, &heading_lines)) {
+        i = heading->last_line - 1;
+        table.rows.push_back(std::move(*heading));
+      }
+      continue;
+    }
     if (form == PastedForm::kPipeRows && IsSeparatorRow(row)) {
       table.skipped_lines.push_back(i + 1);
       continue;
@@ -125,6 +152,20 @@ std::optional<PastedTable> RowTable(const std::vector<std::string>& lines, int h
     table.rows.push_back(std::move(raw));
   }
   table.end = i;
+  // The first table's own "PHỤ LỤC I" heading, when later ones have theirs.
+  bool headings = std::any_of(table.rows.begin(), table.rows.end(),
+                              [](const RawRow& r) { return r.heading; });
+  if (headings) {
+    for (int back = header - 1, seen = 0; back >= 0 && seen < 3; --back) {
+      if (IsBlank(lines[static_cast<size_t>(back)])) continue;
+      ++seen;
+      if (std::optional<RawRow> first = appendix_heading(back, &heading_lines)) {
+        table.rows.insert(table.rows.begin(), std::move(*first));
+        break;
+      }
+    }
+  }
+  table.used_lines.insert(table.used_lines.end(), heading_lines.begin(), heading_lines.end());
   return table;
 }
 

@@ -19,6 +19,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "services/common/errors.h"
+#include "services/registry/plan_import/golden_testing.h"
 #include "services/registry/plan_import/text_util.h"
 
 namespace tonghop::plan_import {
@@ -32,17 +33,6 @@ using ::tonghop::v1::Task;
 constexpr char kSeed001[] = "001_d6d9ca586d5712e9.txt";
 constexpr char kSeed004[] = "004_5bba84d8a6f03fbf.txt";
 constexpr char kOwnPlan[] = "tuyen_quang_45_2026.txt";
-
-std::string TestData(absl::string_view name) {
-  return absl::StrCat(TONGHOP_PLAN_IMPORT_TESTDATA, "/", name);
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 std::vector<Agency> LoadAgencies(const std::string& path) {
   tonghop::v1::ListAgenciesResponse list;
@@ -75,22 +65,7 @@ ImportPlanResponse MustParse(absl::string_view content, const ImportOptions& opt
 // Compares `actual` with the reviewed golden file; TONGHOP_UPDATE_GOLDEN=1
 // rewrites it instead (the result must then be reviewed line by line).
 void ExpectGolden(const std::string& actual, absl::string_view name) {
-  std::string path = TestData(name);
-  if (std::getenv("TONGHOP_UPDATE_GOLDEN") != nullptr) {
-    std::ofstream(path, std::ios::binary) << actual;
-    GTEST_SKIP() << "rewrote " << path;
-  }
-  std::string expected = ReadFile(path);
-  if (expected == actual) return;
-  std::vector<std::string> e = absl::StrSplit(expected, '\n');
-  std::vector<std::string> a = absl::StrSplit(actual, '\n');
-  std::string diff;
-  for (size_t i = 0; i < std::max(e.size(), a.size()); ++i) {
-    std::string el = i < e.size() ? e[i] : "<none>";
-    std::string al = i < a.size() ? a[i] : "<none>";
-    if (el != al) absl::StrAppend(&diff, "line ", i + 1, "\n  golden: ", el, "\n  actual: ", al, "\n");
-  }
-  ADD_FAILURE() << name << " differs from the import:\n" << diff;
+  if (CompareWithGolden(actual, TestData(name))) GTEST_SKIP() << "rewrote " << name;
 }
 
 std::vector<std::string> OutlinesOf(const PlanBundle& bundle) {

@@ -470,7 +470,7 @@ absl::StatusOr<ImportPlanResponse> ParsePlan(absl::string_view content,
     int parent = tree.parent[i];
     if (parent >= 0) task->set_parent(MakeTaskName(plan_id, outlines[static_cast<size_t>(parent)]));
     task->set_sequence(static_cast<int>(i) + 1);
-    task->set_printed_code(CollapseWhitespace(raw.code));
+    task->set_printed_code(CollapseWhitespace(raw.printed.empty() ? raw.code : raw.printed));
     if (task->title().empty()) {
       builder.Warning(raw.line, absl::StrCat("task ", outlines[i], " has no title"));
     }
@@ -757,6 +757,9 @@ std::string DescribeDeadline(const Deadline& d) {
   for (const auto& m : d.milestones()) absl::StrAppend(&out, " ", m.label(), "=", m.year());
   if (!d.requested_by().empty()) absl::StrAppend(&out, " by \"", d.requested_by(), "\"");
   if (d.annual()) absl::StrAppend(&out, " annual");
+  if (d.has_yearly_due()) {
+    absl::StrAppend(&out, " by ", d.yearly_due().day(), "/", d.yearly_due().month());
+  }
   return out;
 }
 

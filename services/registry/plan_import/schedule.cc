@@ -178,6 +178,28 @@ void SetDate(const DueDate& d, int month, tonghop::v1::RelativeDate* out) {
   out->set_year_offset(d.year_offset);
 }
 
+// The period a date belongs to: one named right after it ("trước ngày 15/6
+// (báo cáo 6 tháng)"), else the nearest named before it, else the first.
+const Marker& OwnerOf(const std::vector<Marker>& markers, const DueDate& d,
+                      const std::vector<std::string>& t) {
+  for (const Marker& m : markers) {
+    if (m.token <= d.token || m.token > d.token + 4) continue;
+    bool between_only_labels = true;
+    for (size_t k = d.token + 1; k < m.token; ++k) {
+      if (t[k] != "bao" && t[k] != "cao" && t[k] != "doi" && t[k] != "voi" && t[k] != "ky" &&
+          t[k] != "dinh") {
+        between_only_labels = false;
+      }
+    }
+    if (between_only_labels) return m;
+  }
+  const Marker* owner = nullptr;
+  for (const Marker& m : markers) {
+    if (m.token < d.token) owner = &m;
+  }
+  return owner != nullptr ? *owner : markers.front();
+}
+
 }  // namespace
 
 ScheduleRead ReadSchedule(const std::vector<std::pair<int, std::string>>& lines) {
@@ -215,13 +237,7 @@ ScheduleRead ReadSchedule(const std::vector<std::pair<int, std::string>>& lines)
           return o.token > last_compile_word;
         });
         d.compile = compiles && (compile_before || !later_date);
-        // The nearest period named before the date, else the first after it.
-        const Marker* owner = nullptr;
-        for (const Marker& m : markers) {
-          if (m.token < d.token) owner = &m;
-        }
-        if (owner == nullptr) owner = &markers.front();
-        PeriodInfo& info = periods[owner->period];
+        PeriodInfo& info = periods[OwnerOf(markers, d, t).period];
         (d.compile ? info.compile : info.due).push_back(d);
         if (std::find(info.sources.begin(), info.sources.end(), clause) == info.sources.end()) {
           info.sources.push_back(clause);
@@ -232,12 +248,7 @@ ScheduleRead ReadSchedule(const std::vector<std::pair<int, std::string>>& lines)
       for (const Marker& m : markers) {
         PeriodInfo& info = periods[m.period];
         bool dated = std::any_of(dates.begin(), dates.end(), [&](const DueDate& d) {
-          const Marker* owner = nullptr;
-          for (const Marker& mm : markers) {
-            if (mm.token < d.token) owner = &mm;
-          }
-          if (owner == nullptr) owner = &markers.front();
-          return owner->period == m.period;
+          return OwnerOf(markers, d, t).period == m.period;
         });
         if (!dated && info.stated_line == 0 && Has(t, {"dinh", "ky"})) {
           info.stated_line = line_no;

@@ -295,6 +295,8 @@ std::vector<RawTask> ReadTableRows(const std::vector<std::string>& header,
   // for numbering that starts again (see the header).
   int last_number = 0;
   int max_roman = 0;
+  int renumber_offset = 0;  // added to plain numbers after a restart
+  int appendices = 0;
   auto reads_as = [](const std::string& stt, CodeStyle style) -> int {
     for (const CodeReading& r : ReadCode(stt)) {
       if (r.style == style) return r.value;
@@ -310,6 +312,22 @@ std::vector<RawTask> ReadTableRows(const std::vector<std::string>& header,
   };
   for (size_t k = 0; k < rows.size(); ++k) {
     const RawRow& row = rows[k];
+    if (row.heading) {
+      // Appendices are the outermost level: A, B …; their groups I, II ….
+      RawTask appendix;
+      appendix.line = row.line;
+      appendix.code = CodeReading{CodeStyle::kUpperLetter, ++appendices, {}}.Component();
+      appendix.title = row.cells.size() > 1 ? row.cells[1] : "";
+      use(row);
+      report->Repair(row.line, absl::StrCat("appendix heading read as the group \"",
+                                            appendix.code, "\" of the rows after it"));
+      tasks.push_back(std::move(appendix));
+      last_number = 0;
+      max_roman = 0;
+      renumber_offset = 0;
+      after_page_break = false;
+      continue;
+    }
     if (IsHeaderRow(row.cells)) {
       use(row);
       report->Repair(row.line, "header row repeated at a page break: dropped");
@@ -338,6 +356,7 @@ std::vector<RawTask> ReadTableRows(const std::vector<std::string>& header,
     if (html && !cells_are_markup) report->Repair(row.line, "HTML markup removed from the cells");
 
     std::string stt = CollapseWhitespace(Flatten(cell(row, Column::kStt)));
+    std::string printed_stt;
     bool is_code = !stt.empty() && !ReadCode(stt).empty();
     if (stt.empty()) {
       // A group's heading: a task alone, numbering starting again after it.
@@ -346,8 +365,11 @@ std::vector<RawTask> ReadTableRows(const std::vector<std::string>& header,
         if (HasText(cell(row, c))) task_only = false;
       }
       std::string text = CollapseWhitespace(Flatten(cell(row, Column::kTask)));
+      // Mid-group (numbers 1 … n read) or at a group's start, but not the
+      // end of a cell carried over a page break.
+      bool group_start = last_number == 0 && !after_page_break;
       if (task_only && FirstLetterIsUpper(text) && reads_as(next_code(k), CodeStyle::kArabic) == 1 &&
-          (last_number >= 2 || tasks.empty())) {
+          (last_number >= 2 || group_start || tasks.empty())) {
         RawTask heading;
         heading.line = row.line;
         heading.code = CodeReading{CodeStyle::kRoman, ++max_roman, {}}.Component();
@@ -359,6 +381,7 @@ std::vector<RawTask> ReadTableRows(const std::vector<std::string>& header,
                                               heading.code, "\""));
         tasks.push_back(std::move(heading));
         last_number = 0;
+        renumber_offset = 0;
         after_page_break = false;
         continue;
       }
@@ -368,15 +391,18 @@ std::vector<RawTask> ReadTableRows(const std::vector<std::string>& header,
       if (roman > 0 || reads_as(stt, CodeStyle::kUpperLetter) > 0) {
         max_roman = std::max(max_roman, roman);
         last_number = 0;
+        renumber_offset = 0;
       } else if (int number = reads_as(stt, CodeStyle::kArabic); number > 0) {
-        if (number == 1 && last_number >= 2) {
-          std::string renumbered = std::to_string(last_number + 1);
-          report->Repair(row.line, absl::StrCat("numbering starts again at 1 with no heading "
-                                                "before it: row read as \"",
-                                                renumbered, "\", continuing from \"", last_number,
-                                                "\""));
+        if (number == 1 && last_number >= 2) renumber_offset = last_number;
+        if (renumber_offset > 0) {
+          std::string renumbered = std::to_string(number + renumber_offset);
+          report->Repair(row.line, absl::StrCat("numbering starts again with no heading before "
+                                                "it: row \"",
+                                                stt, "\" read as \"", renumbered,
+                                                "\", continuing the numbering above"));
+          printed_stt = stt;
           stt = renumbered;
-          number = last_number + 1;
+          number += renumber_offset;
         }
         last_number = number;
       }
@@ -410,6 +436,7 @@ std::vector<RawTask> ReadTableRows(const std::vector<std::string>& header,
     RawTask task;
     task.line = row.line;
     task.code = stt;
+    task.printed = printed_stt;
     for (Column c : kContentColumns) *CellOf(&task, c) = cell(row, c);
 
     if (after_page_break && !tasks.empty()) {

@@ -34,6 +34,9 @@ struct RawRow {
   int line = 0;       // first line of the row in the input, 1-based
   int last_line = 0;  // last line (a quoted CSV cell may span lines)
   std::vector<std::string> cells;
+  // An appendix heading between tables ("PHỤ LỤC II" and its title), in
+  // cells[1]; the rows after it are its tasks.
+  bool heading = false;
 };
 
 // Splits CSV/TSV text into rows. A cell is quoted when it starts with '"'
@@ -49,7 +52,8 @@ char HeaderDelimiter(absl::string_view line);
 // agencies and deadline are interpreted. Cells are raw (may hold HTML).
 struct RawTask {
   int line = 0;
-  std::string code;  // printed outline code
+  std::string code;  // outline code as read
+  std::string printed;  // the code as printed when the reading differs
   std::string title;
   std::string lead;
   std::string coordinating;

@@ -1,0 +1,195 @@
+#include "clients/cli/import_supplement.h"
+
+#include <optional>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "services/common/errors.h"
+
+namespace tonghop::cli {
+namespace {
+
+absl::Status Bad(absl::string_view field, absl::string_view english, absl::string_view vietnamese) {
+  return WithVietnamese(InvalidField(field, english), vietnamese);
+}
+
+std::string Trim(absl::string_view s) { return std::string(absl::StripAsciiWhitespace(s)); }
+
+// "15/11", "15/1+1" → a relative date.
+std::optional<v1::RelativeDate> ReadDay(absl::string_view text) {
+  std::string t = Trim(text);
+  int offset = 0;
+  absl::string_view v = t;
+  if (absl::ConsumeSuffix(&v, "+1")) offset = 1;
+  std::vector<absl::string_view> parts = absl::StrSplit(v, '/');
+  int day = 0, month = 0;
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &day) ||
+      !absl::SimpleAtoi(parts[1], &month)) {
+    return std::nullopt;
+  }
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1]) return std::nullopt;
+  v1::RelativeDate date;
+  date.set_month(month);
+  date.set_day(day);
+  date.set_year_offset(offset);
+  return date;
+}
+
+// "key=value" split at the last "=" (names may hold none; values hold none).
+std::optional<std::pair<std::string, std::string>> SplitPair(absl::string_view flag) {
+  size_t eq = flag.rfind('=');
+  if (eq == absl::string_view::npos) return std::nullopt;
+  std::string key = Trim(flag.substr(0, eq));
+  std::string value = Trim(flag.substr(eq + 1));
+  if (key.empty() || value.empty()) return std::nullopt;
+  return std::make_pair(key, value);
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<v1::ReportingRound>> ParseScheduleSpec(absl::string_view spec) {
+  std::vector<v1::ReportingRound> rounds;
+  for (absl::string_view item : absl::StrSplit(spec, ',', absl::SkipWhitespace())) {
+    std::vector<absl::string_view> kv = absl::StrSplit(item, absl::MaxSplits(':', 1));
+    std::string key = absl::AsciiStrToLower(Trim(kv[0]));
+    std::optional<v1::RelativeDate> day =
+        kv.size() == 2 ? ReadDay(kv[1]) : std::optional<v1::RelativeDate>();
+    if (!day.has_value()) {
+      return Bad("schedule", absl::StrCat("\"", Trim(item), "\" is not PERIOD:DD/MM"),
+                 absl::StrCat("Mục lịch báo cáo \"", Trim(item),
+                              "\" không đúng dạng kỳ:ngày/tháng (ví dụ annual:15/11)."));
+    }
+    if (key == "compile") {
+      if (rounds.empty()) {
+        return Bad("schedule", "compile:DD/MM must follow the round it belongs to",
+                   "\"compile:ngày/tháng\" phải đứng sau kỳ báo cáo mà nó thuộc về.");
+      }
+      *rounds.back().mutable_compile_due() = *day;
+      continue;
+    }
+    v1::ReportingRound round;
+    if (key == "annual" || key == "nam") {
+      round.set_period_type(v1::PERIOD_TYPE_ANNUAL);
+    } else if (key == "semiannual") {
+      round.set_period_type(v1::PERIOD_TYPE_SEMIANNUAL);
+    } else if (key == "quarterly") {
+      round.set_period_type(v1::PERIOD_TYPE_QUARTERLY);
+    } else if (key == "s1" || key == "s2") {
+      round.set_period_type(v1::PERIOD_TYPE_SEMIANNUAL);
+      round.set_sub_period(key[1] - '0');
+    } else if (key.size() == 2 && key[0] == 'q' && key[1] >= '1' && key[1] <= '4') {
+      round.set_period_type(v1::PERIOD_TYPE_QUARTERLY);
+      round.set_sub_period(key[1] - '0');
+    } else {
+      return Bad("schedule",
+                 absl::StrCat("unknown period \"", key,
+                              "\": annual, semiannual, s1, s2, quarterly, q1-q4 or compile"),
+                 absl::StrCat("Kỳ \"", key,
+                              "\" không có: dùng annual (năm), s1, s2 (6 tháng), q1-q4 (quý) "
+                              "hoặc compile (hạn tổng hợp)."));
+    }
+    *round.mutable_due() = *day;
+    round.set_source_text(absl::StrCat("--schedule ", Trim(spec)));
+    rounds.push_back(std::move(round));
+  }
+  if (rounds.empty()) {
+    return Bad("schedule", "empty schedule", "Lịch báo cáo bổ sung đang trống.");
+  }
+  return rounds;
+}
+
+absl::Status AddDeadline(absl::string_view flag, v1::ImportSupplement* supplement) {
+  size_t eq = flag.find('=');
+  std::string task = eq == absl::string_view::npos ? "" : Trim(flag.substr(0, eq));
+  std::string text = eq == absl::string_view::npos ? "" : Trim(flag.substr(eq + 1));
+  if (task.empty() || text.empty()) {
+    return Bad("deadline", absl::StrCat("\"", flag, "\" is not TASK=DEADLINE"),
+               absl::StrCat("\"", flag, "\" không đúng dạng mục=thời hạn (ví dụ 2.1=Quý II/2026)."));
+  }
+  auto* d = supplement->add_task_deadlines();
+  d->set_task(task);
+  d->set_text(text);
+  return absl::OkStatus();
+}
+
+absl::Status AddMapping(absl::string_view flag, v1::ImportSupplement* supplement) {
+  std::optional<std::pair<std::string, std::string>> pair = SplitPair(flag);
+  if (!pair.has_value()) {
+    return Bad("map", absl::StrCat("\"", flag, "\" is not NAME=AGENCY"),
+               absl::StrCat("\"", flag,
+                            "\" không đúng dạng tên=mã cơ quan (ví dụ \"Sở VH-TT-DL=dong-nai-"
+                            "so-van-hoa-the-thao-va-du-lich\")."));
+  }
+  auto* m = supplement->add_agency_mappings();
+  m->set_text(pair->first);
+  m->set_agency(absl::StartsWith(pair->second, "agencies/") ? pair->second
+                                                             : absl::StrCat("agencies/", pair->second));
+  return absl::OkStatus();
+}
+
+absl::Status SetYears(absl::string_view years, v1::ImportSupplement* supplement) {
+  std::vector<absl::string_view> parts = absl::StrSplit(years, '-');
+  int first = 0, last = 0;
+  bool ok = (parts.size() == 1 || parts.size() == 2) &&
+            absl::SimpleAtoi(Trim(parts[0]), &first) &&
+            absl::SimpleAtoi(Trim(parts.back()), &last) && first >= 1945 && last >= first &&
+            last <= 2100;
+  if (!ok) {
+    return Bad("years", absl::StrCat("\"", years, "\" is not YEAR or YEAR-YEAR"),
+               absl::StrCat("\"", years, "\" không đúng dạng năm hoặc năm-năm (ví dụ 2026-2030)."));
+  }
+  supplement->set_first_year(first);
+  supplement->set_last_year(last);
+  return absl::OkStatus();
+}
+
+absl::Status ReadFixup(absl::string_view text, v1::ImportSupplement* supplement) {
+  int number = 0;
+  for (absl::string_view raw : absl::StrSplit(text, '\n')) {
+    ++number;
+    std::string line = Trim(raw);
+    if (line.empty() || line[0] == '#') continue;
+    size_t colon = line.find(':');
+    std::string key = colon == std::string::npos ? "" : Trim(line.substr(0, colon));
+    std::string value = colon == std::string::npos ? "" : Trim(line.substr(colon + 1));
+    std::string lower = absl::AsciiStrToLower(key);
+    absl::Status status;
+    if (colon == std::string::npos) {
+      status = Bad("fixup", "no \"key: value\"", "không có dạng \"khóa: giá trị\".");
+    } else if (lower == "schedule") {
+      absl::StatusOr<std::vector<v1::ReportingRound>> rounds = ParseScheduleSpec(value);
+      status = rounds.status();
+      if (rounds.ok()) {
+        supplement->clear_schedule();
+        for (auto& r : *rounds) *supplement->add_schedule() = std::move(r);
+      }
+    } else if (absl::StartsWith(lower, "deadline ")) {
+      status = AddDeadline(absl::StrCat(Trim(key.substr(9)), "=", value), supplement);
+    } else if (absl::StartsWith(lower, "map ")) {
+      status = AddMapping(absl::StrCat(Trim(key.substr(4)), "=", value), supplement);
+    } else if (lower == "symbol") {
+      supplement->set_symbol(value);
+    } else if (lower == "title") {
+      supplement->set_title(value);
+    } else if (lower == "years") {
+      status = SetYears(value, supplement);
+    } else {
+      status = Bad("fixup", absl::StrCat("unknown key \"", key, "\""),
+                   absl::StrCat("khóa \"", key,
+                                "\" không có (schedule, deadline …, map …, symbol, title, years)."));
+    }
+    if (!status.ok()) {
+      return WithVietnamese(
+          InvalidField("fixup", absl::StrCat("line ", number, ": ", status.message())),
+          absl::StrCat("Tệp bổ sung, dòng ", number, ": ", GetVietnameseMessage(status)));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace tonghop::cli

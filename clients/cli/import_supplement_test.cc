@@ -1,0 +1,70 @@
+#include "clients/cli/import_supplement.h"
+
+#include "gtest/gtest.h"
+#include "services/common/errors.h"
+
+namespace tonghop::cli {
+namespace {
+
+TEST(ImportSupplementTest, ScheduleSpec) {
+  auto rounds = ParseScheduleSpec("annual:15/11,compile:30/11");
+  ASSERT_TRUE(rounds.ok()) << rounds.status();
+  ASSERT_EQ(rounds->size(), 1u);
+  EXPECT_EQ((*rounds)[0].period_type(), v1::PERIOD_TYPE_ANNUAL);
+  EXPECT_EQ((*rounds)[0].due().month(), 11);
+  EXPECT_EQ((*rounds)[0].due().day(), 15);
+  EXPECT_EQ((*rounds)[0].compile_due().day(), 30);
+
+  rounds = ParseScheduleSpec("s1:10/6, compile:15/6, s2:10/12, compile:15/12, annual:15/1+1");
+  ASSERT_TRUE(rounds.ok()) << rounds.status();
+  ASSERT_EQ(rounds->size(), 3u);
+  EXPECT_EQ((*rounds)[1].sub_period(), 2);
+  EXPECT_EQ((*rounds)[1].compile_due().month(), 12);
+  EXPECT_EQ((*rounds)[2].due().year_offset(), 1);
+
+  for (const char* bad : {"", "annual", "annual:31/2", "compile:1/1", "monthly:1/1", "q5:1/1"}) {
+    auto r = ParseScheduleSpec(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    EXPECT_FALSE(GetVietnameseMessage(r.status()).empty()) << bad;
+  }
+}
+
+TEST(ImportSupplementTest, DeadlinesMappingsAndYears) {
+  v1::ImportSupplement s;
+  ASSERT_TRUE(AddDeadline("2.1=Quý II/2026", &s).ok());
+  ASSERT_TRUE(AddMapping("Sở VH-TT-DL=dong-nai-so-van-hoa-the-thao-va-du-lich", &s).ok());
+  ASSERT_TRUE(SetYears("2026-2030", &s).ok());
+  EXPECT_EQ(s.task_deadlines(0).task(), "2.1");
+  EXPECT_EQ(s.task_deadlines(0).text(), "Quý II/2026");
+  EXPECT_EQ(s.agency_mappings(0).text(), "Sở VH-TT-DL");
+  EXPECT_EQ(s.agency_mappings(0).agency(), "agencies/dong-nai-so-van-hoa-the-thao-va-du-lich");
+  EXPECT_EQ(s.first_year(), 2026);
+  EXPECT_EQ(s.last_year(), 2030);
+  EXPECT_FALSE(AddDeadline("2.1", &s).ok());
+  EXPECT_FALSE(AddMapping("=x", &s).ok());
+  EXPECT_FALSE(SetYears("2030-2026", &s).ok());
+}
+
+TEST(ImportSupplementTest, FixupFile) {
+  v1::ImportSupplement s;
+  absl::Status status = ReadFixup(
+      "# bổ sung cho kế hoạch 175\n"
+      "schedule: s1:15/6,s2:15/12,annual:15/11,compile:30/11\n"
+      "deadline 1: Quý III/2026\n"
+      "deadline 3: Hằng năm\n"
+      "map Trung tâm TGPL tỉnh: dong-nai-trung-tam-tro-giup-phap-ly\n"
+      "years: 2026-2030\n",
+      &s);
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(s.schedule_size(), 3);
+  EXPECT_EQ(s.task_deadlines_size(), 2);
+  EXPECT_EQ(s.task_deadlines(1).task(), "3");
+  EXPECT_EQ(s.agency_mappings(0).text(), "Trung tâm TGPL tỉnh");
+  status = ReadFixup("schedule: annual:15/11\nnonsense line\n", &s);
+  EXPECT_FALSE(status.ok());
+  EXPECT_NE(GetVietnameseMessage(status).find("dòng 2"), std::string::npos)
+      << GetVietnameseMessage(status);
+}
+
+}  // namespace
+}  // namespace tonghop::cli
