@@ -8,6 +8,8 @@ import type { ProtoDate } from './format';
 export interface Agency {
   name: string;
   displayName?: string;
+  aliases?: string[];
+  etag?: string;
   englishName?: string;
   kind?: string;
   parent?: string;
@@ -167,7 +169,77 @@ export interface TrendResponse {
 export interface RpcStatus {
   code?: number;
   message?: string;
-  details?: { '@type'?: string; reason?: string }[];
+  details?: { '@type'?: string; reason?: string; locale?: string; message?: string }[];
+}
+
+// ImportPlan: what the importer read from a document and what it could not
+// derive.
+export interface RelativeDate {
+  month?: number;
+  day?: number;
+  yearOffset?: number;
+}
+
+export interface ReportingRound {
+  periodType?: string;
+  subPeriod?: number;
+  due?: RelativeDate;
+  compileDue?: RelativeDate;
+}
+
+export interface ImportAssignment {
+  agency?: string;
+  group?: { label?: string };
+  requested?: boolean;
+}
+
+export interface ImportTask {
+  name: string;
+  outline?: string;
+  title?: string;
+  lead?: ImportAssignment[];
+  coordinating?: ImportAssignment[];
+  deadline?: { kind?: string; sourceText?: string };
+}
+
+export interface ImportDiagnostic {
+  code?: string;
+  field?: string;
+  line?: number;
+  text?: string;
+  task?: string;
+  message?: string;
+  remedy?: string;
+}
+
+export interface ImportCounts {
+  nodes?: number;
+  leaves?: number;
+  leavesWithLead?: number;
+  requestedLeads?: number;
+  deadlinesParsed?: number;
+  deadlinesWritten?: number;
+  diagnostics?: number;
+}
+
+export interface ImportPlanResponse {
+  bundle?: {
+    plan?: Plan & { schedule?: ReportingRound[] };
+    tasks?: ImportTask[];
+  };
+  report?: {
+    format?: string;
+    diagnostics?: ImportDiagnostic[];
+    counts?: ImportCounts;
+    unresolvedAgencies?: { text?: string; task?: string; candidates?: string[] }[];
+  };
+  committed?: boolean;
+}
+
+export interface ImportSupplement {
+  schedule?: ReportingRound[];
+  taskDeadlines?: { task: string; text: string }[];
+  agencyMappings?: { text: string; agency: string }[];
 }
 
 // An error answer of the gateway.
@@ -241,6 +313,29 @@ async function send(path: string, query: Query): Promise<Response> {
     throw new ApiError(response.status, status);
   }
   return response;
+}
+
+// A method that changes data: POST with the request as a JSON body.
+export async function post<T>(service: string, method: string, body: unknown): Promise<T> {
+  const response = await fetch(`/v1/${service}/${method}`, {
+    method: 'POST',
+    headers: {
+      'x-tonghop-agency': actingAgency,
+      Accept: 'application/json',
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) {
+    let status: RpcStatus = { message: `HTTP ${response.status}` };
+    try {
+      status = (await response.json()) as RpcStatus;
+    } catch {
+      // Not a gateway error body; keep the HTTP status.
+    }
+    throw new ApiError(response.status, status);
+  }
+  return (await response.json()) as T;
 }
 
 export async function call<T>(service: string, method: string, query: Query = {}): Promise<T> {
