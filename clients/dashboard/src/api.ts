@@ -300,9 +300,14 @@ function url(path: string, query: Query): string {
 }
 
 async function send(path: string, query: Query): Promise<Response> {
-  const response = await fetch(url(path, query), {
+  return checked(fetch(url(path, query), {
     headers: { 'x-tonghop-agency': actingAgency, Accept: 'application/json' },
-  });
+  }));
+}
+
+// The response, or the gateway's error as an ApiError.
+async function checked(pending: Promise<Response>): Promise<Response> {
+  const response = await pending;
   if (!response.ok) {
     let status: RpcStatus = { message: `HTTP ${response.status}` };
     try {
@@ -317,7 +322,7 @@ async function send(path: string, query: Query): Promise<Response> {
 
 // A method that changes data: POST with the request as a JSON body.
 export async function post<T>(service: string, method: string, body: unknown): Promise<T> {
-  const response = await fetch(`/v1/${service}/${method}`, {
+  const response = await checked(fetch(`/v1/${service}/${method}`, {
     method: 'POST',
     headers: {
       'x-tonghop-agency': actingAgency,
@@ -325,16 +330,7 @@ export async function post<T>(service: string, method: string, body: unknown): P
       'Content-Type': 'application/json',
     },
     body: JSON.stringify(body),
-  });
-  if (!response.ok) {
-    let status: RpcStatus = { message: `HTTP ${response.status}` };
-    try {
-      status = (await response.json()) as RpcStatus;
-    } catch {
-      // Not a gateway error body; keep the HTTP status.
-    }
-    throw new ApiError(response.status, status);
-  }
+  }));
   return (await response.json()) as T;
 }
 
