@@ -33,6 +33,21 @@ bool StartsWithWords(const std::vector<std::string>& words, size_t at,
   return true;
 }
 
+// The place a province's committee is named after ("dong nai" of "Ủy ban
+// nhân dân tỉnh Đồng Nai"), as key words; empty for null.
+std::vector<std::string> PlaceWords(const Agency* province) {
+  if (province == nullptr) return {};
+  std::vector<std::string> words = KeyWords(province->display_name());
+  size_t i = 0;
+  if (StartsWithWords(words, 0, {"uy", "ban", "nhan", "dan"})) i = 4;
+  if (StartsWithWords(words, i, {"tinh"})) {
+    i += 1;
+  } else if (StartsWithWords(words, i, {"thanh", "pho"})) {
+    i += 2;
+  }
+  return std::vector<std::string>(words.begin() + static_cast<long>(i), words.end());
+}
+
 // Hyphenated compounds of agency and group names that are not in any
 // registry name ("tổ chức chính trị - xã hội").
 const std::set<std::string>& BuiltinBigrams() {
@@ -69,24 +84,15 @@ AgencyResolver::AgencyResolver(const std::vector<Agency>& agencies,
   };
   std::string own_province = province_of(Find(issuer_));
   foreign_.assign(agencies_.size(), false);
+  foreign_place_.assign(agencies_.size(), "");
   for (size_t i = 0; i < agencies_.size(); ++i) {
     std::string province = province_of(&agencies_[i]);
     foreign_[i] = !province.empty() && !own_province.empty() && province != own_province;
+    if (foreign_[i]) foreign_place_[i] = absl::StrJoin(PlaceWords(Find(province)), " ");
   }
 
   // The issuer's place name ("dong nai"), which its units' names end with.
-  std::vector<std::string> place;
-  if (const Agency* is = Find(issuer_)) {
-    std::vector<std::string> words = KeyWords(is->display_name());
-    size_t i = 0;
-    if (StartsWithWords(words, 0, {"uy", "ban", "nhan", "dan"})) i = 4;
-    if (StartsWithWords(words, i, {"tinh"})) {
-      i += 1;
-    } else if (StartsWithWords(words, i, {"thanh", "pho"})) {
-      i += 2;
-    }
-    place.assign(words.begin() + static_cast<long>(i), words.end());
-  }
+  std::vector<std::string> place = PlaceWords(Find(issuer_));
 
   for (size_t i = 0; i < agencies_.size(); ++i) {
     const Agency& a = agencies_[i];
@@ -153,12 +159,23 @@ Resolution AgencyResolver::Resolve(absl::string_view name) const {
   std::string key = absl::StrJoin(words, " ");
   for (const auto* map : {&local_, &global_}) {
     auto it = map->find(key);
-    if (it != map->end() && it->second.size() == 1) {
+    if (it == map->end()) continue;
+    // Another province's unit only by a name that says which province:
+    // "Sở GD&ĐT" in a Tuyên Quang plan is not Đồng Nai's, whatever its
+    // aliases say; "Thanh tra tỉnh Quảng Ngãi" is Quảng Ngãi's anywhere.
+    std::vector<size_t> hits;
+    std::string padded = absl::StrCat(" ", key, " ");
+    for (size_t index : it->second) {
+      bool named = !foreign_place_[index].empty() &&
+                   padded.find(absl::StrCat(" ", foreign_place_[index], " ")) != std::string::npos;
+      if (!foreign_[index] || named) hits.push_back(index);
+    }
+    if (hits.size() == 1) {
       r.kind = Resolution::Kind::kAgency;
-      r.agency = agencies_[it->second.front()].name();
+      r.agency = agencies_[hits.front()].name();
       return r;
     }
-    if (it != map->end()) break;  // ambiguous: leave it to the caller
+    if (!hits.empty()) break;  // ambiguous: leave it to the caller
   }
   if (std::optional<Resolution> group = ResolveGroup(words, name)) return *group;
   return r;
