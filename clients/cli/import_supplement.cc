@@ -103,7 +103,7 @@ absl::StatusOr<std::vector<v1::ReportingRound>> ParseScheduleSpec(absl::string_v
   return rounds;
 }
 
-absl::Status AddDeadline(absl::string_view flag, v1::ImportSupplement* supplement) {
+absl::StatusOr<v1::TaskDeadlineSupplement> ParseDeadlineFlag(absl::string_view flag) {
   size_t eq = flag.find('=');
   std::string task = eq == absl::string_view::npos ? "" : Trim(flag.substr(0, eq));
   std::string text = eq == absl::string_view::npos ? "" : Trim(flag.substr(eq + 1));
@@ -111,13 +111,13 @@ absl::Status AddDeadline(absl::string_view flag, v1::ImportSupplement* supplemen
     return Bad("deadline", absl::StrCat("\"", flag, "\" is not TASK=DEADLINE"),
                absl::StrCat("\"", flag, "\" không đúng dạng mục=thời hạn (ví dụ 2.1=Quý II/2026)."));
   }
-  auto* d = supplement->add_task_deadlines();
-  d->set_task(task);
-  d->set_text(text);
-  return absl::OkStatus();
+  v1::TaskDeadlineSupplement deadline;
+  deadline.set_task(task);
+  deadline.set_text(text);
+  return deadline;
 }
 
-absl::Status AddMapping(absl::string_view flag, v1::ImportSupplement* supplement) {
+absl::StatusOr<v1::AgencyMapping> ParseMappingFlag(absl::string_view flag) {
   std::optional<std::pair<std::string, std::string>> pair = SplitPair(flag);
   if (!pair.has_value()) {
     return Bad("map", absl::StrCat("\"", flag, "\" is not NAME=AGENCY"),
@@ -125,14 +125,15 @@ absl::Status AddMapping(absl::string_view flag, v1::ImportSupplement* supplement
                             "\" không đúng dạng tên=mã cơ quan (ví dụ \"Sở VH-TT-DL=dong-nai-"
                             "so-van-hoa-the-thao-va-du-lich\")."));
   }
-  auto* m = supplement->add_agency_mappings();
-  m->set_text(pair->first);
-  m->set_agency(absl::StartsWith(pair->second, "agencies/") ? pair->second
-                                                             : absl::StrCat("agencies/", pair->second));
-  return absl::OkStatus();
+  v1::AgencyMapping mapping;
+  mapping.set_text(pair->first);
+  mapping.set_agency(absl::StartsWith(pair->second, "agencies/")
+                         ? pair->second
+                         : absl::StrCat("agencies/", pair->second));
+  return mapping;
 }
 
-absl::Status SetYears(absl::string_view years, v1::ImportSupplement* supplement) {
+absl::StatusOr<std::pair<int, int>> ParseYears(absl::string_view years) {
   std::vector<absl::string_view> parts = absl::StrSplit(years, '-');
   int first = 0, last = 0;
   bool ok = (parts.size() == 1 || parts.size() == 2) &&
@@ -143,12 +144,11 @@ absl::Status SetYears(absl::string_view years, v1::ImportSupplement* supplement)
     return Bad("years", absl::StrCat("\"", years, "\" is not YEAR or YEAR-YEAR"),
                absl::StrCat("\"", years, "\" không đúng dạng năm hoặc năm-năm (ví dụ 2026-2030)."));
   }
-  supplement->set_first_year(first);
-  supplement->set_last_year(last);
-  return absl::OkStatus();
+  return std::make_pair(first, last);
 }
 
-absl::Status ReadFixup(absl::string_view text, v1::ImportSupplement* supplement) {
+absl::StatusOr<v1::ImportSupplement> ParseFixup(absl::string_view text) {
+  v1::ImportSupplement supplement;
   int number = 0;
   for (absl::string_view raw : absl::StrSplit(text, '\n')) {
     ++number;
@@ -165,19 +165,30 @@ absl::Status ReadFixup(absl::string_view text, v1::ImportSupplement* supplement)
       absl::StatusOr<std::vector<v1::ReportingRound>> rounds = ParseScheduleSpec(value);
       status = rounds.status();
       if (rounds.ok()) {
-        supplement->clear_schedule();
-        for (auto& r : *rounds) *supplement->add_schedule() = std::move(r);
+        supplement.clear_schedule();
+        for (auto& r : *rounds) *supplement.add_schedule() = std::move(r);
       }
     } else if (absl::StartsWith(lower, "deadline ")) {
-      status = AddDeadline(absl::StrCat(Trim(key.substr(9)), "=", value), supplement);
+      absl::StatusOr<v1::TaskDeadlineSupplement> deadline =
+          ParseDeadlineFlag(absl::StrCat(Trim(key.substr(9)), "=", value));
+      status = deadline.status();
+      if (deadline.ok()) *supplement.add_task_deadlines() = *std::move(deadline);
     } else if (absl::StartsWith(lower, "map ")) {
-      status = AddMapping(absl::StrCat(Trim(key.substr(4)), "=", value), supplement);
+      absl::StatusOr<v1::AgencyMapping> mapping =
+          ParseMappingFlag(absl::StrCat(Trim(key.substr(4)), "=", value));
+      status = mapping.status();
+      if (mapping.ok()) *supplement.add_agency_mappings() = *std::move(mapping);
     } else if (lower == "symbol") {
-      supplement->set_symbol(value);
+      supplement.set_symbol(value);
     } else if (lower == "title") {
-      supplement->set_title(value);
+      supplement.set_title(value);
     } else if (lower == "years") {
-      status = SetYears(value, supplement);
+      absl::StatusOr<std::pair<int, int>> span = ParseYears(value);
+      status = span.status();
+      if (span.ok()) {
+        supplement.set_first_year(span->first);
+        supplement.set_last_year(span->second);
+      }
     } else {
       status = Bad("fixup", absl::StrCat("unknown key \"", key, "\""),
                    absl::StrCat("khóa \"", key,
@@ -189,7 +200,7 @@ absl::Status ReadFixup(absl::string_view text, v1::ImportSupplement* supplement)
           absl::StrCat("Tệp bổ sung, dòng ", number, ": ", GetVietnameseMessage(status)));
     }
   }
-  return absl::OkStatus();
+  return supplement;
 }
 
 }  // namespace tonghop::cli

@@ -28,6 +28,7 @@
 // Vietnamese message.
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -39,18 +40,18 @@ namespace tonghop::cli {
 // The rounds of a --schedule value.
 absl::StatusOr<std::vector<v1::ReportingRound>> ParseScheduleSpec(absl::string_view spec);
 
-// Adds "OUTLINE=TEXT" to `supplement`'s task deadlines.
-absl::Status AddDeadline(absl::string_view flag, v1::ImportSupplement* supplement);
+// The task deadline of a --deadline value, "OUTLINE=TEXT".
+absl::StatusOr<v1::TaskDeadlineSupplement> ParseDeadlineFlag(absl::string_view flag);
 
-// Adds "NAME=AGENCY" (AGENCY an id or agencies/{id}) to `supplement`'s
-// agency mappings.
-absl::Status AddMapping(absl::string_view flag, v1::ImportSupplement* supplement);
+// The agency mapping of a --map value, "NAME=AGENCY" (AGENCY an id or
+// agencies/{id}).
+absl::StatusOr<v1::AgencyMapping> ParseMappingFlag(absl::string_view flag);
 
-// Sets the years of "2026-2030" or "2026".
-absl::Status SetYears(absl::string_view years, v1::ImportSupplement* supplement);
+// The first and last year of "2026-2030" or "2026".
+absl::StatusOr<std::pair<int, int>> ParseYears(absl::string_view years);
 
-// Reads a fix-up file's lines into `supplement`.
-absl::Status ReadFixup(absl::string_view text, v1::ImportSupplement* supplement);
+// The supplement a fix-up file's lines hold.
+absl::StatusOr<v1::ImportSupplement> ParseFixup(absl::string_view text);
 
 }  // namespace tonghop::cli
 

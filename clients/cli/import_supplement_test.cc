@@ -30,40 +30,45 @@ TEST(ImportSupplementTest, ScheduleSpec) {
 }
 
 TEST(ImportSupplementTest, DeadlinesMappingsAndYears) {
-  v1::ImportSupplement s;
-  ASSERT_TRUE(AddDeadline("2.1=Quý II/2026", &s).ok());
-  ASSERT_TRUE(AddMapping("Sở VH-TT-DL=dong-nai-so-van-hoa-the-thao-va-du-lich", &s).ok());
-  ASSERT_TRUE(SetYears("2026-2030", &s).ok());
-  EXPECT_EQ(s.task_deadlines(0).task(), "2.1");
-  EXPECT_EQ(s.task_deadlines(0).text(), "Quý II/2026");
-  EXPECT_EQ(s.agency_mappings(0).text(), "Sở VH-TT-DL");
-  EXPECT_EQ(s.agency_mappings(0).agency(), "agencies/dong-nai-so-van-hoa-the-thao-va-du-lich");
-  EXPECT_EQ(s.first_year(), 2026);
-  EXPECT_EQ(s.last_year(), 2030);
-  EXPECT_FALSE(AddDeadline("2.1", &s).ok());
-  EXPECT_FALSE(AddMapping("=x", &s).ok());
-  EXPECT_FALSE(SetYears("2030-2026", &s).ok());
+  absl::StatusOr<v1::TaskDeadlineSupplement> deadline = ParseDeadlineFlag("2.1=Quý II/2026");
+  ASSERT_TRUE(deadline.ok()) << deadline.status();
+  EXPECT_EQ(deadline->task(), "2.1");
+  EXPECT_EQ(deadline->text(), "Quý II/2026");
+  absl::StatusOr<v1::AgencyMapping> mapping =
+      ParseMappingFlag("Sở VH-TT-DL=dong-nai-so-van-hoa-the-thao-va-du-lich");
+  ASSERT_TRUE(mapping.ok()) << mapping.status();
+  EXPECT_EQ(mapping->text(), "Sở VH-TT-DL");
+  EXPECT_EQ(mapping->agency(), "agencies/dong-nai-so-van-hoa-the-thao-va-du-lich");
+  absl::StatusOr<std::pair<int, int>> years = ParseYears("2026-2030");
+  ASSERT_TRUE(years.ok()) << years.status();
+  EXPECT_EQ(*years, std::make_pair(2026, 2030));
+  EXPECT_EQ(*ParseYears("2027"), std::make_pair(2027, 2027));
+  EXPECT_FALSE(ParseDeadlineFlag("2.1").ok());
+  EXPECT_FALSE(ParseMappingFlag("=x").ok());
+  EXPECT_FALSE(ParseYears("2030-2026").ok());
+  EXPECT_FALSE(GetVietnameseMessage(ParseYears("hai nghìn").status()).empty());
 }
 
 TEST(ImportSupplementTest, FixupFile) {
-  v1::ImportSupplement s;
-  absl::Status status = ReadFixup(
+  absl::StatusOr<v1::ImportSupplement> s = ParseFixup(
       "# bổ sung cho kế hoạch 175\n"
       "schedule: s1:15/6,s2:15/12,annual:15/11,compile:30/11\n"
       "deadline 1: Quý III/2026\n"
       "deadline 3: Hằng năm\n"
       "map Trung tâm TGPL tỉnh: dong-nai-trung-tam-tro-giup-phap-ly\n"
-      "years: 2026-2030\n",
-      &s);
-  ASSERT_TRUE(status.ok()) << status;
-  EXPECT_EQ(s.schedule_size(), 3);
-  EXPECT_EQ(s.task_deadlines_size(), 2);
-  EXPECT_EQ(s.task_deadlines(1).task(), "3");
-  EXPECT_EQ(s.agency_mappings(0).text(), "Trung tâm TGPL tỉnh");
-  status = ReadFixup("schedule: annual:15/11\nnonsense line\n", &s);
-  EXPECT_FALSE(status.ok());
-  EXPECT_NE(GetVietnameseMessage(status).find("dòng 2"), std::string::npos)
-      << GetVietnameseMessage(status);
+      "years: 2026-2030\n");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->schedule_size(), 3);
+  EXPECT_EQ(s->task_deadlines_size(), 2);
+  EXPECT_EQ(s->task_deadlines(1).task(), "3");
+  EXPECT_EQ(s->agency_mappings(0).text(), "Trung tâm TGPL tỉnh");
+  EXPECT_EQ(s->agency_mappings(0).agency(), "agencies/dong-nai-trung-tam-tro-giup-phap-ly");
+  EXPECT_EQ(s->first_year(), 2026);
+  EXPECT_EQ(s->last_year(), 2030);
+  s = ParseFixup("schedule: annual:15/11\nnonsense line\n");
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(GetVietnameseMessage(s.status()).find("dòng 2"), std::string::npos)
+      << GetVietnameseMessage(s.status());
 }
 
 }  // namespace

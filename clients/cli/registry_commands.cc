@@ -594,18 +594,18 @@ void PrintImportReport(std::ostream& out, const v1::ImportPlanResponse& response
 }
 
 // Stores `text` as an alias of `agency` through UpdateAgency (the registry's
-// own write path and permissions), unless it is one already.
-grpc::Status AddAlias(CliContext& context, const std::string& agency, const std::string& text,
-                      bool* added) {
+// own write path, permissions and etag), unless it is one already. True when
+// it was added, false when the agency had it.
+absl::StatusOr<bool> AddAlias(CliContext& context, const std::string& agency,
+                              const std::string& text) {
   auto stub = Stub(context);
   v1::GetAgencyRequest get;
   get.set_name(agency);
   v1::Agency stored;
   grpc::Status status = stub->GetAgency(context.connection().NewContext().get(), get, &stored);
-  if (!status.ok()) return status;
-  *added = false;
+  if (!status.ok()) return FromGrpcStatus(status);
   for (const auto& a : stored.aliases()) {
-    if (a == text) return grpc::Status::OK;
+    if (a == text) return false;
   }
   v1::UpdateAgencyRequest request;
   *request.mutable_agency() = stored;
@@ -614,8 +614,8 @@ grpc::Status AddAlias(CliContext& context, const std::string& agency, const std:
   request.set_request_id(client::NewRequestId());
   v1::Agency updated;
   status = stub->UpdateAgency(context.connection().NewContext().get(), request, &updated);
-  *added = status.ok();
-  return status;
+  if (!status.ok()) return FromGrpcStatus(status);
+  return true;
 }
 
 int AgencyAliasAdd(CliContext& context, const ParsedArgs& args) {
@@ -623,41 +623,52 @@ int AgencyAliasAdd(CliContext& context, const ParsedArgs& args) {
     *context.err << "usage: tonghop agency alias add AGENCY \"NAME AS WRITTEN\"\n";
     return 2;
   }
-  bool added = false;
-  grpc::Status status = AddAlias(context, AsName("agencies", args.positional[0]),
-                                 args.positional[1], &added);
-  if (!status.ok()) return PrintError(*context.err, status);
-  *context.out << (added ? "Đã thêm tên gọi khác (alias added): \"" : "Đã có sẵn (already an alias): \"")
+  absl::StatusOr<bool> added =
+      AddAlias(context, AsName("agencies", args.positional[0]), args.positional[1]);
+  if (!added.ok()) return PrintError(*context.err, added.status());
+  *context.out << (*added ? "Đã thêm tên gọi khác (alias added): \""
+                          : "Đã có sẵn (already an alias): \"")
                << args.positional[1] << "\" → " << AsName("agencies", args.positional[0]) << "\n";
   return 0;
 }
 
-// The import request's supplement from --schedule, --deadline, --map,
-// --symbol, --title, --years and --fixup.
-absl::Status ReadSupplement(const ParsedArgs& args, v1::ImportSupplement* supplement) {
+// The import request's supplement from --fixup, then --schedule,
+// --deadline, --map, --symbol, --title and --years (a flag overrides the
+// file's schedule, symbol, title and years, and adds to its lists).
+absl::StatusOr<v1::ImportSupplement> ReadSupplement(const ParsedArgs& args) {
+  v1::ImportSupplement supplement;
   if (args.Has("fixup")) {
     absl::StatusOr<std::string> text = ReadFile(args.Get("fixup"));
     if (!text.ok()) return text.status();
-    if (absl::Status s = ReadFixup(*text, supplement); !s.ok()) return s;
+    absl::StatusOr<v1::ImportSupplement> fixup = ParseFixup(*text);
+    if (!fixup.ok()) return fixup.status();
+    supplement = *std::move(fixup);
   }
   if (args.Has("schedule")) {
     absl::StatusOr<std::vector<v1::ReportingRound>> rounds = ParseScheduleSpec(args.Get("schedule"));
     if (!rounds.ok()) return rounds.status();
-    supplement->clear_schedule();
-    for (auto& r : *rounds) *supplement->add_schedule() = std::move(r);
+    supplement.clear_schedule();
+    for (auto& r : *rounds) *supplement.add_schedule() = std::move(r);
   }
   for (const std::string& d : args.GetAll("deadline")) {
-    if (absl::Status s = AddDeadline(d, supplement); !s.ok()) return s;
+    absl::StatusOr<v1::TaskDeadlineSupplement> deadline = ParseDeadlineFlag(d);
+    if (!deadline.ok()) return deadline.status();
+    *supplement.add_task_deadlines() = *std::move(deadline);
   }
   for (const std::string& m : args.GetAll("map")) {
-    if (absl::Status s = AddMapping(m, supplement); !s.ok()) return s;
+    absl::StatusOr<v1::AgencyMapping> mapping = ParseMappingFlag(m);
+    if (!mapping.ok()) return mapping.status();
+    *supplement.add_agency_mappings() = *std::move(mapping);
   }
-  if (args.Has("symbol")) supplement->set_symbol(args.Get("symbol"));
-  if (args.Has("title")) supplement->set_title(args.Get("title"));
+  if (args.Has("symbol")) supplement.set_symbol(args.Get("symbol"));
+  if (args.Has("title")) supplement.set_title(args.Get("title"));
   if (args.Has("years")) {
-    if (absl::Status s = SetYears(args.Get("years"), supplement); !s.ok()) return s;
+    absl::StatusOr<std::pair<int, int>> years = ParseYears(args.Get("years"));
+    if (!years.ok()) return years.status();
+    supplement.set_first_year(years->first);
+    supplement.set_last_year(years->second);
   }
-  return absl::OkStatus();
+  return supplement;
 }
 
 constexpr size_t kMaxImportFileBytes = 10u << 20;
@@ -699,9 +710,9 @@ int PlanImport(CliContext& context, const ParsedArgs& args) {
     *context.err << "tonghop: --format must be auto, json, text, csv, docx or pdf\n";
     return 2;
   }
-  if (absl::Status s = ReadSupplement(args, request.mutable_supplement()); !s.ok()) {
-    return PrintError(*context.err, s);
-  }
+  absl::StatusOr<v1::ImportSupplement> supplement = ReadSupplement(args);
+  if (!supplement.ok()) return PrintError(*context.err, supplement.status());
+  *request.mutable_supplement() = *std::move(supplement);
   if (args.Has("issuer")) request.set_issuer(AsName("agencies", args.Get("issuer")));
   request.set_plan_id(args.Get("plan-id"));
   bool dry_run = args.Has("dry-run");
@@ -723,12 +734,13 @@ int PlanImport(CliContext& context, const ParsedArgs& args) {
                     i < check.supplement().agency_mappings_size();
          ++i) {
       const v1::AgencyMapping& m = check.supplement().agency_mappings(i);
-      bool added = false;
-      status = AddAlias(context, m.agency(), m.text(), &added);
-      if (!status.ok()) return PrintError(*context.err, status);
-      if (added) {
-        *context.out << "Đã lưu tên gọi khác (alias stored): \"" << m.text() << "\" → "
-                     << m.agency() << "\n";
+      absl::StatusOr<bool> added = AddAlias(context, m.agency(), m.text());
+      if (!added.ok()) return PrintError(*context.err, added.status());
+      // JSON output keeps stdout to the response alone.
+      std::ostream& note = context.output == OutputFormat::kJson ? *context.err : *context.out;
+      if (*added) {
+        note << "Đã lưu tên gọi khác (alias stored): \"" << m.text() << "\" → " << m.agency()
+             << "\n";
       }
     }
   }
