@@ -575,7 +575,10 @@ void PrintImportReport(std::ostream& out, const v1::ImportPlanResponse& response
     if (list.empty()) return;
     out << "  " << title << ": " << list.size() << "\n";
     for (const auto& n : list) {
-      out << "    - dòng " << n.line() << ": " << n.message();
+      // Line 0 is a note on the whole document.
+      out << "    - ";
+      if (n.line() > 0) out << "dòng " << n.line() << ": ";
+      out << n.message();
       if (!n.text().empty()) out << " — \"" << Truncate(n.text(), 80) << "\"";
       out << "\n";
     }

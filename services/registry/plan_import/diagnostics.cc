@@ -111,12 +111,15 @@ ImportDiagnostic AgencyGap(absl::string_view text, absl::string_view task_name,
                            const std::vector<std::string>& candidates) {
   std::vector<std::string> ids;
   for (const std::string& c : candidates) ids.push_back(IdOf(c));
-  std::string example = ids.empty() ? "MÃ-CƠ-QUAN" : ids.front();
+  // The command names no agency: a candidate is only close in spelling
+  // (the province's newspaper comes out nearest its inspectorate), and the
+  // official, not the importer, decides which unit a name means.
   std::string remedy =
-      absl::StrCat("Chọn cơ quan: --map=\"", text, "=", example, "\"",
+      absl::StrCat("Chọn cơ quan: --map=\"", text, "=MÃ-CƠ-QUAN\"",
                    ids.empty() ? " (xem mã bằng \"tonghop agency list\"; nếu chưa có cơ quan "
                                  "này, hãy thêm vào danh mục)"
-                               : absl::StrCat(" (gần nhất: ", absl::StrJoin(ids, ", "), ")"),
+                               : absl::StrCat(" (gần nhất: ", absl::StrJoin(ids, ", "),
+                                              "; hoặc mã khác trong \"tonghop agency list\")"),
                    "; ánh xạ được lưu làm tên gọi khác của cơ quan để các lần nhập sau tự "
                    "nhận ra.");
   ImportDiagnostic d =
