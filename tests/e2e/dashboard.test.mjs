@@ -284,6 +284,15 @@ test('a plan is imported from its document, its gaps supplied in the page', asyn
   const codes = await page.$$eval('[data-testid^=import-gap-]', (els) =>
     els.map((el) => el.getAttribute('data-code')).filter(Boolean));
   assert.deepEqual(codes, ['SCHEDULE_DUE_MISSING', 'TASK_DEADLINE_UNREADABLE', 'AGENCY_UNRESOLVED']);
+  // The tree names agencies as the registry does, not by their ids; a name
+  // can be mapped to any unit of the province, not only the closest ones.
+  const justice = await api('registry/GetAgency', { name: 'agencies/dong-nai-so-tu-phap' });
+  assert.equal(await page.textContent('[data-testid=import-task][data-outline="1"] td:nth-child(3)'),
+    justice.displayName);
+  const offered = await page.$$eval('[data-testid=import-map-2] option', (els) => els.map((el) => el.value));
+  assert.ok(offered.includes('agencies/dong-nai-so-tu-phap'), JSON.stringify(offered));
+  assert.ok(offered.length > 4, JSON.stringify(offered));
+  assert.ok(!(await page.textContent('[data-testid=import-gaps]')).includes('--map'));
   await page.screenshot({ path: path.join(OUT, 'import-gaps.png'), fullPage: true });
 
   await page.fill('[data-testid=import-schedule]', 'annual:15/11,compile:30/11');

@@ -107,6 +107,16 @@ export async function renderImport(view: HTMLElement, route: Route): Promise<voi
   });
   const ids = provinces.map((p) => p.name.replace(/^agencies\//, ''));
   let issuer = route.params.issuer ?? ids[0] ?? '';
+  // The issuing province and its units, by name: the names the page shows
+  // and the agencies a name can be mapped to.
+  let units = new Map<string, Agency>();
+  const loadUnits = async () => {
+    const children = await listAll<Agency>('registry', 'ListAgencies', 'agencies', {
+      parent: `agencies/${issuer}`,
+    });
+    units = new Map([...provinces, ...children].map((a) => [a.name, a]));
+  };
+  const displayName = (name: string) => units.get(name)?.displayName ?? name.replace(/^agencies\//, '');
   let file: File | undefined;
   let content = '';
   let last: ImportPlanResponse | undefined;
@@ -193,10 +203,27 @@ export async function renderImport(view: HTMLElement, route: Route): Promise<voi
         onchange: () => mappings.set(text, picker.value),
       });
       picker.appendChild(h('option', { value: '' }, t('importPickAgency')));
-      for (const c of candidates) {
-        const option = h('option', { value: c }, c.replace(/^agencies\//, ''));
-        if (mappings.get(text) === c) option.selected = true;
-        picker.appendChild(option);
+      // The closest names first; then every unit of the province, since the
+      // right one may not be close in spelling at all.
+      const option = (name: string) => {
+        const o = h('option', { value: name }, displayName(name));
+        if (mappings.get(text) === name) o.selected = true;
+        return o;
+      };
+      if (candidates.length > 0) {
+        const closest = h('optgroup', {});
+        closest.label = t('importClosest');
+        candidates.forEach((c) => closest.appendChild(option(c)));
+        picker.appendChild(closest);
+      }
+      const others = [...units.values()]
+        .filter((a) => a.parent === `agencies/${issuer}` && !candidates.includes(a.name))
+        .sort((a, b) => (a.displayName ?? a.name).localeCompare(b.displayName ?? b.name, 'vi'));
+      if (others.length > 0) {
+        const all = h('optgroup', {});
+        all.label = t('importProvinceUnits');
+        others.forEach((a) => all.appendChild(option(a.name)));
+        picker.appendChild(all);
       }
       return picker;
     }
@@ -211,6 +238,16 @@ export async function renderImport(view: HTMLElement, route: Route): Promise<voi
       return input;
     }
     return null;
+  };
+
+  // The page's own way to supply a gap, in place of the server's remedy,
+  // which names the command line's flags.
+  const pageHint = (gap: ImportDiagnostic): string | undefined => {
+    const code = gap.code ?? '';
+    if (code === 'AGENCY_UNRESOLVED') return t('importHintAgency');
+    if (code === 'TASK_DEADLINE_UNREADABLE') return t('importHintDeadline');
+    if (code.startsWith('SCHEDULE')) return t('importHintSchedule');
+    return undefined;
   };
 
   const showResult = () => {
@@ -238,7 +275,7 @@ export async function renderImport(view: HTMLElement, route: Route): Promise<voi
       gaps.forEach((gap, i) => {
         list.appendChild(h('li', { testid: `import-gap-${i}`, data: { code: gap.code ?? '' } },
           h('div', {}, gap.message ?? ''),
-          h('div', { class: 'remedy' }, gap.remedy ?? ''),
+          h('div', { class: 'remedy' }, pageHint(gap) ?? gap.remedy ?? ''),
           gapInput(gap, i)));
       });
       const needsSchedule = gaps.some((g) => (g.code ?? '').startsWith('SCHEDULE'));
@@ -261,7 +298,7 @@ export async function renderImport(view: HTMLElement, route: Route): Promise<voi
     const rows = (last.bundle?.tasks ?? []).map((task) => {
       const depth = (task.outline ?? '').split('.').length - 1;
       const names = (task.lead ?? []).map((a) =>
-        `${a.requested ? `(${t('requestedBody')}) ` : ''}${a.group?.label ?? (a.agency ?? '').replace(/^agencies\//, '')}`);
+        `${a.requested ? `(${t('requestedBody')}) ` : ''}${a.group?.label ?? displayName(a.agency ?? '')}`);
       return h('tr', { testid: 'import-task', data: { outline: task.outline ?? '' } },
         h('td', { class: 'outline' }, `${'\u00a0\u00a0'.repeat(depth)}${task.outline ?? ''}`),
         h('td', {}, task.title ?? ''),
@@ -275,6 +312,7 @@ export async function renderImport(view: HTMLElement, route: Route): Promise<voi
         h('tbody', {}, ...rows))));
   };
 
+  await loadUnits();
   const fileInput = h('input', { type: 'file', testid: 'import-file' });
   fileInput.setAttribute('accept', '.docx,.pdf,.txt,.csv,.tsv,.json');
   fileInput.addEventListener('change', async () => {
@@ -294,11 +332,11 @@ export async function renderImport(view: HTMLElement, route: Route): Promise<voi
     testid: 'import-issuer',
     onchange: () => {
       issuer = issuerPicker.value;
-      void dryRun();
+      void loadUnits().then(dryRun);
     },
   });
   for (const id of ids) {
-    const option = h('option', { value: id }, id);
+    const option = h('option', { value: id }, displayName(`agencies/${id}`));
     if (id === issuer) option.selected = true;
     issuerPicker.appendChild(option);
   }
