@@ -160,7 +160,9 @@ absl::StatusOr<v1::ImportSupplement> ParseFixup(absl::string_view text) {
     std::string lower = absl::AsciiStrToLower(key);
     absl::Status status;
     if (colon == std::string::npos) {
-      status = Bad("fixup", "no \"key: value\"", "không có dạng \"khóa: giá trị\".");
+      // Named "fixup" once, by the line's error below.
+      status = WithVietnamese(absl::InvalidArgumentError("no \"key: value\""),
+                              "không có dạng \"khóa: giá trị\".");
     } else if (lower == "schedule") {
       absl::StatusOr<std::vector<v1::ReportingRound>> rounds = ParseScheduleSpec(value);
       status = rounds.status();
@@ -190,9 +192,10 @@ absl::StatusOr<v1::ImportSupplement> ParseFixup(absl::string_view text) {
         supplement.set_last_year(span->second);
       }
     } else {
-      status = Bad("fixup", absl::StrCat("unknown key \"", key, "\""),
-                   absl::StrCat("khóa \"", key,
-                                "\" không có (schedule, deadline …, map …, symbol, title, years)."));
+      status = WithVietnamese(
+          absl::InvalidArgumentError(absl::StrCat("unknown key \"", key, "\"")),
+          absl::StrCat("khóa \"", key,
+                       "\" không có (schedule, deadline …, map …, symbol, title, years)."));
     }
     if (!status.ok()) {
       return WithVietnamese(

@@ -69,6 +69,7 @@ TEST(ImportSupplementTest, FixupFile) {
   EXPECT_FALSE(s.ok());
   EXPECT_NE(GetVietnameseMessage(s.status()).find("dòng 2"), std::string::npos)
       << GetVietnameseMessage(s.status());
+  EXPECT_EQ(s.status().message(), "fixup: line 2: no \"key: value\"");
 }
 
 }  // namespace

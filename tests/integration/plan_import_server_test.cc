@@ -291,6 +291,34 @@ TEST_F(PlanImportServerTest, GapsAreListedThenSuppliedFromTheCommandLine) {
   EXPECT_EQ(reread.report().unresolved_agencies_size(), 0);
   EXPECT_EQ(reread.report().counts().leaves_with_lead(), 4);
   EXPECT_EQ(reread.report().counts().nodes(), 4);
+
+  // The schedule and deadlines supplied from a fix-up file instead, into a
+  // plan of another id; a line the file cannot hold is refused naming it.
+  std::string fixup = dir_.path() + "/bo-sung.txt";
+  {
+    std::ofstream out(fixup);
+    out << "# những điểm văn bản chưa nêu\n"
+           "schedule: s1:15/6,annual:15/11,compile:30/11\n"
+           "deadline 1: Quý IV/2026\n"
+           "deadline 3: Hằng năm\n";
+  }
+  std::string from_file = cli + "plan import " + path +
+                          " --issuer=dong-nai --plan-id=dong-nai-175b-2026 --fixup=" + fixup +
+                          " > /dev/null";
+  ASSERT_EQ(std::system(from_file.c_str()), 0) << from_file;
+  EXPECT_EQ(PlanCount(), plans_before + 2);
+  v1::ListTasksResponse from_fixup = Tasks("plans/dong-nai-175b-2026");
+  ASSERT_EQ(from_fixup.tasks_size(), 4);
+  EXPECT_EQ(from_fixup.tasks(2).deadline().kind(), tasks.tasks(2).deadline().kind());
+  {
+    std::ofstream out(fixup);
+    out << "schedule: annual:15/11\nthời hạn nhiệm vụ 1 là quý IV\n";
+  }
+  std::string bad = cli + "plan import " + path +
+                    " --issuer=dong-nai --plan-id=dong-nai-175c-2026 --fixup=" + fixup +
+                    " > /dev/null 2>&1";
+  EXPECT_NE(std::system(bad.c_str()), 0) << bad;
+  EXPECT_EQ(PlanCount(), plans_before + 2);
 }
 
 }  // namespace
