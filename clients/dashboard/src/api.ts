@@ -210,6 +210,7 @@ export interface ImportDiagnostic {
   task?: string;
   message?: string;
   remedy?: string;
+  messageEn?: string;
 }
 
 export interface ImportCounts {

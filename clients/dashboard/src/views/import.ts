@@ -258,7 +258,8 @@ export async function renderImport(view: HTMLElement, route: Route): Promise<voi
     const gaps = last.report?.diagnostics ?? [];
     result.appendChild(h('section', { class: 'panel', testid: 'import-plan' },
       h('h3', {}, `${plan.symbol ?? ''} — ${plan.title ?? ''}`),
-      h('p', {}, `${plan.name} · ${t('importYears')} ${plan.firstYear ?? '?'}–${plan.lastYear ?? '?'}`),
+      h('p', {}, `${plan.name} · ${t('importYears')} ${plan.firstYear ?? '?'}${
+        plan.lastYear && plan.lastYear !== plan.firstYear ? `–${plan.lastYear}` : ''}`),
       h('div', { class: 'cards' },
         statCard(t('importNodes'), String(counts.nodes ?? 0), 'import-nodes'),
         statCard(t('importLeaves'), String(counts.leaves ?? 0), 'import-leaves'),
@@ -274,7 +275,7 @@ export async function renderImport(view: HTMLElement, route: Route): Promise<voi
       const list = h('ol', { class: 'gaps' });
       gaps.forEach((gap, i) => {
         list.appendChild(h('li', { testid: `import-gap-${i}`, data: { code: gap.code ?? '' } },
-          h('div', {}, gap.message ?? ''),
+          h('div', {}, (lang() === 'en' ? gap.messageEn : undefined) ?? gap.message ?? ''),
           h('div', { class: 'remedy' }, pageHint(gap) ?? gap.remedy ?? ''),
           gapInput(gap, i)));
       });
