@@ -1,5 +1,6 @@
 #include "clients/cli/import_supplement.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "absl/strings/ascii.h"
@@ -40,14 +41,23 @@ std::optional<v1::RelativeDate> ReadDay(absl::string_view text) {
   return date;
 }
 
-// "key=value" split at the last "=" (names may hold none; values hold none).
-std::optional<std::pair<std::string, std::string>> SplitPair(absl::string_view flag) {
-  size_t eq = flag.rfind('=');
+// "key=value" split at `eq`, both sides trimmed and not empty.
+std::optional<std::pair<std::string, std::string>> SplitAt(absl::string_view flag, size_t eq) {
   if (eq == absl::string_view::npos) return std::nullopt;
   std::string key = Trim(flag.substr(0, eq));
   std::string value = Trim(flag.substr(eq + 1));
   if (key.empty() || value.empty()) return std::nullopt;
   return std::make_pair(key, value);
+}
+
+// "NAME=AGENCY" split at the last "=" (names may hold one; ids hold none).
+std::optional<std::pair<std::string, std::string>> SplitPair(absl::string_view flag) {
+  return SplitAt(flag, flag.rfind('='));
+}
+
+// "TASK=TEXT" split at the first "=" (outlines hold none; texts may).
+std::optional<std::pair<std::string, std::string>> SplitTaskFlag(absl::string_view flag) {
+  return SplitAt(flag, flag.find('='));
 }
 
 }  // namespace
@@ -104,17 +114,35 @@ absl::StatusOr<std::vector<v1::ReportingRound>> ParseScheduleSpec(absl::string_v
 }
 
 absl::StatusOr<v1::TaskDeadlineSupplement> ParseDeadlineFlag(absl::string_view flag) {
-  size_t eq = flag.find('=');
-  std::string task = eq == absl::string_view::npos ? "" : Trim(flag.substr(0, eq));
-  std::string text = eq == absl::string_view::npos ? "" : Trim(flag.substr(eq + 1));
-  if (task.empty() || text.empty()) {
+  std::optional<std::pair<std::string, std::string>> pair = SplitTaskFlag(flag);
+  if (!pair.has_value()) {
     return Bad("deadline", absl::StrCat("\"", flag, "\" is not TASK=DEADLINE"),
                absl::StrCat("\"", flag, "\" không đúng dạng mục=thời hạn (ví dụ 2.1=Quý II/2026)."));
   }
   v1::TaskDeadlineSupplement deadline;
-  deadline.set_task(task);
-  deadline.set_text(text);
+  deadline.set_task(pair->first);
+  deadline.set_text(pair->second);
   return deadline;
+}
+
+absl::StatusOr<v1::TaskLeadSupplement> ParseLeadFlag(absl::string_view flag) {
+  std::optional<std::pair<std::string, std::string>> pair = SplitTaskFlag(flag);
+  if (!pair.has_value()) {
+    return Bad("lead", absl::StrCat("\"", flag, "\" is not TASK=AGENCY"),
+               absl::StrCat("\"", flag,
+                            "\" không đúng dạng mục=cơ quan chủ trì (ví dụ 2.1=Sở Tư pháp)."));
+  }
+  v1::TaskLeadSupplement lead;
+  lead.set_task(pair->first);
+  // An agency id stands for the agency; anything else is a name as written.
+  bool is_id = absl::StartsWith(pair->second, "agencies/") ||
+               std::all_of(pair->second.begin(), pair->second.end(), [](char c) {
+                 return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-';
+               });
+  lead.set_text(is_id && !absl::StartsWith(pair->second, "agencies/")
+                    ? absl::StrCat("agencies/", pair->second)
+                    : pair->second);
+  return lead;
 }
 
 absl::StatusOr<v1::AgencyMapping> ParseMappingFlag(absl::string_view flag) {
@@ -175,6 +203,11 @@ absl::StatusOr<v1::ImportSupplement> ParseFixup(absl::string_view text) {
           ParseDeadlineFlag(absl::StrCat(Trim(key.substr(9)), "=", value));
       status = deadline.status();
       if (deadline.ok()) *supplement.add_task_deadlines() = *std::move(deadline);
+    } else if (absl::StartsWith(lower, "lead ")) {
+      absl::StatusOr<v1::TaskLeadSupplement> lead =
+          ParseLeadFlag(absl::StrCat(Trim(key.substr(5)), "=", value));
+      status = lead.status();
+      if (lead.ok()) *supplement.add_task_leads() = *std::move(lead);
     } else if (absl::StartsWith(lower, "map ")) {
       absl::StatusOr<v1::AgencyMapping> mapping =
           ParseMappingFlag(absl::StrCat(Trim(key.substr(4)), "=", value));
@@ -195,7 +228,7 @@ absl::StatusOr<v1::ImportSupplement> ParseFixup(absl::string_view text) {
       status = WithVietnamese(
           absl::InvalidArgumentError(absl::StrCat("unknown key \"", key, "\"")),
           absl::StrCat("khóa \"", key,
-                       "\" không có (schedule, deadline …, map …, symbol, title, years)."));
+                       "\" không có (schedule, deadline …, lead …, map …, symbol, title, years)."));
     }
     if (!status.ok()) {
       return WithVietnamese(

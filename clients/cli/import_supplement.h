@@ -11,6 +11,8 @@
 //       before it; "+1" puts a date in the next year
 //   --deadline="2.1=Quý II/2026"             a task's deadline, as the document
 //       would write it (repeatable)
+//   --lead="2.1=Sở Tư pháp"                  a task's lead agency, as the
+//       document would write it or as an agency id (repeatable)
 //   --map="Sở VH-TT-DL=dong-nai-so-van-hoa"  an agency name of the document
 //       and the registry agency it names (repeatable)
 //   --symbol=74/KH-UBND  --title=…  --years=2026-2030
@@ -19,6 +21,7 @@
 //
 //   schedule: annual:15/11,compile:30/11
 //   deadline 2.1: Quý II/2026
+//   lead 2.1: Sở Tư pháp
 //   map Sở VH-TT-DL: dong-nai-so-van-hoa
 //   symbol: 74/KH-UBND
 //   title: …
@@ -42,6 +45,10 @@ absl::StatusOr<std::vector<v1::ReportingRound>> ParseScheduleSpec(absl::string_v
 
 // The task deadline of a --deadline value, "OUTLINE=TEXT".
 absl::StatusOr<v1::TaskDeadlineSupplement> ParseDeadlineFlag(absl::string_view flag);
+
+// The task lead of a --lead value, "OUTLINE=NAME" (NAME as written, or an
+// agency id or agencies/{id}, which becomes agencies/{id}).
+absl::StatusOr<v1::TaskLeadSupplement> ParseLeadFlag(absl::string_view flag);
 
 // The agency mapping of a --map value, "NAME=AGENCY" (AGENCY an id or
 // agencies/{id}).

@@ -43,6 +43,13 @@ TEST(ImportSupplementTest, DeadlinesMappingsAndYears) {
   ASSERT_TRUE(years.ok()) << years.status();
   EXPECT_EQ(*years, std::make_pair(2026, 2030));
   EXPECT_EQ(*ParseYears("2027"), std::make_pair(2027, 2027));
+  absl::StatusOr<v1::TaskLeadSupplement> lead = ParseLeadFlag("2=Sở Tư pháp");
+  ASSERT_TRUE(lead.ok()) << lead.status();
+  EXPECT_EQ(lead->task(), "2");
+  EXPECT_EQ(lead->text(), "Sở Tư pháp");
+  EXPECT_EQ(ParseLeadFlag("2=dong-nai-so-noi-vu")->text(), "agencies/dong-nai-so-noi-vu");
+  EXPECT_EQ(ParseLeadFlag("2=agencies/dong-nai-so-noi-vu")->text(), "agencies/dong-nai-so-noi-vu");
+  EXPECT_FALSE(ParseLeadFlag("2=").ok());
   EXPECT_FALSE(ParseDeadlineFlag("2.1").ok());
   EXPECT_FALSE(ParseMappingFlag("=x").ok());
   EXPECT_FALSE(ParseYears("2030-2026").ok());
@@ -55,12 +62,15 @@ TEST(ImportSupplementTest, FixupFile) {
       "schedule: s1:15/6,s2:15/12,annual:15/11,compile:30/11\n"
       "deadline 1: Quý III/2026\n"
       "deadline 3: Hằng năm\n"
+      "lead 2: Sở Tư pháp\n"
       "map Trung tâm TGPL tỉnh: dong-nai-trung-tam-tro-giup-phap-ly\n"
       "years: 2026-2030\n");
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->schedule_size(), 3);
   EXPECT_EQ(s->task_deadlines_size(), 2);
   EXPECT_EQ(s->task_deadlines(1).task(), "3");
+  ASSERT_EQ(s->task_leads_size(), 1);
+  EXPECT_EQ(s->task_leads(0).text(), "Sở Tư pháp");
   EXPECT_EQ(s->agency_mappings(0).text(), "Trung tâm TGPL tỉnh");
   EXPECT_EQ(s->agency_mappings(0).agency(), "agencies/dong-nai-trung-tam-tro-giup-phap-ly");
   EXPECT_EQ(s->first_year(), 2026);

@@ -636,7 +636,7 @@ int AgencyAliasAdd(CliContext& context, const ParsedArgs& args) {
 }
 
 // The import request's supplement from --fixup, then --schedule,
-// --deadline, --map, --symbol, --title and --years (a flag overrides the
+// --deadline, --lead, --map, --symbol, --title and --years (a flag overrides the
 // file's schedule, symbol, title and years, and adds to its lists).
 absl::StatusOr<v1::ImportSupplement> ReadSupplement(const ParsedArgs& args) {
   v1::ImportSupplement supplement;
@@ -657,6 +657,11 @@ absl::StatusOr<v1::ImportSupplement> ReadSupplement(const ParsedArgs& args) {
     absl::StatusOr<v1::TaskDeadlineSupplement> deadline = ParseDeadlineFlag(d);
     if (!deadline.ok()) return deadline.status();
     *supplement.add_task_deadlines() = *std::move(deadline);
+  }
+  for (const std::string& l : args.GetAll("lead")) {
+    absl::StatusOr<v1::TaskLeadSupplement> lead = ParseLeadFlag(l);
+    if (!lead.ok()) return lead.status();
+    *supplement.add_task_leads() = *std::move(lead);
   }
   for (const std::string& m : args.GetAll("map")) {
     absl::StatusOr<v1::AgencyMapping> mapping = ParseMappingFlag(m);
@@ -680,8 +685,8 @@ int PlanImport(CliContext& context, const ParsedArgs& args) {
   if (args.positional.size() != 1) {
     *context.err << "usage: tonghop plan import FILE [--format=auto|json|text|csv|docx|pdf] "
                     "[--dry-run] [--issuer=AGENCY] [--plan-id=ID] [--schedule=SPEC] "
-                    "[--deadline=TASK=TEXT]... [--map=NAME=AGENCY]... [--symbol=S] [--title=T] "
-                    "[--years=Y-Y] [--fixup=FILE]\n";
+                    "[--deadline=TASK=TEXT]... [--lead=TASK=AGENCY]... [--map=NAME=AGENCY]... "
+                    "[--symbol=S] [--title=T] [--years=Y-Y] [--fixup=FILE]\n";
     return 2;
   }
   const std::string& path = args.positional[0];
@@ -935,7 +940,8 @@ void RegisterRegistryCommands(CommandTable& table) {
   table.Add({"plan import",
              "FILE [--format=auto|json|text|csv|docx|pdf] [--dry-run] [--issuer=ID] [--plan-id=ID] "
              "[--schedule=annual:15/11,compile:30/11] [--deadline=TASK=TEXT]... "
-             "[--map=NAME=AGENCY]... [--symbol=S] [--title=T] [--years=Y-Y] [--fixup=FILE]",
+             "[--lead=TASK=AGENCY]... [--map=NAME=AGENCY]... [--symbol=S] [--title=T] "
+             "[--years=Y-Y] [--fixup=FILE]",
              "import a plan from its document (.docx, .pdf, text), appendix table or canonical "
              "file; a dry run lists what is missing and how to supply it",
              PlanImport});

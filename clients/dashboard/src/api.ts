@@ -240,6 +240,8 @@ export interface ImportPlanResponse {
 export interface ImportSupplement {
   schedule?: ReportingRound[];
   taskDeadlines?: { task: string; text: string }[];
+  // The text is a name as written or an agency, agencies/{id}.
+  taskLeads?: { task: string; text: string }[];
   agencyMappings?: { text: string; agency: string }[];
 }
 

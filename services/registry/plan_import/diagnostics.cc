@@ -106,6 +106,25 @@ ImportDiagnostic TaskDeadlineGap(absl::string_view task_name, absl::string_view 
   return d;
 }
 
+ImportDiagnostic TaskLeadGap(absl::string_view task_name, absl::string_view outline, int index,
+                             int line, absl::string_view above) {
+  std::string example = above.empty() ? "Sở Tư pháp" : std::string(above);
+  ImportDiagnostic d =
+      Make(kGapTaskLead, absl::StrCat("bundle.tasks[", index, "].lead"), line, "",
+           absl::StrCat("Nhiệm vụ ", outline, " không ghi cơ quan chủ trì", AtLine(line),
+                        above.empty()
+                            ? "."
+                            : absl::StrCat("; dòng trên ghi \"", above,
+                                           "\" (nếu ô cơ quan chủ trì được gộp với ô trên, "
+                                           "bản sao đã làm mất nội dung của nó).")),
+           absl::StrCat("Bổ sung cơ quan chủ trì: --lead=\"", outline, "=", example,
+                        "\" (tên như văn bản viết, hoặc mã cơ quan), hoặc dòng \"lead ", outline,
+                        ": …\" trong tệp bổ sung (--fixup)."),
+           absl::StrCat("task ", outline, " names no lead agency"));
+  d.set_task(std::string(task_name));
+  return d;
+}
+
 ImportDiagnostic AgencyGap(absl::string_view text, absl::string_view task_name,
                            absl::string_view outline, int index, int line,
                            const std::vector<std::string>& candidates) {

@@ -21,6 +21,7 @@ namespace tonghop::plan_import {
 inline constexpr absl::string_view kGapScheduleMissing = "SCHEDULE_MISSING";
 inline constexpr absl::string_view kGapScheduleDue = "SCHEDULE_DUE_MISSING";
 inline constexpr absl::string_view kGapTaskDeadline = "TASK_DEADLINE_UNREADABLE";
+inline constexpr absl::string_view kGapTaskLead = "TASK_LEAD_MISSING";
 inline constexpr absl::string_view kGapAgency = "AGENCY_UNRESOLVED";
 inline constexpr absl::string_view kGapPlanId = "PLAN_ID_MISSING";
 inline constexpr absl::string_view kGapSymbol = "PLAN_SYMBOL_MISSING";
@@ -44,6 +45,13 @@ tonghop::v1::ImportDiagnostic ScheduleDueGap(tonghop::v1::PeriodType period, int
 tonghop::v1::ImportDiagnostic TaskDeadlineGap(absl::string_view task_name,
                                               absl::string_view outline, int index, int line,
                                               absl::string_view text);
+
+// Task `outline` (bundle index `index`), a task without sub-tasks, names no
+// lead agency. `above` is, in a table, the lead of the row above, when it
+// has one: a cell merged over both rows that the copy left empty in the
+// second.
+tonghop::v1::ImportDiagnostic TaskLeadGap(absl::string_view task_name, absl::string_view outline,
+                                          int index, int line, absl::string_view above);
 
 // Agency name `text` of task `outline` did not resolve; `candidates` are the
 // closest registry agencies, `agencies/{id}`, best first.

@@ -374,6 +374,55 @@ TEST(PlanImportTest, NoTasksIsADiagnosticNotARefusal) {
   EXPECT_EQ(r.report().counts().diagnostics(), r.report().diagnostics_size());
 }
 
+// A lead cell merged over several rows survives a copy only in its first
+// row: the rows below name no lead. Each is a gap that shows the lead above
+// it; supplied (as written, or as the agency), the task has its lead.
+TEST(PlanImportTest, TaskWithoutLeadIsAGapSuppliedByTheOfficial) {
+  ImportOptions options = Options("agencies/dong-nai");
+  options.plan_id = "dong-nai-1-2026";
+  const std::string table =
+      "STT\tNhiệm vụ\tCơ quan chủ trì\tThời hạn\n"
+      "1\tTập huấn hòa giải viên\tSở Tư pháp\tQuý II/2026\n"
+      "2\tBiên soạn sổ tay hòa giải\t\tQuý III/2026\n"
+      "3\tKiểm tra công tác hòa giải\t\tQuý IV/2026\n"
+      "4\tThông tin về hòa giải\tSở Y tế\tNăm 2026\n";
+  ImportPlanResponse r = MustParse(table, options);
+  ASSERT_EQ(r.bundle().tasks_size(), 4);
+  std::vector<std::string> lead_gaps;
+  for (const auto& d : r.report().diagnostics()) {
+    if (d.code() != "TASK_LEAD_MISSING") continue;
+    lead_gaps.push_back(d.task());
+    EXPECT_GT(d.line(), 0);
+    EXPECT_THAT(d.message(), testing::HasSubstr("Sở Tư pháp")) << "the lead above it";
+    EXPECT_THAT(d.remedy(), testing::HasSubstr("--lead="));
+  }
+  EXPECT_THAT(lead_gaps, testing::ElementsAre("plans/dong-nai-1-2026/tasks/2",
+                                              "plans/dong-nai-1-2026/tasks/3"));
+  EXPECT_EQ(r.report().counts().leaves_with_lead(), 2);
+
+  auto* lead = options.supplement.add_task_leads();
+  lead->set_task("2");
+  lead->set_text("Sở Tư pháp");
+  lead = options.supplement.add_task_leads();
+  lead->set_task("3");
+  lead->set_text("agencies/dong-nai-so-noi-vu");
+  r = MustParse(table, options);
+  for (const auto& d : r.report().diagnostics()) ADD_FAILURE() << d.code() << ": " << d.message();
+  ASSERT_EQ(r.bundle().tasks(1).lead_size(), 1);
+  EXPECT_EQ(r.bundle().tasks(1).lead(0).agency(), "agencies/dong-nai-so-tu-phap");
+  ASSERT_EQ(r.bundle().tasks(2).lead_size(), 1);
+  EXPECT_EQ(r.bundle().tasks(2).lead(0).agency(), "agencies/dong-nai-so-noi-vu");
+  EXPECT_EQ(r.report().counts().leaves_with_lead(), 4);
+
+  // A lead for a task the plan does not have is itself a gap.
+  lead = options.supplement.add_task_leads();
+  lead->set_task("9");
+  lead->set_text("Sở Y tế");
+  r = MustParse(table, options);
+  ASSERT_EQ(r.report().diagnostics_size(), 1);
+  EXPECT_EQ(r.report().diagnostics(0).code(), "SUPPLEMENT_UNUSABLE");
+}
+
 TEST(PlanImportTest, CsvWithTitleRowsAboveTheHeader) {
   ImportOptions options = Options("agencies/dong-nai", tonghop::v1::IMPORT_FORMAT_CSV);
   options.plan_id = "dong-nai-1-2026";

@@ -451,6 +451,26 @@ absl::StatusOr<ImportPlanResponse> ParsePlan(absl::string_view content,
     supplied_deadlines[d.task()] = d.text();
   }
 
+  // Supplied leads, by outline; an agency's resource name stands for its
+  // registry name.
+  std::map<std::string, std::string> supplied_leads;
+  for (const auto& l : supplement.task_leads()) {
+    if (taken.count(l.task()) == 0) {
+      gaps.push_back(SupplementGap(
+          "supplement.task_leads",
+          absl::StrCat("Cơ quan chủ trì bổ sung cho nhiệm vụ \"", l.task(),
+                       "\" không dùng được: kế hoạch không có nhiệm vụ này."),
+          absl::StrCat("supplied lead for task \"", l.task(), "\": no such task")));
+      continue;
+    }
+    const Agency* named = absl::StartsWith(l.text(), "agencies/") ? resolver.Find(l.text()) : nullptr;
+    supplied_leads[l.task()] = named != nullptr ? named->display_name() : l.text();
+  }
+  std::vector<bool> has_children(doc.tasks.size(), false);
+  for (int p : tree.parent) {
+    if (p >= 0) has_children[static_cast<size_t>(p)] = true;
+  }
+
   // The tasks.
   std::vector<std::string> without_deadline;
   std::vector<int> deadline_years;
@@ -475,7 +495,13 @@ absl::StatusOr<ImportPlanResponse> ParsePlan(absl::string_view content,
       builder.Warning(raw.line, absl::StrCat("task ", outlines[i], " has no title"));
     }
 
-    ParsedAssignments lead = ParseAssignments(raw.lead, AssignmentRole::kLead, resolver);
+    std::string lead_text = raw.lead;
+    if (auto supplied = supplied_leads.find(outlines[i]); supplied != supplied_leads.end()) {
+      lead_text = supplied->second;
+      builder.Warning(raw.line, absl::StrCat("task ", outlines[i], ": lead as supplied, \"",
+                                             supplied->second, "\""));
+    }
+    ParsedAssignments lead = ParseAssignments(lead_text, AssignmentRole::kLead, resolver);
     ParsedAssignments coord =
         ParseAssignments(raw.coordinating, AssignmentRole::kCoordinating, resolver);
     for (auto& a : lead.lead) *task->add_lead() = std::move(a);
@@ -514,6 +540,19 @@ absl::StatusOr<ImportPlanResponse> ParsePlan(absl::string_view content,
                                        "recorded as an open group (nobody counted missing)"));
         }
       }
+    }
+    // A task nobody leads is reported on by nobody: the official names the
+    // lead (a name that did not resolve is already a gap of its own).
+    if (!has_children[i] && task->lead_size() == 0 && lead.unresolved.empty()) {
+      // In a table, the nearest lead above, over rows that name none,
+      // within the group: the text of a cell merged over these rows.
+      std::string above;
+      for (size_t k = i; doc.from_table && k > 0 && above.empty() && !has_children[k - 1]; --k) {
+        above = std::string(absl::StripTrailingAsciiWhitespace(
+            absl::StripSuffix(Flatten(doc.tasks[k - 1].lead), ".")));
+      }
+      gaps.push_back(
+          TaskLeadGap(task->name(), outlines[i], static_cast<int>(i), raw.line, above));
     }
     for (std::string& r : SplitResults(raw.results)) task->add_expected_results(std::move(r));
     Deadline deadline = ParseDeadline(Flatten(raw.deadline));

@@ -123,6 +123,7 @@ export async function renderImport(view: HTMLElement, route: Route): Promise<voi
   // What the official has supplied so far, kept across dry runs.
   let schedule = '';
   const deadlines = new Map<string, string>();
+  const leads = new Map<string, string>();
   const mappings = new Map<string, string>();
 
   const status = h('div', { class: 'import-status', testid: 'import-status' });
@@ -136,6 +137,7 @@ export async function renderImport(view: HTMLElement, route: Route): Promise<voi
       s.schedule = rounds;
     }
     s.taskDeadlines = [...deadlines].filter(([, text]) => text.trim()).map(([task, text]) => ({ task, text }));
+    s.taskLeads = [...leads].filter(([, agency]) => agency).map(([task, text]) => ({ task, text }));
     s.agencyMappings = [...mappings].filter(([, agency]) => agency).map(([text, agency]) => ({
       text,
       agency: agency.startsWith('agencies/') ? agency : `agencies/${agency}`,
@@ -192,40 +194,49 @@ export async function renderImport(view: HTMLElement, route: Route): Promise<voi
     }
   };
 
+  // A choice among the units of the issuing province, `candidates` first;
+  // `chosen` holds the choice under `key`.
+  const unitPicker = (testid: string, chosen: Map<string, string>, key: string, candidates: string[]) => {
+    if (!chosen.has(key)) chosen.set(key, '');
+    const picker = h('select', {
+      testid,
+      onchange: () => chosen.set(key, picker.value),
+    });
+    picker.appendChild(h('option', { value: '' }, t('importPickAgency')));
+    // The closest names first; then every unit of the province, since the
+    // right one may not be close in spelling at all.
+    const option = (name: string) => {
+      const o = h('option', { value: name }, displayName(name));
+      if (chosen.get(key) === name) o.selected = true;
+      return o;
+    };
+    if (candidates.length > 0) {
+      const closest = h('optgroup', {});
+      closest.label = t('importClosest');
+      candidates.forEach((c) => closest.appendChild(option(c)));
+      picker.appendChild(closest);
+    }
+    const others = [...units.values()]
+      .filter((a) => a.parent === `agencies/${issuer}` && !candidates.includes(a.name))
+      .sort((a, b) => (a.displayName ?? a.name).localeCompare(b.displayName ?? b.name, 'vi'));
+    if (others.length > 0) {
+      const all = h('optgroup', {});
+      all.label = t('importProvinceUnits');
+      others.forEach((a) => all.appendChild(option(a.name)));
+      picker.appendChild(all);
+    }
+    return picker;
+  };
+
   const gapInput = (gap: ImportDiagnostic, index: number): HTMLElement | null => {
     if (gap.code === 'AGENCY_UNRESOLVED') {
       const text = /"([^"]+)"/.exec(gap.message ?? '')?.[1] ?? gap.text ?? '';
       const unresolved = (last?.report?.unresolvedAgencies ?? []).find((u) => u.text === text);
-      const candidates = unresolved?.candidates ?? [];
-      if (!mappings.has(text)) mappings.set(text, '');
-      const picker = h('select', {
-        testid: `import-map-${index}`,
-        onchange: () => mappings.set(text, picker.value),
-      });
-      picker.appendChild(h('option', { value: '' }, t('importPickAgency')));
-      // The closest names first; then every unit of the province, since the
-      // right one may not be close in spelling at all.
-      const option = (name: string) => {
-        const o = h('option', { value: name }, displayName(name));
-        if (mappings.get(text) === name) o.selected = true;
-        return o;
-      };
-      if (candidates.length > 0) {
-        const closest = h('optgroup', {});
-        closest.label = t('importClosest');
-        candidates.forEach((c) => closest.appendChild(option(c)));
-        picker.appendChild(closest);
-      }
-      const others = [...units.values()]
-        .filter((a) => a.parent === `agencies/${issuer}` && !candidates.includes(a.name))
-        .sort((a, b) => (a.displayName ?? a.name).localeCompare(b.displayName ?? b.name, 'vi'));
-      if (others.length > 0) {
-        const all = h('optgroup', {});
-        all.label = t('importProvinceUnits');
-        others.forEach((a) => all.appendChild(option(a.name)));
-        picker.appendChild(all);
-      }
-      return picker;
+      return unitPicker(`import-map-${index}`, mappings, text, unresolved?.candidates ?? []);
+    }
+    if (gap.code === 'TASK_LEAD_MISSING') {
+      const outline = gap.task?.split('/tasks/')[1] ?? '';
+      return unitPicker(`import-lead-${outline}`, leads, outline, []);
     }
     if (gap.code === 'TASK_DEADLINE_UNREADABLE') {
       const outline = gap.task?.split('/tasks/')[1] ?? '';
@@ -246,6 +257,7 @@ export async function renderImport(view: HTMLElement, route: Route): Promise<voi
     const code = gap.code ?? '';
     if (code === 'AGENCY_UNRESOLVED') return t('importHintAgency');
     if (code === 'TASK_DEADLINE_UNREADABLE') return t('importHintDeadline');
+    if (code === 'TASK_LEAD_MISSING') return t('importHintLead');
     if (code.startsWith('SCHEDULE')) return t('importHintSchedule');
     return undefined;
   };
