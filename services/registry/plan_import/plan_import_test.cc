@@ -423,6 +423,28 @@ TEST(PlanImportTest, TaskWithoutLeadIsAGapSuppliedByTheOfficial) {
   EXPECT_EQ(r.report().diagnostics(0).code(), "SUPPLEMENT_UNUSABLE");
 }
 
+// The agencies' date and the compiling date in one sentence, the second
+// after "để tổng hợp" without naming who compiles.
+TEST(PlanImportTest, CompileDateAfterTheAgenciesDateInOneSentence) {
+  ImportOptions options = Options("agencies/dong-nai");
+  options.plan_id = "dong-nai-1-2026";
+  ImportPlanResponse r = MustParse(
+      "KẾ HOẠCH\nCông tác hòa giải năm 2026\n\n"
+      "Các cơ quan báo cáo kết quả hằng năm trước ngày 15/11 về Sở Tư pháp để tổng hợp "
+      "trước ngày 30/11.\n\n"
+      "STT\tNhiệm vụ\tCơ quan chủ trì\tThời hạn\n"
+      "1\tTập huấn hòa giải viên\tSở Tư pháp\tQuý II/2026\n",
+      options);
+  ASSERT_EQ(r.bundle().plan().schedule_size(), 1);
+  const auto& round = r.bundle().plan().schedule(0);
+  EXPECT_EQ(round.period_type(), tonghop::v1::PERIOD_TYPE_ANNUAL);
+  EXPECT_EQ(round.due().day(), 15);
+  EXPECT_EQ(round.due().month(), 11);
+  ASSERT_TRUE(round.has_compile_due());
+  EXPECT_EQ(round.compile_due().day(), 30);
+  EXPECT_EQ(round.compile_due().month(), 11);
+}
+
 TEST(PlanImportTest, CsvWithTitleRowsAboveTheHeader) {
   ImportOptions options = Options("agencies/dong-nai", tonghop::v1::IMPORT_FORMAT_CSV);
   options.plan_id = "dong-nai-1-2026";

@@ -224,11 +224,20 @@ ScheduleRead ReadSchedule(const std::vector<std::pair<int, std::string>>& lines)
       }
       if (markers.empty()) continue;
       carried = markers.back().period;
-      bool compiles = Has(t, {"tong", "hop"}) && (At(t, 0, {"so", "tu", "phap"}) || Has(t, {"bo"}));
       size_t last_compile_word = 0;
       for (size_t i = 0; i < t.size(); ++i) {
         if (At(t, i, {"tong", "hop"})) last_compile_word = i;
       }
+      // "… báo cáo về Sở Tư pháp trước ngày 15/11 để tổng hợp trước ngày
+      // 30/11": a date on each side of the compiling names both.
+      bool dated_around_compiling =
+          last_compile_word > 0 &&
+          std::any_of(dates.begin(), dates.end(),
+                      [&](const DueDate& d) { return d.token < last_compile_word; }) &&
+          std::any_of(dates.begin(), dates.end(),
+                      [&](const DueDate& d) { return d.token > last_compile_word; });
+      bool compiles = Has(t, {"tong", "hop"}) && (At(t, 0, {"so", "tu", "phap"}) ||
+                                                  Has(t, {"bo"}) || dated_around_compiling);
       for (DueDate& d : dates) {
         // "… trước ngày 05/11 để Sở Tư pháp tổng hợp, báo cáo Bộ … trước
         // ngày 20/11": the date before the compiling is the agencies'.
