@@ -20,6 +20,9 @@
 #ifdef TONGHOP_HAVE_AGGREGATION_COMMANDS
 #include "clients/cli/aggregation_commands.h"
 #endif
+#ifdef TONGHOP_HAVE_AUDIT_COMMANDS
+#include "clients/cli/audit_commands.h"
+#endif
 
 namespace {
 
@@ -68,6 +71,9 @@ int main(int argc, char** argv) {
 #endif
 #ifdef TONGHOP_HAVE_AGGREGATION_COMMANDS
   tonghop::cli::RegisterAggregationCommands(table);
+#endif
+#ifdef TONGHOP_HAVE_AUDIT_COMMANDS
+  tonghop::cli::RegisterAuditCommands(table);
 #endif
 
   CliContext context;

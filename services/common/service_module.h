@@ -20,6 +20,7 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/impl/codegen/service_type.h"
 #include "services/common/access_policy.h"
+#include "services/common/audit_log.h"
 #include "services/common/authenticator.h"
 #include "services/common/clock.h"
 #include "services/common/identity.h"
@@ -82,6 +83,9 @@ class ServiceModule {
   // The people this module knows (the registry's), for authenticating
   // persons; nullptr for modules that keep none. Owned by the module.
   virtual const PersonDirectory* people() { return nullptr; }
+  // The audit trails of the module's stores, for the process's Audit
+  // service; owned by the module.
+  virtual std::vector<const AuditLog*> audit_logs() const { return {}; }
 };
 
 }  // namespace tonghop

@@ -63,6 +63,7 @@ const std::vector<MethodRule>& DefaultMethodRules() {
       {"tonghop.v1.Aggregation/TaskStatus", true},
       {"tonghop.v1.Aggregation/Trend", true},
       {"tonghop.v1.Aggregation/CompileReport", true},
+      {"tonghop.v1.Audit/ListAuditRecords", true},
   };
   return *rules;
 }

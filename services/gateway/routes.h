@@ -33,11 +33,12 @@ struct MethodRule {
 };
 
 // The methods served by default: every read method of the registry,
-// submissions and aggregation services, the report life cycle an agency
-// drives from a web form (GetOrCreateDraft, UpdateDraft, Submit, Review),
-// and the plan import of the dashboard (ImportPlan, and UpdateAgency for the
-// aliases it stores). Other registry mutations, Forward and
-// RebuildAggregates stay gRPC-only.
+// submissions and aggregation services, the audit trail's listing, the
+// report life cycle an agency drives from a web form (GetOrCreateDraft,
+// UpdateDraft, Submit, Review), and the plan import of the dashboard
+// (ImportPlan, and UpdateAgency for the aliases it stores). Other registry
+// mutations, Forward, RebuildAggregates and VerifyAuditLog (a walk over every
+// record) stay gRPC-only.
 const std::vector<MethodRule>& DefaultMethodRules();
 
 // One served method.

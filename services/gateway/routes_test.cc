@@ -4,6 +4,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tonghop/v1/audit_service.pb.h"
 #include "tonghop/v1/registry_service.pb.h"
 #include "tonghop/v1/submissions_service.pb.h"
 
@@ -60,6 +61,17 @@ TEST_F(RoutesTest, SubmissionWritesArePostOnlyAndStreamsAreLeftOut) {
   ASSERT_NE(table->Find("/v1/submissions/ListReports"), nullptr);
   EXPECT_TRUE(table->Find("/v1/submissions/ListReports")->allow_get);
   EXPECT_EQ(table->Find("/v1/submissions/WatchChanges"), nullptr);
+}
+
+TEST_F(RoutesTest, TheAuditTrailIsListedButNotVerifiedOverHttp) {
+  (void)v1::ListAuditRecordsRequest::descriptor();
+  auto table = RouteTable::Build(DescriptorPool::generated_pool(), DefaultMethodRules());
+  ASSERT_TRUE(table.ok()) << table.status();
+  const Route* list = table->Find("/v1/audit/ListAuditRecords");
+  ASSERT_NE(list, nullptr);
+  EXPECT_TRUE(list->allow_get);
+  EXPECT_EQ(list->grpc_method, "/tonghop.v1.Audit/ListAuditRecords");
+  EXPECT_EQ(table->Find("/v1/audit/VerifyAuditLog"), nullptr);
 }
 
 TEST_F(RoutesTest, RoutesAreSortedByPath) {

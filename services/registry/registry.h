@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "services/common/access_policy.h"
+#include "services/common/audit_log.h"
 #include "services/common/identity.h"
 #include "services/common/idempotency.h"
 #include "storage/kv_store.h"
@@ -40,9 +41,13 @@ using PlanCsvWriter = std::function<std::string(
 // synced WriteBatch together with its reference index and idempotency record,
 // and refused without any change when anything is wrong.
 //
+// Every change is recorded in `audit` (the audit trail of `store`) in the
+// same batch, and every mutation refused with PERMISSION_DENIED or
+// UNAUTHENTICATED in a record of its own (services/common/audit_log.h).
+//
 // Thread-safe: reads run concurrently; mutations are serialized by an
 // internal mutex so validation and write see the same state. Does not own
-// `store`, which must outlive it.
+// `store` or `audit`, which must outlive it.
 //
 // Who may write is the access policy's to decide (services/common/
 // access_policy.h); the registry gives it the agencies it needs. Reads take
@@ -50,7 +55,7 @@ using PlanCsvWriter = std::function<std::string(
 // own `policy`, which must outlive it.
 class Registry {
  public:
-  Registry(storage::KvStore* store, const AccessPolicy* policy,
+  Registry(storage::KvStore* store, const AccessPolicy* policy, AuditLog* audit,
            PlanDocumentParser parser = nullptr, PlanCsvWriter csv_writer = nullptr);
 
   absl::StatusOr<v1::Agency> GetAgency(absl::string_view name) const;
@@ -107,6 +112,10 @@ class Registry {
       const Caller& caller, const v1::ImportPlanRequest& request);
   absl::StatusOr<v1::ExportPlanResponse> ExportPlan(
       const v1::ExportPlanRequest& request) const;
+
+  // The audit trail of the registry's store, for refusals decided before a
+  // call reaches the registry and for records with no other change.
+  AuditLog& audit_log() const;
 
  private:
   class Impl;

@@ -14,13 +14,14 @@ namespace {
 
 class RegistryModule final : public ServiceModule {
  public:
-  RegistryModule(std::unique_ptr<storage::KvStore> store, const IdentityResolver* identity,
-                 const AccessPolicy* policy)
+  RegistryModule(std::unique_ptr<storage::KvStore> store, const ServiceEnvironment& env)
       : store_(std::move(store)),
-        registry_(store_.get(), policy, Parser(), CsvWriter()),
-        service_(&registry_, identity, policy) {}
+        audit_(store_.get(), std::string(kRegistryService), env.clock),
+        registry_(store_.get(), env.policy, &audit_, Parser(), CsvWriter()),
+        service_(&registry_, env.identity, env.policy) {}
 
   std::vector<grpc::Service*> services() override { return {&service_}; }
+  std::vector<const AuditLog*> audit_logs() const override { return {&audit_}; }
 
  private:
   static PlanDocumentParser Parser() {
@@ -49,6 +50,7 @@ class RegistryModule final : public ServiceModule {
   }
 
   std::unique_ptr<storage::KvStore> store_;
+  AuditLog audit_;
   Registry registry_;
   RegistryService service_;
 };
@@ -59,7 +61,7 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> CreateRegistryModule(
     const ServiceEnvironment& env) {
   ASSIGN_OR_RETURN(std::unique_ptr<storage::KvStore> store,
                    storage::OpenRocksDbStore(env.data_dir, RegistryColumnFamilies()));
-  return std::unique_ptr<ServiceModule>(new RegistryModule(std::move(store), env.identity, env.policy));
+  return std::unique_ptr<ServiceModule>(new RegistryModule(std::move(store), env));
 }
 
 }  // namespace tonghop::registry

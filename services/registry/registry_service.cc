@@ -4,6 +4,19 @@
 
 namespace tonghop::registry {
 
+namespace {
+
+// A mutation without an identity is refused and recorded in the audit trail.
+grpc::ServerUnaryReactor* Refuse(Registry* registry, grpc::CallbackServerContext* context,
+                                 absl::string_view method,
+                                 const google::protobuf::Message& request,
+                                 const absl::Status& status) {
+  AuditUnidentifiedRefusal(registry->audit_log(), *context, method, request, status);
+  return FinishUnary(context, status);
+}
+
+}  // namespace
+
 // Every call first resolves the caller (UNAUTHENTICATED when there is
 // none); reads then ask the access policy, mutations leave it to the
 // registry, which knows the agencies involved.
@@ -23,7 +36,7 @@ namespace tonghop::registry {
       grpc::CallbackServerContext* context, const v1::Request* request,     \
       Response* response) {                                                 \
     absl::StatusOr<Caller> caller = identity_->Resolve(*context);           \
-    if (!caller.ok()) return FinishUnary(context, caller.status());         \
+    if (!caller.ok()) return Refuse(registry_, context, #Method, *request, caller.status()); \
     return FinishUnary(context, registry_->Method(*caller, *request), response); \
   }
 
@@ -32,7 +45,7 @@ namespace tonghop::registry {
       grpc::CallbackServerContext* context, const v1::Request* request,     \
       google::protobuf::Empty*) {                                           \
     absl::StatusOr<Caller> caller = identity_->Resolve(*context);           \
-    if (!caller.ok()) return FinishUnary(context, caller.status());         \
+    if (!caller.ok()) return Refuse(registry_, context, #Method, *request, caller.status()); \
     return FinishUnary(context, registry_->Method(*caller, *request));      \
   }
 

@@ -196,6 +196,14 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
     host->modules_.push_back(*std::move(module));
   }
 
+  std::vector<const AuditLog*> audit_logs;
+  for (const auto& module : host->modules_) {
+    for (const AuditLog* log : module->audit_logs()) audit_logs.push_back(log);
+  }
+  host->audit_trail_ = std::make_unique<audit::AuditTrail>(std::move(audit_logs));
+  host->audit_service_ = std::make_unique<audit::AuditService>(
+      host->audit_trail_.get(), opts.identity, host->policy_.get());
+
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -205,6 +213,7 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
   for (const auto& module : host->modules_) {
     for (grpc::Service* service : module->services()) builder.RegisterService(service);
   }
+  builder.RegisterService(host->audit_service_.get());
   host->server_ = builder.BuildAndStart();
   if (host->server_ == nullptr || host->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", opts.listen));

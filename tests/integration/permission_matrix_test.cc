@@ -25,6 +25,7 @@
 #include "tests/integration/aggregation_fixture.h"
 #include "tests/testing/test_server.h"
 #include "tonghop/v1/aggregation_service.grpc.pb.h"
+#include "tonghop/v1/audit_service.grpc.pb.h"
 #include "tonghop/v1/registry_service.grpc.pb.h"
 #include "tonghop/v1/submissions_service.grpc.pb.h"
 
@@ -124,6 +125,7 @@ class PermissionMatrixTest : public ::testing::Test {
     registry_ = v1::Registry::NewStub(channel_);
     submissions_ = v1::Submissions::NewStub(channel_);
     aggregation_ = v1::Aggregation::NewStub(channel_);
+    audit_ = v1::Audit::NewStub(channel_);
     // The department's draft exists, so that report calls reach it.
     v1::GetOrCreateDraftRequest draft;
     draft.set_plan(agg::kPlan);
@@ -160,6 +162,7 @@ class PermissionMatrixTest : public ::testing::Test {
   std::unique_ptr<v1::Registry::Stub> registry_;
   std::unique_ptr<v1::Submissions::Stub> submissions_;
   std::unique_ptr<v1::Aggregation::Stub> aggregation_;
+  std::unique_ptr<v1::Audit::Stub> audit_;
   std::string plan_json;
 };
 
@@ -214,9 +217,11 @@ TEST_F(PermissionMatrixTest, EveryRpcEveryRoleEveryRelation) {
   auto* reg = registry_.get();
   auto* sub = submissions_.get();
   auto* agg = aggregation_.get();
+  auto* aud = audit_.get();
   using R = v1::Registry::Stub;
   using S = v1::Submissions::Stub;
   using A = v1::Aggregation::Stub;
+  using T = v1::Audit::Stub;
 
   v1::GetAgencyRequest get_agency;
   get_agency.set_name(kSubject);
@@ -510,6 +515,14 @@ TEST_F(PermissionMatrixTest, EveryRpcEveryRoleEveryRelation) {
       {"Aggregation", "RebuildAggregates", kAuthorityAdmin,
        Unary<v1::RebuildAggregatesRequest, v1::RebuildAggregatesResponse>(
            agg, &A::RebuildAggregates, rebuild),
+       ""},
+      {"Audit", "ListAuditRecords", kAuthorityAdmin,
+       Unary<v1::ListAuditRecordsRequest, v1::ListAuditRecordsResponse>(
+           aud, &T::ListAuditRecords, v1::ListAuditRecordsRequest()),
+       ""},
+      {"Audit", "VerifyAuditLog", kAuthorityAdmin,
+       Unary<v1::VerifyAuditLogRequest, v1::VerifyAuditLogResponse>(aud, &T::VerifyAuditLog,
+                                                                   v1::VerifyAuditLogRequest()),
        ""},
   };
 
