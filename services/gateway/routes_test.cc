@@ -5,6 +5,7 @@
 
 #include "gtest/gtest.h"
 #include "tonghop/v1/audit_service.pb.h"
+#include "tonghop/v1/auth_service.pb.h"
 #include "tonghop/v1/registry_service.pb.h"
 #include "tonghop/v1/submissions_service.pb.h"
 
@@ -19,6 +20,7 @@ class RoutesTest : public ::testing::Test {
     // Links the generated files so the pool can find their services.
     (void)v1::GetAgencyRequest::descriptor();
     (void)v1::GetReportRequest::descriptor();
+    (void)v1::WhoAmIRequest::descriptor();
   }
 };
 
@@ -31,8 +33,9 @@ TEST_F(RoutesTest, DefaultRulesServeRegistryReadsAndOnlyThePlanImportWrites) {
   }
   EXPECT_EQ(registry, (std::set<std::string>{
                           "ExportPlan", "GetAgency", "GetDimension", "GetIndicator", "GetPlan",
-                          "GetTask", "ImportPlan", "ListAgencies", "ListDimensions",
-                          "ListIndicators", "ListPlans", "ListTasks", "UpdateAgency"}));
+                          "GetTask", "GetUser", "ImportPlan", "ListAgencies", "ListDimensions",
+                          "ListIndicators", "ListPlans", "ListTasks", "ListUsers",
+                          "UpdateAgency"}));
   // The plan import's writes take POST only.
   for (const char* write : {"/v1/registry/ImportPlan", "/v1/registry/UpdateAgency"}) {
     const Route* route = table->Find(write);
