@@ -29,12 +29,18 @@ enum class OutputFormat { kTable, kJson, kCsv };
 class ParsedArgs {
  public:
   std::vector<std::string> positional;
-  std::map<std::string, std::string> flags;
+  std::map<std::string, std::string> flags;  // the last value of each flag
+  std::map<std::string, std::vector<std::string>> repeated;  // every value, in order
 
   bool Has(absl::string_view flag) const { return flags.count(std::string(flag)) > 0; }
   std::string Get(absl::string_view flag, absl::string_view fallback = "") const {
     auto it = flags.find(std::string(flag));
     return it == flags.end() ? std::string(fallback) : it->second;
+  }
+  // Every value a flag was given ("--map=a --map=b").
+  std::vector<std::string> GetAll(absl::string_view flag) const {
+    auto it = repeated.find(std::string(flag));
+    return it == repeated.end() ? std::vector<std::string>() : it->second;
   }
 };
 

@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
     if (absl::StartsWith(arg, "--")) {
       std::vector<std::string> kv = absl::StrSplit(arg.substr(2), absl::MaxSplits('=', 1));
       args.flags[kv[0]] = kv.size() > 1 ? kv[1] : "true";
+      args.repeated[kv[0]].push_back(args.flags[kv[0]]);
     } else {
       words.push_back(arg);
     }

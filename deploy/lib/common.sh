@@ -11,6 +11,7 @@ TONGHOP_PACKAGES=(
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libgtest-dev libgmock-dev
   libicu-dev libxlsxwriter-dev libcpp-httplib-dev libssl-dev openssl libsodium-dev
+  libzip-dev libpugixml-dev libpoppler-cpp-dev
   python3 python3-openpyxl curl
 )
 

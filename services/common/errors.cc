@@ -111,7 +111,9 @@ constexpr size_t kMaxDescriptionBytes = 256;
 constexpr size_t kMaxReasonBytes = 64;
 constexpr size_t kMaxMetadataEntries = 16;
 constexpr size_t kMaxMetadataBytes = 160;
-constexpr size_t kMaxLocalizedBytes = 400;
+// The Vietnamese message may list what an official must supply (the gaps of
+// a plan import, each with its remedy); the trailer bound still holds.
+constexpr size_t kMaxLocalizedBytes = 2048;
 
 // `text` as it may appear in an error: valid UTF-8, control characters as
 // spaces, at most `max_bytes` (plus the "…" marking a cut). Only the part

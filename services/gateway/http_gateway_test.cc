@@ -367,10 +367,13 @@ TEST_F(HttpGatewayTest, EveryRegistryReadMethodAnswersOverJsonWhatItAnswersOverG
   ExpectSameOverHttp("/v1/registry/ListUsers", {{"agency", "agencies/dong-nai-so-tu-phap"}},
                      R"({"agency": "agencies/dong-nai-so-tu-phap"})", users);
 
-  // Every registry method the gateway serves was compared above.
+  // Every registry read method the gateway serves was compared above (its
+  // writes, the dashboard's plan import, are driven by the browser tests).
   std::set<std::string> served;
   for (const Route& route : gateway_->routes().routes()) {
-    if (absl::StartsWith(route.path, "/v1/registry/")) served.insert(route.path);
+    if (absl::StartsWith(route.path, "/v1/registry/") && route.allow_get) {
+      served.insert(route.path);
+    }
   }
   EXPECT_EQ(served, covered_);
 }

@@ -1062,16 +1062,69 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     return agencies;
   }
 
+  // FAILED_PRECONDITION naming, in Vietnamese, each gap of `report` (what the
+  // document did not say and the official must supply); INVALID_ARGUMENT
+  // when it holds no task at all; OK without gaps.
+  static absl::Status RefuseGaps(const v1::ImportReport& report, const std::string& plan_name) {
+    if (report.diagnostics().empty()) return absl::OkStatus();
+    for (const v1::ImportDiagnostic& d : report.diagnostics()) {
+      if (d.code() == "NO_TASKS") {
+        return WithVietnamese(InvalidField("content", d.message_en(), "NO_TASKS"),
+                              absl::StrCat(d.message(), " ", d.remedy()));
+      }
+    }
+    std::string vietnamese = absl::StrCat("Chưa lưu kế hoạch: còn ", report.diagnostics_size(),
+                                          " điểm văn bản chưa nêu hoặc chưa đọc được, cần bổ sung:");
+    std::vector<std::string> english;
+    for (int i = 0; i < report.diagnostics_size(); ++i) {
+      const v1::ImportDiagnostic& d = report.diagnostics(i);
+      absl::StrAppend(&vietnamese, "\n", i + 1, ". ", d.message(), " ", d.remedy());
+      english.push_back(absl::StrCat(d.code(), " (", d.field(), "): ", d.message_en()));
+    }
+    return WithVietnamese(
+        FailedPrecondition("IMPORT_GAPS",
+                           absl::StrCat(report.diagnostics_size(),
+                                        " things the document does not state must be supplied "
+                                        "before the plan is stored: ",
+                                        absl::StrJoin(english, "; "),
+                                        " (run with validate_only to see each with its remedy)"),
+                           plan_name),
+        vietnamese);
+  }
+
+  // The field violations of a dry run's bundle as diagnostics of `report`,
+  // except those a gap already names.
+  static void AddInvalidFields(const ViolationList& violations, v1::ImportReport* report) {
+    std::vector<std::string> named;
+    for (const v1::ImportDiagnostic& d : report->diagnostics()) named.push_back(d.field());
+    for (const FieldViolation& v : violations.violations()) {
+      bool covered = std::any_of(named.begin(), named.end(), [&](const std::string& f) {
+        return !f.empty() && absl::StartsWith(v.field, f);
+      });
+      if (covered) continue;
+      v1::ImportDiagnostic* d = report->add_diagnostics();
+      d->set_code("INVALID_FIELD");
+      d->set_field(v.field);
+      d->set_message(absl::StrCat("Trường ", v.field, " chưa hợp lệ: ", v.description, "."));
+      d->set_remedy("Sửa văn bản hoặc bổ sung giá trị này rồi chạy thử lại.");
+      d->set_message_en(absl::StrCat(v.field, ": ", v.description));
+    }
+    report->mutable_counts()->set_diagnostics(report->diagnostics_size());
+  }
+
   // Parses the request's content into a bundle and a report.
   absl::StatusOr<v1::ImportPlanResponse> ParseImport(const v1::ImportPlanRequest& request) const {
     if (request.content().empty()) {
       return InvalidField("content", "the file is empty", "EMPTY_INPUT");
     }
     if (request.content().size() > kMaxImportBytes) {
-      return InvalidField("content",
-                          absl::StrCat("the file is ", request.content().size() >> 20,
-                                       " MB; a plan is at most 10 MB"),
-                          "INPUT_TOO_LARGE");
+      return WithVietnamese(
+          InvalidField("content",
+                       absl::StrCat("the file is ", request.content().size() >> 20,
+                                    " MB; a plan is at most 10 MB"),
+                       "INPUT_TOO_LARGE"),
+          absl::StrCat("Tệp quá lớn (", request.content().size() >> 20,
+                       " MB); một kế hoạch tối đa 10 MB. Tệp không được đọc."));
     }
     v1::ImportFormat format = request.format();
     if (format == v1::IMPORT_FORMAT_UNSPECIFIED) {
@@ -1226,6 +1279,8 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     RETURN_IF_ERROR(AuthorizePlan(caller, plan_name, existing ? existing->issuer() : "",
                                   bundle.plan().issuer(),
                                   PlanAssignees(bundle.plan(), bundle_tasks)));
+    // What the document left out must be supplied before the plan is stored.
+    if (!request.validate_only()) RETURN_IF_ERROR(RefuseGaps(report, plan_name));
     RETURN_IF_ERROR(ValidatePlan(bundle.plan(), *this, "bundle.plan", violations));
     BundleTasks lookup(bundle);
     for (int i = 0; i < bundle.tasks_size(); ++i) {
@@ -1236,7 +1291,15 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
       }
       RETURN_IF_ERROR(ValidateTask(bundle.tasks(i), plan_id, *this, lookup, field, violations));
     }
-    RETURN_IF_ERROR(violations.ToStatus());
+    // A dry run of a published document shows what it read, the fields
+    // still invalid among its diagnostics; a canonical file is refused.
+    bool document = report.format() != v1::IMPORT_FORMAT_JSON &&
+                    report.format() != v1::IMPORT_FORMAT_UNSPECIFIED;
+    if (request.validate_only() && document) {
+      AddInvalidFields(violations, &report);
+    } else {
+      RETURN_IF_ERROR(violations.ToStatus());
+    }
 
     // Stored resources carry etags; the response shows them.
     *bundle.mutable_plan() = WithEtag(bundle.plan());

@@ -37,6 +37,7 @@ class RegistryModule final : public ServiceModule {
       options.issuer = request.issuer();
       options.plan_id = request.plan_id();
       options.agencies = agencies;
+      options.supplement = request.supplement();
       return plan_import::ParsePlan(request.content(), options);
     };
 #else

@@ -371,4 +371,20 @@ std::string StripBullet(absl::string_view text) {
   return std::string(t);
 }
 
+const std::set<std::string>& TaskVerbs() {
+  static const std::set<std::string>* verbs = new std::set<std::string>{
+      "xay dung", "trien khai", "tang cuong", "nang cao", "thuc hien",
+      "phoi hop", "ra soat", "tiep tuc", "to chuc", "nghien cuu",
+      "tuyen truyen", "day manh", "giai quyet", "phat trien", "bo tri",
+      "hoan thien", "kiem tra", "theo doi", "chi dao", "danh gia",
+      "ban hanh", "thuc day", "bao dam", "dam bao", "cung co", "doi moi",
+      "huong dan", "tham muu", "tong ket", "so ket", "khao sat", "boi duong",
+      "dao tao", "tap huan", "pho bien", "ho tro", "long ghep", "thong ke",
+      "xu ly", "quan ly", "thanh tra", "giam sat", "xac dinh", "de xuat",
+      "giam", "tang", "duy tri", "mo rong", "cai thien", "bien soan",
+      "phat hanh", "tong hop", "cung cap", "cap nhat", "lap", "dang tai",
+      "dich", "in", "soan thao", "tiep nhan", "bao cao"};
+  return *verbs;
+}
+
 }  // namespace tonghop::plan_import

@@ -10,6 +10,7 @@
 // once, on first use.
 
 #include <cstddef>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,10 @@ std::vector<std::string> SplitOutsideParens(absl::string_view text, char sep);
 
 // Removes leading bullets ("-", "+", "•", "*") and surrounding spaces.
 std::string StripBullet(absl::string_view text);
+
+// The verbs that open a task's work ("xay dung", "trien khai", "to chuc" …),
+// as folded key words; one or two words each.
+const std::set<std::string>& TaskVerbs();
 
 }  // namespace tonghop::plan_import
 
