@@ -87,8 +87,13 @@ class AggregationModule final : public ServiceModule {
 
 absl::StatusOr<std::unique_ptr<ServiceModule>> CreateAggregationModule(
     const ServiceEnvironment& env) {
-  ASSIGN_OR_RETURN(std::unique_ptr<storage::KvStore> store,
-                   storage::OpenRocksDbStore(env.data_dir, AggregationColumnFamilies()));
+  // The roll-ups are derived from the change feed: a damaged log costs
+  // their last writes, which the feed gives again.
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<storage::KvStore> store,
+      storage::OpenRocksDbStore(
+          env.data_dir, AggregationColumnFamilies(),
+          StoreOptions(env, kAggregationService, storage::RocksDbOptions::Contents::kDerived)));
   ASSIGN_OR_RETURN(std::unique_ptr<AggregateStore> aggregates, AggregateStore::Open(store.get()));
   std::string temp_dir = (std::filesystem::path(env.data_dir) / "tmp").string();
   std::error_code ec;
