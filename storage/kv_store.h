@@ -45,6 +45,13 @@ class WriteBatch {
   std::vector<Op> ops_;
 };
 
+// Storage errors caused by the condition of the disk carry this payload
+// (absl::Status::SetPayload), valued kDiskFull or kDiskFailed, so that the
+// services can say so to callers (see services/common/errors.h).
+inline constexpr absl::string_view kStorageConditionPayload = "tonghop.storage/condition";
+inline constexpr absl::string_view kDiskFull = "disk-full";
+inline constexpr absl::string_view kDiskFailed = "disk-failed";
+
 struct KeyValue {
   std::string key;
   std::string value;

@@ -5,6 +5,7 @@
 #include <map>
 #include <thread>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -33,15 +34,22 @@ constexpr char kGenerationKey[] = "tonghop/generation";
 // RocksDB's default write buffer, and so the room it wants before resuming.
 constexpr uint64_t kDefaultWriteBufferBytes = 64 << 20;
 
+absl::Status WithCondition(absl::Status status, absl::string_view condition) {
+  status.SetPayload(kStorageConditionPayload, absl::Cord(condition));
+  return status;
+}
+
 // The one place RocksDB's status becomes an absl::Status.
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view store, absl::string_view what) {
   if (s.ok()) return absl::OkStatus();
   std::string message = absl::StrCat("storage ", store, ": ", what, ": ", s.ToString());
   if (s.IsNotFound()) return absl::NotFoundError(message);
   if (s.IsNoSpace()) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "storage ", store, ": the disk is full: writes are refused until space is freed, "
-        "reads still work (", what, ": ", s.ToString(), ")"));
+    return WithCondition(
+        absl::ResourceExhaustedError(absl::StrCat(
+            "storage ", store, ": the disk is full: writes are refused until space is freed, "
+            "reads still work (", what, ": ", s.ToString(), ")")),
+        kDiskFull);
   }
   if (s.IsBusy() || s.IsTryAgain() || s.IsTimedOut() || s.IsShutdownInProgress()) {
     return absl::UnavailableError(message);
@@ -52,8 +60,10 @@ absl::Status FromRocks(const rocksdb::Status& s, absl::string_view store, absl::
   }
   if (s.IsCorruption()) return absl::DataLossError(message);
   if (s.IsIOError()) {
-    return absl::UnavailableError(absl::StrCat(
-        message, " (the disk failed; writes are refused until the store recovers)"));
+    return WithCondition(absl::UnavailableError(absl::StrCat(
+                             message, " (the disk failed; writes are refused until the store "
+                                      "recovers)")),
+                         kDiskFailed);
   }
   return absl::InternalError(message);
 }
@@ -412,9 +422,11 @@ class RocksDbStore final : public KvStore {
   absl::Status Write(const WriteBatch& batch) override {
     std::shared_ptr<OpenDb> open = Current();
     if (open->read_only) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "storage ", setup_->name, ": the disk was full when the store opened, so it is "
-          "read-only: writes are refused until space is freed, reads still work"));
+      return WithCondition(
+          absl::ResourceExhaustedError(absl::StrCat(
+              "storage ", setup_->name, ": the disk was full when the store opened, so it is "
+              "read-only: writes are refused until space is freed, reads still work")),
+          kDiskFull);
     }
     rocksdb::WriteBatch rocks_batch;
     // Batches name few column families, mostly in runs.

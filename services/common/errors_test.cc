@@ -1,6 +1,7 @@
 #include "services/common/errors.h"
 
 #include "gtest/gtest.h"
+#include "storage/kv_store.h"
 
 namespace tonghop {
 namespace {
@@ -66,6 +67,20 @@ TEST(ErrorsTest, CodesOfTheStandardErrors) {
   EXPECT_EQ(PermissionDenied("agencies/a", "read", "reports/b/p/2026").code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok());
+}
+
+TEST(ErrorsTest, AFullDiskIsSaidAsSuchToCallers) {
+  absl::Status full = absl::ResourceExhaustedError("storage submissions: the disk is full");
+  full.SetPayload(storage::kStorageConditionPayload, absl::Cord(storage::kDiskFull));
+  absl::Status back = FromGrpcStatus(ToGrpcStatus(full));
+  EXPECT_EQ(back.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(GetErrorInfo(back).reason(), "STORAGE_FULL");
+  EXPECT_NE(GetVietnameseMessage(back).find("hết dung lượng"), std::string::npos);
+  EXPECT_FALSE(back.GetPayload(storage::kStorageConditionPayload).has_value());
+
+  absl::Status failed = absl::UnavailableError("storage registry: I/O error");
+  failed.SetPayload(storage::kStorageConditionPayload, absl::Cord(storage::kDiskFailed));
+  EXPECT_EQ(GetErrorInfo(FromGrpcStatus(ToGrpcStatus(failed))).reason(), "STORAGE_FAILED");
 }
 
 }  // namespace
