@@ -73,6 +73,21 @@ struct Labels {
   // "Differs from the previous roll-ups (previous $0 at position $1, rebuilt $2)."
   const char* different =
       "Khác với số liệu trước đó (trước: $0 tại vị trí $1; dựng lại: $2).";
+  // "The change feed (epoch $0) is not the one the roll-ups were computed
+  // from (they had applied up to position $1; the feed now ends at $2): it
+  // was rewound or replaced. Run again without --verify-only to rebuild
+  // from it; the server also does so by itself."
+  const char* rewound_verify =
+      "Luồng thay đổi (mã $0) không còn là luồng mà số liệu tổng hợp được tính từ đó (số liệu "
+      "đã tính đến vị trí $1; luồng hiện kết thúc ở vị trí $2): luồng đã bị quay lui hoặc thay "
+      "thế. Chạy lại lệnh không có --verify-only để dựng lại theo luồng hiện có; máy chủ cũng tự "
+      "làm việc này.";
+  // "The change feed (epoch $0) was rewound or replaced (the previous
+  // roll-ups had applied up to position $1; the feed ends at $2): the
+  // roll-ups now show what it holds."
+  const char* rewound_swapped =
+      "Luồng thay đổi (mã $0) đã bị quay lui hoặc thay thế (số liệu trước đó đã tính đến vị trí "
+      "$1; luồng kết thúc ở vị trí $2): số liệu tổng hợp nay đúng theo luồng hiện có.";
 };
 const Labels kLabels;
 
@@ -444,7 +459,13 @@ int Rebuild(CliContext& context, const ParsedArgs& args) {
   *context.out << absl::Substitute(kLabels.rebuilt, response.changes_replayed(), response.records(),
                                    response.applied_sequence())
                << "\n";
-  if (response.identical()) {
+  if (response.feed_rewound()) {
+    *context.out << absl::Substitute(
+                        response.swapped() ? kLabels.rewound_swapped : kLabels.rewound_verify,
+                        response.feed_epoch(), response.previous_sequence(),
+                        response.applied_sequence())
+                 << "\n";
+  } else if (response.identical()) {
     *context.out << absl::Substitute(kLabels.identical, response.rebuilt_digest()) << "\n";
   } else {
     *context.out << absl::Substitute(kLabels.different, response.previous_digest(),

@@ -52,11 +52,12 @@ absl::Status GrpcChangeSource::ReadToEnd(
 
 FeedConsumer::FeedConsumer(AggregateStore* store, RegistryView* registry,
                            std::shared_ptr<grpc::Channel> submissions, std::string agency,
-                           absl::Duration registry_poll)
+                           Rebuild rebuild, absl::Duration registry_poll)
     : store_(store),
       registry_(registry),
       channel_(std::move(submissions)),
       agency_(std::move(agency)),
+      rebuild_(std::move(rebuild)),
       registry_poll_(registry_poll) {}
 
 FeedConsumer::~FeedConsumer() { Stop(); }
@@ -93,6 +94,21 @@ void FeedConsumer::Run() {
       if (stopping_) return;
     }
     if (end.progressed) backoff = absl::Milliseconds(100);
+    if (end.rewound) {
+      std::cerr << "aggregation: the change feed is not the one the roll-ups were built from ("
+                << status.message() << "); rebuilding them from it" << std::endl;
+      absl::Status rebuilt = rebuild_ ? rebuild_() : absl::UnimplementedError("no rebuild");
+      if (!rebuilt.ok()) {
+        std::cerr << "aggregation: rebuilding the roll-ups: " << rebuilt.message()
+                  << " (retrying)" << std::endl;
+      }
+      // Reconnects after the usual backoff, so that a feed that keeps
+      // changing under the rebuilds cannot make them run back to back.
+      last_error.clear();
+      if (WaitForStop(backoff)) return;
+      backoff = std::min(backoff * 2, absl::Seconds(5));
+      continue;
+    }
     std::string error(status.message());
     if (!status.ok() && error != last_error) {
       // Logged once per distinct error, not on every retry.
@@ -116,6 +132,12 @@ FeedConsumer::StreamEnd FeedConsumer::ConsumeOnce() {
     return end;
   }
   auto stub = v1::Submissions::NewStub(channel_);
+  absl::Status holds = CheckFeedHoldsMark(*stub);
+  if (!holds.ok()) {
+    end.status = holds;
+    end.rewound = holds.code() == absl::StatusCode::kFailedPrecondition;
+    return end;
+  }
   grpc::ClientContext context;
   context.AddMetadata(std::string(kAgencyHeader), agency_);
   {
@@ -134,8 +156,10 @@ FeedConsumer::StreamEnd FeedConsumer::ConsumeOnce() {
     }
   } unregister{this};
 
+  const FeedMark mark = store_->feed_mark();
   v1::WatchChangesRequest request;
   request.set_after_sequence(store_->applied_sequence());
+  request.set_epoch(mark.epoch);
   auto reader = stub->WatchChanges(&context, request);
 
   // A second thread reads the stream into a bounded queue while this one
@@ -188,6 +212,8 @@ FeedConsumer::StreamEnd FeedConsumer::ConsumeOnce() {
       }
     }
     applied = store_->ApplyBatch(batch, *(*snapshot)->hierarchy);
+    // Changes of another feed epoch than the table's.
+    if (applied.code() == absl::StatusCode::kFailedPrecondition) end.rewound = true;
     if (!applied.ok()) {
       {
         absl::MutexLock lock(&queue.mu);
@@ -204,11 +230,64 @@ FeedConsumer::StreamEnd FeedConsumer::ConsumeOnce() {
     end.status = applied;
   } else if (!finished.ok()) {
     absl::Status s = FromGrpcStatus(finished);
+    std::string reason = GetErrorInfo(s).reason();
+    end.rewound = reason == "FEED_EPOCH_CHANGED" || reason == "FEED_REWOUND";
     end.status = absl::Status(s.code(), s.message());
   } else {
     end.status = absl::UnavailableError("the change feed ended");
   }
   return end;
+}
+
+absl::Status FeedConsumer::CheckFeedHoldsMark(v1::Submissions::Stub& stub) {
+  const FeedMark mark = store_->feed_mark();
+  // Tables built before marks were kept, and empty ones, have nothing to
+  // check.
+  if (mark.digest.empty() || mark.sequence <= 0) return absl::OkStatus();
+  grpc::ClientContext context;
+  context.AddMetadata(std::string(kAgencyHeader), agency_);
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return absl::CancelledError("stopping");
+    stream_ = &context;
+  }
+  v1::WatchChangesRequest request;
+  request.set_after_sequence(mark.sequence - 1);
+  request.set_stop_at_end(true);
+  request.set_epoch(mark.epoch);
+  auto reader = stub.WatchChanges(&context, request);
+  v1::Change first;
+  bool got = reader->Read(&first);
+  if (got) {
+    context.TryCancel();
+    v1::Change rest;
+    while (reader->Read(&rest)) {
+    }
+  }
+  grpc::Status finished = reader->Finish();
+  {
+    absl::MutexLock lock(&mu_);
+    stream_ = nullptr;
+  }
+  if (!got) {
+    if (!finished.ok()) {
+      absl::Status s = FromGrpcStatus(finished);
+      std::string reason = GetErrorInfo(s).reason();
+      if (reason == "FEED_EPOCH_CHANGED" || reason == "FEED_REWOUND") {
+        return absl::FailedPreconditionError(s.message());
+      }
+      return absl::Status(s.code(), s.message());
+    }
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the change feed ends before sequence ", mark.sequence,
+        ", which the roll-ups applied: it was rewound"));
+  }
+  if (first.sequence() != mark.sequence || ChangeDigest(first) != mark.digest) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "change ", mark.sequence, " of the feed is not the one the roll-ups applied: the feed "
+        "was rewound or replaced"));
+  }
+  return absl::OkStatus();
 }
 
 void FeedConsumer::Maintain() {
