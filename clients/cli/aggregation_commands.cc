@@ -12,6 +12,7 @@
 #include "absl/strings/substitute.h"
 #include "absl/time/time.h"
 #include "clients/cli/output.h"
+#include "services/common/errors.h"
 #include "tonghop/v1/aggregation_service.grpc.pb.h"
 
 namespace tonghop::cli {
@@ -64,8 +65,15 @@ struct Labels {
   const char* wrote = "Đã ghi $0 ($1 byte).";
   // "Forwarded to $0 as $1: revision $2 ($3 values, $4 tasks)."
   const char* forwarded = "Đã gửi lên $0 với tư cách $1: lần nộp thứ $2 ($3 số liệu, $4 nhiệm vụ).";
-  // "Already forwarded: $0 holds this content (revision $1); nothing sent."
-  const char* unchanged = "Đã gửi trước đó: $0 đã có đúng nội dung này (lần nộp thứ $1); không gửi lại.";
+  // "Already there, unchanged: $0 holds this content (revision $1, $2);
+  // nothing sent."
+  const char* unchanged =
+      "Đã có sẵn, không thay đổi: $0 đã có đúng nội dung này (lần nộp thứ $1, $2); không gửi "
+      "lại.";
+  const char* waiting_review = "đang chờ duyệt";  // submitted, waiting for review
+  const char* accepted = "đã được chấp nhận";     // accepted
+  // "Refused: $0 did not take the report ($1). Nothing was sent."
+  const char* refused = "Bị từ chối: $0 không nhận báo cáo ($1). Không có gì được gửi.";
   // "Rebuilt the aggregates from $0 changes: $1 records, position $2."
   const char* rebuilt = "Đã dựng lại số liệu tổng hợp từ $0 thay đổi: $1 bản ghi, vị trí $2.";
   // "Identical to the incremental roll-ups (checksum $0)."
@@ -427,13 +435,32 @@ int Forward(CliContext& context, const ParsedArgs& args) {
   auto call = context.connection().NewContext();
   call->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(120)));
   grpc::Status status = Stub(context)->Forward(call.get(), request, &response);
-  if (!status.ok()) return PrintError(*context.err, status);
+  if (!status.ok()) {
+    absl::Status error = FromGrpcStatus(status);
+    google::rpc::ErrorInfo info = GetErrorInfo(error);
+    if (info.reason() == "FORWARD_REFUSED") {
+      auto upstream = info.metadata().find("upstream");
+      *context.out << absl::Substitute(
+                          kLabels.refused,
+                          upstream == info.metadata().end() ? "" : upstream->second,
+                          absl::StatusCodeToString(error.code()))
+                   << "\n";
+    }
+    return PrintError(*context.err, error);
+  }
   if (context.output == OutputFormat::kJson) {
     PrintJson(*context.out, response);
-  } else if (response.unchanged()) {
+  } else if (response.outcome() == v1::FORWARD_OUTCOME_UNCHANGED) {
     *context.out << absl::Substitute(kLabels.unchanged, response.upstream(),
-                                     response.report().revision())
+                                     response.report().revision(),
+                                     response.report().state() == v1::REPORT_STATE_ACCEPTED
+                                         ? kLabels.accepted
+                                         : kLabels.waiting_review)
                  << "\n";
+  } else if (response.outcome() != v1::FORWARD_OUTCOME_SENT) {
+    // An answer that says neither: claim nothing.
+    return PrintError(*context.err,
+                      absl::UnknownError("the server did not say whether the report was sent"));
   } else {
     *context.out << absl::Substitute(kLabels.forwarded, response.upstream(), scope.agency,
                                      response.report().revision(), response.values(),
