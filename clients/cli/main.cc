@@ -154,6 +154,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   args.positional.assign(words.begin() + best_words, words.end());
-  for (const auto& hook : table.before_hooks()) hook(context);
+  if (best->runs_before_hooks) {
+    for (const auto& hook : table.before_hooks()) hook(context);
+  }
   return best->run(context, args);
 }
