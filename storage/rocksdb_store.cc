@@ -471,8 +471,8 @@ class RocksDbStore final : public KvStore {
   // Every check_interval: syncs the acknowledged mark, measures free space,
   // and gets a stopped store writing again once there is room.
   void Monitor() {
-    while (true) {
-      {
+    for (bool first = true;; first = false) {
+      if (!first) {
         absl::MutexLock lock(&stop_mu_);
         stop_mu_.AwaitWithTimeout(absl::Condition(&stopping_), setup_->options.check_interval);
         if (stopping_) return;
