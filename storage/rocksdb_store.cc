@@ -28,6 +28,10 @@ namespace {
 using internal::AcknowledgedMark;
 using internal::FormatBytes;
 
+// One line on stderr, written at once so that the lines of several stores
+// do not interleave.
+void Log(const std::string& line) { std::cerr << (line + "\n") << std::flush; }
+
 // The store's generation (see StoreEpoch), in the default column family,
 // which the services do not use.
 constexpr char kGenerationKey[] = "tonghop/generation";
@@ -101,10 +105,9 @@ class ConditionTracker {
       condition_.reason = writable ? "" : reason;
       now = condition_;
       if (writable) {
-        std::cerr << "storage " << now.store << ": writes resumed" << std::endl;
+        Log(absl::StrCat("storage ", now.store, ": writes resumed"));
       } else if (was_writable) {
-        std::cerr << "storage " << now.store << ": writes refused, reads go on: " << reason
-                  << std::endl;
+        Log(absl::StrCat("storage ", now.store, ": writes refused, reads go on: ", reason));
       }
     }
     Notify(now);
@@ -123,13 +126,14 @@ class ConditionTracker {
     }
     if (!changed) return;
     if (low) {
-      std::cerr << "storage " << now.store << ": WARNING: only " << FormatBytes(free_bytes)
-                << " free of " << FormatBytes(capacity_bytes) << " on the disk holding "
-                << now.path << ", below the warning threshold of " << limit
-                << "; writes stop when it is full" << std::endl;
+      Log(absl::StrCat("storage ", now.store, ": WARNING: only ", FormatBytes(free_bytes),
+                       " free of ", FormatBytes(capacity_bytes), " on the disk holding ", now.path,
+                       ", below the warning threshold of ", limit,
+                       "; writes stop when it is full"));
     } else {
-      std::cerr << "storage " << now.store << ": free space is back above the warning threshold ("
-                << FormatBytes(free_bytes) << " free)" << std::endl;
+      Log(absl::StrCat("storage ", now.store,
+                       ": free space is back above the warning threshold (",
+                       FormatBytes(free_bytes), " free)"));
     }
     Notify(now);
   }
@@ -270,6 +274,11 @@ Opened OpenDatabase(const Setup& setup, bool read_only, rocksdb::WALRecoveryMode
   db_options.create_missing_column_families = true;
   db_options.max_background_jobs = 2;
   db_options.max_total_wal_size = 64 << 20;
+  // RocksDB would otherwise reserve up to 64 MiB ahead of each log: on a
+  // disk that fills up, that space hides the shortage from the free-space
+  // warning and moves the first refused write to an arbitrary later one
+  // (measured: no cost to synced writes on this project's machines).
+  db_options.allow_fallocate = false;
   // Acknowledged writes survive or the open fails; see the header.
   db_options.wal_recovery_mode = recovery;
   db_options.paranoid_checks = true;
@@ -351,11 +360,11 @@ absl::Status RecordLoss(const Setup& setup, const OpenDb& open, const Loss& loss
   if (!reset.ok()) return reset;
   std::string dropped =
       loss.acknowledged.has_value()
-          ? absl::StrCat("writes were acknowledged up to RocksDB sequence ", *loss.acknowledged,
+          ? absl::StrCat("Writes were acknowledged up to RocksDB sequence ", *loss.acknowledged,
                          " and the store now holds them up to ", loss.recovered, ": ",
                          *loss.acknowledged - loss.recovered, " key writes (sequence ",
                          loss.recovered + 1, " to ", *loss.acknowledged, ") are dropped")
-          : absl::StrCat("the store now holds writes up to RocksDB sequence ", loss.recovered,
+          : absl::StrCat("The store now holds writes up to RocksDB sequence ", loss.recovered,
                          "; how many acknowledged writes are dropped is unknown (there was no "
                          "acknowledged-write mark)");
   bool derived = setup.options.contents == RocksDbOptions::Contents::kDerived;
@@ -371,7 +380,7 @@ absl::Status RecordLoss(const Setup& setup, const OpenDb& open, const Loss& loss
                                             loss.kept_logs, "."),
       " The store's epoch is now ", epoch.ToString(),
       ": whatever was derived from it is rebuilt from it.");
-  std::cerr << text << std::endl;
+  Log(text);
   return internal::RecordDataLoss(setup.path, text);
 }
 
@@ -514,7 +523,7 @@ class RocksDbStore final : public KvStore {
     if (pending_loss_.has_value()) {
       absl::Status recorded = RecordLoss(*setup_, *opened.db, *pending_loss_, *mark_, epoch_);
       if (!recorded.ok()) {
-        std::cerr << "storage " << setup_->name << ": " << recorded.message() << std::endl;
+        Log(absl::StrCat("storage ", setup_->name, ": ", recorded.message()));
         return;
       }
       pending_loss_.reset();
@@ -606,9 +615,9 @@ absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStore(
                         absl::StrCat("storage ", name, ": ", mark.status().message()));
   }
   if ((*mark)->unreadable()) {
-    std::cerr << "storage " << name << ": WARNING: the acknowledged-write mark in " << path
-              << " is unreadable; this open cannot check that no acknowledged write is missing"
-              << std::endl;
+    Log(absl::StrCat("storage ", name, ": WARNING: the acknowledged-write mark in ", path,
+                     " is unreadable; this open cannot check that no acknowledged write is "
+                     "missing"));
   }
 
   std::optional<Loss> loss;
@@ -617,8 +626,9 @@ absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStore(
   if (!opened.status.ok() && opened.status.IsNoSpace()) {
     opened = OpenDatabase(*setup, true, rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords);
     if (opened.status.ok()) {
-      std::cerr << "storage " << name << ": the disk is full: opened read-only; writes resume "
-                << "by themselves once space is freed" << std::endl;
+      Log(absl::StrCat("storage ", name,
+                       ": the disk is full: opened read-only; writes resume by themselves once "
+                       "space is freed"));
     }
   }
   if (!opened.status.ok() && opened.status.IsCorruption()) {
@@ -690,8 +700,8 @@ absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStore(
     loss->recovered = recovered;
     ++epoch.generation;
     if (open->read_only) {
-      std::cerr << "storage " << name << ": " << loss->cause
-                << "; the loss is recorded once the disk has room to record it" << std::endl;
+      Log(absl::StrCat("storage ", name, ": ", loss->cause,
+                       "; the loss is recorded once the disk has room to record it"));
     } else {
       absl::Status recorded = RecordLoss(*setup, *open, *loss, **mark, epoch);
       if (!recorded.ok()) return recorded;
