@@ -245,9 +245,6 @@ absl::StatusOr<v1::ForwardResponse> Forwarder::Forward(const Caller& caller,
   response.set_progress(content.progress);
   response.set_applied_sequence(figures.applied_sequence);
   response.set_upstream(upstream_.address);
-  response.set_request_id(DerivedRequestId(
-      {"submit", request.plan(), target_plan, request.period(), request.agency(),
-       content.fingerprint, absl::StrCat(figures.applied_sequence), draft.etag()}));
   bool counted = draft.state() == v1::REPORT_STATE_SUBMITTED ||
                  draft.state() == v1::REPORT_STATE_ACCEPTED;
   if (counted && ContentFingerprint(draft) == content.fingerprint) {
@@ -256,6 +253,9 @@ absl::StatusOr<v1::ForwardResponse> Forwarder::Forward(const Caller& caller,
     *response.mutable_report() = std::move(draft);
     return response;
   }
+  response.set_request_id(DerivedRequestId(
+      {"submit", request.plan(), target_plan, request.period(), request.agency(),
+       content.fingerprint, absl::StrCat(figures.applied_sequence), draft.etag()}));
   v1::SubmitRequest submit;
   submit.set_name(draft.name());
   submit.set_etag(draft.etag());
