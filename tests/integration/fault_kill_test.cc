@@ -211,7 +211,7 @@ class Load {
     ReportModel* report = open[std::uniform_int_distribution<size_t>(0, open.size() - 1)(rng)];
     write.report = report;
     if (report->state == v1::REPORT_STATE_SUBMITTED) {
-      bool accept = std::uniform_int_distribution<int>(0, 5)(rng) == 0;
+      bool accept = std::uniform_int_distribution<int>(0, 24)(rng) == 0;
       write.review_request.set_name(report->name);
       write.review_request.set_decision(accept ? v1::REVIEW_DECISION_ACCEPT
                                                : v1::REVIEW_DECISION_RETURN);

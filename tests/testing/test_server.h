@@ -85,8 +85,9 @@ class TestServer {
   std::string address_;
 };
 
-// A tonghopd child process. The destructor kills it (SIGKILL) if running.
-// Its stderr is collected (and echoed to this process's stderr, prefixed),
+// A tonghopd child process. The destructor kills it (SIGKILL) if running,
+// and so does the end of the thread that started it (however the test
+// ends). Its stderr is collected (and echoed to this process's stderr, prefixed),
 // so tests can wait for what it logs.
 class ServerProcess {
  public:
