@@ -12,6 +12,13 @@
 namespace tonghop::aggregation {
 namespace {
 
+// The submissions service's word that the feed is not the one a reader's
+// position came from.
+bool FeedReplaced(const absl::Status& status) {
+  std::string reason = GetErrorInfo(status).reason();
+  return reason == "FEED_EPOCH_CHANGED" || reason == "FEED_REWOUND";
+}
+
 // The most changes applied in one batch (about 200 values each in a large
 // plan): bounds the memory a batch stages and the time it holds the table.
 constexpr size_t kMaxBatch = 256;
@@ -132,10 +139,10 @@ FeedConsumer::StreamEnd FeedConsumer::ConsumeOnce() {
     return end;
   }
   auto stub = v1::Submissions::NewStub(channel_);
-  absl::Status holds = CheckFeedHoldsMark(*stub);
-  if (!holds.ok()) {
-    end.status = holds;
-    end.rewound = holds.code() == absl::StatusCode::kFailedPrecondition;
+  absl::StatusOr<std::string> mismatch = FeedMismatch(*stub);
+  if (!mismatch.ok() || !mismatch->empty()) {
+    end.status = mismatch.ok() ? absl::FailedPreconditionError(*mismatch) : mismatch.status();
+    end.rewound = mismatch.ok();
     return end;
   }
   grpc::ClientContext context;
@@ -230,8 +237,7 @@ FeedConsumer::StreamEnd FeedConsumer::ConsumeOnce() {
     end.status = applied;
   } else if (!finished.ok()) {
     absl::Status s = FromGrpcStatus(finished);
-    std::string reason = GetErrorInfo(s).reason();
-    end.rewound = reason == "FEED_EPOCH_CHANGED" || reason == "FEED_REWOUND";
+    end.rewound = FeedReplaced(s);
     end.status = absl::Status(s.code(), s.message());
   } else {
     end.status = absl::UnavailableError("the change feed ended");
@@ -239,11 +245,11 @@ FeedConsumer::StreamEnd FeedConsumer::ConsumeOnce() {
   return end;
 }
 
-absl::Status FeedConsumer::CheckFeedHoldsMark(v1::Submissions::Stub& stub) {
+absl::StatusOr<std::string> FeedConsumer::FeedMismatch(v1::Submissions::Stub& stub) {
   const FeedMark mark = store_->feed_mark();
   // Tables built before marks were kept, and empty ones, have nothing to
   // check.
-  if (mark.digest.empty() || mark.sequence <= 0) return absl::OkStatus();
+  if (mark.digest.empty() || mark.sequence <= 0) return std::string();
   grpc::ClientContext context;
   context.AddMetadata(std::string(kAgencyHeader), agency_);
   {
@@ -270,24 +276,20 @@ absl::Status FeedConsumer::CheckFeedHoldsMark(v1::Submissions::Stub& stub) {
     stream_ = nullptr;
   }
   if (!got) {
-    if (!finished.ok()) {
-      absl::Status s = FromGrpcStatus(finished);
-      std::string reason = GetErrorInfo(s).reason();
-      if (reason == "FEED_EPOCH_CHANGED" || reason == "FEED_REWOUND") {
-        return absl::FailedPreconditionError(s.message());
-      }
-      return absl::Status(s.code(), s.message());
+    if (finished.ok()) {
+      return absl::StrCat("the change feed ends before sequence ", mark.sequence,
+                          ", which the roll-ups applied: it was rewound");
     }
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the change feed ends before sequence ", mark.sequence,
-        ", which the roll-ups applied: it was rewound"));
+    absl::Status s = FromGrpcStatus(finished);
+    if (FeedReplaced(s)) return std::string(s.message());
+    return absl::Status(s.code(), s.message());
   }
   if (first.sequence() != mark.sequence || ChangeDigest(first) != mark.digest) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "change ", mark.sequence, " of the feed is not the one the roll-ups applied: the feed "
-        "was rewound or replaced"));
+    return absl::StrCat("change ", mark.sequence,
+                        " of the feed is not the one the roll-ups applied: the feed was rewound "
+                        "or replaced");
   }
-  return absl::OkStatus();
+  return std::string();
 }
 
 void FeedConsumer::Maintain() {

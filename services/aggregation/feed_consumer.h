@@ -76,9 +76,10 @@ class FeedConsumer {
   };
   // One stream, until it ends, fails or Stop() cancels it.
   StreamEnd ConsumeOnce();
-  // OK when the change the table applied last is still in the feed, as it
-  // was; FAILED_PRECONDITION when the feed was rewound or replaced.
-  absl::Status CheckFeedHoldsMark(v1::Submissions::Stub& stub);
+  // Empty when the change the table applied last is still in the feed, as
+  // it was; otherwise how the feed was rewound or replaced. An error when
+  // the feed could not be read.
+  absl::StatusOr<std::string> FeedMismatch(v1::Submissions::Stub& stub);
   bool WaitForStop(absl::Duration timeout);
 
   AggregateStore* store_;
