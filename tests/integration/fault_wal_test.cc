@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -144,6 +145,46 @@ TEST(FaultWalTest, AnAcknowledgedRegistryWriteCutFromTheLogIsRefused) {
   ASSERT_TRUE(server.ok()) << server.status();
   EXPECT_THAT(ReadText(dir.path() + "/registry/" + std::string(storage::kDataLossFile)),
               HasSubstr("cut short"));
+}
+
+TEST(FaultWalTest, ASubmissionsStoreRestoredFromAnOlderBackupIsFollowedByTheRollups) {
+  TempDir dir;
+  TempDir backup;
+  std::vector<std::string> args = {"--data-dir=" + dir.path()};
+  auto server = ServerProcess::Start(Tonghopd(), args);
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto channel = ChannelTo((*server)->address());
+  ASSERT_TRUE(LoadAggregationRegistry(channel).ok());
+  RandomHistory history(channel, 21);
+  ASSERT_TRUE(history.Run(100).ok());
+  EXPECT_EQ((*server)->Terminate(), 0);
+  std::filesystem::copy(dir.path() + "/submissions", backup.path() + "/submissions",
+                        std::filesystem::copy_options::recursive);
+
+  server = ServerProcess::Start(Tonghopd(), args);
+  ASSERT_TRUE(server.ok()) << server.status();
+  channel = ChannelTo((*server)->address());
+  history.set_channel(channel);
+  ASSERT_TRUE(history.Run(50).ok());
+  ASSERT_TRUE(RollupAt(channel, 150).ok());
+  EXPECT_EQ((*server)->Terminate(), 0);
+
+  // The operator restores the submissions store from the older backup: the
+  // feed is back at 100, the roll-ups at 150.
+  std::filesystem::remove_all(dir.path() + "/submissions");
+  std::filesystem::copy(backup.path() + "/submissions", dir.path() + "/submissions",
+                        std::filesystem::copy_options::recursive);
+  server = ServerProcess::Start(Tonghopd(), args);
+  ASSERT_TRUE(server.ok()) << server.status();
+  channel = ChannelTo((*server)->address());
+  ASSERT_TRUE((*server)->WaitForLog("aggregation: rebuilt the roll-ups from 100 changes").ok())
+      << (*server)->Log();
+  ASSERT_TRUE(OneMoreChange(channel).ok());
+  ASSERT_TRUE(RollupAt(channel, 101).ok());
+  auto verified = Rebuild(channel, /*verify_only=*/true);
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_TRUE(verified->identical()) << verified->DebugString();
+  EXPECT_EQ(verified->applied_sequence(), 101);
 }
 
 TEST(FaultWalTest, AServerKilledMidWriteStartsWithoutAFlag) {
