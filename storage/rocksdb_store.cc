@@ -350,7 +350,7 @@ struct Loss {
 // Bumps the generation to `epoch`'s, resets the mark and records `loss`
 // (in the store's data-loss file and on stderr).
 absl::Status RecordLoss(const Setup& setup, const OpenDb& open, const Loss& loss,
-                               AcknowledgedMark& mark, const StoreEpoch& epoch) {
+                        AcknowledgedMark& mark, const StoreEpoch& epoch) {
   rocksdb::WriteOptions sync;
   sync.sync = true;
   rocksdb::Status s = open.db->Put(sync, open.db->DefaultColumnFamily(), kGenerationKey,
@@ -506,9 +506,10 @@ class RocksDbStore final : public KvStore {
     absl::StatusOr<internal::DiskSpace> space = internal::MeasureDiskSpace(setup_->path);
     uint64_t capacity = space.ok() ? space->capacity_bytes : 0;
     const DiskThreshold& threshold = setup_->options.low_disk_warning;
-    uint64_t limit = threshold.bytes != 0
-                         ? threshold.bytes
-                         : static_cast<uint64_t>(threshold.fraction * static_cast<double>(capacity));
+    uint64_t limit =
+        threshold.bytes != 0
+            ? threshold.bytes
+            : static_cast<uint64_t>(threshold.fraction * static_cast<double>(capacity));
     std::string limit_text = threshold.bytes != 0
                                  ? FormatBytes(threshold.bytes)
                                  : absl::StrCat(threshold.fraction * 100, "%");

@@ -272,7 +272,8 @@ TEST_F(RocksDbRecoveryTest, ADamagedLogIsRefusedWithTheWayOut) {
   EXPECT_GT(kept, 0);
   EXPECT_LT(kept, 400);
   EXPECT_EQ((*opened)->epoch().generation, 2);
-  std::string record = ReadFile((std::filesystem::path(crashed_) / "tonghop-data-loss.log").string());
+  std::string record =
+      ReadFile((std::filesystem::path(crashed_) / std::string(kDataLossFile)).string());
   EXPECT_NE(record.find("--accept-data-loss"), std::string::npos) << record;
   EXPECT_NE(record.find(absl::StrCat(400 - kept, " key writes")), std::string::npos) << record;
   EXPECT_NE(record.find("damaged-"), std::string::npos) << record;
@@ -325,7 +326,8 @@ TEST_F(RocksDbRecoveryTest, ADerivedStoreOpensAtItsLastConsistentPointBySelf) {
   ASSERT_TRUE(opened.ok()) << opened.status();
   EXPECT_LT(CountKeys(**opened), 400);
   EXPECT_EQ((*opened)->epoch().generation, 2);
-  std::string record = ReadFile((std::filesystem::path(crashed_) / "tonghop-data-loss.log").string());
+  std::string record =
+      ReadFile((std::filesystem::path(crashed_) / std::string(kDataLossFile)).string());
   EXPECT_NE(record.find("derived"), std::string::npos) << record;
 }
 
