@@ -156,7 +156,9 @@ TEST_F(FaultOutboxTest, AServerErrorThatIsNotARefusalKeepsTheReportQueued) {
     EXPECT_EQ(outbox().Pending()->size(), 1u) << code;
     EXPECT_EQ(Refused(), 0) << code;
   }
-  EXPECT_EQ(outbox().Pending()->front().attempts, 7);
+  auto pending = outbox().Pending();
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ(pending->front().attempts, 7);
   // Once the server takes it, it is delivered.
   service_.SetAnswer(grpc::Status::OK);
   std::string output;
