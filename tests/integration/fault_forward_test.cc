@@ -5,8 +5,9 @@
 // Forwarding what the ministry already holds says so, and a ministry that
 // refuses (its copy is accepted, so locked) is reported as a refusal.
 //
-// Both instances are real tonghopd processes; the forward goes through the
-// CLI, as an official would run it.
+// Both instances are real tonghopd processes (the province's configured with
+// the ministry's as its upstream); the forward goes through the CLI, as an
+// official would run it.
 
 #include <string>
 
@@ -37,7 +38,7 @@ absl::Status SubmitFigures(const std::shared_ptr<grpc::Channel>& channel,
 // figures from `base`.
 absl::Status Revise(const std::shared_ptr<grpc::Channel>& channel, const std::string& agency,
                     int64_t base) {
-  auto reviewer = client::SubmissionsClient(client::Connection(channel, "dong-nai-so-tu-phap"));
+  auto reviewer = client::SubmissionsClient(client::Connection(channel, ReviewerOf(agency)));
   v1::ReviewRequest give_back;
   give_back.set_name(ReportName(agency, "2026"));
   give_back.set_decision(v1::REVIEW_DECISION_RETURN);
@@ -62,12 +63,15 @@ absl::Status MinistryReviews(const std::shared_ptr<grpc::Channel>& ministry,
 class FaultForwardTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto province = ServerProcess::Start(Tonghopd(), {"--data-dir=" + province_dir_.path()});
-    ASSERT_TRUE(province.ok()) << province.status();
-    province_ = *std::move(province);
     auto ministry = ServerProcess::Start(Tonghopd(), {"--data-dir=" + ministry_dir_.path()});
     ASSERT_TRUE(ministry.ok()) << ministry.status();
     ministry_ = *std::move(ministry);
+    // The province's instance forwards to the ministry's, as Đồng Nai.
+    auto province = ServerProcess::Start(
+        Tonghopd(), {"--data-dir=" + province_dir_.path(), "--upstream=" + ministry_->address(),
+                     "--upstream-agency=dong-nai"});
+    ASSERT_TRUE(province.ok()) << province.status();
+    province_ = *std::move(province);
     ASSERT_TRUE(LoadAggregationRegistry(Province()).ok());
     ASSERT_TRUE(LoadAggregationRegistry(Ministry(), {NationalPlan()}).ok());
   }
@@ -80,8 +84,8 @@ class FaultForwardTest : public ::testing::Test {
     int64_t last = *LastSequence(Province());
     return RunCli(absl::StrCat("--server=", province_->address(), " --state-dir=",
                                state_.path(), " --agency=dong-nai-so-tu-phap forward --plan=",
-                               agg::kPlan, " --period=2026 --subtree=dong-nai --to=",
-                               ministry_->address(), " --target-plan=", kNationalPlan,
+                               agg::kPlan, " --period=2026 --subtree=dong-nai",
+                               " --target-plan=", kNationalPlan,
                                " --min-sequence=", last, " --include-unreviewed"),
                   output);
   }

@@ -62,7 +62,9 @@ std::string Content(const v1::Report& report) {
   for (const v1::Value& v : report.values()) {
     std::map<std::string, std::string> cells(v.cells().begin(), v.cells().end());
     std::string cell_text;
-    for (const auto& [dimension, option] : cells) absl::StrAppend(&cell_text, dimension, "=", option, ",");
+    for (const auto& [dimension, option] : cells) {
+      absl::StrAppend(&cell_text, dimension, "=", option, ",");
+    }
     parts.push_back(absl::StrCat(v.indicator(), "|", cell_text, "|", v.int_value(), "|",
                                  v.decimal_value()));
   }
@@ -233,12 +235,10 @@ class Load {
   bool Send(const std::shared_ptr<grpc::Channel>& channel, const InFlight& write,
             bool retry = false) {
     ReportModel* report = write.report;
-    absl::StatusOr<v1::Report> answer =
-        write.submit
-            ? client::SubmissionsClient(client::Connection(channel, report->agency_id))
-                  .Submit(write.submit_request)
-            : client::SubmissionsClient(client::Connection(channel, "dong-nai-so-tu-phap"))
-                  .Review(write.review_request);
+    std::string caller = write.submit ? report->agency_id : ReviewerOf(report->agency_id);
+    client::SubmissionsClient submissions(client::Connection(channel, caller));
+    absl::StatusOr<v1::Report> answer = write.submit ? submissions.Submit(write.submit_request)
+                                                     : submissions.Review(write.review_request);
     if (!answer.ok()) {
       if (retry) last_retry_error_ = answer.status().ToString();
       return false;

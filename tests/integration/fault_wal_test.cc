@@ -55,7 +55,8 @@ absl::Status OneMoreChange(const std::shared_ptr<grpc::Channel>& channel) {
       v1::ReviewRequest review;
       review.set_name(report.name());
       review.set_decision(v1::REVIEW_DECISION_ACCEPT);
-      return client::SubmissionsClient(client::Connection(channel, "dong-nai-so-tu-phap"))
+      return client::SubmissionsClient(
+                 client::Connection(channel, ReviewerOf(report.agency().substr(9))))
           .Review(review)
           .status();
     }
