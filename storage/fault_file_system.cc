@@ -1,6 +1,9 @@
 #include "storage/fault_file_system.h"
 
+#include <string>
 #include <utility>
+
+#include "absl/strings/match.h"
 
 namespace tonghop::storage {
 namespace {
@@ -14,48 +17,52 @@ using rocksdb::Slice;
 // A writable file whose writes fail while its file system is full.
 class FaultWritableFile final : public rocksdb::FSWritableFileOwnerWrapper {
  public:
-  FaultWritableFile(std::unique_ptr<rocksdb::FSWritableFile> file, FaultInjectingFileSystem* fs)
-      : FSWritableFileOwnerWrapper(std::move(file)), fs_(fs) {}
+  FaultWritableFile(std::unique_ptr<rocksdb::FSWritableFile> file, FaultInjectingFileSystem* fs,
+                    const std::string& name)
+      : FSWritableFileOwnerWrapper(std::move(file)),
+        fs_(fs),
+        table_file_(absl::EndsWith(name, ".sst")) {}
 
   IOStatus Append(const Slice& data, const IOOptions& options, IODebugContext* dbg) override {
-    if (fs_->full()) return fs_->Refuse();
+    if (fs_->Refuses(table_file_)) return fs_->Refuse();
     return FSWritableFileOwnerWrapper::Append(data, options, dbg);
   }
   IOStatus Append(const Slice& data, const IOOptions& options,
                   const DataVerificationInfo& info, IODebugContext* dbg) override {
-    if (fs_->full()) return fs_->Refuse();
+    if (fs_->Refuses(table_file_)) return fs_->Refuse();
     return FSWritableFileOwnerWrapper::Append(data, options, info, dbg);
   }
   IOStatus PositionedAppend(const Slice& data, uint64_t offset, const IOOptions& options,
                             IODebugContext* dbg) override {
-    if (fs_->full()) return fs_->Refuse();
+    if (fs_->Refuses(table_file_)) return fs_->Refuse();
     return FSWritableFileOwnerWrapper::PositionedAppend(data, offset, options, dbg);
   }
   IOStatus PositionedAppend(const Slice& data, uint64_t offset, const IOOptions& options,
                             const DataVerificationInfo& info, IODebugContext* dbg) override {
-    if (fs_->full()) return fs_->Refuse();
+    if (fs_->Refuses(table_file_)) return fs_->Refuse();
     return FSWritableFileOwnerWrapper::PositionedAppend(data, offset, options, info, dbg);
   }
   IOStatus Flush(const IOOptions& options, IODebugContext* dbg) override {
-    if (fs_->full()) return fs_->Refuse();
+    if (fs_->Refuses(table_file_)) return fs_->Refuse();
     return FSWritableFileOwnerWrapper::Flush(options, dbg);
   }
   IOStatus Sync(const IOOptions& options, IODebugContext* dbg) override {
-    if (fs_->full()) return fs_->Refuse();
+    if (fs_->Refuses(table_file_)) return fs_->Refuse();
     return FSWritableFileOwnerWrapper::Sync(options, dbg);
   }
   IOStatus Fsync(const IOOptions& options, IODebugContext* dbg) override {
-    if (fs_->full()) return fs_->Refuse();
+    if (fs_->Refuses(table_file_)) return fs_->Refuse();
     return FSWritableFileOwnerWrapper::Fsync(options, dbg);
   }
   IOStatus Allocate(uint64_t offset, uint64_t len, const IOOptions& options,
                     IODebugContext* dbg) override {
-    if (fs_->full()) return fs_->Refuse();
+    if (fs_->Refuses(table_file_)) return fs_->Refuse();
     return FSWritableFileOwnerWrapper::Allocate(offset, len, options, dbg);
   }
 
  private:
   FaultInjectingFileSystem* fs_;
+  const bool table_file_;
 };
 
 }  // namespace
@@ -74,7 +81,7 @@ IOStatus FaultInjectingFileSystem::NewWritableFile(const std::string& name,
                                                    IODebugContext* dbg) {
   std::unique_ptr<rocksdb::FSWritableFile> file;
   IOStatus s = target()->NewWritableFile(name, options, &file, dbg);
-  if (s.ok()) *result = std::make_unique<FaultWritableFile>(std::move(file), this);
+  if (s.ok()) *result = std::make_unique<FaultWritableFile>(std::move(file), this, name);
   return s;
 }
 
@@ -83,7 +90,7 @@ IOStatus FaultInjectingFileSystem::ReopenWritableFile(
     std::unique_ptr<rocksdb::FSWritableFile>* result, IODebugContext* dbg) {
   std::unique_ptr<rocksdb::FSWritableFile> file;
   IOStatus s = target()->ReopenWritableFile(name, options, &file, dbg);
-  if (s.ok()) *result = std::make_unique<FaultWritableFile>(std::move(file), this);
+  if (s.ok()) *result = std::make_unique<FaultWritableFile>(std::move(file), this, name);
   return s;
 }
 
@@ -92,7 +99,7 @@ IOStatus FaultInjectingFileSystem::ReuseWritableFile(
     std::unique_ptr<rocksdb::FSWritableFile>* result, IODebugContext* dbg) {
   std::unique_ptr<rocksdb::FSWritableFile> file;
   IOStatus s = target()->ReuseWritableFile(name, old_name, options, &file, dbg);
-  if (s.ok()) *result = std::make_unique<FaultWritableFile>(std::move(file), this);
+  if (s.ok()) *result = std::make_unique<FaultWritableFile>(std::move(file), this, name);
   return s;
 }
 

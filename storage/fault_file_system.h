@@ -16,13 +16,22 @@ namespace tonghop::storage {
 // while it is "full", every write to a file (append, flush, sync,
 // allocation) fails with ENOSPC as a full disk's would, and free space reads
 // as zero. Files opened before it filled fail too, as on a real disk.
-// Thread-safe; SetFull may be called at any time from any thread.
+// SetTablesFull fails only the writes of table files (*.sst): the
+// write-ahead log still takes a write, and the memtable flush after it hits
+// the full disk, as when the last free megabytes go to the log.
+// Thread-safe; SetFull and SetTablesFull may be called at any time from any
+// thread.
 class FaultInjectingFileSystem final : public rocksdb::FileSystemWrapper {
  public:
   FaultInjectingFileSystem();
 
   void SetFull(bool full) { full_.store(full); }
   bool full() const { return full_.load(); }
+  void SetTablesFull(bool full) { tables_full_.store(full); }
+  // Whether a write to a table file (or to another file) is refused now.
+  bool Refuses(bool table_file) const {
+    return full_.load() || (table_file && tables_full_.load());
+  }
   // Writes refused so far.
   int refused_writes() const { return refused_.load(); }
 
@@ -47,6 +56,7 @@ class FaultInjectingFileSystem final : public rocksdb::FileSystemWrapper {
 
  private:
   std::atomic<bool> full_{false};
+  std::atomic<bool> tables_full_{false};
   std::atomic<int> refused_{0};
 };
 

@@ -425,6 +425,56 @@ TEST(RocksDbFullDiskTest, WritesStopAndResumeWhileReadsGoOn) {
   std::filesystem::remove_all(dir);
 }
 
+// The disk fills while a memtable is flushed, not while the log is written:
+// RocksDB stops writes for the background error. Those writes are refused as
+// a full disk (they were INTERNAL before, which the CLI took for a refusal
+// of the report), and resume by themselves.
+TEST(RocksDbFullDiskTest, AFlushOnAFullDiskStopsWritesAsAFullDiskAndTheyResume) {
+  std::string dir = TempDir();
+  auto fs = std::make_shared<FaultInjectingFileSystem>();
+  Conditions conditions;
+  auto store = OpenRocksDbStore(dir, {"a"}, FaultOptions(fs, conditions));
+  ASSERT_TRUE(store.ok()) << store.status();
+  fs->SetTablesFull(true);
+  // 100 KiB a write; the 1 MiB write buffer is full after about ten, and
+  // its flush fails. Writes go on into the log until RocksDB stops them.
+  const std::string value(100 << 10, 'v');
+  absl::Status refused;
+  int acknowledged = 0;
+  for (; acknowledged < 400; ++acknowledged) {
+    WriteBatch batch;
+    batch.Put("a", absl::StrCat("k", acknowledged), value);
+    refused = (*store)->Write(batch);
+    if (!refused.ok()) break;
+  }
+  ASSERT_FALSE(refused.ok()) << "400 writes of 100 KiB went through a failing flush";
+  EXPECT_GT(acknowledged, 0);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted) << refused;
+  EXPECT_NE(refused.message().find("disk is full"), std::string::npos) << refused;
+  EXPECT_TRUE(conditions.WaitFor([](const StoreCondition& c) { return !c.writable; }));
+  // Every acknowledged write reads back while writes are stopped.
+  for (int i = 0; i < acknowledged; ++i) {
+    auto read = (*store)->Get("a", absl::StrCat("k", i));
+    ASSERT_TRUE(read.ok()) << read.status();
+    EXPECT_TRUE(read->has_value()) << "k" << i;
+  }
+
+  conditions.Clear();
+  fs->SetTablesFull(false);
+  ASSERT_TRUE(conditions.WaitFor([](const StoreCondition& c) { return c.writable; }));
+  WriteBatch after;
+  after.Put("a", "after", "x");
+  absl::Status resumed = (*store)->Write(after);
+  ASSERT_TRUE(resumed.ok()) << resumed;
+  store->reset();
+  auto reopened = OpenRocksDbStore(dir, {"a"});
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ(*(*reopened)->Get("a", "after"), "x");
+  EXPECT_TRUE((*(*reopened)->Get("a", absl::StrCat("k", acknowledged - 1))).has_value());
+  reopened->reset();
+  std::filesystem::remove_all(dir);
+}
+
 TEST(RocksDbFullDiskTest, AStoreOnAFullDiskOpensReadOnlyAndThenForWrites) {
   std::string dir = TempDir();
   {
