@@ -465,6 +465,9 @@ class RocksDbStore final : public KvStore {
     }
     if (s.IsNoSpace()) {
       setup_->tracker->SetWritable(false, "the disk is full");
+      // The free space is measured now, not at the next interval, so that
+      // a store refusing writes for a full disk is not shown with room.
+      CheckSoon();
     } else if (s.IsIOError()) {
       setup_->tracker->SetWritable(false, absl::StrCat("the disk failed: ", s.ToString()));
     }
@@ -477,14 +480,27 @@ class RocksDbStore final : public KvStore {
     return current_;
   }
 
-  // Every check_interval: syncs the acknowledged mark, measures free space,
-  // and gets a stopped store writing again once there is room.
+  // Wakes the monitor before its interval is up.
+  void CheckSoon() {
+    absl::MutexLock lock(&stop_mu_);
+    check_now_ = true;
+  }
+
+  bool StoppingOrCheckNow() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(stop_mu_) {
+    return stopping_ || check_now_;
+  }
+
+  // Every check_interval (or sooner, on CheckSoon): syncs the acknowledged
+  // mark, measures free space, and gets a stopped store writing again once
+  // there is room.
   void Monitor() {
     for (bool first = true;; first = false) {
       if (!first) {
         absl::MutexLock lock(&stop_mu_);
-        stop_mu_.AwaitWithTimeout(absl::Condition(&stopping_), setup_->options.check_interval);
+        stop_mu_.AwaitWithTimeout(absl::Condition(this, &RocksDbStore::StoppingOrCheckNow),
+                                  setup_->options.check_interval);
         if (stopping_) return;
+        check_now_ = false;
       }
       mark_->Sync();
       std::optional<uint64_t> free_bytes = MeasureSpace();
@@ -547,6 +563,7 @@ class RocksDbStore final : public KvStore {
   std::optional<Loss> pending_loss_;
   absl::Mutex stop_mu_;
   bool stopping_ ABSL_GUARDED_BY(stop_mu_) = false;
+  bool check_now_ ABSL_GUARDED_BY(stop_mu_) = false;
   std::thread monitor_;
 };
 
