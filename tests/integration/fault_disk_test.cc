@@ -38,6 +38,7 @@ namespace tonghop::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string Tonghopd() { return BuiltBinary("services/server/tonghopd"); }
 
@@ -203,6 +204,34 @@ const auto* const kPrivateMounts = ::testing::AddGlobalTestEnvironment(new Priva
 // 128 MiB: RocksDB resumes writing once 64 MiB (its write buffer) are free.
 constexpr int kDiskMegabytes = 128;
 
+// `tonghop admin storage` against `address`, in JSON.
+std::string AdminStorage(const std::string& address) {
+  return absl::StrCat("--server=", address, " --output=json admin storage");
+}
+
+// Below the warning threshold (here larger than any disk), each store says
+// so in the log and the health service, and `tonghop admin storage` shows
+// it, while writes go on.
+TEST(FaultDiskTest, LowFreeSpaceIsWarnedInTheLogHealthAndAdminStorageWhileWritesGoOn) {
+  TempDir dir;
+  auto server = ServerProcess::Start(
+      Tonghopd(), {"--data-dir=" + dir.path(), "--disk-free-warning=1000000T"});
+  ASSERT_TRUE(server.ok()) << server.status();
+  EXPECT_TRUE(
+      (*server)->WaitForLog("storage submissions: WARNING: only").ok()) << (*server)->Log();
+  auto channel = ChannelTo((*server)->address());
+  EXPECT_TRUE(WaitForHealth(channel, StoreSpaceHealthName("submissions"), false));
+  EXPECT_TRUE(WaitForHealth(channel, StoreHealthName("submissions"), true));
+  std::string output;
+  EXPECT_EQ(RunCli(AdminStorage((*server)->address()), &output), 0) << output;
+  EXPECT_THAT(output, HasSubstr(R"("lowSpace": true)")) << output;
+  EXPECT_THAT(output, Not(HasSubstr(R"("writable": false)"))) << output;
+  ASSERT_TRUE(LoadRegistryFixture(channel).ok());
+  auto submitted = ClientAs(channel, "dong-nai-so-y-te").Submit(SubmitSoYTe("low-1"));
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  EXPECT_EQ(submitted->revision(), 1);
+}
+
 TEST(FaultDiskTest, OnAFullTmpfsTheServerRefusesWritesKeepsReadingAndResumes) {
   auto disk = SmallDisk::Mount(kDiskMegabytes);
   if (disk == nullptr) GTEST_SKIP() << "needs root to mount a tmpfs";
@@ -233,6 +262,13 @@ TEST(FaultDiskTest, OnAFullTmpfsTheServerRefusesWritesKeepsReadingAndResumes) {
   EXPECT_EQ(read->state(), v1::REPORT_STATE_RETURNED);
   EXPECT_TRUE((*server)->WaitForLog("storage submissions: writes refused").ok());
   EXPECT_EQ(kill((*server)->pid(), 0), 0);
+  // The operator's view: the store refuses writes, the disk is short of
+  // room (measured at once when a write meets the full disk).
+  EXPECT_TRUE(WaitForHealth(channel, StoreSpaceHealthName("submissions"), false));
+  std::string output;
+  EXPECT_EQ(RunCli(AdminStorage((*server)->address()), &output), 1) << output;
+  EXPECT_THAT(output, HasSubstr(R"("writable": false)")) << output;
+  EXPECT_THAT(output, HasSubstr(R"("lowSpace": true)")) << output;
 
   disk->Free();
   ASSERT_TRUE((*server)->WaitForLog("storage submissions: writes resumed").ok())
@@ -240,6 +276,7 @@ TEST(FaultDiskTest, OnAFullTmpfsTheServerRefusesWritesKeepsReadingAndResumes) {
   auto resumed = client.Submit(SubmitSoYTe("tmpfs-3", 14));
   ASSERT_TRUE(resumed.ok()) << resumed.status();
   EXPECT_EQ(resumed->revision(), 2);
+  EXPECT_EQ(RunCli(AdminStorage((*server)->address()), &output), 0) << output;
 }
 
 TEST(FaultDiskTest, OnAFullTmpfsTheServerStartsReadOnlyAndThenWrites) {
