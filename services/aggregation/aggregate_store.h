@@ -239,9 +239,13 @@ class AggregateStore {
   // keeps serving and advancing until the swap. When the feed turns out to
   // be rewound or replaced, the rebuilt table is what it holds, and is
   // swapped in all the same (`rewound` says so). One rebuild at a time
-  // (ABORTED while another runs).
+  // (ABORTED while another runs). `write_swap`, when given, writes the
+  // swap's batch instead of the store (the audit trail adds its record to
+  // it and writes it).
+  using BatchWriter = std::function<absl::Status(storage::WriteBatch&)>;
   absl::StatusOr<RebuildResult> Rebuild(ChangeSource& source, const Hierarchy& hierarchy,
-                                        bool verify_only);
+                                        bool verify_only,
+                                        const BatchWriter& write_swap = nullptr);
 
   // Runs `read` on a consistent view of the active table; returns its
   // status, or the first storage error the reader met.

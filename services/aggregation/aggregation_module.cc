@@ -23,6 +23,7 @@ class AggregationModule final : public ServiceModule {
                     std::unique_ptr<AggregateStore> aggregates, std::string temp_dir)
       : env_(env),
         store_(std::move(store)),
+        audit_(store_.get(), std::string(kAggregationService), env.clock),
         aggregates_(std::move(aggregates)),
         registry_([this] { return started_ ? env_.channel(kRegistryService) : nullptr; },
                   env.operator_agency, env.clock),
@@ -31,20 +32,23 @@ class AggregationModule final : public ServiceModule {
                    Upstream{env.upstream_address, env.upstream_identity, env.upstream_channel,
                             env.upstream_dev_header}),
         service_(aggregates_.get(), &queries_, &forwarder_,
-                 [this](const v1::RebuildAggregatesRequest& r) { return Rebuild(r); },
-                 env.identity, std::move(temp_dir)) {
+                 [this](const Caller& caller, const v1::RebuildAggregatesRequest& r) {
+                   return Rebuild(caller, r);
+                 },
+                 env.identity, &audit_, std::move(temp_dir)) {
     aggregates_->SetListener([this](int64_t sequence) { service_.OnApplied(sequence); });
   }
 
   ~AggregationModule() override { Stop(); }
 
   std::vector<grpc::Service*> services() override { return {&service_}; }
+  std::vector<const AuditLog*> audit_logs() const override { return {&audit_}; }
 
   absl::Status Start() override {
     started_ = true;
     consumer_ = std::make_unique<FeedConsumer>(
         aggregates_.get(), &registry_, env_.channel(kSubmissionsService), env_.operator_agency,
-        [this] { return Rebuild(v1::RebuildAggregatesRequest()).status(); });
+        [this] { return Rebuild(Instance(), v1::RebuildAggregatesRequest()).status(); });
     consumer_->Start();
     // A table a crash left half-built is dropped now that the server
     // listens: dropping a large one takes seconds that a start must not.
@@ -77,13 +81,28 @@ class AggregationModule final : public ServiceModule {
               << absl::FormatDuration(absl::Now() - start) << std::endl;
   }
 
+  // The instance itself, for the rebuild it runs when the change feed was
+  // rewound or replaced.
+  Caller Instance() const {
+    Caller instance(env_.operator_agency);
+    instance.credential = "internal";
+    return instance;
+  }
+
+  // A rebuild that swaps the table is recorded in the audit trail with the
+  // swap; a verify-only one changes nothing and is not.
   absl::StatusOr<v1::RebuildAggregatesResponse> Rebuild(
-      const v1::RebuildAggregatesRequest& request) {
+      const Caller& caller, const v1::RebuildAggregatesRequest& request) {
     ASSIGN_OR_RETURN(auto snapshot, registry_.Snapshot(true));
     GrpcChangeSource source(started_ ? env_.channel(kSubmissionsService) : nullptr,
                             env_.operator_agency);
+    AuditEvent event = MakeAuditEvent(caller, "RebuildAggregates", request);
+    event.resource = "aggregates";
     ASSIGN_OR_RETURN(AggregateStore::RebuildResult result,
-                     aggregates_->Rebuild(source, *snapshot->hierarchy, request.verify_only()));
+                     aggregates_->Rebuild(source, *snapshot->hierarchy, request.verify_only(),
+                                          [&](storage::WriteBatch& batch) {
+                                            return audit_.Write(batch, event);
+                                          }));
     v1::RebuildAggregatesResponse response;
     response.set_applied_sequence(result.applied_sequence);
     response.set_changes_replayed(result.changes_replayed);
@@ -106,6 +125,7 @@ class AggregationModule final : public ServiceModule {
   ServiceEnvironment env_;
   std::atomic<bool> started_{false};
   std::unique_ptr<storage::KvStore> store_;
+  AuditLog audit_;
   std::unique_ptr<AggregateStore> aggregates_;
   GrpcRegistryView registry_;
   AggregationQueries queries_;
@@ -120,13 +140,14 @@ class AggregationModule final : public ServiceModule {
 
 absl::StatusOr<std::unique_ptr<ServiceModule>> CreateAggregationModule(
     const ServiceEnvironment& env) {
-  // The roll-ups are derived from the change feed: a damaged log costs
-  // their last writes, which the feed gives again.
-  ASSIGN_OR_RETURN(
-      std::unique_ptr<storage::KvStore> store,
-      storage::OpenRocksDbStore(
-          env.data_dir, AggregationColumnFamilies(),
-          StoreOptions(env, kAggregationService, storage::RocksDbOptions::Contents::kDerived)));
+  // Besides the roll-ups, which the change feed gives again, the store holds
+  // the service's audit trail, whose records were acknowledged (a rebuild's
+  // answer): a damaged log is refused like any store of acknowledged writes.
+  std::vector<std::string> column_families = AggregationColumnFamilies();
+  column_families.emplace_back(kAuditColumnFamily);
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::KvStore> store,
+                   storage::OpenRocksDbStore(env.data_dir, column_families,
+                                             StoreOptions(env, kAggregationService)));
   ASSIGN_OR_RETURN(std::unique_ptr<AggregateStore> aggregates, AggregateStore::Open(store.get()));
   std::string temp_dir = (std::filesystem::path(env.data_dir) / "tmp").string();
   std::error_code ec;

@@ -21,6 +21,10 @@ absl::StatusOr<std::string> ToNfc(absl::string_view text, absl::string_view fiel
 // The number of characters (code points) displayed, for aligning columns.
 size_t DisplayWidth(absl::string_view utf8);
 
+// At most `max_chars` characters (code points) of `text`, with "…" when cut;
+// never splits a character.
+std::string Truncate(absl::string_view text, size_t max_chars);
+
 }  // namespace tonghop
 
 #endif  // TONGHOP_SERVICES_COMMON_TEXT_H_

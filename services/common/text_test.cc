@@ -25,5 +25,11 @@ TEST(TextTest, DisplayWidthCountsCharacters) {
   EXPECT_EQ(DisplayWidth("abc"), 3u);
 }
 
+TEST(TextTest, TruncateCutsWholeCharacters) {
+  EXPECT_EQ(Truncate("Đồng Nai", 4), "Đồng…");
+  EXPECT_EQ(Truncate("Đồng Nai", 8), "Đồng Nai");
+  EXPECT_EQ(Truncate("", 0), "");
+}
+
 }  // namespace
 }  // namespace tonghop

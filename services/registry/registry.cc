@@ -149,15 +149,17 @@ int OutlineDepth(absl::string_view outline) {
 }  // namespace
 
 std::vector<std::string> RegistryColumnFamilies() {
-  return {kResources, kIndex, kIdempotency};
+  return {kResources, kIndex, kIdempotency, kPeopleColumnFamily,
+          std::string(kAuditColumnFamily)};
 }
 
 class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
  public:
-  Impl(storage::KvStore* store, const AccessPolicy* policy, PlanDocumentParser parser,
-       PlanCsvWriter csv_writer)
+  Impl(storage::KvStore* store, const AccessPolicy* policy, AuditLog* audit,
+       PlanDocumentParser parser, PlanCsvWriter csv_writer)
       : store_(store),
         policy_(policy),
+        audit_(audit),
         idempotency_(store, kIdempotency),
         parser_(std::move(parser)),
         csv_writer_(std::move(csv_writer)) {}
@@ -272,34 +274,57 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
   // Runs `apply` under the write mutex. A request id seen before returns the
   // stored answer; otherwise `apply` validates and fills the batch, and the
   // batch is written together with the answer (unless validate_only).
-  template <typename Response, typename Request>
+  template <typename Response>
   absl::StatusOr<Response> Mutate(
-      const Caller& caller, const Request& request, absl::string_view method,
+      const Caller& caller, const Message& request, absl::string_view method,
       bool validate_only,
       const std::function<absl::StatusOr<Response>(WriteBatch&)>& apply) {
-    Request fingerprinted = request;
-    fingerprinted.clear_request_id();
-    std::string fingerprint = IdempotencyTable::Fingerprint(fingerprinted);
+    return internal::TypedMutation<Response>(
+        [&](const MessageApply& untyped) {
+          return MutateMessage(caller, request, method, validate_only, untyped);
+        },
+        apply);
+  }
+
+  // Mutate with an untyped answer, returned serialized. `request`'s
+  // request_id field, when it has one, is the idempotency key; the rest is
+  // its fingerprint.
+  absl::StatusOr<std::string> MutateMessage(const Caller& caller, const Message& request,
+                                            absl::string_view method, bool validate_only,
+                                            const MessageApply& apply) {
+    std::unique_ptr<Message> fingerprinted(request.New());
+    fingerprinted->CopyFrom(request);
+    std::string request_id;
+    const google::protobuf::FieldDescriptor* id_field =
+        request.GetDescriptor()->FindFieldByName("request_id");
+    if (id_field != nullptr) {
+      request_id = request.GetReflection()->GetString(request, id_field);
+      fingerprinted->GetReflection()->ClearField(fingerprinted.get(), id_field);
+    }
+    std::string fingerprint = IdempotencyTable::Fingerprint(*fingerprinted);
     absl::MutexLock lock(&write_mu_);
     if (!validate_only) {
       ASSIGN_OR_RETURN(std::optional<std::string> answered,
-                       idempotency_.Lookup(caller.Actor(), request.request_id(),
-                                           method, fingerprint));
-      if (answered) {
-        Response response;
-        if (!response.ParseFromString(*answered)) {
-          return absl::DataLossError("corrupt stored answer");
-        }
-        return response;
-      }
+                       idempotency_.Lookup(caller.Actor(), request_id, method, fingerprint));
+      if (answered) return *std::move(answered);
     }
     WriteBatch batch;
-    ASSIGN_OR_RETURN(Response response, apply(batch));
-    if (validate_only) return response;
-    idempotency_.Record(batch, caller.Actor(), request.request_id(), method,
-                        fingerprint, response.SerializeAsString());
-    RETURN_IF_ERROR(store_->Write(batch));
-    return response;
+    ASSIGN_OR_RETURN(std::unique_ptr<Message> response, apply(batch));
+    std::string answer = response->SerializeAsString();
+    if (validate_only) return answer;
+    idempotency_.Record(batch, caller.Actor(), request_id, method, fingerprint, answer);
+    RETURN_IF_ERROR(
+        audit_->Write(batch, MakeAuditEvent(caller, method, request, response.get())));
+    return answer;
+  }
+
+  void PutReference(WriteBatch& batch, absl::string_view target, absl::string_view referrer,
+                    bool present) const {
+    if (present) {
+      batch.Put(kIndex, ReferenceKey(target, referrer), "");
+    } else {
+      batch.Delete(kIndex, ReferenceKey(target, referrer));
+    }
   }
 
   // Applies an update mask (empty: replace all) onto the stored resource.
@@ -1213,7 +1238,8 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     parsed.set_committed(true);
     idempotency_.Record(batch, caller.Actor(), request.request_id(), "ImportPlan", fingerprint,
                         parsed.SerializeAsString());
-    RETURN_IF_ERROR(store_->Write(batch));
+    RETURN_IF_ERROR(
+        audit_->Write(batch, MakeAuditEvent(caller, "ImportPlan", request, &bundle.plan())));
     return parsed;
   }
 
@@ -1241,15 +1267,33 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
 
   storage::KvStore* store_;
   const AccessPolicy* policy_;
+  AuditLog* audit_;
   IdempotencyTable idempotency_;
   PlanDocumentParser parser_;
   PlanCsvWriter csv_writer_;
   absl::Mutex write_mu_;
 };
 
-Registry::Registry(storage::KvStore* store, const AccessPolicy* policy, PlanDocumentParser parser,
-                   PlanCsvWriter csv_writer)
-    : impl_(std::make_shared<Impl>(store, policy, std::move(parser), std::move(csv_writer))) {}
+Registry::Registry(storage::KvStore* store, const AccessPolicy* policy, AuditLog* audit,
+                   PlanDocumentParser parser, PlanCsvWriter csv_writer)
+    : impl_(std::make_shared<Impl>(store, policy, audit, std::move(parser),
+                                   std::move(csv_writer))) {}
+
+AuditLog& Registry::audit_log() const { return *impl_->audit_; }
+
+const AgencyDirectory& Registry::agencies() const { return *impl_; }
+
+absl::StatusOr<std::string> Registry::MutateMessage(const Caller& caller,
+                                                    const google::protobuf::Message& request,
+                                                    absl::string_view method, bool validate_only,
+                                                    const MessageApply& apply) {
+  return impl_->MutateMessage(caller, request, method, validate_only, apply);
+}
+
+void Registry::PutReference(WriteBatch& batch, absl::string_view target,
+                            absl::string_view referrer, bool present) const {
+  impl_->PutReference(batch, target, referrer, present);
+}
 
 absl::StatusOr<v1::Agency> Registry::GetAgency(absl::string_view name) const {
   ASSIGN_OR_RETURN(std::string id, ParseSimpleName(name, "agencies", "name"));
@@ -1261,14 +1305,17 @@ absl::StatusOr<v1::ListAgenciesResponse> Registry::ListAgencies(
 }
 absl::StatusOr<v1::Agency> Registry::CreateAgency(const Caller& caller,
                                                   const v1::CreateAgencyRequest& request) {
-  return impl_->CreateAgency(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "CreateAgency", request,
+                      impl_->CreateAgency(caller, request));
 }
 absl::StatusOr<v1::Agency> Registry::UpdateAgency(const Caller& caller,
                                                   const v1::UpdateAgencyRequest& request) {
-  return impl_->UpdateAgency(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "UpdateAgency", request,
+                      impl_->UpdateAgency(caller, request));
 }
 absl::Status Registry::DeleteAgency(const Caller& caller, const v1::DeleteAgencyRequest& request) {
-  return impl_->DeleteAgency(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "DeleteAgency", request,
+                      impl_->DeleteAgency(caller, request));
 }
 
 absl::StatusOr<v1::Dimension> Registry::GetDimension(absl::string_view name) const {
@@ -1284,15 +1331,18 @@ absl::StatusOr<v1::ListDimensionsResponse> Registry::ListDimensions(
 }
 absl::StatusOr<v1::Dimension> Registry::CreateDimension(
     const Caller& caller, const v1::CreateDimensionRequest& request) {
-  return impl_->CreateDimension(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "CreateDimension", request,
+                      impl_->CreateDimension(caller, request));
 }
 absl::StatusOr<v1::Dimension> Registry::UpdateDimension(
     const Caller& caller, const v1::UpdateDimensionRequest& request) {
-  return impl_->UpdateDimension(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "UpdateDimension", request,
+                      impl_->UpdateDimension(caller, request));
 }
 absl::Status Registry::DeleteDimension(const Caller& caller,
                                        const v1::DeleteDimensionRequest& request) {
-  return impl_->DeleteDimension(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "DeleteDimension", request,
+                      impl_->DeleteDimension(caller, request));
 }
 
 absl::StatusOr<v1::Indicator> Registry::GetIndicator(absl::string_view name) const {
@@ -1308,15 +1358,18 @@ absl::StatusOr<v1::ListIndicatorsResponse> Registry::ListIndicators(
 }
 absl::StatusOr<v1::Indicator> Registry::CreateIndicator(
     const Caller& caller, const v1::CreateIndicatorRequest& request) {
-  return impl_->CreateIndicator(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "CreateIndicator", request,
+                      impl_->CreateIndicator(caller, request));
 }
 absl::StatusOr<v1::Indicator> Registry::UpdateIndicator(
     const Caller& caller, const v1::UpdateIndicatorRequest& request) {
-  return impl_->UpdateIndicator(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "UpdateIndicator", request,
+                      impl_->UpdateIndicator(caller, request));
 }
 absl::Status Registry::DeleteIndicator(const Caller& caller,
                                        const v1::DeleteIndicatorRequest& request) {
-  return impl_->DeleteIndicator(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "DeleteIndicator", request,
+                      impl_->DeleteIndicator(caller, request));
 }
 
 absl::StatusOr<v1::Plan> Registry::GetPlan(absl::string_view name) const {
@@ -1333,14 +1386,17 @@ absl::StatusOr<v1::ListPlansResponse> Registry::ListPlans(
 }
 absl::StatusOr<v1::Plan> Registry::CreatePlan(const Caller& caller,
                                               const v1::CreatePlanRequest& request) {
-  return impl_->CreatePlan(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "CreatePlan", request,
+                      impl_->CreatePlan(caller, request));
 }
 absl::StatusOr<v1::Plan> Registry::UpdatePlan(const Caller& caller,
                                               const v1::UpdatePlanRequest& request) {
-  return impl_->UpdatePlan(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "UpdatePlan", request,
+                      impl_->UpdatePlan(caller, request));
 }
 absl::Status Registry::DeletePlan(const Caller& caller, const v1::DeletePlanRequest& request) {
-  return impl_->DeletePlan(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "DeletePlan", request,
+                      impl_->DeletePlan(caller, request));
 }
 
 absl::StatusOr<v1::Task> Registry::GetTask(absl::string_view name) const {
@@ -1353,19 +1409,23 @@ absl::StatusOr<v1::ListTasksResponse> Registry::ListTasks(
 }
 absl::StatusOr<v1::Task> Registry::CreateTask(const Caller& caller,
                                               const v1::CreateTaskRequest& request) {
-  return impl_->CreateTask(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "CreateTask", request,
+                      impl_->CreateTask(caller, request));
 }
 absl::StatusOr<v1::Task> Registry::UpdateTask(const Caller& caller,
                                               const v1::UpdateTaskRequest& request) {
-  return impl_->UpdateTask(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "UpdateTask", request,
+                      impl_->UpdateTask(caller, request));
 }
 absl::Status Registry::DeleteTask(const Caller& caller, const v1::DeleteTaskRequest& request) {
-  return impl_->DeleteTask(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "DeleteTask", request,
+                      impl_->DeleteTask(caller, request));
 }
 
 absl::StatusOr<v1::ImportPlanResponse> Registry::ImportPlan(
     const Caller& caller, const v1::ImportPlanRequest& request) {
-  return impl_->ImportPlan(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "ImportPlan", request,
+                      impl_->ImportPlan(caller, request));
 }
 absl::StatusOr<v1::ExportPlanResponse> Registry::ExportPlan(
     const v1::ExportPlanRequest& request) const {

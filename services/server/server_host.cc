@@ -181,6 +181,7 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
     env.identity = opts.identity;
     env.policy = host->policy_.get();
     env.operator_agency = opts.operator_agency;
+    env.session_lifetime = opts.session_lifetime;
     env.channel = [raw](absl::string_view name) { return raw->ChannelTo(name); };
     env.upstream_address = opts.upstream;
     env.upstream_identity = upstream_identity;
@@ -199,6 +200,14 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
     host->modules_.push_back(*std::move(module));
   }
 
+  std::vector<const AuditLog*> audit_logs;
+  for (const auto& module : host->modules_) {
+    for (const AuditLog* log : module->audit_logs()) audit_logs.push_back(log);
+  }
+  host->audit_trail_ = std::make_unique<audit::AuditTrail>(std::move(audit_logs));
+  host->audit_service_ = std::make_unique<audit::AuditService>(
+      host->audit_trail_.get(), opts.identity, host->policy_.get());
+
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -211,6 +220,7 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
   for (const auto& module : host->modules_) {
     for (grpc::Service* service : module->services()) builder.RegisterService(service);
   }
+  builder.RegisterService(host->audit_service_.get());
   host->server_ = builder.BuildAndStart();
   if (host->server_ == nullptr || host->port_ == 0) {
     return absl::UnavailableError(

@@ -3,7 +3,8 @@
 
 // Hosts a set of tonghop services in one gRPC server: opens each service's
 // module under its own data directory, wires the channels between services
-// (in-process for co-hosted services, TCP for the others), enables health
+// (in-process for co-hosted services, TCP for the others), serves one Audit
+// service over the audit trails of the hosted services, enables health
 // checking and reflection, and shuts everything down in order.
 
 #include <functional>
@@ -14,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/server.h"
+#include "services/audit/audit_service.h"
 #include "services/common/service_module.h"
 #include "services/common/tls.h"
 #include "services/server/storage_health.h"
@@ -38,6 +40,8 @@ struct ServerOptions {
   // (the ministry, or a province's Department of Justice).
   std::string operator_agency = "agencies/bo-tu-phap";
   const Clock* clock = nullptr;               // default: RealClock
+  // How long a person's session or bearer token works after sign-in.
+  absl::Duration session_lifetime = absl::Hours(12);
   // How callers prove who they are. The host builds the authenticator from
   // these (tls and client_ca_pem are filled in from `tls`).
   AuthenticatorOptions auth;
@@ -89,6 +93,9 @@ class ServerHost {
   // Outlives the modules, whose stores report to it.
   StorageHealth storage_health_;
   std::vector<std::unique_ptr<ServiceModule>> modules_;
+  // The Audit service over the modules' audit trails.
+  std::unique_ptr<audit::AuditTrail> audit_trail_;
+  std::unique_ptr<audit::AuditService> audit_service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
   int port_ = 0;

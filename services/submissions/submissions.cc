@@ -110,14 +110,15 @@ absl::string_view StateName(v1::ReportState state) {
 }  // namespace
 
 std::vector<std::string> SubmissionsColumnFamilies() {
-  return {kReports, kFeed, kIdempotency};
+  return {kReports, kFeed, kIdempotency, std::string(kAuditColumnFamily)};
 }
 
 class Submissions::Impl {
  public:
   Impl(storage::KvStore* store, const RegistryReader* registry, const Clock* clock,
-       const AccessPolicy* policy, int64_t last_sequence)
+       const AccessPolicy* policy, AuditLog* audit, int64_t last_sequence)
       : store_(store),
+        audit_(audit),
         registry_(registry),
         clock_(clock),
         policy_(policy),
@@ -151,6 +152,7 @@ class Submissions::Impl {
   }
 
   ChangeNotifier& notifier() { return notifier_; }
+  AuditLog& audit() { return *audit_; }
 
   int64_t last_sequence() const {
     absl::MutexLock lock(&write_mu_);
@@ -254,6 +256,8 @@ class Submissions::Impl {
       WriteBatch batch;
       Effects effects;
       ASSIGN_OR_RETURN(response, apply(batch, effects));
+      // A change is recorded in the audit trail; an answer alone is not.
+      bool changed = !batch.empty();
       int64_t sequence = last_sequence_;
       if (effects.change) {
         sequence = last_sequence_ + 1;
@@ -263,7 +267,11 @@ class Submissions::Impl {
       }
       idempotency_.Record(batch, caller.agency, request.request_id(), method, fingerprint,
                           response.SerializeAsString());
-      if (!batch.empty()) RETURN_IF_ERROR(store_->Write(batch));
+      if (changed) {
+        RETURN_IF_ERROR(audit_->Write(batch, MakeAuditEvent(caller, method, request, &response)));
+      } else if (!batch.empty()) {
+        RETURN_IF_ERROR(store_->Write(batch));
+      }
       if (sequence != last_sequence_) {
         last_sequence_ = sequence;
         committed_sequence = sequence;
@@ -687,6 +695,7 @@ class Submissions::Impl {
 
  private:
   storage::KvStore* store_;
+  AuditLog* audit_;
   const RegistryReader* registry_;
   const Clock* clock_;
   const AccessPolicy* policy_;
@@ -698,6 +707,7 @@ class Submissions::Impl {
 };
 
 absl::StatusOr<std::unique_ptr<Submissions>> Submissions::Open(storage::KvStore* store,
+                                                               AuditLog* audit,
                                                                const RegistryReader* registry,
                                                                const Clock* clock,
                                                                const AccessPolicy* policy) {
@@ -711,7 +721,7 @@ absl::StatusOr<std::unique_ptr<Submissions>> Submissions::Open(storage::KvStore*
     last_sequence = static_cast<int64_t>(*value);
   }
   return std::unique_ptr<Submissions>(new Submissions(std::make_unique<Impl>(
-      store, registry, clock, policy, last_sequence)));
+      store, registry, clock, policy, audit, last_sequence)));
 }
 
 Submissions::Submissions(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -719,19 +729,32 @@ Submissions::~Submissions() = default;
 
 absl::StatusOr<v1::Report> Submissions::GetOrCreateDraft(
     const Caller& caller, const v1::GetOrCreateDraftRequest& request) {
-  return impl_->GetOrCreateDraft(caller, request);
+  absl::StatusOr<v1::Report> result = impl_->GetOrCreateDraft(caller, request);
+  if (IsAuditedRefusal(result.status())) {
+    // The request names the report by its parts.
+    AuditEvent event =
+        MakeAuditEvent(caller, "GetOrCreateDraft", request, nullptr, result.status());
+    std::string agency = request.agency().empty() ? caller.agency : request.agency();
+    event.resource = MakeReportName(
+        ParseSimpleName(agency, "agencies", "agency").value_or(agency),
+        ParseSimpleName(request.plan(), "plans", "plan").value_or(request.plan()),
+        request.period());
+    impl_->audit().RecordRefusal(event);
+  }
+  return result;
 }
 absl::StatusOr<v1::Report> Submissions::UpdateDraft(const Caller& caller,
                                                     const v1::UpdateDraftRequest& request) {
-  return impl_->UpdateDraft(caller, request);
+  return AuditRefusal(impl_->audit(), caller, "UpdateDraft", request,
+                      impl_->UpdateDraft(caller, request));
 }
 absl::StatusOr<v1::Report> Submissions::Submit(const Caller& caller,
                                                const v1::SubmitRequest& request) {
-  return impl_->Submit(caller, request);
+  return AuditRefusal(impl_->audit(), caller, "Submit", request, impl_->Submit(caller, request));
 }
 absl::StatusOr<v1::Report> Submissions::Review(const Caller& caller,
                                                const v1::ReviewRequest& request) {
-  return impl_->Review(caller, request);
+  return AuditRefusal(impl_->audit(), caller, "Review", request, impl_->Review(caller, request));
 }
 absl::StatusOr<v1::Report> Submissions::GetReport(const Caller& caller,
                                                   const v1::GetReportRequest& request) const {
@@ -758,5 +781,6 @@ absl::Status Submissions::CheckFeedPosition(absl::string_view epoch, int64_t aft
   return impl_->CheckFeedPosition(epoch, after);
 }
 ChangeNotifier& Submissions::notifier() { return impl_->notifier(); }
+AuditLog& Submissions::audit_log() { return impl_->audit(); }
 
 }  // namespace tonghop::submissions

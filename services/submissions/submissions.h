@@ -19,11 +19,16 @@
 // number. Mutations are serialized by a mutex; registry reads happen before
 // it is taken. A request_id seen before returns the first answer unchanged.
 //
+// Audit: every change is recorded in `audit` (the audit trail of `store`)
+// in the same batch, and every write refused with PERMISSION_DENIED or
+// UNAUTHENTICATED in a record of its own (services/common/audit_log.h).
+// submitted_by and reviewed_by name the person who acted (Caller::Actor()).
+//
 // On time: a revision is on time when submitted before the end of the
 // round's due day in UTC+7 (see period.h); late revisions are accepted and
 // flagged on_time = false.
 //
-// Thread-safe. Does not own `store`, `registry`, `clock` or `policy`, which
+// Thread-safe. Does not own `store`, `registry`, `clock`, `policy` or `audit`, which
 // must outlive it.
 
 #include <memory>
@@ -35,6 +40,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "services/common/access_policy.h"
+#include "services/common/audit_log.h"
 #include "services/common/clock.h"
 #include "services/common/idempotency.h"
 #include "services/common/identity.h"
@@ -52,6 +58,7 @@ class Submissions {
  public:
   // Reads the feed's last sequence number from `store`.
   static absl::StatusOr<std::unique_ptr<Submissions>> Open(storage::KvStore* store,
+                                                           AuditLog* audit,
                                                            const RegistryReader* registry,
                                                            const Clock* clock,
                                                            const AccessPolicy* policy);
@@ -94,6 +101,9 @@ class Submissions {
   int64_t last_sequence() const;
   // Tells watchers about commits; Close() it when the service stops.
   ChangeNotifier& notifier();
+  // The audit trail of the service's store, for refusals decided before a
+  // call reaches this class.
+  AuditLog& audit_log();
 
  private:
   class Impl;
