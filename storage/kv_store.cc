@@ -1,8 +1,11 @@
 #include "storage/kv_store.h"
 
+#include "absl/strings/str_cat.h"
 #include "storage/key_encoding.h"
 
 namespace tonghop::storage {
+
+std::string StoreEpoch::ToString() const { return absl::StrCat(id, ":", generation); }
 
 absl::StatusOr<std::vector<KeyValue>> KvReader::ScanRange(
     absl::string_view column_family, absl::string_view start,

@@ -4,6 +4,7 @@
 // The small storage interface services depend on: an ordered key-value store
 // with named column families and atomic, durable batches.
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -44,9 +45,32 @@ class WriteBatch {
   std::vector<Op> ops_;
 };
 
+// Storage errors caused by the condition of the disk carry this payload
+// (absl::Status::SetPayload), valued kDiskFull or kDiskFailed, so that the
+// services can say so to callers (see services/common/errors.h).
+inline constexpr absl::string_view kStorageConditionPayload = "tonghop.storage/condition";
+inline constexpr absl::string_view kDiskFull = "disk-full";
+inline constexpr absl::string_view kDiskFailed = "disk-failed";
+
 struct KeyValue {
   std::string key;
   std::string value;
+};
+
+// Which incarnation of a store's data is being read: the id the store got
+// when it was created, and a generation that grows each time it was opened
+// without writes it had acknowledged (see RocksDbOptions::accept_data_loss).
+// Positions derived from a store (e.g. a change-feed sequence number)
+// compare only within one epoch.
+struct StoreEpoch {
+  std::string id;
+  int64_t generation = 1;
+
+  // "{id}:{generation}".
+  std::string ToString() const;
+  bool operator==(const StoreEpoch& other) const {
+    return id == other.id && generation == other.generation;
+  }
 };
 
 // Reading an ordered key-value store. Keys within a column family are
@@ -92,6 +116,9 @@ class KvStore : public KvReader {
   // can be combined without locking writers out. Thread-safe; it must not
   // outlive the store.
   virtual std::unique_ptr<KvReader> Snapshot() const = 0;
+
+  // The store's epoch; fixed while it is open.
+  virtual StoreEpoch epoch() const = 0;
 };
 
 }  // namespace tonghop::storage

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: installs missing Debian packages, builds everything with
-# warnings as errors, runs the unit and integration tests (ctest), lints the
+# warnings as errors, runs the unit and integration tests (ctest) — among
+# them the standing fault tests, tests/integration/fault_*_test.cc (kill -9
+# under load, damaged logs, full disks, the outbox under every error,
+# forwarding, two servers on one port; see docs/reliability.md) — lints the
 # protos, drives the dashboard in headless chromium, and runs the demo end to
 # end in its exiting mode.
 set -uo pipefail

@@ -123,6 +123,8 @@ struct Command {
   std::string usage;   // "FILE [--dry-run]"
   std::string summary; // one line, English
   CommandFn run;
+  // False for a command that does the hooks' work itself (outbox flush).
+  bool runs_before_hooks = true;
 };
 
 // Runs before every command (e.g. delivering the outbox); must not fail the

@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "clients/cli/command.h"
 #include "clients/cli/registry_commands.h"
+#include "clients/cli/server_commands.h"
 #include "clients/cli/user_commands.h"
 // The build defines these for the command groups present in this tree.
 #ifdef TONGHOP_HAVE_REPORT_COMMANDS
@@ -69,6 +70,7 @@ std::string EnvOr(const char* name, const std::string& fallback) {
 int main(int argc, char** argv) {
   CommandTable table;
   tonghop::cli::RegisterRegistryCommands(table);
+  tonghop::cli::RegisterServerCommands(table);
   tonghop::cli::RegisterUserCommands(table);
 #ifdef TONGHOP_HAVE_REPORT_COMMANDS
   tonghop::cli::RegisterReportCommands(table);
@@ -171,6 +173,8 @@ int main(int argc, char** argv) {
   // Nothing is sent (not even the outbox) before the agencies named are known
   // to be ids: the caller's travels in a header.
   if (!tonghop::cli::CheckAgencyFlags(context, args)) return 2;
-  for (const auto& hook : table.before_hooks()) hook(context);
+  if (best->runs_before_hooks) {
+    for (const auto& hook : table.before_hooks()) hook(context);
+  }
   return best->run(context, args);
 }

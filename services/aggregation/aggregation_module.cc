@@ -1,6 +1,8 @@
 #include "services/aggregation/aggregation_module.h"
 
 #include <filesystem>
+#include <iostream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "services/aggregation/aggregate_store.h"
@@ -44,19 +46,49 @@ class AggregationModule final : public ServiceModule {
 
   absl::Status Start() override {
     started_ = true;
-    consumer_ = std::make_unique<FeedConsumer>(aggregates_.get(), &registry_,
-                                               env_.channel(kSubmissionsService),
-                                               env_.operator_agency);
+    consumer_ = std::make_unique<FeedConsumer>(
+        aggregates_.get(), &registry_, env_.channel(kSubmissionsService), env_.operator_agency,
+        [this] { return Rebuild(Instance(), v1::RebuildAggregatesRequest()).status(); });
     consumer_->Start();
+    // A table a crash left half-built is dropped now that the server
+    // listens: dropping a large one takes seconds that a start must not.
+    dropper_ = std::thread([this] { DropLeftovers(); });
     return absl::OkStatus();
   }
 
   void Stop() override {
+    stopping_ = true;
+    if (dropper_.joinable()) dropper_.join();
     if (consumer_ != nullptr) consumer_->Stop();
     service_.Shutdown();
   }
 
  private:
+  void DropLeftovers() {
+    size_t count = aggregates_->leftover_generations().size();
+    if (count == 0) return;
+    std::cerr << "aggregation: dropping " << count
+              << " roll-up table(s) left by an unfinished rebuild, in the background"
+              << std::endl;
+    absl::Time start = absl::Now();
+    absl::StatusOr<int> dropped = aggregates_->DropLeftovers([this] { return !stopping_; });
+    if (!dropped.ok()) {
+      std::cerr << "aggregation: dropping leftover roll-up tables: " << dropped.status().message()
+                << " (the rest is dropped at the next start)" << std::endl;
+      return;
+    }
+    std::cerr << "aggregation: dropped " << *dropped << " leftover roll-up table(s) in "
+              << absl::FormatDuration(absl::Now() - start) << std::endl;
+  }
+
+  // The instance itself, for the rebuild it runs when the change feed was
+  // rewound or replaced.
+  Caller Instance() const {
+    Caller instance(env_.operator_agency);
+    instance.credential = "internal";
+    return instance;
+  }
+
   // A rebuild that swaps the table is recorded in the audit trail with the
   // swap; a verify-only one changes nothing and is not.
   absl::StatusOr<v1::RebuildAggregatesResponse> Rebuild(
@@ -80,6 +112,13 @@ class AggregationModule final : public ServiceModule {
     response.set_identical(result.identical);
     response.set_swapped(result.swapped);
     response.set_previous_sequence(result.previous_sequence);
+    response.set_feed_rewound(result.rewound);
+    response.set_feed_epoch(result.feed_epoch);
+    if (result.swapped) {
+      std::cerr << "aggregation: rebuilt the roll-ups from " << result.changes_replayed
+                << " changes of the feed (epoch " << result.feed_epoch << ", position "
+                << result.applied_sequence << ")" << std::endl;
+    }
     return response;
   }
 
@@ -93,16 +132,22 @@ class AggregationModule final : public ServiceModule {
   Forwarder forwarder_;
   AggregationService service_;
   std::unique_ptr<FeedConsumer> consumer_;
+  std::atomic<bool> stopping_{false};
+  std::thread dropper_;
 };
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ServiceModule>> CreateAggregationModule(
     const ServiceEnvironment& env) {
+  // Besides the roll-ups, which the change feed gives again, the store holds
+  // the service's audit trail, whose records were acknowledged (a rebuild's
+  // answer): a damaged log is refused like any store of acknowledged writes.
   std::vector<std::string> column_families = AggregationColumnFamilies();
   column_families.emplace_back(kAuditColumnFamily);
   ASSIGN_OR_RETURN(std::unique_ptr<storage::KvStore> store,
-                   storage::OpenRocksDbStore(env.data_dir, column_families));
+                   storage::OpenRocksDbStore(env.data_dir, column_families,
+                                             StoreOptions(env, kAggregationService)));
   ASSIGN_OR_RETURN(std::unique_ptr<AggregateStore> aggregates, AggregateStore::Open(store.get()));
   std::string temp_dir = (std::filesystem::path(env.data_dir) / "tmp").string();
   std::error_code ec;

@@ -246,23 +246,48 @@ absl::StatusOr<v1::ForwardResponse> Forwarder::Forward(const Caller& caller,
   response.set_progress(content.progress);
   response.set_applied_sequence(figures.applied_sequence);
   response.set_upstream(upstream_.address);
-  response.set_request_id(DerivedRequestId(
-      {"submit", request.plan(), target_plan, request.period(), request.agency(),
-       content.fingerprint}));
   bool counted = draft.state() == v1::REPORT_STATE_SUBMITTED ||
                  draft.state() == v1::REPORT_STATE_ACCEPTED;
   if (counted && ContentFingerprint(draft) == content.fingerprint) {
     response.set_unchanged(true);
+    response.set_outcome(v1::FORWARD_OUTCOME_UNCHANGED);
     *response.mutable_report() = std::move(draft);
     return response;
   }
+  response.set_request_id(DerivedRequestId(
+      {"submit", request.plan(), target_plan, request.period(), request.agency(),
+       content.fingerprint, absl::StrCat(figures.applied_sequence), draft.etag()}));
   v1::SubmitRequest submit;
   submit.set_name(draft.name());
+  submit.set_etag(draft.etag());
   submit.set_request_id(response.request_id());
   *submit.mutable_report() = content.report;
   auto context = RemoteContext();
   grpc::Status status = stub->Submit(context.get(), submit, response.mutable_report());
-  if (!status.ok()) return RemoteError(status, "Submit");
+  if (!status.ok()) {
+    absl::Status remote = RemoteError(status, "Submit");
+    switch (status.error_code()) {
+      case grpc::StatusCode::INVALID_ARGUMENT:
+      case grpc::StatusCode::FAILED_PRECONDITION:
+      case grpc::StatusCode::PERMISSION_DENIED:
+        return WithVietnamese(
+            WithErrorInfo(remote, "FORWARD_REFUSED",
+                          {{"upstream", upstream_.address},
+                           {"remote_reason", GetErrorInfo(FromGrpcStatus(status)).reason()}}),
+            absl::StrCat("Máy chủ cấp trên ", upstream_.address, " từ chối báo cáo: ",
+                         status.error_message()));
+      default:
+        return remote;
+    }
+  }
+  // A new revision, or it was not this submission that the answer reports.
+  if (response.report().revision() <= draft.revision()) {
+    return absl::AbortedError(absl::StrCat(
+        "forwarding upstream: the answer names revision ",
+        response.report().revision(), ", which was there before; nothing new was submitted. "
+        "Forward again."));
+  }
+  response.set_outcome(v1::FORWARD_OUTCOME_SENT);
   return response;
 }
 

@@ -8,9 +8,16 @@
 // named by a caller, and the server calls it only as its own identity (its
 // instance certificate), so it can forward only the figures of the agency
 // that identity names; the access policy (CheckForward) decides who may ask.
-// Idempotent: the request id is derived from the plan, period, agency and a
-// fingerprint of the content, so forwarding the same content twice submits
-// one revision.
+// The answer says what happened, truthfully: SENT (a new revision there),
+// UNCHANGED (it already held this content, submitted or accepted; nothing
+// sent), or the error FORWARD_REFUSED (it refused the report). Each forward
+// is its own request: the request id is derived from the plan, period,
+// agency, a fingerprint of the content, the feed position of the figures
+// and the upstream report as read (its etag), so a retry after a lost
+// answer submits once, and forwarding content the upstream returned is sent
+// again rather than answered with the first submission's replay. The
+// submission carries the etag read, so a change on the other side in
+// between is ABORTED rather than overwritten.
 
 #include <functional>
 #include <memory>

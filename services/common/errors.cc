@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/text.h"
+#include "storage/kv_store.h"
 
 namespace tonghop {
 namespace {
@@ -431,8 +432,35 @@ size_t ErrorTrailerBytes(const google::rpc::Status& status) {
   return message + status.ByteSizeLong();
 }
 
-grpc::Status ToGrpcStatus(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
+namespace {
+
+// A storage error caused by the disk, said as such to callers: ErrorInfo
+// STORAGE_FULL or STORAGE_FAILED and a Vietnamese message, instead of the
+// storage layer's marker.
+absl::Status ExplainStorageCondition(absl::Status status) {
+  absl::optional<absl::Cord> condition = status.GetPayload(storage::kStorageConditionPayload);
+  if (!condition.has_value()) return status;
+  status.ErasePayload(storage::kStorageConditionPayload);
+  if (GetErrorInfo(status).reason().empty()) {
+    if (*condition == storage::kDiskFull) {
+      status = WithVietnamese(
+          WithErrorInfo(std::move(status), "STORAGE_FULL"),
+          "Máy chủ đã hết dung lượng đĩa nên tạm thời chưa ghi được dữ liệu; dữ liệu đã có vẫn "
+          "xem được. Hãy thử lại sau khi quản trị viên giải phóng dung lượng.");
+    } else {
+      status = WithVietnamese(
+          WithErrorInfo(std::move(status), "STORAGE_FAILED"),
+          "Ổ đĩa của máy chủ đang gặp sự cố nên tạm thời chưa ghi được dữ liệu. Hãy thử lại sau.");
+    }
+  }
+  return status;
+}
+
+}  // namespace
+
+grpc::Status ToGrpcStatus(const absl::Status& original) {
+  if (original.ok()) return grpc::Status::OK;
+  absl::Status status = ExplainStorageCondition(original);
   google::rpc::Status rpc_status;
   rpc_status.set_code(static_cast<int>(status.code()));
   rpc_status.set_message(std::string(status.message()));

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/common/text.h"
+#include "storage/kv_store.h"
 
 namespace tonghop {
 namespace {
@@ -158,6 +159,20 @@ TEST(ErrorsTest, SmallErrorsAreUnchanged) {
   EXPECT_EQ(GetBadRequest(back).field_violations(0).description(), "99 is not an AgencyKind");
   EXPECT_EQ(GetOmittedViolations(back), 0u);
   EXPECT_EQ(GetErrorInfo(back).metadata().count(std::string(kOmittedViolationsKey)), 0u);
+}
+
+TEST(ErrorsTest, AFullDiskIsSaidAsSuchToCallers) {
+  absl::Status full = absl::ResourceExhaustedError("storage submissions: the disk is full");
+  full.SetPayload(storage::kStorageConditionPayload, absl::Cord(storage::kDiskFull));
+  absl::Status back = FromGrpcStatus(ToGrpcStatus(full));
+  EXPECT_EQ(back.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(GetErrorInfo(back).reason(), "STORAGE_FULL");
+  EXPECT_NE(GetVietnameseMessage(back).find("hết dung lượng"), std::string::npos);
+  EXPECT_FALSE(back.GetPayload(storage::kStorageConditionPayload).has_value());
+
+  absl::Status failed = absl::UnavailableError("storage registry: I/O error");
+  failed.SetPayload(storage::kStorageConditionPayload, absl::Cord(storage::kDiskFailed));
+  EXPECT_EQ(GetErrorInfo(FromGrpcStatus(ToGrpcStatus(failed))).reason(), "STORAGE_FAILED");
 }
 
 }  // namespace

@@ -25,6 +25,7 @@
 #include "services/common/authenticator.h"
 #include "services/common/clock.h"
 #include "services/common/identity.h"
+#include "storage/rocksdb_store.h"
 
 namespace tonghop {
 
@@ -69,7 +70,22 @@ struct ServiceEnvironment {
   // A channel to the upstream with the instance's credentials (null when
   // there is none). Shared and thread-safe.
   std::shared_ptr<grpc::Channel> upstream_channel;
+  // How the service opens its store: what the operator decided about data
+  // loss and low disk space, and who hears of the store's condition. See
+  // StoreOptions().
+  storage::RocksDbOptions storage;
 };
+
+// env.storage for the store of `service`, holding `contents`.
+inline storage::RocksDbOptions StoreOptions(
+    const ServiceEnvironment& env, absl::string_view service,
+    storage::RocksDbOptions::Contents contents =
+        storage::RocksDbOptions::Contents::kAcknowledged) {
+  storage::RocksDbOptions options = env.storage;
+  options.name = std::string(service);
+  options.contents = contents;
+  return options;
+}
 
 // One service hosted by a server. Owned by the server; Start and Stop are
 // called once each, from the main thread.

@@ -22,6 +22,7 @@
 #include "services/common/text.h"
 #include "services/server/bootstrap.h"
 #include "services/server/server_host.h"
+#include "storage/rocksdb_store.h"
 #ifdef TONGHOP_HAVE_GATEWAY
 #include <filesystem>
 
@@ -54,6 +55,19 @@ constexpr char kUsage[] = R"(usage: tonghopd --data-dir=DIR [options]
                             there (port 0 picks one)
   --dashboard-dir=DIR       the dashboard's built files (default: the built
                             clients/dashboard/dist of this source tree, if any)
+  --disk-free-warning=LIMIT warn (log, and the tonghop.storage.{store}.space
+                            health status) when the free space of a store's
+                            disk falls below LIMIT: a percentage of the disk
+                            or a size (default 10%; e.g. 5%, 2G, 500M)
+  --accept-data-loss        open a store whose write-ahead log is damaged or
+                            shorter than the writes it acknowledged, at its
+                            last consistent point. Without it tonghopd
+                            refuses to start and names the store; with it,
+                            the damaged log is copied aside and what is
+                            dropped is recorded in the store's
+                            tonghop-data-loss.log and on stderr. Take it off
+                            again after that start. Restoring the store from
+                            a backup is the other way out.
   --session-lifetime=DUR    how long a sign-in lasts (default 12h; e.g. 8h, 30m)
 
   --bootstrap-admin=ID      instead of serving: create the administrator
@@ -90,7 +104,9 @@ Security (docs: README, "Identity"):
 
 On start it prints "tonghopd listening on HOST:PORT", then, with --http,
 "tonghopd http on HOST:PORT" ("tonghopd https on HOST:PORT" with TLS).
-SIGTERM or SIGINT shuts it down cleanly.
+SIGTERM or SIGINT shuts it down cleanly. A full disk does not stop it:
+writes are refused (RESOURCE_EXHAUSTED) while reads go on, and resume by
+themselves once space is freed.
 )";
 
 struct Flags {
@@ -106,7 +122,7 @@ Flags ParseFlags(int argc, char** argv) {
                                  "client-ca", "trust-domain", "tls-ca", "instance-cert",
                                  "instance-key", "insecure-dev-identity", "session-lifetime",
                                  "bootstrap-admin", "bootstrap-agency",
-                                 "help"};
+                                 "disk-free-warning", "accept-data-loss", "help"};
   Flags flags;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -243,6 +259,21 @@ int main(int argc, char** argv) {
   if (options.auth.insecure_dev_identity) {
     std::cerr << "tonghopd: --insecure-dev-identity: any program on this machine can act as "
                  "any agency with the x-tonghop-agency header; never use it in production"
+              << std::endl;
+  }
+  if (flags.values.count("disk-free-warning")) {
+    auto threshold = tonghop::storage::ParseDiskThreshold(flags.values["disk-free-warning"]);
+    if (!threshold.ok()) {
+      std::cerr << "tonghopd: --disk-free-warning: " << threshold.status().message() << "\n";
+      return 2;
+    }
+    options.storage.low_disk_warning = *threshold;
+  }
+  if (flags.values.count("accept-data-loss")) {
+    options.storage.accept_data_loss = true;
+    std::cerr << "tonghopd: --accept-data-loss: a store whose write-ahead log is damaged or "
+                 "short is opened without the writes it lost; each loss is recorded in the "
+                 "store's tonghop-data-loss.log. Remove the flag after this start."
               << std::endl;
   }
 

@@ -14,6 +14,7 @@
 #include "grpcpp/server_builder.h"
 #include "grpcpp/support/client_interceptor.h"
 #include "services/common/status_macros.h"
+#include "services/server/listen_problem.h"
 #include "services/server/request_guard.h"
 
 namespace tonghop {
@@ -187,6 +188,8 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
     env.upstream_identity = upstream_identity;
     env.upstream_dev_header = upstream_dev_header;
     env.upstream_channel = upstream_channel;
+    env.storage = opts.storage;
+    env.storage.on_condition = host->storage_health_.Callback(opts.storage.on_condition);
     auto module = factory->second(env);
     if (!module.ok()) {
       return absl::Status(module.status().code(),
@@ -209,6 +212,9 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  // One server per port: with SO_REUSEPORT (gRPC's default) a second server
+  // would bind the same port and take half the clients to its own data.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(opts.listen, ServerCredentialsFor(opts.tls), &host->port_);
   builder.SetMaxReceiveMessageSize(64 << 20);
   builder.SetMaxSendMessageSize(64 << 20);
@@ -221,8 +227,10 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
   builder.RegisterService(host->audit_service_.get());
   host->server_ = builder.BuildAndStart();
   if (host->server_ == nullptr || host->port_ == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", opts.listen));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", opts.listen, ": ", ListenProblem(opts.listen)));
   }
+  host->storage_health_.Attach(host->server_->GetHealthCheckService());
   std::string host_part = opts.listen.substr(0, opts.listen.rfind(':'));
   host->address_ = absl::StrCat(host_part, ":", host->port_);
   for (const auto& module : host->modules_) {
@@ -292,6 +300,7 @@ void ServerHost::Shutdown() {
     server_->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
     server_->Wait();
   }
+  storage_health_.Detach();
   absl::MutexLock lock(&mu_);
   done_ = true;
 }

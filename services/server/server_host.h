@@ -18,6 +18,7 @@
 #include "services/audit/audit_service.h"
 #include "services/common/service_module.h"
 #include "services/common/tls.h"
+#include "services/server/storage_health.h"
 
 namespace tonghop {
 
@@ -52,6 +53,9 @@ struct ServerOptions {
   std::string upstream_agency;
   // Replaces the authenticator (tests that inject callers).
   const IdentityResolver* identity = nullptr;
+  // How the services open their stores (data loss, disk warning); each
+  // store's condition is also published in the health service.
+  storage::RocksDbOptions storage;
 };
 
 // A running server. Thread-safe; Shutdown() may be called from any thread,
@@ -86,6 +90,8 @@ class ServerHost {
   std::unique_ptr<AccessPolicy> policy_;
   // The signed internal credential of InstanceCaller().
   std::string instance_credential_;
+  // Outlives the modules, whose stores report to it.
+  StorageHealth storage_health_;
   std::vector<std::unique_ptr<ServiceModule>> modules_;
   // The Audit service over the modules' audit trails.
   std::unique_ptr<audit::AuditTrail> audit_trail_;

@@ -40,8 +40,12 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::Change>,
                            public ChangeListener {
  public:
   WatchReactor(Submissions* submissions, WorkerPool* pool, Caller caller,
-               int64_t after_sequence, bool stop_at_end)
-      : submissions_(submissions), stop_at_end_(stop_at_end), last_sent_(after_sequence) {
+               int64_t after_sequence, bool stop_at_end, std::string epoch)
+      : submissions_(submissions),
+        stop_at_end_(stop_at_end),
+        epoch_(std::move(epoch)),
+        after_sequence_(after_sequence),
+        last_sent_(after_sequence) {
     pool->Schedule([this, caller = std::move(caller)] { Authorize(caller); });
   }
 
@@ -97,6 +101,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::Change>,
   // Runs on the worker pool.
   void Authorize(const Caller& caller) {
     absl::Status allowed = submissions_->AuthorizeWatch(caller);
+    if (allowed.ok()) allowed = submissions_->CheckFeedPosition(epoch_, after_sequence_);
     bool subscribed = allowed.ok() && submissions_->notifier().Subscribe(this);
     bool release = false;
     {
@@ -167,6 +172,8 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::Change>,
 
   Submissions* const submissions_;
   const bool stop_at_end_;
+  const std::string epoch_;
+  const int64_t after_sequence_;
   absl::Mutex mu_;
   int64_t last_sent_ ABSL_GUARDED_BY(mu_);
   std::deque<v1::Change> pending_ ABSL_GUARDED_BY(mu_);
@@ -233,7 +240,7 @@ grpc::ServerWriteReactor<v1::Change>* SubmissionsService::WatchChanges(
     return new RefusedWatch(InvalidField("after_sequence", "must not be negative"));
   }
   return new WatchReactor(submissions_, pool_, *std::move(caller), request->after_sequence(),
-                          request->stop_at_end());
+                          request->stop_at_end(), request->epoch());
 }
 
 }  // namespace tonghop::submissions
