@@ -9,6 +9,7 @@
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
+#include "storage/rocksdb_backup.h"
 
 namespace tonghop::storage {
 namespace {
@@ -141,6 +142,13 @@ class RocksDbStore final : public KvStore {
   std::unique_ptr<KvReader> Snapshot() const override {
     return std::make_unique<RocksDbSnapshot>(db_.get(), &by_name_);
   }
+
+  absl::StatusOr<StoreBackup> Backup(const std::string &backup_dir,
+                                     const std::string &label) const override {
+    return BackupRocksDb(*db_, backup_dir, label);
+  }
+
+  StoreStats Stats() const override { return RocksDbStats(*db_, handles_); }
 
   absl::Status Write(const WriteBatch &batch) override {
     rocksdb::WriteBatch rocks_batch;
