@@ -41,6 +41,9 @@ class AggregationModule final : public ServiceModule {
 
   std::vector<grpc::Service*> services() override { return {&service_}; }
   std::vector<const AuditLog*> audit_logs() const override { return {&audit_}; }
+  std::vector<NamedStore> stores() override {
+    return {{std::string(kAggregationService), store_.get()}};
+  }
 
   absl::Status Start() override {
     started_ = true;
@@ -48,6 +51,11 @@ class AggregationModule final : public ServiceModule {
                                                env_.channel(kSubmissionsService),
                                                env_.operator_agency);
     consumer_->Start();
+    if (env_.monitor != nullptr) {
+      env_.monitor->SetRollupSource(
+          {[this] { return aggregates_->applied_sequence(); },
+           [this] { return consumer_->following(); }});
+    }
     return absl::OkStatus();
   }
 

@@ -53,6 +53,8 @@ class FeedConsumer {
 
   void Start();
   void Stop();
+  // True while a stream of the change feed is open (for readiness).
+  bool following() const;
 
  private:
   void Run();
@@ -71,7 +73,7 @@ class FeedConsumer {
   std::shared_ptr<grpc::Channel> channel_;
   std::string agency_;
   absl::Duration registry_poll_;
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   grpc::ClientContext* stream_ ABSL_GUARDED_BY(mu_) = nullptr;
   std::thread consumer_;

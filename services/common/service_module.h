@@ -24,6 +24,8 @@
 #include "services/common/authenticator.h"
 #include "services/common/clock.h"
 #include "services/common/identity.h"
+#include "services/common/instance_monitor.h"
+#include "storage/kv_store.h"
 
 namespace tonghop {
 
@@ -65,6 +67,16 @@ struct ServiceEnvironment {
   // A channel to the upstream with the instance's credentials (null when
   // there is none). Shared and thread-safe.
   std::shared_ptr<grpc::Channel> upstream_channel;
+  // Where the module publishes metrics and readiness (see
+  // InstanceMonitor); null when the host keeps none (unit tests).
+  InstanceMonitor* monitor = nullptr;
+};
+
+// A store a module owns, named as its directory under the data directory
+// (the service's name).
+struct NamedStore {
+  std::string name;
+  const storage::KvStore* store = nullptr;
 };
 
 // One service hosted by a server. Owned by the server; Start and Stop are
@@ -86,6 +98,9 @@ class ServiceModule {
   // The audit trails of the module's stores, for the process's Audit
   // service; owned by the module.
   virtual std::vector<const AuditLog*> audit_logs() const { return {}; }
+  // The stores the module owns, for backups and metrics. Owned by the
+  // module; valid until it is destroyed.
+  virtual std::vector<NamedStore> stores() { return {}; }
 };
 
 }  // namespace tonghop

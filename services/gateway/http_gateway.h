@@ -18,6 +18,8 @@
 //                                    field, with its `contentType` and
 //                                    `filename`, instead of JSON
 //   GET  /, /assets/…                the dashboard (static_dir)
+//   GET  /healthz, /readyz           liveness and readiness, without identity
+//                                    (see monitoring_server.h)
 //
 // Identity: the gateway authenticates each request with the server's
 // Authenticator and calls the services in-process as that caller (a signed
@@ -61,6 +63,7 @@
 #include "grpcpp/channel.h"
 #include "services/common/authenticator.h"
 #include "services/common/tls.h"
+#include "services/gateway/monitoring_server.h"
 #include "services/gateway/routes.h"
 
 namespace httplib {
@@ -90,6 +93,10 @@ struct HttpGatewayOptions {
   absl::Duration call_timeout = absl::Seconds(30);
   // Largest request body accepted.
   size_t max_body_bytes = 32 << 20;
+  // The server's readiness, for /readyz (empty: always ready).
+  ReadinessCheck readiness;
+  // Told of every answered request (optional).
+  HttpObserver observer;
 };
 
 // A running gateway. Start() binds the port before it returns, so the

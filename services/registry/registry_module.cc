@@ -22,6 +22,9 @@ class RegistryModule final : public ServiceModule {
 
   std::vector<grpc::Service*> services() override { return {&service_}; }
   std::vector<const AuditLog*> audit_logs() const override { return {&audit_}; }
+  std::vector<NamedStore> stores() override {
+    return {{std::string(kRegistryService), store_.get()}};
+  }
 
  private:
   static PlanDocumentParser Parser() {

@@ -14,6 +14,8 @@
 #include "grpcpp/server_builder.h"
 #include "grpcpp/support/client_interceptor.h"
 #include "services/common/status_macros.h"
+#include "services/server/operations_service.h"
+#include "services/server/store_metrics.h"
 
 namespace tonghop {
 namespace {
@@ -133,6 +135,11 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
   ASSIGN_OR_RETURN(host->authenticator_, Authenticator::Create(options.auth));
   if (options.identity == nullptr) options.identity = host->authenticator_.get();
   host->policy_ = std::make_unique<AccessPolicy>(options.operator_agency);
+  host->monitor_ = std::make_unique<InstanceMonitor>(options.clock);
+  host->request_log_ =
+      std::make_unique<RequestLog>(&host->monitor_->metrics(), options.request_log);
+  // The services resolve callers through it, which names them in the log.
+  host->recording_identity_ = host->request_log_->RecordingResolver(options.identity);
   host->options_ = std::move(options);
   host->instance_credential_ = host->authenticator_->SignInternal(host->InstanceCaller());
   const ServerOptions& opts = host->options_;
@@ -177,7 +184,8 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
     ServiceEnvironment env;
     env.data_dir = (std::filesystem::path(opts.data_dir) / service).string();
     env.clock = opts.clock;
-    env.identity = opts.identity;
+    env.identity = host->recording_identity_.get();
+    env.monitor = host->monitor_.get();
     env.policy = host->policy_.get();
     env.operator_agency = opts.operator_agency;
     env.channel = [raw](absl::string_view name) { return raw->ChannelTo(name); };
@@ -214,10 +222,19 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
     for (grpc::Service* service : module->services()) builder.RegisterService(service);
   }
   builder.RegisterService(host->audit_service_.get());
+  host->operations_ = std::make_unique<OperationsService>(
+      host->recording_identity_.get(), host->policy_.get(), [raw] { return raw->Stores(); },
+      opts.data_dir, opts.clock);
+  builder.RegisterService(host->operations_.get());
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> observers;
+  observers.push_back(host->request_log_->InterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(observers));
   host->server_ = builder.BuildAndStart();
   if (host->server_ == nullptr || host->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", opts.listen));
   }
+  host->store_collector_ = host->monitor_->metrics().AddCollector(
+      [raw](MetricsSink& sink) { CollectStoreMetrics(raw->Stores(), sink); });
   std::string host_part = opts.listen.substr(0, opts.listen.rfind(':'));
   host->address_ = absl::StrCat(host_part, ":", host->port_);
   for (const auto& module : host->modules_) {
@@ -237,6 +254,22 @@ Caller ServerHost::InstanceCaller() const {
   caller.agency = options_.operator_agency;
   caller.credential = "internal";
   return caller;
+}
+
+std::vector<std::string> ServerHost::NotReadyReasons() const {
+  {
+    absl::MutexLock lock(&mu_);
+    if (shut_down_) return {"shutting down"};
+  }
+  return monitor_->NotReadyReasons();
+}
+
+std::vector<NamedStore> ServerHost::Stores() const {
+  std::vector<NamedStore> stores;
+  for (auto it = modules_.rbegin(); it != modules_.rend(); ++it) {
+    for (const NamedStore& store : (*it)->stores()) stores.push_back(store);
+  }
+  return stores;
 }
 
 std::shared_ptr<grpc::Channel> ServerHost::InProcessChannel() {
@@ -281,6 +314,11 @@ void ServerHost::Shutdown() {
     absl::MutexLock lock(&mu_);
     if (shut_down_) return;
     shut_down_ = true;
+  }
+  // What reads the modules goes first.
+  if (monitor_ != nullptr) {
+    monitor_->metrics().RemoveCollector(store_collector_);
+    monitor_->ClearSources();
   }
   for (auto it = modules_.rbegin(); it != modules_.rend(); ++it) (*it)->Stop();
   if (server_ != nullptr) {
