@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "clients/cli/command.h"
+#include "clients/cli/operations_commands.h"
 #include "clients/cli/registry_commands.h"
 // The build defines these for the command groups present in this tree.
 #ifdef TONGHOP_HAVE_REPORT_COMMANDS
@@ -66,6 +67,7 @@ std::string EnvOr(const char* name, const std::string& fallback) {
 int main(int argc, char** argv) {
   CommandTable table;
   tonghop::cli::RegisterRegistryCommands(table);
+  tonghop::cli::RegisterOperationsCommands(table);
 #ifdef TONGHOP_HAVE_REPORT_COMMANDS
   tonghop::cli::RegisterReportCommands(table);
 #endif
