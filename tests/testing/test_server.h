@@ -85,7 +85,7 @@ class ServerProcess {
  public:
   // Runs `binary` with `args` (plus --listen=127.0.0.1:0 unless given, and
   // --insecure-dev-identity unless --tls-cert is given) and waits until it
-  // prints its address (and, with --http, its HTTP address).
+  // prints its address (and, with --http and --metrics, those addresses).
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
       const std::string& binary, const std::vector<std::string>& args);
   ~ServerProcess();
@@ -93,6 +93,8 @@ class ServerProcess {
   const std::string& address() const { return address_; }
   // The HTTP gateway's address, when started with --http.
   const std::string& http_address() const { return http_address_; }
+  // The monitoring listener's address, when started with --metrics.
+  const std::string& metrics_address() const { return metrics_address_; }
   int pid() const { return pid_; }
   // SIGKILL and reap: nothing is flushed or closed cleanly.
   void Kill();
@@ -105,6 +107,7 @@ class ServerProcess {
   int stdout_fd_ = -1;
   std::string address_;
   std::string http_address_;
+  std::string metrics_address_;
 };
 
 // Runs the built `tonghop` CLI with `args` (a shell word list); returns its
