@@ -385,7 +385,7 @@ int main(int argc, char** argv) {
 #endif
   }
 
-  // The monitoring listener, when asked for; stopped with the gateway.
+  // The monitoring listener, when asked for.
   if (flags.values.count("metrics")) {
 #ifdef TONGHOP_HAVE_GATEWAY
     tonghop::gateway::MonitoringServerOptions monitoring;
@@ -401,11 +401,9 @@ int main(int argc, char** argv) {
       (*host)->Shutdown();
       return 1;
     }
+    // It stays up while the services drain, answering /readyz with 503
+    // ("shutting down"), and stops when main returns.
     monitoring_server = *std::move(started);
-    stop_http = [stop_gateway = stop_http, m = monitoring_server.get()] {
-      m->Stop();
-      stop_gateway();
-    };
     std::cout << "tonghopd metrics on " << monitoring_server->address() << std::endl;
 #else
     std::cerr << "tonghopd: --metrics: this binary was built without the HTTP gateway\n";
