@@ -469,6 +469,7 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(HttpGatewayOptio
   if (!routes.ok()) return routes.status();
   gateway->routes_ = *std::move(routes);
   gateway->handler_ = std::make_unique<Handler>(gateway->options_, &gateway->routes_);
+  std::unique_ptr<httplib::Server> http;
   if (gateway->options_.tls.enabled()) {
     const TlsOptions& tls = gateway->options_.tls;
     auto https = std::make_unique<httplib::SSLServer>(
@@ -477,12 +478,12 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(HttpGatewayOptio
       return absl::InvalidArgumentError(
           "the HTTPS gateway cannot use the TLS certificate, key or client CA given");
     }
-    gateway->server_ = std::move(https);
+    http = std::move(https);
   } else {
-    gateway->server_ = std::make_unique<httplib::Server>();
+    http = std::make_unique<httplib::Server>();
   }
 
-  httplib::Server& server = *gateway->server_;
+  httplib::Server& server = *http;
   const Handler* handler = gateway->handler_.get();
   server.set_payload_max_length(gateway->options_.max_body_bytes);
   const HttpGatewayOptions* opts = &gateway->options_;
@@ -530,23 +531,17 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(HttpGatewayOptio
   server.Patch(R"(.*)", not_allowed);
   server.Delete(R"(.*)", not_allowed);
 
-  absl::StatusOr<std::string> address =
-      BindHttpServer(server, gateway->options_.listen, "--http");
-  if (!address.ok()) return address.status();
-  gateway->address_ = *address;
-  gateway->port_ = std::stoi(address->substr(address->rfind(':') + 1));
-  gateway->listener_ = ListenInBackground(server, &gateway->listener_done_);
+  absl::StatusOr<std::unique_ptr<HttpListener>> listener =
+      HttpListener::Start(std::move(http), gateway->options_.listen, "--http");
+  if (!listener.ok()) return listener.status();
+  gateway->listener_ = *std::move(listener);
   return gateway;
 }
 
 HttpGateway::~HttpGateway() { Stop(); }
 
 void HttpGateway::Stop() {
-  absl::MutexLock lock(&stop_mu_);
-  if (stopped_) return;
-  stopped_ = true;
-  if (server_ != nullptr) server_->stop();
-  if (listener_.joinable()) listener_.join();
+  if (listener_ != nullptr) listener_->Stop();
 }
 
 }  // namespace tonghop::gateway

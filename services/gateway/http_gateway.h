@@ -51,24 +51,18 @@
 // The gateway's own errors (malformed JSON, unknown parameter or method)
 // take the same form.
 
-#include <atomic>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "services/common/authenticator.h"
 #include "services/common/tls.h"
+#include "services/gateway/http_listener.h"
 #include "services/gateway/monitoring_server.h"
 #include "services/gateway/routes.h"
-
-namespace httplib {
-class Server;
-}  // namespace httplib
 
 namespace tonghop::gateway {
 
@@ -113,8 +107,8 @@ class HttpGateway {
   HttpGateway& operator=(const HttpGateway&) = delete;
 
   // "HOST:PORT" as bound.
-  const std::string& address() const { return address_; }
-  int port() const { return port_; }
+  const std::string& address() const { return listener_->address(); }
+  int port() const { return listener_->port(); }
   const RouteTable& routes() const { return routes_; }
 
   // Stops accepting connections and waits for the listener to end. Safe to
@@ -128,13 +122,7 @@ class HttpGateway {
   HttpGatewayOptions options_;
   RouteTable routes_;
   std::unique_ptr<Handler> handler_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread listener_;
-  std::atomic<bool> listener_done_{false};
-  std::string address_;
-  int port_ = 0;
-  absl::Mutex stop_mu_;
-  bool stopped_ ABSL_GUARDED_BY(stop_mu_) = false;
+  std::unique_ptr<HttpListener> listener_;
 };
 
 // True for the addresses of this host's loopback interface as the HTTP

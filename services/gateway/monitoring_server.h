@@ -16,22 +16,16 @@
 // store sizes), so the monitoring listener is plain HTTP meant for a
 // loopback or monitoring-network address (docs/operations.md).
 
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/common/identity.h"
-
-namespace httplib {
-class Server;
-}  // namespace httplib
+#include "services/gateway/http_listener.h"
 
 namespace tonghop::gateway {
 
@@ -77,31 +71,16 @@ class MonitoringServer {
   MonitoringServer(const MonitoringServer&) = delete;
   MonitoringServer& operator=(const MonitoringServer&) = delete;
 
-  const std::string& address() const { return address_; }
+  const std::string& address() const { return listener_->address(); }
   // Stops listening; safe to call more than once.
-  void Stop();
+  void Stop() { listener_->Stop(); }
 
  private:
   MonitoringServer() = default;
 
   MonitoringServerOptions options_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread listener_;
-  std::atomic<bool> listener_done_{false};
-  std::string address_;
-  absl::Mutex stop_mu_;
-  bool stopped_ ABSL_GUARDED_BY(stop_mu_) = false;
+  std::unique_ptr<HttpListener> listener_;
 };
-
-// Binds `server` to "HOST:PORT" (port 0: any free one) with SO_REUSEADDR
-// only, and returns the address bound.
-absl::StatusOr<std::string> BindHttpServer(httplib::Server& server, const std::string& listen,
-                                           absl::string_view what);
-
-// Runs `server`'s accept loop on a new thread, which sets `*done` when the
-// loop ends; returns once the loop runs (so that a stop() right after is
-// not lost) or has ended.
-std::thread ListenInBackground(httplib::Server& server, std::atomic<bool>* done);
 
 }  // namespace tonghop::gateway
 
