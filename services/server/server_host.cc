@@ -210,7 +210,7 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
   }
   host->audit_trail_ = std::make_unique<audit::AuditTrail>(std::move(audit_logs));
   host->audit_service_ = std::make_unique<audit::AuditService>(
-      host->audit_trail_.get(), opts.identity, host->policy_.get());
+      host->audit_trail_.get(), host->recording_identity_.get(), host->policy_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
