@@ -10,8 +10,10 @@ to learn that the objects do not exist yet, so this script serves an empty
 one (discovery documents only, every object 404) on 127.0.0.1.
 
 Usage: check_deploy.py --source=DIR --tonghopd=BIN --tonghop=BIN [--kubectl=BIN|auto]
+                       [--tools=BUILD/tools]
 --kubectl=auto takes $TONGHOP_KUBECTL, else /usr/bin/kubectl when Debian's
-kubernetes-client package installed it, else exits 77 (skipped).
+kubernetes-client package installed it, else the copy tests/run.sh unpacked
+into BUILD/tools/kubernetes-client, else exits 77 (skipped).
 Exit status 0 when everything passes; each problem is printed.
 """
 
@@ -202,7 +204,7 @@ users: []
     return problems
 
 
-def debian_kubectl():
+def debian_kubectl(tools):
     configured = os.environ.get("TONGHOP_KUBECTL")
     if configured:
         return configured
@@ -210,6 +212,11 @@ def debian_kubectl():
                                capture_output=True, text=True)
     if "install ok installed" in installed.stdout:
         return "/usr/bin/kubectl"
+    # Where deploy/lib/common.sh unpacks Debian's package when another
+    # vendor's kubectl owns /usr/bin/kubectl.
+    unpacked = os.path.join(tools, "kubernetes-client", "usr", "bin", "kubectl") if tools else ""
+    if unpacked and os.access(unpacked, os.X_OK):
+        return unpacked
     return None
 
 
@@ -219,6 +226,7 @@ def main():
     parser.add_argument("--tonghopd", required=True)
     parser.add_argument("--tonghop", required=True)
     parser.add_argument("--kubectl")
+    parser.add_argument("--tools", help="the build's tools directory (see --kubectl=auto)")
     args = parser.parse_args()
 
     tonghopd_help = subprocess.run([args.tonghopd, "--help"], capture_output=True, text=True,
@@ -257,7 +265,7 @@ def main():
 
     kubectl = args.kubectl
     if kubectl == "auto":
-        kubectl = debian_kubectl()
+        kubectl = debian_kubectl(args.tools)
         if kubectl is None:
             print("Debian's kubectl is not available (set TONGHOP_KUBECTL, or install "
                   "kubernetes-client): skipped")
