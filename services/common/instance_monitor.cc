@@ -25,19 +25,12 @@ void InstanceMonitor::ClearSources() {
   absl::MutexLock lock(&mu_);
   feed_.reset();
   rollup_.reset();
+  upstream_.reset();
 }
 
-void InstanceMonitor::SetUpstreamPushLag(absl::Duration lag, int64_t pending_changes) {
-  metrics_
-      .Gauge("tonghop_upstream_push_lag_seconds",
-             "Age of the oldest change accepted here that the upstream instance has not "
-             "acknowledged yet (0 when it has everything).",
-             {})
-      .Set({}, absl::ToDoubleSeconds(std::max(lag, absl::ZeroDuration())));
-  metrics_
-      .Gauge("tonghop_upstream_pending_changes",
-             "Changes accepted here that the upstream instance has not acknowledged yet.", {})
-      .Set({}, static_cast<double>(pending_changes));
+void InstanceMonitor::SetUpstreamSource(UpstreamSource source) {
+  absl::MutexLock lock(&mu_);
+  upstream_ = std::move(source);
 }
 
 std::vector<std::string> InstanceMonitor::NotReadyReasons() const {
@@ -68,21 +61,41 @@ void InstanceMonitor::Collect(MetricsSink& sink) const {
                "1 while the aggregation service has the change feed open, else 0.", {},
                rollup_->following() ? 1 : 0);
   }
-  if (!last.has_value() || !applied.has_value()) return;
-  const int64_t behind = std::max<int64_t>(0, *last - *applied);
-  sink.Gauge("tonghop_feed_lag_changes",
-             "Changes committed to the change feed and not yet applied to the roll-ups.", {},
-             static_cast<double>(behind));
-  double lag_seconds = 0;
-  if (behind > 0) {
-    absl::StatusOr<std::optional<absl::Time>> oldest = feed_->change_time(*applied + 1);
-    if (!oldest.ok() || !oldest->has_value()) return;  // unknown: no sample
-    lag_seconds = std::max(0.0, absl::ToDoubleSeconds(clock_->Now() - **oldest));
+  if (!last.has_value()) return;
+  if (applied.has_value()) {
+    const int64_t behind = std::max<int64_t>(0, *last - *applied);
+    sink.Gauge("tonghop_feed_lag_changes",
+               "Changes committed to the change feed and not yet applied to the roll-ups.", {},
+               static_cast<double>(behind));
+    std::optional<double> lag = WaitedSince(*applied, *last);
+    if (lag.has_value()) {
+      sink.Gauge("tonghop_rollup_lag_seconds",
+                 "How long the oldest change not yet applied to the roll-ups has waited (0 "
+                 "when they are current).",
+                 {}, *lag);
+    }
   }
-  sink.Gauge("tonghop_rollup_lag_seconds",
-             "How long the oldest change not yet applied to the roll-ups has waited (0 when "
-             "they are current).",
-             {}, lag_seconds);
+  if (upstream_.has_value()) {
+    absl::StatusOr<int64_t> pushed = upstream_->pushed_position();
+    if (!pushed.ok()) return;  // unknown: no sample
+    sink.Gauge("tonghop_upstream_pending_changes",
+               "Changes of the feed the upstream instance has not acknowledged yet.", {},
+               static_cast<double>(std::max<int64_t>(0, *last - *pushed)));
+    std::optional<double> lag = WaitedSince(*pushed, *last);
+    if (lag.has_value()) {
+      sink.Gauge("tonghop_upstream_push_lag_seconds",
+                 "How long the oldest change the upstream instance has not acknowledged yet "
+                 "has waited (0 when it has everything).",
+                 {}, *lag);
+    }
+  }
+}
+
+std::optional<double> InstanceMonitor::WaitedSince(int64_t reached, int64_t last) const {
+  if (reached >= last) return 0;
+  absl::StatusOr<std::optional<absl::Time>> oldest = feed_->change_time(reached + 1);
+  if (!oldest.ok() || !oldest->has_value()) return std::nullopt;
+  return std::max(0.0, absl::ToDoubleSeconds(clock_->Now() - **oldest));
 }
 
 }  // namespace tonghop

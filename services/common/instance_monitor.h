@@ -10,11 +10,12 @@
 // - the submissions service, its change feed (SetFeedSource);
 // - the aggregation service, how far its roll-ups have applied the feed and
 //   whether it is following it (SetRollupSource);
-// - the push to the upstream instance, how far behind it is
-//   (SetUpstreamPushLag).
+// - the push to the upstream instance, the feed position up to which the
+//   upstream has acknowledged every change (SetUpstreamSource).
 // From these it derives, at each scrape, the feed lag (changes committed but
 // not yet in the roll-ups) and the roll-up lag (how long the oldest of them
-// has waited), when both services run in this process.
+// has waited), and the same two for the upstream push, when the services
+// they compare run in this process.
 //
 // Thread-safe. The sources are called at scrapes and readiness checks,
 // under a lock that ClearSources() takes: clear them before what they read
@@ -50,6 +51,12 @@ class InstanceMonitor {
     // True while its consumer has the change feed open.
     std::function<bool()> following;
   };
+  // The continuous push of this instance's figures to its upstream.
+  struct UpstreamSource {
+    // The feed position every change up to which the upstream has
+    // acknowledged (0: none yet).
+    std::function<absl::StatusOr<int64_t>()> pushed_position;
+  };
 
   // `clock` must outlive the monitor; nullptr: the real clock.
   explicit InstanceMonitor(const Clock* clock = nullptr);
@@ -61,13 +68,11 @@ class InstanceMonitor {
 
   void SetFeedSource(FeedSource source);
   void SetRollupSource(RollupSource source);
-  // The push of this instance's figures to its upstream: the time since
-  // the oldest change accepted here that the upstream has not acknowledged
-  // yet was committed (zero when it has everything), and how many such
-  // changes there are. Published as tonghop_upstream_push_lag_seconds and
-  // tonghop_upstream_pending_changes from the first call on.
-  void SetUpstreamPushLag(absl::Duration lag, int64_t pending_changes);
-  // Forgets the feed and roll-up sources.
+  // Published, with the feed source, as tonghop_upstream_pending_changes
+  // and tonghop_upstream_push_lag_seconds (how long the oldest change the
+  // upstream lacks has waited).
+  void SetUpstreamSource(UpstreamSource source);
+  // Forgets the sources.
   void ClearSources();
 
   // Why the services are not ready to serve, in short English phrases; empty
@@ -76,6 +81,10 @@ class InstanceMonitor {
 
  private:
   void Collect(MetricsSink& sink) const;
+  // Seconds since the change after `reached` was committed (0 when
+  // `reached` is `last`); nullopt when the feed cannot tell.
+  std::optional<double> WaitedSince(int64_t reached, int64_t last) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const Clock* clock_;
   MetricsRegistry metrics_;
@@ -83,6 +92,7 @@ class InstanceMonitor {
   mutable absl::Mutex mu_;
   std::optional<FeedSource> feed_ ABSL_GUARDED_BY(mu_);
   std::optional<RollupSource> rollup_ ABSL_GUARDED_BY(mu_);
+  std::optional<UpstreamSource> upstream_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace tonghop

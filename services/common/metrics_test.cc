@@ -95,16 +95,28 @@ TEST(InstanceMonitorTest, FeedAndRollupLagFromBothServices) {
   EXPECT_THAT(monitor.NotReadyReasons(),
               ::testing::ElementsAre("the roll-ups are not following the change feed"));
 
-  // Not published before it is first set.
+  // Not published on an instance with no upstream.
   EXPECT_THAT(text, Not(HasSubstr("tonghop_upstream_push_lag_seconds")));
-  monitor.SetUpstreamPushLag(absl::Seconds(12.5), 4);
+  absl::StatusOr<int64_t> pushed = int64_t{6};
+  monitor.SetUpstreamSource({[&] { return pushed; }});
   text = monitor.metrics().TextExposition();
-  EXPECT_THAT(text, HasSubstr("tonghop_upstream_push_lag_seconds 12.5\n"));
   EXPECT_THAT(text, HasSubstr("tonghop_upstream_pending_changes 4\n"));
+  // Change 7 has waited since 907.
+  EXPECT_THAT(text, HasSubstr("tonghop_upstream_push_lag_seconds 93\n"));
+  pushed = int64_t{10};
+  text = monitor.metrics().TextExposition();
+  EXPECT_THAT(text, HasSubstr("tonghop_upstream_pending_changes 0\n"));
+  EXPECT_THAT(text, HasSubstr("tonghop_upstream_push_lag_seconds 0\n"));
+  // A position the pusher cannot read gives no sample rather than a 0.
+  pushed = absl::UnavailableError("store closed");
+  text = monitor.metrics().TextExposition();
+  EXPECT_THAT(text, Not(HasSubstr("tonghop_upstream_push_lag_seconds")));
+  EXPECT_THAT(text, Not(HasSubstr("tonghop_upstream_pending_changes")));
 
   monitor.ClearSources();
   text = monitor.metrics().TextExposition();
   EXPECT_THAT(text, Not(HasSubstr("tonghop_feed_lag_changes")));
+  EXPECT_THAT(text, Not(HasSubstr("tonghop_upstream_pending_changes")));
   EXPECT_TRUE(monitor.NotReadyReasons().empty());
 }
 
