@@ -28,4 +28,9 @@ absl::StatusOr<std::vector<KeyValue>> KvReader::ScanPrefix(
   return ScanRange(column_family, prefix, PrefixEnd(prefix), limit);
 }
 
+absl::StatusOr<StoreBackup> KvStore::Backup(const std::string & /*backup_dir*/,
+                                            const std::string & /*label*/) const {
+  return absl::UnimplementedError("this store cannot be backed up");
+}
+
 }  // namespace tonghop::storage

@@ -20,6 +20,7 @@
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
+#include "storage/rocksdb_backup.h"
 #include "storage/rocksdb_store_impl.h"
 
 namespace tonghop::storage {
@@ -427,6 +428,17 @@ class RocksDbStore final : public KvStore {
   }
 
   StoreEpoch epoch() const override { return epoch_; }
+
+  absl::StatusOr<StoreBackup> Backup(const std::string &backup_dir,
+                                     const std::string &label) const override {
+    std::shared_ptr<OpenDb> open = Current();
+    return BackupRocksDb(*open->db, backup_dir, label);
+  }
+
+  StoreStats Stats() const override {
+    std::shared_ptr<OpenDb> open = Current();
+    return RocksDbStats(*open->db, open->handles);
+  }
 
   absl::Status Write(const WriteBatch& batch) override {
     std::shared_ptr<OpenDb> open = Current();

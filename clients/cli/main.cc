@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "clients/cli/command.h"
+#include "clients/cli/operations_commands.h"
 #include "clients/cli/registry_commands.h"
 #include "clients/cli/server_commands.h"
 #include "clients/cli/user_commands.h"
@@ -71,6 +72,7 @@ int main(int argc, char** argv) {
   CommandTable table;
   tonghop::cli::RegisterRegistryCommands(table);
   tonghop::cli::RegisterServerCommands(table);
+  tonghop::cli::RegisterOperationsCommands(table);
   tonghop::cli::RegisterUserCommands(table);
 #ifdef TONGHOP_HAVE_REPORT_COMMANDS
   tonghop::cli::RegisterReportCommands(table);

@@ -43,6 +43,9 @@ class AggregationModule final : public ServiceModule {
 
   std::vector<grpc::Service*> services() override { return {&service_}; }
   std::vector<const AuditLog*> audit_logs() const override { return {&audit_}; }
+  std::vector<NamedStore> stores() override {
+    return {{std::string(kAggregationService), store_.get()}};
+  }
 
   absl::Status Start() override {
     started_ = true;
@@ -53,6 +56,11 @@ class AggregationModule final : public ServiceModule {
     // A table a crash left half-built is dropped now that the server
     // listens: dropping a large one takes seconds that a start must not.
     dropper_ = std::thread([this] { DropLeftovers(); });
+    if (env_.monitor != nullptr) {
+      env_.monitor->SetRollupSource(
+          {[this] { return aggregates_->applied_sequence(); },
+           [this] { return consumer_->following(); }});
+    }
     return absl::OkStatus();
   }
 

@@ -84,6 +84,11 @@ void FeedConsumer::Stop() {
   if (maintainer_.joinable()) maintainer_.join();
 }
 
+bool FeedConsumer::following() const {
+  absl::MutexLock lock(&mu_);
+  return stream_ != nullptr && !stopping_;
+}
+
 bool FeedConsumer::WaitForStop(absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
   mu_.AwaitWithTimeout(absl::Condition(&stopping_), timeout);

@@ -64,6 +64,8 @@ class FeedConsumer {
 
   void Start();
   void Stop();
+  // True while a stream of the change feed is open (for readiness).
+  bool following() const;
 
  private:
   void Run();
@@ -88,7 +90,7 @@ class FeedConsumer {
   std::string agency_;
   Rebuild rebuild_;
   absl::Duration registry_poll_;
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   grpc::ClientContext* stream_ ABSL_GUARDED_BY(mu_) = nullptr;
   std::thread consumer_;

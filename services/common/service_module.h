@@ -26,6 +26,8 @@
 #include "services/common/clock.h"
 #include "services/common/identity.h"
 #include "storage/rocksdb_store.h"
+#include "services/common/instance_monitor.h"
+#include "storage/kv_store.h"
 
 namespace tonghop {
 
@@ -74,6 +76,16 @@ struct ServiceEnvironment {
   // loss and low disk space, and who hears of the store's condition. See
   // StoreOptions().
   storage::RocksDbOptions storage;
+  // Where the module publishes metrics and readiness (see
+  // InstanceMonitor); null when the host keeps none (unit tests).
+  InstanceMonitor* monitor = nullptr;
+};
+
+// A store a module owns, named as its directory under the data directory
+// (the service's name).
+struct NamedStore {
+  std::string name;
+  const storage::KvStore* store = nullptr;
 };
 
 // env.storage for the store of `service`, holding `contents`.
@@ -106,6 +118,9 @@ class ServiceModule {
   // The audit trails of the module's stores, for the process's Audit
   // service; owned by the module.
   virtual std::vector<const AuditLog*> audit_logs() const { return {}; }
+  // The stores the module owns, for backups and metrics. Owned by the
+  // module; valid until it is destroyed.
+  virtual std::vector<NamedStore> stores() { return {}; }
 };
 
 }  // namespace tonghop

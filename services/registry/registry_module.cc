@@ -26,6 +26,9 @@ class RegistryModule final : public ServiceModule {
 
   std::vector<grpc::Service*> services() override { return {&service_, &auth_service_}; }
   std::vector<const AuditLog*> audit_logs() const override { return {&audit_}; }
+  std::vector<NamedStore> stores() override {
+    return {{std::string(kRegistryService), store_.get()}};
+  }
   const PersonDirectory* people() override { return &people_; }
 
  private:

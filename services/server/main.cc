@@ -2,8 +2,14 @@
 // aggregation services (all by default, or those named by --services) on one
 // gRPC port, each with its own RocksDB under --data-dir.
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <optional>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -14,12 +20,14 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "services/common/resource_names.h"
 #include "services/common/text.h"
+#include "services/server/instance_backup.h"
 #include "services/server/bootstrap.h"
 #include "services/server/server_host.h"
 #include "storage/rocksdb_store.h"
@@ -78,6 +86,21 @@ constexpr char kUsage[] = R"(usage: tonghopd --data-dir=DIR [options]
   --bootstrap-agency=ID     the administrator's agency (default: the operator
                             agency)
 
+Operations (docs/operations.md):
+  --metrics=HOST:PORT       serve Prometheus metrics at /metrics, and /healthz
+                            and /readyz, over plain HTTP there (port 0 picks
+                            one); anyone who reaches it reads them, so bind a
+                            loopback or monitoring-network address.
+                            /healthz and /readyz are also on --http
+  --request-log=WHERE       one JSON line per request: stderr (default), none,
+                            or a file to append to
+  --restore-from=DIR        restore the backup in DIR (tonghop admin backup)
+                            into --data-dir, which must be empty or missing,
+                            after verifying it; then exit. Start tonghopd
+                            again without it to serve the restored data
+  --backup-id=N             with --restore-from: that backup of DIR
+                            (default: the latest)
+
 Security (docs: README, "Identity"):
   --tls-cert=PEM --tls-key=PEM
                             serve gRPC and the HTTP gateway over TLS only, with
@@ -103,7 +126,8 @@ Security (docs: README, "Identity"):
                             name no proxy; for development and tests only
 
 On start it prints "tonghopd listening on HOST:PORT", then, with --http,
-"tonghopd http on HOST:PORT" ("tonghopd https on HOST:PORT" with TLS).
+"tonghopd http on HOST:PORT" ("tonghopd https on HOST:PORT" with TLS), then,
+with --metrics, "tonghopd metrics on HOST:PORT".
 SIGTERM or SIGINT shuts it down cleanly. A full disk does not stop it:
 writes are refused (RESOURCE_EXHAUSTED) while reads go on, and resume by
 themselves once space is freed.
@@ -122,7 +146,8 @@ Flags ParseFlags(int argc, char** argv) {
                                  "client-ca", "trust-domain", "tls-ca", "instance-cert",
                                  "instance-key", "insecure-dev-identity", "session-lifetime",
                                  "bootstrap-admin", "bootstrap-agency",
-                                 "disk-free-warning", "accept-data-loss", "help"};
+                                 "disk-free-warning", "accept-data-loss", "metrics",
+                                 "request-log", "restore-from", "backup-id", "help"};
   Flags flags;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -142,6 +167,70 @@ Flags ParseFlags(int argc, char** argv) {
   return flags;
 }
 
+#ifdef TONGHOP_HAVE_GATEWAY
+// Records each HTTP request in the server's request log and metrics.
+tonghop::gateway::HttpObserver ObserveHttp(tonghop::ServerHost* host) {
+  return [host](const tonghop::gateway::HttpExchange& exchange) {
+    tonghop::RequestRecord record;
+    record.transport = "http";
+    record.method = exchange.method;
+    record.code = absl::StrCat(exchange.status);
+    record.latency = exchange.latency;
+    record.caller = exchange.caller;
+    record.peer = exchange.peer;
+    host->request_log().Record(record);
+  };
+}
+#endif
+
+// Restores --restore-from into --data-dir and says what it did.
+int Restore(const std::string& backup_dir, const std::string& backup_id,
+            const std::string& data_dir) {
+  int64_t id = 0;
+  if (!backup_id.empty() && (!absl::SimpleAtoi(backup_id, &id) || id <= 0)) {
+    std::cerr << "tonghopd: --backup-id must be a backup's number (1, 2, ...)\n";
+    return 2;
+  }
+  absl::StatusOr<tonghop::v1::BackupInstanceResponse> restored =
+      tonghop::RestoreInstance(backup_dir, id, data_dir);
+  if (!restored.ok()) {
+    std::cerr << "tonghopd: restore: " << restored.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "tonghopd: restored backup " << restored->backup_id() << " of " << backup_dir
+            << " (started " << absl::FormatTime(absl::RFC3339_sec,
+                                                 absl::FromUnixSeconds(
+                                                     restored->start_time().seconds()),
+                                                 absl::UTCTimeZone())
+            << ") into " << data_dir << ", verified:";
+  for (const auto& store : restored->stores()) {
+    std::cout << " " << store.store() << " (sequence " << store.sequence() << ")";
+  }
+  std::cout << ". Start tonghopd with --data-dir=" << data_dir
+            << " (without --restore-from) to serve it." << std::endl;
+  return 0;
+}
+
+// Where request log lines go, from --request-log; nullopt and a message on
+// stderr when it cannot be opened.
+std::optional<tonghop::RequestLogSink> RequestLogSinkFor(const std::string& where) {
+  if (where == "none") return tonghop::RequestLogSink();
+  int fd = STDERR_FILENO;
+  if (where != "stderr") {
+    fd = open(where.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (fd < 0) {
+      std::cerr << "tonghopd: --request-log: cannot open " << where << ": "
+                << std::strerror(errno) << "\n";
+      return std::nullopt;
+    }
+  }
+  // One write per line: lines from concurrent requests never interleave.
+  return tonghop::RequestLogSink([fd](absl::string_view line) {
+    ssize_t unused = write(fd, line.data(), line.size());
+    (void)unused;
+  });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -155,6 +244,11 @@ int main(int argc, char** argv) {
     if (!flags.values.count("data-dir")) std::cerr << "tonghopd: --data-dir is required\n";
     std::cerr << kUsage;
     return 2;
+  }
+  if (flags.values.count("restore-from")) {
+    return Restore(flags.values["restore-from"],
+                   flags.values.count("backup-id") ? flags.values["backup-id"] : "",
+                   flags.values["data-dir"]);
   }
 
   // Agencies given as flags travel in a header, where gRPC aborts on a value
@@ -277,6 +371,11 @@ int main(int argc, char** argv) {
               << std::endl;
   }
 
+  std::optional<tonghop::RequestLogSink> request_log = RequestLogSinkFor(
+      flags.values.count("request-log") ? flags.values["request-log"] : "stderr");
+  if (!request_log.has_value()) return 2;
+  options.request_log = *std::move(request_log);
+
   std::unique_ptr<tonghop::Clock> shifted_clock;
   if (flags.values.count("now")) {
     absl::Time start;
@@ -322,6 +421,7 @@ int main(int argc, char** argv) {
   std::function<void()> stop_http = [] {};
 #ifdef TONGHOP_HAVE_GATEWAY
   std::unique_ptr<tonghop::gateway::HttpGateway> gateway;
+  std::unique_ptr<tonghop::gateway::MonitoringServer> monitoring_server;
 #endif
   if (flags.values.count("http")) {
 #ifdef TONGHOP_HAVE_GATEWAY
@@ -341,6 +441,8 @@ int main(int argc, char** argv) {
     http.authenticator = &(*host)->authenticator();
     http.static_dir = dashboard;
     http.tls = options.tls;
+    http.readiness = [raw = host->get()] { return raw->NotReadyReasons(); };
+    http.observer = ObserveHttp(host->get());
     http.clock = options.clock;
     auto started = tonghop::gateway::HttpGateway::Start(std::move(http));
     if (!started.ok()) {
@@ -354,6 +456,33 @@ int main(int argc, char** argv) {
               << gateway->address() << std::endl;
 #else
     std::cerr << "tonghopd: --http: this binary was built without the HTTP gateway\n";
+    (*host)->Shutdown();
+    return 2;
+#endif
+  }
+
+  // The monitoring listener, when asked for.
+  if (flags.values.count("metrics")) {
+#ifdef TONGHOP_HAVE_GATEWAY
+    tonghop::gateway::MonitoringServerOptions monitoring;
+    monitoring.listen = flags.values["metrics"];
+    tonghop::ServerHost* served = host->get();
+    monitoring.metrics = [served] { return served->monitor().metrics().TextExposition(); };
+    monitoring.readiness = [served] { return served->NotReadyReasons(); };
+    monitoring.observer = ObserveHttp(served);
+    auto started = tonghop::gateway::MonitoringServer::Start(std::move(monitoring));
+    if (!started.ok()) {
+      std::cerr << "tonghopd: " << started.status().message() << "\n";
+      stop_http();
+      (*host)->Shutdown();
+      return 1;
+    }
+    // It stays up while the services drain, answering /readyz with 503
+    // ("shutting down"), and stops when main returns.
+    monitoring_server = *std::move(started);
+    std::cout << "tonghopd metrics on " << monitoring_server->address() << std::endl;
+#else
+    std::cerr << "tonghopd: --metrics: this binary was built without the HTTP gateway\n";
     (*host)->Shutdown();
     return 2;
 #endif

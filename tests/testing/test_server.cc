@@ -123,11 +123,13 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   bool has_listen = false;
   bool has_tls = false;
   bool has_http = false;
+  bool has_metrics = false;
   for (const auto& a : args) {
     argv_strings.push_back(a);
     has_listen = has_listen || absl::StartsWith(a, "--listen");
     has_tls = has_tls || absl::StartsWith(a, "--tls-cert");
     has_http = has_http || absl::StartsWith(a, "--http=");
+    has_metrics = has_metrics || absl::StartsWith(a, "--metrics=");
   }
   if (!has_listen) argv_strings.push_back("--listen=127.0.0.1:0");
   // Tests without certificates identify callers with the development header.
@@ -185,6 +187,15 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
           absl::StrCat(binary, " did not start its HTTP gateway: \"", line, "\""));
     }
     process->http_address_ = line.substr(on + 4);
+  }
+  if (has_metrics) {
+    line = read_line();
+    constexpr absl::string_view kMetrics = "tonghopd metrics on ";
+    if (!absl::StartsWith(line, kMetrics)) {
+      return absl::UnavailableError(
+          absl::StrCat(binary, " did not start its monitoring listener: \"", line, "\""));
+    }
+    process->metrics_address_ = line.substr(kMetrics.size());
   }
   return process;
 }

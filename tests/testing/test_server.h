@@ -93,9 +93,9 @@ class ServerProcess {
  public:
   // Runs `binary` with `args` (plus --listen=127.0.0.1:0 unless given, and
   // --insecure-dev-identity unless --tls-cert is given) and waits until it
-  // prints its address (and, with --http, its HTTP address). When it exits
-  // instead, the error holds its exit status and everything it wrote to
-  // stderr.
+  // prints its address (and, with --http and --metrics, those addresses).
+  // When it exits instead, the error holds its exit status and everything it
+  // wrote to stderr.
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
       const std::string& binary, const std::vector<std::string>& args);
   ~ServerProcess();
@@ -103,6 +103,8 @@ class ServerProcess {
   const std::string& address() const { return address_; }
   // The HTTP gateway's address, when started with --http.
   const std::string& http_address() const { return http_address_; }
+  // The monitoring listener's address, when started with --metrics.
+  const std::string& metrics_address() const { return metrics_address_; }
   int pid() const { return pid_; }
   // SIGKILL and reap: nothing is flushed or closed cleanly.
   void Kill();
@@ -130,6 +132,7 @@ class ServerProcess {
   absl::Mutex mu_;
   std::string log_ ABSL_GUARDED_BY(mu_);
   bool stderr_closed_ ABSL_GUARDED_BY(mu_) = false;
+  std::string metrics_address_;
 };
 
 // Runs `command` with /bin/sh; returns its exit code (128 + the signal when
