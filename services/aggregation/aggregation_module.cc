@@ -5,10 +5,13 @@
 #include "absl/strings/str_cat.h"
 #include "services/aggregation/aggregate_store.h"
 #include "services/aggregation/aggregation_service.h"
+#include "services/aggregation/federation_service.h"
 #include "services/aggregation/feed_consumer.h"
 #include "services/aggregation/forwarder.h"
 #include "services/aggregation/queries.h"
+#include "services/aggregation/received_figures.h"
 #include "services/aggregation/registry_view.h"
+#include "services/aggregation/upstream_pusher.h"
 #include "services/common/status_macros.h"
 #include "storage/rocksdb_store.h"
 
@@ -33,13 +36,25 @@ class AggregationModule final : public ServiceModule {
                  [this](const Caller& caller, const v1::RebuildAggregatesRequest& r) {
                    return Rebuild(caller, r);
                  },
-                 env.identity, &audit_, std::move(temp_dir)) {
-    aggregates_->SetListener([this](int64_t sequence) { service_.OnApplied(sequence); });
+                 env.identity, &audit_, std::move(temp_dir)),
+        received_(store_.get(), &registry_, env.policy, &audit_, env.clock),
+        federation_service_(&received_, env.identity, &audit_) {
+    if (env.upstream_channel != nullptr) {
+      pusher_ = std::make_unique<UpstreamPusher>(
+          store_.get(), aggregates_.get(), &queries_, &registry_, env.policy, env.clock,
+          Upstream{env.upstream_address, env.upstream_identity, env.upstream_channel,
+                   env.upstream_dev_header},
+          env.operator_agency);
+    }
+    aggregates_->SetListener([this](int64_t sequence) {
+      service_.OnApplied(sequence);
+      if (pusher_ != nullptr) pusher_->OnApplied(sequence);
+    });
   }
 
   ~AggregationModule() override { Stop(); }
 
-  std::vector<grpc::Service*> services() override { return {&service_}; }
+  std::vector<grpc::Service*> services() override { return {&service_, &federation_service_}; }
   std::vector<const AuditLog*> audit_logs() const override { return {&audit_}; }
 
   absl::Status Start() override {
@@ -48,10 +63,12 @@ class AggregationModule final : public ServiceModule {
                                                env_.channel(kSubmissionsService),
                                                env_.operator_agency);
     consumer_->Start();
+    if (pusher_ != nullptr) pusher_->Start(env_.channel(kSubmissionsService));
     return absl::OkStatus();
   }
 
   void Stop() override {
+    if (pusher_ != nullptr) pusher_->Stop();
     if (consumer_ != nullptr) consumer_->Stop();
     service_.Shutdown();
   }
@@ -92,6 +109,10 @@ class AggregationModule final : public ServiceModule {
   AggregationQueries queries_;
   Forwarder forwarder_;
   AggregationService service_;
+  ReceivedFiguresStore received_;
+  FederationService federation_service_;
+  // Only with an upstream.
+  std::unique_ptr<UpstreamPusher> pusher_;
   std::unique_ptr<FeedConsumer> consumer_;
 };
 
@@ -101,6 +122,8 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> CreateAggregationModule(
     const ServiceEnvironment& env) {
   std::vector<std::string> column_families = AggregationColumnFamilies();
   column_families.emplace_back(kAuditColumnFamily);
+  column_families.emplace_back(kReceivedFiguresCf);
+  column_families.emplace_back(kUpstreamPushCf);
   ASSIGN_OR_RETURN(std::unique_ptr<storage::KvStore> store,
                    storage::OpenRocksDbStore(env.data_dir, column_families));
   ASSIGN_OR_RETURN(std::unique_ptr<AggregateStore> aggregates, AggregateStore::Open(store.get()));
