@@ -446,6 +446,7 @@ int Received(CliContext& context, const ParsedArgs& args) {
   v1::ListReceivedFiguresRequest request;
   request.set_parent(absl::StrCat(plan, "/periods/", period));
   request.set_page_size(1000);
+  request.set_include_values(args.Has("values"));
   v1::ListReceivedFiguresResponse all;
   do {
     v1::ListReceivedFiguresResponse page;
@@ -525,7 +526,7 @@ void RegisterAggregationCommands(CommandTable& table) {
              "the compiled report of a subtree (the province's report)", Compile});
   table.Add({"forward", absl::StrCat(kScopeFlags, " [--target-plan=PLAN]"),
              "submit the compiled figures to another instance as the agency's report", Forward});
-  table.Add({"received", "--plan=PLAN --period=2026",
+  table.Add({"received", "--plan=PLAN --period=2026 [--values]",
              "which instances below (the provinces) have sent their figures, and when",
              Received});
   table.Add({"admin rebuild-aggregates", "[--verify-only]",
