@@ -98,6 +98,12 @@ absl::StatusOr<v1::PushFiguresResponse> ReceivedFiguresStore::Push(
     }
   }
   RETURN_IF_ERROR(violations.ToStatus());
+  if (caller.is_person()) {
+    return WithErrorInfo(PermissionDenied(caller.Actor(), "push the figures of", request.agency()),
+                         "NOT_AN_INSTANCE",
+                         {{"agency", request.agency()},
+                          {"why", "figures are pushed by the sending instance, with its certificate"}});
+  }
   if (caller.agency != request.agency()) {
     return WithErrorInfo(PermissionDenied(caller.Actor(), "push the figures of", request.agency()),
                          "NOT_THE_SENDER", {{"agency", request.agency()}});

@@ -5,8 +5,9 @@
 // provinces') push to this one (the Ministry's), one record per plan,
 // period and sender, holding the sender's newest generation.
 //
-// A push is accepted only from the sender itself (the caller's agency, from
-// its instance certificate, is the agency the figures are of), for a plan of
+// A push is accepted only from the sending instance itself (a machine
+// caller, not a person, whose agency, from its instance certificate, is the
+// agency the figures are of), for a plan of
 // this instance and an agency and indicators this instance knows. Pushes are
 // idempotent by generation: the same generation again changes nothing and
 // answers ALREADY_RECEIVED, an older one SUPERSEDED; a newer one replaces

@@ -96,6 +96,12 @@ TEST_F(ReceivedFiguresTest, RefusesAnotherSendersFiguresAndBadInputChangingNothi
   EXPECT_EQ(GetErrorInfo(other.status()).reason(), "NOT_THE_SENDER");
   EXPECT_EQ(received_.Push(Caller(), Push(5, 18)).status().code(),
             absl::StatusCode::kUnauthenticated);
+  Caller official("agencies/dong-nai");
+  official.user = "users/lan";
+  official.kind = CallerKind::kPerson;
+  auto person = received_.Push(official, Push(5, 18));
+  EXPECT_EQ(person.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(GetErrorInfo(person.status()).reason(), "NOT_AN_INSTANCE");
 
   v1::PushFiguresRequest unknown_plan = Push(5, 18);
   unknown_plan.set_plan("plans/khong-co");
