@@ -62,9 +62,12 @@ step "dashboard end to end in chromium (tests/e2e/run.sh)" \
 
 step "demo end to end (deploy/demo.sh --exit)" "$TONGHOP_ROOT/deploy/demo.sh" --exit
 
+step "federation drill, small scale (deploy/federation-drill.sh)" \
+  "$TONGHOP_ROOT/deploy/federation-drill.sh"
+
 # The closing line counts every test: each ctest test, plus the lint, the
-# browser tests and the demo as one test each (the ctest step itself is not
-# counted again).
+# browser tests, the demo and the drill as one test each (the ctest step
+# itself is not counted again).
 ctest_total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$ctest_log" | tail -1)
 ctest_failed=$(sed -n 's/.* \([0-9]*\) tests failed out of.*/\1/p' "$ctest_log" | tail -1)
 ctest_ok=1

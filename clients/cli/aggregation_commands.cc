@@ -14,6 +14,7 @@
 #include "clients/cli/output.h"
 #include "services/common/errors.h"
 #include "tonghop/v1/aggregation_service.grpc.pb.h"
+#include "tonghop/v1/federation_service.grpc.pb.h"
 
 namespace tonghop::cli {
 namespace {
@@ -52,6 +53,13 @@ struct Labels {
   const char* against = "Ngược xu hướng mong muốn";  // Against the wanted direction
   const char* not_reported = "chưa báo cáo";      // not reported
   const char* requested = "đề nghị";              // requested
+  const char* first_arrival = "Nhận lần đầu";     // First arrived
+  const char* last_arrival = "Nhận gần nhất";     // Last arrived
+  const char* arrivals = "Số lần cập nhật";       // Updates
+  const char* figures = "Số liệu";                // Figures
+  const char* generation = "Thế hệ";              // Generation
+  // "$0 senders have sent figures for $1, period $2."
+  const char* received_line = "$0 đơn vị đã gửi số liệu cho $1, kỳ $2.";
   // "$0: expected $1, received $2 (on time $3, late $4), missing $5,
   // awaiting review $6, returned $7."
   const char* completeness_line =
@@ -470,6 +478,48 @@ int Forward(CliContext& context, const ParsedArgs& args) {
   return 0;
 }
 
+// ---- received ----
+
+int Received(CliContext& context, const ParsedArgs& args) {
+  std::string plan = AsName("plans", args.Get("plan"));
+  std::string period = args.Get("period");
+  if (plan.empty() || period.empty()) return Usage(context, "--plan and --period are required");
+  auto stub = v1::Federation::NewStub(context.connection().channel());
+  v1::ListReceivedFiguresRequest request;
+  request.set_parent(absl::StrCat(plan, "/periods/", period));
+  request.set_page_size(1000);
+  request.set_include_values(args.Has("values"));
+  v1::ListReceivedFiguresResponse all;
+  do {
+    v1::ListReceivedFiguresResponse page;
+    auto call = context.connection().NewContext();
+    grpc::Status status = stub->ListReceivedFigures(call.get(), request, &page);
+    if (!status.ok()) return PrintError(*context.err, status);
+    for (v1::ReceivedFigures& f : *page.mutable_received_figures()) {
+      *all.add_received_figures() = std::move(f);
+    }
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  std::vector<std::string> header = {"ID", kLabels.agency, kLabels.first_arrival,
+                                     kLabels.last_arrival, kLabels.arrivals, kLabels.figures,
+                                     kLabels.generation};
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::ReceivedFigures& f : all.received_figures()) {
+    rows.push_back({Id(f.agency()), f.agency_display_name(),
+                    VietnamDateTime(f.first_arrive_time()), VietnamDateTime(f.arrive_time()),
+                    VietnameseCount(f.arrivals()), VietnameseCount(f.value_count()),
+                    absl::StrCat(f.generation())});
+  }
+  PrintResult(context, all, header, rows);
+  if (context.output == OutputFormat::kTable) {
+    *context.out << "\n"
+                 << absl::Substitute(kLabels.received_line, all.received_figures_size(), plan,
+                                     period)
+                 << "\n";
+  }
+  return 0;
+}
+
 // ---- admin rebuild-aggregates ----
 
 int Rebuild(CliContext& context, const ParsedArgs& args) {
@@ -524,6 +574,9 @@ void RegisterAggregationCommands(CommandTable& table) {
              "the compiled report of a subtree (the province's report)", Compile});
   table.Add({"forward", absl::StrCat(kScopeFlags, " [--target-plan=PLAN]"),
              "submit the compiled figures to another instance as the agency's report", Forward});
+  table.Add({"received", "--plan=PLAN --period=2026 [--values]",
+             "which instances below (the provinces) have sent their figures, and when",
+             Received});
   table.Add({"admin rebuild-aggregates", "[--verify-only]",
              "recompute every roll-up from the change feed and swap it in", Rebuild});
 }

@@ -7,10 +7,13 @@
 #include "absl/strings/str_cat.h"
 #include "services/aggregation/aggregate_store.h"
 #include "services/aggregation/aggregation_service.h"
+#include "services/aggregation/federation_service.h"
 #include "services/aggregation/feed_consumer.h"
 #include "services/aggregation/forwarder.h"
 #include "services/aggregation/queries.h"
+#include "services/aggregation/received_figures.h"
 #include "services/aggregation/registry_view.h"
+#include "services/aggregation/upstream_pusher.h"
 #include "services/common/status_macros.h"
 #include "storage/rocksdb_store.h"
 
@@ -35,13 +38,25 @@ class AggregationModule final : public ServiceModule {
                  [this](const Caller& caller, const v1::RebuildAggregatesRequest& r) {
                    return Rebuild(caller, r);
                  },
-                 env.identity, &audit_, std::move(temp_dir)) {
-    aggregates_->SetListener([this](int64_t sequence) { service_.OnApplied(sequence); });
+                 env.identity, &audit_, std::move(temp_dir)),
+        received_(store_.get(), &registry_, env.policy, &audit_, env.clock),
+        federation_service_(&received_, env.identity, &audit_) {
+    if (env.upstream_channel != nullptr) {
+      pusher_ = std::make_unique<UpstreamPusher>(
+          store_.get(), aggregates_.get(), &queries_, &registry_, env.policy, env.clock,
+          Upstream{env.upstream_address, env.upstream_identity, env.upstream_channel,
+                   env.upstream_dev_header},
+          env.operator_agency);
+    }
+    aggregates_->SetListener([this](int64_t sequence) {
+      service_.OnApplied(sequence);
+      if (pusher_ != nullptr) pusher_->OnApplied(sequence);
+    });
   }
 
   ~AggregationModule() override { Stop(); }
 
-  std::vector<grpc::Service*> services() override { return {&service_}; }
+  std::vector<grpc::Service*> services() override { return {&service_, &federation_service_}; }
   std::vector<const AuditLog*> audit_logs() const override { return {&audit_}; }
   std::vector<NamedStore> stores() override {
     return {{std::string(kAggregationService), store_.get()}};
@@ -61,10 +76,17 @@ class AggregationModule final : public ServiceModule {
           {[this] { return aggregates_->applied_sequence(); },
            [this] { return consumer_->following(); }});
     }
+    if (pusher_ != nullptr) {
+      pusher_->Start(env_.channel(kSubmissionsService));
+      if (env_.monitor != nullptr) {
+        env_.monitor->SetUpstreamSource({[this] { return pusher_->PushedPosition(); }});
+      }
+    }
     return absl::OkStatus();
   }
 
   void Stop() override {
+    if (pusher_ != nullptr) pusher_->Stop();
     stopping_ = true;
     if (dropper_.joinable()) dropper_.join();
     if (consumer_ != nullptr) consumer_->Stop();
@@ -139,6 +161,10 @@ class AggregationModule final : public ServiceModule {
   AggregationQueries queries_;
   Forwarder forwarder_;
   AggregationService service_;
+  ReceivedFiguresStore received_;
+  FederationService federation_service_;
+  // Only with an upstream.
+  std::unique_ptr<UpstreamPusher> pusher_;
   std::unique_ptr<FeedConsumer> consumer_;
   std::atomic<bool> stopping_{false};
   std::thread dropper_;
@@ -153,6 +179,8 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> CreateAggregationModule(
   // answer): a damaged log is refused like any store of acknowledged writes.
   std::vector<std::string> column_families = AggregationColumnFamilies();
   column_families.emplace_back(kAuditColumnFamily);
+  column_families.emplace_back(kReceivedFiguresCf);
+  column_families.emplace_back(kUpstreamPushCf);
   ASSIGN_OR_RETURN(std::unique_ptr<storage::KvStore> store,
                    storage::OpenRocksDbStore(env.data_dir, column_families,
                                              StoreOptions(env, kAggregationService)));

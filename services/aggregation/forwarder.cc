@@ -62,11 +62,6 @@ uint64_t Fnv(uint64_t seed, absl::string_view bytes) {
   return hash;
 }
 
-absl::Status RemoteError(const grpc::Status& status, absl::string_view what) {
-  absl::Status s = FromGrpcStatus(status);
-  return absl::Status(s.code(), absl::StrCat("forwarding upstream: ", what, ": ", s.message()));
-}
-
 }  // namespace
 
 ForwardContent BuildForwardContent(const v1::Report& draft, const v1::TaskStatusResponse& tasks,
@@ -179,6 +174,11 @@ std::string ContentFingerprint(const v1::Report& report) {
   return ComputeEtag(normal);
 }
 
+absl::Status UpstreamError(const grpc::Status& status, absl::string_view what) {
+  absl::Status s = FromGrpcStatus(status);
+  return absl::Status(s.code(), absl::StrCat("upstream: ", what, ": ", s.message()));
+}
+
 std::string DerivedRequestId(const std::vector<std::string>& parts) {
   std::string joined = absl::StrJoin(parts, "\x1f");
   uint64_t a = Fnv(0xcbf29ce484222325ULL, joined);
@@ -191,10 +191,10 @@ Forwarder::Forwarder(const AggregationQueries* queries, const AccessPolicy* poli
                      Upstream upstream)
     : queries_(queries), policy_(policy), upstream_(std::move(upstream)) {}
 
-std::unique_ptr<grpc::ClientContext> Forwarder::RemoteContext() const {
+std::unique_ptr<grpc::ClientContext> UpstreamContext(const Upstream& upstream) {
   auto context = std::make_unique<grpc::ClientContext>();
-  if (upstream_.dev_header) {
-    context->AddMetadata(std::string(kAgencyHeader), upstream_.identity);
+  if (upstream.dev_header) {
+    context->AddMetadata(std::string(kAgencyHeader), upstream.identity);
   }
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
   return context;
@@ -235,9 +235,9 @@ absl::StatusOr<v1::ForwardResponse> Forwarder::Forward(const Caller& caller,
   // time, not the report as it stands (get-or-create is idempotent anyway).
   v1::Report draft;
   {
-    auto context = RemoteContext();
+    auto context = UpstreamContext(upstream_);
     grpc::Status status = stub->GetOrCreateDraft(context.get(), draft_request, &draft);
-    if (!status.ok()) return RemoteError(status, "GetOrCreateDraft");
+    if (!status.ok()) return UpstreamError(status, "GetOrCreateDraft");
   }
   ForwardContent content = BuildForwardContent(draft, tasks, std::move(figures.values));
   v1::ForwardResponse response;
@@ -262,10 +262,10 @@ absl::StatusOr<v1::ForwardResponse> Forwarder::Forward(const Caller& caller,
   submit.set_etag(draft.etag());
   submit.set_request_id(response.request_id());
   *submit.mutable_report() = content.report;
-  auto context = RemoteContext();
+  auto context = UpstreamContext(upstream_);
   grpc::Status status = stub->Submit(context.get(), submit, response.mutable_report());
   if (!status.ok()) {
-    absl::Status remote = RemoteError(status, "Submit");
+    absl::Status remote = UpstreamError(status, "Submit");
     switch (status.error_code()) {
       case grpc::StatusCode::INVALID_ARGUMENT:
       case grpc::StatusCode::FAILED_PRECONDITION:

@@ -60,6 +60,10 @@ std::string ContentFingerprint(const v1::Report& report);
 // A UUID-shaped id derived from its inputs.
 std::string DerivedRequestId(const std::vector<std::string>& parts);
 
+// A failed call to the upstream instance as a status naming `what` was
+// called there.
+absl::Status UpstreamError(const grpc::Status& status, absl::string_view what);
+
 // Where and as whom this instance forwards.
 struct Upstream {
   // host:port; empty: this instance has no upstream.
@@ -75,6 +79,10 @@ struct Upstream {
   bool dev_header = false;
 };
 
+// A context for one call to the upstream instance: the development header
+// when there is no instance certificate, and a 30 s deadline.
+std::unique_ptr<grpc::ClientContext> UpstreamContext(const Upstream& upstream);
+
 // Thread-safe. Does not own `queries` or `policy`.
 class Forwarder {
  public:
@@ -84,8 +92,6 @@ class Forwarder {
                                               const v1::ForwardRequest& request) const;
 
  private:
-  std::unique_ptr<grpc::ClientContext> RemoteContext() const;
-
   const AggregationQueries* queries_;
   const AccessPolicy* policy_;
   Upstream upstream_;

@@ -104,6 +104,7 @@ std::set<std::string> References(const v1::Plan& p) {
   if (!p.issuer().empty()) refs.insert(p.issuer());
   if (!p.compiler().empty()) refs.insert(p.compiler());
   if (absl::StartsWith(p.implements(), "plans/")) refs.insert(p.implements());
+  for (const v1::IndicatorMapping& m : p.indicator_mappings()) refs.insert(m.indicator());
   return refs;
 }
 std::set<std::string> References(const v1::Task& t) {

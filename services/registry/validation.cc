@@ -331,6 +331,29 @@ absl::Status ValidatePlan(const v1::Plan& plan, const ReferenceResolver& refs,
       if (!exists) violations.Add(field + ".implements", absl::StrCat(plan.implements(), " does not exist"));
     }
   }
+  if (!plan.upstream_plan().empty() &&
+      !ParseSimpleName(plan.upstream_plan(), "plans", "upstream_plan").ok()) {
+    violations.Add(field + ".upstream_plan",
+                   absl::StrCat("\"", plan.upstream_plan(),
+                                "\" is not plans/{plan} (the plan on the upstream instance)"));
+  }
+  std::set<std::string> mapped;
+  for (int i = 0; i < plan.indicator_mappings_size(); ++i) {
+    const v1::IndicatorMapping& mapping = plan.indicator_mappings(i);
+    std::string at = absl::StrCat(field, ".indicator_mappings[", i, "]");
+    if (plan.upstream_plan().empty()) {
+      violations.Add(at, "an indicator mapping needs upstream_plan");
+    }
+    RETURN_IF_ERROR(CheckIndicatorRef(mapping.indicator(), refs, at + ".indicator", violations));
+    if (!mapped.insert(mapping.indicator()).second) {
+      violations.Add(at + ".indicator", absl::StrCat(mapping.indicator(), " is mapped twice"));
+    }
+    if (!ParseSimpleName(mapping.upstream_indicator(), "indicators", "upstream_indicator").ok()) {
+      violations.Add(at + ".upstream_indicator",
+                     absl::StrCat("\"", mapping.upstream_indicator(),
+                                  "\" is not indicators/{indicator} (on the upstream instance)"));
+    }
+  }
   for (int i = 0; i < plan.schedule_size(); ++i) {
     const v1::ReportingRound& round = plan.schedule(i);
     std::string at = absl::StrCat(field, ".schedule[", i, "]");
