@@ -151,6 +151,10 @@ check "set lan's password" sh -c "printf '%s\n' '$CLERK_PASSWORD' | \
 check "set hung's password" sh -c "printf '%s\n' '$REVIEWER_PASSWORD' | \
   TONGHOP_STATE_DIR='$OUT_DIR/state-admin' '$CLI' --cert= --key= user set-password hung >/dev/null"
 check "list the people" person admin user list
+echo "  Người dùng thử và mật khẩu (demo people and their throw-away passwords):"
+echo "    admin / $ADMIN_PASSWORD   (quản trị, Bộ Tư pháp)"
+echo "    lan   / $CLERK_PASSWORD   (cán bộ nhập liệu, Sở Y tế Đồng Nai)"
+echo "    hung  / $REVIEWER_PASSWORD (cán bộ duyệt, Sở Tư pháp Đồng Nai)"
 check "lan signs in" sign_in lan "$CLERK_PASSWORD"
 check "hung signs in" sign_in hung "$REVIEWER_PASSWORD"
 if printf '%s\n' "sai-mat-khau-roi" | person lan login --user=lan 2>"$OUT_DIR/wrong-password.txt"; then
@@ -352,6 +356,7 @@ if [ "$EXIT_AT_END" = 1 ]; then
 else
   echo "Máy chủ vẫn chạy tại $ADDRESS (pid $SERVER_PID). Thử (try):"
   echo "  export TONGHOP_SERVER=$ADDRESS TONGHOP_TLS_CA=$PKI/ca.crt"
+  echo "  $CLI --cert= --key= login --user=lan     # mật khẩu (password): $CLERK_PASSWORD"
   echo "  export TONGHOP_CERT=$PKI/dong-nai-so-tu-phap.crt TONGHOP_KEY=$PKI/dong-nai-so-tu-phap.key"
   echo "  $CLI agency list --parent=dong-nai"
   curl_line
