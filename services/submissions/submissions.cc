@@ -233,14 +233,14 @@ class Submissions::Impl {
 
   // A submission's etag check. Besides the stored etag, the etag its agency
   // was answered with for the latest revision is accepted as long as the
-  // content has not been edited since: only a review (or nothing) happened
-  // in between, so a file submitted, returned and corrected, or corrected
-  // before review, is submitted again without reading the report anew.
+  // content has not been edited since: only a review or a withdrawal (or
+  // nothing) happened in between, so a file submitted, returned (or
+  // withdrawn) and corrected, or corrected before review, is submitted
+  // again without reading the report anew.
   absl::Status CheckSubmitEtag(absl::string_view given, const v1::Report& stored,
                                const ReportNameParts& parts) const {
     if (given.empty() || given == stored.etag()) return absl::OkStatus();
-    if (stored.revision() > 0 && (stored.state() == v1::REPORT_STATE_SUBMITTED ||
-                                  stored.state() == v1::REPORT_STATE_RETURNED)) {
+    if (stored.revision() > 0 && stored.state() != v1::REPORT_STATE_ACCEPTED) {
       ASSIGN_OR_RETURN(std::optional<v1::Report> latest, ReadRevision(parts, stored.revision()));
       if (latest && SameContent(*latest, stored) && AsSubmitted(*latest).etag() == given) {
         return absl::OkStatus();

@@ -312,8 +312,13 @@ TEST_F(SubmissionsTest, WithdrawingBeforeReviewRestoresThePreviousState) {
   EXPECT_EQ(ReviewAs("dong-nai-so-tu-phap", v1::REVIEW_DECISION_ACCEPT).status().code(),
             absl::StatusCode::kFailedPrecondition);
   // A submission after the due date, with the first one withdrawn, is late.
+  // The form still carries the etag of its withdrawn submission.
   clock_.Set(Vietnam(2026, 11, 20));
-  auto late = SubmitFilled();
+  v1::SubmitRequest again;
+  again.set_name(kReport);
+  *again.mutable_report() = Filled();
+  again.set_etag(first->etag());
+  auto late = submissions_->Submit(As("dong-nai-so-y-te"), again);
   ASSERT_TRUE(late.ok()) << late.status();
   EXPECT_EQ(late->revision(), 2);
   EXPECT_FALSE(late->on_time());
