@@ -14,6 +14,7 @@
 #include "clients/cli/output.h"
 #include "clients/client/outbox.h"
 #include "clients/client/report_file.h"
+#include "clients/client/report_xlsx.h"
 #include "clients/client/submissions_client.h"
 #include "services/common/vocabulary.h"
 #include "tonghop/v1/submissions_service.grpc.pb.h"
@@ -26,6 +27,11 @@ namespace {
 struct Messages {
   // "Wrote the report form to $0 (tasks and progress, JSON) and its figures
   // to $1 (CSV). Fill them in, then submit with: tonghop report submit $0"
+  // "Wrote the report form to $0 (Excel: tasks and figures). Fill it in,
+  // then submit with: tonghop report submit $0"
+  const char* workbook_written =
+      "Đã ghi mẫu báo cáo vào $0 (Excel: trang Nhiệm vụ và trang Số liệu).\nĐiền xong, nộp "
+      "bằng lệnh: tonghop report submit $0";
   const char* template_written =
       "Đã ghi mẫu báo cáo vào $0 (tiến độ nhiệm vụ, dạng JSON) và bảng số liệu vào $1 "
       "(dạng CSV).\nĐiền xong, nộp bằng lệnh: tonghop report submit $0";
@@ -236,6 +242,13 @@ int ReportTemplate(CliContext& context, const ParsedArgs& args) {
   if (!draft.ok()) return PrintError(*context.err, draft.status());
   absl::StatusOr<client::IndicatorCatalog> catalog = submissions.FetchCatalog(*draft);
   if (!catalog.ok()) return PrintError(*context.err, catalog.status());
+  if (client::IsXlsxPath(out)) {
+    absl::Status written = client::WriteReportXlsx(out, *draft, *catalog);
+    if (!written.ok()) return PrintError(*context.err, written);
+    if (context.output == OutputFormat::kJson) PrintJson(*context.out, *draft);
+    *context.out << absl::Substitute(kMessages.workbook_written, out) << "\n";
+    return 0;
+  }
   absl::StatusOr<std::string> csv = client::WriteReportFiles(out, *draft, *catalog);
   if (!csv.ok()) return PrintError(*context.err, csv.status());
   if (context.output == OutputFormat::kJson) PrintJson(*context.out, *draft);
@@ -250,11 +263,13 @@ int ReportTemplate(CliContext& context, const ParsedArgs& args) {
 
 int ReportSubmit(CliContext& context, const ParsedArgs& args) {
   if (args.positional.size() != 1) {
-    *context.err << "usage: tonghop report submit FILE   (FILE.csv beside it is read too)\n";
+    *context.err << "usage: tonghop report submit FILE   (FILE.json with FILE.csv beside it, "
+                    "or FILE.xlsx)\n";
     return 2;
   }
   const std::string& path = args.positional[0];
-  absl::StatusOr<client::ReportForm> form = client::ReadReportForm(path);
+  absl::StatusOr<client::ReportForm> form =
+      client::IsXlsxPath(path) ? client::ReadReportXlsx(path) : client::ReadReportForm(path);
   if (!form.ok()) return PrintError(*context.err, form.status());
   const v1::Report* report = &form->report;
   if (report->name().empty()) {
@@ -280,7 +295,9 @@ int ReportSubmit(CliContext& context, const ParsedArgs& args) {
     // replaces it. A file without one is submitted without the check and
     // left as it is.
     if (!report->etag().empty()) {
-      absl::Status kept = client::UpdateFormEtag(path, submitted->etag());
+      absl::Status kept = client::IsXlsxPath(path)
+                              ? client::UpdateXlsxEtag(path, report->etag(), submitted->etag())
+                              : client::UpdateFormEtag(path, submitted->etag());
       if (!kept.ok()) PrintError(*context.err, kept);
     }
     if (context.output == OutputFormat::kJson) PrintJson(*context.out, *submitted);
@@ -638,7 +655,8 @@ int ReportChanges(CliContext& context, const ParsedArgs& args) {
 
 void RegisterReportCommands(CommandTable& table) {
   table.Add({"report template", "--plan=PLAN --period=2026 --out=FILE",
-             "write the caller's report form (FILE, JSON) and its figures (CSV beside it)",
+             "write the caller's report form: FILE.json and its figures (CSV beside it), "
+             "or FILE.xlsx (Excel)",
              ReportTemplate});
   table.Add({"report submit", "FILE",
              "submit a filled-in report (kept in the outbox when the server is unreachable)",

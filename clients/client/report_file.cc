@@ -158,6 +158,12 @@ absl::StatusOr<std::vector<Row>> ParseCsv(absl::string_view text, const std::str
 
 }  // namespace
 
+std::string ValueCellsText(const v1::Value& value) { return CellsText(value); }
+
+std::string ValueLabel(const v1::Value& value, const IndicatorCatalog& catalog) {
+  return Label(value, catalog);
+}
+
 std::string CsvPathFor(const std::string& json_path) {
   if (absl::EndsWith(json_path, ".json")) {
     return json_path.substr(0, json_path.size() - 5) + ".csv";
@@ -498,7 +504,38 @@ absl::StatusOr<v1::Report> ReadReportFiles(const std::string& json_path) {
   return std::move(form->report);
 }
 
+namespace {
+
+// The index in "report.values[12].value" after `prefix` ("report.values["),
+// or -1.
+int IndexAfter(absl::string_view field, absl::string_view prefix) {
+  if (!absl::StartsWith(field, prefix)) return -1;
+  absl::string_view rest = field.substr(prefix.size());
+  size_t close = rest.find(']');
+  int index = -1;
+  if (close == absl::string_view::npos || !absl::SimpleAtoi(rest.substr(0, close), &index)) {
+    return -1;
+  }
+  return index;
+}
+
+}  // namespace
+
 std::string ReportForm::Where(absl::string_view field) const {
+  for (absl::string_view prefix : {"report.values[", "values["}) {
+    int index = IndexAfter(field, prefix);
+    if (index >= 0 && index < static_cast<int>(value_cells.size())) {
+      return absl::StrCat(std::filesystem::path(json_path).filename().string(), ", ",
+                          value_cells[index]);
+    }
+  }
+  for (absl::string_view prefix : {"report.progress[", "progress["}) {
+    int index = IndexAfter(field, prefix);
+    if (index >= 0 && index < static_cast<int>(progress_cells.size())) {
+      return absl::StrCat(std::filesystem::path(json_path).filename().string(), ", ",
+                          progress_cells[index]);
+    }
+  }
   std::string file_name = std::filesystem::path(csv_path).filename().string();
   for (absl::string_view prefix : {"report.values[", "values["}) {
     if (!absl::StartsWith(field, prefix) || csv_path.empty()) continue;

@@ -52,6 +52,12 @@ std::string CsvPathFor(const std::string& json_path);
 // `catalog` (indicators or options missing from it are labelled by code).
 std::string ValuesToCsv(const v1::Report& report, const IndicatorCatalog& catalog);
 
+// A value's cell as the CSV writes it ("sex=female", "" for the total), and
+// what the row is for people ("Số vụ việc (vụ) — Giới tính: Nữ"), labelled
+// from `catalog`.
+std::string ValueCellsText(const v1::Value& value);
+std::string ValueLabel(const v1::Value& value, const IndicatorCatalog& catalog);
+
 // Parses such a CSV into values; INVALID_ARGUMENT naming `path` and the line
 // for a malformed file.
 absl::StatusOr<google::protobuf::RepeatedPtrField<v1::Value>> ValuesFromCsv(
@@ -74,6 +80,10 @@ struct ReportForm {
   std::string csv_path;
   // The CSV line of each value, by index in report.values.
   std::vector<int> value_lines;
+  // For a workbook (report_xlsx.h): the sheet and cell of each value's
+  // figure and of each task's status ("Số liệu!E12"), by index.
+  std::vector<std::string> value_cells;
+  std::vector<std::string> progress_cells;
 
   // Where the field `field` of a request ("report.values[165].value",
   // "report.progress[0].status") is in the files, for people:

@@ -10,7 +10,8 @@ TONGHOP_PACKAGES=(
   cmake ninja-build g++ pkg-config git
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libgtest-dev libgmock-dev
-  libicu-dev libxlsxwriter-dev libcpp-httplib-dev libssl-dev openssl libsodium-dev
+  libicu-dev libxlsxwriter-dev libzip-dev libpugixml-dev libcpp-httplib-dev libssl-dev openssl
+  libsodium-dev
   python3 python3-openpyxl curl
 )
 
