@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "clients/cli/command.h"
 #include "clients/cli/registry_commands.h"
+#include "clients/cli/user_commands.h"
 // The build defines these for the command groups present in this tree.
 #ifdef TONGHOP_HAVE_REPORT_COMMANDS
 #include "clients/cli/report_commands.h"
@@ -44,7 +45,9 @@ void PrintUsage(std::ostream& out, const CommandTable& table) {
          "  --agency   the calling agency's id, e.g. dong-nai-so-tu-phap\n"
          "             (default $TONGHOP_AGENCY); without a certificate it is sent as\n"
          "             the development header, which only a server run with\n"
-         "             --insecure-dev-identity accepts, from this machine\n"
+         "             --insecure-dev-identity accepts, from this machine; after\n"
+         "             tonghop login, calls are made as the person signed in unless\n"
+         "             --agency or --cert is given\n"
          "  --output   table (default), json (protobuf JSON mapping) or csv\n"
          "  --state-dir  where undelivered reports wait (default ~/.tonghop)\n\n"
          "commands:\n";
@@ -66,6 +69,7 @@ std::string EnvOr(const char* name, const std::string& fallback) {
 int main(int argc, char** argv) {
   CommandTable table;
   tonghop::cli::RegisterRegistryCommands(table);
+  tonghop::cli::RegisterUserCommands(table);
 #ifdef TONGHOP_HAVE_REPORT_COMMANDS
   tonghop::cli::RegisterReportCommands(table);
 #endif
@@ -101,7 +105,10 @@ int main(int argc, char** argv) {
     }
   }
   if (args.Has("server")) context.server = args.Get("server");
-  if (args.Has("agency")) context.agency = args.Get("agency");
+  if (args.Has("agency")) {
+    context.agency = args.Get("agency");
+    context.agency_from_flag = true;
+  }
   if (args.Has("state-dir")) context.state_dir = args.Get("state-dir");
   tonghop::client::TlsFiles tls_files = tonghop::client::TlsFilesFromEnvironment();
   if (args.Has("tls-ca")) tls_files.ca = args.Get("tls-ca");

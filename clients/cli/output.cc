@@ -20,6 +20,12 @@ std::string ToJson(const google::protobuf::Message& message, bool pretty) {
   return json;
 }
 
+std::string VietnamDate(const google::protobuf::Timestamp& ts) {
+  if (ts.seconds() == 0) return "";
+  return absl::FormatTime("%d/%m/%Y", absl::FromUnixSeconds(ts.seconds()),
+                          absl::FixedTimeZone(7 * 3600));
+}
+
 void PrintJson(std::ostream& out, const google::protobuf::Message& message) {
   std::string json = ToJson(message, true);
   out << json;

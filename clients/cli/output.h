@@ -37,6 +37,9 @@ std::string VietnamDateTime(const google::protobuf::Timestamp& ts, bool seconds 
 // A count for officials: "1.234.567".
 std::string VietnameseCount(int64_t n);
 
+// "05/11/2026" in Vietnam time; empty when unset.
+std::string VietnamDate(const google::protobuf::Timestamp& ts);
+
 // Prints "error: CODE: message" and each field violation on its own line
 // to `err`; returns 1 (the exit code for a refused call).
 int PrintError(std::ostream& err, const grpc::Status& status);

@@ -141,12 +141,6 @@ std::string ReportName(const std::string& text) {
   return absl::StartsWith(text, "reports/") ? text : "reports/" + text;
 }
 
-std::string VietnamDate(const google::protobuf::Timestamp& ts) {
-  if (ts.seconds() == 0) return "";
-  return absl::FormatTime("%d/%m/%Y", absl::FromUnixSeconds(ts.seconds()),
-                          absl::FixedTimeZone(7 * 3600));
-}
-
 std::string Timeliness(const v1::Report& report) {
   if (report.revision() == 0) return "";
   return report.on_time() ? kMessages.on_time : kMessages.late;

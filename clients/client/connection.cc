@@ -74,7 +74,9 @@ Connection::Connection(std::shared_ptr<grpc::Channel> channel, std::string agenc
 
 std::unique_ptr<grpc::ClientContext> Connection::NewStreamContext() const {
   auto context = std::make_unique<grpc::ClientContext>();
-  if (send_agency_header_ && !agency_.empty()) {
+  if (!bearer_token_.empty()) {
+    context->AddMetadata("authorization", "Bearer " + bearer_token_);
+  } else if (send_agency_header_ && !agency_.empty()) {
     context->AddMetadata(std::string(kAgencyHeader), agency_);
   }
   return context;

@@ -57,8 +57,14 @@ class Connection {
   // The caller as an agency name, "agencies/{id}" (empty if anonymous).
   const std::string& agency() const { return agency_; }
 
-  // A fresh context for one call, with the deadline (and, without a
-  // certificate, the identity header) set.
+  // Identifies calls with a person's bearer token (from `tonghop login`)
+  // instead of the agency: `authorization: Bearer TOKEN`. Set it before
+  // sharing the connection.
+  void set_bearer_token(std::string token) { bearer_token_ = std::move(token); }
+  bool has_bearer_token() const { return !bearer_token_.empty(); }
+
+  // A fresh context for one call, with the deadline (and the bearer token,
+  // or without a certificate the identity header) set.
   std::unique_ptr<grpc::ClientContext> NewContext() const;
   // Same, with no deadline (for streams that stay open).
   std::unique_ptr<grpc::ClientContext> NewStreamContext() const;
@@ -68,6 +74,7 @@ class Connection {
   std::string agency_;
   // Whether calls carry the development header (no certificate).
   bool send_agency_header_ = true;
+  std::string bearer_token_;
   absl::Duration timeout_;
   std::shared_ptr<grpc::Channel> channel_;
 };

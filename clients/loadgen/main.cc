@@ -64,8 +64,9 @@ national roll-ups. Prints a summary; --json-out writes every figure.
   --tonghopd=PATH         the tonghopd binary for --spawn (default: the one built
                           beside this binary)
   --work-dir=DIR          where the data and the limit measurements go (default:
-                          a new directory under $TMPDIR); use the server's disk
-  --keep-work-dir         do not remove it at the end
+                          a new directory under $TMPDIR); use the server's disk;
+                          a directory you name keeps everything else in it
+  --keep-work-dir         do not remove what the run made there at the end
   --plan-id=ID            the generated plan's id (default lg-ke-hoach-tai with
                           --spawn, else lg-ke-hoach-tai-UNIXTIME)
   --year=YYYY             the current year (default: this year, UTC+7)
@@ -304,6 +305,11 @@ int Run(int argc, char** argv) {
 
   // The working directory: data, limit databases, the server's log.
   std::string work_dir = flags.Get("work-dir", "");
+  // A directory the user named may hold their own files: only what this run
+  // creates in it is removed at the end, and the directory itself only when
+  // this run made it and nothing else is left in it.
+  bool made_work_dir = false;
+  bool own_work_dir = false;
   if (work_dir.empty()) {
     const char* tmp = std::getenv("TMPDIR");
     std::string pattern = absl::StrCat(tmp && *tmp ? tmp : "/tmp", "/tonghop-loadgen-XXXXXX");
@@ -312,11 +318,28 @@ int Run(int argc, char** argv) {
       return 1;
     }
     work_dir = pattern;
+    made_work_dir = true;
+    own_work_dir = true;
   } else {
     std::error_code ec;
-    std::filesystem::create_directories(work_dir, ec);
     work_dir = std::filesystem::absolute(work_dir).string();
+    made_work_dir = !std::filesystem::exists(work_dir, ec);
+    std::filesystem::create_directories(work_dir, ec);
+    if (ec) {
+      std::cerr << "tonghop-loadgen: cannot create " << work_dir << ": " << ec.message() << "\n";
+      return 1;
+    }
+    for (const char* entry : {"data", "tonghopd.log", "limit-rocksdb-1", "limit-rocksdb-n"}) {
+      if (std::filesystem::exists(std::filesystem::path(work_dir) / entry, ec)) {
+        std::cerr << "tonghop-loadgen: " << work_dir << " already holds " << entry
+                  << " (from an earlier run, or someone's own); name an empty directory or "
+                     "remove it first\n";
+        return 1;
+      }
+    }
   }
+  const std::string data_dir = absl::StrCat(work_dir, "/data");
+  const std::string log_path = absl::StrCat(work_dir, "/tonghopd.log");
   const bool keep_work_dir = flags.Has("keep-work-dir");
   const std::string plan_id = flags.Get(
       "plan-id", spawn ? "lg-ke-hoach-tai"
@@ -351,7 +374,17 @@ int Run(int argc, char** argv) {
     }
     if (!keep_work_dir) {
       std::error_code ec;
-      std::filesystem::remove_all(work_dir, ec);
+      if (own_work_dir) {
+        std::filesystem::remove_all(work_dir, ec);
+      } else {
+        for (const std::string& created :
+             {data_dir, log_path, absl::StrCat(work_dir, "/limit-rocksdb-1"),
+              absl::StrCat(work_dir, "/limit-rocksdb-n")}) {
+          std::filesystem::remove_all(created, ec);
+        }
+        // Removes the directory only when empty: never anything this run did not make.
+        if (made_work_dir) std::filesystem::remove(work_dir, ec);
+      }
     } else {
       Log(absl::StrCat("kept ", work_dir));
     }
@@ -390,8 +423,6 @@ int Run(int argc, char** argv) {
   // 2. The server.
   std::unique_ptr<TonghopdProcess> server;
   std::string address = flags.Get("server", "");
-  const std::string data_dir = absl::StrCat(work_dir, "/data");
-  const std::string log_path = absl::StrCat(work_dir, "/tonghopd.log");
   const std::string tonghopd = flags.Get(
       "tonghopd", absl::StrCat(SelfDirectory(), "/../../services/server/tonghopd"));
   ServerFigures figures;

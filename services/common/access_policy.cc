@@ -298,6 +298,9 @@ absl::Status AccessPolicy::CheckWriteUser(const Caller& caller, const AgencyDire
                          "SELF_ELEVATION");
   }
   if (IsAuthority(caller)) return absl::OkStatus();
+  // A person no agency is known for (one that does not exist) is judged
+  // the authority's: nobody else learns who exists.
+  if (agency_before.empty() && agency_after.empty()) return Denied(caller, "change", user);
   for (absl::string_view agency : {agency_before, agency_after}) {
     if (agency.empty()) continue;
     ASSIGN_OR_RETURN(bool reach, InReach(directory, caller.agency, agency));

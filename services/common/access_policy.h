@@ -147,7 +147,8 @@ class AccessPolicy {
                              absl::string_view user, absl::string_view user_agency) const;
 
   // Creating, updating or deleting a person, or resetting their password.
-  // `agency_before`/`roles_before` are empty/kNoRoles for a new person.
+  // `agency_before` is empty for a new person, `agency_after` for a deleted
+  // one; both empty (a person who does not exist) only the authority may.
   // `changes_standing`: the agency, roles or state change.
   absl::Status CheckWriteUser(const Caller& caller, const AgencyDirectory& directory,
                               absl::string_view user, absl::string_view agency_before,

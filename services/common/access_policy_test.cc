@@ -266,6 +266,12 @@ TEST_F(AccessPolicyTest, PeopleAreManagedWithinReachAndNobodyElevatesThemself) {
   EXPECT_EQ(Code(policy_.CheckWriteUser(justice, dir_, "users/lan", "agencies/dong-nai-so-tu-phap",
                                         "agencies/bo-tu-phap", true)),
             kDenied);
+  // A person who does not exist: no agency to judge by, so only the
+  // authority hears that they do not.
+  EXPECT_EQ(Code(policy_.CheckWriteUser(justice, dir_, "users/nobody", "", "", false)), kDenied);
+  EXPECT_EQ(Code(policy_.CheckWriteUser(Person("bo-tu-phap", kAdmin, "users/minh"), dir_,
+                                        "users/nobody", "", "", false)),
+            kOk);
   EXPECT_EQ(Code(policy_.CheckReadUser(Person("dong-nai-xa-a", kClerk, "users/an"), dir_,
                                        "users/an", "agencies/dong-nai-xa-a")),
             kOk);

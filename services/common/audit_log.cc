@@ -60,18 +60,6 @@ std::optional<Head> DecodeHead(absl::string_view value) {
   return Head{static_cast<int64_t>(*sequence), std::string(value.substr(8))};
 }
 
-std::string Sha256(absl::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1 ||
-      length != kHashBytes) {
-    // Only a broken OpenSSL installation gets here; an empty hash never
-    // matches, so the chain shows it rather than hiding it.
-    return std::string();
-  }
-  return std::string(reinterpret_cast<const char*>(digest), length);
-}
-
 std::string Hex(absl::string_view raw) { return absl::BytesToHexString(raw); }
 
 // A singular string field's value, or empty.
@@ -172,8 +160,6 @@ void AuditUnidentifiedRefusal(AuditLog& log, const grpc::ServerContextBase& cont
   event.peer = context.peer();
   log.RecordRefusal(event);
 }
-
-std::string Sha256Hex(absl::string_view bytes) { return Hex(Sha256(bytes)); }
 
 std::string AuditRecordKey(int64_t sequence) {
   return KeyBuilder(kTagRecord).Uint64(static_cast<uint64_t>(sequence)).Build();

@@ -39,6 +39,7 @@
 #include "grpcpp/server_context.h"
 #include "services/common/clock.h"
 #include "services/common/identity.h"
+#include "services/common/secrets.h"  // Sha256Hex
 #include "storage/kv_store.h"
 #include "tonghop/v1/audit_service.pb.h"
 
@@ -80,9 +81,6 @@ AuditEvent MakeAuditEvent(const Caller& caller, absl::string_view method,
                           const google::protobuf::Message& request,
                           const google::protobuf::Message* response = nullptr,
                           absl::Status result = absl::OkStatus());
-
-// Lowercase hex SHA-256 of `bytes`.
-std::string Sha256Hex(absl::string_view bytes);
 
 // The key of record `sequence` in kAuditColumnFamily (see the layout above),
 // for tools and tests that look at a store directly.

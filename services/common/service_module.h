@@ -17,6 +17,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/impl/codegen/service_type.h"
 #include "services/common/access_policy.h"
@@ -44,6 +45,9 @@ struct ServiceEnvironment {
   // operator: the ministry, or a province's Department of Justice),
   // "agencies/{id}"; also the instance's authority (see AccessPolicy).
   std::string operator_agency;
+  // How long a person's session or bearer token works after sign-in
+  // (tonghopd --session-lifetime).
+  absl::Duration session_lifetime = absl::Hours(12);
   // A channel to another service by name: in-process when it is hosted in
   // the same process, else to the address given on the command line. Call it
   // only after Start(); the channel is shared and thread-safe. Every call on

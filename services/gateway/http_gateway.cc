@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -21,9 +22,12 @@
 #include "services/common/errors.h"
 #include "services/common/identity.h"
 #include "services/common/openssl_util.h"
+#include "services/common/sign_in.h"
 #include "services/common/status_macros.h"
+#include "services/gateway/sessions.h"
 #include "services/gateway/static_files.h"
 #include "services/gateway/transcode.h"
+#include "tonghop/v1/auth_service.grpc.pb.h"
 #include "tonghop/v1/registry_service.pb.h"
 #include "tonghop/v1/submissions_service.pb.h"
 #if __has_include("tonghop/v1/aggregation_service.pb.h")
@@ -45,6 +49,7 @@ constexpr char kJson[] = "application/json; charset=utf-8";
 void LinkServiceDescriptors() {
   (void)v1::GetAgencyRequest::descriptor();
   (void)v1::GetReportRequest::descriptor();
+  (void)v1::WhoAmIRequest::descriptor();
 #ifdef TONGHOP_GATEWAY_HAVE_AGGREGATION_PROTO
   (void)v1::RollupRequest::descriptor();
 #endif
@@ -58,6 +63,12 @@ void SendJson(httplib::Response& res, int http_status, const std::string& json) 
 }
 
 void SendStatus(httplib::Response& res, const grpc::Status& status) {
+  // Refused for now (a slowed sign-in, a busy server): say when to retry.
+  absl::Duration retry = GetRetryDelay(FromGrpcStatus(status));
+  if (retry > absl::ZeroDuration()) {
+    res.set_header("Retry-After",
+                   absl::StrCat(absl::ToInt64Seconds(absl::Ceil(retry, absl::Seconds(1)))));
+  }
   SendJson(res, HttpStatusForCode(status.error_code()), StatusToJson(status));
 }
 
@@ -186,6 +197,10 @@ class HttpGateway::Handler {
       : options_(options), routes_(routes), stub_(options.backend), files_(options.static_dir) {}
 
   void Api(const httplib::Request& req, httplib::Response& res) const {
+    if (req.path == kLoginPath || req.path == kLogoutPath) {
+      SignInOrOut(req, res);
+      return;
+    }
     const Route* route = routes_->Find(req.path);
     if (route == nullptr) {
       SendStatus(res, WithErrorInfo(absl::NotFoundError(absl::StrCat(
@@ -273,7 +288,7 @@ class HttpGateway::Handler {
 
     std::unique_ptr<Message> response(
         factory->GetPrototype(route->method->output_type())->New());
-    grpc::Status status = Call(*route, *request, *caller, response.get());
+    grpc::Status status = Call(*route, *request, *caller, req.remote_addr, response.get());
     if (!status.ok()) {
       SendStatus(res, status);
       return;
@@ -359,20 +374,14 @@ class HttpGateway::Handler {
     const Authenticator& authenticator = *options_.authenticator;
     const bool loopback = IsLoopbackAddress(req.remote_addr);
 
-    // People signed in with a password.
-    // SESSIONS: the browser session cookie set by /v1/auth/login (and the
-    // CSRF check of state-changing requests) is resolved here, before the
-    // bearer token and the certificate, with authenticator.FromToken().
-    if (req.has_header("Authorization")) {
-      absl::string_view value = req.get_header_value("Authorization");
-      if (!absl::StartsWithIgnoreCase(value, "bearer ")) {
-        return Unauthenticated("the Authorization header must be \"Bearer TOKEN\"");
-      }
-      if (req.ssl == nullptr && !loopback) {
-        return Unauthenticated("bearer tokens are accepted only over HTTPS");
-      }
-      ASSIGN_OR_RETURN(Caller person,
-                       authenticator.FromToken(absl::StripAsciiWhitespace(value.substr(7))));
+    // People signed in with a password: a bearer token, else a browser's
+    // session cookie, whose state-changing requests carry its CSRF token.
+    ASSIGN_OR_RETURN(TokenCredential token, PersonToken(req));
+    if (!token.token.empty()) {
+      bool changes_state = req.method != "GET" && req.method != "HEAD";
+      RETURN_IF_ERROR(
+          CheckCsrf(token, changes_state, req.get_header_value(std::string(kCsrfHeader))));
+      ASSIGN_OR_RETURN(Caller person, authenticator.FromToken(token.token));
       return person;
     }
 
@@ -393,11 +402,111 @@ class HttpGateway::Handler {
     return std::nullopt;
   }
 
+  // The token of a person's request (a bearer header or the session
+  // cookie; empty when none), which travels only over HTTPS or from
+  // loopback.
+  absl::StatusOr<TokenCredential> PersonToken(const httplib::Request& req) const {
+    ASSIGN_OR_RETURN(TokenCredential token, TokenOf(req.get_header_value("Authorization"),
+                                                    req.get_header_value("Cookie")));
+    if (!token.token.empty() && req.ssl == nullptr && !IsLoopbackAddress(req.remote_addr)) {
+      return Unauthenticated(token.from_cookie ? "sessions are accepted only over HTTPS"
+                                               : "bearer tokens are accepted only over HTTPS");
+    }
+    return token;
+  }
+
+  // POST /v1/auth/login and /v1/auth/logout (sessions.h).
+  void SignInOrOut(const httplib::Request& req, httplib::Response& res) const {
+    if (req.method != "POST") {
+      res.set_header("Allow", "POST");
+      SendStatus(res, 405,
+                 WithErrorInfo(absl::InvalidArgumentError(
+                                   absl::StrCat(req.path, " takes POST with a JSON body")),
+                               "METHOD_NOT_ALLOWED", {{"path", req.path}}));
+      return;
+    }
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));
+    context.AddMetadata(std::string(kClientAddressHeader), req.remote_addr);
+    context.AddMetadata(std::string(kBrowserSessionHeader), "1");
+    auto stub = v1::Auth::NewStub(options_.backend);
+    if (req.path == kLogoutPath) {
+      absl::StatusOr<TokenCredential> token = PersonToken(req);
+      if (token.ok() && token->token.empty()) {
+        token = Unauthenticated("there is no session to sign out of");
+      }
+      absl::Status allowed =
+          token.ok() ? CheckCsrf(*token, /*changes_state=*/true,
+                                 req.get_header_value(std::string(kCsrfHeader)))
+                     : token.status();
+      if (!allowed.ok()) {
+        SendStatus(res, allowed);
+        return;
+      }
+      context.AddMetadata("authorization", absl::StrCat("Bearer ", token->token));
+      google::protobuf::Empty empty;
+      grpc::Status status = stub->Logout(&context, v1::LogoutRequest(), &empty);
+      // Whether or not the session was still open, the browser forgets it.
+      res.set_header("Set-Cookie", ClearedSessionCookie());
+      if (!status.ok() && status.error_code() != grpc::StatusCode::UNAUTHENTICATED) {
+        SendStatus(res, status);
+        return;
+      }
+      SendJson(res, 200, "{}");
+      return;
+    }
+    if (req.ssl == nullptr && !IsLoopbackAddress(req.remote_addr)) {
+      SendStatus(res, WithErrorInfo(absl::FailedPreconditionError(
+                                        "passwords are accepted only over HTTPS"),
+                                    "TLS_REQUIRED"));
+      return;
+    }
+    // A sign-in takes JSON only: a form on another site cannot send it
+    // without a CORS preflight, which this gateway never answers.
+    std::string content_type = absl::AsciiStrToLower(req.get_header_value("Content-Type"));
+    if (!absl::StartsWith(content_type, "application/json")) {
+      SendStatus(res, 415,
+                 InvalidField("Content-Type", "a sign-in is sent as application/json",
+                              "UNSUPPORTED_MEDIA_TYPE"));
+      return;
+    }
+    v1::LoginRequest login;
+    absl::Status parsed = ParseJsonBody(req.body, &login);
+    if (!parsed.ok()) {
+      SendStatus(res, parsed);
+      return;
+    }
+    v1::LoginResponse signed_in;
+    grpc::Status status = stub->Login(&context, login, &signed_in);
+    if (!status.ok()) {
+      SendStatus(res, status);
+      return;
+    }
+    const Clock* clock = options_.clock != nullptr ? options_.clock : RealClock::Get();
+    absl::Duration lifetime =
+        absl::FromUnixSeconds(signed_in.expire_time().seconds()) - clock->Now();
+    absl::StatusOr<std::string> user = PrintJson(signed_in.user());
+    absl::StatusOr<std::string> expire = PrintJson(signed_in.expire_time());
+    if (!user.ok() || !expire.ok()) {
+      SendStatus(res, !user.ok() ? user.status() : expire.status());
+      return;
+    }
+    res.set_header("Set-Cookie",
+                   SessionCookie(signed_in.token(), std::max(lifetime, absl::ZeroDuration())));
+    // The answer carries the CSRF token, never the session token.
+    SendJson(res, 200,
+             absl::StrCat("{\"user\":", *user, ",\"expireTime\":", *expire,
+                          ",\"csrfToken\":\"", CsrfTokenFor(signed_in.token()), "\"}"));
+  }
+
   grpc::Status Call(const Route& route, const Message& request,
-                    const std::optional<Caller>& caller, Message* response) const {
+                    const std::optional<Caller>& caller, const std::string& client_address,
+                    Message* response) const {
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));
     if (caller.has_value()) options_.authenticator->AttachInternal(*caller, context);
+    // For the Auth service's per-address slowing of failed password resets.
+    context.AddMetadata(std::string(kClientAddressHeader), client_address);
     grpc::ByteBuffer request_buffer;
     bool own_buffer = false;
     grpc::Status serialized = grpc::SerializationTraits<Message>::Serialize(

@@ -24,7 +24,9 @@
 // internal credential); no HTTP header ever becomes gRPC metadata. A
 // request proves who it comes from with the first of:
 // - a bearer token (`Authorization: Bearer …`), over HTTPS or from loopback;
-//   (browser sessions and their CSRF check are resolved at the same step);
+// - a browser session: the cookie POST /v1/auth/login sets, with the
+//   session's CSRF token on every state-changing request (sessions.h: the
+//   sign-in routes, the cookie's attributes, the CSRF rule);
 // - a client certificate (HTTPS with a client CA: one is asked for but not
 //   required, since people who sign in with a password have none), checked
 //   by Authenticator::FromCertificate;
@@ -60,6 +62,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "services/common/authenticator.h"
+#include "services/common/clock.h"
 #include "services/common/tls.h"
 #include "services/gateway/routes.h"
 
@@ -90,6 +93,9 @@ struct HttpGatewayOptions {
   absl::Duration call_timeout = absl::Seconds(30);
   // Largest request body accepted.
   size_t max_body_bytes = 32 << 20;
+  // The server's clock, for the session cookie's Max-Age (null: the real
+  // time). Not owned.
+  const Clock* clock = nullptr;
 };
 
 // A running gateway. Start() binds the port before it returns, so the

@@ -349,6 +349,24 @@ TEST_F(HttpGatewayTest, EveryRegistryReadMethodAnswersOverJsonWhatItAnswersOverG
   ExpectSameOverHttp("/v1/registry/ExportPlan", {{"name", kPlan}},
                      absl::StrCat(R"({"name": ")", kPlan, R"("})"), exported);
 
+  v1::CreateUserRequest create_user;
+  create_user.set_user_id("nguyen-thi-lan");
+  create_user.mutable_user()->set_display_name("Nguyễn Thị Lan");
+  create_user.mutable_user()->set_agency("agencies/dong-nai-so-tu-phap");
+  create_user.mutable_user()->add_roles(v1::ROLE_CLERK);
+  v1::User user;
+  ASSERT_TRUE(stub->CreateUser(As(kReader).get(), create_user, &user).ok());
+  ExpectSameOverHttp("/v1/registry/GetUser", {{"name", "users/nguyen-thi-lan"}},
+                     R"({"name": "users/nguyen-thi-lan"})", user);
+
+  v1::ListUsersRequest list_users;
+  list_users.set_agency("agencies/dong-nai-so-tu-phap");
+  v1::ListUsersResponse users;
+  ASSERT_TRUE(stub->ListUsers(As(kReader).get(), list_users, &users).ok());
+  ASSERT_EQ(users.users_size(), 1);
+  ExpectSameOverHttp("/v1/registry/ListUsers", {{"agency", "agencies/dong-nai-so-tu-phap"}},
+                     R"({"agency": "agencies/dong-nai-so-tu-phap"})", users);
+
   // Every registry method the gateway serves was compared above.
   std::set<std::string> served;
   for (const Route& route : gateway_->routes().routes()) {

@@ -62,6 +62,9 @@ const std::vector<MethodRule>& DefaultMethodRules() {
       {"tonghop.v1.Aggregation/Trend", true},
       {"tonghop.v1.Aggregation/CompileReport", true},
       {"tonghop.v1.Audit/ListAuditRecords", true},
+      // Signing in and out have routes of their own (sessions.h).
+      {"tonghop.v1.Auth/WhoAmI", true},
+      {"tonghop.v1.Auth/ResetPassword", false},
   };
   return *rules;
 }

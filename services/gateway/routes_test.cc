@@ -5,6 +5,7 @@
 
 #include "gtest/gtest.h"
 #include "tonghop/v1/audit_service.pb.h"
+#include "tonghop/v1/auth_service.pb.h"
 #include "tonghop/v1/registry_service.pb.h"
 #include "tonghop/v1/submissions_service.pb.h"
 
@@ -19,6 +20,7 @@ class RoutesTest : public ::testing::Test {
     // Links the generated files so the pool can find their services.
     (void)v1::GetAgencyRequest::descriptor();
     (void)v1::GetReportRequest::descriptor();
+    (void)v1::WhoAmIRequest::descriptor();
   }
 };
 
@@ -31,8 +33,8 @@ TEST_F(RoutesTest, DefaultRulesServeRegistryReadsButNoRegistryWrites) {
   }
   EXPECT_EQ(registry, (std::set<std::string>{
                           "ExportPlan", "GetAgency", "GetDimension", "GetIndicator", "GetPlan",
-                          "GetTask", "ListAgencies", "ListDimensions", "ListIndicators",
-                          "ListPlans", "ListTasks"}));
+                          "GetTask", "GetUser", "ListAgencies", "ListDimensions",
+                          "ListIndicators", "ListPlans", "ListTasks", "ListUsers"}));
   const Route* get_agency = table->Find("/v1/registry/GetAgency");
   ASSERT_NE(get_agency, nullptr);
   EXPECT_EQ(get_agency->grpc_method, "/tonghop.v1.Registry/GetAgency");

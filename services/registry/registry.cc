@@ -149,7 +149,8 @@ int OutlineDepth(absl::string_view outline) {
 }  // namespace
 
 std::vector<std::string> RegistryColumnFamilies() {
-  return {kResources, kIndex, kIdempotency, std::string(kAuditColumnFamily)};
+  return {kResources, kIndex, kIdempotency, kPeopleColumnFamily,
+          std::string(kAuditColumnFamily)};
 }
 
 class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
@@ -273,34 +274,57 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
   // Runs `apply` under the write mutex. A request id seen before returns the
   // stored answer; otherwise `apply` validates and fills the batch, and the
   // batch is written together with the answer (unless validate_only).
-  template <typename Response, typename Request>
+  template <typename Response>
   absl::StatusOr<Response> Mutate(
-      const Caller& caller, const Request& request, absl::string_view method,
+      const Caller& caller, const Message& request, absl::string_view method,
       bool validate_only,
       const std::function<absl::StatusOr<Response>(WriteBatch&)>& apply) {
-    Request fingerprinted = request;
-    fingerprinted.clear_request_id();
-    std::string fingerprint = IdempotencyTable::Fingerprint(fingerprinted);
+    return internal::TypedMutation<Response>(
+        [&](const MessageApply& untyped) {
+          return MutateMessage(caller, request, method, validate_only, untyped);
+        },
+        apply);
+  }
+
+  // Mutate with an untyped answer, returned serialized. `request`'s
+  // request_id field, when it has one, is the idempotency key; the rest is
+  // its fingerprint.
+  absl::StatusOr<std::string> MutateMessage(const Caller& caller, const Message& request,
+                                            absl::string_view method, bool validate_only,
+                                            const MessageApply& apply) {
+    std::unique_ptr<Message> fingerprinted(request.New());
+    fingerprinted->CopyFrom(request);
+    std::string request_id;
+    const google::protobuf::FieldDescriptor* id_field =
+        request.GetDescriptor()->FindFieldByName("request_id");
+    if (id_field != nullptr) {
+      request_id = request.GetReflection()->GetString(request, id_field);
+      fingerprinted->GetReflection()->ClearField(fingerprinted.get(), id_field);
+    }
+    std::string fingerprint = IdempotencyTable::Fingerprint(*fingerprinted);
     absl::MutexLock lock(&write_mu_);
     if (!validate_only) {
       ASSIGN_OR_RETURN(std::optional<std::string> answered,
-                       idempotency_.Lookup(caller.Actor(), request.request_id(),
-                                           method, fingerprint));
-      if (answered) {
-        Response response;
-        if (!response.ParseFromString(*answered)) {
-          return absl::DataLossError("corrupt stored answer");
-        }
-        return response;
-      }
+                       idempotency_.Lookup(caller.Actor(), request_id, method, fingerprint));
+      if (answered) return *std::move(answered);
     }
     WriteBatch batch;
-    ASSIGN_OR_RETURN(Response response, apply(batch));
-    if (validate_only) return response;
-    idempotency_.Record(batch, caller.Actor(), request.request_id(), method,
-                        fingerprint, response.SerializeAsString());
-    RETURN_IF_ERROR(audit_->Write(batch, MakeAuditEvent(caller, method, request, &response)));
-    return response;
+    ASSIGN_OR_RETURN(std::unique_ptr<Message> response, apply(batch));
+    std::string answer = response->SerializeAsString();
+    if (validate_only) return answer;
+    idempotency_.Record(batch, caller.Actor(), request_id, method, fingerprint, answer);
+    RETURN_IF_ERROR(
+        audit_->Write(batch, MakeAuditEvent(caller, method, request, response.get())));
+    return answer;
+  }
+
+  void PutReference(WriteBatch& batch, absl::string_view target, absl::string_view referrer,
+                    bool present) const {
+    if (present) {
+      batch.Put(kIndex, ReferenceKey(target, referrer), "");
+    } else {
+      batch.Delete(kIndex, ReferenceKey(target, referrer));
+    }
   }
 
   // Applies an update mask (empty: replace all) onto the stored resource.
@@ -1256,6 +1280,20 @@ Registry::Registry(storage::KvStore* store, const AccessPolicy* policy, AuditLog
                                    std::move(csv_writer))) {}
 
 AuditLog& Registry::audit_log() const { return *impl_->audit_; }
+
+const AgencyDirectory& Registry::agencies() const { return *impl_; }
+
+absl::StatusOr<std::string> Registry::MutateMessage(const Caller& caller,
+                                                    const google::protobuf::Message& request,
+                                                    absl::string_view method, bool validate_only,
+                                                    const MessageApply& apply) {
+  return impl_->MutateMessage(caller, request, method, validate_only, apply);
+}
+
+void Registry::PutReference(WriteBatch& batch, absl::string_view target,
+                            absl::string_view referrer, bool present) const {
+  impl_->PutReference(batch, target, referrer, present);
+}
 
 absl::StatusOr<v1::Agency> Registry::GetAgency(absl::string_view name) const {
   ASSIGN_OR_RETURN(std::string id, ParseSimpleName(name, "agencies", "name"));

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "google/protobuf/message.h"
 #include "services/common/access_policy.h"
 #include "services/common/audit_log.h"
 #include "services/common/identity.h"
@@ -21,6 +22,37 @@
 #include "tonghop/v1/registry_service.pb.h"
 
 namespace tonghop::registry {
+
+// What a mutation does to the store: fills the batch and returns the
+// answer (or why it refuses, changing nothing).
+using MessageApply = std::function<absl::StatusOr<std::unique_ptr<google::protobuf::Message>>(
+    storage::WriteBatch& batch)>;
+
+namespace internal {
+// Runs a mutation through `run` (a write path that deals in untyped answers
+// and hands back the answer serialized) with a typed `apply`, and returns
+// the typed answer.
+template <typename Response>
+absl::StatusOr<Response> TypedMutation(
+    const std::function<absl::StatusOr<std::string>(const MessageApply&)>& run,
+    const std::function<absl::StatusOr<Response>(storage::WriteBatch&)>& apply) {
+  absl::StatusOr<std::string> answer = run(
+      [&apply](storage::WriteBatch& batch)
+          -> absl::StatusOr<std::unique_ptr<google::protobuf::Message>> {
+        absl::StatusOr<Response> response = apply(batch);
+        if (!response.ok()) return response.status();
+        return std::unique_ptr<google::protobuf::Message>(
+            new Response(*std::move(response)));
+      });
+  if (!answer.ok()) return answer.status();
+  Response response;
+  if (!response.ParseFromString(*answer)) return absl::DataLossError("corrupt stored answer");
+  return response;
+}
+}  // namespace internal
+
+// The column family of the people kept beside the registry (people.h).
+inline constexpr char kPeopleColumnFamily[] = "people";
 
 // The column families the registry's store must have.
 std::vector<std::string> RegistryColumnFamilies();
@@ -116,6 +148,40 @@ class Registry {
   // The audit trail of the registry's store, for refusals decided before a
   // call reaches the registry and for records with no other change.
   AuditLog& audit_log() const;
+
+  // ---- For the records kept beside the registry (people.h) ----
+
+  // The registry's agencies, for the access policy and for references.
+  const AgencyDirectory& agencies() const;
+
+  // Runs `apply` on the registry's one write path: under its write mutex
+  // (so that the checks `apply` makes and the write see the same agencies),
+  // answering a request id seen before with the stored answer, else writing
+  // the batch `apply` fills, synced, with the answer (unless
+  // validate_only). `request`'s request_id field, when it has one, is the
+  // idempotency key and the rest its fingerprint: it must hold no secret.
+  template <typename Response>
+  absl::StatusOr<Response> Mutate(
+      const Caller& caller, const google::protobuf::Message& request,
+      absl::string_view method, bool validate_only,
+      const std::function<absl::StatusOr<Response>(storage::WriteBatch&)>& apply) {
+    return internal::TypedMutation<Response>(
+        [&](const MessageApply& untyped) {
+          return MutateMessage(caller, request, method, validate_only, untyped);
+        },
+        apply);
+  }
+  // Mutate with an untyped answer; returns the answer serialized.
+  absl::StatusOr<std::string> MutateMessage(const Caller& caller,
+                                            const google::protobuf::Message& request,
+                                            absl::string_view method, bool validate_only,
+                                            const MessageApply& apply);
+
+  // Adds to `batch` that `referrer` refers to `target` (present) or no
+  // longer does. While it does, deleting `target` is refused
+  // (RESOURCE_IN_USE).
+  void PutReference(storage::WriteBatch& batch, absl::string_view target,
+                    absl::string_view referrer, bool present) const;
 
  private:
   class Impl;

@@ -1,6 +1,8 @@
 #include "services/registry/registry_module.h"
 
 #include "services/common/status_macros.h"
+#include "services/registry/auth_service.h"
+#include "services/registry/people.h"
 #include "services/registry/registry.h"
 #include "services/registry/registry_service.h"
 #include "storage/rocksdb_store.h"
@@ -18,10 +20,13 @@ class RegistryModule final : public ServiceModule {
       : store_(std::move(store)),
         audit_(store_.get(), std::string(kRegistryService), env.clock),
         registry_(store_.get(), env.policy, &audit_, Parser(), CsvWriter()),
-        service_(&registry_, env.identity, env.policy) {}
+        people_(store_.get(), &registry_, env.policy, env.clock, PeopleOptionsFor(env)),
+        service_(&registry_, &people_, env.identity, env.policy),
+        auth_service_(&people_, env.identity) {}
 
-  std::vector<grpc::Service*> services() override { return {&service_}; }
+  std::vector<grpc::Service*> services() override { return {&service_, &auth_service_}; }
   std::vector<const AuditLog*> audit_logs() const override { return {&audit_}; }
+  const PersonDirectory* people() override { return &people_; }
 
  private:
   static PlanDocumentParser Parser() {
@@ -48,10 +53,18 @@ class RegistryModule final : public ServiceModule {
 #endif
   }
 
+  static PeopleOptions PeopleOptionsFor(const ServiceEnvironment& env) {
+    PeopleOptions options;
+    options.session_lifetime = env.session_lifetime;
+    return options;
+  }
+
   std::unique_ptr<storage::KvStore> store_;
   AuditLog audit_;
   Registry registry_;
+  People people_;
   RegistryService service_;
+  AuthService auth_service_;
 };
 
 }  // namespace

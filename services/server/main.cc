@@ -17,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "services/server/bootstrap.h"
 #include "services/server/server_host.h"
 #ifdef TONGHOP_HAVE_GATEWAY
 #include <filesystem>
@@ -50,6 +51,15 @@ constexpr char kUsage[] = R"(usage: tonghopd --data-dir=DIR [options]
                             there (port 0 picks one)
   --dashboard-dir=DIR       the dashboard's built files (default: the built
                             clients/dashboard/dist of this source tree, if any)
+  --session-lifetime=DUR    how long a sign-in lasts (default 12h; e.g. 8h, 30m)
+
+  --bootstrap-admin=ID      instead of serving: create the administrator
+                            users/ID in --data-dir (or reset their password),
+                            with a password typed without echo or read from
+                            standard input (empty: one is generated and printed
+                            once), then exit. Run it while no tonghopd uses DIR.
+  --bootstrap-agency=ID     the administrator's agency (default: the operator
+                            agency)
 
 Security (docs: README, "Identity"):
   --tls-cert=PEM --tls-key=PEM
@@ -91,7 +101,8 @@ Flags ParseFlags(int argc, char** argv) {
                                  "operator-agency", "port-file", "http", "dashboard-dir", "now",
                                  "upstream", "upstream-agency", "tls-cert", "tls-key",
                                  "client-ca", "trust-domain", "tls-ca", "instance-cert",
-                                 "instance-key", "insecure-dev-identity",
+                                 "instance-key", "insecure-dev-identity", "session-lifetime",
+                                 "bootstrap-admin", "bootstrap-agency",
                                  "help"};
   Flags flags;
   for (int i = 1; i < argc; ++i) {
@@ -127,6 +138,25 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  std::string operator_agency = "agencies/bo-tu-phap";
+  if (flags.values.count("operator-agency")) {
+    std::string agency = flags.values["operator-agency"];
+    operator_agency =
+        absl::StartsWith(agency, "agencies/") ? agency : absl::StrCat("agencies/", agency);
+  }
+  if (flags.values.count("bootstrap-admin")) {
+    tonghop::BootstrapOptions bootstrap;
+    bootstrap.data_dir = flags.values["data-dir"];
+    bootstrap.user_id = flags.values["bootstrap-admin"];
+    bootstrap.operator_agency = operator_agency;
+    if (flags.values.count("bootstrap-agency")) {
+      std::string agency = flags.values["bootstrap-agency"];
+      bootstrap.agency =
+          absl::StartsWith(agency, "agencies/") ? agency : absl::StrCat("agencies/", agency);
+    }
+    return tonghop::RunBootstrapAdmin(std::move(bootstrap), std::cout, std::cerr);
+  }
+
   // Block the shutdown signals in every thread; one thread waits for them.
   sigset_t signals;
   sigemptyset(&signals);
@@ -149,10 +179,14 @@ int main(int argc, char** argv) {
     auto it = flags.values.find(absl::StrCat(s, "-address"));
     if (it != flags.values.end()) options.remote_addresses[s] = it->second;
   }
-  if (flags.values.count("operator-agency")) {
-    std::string agency = flags.values["operator-agency"];
-    options.operator_agency =
-        absl::StartsWith(agency, "agencies/") ? agency : absl::StrCat("agencies/", agency);
+  options.operator_agency = operator_agency;
+  if (flags.values.count("session-lifetime")) {
+    if (!absl::ParseDuration(flags.values["session-lifetime"], &options.session_lifetime) ||
+        options.session_lifetime <= absl::ZeroDuration()) {
+      std::cerr << "tonghopd: --session-lifetime: \"" << flags.values["session-lifetime"]
+                << "\" is not a positive duration such as 12h or 30m\n";
+      return 2;
+    }
   }
 
   if (flags.values.count("upstream")) options.upstream = flags.values["upstream"];
@@ -267,6 +301,7 @@ int main(int argc, char** argv) {
     http.authenticator = &(*host)->authenticator();
     http.static_dir = dashboard;
     http.tls = options.tls;
+    http.clock = options.clock;
     auto started = tonghop::gateway::HttpGateway::Start(std::move(http));
     if (!started.ok()) {
       std::cerr << "tonghopd: " << started.status().message() << "\n";

@@ -180,6 +180,7 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
     env.identity = opts.identity;
     env.policy = host->policy_.get();
     env.operator_agency = opts.operator_agency;
+    env.session_lifetime = opts.session_lifetime;
     env.channel = [raw](absl::string_view name) { return raw->ChannelTo(name); };
     env.upstream_address = opts.upstream;
     env.upstream_identity = upstream_identity;

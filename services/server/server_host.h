@@ -39,6 +39,8 @@ struct ServerOptions {
   // (the ministry, or a province's Department of Justice).
   std::string operator_agency = "agencies/bo-tu-phap";
   const Clock* clock = nullptr;               // default: RealClock
+  // How long a person's session or bearer token works after sign-in.
+  absl::Duration session_lifetime = absl::Hours(12);
   // How callers prove who they are. The host builds the authenticator from
   // these (tls and client_ca_pem are filled in from `tls`).
   AuthenticatorOptions auth;

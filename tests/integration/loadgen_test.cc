@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -138,13 +139,21 @@ TEST(LoadgenTest, EveryReportIsStoredAndNationalRollupsAreTheGeneratedSums) {
 TEST(LoadgenTest, SpawnedRunMeasuresTheServerAndSurvivesRestartAndRebuild) {
   TempDir dir;
   const std::string json_path = absl::StrCat(dir.path(), "/loadgen.json");
+  // The work directory the user names already holds a file of theirs.
+  const std::string kept_path = absl::StrCat(dir.path(), "/ghi-chu.txt");
+  std::ofstream(kept_path) << "của người dùng\n";
   ASSERT_EQ(RunLoadgen({"--spawn",
                         absl::StrCat("--tonghopd=", BuiltBinary("services/server/tonghopd")),
                         "--scale=small", "--years=1", "--concurrency=2",
                         "--limit-seconds=0.2", "--at-rest-rounds=2", "--compile-repetitions=1",
-                        absl::StrCat("--work-dir=", dir.path(), "/work"),
+                        absl::StrCat("--work-dir=", dir.path()),
                         absl::StrCat("--json-out=", json_path)}),
             0);
+  // Only what the run made is gone.
+  EXPECT_TRUE(std::filesystem::exists(kept_path));
+  EXPECT_TRUE(std::filesystem::exists(json_path));
+  EXPECT_FALSE(std::filesystem::exists(absl::StrCat(dir.path(), "/data")));
+  EXPECT_FALSE(std::filesystem::exists(absl::StrCat(dir.path(), "/tonghopd.log")));
   google::protobuf::Struct json = ReadJson(json_path);
   EXPECT_TRUE(Field(json, "ok").bool_value());
   const google::protobuf::Struct& limits = Field(json, "limits").struct_value();

@@ -26,6 +26,7 @@
 #include "tests/testing/test_server.h"
 #include "tonghop/v1/aggregation_service.grpc.pb.h"
 #include "tonghop/v1/audit_service.grpc.pb.h"
+#include "tonghop/v1/auth_service.grpc.pb.h"
 #include "tonghop/v1/registry_service.grpc.pb.h"
 #include "tonghop/v1/submissions_service.grpc.pb.h"
 
@@ -108,6 +109,7 @@ bool IsAllowed(const Allowed& allowed, Relation relation, const RoleColumn& role
 constexpr char kSubject[] = "agencies/dong-nai-so-y-te";
 constexpr char kReport[] = "reports/dong-nai-so-y-te/dong-nai-74-2026/2026";
 constexpr char kStale[] = "\"stale\"";
+constexpr char kSubjectPerson[] = "users/matrix-subject";
 
 class PermissionMatrixTest : public ::testing::Test {
  protected:
@@ -126,6 +128,7 @@ class PermissionMatrixTest : public ::testing::Test {
     submissions_ = v1::Submissions::NewStub(channel_);
     aggregation_ = v1::Aggregation::NewStub(channel_);
     audit_ = v1::Audit::NewStub(channel_);
+    auth_ = v1::Auth::NewStub(channel_);
     // The department's draft exists, so that report calls reach it.
     v1::GetOrCreateDraftRequest draft;
     draft.set_plan(agg::kPlan);
@@ -134,6 +137,15 @@ class PermissionMatrixTest : public ::testing::Test {
     v1::Report report;
     auto context = Context(Relation::kOwn, kRoles[4]);
     ASSERT_TRUE(submissions_->GetOrCreateDraft(context.get(), draft, &report).ok());
+    // A person of the department, whom the people rows act on.
+    v1::CreateUserRequest person;
+    person.set_user_id("matrix-subject");
+    person.mutable_user()->set_display_name("Người được hỏi");
+    person.mutable_user()->set_agency(kSubject);
+    person.mutable_user()->add_roles(v1::ROLE_CLERK);
+    v1::User created;
+    auto as_ministry = Context(Relation::kMinistry, kRoles[4]);
+    ASSERT_TRUE(registry_->CreateUser(as_ministry.get(), person, &created).ok());
     v1::ExportPlanRequest export_request;
     export_request.set_name(agg::kPlan);
     v1::ExportPlanResponse exported;
@@ -163,6 +175,7 @@ class PermissionMatrixTest : public ::testing::Test {
   std::unique_ptr<v1::Submissions::Stub> submissions_;
   std::unique_ptr<v1::Aggregation::Stub> aggregation_;
   std::unique_ptr<v1::Audit::Stub> audit_;
+  std::unique_ptr<v1::Auth::Stub> auth_;
   std::string plan_json;
 };
 
@@ -218,6 +231,7 @@ TEST_F(PermissionMatrixTest, EveryRpcEveryRoleEveryRelation) {
   auto* sub = submissions_.get();
   auto* agg = aggregation_.get();
   auto* aud = audit_.get();
+  auto* auth = auth_.get();
   using R = v1::Registry::Stub;
   using S = v1::Submissions::Stub;
   using A = v1::Aggregation::Stub;
@@ -322,6 +336,28 @@ TEST_F(PermissionMatrixTest, EveryRpcEveryRoleEveryRelation) {
   import_plan.set_validate_only(true);
   v1::ExportPlanRequest export_plan;
   export_plan.set_name(agg::kPlan);
+
+  v1::GetUserRequest get_user;
+  get_user.set_name(kSubjectPerson);
+  v1::CreateUserRequest create_user;
+  create_user.set_user_id("matrix-new");
+  create_user.set_validate_only(true);
+  create_user.mutable_user()->set_display_name("Người mới");
+  create_user.mutable_user()->set_agency(kSubject);
+  create_user.mutable_user()->add_roles(v1::ROLE_CLERK);
+  v1::UpdateUserRequest update_user;
+  update_user.mutable_user()->set_name(kSubjectPerson);
+  update_user.mutable_user()->set_display_name("Người được hỏi (sửa)");
+  update_user.mutable_update_mask()->add_paths("display_name");
+  update_user.set_validate_only(true);
+  v1::DeleteUserRequest delete_user;
+  delete_user.set_name(kSubjectPerson);
+  delete_user.set_etag(kStale);
+  v1::SetPasswordRequest set_password;
+  set_password.set_name(kSubjectPerson);
+  set_password.set_new_password("short");
+  v1::CreatePasswordResetRequest password_reset;
+  password_reset.set_name(kSubjectPerson);
 
   v1::GetOrCreateDraftRequest draft;
   draft.set_plan(agg::kPlan);
@@ -476,6 +512,31 @@ TEST_F(PermissionMatrixTest, EveryRpcEveryRoleEveryRelation) {
       {"Registry", "ExportPlan", kAnyIdentified,
        Unary<v1::ExportPlanRequest, v1::ExportPlanResponse>(reg, &R::ExportPlan, export_plan),
        ""},
+      {"Registry", "GetUser", kReachAdmin,
+       Unary<v1::GetUserRequest, v1::User>(reg, &R::GetUser, get_user),
+       "and the person themself"},
+      {"Registry", "ListUsers", kAnyIdentified,
+       Unary<v1::ListUsersRequest, v1::ListUsersResponse>(reg, &R::ListUsers, {}),
+       "lists only the people GetUser would return"},
+      {"Registry", "CreateUser", kReachAdmin,
+       Unary<v1::CreateUserRequest, v1::User>(reg, &R::CreateUser, create_user), ""},
+      {"Registry", "UpdateUser", kReachAdmin,
+       Unary<v1::UpdateUserRequest, v1::User>(reg, &R::UpdateUser, update_user),
+       "never one's own roles, agency or state"},
+      {"Registry", "DeleteUser", kReachAdmin,
+       Unary<v1::DeleteUserRequest, google::protobuf::Empty>(reg, &R::DeleteUser, delete_user),
+       "never oneself"},
+      {"Registry", "SetPassword (another's)", kReachAdmin,
+       Unary<v1::SetPasswordRequest, v1::User>(reg, &R::SetPassword, set_password),
+       "anyone their own, with the current password"},
+      {"Registry", "CreatePasswordReset", kReachAdmin,
+       Unary<v1::CreatePasswordResetRequest, v1::PasswordReset>(reg, &R::CreatePasswordReset,
+                                                                password_reset),
+       "a one-time code; a new one replaces the last"},
+      {"Auth", "WhoAmI", kAnyIdentified,
+       Unary<v1::WhoAmIRequest, v1::WhoAmIResponse>(auth, &v1::Auth::Stub::WhoAmI, {}),
+       "Login and ResetPassword need no identity (the password or code is the proof); "
+       "Logout ends the bearer session it is called with"},
       {"Submissions", "GetOrCreateDraft", kOwnClerk,
        Unary<v1::GetOrCreateDraftRequest, v1::Report>(sub, &S::GetOrCreateDraft, draft), ""},
       {"Submissions", "UpdateDraft", kOwnClerk,

@@ -84,6 +84,17 @@ std::shared_ptr<grpc::Channel> TestServer::NewChannel(const ClientTlsOptions& tl
   return grpc::CreateCustomChannel(address_, ChannelCredentials(tls), args);
 }
 
+int RunShell(const std::string& command, std::string* output) {
+  FILE* pipe = popen(absl::StrCat(command, " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return -1;
+  output->clear();
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) output->append(buffer, n);
+  int status = pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 // The environment may point elsewhere (a test binary copied out of its
 // build tree); by default the build and source trees this was built from.
 std::string BuiltBinary(const std::string& relative_path) {
@@ -180,15 +191,7 @@ int ServerProcess::Terminate() {
 }
 
 int RunCli(const std::string& args, std::string* output) {
-  std::string command = absl::StrCat(BuiltBinary("clients/cli/tonghop"), " ", args, " 2>&1");
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return -1;
-  output->clear();
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) output->append(buffer, n);
-  int status = pclose(pipe);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return RunShell(absl::StrCat(BuiltBinary("clients/cli/tonghop"), " ", args), output);
 }
 
 }  // namespace tonghop::testing

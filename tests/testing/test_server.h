@@ -107,6 +107,10 @@ class ServerProcess {
   std::string http_address_;
 };
 
+// Runs `command` with /bin/sh; returns its exit code (-1 when it did not
+// exit) and fills `output` with what it printed on stdout and stderr.
+int RunShell(const std::string& command, std::string* output);
+
 // Runs the built `tonghop` CLI with `args` (a shell word list); returns its
 // exit code and fills `output` with its stdout and stderr.
 int RunCli(const std::string& args, std::string* output);
