@@ -91,9 +91,10 @@ std::string VietnamDateTime(const google::protobuf::Timestamp& ts, bool seconds)
 }
 
 std::string VietnameseCount(int64_t n) {
-  std::string digits = absl::StrCat(n < 0 ? -n : n);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ".");
-  return n < 0 ? "-" + digits : digits;
+  // The magnitude as unsigned, so that the most negative value has one too.
+  uint64_t magnitude = n < 0 ? 0 - static_cast<uint64_t>(n) : static_cast<uint64_t>(n);
+  std::string grouped = GroupThousands(static_cast<size_t>(magnitude));
+  return n < 0 ? "-" + grouped : grouped;
 }
 
 int PrintError(std::ostream& err, const absl::Status& status) {
@@ -114,6 +115,12 @@ int PrintError(std::ostream& err, const absl::Status& status,
     } else {
       err << "  - " << place << " (" << v.field() << "): " << v.description() << "\n";
     }
+  }
+  if (size_t omitted = GetOmittedViolations(status); omitted > 0) {
+    // "… and N more errors not listed: fix these and try again to see them."
+    err << "  … và " << GroupThousands(omitted)
+        << " lỗi khác chưa liệt kê: hãy sửa các lỗi trên rồi thử lại để xem tiếp ("
+        << omitted << " more not listed)\n";
   }
   google::rpc::ErrorInfo info = GetErrorInfo(status);
   if (!info.reason().empty()) err << "  (reason: " << info.reason() << ")\n";
