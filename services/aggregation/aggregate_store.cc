@@ -458,6 +458,11 @@ absl::Status AggregateStore::StageChange(Staging& staging, uint64_t gen, const v
     case v1::CHANGE_KIND_RETURNED:
       state = v1::REPORT_STATE_RETURNED;
       break;
+    case v1::CHANGE_KIND_WITHDRAWN:
+      // The pending revision no longer counts; the report is a draft again
+      // or returned, as it was before that submission.
+      state = report.state();
+      break;
     default:
       return absl::OkStatus();
   }

@@ -77,7 +77,7 @@ TEST(ReportRenderTest, MarkdownHasEverySection) {
   EXPECT_THAT(md, HasSubstr("**Ngày tổng hợp:** 20/11/2026"));
   EXPECT_THAT(md, HasSubstr("- Xã Thử nghiệm B"));
   EXPECT_THAT(md, HasSubstr("A.1. Giải quyết khiếu nại \\| tố cáo — **QUÁ HẠN**"));
-  EXPECT_THAT(md, HasSubstr("**Sở Tư pháp tỉnh Đồng Nai** (Chủ trì): Đã hoàn thành — Đã giải quyết 10 vụ việc"));
+  EXPECT_THAT(md, HasSubstr("**Sở Tư pháp tỉnh Đồng Nai** (Chủ trì): Hoàn thành — Đã giải quyết 10 vụ việc"));
   EXPECT_THAT(md, HasSubstr("| Số vụ việc khiếu nại đã tiếp nhận | vụ việc | 1234567 | 1000000 | +234567 | Giảm | Ngược xu hướng mong muốn | 2 |"));
   EXPECT_THAT(md, HasSubstr("87.50 (7/8)"));
 }

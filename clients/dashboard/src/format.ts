@@ -90,3 +90,12 @@ export function formatTimestamp(value: string | undefined): string {
     timeZone: 'Asia/Ho_Chi_Minh',
   }).format(d);
 }
+
+// The day of a Timestamp in Vietnam's time zone (a due date), without the
+// time.
+export function formatDay(value: string | undefined): string {
+  if (!value) return '';
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return value;
+  return new Intl.DateTimeFormat(locale(), { ...DATE, timeZone: 'Asia/Ho_Chi_Minh' }).format(d);
+}
