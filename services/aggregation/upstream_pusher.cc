@@ -8,7 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
-#include "services/aggregation/feed_consumer.h"
+#include "services/aggregation/grpc_change_stream.h"
 #include "services/common/errors.h"
 #include "services/common/status_macros.h"
 #include "tonghop/v1/federation_service.grpc.pb.h"
