@@ -401,7 +401,7 @@ TEST_F(FeedConsumerTest, BacksOffAfterStreamErrorsUpToACapAndStartsOverAfterProg
   feed_.FailNextRead(absl::UnavailableError("submissions restarted"));
   ASSERT_TRUE(backoff_->AwaitRequests(growing.size() + 1));
   EXPECT_EQ(backoff_->requests().back(), absl::Milliseconds(100));
-  backoff_->Advance(absl::Milliseconds(100));
+  backoff_->Advance(backoff_->requests().back());
   feed_.Append(History(11, 5));
   ASSERT_TRUE(AwaitApplied(15));
   // Every stream after the first resumed where the table was.
