@@ -19,6 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "clients/client/connection.h"
 #include "google/protobuf/message.h"
+#include "services/common/resource_names.h"
 
 namespace tonghop::cli {
 
@@ -108,10 +109,7 @@ inline std::string AsName(absl::string_view collection, absl::string_view id_or_
 }
 
 // The last segment of a resource name: "agencies/dong-nai" → "dong-nai".
-inline std::string Id(absl::string_view name) {
-  size_t slash = name.rfind('/');
-  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
-}
+inline std::string Id(absl::string_view name) { return IdOf(name); }
 
 // A command runs and returns the process exit code: 0 on success, 1 when
 // the server refused (after printing its message and field violations), 2
