@@ -1145,7 +1145,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     if (!status.ok()) {
       return InvalidField("content",
                           absl::StrCat("not a canonical plan file: ", status.message().as_string()),
-                          "MALFORMED_JSON");
+                          "CONTENT_MALFORMED");
     }
     response.mutable_report()->set_format(v1::IMPORT_FORMAT_JSON);
     return response;
