@@ -133,6 +133,16 @@ using BeforeHook = std::function<void(CliContext&)>;
 class CommandTable {
  public:
   void Add(Command command) { commands_.push_back(std::move(command)); }
+  // What `tonghop help WORDS` prints after a command's usage and summary:
+  // what it does in more words, and examples.
+  void Describe(const std::string& words, std::string details) {
+    details_[words] = std::move(details);
+  }
+  const std::string& details(const std::string& words) const {
+    static const std::string kNone;
+    auto it = details_.find(words);
+    return it == details_.end() ? kNone : it->second;
+  }
   void AddBeforeHook(BeforeHook hook) { hooks_.push_back(std::move(hook)); }
   const std::vector<Command>& commands() const { return commands_; }
   const std::vector<BeforeHook>& before_hooks() const { return hooks_; }
@@ -140,6 +150,7 @@ class CommandTable {
  private:
   std::vector<Command> commands_;
   std::vector<BeforeHook> hooks_;
+  std::map<std::string, std::string> details_;
 };
 
 }  // namespace tonghop::cli
