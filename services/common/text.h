@@ -21,6 +21,19 @@ absl::StatusOr<std::string> ToNfc(absl::string_view text, absl::string_view fiel
 // The number of characters (code points) displayed, for aligning columns.
 size_t DisplayWidth(absl::string_view utf8);
 
+// `utf8` in upper case by Vietnamese rules ("Sở Tư pháp" → "SỞ TƯ PHÁP"),
+// as documents write the names of bodies in their letterhead.
+std::string ToUpperVietnamese(absl::string_view utf8);
+
+// `utf8` with its first letter in lower case, to continue a sentence:
+// "Triển khai …" → "triển khai …".
+std::string LowerFirstLetter(absl::string_view utf8);
+
+// The first letter of each word, upper case and without its tone and vowel
+// marks (Đ stays Đ), as document symbols abbreviate a body's name:
+// "Sở Tư pháp" → "STP", "Ủy ban nhân dân" → "UBND".
+std::string Initials(absl::string_view utf8);
+
 }  // namespace tonghop
 
 #endif  // TONGHOP_SERVICES_COMMON_TEXT_H_

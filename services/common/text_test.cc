@@ -25,5 +25,15 @@ TEST(TextTest, DisplayWidthCountsCharacters) {
   EXPECT_EQ(DisplayWidth("abc"), 3u);
 }
 
+TEST(TextTest, UpperCaseAndInitialsForLetterheads) {
+  EXPECT_EQ(ToUpperVietnamese("Sở Tư pháp"), "SỞ TƯ PHÁP");
+  EXPECT_EQ(ToUpperVietnamese("Ủy ban nhân dân tỉnh Đồng Nai"), "ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI");
+  EXPECT_EQ(Initials("Sở Tư pháp"), "STP");
+  EXPECT_EQ(Initials("Ủy ban nhân dân"), "UBND");
+  EXPECT_EQ(Initials(""), "");
+  EXPECT_EQ(LowerFirstLetter("Đẩy mạnh"), "đẩy mạnh");
+  EXPECT_EQ(LowerFirstLetter(""), "");
+}
+
 }  // namespace
 }  // namespace tonghop
