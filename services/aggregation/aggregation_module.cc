@@ -11,6 +11,7 @@
 #include "services/aggregation/forwarder.h"
 #include "services/aggregation/queries.h"
 #include "services/aggregation/registry_view.h"
+#include "services/aggregation/report_drafts.h"
 #include "services/common/status_macros.h"
 #include "storage/rocksdb_store.h"
 
@@ -26,12 +27,14 @@ class AggregationModule final : public ServiceModule {
         aggregates_(std::move(aggregates)),
         registry_([this] { return started_ ? env_.channel(kRegistryService) : nullptr; },
                   env.operator_agency, env.clock),
-        queries_(aggregates_.get(), &registry_, env.clock, env.operator_agency),
+        drafts_store_(store_.get()),
+        queries_(aggregates_.get(), &registry_, env.clock, env.operator_agency, &drafts_store_),
+        drafts_(&drafts_store_, &queries_, env.clock, env.operator_agency),
         forwarder_(&queries_,
                    [](const std::string& target) {
                      return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
                    }),
-        service_(aggregates_.get(), &queries_, &forwarder_,
+        service_(aggregates_.get(), &queries_, &drafts_, &forwarder_,
                  [this](const v1::RebuildAggregatesRequest& r) { return Rebuild(r); },
                  env.identity, std::move(temp_dir)) {
     aggregates_->SetListener([this](int64_t sequence) { service_.OnApplied(sequence); });
@@ -80,7 +83,9 @@ class AggregationModule final : public ServiceModule {
   std::unique_ptr<storage::KvStore> store_;
   std::unique_ptr<AggregateStore> aggregates_;
   GrpcRegistryView registry_;
+  DraftStore drafts_store_;
   AggregationQueries queries_;
+  ReportDrafts drafts_;
   Forwarder forwarder_;
   AggregationService service_;
   std::unique_ptr<FeedConsumer> consumer_;
@@ -90,8 +95,10 @@ class AggregationModule final : public ServiceModule {
 
 absl::StatusOr<std::unique_ptr<ServiceModule>> CreateAggregationModule(
     const ServiceEnvironment& env) {
+  std::vector<std::string> column_families = AggregationColumnFamilies();
+  for (const std::string& cf : DraftStore::ColumnFamilies()) column_families.push_back(cf);
   ASSIGN_OR_RETURN(std::unique_ptr<storage::KvStore> store,
-                   storage::OpenRocksDbStore(env.data_dir, AggregationColumnFamilies()));
+                   storage::OpenRocksDbStore(env.data_dir, column_families));
   ASSIGN_OR_RETURN(std::unique_ptr<AggregateStore> aggregates, AggregateStore::Open(store.get()));
   std::string temp_dir = (std::filesystem::path(env.data_dir) / "tmp").string();
   std::error_code ec;

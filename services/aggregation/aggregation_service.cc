@@ -39,11 +39,12 @@ class AggregationService::Call final : public grpc::ServerUnaryReactor {
 };
 
 AggregationService::AggregationService(AggregateStore* store, const AggregationQueries* queries,
-                                       const Forwarder* forwarder, RebuildFn rebuild,
-                                       const IdentityResolver* identity, std::string temp_dir,
-                                       int workers)
+                                       ReportDrafts* drafts, const Forwarder* forwarder,
+                                       RebuildFn rebuild, const IdentityResolver* identity,
+                                       std::string temp_dir, int workers)
     : store_(store),
       queries_(queries),
+      drafts_(drafts),
       forwarder_(forwarder),
       rebuild_(std::move(rebuild)),
       identity_(identity),
@@ -240,6 +241,58 @@ grpc::ServerUnaryReactor* AggregationService::RebuildAggregates(
     absl::Status allowed = queries_->AuthorizeAdmin(caller);
     if (!allowed.ok()) return allowed;
     absl::StatusOr<v1::RebuildAggregatesResponse> result = rebuild_(*request);
+    if (result.ok()) *response = *std::move(result);
+    return result.status();
+  });
+}
+
+grpc::ServerUnaryReactor* AggregationService::ExplainFigure(grpc::CallbackServerContext* context,
+                                                            const v1::ExplainFigureRequest* request,
+                                                            v1::ExplainFigureResponse* response) {
+  return Dispatch(context, request->min_sequence(), [=](const Caller& caller) {
+    absl::StatusOr<v1::ExplainFigureResponse> result = queries_->ExplainFigure(caller, *request);
+    if (result.ok()) *response = *std::move(result);
+    return result.status();
+  });
+}
+
+grpc::ServerUnaryReactor* AggregationService::ExportFigures(grpc::CallbackServerContext* context,
+                                                            const v1::ExportFiguresRequest* request,
+                                                            v1::ExportFiguresResponse* response) {
+  return Dispatch(context, request->min_sequence(), [=](const Caller& caller) {
+    absl::StatusOr<v1::ExportFiguresResponse> result = queries_->ExportFigures(caller, *request);
+    if (result.ok()) *response = *std::move(result);
+    return result.status();
+  });
+}
+
+grpc::ServerUnaryReactor* AggregationService::GetCompiledReportDraft(
+    grpc::CallbackServerContext* context, const v1::GetCompiledReportDraftRequest* request,
+    v1::CompiledReportDraft* response) {
+  return Dispatch(context, 0, [=](const Caller& caller) {
+    absl::StatusOr<v1::CompiledReportDraft> result = drafts_->Get(caller, *request);
+    if (result.ok()) *response = *std::move(result);
+    return result.status();
+  });
+}
+
+grpc::ServerUnaryReactor* AggregationService::UpdateCompiledReportDraft(
+    grpc::CallbackServerContext* context, const v1::UpdateCompiledReportDraftRequest* request,
+    v1::CompiledReportDraft* response) {
+  return Dispatch(context, 0, [=](const Caller& caller) {
+    absl::StatusOr<v1::CompiledReportDraft> result = drafts_->Update(caller, *request);
+    if (result.ok()) *response = *std::move(result);
+    return result.status();
+  });
+}
+
+grpc::ServerUnaryReactor* AggregationService::ListCompiledReportDraftRevisions(
+    grpc::CallbackServerContext* context,
+    const v1::ListCompiledReportDraftRevisionsRequest* request,
+    v1::ListCompiledReportDraftRevisionsResponse* response) {
+  return Dispatch(context, 0, [=](const Caller& caller) {
+    absl::StatusOr<v1::ListCompiledReportDraftRevisionsResponse> result =
+        drafts_->ListRevisions(caller, *request);
     if (result.ok()) *response = *std::move(result);
     return result.status();
   });

@@ -20,6 +20,7 @@
 #include "services/aggregation/aggregate_store.h"
 #include "services/aggregation/forwarder.h"
 #include "services/aggregation/queries.h"
+#include "services/aggregation/report_drafts.h"
 #include "services/common/identity.h"
 #include "tonghop/v1/aggregation_service.grpc.pb.h"
 
@@ -34,7 +35,7 @@ using RebuildFn = std::function<absl::StatusOr<v1::RebuildAggregatesResponse>(
 class AggregationService final : public v1::Aggregation::CallbackService {
  public:
   AggregationService(AggregateStore* store, const AggregationQueries* queries,
-                     const Forwarder* forwarder, RebuildFn rebuild,
+                     ReportDrafts* drafts, const Forwarder* forwarder, RebuildFn rebuild,
                      const IdentityResolver* identity, std::string temp_dir, int workers = 4);
   ~AggregationService() override;
 
@@ -64,6 +65,22 @@ class AggregationService final : public v1::Aggregation::CallbackService {
   grpc::ServerUnaryReactor* RebuildAggregates(grpc::CallbackServerContext* context,
                                               const v1::RebuildAggregatesRequest* request,
                                               v1::RebuildAggregatesResponse* response) override;
+  grpc::ServerUnaryReactor* ExplainFigure(grpc::CallbackServerContext* context,
+                                          const v1::ExplainFigureRequest* request,
+                                          v1::ExplainFigureResponse* response) override;
+  grpc::ServerUnaryReactor* ExportFigures(grpc::CallbackServerContext* context,
+                                          const v1::ExportFiguresRequest* request,
+                                          v1::ExportFiguresResponse* response) override;
+  grpc::ServerUnaryReactor* GetCompiledReportDraft(grpc::CallbackServerContext* context,
+                                                   const v1::GetCompiledReportDraftRequest* request,
+                                                   v1::CompiledReportDraft* response) override;
+  grpc::ServerUnaryReactor* UpdateCompiledReportDraft(
+      grpc::CallbackServerContext* context, const v1::UpdateCompiledReportDraftRequest* request,
+      v1::CompiledReportDraft* response) override;
+  grpc::ServerUnaryReactor* ListCompiledReportDraftRevisions(
+      grpc::CallbackServerContext* context,
+      const v1::ListCompiledReportDraftRevisionsRequest* request,
+      v1::ListCompiledReportDraftRevisionsResponse* response) override;
 
  private:
   class Call;
@@ -78,6 +95,7 @@ class AggregationService final : public v1::Aggregation::CallbackService {
 
   AggregateStore* store_;
   const AggregationQueries* queries_;
+  ReportDrafts* drafts_;
   const Forwarder* forwarder_;
   RebuildFn rebuild_;
   const IdentityResolver* identity_;

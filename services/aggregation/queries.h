@@ -24,6 +24,8 @@
 
 namespace tonghop::aggregation {
 
+class DraftStore;
+
 // Who a plan expects to report in a subtree, and why.
 struct ExpectedReporter {
   // True while every assignment naming the agency is a request.
@@ -52,8 +54,10 @@ std::optional<absl::CivilDay> TaskDueDate(const v1::Task& task, const v1::Plan& 
 // the agency it is the focal agency of, is an ancestor.
 class AggregationQueries {
  public:
+  // `drafts`, when given, holds the edited drafts compiled reports use
+  // (else they carry the generated one).
   AggregationQueries(AggregateStore* store, RegistryView* registry, const Clock* clock,
-                     std::string operator_agency);
+                     std::string operator_agency, const DraftStore* drafts = nullptr);
 
   absl::StatusOr<v1::RollupResponse> Rollup(const Caller& caller,
                                             const v1::RollupRequest& request) const;
@@ -65,6 +69,15 @@ class AggregationQueries {
                                           const v1::TrendRequest& request) const;
   absl::StatusOr<v1::CompiledReport> Compile(const Caller& caller,
                                              const v1::CompileReportRequest& request) const;
+  // Every report behind one figure, with its values. Only for the
+  // subtree's own reporting chain (disclosure.h): agencies' own values are
+  // finer than any published figure.
+  absl::StatusOr<v1::ExplainFigureResponse> ExplainFigure(
+      const Caller& caller, const v1::ExplainFigureRequest& request) const;
+  // The subtree's figures as ADX or SDMX-CSV (exchange.h) with their code
+  // lists; under disclosure control unless the chain asks for exact ones.
+  absl::StatusOr<v1::ExportFiguresResponse> ExportFigures(
+      const Caller& caller, const v1::ExportFiguresRequest& request) const;
 
   // Every reported cell of every summable indicator of the plan for the
   // subtree, as report values (what forwarding submits). RATIO and NONE
@@ -109,6 +122,7 @@ class AggregationQueries {
   RegistryView* registry_;
   const Clock* clock_;
   std::string operator_agency_;
+  const DraftStore* drafts_;
 
   static constexpr size_t kExpectedCacheSize = 64;
   struct ExpectedEntry {

@@ -59,6 +59,11 @@ const std::vector<MethodRule>& DefaultMethodRules() {
       {"tonghop.v1.Aggregation/TaskStatus", true},
       {"tonghop.v1.Aggregation/Trend", true},
       {"tonghop.v1.Aggregation/CompileReport", true},
+      {"tonghop.v1.Aggregation/ExplainFigure", true},
+      {"tonghop.v1.Aggregation/ExportFigures", true},
+      {"tonghop.v1.Aggregation/GetCompiledReportDraft", true},
+      {"tonghop.v1.Aggregation/ListCompiledReportDraftRevisions", true},
+      {"tonghop.v1.Aggregation/UpdateCompiledReportDraft", false},
   };
   return *rules;
 }

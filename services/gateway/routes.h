@@ -33,8 +33,9 @@ struct MethodRule {
 };
 
 // The methods served by default: every read method of the registry,
-// submissions and aggregation services, and the report life cycle an agency
-// drives from a web form (GetOrCreateDraft, UpdateDraft, Submit, Review).
+// submissions and aggregation services, the report life cycle an agency
+// drives from a web form (GetOrCreateDraft, UpdateDraft, Submit, Review) and
+// the editing of a compiled report's draft (UpdateCompiledReportDraft).
 // Registry mutations, Forward and RebuildAggregates stay gRPC-only.
 const std::vector<MethodRule>& DefaultMethodRules();
 
