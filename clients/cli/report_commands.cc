@@ -12,9 +12,13 @@
 #include "absl/strings/substitute.h"
 #include "absl/time/time.h"
 #include "clients/cli/output.h"
+#include "absl/strings/numbers.h"
+#include "clients/client/durable_file.h"
 #include "clients/client/outbox.h"
 #include "clients/client/report_file.h"
 #include "clients/client/submissions_client.h"
+#include "services/common/adx.h"
+#include "services/common/resource_names.h"
 #include "tonghop/v1/submissions_service.grpc.pb.h"
 
 namespace tonghop::cli {
@@ -68,6 +72,10 @@ struct Messages {
   // "$0 has no report name; use a file written by `tonghop report template`."
   const char* no_name =
       "Tệp $0 không có tên báo cáo (name); hãy dùng tệp do lệnh tonghop report template tạo ra.";
+  // "$0 holds $1 ADX groups; each is the report of its org unit."
+  const char* adx_read = "Tệp $0 có $1 nhóm số liệu ADX; mỗi nhóm là báo cáo của một cơ quan.";
+  // "$0: $1 values from $2 (ADX), not submitted (--dry-run)."
+  const char* adx_dry_run = "$0: $1 số liệu từ $2 (ADX), chưa nộp (--dry-run).";
   const char* on_time = "đúng hạn";  // on time
   const char* late = "trễ hạn";      // late
 };
@@ -264,6 +272,85 @@ int ReportSubmit(CliContext& context, const ParsedArgs& args) {
   *context.out << absl::Substitute(kMessages.queued, submitted.status().message(), queued->path)
                << "\n";
   return 0;
+}
+
+// The figures of an ADX document (another system's export) submitted as
+// reports: each group is the report of its org unit (agency id) for its
+// data set (plan id) and period; the server validates it as any report.
+int ReportImportAdx(CliContext& context, const ParsedArgs& args) {
+  if (args.positional.size() != 1) {
+    *context.err << "usage: tonghop report import-adx FILE.adx [--schema=DATASET.xsd] [--dry-run]\n";
+    return 2;
+  }
+  absl::StatusOr<std::string> xml = client::ReadWholeFile(args.positional[0]);
+  if (!xml.ok()) return PrintError(*context.err, xml.status());
+  std::string schema;
+  if (args.Has("schema")) {
+    absl::StatusOr<std::string> read = client::ReadWholeFile(args.Get("schema"));
+    if (!read.ok()) return PrintError(*context.err, read.status());
+    schema = *read;
+  }
+  absl::StatusOr<std::vector<AdxGroup>> groups = ReadAdx(*xml, schema);
+  if (!groups.ok()) return PrintError(*context.err, groups.status());
+  *context.err << absl::Substitute(kMessages.adx_read, args.positional[0], groups->size()) << "\n";
+  int failures = 0;
+  for (const AdxGroup& group : *groups) {
+    absl::StatusOr<std::string> period = PeriodFromAdx(group.period);
+    if (!period.ok()) {
+      PrintError(*context.err, period.status());
+      ++failures;
+      continue;
+    }
+    std::vector<v1::Value> values;
+    for (const AdxValue& v : group.values) {
+      v1::Value value;
+      value.set_indicator(AsName("indicators", v.data_element));
+      for (const auto& [dimension, option] : v.attributes) (*value.mutable_cells())[dimension] = option;
+      int64_t count = 0;
+      if (absl::SimpleAtoi(v.value, &count)) {
+        value.set_int_value(count);
+      } else {
+        value.set_decimal_value(v.value);
+      }
+      values.push_back(std::move(value));
+    }
+    if (args.Has("dry-run")) {
+      *context.out << absl::Substitute(kMessages.adx_dry_run,
+                                       MakeReportName(group.org_unit, group.data_set, *period),
+                                       values.size(), args.positional[0])
+                   << "\n";
+      continue;
+    }
+    // The report as the agency's own: its draft (with its task progress)
+    // takes the figures, then is submitted like any other.
+    client::SubmissionsClient submissions(
+        client::Connection(context.server, AgencyName(context.agency.empty() ? group.org_unit
+                                                                              : context.agency)));
+    absl::StatusOr<v1::Report> draft = submissions.GetOrCreateDraft(
+        AsName("plans", group.data_set), *period, client::NewRequestId());
+    if (!draft.ok()) {
+      PrintError(*context.err, draft.status());
+      ++failures;
+      continue;
+    }
+    v1::SubmitRequest request;
+    request.set_name(draft->name());
+    request.set_etag(draft->etag());
+    request.set_request_id(client::NewRequestId());
+    *request.mutable_report() = *draft;
+    request.mutable_report()->clear_values();
+    for (v1::Value& v : values) *request.mutable_report()->add_values() = std::move(v);
+    absl::StatusOr<v1::Report> submitted = submissions.Submit(request);
+    if (!submitted.ok()) {
+      PrintError(*context.err, submitted.status());
+      ++failures;
+      continue;
+    }
+    *context.out << absl::Substitute(kMessages.submitted, submitted->name(), submitted->revision(),
+                                     Timeliness(*submitted))
+                 << "\n";
+  }
+  return failures == 0 ? 0 : 1;
 }
 
 std::vector<std::string> StatusRow(const v1::Report& r) {
@@ -497,6 +584,9 @@ void RegisterReportCommands(CommandTable& table) {
   table.Add({"report template", "--plan=PLAN --period=2026 --out=FILE",
              "write the caller's report form (FILE, JSON) and its figures (CSV beside it)",
              ReportTemplate});
+  table.Add({"report import-adx", "FILE.adx [--schema=DATASET.xsd] [--dry-run]",
+             "submit the figures of an ADX file (another system's export) as reports",
+             ReportImportAdx});
   table.Add({"report submit", "FILE",
              "submit a filled-in report (kept in the outbox when the server is unreachable)",
              ReportSubmit});
