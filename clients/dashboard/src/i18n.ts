@@ -76,6 +76,8 @@ const vi = {
   overdueOnly: 'Chỉ nhiệm vụ quá hạn',
   overdueCount: 'nhiệm vụ quá hạn',
   download: 'Tải báo cáo tổng hợp',
+  downloadDocx: 'Tải văn bản Word (DOCX)',
+  downloadPdf: 'Tải PDF',
   downloadXlsx: 'Tải Excel (XLSX)',
   downloadMarkdown: 'Tải Markdown',
   downloading: 'Đang tạo báo cáo…',
@@ -85,6 +87,14 @@ const vi = {
   next: 'Sau ›',
   rows: 'dòng',
   generatedUnit: 'đơn vị thử nghiệm',
+  dataAsOf: 'Số liệu tính đến',
+  explainHint: 'Bấm để xem các báo cáo cộng lại thành số này',
+  sources: 'Nguồn số liệu',
+  revision: 'Lần nộp',
+  value: 'Giá trị',
+  parts: 'Tử số / Mẫu số',
+  sum: 'Cộng',
+  noDataYet: 'Chưa có báo cáo nào được tính.',
 } as const;
 
 export type StringKey = keyof typeof vi;
@@ -160,6 +170,8 @@ const en: Record<StringKey, string> = {
   overdueOnly: 'Overdue tasks only',
   overdueCount: 'overdue tasks',
   download: 'Download the compiled report',
+  downloadDocx: 'Download Word (DOCX)',
+  downloadPdf: 'Download PDF',
   downloadXlsx: 'Download Excel (XLSX)',
   downloadMarkdown: 'Download Markdown',
   downloading: 'Compiling the report…',
@@ -169,6 +181,14 @@ const en: Record<StringKey, string> = {
   next: 'Next ›',
   rows: 'rows',
   generatedUnit: 'test unit',
+  dataAsOf: 'Figures as of',
+  explainHint: 'Click to see the reports that add up to this figure',
+  sources: 'Where the figure comes from',
+  revision: 'Revision',
+  value: 'Value',
+  parts: 'Numerator / denominator',
+  sum: 'Sum',
+  noDataYet: 'No report counts yet.',
 };
 
 // Names of enum values the API returns.
