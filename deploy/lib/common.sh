@@ -11,7 +11,10 @@ TONGHOP_PACKAGES=(
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libgtest-dev libgmock-dev
   libicu-dev libxlsxwriter-dev libcpp-httplib-dev
+  libzip-dev libcairo2-dev libpango1.0-dev libxml2-dev fonts-liberation2
   python3 python3-openpyxl
+  # Tests of the compiled documents: PDF text (poppler), .docx → PDF.
+  libpoppler-cpp-dev poppler-utils libreoffice-writer-nogui libxml2-utils
 )
 
 tonghop_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
