@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # The tonghop demo: builds what is needed, starts tonghopd on a fresh data
-# directory, loads the reference data and the two real plans, and shows what
-# an official would look at.
+# directory with gRPC and HTTPS over mutual TLS, loads the reference data
+# and the two real plans with the Ministry's machine certificate, and shows
+# what an official would look at, each agency calling with its own
+# certificate. The first run makes a throw-away CA and the certificates
+# (build/demo-pki, reused later).
 #
 #   ./deploy/demo.sh          leaves the server running at the printed address
 #   ./deploy/demo.sh --exit   stops it at the end (used by tests/run.sh)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/pki.sh"
 
 EXIT_AT_END=0
 for arg in "$@"; do
   case "$arg" in
     --exit) EXIT_AT_END=1 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "demo.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -31,6 +35,24 @@ if [ ! -f "$DASHBOARD_DIR/index.html" ] || [ "$TONGHOP_ROOT/clients/dashboard/sr
   fi
 fi
 
+# Certificates: a CA, the server's, and one per agency that acts in the demo
+# (a machine certificate naming spiffe://tonghop/agencies/ID). Made once.
+PKI="${TONGHOP_DEMO_PKI:-$TONGHOP_BUILD_DIR/demo-pki}"
+DEMO_AGENCIES=(bo-tu-phap dong-nai-so-tu-phap dong-nai-so-y-te dong-nai-so-noi-vu
+  dong-nai-cong-an-tinh dong-nai-phuong-bien-hoa dong-nai-phuong-long-khanh
+  dong-nai-xa-thu-nghiem-01 dong-nai-thanh-tra-tinh ha-noi-so-tu-phap)
+# A browser proves who it is with a .p12 file (certificate and key) imported once.
+P12_PASSWORD="tonghop"
+if [ ! -s "$PKI/ca.crt" ]; then tonghop_log "making a throw-away CA and certificates in $PKI"; fi
+tonghop_pki_ca "$PKI" && tonghop_pki_server "$PKI" server || {
+  echo "demo.sh: the certificates could not be made (see $PKI/openssl.log)" >&2; exit 1; }
+for agency in "${DEMO_AGENCIES[@]}"; do
+  tonghop_pki_agency "$PKI" "$agency" || {
+    echo "demo.sh: the certificate of $agency could not be made (see $PKI/openssl.log)" >&2; exit 1; }
+done
+tonghop_pki_p12 "$PKI" bo-tu-phap "$P12_PASSWORD"
+tonghop_pki_p12 "$PKI" dong-nai-so-tu-phap "$P12_PASSWORD"
+
 DATA_DIR="${TONGHOP_DEMO_DATA:-$TONGHOP_BUILD_DIR/demo-data}"
 OUT_DIR="$TONGHOP_BUILD_DIR/demo-output"
 rm -rf "$DATA_DIR" "$OUT_DIR"
@@ -44,12 +66,14 @@ CLI="$TONGHOP_BUILD_DIR/clients/cli/tonghop"
 ON_TIME_CLOCK="2026-11-03T09:00:00+07:00"
 LATE_CLOCK="2026-11-07T09:00:00+07:00"
 PORT_FILE="$DATA_DIR/address"
-HTTP_LISTEN="127.0.0.1:8080"
-if (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; then HTTP_LISTEN="127.0.0.1:0"; fi
+HTTP_LISTEN="127.0.0.1:8443"
+if (exec 3<>/dev/tcp/127.0.0.1/8443) 2>/dev/null; then HTTP_LISTEN="127.0.0.1:0"; fi
 start_server() {  # start_server LISTEN NOW
   rm -f "$PORT_FILE"
   "$TONGHOPD" --data-dir="$DATA_DIR" --listen="$1" --port-file="$PORT_FILE" --now="$2" \
-    --http="$HTTP_LISTEN" --dashboard-dir="$DASHBOARD_DIR" >>"$OUT_DIR/tonghopd.log" 2>&1 &
+    --http="$HTTP_LISTEN" --dashboard-dir="$DASHBOARD_DIR" \
+    --tls-cert="$PKI/server.crt" --tls-key="$PKI/server.key" --client-ca="$PKI/ca.crt" \
+    >>"$OUT_DIR/tonghopd.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do
     [ -s "$PORT_FILE" ] && return 0
@@ -70,19 +94,36 @@ if [ "$EXIT_AT_END" = 1 ]; then trap stop_server EXIT; fi
 
 export TONGHOP_SERVER="$ADDRESS"
 export TONGHOP_STATE_DIR="$OUT_DIR/state"
+# Every call goes over TLS to the server (certificate signed by the demo's
+# CA) with a client certificate: `as ID …` calls as agency ID; plain `cli`
+# reads as the Ministry.
+export TONGHOP_TLS_CA="$PKI/ca.crt" TONGHOP_CERT="$PKI/bo-tu-phap.crt" TONGHOP_KEY="$PKI/bo-tu-phap.key"
 cli() { "$CLI" "$@"; }
+as() { local who="$1"; shift; "$CLI" --cert="$PKI/$who.crt" --key="$PKI/$who.key" "$@"; }
 section() { printf '\n\033[1;34m## %s\033[0m\n' "$*"; }
 check() {  # check "what" command...: fails the demo when the command fails
   local what="$1"; shift
   if ! "$@"; then echo "demo.sh: FAILED: $what" >&2; exit 1; fi
 }
 
-section "tonghopd đang chạy tại $ADDRESS (dữ liệu: $DATA_DIR; đồng hồ: $ON_TIME_CLOCK)"
+section "tonghopd đang chạy tại $ADDRESS, TLS hai chiều (mutual TLS; dữ liệu: $DATA_DIR; đồng hồ: $ON_TIME_CLOCK)"
 
-section "Nạp dữ liệu danh mục (reference data): deploy/data"
-check "registry load" cli --agency=bo-tu-phap registry load "$TONGHOP_ROOT/deploy/data"
+section "Không có chứng thư thì không có danh tính (no certificate, no identity)"
+if "$CLI" --cert= --key= --agency=bo-tu-phap registry load "$TONGHOP_ROOT/deploy/data" >/dev/null 2>"$OUT_DIR/no-certificate.txt"; then
+  echo "demo.sh: FAILED: the development header was accepted" >&2; exit 1
+fi
+echo "  tonghop --agency=bo-tu-phap (tiêu đề x-tonghop-agency, không chứng thư) bị từ chối:"
+grep -m1 '^error:' "$OUT_DIR/no-certificate.txt" | cut -c1-160 | sed 's/^/  /'
+
+section "Nạp dữ liệu danh mục bằng chứng thư máy của Bộ Tư pháp (reference data, with the operator's certificate)"
+check "registry load" as bo-tu-phap registry load "$TONGHOP_ROOT/deploy/data"
 section "Nạp lại lần hai: không thay đổi gì (loading again changes nothing)"
-check "registry load again" cli --agency=bo-tu-phap registry load "$TONGHOP_ROOT/deploy/data"
+check "registry load again" as bo-tu-phap registry load "$TONGHOP_ROOT/deploy/data"
+
+# People who sign in with a password (users with roles, `tonghop user …`,
+# `tonghop login`, the dashboard's sign-in) are created here, and the steps
+# below then act through them; until then each agency acts with its
+# machine certificate.
 
 section "Các kế hoạch (plans)"
 check "plan list" cli plan list
@@ -108,11 +149,11 @@ cli agency list --kind=province | grep -E "giải thể" | head -8 || true
 
 section "Nhập kế hoạch từ văn bản đã ban hành (import a plan from its published text), chạy thử"
 SEED="$TONGHOP_ROOT/services/registry/plan_import/testdata/004_5bba84d8a6f03fbf.txt"
-cli --agency=dong-nai-so-tu-phap plan import "$SEED" --format=text --issuer=dong-nai \
+as dong-nai-so-tu-phap plan import "$SEED" --format=text --issuer=dong-nai \
   --plan-id=dong-nai-74-2026-van-ban --dry-run >"$OUT_DIR/import-74-KH-UBND.txt"
 head -4 "$OUT_DIR/import-74-KH-UBND.txt"
 echo "  … (báo cáo đầy đủ / full import report: $OUT_DIR/import-74-KH-UBND.txt)"
-cli --output=json --agency=dong-nai-so-tu-phap plan import "$SEED" --format=text --issuer=dong-nai \
+as dong-nai-so-tu-phap --output=json plan import "$SEED" --format=text --issuer=dong-nai \
   --plan-id=dong-nai-74-2026-van-ban --dry-run >"$OUT_DIR/import-74-KH-UBND.json"
 check "the text import finds every task and resolves every agency" python3 - "$OUT_DIR/import-74-KH-UBND.json" <<'PY'
 import json, sys
@@ -132,37 +173,42 @@ head -3 "$OUT_DIR/74-KH-UBND-phu-luc.csv" | cut -c1-160
 R="$TONGHOP_ROOT/deploy/demo/reports"
 P=dong-nai-74-2026
 section "Sở Y tế xem các nhiệm vụ được giao và lấy mẫu báo cáo năm 2026 (report template)"
-check "report template" cli --agency=dong-nai-so-y-te report template --plan=$P --period=2026 \
+check "report template" as dong-nai-so-y-te report template --plan=$P --period=2026 \
   --out="$OUT_DIR/mau-bao-cao-so-y-te.json"
 echo "  mẫu: $OUT_DIR/mau-bao-cao-so-y-te.json và .csv"
 head -5 "$OUT_DIR/mau-bao-cao-so-y-te.csv" | cut -c1-150
 
 section "Các sở, ngành và xã, phường nộp báo cáo năm 2026 (ngày 3/11, trước hạn 5/11)"
 for who in so-tu-phap so-y-te so-noi-vu cong-an-tinh phuong-bien-hoa phuong-long-khanh; do
-  check "report submit $who" cli --agency=dong-nai-$who report submit "$R/$who.json"
+  check "report submit $who" as dong-nai-$who report submit "$R/$who.json"
 done
 
 section "Một báo cáo có lỗi bị từ chối, liệt kê mọi lỗi, không lưu gì (a faulty report)"
-if cli --agency=dong-nai-xa-thu-nghiem-01 report submit "$R/xa-thu-nghiem-01-co-loi.json"; then
+if as dong-nai-xa-thu-nghiem-01 report submit "$R/xa-thu-nghiem-01-co-loi.json"; then
   echo "demo.sh: FAILED: the faulty report was accepted" >&2; exit 1
 fi
 section "Xã sửa lỗi và nộp lại (fixed and resubmitted)"
-check "report submit fixed" cli --agency=dong-nai-xa-thu-nghiem-01 report submit "$R/xa-thu-nghiem-01.json"
+check "report submit fixed" as dong-nai-xa-thu-nghiem-01 report submit "$R/xa-thu-nghiem-01.json"
 
 section "Sở Tư pháp xem tình hình nộp báo cáo và duyệt (review)"
-check "report status" cli --agency=dong-nai-so-tu-phap report status --plan=$P --period=2026
-check "return so-y-te" cli --agency=dong-nai-so-tu-phap report review dong-nai-so-y-te/$P/2026 \
+check "report status" as dong-nai-so-tu-phap report status --plan=$P --period=2026
+check "return so-y-te" as dong-nai-so-tu-phap report review dong-nai-so-y-te/$P/2026 \
   --return "--reason=Đề nghị bổ sung số liệu khiếu nại phân theo nhóm tuổi (nhiệm vụ B.III)."
-for who in so-tu-phap so-noi-vu cong-an-tinh phuong-bien-hoa phuong-long-khanh xa-thu-nghiem-01; do
-  check "accept $who" cli --agency=dong-nai-so-tu-phap report review dong-nai-$who/$P/2026 --accept
+for who in so-noi-vu cong-an-tinh phuong-bien-hoa phuong-long-khanh xa-thu-nghiem-01; do
+  check "accept $who" as dong-nai-so-tu-phap report review dong-nai-$who/$P/2026 --accept
 done
+section "Sở Tư pháp không tự duyệt báo cáo của mình; Bộ Tư pháp duyệt (nobody reviews their own report)"
+if as dong-nai-so-tu-phap report review dong-nai-so-tu-phap/$P/2026 --accept; then
+  echo "demo.sh: FAILED: the Department of Justice accepted its own report" >&2; exit 1
+fi
+check "accept so-tu-phap" as bo-tu-phap report review dong-nai-so-tu-phap/$P/2026 --accept
 section "Sở Y tế bổ sung và nộp lại; Sở Tư pháp chấp nhận (resubmitted after a return)"
-check "resubmit so-y-te" cli --agency=dong-nai-so-y-te report submit "$R/so-y-te-nop-lai.json"
-check "accept so-y-te" cli --agency=dong-nai-so-tu-phap report review dong-nai-so-y-te/$P/2026 --accept
-check "history" cli --agency=dong-nai-so-tu-phap report history dong-nai-so-y-te/$P/2026
+check "resubmit so-y-te" as dong-nai-so-y-te report submit "$R/so-y-te-nop-lai.json"
+check "accept so-y-te" as dong-nai-so-tu-phap report review dong-nai-so-y-te/$P/2026 --accept
+check "history" as dong-nai-so-tu-phap report history dong-nai-so-y-te/$P/2026
 
 section "Một sở tỉnh khác không được xem báo cáo của Đồng Nai (permission denied)"
-if cli --agency=ha-noi-so-tu-phap report get dong-nai-so-y-te/$P/2026 >/dev/null; then
+if as ha-noi-so-tu-phap report get dong-nai-so-y-te/$P/2026 >/dev/null; then
   echo "demo.sh: FAILED: another province read Đồng Nai's report" >&2; exit 1
 fi
 
@@ -172,10 +218,10 @@ if ! start_server "$ADDRESS" "$LATE_CLOCK"; then
   cat "$OUT_DIR/tonghopd.log" >&2; echo "demo.sh: tonghopd did not restart" >&2; exit 1
 fi
 section "Thanh tra tỉnh nộp muộn: được nhận và đánh dấu trễ hạn (a late report)"
-check "late submit" cli --agency=dong-nai-thanh-tra-tinh report submit "$R/thanh-tra-tinh.json"
-check "accept late" cli --agency=dong-nai-so-tu-phap report review dong-nai-thanh-tra-tinh/$P/2026 --accept
-check "report status" cli --agency=dong-nai-so-tu-phap report status --plan=$P --period=2026
-cli --output=json --agency=dong-nai-so-tu-phap report status --plan=$P --period=2026 >"$OUT_DIR/reports.json"
+check "late submit" as dong-nai-thanh-tra-tinh report submit "$R/thanh-tra-tinh.json"
+check "accept late" as dong-nai-so-tu-phap report review dong-nai-thanh-tra-tinh/$P/2026 --accept
+check "report status" as dong-nai-so-tu-phap report status --plan=$P --period=2026
+as dong-nai-so-tu-phap --output=json report status --plan=$P --period=2026 >"$OUT_DIR/reports.json"
 check "reports: 8 accepted, one late, one resubmitted" python3 - "$OUT_DIR/reports.json" <<'PY'
 import json, sys
 reports = {r["agency"]: r for r in json.load(open(sys.argv[1]))["reports"]}
@@ -187,25 +233,25 @@ assert reports["agencies/dong-nai-so-y-te"]["revision"] == 2
 print(f"  {len(accepted)} báo cáo đã chấp nhận; trễ hạn: {', '.join(late)}; Sở Y tế: lần nộp thứ 2")
 PY
 
-LAST_CHANGE=$(cli --agency=bo-tu-phap --output=json report changes |
+LAST_CHANGE=$(as bo-tu-phap --output=json report changes |
   python3 -c 'import json,sys; c=json.load(sys.stdin).get("changes",[]); print(c[-1]["sequence"] if c else 0)')
 SCOPE=(--plan=$P --period=2026 --subtree=dong-nai --min-sequence="$LAST_CHANGE")
 section "Số liệu tổng hợp của tỉnh Đồng Nai năm 2026, cập nhật theo từng báo cáo được chấp nhận (roll-up)"
-check "rollup" cli --agency=dong-nai-so-tu-phap rollup "${SCOPE[@]}"
+check "rollup" as dong-nai-so-tu-phap rollup "${SCOPE[@]}"
 section "Khiếu nại theo giới tính (complaints by sex)"
-check "rollup by sex" cli --agency=dong-nai-so-tu-phap rollup "${SCOPE[@]}" \
+check "rollup by sex" as dong-nai-so-tu-phap rollup "${SCOPE[@]}" \
   --indicator=complaints-received,complaints-resolved --by=dimension --dimension=sex
 section "Tình hình nộp báo cáo: đúng hạn, trễ hạn, chưa nộp (completeness)"
-check "completeness" cli --agency=dong-nai-so-tu-phap completeness "${SCOPE[@]}" | head -40
+check "completeness" as dong-nai-so-tu-phap completeness "${SCOPE[@]}" | head -40
 section "Nhiệm vụ quá hạn (overdue tasks)"
-cli --agency=dong-nai-so-tu-phap tasks "${SCOPE[@]}" --overdue | head -20 || true
+as dong-nai-so-tu-phap tasks "${SCOPE[@]}" --overdue | head -20 || true
 
 section "Báo cáo tổng hợp của tỉnh gửi Bộ Tư pháp (the compiled report)"
 for format in md html xlsx docx pdf json; do
-  check "compile $format" cli --agency=dong-nai-so-tu-phap compile "${SCOPE[@]}" --format=$format \
+  check "compile $format" as dong-nai-so-tu-phap compile "${SCOPE[@]}" --format=$format \
     --out="$OUT_DIR/bao-cao-tong-hop-dong-nai-2026.$format"
 done
-cli --agency=dong-nai-so-tu-phap --output=json rollup "${SCOPE[@]}" >"$OUT_DIR/rollup-dong-nai-2026.json"
+as dong-nai-so-tu-phap --output=json rollup "${SCOPE[@]}" >"$OUT_DIR/rollup-dong-nai-2026.json"
 check "the workbook's numbers equal the roll-up's" python3 "$TONGHOP_ROOT/tests/tools/xlsx_matches_rollup.py" \
   "$OUT_DIR/bao-cao-tong-hop-dong-nai-2026.xlsx" "$OUT_DIR/rollup-dong-nai-2026.json"
 check "the .docx opens in LibreOffice as an administrative document with the roll-up's figures" \
@@ -216,33 +262,60 @@ sed -n '1,25p' "$OUT_DIR/bao-cao-tong-hop-dong-nai-2026.md"
 echo "  …"
 
 section "Xuất số liệu sang hệ thống khác: ADX (như DHIS2 nhập) và SDMX-CSV 2.0, kèm danh mục mã (exchange formats)"
-check "export adx" cli --agency=dong-nai-so-tu-phap export "${SCOPE[@]}" --format=adx \
+check "export adx" as dong-nai-so-tu-phap export "${SCOPE[@]}" --format=adx \
   --out="$OUT_DIR/adx/dong-nai-2026.adx.xml"
 check "the ADX export validates against the data set's schema (its code lists)" \
   xmllint --noout --schema "$OUT_DIR/adx/dong-nai-74-2026.adx.xsd" "$OUT_DIR/adx/dong-nai-2026.adx.xml"
-check "export sdmx-csv" cli --agency=dong-nai-so-tu-phap export "${SCOPE[@]}" --format=sdmx-csv \
+check "export sdmx-csv" as dong-nai-so-tu-phap export "${SCOPE[@]}" --format=sdmx-csv \
   --out="$OUT_DIR/sdmx/dong-nai-2026.csv"
 head -4 "$OUT_DIR/sdmx/dong-nai-2026.csv"
 echo "  … (danh mục mã / code lists: $(cd "$OUT_DIR/sdmx" && ls CL_*.csv | tr '\n' ' '))"
 check "an ADX file reads back (dry run of the import)" \
-  cli --agency=dong-nai report import-adx "$OUT_DIR/adx/dong-nai-2026.adx.xml" \
+  as dong-nai-so-tu-phap report import-adx "$OUT_DIR/adx/dong-nai-2026.adx.xml" \
   --schema="$OUT_DIR/adx/dong-nai-74-2026.adx.xsd" --dry-run
 
 section "Dựng lại toàn bộ số liệu tổng hợp từ các báo cáo đã lưu: phải trùng khớp (rebuild)"
-check "rebuild" cli --agency=bo-tu-phap admin rebuild-aggregates --verify-only
+check "rebuild" as bo-tu-phap admin rebuild-aggregates --verify-only
+
+HTTP_ADDRESS="$(sed -n 's/^tonghopd https\{0,1\} on \([^ ]*\).*/\1/p' "$OUT_DIR/tonghopd.log" | tail -1)"
+COMPLETENESS_URL="https://$HTTP_ADDRESS/v1/aggregation/Completeness?plan=plans/$P&period=2026&agency=agencies/dong-nai"
+CURL=(curl -sS --fail-with-body --cacert "$PKI/ca.crt" --cert "$PKI/dong-nai-so-tu-phap.crt"
+  --key "$PKI/dong-nai-so-tu-phap.key" "$COMPLETENESS_URL")
+# The same call as a line to paste into a shell.
+curl_line() {
+  printf '  curl --cacert %q --cert %q --key %q %s\n' "$PKI/ca.crt" "$PKI/dong-nai-so-tu-phap.crt" \
+    "$PKI/dong-nai-so-tu-phap.key" "'$COMPLETENESS_URL'"
+}
+section "Qua HTTPS với chứng thư của Sở Tư pháp Đồng Nai (the same over HTTPS, with a client certificate)"
+curl_line
+check "completeness over HTTPS" "${CURL[@]}" -o "$OUT_DIR/completeness-https.json"
+check "the HTTPS answer counts the province's reporters" python3 - "$OUT_DIR/completeness-https.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert int(r.get("expected", 0)) > 0 and int(r.get("received", 0)) >= 8, r
+print(f"  {r['expected']} cơ quan phải báo cáo, {r['received']} đã nộp (JSON qua HTTPS)")
+PY
+CODE=$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$PKI/ca.crt" -H 'x-tonghop-agency: bo-tu-phap' \
+  "https://$HTTP_ADDRESS/v1/submissions/GetReport?name=reports/dong-nai-so-y-te/$P/2026")
+echo "  Không chứng thư, chỉ có tiêu đề x-tonghop-agency: bo-tu-phap → HTTP $CODE (without a certificate)"
+check "the development header is refused over HTTPS" test "$CODE" = 401
 
 section "Xong (done)"
 echo "Kết quả ghi tại (outputs in): $OUT_DIR"
 echo "Báo cáo tổng hợp (compiled report): $OUT_DIR/bao-cao-tong-hop-dong-nai-2026.{docx,pdf,md,html,xlsx,json}"
-HTTP_ADDRESS="$(sed -n 's/^tonghopd http on \([^ ]*\).*/\1/p' "$OUT_DIR/tonghopd.log" | tail -1)"
+echo "Chứng thư (certificates, throw-away CA): $PKI"
 if [ -n "$HTTP_ADDRESS" ] && [ -f "$DASHBOARD_DIR/index.html" ] && [ "$EXIT_AT_END" = 0 ]; then
-  echo "Bảng điều khiển (dashboard): http://$HTTP_ADDRESS/  (Bộ Tư pháp: bo-tu-phap)"
+  echo "Bảng điều khiển (dashboard): https://$HTTP_ADDRESS/"
+  echo "  trình duyệt tin $PKI/ca.crt và dùng chứng thư $PKI/bo-tu-phap.p12 (mật khẩu: $P12_PASSWORD)"
+  echo "  (the browser trusts ca.crt and presents bo-tu-phap.p12, password $P12_PASSWORD: it calls as the Ministry)"
 fi
 if [ "$EXIT_AT_END" = 1 ]; then
   echo "Máy chủ đã dừng (server stopped)."
 else
-  echo "Máy chủ vẫn chạy tại $ADDRESS (pid $SERVER_PID). Thử:"
-  echo "  export TONGHOP_SERVER=$ADDRESS"
+  echo "Máy chủ vẫn chạy tại $ADDRESS (pid $SERVER_PID). Thử (try):"
+  echo "  export TONGHOP_SERVER=$ADDRESS TONGHOP_TLS_CA=$PKI/ca.crt"
+  echo "  export TONGHOP_CERT=$PKI/dong-nai-so-tu-phap.crt TONGHOP_KEY=$PKI/dong-nai-so-tu-phap.key"
   echo "  $CLI agency list --parent=dong-nai"
+  curl_line
   echo "Dừng bằng: kill $SERVER_PID"
 fi

@@ -681,9 +681,12 @@ int Forward(CliContext& context, const ParsedArgs& args) {
   if (!ReadScope(context, args, &scope)) return 2;
   v1::ForwardRequest request;
   SetScope(scope, request);
-  request.set_target(args.Get("to"));
+  if (args.Has("to")) {
+    return Usage(context,
+                 "--to is gone: the server forwards only to the upstream it is configured with "
+                 "(tonghopd --upstream=HOST:PORT)");
+  }
   request.set_target_plan(AsName("plans", args.Get("target-plan")));
-  if (request.target().empty()) return Usage(context, "--to=HOST:PORT is required");
   v1::ForwardResponse response;
   auto call = context.connection().NewContext();
   call->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(120)));
@@ -692,11 +695,11 @@ int Forward(CliContext& context, const ParsedArgs& args) {
   if (context.output == OutputFormat::kJson) {
     PrintJson(*context.out, response);
   } else if (response.unchanged()) {
-    *context.out << absl::Substitute(kLabels.unchanged, request.target(),
+    *context.out << absl::Substitute(kLabels.unchanged, response.upstream(),
                                      response.report().revision())
                  << "\n";
   } else {
-    *context.out << absl::Substitute(kLabels.forwarded, request.target(), scope.agency,
+    *context.out << absl::Substitute(kLabels.forwarded, response.upstream(), scope.agency,
                                      response.report().revision(), response.values(),
                                      response.progress())
                  << "\n";
@@ -761,7 +764,7 @@ void RegisterAggregationCommands(CommandTable& table) {
              absl::StrCat(kScopeFlags, " --format=adx|sdmx-csv --out=FILE [--exact]"),
              "the subtree's figures as ADX or SDMX-CSV, with their code lists beside FILE",
              Export});
-  table.Add({"forward", absl::StrCat(kScopeFlags, " --to=HOST:PORT [--target-plan=PLAN]"),
+  table.Add({"forward", absl::StrCat(kScopeFlags, " [--target-plan=PLAN]"),
              "submit the compiled figures to another instance as the agency's report", Forward});
   table.Add({"admin rebuild-aggregates", "[--verify-only]",
              "recompute every roll-up from the change feed and swap it in", Rebuild});

@@ -40,13 +40,22 @@ class ParsedArgs {
 struct CliContext {
   std::string server;   // --server, host:port
   std::string agency;   // --agency, the caller's agency id
+  // --tls-ca, --cert, --key: TLS to the server, and the caller's
+  // certificate (which then is the identity, instead of --agency).
+  ClientTlsOptions tls;
+  // True when --agency was given on the command line: the development
+  // identity is then used even if a person is signed in.
+  bool agency_from_flag = false;
   OutputFormat output = OutputFormat::kTable;
   std::ostream* out = nullptr;
   std::ostream* err = nullptr;
   // Where the durable outbox lives (--state-dir, default ~/.tonghop).
   std::string state_dir;
-  // A connection to --server as --agency (created on first use).
+  // A connection to --server (created on first use) as the person signed
+  // in there with `tonghop login`, else as the certificate or --agency.
   const client::Connection& connection();
+  // The person signed in to --server ("users/{id}"), or empty.
+  std::string SignedInUser();
 
  private:
   std::unique_ptr<client::Connection> connection_;

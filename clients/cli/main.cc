@@ -1,6 +1,7 @@
 // tonghop: the command-line client of the tonghop services.
 //
-//   tonghop [--server=HOST:PORT] [--agency=ID] [--output=table|json|csv] COMMAND ...
+//   tonghop [--server=HOST:PORT] [--agency=ID | --cert=PEM --key=PEM] [--tls-ca=PEM]
+//           [--output=table|json|csv] COMMAND ...
 
 #include <cstdlib>
 #include <iostream>
@@ -12,12 +13,16 @@
 #include "absl/strings/str_split.h"
 #include "clients/cli/command.h"
 #include "clients/cli/registry_commands.h"
+#include "clients/cli/user_commands.h"
 // The build defines these for the command groups present in this tree.
 #ifdef TONGHOP_HAVE_REPORT_COMMANDS
 #include "clients/cli/report_commands.h"
 #endif
 #ifdef TONGHOP_HAVE_AGGREGATION_COMMANDS
 #include "clients/cli/aggregation_commands.h"
+#endif
+#ifdef TONGHOP_HAVE_AUDIT_COMMANDS
+#include "clients/cli/audit_commands.h"
 #endif
 
 namespace {
@@ -29,11 +34,20 @@ using tonghop::cli::OutputFormat;
 using tonghop::cli::ParsedArgs;
 
 void PrintUsage(std::ostream& out, const CommandTable& table) {
-  out << "usage: tonghop [--server=HOST:PORT] [--agency=ID] [--output=table|json|csv] "
-         "COMMAND [ARGS]\n\n"
+  out << "usage: tonghop [--server=HOST:PORT] [--agency=ID | --cert=PEM --key=PEM] "
+         "[--tls-ca=PEM] [--output=table|json|csv] COMMAND [ARGS]\n\n"
          "  --server   the tonghopd address (default $TONGHOP_SERVER or 127.0.0.1:7070)\n"
+         "  --tls-ca   connect over TLS, trusting this CA (default $TONGHOP_TLS_CA)\n"
+         "  --cert, --key\n"
+         "             connect over TLS with this client certificate, which names who\n"
+         "             calls (default $TONGHOP_CERT, $TONGHOP_KEY); an agency\n"
+         "             certificate also sets --agency\n"
          "  --agency   the calling agency's id, e.g. dong-nai-so-tu-phap\n"
-         "             (default $TONGHOP_AGENCY)\n"
+         "             (default $TONGHOP_AGENCY); without a certificate it is sent as\n"
+         "             the development header, which only a server run with\n"
+         "             --insecure-dev-identity accepts, from this machine; after\n"
+         "             tonghop login, calls are made as the person signed in unless\n"
+         "             --agency or --cert is given\n"
          "  --output   table (default), json (protobuf JSON mapping) or csv\n"
          "  --state-dir  where undelivered reports wait (default ~/.tonghop)\n\n"
          "commands:\n";
@@ -55,11 +69,15 @@ std::string EnvOr(const char* name, const std::string& fallback) {
 int main(int argc, char** argv) {
   CommandTable table;
   tonghop::cli::RegisterRegistryCommands(table);
+  tonghop::cli::RegisterUserCommands(table);
 #ifdef TONGHOP_HAVE_REPORT_COMMANDS
   tonghop::cli::RegisterReportCommands(table);
 #endif
 #ifdef TONGHOP_HAVE_AGGREGATION_COMMANDS
   tonghop::cli::RegisterAggregationCommands(table);
+#endif
+#ifdef TONGHOP_HAVE_AUDIT_COMMANDS
+  tonghop::cli::RegisterAuditCommands(table);
 #endif
 
   CliContext context;
@@ -87,8 +105,33 @@ int main(int argc, char** argv) {
     }
   }
   if (args.Has("server")) context.server = args.Get("server");
-  if (args.Has("agency")) context.agency = args.Get("agency");
+  if (args.Has("agency")) {
+    context.agency = args.Get("agency");
+    context.agency_from_flag = true;
+  }
   if (args.Has("state-dir")) context.state_dir = args.Get("state-dir");
+  tonghop::client::TlsFiles tls_files = tonghop::client::TlsFilesFromEnvironment();
+  if (args.Has("tls-ca")) tls_files.ca = args.Get("tls-ca");
+  if (args.Has("cert")) tls_files.cert = args.Get("cert");
+  if (args.Has("key")) tls_files.key = args.Get("key");
+  absl::StatusOr<tonghop::ClientTlsOptions> tls = tonghop::client::ReadClientTls(tls_files);
+  if (!tls.ok()) {
+    std::cerr << "tonghop: " << tls.status().message() << "\n";
+    return 2;
+  }
+  context.tls = *std::move(tls);
+  // An agency's certificate says who calls; --agency may repeat it but not
+  // contradict it.
+  std::string holder = tonghop::client::CertificateAgency(context.tls);
+  if (!holder.empty()) {
+    std::string named = tonghop::cli::AsName("agencies", context.agency);
+    if (args.Has("agency") && named != holder) {
+      std::cerr << "tonghop: --agency=" << context.agency << " but the certificate (--cert) "
+                << "acts for " << holder << "; leave --agency out\n";
+      return 2;
+    }
+    context.agency = tonghop::cli::Id(holder);
+  }
   std::string output = args.Get("output", "table");
   if (output == "json") {
     context.output = OutputFormat::kJson;
@@ -98,7 +141,9 @@ int main(int argc, char** argv) {
     std::cerr << "tonghop: --output must be table, json or csv\n";
     return 2;
   }
-  for (const char* global : {"server", "agency", "output", "state-dir"}) args.flags.erase(global);
+  for (const char* global : {"server", "agency", "output", "state-dir", "tls-ca", "cert", "key"}) {
+    args.flags.erase(global);
+  }
 
   if (words.empty() || words[0] == "help" || args.Has("help")) {
     PrintUsage(words.empty() && !args.Has("help") ? std::cerr : std::cout, table);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/common/errors.h"
 #include "services/common/text.h"
@@ -16,6 +18,12 @@ std::string ToJson(const google::protobuf::Message& message, bool pretty) {
   auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
   if (!status.ok()) return "{}";
   return json;
+}
+
+std::string VietnamDate(const google::protobuf::Timestamp& ts) {
+  if (ts.seconds() == 0) return "";
+  return absl::FormatTime("%d/%m/%Y", absl::FromUnixSeconds(ts.seconds()),
+                          absl::FixedTimeZone(7 * 3600));
 }
 
 void PrintJson(std::ostream& out, const google::protobuf::Message& message) {
@@ -76,15 +84,16 @@ void PrintCsv(std::ostream& out, const std::vector<std::string>& header,
   for (const auto& row : rows) print_row(row);
 }
 
-std::string Truncate(const std::string& text, size_t max_chars) {
-  size_t chars = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-      if (chars == max_chars) return text.substr(0, i) + "…";
-      ++chars;
-    }
-  }
-  return text;
+std::string VietnamDateTime(const google::protobuf::Timestamp& ts, bool seconds) {
+  if (ts.seconds() == 0 && ts.nanos() == 0) return "";
+  return absl::FormatTime(seconds ? "%d/%m/%Y %H:%M:%S" : "%d/%m/%Y %H:%M",
+                          absl::FromUnixSeconds(ts.seconds()), absl::FixedTimeZone(7 * 3600));
+}
+
+std::string VietnameseCount(int64_t n) {
+  std::string digits = absl::StrCat(n < 0 ? -n : n);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ".");
+  return n < 0 ? "-" + digits : digits;
 }
 
 int PrintError(std::ostream& err, const absl::Status& status) {

@@ -10,7 +10,9 @@
 
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "grpcpp/support/status.h"
+#include "services/common/text.h"  // Truncate
 
 namespace tonghop::cli {
 
@@ -27,8 +29,15 @@ void PrintTable(std::ostream& out, const std::vector<std::string>& header,
 void PrintCsv(std::ostream& out, const std::vector<std::string>& header,
               const std::vector<std::vector<std::string>>& rows);
 
-// At most `max_chars` characters of `text`, with "…" when cut.
-std::string Truncate(const std::string& text, size_t max_chars);
+// "05/11/2026 14:30" in Vietnam time (UTC+7), with `seconds`
+// "05/11/2026 14:30:05"; empty when unset.
+std::string VietnamDateTime(const google::protobuf::Timestamp& ts, bool seconds = false);
+
+// A count for officials: "1.234.567".
+std::string VietnameseCount(int64_t n);
+
+// "05/11/2026" in Vietnam time; empty when unset.
+std::string VietnamDate(const google::protobuf::Timestamp& ts);
 
 // Prints "error: CODE: message" and each field violation on its own line
 // to `err`; returns 1 (the exit code for a refused call).

@@ -128,19 +128,6 @@ std::string ReportName(const std::string& text) {
   return absl::StartsWith(text, "reports/") ? text : "reports/" + text;
 }
 
-// "05/11/2026 14:30" in Vietnam time; empty when unset.
-std::string VietnamTime(const google::protobuf::Timestamp& ts) {
-  if (ts.seconds() == 0 && ts.nanos() == 0) return "";
-  absl::Time time = absl::FromUnixSeconds(ts.seconds());
-  return absl::FormatTime("%d/%m/%Y %H:%M", time, absl::FixedTimeZone(7 * 3600));
-}
-
-std::string VietnamDate(const google::protobuf::Timestamp& ts) {
-  if (ts.seconds() == 0) return "";
-  return absl::FormatTime("%d/%m/%Y", absl::FromUnixSeconds(ts.seconds()),
-                          absl::FixedTimeZone(7 * 3600));
-}
-
 std::string Timeliness(const v1::Report& report) {
   if (report.revision() == 0) return "";
   return report.on_time() ? kMessages.on_time : kMessages.late;
@@ -165,7 +152,15 @@ bool DeliverOutbox(CliContext& context, std::ostream& out, bool say_when_empty) 
   }
   auto deliveries = outbox.Deliver(
       [&](const client::Outbox::Entry& entry) -> absl::StatusOr<v1::Report> {
-        client::SubmissionsClient submissions(client::Connection(context.server, entry.agency));
+        // A certificate acts for one agency: another agency's reports wait
+        // for its own certificate.
+        std::string holder = client::CertificateAgency(context.tls);
+        if (!holder.empty() && holder != entry.agency) {
+          return absl::UnavailableError(absl::StrCat(
+              "queued as ", entry.agency, "; the certificate given acts for ", holder));
+        }
+        client::SubmissionsClient submissions(
+            client::Connection(context.server, entry.agency, context.tls));
         return submissions.Submit(entry.request);
       });
   if (!deliveries.ok()) {
@@ -252,7 +247,7 @@ int ReportSubmit(CliContext& context, const ParsedArgs& args) {
   request.set_etag(report->etag());
   request.set_request_id(client::NewRequestId());
   *request.mutable_report() = *report;
-  client::SubmissionsClient submissions(client::Connection(context.server, agency));
+  client::SubmissionsClient submissions(client::Connection(context.server, agency, context.tls));
   absl::StatusOr<v1::Report> submitted = submissions.Submit(request);
   if (submitted.ok()) {
     if (context.output == OutputFormat::kJson) PrintJson(*context.out, *submitted);
@@ -360,7 +355,7 @@ std::vector<std::string> StatusRow(const v1::Report& r) {
           r.period(),
           StateLabel(r.state()),
           r.revision() == 0 ? "" : absl::StrCat(r.revision()),
-          VietnamTime(r.submit_time()),
+          VietnamDateTime(r.submit_time()),
           VietnamDate(r.due_time()),
           Timeliness(r),
           r.review_reason()};
@@ -469,7 +464,7 @@ int ReportHistory(CliContext& context, const ParsedArgs& args) {
   for (const v1::Report& r : *revisions) {
     *all.add_revisions() = r;
     rows.push_back({absl::StrCat(r.revision()), StateLabel(r.state()),
-                    VietnamTime(r.submit_time()), Timeliness(r), Id(r.submitted_by()),
+                    VietnamDateTime(r.submit_time()), Timeliness(r), Id(r.submitted_by()),
                     Id(r.reviewed_by()), r.review_reason()});
   }
   std::vector<std::string> header = {kLabels.revision,     kLabels.state,

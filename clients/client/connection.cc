@@ -1,6 +1,8 @@
 #include "clients/client/connection.h"
 
+#include <cstdlib>
 #include <random>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -8,6 +10,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "services/common/identity.h"
+#include "services/common/status_macros.h"
 
 namespace tonghop::client {
 namespace {
@@ -19,12 +22,48 @@ std::string AgencyName(const std::string& agency) {
 
 }  // namespace
 
-Connection::Connection(std::string address, std::string agency,
+TlsFiles TlsFilesFromEnvironment() {
+  auto env = [](const char* name) {
+    const char* value = std::getenv(name);
+    return std::string(value == nullptr ? "" : value);
+  };
+  return {env("TONGHOP_TLS_CA"), env("TONGHOP_CERT"), env("TONGHOP_KEY")};
+}
+
+absl::StatusOr<ClientTlsOptions> ReadClientTls(const TlsFiles& files) {
+  if (files.cert.empty() != files.key.empty()) {
+    return absl::InvalidArgumentError(
+        "--cert and --key go together (or $TONGHOP_CERT and $TONGHOP_KEY)");
+  }
+  ClientTlsOptions tls;
+  if (!files.ca.empty()) {
+    ASSIGN_OR_RETURN(tls.ca_pem, ReadPemFile("--tls-ca", files.ca));
+  }
+  if (!files.cert.empty()) {
+    ASSIGN_OR_RETURN(tls.cert_pem, ReadPemFile("--cert", files.cert));
+    ASSIGN_OR_RETURN(tls.key_pem, ReadPemFile("--key", files.key));
+    RETURN_IF_ERROR(CheckKeyPair("--cert/--key", tls.cert_pem, tls.key_pem));
+  }
+  return tls;
+}
+
+std::string CertificateAgency(const ClientTlsOptions& tls) {
+  if (!tls.has_certificate()) return "";
+  absl::StatusOr<std::vector<SpiffeId>> ids = SpiffeIdsOfPem(tls.cert_pem);
+  if (!ids.ok()) return "";
+  for (const SpiffeId& id : *ids) {
+    if (absl::StartsWith(id.path, "agencies/")) return id.path;
+  }
+  return "";
+}
+
+Connection::Connection(std::string address, std::string agency, ClientTlsOptions tls,
                        absl::Duration timeout)
     : address_(std::move(address)),
       agency_(AgencyName(agency)),
+      send_agency_header_(!tls.has_certificate()),
       timeout_(timeout),
-      channel_(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials())) {}
+      channel_(grpc::CreateChannel(address_, ChannelCredentials(tls))) {}
 
 Connection::Connection(std::shared_ptr<grpc::Channel> channel, std::string agency,
                        absl::Duration timeout)
@@ -35,7 +74,11 @@ Connection::Connection(std::shared_ptr<grpc::Channel> channel, std::string agenc
 
 std::unique_ptr<grpc::ClientContext> Connection::NewStreamContext() const {
   auto context = std::make_unique<grpc::ClientContext>();
-  if (!agency_.empty()) context->AddMetadata(std::string(kAgencyHeader), agency_);
+  if (!bearer_token_.empty()) {
+    context->AddMetadata("authorization", "Bearer " + bearer_token_);
+  } else if (send_agency_header_ && !agency_.empty()) {
+    context->AddMetadata(std::string(kAgencyHeader), agency_);
+  }
   return context;
 }
 

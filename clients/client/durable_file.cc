@@ -37,7 +37,7 @@ std::string ParentOf(const std::string& path) {
 
 }  // namespace
 
-absl::Status WriteFileDurably(const std::string& path, const std::string& content) {
+absl::Status WriteFileDurably(const std::string& path, const std::string& content, int mode) {
   std::string directory = ParentOf(path);
   if (!directory.empty()) {
     std::error_code ec;
@@ -49,7 +49,8 @@ absl::Status WriteFileDurably(const std::string& path, const std::string& conten
   }
   static thread_local std::mt19937_64 rng(std::random_device{}());
   std::string temporary = absl::StrCat(path, ".tmp-", rng());
-  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+                  static_cast<mode_t>(mode));
   if (fd < 0) return Errno("cannot create", temporary);
   size_t written = 0;
   while (written < content.size()) {

@@ -14,8 +14,10 @@
 namespace tonghop::client {
 
 // Replaces `path` with `content` atomically and durably. Creates the parent
-// directory when missing.
-absl::Status WriteFileDurably(const std::string& path, const std::string& content);
+// directory when missing. The file is created with `mode` (less the umask)
+// from the start, so a secret is never readable by others even briefly.
+absl::Status WriteFileDurably(const std::string& path, const std::string& content,
+                              int mode = 0644);
 
 // Removes `path` and syncs its directory; OK when it is already gone.
 absl::Status RemoveFileDurably(const std::string& path);

@@ -280,7 +280,10 @@ void World::GenerateAgencies() {
       unit.set_kind(kind);
       unit.set_parent(province_name);
       unit.set_generated(true);
-      reporters_.push_back(Reporter{unit.name(), focal, p, kind});
+      // The Department of Justice reviews the province's reports; its own
+      // report goes to the ministry (nobody reviews their own).
+      std::string reviewer = unit.name() == focal ? ministry : focal;
+      reporters_.push_back(Reporter{unit.name(), reviewer, p, kind});
       units_.push_back(std::move(unit));
     };
     for (int d = 0; d < scale_.departments_per_province; ++d) {

@@ -56,7 +56,8 @@ absl::Status ValidateScale(const Scale& scale);
 struct Reporter {
   // `agencies/{id}`.
   std::string agency;
-  // The focal agency of its province, `agencies/lg-pNN-so-tu-phap`.
+  // Who reviews its reports: its province's focal agency, or the ministry
+  // for that focal agency itself.
   std::string reviewer;
   // 0-based index of its province.
   int province = 0;

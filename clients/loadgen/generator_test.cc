@@ -62,7 +62,12 @@ TEST(GeneratorTest, EveryAgencyIsGeneratedAndFollowsItsParent) {
     units.insert(u.name());
   }
   for (const auto& p : world.provinces()) EXPECT_TRUE(units.count(p.focal_agency()));
-  for (const auto& r : world.reporters()) EXPECT_TRUE(units.count(r.reviewer));
+  // Each report is reviewed by its province's Department of Justice; the
+  // Department's own by the ministry.
+  for (const auto& r : world.reporters()) {
+    EXPECT_TRUE(units.count(r.reviewer) || r.reviewer == "agencies/bo-tu-phap") << r.agency;
+    EXPECT_NE(r.reviewer, r.agency);
+  }
   // 2 provinces × (5 communes + 3 departments + 1 court).
   EXPECT_EQ(world.reporters().size(), 18u);
 }

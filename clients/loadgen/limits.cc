@@ -134,7 +134,7 @@ absl::StatusOr<EchoLimit> MeasureEchoLimit(int threads, int request_bytes, int r
   // connected by the time they submit.
   std::vector<std::unique_ptr<Echo::Stub>> stubs;
   for (int t = 0; t < threads; ++t) {
-    auto channel = NewDedicatedChannel(address);
+    auto channel = NewPlaintextChannel(address);
     if (!channel->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Seconds(10)))) {
       server->Shutdown();
       return absl::UnavailableError("echo server: could not connect");

@@ -27,6 +27,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "clients/client/connection.h"
 #include "clients/loadgen/generator.h"
 #include "clients/loadgen/limits.h"
 #include "clients/loadgen/registration.h"
@@ -63,8 +64,9 @@ national roll-ups. Prints a summary; --json-out writes every figure.
   --tonghopd=PATH         the tonghopd binary for --spawn (default: the one built
                           beside this binary)
   --work-dir=DIR          where the data and the limit measurements go (default:
-                          a new directory under $TMPDIR); use the server's disk
-  --keep-work-dir         do not remove it at the end
+                          a new directory under $TMPDIR); use the server's disk;
+                          a directory you name keeps everything else in it
+  --keep-work-dir         do not remove what the run made there at the end
   --plan-id=ID            the generated plan's id (default lg-ke-hoach-tai with
                           --spawn, else lg-ke-hoach-tai-UNIXTIME)
   --year=YYYY             the current year (default: this year, UTC+7)
@@ -79,6 +81,15 @@ national roll-ups. Prints a summary; --json-out writes every figure.
                           values (default on)
   --reference-data=DIR    deploy/data, for dimensions missing from the registry
   --json-out=FILE         write every figure as JSON
+  --tls-ca=PEM            reach --server over TLS, trusting this CA
+                          (default $TONGHOP_TLS_CA)
+  --cert=PEM --key=PEM    and present this client certificate (default
+                          $TONGHOP_CERT, $TONGHOP_KEY): every call is then made
+                          as its holder. The reporting day acts as thousands of
+                          agencies, which it names with the development header:
+                          use --tls-ca alone, against a server on this machine
+                          run with --insecure-dev-identity (--spawn does that,
+                          in plaintext)
 
 Exit status: 0 when every report was submitted and accepted and every
 verification passed, 1 otherwise, 2 for bad options.
@@ -135,7 +146,7 @@ Flags ParseFlags(int argc, char** argv) {
       "work-dir", "keep-work-dir", "aggregation-server", "plan-id", "year", "seed", "limits",
       "limit-seconds",
       "dashboard", "at-rest-rounds", "compile-repetitions", "rebuild", "verify",
-      "reference-data", "json-out", "help"};
+      "reference-data", "json-out", "tls-ca", "cert", "key", "help"};
   Flags flags;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -268,14 +279,37 @@ int Run(int argc, char** argv) {
   if (years < 0 || years > 50) flags.errors.push_back("--years: must be 0 to 50");
   if (concurrency < 1 || concurrency > 256) flags.errors.push_back("--concurrency: 1 to 256");
   if (reviewers < 1 || reviewers > 256) flags.errors.push_back("--reviewers: 1 to 256");
+  // A spawned server is plaintext: the environment's TLS files are for
+  // servers named with --server.
+  client::TlsFiles tls_files = spawn ? client::TlsFiles() : client::TlsFilesFromEnvironment();
+  if (flags.Has("tls-ca")) tls_files.ca = flags.Get("tls-ca", "");
+  if (flags.Has("cert")) tls_files.cert = flags.Get("cert", "");
+  if (flags.Has("key")) tls_files.key = flags.Get("key", "");
+  absl::StatusOr<ClientTlsOptions> tls = client::ReadClientTls(tls_files);
+  if (!tls.ok()) flags.errors.push_back(std::string(tls.status().message()));
+  if (tls.ok() && tls->enabled() && spawn) {
+    flags.errors.push_back(
+        "--spawn starts a plaintext tonghopd on loopback; --tls-ca, --cert and --key are for "
+        "--server");
+  }
   if (!flags.errors.empty()) {
     for (const auto& e : flags.errors) std::cerr << "tonghop-loadgen: " << e << "\n";
     std::cerr << kUsage;
     return 2;
   }
+  if (tls->has_certificate()) {
+    Log("--cert: every call is made as the certificate's holder, without the development "
+        "header; submissions as other agencies will be refused");
+  }
+  SetServerTls(*std::move(tls));
 
   // The working directory: data, limit databases, the server's log.
   std::string work_dir = flags.Get("work-dir", "");
+  // A directory the user named may hold their own files: only what this run
+  // creates in it is removed at the end, and the directory itself only when
+  // this run made it and nothing else is left in it.
+  bool made_work_dir = false;
+  bool own_work_dir = false;
   if (work_dir.empty()) {
     const char* tmp = std::getenv("TMPDIR");
     std::string pattern = absl::StrCat(tmp && *tmp ? tmp : "/tmp", "/tonghop-loadgen-XXXXXX");
@@ -284,11 +318,28 @@ int Run(int argc, char** argv) {
       return 1;
     }
     work_dir = pattern;
+    made_work_dir = true;
+    own_work_dir = true;
   } else {
     std::error_code ec;
-    std::filesystem::create_directories(work_dir, ec);
     work_dir = std::filesystem::absolute(work_dir).string();
+    made_work_dir = !std::filesystem::exists(work_dir, ec);
+    std::filesystem::create_directories(work_dir, ec);
+    if (ec) {
+      std::cerr << "tonghop-loadgen: cannot create " << work_dir << ": " << ec.message() << "\n";
+      return 1;
+    }
+    for (const char* entry : {"data", "tonghopd.log", "limit-rocksdb-1", "limit-rocksdb-n"}) {
+      if (std::filesystem::exists(std::filesystem::path(work_dir) / entry, ec)) {
+        std::cerr << "tonghop-loadgen: " << work_dir << " already holds " << entry
+                  << " (from an earlier run, or someone's own); name an empty directory or "
+                     "remove it first\n";
+        return 1;
+      }
+    }
   }
+  const std::string data_dir = absl::StrCat(work_dir, "/data");
+  const std::string log_path = absl::StrCat(work_dir, "/tonghopd.log");
   const bool keep_work_dir = flags.Has("keep-work-dir");
   const std::string plan_id = flags.Get(
       "plan-id", spawn ? "lg-ke-hoach-tai"
@@ -323,7 +374,17 @@ int Run(int argc, char** argv) {
     }
     if (!keep_work_dir) {
       std::error_code ec;
-      std::filesystem::remove_all(work_dir, ec);
+      if (own_work_dir) {
+        std::filesystem::remove_all(work_dir, ec);
+      } else {
+        for (const std::string& created :
+             {data_dir, log_path, absl::StrCat(work_dir, "/limit-rocksdb-1"),
+              absl::StrCat(work_dir, "/limit-rocksdb-n")}) {
+          std::filesystem::remove_all(created, ec);
+        }
+        // Removes the directory only when empty: never anything this run did not make.
+        if (made_work_dir) std::filesystem::remove(work_dir, ec);
+      }
     } else {
       Log(absl::StrCat("kept ", work_dir));
     }
@@ -362,8 +423,6 @@ int Run(int argc, char** argv) {
   // 2. The server.
   std::unique_ptr<TonghopdProcess> server;
   std::string address = flags.Get("server", "");
-  const std::string data_dir = absl::StrCat(work_dir, "/data");
-  const std::string log_path = absl::StrCat(work_dir, "/tonghopd.log");
   const std::string tonghopd = flags.Get(
       "tonghopd", absl::StrCat(SelfDirectory(), "/../../services/server/tonghopd"));
   ServerFigures figures;

@@ -13,7 +13,15 @@
 
 namespace tonghop::loadgen {
 
-std::shared_ptr<grpc::Channel> NewDedicatedChannel(const std::string& address) {
+namespace {
+
+ClientTlsOptions& ServerTls() {
+  static ClientTlsOptions* tls = new ClientTlsOptions();
+  return *tls;
+}
+
+std::shared_ptr<grpc::Channel> DedicatedChannel(const std::string& address,
+                                                const ClientTlsOptions& tls) {
   static std::atomic<int> next_id{0};
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
@@ -21,12 +29,26 @@ std::shared_ptr<grpc::Channel> NewDedicatedChannel(const std::string& address) {
   args.SetInt("tonghop.loadgen.channel", next_id.fetch_add(1));
   args.SetMaxReceiveMessageSize(64 << 20);
   args.SetMaxSendMessageSize(64 << 20);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel(address, ChannelCredentials(tls), args);
+}
+
+}  // namespace
+
+void SetServerTls(ClientTlsOptions tls) { ServerTls() = std::move(tls); }
+
+std::shared_ptr<grpc::Channel> NewDedicatedChannel(const std::string& address) {
+  return DedicatedChannel(address, ServerTls());
+}
+
+std::shared_ptr<grpc::Channel> NewPlaintextChannel(const std::string& address) {
+  return DedicatedChannel(address, ClientTlsOptions());
 }
 
 std::unique_ptr<grpc::ClientContext> CallAs(absl::string_view agency, absl::Duration timeout) {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata(std::string(kAgencyHeader), std::string(agency));
+  if (!ServerTls().has_certificate()) {
+    context->AddMetadata(std::string(kAgencyHeader), std::string(agency));
+  }
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   return context;
 }

@@ -13,17 +13,27 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
+#include "services/common/tls.h"
 
 namespace tonghop::loadgen {
 
-// A channel with its own TCP connection: gRPC shares connections between
-// channels with equal arguments unless told not to, and the point of giving
-// each client thread its own channel is that they do not queue on one
-// connection. Thread-safe.
+// How the load generator reaches the server under test: plaintext unless
+// set (--tls-ca, --cert, --key). With a client certificate every call is
+// made as its holder and carries no development header. Call once, from
+// main(), before any channel is made; not thread-safe.
+void SetServerTls(ClientTlsOptions tls);
+
+// A channel to the server under test with its own TCP connection: gRPC
+// shares connections between channels with equal arguments unless told not
+// to, and the point of giving each client thread its own channel is that
+// they do not queue on one connection. Thread-safe.
 std::shared_ptr<grpc::Channel> NewDedicatedChannel(const std::string& address);
+// Same, always plaintext (the load generator's own echo server).
+std::shared_ptr<grpc::Channel> NewPlaintextChannel(const std::string& address);
 
 // A context for one call made as `agency` ("agencies/x"; the development
-// identity header, accepted on loopback), with a deadline.
+// identity header, accepted on loopback by a server run with
+// --insecure-dev-identity; none with a client certificate), with a deadline.
 std::unique_ptr<grpc::ClientContext> CallAs(absl::string_view agency,
                                             absl::Duration timeout = absl::Seconds(60));
 

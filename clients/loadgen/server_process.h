@@ -14,8 +14,10 @@
 
 namespace tonghop::loadgen {
 
-// A running tonghopd on 127.0.0.1:0 with its own data directory. Not
-// thread-safe. The destructor kills the process (SIGKILL) if it still runs.
+// A running tonghopd on 127.0.0.1:0 with its own data directory, in
+// plaintext with --insecure-dev-identity (the load generator names the
+// agencies it acts as with the development header). Not thread-safe. The
+// destructor kills the process (SIGKILL) if it still runs.
 class TonghopdProcess {
  public:
   // Starts `binary` on `data_dir`, appending its output to `log_path`, and

@@ -10,9 +10,9 @@ TONGHOP_PACKAGES=(
   cmake ninja-build g++ pkg-config git
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libgtest-dev libgmock-dev
-  libicu-dev libxlsxwriter-dev libcpp-httplib-dev
+  libicu-dev libxlsxwriter-dev libcpp-httplib-dev libssl-dev openssl libsodium-dev
   libzip-dev libcairo2-dev libpango1.0-dev libxml2-dev fonts-liberation2
-  python3 python3-openpyxl
+  python3 python3-openpyxl curl
   # Tests of the compiled documents: PDF text (poppler), .docx → PDF.
   libpoppler-cpp-dev poppler-utils libreoffice-writer-nogui libxml2-utils
 )

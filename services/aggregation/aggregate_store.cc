@@ -610,9 +610,9 @@ absl::StatusOr<AggregateStore::Replayed> AggregateStore::ReplayInto(ChangeSource
   return Replayed{position, replayed};
 }
 
-absl::StatusOr<AggregateStore::RebuildResult> AggregateStore::Rebuild(ChangeSource& source,
-                                                                      const Hierarchy& hierarchy,
-                                                                      bool verify_only) {
+absl::StatusOr<AggregateStore::RebuildResult> AggregateStore::Rebuild(
+    ChangeSource& source, const Hierarchy& hierarchy, bool verify_only,
+    const BatchWriter& write_swap) {
   if (!rebuild_mu_.TryLock()) {
     return absl::AbortedError("a rebuild of the aggregates is already running");
   }
@@ -675,7 +675,7 @@ absl::StatusOr<AggregateStore::RebuildResult> AggregateStore::Rebuild(ChangeSour
       batch.Put(kMetaCf, ActiveKey(), absl::StrCat(gen));
       batch.Delete(kMetaCf, BuildingKey(gen));
       absl::WriterMutexLock state_lock(&state_mu_);
-      RETURN_IF_ERROR(store_->Write(batch));
+      RETURN_IF_ERROR(write_swap ? write_swap(batch) : store_->Write(batch));
       active_ = gen;
       applied_sequence_ = position;
       placed_with_ = hierarchy.fingerprint();

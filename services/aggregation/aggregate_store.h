@@ -225,8 +225,12 @@ class AggregateStore {
   // `hierarchy`, catches up with the live position, compares, and (unless
   // `verify_only`) makes it the active table in one write. The live table
   // keeps serving and advancing until the swap. One rebuild at a time.
+  // `write_swap`, when given, writes the swap's batch instead of the store
+  // (the audit trail adds its record to it and writes it).
+  using BatchWriter = std::function<absl::Status(storage::WriteBatch&)>;
   absl::StatusOr<RebuildResult> Rebuild(ChangeSource& source, const Hierarchy& hierarchy,
-                                        bool verify_only);
+                                        bool verify_only,
+                                        const BatchWriter& write_swap = nullptr);
 
   // Runs `read` on a consistent view of the active table; returns its
   // status, or the first storage error the reader met.

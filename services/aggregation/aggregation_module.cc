@@ -3,8 +3,6 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "services/aggregation/aggregate_store.h"
 #include "services/aggregation/aggregation_service.h"
 #include "services/aggregation/feed_consumer.h"
@@ -24,25 +22,28 @@ class AggregationModule final : public ServiceModule {
                     std::unique_ptr<AggregateStore> aggregates, std::string temp_dir)
       : env_(env),
         store_(std::move(store)),
+        audit_(store_.get(), std::string(kAggregationService), env.clock),
         aggregates_(std::move(aggregates)),
         registry_([this] { return started_ ? env_.channel(kRegistryService) : nullptr; },
                   env.operator_agency, env.clock),
         drafts_store_(store_.get()),
-        queries_(aggregates_.get(), &registry_, env.clock, env.operator_agency, &drafts_store_),
-        drafts_(&drafts_store_, &queries_, env.clock, env.operator_agency),
-        forwarder_(&queries_,
-                   [](const std::string& target) {
-                     return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
-                   }),
+        queries_(aggregates_.get(), &registry_, env.clock, env.policy, &drafts_store_),
+        drafts_(&drafts_store_, &queries_, env.clock, env.policy, &audit_),
+        forwarder_(&queries_, env.policy,
+                   Upstream{env.upstream_address, env.upstream_identity, env.upstream_channel,
+                            env.upstream_dev_header}),
         service_(aggregates_.get(), &queries_, &drafts_, &forwarder_,
-                 [this](const v1::RebuildAggregatesRequest& r) { return Rebuild(r); },
-                 env.identity, std::move(temp_dir)) {
+                 [this](const Caller& caller, const v1::RebuildAggregatesRequest& r) {
+                   return Rebuild(caller, r);
+                 },
+                 env.identity, &audit_, std::move(temp_dir)) {
     aggregates_->SetListener([this](int64_t sequence) { service_.OnApplied(sequence); });
   }
 
   ~AggregationModule() override { Stop(); }
 
   std::vector<grpc::Service*> services() override { return {&service_}; }
+  std::vector<const AuditLog*> audit_logs() const override { return {&audit_}; }
 
   absl::Status Start() override {
     started_ = true;
@@ -59,13 +60,20 @@ class AggregationModule final : public ServiceModule {
   }
 
  private:
+  // A rebuild that swaps the table is recorded in the audit trail with the
+  // swap; a verify-only one changes nothing and is not.
   absl::StatusOr<v1::RebuildAggregatesResponse> Rebuild(
-      const v1::RebuildAggregatesRequest& request) {
+      const Caller& caller, const v1::RebuildAggregatesRequest& request) {
     ASSIGN_OR_RETURN(auto snapshot, registry_.Snapshot(true));
     GrpcChangeSource source(started_ ? env_.channel(kSubmissionsService) : nullptr,
                             env_.operator_agency);
+    AuditEvent event = MakeAuditEvent(caller, "RebuildAggregates", request);
+    event.resource = "aggregates";
     ASSIGN_OR_RETURN(AggregateStore::RebuildResult result,
-                     aggregates_->Rebuild(source, *snapshot->hierarchy, request.verify_only()));
+                     aggregates_->Rebuild(source, *snapshot->hierarchy, request.verify_only(),
+                                          [&](storage::WriteBatch& batch) {
+                                            return audit_.Write(batch, event);
+                                          }));
     v1::RebuildAggregatesResponse response;
     response.set_applied_sequence(result.applied_sequence);
     response.set_changes_replayed(result.changes_replayed);
@@ -81,6 +89,7 @@ class AggregationModule final : public ServiceModule {
   ServiceEnvironment env_;
   std::atomic<bool> started_{false};
   std::unique_ptr<storage::KvStore> store_;
+  AuditLog audit_;
   std::unique_ptr<AggregateStore> aggregates_;
   GrpcRegistryView registry_;
   DraftStore drafts_store_;
@@ -97,6 +106,7 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> CreateAggregationModule(
     const ServiceEnvironment& env) {
   std::vector<std::string> column_families = AggregationColumnFamilies();
   for (const std::string& cf : DraftStore::ColumnFamilies()) column_families.push_back(cf);
+  column_families.emplace_back(kAuditColumnFamily);
   ASSIGN_OR_RETURN(std::unique_ptr<storage::KvStore> store,
                    storage::OpenRocksDbStore(env.data_dir, column_families));
   ASSIGN_OR_RETURN(std::unique_ptr<AggregateStore> aggregates, AggregateStore::Open(store.get()));

@@ -41,13 +41,14 @@ class AggregationService::Call final : public grpc::ServerUnaryReactor {
 AggregationService::AggregationService(AggregateStore* store, const AggregationQueries* queries,
                                        ReportDrafts* drafts, const Forwarder* forwarder,
                                        RebuildFn rebuild, const IdentityResolver* identity,
-                                       std::string temp_dir, int workers)
+                                       AuditLog* audit, std::string temp_dir, int workers)
     : store_(store),
       queries_(queries),
       drafts_(drafts),
       forwarder_(forwarder),
       rebuild_(std::move(rebuild)),
       identity_(identity),
+      audit_(audit),
       temp_dir_(std::move(temp_dir)) {
   for (int i = 0; i < workers; ++i) workers_.emplace_back([this] { Work(); });
 }
@@ -141,12 +142,20 @@ void AggregationService::Done(Call* call) {
 
 grpc::ServerUnaryReactor* AggregationService::Dispatch(
     grpc::CallbackServerContext* context, int64_t min_sequence,
-    std::function<absl::Status(const Caller&)> work) {
+    std::function<absl::Status(const Caller&)> work, AuditedWrite write) {
   absl::StatusOr<Caller> caller = identity_->Resolve(*context);
   if (!caller.ok()) {
+    if (write.request != nullptr) {
+      AuditUnidentifiedRefusal(*audit_, *context, write.method, *write.request, caller.status());
+    }
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
+  }
+  if (write.request != nullptr) {
+    work = [this, write, work = std::move(work)](const Caller& caller) {
+      return AuditRefusal(*audit_, caller, write.method, *write.request, work(caller));
+    };
   }
   Call* call = new Call(this, *std::move(caller), min_sequence, std::move(work));
   bool refused = false;
@@ -227,23 +236,32 @@ grpc::ServerUnaryReactor* AggregationService::CompileReport(
 grpc::ServerUnaryReactor* AggregationService::Forward(grpc::CallbackServerContext* context,
                                                       const v1::ForwardRequest* request,
                                                       v1::ForwardResponse* response) {
-  return Dispatch(context, request->min_sequence(), [=](const Caller& caller) {
-    absl::StatusOr<v1::ForwardResponse> result = forwarder_->Forward(caller, *request);
-    if (result.ok()) *response = *std::move(result);
-    return result.status();
-  });
+  return Dispatch(
+      context, request->min_sequence(),
+      [=](const Caller& caller) {
+        absl::StatusOr<v1::ForwardResponse> result = forwarder_->Forward(caller, *request);
+        if (!result.ok()) return result.status();
+        *response = *std::move(result);
+        // The change is on the other instance; here it is a record of its own.
+        if (response->unchanged()) return absl::OkStatus();
+        return audit_->AppendStandalone(MakeAuditEvent(caller, "Forward", *request, response));
+      },
+      {"Forward", request});
 }
 
 grpc::ServerUnaryReactor* AggregationService::RebuildAggregates(
     grpc::CallbackServerContext* context, const v1::RebuildAggregatesRequest* request,
     v1::RebuildAggregatesResponse* response) {
-  return Dispatch(context, 0, [=](const Caller& caller) -> absl::Status {
-    absl::Status allowed = queries_->AuthorizeAdmin(caller);
-    if (!allowed.ok()) return allowed;
-    absl::StatusOr<v1::RebuildAggregatesResponse> result = rebuild_(*request);
-    if (result.ok()) *response = *std::move(result);
-    return result.status();
-  });
+  return Dispatch(
+      context, 0,
+      [=](const Caller& caller) -> absl::Status {
+        absl::Status allowed = queries_->AuthorizeAdmin(caller);
+        if (!allowed.ok()) return allowed;
+        absl::StatusOr<v1::RebuildAggregatesResponse> result = rebuild_(caller, *request);
+        if (result.ok()) *response = *std::move(result);
+        return result.status();
+      },
+      {"RebuildAggregates", request});
 }
 
 grpc::ServerUnaryReactor* AggregationService::ExplainFigure(grpc::CallbackServerContext* context,
@@ -279,11 +297,14 @@ grpc::ServerUnaryReactor* AggregationService::GetCompiledReportDraft(
 grpc::ServerUnaryReactor* AggregationService::UpdateCompiledReportDraft(
     grpc::CallbackServerContext* context, const v1::UpdateCompiledReportDraftRequest* request,
     v1::CompiledReportDraft* response) {
-  return Dispatch(context, 0, [=](const Caller& caller) {
-    absl::StatusOr<v1::CompiledReportDraft> result = drafts_->Update(caller, *request);
-    if (result.ok()) *response = *std::move(result);
-    return result.status();
-  });
+  return Dispatch(
+      context, 0,
+      [=](const Caller& caller) {
+        absl::StatusOr<v1::CompiledReportDraft> result = drafts_->Update(caller, *request);
+        if (result.ok()) *response = *std::move(result);
+        return result.status();
+      },
+      {"UpdateCompiledReportDraft", request});
 }
 
 grpc::ServerUnaryReactor* AggregationService::ListCompiledReportDraftRevisions(

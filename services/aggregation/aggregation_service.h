@@ -21,22 +21,31 @@
 #include "services/aggregation/forwarder.h"
 #include "services/aggregation/queries.h"
 #include "services/aggregation/report_drafts.h"
+#include "services/common/audit_log.h"
 #include "services/common/identity.h"
 #include "tonghop/v1/aggregation_service.grpc.pb.h"
 
 namespace tonghop::aggregation {
 
-// Runs a rebuild for a caller already authorized.
+// Runs a rebuild for a caller already authorized (and records it in the
+// audit trail with the swap).
 using RebuildFn = std::function<absl::StatusOr<v1::RebuildAggregatesResponse>(
-    const v1::RebuildAggregatesRequest&)>;
+    const Caller&, const v1::RebuildAggregatesRequest&)>;
 
+// The writes (Forward, RebuildAggregates, UpdateCompiledReportDraft) go in
+// `audit`: a forward that submitted something in a record of its own, a
+// rebuild that swapped the table with its swap (RebuildFn's part), a draft's
+// revision with its write (ReportDrafts' part); any of them refused with
+// PERMISSION_DENIED or UNAUTHENTICATED in a record of its own.
+//
 // Thread-safe. Does not own its collaborators. Shutdown() before destruction
 // (the module does, in Stop()).
 class AggregationService final : public v1::Aggregation::CallbackService {
  public:
   AggregationService(AggregateStore* store, const AggregationQueries* queries,
                      ReportDrafts* drafts, const Forwarder* forwarder, RebuildFn rebuild,
-                     const IdentityResolver* identity, std::string temp_dir, int workers = 4);
+                     const IdentityResolver* identity, AuditLog* audit, std::string temp_dir,
+                     int workers = 4);
   ~AggregationService() override;
 
   // Answers waiting calls with UNAVAILABLE, refuses new ones, joins workers.
@@ -84,10 +93,17 @@ class AggregationService final : public v1::Aggregation::CallbackService {
 
  private:
   class Call;
+  // A write method and its request, for the audit trail.
+  struct AuditedWrite {
+    absl::string_view method;
+    const google::protobuf::Message* request;  // nullptr: not a write
+  };
   // Resolves the caller and runs `work` once the feed has reached
-  // `min_sequence`.
+  // `min_sequence`. For a `write`, a refusal (no identity, no permission)
+  // is recorded in the audit trail.
   grpc::ServerUnaryReactor* Dispatch(grpc::CallbackServerContext* context, int64_t min_sequence,
-                                     std::function<absl::Status(const Caller&)> work);
+                                     std::function<absl::Status(const Caller&)> work,
+                                     AuditedWrite write = {});
   void Enqueue(Call* call);
   void Cancelled(Call* call);
   void Done(Call* call);
@@ -99,6 +115,7 @@ class AggregationService final : public v1::Aggregation::CallbackService {
   const Forwarder* forwarder_;
   RebuildFn rebuild_;
   const IdentityResolver* identity_;
+  AuditLog* audit_;
   std::string temp_dir_;
 
   absl::Mutex mu_;

@@ -28,18 +28,17 @@ class AggregationServiceTest : public ::testing::Test {
     testing::LoadRegistry(registry_);
     aggregates_ = *AggregateStore::Open(&store_);
     queries_ = std::make_unique<AggregationQueries>(aggregates_.get(), &registry_, &clock_,
-                                                    "agencies/bo-tu-phap", &draft_store_);
-    drafts_ = std::make_unique<ReportDrafts>(&draft_store_, queries_.get(), &clock_,
-                                             "agencies/bo-tu-phap");
-    forwarder_ = std::make_unique<Forwarder>(queries_.get(), [](const std::string&) {
-      return std::shared_ptr<grpc::Channel>();
-    });
+                                                    &policy_, &draft_store_);
+    drafts_ = std::make_unique<ReportDrafts>(&draft_store_, queries_.get(), &clock_, &policy_,
+                                             &audit_);
+    forwarder_ = std::make_unique<Forwarder>(queries_.get(), &policy_, Upstream());
     service_ = std::make_unique<AggregationService>(
         aggregates_.get(), queries_.get(), drafts_.get(), forwarder_.get(),
-        [](const v1::RebuildAggregatesRequest&) -> absl::StatusOr<v1::RebuildAggregatesResponse> {
+        [](const Caller&, const v1::RebuildAggregatesRequest&)
+            -> absl::StatusOr<v1::RebuildAggregatesResponse> {
           return v1::RebuildAggregatesResponse();
         },
-        &identity_, "/tmp");
+        &identity_, &audit_, "/tmp");
     aggregates_->SetListener([this](int64_t s) { service_->OnApplied(s); });
     grpc::ServerBuilder builder;
     builder.RegisterService(service_.get());
@@ -84,7 +83,9 @@ class AggregationServiceTest : public ::testing::Test {
   StaticRegistryView registry_;
   storage::MemoryStore store_;
   DraftStore draft_store_{&store_};
+  AuditLog audit_{&store_, "aggregation", &clock_};
   std::unique_ptr<AggregateStore> aggregates_;
+  AccessPolicy policy_{"agencies/bo-tu-phap"};
   std::unique_ptr<AggregationQueries> queries_;
   std::unique_ptr<ReportDrafts> drafts_;
   std::unique_ptr<Forwarder> forwarder_;
@@ -158,6 +159,35 @@ TEST_F(AggregationServiceTest, CompileReportReturnsTheRenderedBytes) {
   EXPECT_EQ(response.content_type(), "text/markdown; charset=utf-8");
   EXPECT_NE(response.content().find("74/KH-UBND"), std::string::npos);
   EXPECT_EQ(response.report().statistics(0).current().value(), "1");
+}
+
+TEST_F(AggregationServiceTest, RefusedWritesAreAuditedAndReadsAreNot) {
+  v1::RebuildAggregatesResponse rebuilt;
+  grpc::Status status =
+      stub_->RebuildAggregates(Context().get(), v1::RebuildAggregatesRequest(), &rebuilt);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  grpc::ClientContext anonymous;
+  v1::ForwardRequest forward;
+  forward.set_plan(testing::kPlan);
+  forward.set_period("2026");
+  forward.set_agency("agencies/dong-nai");
+  v1::ForwardResponse forwarded;
+  status = stub_->Forward(&anonymous, forward, &forwarded);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  grpc::ClientContext anonymous_read;
+  v1::RollupResponse rollup;
+  ASSERT_EQ(stub_->Rollup(&anonymous_read, Request(0), &rollup).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
+  std::vector<v1::AuditRecord> records = *audit_.Read(0, 100);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].method(), "RebuildAggregates");
+  EXPECT_EQ(records[0].actor(), "agencies/dong-nai-so-tu-phap");
+  EXPECT_EQ(records[0].result().code(), static_cast<int>(absl::StatusCode::kPermissionDenied));
+  EXPECT_EQ(records[1].method(), "Forward");
+  EXPECT_EQ(records[1].actor(), "");
+  EXPECT_EQ(records[1].result().code(), static_cast<int>(absl::StatusCode::kUnauthenticated));
+  EXPECT_FALSE(records[1].peer().empty());
 }
 
 }  // namespace

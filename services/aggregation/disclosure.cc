@@ -31,15 +31,12 @@ void Withhold(v1::Figure& f, v1::UnavailableReason reason, std::string note) {
 }  // namespace
 
 bool InReportingChain(const Caller& caller, const Hierarchy& hierarchy, absl::string_view root,
-                      absl::string_view operator_agency) {
+                      const AccessPolicy& policy) {
   if (caller.agency.empty()) return false;
-  if (caller.agency == operator_agency) return true;
-  for (const std::string& above : hierarchy.Roots(root)) {
-    if (above == caller.agency) return true;
-    const v1::Agency* agency = hierarchy.Find(above);
-    if (agency != nullptr && agency->focal_agency() == caller.agency) return true;
-  }
-  return false;
+  if (policy.IsAuthority(caller)) return true;
+  // The hierarchy answers from memory; an error there means no.
+  absl::StatusOr<bool> reach = policy.InReach(hierarchy, caller.agency, root);
+  return reach.ok() && *reach;
 }
 
 int DisclosureThreshold(const RegistrySnapshot& snapshot, absl::string_view dimension) {

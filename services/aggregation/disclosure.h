@@ -5,7 +5,8 @@
 // counts are withheld in everything else.
 //
 // A subtree's own reporting chain (the root itself, the agencies above it,
-// their focal agencies, and this instance's operator) sees exact figures.
+// their focal agencies, and this instance's authority: the agencies whose
+// reach, in the access policy's words, holds the root) sees exact figures.
 // Everything published — compiled reports, exports — and every read by a
 // caller outside that chain is controlled: in each breakdown of a count by
 // one dimension, a cell below the dimension's threshold
@@ -21,6 +22,7 @@
 #include "absl/strings/string_view.h"
 #include "services/aggregation/hierarchy.h"
 #include "services/aggregation/registry_view.h"
+#include "services/common/access_policy.h"
 #include "services/common/identity.h"
 #include "tonghop/v1/aggregation_service.pb.h"
 
@@ -31,11 +33,11 @@ inline constexpr int kDefaultDisclosureThreshold = 5;
 
 // True when `caller` is in `root`'s own reporting chain: `root` itself, an
 // agency `root` counts under, the focal agency of one of those, or the
-// instance's operator. This is the one place the aggregation service
-// decides who sees exact figures; an access-policy module can answer it
-// instead.
+// instance's authority. The access policy answers it (AccessPolicy::InReach
+// and IsAuthority); this is the one place the aggregation service asks who
+// sees exact figures.
 bool InReportingChain(const Caller& caller, const Hierarchy& hierarchy, absl::string_view root,
-                      absl::string_view operator_agency);
+                      const AccessPolicy& policy);
 
 // The threshold of a dimension (its code: "ethnicity").
 int DisclosureThreshold(const RegistrySnapshot& snapshot, absl::string_view dimension);

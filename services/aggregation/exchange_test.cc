@@ -275,10 +275,13 @@ TEST_F(ExchangeTest, ExportsAreUnderDisclosureControlUnlessTheChainAsksForExactF
                 .status()
                 .code(),
             absl::StatusCode::kPermissionDenied);
-  EXPECT_TRUE(env_.queries()
-                  .ExportFigures(Caller{"agencies/bo-ngoai-giao"},
-                                 Request(v1::EXCHANGE_FORMAT_ADX, false))
-                  .ok());
+  // Outside the subtree's reach, not even the published figures.
+  EXPECT_EQ(env_.queries()
+                .ExportFigures(Caller{"agencies/bo-ngoai-giao"},
+                               Request(v1::EXCHANGE_FORMAT_ADX, false))
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
 }
 
 }  // namespace

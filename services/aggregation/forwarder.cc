@@ -61,18 +61,9 @@ uint64_t Fnv(uint64_t seed, absl::string_view bytes) {
   return hash;
 }
 
-std::unique_ptr<grpc::ClientContext> RemoteContext(const std::string& agency) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata(std::string(kAgencyHeader), agency);
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return context;
-}
-
-absl::Status RemoteError(const grpc::Status& status, absl::string_view target,
-                         absl::string_view what) {
+absl::Status RemoteError(const grpc::Status& status, absl::string_view what) {
   absl::Status s = FromGrpcStatus(status);
-  return absl::Status(s.code(), absl::StrCat("forwarding to ", target, ": ", what, ": ",
-                                              s.message()));
+  return absl::Status(s.code(), absl::StrCat("forwarding upstream: ", what, ": ", s.message()));
 }
 
 }  // namespace
@@ -195,13 +186,29 @@ std::string DerivedRequestId(const std::vector<std::string>& parts) {
                          ((b >> 48) & 0x3fff) | 0x8000, b & 0xffffffffffffULL);
 }
 
-Forwarder::Forwarder(const AggregationQueries* queries, ChannelFactory channels)
-    : queries_(queries), channels_(std::move(channels)) {}
+Forwarder::Forwarder(const AggregationQueries* queries, const AccessPolicy* policy,
+                     Upstream upstream)
+    : queries_(queries), policy_(policy), upstream_(std::move(upstream)) {}
+
+std::unique_ptr<grpc::ClientContext> Forwarder::RemoteContext() const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (upstream_.dev_header) {
+    context->AddMetadata(std::string(kAgencyHeader), upstream_.identity);
+  }
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  return context;
+}
 
 absl::StatusOr<v1::ForwardResponse> Forwarder::Forward(const Caller& caller,
                                                        const v1::ForwardRequest& request) const {
-  if (request.target().empty()) {
-    return InvalidField("target", "is required: the other instance's host:port");
+  if (!ParseSimpleName(request.agency(), "agencies", "agency").ok()) {
+    return InvalidField("agency", "is required: agencies/{agency}, whose figures are forwarded");
+  }
+  {
+    ASSIGN_OR_RETURN(std::shared_ptr<const RegistrySnapshot> snapshot,
+                     queries_->registry()->Snapshot(false));
+    RETURN_IF_ERROR(policy_->CheckForward(caller, *snapshot->hierarchy, request.agency(),
+                                          upstream_.channel ? upstream_.identity : ""));
   }
   std::string target_plan = request.target_plan().empty() ? request.plan() : request.target_plan();
   if (!ParseSimpleName(target_plan, "plans", "target_plan").ok()) {
@@ -217,9 +224,7 @@ absl::StatusOr<v1::ForwardResponse> Forwarder::Forward(const Caller& caller,
   task_request.set_include_unreviewed(request.include_unreviewed());
   ASSIGN_OR_RETURN(v1::TaskStatusResponse tasks, queries_->TaskStatus(caller, task_request));
 
-  std::shared_ptr<grpc::Channel> channel = channels_(request.target());
-  if (channel == nullptr) return InvalidField("target", "cannot connect to this address");
-  auto stub = v1::Submissions::NewStub(channel);
+  auto stub = v1::Submissions::NewStub(upstream_.channel);
 
   v1::GetOrCreateDraftRequest draft_request;
   draft_request.set_plan(target_plan);
@@ -229,9 +234,9 @@ absl::StatusOr<v1::ForwardResponse> Forwarder::Forward(const Caller& caller,
   // time, not the report as it stands (get-or-create is idempotent anyway).
   v1::Report draft;
   {
-    auto context = RemoteContext(request.agency());
+    auto context = RemoteContext();
     grpc::Status status = stub->GetOrCreateDraft(context.get(), draft_request, &draft);
-    if (!status.ok()) return RemoteError(status, request.target(), "GetOrCreateDraft");
+    if (!status.ok()) return RemoteError(status, "GetOrCreateDraft");
   }
   ForwardContent content = BuildForwardContent(draft, tasks, std::move(figures.values));
   v1::ForwardResponse response;
@@ -239,6 +244,7 @@ absl::StatusOr<v1::ForwardResponse> Forwarder::Forward(const Caller& caller,
   response.set_values(content.report.values_size());
   response.set_progress(content.progress);
   response.set_applied_sequence(figures.applied_sequence);
+  response.set_upstream(upstream_.address);
   response.set_request_id(DerivedRequestId(
       {"submit", request.plan(), target_plan, request.period(), request.agency(),
        content.fingerprint}));
@@ -253,9 +259,9 @@ absl::StatusOr<v1::ForwardResponse> Forwarder::Forward(const Caller& caller,
   submit.set_name(draft.name());
   submit.set_request_id(response.request_id());
   *submit.mutable_report() = content.report;
-  auto context = RemoteContext(request.agency());
+  auto context = RemoteContext();
   grpc::Status status = stub->Submit(context.get(), submit, response.mutable_report());
-  if (!status.ok()) return RemoteError(status, request.target(), "Submit");
+  if (!status.ok()) return RemoteError(status, "Submit");
   return response;
 }
 

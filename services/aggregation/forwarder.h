@@ -2,11 +2,15 @@
 #define TONGHOP_SERVICES_AGGREGATION_FORWARDER_H_
 
 // Forwarding upward: a province's compiled figures and task statuses become
-// the province's own report on another instance (the ministry's), through
-// that instance's Submissions API — GetOrCreateDraft, then Submit — as the
-// province. Idempotent: the request id is derived from the plan, period,
-// agency and a fingerprint of the content, so forwarding the same content
-// twice submits one revision.
+// the province's own report on the upstream instance (the ministry's),
+// through that instance's Submissions API — GetOrCreateDraft, then Submit.
+// The upstream is configured on the server (tonghopd --upstream), never
+// named by a caller, and the server calls it only as its own identity (its
+// instance certificate), so it can forward only the figures of the agency
+// that identity names; the access policy (CheckForward) decides who may ask.
+// Idempotent: the request id is derived from the plan, period, agency and a
+// fingerprint of the content, so forwarding the same content twice submits
+// one revision.
 
 #include <functional>
 #include <memory>
@@ -49,20 +53,35 @@ std::string ContentFingerprint(const v1::Report& report);
 // A UUID-shaped id derived from its inputs.
 std::string DerivedRequestId(const std::vector<std::string>& parts);
 
-// Thread-safe. Does not own `queries`.
+// Where and as whom this instance forwards.
+struct Upstream {
+  // host:port; empty: this instance has no upstream.
+  std::string address;
+  // The agency this instance is upstream, "agencies/{id}": named by its
+  // instance certificate, or in development by --upstream-agency.
+  std::string identity;
+  // The channel to `address`, with the instance's credentials (null when
+  // there is no upstream).
+  std::shared_ptr<grpc::Channel> channel;
+  // Development only (no instance certificate): send `identity` as the
+  // development header.
+  bool dev_header = false;
+};
+
+// Thread-safe. Does not own `queries` or `policy`.
 class Forwarder {
  public:
-  // Makes a channel to another instance, "host:port".
-  using ChannelFactory = std::function<std::shared_ptr<grpc::Channel>(const std::string&)>;
-
-  Forwarder(const AggregationQueries* queries, ChannelFactory channels);
+  Forwarder(const AggregationQueries* queries, const AccessPolicy* policy, Upstream upstream);
 
   absl::StatusOr<v1::ForwardResponse> Forward(const Caller& caller,
                                               const v1::ForwardRequest& request) const;
 
  private:
+  std::unique_ptr<grpc::ClientContext> RemoteContext() const;
+
   const AggregationQueries* queries_;
-  ChannelFactory channels_;
+  const AccessPolicy* policy_;
+  Upstream upstream_;
 };
 
 }  // namespace tonghop::aggregation

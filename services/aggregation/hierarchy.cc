@@ -41,6 +41,12 @@ const v1::Agency* Hierarchy::Find(absl::string_view name) const {
   return it == by_name_.end() ? nullptr : it->second;
 }
 
+absl::StatusOr<std::optional<v1::Agency>> Hierarchy::FindAgency(absl::string_view name) const {
+  const v1::Agency* agency = Find(name);
+  if (agency == nullptr) return std::optional<v1::Agency>();
+  return std::optional<v1::Agency>(*agency);
+}
+
 std::vector<std::string> Hierarchy::Roots(absl::string_view agency) const {
   auto it = roots_.find(agency);
   if (it != roots_.end()) return it->second;

@@ -18,6 +18,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
+#include "services/common/access_policy.h"
 #include "services/common/period.h"
 #include "tonghop/v1/agency.pb.h"
 #include "tonghop/v1/plan.pb.h"
@@ -25,8 +26,8 @@
 namespace tonghop::aggregation {
 
 // Immutable after construction, so thread-safe; share it by shared_ptr.
-// Move-only.
-class Hierarchy {
+// Move-only. Its agencies are what the access policy reasons about.
+class Hierarchy final : public AgencyDirectory {
  public:
   explicit Hierarchy(std::vector<v1::Agency> agencies);
   // Moving keeps the map's nodes, which the indexes point into; copying
@@ -38,6 +39,8 @@ class Hierarchy {
 
   // nullptr when unknown.
   const v1::Agency* Find(absl::string_view name) const;
+  // AgencyDirectory: a copy of Find's agency.
+  absl::StatusOr<std::optional<v1::Agency>> FindAgency(absl::string_view name) const override;
   bool Contains(absl::string_view name) const { return Find(name) != nullptr; }
 
   // Every subtree root `agency` counts under, itself included, sorted. An

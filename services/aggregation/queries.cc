@@ -295,12 +295,12 @@ struct AggregationQueries::Scope {
 };
 
 AggregationQueries::AggregationQueries(AggregateStore* store, RegistryView* registry,
-                                       const Clock* clock, std::string operator_agency,
+                                       const Clock* clock, const AccessPolicy* policy,
                                        const DraftStore* drafts)
     : store_(store),
       registry_(registry),
       clock_(clock),
-      operator_agency_(std::move(operator_agency)),
+      policy_(policy),
       drafts_(drafts) {}
 
 std::shared_ptr<const std::map<std::string, ExpectedReporter>> AggregationQueries::Expected(
@@ -338,32 +338,12 @@ absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> AggregationQueries::Snap
 }
 
 absl::Status AggregationQueries::AuthorizeAdmin(const Caller& caller) const {
-  if (caller.agency.empty()) {
-    return Unauthenticated("rebuilding the aggregates needs a caller identity (--agency)");
-  }
-  if (caller.agency == operator_agency_) return absl::OkStatus();
-  ASSIGN_OR_RETURN(auto snapshot, SnapshotKnowing({caller.agency}));
-  const v1::Agency* me = snapshot->hierarchy->Find(caller.agency);
-  if (me != nullptr && me->kind() == v1::AGENCY_KIND_MINISTRY) return absl::OkStatus();
-  return PermissionDenied(caller.agency, "rebuild", "the aggregates");
+  return policy_->CheckAdministerInstance(caller, "the aggregates");
 }
 
 absl::Status AggregationQueries::AuthorizeRead(const Caller& caller, const Hierarchy& hierarchy,
                                                absl::string_view root) const {
-  if (caller.agency.empty()) {
-    return Unauthenticated("reading roll-ups needs a caller identity (--agency)");
-  }
-  if (caller.agency == operator_agency_) return absl::OkStatus();
-  const v1::Agency* me = hierarchy.Find(caller.agency);
-  if (me != nullptr) {
-    if (me->kind() == v1::AGENCY_KIND_MINISTRY) return absl::OkStatus();
-    if (hierarchy.InSubtree(root, caller.agency)) return absl::OkStatus();
-    for (const std::string& ancestor : hierarchy.Roots(root)) {
-      const v1::Agency* node = hierarchy.Find(ancestor);
-      if (node != nullptr && node->focal_agency() == caller.agency) return absl::OkStatus();
-    }
-  }
-  return PermissionDenied(caller.agency, "read the roll-ups of", root);
+  return policy_->CheckReadRollup(caller, hierarchy, root);
 }
 
 absl::StatusOr<AggregationQueries::Scope> AggregationQueries::Resolve(
@@ -450,9 +430,10 @@ absl::StatusOr<v1::RollupResponse> AggregationQueries::Rollup(
   response.set_include_unreviewed(scope.include_unreviewed);
   const std::string plan = scope.plan_name();
   const std::string& period = scope.period.label;
-  // Callers outside the subtree's reporting chain see small counts withheld.
+  // Callers outside the subtree's reporting chain, and those who ask for the
+  // figures as published, see small counts withheld.
   const bool controlled =
-      !InReportingChain(caller, scope.hierarchy(), scope.root, operator_agency_);
+      request.published() || !InReportingChain(caller, scope.hierarchy(), scope.root, *policy_);
   response.set_disclosure_controlled(controlled);
   RETURN_IF_ERROR(store_->Read([&](const AggregateReader& reader) -> absl::Status {
     response.set_applied_sequence(reader.applied_sequence());
@@ -808,7 +789,8 @@ absl::StatusOr<v1::TrendResponse> AggregationQueries::Trend(const Caller& caller
   Layer layer = LayerFor(request.include_unreviewed());
 
   const bool controlled =
-      !InReportingChain(caller, *snapshot->hierarchy, request.agency(), operator_agency_);
+      request.published() ||
+      !InReportingChain(caller, *snapshot->hierarchy, request.agency(), *policy_);
   v1::TrendResponse response;
   response.set_disclosure_controlled(controlled);
   response.set_agency(request.agency());
@@ -995,7 +977,7 @@ absl::StatusOr<v1::ExplainFigureResponse> AggregationQueries::ExplainFigure(
     const Caller& caller, const v1::ExplainFigureRequest& request) const {
   ASSIGN_OR_RETURN(Scope scope, Resolve(caller, request.plan(), request.period(), request.agency(),
                                         request.include_unreviewed(), request.language()));
-  if (!InReportingChain(caller, scope.hierarchy(), scope.root, operator_agency_)) {
+  if (!InReportingChain(caller, scope.hierarchy(), scope.root, *policy_)) {
     return PermissionDenied(caller.agency, "see the reports behind the figures of", scope.root);
   }
   if (!ParseSimpleName(request.indicator(), "indicators", "indicator").ok()) {
@@ -1079,7 +1061,7 @@ absl::StatusOr<v1::ExportFiguresResponse> AggregationQueries::ExportFigures(
     const Caller& caller, const v1::ExportFiguresRequest& request) const {
   ASSIGN_OR_RETURN(Scope scope, Resolve(caller, request.plan(), request.period(), request.agency(),
                                         request.include_unreviewed(), "vi"));
-  if (request.exact() && !InReportingChain(caller, scope.hierarchy(), scope.root, operator_agency_)) {
+  if (request.exact() && !InReportingChain(caller, scope.hierarchy(), scope.root, *policy_)) {
     return PermissionDenied(caller.agency, "export exact figures of", scope.root);
   }
   const bool controlled = !request.exact();

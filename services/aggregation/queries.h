@@ -48,16 +48,16 @@ std::optional<absl::CivilDay> TaskDueDate(const v1::Task& task, const v1::Plan& 
 
 // Thread-safe; does not own its collaborators, which must outlive it.
 //
-// Reading rule: the ministry (an agency of kind MINISTRY) and this
-// instance's operator agency read every subtree; any other agency reads the
-// subtrees it is in (itself and its descendants) and those of which it, or
-// the agency it is the focal agency of, is an ancestor.
+// Who may read which subtree is the access policy's to decide
+// (AccessPolicy::CheckReadRollup), from the registry snapshot's hierarchy.
 class AggregationQueries {
  public:
   // `drafts`, when given, holds the edited drafts compiled reports use
   // (else they carry the generated one).
   AggregationQueries(AggregateStore* store, RegistryView* registry, const Clock* clock,
-                     std::string operator_agency, const DraftStore* drafts = nullptr);
+                     const AccessPolicy* policy, const DraftStore* drafts = nullptr);
+
+  RegistryView* registry() const { return registry_; }
 
   absl::StatusOr<v1::RollupResponse> Rollup(const Caller& caller,
                                             const v1::RollupRequest& request) const;
@@ -91,8 +91,7 @@ class AggregationQueries {
                                                absl::string_view period, absl::string_view root,
                                                bool include_unreviewed) const;
 
-  // OK when `caller` may run administrative operations (rebuild): the
-  // operator agency or an agency of kind MINISTRY.
+  // OK when `caller` may run administrative operations (rebuild).
   absl::Status AuthorizeAdmin(const Caller& caller) const;
 
   // OK when `caller` may read `root`'s subtree.
@@ -121,7 +120,7 @@ class AggregationQueries {
   AggregateStore* store_;
   RegistryView* registry_;
   const Clock* clock_;
-  std::string operator_agency_;
+  const AccessPolicy* policy_;
   const DraftStore* drafts_;
 
   static constexpr size_t kExpectedCacheSize = 64;

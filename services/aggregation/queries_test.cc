@@ -628,10 +628,10 @@ TEST_F(QueriesTest, ExplainFigureListsTheReportsThatAddUpToIt) {
   EXPECT_TRUE(queries_->ExplainFigure(ministry_, request).ok());
 }
 
-// Small counts are withheld, with the cells that would give them away, for
-// readers outside the chain and in every compiled report; the chain sees
+// Small counts are withheld, with the cells that would give them away, in
+// the figures as published and in every compiled report; the chain sees
 // exact figures.
-TEST_F(QueriesTest, SmallCountsAreWithheldOutsideTheReportingChain) {
+TEST_F(QueriesTest, SmallCountsAreWithheldInPublishedFigures) {
   Accept(MakeReport("dong-nai-so-tu-phap", "2026", 1,
                     {IntValue("complaints-received", 17),
                      IntValue("complaints-received", 3, {{"sex", "female"}}),
@@ -668,8 +668,12 @@ TEST_F(QueriesTest, SmallCountsAreWithheldOutsideTheReportingChain) {
   auto exact = *queries_->Rollup(focal_, request);
   EXPECT_FALSE(exact.disclosure_controlled());
   EXPECT_EQ(values(exact.indicators(0))["Giới tính: Nữ"], "3");
-  // Another ministry reads every subtree but is outside Đồng Nai's chain.
-  auto outside = *queries_->Rollup(Caller{"agencies/bo-ngoai-giao"}, request);
+  // Another ministry is outside Đồng Nai's reach: it reads nothing of it.
+  EXPECT_EQ(queries_->Rollup(Caller{"agencies/bo-ngoai-giao"}, request).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  // The figures as published, as a reader outside the chain would see them.
+  request.set_published(true);
+  auto outside = *queries_->Rollup(focal_, request);
   EXPECT_TRUE(outside.disclosure_controlled());
   auto received = values(outside.indicators(0));
   EXPECT_EQ(outside.indicators(0).total().value(), "17");
@@ -713,14 +717,15 @@ TEST_F(QueriesTest, SmallCountsAreWithheldOutsideTheReportingChain) {
   trend.add_plans(testing::kPlan);
   (*trend.mutable_cells())["sex"] = "female";
   EXPECT_EQ(queries_->Trend(focal_, trend)->points(0).figure().value(), "3");
-  EXPECT_EQ(queries_->Trend(Caller{"agencies/bo-ngoai-giao"}, trend)->points(0).figure().unavailable_reason(),
+  trend.set_published(true);
+  EXPECT_EQ(queries_->Trend(focal_, trend)->points(0).figure().unavailable_reason(),
             v1::UNAVAILABLE_REASON_SUPPRESSED_SMALL_COUNT);
 
   // The threshold is the dimension's: at 3, a count of 3 is shown.
   v1::Dimension sex = testing::SexDimension();
   sex.set_disclosure_threshold(3);
   env_.registry().AddDimension(sex);
-  auto lower = *queries_->Rollup(Caller{"agencies/bo-ngoai-giao"}, request);
+  auto lower = *queries_->Rollup(focal_, request);
   EXPECT_EQ(values(lower.indicators(0))["Giới tính: Nữ"], "3");
 }
 

@@ -193,19 +193,13 @@ void DraftStore::Stage(storage::WriteBatch& batch, const v1::CompiledReportDraft
   batch.Put(kDraftsCf, HeadKey(draft.name()), absl::StrCat(draft.revision()));
 }
 
-absl::Status AuthorizeDraftEdit(const Caller& caller, absl::string_view compiler,
-                                absl::string_view operator_agency, absl::string_view name) {
-  if (caller.agency.empty()) return Unauthenticated("editing a draft needs a caller identity");
-  if (caller.agency == compiler || caller.agency == operator_agency) return absl::OkStatus();
-  return PermissionDenied(caller.agency, "edit", name);
-}
-
 ReportDrafts::ReportDrafts(DraftStore* drafts, const AggregationQueries* queries,
-                           const Clock* clock, std::string operator_agency)
+                           const Clock* clock, const AccessPolicy* policy, AuditLog* audit)
     : drafts_(drafts),
       queries_(queries),
       clock_(clock),
-      operator_agency_(std::move(operator_agency)),
+      policy_(policy),
+      audit_(audit),
       idempotency_(drafts->store(), kRequestsCf) {}
 
 absl::StatusOr<v1::CompiledReport> ReportDrafts::Compiled(const Caller& caller,
@@ -256,7 +250,7 @@ absl::StatusOr<v1::CompiledReportDraft> ReportDrafts::Update(
   // The current draft (stored, or generated from the data) and who
   // compiles the report.
   ASSIGN_OR_RETURN(v1::CompiledReport report, Compiled(caller, name, "vi"));
-  RETURN_IF_ERROR(AuthorizeDraftEdit(caller, report.compiler(), operator_agency_, name));
+  RETURN_IF_ERROR(policy_->CheckEditCompiledReport(caller, report.compiler(), name));
   std::set<std::string> groups;
   for (const v1::TaskStatusEntry& t : report.tasks()) {
     if (t.depth() == 1) groups.insert(t.outline());
@@ -286,7 +280,7 @@ absl::StatusOr<v1::CompiledReportDraft> ReportDrafts::Update(
   draft.set_revision(stored.has_value() ? stored->revision() + 1 : 1);
   *draft.mutable_update_time() =
       google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_->Now()));
-  draft.set_updated_by(caller.agency);
+  draft.set_updated_by(caller.Actor());
   draft = WithEtag(std::move(draft));
 
   storage::WriteBatch batch;
@@ -295,7 +289,8 @@ absl::StatusOr<v1::CompiledReportDraft> ReportDrafts::Update(
   draft.SerializeToString(&answer);
   idempotency_.Record(batch, caller.agency, request.request_id(), kUpdateMethod, fingerprint,
                       answer);
-  RETURN_IF_ERROR(drafts_->store()->Write(batch));
+  RETURN_IF_ERROR(audit_->Write(
+      batch, MakeAuditEvent(caller, "UpdateCompiledReportDraft", request, &draft)));
   return draft;
 }
 

@@ -15,6 +15,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "services/aggregation/queries.h"
+#include "services/common/access_policy.h"
+#include "services/common/audit_log.h"
 #include "services/common/clock.h"
 #include "services/common/idempotency.h"
 #include "services/common/identity.h"
@@ -54,13 +56,14 @@ class DraftStore {
 
 // Get, Update and ListRevisions of drafts. Reading a draft is allowed to
 // whoever may compile the subtree's report; editing it to the compiling
-// agency (the plan's compiler, else the root's focal agency) and this
-// instance's operator. Thread-safe (updates are serialized); does not own
-// its collaborators.
+// agency (the plan's compiler, else the root's focal agency) as the access
+// policy decides (CheckEditCompiledReport). Each revision is written with
+// its record in `audit`. Thread-safe (updates are serialized);
+// does not own its collaborators.
 class ReportDrafts {
  public:
   ReportDrafts(DraftStore* drafts, const AggregationQueries* queries, const Clock* clock,
-               std::string operator_agency);
+               const AccessPolicy* policy, AuditLog* audit);
 
   absl::StatusOr<v1::CompiledReportDraft> Get(const Caller& caller,
                                               const v1::GetCompiledReportDraftRequest& request) const;
@@ -78,16 +81,11 @@ class ReportDrafts {
   DraftStore* drafts_;
   const AggregationQueries* queries_;
   const Clock* clock_;
-  std::string operator_agency_;
+  const AccessPolicy* policy_;
+  AuditLog* audit_;
   IdempotencyTable idempotency_;
   absl::Mutex write_mu_;
 };
-
-// OK when `caller` may edit the draft of a report compiled by `compiler`:
-// the compiler itself or `operator_agency`. One small rule, kept apart so
-// that an access-policy module can answer it instead.
-absl::Status AuthorizeDraftEdit(const Caller& caller, absl::string_view compiler,
-                                absl::string_view operator_agency, absl::string_view name);
 
 }  // namespace tonghop::aggregation
 

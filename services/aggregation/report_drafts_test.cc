@@ -36,6 +36,14 @@ class ReportDraftsTest : public ::testing::Test {
     return env_.drafts().Update(caller, request);
   }
 
+  static Caller PersonOf(const std::string& agency, const std::string& user, Role role) {
+    Caller caller{agency};
+    caller.user = user;
+    caller.kind = CallerKind::kPerson;
+    caller.roles = static_cast<RoleSet>(role);
+    return caller;
+  }
+
   testing::QueryEnvironment env_;
   Caller focal_{"agencies/dong-nai-so-tu-phap"};
 };
@@ -110,6 +118,14 @@ TEST_F(ReportDraftsTest, EditsAreRevisionsThatCompiledReportsUse) {
   EXPECT_TRUE(page.next_page_token().empty());
   EXPECT_EQ(Get(1).signer_name(), "Nguyễn Văn A");
   EXPECT_EQ(Get(2).signer_name(), "Trần Thị B");
+
+  // Each stored revision is in the audit trail, written with it; the retry
+  // and the refused edits are not (they changed nothing).
+  std::vector<v1::AuditRecord> records = *env_.audit().Read(0, 100);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].method(), "UpdateCompiledReportDraft");
+  EXPECT_EQ(records[0].resource(), kDraft);
+  EXPECT_EQ(records[0].actor(), "agencies/dong-nai-so-tu-phap");
 }
 
 TEST_F(ReportDraftsTest, OnlyTheCompilingAgencyEdits) {
@@ -123,7 +139,16 @@ TEST_F(ReportDraftsTest, OnlyTheCompilingAgencyEdits) {
                 .status()
                 .code(),
             absl::StatusCode::kPermissionDenied);
+  // Within the compiling agency, its reviewers and admins edit (the access
+  // policy's CheckEditCompiledReport); the edit names the person.
+  Caller analyst = PersonOf("agencies/dong-nai-so-tu-phap", "users/an", Role::kAnalyst);
+  EXPECT_EQ(Update(draft, {"signer_name"}, "", analyst).status().code(),
+            absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(Get().revision(), 0);
+  Caller reviewer = PersonOf("agencies/dong-nai-so-tu-phap", "users/lan", Role::kReviewer);
+  auto edited = Update(draft, {"signer_name"}, "", reviewer);
+  ASSERT_TRUE(edited.ok()) << edited.status();
+  EXPECT_EQ(edited->updated_by(), "users/lan");
 }
 
 TEST_F(ReportDraftsTest, BadEditsNameTheFieldAndChangeNothing) {

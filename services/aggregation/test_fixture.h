@@ -310,13 +310,14 @@ class QueryEnvironment {
  public:
   QueryEnvironment()
       : clock_(absl::FromCivil(absl::CivilSecond(2026, 11, 20, 9, 0, 0), absl::UTCTimeZone())),
+        audit_(&store_, "aggregation", &clock_),
         draft_store_(&store_) {
     LoadRegistry(registry_);
     aggregates_ = *AggregateStore::Open(&store_);
     queries_ = std::make_unique<AggregationQueries>(aggregates_.get(), &registry_, &clock_,
-                                                    "agencies/bo-tu-phap", &draft_store_);
-    drafts_ = std::make_unique<ReportDrafts>(&draft_store_, queries_.get(), &clock_,
-                                             "agencies/bo-tu-phap");
+                                                    &policy_, &draft_store_);
+    drafts_ = std::make_unique<ReportDrafts>(&draft_store_, queries_.get(), &clock_, &policy_,
+                                             &audit_);
   }
 
   // Applies the next change of the feed.
@@ -329,11 +330,14 @@ class QueryEnvironment {
   ReportDrafts& drafts() { return *drafts_; }
   StaticRegistryView& registry() { return registry_; }
   FakeClock& clock() { return clock_; }
+  AuditLog& audit() { return audit_; }
 
  private:
   FakeClock clock_;
   StaticRegistryView registry_;
   storage::MemoryStore store_;
+  AccessPolicy policy_{"agencies/bo-tu-phap"};
+  AuditLog audit_;
   DraftStore draft_store_;
   std::unique_ptr<AggregateStore> aggregates_;
   std::unique_ptr<AggregationQueries> queries_;

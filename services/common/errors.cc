@@ -12,6 +12,8 @@ constexpr absl::string_view kErrorInfoUrl =
     "type.googleapis.com/google.rpc.ErrorInfo";
 constexpr absl::string_view kBadRequestUrl =
     "type.googleapis.com/google.rpc.BadRequest";
+constexpr absl::string_view kRetryInfoUrl =
+    "type.googleapis.com/google.rpc.RetryInfo";
 constexpr absl::string_view kLocalizedMessageUrl =
     "type.googleapis.com/google.rpc.LocalizedMessage";
 
@@ -201,6 +203,25 @@ absl::Status WithVietnamese(absl::Status status, absl::string_view message) {
   localized.set_message(std::string(message));
   status.SetPayload(kLocalizedMessageUrl, absl::Cord(localized.SerializeAsString()));
   return status;
+}
+
+absl::Status WithRetryInfo(absl::Status status, absl::Duration delay) {
+  google::rpc::RetryInfo info;
+  int64_t seconds = absl::IDivDuration(delay, absl::Seconds(1), &delay);
+  info.mutable_retry_delay()->set_seconds(seconds);
+  info.mutable_retry_delay()->set_nanos(
+      static_cast<int32_t>(absl::ToInt64Nanoseconds(delay)));
+  status.SetPayload(kRetryInfoUrl, absl::Cord(info.SerializeAsString()));
+  return status;
+}
+
+absl::Duration GetRetryDelay(const absl::Status& status) {
+  google::rpc::RetryInfo info;
+  if (auto payload = status.GetPayload(kRetryInfoUrl)) {
+    info.ParseFromString(std::string(*payload));
+  }
+  return absl::Seconds(info.retry_delay().seconds()) +
+         absl::Nanoseconds(info.retry_delay().nanos());
 }
 
 std::string GetVietnameseMessage(const absl::Status& status) {

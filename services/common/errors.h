@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "absl/strings/string_view.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -77,9 +78,15 @@ absl::Status WithErrorInfo(absl::Status status, absl::string_view reason,
 // English, developer-facing one (AIP-193).
 absl::Status WithVietnamese(absl::Status status, absl::string_view message);
 
+// Attaches a google.rpc.RetryInfo: the client may retry after `delay`
+// (RESOURCE_EXHAUSTED, UNAVAILABLE).
+absl::Status WithRetryInfo(absl::Status status, absl::Duration delay);
+
 // Reads back the details attached to a status (for tests and clients).
 google::rpc::ErrorInfo GetErrorInfo(const absl::Status& status);
 google::rpc::BadRequest GetBadRequest(const absl::Status& status);
+// The RetryInfo's delay, or zero when there is none.
+absl::Duration GetRetryDelay(const absl::Status& status);
 // The Vietnamese message, or empty when there is none.
 std::string GetVietnameseMessage(const absl::Status& status);
 

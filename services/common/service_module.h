@@ -17,8 +17,12 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/impl/codegen/service_type.h"
+#include "services/common/access_policy.h"
+#include "services/common/audit_log.h"
+#include "services/common/authenticator.h"
 #include "services/common/clock.h"
 #include "services/common/identity.h"
 
@@ -35,16 +39,36 @@ struct ServiceEnvironment {
   std::string data_dir;
   const Clock* clock = nullptr;
   const IdentityResolver* identity = nullptr;
+  // The one access policy every permission is asked of.
+  const AccessPolicy* policy = nullptr;
   // The agency this instance acts as when it calls another service (its
   // operator: the ministry, or a province's Department of Justice),
-  // "agencies/{id}".
+  // "agencies/{id}"; also the instance's authority (see AccessPolicy).
   std::string operator_agency;
+  // How long a person's session or bearer token works after sign-in
+  // (tonghopd --session-lifetime).
+  absl::Duration session_lifetime = absl::Hours(12);
   // A channel to another service by name: in-process when it is hosted in
   // the same process, else to the address given on the command line. Call it
-  // only after Start(); the channel is shared and thread-safe. Calls made on
-  // it should carry the caller's identity header where one applies.
+  // only after Start(); the channel is shared and thread-safe. Every call on
+  // it carries the instance's own identity (a machine acting as
+  // operator_agency): in-process as a signed internal credential, to
+  // another process as the instance's certificate (or, in development, the
+  // identity header).
   std::function<std::shared_ptr<grpc::Channel>(absl::string_view service)>
       channel;
+  // The instance this one reports to (tonghopd --upstream), host:port;
+  // empty when none.
+  std::string upstream_address;
+  // The agency this instance is upstream ("agencies/{id}"): the one its
+  // instance certificate names, or in development --upstream-agency.
+  std::string upstream_identity;
+  // Development only: the upstream is called with the identity header
+  // instead of a certificate.
+  bool upstream_dev_header = false;
+  // A channel to the upstream with the instance's credentials (null when
+  // there is none). Shared and thread-safe.
+  std::shared_ptr<grpc::Channel> upstream_channel;
 };
 
 // One service hosted by a server. Owned by the server; Start and Stop are
@@ -60,6 +84,12 @@ class ServiceModule {
   // Called before the server shuts down; stop background work and return
   // promptly. Open streams are cancelled by the server's shutdown.
   virtual void Stop() {}
+  // The people this module knows (the registry's), for authenticating
+  // persons; nullptr for modules that keep none. Owned by the module.
+  virtual const PersonDirectory* people() { return nullptr; }
+  // The audit trails of the module's stores, for the process's Audit
+  // service; owned by the module.
+  virtual std::vector<const AuditLog*> audit_logs() const { return {}; }
 };
 
 }  // namespace tonghop

@@ -95,4 +95,15 @@ std::string Initials(absl::string_view utf8) {
   return out;
 }
 
+std::string Truncate(absl::string_view text, size_t max_chars) {
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      if (chars == max_chars) return absl::StrCat(text.substr(0, i), "…");
+      ++chars;
+    }
+  }
+  return std::string(text);
+}
+
 }  // namespace tonghop

@@ -34,6 +34,10 @@ std::string LowerFirstLetter(absl::string_view utf8);
 // "Sở Tư pháp" → "STP", "Ủy ban nhân dân" → "UBND".
 std::string Initials(absl::string_view utf8);
 
+// At most `max_chars` characters (code points) of `text`, with "…" when cut;
+// never splits a character.
+std::string Truncate(absl::string_view text, size_t max_chars);
+
 }  // namespace tonghop
 
 #endif  // TONGHOP_SERVICES_COMMON_TEXT_H_

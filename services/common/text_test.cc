@@ -35,5 +35,11 @@ TEST(TextTest, UpperCaseAndInitialsForLetterheads) {
   EXPECT_EQ(LowerFirstLetter(""), "");
 }
 
+TEST(TextTest, TruncateCutsWholeCharacters) {
+  EXPECT_EQ(Truncate("Đồng Nai", 4), "Đồng…");
+  EXPECT_EQ(Truncate("Đồng Nai", 8), "Đồng Nai");
+  EXPECT_EQ(Truncate("", 0), "");
+}
+
 }  // namespace
 }  // namespace tonghop

@@ -1,7 +1,10 @@
 #include "services/gateway/http_gateway.h"
 
 #include <httplib.h>
+#include <openssl/ssl.h>
 
+#include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -18,8 +21,13 @@
 #include "grpcpp/impl/codegen/proto_utils.h"
 #include "services/common/errors.h"
 #include "services/common/identity.h"
+#include "services/common/openssl_util.h"
+#include "services/common/sign_in.h"
+#include "services/common/status_macros.h"
+#include "services/gateway/sessions.h"
 #include "services/gateway/static_files.h"
 #include "services/gateway/transcode.h"
+#include "tonghop/v1/auth_service.grpc.pb.h"
 #include "tonghop/v1/registry_service.pb.h"
 #include "tonghop/v1/submissions_service.pb.h"
 #if __has_include("tonghop/v1/aggregation_service.pb.h")
@@ -41,6 +49,7 @@ constexpr char kJson[] = "application/json; charset=utf-8";
 void LinkServiceDescriptors() {
   (void)v1::GetAgencyRequest::descriptor();
   (void)v1::GetReportRequest::descriptor();
+  (void)v1::WhoAmIRequest::descriptor();
 #ifdef TONGHOP_GATEWAY_HAVE_AGGREGATION_PROTO
   (void)v1::RollupRequest::descriptor();
 #endif
@@ -54,6 +63,12 @@ void SendJson(httplib::Response& res, int http_status, const std::string& json) 
 }
 
 void SendStatus(httplib::Response& res, const grpc::Status& status) {
+  // Refused for now (a slowed sign-in, a busy server): say when to retry.
+  absl::Duration retry = GetRetryDelay(FromGrpcStatus(status));
+  if (retry > absl::ZeroDuration()) {
+    res.set_header("Retry-After",
+                   absl::StrCat(absl::ToInt64Seconds(absl::Ceil(retry, absl::Seconds(1)))));
+  }
   SendJson(res, HttpStatusForCode(status.error_code()), StatusToJson(status));
 }
 
@@ -107,6 +122,67 @@ bool HasBytesField(const Message& message, absl::string_view name) {
          field->type() == google::protobuf::FieldDescriptor::TYPE_BYTES;
 }
 
+// The peer's certificate and the intermediates it sent, as PEM; "" for
+// plain HTTP or a peer that presented none. (On a server OpenSSL's peer
+// chain leaves out the leaf.)
+std::string PeerCertificatePem(const httplib::Request& req) {
+  if (req.ssl == nullptr) return "";
+  OpenSslPtr<X509> leaf(SSL_get1_peer_certificate(req.ssl));
+  if (leaf == nullptr) return "";
+  std::string pem = CertificatePem(leaf.get());
+  STACK_OF(X509)* chain = SSL_get_peer_cert_chain(req.ssl);
+  for (int i = 0; chain != nullptr && i < sk_X509_num(chain); ++i) {
+    pem += CertificatePem(sk_X509_value(chain, i));
+  }
+  return pem;
+}
+
+bool NamesProxy(const httplib::Request& req) {
+  for (const auto& [name, value] : req.headers) {
+    if (DevHeaderIdentity::IsProxyHeader(absl::AsciiStrToLower(name))) return true;
+  }
+  return false;
+}
+
+// Accepts whatever certificate the client presents: the handshake only
+// proves possession of its key, and the authenticator decides whether it
+// names anyone (so that a refusal is a 401 with its reason, not a broken
+// connection, and a browser without a certificate still connects).
+int AcceptAnyCertificate(int /*preverified*/, X509_STORE_CTX* /*store*/) { return 1; }
+
+// Serves `tls.cert_pem` (leaf, then intermediates) with `tls.key_pem`, TLS
+// 1.2 or later; with a client CA, asks for a client certificate naming it
+// without requiring one.
+bool ConfigureTls(SSL_CTX& ctx, const TlsOptions& tls) {
+  SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
+  SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+  std::vector<OpenSslPtr<X509>> chain = ReadCertificates(tls.cert_pem);
+  if (chain.empty() || SSL_CTX_use_certificate(&ctx, chain.front().get()) != 1) return false;
+  for (size_t i = 1; i < chain.size(); ++i) {
+    if (SSL_CTX_add1_chain_cert(&ctx, chain[i].get()) != 1) return false;
+  }
+  OpenSslPtr<EVP_PKEY> key = ReadPrivateKey(tls.key_pem);
+  if (key == nullptr || SSL_CTX_use_PrivateKey(&ctx, key.get()) != 1 ||
+      SSL_CTX_check_private_key(&ctx) != 1) {
+    return false;
+  }
+  if (tls.client_ca_pem.empty()) {
+    SSL_CTX_set_verify(&ctx, SSL_VERIFY_NONE, nullptr);
+    return true;
+  }
+  std::vector<OpenSslPtr<X509>> cas = ReadCertificates(tls.client_ca_pem);
+  if (cas.empty()) return false;
+  for (const OpenSslPtr<X509>& ca : cas) {
+    if (SSL_CTX_add_client_CA(&ctx, ca.get()) != 1) return false;
+  }
+  SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, AcceptAnyCertificate);
+  // Sessions are resumed only within this server (OpenSSL refuses to
+  // resume a session with a peer certificate without an id context).
+  static constexpr unsigned char kSessionContext[] = "tonghop-gateway";
+  SSL_CTX_set_session_id_context(&ctx, kSessionContext, sizeof(kSessionContext) - 1);
+  return true;
+}
+
 }  // namespace
 
 bool IsLoopbackAddress(absl::string_view address) {
@@ -121,6 +197,10 @@ class HttpGateway::Handler {
       : options_(options), routes_(routes), stub_(options.backend), files_(options.static_dir) {}
 
   void Api(const httplib::Request& req, httplib::Response& res) const {
+    if (req.path == kLoginPath || req.path == kLogoutPath) {
+      SignInOrOut(req, res);
+      return;
+    }
     const Route* route = routes_->Find(req.path);
     if (route == nullptr) {
       SendStatus(res, WithErrorInfo(absl::NotFoundError(absl::StrCat(
@@ -151,22 +231,10 @@ class HttpGateway::Handler {
 
     // Identity first, like the services: an unacceptable identity is
     // refused before the request is even read.
-    std::string agency;
-    if (req.has_header(std::string(kAgencyHeader))) {
-      if (!IsLoopbackAddress(req.remote_addr)) {
-        SendStatus(res, Unauthenticated(absl::StrCat(
-                            "the development identity header ", kAgencyHeader,
-                            " is accepted only from loopback; peer ", req.remote_addr,
-                            " must present a client certificate")));
-        return;
-      }
-      absl::StatusOr<Caller> caller =
-          DevHeaderIdentity::FromHeaderValue(req.get_header_value(std::string(kAgencyHeader)));
-      if (!caller.ok()) {
-        SendStatus(res, caller.status());
-        return;
-      }
-      agency = caller->agency;
+    absl::StatusOr<std::optional<Caller>> caller = Authenticate(req);
+    if (!caller.ok()) {
+      SendStatus(res, caller.status());
+      return;
     }
 
     // System parameters, then the request message.
@@ -220,7 +288,7 @@ class HttpGateway::Handler {
 
     std::unique_ptr<Message> response(
         factory->GetPrototype(route->method->output_type())->New());
-    grpc::Status status = Call(*route, *request, agency, response.get());
+    grpc::Status status = Call(*route, *request, *caller, req.remote_addr, response.get());
     if (!status.ok()) {
       SendStatus(res, status);
       return;
@@ -299,11 +367,146 @@ class HttpGateway::Handler {
   }
 
  private:
-  grpc::Status Call(const Route& route, const Message& request, const std::string& agency,
+  // Who sends `req`: nullopt when it carries no credential at all (the
+  // services then refuse what needs an identity), UNAUTHENTICATED when it
+  // carries one that is not accepted.
+  absl::StatusOr<std::optional<Caller>> Authenticate(const httplib::Request& req) const {
+    const Authenticator& authenticator = *options_.authenticator;
+    const bool loopback = IsLoopbackAddress(req.remote_addr);
+
+    // People signed in with a password: a bearer token, else a browser's
+    // session cookie, whose state-changing requests carry its CSRF token.
+    ASSIGN_OR_RETURN(TokenCredential token, PersonToken(req));
+    if (!token.token.empty()) {
+      bool changes_state = req.method != "GET" && req.method != "HEAD";
+      RETURN_IF_ERROR(
+          CheckCsrf(token, changes_state, req.get_header_value(std::string(kCsrfHeader))));
+      ASSIGN_OR_RETURN(Caller person, authenticator.FromToken(token.token));
+      return person;
+    }
+
+    // Machines and people with a client certificate (mutual TLS).
+    if (std::string pem = PeerCertificatePem(req); !pem.empty()) {
+      ASSIGN_OR_RETURN(Caller holder, authenticator.FromCertificate(pem));
+      return holder;
+    }
+
+    // The development header, behind --insecure-dev-identity.
+    if (req.has_header(std::string(kAgencyHeader))) {
+      ASSIGN_OR_RETURN(Caller agency,
+                       authenticator.FromDevHeader(
+                           req.get_header_value(std::string(kAgencyHeader)), loopback,
+                           NamesProxy(req)));
+      return agency;
+    }
+    return std::nullopt;
+  }
+
+  // The token of a person's request (a bearer header or the session
+  // cookie; empty when none), which travels only over HTTPS or from
+  // loopback.
+  absl::StatusOr<TokenCredential> PersonToken(const httplib::Request& req) const {
+    ASSIGN_OR_RETURN(TokenCredential token, TokenOf(req.get_header_value("Authorization"),
+                                                    req.get_header_value("Cookie")));
+    if (!token.token.empty() && req.ssl == nullptr && !IsLoopbackAddress(req.remote_addr)) {
+      return Unauthenticated(token.from_cookie ? "sessions are accepted only over HTTPS"
+                                               : "bearer tokens are accepted only over HTTPS");
+    }
+    return token;
+  }
+
+  // POST /v1/auth/login and /v1/auth/logout (sessions.h).
+  void SignInOrOut(const httplib::Request& req, httplib::Response& res) const {
+    if (req.method != "POST") {
+      res.set_header("Allow", "POST");
+      SendStatus(res, 405,
+                 WithErrorInfo(absl::InvalidArgumentError(
+                                   absl::StrCat(req.path, " takes POST with a JSON body")),
+                               "METHOD_NOT_ALLOWED", {{"path", req.path}}));
+      return;
+    }
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));
+    context.AddMetadata(std::string(kClientAddressHeader), req.remote_addr);
+    context.AddMetadata(std::string(kBrowserSessionHeader), "1");
+    auto stub = v1::Auth::NewStub(options_.backend);
+    if (req.path == kLogoutPath) {
+      absl::StatusOr<TokenCredential> token = PersonToken(req);
+      if (token.ok() && token->token.empty()) {
+        token = Unauthenticated("there is no session to sign out of");
+      }
+      absl::Status allowed =
+          token.ok() ? CheckCsrf(*token, /*changes_state=*/true,
+                                 req.get_header_value(std::string(kCsrfHeader)))
+                     : token.status();
+      if (!allowed.ok()) {
+        SendStatus(res, allowed);
+        return;
+      }
+      context.AddMetadata("authorization", absl::StrCat("Bearer ", token->token));
+      google::protobuf::Empty empty;
+      grpc::Status status = stub->Logout(&context, v1::LogoutRequest(), &empty);
+      // Whether or not the session was still open, the browser forgets it.
+      res.set_header("Set-Cookie", ClearedSessionCookie());
+      if (!status.ok() && status.error_code() != grpc::StatusCode::UNAUTHENTICATED) {
+        SendStatus(res, status);
+        return;
+      }
+      SendJson(res, 200, "{}");
+      return;
+    }
+    if (req.ssl == nullptr && !IsLoopbackAddress(req.remote_addr)) {
+      SendStatus(res, WithErrorInfo(absl::FailedPreconditionError(
+                                        "passwords are accepted only over HTTPS"),
+                                    "TLS_REQUIRED"));
+      return;
+    }
+    // A sign-in takes JSON only: a form on another site cannot send it
+    // without a CORS preflight, which this gateway never answers.
+    std::string content_type = absl::AsciiStrToLower(req.get_header_value("Content-Type"));
+    if (!absl::StartsWith(content_type, "application/json")) {
+      SendStatus(res, 415,
+                 InvalidField("Content-Type", "a sign-in is sent as application/json",
+                              "UNSUPPORTED_MEDIA_TYPE"));
+      return;
+    }
+    v1::LoginRequest login;
+    absl::Status parsed = ParseJsonBody(req.body, &login);
+    if (!parsed.ok()) {
+      SendStatus(res, parsed);
+      return;
+    }
+    v1::LoginResponse signed_in;
+    grpc::Status status = stub->Login(&context, login, &signed_in);
+    if (!status.ok()) {
+      SendStatus(res, status);
+      return;
+    }
+    const Clock* clock = options_.clock != nullptr ? options_.clock : RealClock::Get();
+    absl::Duration lifetime =
+        absl::FromUnixSeconds(signed_in.expire_time().seconds()) - clock->Now();
+    absl::StatusOr<std::string> user = PrintJson(signed_in.user());
+    absl::StatusOr<std::string> expire = PrintJson(signed_in.expire_time());
+    if (!user.ok() || !expire.ok()) {
+      SendStatus(res, !user.ok() ? user.status() : expire.status());
+      return;
+    }
+    res.set_header("Set-Cookie",
+                   SessionCookie(signed_in.token(), std::max(lifetime, absl::ZeroDuration())));
+    // The answer carries the CSRF token, never the session token.
+    SendJson(res, 200,
+             absl::StrCat("{\"user\":", *user, ",\"expireTime\":", *expire,
+                          ",\"csrfToken\":\"", CsrfTokenFor(signed_in.token()), "\"}"));
+  }
+
+  grpc::Status Call(const Route& route, const Message& request,
+                    const std::optional<Caller>& caller, const std::string& client_address,
                     Message* response) const {
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));
-    if (!agency.empty()) context.AddMetadata(std::string(kAgencyHeader), agency);
+    if (caller.has_value()) options_.authenticator->AttachInternal(*caller, context);
+    // For the Auth service's per-address slowing of failed password resets.
+    context.AddMetadata(std::string(kClientAddressHeader), client_address);
     grpc::ByteBuffer request_buffer;
     bool own_buffer = false;
     grpc::Status serialized = grpc::SerializationTraits<Message>::Serialize(
@@ -348,19 +551,12 @@ class HttpGateway::Handler {
   StaticFiles files_;
 };
 
-absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
-    const std::string& listen, std::shared_ptr<grpc::Channel> backend,
-    const std::string& static_dir) {
-  HttpGatewayOptions options;
-  options.listen = listen;
-  options.backend = std::move(backend);
-  options.static_dir = static_dir;
-  return Start(std::move(options));
-}
-
 absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(HttpGatewayOptions options) {
   if (options.backend == nullptr) {
     return absl::InvalidArgumentError("the HTTP gateway needs a backend channel");
+  }
+  if (options.authenticator == nullptr) {
+    return absl::InvalidArgumentError("the HTTP gateway needs the server's authenticator");
   }
   size_t colon = options.listen.rfind(':');
   int port = -1;
@@ -384,7 +580,18 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(HttpGatewayOptio
   if (!routes.ok()) return routes.status();
   gateway->routes_ = *std::move(routes);
   gateway->handler_ = std::make_unique<Handler>(gateway->options_, &gateway->routes_);
-  gateway->server_ = std::make_unique<httplib::Server>();
+  if (gateway->options_.tls.enabled()) {
+    const TlsOptions& tls = gateway->options_.tls;
+    auto https = std::make_unique<httplib::SSLServer>(
+        [&tls](SSL_CTX& ctx) { return ConfigureTls(ctx, tls); });
+    if (!https->is_valid()) {
+      return absl::InvalidArgumentError(
+          "the HTTPS gateway cannot use the TLS certificate, key or client CA given");
+    }
+    gateway->server_ = std::move(https);
+  } else {
+    gateway->server_ = std::make_unique<httplib::Server>();
+  }
 
   httplib::Server& server = *gateway->server_;
   const Handler* handler = gateway->handler_.get();

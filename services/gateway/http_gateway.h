@@ -19,12 +19,29 @@
 //                                    `filename`, instead of JSON
 //   GET  /, /assets/…                the dashboard (static_dir)
 //
-// Identity: the `x-tonghop-agency` request header becomes the same gRPC
-// metadata, so the services apply the same permission rules as over gRPC.
-// Like DevHeaderIdentity, the gateway accepts it only from loopback peers;
-// from any other peer it answers 401. Browsers send the header only to the
-// page's own origin (the gateway answers no CORS preflight), so another
-// site cannot make a visitor's browser call the API under an identity.
+// Identity: the gateway authenticates each request with the server's
+// Authenticator and calls the services in-process as that caller (a signed
+// internal credential); no HTTP header ever becomes gRPC metadata. A
+// request proves who it comes from with the first of:
+// - a bearer token (`Authorization: Bearer …`), over HTTPS or from loopback;
+// - a browser session: the cookie POST /v1/auth/login sets, with the
+//   session's CSRF token on every state-changing request (sessions.h: the
+//   sign-in routes, the cookie's attributes, the CSRF rule);
+// - a client certificate (HTTPS with a client CA: one is asked for but not
+//   required, since people who sign in with a password have none), checked
+//   by Authenticator::FromCertificate;
+// - the development header `x-tonghop-agency`, only when the server runs
+//   with --insecure-dev-identity, only from a loopback peer, and never on a
+//   request that names a proxy hop (Forwarded, X-Forwarded-For, X-Real-IP,
+//   X-Forwarded-Host, Via).
+// A credential that is present but wrong is 401; a request with none calls
+// the service without identity, which answers 401 where one is needed.
+// Browsers send the header only to the page's own origin (the gateway
+// answers no CORS preflight), so another site cannot make a visitor's
+// browser call the API under an identity.
+//
+// Transport: with `tls` holding a certificate the gateway serves HTTPS only
+// (TLS 1.2 or later); plain HTTP on that port fails the handshake.
 //
 // Errors: the gRPC status maps to the HTTP status google.rpc.Code
 // documents (INVALID_ARGUMENT and FAILED_PRECONDITION 400, UNAUTHENTICATED
@@ -44,6 +61,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "services/common/authenticator.h"
+#include "services/common/clock.h"
+#include "services/common/tls.h"
 #include "services/gateway/routes.h"
 
 namespace httplib {
@@ -56,8 +76,15 @@ struct HttpGatewayOptions {
   // HOST:PORT to listen on ("127.0.0.1:8080", "[::1]:8080"); port 0 picks a
   // free port.
   std::string listen = "127.0.0.1:0";
-  // Where the services run (tonghopd passes its in-process channel).
+  // Where the services run: the server's in-process channel (internal
+  // credentials are accepted only in-process).
   std::shared_ptr<grpc::Channel> backend;
+  // Authenticates each HTTP caller: the server's (ServerHost::authenticator()).
+  // Required; must outlive the gateway.
+  const Authenticator* authenticator = nullptr;
+  // HTTPS with tls.cert_pem and tls.key_pem when set; tls.client_ca_pem asks
+  // clients for a certificate. The other fields are not used.
+  TlsOptions tls;
   // The dashboard's built files; empty serves no files.
   std::string static_dir;
   // The methods to serve.
@@ -66,6 +93,9 @@ struct HttpGatewayOptions {
   absl::Duration call_timeout = absl::Seconds(30);
   // Largest request body accepted.
   size_t max_body_bytes = 32 << 20;
+  // The server's clock, for the session cookie's Max-Age (null: the real
+  // time). Not owned.
+  const Clock* clock = nullptr;
 };
 
 // A running gateway. Start() binds the port before it returns, so the
@@ -74,9 +104,6 @@ struct HttpGatewayOptions {
 // listener thread; shares the backend channel.
 class HttpGateway {
  public:
-  static absl::StatusOr<std::unique_ptr<HttpGateway>> Start(
-      const std::string& listen, std::shared_ptr<grpc::Channel> backend,
-      const std::string& static_dir);
   static absl::StatusOr<std::unique_ptr<HttpGateway>> Start(HttpGatewayOptions options);
 
   // Stops the gateway (see Stop()).

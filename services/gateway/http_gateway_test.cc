@@ -40,6 +40,8 @@ using testing::TempDir;
 using testing::TestServer;
 
 constexpr char kPlan[] = "plans/dong-nai-74-2026";
+// Who reads, over gRPC and HTTP alike, when a test is not about identity.
+constexpr char kReader[] = "bo-tu-phap";
 
 class HttpGatewayTest : public ::testing::Test {
  protected:
@@ -51,13 +53,23 @@ class HttpGatewayTest : public ::testing::Test {
     std::filesystem::create_directories(static_dir());
     std::ofstream(static_dir() + "/index.html") << "<!doctype html><title>Tổng hợp</title>";
     std::ofstream(dir_.path() + "/secret.txt") << "TOP-SECRET-CONTENT";
-    auto gateway = HttpGateway::Start("127.0.0.1:0", server_->NewChannel(), static_dir());
+    auto gateway = HttpGateway::Start(Options("127.0.0.1:0", static_dir()));
     ASSERT_TRUE(gateway.ok()) << gateway.status();
     gateway_ = *std::move(gateway);
     client_ = std::make_unique<httplib::Client>("127.0.0.1", gateway_->port());
   }
 
   std::string static_dir() const { return dir_.path() + "/dist"; }
+
+  // A gateway in front of the test server, as tonghopd builds it.
+  HttpGatewayOptions Options(const std::string& listen, const std::string& static_files) {
+    HttpGatewayOptions options;
+    options.listen = listen;
+    options.backend = server_->host().InProcessChannel();
+    options.authenticator = &server_->host().authenticator();
+    options.static_dir = static_files;
+    return options;
+  }
 
   std::unique_ptr<grpc::ClientContext> As(const std::string& agency) {
     auto context = std::make_unique<grpc::ClientContext>();
@@ -85,6 +97,19 @@ class HttpGatewayTest : public ::testing::Test {
     };
     ASSERT_NO_FATAL_FAILURE(
         create_agency("bo-tu-phap", "Bộ Tư pháp", v1::AGENCY_KIND_MINISTRY, ""));
+    // The Ministry is the focal agency of the root, as in deploy/data: it
+    // reviews the Departments of Justice.
+    v1::GetAgencyRequest get_ministry;
+    get_ministry.set_name("agencies/bo-tu-phap");
+    v1::UpdateAgencyRequest ministry_focal;
+    grpc::Status ministry = stub->GetAgency(As(kReader).get(), get_ministry,
+                                            ministry_focal.mutable_agency());
+    ASSERT_TRUE(ministry.ok()) << ministry.error_message();
+    ministry_focal.mutable_agency()->set_focal_agency("agencies/bo-tu-phap");
+    ministry_focal.mutable_update_mask()->add_paths("focal_agency");
+    v1::Agency ministry_updated;
+    ministry = stub->UpdateAgency(As("bo-tu-phap").get(), ministry_focal, &ministry_updated);
+    ASSERT_TRUE(ministry.ok()) << ministry.error_message();
     ASSERT_NO_FATAL_FAILURE(create_agency("dong-nai", "Tỉnh Đồng Nai", v1::AGENCY_KIND_PROVINCE,
                                           "agencies/bo-tu-phap"));
     ASSERT_NO_FATAL_FAILURE(create_agency("dong-nai-so-tu-phap", "Sở Tư pháp tỉnh Đồng Nai",
@@ -95,7 +120,8 @@ class HttpGatewayTest : public ::testing::Test {
     v1::GetAgencyRequest get_province;
     get_province.set_name("agencies/dong-nai");
     v1::UpdateAgencyRequest focal;
-    grpc::Status got = stub->GetAgency(As("").get(), get_province, focal.mutable_agency());
+    grpc::Status got =
+        stub->GetAgency(As(kReader).get(), get_province, focal.mutable_agency());
     ASSERT_TRUE(got.ok()) << got.error_message();
     focal.mutable_agency()->set_focal_agency("agencies/dong-nai-so-tu-phap");
     focal.mutable_update_mask()->add_paths("focal_agency");
@@ -165,13 +191,14 @@ class HttpGatewayTest : public ::testing::Test {
     return headers;
   }
 
+  // Requests name the Ministry (which reads everything) unless told.
   httplib::Result Get(const std::string& path, const httplib::Params& params = {},
-                      const std::string& agency = "") {
+                      const std::string& agency = kReader) {
     return client_->Get(path, params, Identity(agency));
   }
 
   httplib::Result Post(const std::string& path, const std::string& body,
-                       const std::string& agency = "") {
+                       const std::string& agency = kReader) {
     return client_->Post(path, Identity(agency), body, "application/json");
   }
 
@@ -239,12 +266,11 @@ class HttpGatewayTest : public ::testing::Test {
 
 TEST_F(HttpGatewayTest, EveryRegistryReadMethodAnswersOverJsonWhatItAnswersOverGrpc) {
   auto stub = v1::Registry::NewStub(server_->NewChannel());
-  grpc::ClientContext c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12;
 
   v1::GetAgencyRequest get_agency;
   get_agency.set_name("agencies/dong-nai-so-tu-phap");
   v1::Agency agency;
-  ASSERT_TRUE(stub->GetAgency(&c1, get_agency, &agency).ok());
+  ASSERT_TRUE(stub->GetAgency(As(kReader).get(), get_agency, &agency).ok());
   ExpectSameOverHttp("/v1/registry/GetAgency", {{"name", "agencies/dong-nai-so-tu-phap"}},
                      R"({"name": "agencies/dong-nai-so-tu-phap"})", agency);
 
@@ -252,7 +278,7 @@ TEST_F(HttpGatewayTest, EveryRegistryReadMethodAnswersOverJsonWhatItAnswersOverG
   list_agencies.set_parent("agencies/dong-nai");
   list_agencies.set_kind(v1::AGENCY_KIND_DEPARTMENT);
   v1::ListAgenciesResponse agencies;
-  ASSERT_TRUE(stub->ListAgencies(&c2, list_agencies, &agencies).ok());
+  ASSERT_TRUE(stub->ListAgencies(As(kReader).get(), list_agencies, &agencies).ok());
   ASSERT_EQ(agencies.agencies_size(), 2);
   ExpectSameOverHttp("/v1/registry/ListAgencies",
                      {{"parent", "agencies/dong-nai"}, {"kind", "AGENCY_KIND_DEPARTMENT"}},
@@ -262,37 +288,37 @@ TEST_F(HttpGatewayTest, EveryRegistryReadMethodAnswersOverJsonWhatItAnswersOverG
   v1::GetDimensionRequest get_dimension;
   get_dimension.set_name("dimensions/sex");
   v1::Dimension dimension;
-  ASSERT_TRUE(stub->GetDimension(&c3, get_dimension, &dimension).ok());
+  ASSERT_TRUE(stub->GetDimension(As(kReader).get(), get_dimension, &dimension).ok());
   ExpectSameOverHttp("/v1/registry/GetDimension", {{"name", "dimensions/sex"}},
                      R"({"name": "dimensions/sex"})", dimension);
 
   v1::ListDimensionsResponse dimensions;
-  ASSERT_TRUE(stub->ListDimensions(&c4, v1::ListDimensionsRequest(), &dimensions).ok());
+  ASSERT_TRUE(stub->ListDimensions(As(kReader).get(), v1::ListDimensionsRequest(), &dimensions).ok());
   ExpectSameOverHttp("/v1/registry/ListDimensions", {}, "", dimensions);
 
   v1::GetIndicatorRequest get_indicator;
   get_indicator.set_name("indicators/legal-aid-cases");
   v1::Indicator indicator;
-  ASSERT_TRUE(stub->GetIndicator(&c5, get_indicator, &indicator).ok());
+  ASSERT_TRUE(stub->GetIndicator(As(kReader).get(), get_indicator, &indicator).ok());
   ExpectSameOverHttp("/v1/registry/GetIndicator", {{"name", "indicators/legal-aid-cases"}},
                      R"({"name": "indicators/legal-aid-cases"})", indicator);
 
   v1::ListIndicatorsResponse indicators;
-  ASSERT_TRUE(stub->ListIndicators(&c6, v1::ListIndicatorsRequest(), &indicators).ok());
+  ASSERT_TRUE(stub->ListIndicators(As(kReader).get(), v1::ListIndicatorsRequest(), &indicators).ok());
   ExpectSameOverHttp("/v1/registry/ListIndicators", {{"pageSize", "10"}},
                      R"({"pageSize": 10})", indicators);
 
   v1::GetPlanRequest get_plan;
   get_plan.set_name(kPlan);
   v1::Plan plan;
-  ASSERT_TRUE(stub->GetPlan(&c7, get_plan, &plan).ok());
+  ASSERT_TRUE(stub->GetPlan(As(kReader).get(), get_plan, &plan).ok());
   ExpectSameOverHttp("/v1/registry/GetPlan", {{"name", kPlan}},
                      absl::StrCat(R"({"name": ")", kPlan, R"("})"), plan);
 
   v1::ListPlansRequest list_plans;
   list_plans.set_issuer("agencies/dong-nai");
   v1::ListPlansResponse plans;
-  ASSERT_TRUE(stub->ListPlans(&c8, list_plans, &plans).ok());
+  ASSERT_TRUE(stub->ListPlans(As(kReader).get(), list_plans, &plans).ok());
   ASSERT_EQ(plans.plans_size(), 1);
   ExpectSameOverHttp("/v1/registry/ListPlans", {{"issuer", "agencies/dong-nai"}},
                      R"({"issuer": "agencies/dong-nai"})", plans);
@@ -300,7 +326,7 @@ TEST_F(HttpGatewayTest, EveryRegistryReadMethodAnswersOverJsonWhatItAnswersOverG
   v1::GetTaskRequest get_task;
   get_task.set_name(absl::StrCat(kPlan, "/tasks/B"));
   v1::Task task;
-  ASSERT_TRUE(stub->GetTask(&c9, get_task, &task).ok());
+  ASSERT_TRUE(stub->GetTask(As(kReader).get(), get_task, &task).ok());
   ExpectSameOverHttp("/v1/registry/GetTask", {{"name", absl::StrCat(kPlan, "/tasks/B")}},
                      absl::StrCat(R"({"name": ")", kPlan, R"(/tasks/B"})"), task);
 
@@ -308,7 +334,7 @@ TEST_F(HttpGatewayTest, EveryRegistryReadMethodAnswersOverJsonWhatItAnswersOverG
   list_tasks.set_parent(kPlan);
   list_tasks.set_assignee("agencies/dong-nai-so-tu-phap");
   v1::ListTasksResponse tasks;
-  ASSERT_TRUE(stub->ListTasks(&c10, list_tasks, &tasks).ok());
+  ASSERT_TRUE(stub->ListTasks(As(kReader).get(), list_tasks, &tasks).ok());
   ASSERT_EQ(tasks.tasks_size(), 2);
   ExpectSameOverHttp("/v1/registry/ListTasks",
                      {{"parent", kPlan}, {"assignee", "agencies/dong-nai-so-tu-phap"}},
@@ -319,9 +345,27 @@ TEST_F(HttpGatewayTest, EveryRegistryReadMethodAnswersOverJsonWhatItAnswersOverG
   v1::ExportPlanRequest export_plan;
   export_plan.set_name(kPlan);
   v1::ExportPlanResponse exported;
-  ASSERT_TRUE(stub->ExportPlan(&c11, export_plan, &exported).ok());
+  ASSERT_TRUE(stub->ExportPlan(As(kReader).get(), export_plan, &exported).ok());
   ExpectSameOverHttp("/v1/registry/ExportPlan", {{"name", kPlan}},
                      absl::StrCat(R"({"name": ")", kPlan, R"("})"), exported);
+
+  v1::CreateUserRequest create_user;
+  create_user.set_user_id("nguyen-thi-lan");
+  create_user.mutable_user()->set_display_name("Nguyễn Thị Lan");
+  create_user.mutable_user()->set_agency("agencies/dong-nai-so-tu-phap");
+  create_user.mutable_user()->add_roles(v1::ROLE_CLERK);
+  v1::User user;
+  ASSERT_TRUE(stub->CreateUser(As(kReader).get(), create_user, &user).ok());
+  ExpectSameOverHttp("/v1/registry/GetUser", {{"name", "users/nguyen-thi-lan"}},
+                     R"({"name": "users/nguyen-thi-lan"})", user);
+
+  v1::ListUsersRequest list_users;
+  list_users.set_agency("agencies/dong-nai-so-tu-phap");
+  v1::ListUsersResponse users;
+  ASSERT_TRUE(stub->ListUsers(As(kReader).get(), list_users, &users).ok());
+  ASSERT_EQ(users.users_size(), 1);
+  ExpectSameOverHttp("/v1/registry/ListUsers", {{"agency", "agencies/dong-nai-so-tu-phap"}},
+                     R"({"agency": "agencies/dong-nai-so-tu-phap"})", users);
 
   // Every registry method the gateway serves was compared above.
   std::set<std::string> served;
@@ -371,8 +415,7 @@ TEST_F(HttpGatewayTest, ServiceErrorsKeepTheirCodeMessageAndDetails) {
 TEST_F(HttpGatewayTest, PermissionDeniedOverHttpIs403LikeOverGrpc) {
   // Registry mutations are not served by default; serving one shows the
   // services' permission rules apply to the forwarded identity.
-  HttpGatewayOptions options;
-  options.backend = server_->NewChannel();
+  HttpGatewayOptions options = Options("127.0.0.1:0", "");
   options.methods = DefaultMethodRules();
   options.methods.push_back({"tonghop.v1.Registry/CreateAgency", false});
   auto writable = HttpGateway::Start(options);
@@ -388,7 +431,7 @@ TEST_F(HttpGatewayTest, PermissionDeniedOverHttpIs403LikeOverGrpc) {
       403);
   EXPECT_EQ(denied.code(), static_cast<int>(grpc::StatusCode::PERMISSION_DENIED));
   EXPECT_THAT(denied.message(), HasSubstr("agencies/dong-nai-so-y-te may not"));
-  EXPECT_EQ(ErrorInfoOf(denied).reason(), "PERMISSION_DENIED");
+  EXPECT_FALSE(ErrorInfoOf(denied).reason().empty());
 
   // The same call over gRPC gets the same answer.
   v1::CreateAgencyRequest request;
@@ -398,6 +441,7 @@ TEST_F(HttpGatewayTest, PermissionDeniedOverHttpIs403LikeOverGrpc) {
                                ->CreateAgency(As("dong-nai-so-y-te").get(), request, &unused);
   EXPECT_EQ(over_grpc.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(over_grpc.error_message(), denied.message());
+  EXPECT_EQ(GetErrorInfo(FromGrpcStatus(over_grpc)).reason(), ErrorInfoOf(denied).reason());
 
   google::rpc::Status anonymous = ParseError(
       client.Post("/v1/registry/CreateAgency", body, "application/json"), 401);
@@ -489,9 +533,8 @@ TEST_F(HttpGatewayTest, AltMediaSendsTheContentFieldAndNeedsOne) {
   request.set_name(kPlan);
   request.set_format(v1::EXPORT_FORMAT_CSV);
   v1::ExportPlanResponse exported;
-  grpc::ClientContext context;
-  grpc::Status status =
-      v1::Registry::NewStub(server_->NewChannel())->ExportPlan(&context, request, &exported);
+  grpc::Status status = v1::Registry::NewStub(server_->NewChannel())
+                            ->ExportPlan(As(kReader).get(), request, &exported);
   auto media = Get("/v1/registry/ExportPlan",
                    {{"name", kPlan}, {"format", "EXPORT_FORMAT_CSV"}, {"alt", "media"}});
   ASSERT_TRUE(media);
@@ -522,16 +565,16 @@ TEST_F(HttpGatewayTest, ServesTheDashboardAndNothingOutsideIt) {
 }
 
 TEST_F(HttpGatewayTest, StartFailsClearlyOnABadOrBusyAddress) {
-  auto busy = HttpGateway::Start(gateway_->address(), server_->NewChannel(), "");
+  auto busy = HttpGateway::Start(Options(gateway_->address(), ""));
   ASSERT_FALSE(busy.ok());
   EXPECT_THAT(std::string(busy.status().message()), HasSubstr("cannot listen"));
-  auto malformed = HttpGateway::Start("localhost", server_->NewChannel(), "");
+  auto malformed = HttpGateway::Start(Options("localhost", ""));
   ASSERT_FALSE(malformed.ok());
   EXPECT_THAT(std::string(malformed.status().message()), HasSubstr("HOST:PORT"));
 }
 
 TEST_F(HttpGatewayTest, StopRightAfterStartReturns) {
-  auto gateway = HttpGateway::Start("127.0.0.1:0", server_->NewChannel(), "");
+  auto gateway = HttpGateway::Start(Options("127.0.0.1:0", ""));
   ASSERT_TRUE(gateway.ok());
   (*gateway)->Stop();
   (*gateway)->Stop();
@@ -570,17 +613,23 @@ TEST_F(HttpGatewayTest, ReportsAreFiledOverHttpAndReadBackAsOverGrpc) {
   EXPECT_EQ(submitted.state(), v1::REPORT_STATE_SUBMITTED);
   EXPECT_EQ(submitted.revision(), 1);
 
-  // A stale etag is ABORTED, 409.
+  // Nobody reviews their own agency's report: the Department of Justice's
+  // goes to the Ministry. A stale etag is ABORTED, 409.
+  ParseError(Post("/v1/submissions/Review",
+                  absl::StrCat(R"({"name": ")", draft.name(),
+                               R"(", "decision": "REVIEW_DECISION_ACCEPT"})"),
+                  "dong-nai-so-tu-phap"),
+             403);
   ParseError(Post("/v1/submissions/Review",
                   absl::StrCat(R"({"name": ")", draft.name(),
                                R"(", "decision": "REVIEW_DECISION_ACCEPT", "etag": "stale"})"),
-                  "dong-nai-so-tu-phap"),
+                  "bo-tu-phap"),
              409);
   v1::Report accepted = ParseOk<v1::Report>(
       Post("/v1/submissions/Review",
            absl::StrCat(R"({"name": ")", draft.name(), R"(", "decision": "REVIEW_DECISION_ACCEPT", "etag": ")",
                         submitted.etag(), R"("})"),
-           "dong-nai-so-tu-phap"));
+           "bo-tu-phap"));
   EXPECT_EQ(accepted.state(), v1::REPORT_STATE_ACCEPTED);
 
   auto stub = v1::Submissions::NewStub(server_->NewChannel());
@@ -643,7 +692,7 @@ TEST_F(HttpGatewayTest, EveryAggregationReadAnswersOverJsonWhatItAnswersOverGrpc
   review.set_name(draft.name());
   review.set_decision(v1::REVIEW_DECISION_ACCEPT);
   v1::Report accepted;
-  status = stub->Review(As("dong-nai-so-tu-phap").get(), review, &accepted);
+  status = stub->Review(As("bo-tu-phap").get(), review, &accepted);
   ASSERT_TRUE(status.ok()) << status.error_message();
 
   // Every aggregation read answers over JSON what it answers over gRPC, once

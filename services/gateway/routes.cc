@@ -64,6 +64,10 @@ const std::vector<MethodRule>& DefaultMethodRules() {
       {"tonghop.v1.Aggregation/GetCompiledReportDraft", true},
       {"tonghop.v1.Aggregation/ListCompiledReportDraftRevisions", true},
       {"tonghop.v1.Aggregation/UpdateCompiledReportDraft", false},
+      {"tonghop.v1.Audit/ListAuditRecords", true},
+      // Signing in and out have routes of their own (sessions.h).
+      {"tonghop.v1.Auth/WhoAmI", true},
+      {"tonghop.v1.Auth/ResetPassword", false},
   };
   return *rules;
 }

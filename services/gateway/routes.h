@@ -33,10 +33,14 @@ struct MethodRule {
 };
 
 // The methods served by default: every read method of the registry,
-// submissions and aggregation services, the report life cycle an agency
-// drives from a web form (GetOrCreateDraft, UpdateDraft, Submit, Review) and
-// the editing of a compiled report's draft (UpdateCompiledReportDraft).
-// Registry mutations, Forward and RebuildAggregates stay gRPC-only.
+// submissions and aggregation services, the audit trail's listing, the
+// report life cycle an agency drives from a web form (GetOrCreateDraft,
+// UpdateDraft, Submit, Review), the editing of a compiled report's draft
+// (UpdateCompiledReportDraft), who the caller is (Auth.WhoAmI) and a
+// password reset with a one-time code (Auth.ResetPassword). Registry
+// mutations, Forward, RebuildAggregates and VerifyAuditLog (a walk over every
+// record) stay gRPC-only; signing in and out have their own routes
+// (sessions.h).
 const std::vector<MethodRule>& DefaultMethodRules();
 
 // One served method.

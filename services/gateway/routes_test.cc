@@ -4,6 +4,8 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tonghop/v1/audit_service.pb.h"
+#include "tonghop/v1/auth_service.pb.h"
 #include "tonghop/v1/registry_service.pb.h"
 #include "tonghop/v1/submissions_service.pb.h"
 
@@ -18,6 +20,7 @@ class RoutesTest : public ::testing::Test {
     // Links the generated files so the pool can find their services.
     (void)v1::GetAgencyRequest::descriptor();
     (void)v1::GetReportRequest::descriptor();
+    (void)v1::WhoAmIRequest::descriptor();
   }
 };
 
@@ -30,8 +33,8 @@ TEST_F(RoutesTest, DefaultRulesServeRegistryReadsButNoRegistryWrites) {
   }
   EXPECT_EQ(registry, (std::set<std::string>{
                           "ExportPlan", "GetAgency", "GetDimension", "GetIndicator", "GetPlan",
-                          "GetTask", "ListAgencies", "ListDimensions", "ListIndicators",
-                          "ListPlans", "ListTasks"}));
+                          "GetTask", "GetUser", "ListAgencies", "ListDimensions",
+                          "ListIndicators", "ListPlans", "ListTasks", "ListUsers"}));
   const Route* get_agency = table->Find("/v1/registry/GetAgency");
   ASSERT_NE(get_agency, nullptr);
   EXPECT_EQ(get_agency->grpc_method, "/tonghop.v1.Registry/GetAgency");
@@ -52,6 +55,17 @@ TEST_F(RoutesTest, SubmissionWritesArePostOnlyAndStreamsAreLeftOut) {
   ASSERT_NE(table->Find("/v1/submissions/ListReports"), nullptr);
   EXPECT_TRUE(table->Find("/v1/submissions/ListReports")->allow_get);
   EXPECT_EQ(table->Find("/v1/submissions/WatchChanges"), nullptr);
+}
+
+TEST_F(RoutesTest, TheAuditTrailIsListedButNotVerifiedOverHttp) {
+  (void)v1::ListAuditRecordsRequest::descriptor();
+  auto table = RouteTable::Build(DescriptorPool::generated_pool(), DefaultMethodRules());
+  ASSERT_TRUE(table.ok()) << table.status();
+  const Route* list = table->Find("/v1/audit/ListAuditRecords");
+  ASSERT_NE(list, nullptr);
+  EXPECT_TRUE(list->allow_get);
+  EXPECT_EQ(list->grpc_method, "/tonghop.v1.Audit/ListAuditRecords");
+  EXPECT_EQ(table->Find("/v1/audit/VerifyAuditLog"), nullptr);
 }
 
 TEST_F(RoutesTest, RoutesAreSortedByPath) {

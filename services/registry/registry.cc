@@ -149,18 +149,23 @@ int OutlineDepth(absl::string_view outline) {
 }  // namespace
 
 std::vector<std::string> RegistryColumnFamilies() {
-  return {kResources, kIndex, kIdempotency};
+  return {kResources, kIndex, kIdempotency, kPeopleColumnFamily,
+          std::string(kAuditColumnFamily)};
 }
 
-class Registry::Impl : public ReferenceResolver {
+class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
  public:
-  Impl(storage::KvStore* store, PlanDocumentParser parser, PlanCsvWriter csv_writer)
+  Impl(storage::KvStore* store, const AccessPolicy* policy, AuditLog* audit,
+       PlanDocumentParser parser, PlanCsvWriter csv_writer)
       : store_(store),
+        policy_(policy),
+        audit_(audit),
         idempotency_(store, kIdempotency),
         parser_(std::move(parser)),
         csv_writer_(std::move(csv_writer)) {}
 
-  // ---- ReferenceResolver (used by validation) ----
+  // ---- ReferenceResolver (used by validation) and AgencyDirectory (used
+  // by the access policy) ----
 
   absl::StatusOr<std::optional<v1::Agency>> FindAgency(
       absl::string_view name) const override {
@@ -247,39 +252,21 @@ class Registry::Impl : public ReferenceResolver {
     return rows.empty();
   }
 
-  // OK when `caller` may change resources in the subtrees of `roots`: the
-  // ministry may change anything; the focal agency of a root or of one of
-  // its ancestors may change that subtree; with `root_may_write`, a root
-  // itself may (a plan's issuer). `ministry_only` resources (dimensions,
-  // indicators) are the ministry's alone.
-  absl::Status Authorize(const Caller& caller, const std::vector<std::string>& roots,
-                         bool root_may_write, bool ministry_only,
-                         absl::string_view action, absl::string_view resource) const {
-    if (caller.agency.empty()) {
-      return Unauthenticated("changing the registry needs a caller identity (--agency)");
-    }
-    ASSIGN_OR_RETURN(std::optional<v1::Agency> me, FindAgency(caller.agency));
-    if (!me) {
-      ASSIGN_OR_RETURN(bool empty, RegistryHasNoAgencies());
-      if (empty) return absl::OkStatus();
-      return PermissionDenied(caller.agency, action, resource);
-    }
-    if (me->kind() == v1::AGENCY_KIND_MINISTRY) return absl::OkStatus();
-    if (!ministry_only) {
-      for (const std::string& root : roots) {
-        std::string current = root;
-        for (int depth = 0; depth < 64 && !current.empty(); ++depth) {
-          ASSIGN_OR_RETURN(std::optional<v1::Agency> node, FindAgency(current));
-          if (!node) break;
-          if (node->focal_agency() == caller.agency) return absl::OkStatus();
-          if (depth == 0 && root_may_write && node->name() == caller.agency) {
-            return absl::OkStatus();
-          }
-          current = node->parent();
-        }
-      }
-    }
-    return PermissionDenied(caller.agency, action, resource);
+  // The agencies every task of a plan (as it will be) assigns duties to,
+  // and its compiler: a plan binds only agencies its issuer reaches.
+  static std::vector<std::string> PlanAssignees(const v1::Plan& plan,
+                                                const std::vector<v1::Task>& tasks) {
+    std::vector<std::string> assignees = AssigneesOf(tasks);
+    if (!plan.compiler().empty()) assignees.push_back(plan.compiler());
+    return assignees;
+  }
+
+  absl::Status AuthorizePlan(const Caller& caller, absl::string_view plan,
+                             absl::string_view issuer_before, absl::string_view issuer_after,
+                             const std::vector<std::string>& assignees) const {
+    ASSIGN_OR_RETURN(bool empty, RegistryHasNoAgencies());
+    return policy_->CheckWritePlan(caller, *this, plan, issuer_before, issuer_after, assignees,
+                                   empty);
   }
 
   // ---- The write path shared by every mutation ----
@@ -287,34 +274,57 @@ class Registry::Impl : public ReferenceResolver {
   // Runs `apply` under the write mutex. A request id seen before returns the
   // stored answer; otherwise `apply` validates and fills the batch, and the
   // batch is written together with the answer (unless validate_only).
-  template <typename Response, typename Request>
+  template <typename Response>
   absl::StatusOr<Response> Mutate(
-      const Caller& caller, const Request& request, absl::string_view method,
+      const Caller& caller, const Message& request, absl::string_view method,
       bool validate_only,
       const std::function<absl::StatusOr<Response>(WriteBatch&)>& apply) {
-    Request fingerprinted = request;
-    fingerprinted.clear_request_id();
-    std::string fingerprint = IdempotencyTable::Fingerprint(fingerprinted);
+    return internal::TypedMutation<Response>(
+        [&](const MessageApply& untyped) {
+          return MutateMessage(caller, request, method, validate_only, untyped);
+        },
+        apply);
+  }
+
+  // Mutate with an untyped answer, returned serialized. `request`'s
+  // request_id field, when it has one, is the idempotency key; the rest is
+  // its fingerprint.
+  absl::StatusOr<std::string> MutateMessage(const Caller& caller, const Message& request,
+                                            absl::string_view method, bool validate_only,
+                                            const MessageApply& apply) {
+    std::unique_ptr<Message> fingerprinted(request.New());
+    fingerprinted->CopyFrom(request);
+    std::string request_id;
+    const google::protobuf::FieldDescriptor* id_field =
+        request.GetDescriptor()->FindFieldByName("request_id");
+    if (id_field != nullptr) {
+      request_id = request.GetReflection()->GetString(request, id_field);
+      fingerprinted->GetReflection()->ClearField(fingerprinted.get(), id_field);
+    }
+    std::string fingerprint = IdempotencyTable::Fingerprint(*fingerprinted);
     absl::MutexLock lock(&write_mu_);
     if (!validate_only) {
       ASSIGN_OR_RETURN(std::optional<std::string> answered,
-                       idempotency_.Lookup(caller.agency, request.request_id(),
-                                           method, fingerprint));
-      if (answered) {
-        Response response;
-        if (!response.ParseFromString(*answered)) {
-          return absl::DataLossError("corrupt stored answer");
-        }
-        return response;
-      }
+                       idempotency_.Lookup(caller.Actor(), request_id, method, fingerprint));
+      if (answered) return *std::move(answered);
     }
     WriteBatch batch;
-    ASSIGN_OR_RETURN(Response response, apply(batch));
-    if (validate_only) return response;
-    idempotency_.Record(batch, caller.agency, request.request_id(), method,
-                        fingerprint, response.SerializeAsString());
-    RETURN_IF_ERROR(store_->Write(batch));
-    return response;
+    ASSIGN_OR_RETURN(std::unique_ptr<Message> response, apply(batch));
+    std::string answer = response->SerializeAsString();
+    if (validate_only) return answer;
+    idempotency_.Record(batch, caller.Actor(), request_id, method, fingerprint, answer);
+    RETURN_IF_ERROR(
+        audit_->Write(batch, MakeAuditEvent(caller, method, request, response.get())));
+    return answer;
+  }
+
+  void PutReference(WriteBatch& batch, absl::string_view target, absl::string_view referrer,
+                    bool present) const {
+    if (present) {
+      batch.Put(kIndex, ReferenceKey(target, referrer), "");
+    } else {
+      batch.Delete(kIndex, ReferenceKey(target, referrer));
+    }
   }
 
   // Applies an update mask (empty: replace all) onto the stored resource.
@@ -357,14 +367,8 @@ class Registry::Impl : public ReferenceResolver {
     ViolationList violations;
     NormalizeStrings(agency, "agency", violations);
     RETURN_IF_ERROR(violations.ToStatus());
-    std::vector<std::string> roots = {agency.parent()};
-    if (before) {
-      roots.push_back(before->name());
-      roots.push_back(before->parent());
-    }
-    RETURN_IF_ERROR(Authorize(caller, roots, /*root_may_write=*/false,
-                              /*ministry_only=*/false,
-                              before ? "update" : "create", agency.name()));
+    ASSIGN_OR_RETURN(bool empty, RegistryHasNoAgencies());
+    RETURN_IF_ERROR(policy_->CheckWriteAgency(caller, *this, before, agency, empty));
     RETURN_IF_ERROR(ValidateAgency(agency, *this, "agency", violations));
     RETURN_IF_ERROR(violations.ToStatus());
     agency = WithEtag(std::move(agency));
@@ -434,10 +438,13 @@ class Registry::Impl : public ReferenceResolver {
                                   ParseSimpleName(request.name(), "agencies", "name"));
                  ASSIGN_OR_RETURN(std::optional<v1::Agency> existing,
                                   Read<v1::Agency>(AgencyKey(id)));
-                 std::vector<std::string> roots = {request.name()};
-                 if (existing) roots.push_back(existing->parent());
-                 RETURN_IF_ERROR(Authorize(caller, roots, false, false, "delete",
-                                           request.name()));
+                 // Permission first: a missing agency is judged by its name alone.
+                 v1::Agency judged;
+                 judged.set_name(request.name());
+                 ASSIGN_OR_RETURN(bool empty, RegistryHasNoAgencies());
+                 RETURN_IF_ERROR(policy_->CheckWriteAgency(caller, *this,
+                                                           existing ? *existing : judged,
+                                                           std::nullopt, empty));
                  if (!existing) return NotFound(request.name());
                  RETURN_IF_ERROR(CheckEtag(request.etag(), existing->etag(), request.name()));
                  ASSIGN_OR_RETURN(auto children, store_->ScanPrefix(kIndex, ChildPrefix(id), 4));
@@ -545,8 +552,7 @@ class Registry::Impl : public ReferenceResolver {
     ViolationList violations;
     NormalizeStrings(dimension, "dimension", violations);
     RETURN_IF_ERROR(violations.ToStatus());
-    RETURN_IF_ERROR(Authorize(caller, {}, false, /*ministry_only=*/true,
-                              exists ? "update" : "create", dimension.name()));
+    RETURN_IF_ERROR(policy_->CheckWriteReferenceData(caller, dimension.name()));
     ValidateDimension(dimension, "dimension", violations);
     RETURN_IF_ERROR(violations.ToStatus());
     dimension = WithEtag(std::move(dimension));
@@ -603,7 +609,7 @@ class Registry::Impl : public ReferenceResolver {
                [&](WriteBatch& batch) -> absl::StatusOr<google::protobuf::Empty> {
                  ASSIGN_OR_RETURN(std::string id,
                                   ParseSimpleName(request.name(), "dimensions", "name"));
-                 RETURN_IF_ERROR(Authorize(caller, {}, false, true, "delete", request.name()));
+                 RETURN_IF_ERROR(policy_->CheckWriteReferenceData(caller, request.name()));
                  ASSIGN_OR_RETURN(v1::Dimension existing,
                                   GetOrNotFound<v1::Dimension>(DimensionKey(id), request.name()));
                  RETURN_IF_ERROR(CheckEtag(request.etag(), existing.etag(), request.name()));
@@ -659,7 +665,7 @@ class Registry::Impl : public ReferenceResolver {
     ViolationList violations;
     NormalizeStrings(indicator, "indicator", violations);
     RETURN_IF_ERROR(violations.ToStatus());
-    RETURN_IF_ERROR(Authorize(caller, {}, false, true, before ? "update" : "create",
+    RETURN_IF_ERROR(policy_->CheckWriteReferenceData(caller,
                               indicator.name()));
     RETURN_IF_ERROR(ValidateIndicator(indicator, *this, "indicator", violations));
     RETURN_IF_ERROR(violations.ToStatus());
@@ -719,7 +725,7 @@ class Registry::Impl : public ReferenceResolver {
                [&](WriteBatch& batch) -> absl::StatusOr<google::protobuf::Empty> {
                  ASSIGN_OR_RETURN(std::string id,
                                   ParseSimpleName(request.name(), "indicators", "name"));
-                 RETURN_IF_ERROR(Authorize(caller, {}, false, true, "delete", request.name()));
+                 RETURN_IF_ERROR(policy_->CheckWriteReferenceData(caller, request.name()));
                  ASSIGN_OR_RETURN(v1::Indicator existing,
                                   GetOrNotFound<v1::Indicator>(IndicatorKey(id), request.name()));
                  RETURN_IF_ERROR(CheckEtag(request.etag(), existing.etag(), request.name()));
@@ -758,10 +764,12 @@ class Registry::Impl : public ReferenceResolver {
     ViolationList violations;
     NormalizeStrings(plan, "plan", violations);
     RETURN_IF_ERROR(violations.ToStatus());
-    std::vector<std::string> roots = {plan.issuer()};
-    if (before) roots.push_back(before->issuer());
-    RETURN_IF_ERROR(Authorize(caller, roots, /*root_may_write=*/true, false,
-                              before ? "update" : "create", plan.name()));
+    std::vector<v1::Task> tasks;
+    if (before) {
+      ASSIGN_OR_RETURN(tasks, PlanTasks(IdOf(plan.name())));
+    }
+    RETURN_IF_ERROR(AuthorizePlan(caller, plan.name(), before ? before->issuer() : "",
+                                  plan.issuer(), PlanAssignees(plan, tasks)));
     RETURN_IF_ERROR(ValidatePlan(plan, *this, "plan", violations));
     RETURN_IF_ERROR(violations.ToStatus());
     plan = WithEtag(std::move(plan));
@@ -813,8 +821,8 @@ class Registry::Impl : public ReferenceResolver {
                [&](WriteBatch& batch) -> absl::StatusOr<google::protobuf::Empty> {
                  ASSIGN_OR_RETURN(std::string id, ParseSimpleName(request.name(), "plans", "name"));
                  ASSIGN_OR_RETURN(std::optional<v1::Plan> existing, Read<v1::Plan>(PlanKey(id)));
-                 RETURN_IF_ERROR(Authorize(caller, {existing ? existing->issuer() : ""}, true,
-                                           false, "delete", request.name()));
+                 RETURN_IF_ERROR(AuthorizePlan(caller, request.name(),
+                                               existing ? existing->issuer() : "", "", {}));
                  if (!existing) return NotFound(request.name());
                  RETURN_IF_ERROR(CheckEtag(request.etag(), existing->etag(), request.name()));
                  RETURN_IF_ERROR(RefuseIfReferenced(request.name()));
@@ -861,8 +869,8 @@ class Registry::Impl : public ReferenceResolver {
     RETURN_IF_ERROR(violations.ToStatus());
     ASSIGN_OR_RETURN(v1::Plan plan,
                      GetOrNotFound<v1::Plan>(PlanKey(plan_id), MakeName("plans", plan_id)));
-    RETURN_IF_ERROR(Authorize(caller, {plan.issuer()}, true, false,
-                              before ? "update" : "create", task.name()));
+    RETURN_IF_ERROR(
+        AuthorizePlan(caller, task.name(), plan.issuer(), plan.issuer(), AssigneesOf({task})));
     StoredTasks lookup(this, plan_id);
     RETURN_IF_ERROR(ValidateTask(task, plan_id, *this, lookup, "task", violations));
     RETURN_IF_ERROR(violations.ToStatus());
@@ -927,8 +935,8 @@ class Registry::Impl : public ReferenceResolver {
                  ASSIGN_OR_RETURN(TaskNameParts parts, ParseTaskName(request.name(), "name"));
                  ASSIGN_OR_RETURN(std::optional<v1::Plan> plan,
                                   Read<v1::Plan>(PlanKey(parts.plan_id)));
-                 RETURN_IF_ERROR(Authorize(caller, {plan ? plan->issuer() : ""}, true, false,
-                                           "delete", request.name()));
+                 RETURN_IF_ERROR(AuthorizePlan(caller, request.name(),
+                                               plan ? plan->issuer() : "", "", {}));
                  ASSIGN_OR_RETURN(v1::Task existing,
                                   GetOrNotFound<v1::Task>(TaskKey(parts.plan_id, parts.outline),
                                                           request.name()));
@@ -1035,7 +1043,7 @@ class Registry::Impl : public ReferenceResolver {
         return InvalidField("format",
                             "this server reads only the canonical JSON plan file");
       }
-      ASSIGN_OR_RETURN(std::vector<v1::Agency> agencies, AllAgencies());
+      ASSIGN_OR_RETURN(std::vector<v1::Agency> agencies, AgenciesNamable(request.issuer()));
       return parser_(request, agencies);
     }
     v1::ImportPlanResponse response;
@@ -1050,6 +1058,31 @@ class Registry::Impl : public ReferenceResolver {
     }
     response.mutable_report()->set_format(v1::IMPORT_FORMAT_JSON);
     return response;
+  }
+
+  // The agencies a plan of `issuer` may name: those within the issuer's
+  // reach (a plan binds no one else, see AccessPolicy::CheckWritePlan) and
+  // the issuer's ancestors (the groups it may name, like "các bộ, ngành
+  // liên quan"). A name outside them stays unresolved, for the official to
+  // see, rather than resolving to a namesake in another province. Every
+  // agency when the issuer is not known (validation refuses it later).
+  absl::StatusOr<std::vector<v1::Agency>> AgenciesNamable(absl::string_view issuer) const {
+    ASSIGN_OR_RETURN(std::vector<v1::Agency> all, AllAgencies());
+    ASSIGN_OR_RETURN(std::optional<v1::Agency> known, FindAgency(issuer));
+    if (!known) return all;
+    std::set<std::string> ancestors;
+    for (std::string at = known->parent(); !at.empty() && ancestors.size() < 64;) {
+      if (!ancestors.insert(at).second) break;
+      ASSIGN_OR_RETURN(std::optional<v1::Agency> node, FindAgency(at));
+      if (!node) break;
+      at = node->parent();
+    }
+    std::vector<v1::Agency> namable;
+    for (v1::Agency& agency : all) {
+      ASSIGN_OR_RETURN(bool reach, policy_->InReach(*this, issuer, agency.name()));
+      if (reach || ancestors.count(agency.name())) namable.push_back(std::move(agency));
+    }
+    return namable;
   }
 
   absl::StatusOr<v1::ImportPlanResponse> ImportPlan(const Caller& caller,
@@ -1122,7 +1155,7 @@ class Registry::Impl : public ReferenceResolver {
     absl::MutexLock lock(&write_mu_);
     if (!request.validate_only()) {
       ASSIGN_OR_RETURN(std::optional<std::string> answered,
-                       idempotency_.Lookup(caller.agency, request.request_id(), "ImportPlan",
+                       idempotency_.Lookup(caller.Actor(), request.request_id(), "ImportPlan",
                                            fingerprint));
       if (answered) {
         v1::ImportPlanResponse response;
@@ -1147,10 +1180,10 @@ class Registry::Impl : public ReferenceResolver {
       kept.clear_etag();
       *bundle.mutable_plan() = std::move(kept);
     }
-    std::vector<std::string> roots = {bundle.plan().issuer()};
-    if (existing) roots.push_back(existing->issuer());
-    RETURN_IF_ERROR(Authorize(caller, roots, true, false, existing ? "replace" : "import",
-                              plan_name));
+    std::vector<v1::Task> bundle_tasks(bundle.tasks().begin(), bundle.tasks().end());
+    RETURN_IF_ERROR(AuthorizePlan(caller, plan_name, existing ? existing->issuer() : "",
+                                  bundle.plan().issuer(),
+                                  PlanAssignees(bundle.plan(), bundle_tasks)));
     RETURN_IF_ERROR(ValidatePlan(bundle.plan(), *this, "bundle.plan", violations));
     BundleTasks lookup(bundle);
     for (int i = 0; i < bundle.tasks_size(); ++i) {
@@ -1203,9 +1236,10 @@ class Registry::Impl : public ReferenceResolver {
       PutReferences<v1::Task>(batch, task, std::nullopt);
     }
     parsed.set_committed(true);
-    idempotency_.Record(batch, caller.agency, request.request_id(), "ImportPlan", fingerprint,
+    idempotency_.Record(batch, caller.Actor(), request.request_id(), "ImportPlan", fingerprint,
                         parsed.SerializeAsString());
-    RETURN_IF_ERROR(store_->Write(batch));
+    RETURN_IF_ERROR(
+        audit_->Write(batch, MakeAuditEvent(caller, "ImportPlan", request, &bundle.plan())));
     return parsed;
   }
 
@@ -1232,14 +1266,34 @@ class Registry::Impl : public ReferenceResolver {
   }
 
   storage::KvStore* store_;
+  const AccessPolicy* policy_;
+  AuditLog* audit_;
   IdempotencyTable idempotency_;
   PlanDocumentParser parser_;
   PlanCsvWriter csv_writer_;
   absl::Mutex write_mu_;
 };
 
-Registry::Registry(storage::KvStore* store, PlanDocumentParser parser, PlanCsvWriter csv_writer)
-    : impl_(std::make_shared<Impl>(store, std::move(parser), std::move(csv_writer))) {}
+Registry::Registry(storage::KvStore* store, const AccessPolicy* policy, AuditLog* audit,
+                   PlanDocumentParser parser, PlanCsvWriter csv_writer)
+    : impl_(std::make_shared<Impl>(store, policy, audit, std::move(parser),
+                                   std::move(csv_writer))) {}
+
+AuditLog& Registry::audit_log() const { return *impl_->audit_; }
+
+const AgencyDirectory& Registry::agencies() const { return *impl_; }
+
+absl::StatusOr<std::string> Registry::MutateMessage(const Caller& caller,
+                                                    const google::protobuf::Message& request,
+                                                    absl::string_view method, bool validate_only,
+                                                    const MessageApply& apply) {
+  return impl_->MutateMessage(caller, request, method, validate_only, apply);
+}
+
+void Registry::PutReference(WriteBatch& batch, absl::string_view target,
+                            absl::string_view referrer, bool present) const {
+  impl_->PutReference(batch, target, referrer, present);
+}
 
 absl::StatusOr<v1::Agency> Registry::GetAgency(absl::string_view name) const {
   ASSIGN_OR_RETURN(std::string id, ParseSimpleName(name, "agencies", "name"));
@@ -1251,14 +1305,17 @@ absl::StatusOr<v1::ListAgenciesResponse> Registry::ListAgencies(
 }
 absl::StatusOr<v1::Agency> Registry::CreateAgency(const Caller& caller,
                                                   const v1::CreateAgencyRequest& request) {
-  return impl_->CreateAgency(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "CreateAgency", request,
+                      impl_->CreateAgency(caller, request));
 }
 absl::StatusOr<v1::Agency> Registry::UpdateAgency(const Caller& caller,
                                                   const v1::UpdateAgencyRequest& request) {
-  return impl_->UpdateAgency(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "UpdateAgency", request,
+                      impl_->UpdateAgency(caller, request));
 }
 absl::Status Registry::DeleteAgency(const Caller& caller, const v1::DeleteAgencyRequest& request) {
-  return impl_->DeleteAgency(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "DeleteAgency", request,
+                      impl_->DeleteAgency(caller, request));
 }
 
 absl::StatusOr<v1::Dimension> Registry::GetDimension(absl::string_view name) const {
@@ -1274,15 +1331,18 @@ absl::StatusOr<v1::ListDimensionsResponse> Registry::ListDimensions(
 }
 absl::StatusOr<v1::Dimension> Registry::CreateDimension(
     const Caller& caller, const v1::CreateDimensionRequest& request) {
-  return impl_->CreateDimension(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "CreateDimension", request,
+                      impl_->CreateDimension(caller, request));
 }
 absl::StatusOr<v1::Dimension> Registry::UpdateDimension(
     const Caller& caller, const v1::UpdateDimensionRequest& request) {
-  return impl_->UpdateDimension(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "UpdateDimension", request,
+                      impl_->UpdateDimension(caller, request));
 }
 absl::Status Registry::DeleteDimension(const Caller& caller,
                                        const v1::DeleteDimensionRequest& request) {
-  return impl_->DeleteDimension(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "DeleteDimension", request,
+                      impl_->DeleteDimension(caller, request));
 }
 
 absl::StatusOr<v1::Indicator> Registry::GetIndicator(absl::string_view name) const {
@@ -1298,15 +1358,18 @@ absl::StatusOr<v1::ListIndicatorsResponse> Registry::ListIndicators(
 }
 absl::StatusOr<v1::Indicator> Registry::CreateIndicator(
     const Caller& caller, const v1::CreateIndicatorRequest& request) {
-  return impl_->CreateIndicator(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "CreateIndicator", request,
+                      impl_->CreateIndicator(caller, request));
 }
 absl::StatusOr<v1::Indicator> Registry::UpdateIndicator(
     const Caller& caller, const v1::UpdateIndicatorRequest& request) {
-  return impl_->UpdateIndicator(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "UpdateIndicator", request,
+                      impl_->UpdateIndicator(caller, request));
 }
 absl::Status Registry::DeleteIndicator(const Caller& caller,
                                        const v1::DeleteIndicatorRequest& request) {
-  return impl_->DeleteIndicator(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "DeleteIndicator", request,
+                      impl_->DeleteIndicator(caller, request));
 }
 
 absl::StatusOr<v1::Plan> Registry::GetPlan(absl::string_view name) const {
@@ -1323,14 +1386,17 @@ absl::StatusOr<v1::ListPlansResponse> Registry::ListPlans(
 }
 absl::StatusOr<v1::Plan> Registry::CreatePlan(const Caller& caller,
                                               const v1::CreatePlanRequest& request) {
-  return impl_->CreatePlan(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "CreatePlan", request,
+                      impl_->CreatePlan(caller, request));
 }
 absl::StatusOr<v1::Plan> Registry::UpdatePlan(const Caller& caller,
                                               const v1::UpdatePlanRequest& request) {
-  return impl_->UpdatePlan(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "UpdatePlan", request,
+                      impl_->UpdatePlan(caller, request));
 }
 absl::Status Registry::DeletePlan(const Caller& caller, const v1::DeletePlanRequest& request) {
-  return impl_->DeletePlan(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "DeletePlan", request,
+                      impl_->DeletePlan(caller, request));
 }
 
 absl::StatusOr<v1::Task> Registry::GetTask(absl::string_view name) const {
@@ -1343,19 +1409,23 @@ absl::StatusOr<v1::ListTasksResponse> Registry::ListTasks(
 }
 absl::StatusOr<v1::Task> Registry::CreateTask(const Caller& caller,
                                               const v1::CreateTaskRequest& request) {
-  return impl_->CreateTask(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "CreateTask", request,
+                      impl_->CreateTask(caller, request));
 }
 absl::StatusOr<v1::Task> Registry::UpdateTask(const Caller& caller,
                                               const v1::UpdateTaskRequest& request) {
-  return impl_->UpdateTask(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "UpdateTask", request,
+                      impl_->UpdateTask(caller, request));
 }
 absl::Status Registry::DeleteTask(const Caller& caller, const v1::DeleteTaskRequest& request) {
-  return impl_->DeleteTask(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "DeleteTask", request,
+                      impl_->DeleteTask(caller, request));
 }
 
 absl::StatusOr<v1::ImportPlanResponse> Registry::ImportPlan(
     const Caller& caller, const v1::ImportPlanRequest& request) {
-  return impl_->ImportPlan(caller, request);
+  return AuditRefusal(*impl_->audit_, caller, "ImportPlan", request,
+                      impl_->ImportPlan(caller, request));
 }
 absl::StatusOr<v1::ExportPlanResponse> Registry::ExportPlan(
     const v1::ExportPlanRequest& request) const {

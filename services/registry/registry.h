@@ -13,12 +13,46 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "google/protobuf/message.h"
+#include "services/common/access_policy.h"
+#include "services/common/audit_log.h"
 #include "services/common/identity.h"
 #include "services/common/idempotency.h"
 #include "storage/kv_store.h"
 #include "tonghop/v1/registry_service.pb.h"
 
 namespace tonghop::registry {
+
+// What a mutation does to the store: fills the batch and returns the
+// answer (or why it refuses, changing nothing).
+using MessageApply = std::function<absl::StatusOr<std::unique_ptr<google::protobuf::Message>>(
+    storage::WriteBatch& batch)>;
+
+namespace internal {
+// Runs a mutation through `run` (a write path that deals in untyped answers
+// and hands back the answer serialized) with a typed `apply`, and returns
+// the typed answer.
+template <typename Response>
+absl::StatusOr<Response> TypedMutation(
+    const std::function<absl::StatusOr<std::string>(const MessageApply&)>& run,
+    const std::function<absl::StatusOr<Response>(storage::WriteBatch&)>& apply) {
+  absl::StatusOr<std::string> answer = run(
+      [&apply](storage::WriteBatch& batch)
+          -> absl::StatusOr<std::unique_ptr<google::protobuf::Message>> {
+        absl::StatusOr<Response> response = apply(batch);
+        if (!response.ok()) return response.status();
+        return std::unique_ptr<google::protobuf::Message>(
+            new Response(*std::move(response)));
+      });
+  if (!answer.ok()) return answer.status();
+  Response response;
+  if (!response.ParseFromString(*answer)) return absl::DataLossError("corrupt stored answer");
+  return response;
+}
+}  // namespace internal
+
+// The column family of the people kept beside the registry (people.h).
+inline constexpr char kPeopleColumnFamily[] = "people";
 
 // The column families the registry's store must have.
 std::vector<std::string> RegistryColumnFamilies();
@@ -39,19 +73,22 @@ using PlanCsvWriter = std::function<std::string(
 // synced WriteBatch together with its reference index and idempotency record,
 // and refused without any change when anything is wrong.
 //
+// Every change is recorded in `audit` (the audit trail of `store`) in the
+// same batch, and every mutation refused with PERMISSION_DENIED or
+// UNAUTHENTICATED in a record of its own (services/common/audit_log.h).
+//
 // Thread-safe: reads run concurrently; mutations are serialized by an
 // internal mutex so validation and write see the same state. Does not own
-// `store`, which must outlive it.
+// `store` or `audit`, which must outlive it.
 //
-// Who may write: the ministry (an agency of kind MINISTRY) anything; the
-// focal agency of an agency's ancestor (a province's Department of Justice)
-// agencies in that subtree and the plans the province issues; a plan's issuer
-// its own plans. While the registry holds no agency at all, any identified
-// caller may write, so that an empty registry can be loaded. Reads are open.
+// Who may write is the access policy's to decide (services/common/
+// access_policy.h); the registry gives it the agencies it needs. Reads take
+// no caller: the gRPC adapter asks the policy before calling them. Does not
+// own `policy`, which must outlive it.
 class Registry {
  public:
-  Registry(storage::KvStore* store, PlanDocumentParser parser = nullptr,
-           PlanCsvWriter csv_writer = nullptr);
+  Registry(storage::KvStore* store, const AccessPolicy* policy, AuditLog* audit,
+           PlanDocumentParser parser = nullptr, PlanCsvWriter csv_writer = nullptr);
 
   absl::StatusOr<v1::Agency> GetAgency(absl::string_view name) const;
   absl::StatusOr<v1::ListAgenciesResponse> ListAgencies(
@@ -107,6 +144,44 @@ class Registry {
       const Caller& caller, const v1::ImportPlanRequest& request);
   absl::StatusOr<v1::ExportPlanResponse> ExportPlan(
       const v1::ExportPlanRequest& request) const;
+
+  // The audit trail of the registry's store, for refusals decided before a
+  // call reaches the registry and for records with no other change.
+  AuditLog& audit_log() const;
+
+  // ---- For the records kept beside the registry (people.h) ----
+
+  // The registry's agencies, for the access policy and for references.
+  const AgencyDirectory& agencies() const;
+
+  // Runs `apply` on the registry's one write path: under its write mutex
+  // (so that the checks `apply` makes and the write see the same agencies),
+  // answering a request id seen before with the stored answer, else writing
+  // the batch `apply` fills, synced, with the answer (unless
+  // validate_only). `request`'s request_id field, when it has one, is the
+  // idempotency key and the rest its fingerprint: it must hold no secret.
+  template <typename Response>
+  absl::StatusOr<Response> Mutate(
+      const Caller& caller, const google::protobuf::Message& request,
+      absl::string_view method, bool validate_only,
+      const std::function<absl::StatusOr<Response>(storage::WriteBatch&)>& apply) {
+    return internal::TypedMutation<Response>(
+        [&](const MessageApply& untyped) {
+          return MutateMessage(caller, request, method, validate_only, untyped);
+        },
+        apply);
+  }
+  // Mutate with an untyped answer; returns the answer serialized.
+  absl::StatusOr<std::string> MutateMessage(const Caller& caller,
+                                            const google::protobuf::Message& request,
+                                            absl::string_view method, bool validate_only,
+                                            const MessageApply& apply);
+
+  // Adds to `batch` that `referrer` refers to `target` (present) or no
+  // longer does. While it does, deleting `target` is refused
+  // (RESOURCE_IN_USE).
+  void PutReference(storage::WriteBatch& batch, absl::string_view target,
+                    absl::string_view referrer, bool present) const;
 
  private:
   class Impl;

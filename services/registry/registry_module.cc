@@ -1,6 +1,8 @@
 #include "services/registry/registry_module.h"
 
 #include "services/common/status_macros.h"
+#include "services/registry/auth_service.h"
+#include "services/registry/people.h"
 #include "services/registry/registry.h"
 #include "services/registry/registry_service.h"
 #include "storage/rocksdb_store.h"
@@ -14,12 +16,17 @@ namespace {
 
 class RegistryModule final : public ServiceModule {
  public:
-  RegistryModule(std::unique_ptr<storage::KvStore> store, const IdentityResolver* identity)
+  RegistryModule(std::unique_ptr<storage::KvStore> store, const ServiceEnvironment& env)
       : store_(std::move(store)),
-        registry_(store_.get(), Parser(), CsvWriter()),
-        service_(&registry_, identity) {}
+        audit_(store_.get(), std::string(kRegistryService), env.clock),
+        registry_(store_.get(), env.policy, &audit_, Parser(), CsvWriter()),
+        people_(store_.get(), &registry_, env.policy, env.clock, PeopleOptionsFor(env)),
+        service_(&registry_, &people_, env.identity, env.policy),
+        auth_service_(&people_, env.identity) {}
 
-  std::vector<grpc::Service*> services() override { return {&service_}; }
+  std::vector<grpc::Service*> services() override { return {&service_, &auth_service_}; }
+  std::vector<const AuditLog*> audit_logs() const override { return {&audit_}; }
+  const PersonDirectory* people() override { return &people_; }
 
  private:
   static PlanDocumentParser Parser() {
@@ -46,9 +53,18 @@ class RegistryModule final : public ServiceModule {
 #endif
   }
 
+  static PeopleOptions PeopleOptionsFor(const ServiceEnvironment& env) {
+    PeopleOptions options;
+    options.session_lifetime = env.session_lifetime;
+    return options;
+  }
+
   std::unique_ptr<storage::KvStore> store_;
+  AuditLog audit_;
   Registry registry_;
+  People people_;
   RegistryService service_;
+  AuthService auth_service_;
 };
 
 }  // namespace
@@ -57,7 +73,7 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> CreateRegistryModule(
     const ServiceEnvironment& env) {
   ASSIGN_OR_RETURN(std::unique_ptr<storage::KvStore> store,
                    storage::OpenRocksDbStore(env.data_dir, RegistryColumnFamilies()));
-  return std::unique_ptr<ServiceModule>(new RegistryModule(std::move(store), env.identity));
+  return std::unique_ptr<ServiceModule>(new RegistryModule(std::move(store), env));
 }
 
 }  // namespace tonghop::registry

@@ -4,12 +4,30 @@
 
 namespace tonghop::registry {
 
-// Reads need no identity; a mutation first resolves the caller and fails
-// with UNAUTHENTICATED when there is none.
+namespace {
+
+// A mutation without an identity is refused and recorded in the audit trail.
+grpc::ServerUnaryReactor* Refuse(Registry* registry, grpc::CallbackServerContext* context,
+                                 absl::string_view method,
+                                 const google::protobuf::Message& request,
+                                 const absl::Status& status) {
+  AuditUnidentifiedRefusal(registry->audit_log(), *context, method, request, status);
+  return FinishUnary(context, status);
+}
+
+}  // namespace
+
+// Every call first resolves the caller (UNAUTHENTICATED when there is
+// none); reads then ask the access policy, mutations leave it to the
+// registry, which knows the agencies involved.
 #define TONGHOP_READ(Method, Request, Response, expr)                        \
   grpc::ServerUnaryReactor* RegistryService::Method(                        \
       grpc::CallbackServerContext* context, const v1::Request* request,     \
       Response* response) {                                                 \
+    absl::StatusOr<Caller> caller = identity_->Resolve(*context);           \
+    if (!caller.ok()) return FinishUnary(context, caller.status());         \
+    absl::Status allowed = policy_->CheckReadRegistry(*caller);             \
+    if (!allowed.ok()) return FinishUnary(context, allowed);                \
     return FinishUnary(context, expr, response);                            \
   }
 
@@ -18,7 +36,7 @@ namespace tonghop::registry {
       grpc::CallbackServerContext* context, const v1::Request* request,     \
       Response* response) {                                                 \
     absl::StatusOr<Caller> caller = identity_->Resolve(*context);           \
-    if (!caller.ok()) return FinishUnary(context, caller.status());         \
+    if (!caller.ok()) return Refuse(registry_, context, #Method, *request, caller.status()); \
     return FinishUnary(context, registry_->Method(*caller, *request), response); \
   }
 
@@ -27,7 +45,7 @@ namespace tonghop::registry {
       grpc::CallbackServerContext* context, const v1::Request* request,     \
       google::protobuf::Empty*) {                                           \
     absl::StatusOr<Caller> caller = identity_->Resolve(*context);           \
-    if (!caller.ok()) return FinishUnary(context, caller.status());         \
+    if (!caller.ok()) return Refuse(registry_, context, #Method, *request, caller.status()); \
     return FinishUnary(context, registry_->Method(*caller, *request));      \
   }
 
@@ -70,6 +88,34 @@ TONGHOP_WRITE(ImportPlan, ImportPlanRequest, v1::ImportPlanResponse)
 TONGHOP_READ(ExportPlan, ExportPlanRequest, v1::ExportPlanResponse,
              registry_->ExportPlan(*request))
 
+// People: every call resolves the caller; the people class asks the policy.
+#define TONGHOP_PEOPLE(Method, Request, Response, expr)                      \
+  grpc::ServerUnaryReactor* RegistryService::Method(                        \
+      grpc::CallbackServerContext* context, const v1::Request* request,     \
+      Response* response) {                                                 \
+    absl::StatusOr<Caller> caller = identity_->Resolve(*context);           \
+    if (!caller.ok()) return FinishUnary(context, caller.status());         \
+    return FinishUnary(context, expr, response);                            \
+  }
+
+TONGHOP_PEOPLE(GetUser, GetUserRequest, v1::User, people_->GetUser(*caller, request->name()))
+TONGHOP_PEOPLE(ListUsers, ListUsersRequest, v1::ListUsersResponse,
+               people_->ListUsers(*caller, *request))
+TONGHOP_PEOPLE(CreateUser, CreateUserRequest, v1::User, people_->CreateUser(*caller, *request))
+TONGHOP_PEOPLE(UpdateUser, UpdateUserRequest, v1::User, people_->UpdateUser(*caller, *request))
+TONGHOP_PEOPLE(SetPassword, SetPasswordRequest, v1::User, people_->SetPassword(*caller, *request))
+TONGHOP_PEOPLE(CreatePasswordReset, CreatePasswordResetRequest, v1::PasswordReset,
+               people_->CreatePasswordReset(*caller, *request))
+
+grpc::ServerUnaryReactor* RegistryService::DeleteUser(grpc::CallbackServerContext* context,
+                                                      const v1::DeleteUserRequest* request,
+                                                      google::protobuf::Empty*) {
+  absl::StatusOr<Caller> caller = identity_->Resolve(*context);
+  if (!caller.ok()) return FinishUnary(context, caller.status());
+  return FinishUnary(context, people_->DeleteUser(*caller, *request));
+}
+
+#undef TONGHOP_PEOPLE
 #undef TONGHOP_READ
 #undef TONGHOP_WRITE
 #undef TONGHOP_DELETE

@@ -5,16 +5,19 @@
 // each call to the Registry domain class.
 
 #include "services/common/identity.h"
+#include "services/registry/people.h"
 #include "services/registry/registry.h"
 #include "tonghop/v1/registry_service.grpc.pb.h"
 
 namespace tonghop::registry {
 
-// Thread-safe (the registry is). Does not own `registry` or `identity`.
+// Thread-safe (the registry and the people are). Does not own `registry`,
+// `people`, `identity` or `policy`.
 class RegistryService final : public v1::Registry::CallbackService {
  public:
-  RegistryService(Registry* registry, const IdentityResolver* identity)
-      : registry_(registry), identity_(identity) {}
+  RegistryService(Registry* registry, People* people, const IdentityResolver* identity,
+                  const AccessPolicy* policy)
+      : registry_(registry), people_(people), identity_(identity), policy_(policy) {}
 
   grpc::ServerUnaryReactor* GetAgency(grpc::CallbackServerContext* context,
                                       const v1::GetAgencyRequest* request,
@@ -103,9 +106,33 @@ class RegistryService final : public v1::Registry::CallbackService {
                                        const v1::ExportPlanRequest* request,
                                        v1::ExportPlanResponse* response) override;
 
+  grpc::ServerUnaryReactor* GetUser(grpc::CallbackServerContext* context,
+                                    const v1::GetUserRequest* request,
+                                    v1::User* response) override;
+  grpc::ServerUnaryReactor* ListUsers(grpc::CallbackServerContext* context,
+                                      const v1::ListUsersRequest* request,
+                                      v1::ListUsersResponse* response) override;
+  grpc::ServerUnaryReactor* CreateUser(grpc::CallbackServerContext* context,
+                                       const v1::CreateUserRequest* request,
+                                       v1::User* response) override;
+  grpc::ServerUnaryReactor* UpdateUser(grpc::CallbackServerContext* context,
+                                       const v1::UpdateUserRequest* request,
+                                       v1::User* response) override;
+  grpc::ServerUnaryReactor* DeleteUser(grpc::CallbackServerContext* context,
+                                       const v1::DeleteUserRequest* request,
+                                       google::protobuf::Empty* response) override;
+  grpc::ServerUnaryReactor* SetPassword(grpc::CallbackServerContext* context,
+                                        const v1::SetPasswordRequest* request,
+                                        v1::User* response) override;
+  grpc::ServerUnaryReactor* CreatePasswordReset(grpc::CallbackServerContext* context,
+                                                const v1::CreatePasswordResetRequest* request,
+                                                v1::PasswordReset* response) override;
+
  private:
   Registry* registry_;
+  People* people_;
   const IdentityResolver* identity_;
+  const AccessPolicy* policy_;
 };
 
 }  // namespace tonghop::registry

@@ -37,7 +37,7 @@ v1::Agency MakeAgency(const std::string& display_name, v1::AgencyKind kind,
 class RegistryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // An empty registry accepts its first agencies from any identified caller.
+    // An empty registry accepts its first agencies from the instance's authority.
     Create("bo-tu-phap", MakeAgency("Bộ Tư pháp", v1::AGENCY_KIND_MINISTRY, ""));
     Create("dong-nai", MakeAgency("Tỉnh Đồng Nai", v1::AGENCY_KIND_PROVINCE, "agencies/bo-tu-phap"));
     Create("dong-nai-so-tu-phap",
@@ -98,8 +98,13 @@ class RegistryTest : public ::testing::Test {
     return plan;
   }
 
+  // Every audit record so far, oldest first.
+  std::vector<v1::AuditRecord> AuditRecords() const { return *audit_.Read(0, 10000); }
+
   storage::MemoryStore store_;
-  Registry registry_{&store_};
+  AccessPolicy policy_{"agencies/bo-tu-phap"};
+  AuditLog audit_{&store_, "registry", nullptr};
+  Registry registry_{&store_, &policy_, &audit_};
 };
 
 TEST_F(RegistryTest, CreateAndGetAgency) {
@@ -484,6 +489,95 @@ TEST_F(RegistryTest, FailedWriteChangesNothing) {
   store_.set_fail_writes(false);
   EXPECT_EQ(registry_.GetAgency("agencies/dong-nai-so-noi-vu").status().code(),
             absl::StatusCode::kNotFound);
+}
+
+TEST_F(RegistryTest, EveryChangeIsInTheAuditTrail) {
+  // SetUp: four agencies created, one updated.
+  std::vector<v1::AuditRecord> records = AuditRecords();
+  ASSERT_EQ(records.size(), 5u);
+  EXPECT_EQ(records[0].method(), "CreateAgency");
+  EXPECT_EQ(records[0].resource(), "agencies/bo-tu-phap");
+  EXPECT_EQ(records[0].actor(), "agencies/bo-tu-phap");
+  EXPECT_EQ(records[4].method(), "UpdateAgency");
+  EXPECT_EQ(records[4].resource(), "agencies/dong-nai");
+
+  CreateDimensionAndIndicators();
+  v1::PlanBundle bundle;
+  *bundle.mutable_plan() = MakePlan();
+  bundle.mutable_plan()->set_name("plans/dong-nai-74-2026");
+  std::string json;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(bundle, &json).ok());
+  v1::ImportPlanRequest import;
+  import.set_content(json);
+  import.set_request_id("import-1");
+  ASSERT_TRUE(registry_.ImportPlan(kDongNaiJustice, import).ok());
+  v1::DeleteIndicatorRequest remove;
+  remove.set_name("indicators/complaints-resolved");
+  ASSERT_TRUE(registry_.DeleteIndicator(kMinistry, remove).ok());
+
+  records = AuditRecords();
+  ASSERT_EQ(records.size(), 10u);
+  EXPECT_EQ(records[5].method(), "CreateDimension");
+  EXPECT_EQ(records[5].resource(), "dimensions/sex");
+  EXPECT_EQ(records[7].resource(), "indicators/complaints-resolved");
+  EXPECT_EQ(records[8].method(), "ImportPlan");
+  EXPECT_EQ(records[8].resource(), "plans/dong-nai-74-2026");
+  EXPECT_EQ(records[8].actor(), "agencies/dong-nai-so-tu-phap");
+  EXPECT_EQ(records[8].request_id(), "import-1");
+  EXPECT_EQ(records[9].method(), "DeleteIndicator");
+  EXPECT_EQ(records[9].resource(), "indicators/complaints-resolved");
+  for (const v1::AuditRecord& r : records) EXPECT_EQ(r.result().code(), 0) << r.method();
+  auto verified = audit_.Verify();
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->intact()) << verified->problem();
+
+  // A retry answered from the idempotency table changes nothing and adds
+  // no record.
+  ASSERT_TRUE(registry_.ImportPlan(kDongNaiJustice, import).ok());
+  EXPECT_EQ(AuditRecords().size(), 10u);
+}
+
+TEST_F(RegistryTest, RefusalsAreAuditedAndBadInputIsNot) {
+  size_t before = AuditRecords().size();
+  v1::CreateAgencyRequest request;
+  request.set_agency_id("dong-nai-so-x");
+  *request.mutable_agency() = MakeAgency("Sở X", v1::AGENCY_KIND_DEPARTMENT, "agencies/dong-nai");
+  ASSERT_EQ(registry_.CreateAgency(kHealth, request).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  ASSERT_EQ(registry_.CreateAgency(Caller{""}, request).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  v1::CreateAgencyRequest invalid = request;
+  invalid.mutable_agency()->clear_display_name();
+  ASSERT_EQ(registry_.CreateAgency(kMinistry, invalid).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  request.set_validate_only(true);
+  ASSERT_TRUE(registry_.CreateAgency(kMinistry, request).ok());
+
+  std::vector<v1::AuditRecord> records = AuditRecords();
+  ASSERT_EQ(records.size(), before + 2);
+  EXPECT_EQ(records[before].method(), "CreateAgency");
+  EXPECT_EQ(records[before].resource(), "agencies/dong-nai-so-x");
+  EXPECT_EQ(records[before].actor(), "agencies/dong-nai-so-y-te");
+  EXPECT_EQ(records[before].result().code(),
+            static_cast<int>(absl::StatusCode::kPermissionDenied));
+  EXPECT_EQ(records[before + 1].result().code(),
+            static_cast<int>(absl::StatusCode::kUnauthenticated));
+  EXPECT_EQ(records[before + 1].actor(), "");
+}
+
+TEST_F(RegistryTest, AFailedWriteAddsNoRecord) {
+  size_t before = AuditRecords().size();
+  store_.set_fail_writes(true);
+  v1::CreateAgencyRequest request;
+  request.set_agency_id("dong-nai-so-noi-vu");
+  *request.mutable_agency() = MakeAgency("Sở Nội vụ", v1::AGENCY_KIND_DEPARTMENT, "agencies/dong-nai");
+  EXPECT_FALSE(registry_.CreateAgency(kMinistry, request).ok());
+  store_.set_fail_writes(false);
+  EXPECT_TRUE(registry_.CreateAgency(kMinistry, request).ok());
+  std::vector<v1::AuditRecord> records = AuditRecords();
+  ASSERT_EQ(records.size(), before + 1);
+  EXPECT_EQ(records.back().sequence(), static_cast<int64_t>(before + 1));
+  EXPECT_TRUE(audit_.Verify()->intact());
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "services/server/bootstrap.h"
 #include "services/server/server_host.h"
 #ifdef TONGHOP_HAVE_GATEWAY
 #include <filesystem>
@@ -37,6 +38,11 @@ constexpr char kUsage[] = R"(usage: tonghopd --data-dir=DIR [options]
   --aggregation-address=ADDR
   --operator-agency=ID      the agency this instance acts as towards other
                             services (default bo-tu-phap)
+  --upstream=HOST:PORT      the instance this one forwards its figures to (the
+                            ministry's); called with the instance certificate
+  --upstream-agency=ID      development only, without an instance certificate:
+                            the agency this instance is upstream (sent as the
+                            development header)
   --port-file=PATH          also write the bound address to PATH
   --now=RFC3339             run the clock from this instant instead of the
                             real time (drills and demonstrations only), e.g.
@@ -45,9 +51,43 @@ constexpr char kUsage[] = R"(usage: tonghopd --data-dir=DIR [options]
                             there (port 0 picks one)
   --dashboard-dir=DIR       the dashboard's built files (default: the built
                             clients/dashboard/dist of this source tree, if any)
+  --session-lifetime=DUR    how long a sign-in lasts (default 12h; e.g. 8h, 30m)
+
+  --bootstrap-admin=ID      instead of serving: create the administrator
+                            users/ID in --data-dir (or reset their password),
+                            with a password typed without echo or read from
+                            standard input (empty: one is generated and printed
+                            once), then exit. Run it while no tonghopd uses DIR.
+  --bootstrap-agency=ID     the administrator's agency (default: the operator
+                            agency)
+
+Security (docs: README, "Identity"):
+  --tls-cert=PEM --tls-key=PEM
+                            serve gRPC and the HTTP gateway over TLS only, with
+                            this certificate chain and key
+  --client-ca=PEM           accept client certificates signed by this CA
+                            (mutual TLS); a certificate names its holder as
+                            spiffe://TRUST-DOMAIN/agencies/ID or .../users/ID
+  --trust-domain=NAME       the SPIFFE trust domain of client certificates
+                            (default tonghop)
+  --tls-ca=PEM              trust this CA when calling services in other
+                            processes and upstream instances (default: the
+                            system's roots)
+  --instance-cert=PEM --instance-key=PEM
+                            what this instance presents to them: a client
+                            certificate naming the agency it acts as there,
+                            spiffe://TRUST-DOMAIN/agencies/ID (the operator
+                            agency towards its own services in other
+                            processes; towards --upstream, the agency whose
+                            figures it forwards). Default: --tls-cert/--tls-key
+                            when that certificate names an agency, else none
+  --insecure-dev-identity   accept the development header x-tonghop-agency
+                            (any agency, no proof) from loopback peers that
+                            name no proxy; for development and tests only
 
 On start it prints "tonghopd listening on HOST:PORT", then, with --http,
-"tonghopd http on HOST:PORT". SIGTERM or SIGINT shuts it down cleanly.
+"tonghopd http on HOST:PORT" ("tonghopd https on HOST:PORT" with TLS).
+SIGTERM or SIGINT shuts it down cleanly.
 )";
 
 struct Flags {
@@ -59,6 +99,10 @@ Flags ParseFlags(int argc, char** argv) {
   static const char* kKnown[] = {"data-dir", "listen", "services", "registry-address",
                                  "submissions-address", "aggregation-address",
                                  "operator-agency", "port-file", "http", "dashboard-dir", "now",
+                                 "upstream", "upstream-agency", "tls-cert", "tls-key",
+                                 "client-ca", "trust-domain", "tls-ca", "instance-cert",
+                                 "instance-key", "insecure-dev-identity", "session-lifetime",
+                                 "bootstrap-admin", "bootstrap-agency",
                                  "help"};
   Flags flags;
   for (int i = 1; i < argc; ++i) {
@@ -94,6 +138,25 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  std::string operator_agency = "agencies/bo-tu-phap";
+  if (flags.values.count("operator-agency")) {
+    std::string agency = flags.values["operator-agency"];
+    operator_agency =
+        absl::StartsWith(agency, "agencies/") ? agency : absl::StrCat("agencies/", agency);
+  }
+  if (flags.values.count("bootstrap-admin")) {
+    tonghop::BootstrapOptions bootstrap;
+    bootstrap.data_dir = flags.values["data-dir"];
+    bootstrap.user_id = flags.values["bootstrap-admin"];
+    bootstrap.operator_agency = operator_agency;
+    if (flags.values.count("bootstrap-agency")) {
+      std::string agency = flags.values["bootstrap-agency"];
+      bootstrap.agency =
+          absl::StartsWith(agency, "agencies/") ? agency : absl::StrCat("agencies/", agency);
+    }
+    return tonghop::RunBootstrapAdmin(std::move(bootstrap), std::cout, std::cerr);
+  }
+
   // Block the shutdown signals in every thread; one thread waits for them.
   sigset_t signals;
   sigemptyset(&signals);
@@ -116,10 +179,62 @@ int main(int argc, char** argv) {
     auto it = flags.values.find(absl::StrCat(s, "-address"));
     if (it != flags.values.end()) options.remote_addresses[s] = it->second;
   }
-  if (flags.values.count("operator-agency")) {
-    std::string agency = flags.values["operator-agency"];
-    options.operator_agency =
+  options.operator_agency = operator_agency;
+  if (flags.values.count("session-lifetime")) {
+    if (!absl::ParseDuration(flags.values["session-lifetime"], &options.session_lifetime) ||
+        options.session_lifetime <= absl::ZeroDuration()) {
+      std::cerr << "tonghopd: --session-lifetime: \"" << flags.values["session-lifetime"]
+                << "\" is not a positive duration such as 12h or 30m\n";
+      return 2;
+    }
+  }
+
+  if (flags.values.count("upstream")) options.upstream = flags.values["upstream"];
+  if (flags.values.count("upstream-agency")) {
+    std::string agency = flags.values["upstream-agency"];
+    options.upstream_agency =
         absl::StartsWith(agency, "agencies/") ? agency : absl::StrCat("agencies/", agency);
+  }
+
+  // Certificates and keys are read here; the host checks that they fit.
+  const std::pair<const char*, std::string tonghop::TlsOptions::*> kPemFlags[] = {
+      {"tls-cert", &tonghop::TlsOptions::cert_pem},
+      {"tls-key", &tonghop::TlsOptions::key_pem},
+      {"client-ca", &tonghop::TlsOptions::client_ca_pem},
+      {"tls-ca", &tonghop::TlsOptions::ca_pem},
+      {"instance-cert", &tonghop::TlsOptions::instance_cert_pem},
+      {"instance-key", &tonghop::TlsOptions::instance_key_pem}};
+  for (const auto& [flag, field] : kPemFlags) {
+    if (!flags.values.count(flag)) continue;
+    absl::StatusOr<std::string> pem =
+        tonghop::ReadPemFile(absl::StrCat("--", flag), flags.values[flag]);
+    if (!pem.ok()) {
+      std::cerr << "tonghopd: " << pem.status().message() << "\n";
+      return 2;
+    }
+    options.tls.*field = *std::move(pem);
+  }
+  if (flags.values.count("trust-domain")) {
+    const std::string& domain = flags.values["trust-domain"];
+    if (domain.empty() || domain == "true" ||
+        domain.find_first_of("/:") != std::string::npos) {
+      std::cerr << "tonghopd: --trust-domain must be a name such as tonghop (no / or :)\n";
+      return 2;
+    }
+    options.auth.trust_domain = domain;
+  }
+  if (flags.values.count("insecure-dev-identity")) {
+    const std::string& value = flags.values["insecure-dev-identity"];
+    if (value != "true" && value != "false") {
+      std::cerr << "tonghopd: --insecure-dev-identity takes no value (or =true, =false)\n";
+      return 2;
+    }
+    options.auth.insecure_dev_identity = value == "true";
+  }
+  if (options.auth.insecure_dev_identity) {
+    std::cerr << "tonghopd: --insecure-dev-identity: any program on this machine can act as "
+                 "any agency with the x-tonghop-agency header; never use it in production"
+              << std::endl;
   }
 
   std::unique_ptr<tonghop::Clock> shifted_clock;
@@ -147,9 +262,21 @@ int main(int argc, char** argv) {
     std::ofstream(tmp) << address << "\n";
     std::rename(tmp.c_str(), path.c_str());
   }
+  const std::string listen_host = options.listen.substr(0, options.listen.rfind(':'));
+  if (!options.tls.enabled() && !absl::StartsWith(listen_host, "127.") &&
+      listen_host != "localhost" && listen_host != "[::1]") {
+    std::cerr << "tonghopd: serving plaintext on " << options.listen
+              << ": callers on the network cannot prove who they are and nothing is "
+                 "encrypted; give --tls-cert and --tls-key (and --client-ca)"
+              << std::endl;
+  }
+  std::string security = "plaintext";
+  if (options.tls.enabled()) {
+    security = options.tls.client_ca_pem.empty() ? "tls" : "mutual tls";
+  }
   std::cout << "tonghopd listening on " << address << " (services: "
-            << absl::StrJoin(options.services, ",") << "; data: " << options.data_dir << ")"
-            << std::endl;
+            << absl::StrJoin(options.services, ",") << "; data: " << options.data_dir << "; "
+            << security << ")" << std::endl;
 
   // The HTTP gateway, when asked for; stopped before the services.
   std::function<void()> stop_http = [] {};
@@ -166,11 +293,16 @@ int main(int argc, char** argv) {
       dashboard = TONGHOP_DEFAULT_DASHBOARD_DIR;
     }
 #endif
-    // The gateway calls the services in-process; it checks itself that the
-    // identity header comes from a loopback HTTP client before forwarding it.
-    std::shared_ptr<grpc::Channel> backend = (*host)->InProcessChannel();
-    auto started =
-        tonghop::gateway::HttpGateway::Start(flags.values["http"], backend, dashboard);
+    // The gateway authenticates each HTTP caller with the server's
+    // authenticator and calls the services in-process as that caller.
+    tonghop::gateway::HttpGatewayOptions http;
+    http.listen = flags.values["http"];
+    http.backend = (*host)->InProcessChannel();
+    http.authenticator = &(*host)->authenticator();
+    http.static_dir = dashboard;
+    http.tls = options.tls;
+    http.clock = options.clock;
+    auto started = tonghop::gateway::HttpGateway::Start(std::move(http));
     if (!started.ok()) {
       std::cerr << "tonghopd: " << started.status().message() << "\n";
       (*host)->Shutdown();
@@ -178,7 +310,8 @@ int main(int argc, char** argv) {
     }
     gateway = *std::move(started);
     stop_http = [g = gateway.get()] { g->Stop(); };
-    std::cout << "tonghopd http on " << gateway->address() << std::endl;
+    std::cout << "tonghopd " << (options.tls.enabled() ? "https" : "http") << " on "
+              << gateway->address() << std::endl;
 #else
     std::cerr << "tonghopd: --http: this binary was built without the HTTP gateway\n";
     (*host)->Shutdown();

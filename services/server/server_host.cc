@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -11,22 +12,157 @@
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "grpcpp/support/client_interceptor.h"
 #include "services/common/status_macros.h"
 
 namespace tonghop {
+namespace {
+
+// Stamps every call with a fixed internal credential unless the call
+// already carries one (the gateway sets the caller it authenticated).
+class StampIdentity final : public grpc::experimental::Interceptor {
+ public:
+  explicit StampIdentity(const std::string* credential) : credential_(credential) {}
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+      std::multimap<std::string, std::string>* metadata = methods->GetSendInitialMetadata();
+      if (metadata->find(std::string(kInternalCallerHeader)) == metadata->end()) {
+        metadata->emplace(std::string(kInternalCallerHeader), *credential_);
+      }
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const std::string* credential_;
+};
+
+class StampIdentityFactory final
+    : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  explicit StampIdentityFactory(const std::string* credential) : credential_(credential) {}
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo*) override {
+    return new StampIdentity(credential_);
+  }
+
+ private:
+  const std::string* credential_;
+};
+
+std::shared_ptr<grpc::ServerCredentials> ServerCredentialsFor(const TlsOptions& tls) {
+  if (!tls.enabled()) return grpc::InsecureServerCredentials();
+  // Client certificates are asked for but checked by the authenticator, so
+  // that a certificate from another CA, expired or of another trust domain
+  // gets UNAUTHENTICATED with its reason instead of a failed handshake, and
+  // people without one can still sign in with a token. gRPC 1.51 needs no
+  // roots for that mode; given, they are sent to clients as the names of
+  // the acceptable CAs.
+  grpc::SslServerCredentialsOptions ssl(
+      tls.client_ca_pem.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                                : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
+  ssl.pem_key_cert_pairs.push_back({tls.key_pem, tls.cert_pem});
+  ssl.pem_root_certs = tls.client_ca_pem;
+  return grpc::SslServerCredentials(ssl);
+}
+
+// Towards services in other processes: TLS when this server serves TLS or
+// was given something to trust or present, with the instance's certificate.
+std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsFor(const TlsOptions& tls) {
+  ClientTlsOptions outgoing = tls.Outgoing();
+  if (tls.enabled() && !outgoing.enabled()) return grpc::SslCredentials({});
+  return ChannelCredentials(outgoing);
+}
+
+// The agency a certificate names in `trust_domain` ("agencies/{id}"), or ""
+// when it names none.
+std::string AgencyOf(absl::string_view cert_pem, absl::string_view trust_domain) {
+  absl::StatusOr<std::string> identity = CertificateIdentity(cert_pem, trust_domain);
+  return identity.ok() && absl::StartsWith(*identity, "agencies/") ? *identity : "";
+}
+
+// Checks the TLS material and picks the instance's certificate: the one
+// given, else the server's own when it also names an agency (one
+// certificate with both server and client use), else none.
+absl::Status PrepareTls(TlsOptions& tls, absl::string_view trust_domain) {
+  if (tls.cert_pem.empty() != tls.key_pem.empty()) {
+    return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
+  }
+  if (!tls.client_ca_pem.empty() && !tls.enabled()) {
+    return absl::InvalidArgumentError(
+        "--client-ca asks for client certificates, which needs TLS: give --tls-cert and "
+        "--tls-key too");
+  }
+  if (tls.instance_cert_pem.empty() != tls.instance_key_pem.empty()) {
+    return absl::InvalidArgumentError("--instance-cert and --instance-key go together");
+  }
+  if (tls.enabled()) {
+    RETURN_IF_ERROR(CheckKeyPair("--tls-cert/--tls-key", tls.cert_pem, tls.key_pem));
+  }
+  if (tls.instance_cert_pem.empty()) {
+    if (tls.enabled() && !AgencyOf(tls.cert_pem, trust_domain).empty()) {
+      tls.instance_cert_pem = tls.cert_pem;
+      tls.instance_key_pem = tls.key_pem;
+    }
+    return absl::OkStatus();
+  }
+  RETURN_IF_ERROR(CheckKeyPair("--instance-cert/--instance-key", tls.instance_cert_pem,
+                               tls.instance_key_pem));
+  if (AgencyOf(tls.instance_cert_pem, trust_domain).empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--instance-cert must name the agency this instance acts as: its subject alternative "
+        "names need spiffe://",
+        trust_domain, "/agencies/ID"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions options) {
   std::unique_ptr<ServerHost> host(new ServerHost());
   if (options.clock == nullptr) options.clock = RealClock::Get();
-  if (options.identity == nullptr) {
-    host->default_identity_ = std::make_unique<DevHeaderIdentity>();
-    options.identity = host->default_identity_.get();
-  }
   if (options.data_dir.empty()) {
     return absl::InvalidArgumentError("--data-dir is required");
   }
+  RETURN_IF_ERROR(PrepareTls(options.tls, options.auth.trust_domain));
+  options.auth.clock = options.clock;
+  options.auth.tls = options.tls.enabled();
+  options.auth.client_ca_pem = options.tls.client_ca_pem;
+  ASSIGN_OR_RETURN(host->authenticator_, Authenticator::Create(options.auth));
+  if (options.identity == nullptr) options.identity = host->authenticator_.get();
+  host->policy_ = std::make_unique<AccessPolicy>(options.operator_agency);
   host->options_ = std::move(options);
+  host->instance_credential_ = host->authenticator_->SignInternal(host->InstanceCaller());
   const ServerOptions& opts = host->options_;
+
+  std::string upstream_identity;
+  bool upstream_dev_header = false;
+  std::shared_ptr<grpc::Channel> upstream_channel;
+  if (!opts.upstream.empty()) {
+    if (!opts.tls.instance_cert_pem.empty()) {
+      absl::StatusOr<std::string> identity =
+          CertificateIdentity(opts.tls.instance_cert_pem, opts.auth.trust_domain);
+      if (!identity.ok() || !absl::StartsWith(*identity, "agencies/")) {
+        return absl::InvalidArgumentError(
+            "--upstream: the instance certificate must name an agency "
+            "(spiffe://TRUST-DOMAIN/agencies/ID)");
+      }
+      upstream_identity = *identity;
+    } else if (!opts.upstream_agency.empty()) {
+      upstream_identity = opts.upstream_agency;
+      upstream_dev_header = true;
+    } else {
+      return absl::InvalidArgumentError(
+          "--upstream needs the instance certificate this instance presents there "
+          "(--instance-cert, --instance-key)");
+    }
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(64 << 20);
+    upstream_channel =
+        grpc::CreateCustomChannel(opts.upstream, ChannelCredentialsFor(opts.tls), args);
+  }
 
   ServerHost* raw = host.get();
   for (const std::string& service : opts.services) {
@@ -42,25 +178,43 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
     env.data_dir = (std::filesystem::path(opts.data_dir) / service).string();
     env.clock = opts.clock;
     env.identity = opts.identity;
+    env.policy = host->policy_.get();
     env.operator_agency = opts.operator_agency;
+    env.session_lifetime = opts.session_lifetime;
     env.channel = [raw](absl::string_view name) { return raw->ChannelTo(name); };
+    env.upstream_address = opts.upstream;
+    env.upstream_identity = upstream_identity;
+    env.upstream_dev_header = upstream_dev_header;
+    env.upstream_channel = upstream_channel;
     auto module = factory->second(env);
     if (!module.ok()) {
       return absl::Status(module.status().code(),
                           absl::StrCat(service, ": ", module.status().message()));
     }
+    if (const PersonDirectory* people = (*module)->people()) {
+      host->authenticator_->SetPersonDirectory(people);
+    }
     host->modules_.push_back(*std::move(module));
   }
+
+  std::vector<const AuditLog*> audit_logs;
+  for (const auto& module : host->modules_) {
+    for (const AuditLog* log : module->audit_logs()) audit_logs.push_back(log);
+  }
+  host->audit_trail_ = std::make_unique<audit::AuditTrail>(std::move(audit_logs));
+  host->audit_service_ = std::make_unique<audit::AuditService>(
+      host->audit_trail_.get(), opts.identity, host->policy_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(opts.listen, grpc::InsecureServerCredentials(), &host->port_);
+  builder.AddListeningPort(opts.listen, ServerCredentialsFor(opts.tls), &host->port_);
   builder.SetMaxReceiveMessageSize(64 << 20);
   builder.SetMaxSendMessageSize(64 << 20);
   for (const auto& module : host->modules_) {
     for (grpc::Service* service : module->services()) builder.RegisterService(service);
   }
+  builder.RegisterService(host->audit_service_.get());
   host->server_ = builder.BuildAndStart();
   if (host->server_ == nullptr || host->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", opts.listen));
@@ -79,6 +233,13 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
 
 ServerHost::~ServerHost() { Shutdown(); }
 
+Caller ServerHost::InstanceCaller() const {
+  Caller caller;
+  caller.agency = options_.operator_agency;
+  caller.credential = "internal";
+  return caller;
+}
+
 std::shared_ptr<grpc::Channel> ServerHost::InProcessChannel() {
   absl::MutexLock lock(&mu_);
   if (in_process_ == nullptr && server_ != nullptr) {
@@ -91,7 +252,17 @@ std::shared_ptr<grpc::Channel> ServerHost::InProcessChannel() {
 
 std::shared_ptr<grpc::Channel> ServerHost::ChannelTo(absl::string_view service) {
   for (const std::string& hosted : options_.services) {
-    if (hosted == service) return InProcessChannel();
+    if (hosted != service) continue;
+    absl::MutexLock lock(&mu_);
+    if (in_process_as_instance_ == nullptr && server_ != nullptr) {
+      grpc::ChannelArguments args;
+      args.SetMaxReceiveMessageSize(64 << 20);
+      std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> stamps;
+      stamps.push_back(std::make_unique<StampIdentityFactory>(&instance_credential_));
+      in_process_as_instance_ =
+          server_->experimental().InProcessChannelWithInterceptors(args, std::move(stamps));
+    }
+    return in_process_as_instance_;
   }
   absl::MutexLock lock(&mu_);
   auto it = remote_.find(std::string(service));
@@ -100,8 +271,8 @@ std::shared_ptr<grpc::Channel> ServerHost::ChannelTo(absl::string_view service) 
   if (address == options_.remote_addresses.end()) return nullptr;
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
-  auto channel = grpc::CreateCustomChannel(address->second,
-                                           grpc::InsecureChannelCredentials(), args);
+  auto channel =
+      grpc::CreateCustomChannel(address->second, ChannelCredentialsFor(options_.tls), args);
   remote_[std::string(service)] = channel;
   return channel;
 }

@@ -3,7 +3,8 @@
 
 // Hosts a set of tonghop services in one gRPC server: opens each service's
 // module under its own data directory, wires the channels between services
-// (in-process for co-hosted services, TCP for the others), enables health
+// (in-process for co-hosted services, TCP for the others), serves one Audit
+// service over the audit trails of the hosted services, enables health
 // checking and reflection, and shuts everything down in order.
 
 #include <functional>
@@ -14,7 +15,9 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/server.h"
+#include "services/audit/audit_service.h"
 #include "services/common/service_module.h"
+#include "services/common/tls.h"
 
 namespace tonghop {
 
@@ -36,7 +39,19 @@ struct ServerOptions {
   // (the ministry, or a province's Department of Justice).
   std::string operator_agency = "agencies/bo-tu-phap";
   const Clock* clock = nullptr;               // default: RealClock
-  const IdentityResolver* identity = nullptr; // default: DevHeaderIdentity
+  // How long a person's session or bearer token works after sign-in.
+  absl::Duration session_lifetime = absl::Hours(12);
+  // How callers prove who they are. The host builds the authenticator from
+  // these (tls and client_ca_pem are filled in from `tls`).
+  AuthenticatorOptions auth;
+  TlsOptions tls;
+  // The instance this one forwards to, host:port (empty: none).
+  std::string upstream;
+  // Development only, without an instance certificate: the agency this
+  // instance is upstream, sent there as the identity header.
+  std::string upstream_agency;
+  // Replaces the authenticator (tests that inject callers).
+  const IdentityResolver* identity = nullptr;
 };
 
 // A running server. Thread-safe; Shutdown() may be called from any thread,
@@ -49,8 +64,14 @@ class ServerHost {
   // "127.0.0.1:PORT" as bound.
   const std::string& address() const { return address_; }
   int port() const { return port_; }
-  // A channel to this server that does not leave the process.
+  // A channel to this server that does not leave the process. Calls on it
+  // must carry an identity: `authenticator().AttachInternal(...)`.
   std::shared_ptr<grpc::Channel> InProcessChannel();
+  // Authenticates every call of this server (and of its HTTP gateway).
+  const Authenticator& authenticator() const { return *authenticator_; }
+  const AccessPolicy& policy() const { return *policy_; }
+  // The instance itself, as the caller of its own services.
+  Caller InstanceCaller() const;
   // Stops background work, then the server (waiting at most 5 s for calls).
   void Shutdown();
   // Blocks until Shutdown() has completed.
@@ -61,8 +82,14 @@ class ServerHost {
   std::shared_ptr<grpc::Channel> ChannelTo(absl::string_view service);
 
   ServerOptions options_;
-  std::unique_ptr<IdentityResolver> default_identity_;
+  std::unique_ptr<Authenticator> authenticator_;
+  std::unique_ptr<AccessPolicy> policy_;
+  // The signed internal credential of InstanceCaller().
+  std::string instance_credential_;
   std::vector<std::unique_ptr<ServiceModule>> modules_;
+  // The Audit service over the modules' audit trails.
+  std::unique_ptr<audit::AuditTrail> audit_trail_;
+  std::unique_ptr<audit::AuditService> audit_service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
   int port_ = 0;
@@ -70,6 +97,8 @@ class ServerHost {
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
   bool done_ ABSL_GUARDED_BY(mu_) = false;
   std::shared_ptr<grpc::Channel> in_process_ ABSL_GUARDED_BY(mu_);
+  // In-process, stamping every call with the instance's own identity.
+  std::shared_ptr<grpc::Channel> in_process_as_instance_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::shared_ptr<grpc::Channel>> remote_ ABSL_GUARDED_BY(mu_);
 };
 

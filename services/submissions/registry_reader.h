@@ -17,16 +17,17 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/channel.h"
+#include "services/common/access_policy.h"
 #include "tonghop/v1/registry_service.grpc.pb.h"
 
 namespace tonghop::submissions {
 
 // Read access to the registry. Absent resources are nullopt; an error means
-// the registry could not be asked. Implementations are thread-safe.
-class RegistryReader {
+// the registry could not be asked. Implementations are thread-safe. Its
+// agencies are what the access policy reasons about.
+class RegistryReader : public AgencyDirectory {
  public:
-  virtual ~RegistryReader() = default;
-  virtual absl::StatusOr<std::optional<v1::Agency>> FindAgency(absl::string_view name) const = 0;
+  ~RegistryReader() override = default;
   virtual absl::StatusOr<std::optional<v1::Plan>> FindPlan(absl::string_view name) const = 0;
   // Every task of the plan, in document order.
   virtual absl::StatusOr<std::vector<v1::Task>> ListTasks(absl::string_view plan) const = 0;

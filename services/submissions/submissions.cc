@@ -110,21 +110,23 @@ absl::string_view StateName(v1::ReportState state) {
 }  // namespace
 
 std::vector<std::string> SubmissionsColumnFamilies() {
-  return {kReports, kFeed, kIdempotency};
+  return {kReports, kFeed, kIdempotency, std::string(kAuditColumnFamily)};
 }
 
 class Submissions::Impl {
  public:
   Impl(storage::KvStore* store, const RegistryReader* registry, const Clock* clock,
-       std::string operator_agency, int64_t last_sequence)
+       const AccessPolicy* policy, AuditLog* audit, int64_t last_sequence)
       : store_(store),
+        audit_(audit),
         registry_(registry),
         clock_(clock),
-        operator_agency_(std::move(operator_agency)),
+        policy_(policy),
         idempotency_(store, kIdempotency),
         last_sequence_(last_sequence) {}
 
   ChangeNotifier& notifier() { return notifier_; }
+  AuditLog& audit() { return *audit_; }
 
   int64_t last_sequence() const {
     absl::MutexLock lock(&write_mu_);
@@ -133,51 +135,37 @@ class Submissions::Impl {
 
   // ---- Permissions ----
 
-  // OK when `caller` may do `need` on the reports of agency `agency_id`;
-  // returns the agency followed by its ancestors (empty when the agency is
-  // not in the registry and the caller is allowed anyway, e.g. the ministry
-  // reading).
+  // OK when the access policy lets `caller` do `need` on the reports of
+  // agency `agency_id`; returns the agency followed by its ancestors (empty
+  // when the registry does not know the agency and the caller may read
+  // anyway). Writing needs a registered agency.
   absl::StatusOr<std::vector<v1::Agency>> Authorize(const Caller& caller,
                                                     absl::string_view agency_id, Need need,
                                                     absl::string_view action,
                                                     absl::string_view resource) const {
-    if (caller.agency.empty()) {
-      return Unauthenticated(
-          "reports need a caller identity: the calling agency (--agency, or the "
-          "x-tonghop-agency header on loopback)");
-    }
     std::string agency = AgencyName(agency_id);
+    const AgencyDirectory& directory = *registry_;
+    switch (need) {
+      case Need::kWrite:
+        RETURN_IF_ERROR(policy_->CheckWriteReport(caller, agency, resource));
+        break;
+      case Need::kReview:
+        RETURN_IF_ERROR(policy_->CheckReviewReport(caller, directory, agency, resource));
+        break;
+      case Need::kRead:
+        RETURN_IF_ERROR(policy_->CheckReadReport(caller, directory, agency, resource));
+        break;
+    }
     ASSIGN_OR_RETURN(std::vector<v1::Agency> chain, LoadAgencyChain(*registry_, agency));
-    bool own = caller.agency == agency;
-    if (need == Need::kWrite) {
-      if (own && !chain.empty()) return chain;
-      return PermissionDenied(caller.agency, action, resource);
+    if (need == Need::kWrite && chain.empty()) {
+      return WithErrorInfo(PermissionDenied(caller.Actor(), action, resource),
+                           "AGENCY_NOT_REGISTERED", {{"agency", agency}});
     }
-    if (own && need == Need::kRead) return chain;
-    for (const v1::Agency& node : chain) {
-      if (node.focal_agency() == caller.agency) return chain;
-    }
-    if (need == Need::kRead) {
-      ASSIGN_OR_RETURN(bool ministry, IsMinistry(caller));
-      if (ministry) return chain;
-    }
-    return PermissionDenied(caller.agency, action, resource);
-  }
-
-  absl::StatusOr<bool> IsMinistry(const Caller& caller) const {
-    if (caller.agency.empty()) return false;
-    ASSIGN_OR_RETURN(std::optional<v1::Agency> me, registry_->FindAgency(caller.agency));
-    return me && me->kind() == v1::AGENCY_KIND_MINISTRY;
+    return chain;
   }
 
   absl::Status AuthorizeWatch(const Caller& caller) const {
-    if (caller.agency.empty()) {
-      return Unauthenticated("the change feed needs a caller identity");
-    }
-    if (caller.agency == operator_agency_) return absl::OkStatus();
-    ASSIGN_OR_RETURN(bool ministry, IsMinistry(caller));
-    if (ministry) return absl::OkStatus();
-    return PermissionDenied(caller.agency, "watch", "the change feed of reports");
+    return policy_->CheckAdministerInstance(caller, "the change feed of reports");
   }
 
   // ---- Storage ----
@@ -242,6 +230,8 @@ class Submissions::Impl {
       WriteBatch batch;
       Effects effects;
       ASSIGN_OR_RETURN(response, apply(batch, effects));
+      // A change is recorded in the audit trail; an answer alone is not.
+      bool changed = !batch.empty();
       int64_t sequence = last_sequence_;
       if (effects.change) {
         sequence = last_sequence_ + 1;
@@ -251,7 +241,11 @@ class Submissions::Impl {
       }
       idempotency_.Record(batch, caller.agency, request.request_id(), method, fingerprint,
                           response.SerializeAsString());
-      if (!batch.empty()) RETURN_IF_ERROR(store_->Write(batch));
+      if (changed) {
+        RETURN_IF_ERROR(audit_->Write(batch, MakeAuditEvent(caller, method, request, &response)));
+      } else if (!batch.empty()) {
+        RETURN_IF_ERROR(store_->Write(batch));
+      }
       if (sequence != last_sequence_) {
         last_sequence_ = sequence;
         committed_sequence = sequence;
@@ -408,7 +402,7 @@ class Submissions::Impl {
           if (submitted.revision() == 1) *submitted.mutable_first_submit_time() = ToProto(now);
           submitted.set_on_time(IsOnTime(context.dates, now));
           *submitted.mutable_due_time() = ToProto(context.dates.due_day_start);
-          submitted.set_submitted_by(caller.agency);
+          submitted.set_submitted_by(caller.Actor());
           submitted.clear_review_reason();
           submitted.clear_reviewed_by();
           submitted.clear_review_time();
@@ -468,7 +462,7 @@ class Submissions::Impl {
           for (v1::Report* r : {&*stored, &*revision}) {
             r->set_state(accept ? v1::REPORT_STATE_ACCEPTED : v1::REPORT_STATE_RETURNED);
             r->set_review_reason(reason);
-            r->set_reviewed_by(caller.agency);
+            r->set_reviewed_by(caller.Actor());
             *r->mutable_review_time() = ToProto(now);
             *r = WithEtag(std::move(*r));
           }
@@ -539,9 +533,7 @@ class Submissions::Impl {
 
   absl::StatusOr<v1::ListReportsResponse> ListReports(
       const Caller& caller, const v1::ListReportsRequest& request) const {
-    if (caller.agency.empty()) {
-      return Unauthenticated("listing reports needs a caller identity: the calling agency");
-    }
+    RETURN_IF_ERROR(policy_->CheckReadRegistry(caller));
     ViolationList violations;
     std::string plan_id;
     if (!request.plan().empty()) {
@@ -569,7 +561,21 @@ class Submissions::Impl {
                                      request.period(), "|", request.agency_subtree(), "|",
                                      request.state());
     ASSIGN_OR_RETURN(std::string after, DecodePageToken(request.page_token(), query));
-    ASSIGN_OR_RETURN(bool ministry, IsMinistry(caller));
+    const AgencyDirectory& directory = *registry_;
+    // Whether the caller may read each agency's reports, asked of the
+    // policy once per agency in this call.
+    std::map<std::string, bool> readable;
+    auto may_read = [&](const v1::Report& report) -> absl::StatusOr<bool> {
+      auto it = readable.find(report.agency());
+      if (it != readable.end()) return it->second;
+      absl::Status allowed =
+          policy_->CheckReadReport(caller, directory, report.agency(), report.name());
+      if (!allowed.ok() && allowed.code() != absl::StatusCode::kPermissionDenied) {
+        return allowed;
+      }
+      readable[report.agency()] = allowed.ok();
+      return allowed.ok();
+    };
 
     std::string prefix = KeyBuilder(kTagReport).Build();
     if (!plan_id.empty()) {
@@ -612,24 +618,21 @@ class Submissions::Impl {
             return true;
           }
           if (!request.period().empty() && report.period() != request.period()) return true;
-          bool needs_chain = !request.agency_subtree().empty() ||
-                             (!ministry && report.agency() != caller.agency);
-          if (needs_chain) {
+          absl::StatusOr<bool> allowed = may_read(report);
+          if (!allowed.ok()) {
+            inner = allowed.status();
+            return false;
+          }
+          if (!*allowed) return true;
+          if (!request.agency_subtree().empty()) {
             absl::StatusOr<const std::vector<v1::Agency>*> chain = chain_of(report.agency());
             if (!chain.ok()) {
               inner = chain.status();
               return false;
             }
-            if (!request.agency_subtree().empty()) {
-              bool inside = report.agency() == request.agency_subtree();
-              for (const v1::Agency& node : **chain) inside |= node.name() == request.agency_subtree();
-              if (!inside) return true;
-            }
-            if (!ministry && report.agency() != caller.agency) {
-              bool reviewer = false;
-              for (const v1::Agency& node : **chain) reviewer |= node.focal_agency() == caller.agency;
-              if (!reviewer) return true;
-            }
+            bool inside = report.agency() == request.agency_subtree();
+            for (const v1::Agency& node : **chain) inside |= node.name() == request.agency_subtree();
+            if (!inside) return true;
           }
           if (response.reports_size() == *page_size) {
             more = true;
@@ -665,9 +668,10 @@ class Submissions::Impl {
 
  private:
   storage::KvStore* store_;
+  AuditLog* audit_;
   const RegistryReader* registry_;
   const Clock* clock_;
-  std::string operator_agency_;
+  const AccessPolicy* policy_;
   IdempotencyTable idempotency_;
   ChangeNotifier notifier_;
   mutable absl::Mutex write_mu_;
@@ -675,9 +679,10 @@ class Submissions::Impl {
 };
 
 absl::StatusOr<std::unique_ptr<Submissions>> Submissions::Open(storage::KvStore* store,
+                                                               AuditLog* audit,
                                                                const RegistryReader* registry,
                                                                const Clock* clock,
-                                                               std::string operator_agency) {
+                                                               const AccessPolicy* policy) {
   ASSIGN_OR_RETURN(std::optional<std::string> counter, store->Get(kFeed, CounterKey()));
   int64_t last_sequence = 0;
   if (counter) {
@@ -688,7 +693,7 @@ absl::StatusOr<std::unique_ptr<Submissions>> Submissions::Open(storage::KvStore*
     last_sequence = static_cast<int64_t>(*value);
   }
   return std::unique_ptr<Submissions>(new Submissions(std::make_unique<Impl>(
-      store, registry, clock, std::move(operator_agency), last_sequence)));
+      store, registry, clock, policy, audit, last_sequence)));
 }
 
 Submissions::Submissions(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -696,19 +701,32 @@ Submissions::~Submissions() = default;
 
 absl::StatusOr<v1::Report> Submissions::GetOrCreateDraft(
     const Caller& caller, const v1::GetOrCreateDraftRequest& request) {
-  return impl_->GetOrCreateDraft(caller, request);
+  absl::StatusOr<v1::Report> result = impl_->GetOrCreateDraft(caller, request);
+  if (IsAuditedRefusal(result.status())) {
+    // The request names the report by its parts.
+    AuditEvent event =
+        MakeAuditEvent(caller, "GetOrCreateDraft", request, nullptr, result.status());
+    std::string agency = request.agency().empty() ? caller.agency : request.agency();
+    event.resource = MakeReportName(
+        ParseSimpleName(agency, "agencies", "agency").value_or(agency),
+        ParseSimpleName(request.plan(), "plans", "plan").value_or(request.plan()),
+        request.period());
+    impl_->audit().RecordRefusal(event);
+  }
+  return result;
 }
 absl::StatusOr<v1::Report> Submissions::UpdateDraft(const Caller& caller,
                                                     const v1::UpdateDraftRequest& request) {
-  return impl_->UpdateDraft(caller, request);
+  return AuditRefusal(impl_->audit(), caller, "UpdateDraft", request,
+                      impl_->UpdateDraft(caller, request));
 }
 absl::StatusOr<v1::Report> Submissions::Submit(const Caller& caller,
                                                const v1::SubmitRequest& request) {
-  return impl_->Submit(caller, request);
+  return AuditRefusal(impl_->audit(), caller, "Submit", request, impl_->Submit(caller, request));
 }
 absl::StatusOr<v1::Report> Submissions::Review(const Caller& caller,
                                                const v1::ReviewRequest& request) {
-  return impl_->Review(caller, request);
+  return AuditRefusal(impl_->audit(), caller, "Review", request, impl_->Review(caller, request));
 }
 absl::StatusOr<v1::Report> Submissions::GetReport(const Caller& caller,
                                                   const v1::GetReportRequest& request) const {
@@ -731,5 +749,6 @@ absl::StatusOr<std::vector<v1::Change>> Submissions::ReadChanges(int64_t after,
 }
 int64_t Submissions::last_sequence() const { return impl_->last_sequence(); }
 ChangeNotifier& Submissions::notifier() { return impl_->notifier(); }
+AuditLog& Submissions::audit_log() { return impl_->audit(); }
 
 }  // namespace tonghop::submissions

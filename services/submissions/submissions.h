@@ -6,18 +6,12 @@
 // SUBMITTED …), every submitted revision, and the ordered change feed.
 // Knows nothing of gRPC; the registry is reached through RegistryReader.
 //
-// Who may do what (the caller is the agency on the call):
-//  - write (GetOrCreateDraft, UpdateDraft, Submit): the report's agency
-//    only, and only when it is a registered agency;
-//  - review: the focal agency of the report's agency or of one of its
-//    ancestors (a province's Department of Justice for the province's
-//    departments and communes, including its own report; the ministry,
-//    which is its own focal agency and the root, for everyone);
-//  - read (GetReport, ListReports, ListRevisions): the agency itself, its
-//    reviewers, and any agency of kind MINISTRY;
-//  - watch the change feed: a MINISTRY agency or the instance's operator.
-// Permission is checked before existence, so nobody learns whether a report
-// they may not read exists.
+// Who may do what is the access policy's to decide (services/common/
+// access_policy.h: CheckWriteReport, CheckReviewReport, CheckReadReport,
+// CheckAdministerInstance for the change feed); this class gives it the
+// agencies it needs, through the registry reader. Writing also needs the
+// agency to be registered. Permission is checked before existence, so
+// nobody learns whether a report they may not read exists.
 //
 // Writes: each mutation is validated completely first, then applied in one
 // synced WriteBatch together with its idempotency record and, for submit and
@@ -25,12 +19,17 @@
 // number. Mutations are serialized by a mutex; registry reads happen before
 // it is taken. A request_id seen before returns the first answer unchanged.
 //
+// Audit: every change is recorded in `audit` (the audit trail of `store`)
+// in the same batch, and every write refused with PERMISSION_DENIED or
+// UNAUTHENTICATED in a record of its own (services/common/audit_log.h).
+// submitted_by and reviewed_by name the person who acted (Caller::Actor()).
+//
 // On time: a revision is on time when submitted before the end of the
 // round's due day in UTC+7 (see period.h); late revisions are accepted and
 // flagged on_time = false.
 //
-// Thread-safe. Does not own `store`, `registry` or `clock`, which must
-// outlive it.
+// Thread-safe. Does not own `store`, `registry`, `clock`, `policy` or `audit`, which
+// must outlive it.
 
 #include <memory>
 #include <optional>
@@ -40,6 +39,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "services/common/access_policy.h"
+#include "services/common/audit_log.h"
 #include "services/common/clock.h"
 #include "services/common/idempotency.h"
 #include "services/common/identity.h"
@@ -57,9 +58,10 @@ class Submissions {
  public:
   // Reads the feed's last sequence number from `store`.
   static absl::StatusOr<std::unique_ptr<Submissions>> Open(storage::KvStore* store,
+                                                           AuditLog* audit,
                                                            const RegistryReader* registry,
                                                            const Clock* clock,
-                                                           std::string operator_agency);
+                                                           const AccessPolicy* policy);
   ~Submissions();
   Submissions(const Submissions&) = delete;
   Submissions& operator=(const Submissions&) = delete;
@@ -91,6 +93,9 @@ class Submissions {
   int64_t last_sequence() const;
   // Tells watchers about commits; Close() it when the service stops.
   ChangeNotifier& notifier();
+  // The audit trail of the service's store, for refusals decided before a
+  // call reaches this class.
+  AuditLog& audit_log();
 
  private:
   class Impl;

@@ -22,11 +22,13 @@ constexpr absl::Duration kRegistryCacheTtl = absl::Seconds(5);
 class SubmissionsModule final : public ServiceModule {
  public:
   SubmissionsModule(const ServiceEnvironment& env, std::unique_ptr<storage::KvStore> store,
+                    std::unique_ptr<AuditLog> audit,
                     std::unique_ptr<GrpcRegistryReader> registry,
                     std::unique_ptr<CachingRegistryReader> cached_registry,
                     std::unique_ptr<Submissions> submissions)
       : channel_(env.channel),
         store_(std::move(store)),
+        audit_(std::move(audit)),
         registry_(std::move(registry)),
         cached_registry_(std::move(cached_registry)),
         submissions_(std::move(submissions)),
@@ -34,6 +36,7 @@ class SubmissionsModule final : public ServiceModule {
         service_(submissions_.get(), env.identity, &pool_) {}
 
   std::vector<grpc::Service*> services() override { return {&service_}; }
+  std::vector<const AuditLog*> audit_logs() const override { return {audit_.get()}; }
 
   absl::Status Start() override {
     std::shared_ptr<grpc::Channel> channel = channel_ ? channel_(kRegistryService) : nullptr;
@@ -51,6 +54,7 @@ class SubmissionsModule final : public ServiceModule {
  private:
   std::function<std::shared_ptr<grpc::Channel>(absl::string_view)> channel_;
   std::unique_ptr<storage::KvStore> store_;
+  std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<GrpcRegistryReader> registry_;
   std::unique_ptr<CachingRegistryReader> cached_registry_;
   std::unique_ptr<Submissions> submissions_;
@@ -71,12 +75,13 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> CreateSubmissionsModule(
                    storage::OpenRocksDbStore(env.data_dir, SubmissionsColumnFamilies()));
   auto registry = std::make_unique<GrpcRegistryReader>(env.operator_agency);
   auto cached_registry = std::make_unique<CachingRegistryReader>(registry.get(), kRegistryCacheTtl);
-  ASSIGN_OR_RETURN(
-      std::unique_ptr<Submissions> submissions,
-      Submissions::Open(store.get(), cached_registry.get(), env.clock, env.operator_agency));
+  auto audit = std::make_unique<AuditLog>(store.get(), std::string(kSubmissionsService), env.clock);
+  ASSIGN_OR_RETURN(std::unique_ptr<Submissions> submissions,
+                   Submissions::Open(store.get(), audit.get(), cached_registry.get(), env.clock,
+                                     env.policy));
   return std::unique_ptr<ServiceModule>(
-      new SubmissionsModule(env, std::move(store), std::move(registry), std::move(cached_registry),
-                            std::move(submissions)));
+      new SubmissionsModule(env, std::move(store), std::move(audit), std::move(registry),
+                            std::move(cached_registry), std::move(submissions)));
 }
 
 }  // namespace tonghop::submissions

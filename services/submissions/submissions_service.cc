@@ -191,12 +191,19 @@ class RefusedWatch final : public grpc::ServerWriteReactor<v1::Change> {
 
 // The caller is resolved on the callback thread (it only reads metadata);
 // everything else runs on the worker pool.
-#define TONGHOP_UNARY(Method, Request, Response)                                \
+// A write refused for want of an identity is recorded in the audit trail.
+#define TONGHOP_UNARY(Method, Request, Response, kWrite)                        \
   grpc::ServerUnaryReactor* SubmissionsService::Method(                         \
       grpc::CallbackServerContext* context, const v1::Request* request,         \
       Response* response) {                                                     \
     absl::StatusOr<Caller> caller = identity_->Resolve(*context);               \
-    if (!caller.ok()) return FinishUnary(context, caller.status());             \
+    if (!caller.ok()) {                                                         \
+      if (kWrite) {                                                             \
+        AuditUnidentifiedRefusal(submissions_->audit_log(), *context, #Method,  \
+                                 *request, caller.status());                    \
+      }                                                                         \
+      return FinishUnary(context, caller.status());                             \
+    }                                                                           \
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();              \
     pool_->Schedule([this, reactor, caller = *std::move(caller), request, response] { \
       FinishFromWorker(reactor, submissions_->Method(caller, *request), response); \
@@ -204,13 +211,13 @@ class RefusedWatch final : public grpc::ServerWriteReactor<v1::Change> {
     return reactor;                                                             \
   }
 
-TONGHOP_UNARY(GetOrCreateDraft, GetOrCreateDraftRequest, v1::Report)
-TONGHOP_UNARY(UpdateDraft, UpdateDraftRequest, v1::Report)
-TONGHOP_UNARY(Submit, SubmitRequest, v1::Report)
-TONGHOP_UNARY(Review, ReviewRequest, v1::Report)
-TONGHOP_UNARY(GetReport, GetReportRequest, v1::Report)
-TONGHOP_UNARY(ListReports, ListReportsRequest, v1::ListReportsResponse)
-TONGHOP_UNARY(ListRevisions, ListRevisionsRequest, v1::ListRevisionsResponse)
+TONGHOP_UNARY(GetOrCreateDraft, GetOrCreateDraftRequest, v1::Report, true)
+TONGHOP_UNARY(UpdateDraft, UpdateDraftRequest, v1::Report, true)
+TONGHOP_UNARY(Submit, SubmitRequest, v1::Report, true)
+TONGHOP_UNARY(Review, ReviewRequest, v1::Report, true)
+TONGHOP_UNARY(GetReport, GetReportRequest, v1::Report, false)
+TONGHOP_UNARY(ListReports, ListReportsRequest, v1::ListReportsResponse, false)
+TONGHOP_UNARY(ListRevisions, ListRevisionsRequest, v1::ListRevisionsResponse, false)
 
 #undef TONGHOP_UNARY
 

@@ -37,7 +37,7 @@ class SubmissionsTest : public ::testing::Test {
 
   void Reopen() {
     submissions_.reset();
-    auto opened = Submissions::Open(&store_, &registry_, &clock_, "agencies/bo-tu-phap");
+    auto opened = Submissions::Open(&store_, &audit_, &registry_, &clock_, &policy_);
     ASSERT_TRUE(opened.ok()) << opened.status();
     submissions_ = *std::move(opened);
   }
@@ -105,9 +105,13 @@ class SubmissionsTest : public ::testing::Test {
     return changes.ok() ? *changes : std::vector<v1::Change>();
   }
 
+  std::vector<v1::AuditRecord> AuditRecords() const { return *audit_.Read(0, 10000); }
+
   storage::MemoryStore store_;
   FakeRegistryReader registry_;
   FakeClock clock_;
+  AccessPolicy policy_{"agencies/bo-tu-phap"};
+  AuditLog audit_{&store_, "submissions", &clock_};
   std::unique_ptr<Submissions> submissions_;
 };
 
@@ -280,8 +284,9 @@ TEST_F(SubmissionsTest, WatchIsForTheMinistryAndTheOperator) {
   EXPECT_TRUE(submissions_->AuthorizeWatch(As("bo-tu-phap")).ok());
   EXPECT_EQ(submissions_->AuthorizeWatch(As("dong-nai-so-tu-phap")).code(),
             absl::StatusCode::kPermissionDenied);
+  AccessPolicy province_policy("agencies/dong-nai-so-tu-phap");
   auto province_instance =
-      Submissions::Open(&store_, &registry_, &clock_, "agencies/dong-nai-so-tu-phap");
+      Submissions::Open(&store_, &audit_, &registry_, &clock_, &province_policy);
   ASSERT_TRUE(province_instance.ok());
   EXPECT_TRUE((*province_instance)->AuthorizeWatch(As("dong-nai-so-tu-phap")).ok());
 }
@@ -395,6 +400,87 @@ TEST_F(SubmissionsTest, ListReportsShowsWhatTheCallerMayRead) {
   v1::ListReportsRequest subtree;
   subtree.set_agency_subtree("agencies/dong-nai-xa-b");
   EXPECT_THAT(names("bo-tu-phap", subtree), ElementsAre("reports/dong-nai-xa-b/dn-2026/2026"));
+}
+
+// A person of an agency, signed in with a token.
+Caller PersonOf(const std::string& user, const std::string& agency_id) {
+  Caller caller;
+  caller.agency = "agencies/" + agency_id;
+  caller.user = "users/" + user;
+  caller.kind = CallerKind::kPerson;
+  caller.credential = "bearer";
+  return caller;
+}
+
+TEST_F(SubmissionsTest, EveryWriteIsInTheAuditTrailNamingThePerson) {
+  Caller lan = PersonOf("lan", "dong-nai-so-y-te");
+  v1::GetOrCreateDraftRequest create;
+  create.set_plan("plans/dn-2026");
+  create.set_period("2026");
+  ASSERT_TRUE(submissions_->GetOrCreateDraft(lan, create).ok());
+  // Getting the draft again changes nothing and records nothing.
+  ASSERT_TRUE(submissions_->GetOrCreateDraft(lan, create).ok());
+  v1::SubmitRequest submit;
+  submit.set_name(kReport);
+  *submit.mutable_report() = Filled();
+  submit.set_request_id("lan-1");
+  auto submitted = submissions_->Submit(lan, submit);
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  EXPECT_EQ(submitted->submitted_by(), "users/lan");
+  Caller hoa = PersonOf("hoa", "dong-nai-so-tu-phap");
+  v1::ReviewRequest review;
+  review.set_name(kReport);
+  review.set_decision(v1::REVIEW_DECISION_ACCEPT);
+  auto accepted = submissions_->Review(hoa, review);
+  ASSERT_TRUE(accepted.ok()) << accepted.status();
+  EXPECT_EQ(accepted->reviewed_by(), "users/hoa");
+  EXPECT_EQ(accepted->submitted_by(), "users/lan");
+
+  std::vector<v1::AuditRecord> records = AuditRecords();
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0].method(), "GetOrCreateDraft");
+  EXPECT_EQ(records[1].method(), "Submit");
+  EXPECT_EQ(records[1].request_id(), "lan-1");
+  EXPECT_EQ(records[2].method(), "Review");
+  for (const v1::AuditRecord& r : records) {
+    EXPECT_EQ(r.resource(), kReport) << r.method();
+    EXPECT_EQ(r.result().code(), 0);
+  }
+  EXPECT_EQ(records[1].actor(), "users/lan");
+  EXPECT_EQ(records[1].agency(), "agencies/dong-nai-so-y-te");
+  EXPECT_EQ(records[1].credential(), "bearer");
+  EXPECT_EQ(records[2].actor(), "users/hoa");
+  auto verified = audit_.Verify();
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->intact()) << verified->problem();
+}
+
+TEST_F(SubmissionsTest, RefusedWritesAreAuditedAndBadInputIsNot) {
+  ASSERT_TRUE(SubmitFilled().ok());
+  size_t before = AuditRecords().size();
+  // Another province reviews: refused and recorded.
+  ASSERT_EQ(ReviewAs("ha-noi-so-tu-phap", v1::REVIEW_DECISION_ACCEPT).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  // Another agency drafts so-y-te's report: refused and recorded.
+  v1::GetOrCreateDraftRequest create;
+  create.set_plan("plans/dn-2026");
+  create.set_period("2026");
+  create.set_agency("agencies/dong-nai-so-y-te");
+  ASSERT_EQ(submissions_->GetOrCreateDraft(As("dong-nai-so-tu-phap"), create).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  // A review without a decision is bad input: not recorded.
+  ASSERT_EQ(ReviewAs("dong-nai-so-tu-phap", v1::REVIEW_DECISION_UNSPECIFIED).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  std::vector<v1::AuditRecord> records = AuditRecords();
+  ASSERT_EQ(records.size(), before + 2);
+  EXPECT_EQ(records[before].method(), "Review");
+  EXPECT_EQ(records[before].resource(), kReport);
+  EXPECT_EQ(records[before].actor(), "agencies/ha-noi-so-tu-phap");
+  EXPECT_EQ(records[before].result().code(),
+            static_cast<int>(absl::StatusCode::kPermissionDenied));
+  EXPECT_EQ(records[before + 1].method(), "GetOrCreateDraft");
+  EXPECT_EQ(records[before + 1].resource(), kReport);
 }
 
 }  // namespace

@@ -71,7 +71,7 @@ HTTP_ADDRESS=""
 start_server() {  # start_server NOW
   log "starting tonghopd with --http (clock from $1)"
   : >"$OUT/tonghopd.out"
-  "$TONGHOPD" --data-dir="$DATA_DIR" --listen=127.0.0.1:0 --http=127.0.0.1:0 --now="$1" \
+  "$TONGHOPD" --data-dir="$DATA_DIR" --listen=127.0.0.1:0 --http=127.0.0.1:0 --now="$1" --insecure-dev-identity \
     --dashboard-dir="$ROOT/clients/dashboard/dist" >"$OUT/tonghopd.out" 2>>"$OUT/tonghopd.log" &
   SERVER_PID=$!
   # The server prints its gRPC address, then its HTTP address, once it

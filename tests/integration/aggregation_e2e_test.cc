@@ -123,7 +123,7 @@ TEST_F(AggregationE2eTest, CompletenessNamesExactlyTheMissingAgencies) {
     review.set_name(submit.name());
     review.set_decision(v1::REVIEW_DECISION_ACCEPT);
     ASSERT_TRUE(client::SubmissionsClient(
-                    client::Connection(core_->NewChannel(), "dong-nai-so-tu-phap"))
+                    client::Connection(core_->NewChannel(), ReviewerOf(agency)))
                     .Review(review)
                     .ok());
   }

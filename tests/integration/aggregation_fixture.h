@@ -114,6 +114,12 @@ inline absl::Status LoadAggregationRegistry(
   return absl::OkStatus();
 }
 
+// Who reviews the fixture's reports: the province's Department of Justice,
+// and the ministry the Department's own.
+inline std::string ReviewerOf(const std::string& agency_id) {
+  return agency_id == "dong-nai-so-tu-phap" ? "bo-tu-phap" : "dong-nai-so-tu-phap";
+}
+
 inline std::string ReportName(const std::string& agency_id, const std::string& period,
                               const std::string& plan = agg::kPlan) {
   return absl::StrCat("reports/", agency_id, "/", plan.substr(6), "/", period);
@@ -186,7 +192,7 @@ class RandomHistory {
         if (!accept) review.set_reason("Đề nghị bổ sung số liệu.");
         review.set_request_id(client::NewRequestId());
         auto reviewed =
-            client::SubmissionsClient(client::Connection(channel_, "dong-nai-so-tu-phap"))
+            client::SubmissionsClient(client::Connection(channel_, ReviewerOf(agency)))
                 .Review(review);
         if (!reviewed.ok()) return reviewed.status();
         state = reviewed->state();

@@ -40,7 +40,8 @@ struct Instance {
   std::unique_ptr<TestServer> core;
   std::unique_ptr<TestServer> agg;
 
-  absl::Status Start() {
+  // `upstream`: where this instance forwards, as `agencies/dong-nai`.
+  absl::Status Start(const std::string& upstream = "") {
     TestServer::Options core_options;
     core_options.services = {"registry", "submissions"};
     auto c = TestServer::Start(core_dir.path(), core_options);
@@ -50,6 +51,10 @@ struct Instance {
     agg_options.services = {"aggregation"};
     agg_options.remote_addresses = {{"registry", core->address()},
                                     {"submissions", core->address()}};
+    if (!upstream.empty()) {
+      agg_options.upstream = upstream;
+      agg_options.upstream_agency = "agencies/dong-nai";
+    }
     auto a = TestServer::Start(agg_dir.path(), agg_options);
     if (!a.ok()) return a.status();
     agg = *std::move(a);
@@ -67,15 +72,15 @@ absl::Status SubmitAndAccept(const std::shared_ptr<grpc::Channel>& channel,
   v1::ReviewRequest review;
   review.set_name(submit.name());
   review.set_decision(v1::REVIEW_DECISION_ACCEPT);
-  return client::SubmissionsClient(client::Connection(channel, "dong-nai-so-tu-phap"))
+  return client::SubmissionsClient(client::Connection(channel, ReviewerOf(agency)))
       .Review(review)
       .status();
 }
 
 TEST(AggregationForwardTest, ProvinceForwardsToTheMinistryOnceAndItsRollupIncludesIt) {
   Instance province, ministry;
-  ASSERT_TRUE(province.Start().ok());
   ASSERT_TRUE(ministry.Start().ok());
+  ASSERT_TRUE(province.Start(ministry.core->address()).ok());
   ASSERT_TRUE(SubmitAndAccept(province.core->NewChannel(), "dong-nai-so-tu-phap", 5).ok());
   ASSERT_TRUE(SubmitAndAccept(province.core->NewChannel(), "dong-nai-so-y-te", 8).ok());
   int64_t last = *LastSequence(province.core->NewChannel());
@@ -89,7 +94,6 @@ TEST(AggregationForwardTest, ProvinceForwardsToTheMinistryOnceAndItsRollupInclud
   request.set_plan(agg::kPlan);
   request.set_period("2026");
   request.set_agency("agencies/dong-nai");
-  request.set_target(ministry.core->address());
   request.set_target_plan(kNationalPlan);
   request.set_min_sequence(last);
   auto stub = v1::Aggregation::NewStub(province.agg->NewChannel());

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -18,6 +19,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/testing/test_certificates.h"
 #include "tests/testing/test_server.h"
 #include "tonghop/v1/aggregation_service.grpc.pb.h"
 #include "tonghop/v1/submissions_service.grpc.pb.h"
@@ -137,13 +139,21 @@ TEST(LoadgenTest, EveryReportIsStoredAndNationalRollupsAreTheGeneratedSums) {
 TEST(LoadgenTest, SpawnedRunMeasuresTheServerAndSurvivesRestartAndRebuild) {
   TempDir dir;
   const std::string json_path = absl::StrCat(dir.path(), "/loadgen.json");
+  // The work directory the user names already holds a file of theirs.
+  const std::string kept_path = absl::StrCat(dir.path(), "/ghi-chu.txt");
+  std::ofstream(kept_path) << "của người dùng\n";
   ASSERT_EQ(RunLoadgen({"--spawn",
                         absl::StrCat("--tonghopd=", BuiltBinary("services/server/tonghopd")),
                         "--scale=small", "--years=1", "--concurrency=2",
                         "--limit-seconds=0.2", "--at-rest-rounds=2", "--compile-repetitions=1",
-                        absl::StrCat("--work-dir=", dir.path(), "/work"),
+                        absl::StrCat("--work-dir=", dir.path()),
                         absl::StrCat("--json-out=", json_path)}),
             0);
+  // Only what the run made is gone.
+  EXPECT_TRUE(std::filesystem::exists(kept_path));
+  EXPECT_TRUE(std::filesystem::exists(json_path));
+  EXPECT_FALSE(std::filesystem::exists(absl::StrCat(dir.path(), "/data")));
+  EXPECT_FALSE(std::filesystem::exists(absl::StrCat(dir.path(), "/tonghopd.log")));
   google::protobuf::Struct json = ReadJson(json_path);
   EXPECT_TRUE(Field(json, "ok").bool_value());
   const google::protobuf::Struct& limits = Field(json, "limits").struct_value();
@@ -164,6 +174,35 @@ TEST(LoadgenTest, SpawnedRunMeasuresTheServerAndSurvivesRestartAndRebuild) {
     }
     EXPECT_TRUE(Field(v, "passed").bool_value()) << key << ": " << absl::StrJoin(failures, "\n");
   }
+}
+
+// Over TLS (--tls-ca) to a server that serves only TLS: every report still
+// arrives and verifies. The agencies are still named with the development
+// header, which the server accepts from loopback when told to.
+TEST(LoadgenTest, RunsOverTls) {
+  TempDir dir;
+  absl::StatusOr<testing::TestCa> ca = testing::TestCa::Create("loadgen test CA");
+  ASSERT_TRUE(ca.ok()) << ca.status();
+  absl::StatusOr<testing::CertificateAndKey> server_cert = ca->IssueServer();
+  ASSERT_TRUE(server_cert.ok()) << server_cert.status();
+  const std::string ca_file = testing::WriteTextFile(dir.path() + "/ca.crt", ca->cert_pem());
+  auto server = ServerProcess::Start(
+      BuiltBinary("services/server/tonghopd"),
+      {absl::StrCat("--data-dir=", dir.path(), "/data"), "--insecure-dev-identity",
+       "--tls-cert=" + testing::WriteTextFile(dir.path() + "/server.crt", server_cert->cert_pem),
+       "--tls-key=" + testing::WriteTextFile(dir.path() + "/server.key", server_cert->key_pem)});
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string json_path = absl::StrCat(dir.path(), "/loadgen.json");
+  ASSERT_EQ(RunLoadgen({absl::StrCat("--server=", (*server)->address()), "--tls-ca=" + ca_file,
+                        "--scale=small", "--concurrency=2", "--limits=off", "--dashboard=off",
+                        "--rebuild=off", "--at-rest-rounds=1", "--compile-repetitions=1",
+                        absl::StrCat("--work-dir=", dir.path(), "/work"),
+                        absl::StrCat("--json-out=", json_path)}),
+            0);
+  google::protobuf::Struct json = ReadJson(json_path);
+  EXPECT_TRUE(Field(json, "ok").bool_value());
+  EXPECT_TRUE(Field(Field(json, "verification").struct_value(), "passed").bool_value());
+  EXPECT_EQ(Field(json, "reporters").number_value(), kSmallReporters);
 }
 
 }  // namespace

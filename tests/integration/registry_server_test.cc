@@ -111,7 +111,7 @@ TEST_F(RegistryServerTest, DataSurvivesRestart) {
   ASSERT_TRUE(server_->Restart().ok());
   v1::GetAgencyRequest get;
   get.set_name("agencies/bo-tu-phap");
-  ASSERT_TRUE(Stub()->GetAgency(As("").get(), get, &got).ok());
+  ASSERT_TRUE(Stub()->GetAgency(As("dong-nai").get(), get, &got).ok());
   EXPECT_EQ(got.SerializeAsString(), created.SerializeAsString());
 }
 
@@ -132,7 +132,7 @@ TEST_F(RegistryServerTest, ListFollowsPageTokens) {
   int total = 0, pages = 0;
   do {
     v1::ListAgenciesResponse page;
-    ASSERT_TRUE(Stub()->ListAgencies(As("").get(), list, &page).ok());
+    ASSERT_TRUE(Stub()->ListAgencies(As("dong-nai").get(), list, &page).ok());
     total += page.agencies_size();
     ++pages;
     list.set_page_token(page.next_page_token());
@@ -171,7 +171,7 @@ TEST(RegistryProcessTest, AcknowledgedWriteSurvivesSigkill) {
   auto restarted = ServerProcess::Start(binary, {"--data-dir=" + dir.path(), "--services=registry"});
   ASSERT_TRUE(restarted.ok()) << restarted.status();
   {
-    client::Connection connection((*restarted)->address(), "");
+    client::Connection connection((*restarted)->address(), "bo-tu-phap");
     auto stub = v1::Registry::NewStub(connection.channel());
     v1::GetAgencyRequest get;
     get.set_name("agencies/bo-tu-phap");

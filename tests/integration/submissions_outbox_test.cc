@@ -2,9 +2,6 @@
 // is down is kept on disk and delivered exactly once when it is back, also
 // when an earlier delivery's answer was lost.
 
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -82,20 +79,6 @@ TEST(SubmissionsOutboxTest, SubmittedWhileDownDeliveredOnceWhenBack) {
   ASSERT_TRUE(revisions.ok()) << revisions.status();
   EXPECT_EQ(revisions->size(), 1u);
   EXPECT_EQ(FeedLength(channel), 1);
-}
-
-// Runs the `tonghop` CLI; returns its exit code and fills `output` with its
-// stdout and stderr.
-int RunCli(const std::string& args, std::string* output) {
-  std::string command = absl::StrCat(BuiltBinary("clients/cli/tonghop"), " ", args, " 2>&1");
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return -1;
-  output->clear();
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) output->append(buffer, n);
-  int status = pclose(pipe);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 TEST(SubmissionsOutboxTest, CliQueuesWhileDownAndFlushesOnce) {

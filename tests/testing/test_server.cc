@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 
@@ -41,7 +42,10 @@ absl::Status TestServer::Restart() {
   Stop();
   ServerOptions options;
   options.data_dir = data_dir_;
-  options.listen = "127.0.0.1:0";
+  options.listen = options_.listen;
+  options.auth.insecure_dev_identity = options_.insecure_dev_identity;
+  options.auth.trust_domain = options_.trust_domain;
+  options.tls = options_.tls;
   options.factories = AllServiceFactories();
   options.services = options_.services;
   if (options.services.empty()) {
@@ -51,6 +55,8 @@ absl::Status TestServer::Restart() {
   }
   options.remote_addresses = options_.remote_addresses;
   options.clock = options_.clock;
+  options.upstream = options_.upstream;
+  options.upstream_agency = options_.upstream_agency;
   auto host = ServerHost::Start(std::move(options));
   if (!host.ok()) return host.status();
   host_ = *std::move(host);
@@ -66,12 +72,27 @@ void TestServer::Stop() {
 }
 
 std::shared_ptr<grpc::Channel> TestServer::NewChannel() const {
+  return NewChannel(ClientTlsOptions());
+}
+
+std::shared_ptr<grpc::Channel> TestServer::NewChannel(const ClientTlsOptions& tls) const {
   grpc::ChannelArguments args;
   // A distinct argument keeps gRPC from sharing one subchannel between
   // channels, so each channel is really its own connection.
-  static int counter = 0;
+  static std::atomic<int> counter{0};
   args.SetInt("tonghop.test_channel", ++counter);
-  return grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel(address_, ChannelCredentials(tls), args);
+}
+
+int RunShell(const std::string& command, std::string* output) {
+  FILE* pipe = popen(absl::StrCat(command, " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return -1;
+  output->clear();
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) output->append(buffer, n);
+  int status = pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 // The environment may point elsewhere (a test binary copied out of its
@@ -92,11 +113,17 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   if (pipe(out) != 0) return absl::InternalError("pipe failed");
   std::vector<std::string> argv_strings = {binary};
   bool has_listen = false;
+  bool has_tls = false;
+  bool has_http = false;
   for (const auto& a : args) {
     argv_strings.push_back(a);
     has_listen = has_listen || absl::StartsWith(a, "--listen");
+    has_tls = has_tls || absl::StartsWith(a, "--tls-cert");
+    has_http = has_http || absl::StartsWith(a, "--http=");
   }
   if (!has_listen) argv_strings.push_back("--listen=127.0.0.1:0");
+  // Tests without certificates identify callers with the development header.
+  if (!has_tls) argv_strings.push_back("--insecure-dev-identity");
   pid_t pid = fork();
   if (pid < 0) return absl::InternalError("fork failed");
   if (pid == 0) {
@@ -112,22 +139,40 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   close(out[1]);
   auto process = std::unique_ptr<ServerProcess>(new ServerProcess());
   process->pid_ = pid;
-  // Read the first line: "tonghopd listening on HOST:PORT (...)". The read
-  // blocks until the server is ready, or returns 0 if it exits first.
-  std::string line;
-  char c;
-  while (read(out[0], &c, 1) == 1 && c != '\n') line.push_back(c);
-  close(out[0]);
+  // Read the first line: "tonghopd listening on HOST:PORT (...)", then with
+  // --http "tonghopd http[s] on HOST:PORT". A read blocks until the server
+  // has written the line, or returns 0 if it exits first. The pipe stays
+  // open (a server writing to a closed pipe would die of SIGPIPE).
+  auto read_line = [fd = out[0]] {
+    std::string line;
+    char c;
+    while (read(fd, &c, 1) == 1 && c != '\n') line.push_back(c);
+    return line;
+  };
+  process->stdout_fd_ = out[0];
+  std::string line = read_line();
   constexpr absl::string_view kPrefix = "tonghopd listening on ";
   if (!absl::StartsWith(line, kPrefix)) {
     return absl::UnavailableError(absl::StrCat(binary, " did not start: \"", line, "\""));
   }
   std::string rest = line.substr(kPrefix.size());
   process->address_ = rest.substr(0, rest.find(' '));
+  if (has_http) {
+    line = read_line();
+    size_t on = line.find(" on ");
+    if (!absl::StartsWith(line, "tonghopd http") || on == std::string::npos) {
+      return absl::UnavailableError(
+          absl::StrCat(binary, " did not start its HTTP gateway: \"", line, "\""));
+    }
+    process->http_address_ = line.substr(on + 4);
+  }
   return process;
 }
 
-ServerProcess::~ServerProcess() { Kill(); }
+ServerProcess::~ServerProcess() {
+  Kill();
+  if (stdout_fd_ >= 0) close(stdout_fd_);
+}
 
 void ServerProcess::Kill() {
   if (pid_ <= 0) return;
@@ -143,6 +188,10 @@ int ServerProcess::Terminate() {
   waitpid(pid_, &status, 0);
   pid_ = -1;
   return status;
+}
+
+int RunCli(const std::string& args, std::string* output) {
+  return RunShell(absl::StrCat(BuiltBinary("clients/cli/tonghop"), " ", args), output);
 }
 
 }  // namespace tonghop::testing

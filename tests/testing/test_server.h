@@ -40,6 +40,18 @@ class TestServer {
     // Addresses of services hosted elsewhere.
     std::map<std::string, std::string> remote_addresses;
     const Clock* clock = nullptr;
+    // Accept the development header from loopback (what most tests use to
+    // act as an agency); tests of authentication turn it off.
+    bool insecure_dev_identity = true;
+    // The instance this one forwards to, and (without certificates) the
+    // agency it is there.
+    std::string upstream;
+    std::string upstream_agency;
+    // Serve TLS (and ask for client certificates with tls.client_ca_pem).
+    TlsOptions tls;
+    std::string trust_domain = "tonghop";
+    // host:port to listen on.
+    std::string listen = "127.0.0.1:0";
   };
 
   // Starts on `data_dir`, which the caller owns.
@@ -50,8 +62,12 @@ class TestServer {
   }
 
   const std::string& address() const { return address_; }
+  // The running host (its authenticator signs in-process callers).
+  ServerHost& host() const { return *host_; }
   // A new TCP channel to the server (each call gets its own channel).
   std::shared_ptr<grpc::Channel> NewChannel() const;
+  // Same, over TLS with `tls` (or plaintext when it is not enabled).
+  std::shared_ptr<grpc::Channel> NewChannel(const ClientTlsOptions& tls) const;
   // Stops the server cleanly.
   void Stop();
   // Stops and starts again on the same data directory (new port).
@@ -67,13 +83,16 @@ class TestServer {
 // A tonghopd child process. The destructor kills it (SIGKILL) if running.
 class ServerProcess {
  public:
-  // Runs `binary` with `args` (plus --listen=127.0.0.1:0 and --port-file
-  // unless given) and waits until it prints its address.
+  // Runs `binary` with `args` (plus --listen=127.0.0.1:0 unless given, and
+  // --insecure-dev-identity unless --tls-cert is given) and waits until it
+  // prints its address (and, with --http, its HTTP address).
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
       const std::string& binary, const std::vector<std::string>& args);
   ~ServerProcess();
 
   const std::string& address() const { return address_; }
+  // The HTTP gateway's address, when started with --http.
+  const std::string& http_address() const { return http_address_; }
   int pid() const { return pid_; }
   // SIGKILL and reap: nothing is flushed or closed cleanly.
   void Kill();
@@ -82,8 +101,19 @@ class ServerProcess {
 
  private:
   int pid_ = -1;
+  // The read end of the server's stdout, kept open while it runs.
+  int stdout_fd_ = -1;
   std::string address_;
+  std::string http_address_;
 };
+
+// Runs `command` with /bin/sh; returns its exit code (-1 when it did not
+// exit) and fills `output` with what it printed on stdout and stderr.
+int RunShell(const std::string& command, std::string* output);
+
+// Runs the built `tonghop` CLI with `args` (a shell word list); returns its
+// exit code and fills `output` with its stdout and stderr.
+int RunCli(const std::string& args, std::string* output);
 
 // Path of a binary built by this build (TONGHOP_BUILD_DIR/relative).
 std::string BuiltBinary(const std::string& relative_path);

@@ -1,0 +1,48 @@
+#ifndef TONGHOP_SERVICES_REGISTRY_AUTH_SERVICE_H_
+#define TONGHOP_SERVICES_REGISTRY_AUTH_SERVICE_H_
+
+// The gRPC adapter of the Auth service (signing people in and out): reads
+// where a call comes from and its bearer token, and hands it to People.
+//
+// Passwords and reset codes travel only over TLS or from this host: a Login
+// or ResetPassword over plaintext from another host is refused
+// (FAILED_PRECONDITION) before the password is looked at.
+
+#include "services/common/identity.h"
+#include "services/registry/people.h"
+#include "tonghop/v1/auth_service.grpc.pb.h"
+
+namespace tonghop::registry {
+
+// Thread-safe (People is). Does not own `people` or `identity`.
+class AuthService final : public v1::Auth::CallbackService {
+ public:
+  AuthService(People* people, const IdentityResolver* identity)
+      : people_(people), identity_(identity) {}
+
+  grpc::ServerUnaryReactor* Login(grpc::CallbackServerContext* context,
+                                  const v1::LoginRequest* request,
+                                  v1::LoginResponse* response) override;
+  grpc::ServerUnaryReactor* Logout(grpc::CallbackServerContext* context,
+                                   const v1::LogoutRequest* request,
+                                   google::protobuf::Empty* response) override;
+  grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* context,
+                                   const v1::WhoAmIRequest* request,
+                                   v1::WhoAmIResponse* response) override;
+  grpc::ServerUnaryReactor* ResetPassword(grpc::CallbackServerContext* context,
+                                          const v1::ResetPasswordRequest* request,
+                                          google::protobuf::Empty* response) override;
+
+ private:
+  People* people_;
+  const IdentityResolver* identity_;
+};
+
+// The client address in a gRPC peer string, without the port:
+// "ipv4:10.0.0.5:4711" → "10.0.0.5", "ipv6:[::1]:4711" → "::1",
+// "unix:/run/x" → "unix"; "" for in-process peers.
+std::string ClientAddress(absl::string_view peer);
+
+}  // namespace tonghop::registry
+
+#endif  // TONGHOP_SERVICES_REGISTRY_AUTH_SERVICE_H_
