@@ -21,7 +21,7 @@ for arg in "$@"; do
   esac
 done
 
-tonghop_ensure_packages
+tonghop_ensure_packages "${TONGHOP_DEMO_PACKAGES[@]}"
 tonghop_build tonghopd tonghop
 
 # The dashboard is a static bundle built with npm (packages from the npm
@@ -83,6 +83,18 @@ start_server() {  # start_server LISTEN NOW
   return 1
 }
 stop_server() { kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true; }
+# The first administrator is made on the server's machine before tonghopd
+# starts (it refuses while a tonghopd holds the data directory). The demo's
+# passwords are throw-away, like its certificates.
+ADMIN_PASSWORD="quan-tri-thu-nghiem-2026"
+CLERK_PASSWORD="can-bo-so-y-te-2026"
+REVIEWER_PASSWORD="can-bo-so-tu-phap-2026"
+if ! printf '%s\n' "$ADMIN_PASSWORD" | "$TONGHOPD" --data-dir="$DATA_DIR" --bootstrap-admin=admin \
+    >"$OUT_DIR/bootstrap-admin.txt" 2>&1; then
+  cat "$OUT_DIR/bootstrap-admin.txt" >&2
+  echo "demo.sh: the first administrator could not be made" >&2
+  exit 1
+fi
 # Port 7070 when free, else any free port.
 if ! start_server 127.0.0.1:7070 "$ON_TIME_CLOCK" && ! start_server 127.0.0.1:0 "$ON_TIME_CLOCK"; then
   cat "$OUT_DIR/tonghopd.log" >&2
@@ -120,10 +132,42 @@ check "registry load" as bo-tu-phap registry load "$TONGHOP_ROOT/deploy/data"
 section "Nạp lại lần hai: không thay đổi gì (loading again changes nothing)"
 check "registry load again" as bo-tu-phap registry load "$TONGHOP_ROOT/deploy/data"
 
-# People who sign in with a password (users with roles, `tonghop user …`,
-# `tonghop login`, the dashboard's sign-in) are created here, and the steps
-# below then act through them; until then each agency acts with its
-# machine certificate.
+# People who sign in with a password act without a certificate: `person
+# WHO …` runs the CLI with WHO's own token store, so each keeps their own
+# sign-in.
+person() { local who="$1"; shift; TONGHOP_STATE_DIR="$OUT_DIR/state-$who" "$CLI" --cert= --key= "$@"; }
+sign_in() {  # sign_in WHO PASSWORD: the password on standard input, as a script gives it
+  printf '%s\n' "$2" | person "$1" login --user="$1"
+}
+section "Người dùng đăng nhập bằng mật khẩu (people who sign in with a password)"
+check "the first administrator signs in" sign_in admin "$ADMIN_PASSWORD"
+check "whoami" person admin whoami
+check "create a clerk of the Department of Health" person admin user create lan \
+  --name="Nguyễn Thị Lan" --in-agency=dong-nai-so-y-te --roles=clerk
+check "create a reviewer of the Department of Justice" person admin user create hung \
+  --name="Trần Văn Hùng" --in-agency=dong-nai-so-tu-phap --roles=reviewer
+check "set lan's password" sh -c "printf '%s\n' '$CLERK_PASSWORD' | \
+  TONGHOP_STATE_DIR='$OUT_DIR/state-admin' '$CLI' --cert= --key= user set-password lan >/dev/null"
+check "set hung's password" sh -c "printf '%s\n' '$REVIEWER_PASSWORD' | \
+  TONGHOP_STATE_DIR='$OUT_DIR/state-admin' '$CLI' --cert= --key= user set-password hung >/dev/null"
+check "list the people" person admin user list
+echo "  Người dùng thử và mật khẩu (demo people and their throw-away passwords):"
+echo "    admin / $ADMIN_PASSWORD   (quản trị, Bộ Tư pháp)"
+echo "    lan   / $CLERK_PASSWORD   (cán bộ nhập liệu, Sở Y tế Đồng Nai)"
+echo "    hung  / $REVIEWER_PASSWORD (cán bộ duyệt, Sở Tư pháp Đồng Nai)"
+check "lan signs in" sign_in lan "$CLERK_PASSWORD"
+check "hung signs in" sign_in hung "$REVIEWER_PASSWORD"
+if printf '%s\n' "sai-mat-khau-roi" | person lan login --user=lan 2>"$OUT_DIR/wrong-password.txt"; then
+  echo "demo.sh: FAILED: a wrong password was accepted" >&2; exit 1
+fi
+echo "  mật khẩu sai bị từ chối (a wrong password is refused):"
+grep -m1 -E '^(lỗi|error):' "$OUT_DIR/wrong-password.txt" | cut -c1-160 | sed 's/^/  /'
+if person lan user create mai --name="Lê Thị Mai" --in-agency=dong-nai-so-y-te --roles=admin \
+    2>"$OUT_DIR/clerk-makes-admin.txt"; then
+  echo "demo.sh: FAILED: a clerk made an administrator" >&2; exit 1
+fi
+echo "  cán bộ nhập liệu không tạo được quản trị viên (a clerk cannot make an administrator):"
+grep -m1 -E '^error:' "$OUT_DIR/clerk-makes-admin.txt" | cut -c1-160 | sed 's/^/  /'
 
 section "Các kế hoạch (plans)"
 check "plan list" cli plan list
@@ -179,9 +223,11 @@ echo "  mẫu: $OUT_DIR/mau-bao-cao-so-y-te.json và .csv"
 head -5 "$OUT_DIR/mau-bao-cao-so-y-te.csv" | cut -c1-150
 
 section "Các sở, ngành và xã, phường nộp báo cáo năm 2026 (ngày 3/11, trước hạn 5/11)"
-for who in so-tu-phap so-y-te so-noi-vu cong-an-tinh phuong-bien-hoa phuong-long-khanh; do
+for who in so-tu-phap so-noi-vu cong-an-tinh phuong-bien-hoa phuong-long-khanh; do
   check "report submit $who" as dong-nai-$who report submit "$R/$who.json"
 done
+echo "  Sở Y tế: chị Lan (users/lan) nộp, đăng nhập bằng mật khẩu (the clerk signed in with her password)"
+check "report submit so-y-te by lan" person lan report submit "$R/so-y-te.json"
 
 section "Một báo cáo có lỗi bị từ chối, liệt kê mọi lỗi, không lưu gì (a faulty report)"
 if as dong-nai-xa-thu-nghiem-01 report submit "$R/xa-thu-nghiem-01-co-loi.json"; then
@@ -192,7 +238,7 @@ check "report submit fixed" as dong-nai-xa-thu-nghiem-01 report submit "$R/xa-th
 
 section "Sở Tư pháp xem tình hình nộp báo cáo và duyệt (review)"
 check "report status" as dong-nai-so-tu-phap report status --plan=$P --period=2026
-check "return so-y-te" as dong-nai-so-tu-phap report review dong-nai-so-y-te/$P/2026 \
+check "return so-y-te" person hung report review dong-nai-so-y-te/$P/2026 \
   --return "--reason=Đề nghị bổ sung số liệu khiếu nại phân theo nhóm tuổi (nhiệm vụ B.III)."
 for who in so-noi-vu cong-an-tinh phuong-bien-hoa phuong-long-khanh xa-thu-nghiem-01; do
   check "accept $who" as dong-nai-so-tu-phap report review dong-nai-$who/$P/2026 --accept
@@ -203,9 +249,22 @@ if as dong-nai-so-tu-phap report review dong-nai-so-tu-phap/$P/2026 --accept; th
 fi
 check "accept so-tu-phap" as bo-tu-phap report review dong-nai-so-tu-phap/$P/2026 --accept
 section "Sở Y tế bổ sung và nộp lại; Sở Tư pháp chấp nhận (resubmitted after a return)"
-check "resubmit so-y-te" as dong-nai-so-y-te report submit "$R/so-y-te-nop-lai.json"
-check "accept so-y-te" as dong-nai-so-tu-phap report review dong-nai-so-y-te/$P/2026 --accept
+check "resubmit so-y-te" person lan report submit "$R/so-y-te-nop-lai.json"
+check "accept so-y-te" person hung report review dong-nai-so-y-te/$P/2026 --accept
 check "history" as dong-nai-so-tu-phap report history dong-nai-so-y-te/$P/2026
+as dong-nai-so-tu-phap --output=json report get dong-nai-so-y-te/$P/2026 >"$OUT_DIR/so-y-te-report.json"
+check "the report names the people who submitted and reviewed it" python3 - "$OUT_DIR/so-y-te-report.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r.get("submittedBy") == "users/lan", r.get("submittedBy")
+assert r.get("reviewedBy") == "users/hung", r.get("reviewedBy")
+print(f"  nộp bởi (submitted by) {r['submittedBy']}, duyệt bởi (reviewed by) {r['reviewedBy']}")
+PY
+check "lan signs out" person lan logout
+if person lan report get dong-nai-so-y-te/$P/2026 >/dev/null 2>&1; then
+  echo "demo.sh: FAILED: a call after signing out had an identity" >&2; exit 1
+fi
+echo "  sau khi đăng xuất, lệnh không còn danh tính (after signing out, no identity)"
 
 section "Một sở tỉnh khác không được xem báo cáo của Đồng Nai (permission denied)"
 if as ha-noi-so-tu-phap report get dong-nai-so-y-te/$P/2026 >/dev/null; then
@@ -314,6 +373,7 @@ if [ "$EXIT_AT_END" = 1 ]; then
 else
   echo "Máy chủ vẫn chạy tại $ADDRESS (pid $SERVER_PID). Thử (try):"
   echo "  export TONGHOP_SERVER=$ADDRESS TONGHOP_TLS_CA=$PKI/ca.crt"
+  echo "  $CLI --cert= --key= login --user=lan     # mật khẩu (password): $CLERK_PASSWORD"
   echo "  export TONGHOP_CERT=$PKI/dong-nai-so-tu-phap.crt TONGHOP_KEY=$PKI/dong-nai-so-tu-phap.key"
   echo "  $CLI agency list --parent=dong-nai"
   curl_line

@@ -1,8 +1,11 @@
 #include "storage/kv_store.h"
 
+#include "absl/strings/str_cat.h"
 #include "storage/key_encoding.h"
 
 namespace tonghop::storage {
+
+std::string StoreEpoch::ToString() const { return absl::StrCat(id, ":", generation); }
 
 absl::StatusOr<std::vector<KeyValue>> KvReader::ScanRange(
     absl::string_view column_family, absl::string_view start,
@@ -23,6 +26,11 @@ absl::StatusOr<std::vector<KeyValue>> KvReader::ScanPrefix(
     absl::string_view column_family, absl::string_view prefix,
     size_t limit) const {
   return ScanRange(column_family, prefix, PrefixEnd(prefix), limit);
+}
+
+absl::StatusOr<StoreBackup> KvStore::Backup(const std::string & /*backup_dir*/,
+                                            const std::string & /*label*/) const {
+  return absl::UnimplementedError("this store cannot be backed up");
 }
 
 }  // namespace tonghop::storage

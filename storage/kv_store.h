@@ -4,6 +4,7 @@
 // The small storage interface services depend on: an ordered key-value store
 // with named column families and atomic, durable batches.
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -44,9 +45,58 @@ class WriteBatch {
   std::vector<Op> ops_;
 };
 
+// Storage errors caused by the condition of the disk carry this payload
+// (absl::Status::SetPayload), valued kDiskFull or kDiskFailed, so that the
+// services can say so to callers (see services/common/errors.h).
+inline constexpr absl::string_view kStorageConditionPayload = "tonghop.storage/condition";
+inline constexpr absl::string_view kDiskFull = "disk-full";
+inline constexpr absl::string_view kDiskFailed = "disk-failed";
+
+// What a store holds on disk and how its compactions go, for monitoring.
+// Byte counts are RocksDB's own estimates.
+struct StoreStats {
+  uint64_t live_sst_bytes = 0;        // table files of the current version
+  uint64_t memtable_bytes = 0;        // data not yet flushed to table files
+  uint64_t wal_bytes = 0;             // write-ahead log files
+  uint64_t estimated_keys = 0;
+  uint64_t pending_compaction_bytes = 0;
+  uint64_t running_compactions = 0;
+  uint64_t compactions = 0;           // completed since the store opened
+  uint64_t compaction_bytes_written = 0;
+  double compaction_seconds = 0;
+};
+
+// One consistent copy of a store in a backup directory (see
+// KvStore::Backup).
+struct StoreBackup {
+  uint32_t backup_id = 0;  // within the store's backup directory
+  int64_t create_unix_seconds = 0;
+  uint64_t bytes = 0;      // files of this backup, shared or not
+  uint32_t files = 0;
+  // Every write acknowledged before Backup() was called has a sequence
+  // number at or below this one, and is in the backup.
+  uint64_t sequence = 0;
+};
+
 struct KeyValue {
   std::string key;
   std::string value;
+};
+
+// Which incarnation of a store's data is being read: the id the store got
+// when it was created, and a generation that grows each time it was opened
+// without writes it had acknowledged (see RocksDbOptions::accept_data_loss).
+// Positions derived from a store (e.g. a change-feed sequence number)
+// compare only within one epoch.
+struct StoreEpoch {
+  std::string id;
+  int64_t generation = 1;
+
+  // "{id}:{generation}".
+  std::string ToString() const;
+  bool operator==(const StoreEpoch& other) const {
+    return id == other.id && generation == other.generation;
+  }
 };
 
 // Reading an ordered key-value store. Keys within a column family are
@@ -92,6 +142,20 @@ class KvStore : public KvReader {
   // can be combined without locking writers out. Thread-safe; it must not
   // outlive the store.
   virtual std::unique_ptr<KvReader> Snapshot() const = 0;
+
+  // The store's epoch; fixed while it is open.
+  virtual StoreEpoch epoch() const = 0;
+
+  // Adds a consistent copy of the store, as it is now, to `backup_dir` (a
+  // directory of this store's backups, created when missing; files shared
+  // with earlier backups there are not copied again) while writes go on.
+  // `label` is kept with it. One backup at a time per directory.
+  // UNIMPLEMENTED for stores that cannot (the memory store).
+  virtual absl::StatusOr<StoreBackup> Backup(const std::string &backup_dir,
+                                             const std::string &label) const;
+
+  // Storage statistics, all zero for stores that keep none.
+  virtual StoreStats Stats() const { return {}; }
 };
 
 }  // namespace tonghop::storage

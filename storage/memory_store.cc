@@ -1,6 +1,9 @@
 #include "storage/memory_store.h"
 
+#include <random>
 #include <vector>
+
+#include "absl/strings/str_format.h"
 
 namespace tonghop::storage {
 
@@ -50,6 +53,18 @@ absl::Status MemoryStore::Write(const WriteBatch &batch) {
   }
   ++write_count_;
   return absl::OkStatus();
+}
+
+StoreEpoch MemoryStore::NewEpoch() {
+  std::random_device random;
+  StoreEpoch epoch;
+  epoch.id = absl::StrFormat("memory-%08x%08x", random(), random());
+  return epoch;
+}
+
+StoreEpoch MemoryStore::epoch() const {
+  absl::MutexLock lock(&mu_);
+  return epoch_;
 }
 
 std::unique_ptr<KvReader> MemoryStore::Snapshot() const {

@@ -18,6 +18,8 @@ namespace tonghop::storage {
 // `fail_writes` makes every Write fail, to test error paths.
 class MemoryStore final : public KvStore {
  public:
+  MemoryStore() = default;
+
   absl::StatusOr<std::optional<std::string>> Get(
       absl::string_view column_family, absl::string_view key) const override;
   absl::Status Scan(
@@ -28,6 +30,13 @@ class MemoryStore final : public KvStore {
   absl::Status Write(const WriteBatch &batch) override;
   // A copy of the whole store.
   std::unique_ptr<KvReader> Snapshot() const override;
+  // A random id per MemoryStore, generation 1 unless set.
+  StoreEpoch epoch() const override;
+  // Tests of consumers: the store as if reopened after losing writes.
+  void set_epoch_generation(int64_t generation) {
+    absl::MutexLock lock(&mu_);
+    epoch_.generation = generation;
+  }
 
   void set_fail_writes(bool fail) {
     absl::MutexLock lock(&mu_);
@@ -40,10 +49,13 @@ class MemoryStore final : public KvStore {
   }
 
  private:
+  static StoreEpoch NewEpoch();
+
   mutable absl::Mutex mu_;
   std::map<std::string, std::map<std::string, std::string>> data_
       ABSL_GUARDED_BY(mu_);
   bool fail_writes_ ABSL_GUARDED_BY(mu_) = false;
+  StoreEpoch epoch_ ABSL_GUARDED_BY(mu_) = NewEpoch();
   int write_count_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: installs missing Debian packages, builds everything with
-# warnings as errors, runs the unit and integration tests (ctest), lints the
+# warnings as errors, runs the unit and integration tests (ctest) — among
+# them the standing fault tests, tests/integration/fault_*_test.cc (kill -9
+# under load, damaged logs, full disks, the outbox under every error,
+# forwarding, two servers on one port; see docs/reliability.md) — lints the
 # protos, drives the dashboard in headless chromium, and runs the demo end to
 # end in its exiting mode.
 set -uo pipefail
@@ -8,7 +11,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/../deploy/lib/common.sh"
 cd "$TONGHOP_ROOT"
 
 export TONGHOP_WERROR=ON
-tonghop_ensure_packages || exit 1
+# LibreOffice makes the .docx and .pdf the plan import is tested on (the
+# test says so and skips where it is missing).
+tonghop_ensure_packages libreoffice-writer-nogui fonts-liberation || exit 1
+tonghop_ensure_packages "${TONGHOP_DEMO_PACKAGES[@]}" "${TONGHOP_TEST_PACKAGES[@]}" || exit 1
+# The Kubernetes manifests' check runs Debian's kubectl (see common.sh).
+TONGHOP_KUBECTL="$(tonghop_debian_kubectl)" && export TONGHOP_KUBECTL ||
+  echo "tests/run.sh: Debian's kubectl is not available; the manifests' kubectl check is skipped" >&2
 tonghop_build || { echo "tests/run.sh: build failed" >&2; exit 1; }
 
 passed=0
@@ -53,9 +62,12 @@ step "dashboard end to end in chromium (tests/e2e/run.sh)" \
 
 step "demo end to end (deploy/demo.sh --exit)" "$TONGHOP_ROOT/deploy/demo.sh" --exit
 
+step "federation drill, small scale (deploy/federation-drill.sh)" \
+  "$TONGHOP_ROOT/deploy/federation-drill.sh"
+
 # The closing line counts every test: each ctest test, plus the lint, the
-# browser tests and the demo as one test each (the ctest step itself is not
-# counted again).
+# browser tests, the demo and the drill as one test each (the ctest step
+# itself is not counted again).
 ctest_total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$ctest_log" | tail -1)
 ctest_failed=$(sed -n 's/.* \([0-9]*\) tests failed out of.*/\1/p' "$ctest_log" | tail -1)
 ctest_ok=1

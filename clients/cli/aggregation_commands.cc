@@ -10,14 +10,16 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/substitute.h"
 #include "absl/time/time.h"
+#include "clients/cli/figure_text.h"
+#include "clients/cli/output.h"
 #include "clients/client/connection.h"
 #include "clients/client/durable_file.h"
-#include "clients/cli/figure_text.h"
 #include "google/protobuf/util/json_util.h"
-#include "clients/cli/output.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/display_format.h"
+#include "services/common/errors.h"
 #include "tonghop/v1/aggregation_service.grpc.pb.h"
+#include "tonghop/v1/federation_service.grpc.pb.h"
 
 namespace tonghop::cli {
 namespace {
@@ -56,6 +58,13 @@ struct Labels {
   const char* against = "Ngược xu hướng mong muốn";  // Against the wanted direction
   const char* not_reported = "chưa báo cáo";      // not reported
   const char* requested = "đề nghị";              // requested
+  const char* first_arrival = "Nhận lần đầu";     // First arrived
+  const char* last_arrival = "Nhận gần nhất";     // Last arrived
+  const char* arrivals = "Số lần cập nhật";       // Updates
+  const char* figures = "Số liệu";                // Figures
+  const char* generation = "Thế hệ";              // Generation
+  // "$0 senders have sent figures for $1, period $2."
+  const char* received_line = "$0 đơn vị đã gửi số liệu cho $1, kỳ $2.";
   // "$0: expected $1, received $2 (on time $3, late $4), missing $5,
   // awaiting review $6, returned $7."
   const char* completeness_line =
@@ -78,8 +87,15 @@ struct Labels {
   const char* exported = "Đã xuất $0 số liệu ($1 số liệu không công bố): $2.";
   // "Forwarded to $0 as $1: revision $2 ($3 values, $4 tasks)."
   const char* forwarded = "Đã gửi lên $0 với tư cách $1: lần nộp thứ $2 ($3 số liệu, $4 nhiệm vụ).";
-  // "Already forwarded: $0 holds this content (revision $1); nothing sent."
-  const char* unchanged = "Đã gửi trước đó: $0 đã có đúng nội dung này (lần nộp thứ $1); không gửi lại.";
+  // "Already there, unchanged: $0 holds this content (revision $1, $2);
+  // nothing sent."
+  const char* unchanged =
+      "Đã có sẵn, không thay đổi: $0 đã có đúng nội dung này (lần nộp thứ $1, $2); không gửi "
+      "lại.";
+  const char* waiting_review = "đang chờ duyệt";  // submitted, waiting for review
+  const char* accepted = "đã được chấp nhận";     // accepted
+  // "Refused: $0 did not take the report ($1). Nothing was sent."
+  const char* refused = "Bị từ chối: $0 không nhận báo cáo ($1). Không có gì được gửi.";
   // "Saved the draft as revision $0 ($1)."
   const char* draft_saved = "Đã lưu bản nháp, lần sửa thứ $0 ($1).";
   // "The generated draft: nobody has edited it yet."
@@ -94,6 +110,21 @@ struct Labels {
   // "Differs from the previous roll-ups (previous $0 at position $1, rebuilt $2)."
   const char* different =
       "Khác với số liệu trước đó (trước: $0 tại vị trí $1; dựng lại: $2).";
+  // "The change feed (epoch $0) is not the one the roll-ups were computed
+  // from (they had applied up to position $1; the feed now ends at $2): it
+  // was rewound or replaced. Run again without --verify-only to rebuild
+  // from it; the server also does so by itself."
+  const char* rewound_verify =
+      "Luồng thay đổi (mã $0) không còn là luồng mà số liệu tổng hợp được tính từ đó (số liệu "
+      "đã tính đến vị trí $1; luồng hiện kết thúc ở vị trí $2): luồng đã bị quay lui hoặc thay "
+      "thế. Chạy lại lệnh không có --verify-only để dựng lại theo luồng hiện có; máy chủ cũng tự "
+      "làm việc này.";
+  // "The change feed (epoch $0) was rewound or replaced (the previous
+  // roll-ups had applied up to position $1; the feed ends at $2): the
+  // roll-ups now show what it holds."
+  const char* rewound_swapped =
+      "Luồng thay đổi (mã $0) đã bị quay lui hoặc thay thế (số liệu trước đó đã tính đến vị trí "
+      "$1; luồng kết thúc ở vị trí $2): số liệu tổng hợp nay đúng theo luồng hiện có.";
 };
 const Labels kLabels;
 
@@ -691,17 +722,78 @@ int Forward(CliContext& context, const ParsedArgs& args) {
   auto call = context.connection().NewContext();
   call->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(120)));
   grpc::Status status = Stub(context)->Forward(call.get(), request, &response);
-  if (!status.ok()) return PrintError(*context.err, status);
+  if (!status.ok()) {
+    absl::Status error = FromGrpcStatus(status);
+    google::rpc::ErrorInfo info = GetErrorInfo(error);
+    if (info.reason() == "FORWARD_REFUSED") {
+      auto upstream = info.metadata().find("upstream");
+      *context.out << absl::Substitute(
+                          kLabels.refused,
+                          upstream == info.metadata().end() ? "" : upstream->second,
+                          absl::StatusCodeToString(error.code()))
+                   << "\n";
+    }
+    return PrintError(*context.err, error);
+  }
   if (context.output == OutputFormat::kJson) {
     PrintJson(*context.out, response);
-  } else if (response.unchanged()) {
+  } else if (response.outcome() == v1::FORWARD_OUTCOME_UNCHANGED) {
     *context.out << absl::Substitute(kLabels.unchanged, response.upstream(),
-                                     response.report().revision())
+                                     response.report().revision(),
+                                     response.report().state() == v1::REPORT_STATE_ACCEPTED
+                                         ? kLabels.accepted
+                                         : kLabels.waiting_review)
                  << "\n";
+  } else if (response.outcome() != v1::FORWARD_OUTCOME_SENT) {
+    // An answer that says neither: claim nothing.
+    return PrintError(*context.err,
+                      absl::UnknownError("the server did not say whether the report was sent"));
   } else {
     *context.out << absl::Substitute(kLabels.forwarded, response.upstream(), scope.agency,
                                      response.report().revision(), response.values(),
                                      response.progress())
+                 << "\n";
+  }
+  return 0;
+}
+
+// ---- received ----
+
+int Received(CliContext& context, const ParsedArgs& args) {
+  std::string plan = AsName("plans", args.Get("plan"));
+  std::string period = args.Get("period");
+  if (plan.empty() || period.empty()) return Usage(context, "--plan and --period are required");
+  auto stub = v1::Federation::NewStub(context.connection().channel());
+  v1::ListReceivedFiguresRequest request;
+  request.set_parent(absl::StrCat(plan, "/periods/", period));
+  request.set_page_size(1000);
+  request.set_include_values(args.Has("values"));
+  v1::ListReceivedFiguresResponse all;
+  do {
+    v1::ListReceivedFiguresResponse page;
+    auto call = context.connection().NewContext();
+    grpc::Status status = stub->ListReceivedFigures(call.get(), request, &page);
+    if (!status.ok()) return PrintError(*context.err, status);
+    for (v1::ReceivedFigures& f : *page.mutable_received_figures()) {
+      *all.add_received_figures() = std::move(f);
+    }
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  std::vector<std::string> header = {"ID", kLabels.agency, kLabels.first_arrival,
+                                     kLabels.last_arrival, kLabels.arrivals, kLabels.figures,
+                                     kLabels.generation};
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::ReceivedFigures& f : all.received_figures()) {
+    rows.push_back({Id(f.agency()), f.agency_display_name(),
+                    VietnamDateTime(f.first_arrive_time()), VietnamDateTime(f.arrive_time()),
+                    FormatCount(f.arrivals(), "vi"), FormatCount(f.value_count(), "vi"),
+                    absl::StrCat(f.generation())});
+  }
+  PrintResult(context, all, header, rows);
+  if (context.output == OutputFormat::kTable) {
+    *context.out << "\n"
+                 << absl::Substitute(kLabels.received_line, all.received_figures_size(), plan,
+                                     period)
                  << "\n";
   }
   return 0;
@@ -723,7 +815,13 @@ int Rebuild(CliContext& context, const ParsedArgs& args) {
   *context.out << absl::Substitute(kLabels.rebuilt, response.changes_replayed(), response.records(),
                                    response.applied_sequence())
                << "\n";
-  if (response.identical()) {
+  if (response.feed_rewound()) {
+    *context.out << absl::Substitute(
+                        response.swapped() ? kLabels.rewound_swapped : kLabels.rewound_verify,
+                        response.feed_epoch(), response.previous_sequence(),
+                        response.applied_sequence())
+                 << "\n";
+  } else if (response.identical()) {
     *context.out << absl::Substitute(kLabels.identical, response.rebuilt_digest()) << "\n";
   } else {
     *context.out << absl::Substitute(kLabels.different, response.previous_digest(),
@@ -766,6 +864,9 @@ void RegisterAggregationCommands(CommandTable& table) {
              Export});
   table.Add({"forward", absl::StrCat(kScopeFlags, " [--target-plan=PLAN]"),
              "submit the compiled figures to another instance as the agency's report", Forward});
+  table.Add({"received", "--plan=PLAN --period=2026 [--values]",
+             "which instances below (the provinces) have sent their figures, and when",
+             Received});
   table.Add({"admin rebuild-aggregates", "[--verify-only]",
              "recompute every roll-up from the change feed and swap it in", Rebuild});
 }

@@ -8,6 +8,8 @@
 #include <functional>
 #include <iosfwd>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,12 +29,18 @@ enum class OutputFormat { kTable, kJson, kCsv };
 class ParsedArgs {
  public:
   std::vector<std::string> positional;
-  std::map<std::string, std::string> flags;
+  std::map<std::string, std::string> flags;  // the last value of each flag
+  std::map<std::string, std::vector<std::string>> repeated;  // every value, in order
 
   bool Has(absl::string_view flag) const { return flags.count(std::string(flag)) > 0; }
   std::string Get(absl::string_view flag, absl::string_view fallback = "") const {
     auto it = flags.find(std::string(flag));
     return it == flags.end() ? std::string(fallback) : it->second;
+  }
+  // Every value a flag was given ("--map=a --map=b").
+  std::vector<std::string> GetAll(absl::string_view flag) const {
+    auto it = repeated.find(std::string(flag));
+    return it == repeated.end() ? std::vector<std::string>() : it->second;
   }
 };
 
@@ -54,12 +62,36 @@ struct CliContext {
   // A connection to --server (created on first use) as the person signed
   // in there with `tonghop login`, else as the certificate or --agency.
   const client::Connection& connection();
+  // A new connection to --server for a call made on behalf of `agency` (a
+  // report's): as the person signed in there, else as the certificate or
+  // `agency` in the development header. The same identity rules as
+  // connection().
+  client::Connection ConnectionFor(const std::string& agency);
   // The person signed in to --server ("users/{id}"), or empty.
   std::string SignedInUser();
+  // Whether calls carry an identity: --agency, a certificate, or a person
+  // signed in to --server.
+  bool HasIdentity();
 
  private:
+  // The signed-in person's bearer token for --server, or empty when nobody
+  // is signed in, the command line names another identity, or the token
+  // would travel in plaintext (said once on err).
+  std::string BearerToken();
+
   std::unique_ptr<client::Connection> connection_;
+  std::optional<std::string> bearer_token_;
 };
+
+// Checks the agency ids given on the command line before anything is sent:
+// --agency (the caller, which travels in a header) and the flags that name
+// agencies (--subtree, --parent, --issuer, --assignee). A value that is not
+// an agency id ("Sở Y tế", "DONG-NAI-SO-Y-TE") is refused with the agencies
+// it probably meant, read from the registry when the server can be reached.
+// The caller must also exist, unless the registry has no agencies yet (the
+// first load) or cannot be reached (reports then wait in the outbox).
+// Prints the error and returns false when a value is refused.
+bool CheckAgencyFlags(CliContext& context, const ParsedArgs& args);
 
 // Prints a command's result: the whole response as JSON, or its rows as a
 // table or CSV.
@@ -91,6 +123,8 @@ struct Command {
   std::string usage;   // "FILE [--dry-run]"
   std::string summary; // one line, English
   CommandFn run;
+  // False for a command that does the hooks' work itself (outbox flush).
+  bool runs_before_hooks = true;
 };
 
 // Runs before every command (e.g. delivering the outbox); must not fail the

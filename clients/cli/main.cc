@@ -12,7 +12,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "clients/cli/command.h"
+#include "clients/cli/operations_commands.h"
 #include "clients/cli/registry_commands.h"
+#include "clients/cli/server_commands.h"
 #include "clients/cli/user_commands.h"
 // The build defines these for the command groups present in this tree.
 #ifdef TONGHOP_HAVE_REPORT_COMMANDS
@@ -69,6 +71,8 @@ std::string EnvOr(const char* name, const std::string& fallback) {
 int main(int argc, char** argv) {
   CommandTable table;
   tonghop::cli::RegisterRegistryCommands(table);
+  tonghop::cli::RegisterServerCommands(table);
+  tonghop::cli::RegisterOperationsCommands(table);
   tonghop::cli::RegisterUserCommands(table);
 #ifdef TONGHOP_HAVE_REPORT_COMMANDS
   tonghop::cli::RegisterReportCommands(table);
@@ -100,6 +104,7 @@ int main(int argc, char** argv) {
     if (absl::StartsWith(arg, "--")) {
       std::vector<std::string> kv = absl::StrSplit(arg.substr(2), absl::MaxSplits('=', 1));
       args.flags[kv[0]] = kv.size() > 1 ? kv[1] : "true";
+      args.repeated[kv[0]].push_back(args.flags[kv[0]]);
     } else {
       words.push_back(arg);
     }
@@ -167,6 +172,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   args.positional.assign(words.begin() + best_words, words.end());
-  for (const auto& hook : table.before_hooks()) hook(context);
+  // Nothing is sent (not even the outbox) before the agencies named are known
+  // to be ids: the caller's travels in a header.
+  if (!tonghop::cli::CheckAgencyFlags(context, args)) return 2;
+  if (best->runs_before_hooks) {
+    for (const auto& hook : table.before_hooks()) hook(context);
+  }
   return best->run(context, args);
 }

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/common/display_format.h"
 #include "services/common/errors.h"
 #include "services/common/text.h"
 
@@ -22,8 +23,7 @@ std::string ToJson(const google::protobuf::Message& message, bool pretty) {
 
 std::string VietnamDate(const google::protobuf::Timestamp& ts) {
   if (ts.seconds() == 0) return "";
-  return absl::FormatTime("%d/%m/%Y", absl::FromUnixSeconds(ts.seconds()),
-                          absl::FixedTimeZone(7 * 3600));
+  return FormatDate(absl::FromUnixSeconds(ts.seconds()));
 }
 
 void PrintJson(std::ostream& out, const google::protobuf::Message& message) {
@@ -86,14 +86,7 @@ void PrintCsv(std::ostream& out, const std::vector<std::string>& header,
 
 std::string VietnamDateTime(const google::protobuf::Timestamp& ts, bool seconds) {
   if (ts.seconds() == 0 && ts.nanos() == 0) return "";
-  return absl::FormatTime(seconds ? "%d/%m/%Y %H:%M:%S" : "%d/%m/%Y %H:%M",
-                          absl::FromUnixSeconds(ts.seconds()), absl::FixedTimeZone(7 * 3600));
-}
-
-std::string VietnameseCount(int64_t n) {
-  std::string digits = absl::StrCat(n < 0 ? -n : n);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ".");
-  return n < 0 ? "-" + digits : digits;
+  return FormatDateTime(absl::FromUnixSeconds(ts.seconds()), seconds);
 }
 
 int PrintError(std::ostream& err, const absl::Status& status) {
@@ -104,6 +97,12 @@ int PrintError(std::ostream& err, const absl::Status& status) {
   google::rpc::BadRequest bad_request = GetBadRequest(status);
   for (const auto& v : bad_request.field_violations()) {
     err << "  - " << v.field() << ": " << v.description() << "\n";
+  }
+  if (size_t omitted = GetOmittedViolations(status); omitted > 0) {
+    // "… and N more errors not listed: fix these and try again to see them."
+    err << "  … và " << GroupThousands(omitted)
+        << " lỗi khác chưa liệt kê: hãy sửa các lỗi trên rồi thử lại để xem tiếp ("
+        << omitted << " more not listed)\n";
   }
   google::rpc::ErrorInfo info = GetErrorInfo(status);
   if (!info.reason().empty()) err << "  (reason: " << info.reason() << ")\n";

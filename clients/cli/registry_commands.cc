@@ -13,7 +13,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "clients/cli/import_supplement.h"
 #include "clients/cli/output.h"
+#include "services/common/errors.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -509,17 +511,54 @@ int PlanList(CliContext& context, const ParsedArgs& args) {
   return 0;
 }
 
+std::string PeriodText(const v1::ReportingRound& r) {
+  std::string period = r.period_type() == v1::PERIOD_TYPE_ANNUAL       ? "hằng năm"
+                       : r.period_type() == v1::PERIOD_TYPE_SEMIANNUAL ? "6 tháng"
+                       : r.period_type() == v1::PERIOD_TYPE_QUARTERLY  ? "quý"
+                                                                       : "?";
+  if (r.sub_period() > 0) absl::StrAppend(&period, " (kỳ ", r.sub_period(), ")");
+  auto day = [](const v1::RelativeDate& d) {
+    return absl::StrCat(d.day(), "/", d.month(), d.year_offset() > 0 ? " năm sau" : "");
+  };
+  std::string text = absl::StrCat(period, ": nộp trước ", day(r.due()));
+  if (r.has_compile_due()) absl::StrAppend(&text, ", tổng hợp trước ", day(r.compile_due()));
+  return text;
+}
+
 void PrintImportReport(std::ostream& out, const v1::ImportPlanResponse& response) {
   const v1::ImportReport& report = response.report();
   const v1::Plan& plan = response.bundle().plan();
   out << (response.committed() ? "Đã nhập kế hoạch (imported) " : "Chạy thử, chưa lưu (dry run) ")
       << plan.name() << " — " << plan.symbol() << "\n";
   out << "  " << Truncate(plan.title(), 100) << "\n";
+  out << "  Năm (years): " << plan.first_year() << "–" << plan.last_year() << "\n";
+  out << "  Lịch báo cáo (schedule):";
+  if (plan.schedule().empty()) out << " chưa có";
+  for (const auto& r : plan.schedule()) out << "\n    - " << PeriodText(r);
+  out << "\n";
   out << "  Số nhiệm vụ (tasks): " << report.task_count() << " — theo cấp (by level):";
   for (const auto& level : report.level_counts()) {
     out << " cấp " << level.level() << ": " << level.count() << ";";
   }
   out << "\n";
+  if (report.has_counts()) {
+    const v1::ImportCounts& c = report.counts();
+    out << "  Đếm (counts): " << c.leaves() << " nhiệm vụ cuối, " << c.leaves_with_lead()
+        << " có cơ quan chủ trì, " << c.requested_leads() << " chủ trì theo đề nghị, thời hạn đọc được "
+        << c.deadlines_parsed() << "/" << c.deadlines_written() << ", " << c.diagnostics()
+        << " điểm cần bổ sung\n";
+  }
+  // The tree, one task a line, indented by depth.
+  for (const auto& t : response.bundle().tasks()) {
+    size_t depth = static_cast<size_t>(std::count(t.outline().begin(), t.outline().end(), '.'));
+    std::vector<std::string> lead;
+    for (const auto& a : t.lead()) lead.push_back(AssignmentText(a));
+    out << "    " << std::string(2 * depth, ' ') << t.outline() << "  " << Truncate(t.title(), 60);
+    if (!lead.empty()) out << " — " << Truncate(absl::StrJoin(lead, "; "), 50);
+    std::string deadline = DeadlineText(t.deadline());
+    if (!deadline.empty()) out << " — " << Truncate(deadline, 30);
+    out << "\n";
+  }
   if (report.unresolved_agencies_size() > 0) {
     out << "  Tên cơ quan chưa xác định (unresolved agency names): "
         << report.unresolved_agencies_size() << "\n";
@@ -536,7 +575,10 @@ void PrintImportReport(std::ostream& out, const v1::ImportPlanResponse& response
     if (list.empty()) return;
     out << "  " << title << ": " << list.size() << "\n";
     for (const auto& n : list) {
-      out << "    - dòng " << n.line() << ": " << n.message();
+      // Line 0 is a note on the whole document.
+      out << "    - ";
+      if (n.line() > 0) out << "dòng " << n.line() << ": ";
+      out << n.message();
       if (!n.text().empty()) out << " — \"" << Truncate(n.text(), 80) << "\"";
       out << "\n";
     }
@@ -544,31 +586,172 @@ void PrintImportReport(std::ostream& out, const v1::ImportPlanResponse& response
   notes("Đã sửa (repairs)", report.repairs());
   notes("Dòng bỏ qua (ignored lines)", report.ignored_lines());
   notes("Cảnh báo (warnings)", report.warnings());
+  if (report.diagnostics_size() > 0) {
+    out << "  Cần bổ sung trước khi lưu (to supply before committing): "
+        << report.diagnostics_size() << "\n";
+    int i = 0;
+    for (const auto& d : report.diagnostics()) {
+      out << "    " << ++i << ". " << d.message() << "\n       → " << d.remedy() << "\n";
+    }
+  }
 }
+
+// Stores `text` as an alias of `agency` through UpdateAgency (the registry's
+// own write path, permissions and etag), unless it is one already. True when
+// it was added, false when the agency had it.
+absl::StatusOr<bool> AddAlias(CliContext& context, const std::string& agency,
+                              const std::string& text) {
+  auto stub = Stub(context);
+  v1::GetAgencyRequest get;
+  get.set_name(agency);
+  v1::Agency stored;
+  grpc::Status status = stub->GetAgency(context.connection().NewContext().get(), get, &stored);
+  if (!status.ok()) return FromGrpcStatus(status);
+  for (const auto& a : stored.aliases()) {
+    if (a == text) return false;
+  }
+  v1::UpdateAgencyRequest request;
+  *request.mutable_agency() = stored;
+  request.mutable_agency()->add_aliases(text);
+  request.mutable_update_mask()->add_paths("aliases");
+  request.set_request_id(client::NewRequestId());
+  v1::Agency updated;
+  status = stub->UpdateAgency(context.connection().NewContext().get(), request, &updated);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return true;
+}
+
+int AgencyAliasAdd(CliContext& context, const ParsedArgs& args) {
+  if (args.positional.size() != 2) {
+    *context.err << "usage: tonghop agency alias add AGENCY \"NAME AS WRITTEN\"\n";
+    return 2;
+  }
+  absl::StatusOr<bool> added =
+      AddAlias(context, AsName("agencies", args.positional[0]), args.positional[1]);
+  if (!added.ok()) return PrintError(*context.err, added.status());
+  *context.out << (*added ? "Đã thêm tên gọi khác (alias added): \""
+                          : "Đã có sẵn (already an alias): \"")
+               << args.positional[1] << "\" → " << AsName("agencies", args.positional[0]) << "\n";
+  return 0;
+}
+
+// The import request's supplement from --fixup, then --schedule,
+// --deadline, --lead, --map, --symbol, --title and --years (a flag overrides the
+// file's schedule, symbol, title and years, and adds to its lists).
+absl::StatusOr<v1::ImportSupplement> ReadSupplement(const ParsedArgs& args) {
+  v1::ImportSupplement supplement;
+  if (args.Has("fixup")) {
+    absl::StatusOr<std::string> text = ReadFile(args.Get("fixup"));
+    if (!text.ok()) return text.status();
+    absl::StatusOr<v1::ImportSupplement> fixup = ParseFixup(*text);
+    if (!fixup.ok()) return fixup.status();
+    supplement = *std::move(fixup);
+  }
+  if (args.Has("schedule")) {
+    absl::StatusOr<std::vector<v1::ReportingRound>> rounds = ParseScheduleSpec(args.Get("schedule"));
+    if (!rounds.ok()) return rounds.status();
+    supplement.clear_schedule();
+    for (auto& r : *rounds) *supplement.add_schedule() = std::move(r);
+  }
+  for (const std::string& d : args.GetAll("deadline")) {
+    absl::StatusOr<v1::TaskDeadlineSupplement> deadline = ParseDeadlineFlag(d);
+    if (!deadline.ok()) return deadline.status();
+    *supplement.add_task_deadlines() = *std::move(deadline);
+  }
+  for (const std::string& l : args.GetAll("lead")) {
+    absl::StatusOr<v1::TaskLeadSupplement> lead = ParseLeadFlag(l);
+    if (!lead.ok()) return lead.status();
+    *supplement.add_task_leads() = *std::move(lead);
+  }
+  for (const std::string& m : args.GetAll("map")) {
+    absl::StatusOr<v1::AgencyMapping> mapping = ParseMappingFlag(m);
+    if (!mapping.ok()) return mapping.status();
+    *supplement.add_agency_mappings() = *std::move(mapping);
+  }
+  if (args.Has("symbol")) supplement.set_symbol(args.Get("symbol"));
+  if (args.Has("title")) supplement.set_title(args.Get("title"));
+  if (args.Has("years")) {
+    absl::StatusOr<std::pair<int, int>> years = ParseYears(args.Get("years"));
+    if (!years.ok()) return years.status();
+    supplement.set_first_year(years->first);
+    supplement.set_last_year(years->second);
+  }
+  return supplement;
+}
+
+constexpr size_t kMaxImportFileBytes = 10u << 20;
 
 int PlanImport(CliContext& context, const ParsedArgs& args) {
   if (args.positional.size() != 1) {
-    *context.err << "usage: tonghop plan import FILE [--format=auto|json|text|csv] "
-                    "[--dry-run] [--issuer=AGENCY] [--plan-id=ID]\n";
+    *context.err << "usage: tonghop plan import FILE [--format=auto|json|text|csv|docx|pdf] "
+                    "[--dry-run] [--issuer=AGENCY] [--plan-id=ID] [--schedule=SPEC] "
+                    "[--deadline=TASK=TEXT]... [--lead=TASK=AGENCY]... [--map=NAME=AGENCY]... "
+                    "[--symbol=S] [--title=T] [--years=Y-Y] [--fixup=FILE]\n";
     return 2;
   }
-  auto content = ReadFile(args.positional[0]);
+  const std::string& path = args.positional[0];
+  std::error_code ec;
+  uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxImportFileBytes) {
+    return PrintError(*context.err,
+                      WithVietnamese(absl::InvalidArgumentError(absl::StrCat(
+                                         path, " is ", size >> 20,
+                                         " MB; a plan is at most 10 MB (not sent)")),
+                                     absl::StrCat("Tệp ", path, " quá lớn (", size >> 20,
+                                                  " MB); một kế hoạch tối đa 10 MB. Tệp chưa "
+                                                  "được gửi đi.")));
+  }
+  auto content = ReadFile(path);
   if (!content.ok()) return PrintError(*context.err, content.status());
   v1::ImportPlanRequest request;
   request.set_content(*content);
   std::string format = args.Get("format", "auto");
+  std::string extension = absl::AsciiStrToLower(std::filesystem::path(path).extension().string());
+  if (format == "auto" && extension == ".docx") format = "docx";
+  if (format == "auto" && extension == ".pdf") format = "pdf";
   if (format == "json") request.set_format(v1::IMPORT_FORMAT_JSON);
   else if (format == "csv" || format == "tsv") request.set_format(v1::IMPORT_FORMAT_CSV);
   else if (format == "text") request.set_format(v1::IMPORT_FORMAT_TEXT);
+  else if (format == "docx") request.set_format(v1::IMPORT_FORMAT_DOCX);
+  else if (format == "pdf") request.set_format(v1::IMPORT_FORMAT_PDF);
   else if (format != "auto") {
-    *context.err << "tonghop: --format must be auto, json, text or csv\n";
+    *context.err << "tonghop: --format must be auto, json, text, csv, docx or pdf\n";
     return 2;
   }
+  absl::StatusOr<v1::ImportSupplement> supplement = ReadSupplement(args);
+  if (!supplement.ok()) return PrintError(*context.err, supplement.status());
+  *request.mutable_supplement() = *std::move(supplement);
   if (args.Has("issuer")) request.set_issuer(AsName("agencies", args.Get("issuer")));
   request.set_plan_id(args.Get("plan-id"));
-  request.set_validate_only(args.Has("dry-run"));
+  bool dry_run = args.Has("dry-run");
+  request.set_validate_only(dry_run);
   request.set_request_id(client::NewRequestId());
   v1::ImportPlanResponse response;
+  // A commit that maps names stores each mapping as an alias of its agency
+  // first, so that this import and the next ones resolve the name.
+  if (!dry_run && request.supplement().agency_mappings_size() > 0) {
+    v1::ImportPlanRequest check = request;
+    check.set_validate_only(true);
+    check.clear_request_id();
+    grpc::Status status =
+        Stub(context)->ImportPlan(context.connection().NewContext().get(), check, &response);
+    if (!status.ok()) return PrintError(*context.err, status);
+    // While gaps remain the commit below is refused with them, and no alias
+    // is stored.
+    for (int i = 0; response.report().diagnostics_size() == 0 &&
+                    i < check.supplement().agency_mappings_size();
+         ++i) {
+      const v1::AgencyMapping& m = check.supplement().agency_mappings(i);
+      absl::StatusOr<bool> added = AddAlias(context, m.agency(), m.text());
+      if (!added.ok()) return PrintError(*context.err, added.status());
+      // JSON output keeps stdout to the response alone.
+      std::ostream& note = context.output == OutputFormat::kJson ? *context.err : *context.out;
+      if (*added) {
+        note << "Đã lưu tên gọi khác (alias stored): \"" << m.text() << "\" → " << m.agency()
+             << "\n";
+      }
+    }
+  }
   grpc::Status status = Stub(context)->ImportPlan(context.connection().NewContext().get(), request, &response);
   if (!status.ok()) return PrintError(*context.err, status);
   if (context.output == OutputFormat::kJson) {
@@ -735,6 +918,9 @@ void RegisterRegistryCommands(CommandTable& table) {
   table.Add({"agency get", "ID", "show one agency",
              GetCommand("agency get ID", "agencies", &S::GetAgency)});
   table.Add({"agency import", "FILE", "create or update the agencies in a file", AgencyImport});
+  table.Add({"agency alias add", "AGENCY \"NAME\"",
+             "store another name an agency goes by in documents (reused by every import)",
+             AgencyAliasAdd});
   table.Add({"agency delete", "ID [--etag=E]", "delete an agency with no children or assignments",
              DeleteCommand("agency delete ID", "agencies", &S::DeleteAgency)});
   table.Add({"dimension list", "", "list dimensions", DimensionList});
@@ -751,8 +937,14 @@ void RegisterRegistryCommands(CommandTable& table) {
              DeleteCommand("indicator delete ID", "indicators", &S::DeleteIndicator)});
   table.Add({"plan list", "[--issuer=ID]", "list plans", PlanList});
   table.Add({"plan get", "PLAN", "show one plan", GetCommand("plan get PLAN", "plans", &S::GetPlan)});
-  table.Add({"plan import", "FILE [--format=auto|json|text|csv] [--dry-run] [--issuer=ID] [--plan-id=ID]",
-             "import a plan from its canonical file, its appendix table or its text", PlanImport});
+  table.Add({"plan import",
+             "FILE [--format=auto|json|text|csv|docx|pdf] [--dry-run] [--issuer=ID] [--plan-id=ID] "
+             "[--schedule=annual:15/11,compile:30/11] [--deadline=TASK=TEXT]... "
+             "[--lead=TASK=AGENCY]... [--map=NAME=AGENCY]... [--symbol=S] [--title=T] "
+             "[--years=Y-Y] [--fixup=FILE]",
+             "import a plan from its document (.docx, .pdf, text), appendix table or canonical "
+             "file; a dry run lists what is missing and how to supply it",
+             PlanImport});
   table.Add({"plan export", "PLAN [--format=json|csv] [--out=FILE]", "export a plan with its tasks",
              PlanExport});
   table.Add({"plan delete", "PLAN [--force] [--etag=E]", "delete a plan (with --force, its tasks too)",

@@ -49,10 +49,15 @@ struct Messages {
       "tonghop outbox flush";
   // "Sent from the outbox: $0 (revision $1, $2)."
   const char* delivered = "Đã gửi từ hộp thư đi: $0 (lần nộp thứ $1, $2).";
-  // "The outbox still holds $0 report(s): the server cannot be reached yet
-  // ($1)."
+  // "The outbox still holds $0 report(s): $1 was not delivered ($2); it
+  // stays queued and is tried again from $3, or now with: tonghop outbox
+  // flush"
   const char* still_pending =
-      "Hộp thư đi còn $0 báo cáo chờ gửi: chưa kết nối được máy chủ ($1).";
+      "Hộp thư đi còn $0 báo cáo chờ gửi: chưa gửi được $1 ($2); báo cáo vẫn được giữ và sẽ "
+      "được gửi lại từ $3, hoặc gửi ngay bằng lệnh: tonghop outbox flush";
+  // "The outbox holds $0 report(s) waiting to be tried again (next at $1)."
+  const char* waiting =
+      "Hộp thư đi còn $0 báo cáo chờ gửi lại (lần thử tiếp theo lúc $1).";
   // "The server refused $0 from the outbox; it was set aside in $1. Fix the
   // report and submit it again."
   const char* refused =
@@ -68,7 +73,8 @@ struct Messages {
   // "No submitted revision yet."
   const char* no_revisions = "Báo cáo chưa được nộp lần nào.";
   // "Say who you are: --agency=ID (or TONGHOP_AGENCY)."
-  const char* need_agency = "Hãy cho biết cơ quan của bạn: --agency=MÃ (hoặc biến TONGHOP_AGENCY).";
+  const char* need_agency =
+      "Hãy đăng nhập (tonghop login) hoặc dùng chứng thư của cơ quan (--cert, --key).";
   // "$0 has no report name; use a file written by `tonghop report template`."
   const char* no_name =
       "Tệp $0 không có tên báo cáo (name); hãy dùng tệp do lệnh tonghop report template tạo ra.";
@@ -96,6 +102,8 @@ struct Labels {
   const char* reviewer = "Người duyệt";    // Reviewer
   const char* reason = "Lý do trả lại";    // Reason for return
   const char* queued_at = "Đưa vào lúc";   // Queued at
+  const char* attempts = "Số lần thử";     // Attempts
+  const char* last_error = "Lỗi gần nhất"; // Last error
   const char* file = "Tệp";                // File
   const char* draft = "Đang soạn";                 // Draft
   const char* waiting = "Đã nộp, chờ duyệt";       // Submitted, waiting for review
@@ -137,9 +145,16 @@ client::Outbox OutboxOf(const CliContext& context) {
   return client::Outbox((std::filesystem::path(context.state_dir) / "outbox").string());
 }
 
-// Delivers the outbox, printing what happened to `out`. Returns false when
-// something is left pending or was refused.
-bool DeliverOutbox(CliContext& context, std::ostream& out, bool say_when_empty) {
+std::string VietnamClock(absl::Time time) {
+  return absl::FormatTime("%H:%M:%S %d/%m/%Y", time, absl::FixedTimeZone(7 * 3600));
+}
+
+// Delivers the outbox, printing what happened to `out`: every entry now
+// (`tonghop outbox flush`, after any other process's delivery), or, on the
+// side of another command, only the entries due and only when no other
+// process is delivering. Returns false when something is left pending or
+// was refused.
+bool DeliverOutbox(CliContext& context, std::ostream& out, bool on_demand) {
   client::Outbox outbox = OutboxOf(context);
   absl::StatusOr<std::vector<client::Outbox::Entry>> pending = outbox.Pending();
   if (!pending.ok()) {
@@ -147,28 +162,44 @@ bool DeliverOutbox(CliContext& context, std::ostream& out, bool say_when_empty) 
     return false;
   }
   if (pending->empty()) {
-    if (say_when_empty) out << kMessages.outbox_empty << "\n";
+    if (on_demand) out << kMessages.outbox_empty << "\n";
     return true;
   }
-  auto deliveries = outbox.Deliver(
+  client::Outbox::SubmitFn submit =
       [&](const client::Outbox::Entry& entry) -> absl::StatusOr<v1::Report> {
-        // A certificate acts for one agency: another agency's reports wait
-        // for its own certificate.
-        std::string holder = client::CertificateAgency(context.tls);
-        if (!holder.empty() && holder != entry.agency) {
-          return absl::UnavailableError(absl::StrCat(
-              "queued as ", entry.agency, "; the certificate given acts for ", holder));
-        }
-        client::SubmissionsClient submissions(
-            client::Connection(context.server, entry.agency, context.tls));
-        return submissions.Submit(entry.request);
-      });
-  if (!deliveries.ok()) {
-    PrintError(*context.err, deliveries.status());
-    return false;
+    // A certificate acts for one agency: another agency's reports wait for
+    // its own certificate.
+    std::string holder = client::CertificateAgency(context.tls);
+    if (!holder.empty() && holder != entry.agency) {
+      return absl::UnavailableError(absl::StrCat(
+          "queued as ", entry.agency, "; the certificate given acts for ", holder));
+    }
+    client::SubmissionsClient submissions(context.ConnectionFor(entry.agency));
+    return submissions.Submit(entry.request);
+  };
+  std::vector<client::Outbox::Delivery> deliveries;
+  if (on_demand) {
+    auto delivered = outbox.Deliver(submit);
+    if (!delivered.ok()) {
+      PrintError(*context.err, delivered.status());
+      return false;
+    }
+    deliveries = *std::move(delivered);
+  } else {
+    auto delivered = outbox.DeliverDue(submit);
+    if (!delivered.ok()) {
+      PrintError(*context.err, delivered.status());
+      return false;
+    }
+    // Another process is delivering: it says what it delivers.
+    if (!delivered->has_value()) return false;
+    deliveries = **std::move(delivered);
   }
+  if (deliveries.empty() && on_demand) out << kMessages.outbox_empty << "\n";
   bool all_delivered = true;
-  for (const client::Outbox::Delivery& d : *deliveries) {
+  int waiting = 0;
+  absl::Time next = absl::InfiniteFuture();
+  for (const client::Outbox::Delivery& d : deliveries) {
     switch (d.outcome) {
       case client::Outbox::Outcome::kDelivered:
         out << absl::Substitute(kMessages.delivered, d.report->name(), d.report->revision(),
@@ -179,10 +210,16 @@ bool DeliverOutbox(CliContext& context, std::ostream& out, bool say_when_empty) 
         all_delivered = false;
         auto left = outbox.Pending();
         out << absl::Substitute(kMessages.still_pending, left.ok() ? left->size() : 0,
-                                d.status.message())
+                                d.entry.request.name(), d.status.message(),
+                                VietnamClock(d.entry.next_attempt))
             << "\n";
         break;
       }
+      case client::Outbox::Outcome::kWaiting:
+        all_delivered = false;
+        ++waiting;
+        next = std::min(next, d.entry.next_attempt);
+        break;
       case client::Outbox::Outcome::kRefused:
         all_delivered = false;
         out << absl::Substitute(kMessages.refused, d.entry.request.name(), d.refused_path)
@@ -190,6 +227,9 @@ bool DeliverOutbox(CliContext& context, std::ostream& out, bool say_when_empty) 
         PrintError(*context.err, d.status);
         break;
     }
+  }
+  if (waiting > 0 && next != absl::InfiniteFuture() && next != absl::InfinitePast()) {
+    out << absl::Substitute(kMessages.waiting, waiting, VietnamClock(next)) << "\n";
   }
   return all_delivered;
 }
@@ -202,7 +242,7 @@ int ReportTemplate(CliContext& context, const ParsedArgs& args) {
     *context.err << "usage: tonghop report template --plan=PLAN --period=2026 --out=FILE\n";
     return 2;
   }
-  if (context.agency.empty()) {
+  if (!context.HasIdentity()) {
     *context.err << kMessages.need_agency << "\n";
     return 2;
   }
@@ -247,7 +287,7 @@ int ReportSubmit(CliContext& context, const ParsedArgs& args) {
   request.set_etag(report->etag());
   request.set_request_id(client::NewRequestId());
   *request.mutable_report() = *report;
-  client::SubmissionsClient submissions(client::Connection(context.server, agency, context.tls));
+  client::SubmissionsClient submissions(context.ConnectionFor(agency));
   absl::StatusOr<v1::Report> submitted = submissions.Submit(request);
   if (submitted.ok()) {
     if (context.output == OutputFormat::kJson) PrintJson(*context.out, *submitted);
@@ -317,10 +357,11 @@ int ReportImportAdx(CliContext& context, const ParsedArgs& args) {
       continue;
     }
     // The report as the agency's own: its draft (with its task progress)
-    // takes the figures, then is submitted like any other.
-    client::SubmissionsClient submissions(
-        client::Connection(context.server, AgencyName(context.agency.empty() ? group.org_unit
-                                                                              : context.agency)));
+    // takes the figures, then is submitted like any other. The caller is
+    // --agency (or the certificate, or the person signed in); without one,
+    // the group's org unit.
+    client::SubmissionsClient submissions(context.ConnectionFor(
+        AgencyName(context.agency.empty() ? group.org_unit : context.agency)));
     absl::StatusOr<v1::Report> draft = submissions.GetOrCreateDraft(
         AsName("plans", group.data_set), *period, client::NewRequestId());
     if (!draft.ok()) {
@@ -367,7 +408,7 @@ int ReportStatus(CliContext& context, const ParsedArgs& args) {
                     "[--state=draft|submitted|accepted|returned] [--subtree=AGENCY]\n";
     return 2;
   }
-  if (context.agency.empty()) {
+  if (!context.HasIdentity()) {
     *context.err << kMessages.need_agency << "\n";
     return 2;
   }
@@ -421,7 +462,7 @@ int ReportReview(CliContext& context, const ParsedArgs& args) {
                     "  REPORT is reports/{agency}/{plan}/{period} or {agency}/{plan}/{period}\n";
     return 2;
   }
-  if (context.agency.empty()) {
+  if (!context.HasIdentity()) {
     *context.err << kMessages.need_agency << "\n";
     return 2;
   }
@@ -451,7 +492,7 @@ int ReportHistory(CliContext& context, const ParsedArgs& args) {
     *context.err << "usage: tonghop report history REPORT\n";
     return 2;
   }
-  if (context.agency.empty()) {
+  if (!context.HasIdentity()) {
     *context.err << kMessages.need_agency << "\n";
     return 2;
   }
@@ -503,7 +544,7 @@ int OutboxFlush(CliContext& context, const ParsedArgs& args) {
     *context.err << "usage: tonghop outbox flush\n";
     return 2;
   }
-  return DeliverOutbox(context, *context.out, /*say_when_empty=*/true) ? 0 : 1;
+  return DeliverOutbox(context, *context.out, /*on_demand=*/true) ? 0 : 1;
 }
 
 int OutboxList(CliContext& context, const ParsedArgs& args) {
@@ -517,10 +558,10 @@ int OutboxList(CliContext& context, const ParsedArgs& args) {
   for (const auto& e : *pending) {
     rows.push_back({e.request.name(), Id(e.agency),
                     absl::FormatTime("%d/%m/%Y %H:%M", e.queued_at, absl::FixedTimeZone(7 * 3600)),
-                    e.path});
+                    e.attempts == 0 ? "" : absl::StrCat(e.attempts), e.last_error, e.path});
   }
-  std::vector<std::string> header = {kLabels.report, kLabels.agency, kLabels.queued_at,
-                                     kLabels.file};
+  std::vector<std::string> header = {kLabels.report,   kLabels.agency,     kLabels.queued_at,
+                                     kLabels.attempts, kLabels.last_error, kLabels.file};
   if (context.output == OutputFormat::kCsv) {
     PrintCsv(*context.out, header, rows);
   } else {
@@ -593,12 +634,13 @@ void RegisterReportCommands(CommandTable& table) {
   table.Add({"report get", "REPORT", "show one report as JSON", ReportGet});
   table.Add({"report changes", "[--after=SEQUENCE]",
              "the change feed: every submission and review, in order", ReportChanges});
-  table.Add({"outbox flush", "", "send the reports waiting in the local outbox", OutboxFlush});
+  table.Add({"outbox flush", "", "send the reports waiting in the local outbox now", OutboxFlush,
+             /*runs_before_hooks=*/false});
   table.Add({"outbox list", "", "list the reports waiting in the local outbox", OutboxList});
   // Every command first tries to deliver what waits in the outbox; it never
   // fails the command, only reports on stderr.
   table.AddBeforeHook([](CliContext& context) {
-    DeliverOutbox(context, *context.err, /*say_when_empty=*/false);
+    DeliverOutbox(context, *context.err, /*on_demand=*/false);
   });
 }
 

@@ -10,6 +10,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "services/common/identity.h"
+#include "services/common/resource_names.h"
 #include "services/common/status_macros.h"
 
 namespace tonghop::client {
@@ -74,9 +75,13 @@ Connection::Connection(std::shared_ptr<grpc::Channel> channel, std::string agenc
 
 std::unique_ptr<grpc::ClientContext> Connection::NewStreamContext() const {
   auto context = std::make_unique<grpc::ClientContext>();
+  // Only an agency name goes into the header: gRPC aborts the process on a
+  // header value that is not printable ASCII ("Sở Y tế"), and anything else
+  // would be refused anyway. Callers check what they are given first (the
+  // CLI says which agency was meant); a call without it is anonymous.
   if (!bearer_token_.empty()) {
     context->AddMetadata("authorization", "Bearer " + bearer_token_);
-  } else if (send_agency_header_ && !agency_.empty()) {
+  } else if (send_agency_header_ && ParseSimpleName(agency_, "agencies", kAgencyHeader).ok()) {
     context->AddMetadata(std::string(kAgencyHeader), agency_);
   }
   return context;

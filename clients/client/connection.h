@@ -64,7 +64,9 @@ class Connection {
   bool has_bearer_token() const { return !bearer_token_.empty(); }
 
   // A fresh context for one call, with the deadline (and the bearer token,
-  // or without a certificate the identity header) set.
+  // or without a certificate the identity header) set. The header carries
+  // the agency only when it is a well-formed agency name (lowercase letters,
+  // digits and hyphens); otherwise the call has no identity.
   std::unique_ptr<grpc::ClientContext> NewContext() const;
   // Same, with no deadline (for streams that stay open).
   std::unique_ptr<grpc::ClientContext> NewStreamContext() const;

@@ -1,6 +1,7 @@
 #include "clients/client/durable_file.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -102,5 +103,23 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   buffer << in.rdbuf();
   return buffer.str();
 }
+
+absl::StatusOr<std::unique_ptr<FileLock>> FileLock::Acquire(const std::string& path, bool wait) {
+  std::error_code ec;
+  std::filesystem::create_directories(ParentOf(path), ec);
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Errno("cannot open", path);
+  while (::flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EINTR) continue;
+    int error = errno;
+    ::close(fd);
+    if (!wait && error == EWOULDBLOCK) return std::unique_ptr<FileLock>();
+    errno = error;
+    return Errno("cannot lock", path);
+  }
+  return std::unique_ptr<FileLock>(new FileLock(fd));
+}
+
+FileLock::~FileLock() { ::close(fd_); }
 
 }  // namespace tonghop::client

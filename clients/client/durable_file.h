@@ -6,6 +6,7 @@
 // directory synced, so a reader sees either the old file or the whole new
 // one, never a torn one.
 
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
@@ -27,6 +28,23 @@ absl::Status RenameDurably(const std::string& from, const std::string& to);
 
 // The whole file; NOT_FOUND when it does not exist.
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
+
+// An exclusive lock on a file (flock), held by this process until
+// destroyed; it excludes other processes (and other FileLocks), and goes
+// away with the process however it ends. Not thread-safe.
+class FileLock {
+ public:
+  // Takes the lock on `path` (creating the file), waiting for its holder
+  // when `wait`; otherwise returns nullptr when it is held.
+  static absl::StatusOr<std::unique_ptr<FileLock>> Acquire(const std::string& path, bool wait);
+  ~FileLock();
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_;
+};
 
 }  // namespace tonghop::client
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -9,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "clients/client/durable_file.h"
 #include "clients/client/submissions_client.h"
+#include "services/common/errors.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -31,18 +33,26 @@ std::string FileName(absl::Time queued_at, const std::string& request_id) {
                       kSuffix);
 }
 
-absl::StatusOr<std::string> EntryJson(const std::string& agency,
-                                      const v1::SubmitRequest& request, absl::Time queued_at) {
+std::string Rfc3339(absl::Time time) {
+  return absl::FormatTime(absl::RFC3339_full, time, absl::UTCTimeZone());
+}
+
+absl::StatusOr<std::string> EntryJson(const Outbox::Entry& from) {
   std::string request_json;
-  if (!google::protobuf::util::MessageToJsonString(request, &request_json).ok()) {
+  if (!google::protobuf::util::MessageToJsonString(from.request, &request_json).ok()) {
     return absl::InternalError("cannot encode the request as JSON");
   }
   google::protobuf::Struct entry;
-  (*entry.mutable_fields())["agency"].set_string_value(agency);
-  (*entry.mutable_fields())["queuedAt"].set_string_value(
-      absl::FormatTime(absl::RFC3339_full, queued_at, absl::UTCTimeZone()));
-  if (!google::protobuf::util::JsonStringToMessage(
-           request_json, (*entry.mutable_fields())["request"].mutable_struct_value())
+  auto& fields = *entry.mutable_fields();
+  fields["agency"].set_string_value(from.agency);
+  fields["queuedAt"].set_string_value(Rfc3339(from.queued_at));
+  if (from.attempts > 0) {
+    fields["attempts"].set_number_value(from.attempts);
+    fields["lastError"].set_string_value(from.last_error);
+    fields["nextAttemptAt"].set_string_value(Rfc3339(from.next_attempt));
+  }
+  if (!google::protobuf::util::JsonStringToMessage(request_json,
+                                                   fields["request"].mutable_struct_value())
            .ok()) {
     return absl::InternalError("cannot encode the request as JSON");
   }
@@ -89,10 +99,53 @@ absl::StatusOr<Outbox::Entry> ParseEntry(const std::string& path) {
                        &error)) {
     out.queued_at = absl::UnixEpoch();
   }
+  auto attempts = fields.find("attempts");
+  if (attempts != fields.end()) out.attempts = static_cast<int>(attempts->second.number_value());
+  auto last_error = fields.find("lastError");
+  if (last_error != fields.end()) out.last_error = last_error->second.string_value();
+  auto next = fields.find("nextAttemptAt");
+  if (next == fields.end() ||
+      !absl::ParseTime(absl::RFC3339_full, next->second.string_value(), &out.next_attempt,
+                       &error)) {
+    out.next_attempt = absl::InfinitePast();
+  }
   return out;
 }
 
+// Who may be able to take a call later, but cannot now: a server that
+// cannot be reached at all. Delivery stops at such an answer, as every
+// entry would get it.
+bool Unreachable(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kUnavailable ||
+         status.code() == absl::StatusCode::kDeadlineExceeded;
+}
+
+constexpr char kLockFile[] = ".lock";
+
 }  // namespace
+
+bool IsDefiniteRefusal(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kPermissionDenied:
+      return true;
+    case absl::StatusCode::kFailedPrecondition:
+      // A refusal the service made about the report, not a proxy's or a
+      // server's own trouble on the way.
+      return GetErrorInfo(status).domain() == kErrorDomain;
+    case absl::StatusCode::kAborted:
+      return GetErrorInfo(status).reason() == "ETAG_MISMATCH";
+    default:
+      return false;
+  }
+}
+
+absl::Duration OutboxBackoff(int attempts) {
+  if (attempts <= 0) return absl::ZeroDuration();
+  absl::Duration backoff = absl::Seconds(5);
+  for (int i = 1; i < attempts && backoff < absl::Minutes(15); ++i) backoff *= 2;
+  return std::min(backoff, absl::Minutes(15));
+}
 
 Outbox::Outbox(std::string directory) : directory_(std::move(directory)) {}
 
@@ -101,13 +154,13 @@ absl::StatusOr<Outbox::Entry> Outbox::Add(const std::string& agency,
   if (request.request_id().empty()) {
     return absl::InvalidArgumentError("an outbox entry needs a request_id");
   }
-  absl::StatusOr<std::string> json = EntryJson(agency, request, now);
-  if (!json.ok()) return json.status();
   Entry entry;
   entry.path = (std::filesystem::path(directory_) / FileName(now, request.request_id())).string();
   entry.agency = agency;
   entry.request = request;
   entry.queued_at = now;
+  absl::StatusOr<std::string> json = EntryJson(entry);
+  if (!json.ok()) return json.status();
   absl::Status written = WriteFileDurably(entry.path, *json);
   if (!written.ok()) return written;
   return entry;
@@ -136,13 +189,50 @@ absl::StatusOr<std::vector<Outbox::Entry>> Outbox::Pending() const {
   return entries;
 }
 
-absl::StatusOr<std::vector<Outbox::Delivery>> Outbox::Deliver(const SubmitFn& submit) {
+absl::StatusOr<std::vector<Outbox::Delivery>> Outbox::Deliver(const SubmitFn& submit,
+                                                              absl::Time now) {
+  if (!std::filesystem::exists(directory_)) return std::vector<Delivery>();
+  absl::StatusOr<std::unique_ptr<FileLock>> lock =
+      FileLock::Acquire((std::filesystem::path(directory_) / kLockFile).string(), /*wait=*/true);
+  if (!lock.ok()) return lock.status();
+  return DeliverLocked(submit, now, /*respect_backoff=*/false);
+}
+
+absl::StatusOr<std::optional<std::vector<Outbox::Delivery>>> Outbox::DeliverDue(
+    const SubmitFn& submit, absl::Time now) {
+  if (!std::filesystem::exists(directory_)) {
+    return std::optional<std::vector<Delivery>>(std::vector<Delivery>());
+  }
+  absl::StatusOr<std::unique_ptr<FileLock>> lock =
+      FileLock::Acquire((std::filesystem::path(directory_) / kLockFile).string(), /*wait=*/false);
+  if (!lock.ok()) return lock.status();
+  if (*lock == nullptr) return std::optional<std::vector<Delivery>>();
+  absl::StatusOr<std::vector<Delivery>> delivered =
+      DeliverLocked(submit, now, /*respect_backoff=*/true);
+  if (!delivered.ok()) return delivered.status();
+  return std::optional<std::vector<Delivery>>(*std::move(delivered));
+}
+
+absl::StatusOr<std::vector<Outbox::Delivery>> Outbox::DeliverLocked(const SubmitFn& submit,
+                                                                    absl::Time now,
+                                                                    bool respect_backoff) {
+  // Listed under the lock: what another process delivered is gone by now.
   absl::StatusOr<std::vector<Entry>> pending = Pending();
   if (!pending.ok()) return pending.status();
   std::vector<Delivery> deliveries;
+  // Reports with an entry still queued: their later entries wait behind it.
+  std::set<std::string> held;
   for (Entry& entry : *pending) {
-    absl::StatusOr<v1::Report> answer = submit(entry);
     Delivery delivery;
+    if (held.count(entry.request.name()) ||
+        (respect_backoff && entry.next_attempt > now)) {
+      held.insert(entry.request.name());
+      delivery.entry = std::move(entry);
+      delivery.outcome = Outcome::kWaiting;
+      deliveries.push_back(std::move(delivery));
+      continue;
+    }
+    absl::StatusOr<v1::Report> answer = submit(entry);
     delivery.entry = std::move(entry);
     if (answer.ok()) {
       delivery.outcome = Outcome::kDelivered;
@@ -153,10 +243,23 @@ absl::StatusOr<std::vector<Outbox::Delivery>> Outbox::Deliver(const SubmitFn& su
       continue;
     }
     delivery.status = answer.status();
-    if (IsRetryable(answer.status())) {
+    if (!IsDefiniteRefusal(answer.status())) {
+      // Promised to be delivered: kept, with the attempt counted.
+      Entry& kept = delivery.entry;
+      ++kept.attempts;
+      kept.last_error = absl::StrCat(absl::StatusCodeToString(answer.status().code()), ": ",
+                                     answer.status().message());
+      kept.next_attempt = now + OutboxBackoff(kept.attempts);
+      absl::StatusOr<std::string> json = EntryJson(kept);
+      if (!json.ok()) return json.status();
+      absl::Status updated = WriteFileDurably(kept.path, *json);
+      if (!updated.ok()) return updated;
+      held.insert(kept.request.name());
       delivery.outcome = Outcome::kStillPending;
+      bool stop = Unreachable(answer.status());
       deliveries.push_back(std::move(delivery));
-      break;
+      if (stop) break;
+      continue;
     }
     delivery.outcome = Outcome::kRefused;
     std::filesystem::path from(delivery.entry.path);

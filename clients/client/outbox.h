@@ -13,11 +13,19 @@
 // with its first answer without applying it twice. So every queued report is
 // applied exactly once, however often delivery is attempted.
 //
-// Delivery goes in queue order and stops at the first entry the server
-// still cannot be reached for. An entry the server refuses (invalid
-// content, permission, a stale etag …) cannot succeed by retrying: it is
-// moved to the `refused/` subdirectory, with the error beside it, and
-// reported, so that the official can fix and resubmit it.
+// Delivery goes in queue order. An entry is moved to the `refused/`
+// subdirectory, with the error beside it, only when the server definitely
+// refuses its content (IsDefiniteRefusal): retrying cannot help, and the
+// official has to fix and resubmit it. Every other error keeps it queued:
+// the attempt is counted in the entry and the next automatic attempt waits
+// for a backoff (5 s, doubling up to 15 min); later entries of the same
+// report wait behind it, so reports still arrive in order. When the server
+// cannot be reached at all (UNAVAILABLE, DEADLINE_EXCEEDED), delivery stops
+// there.
+//
+// One delivery at a time: a delivery holds an exclusive lock on
+// `.lock` in the outbox directory, so two processes never deliver (and
+// report delivering) the same entry.
 
 #include <functional>
 #include <optional>
@@ -31,8 +39,19 @@
 
 namespace tonghop::client {
 
-// Not thread-safe; one process at a time should deliver a given outbox
-// (concurrent deliveries are still applied once, thanks to request ids).
+// True when the server's answer refuses the report's content for good:
+// INVALID_ARGUMENT, PERMISSION_DENIED, FAILED_PRECONDITION about the report
+// (with tonghop's ErrorInfo; not one from elsewhere on the way), and ABORTED
+// for a stale etag (the report changed since the file was made, so the same
+// request can never succeed: the official has to look at the new version).
+bool IsDefiniteRefusal(const absl::Status& status);
+
+// The time an entry that failed `attempts` times in a row waits before the
+// next automatic attempt.
+absl::Duration OutboxBackoff(int attempts);
+
+// Not thread-safe within a process; processes exclude each other with the
+// outbox's lock.
 class Outbox {
  public:
   // `directory` is created on first use (e.g. STATE_DIR/outbox).
@@ -46,6 +65,11 @@ class Outbox {
     std::string agency;
     v1::SubmitRequest request;
     absl::Time queued_at;
+    // Failed delivery attempts so far, the last error, and when the next
+    // automatic attempt is due.
+    int attempts = 0;
+    std::string last_error;
+    absl::Time next_attempt = absl::InfinitePast();
   };
 
   // Queues `request` (whose request_id must be set) as `agency`; returns the
@@ -59,8 +83,10 @@ class Outbox {
 
   enum class Outcome {
     kDelivered,     // the server accepted it (or had already): removed
-    kStillPending,  // the server could not be reached: kept
-    kRefused,       // the server refused it: moved to refused/
+    kStillPending,  // tried and not delivered: kept, tried again later
+    kRefused,       // the server refused its content: moved to refused/
+    kWaiting,       // not tried: its backoff (or an earlier entry of the
+                    // same report) is still running
   };
   struct Delivery {
     Entry entry;
@@ -70,14 +96,24 @@ class Outbox {
     std::string refused_path;          // where a refused entry now is
   };
 
-  // Delivers pending entries in order with `submit` (which makes the call as
-  // entry.agency), stopping after the first one still pending. Failing to
-  // remove or move a file is returned as an error; what was delivered
-  // before stays delivered.
+  // Delivers the pending entries in order with `submit` (which makes the
+  // call as entry.agency), whatever their backoff, after waiting for any
+  // other process's delivery to finish. Failing to remove, move or update a
+  // file is returned as an error; what was delivered before stays
+  // delivered.
   using SubmitFn = std::function<absl::StatusOr<v1::Report>(const Entry& entry)>;
-  absl::StatusOr<std::vector<Delivery>> Deliver(const SubmitFn& submit);
+  absl::StatusOr<std::vector<Delivery>> Deliver(const SubmitFn& submit,
+                                                absl::Time now = absl::Now());
+  // The delivery every command makes on the side: only the entries whose
+  // backoff has run out, and nothing (nullopt) when another process is
+  // delivering right now.
+  absl::StatusOr<std::optional<std::vector<Delivery>>> DeliverDue(const SubmitFn& submit,
+                                                                  absl::Time now = absl::Now());
 
  private:
+  absl::StatusOr<std::vector<Delivery>> DeliverLocked(const SubmitFn& submit, absl::Time now,
+                                                      bool respect_backoff);
+
   std::string directory_;
 };
 

@@ -11,11 +11,22 @@ TONGHOP_PACKAGES=(
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libgtest-dev libgmock-dev
   libicu-dev libxlsxwriter-dev libcpp-httplib-dev libssl-dev openssl libsodium-dev
-  libzip-dev libcairo2-dev libpango1.0-dev libxml2-dev fonts-liberation2
+  libzip-dev libpugixml-dev libpoppler-cpp-dev
+  # The compiled report as PDF (Pango, Cairo, in Liberation Serif, metric-
+  # compatible with Times New Roman); ADX read against its schema (libxml2).
+  libcairo2-dev libpango1.0-dev libxml2-dev fonts-liberation2
   python3 python3-openpyxl curl
-  # Tests of the compiled documents: PDF text (poppler), .docx → PDF.
-  libpoppler-cpp-dev poppler-utils libreoffice-writer-nogui libxml2-utils
 )
+
+# Packages the demo's checks of the compiled documents need (deploy/demo.sh
+# and tests/run.sh install them; the container image does not): the PDF's
+# text, the .docx opened in LibreOffice, the ADX export against its schema.
+TONGHOP_DEMO_PACKAGES=(poppler-utils libreoffice-writer-nogui libxml2-utils)
+
+# Packages only the tests need (tests/run.sh installs them; the demo does
+# not): Debian's Prometheus server scrapes tonghopd in a test, and the
+# deployment check reads the Kubernetes manifests with PyYAML.
+TONGHOP_TEST_PACKAGES=(prometheus python3-yaml)
 
 tonghop_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -35,6 +46,32 @@ tonghop_ensure_packages() {
   if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Debian's kubectl (package kubernetes-client), for checking the Kubernetes
+# manifests: installed when no other package provides /usr/bin/kubectl, else
+# (a machine with another vendor's kubectl) unpacked from Debian's package
+# into $TONGHOP_BUILD_DIR/tools/kubernetes-client. Prints its path.
+tonghop_debian_kubectl() {
+  if dpkg-query -W -f='${Status}' kubernetes-client 2>/dev/null | grep -q "install ok installed"; then
+    echo /usr/bin/kubectl
+    return 0
+  fi
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+  if ! dpkg -S /usr/bin/kubectl >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+      kubernetes-client >/dev/null && echo /usr/bin/kubectl
+    return
+  fi
+  local tools="$TONGHOP_BUILD_DIR/tools"
+  local unpacked="$tools/kubernetes-client/usr/bin/kubectl"
+  if [ ! -x "$unpacked" ]; then
+    mkdir -p "$tools/deb" &&
+      (cd "$tools/deb" && apt-get download kubernetes-client >/dev/null 2>&1) &&
+      dpkg-deb -x "$tools"/deb/kubernetes-client_*.deb "$tools/kubernetes-client" || return 1
+  fi
+  echo "$unpacked"
 }
 
 # Configures (once) and builds the given targets (default: everything).

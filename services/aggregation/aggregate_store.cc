@@ -31,7 +31,9 @@ constexpr uint8_t kActiveTag = 'A';
 constexpr uint8_t kPositionTag = 'P';
 constexpr uint8_t kBuildingTag = 'B';
 constexpr uint8_t kLayoutTag = 'F';
-constexpr uint8_t kAppliedTimeTag = 'T';
+constexpr uint8_t kAppliedTimeTag = 'T';  // generation → time of the change at its position
+constexpr uint8_t kEpochTag = 'E';        // generation → feed epoch
+constexpr uint8_t kLastChangeTag = 'L';   // generation → digest of the last change
 // Data keys: 'G' generation, then one of these record kinds.
 constexpr uint8_t kGenerationTag = 'G';
 constexpr uint8_t kStatusTag = 'S';
@@ -58,6 +60,8 @@ std::string AppliedTimeKey(uint64_t gen) {
   return KeyBuilder(kAppliedTimeTag).Uint64(gen).Build();
 }
 std::string GenPrefix(uint64_t gen) { return KeyBuilder(kGenerationTag).Uint64(gen).Build(); }
+std::string EpochKey(uint64_t gen) { return KeyBuilder(kEpochTag).Uint64(gen).Build(); }
+std::string LastChangeKey(uint64_t gen) { return KeyBuilder(kLastChangeTag).Uint64(gen).Build(); }
 
 std::string StatusPrefix(uint64_t gen, absl::string_view plan) {
   return GenPrefix(gen) + KeyBuilder(kStatusTag).String(plan).Build();
@@ -171,6 +175,14 @@ uint64_t Fnv(uint64_t hash, absl::string_view bytes) {
 }  // namespace
 
 std::vector<std::string> AggregationColumnFamilies() { return {kMetaCf, kDataCf}; }
+
+std::string ChangeDigest(const v1::Change& change) {
+  v1::Change copy = change;
+  copy.clear_epoch();
+  std::string bytes = Serialize(copy);
+  return absl::StrFormat("%016x%016x", Fnv(0xcbf29ce484222325ULL, bytes),
+                         Fnv(0x84222325cbf29ce4ULL, bytes));
+}
 
 std::string CellKey(const google::protobuf::Map<std::string, std::string>& cells) {
   std::map<std::string, std::string> sorted(cells.begin(), cells.end());
@@ -367,17 +379,22 @@ absl::Status AggregateStore::Init() {
     batch.Put(kMetaCf, LayoutKey(), kLayoutVersion);
     RETURN_IF_ERROR(store_->Write(batch));
   }
-  // Generations other than the active one are leftovers of a rebuild that
-  // crashed, of a swap whose clean-up did not finish, or of another layout.
-  for (uint64_t g : generations) {
-    if (g != gen) RETURN_IF_ERROR(DropGeneration(g));
-  }
   ASSIGN_OR_RETURN(std::optional<std::string> position, store_->Get(kMetaCf, PositionKey(gen)));
   int64_t applied = 0;
   if (position.has_value() && !absl::SimpleAtoi(*position, &applied)) return Corrupt("position");
+  ASSIGN_OR_RETURN(FeedMark mark, ReadMark(*store_, gen));
+  mark.sequence = applied;
   {
     absl::WriterMutexLock lock(&state_mu_);
     active_ = gen;
+    feed_mark_ = std::move(mark);
+    // Generations other than the active one are leftovers of a rebuild that
+    // crashed, of a swap whose clean-up did not finish, or of another
+    // layout; dropping a large one takes seconds, so it waits until the
+    // server listens.
+    for (uint64_t g : generations) {
+      if (g != gen) leftovers_.push_back(g);
+    }
   }
   absl::MutexLock lock(&apply_mu_);
   next_generation_ = highest + 1;
@@ -388,6 +405,42 @@ absl::Status AggregateStore::Init() {
 uint64_t AggregateStore::active_generation() const {
   absl::ReaderMutexLock lock(&state_mu_);
   return active_;
+}
+
+FeedMark AggregateStore::feed_mark() const {
+  absl::ReaderMutexLock lock(&state_mu_);
+  return feed_mark_;
+}
+
+std::vector<uint64_t> AggregateStore::leftover_generations() const {
+  absl::ReaderMutexLock lock(&state_mu_);
+  return leftovers_;
+}
+
+absl::StatusOr<int> AggregateStore::DropLeftovers(const std::function<bool()>& go_on) {
+  int dropped = 0;
+  for (uint64_t gen : leftover_generations()) {
+    RETURN_IF_ERROR(DropGeneration(gen, go_on));
+    absl::WriterMutexLock lock(&state_mu_);
+    leftovers_.erase(std::remove(leftovers_.begin(), leftovers_.end(), gen), leftovers_.end());
+    ++dropped;
+  }
+  return dropped;
+}
+
+void AggregateStore::PutMark(WriteBatch& batch, uint64_t gen, const FeedMark& mark) {
+  batch.Put(kMetaCf, EpochKey(gen), mark.epoch);
+  batch.Put(kMetaCf, LastChangeKey(gen), mark.digest);
+}
+
+absl::StatusOr<FeedMark> AggregateStore::ReadMark(const storage::KvReader& view,
+                                                  uint64_t gen) const {
+  FeedMark mark;
+  ASSIGN_OR_RETURN(std::optional<std::string> epoch, view.Get(kMetaCf, EpochKey(gen)));
+  ASSIGN_OR_RETURN(std::optional<std::string> digest, view.Get(kMetaCf, LastChangeKey(gen)));
+  mark.epoch = epoch.value_or("");
+  mark.digest = digest.value_or("");
+  return mark;
 }
 
 absl::Status AggregateStore::StageChange(Staging& staging, uint64_t gen, const v1::Change& change,
@@ -489,6 +542,14 @@ absl::Status AggregateStore::ApplyBatch(absl::Span<const v1::Change> changes,
     int64_t position = applied;
     for (const v1::Change& change : changes) position = std::max(position, change.sequence());
     if (position == applied) return absl::OkStatus();
+    FeedMark mark = feed_mark();
+    for (const v1::Change& change : changes) {
+      if (!mark.epoch.empty() && !change.epoch().empty() && change.epoch() != mark.epoch) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "change ", change.sequence(), " is of feed epoch ", change.epoch(),
+            " but the roll-ups were built from epoch ", mark.epoch, ": rebuild them"));
+      }
+    }
     if (placed_with_ != hierarchy.fingerprint()) RETURN_IF_ERROR(RehomeLocked(hierarchy));
     uint64_t gen = active_generation();
     Staging staging(store_);
@@ -499,13 +560,19 @@ absl::Status AggregateStore::ApplyBatch(absl::Span<const v1::Change> changes,
       RETURN_IF_ERROR(StageChange(staging, gen, change, hierarchy));
       position = change.sequence();
       position_time = ChangeMicros(change);
+      if (!change.epoch().empty()) mark.epoch = change.epoch();
+      mark.sequence = position;
+      mark.digest = ChangeDigest(change);
     }
     WriteBatch batch;
     staging.AppendTo(batch);
     batch.Put(kMetaCf, PositionKey(gen), absl::StrCat(position));
     batch.Put(kMetaCf, AppliedTimeKey(gen), absl::StrCat(position_time));
+    PutMark(batch, gen, mark);
     RETURN_IF_ERROR(store_->Write(batch));
     applied_sequence_ = position;
+    absl::WriterMutexLock state_lock(&state_mu_);
+    feed_mark_ = std::move(mark);
   }
   Notify();
   return absl::OkStatus();
@@ -580,18 +647,21 @@ absl::Status AggregateStore::RehomeLocked(const Hierarchy& hierarchy) {
 
 absl::StatusOr<AggregateStore::Replayed> AggregateStore::ReplayInto(ChangeSource& source,
                                                                     uint64_t gen, int64_t after,
+                                                                    const FeedMark& from,
                                                                     const Hierarchy& hierarchy) {
   Staging staging(store_);
   int64_t position = after;
   int64_t position_time = 0;
   int64_t replayed = 0;
   int64_t staged_position = after;
+  FeedMark mark = from;
   auto flush = [&]() -> absl::Status {
     if (staged_position == position && staging.size() == 0) return absl::OkStatus();
     WriteBatch batch;
     staging.AppendTo(batch);
     batch.Put(kMetaCf, PositionKey(gen), absl::StrCat(position));
     if (position != after) batch.Put(kMetaCf, AppliedTimeKey(gen), absl::StrCat(position_time));
+    PutMark(batch, gen, mark);
     RETURN_IF_ERROR(store_->Write(batch));
     staging.Clear();
     staged_position = position;
@@ -602,12 +672,15 @@ absl::StatusOr<AggregateStore::Replayed> AggregateStore::ReplayInto(ChangeSource
     RETURN_IF_ERROR(StageChange(staging, gen, change, hierarchy));
     position = change.sequence();
     position_time = ChangeMicros(change);
+    if (!change.epoch().empty()) mark.epoch = change.epoch();
+    mark.sequence = position;
+    mark.digest = ChangeDigest(change);
     ++replayed;
     if (staging.size() >= 20000) RETURN_IF_ERROR(flush());
     return absl::OkStatus();
   }));
   RETURN_IF_ERROR(flush());
-  return Replayed{position, replayed};
+  return Replayed{position, replayed, mark};
 }
 
 absl::StatusOr<AggregateStore::RebuildResult> AggregateStore::Rebuild(
@@ -633,34 +706,47 @@ absl::StatusOr<AggregateStore::RebuildResult> AggregateStore::Rebuild(
     RETURN_IF_ERROR(store_->Write(batch));
   }
   RebuildResult result;
-  absl::StatusOr<Replayed> replayed = ReplayInto(source, gen, 0, hierarchy);
+  absl::StatusOr<Replayed> replayed = ReplayInto(source, gen, 0, FeedMark(), hierarchy);
   if (!replayed.ok()) {
     DropGeneration(gen).IgnoreError();
     return replayed.status();
   }
   int64_t position = replayed->position;
+  FeedMark mark = replayed->mark;
   result.changes_replayed = replayed->changes;
   uint64_t old_gen;
   {
     absl::MutexLock lock(&apply_mu_);
     int64_t live = applied_sequence_.load();
+    FeedMark live_mark = feed_mark();
+    // Another epoch: the live table's positions mean nothing in this feed.
+    result.rewound =
+        !live_mark.epoch.empty() && !mark.epoch.empty() && live_mark.epoch != mark.epoch;
     // The live table may have moved on while the replay ran; catch up with
-    // it (it cannot move while this lock is held).
-    while (position < live) {
+    // it (it cannot move while this lock is held). A feed that has nothing
+    // more although the table is further was rewound.
+    while (!result.rewound && position < live) {
       int64_t before = position;
-      replayed = ReplayInto(source, gen, before, hierarchy);
-      if (replayed.ok()) {
-        position = replayed->position;
-        result.changes_replayed += replayed->changes;
-      }
-      if (!replayed.ok() || position == before) {
+      replayed = ReplayInto(source, gen, before, mark, hierarchy);
+      if (!replayed.ok()) {
         DropGeneration(gen).IgnoreError();
-        if (!replayed.ok()) return replayed.status();
-        return absl::FailedPreconditionError(absl::StrCat(
-            "the change feed ends at sequence ", before, " but the aggregates have applied ", live,
-            "; is this the same submissions service?"));
+        return replayed.status();
       }
+      if (replayed->position == before) {
+        result.rewound = true;
+        break;
+      }
+      position = replayed->position;
+      mark = replayed->mark;
+      result.changes_replayed += replayed->changes;
     }
+    if (result.rewound) {
+      std::cerr << "aggregation: the change feed (epoch " << mark.epoch << ") ends at sequence "
+                << position << " while the roll-ups were built from epoch " << live_mark.epoch
+                << " up to " << live << ": it was rewound or replaced; the rebuilt roll-ups are "
+                << "what it holds" << std::endl;
+    }
+    result.feed_epoch = mark.epoch;
     old_gen = active_generation();
     ASSIGN_OR_RETURN(auto previous, Digest(*store_, old_gen));
     ASSIGN_OR_RETURN(auto rebuilt, Digest(*store_, gen));
@@ -669,7 +755,7 @@ absl::StatusOr<AggregateStore::RebuildResult> AggregateStore::Rebuild(
     result.previous_digest = previous.first;
     result.rebuilt_digest = rebuilt.first;
     result.records = rebuilt.second;
-    result.identical = live == position && previous == rebuilt;
+    result.identical = !result.rewound && live == position && previous == rebuilt;
     if (!verify_only) {
       WriteBatch batch;
       batch.Put(kMetaCf, ActiveKey(), absl::StrCat(gen));
@@ -678,6 +764,8 @@ absl::StatusOr<AggregateStore::RebuildResult> AggregateStore::Rebuild(
       RETURN_IF_ERROR(write_swap ? write_swap(batch) : store_->Write(batch));
       active_ = gen;
       applied_sequence_ = position;
+      mark.sequence = position;
+      feed_mark_ = mark;
       placed_with_ = hierarchy.fingerprint();
       result.swapped = true;
     }
@@ -687,7 +775,7 @@ absl::StatusOr<AggregateStore::RebuildResult> AggregateStore::Rebuild(
   return result;
 }
 
-absl::Status AggregateStore::DropGeneration(uint64_t gen) {
+absl::Status AggregateStore::DropGeneration(uint64_t gen, const std::function<bool()>& go_on) {
   std::string prefix = GenPrefix(gen);
   std::string end = storage::PrefixEnd(prefix);
   // Each page starts after the last key deleted: starting from the prefix
@@ -695,6 +783,9 @@ absl::Status AggregateStore::DropGeneration(uint64_t gen) {
   // drop a table would grow with the square of its size.
   std::string from = prefix;
   while (true) {
+    if (go_on && !go_on()) {
+      return absl::CancelledError(absl::StrCat("dropping roll-up generation ", gen, " stopped"));
+    }
     ASSIGN_OR_RETURN(std::vector<storage::KeyValue> page,
                      store_->ScanRange(kDataCf, from, end, drop_page_size_));
     if (page.empty()) break;
@@ -707,6 +798,8 @@ absl::Status AggregateStore::DropGeneration(uint64_t gen) {
   batch.Delete(kMetaCf, PositionKey(gen));
   batch.Delete(kMetaCf, AppliedTimeKey(gen));
   batch.Delete(kMetaCf, BuildingKey(gen));
+  batch.Delete(kMetaCf, EpochKey(gen));
+  batch.Delete(kMetaCf, LastChangeKey(gen));
   return store_->Write(batch);
 }
 

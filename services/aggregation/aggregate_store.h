@@ -38,6 +38,15 @@
 // Generations. All records live under a generation number; the active
 // generation is named in the meta column family. A rebuild replays the feed
 // from sequence 0 into a fresh generation and swaps it in with one write.
+// Generations other than the active one (a rebuild that crashed, a swap
+// whose clean-up did not finish, another layout) are left for
+// DropLeftovers(), which the server runs after it listens.
+//
+// The feed mark. With the position, each batch stores the feed epoch the
+// changes came from and a digest of the last change applied, so that a
+// reader can tell a feed that was rewound or replaced (a restored backup, a
+// store reopened without changes it had acknowledged) from the one the
+// table was built from: the table is then rebuilt from the feed as it is.
 //
 // Thread safety: all methods are thread-safe. Changes, re-homing and
 // rebuilds are serialized; reads (Read) run on a storage snapshot, so they
@@ -69,6 +78,18 @@ namespace tonghop::aggregation {
 
 // The column families the aggregation store needs.
 std::vector<std::string> AggregationColumnFamilies();
+
+// Where in which feed a table is: the epoch of the changes applied, the
+// last one's sequence and a digest of it (both empty for a table built
+// before marks were kept, and for an empty one).
+struct FeedMark {
+  std::string epoch;
+  int64_t sequence = 0;
+  std::string digest;
+};
+
+// A digest of a change as the feed holds it (its epoch aside).
+std::string ChangeDigest(const v1::Change& change);
 
 // Which reports count.
 enum class Layer { kAccepted, kUnreviewed };
@@ -191,17 +212,30 @@ class AggregateReader {
 class AggregateStore {
  public:
   // Opens the table in `store` (which must have AggregationColumnFamilies()),
-  // creating generation 1 when empty and deleting any generation a crashed
-  // rebuild left behind.
+  // creating generation 1 when empty. Generations a crashed rebuild left
+  // behind stay until DropLeftovers().
   static absl::StatusOr<std::unique_ptr<AggregateStore>> Open(storage::KvStore* store);
+
+  // Deletes every generation Open() found besides the active one, page by
+  // page; the table serves meanwhile. Stops (CANCELLED) between pages once
+  // `go_on` returns false; what is left is dropped next time. Returns how
+  // many it dropped.
+  absl::StatusOr<int> DropLeftovers(const std::function<bool()>& go_on = nullptr);
+  // The generations DropLeftovers() has still to drop.
+  std::vector<uint64_t> leftover_generations() const;
 
   // The feed position the active table reflects.
   int64_t applied_sequence() const { return applied_sequence_.load(); }
+  // Where in which feed the active table is.
+  FeedMark feed_mark() const;
 
   // Applies the changes whose sequences are above the applied position, in
-  // order (`changes` is in feed order), with the last one's position in one
-  // synced batch: all of them or none. If `hierarchy` differs from the one
-  // contributions were placed with, re-homes them first.
+  // order (`changes` is in feed order, all of one feed epoch), with the last
+  // one's position and feed mark in one synced batch: all of them or none.
+  // Changes of another epoch than the table's are refused
+  // (FAILED_PRECONDITION): the table must be rebuilt from that feed. If
+  // `hierarchy` differs from the one contributions were placed with,
+  // re-homes them first.
   absl::Status ApplyBatch(absl::Span<const v1::Change> changes, const Hierarchy& hierarchy);
   // ApplyBatch of one change.
   absl::Status Apply(const v1::Change& change, const Hierarchy& hierarchy);
@@ -220,13 +254,20 @@ class AggregateStore {
     int64_t previous_sequence = 0;
     bool identical = false;
     bool swapped = false;
+    // The feed ends before the live table's position, or is another epoch's:
+    // the live table was built from a feed that was rewound or replaced.
+    bool rewound = false;
+    std::string feed_epoch;
   };
   // Replays `source` from sequence 0 into a fresh generation with
   // `hierarchy`, catches up with the live position, compares, and (unless
   // `verify_only`) makes it the active table in one write. The live table
-  // keeps serving and advancing until the swap. One rebuild at a time.
-  // `write_swap`, when given, writes the swap's batch instead of the store
-  // (the audit trail adds its record to it and writes it).
+  // keeps serving and advancing until the swap. When the feed turns out to
+  // be rewound or replaced, the rebuilt table is what it holds, and is
+  // swapped in all the same (`rewound` says so). One rebuild at a time
+  // (ABORTED while another runs). `write_swap`, when given, writes the
+  // swap's batch instead of the store (the audit trail adds its record to
+  // it and writes it).
   using BatchWriter = std::function<absl::Status(storage::WriteBatch&)>;
   absl::StatusOr<RebuildResult> Rebuild(ChangeSource& source, const Hierarchy& hierarchy,
                                         bool verify_only,
@@ -276,13 +317,18 @@ class AggregateStore {
                                    const std::vector<std::string>& roots);
   absl::StatusOr<std::pair<std::string, int64_t>> Digest(const storage::KvReader& view,
                                                          uint64_t generation) const;
-  absl::Status DropGeneration(uint64_t generation);
+  absl::Status DropGeneration(uint64_t generation,
+                              const std::function<bool()>& go_on = nullptr);
   struct Replayed {
     int64_t position = 0;  // the last sequence staged
     int64_t changes = 0;   // how many changes were applied
+    FeedMark mark;         // of the last change staged (empty when none)
   };
   absl::StatusOr<Replayed> ReplayInto(ChangeSource& source, uint64_t generation, int64_t after,
-                                      const Hierarchy& hierarchy);
+                                      const FeedMark& from, const Hierarchy& hierarchy);
+  // Stages the feed mark of `generation` after `last` into `batch`.
+  static void PutMark(storage::WriteBatch& batch, uint64_t generation, const FeedMark& mark);
+  absl::StatusOr<FeedMark> ReadMark(const storage::KvReader& view, uint64_t generation) const;
   absl::Status RehomeLocked(const Hierarchy& hierarchy) ABSL_EXCLUSIVE_LOCKS_REQUIRED(apply_mu_);
   void Notify();
 
@@ -297,6 +343,8 @@ class AggregateStore {
   uint64_t active_ ABSL_GUARDED_BY(state_mu_) = 0;
   uint64_t next_generation_ ABSL_GUARDED_BY(apply_mu_) = 0;
   std::atomic<int64_t> applied_sequence_{0};
+  FeedMark feed_mark_ ABSL_GUARDED_BY(state_mu_);
+  std::vector<uint64_t> leftovers_ ABSL_GUARDED_BY(state_mu_);
   std::string placed_with_ ABSL_GUARDED_BY(apply_mu_);  // hierarchy fingerprint
   std::function<void(int64_t)> listener_;
   size_t drop_page_size_ = 5000;

@@ -5,6 +5,7 @@
 #include <random>
 #include <tuple>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/aggregation/test_fixture.h"
@@ -487,16 +488,113 @@ TEST_F(AggregateStoreTest, RebuildCatchesUpWithALiveTableThatMovedOn) {
   EXPECT_TRUE(again->identical);
 }
 
-TEST_F(AggregateStoreTest, RebuildRefusesAFeedShorterThanTheLivePosition) {
+TEST_F(AggregateStoreTest, AFeedShorterThanTheLivePositionWasRewoundAndIsRebuiltFrom) {
   History history(8);
   std::vector<v1::Change> changes = history.Generate(50);
   ApplyAll(changes, MakeHierarchy());
   std::vector<v1::Change> shorter(changes.begin(), changes.begin() + 10);
   VectorSource source(&shorter);
-  auto result = aggregates_->Rebuild(source, MakeHierarchy(), false);
-  EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(aggregates_->active_generation(), 1u);
+  // Verifying says so and changes nothing.
+  auto verified = aggregates_->Rebuild(source, MakeHierarchy(), /*verify_only=*/true);
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_TRUE(verified->rewound);
+  EXPECT_FALSE(verified->identical);
+  EXPECT_EQ(verified->previous_sequence, 50);
+  EXPECT_EQ(verified->applied_sequence, 10);
   EXPECT_EQ(aggregates_->applied_sequence(), 50);
+  // Rebuilding makes the table what the feed holds.
+  auto rebuilt = aggregates_->Rebuild(source, MakeHierarchy(), /*verify_only=*/false);
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.status();
+  EXPECT_TRUE(rebuilt->rewound);
+  EXPECT_TRUE(rebuilt->swapped);
+  EXPECT_EQ(aggregates_->applied_sequence(), 10);
+  EXPECT_EQ(aggregates_->feed_mark().digest, ChangeDigest(shorter.back()));
+  auto again = aggregates_->Rebuild(source, MakeHierarchy(), /*verify_only=*/true);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->identical);
+  EXPECT_FALSE(again->rewound);
+}
+
+// The feed of another epoch: the submissions store was reopened without
+// changes it had acknowledged, and later changes reused their numbers.
+std::vector<v1::Change> InEpoch(std::vector<v1::Change> changes, const std::string& epoch) {
+  for (v1::Change& c : changes) c.set_epoch(epoch);
+  return changes;
+}
+
+TEST_F(AggregateStoreTest, AFeedOfAnotherEpochIsRefusedToApplyAndRebuiltFrom) {
+  History history(12);
+  std::vector<v1::Change> changes = InEpoch(history.Generate(60), "store:1");
+  ApplyAll(changes, MakeHierarchy());
+  EXPECT_EQ(aggregates_->feed_mark().epoch, "store:1");
+  EXPECT_EQ(aggregates_->feed_mark().sequence, 60);
+  // The new epoch lost changes 41-60, and 20 others took their numbers.
+  History other(13);
+  std::vector<v1::Change> replaced(changes.begin(), changes.begin() + 40);
+  std::vector<v1::Change> fresh = other.Generate(70);
+  for (size_t i = 40; i < 70; ++i) {
+    fresh[i].set_sequence(static_cast<int64_t>(i) + 1);
+    replaced.push_back(fresh[i]);
+  }
+  replaced = InEpoch(replaced, "store:2");
+  EXPECT_EQ(aggregates_->Apply(replaced.back(), MakeHierarchy()).code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  VectorSource source(&replaced);
+  auto rebuilt = aggregates_->Rebuild(source, MakeHierarchy(), /*verify_only=*/false);
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.status();
+  EXPECT_TRUE(rebuilt->rewound);
+  EXPECT_EQ(rebuilt->feed_epoch, "store:2");
+  EXPECT_EQ(aggregates_->applied_sequence(), 70);
+  EXPECT_EQ(aggregates_->feed_mark().epoch, "store:2");
+  // The same as applying the new feed from scratch.
+  storage::MemoryStore fresh_store;
+  auto scratch = *AggregateStore::Open(&fresh_store);
+  for (const v1::Change& c : replaced) ASSERT_TRUE(scratch->Apply(c, MakeHierarchy()).ok());
+  EXPECT_EQ(scratch->DigestActive()->first, aggregates_->DigestActive()->first);
+}
+
+TEST_F(AggregateStoreTest, OpeningLeavesAHalfBuiltTableForTheBackground) {
+  History history(4);
+  std::vector<v1::Change> changes = history.Generate(40);
+  ApplyAll(changes, MakeHierarchy());
+  auto before = Dump();
+  // What a rebuild that crashed half-way leaves: generation 99, marked as
+  // being built, with some of its records.
+  storage::WriteBatch leftover;
+  leftover.Put("aggregation_meta", storage::KeyBuilder('P').Uint64(99).Build(), "20");
+  leftover.Put("aggregation_meta", storage::KeyBuilder('B').Uint64(99).Build(), "");
+  for (int i = 0; i < 30; ++i) {
+    leftover.Put("aggregation_data",
+                 storage::KeyBuilder('G').Uint64(99).Build() + absl::StrCat("record-", i), "x");
+  }
+  ASSERT_TRUE(store_.Write(leftover).ok());
+
+  aggregates_.reset();
+  aggregates_ = *AggregateStore::Open(&store_);
+  // Opening does not wait for the drop; the table serves meanwhile.
+  EXPECT_EQ(aggregates_->leftover_generations(), std::vector<uint64_t>{99});
+  EXPECT_TRUE(SameRecords(before, Dump()));
+  EXPECT_EQ(aggregates_->applied_sequence(), 40);
+  // Stopped between pages, it leaves the rest for the next time.
+  aggregates_->SetDropPageSizeForTesting(10);
+  int pages = 0;
+  EXPECT_EQ(aggregates_->DropLeftovers([&] { return ++pages <= 1; }).status().code(),
+            absl::StatusCode::kCancelled);
+  EXPECT_EQ(aggregates_->leftover_generations().size(), 1u);
+  auto dropped = aggregates_->DropLeftovers();
+  ASSERT_TRUE(dropped.ok()) << dropped.status();
+  EXPECT_EQ(*dropped, 1);
+  EXPECT_TRUE(aggregates_->leftover_generations().empty());
+  size_t all_records = 0;
+  EXPECT_TRUE(store_
+                  .Scan("aggregation_data", "", "",
+                        [&](absl::string_view, absl::string_view) {
+                          ++all_records;
+                          return true;
+                        })
+                  .ok());
+  EXPECT_EQ(all_records, before.size());
 }
 
 TEST_F(AggregateStoreTest, FailedRebuildLeavesNoTraceAfterReopen) {
@@ -528,6 +626,7 @@ TEST_F(AggregateStoreTest, FailedRebuildLeavesNoTraceAfterReopen) {
   aggregates_.reset();
   aggregates_ = *AggregateStore::Open(&store_);
   EXPECT_TRUE(SameRecords(before, Dump()));
+  ASSERT_TRUE(aggregates_->DropLeftovers().ok());
   size_t all_records = 0;
   EXPECT_TRUE(store_
                   .Scan("aggregation_data", "", "",

@@ -1,15 +1,20 @@
 #include "services/aggregation/aggregation_module.h"
 
 #include <filesystem>
+#include <iostream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "services/aggregation/aggregate_store.h"
 #include "services/aggregation/aggregation_service.h"
+#include "services/aggregation/federation_service.h"
 #include "services/aggregation/feed_consumer.h"
 #include "services/aggregation/forwarder.h"
 #include "services/aggregation/queries.h"
+#include "services/aggregation/received_figures.h"
 #include "services/aggregation/registry_view.h"
 #include "services/aggregation/report_drafts.h"
+#include "services/aggregation/upstream_pusher.h"
 #include "services/common/status_macros.h"
 #include "storage/rocksdb_store.h"
 
@@ -36,30 +41,87 @@ class AggregationModule final : public ServiceModule {
                  [this](const Caller& caller, const v1::RebuildAggregatesRequest& r) {
                    return Rebuild(caller, r);
                  },
-                 env.identity, &audit_, std::move(temp_dir)) {
-    aggregates_->SetListener([this](int64_t sequence) { service_.OnApplied(sequence); });
+                 env.identity, &audit_, std::move(temp_dir)),
+        received_(store_.get(), &registry_, env.policy, &audit_, env.clock),
+        federation_service_(&received_, env.identity, &audit_) {
+    if (env.upstream_channel != nullptr) {
+      pusher_ = std::make_unique<UpstreamPusher>(
+          store_.get(), aggregates_.get(), &queries_, &registry_, env.policy, env.clock,
+          Upstream{env.upstream_address, env.upstream_identity, env.upstream_channel,
+                   env.upstream_dev_header},
+          env.operator_agency);
+    }
+    aggregates_->SetListener([this](int64_t sequence) {
+      service_.OnApplied(sequence);
+      if (pusher_ != nullptr) pusher_->OnApplied(sequence);
+    });
   }
 
   ~AggregationModule() override { Stop(); }
 
-  std::vector<grpc::Service*> services() override { return {&service_}; }
+  std::vector<grpc::Service*> services() override { return {&service_, &federation_service_}; }
   std::vector<const AuditLog*> audit_logs() const override { return {&audit_}; }
+  std::vector<NamedStore> stores() override {
+    return {{std::string(kAggregationService), store_.get()}};
+  }
 
   absl::Status Start() override {
     started_ = true;
-    consumer_ = std::make_unique<FeedConsumer>(aggregates_.get(), &registry_,
-                                               env_.channel(kSubmissionsService),
-                                               env_.operator_agency);
+    consumer_ = std::make_unique<FeedConsumer>(
+        aggregates_.get(), &registry_, env_.channel(kSubmissionsService), env_.operator_agency,
+        [this] { return Rebuild(Instance(), v1::RebuildAggregatesRequest()).status(); });
     consumer_->Start();
+    // A table a crash left half-built is dropped now that the server
+    // listens: dropping a large one takes seconds that a start must not.
+    dropper_ = std::thread([this] { DropLeftovers(); });
+    if (env_.monitor != nullptr) {
+      env_.monitor->SetRollupSource(
+          {[this] { return aggregates_->applied_sequence(); },
+           [this] { return consumer_->following(); }});
+    }
+    if (pusher_ != nullptr) {
+      pusher_->Start(env_.channel(kSubmissionsService));
+      if (env_.monitor != nullptr) {
+        env_.monitor->SetUpstreamSource({[this] { return pusher_->PushedPosition(); }});
+      }
+    }
     return absl::OkStatus();
   }
 
   void Stop() override {
+    if (pusher_ != nullptr) pusher_->Stop();
+    stopping_ = true;
+    if (dropper_.joinable()) dropper_.join();
     if (consumer_ != nullptr) consumer_->Stop();
     service_.Shutdown();
   }
 
  private:
+  void DropLeftovers() {
+    size_t count = aggregates_->leftover_generations().size();
+    if (count == 0) return;
+    std::cerr << "aggregation: dropping " << count
+              << " roll-up table(s) left by an unfinished rebuild, in the background"
+              << std::endl;
+    absl::Time start = absl::Now();
+    absl::StatusOr<int> dropped = aggregates_->DropLeftovers([this] { return !stopping_; });
+    if (!dropped.ok()) {
+      std::cerr << "aggregation: dropping leftover roll-up tables: " << dropped.status().message()
+                << " (the rest is dropped at the next start)" << std::endl;
+      return;
+    }
+    std::cerr << "aggregation: dropped " << *dropped << " leftover roll-up table(s) in "
+              << absl::FormatDuration(absl::Now() - start) << std::endl;
+  }
+
+  // The instance itself, for the rebuild it runs when the change feed was
+  // rewound or replaced.
+  Caller Instance() const {
+    Caller instance(env_.operator_agency);
+    instance.credential = "internal";
+    return instance;
+  }
+
   // A rebuild that swaps the table is recorded in the audit trail with the
   // swap; a verify-only one changes nothing and is not.
   absl::StatusOr<v1::RebuildAggregatesResponse> Rebuild(
@@ -83,6 +145,13 @@ class AggregationModule final : public ServiceModule {
     response.set_identical(result.identical);
     response.set_swapped(result.swapped);
     response.set_previous_sequence(result.previous_sequence);
+    response.set_feed_rewound(result.rewound);
+    response.set_feed_epoch(result.feed_epoch);
+    if (result.swapped) {
+      std::cerr << "aggregation: rebuilt the roll-ups from " << result.changes_replayed
+                << " changes of the feed (epoch " << result.feed_epoch << ", position "
+                << result.applied_sequence << ")" << std::endl;
+    }
     return response;
   }
 
@@ -97,18 +166,30 @@ class AggregationModule final : public ServiceModule {
   ReportDrafts drafts_;
   Forwarder forwarder_;
   AggregationService service_;
+  ReceivedFiguresStore received_;
+  FederationService federation_service_;
+  // Only with an upstream.
+  std::unique_ptr<UpstreamPusher> pusher_;
   std::unique_ptr<FeedConsumer> consumer_;
+  std::atomic<bool> stopping_{false};
+  std::thread dropper_;
 };
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ServiceModule>> CreateAggregationModule(
     const ServiceEnvironment& env) {
+  // Besides the roll-ups, which the change feed gives again, the store holds
+  // the service's audit trail, whose records were acknowledged (a rebuild's
+  // answer): a damaged log is refused like any store of acknowledged writes.
   std::vector<std::string> column_families = AggregationColumnFamilies();
   for (const std::string& cf : DraftStore::ColumnFamilies()) column_families.push_back(cf);
   column_families.emplace_back(kAuditColumnFamily);
+  column_families.emplace_back(kReceivedFiguresCf);
+  column_families.emplace_back(kUpstreamPushCf);
   ASSIGN_OR_RETURN(std::unique_ptr<storage::KvStore> store,
-                   storage::OpenRocksDbStore(env.data_dir, column_families));
+                   storage::OpenRocksDbStore(env.data_dir, column_families,
+                                             StoreOptions(env, kAggregationService)));
   ASSIGN_OR_RETURN(std::unique_ptr<AggregateStore> aggregates, AggregateStore::Open(store.get()));
   std::string temp_dir = (std::filesystem::path(env.data_dir) / "tmp").string();
   std::error_code ec;

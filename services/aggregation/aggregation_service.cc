@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/aggregation/report_render.h"
 #include "services/common/errors.h"
+#include "services/common/grpc_util.h"
 
 namespace tonghop::aggregation {
 
@@ -141,8 +142,9 @@ void AggregationService::Done(Call* call) {
 }
 
 grpc::ServerUnaryReactor* AggregationService::Dispatch(
-    grpc::CallbackServerContext* context, int64_t min_sequence,
-    std::function<absl::Status(const Caller&)> work, AuditedWrite write) {
+    grpc::CallbackServerContext* context, const google::protobuf::Message& request,
+    int64_t min_sequence, std::function<absl::Status(const Caller&)> work, AuditedWrite write) {
+  if (auto* refused = RefuseBadRequest(context, request)) return refused;
   absl::StatusOr<Caller> caller = identity_->Resolve(*context);
   if (!caller.ok()) {
     if (write.request != nullptr) {
@@ -180,7 +182,7 @@ grpc::ServerUnaryReactor* AggregationService::Dispatch(
 grpc::ServerUnaryReactor* AggregationService::Rollup(grpc::CallbackServerContext* context,
                                                      const v1::RollupRequest* request,
                                                      v1::RollupResponse* response) {
-  return Dispatch(context, request->min_sequence(), [=](const Caller& caller) {
+  return Dispatch(context, *request, request->min_sequence(), [=](const Caller& caller) {
     absl::StatusOr<v1::RollupResponse> result = queries_->Rollup(caller, *request);
     if (result.ok()) *response = *std::move(result);
     return result.status();
@@ -190,7 +192,7 @@ grpc::ServerUnaryReactor* AggregationService::Rollup(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* AggregationService::Completeness(
     grpc::CallbackServerContext* context, const v1::CompletenessRequest* request,
     v1::CompletenessResponse* response) {
-  return Dispatch(context, request->min_sequence(), [=](const Caller& caller) {
+  return Dispatch(context, *request, request->min_sequence(), [=](const Caller& caller) {
     absl::StatusOr<v1::CompletenessResponse> result = queries_->Completeness(caller, *request);
     if (result.ok()) *response = *std::move(result);
     return result.status();
@@ -200,7 +202,7 @@ grpc::ServerUnaryReactor* AggregationService::Completeness(
 grpc::ServerUnaryReactor* AggregationService::TaskStatus(grpc::CallbackServerContext* context,
                                                          const v1::TaskStatusRequest* request,
                                                          v1::TaskStatusResponse* response) {
-  return Dispatch(context, request->min_sequence(), [=](const Caller& caller) {
+  return Dispatch(context, *request, request->min_sequence(), [=](const Caller& caller) {
     absl::StatusOr<v1::TaskStatusResponse> result = queries_->TaskStatus(caller, *request);
     if (result.ok()) *response = *std::move(result);
     return result.status();
@@ -210,7 +212,7 @@ grpc::ServerUnaryReactor* AggregationService::TaskStatus(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* AggregationService::Trend(grpc::CallbackServerContext* context,
                                                     const v1::TrendRequest* request,
                                                     v1::TrendResponse* response) {
-  return Dispatch(context, request->min_sequence(), [=](const Caller& caller) {
+  return Dispatch(context, *request, request->min_sequence(), [=](const Caller& caller) {
     absl::StatusOr<v1::TrendResponse> result = queries_->Trend(caller, *request);
     if (result.ok()) *response = *std::move(result);
     return result.status();
@@ -220,7 +222,8 @@ grpc::ServerUnaryReactor* AggregationService::Trend(grpc::CallbackServerContext*
 grpc::ServerUnaryReactor* AggregationService::CompileReport(
     grpc::CallbackServerContext* context, const v1::CompileReportRequest* request,
     v1::CompileReportResponse* response) {
-  return Dispatch(context, request->min_sequence(), [=](const Caller& caller) -> absl::Status {
+  return Dispatch(context, *request, request->min_sequence(),
+                  [=](const Caller& caller) -> absl::Status {
     absl::StatusOr<v1::CompiledReport> report = queries_->Compile(caller, *request);
     if (!report.ok()) return report.status();
     absl::StatusOr<RenderedReport> rendered = RenderReport(*report, request->format(), temp_dir_);
@@ -237,7 +240,7 @@ grpc::ServerUnaryReactor* AggregationService::Forward(grpc::CallbackServerContex
                                                       const v1::ForwardRequest* request,
                                                       v1::ForwardResponse* response) {
   return Dispatch(
-      context, request->min_sequence(),
+      context, *request, request->min_sequence(),
       [=](const Caller& caller) {
         absl::StatusOr<v1::ForwardResponse> result = forwarder_->Forward(caller, *request);
         if (!result.ok()) return result.status();
@@ -253,7 +256,7 @@ grpc::ServerUnaryReactor* AggregationService::RebuildAggregates(
     grpc::CallbackServerContext* context, const v1::RebuildAggregatesRequest* request,
     v1::RebuildAggregatesResponse* response) {
   return Dispatch(
-      context, 0,
+      context, *request, 0,
       [=](const Caller& caller) -> absl::Status {
         absl::Status allowed = queries_->AuthorizeAdmin(caller);
         if (!allowed.ok()) return allowed;
@@ -267,7 +270,7 @@ grpc::ServerUnaryReactor* AggregationService::RebuildAggregates(
 grpc::ServerUnaryReactor* AggregationService::ExplainFigure(grpc::CallbackServerContext* context,
                                                             const v1::ExplainFigureRequest* request,
                                                             v1::ExplainFigureResponse* response) {
-  return Dispatch(context, request->min_sequence(), [=](const Caller& caller) {
+  return Dispatch(context, *request, request->min_sequence(), [=](const Caller& caller) {
     absl::StatusOr<v1::ExplainFigureResponse> result = queries_->ExplainFigure(caller, *request);
     if (result.ok()) *response = *std::move(result);
     return result.status();
@@ -277,7 +280,7 @@ grpc::ServerUnaryReactor* AggregationService::ExplainFigure(grpc::CallbackServer
 grpc::ServerUnaryReactor* AggregationService::ExportFigures(grpc::CallbackServerContext* context,
                                                             const v1::ExportFiguresRequest* request,
                                                             v1::ExportFiguresResponse* response) {
-  return Dispatch(context, request->min_sequence(), [=](const Caller& caller) {
+  return Dispatch(context, *request, request->min_sequence(), [=](const Caller& caller) {
     absl::StatusOr<v1::ExportFiguresResponse> result = queries_->ExportFigures(caller, *request);
     if (result.ok()) *response = *std::move(result);
     return result.status();
@@ -287,7 +290,7 @@ grpc::ServerUnaryReactor* AggregationService::ExportFigures(grpc::CallbackServer
 grpc::ServerUnaryReactor* AggregationService::GetCompiledReportDraft(
     grpc::CallbackServerContext* context, const v1::GetCompiledReportDraftRequest* request,
     v1::CompiledReportDraft* response) {
-  return Dispatch(context, 0, [=](const Caller& caller) {
+  return Dispatch(context, *request, 0, [=](const Caller& caller) {
     absl::StatusOr<v1::CompiledReportDraft> result = drafts_->Get(caller, *request);
     if (result.ok()) *response = *std::move(result);
     return result.status();
@@ -298,7 +301,7 @@ grpc::ServerUnaryReactor* AggregationService::UpdateCompiledReportDraft(
     grpc::CallbackServerContext* context, const v1::UpdateCompiledReportDraftRequest* request,
     v1::CompiledReportDraft* response) {
   return Dispatch(
-      context, 0,
+      context, *request, 0,
       [=](const Caller& caller) {
         absl::StatusOr<v1::CompiledReportDraft> result = drafts_->Update(caller, *request);
         if (result.ok()) *response = *std::move(result);
@@ -311,7 +314,7 @@ grpc::ServerUnaryReactor* AggregationService::ListCompiledReportDraftRevisions(
     grpc::CallbackServerContext* context,
     const v1::ListCompiledReportDraftRevisionsRequest* request,
     v1::ListCompiledReportDraftRevisionsResponse* response) {
-  return Dispatch(context, 0, [=](const Caller& caller) {
+  return Dispatch(context, *request, 0, [=](const Caller& caller) {
     absl::StatusOr<v1::ListCompiledReportDraftRevisionsResponse> result =
         drafts_->ListRevisions(caller, *request);
     if (result.ok()) *response = *std::move(result);

@@ -98,10 +98,12 @@ class AggregationService final : public v1::Aggregation::CallbackService {
     absl::string_view method;
     const google::protobuf::Message* request;  // nullptr: not a write
   };
-  // Resolves the caller and runs `work` once the feed has reached
-  // `min_sequence`. For a `write`, a refusal (no identity, no permission)
-  // is recorded in the audit trail.
-  grpc::ServerUnaryReactor* Dispatch(grpc::CallbackServerContext* context, int64_t min_sequence,
+  // Refuses a request with an undefined enum number, resolves the caller and
+  // runs `work` once the feed has reached `min_sequence`. For a `write`, a
+  // refusal (no identity, no permission) is recorded in the audit trail.
+  grpc::ServerUnaryReactor* Dispatch(grpc::CallbackServerContext* context,
+                                     const google::protobuf::Message& request,
+                                     int64_t min_sequence,
                                      std::function<absl::Status(const Caller&)> work,
                                      AuditedWrite write = {});
   void Enqueue(Call* call);

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/errors.h"
+#include "services/common/text.h"
 
 namespace tonghop::aggregation {
 namespace {
@@ -14,7 +15,7 @@ __int128 Abs(__int128 v) { return v < 0 ? -v : v; }
 
 absl::StatusOr<Micros> ParseDecimal(absl::string_view text, absl::string_view field) {
   auto bad = [&](absl::string_view why) {
-    return InvalidField(field, absl::StrCat("\"", text, "\" is not a decimal number: ", why));
+    return InvalidField(field, absl::StrCat(QuoteInput(text), " is not a decimal number: ", why));
   };
   absl::string_view rest = text;
   bool negative = false;

@@ -12,6 +12,13 @@
 namespace tonghop::aggregation {
 namespace {
 
+// The submissions service's word that the feed is not the one a reader's
+// position came from.
+bool FeedReplaced(const absl::Status& status) {
+  std::string reason = GetErrorInfo(status).reason();
+  return reason == "FEED_EPOCH_CHANGED" || reason == "FEED_REWOUND";
+}
+
 // The most changes applied in one batch (about 200 values each in a large
 // plan): bounds the memory a batch stages and the time it holds the table.
 constexpr size_t kMaxBatch = 256;
@@ -52,11 +59,12 @@ absl::Status GrpcChangeSource::ReadToEnd(
 
 FeedConsumer::FeedConsumer(AggregateStore* store, RegistryView* registry,
                            std::shared_ptr<grpc::Channel> submissions, std::string agency,
-                           absl::Duration registry_poll)
+                           Rebuild rebuild, absl::Duration registry_poll)
     : store_(store),
       registry_(registry),
       channel_(std::move(submissions)),
       agency_(std::move(agency)),
+      rebuild_(std::move(rebuild)),
       registry_poll_(registry_poll) {}
 
 FeedConsumer::~FeedConsumer() { Stop(); }
@@ -76,6 +84,11 @@ void FeedConsumer::Stop() {
   if (maintainer_.joinable()) maintainer_.join();
 }
 
+bool FeedConsumer::following() const {
+  absl::MutexLock lock(&mu_);
+  return stream_ != nullptr && !stopping_;
+}
+
 bool FeedConsumer::WaitForStop(absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
   mu_.AwaitWithTimeout(absl::Condition(&stopping_), timeout);
@@ -93,6 +106,21 @@ void FeedConsumer::Run() {
       if (stopping_) return;
     }
     if (end.progressed) backoff = absl::Milliseconds(100);
+    if (end.rewound) {
+      std::cerr << "aggregation: the change feed is not the one the roll-ups were built from ("
+                << status.message() << "); rebuilding them from it" << std::endl;
+      absl::Status rebuilt = rebuild_ ? rebuild_() : absl::UnimplementedError("no rebuild");
+      if (!rebuilt.ok()) {
+        std::cerr << "aggregation: rebuilding the roll-ups: " << rebuilt.message()
+                  << " (retrying)" << std::endl;
+      }
+      // Reconnects after the usual backoff, so that a feed that keeps
+      // changing under the rebuilds cannot make them run back to back.
+      last_error.clear();
+      if (WaitForStop(backoff)) return;
+      backoff = std::min(backoff * 2, absl::Seconds(5));
+      continue;
+    }
     std::string error(status.message());
     if (!status.ok() && error != last_error) {
       // Logged once per distinct error, not on every retry.
@@ -116,6 +144,12 @@ FeedConsumer::StreamEnd FeedConsumer::ConsumeOnce() {
     return end;
   }
   auto stub = v1::Submissions::NewStub(channel_);
+  absl::StatusOr<std::string> mismatch = FeedMismatch(*stub);
+  if (!mismatch.ok() || !mismatch->empty()) {
+    end.status = mismatch.ok() ? absl::FailedPreconditionError(*mismatch) : mismatch.status();
+    end.rewound = mismatch.ok();
+    return end;
+  }
   grpc::ClientContext context;
   context.AddMetadata(std::string(kAgencyHeader), agency_);
   {
@@ -134,8 +168,10 @@ FeedConsumer::StreamEnd FeedConsumer::ConsumeOnce() {
     }
   } unregister{this};
 
+  const FeedMark mark = store_->feed_mark();
   v1::WatchChangesRequest request;
   request.set_after_sequence(store_->applied_sequence());
+  request.set_epoch(mark.epoch);
   auto reader = stub->WatchChanges(&context, request);
 
   // A second thread reads the stream into a bounded queue while this one
@@ -188,6 +224,8 @@ FeedConsumer::StreamEnd FeedConsumer::ConsumeOnce() {
       }
     }
     applied = store_->ApplyBatch(batch, *(*snapshot)->hierarchy);
+    // Changes of another feed epoch than the table's.
+    if (applied.code() == absl::StatusCode::kFailedPrecondition) end.rewound = true;
     if (!applied.ok()) {
       {
         absl::MutexLock lock(&queue.mu);
@@ -204,11 +242,59 @@ FeedConsumer::StreamEnd FeedConsumer::ConsumeOnce() {
     end.status = applied;
   } else if (!finished.ok()) {
     absl::Status s = FromGrpcStatus(finished);
+    end.rewound = FeedReplaced(s);
     end.status = absl::Status(s.code(), s.message());
   } else {
     end.status = absl::UnavailableError("the change feed ended");
   }
   return end;
+}
+
+absl::StatusOr<std::string> FeedConsumer::FeedMismatch(v1::Submissions::Stub& stub) {
+  const FeedMark mark = store_->feed_mark();
+  // Tables built before marks were kept, and empty ones, have nothing to
+  // check.
+  if (mark.digest.empty() || mark.sequence <= 0) return std::string();
+  grpc::ClientContext context;
+  context.AddMetadata(std::string(kAgencyHeader), agency_);
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return absl::CancelledError("stopping");
+    stream_ = &context;
+  }
+  v1::WatchChangesRequest request;
+  request.set_after_sequence(mark.sequence - 1);
+  request.set_stop_at_end(true);
+  request.set_epoch(mark.epoch);
+  auto reader = stub.WatchChanges(&context, request);
+  v1::Change first;
+  bool got = reader->Read(&first);
+  if (got) {
+    context.TryCancel();
+    v1::Change rest;
+    while (reader->Read(&rest)) {
+    }
+  }
+  grpc::Status finished = reader->Finish();
+  {
+    absl::MutexLock lock(&mu_);
+    stream_ = nullptr;
+  }
+  if (!got) {
+    if (finished.ok()) {
+      return absl::StrCat("the change feed ends before sequence ", mark.sequence,
+                          ", which the roll-ups applied: it was rewound");
+    }
+    absl::Status s = FromGrpcStatus(finished);
+    if (FeedReplaced(s)) return std::string(s.message());
+    return absl::Status(s.code(), s.message());
+  }
+  if (first.sequence() != mark.sequence || ChangeDigest(first) != mark.digest) {
+    return absl::StrCat("change ", mark.sequence,
+                        " of the feed is not the one the roll-ups applied: the feed was rewound "
+                        "or replaced");
+  }
+  return std::string();
 }
 
 void FeedConsumer::Maintain() {

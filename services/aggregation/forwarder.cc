@@ -14,6 +14,7 @@
 #include "services/common/identity.h"
 #include "services/common/resource_names.h"
 #include "services/common/status_macros.h"
+#include "services/common/text.h"
 #include "tonghop/v1/submissions_service.grpc.pb.h"
 
 namespace tonghop::aggregation {
@@ -59,11 +60,6 @@ uint64_t Fnv(uint64_t seed, absl::string_view bytes) {
     hash *= 0x100000001b3ULL;
   }
   return hash;
-}
-
-absl::Status RemoteError(const grpc::Status& status, absl::string_view what) {
-  absl::Status s = FromGrpcStatus(status);
-  return absl::Status(s.code(), absl::StrCat("forwarding upstream: ", what, ": ", s.message()));
 }
 
 }  // namespace
@@ -178,6 +174,11 @@ std::string ContentFingerprint(const v1::Report& report) {
   return ComputeEtag(normal);
 }
 
+absl::Status UpstreamError(const grpc::Status& status, absl::string_view what) {
+  absl::Status s = FromGrpcStatus(status);
+  return absl::Status(s.code(), absl::StrCat("upstream: ", what, ": ", s.message()));
+}
+
 std::string DerivedRequestId(const std::vector<std::string>& parts) {
   std::string joined = absl::StrJoin(parts, "\x1f");
   uint64_t a = Fnv(0xcbf29ce484222325ULL, joined);
@@ -190,10 +191,10 @@ Forwarder::Forwarder(const AggregationQueries* queries, const AccessPolicy* poli
                      Upstream upstream)
     : queries_(queries), policy_(policy), upstream_(std::move(upstream)) {}
 
-std::unique_ptr<grpc::ClientContext> Forwarder::RemoteContext() const {
+std::unique_ptr<grpc::ClientContext> UpstreamContext(const Upstream& upstream) {
   auto context = std::make_unique<grpc::ClientContext>();
-  if (upstream_.dev_header) {
-    context->AddMetadata(std::string(kAgencyHeader), upstream_.identity);
+  if (upstream.dev_header) {
+    context->AddMetadata(std::string(kAgencyHeader), upstream.identity);
   }
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
   return context;
@@ -212,7 +213,7 @@ absl::StatusOr<v1::ForwardResponse> Forwarder::Forward(const Caller& caller,
   }
   std::string target_plan = request.target_plan().empty() ? request.plan() : request.target_plan();
   if (!ParseSimpleName(target_plan, "plans", "target_plan").ok()) {
-    return InvalidField("target_plan", absl::StrCat("\"", target_plan, "\" is not plans/{plan}"));
+    return InvalidField("target_plan", absl::StrCat(QuoteInput(target_plan), " is not plans/{plan}"));
   }
   ASSIGN_OR_RETURN(AggregationQueries::SubtreeFigures figures,
                    queries_->SubtreeValues(caller, request.plan(), request.period(),
@@ -234,9 +235,9 @@ absl::StatusOr<v1::ForwardResponse> Forwarder::Forward(const Caller& caller,
   // time, not the report as it stands (get-or-create is idempotent anyway).
   v1::Report draft;
   {
-    auto context = RemoteContext();
+    auto context = UpstreamContext(upstream_);
     grpc::Status status = stub->GetOrCreateDraft(context.get(), draft_request, &draft);
-    if (!status.ok()) return RemoteError(status, "GetOrCreateDraft");
+    if (!status.ok()) return UpstreamError(status, "GetOrCreateDraft");
   }
   ForwardContent content = BuildForwardContent(draft, tasks, std::move(figures.values));
   v1::ForwardResponse response;
@@ -245,23 +246,48 @@ absl::StatusOr<v1::ForwardResponse> Forwarder::Forward(const Caller& caller,
   response.set_progress(content.progress);
   response.set_applied_sequence(figures.applied_sequence);
   response.set_upstream(upstream_.address);
-  response.set_request_id(DerivedRequestId(
-      {"submit", request.plan(), target_plan, request.period(), request.agency(),
-       content.fingerprint}));
   bool counted = draft.state() == v1::REPORT_STATE_SUBMITTED ||
                  draft.state() == v1::REPORT_STATE_ACCEPTED;
   if (counted && ContentFingerprint(draft) == content.fingerprint) {
     response.set_unchanged(true);
+    response.set_outcome(v1::FORWARD_OUTCOME_UNCHANGED);
     *response.mutable_report() = std::move(draft);
     return response;
   }
+  response.set_request_id(DerivedRequestId(
+      {"submit", request.plan(), target_plan, request.period(), request.agency(),
+       content.fingerprint, absl::StrCat(figures.applied_sequence), draft.etag()}));
   v1::SubmitRequest submit;
   submit.set_name(draft.name());
+  submit.set_etag(draft.etag());
   submit.set_request_id(response.request_id());
   *submit.mutable_report() = content.report;
-  auto context = RemoteContext();
+  auto context = UpstreamContext(upstream_);
   grpc::Status status = stub->Submit(context.get(), submit, response.mutable_report());
-  if (!status.ok()) return RemoteError(status, "Submit");
+  if (!status.ok()) {
+    absl::Status remote = UpstreamError(status, "Submit");
+    switch (status.error_code()) {
+      case grpc::StatusCode::INVALID_ARGUMENT:
+      case grpc::StatusCode::FAILED_PRECONDITION:
+      case grpc::StatusCode::PERMISSION_DENIED:
+        return WithVietnamese(
+            WithErrorInfo(remote, "FORWARD_REFUSED",
+                          {{"upstream", upstream_.address},
+                           {"remote_reason", GetErrorInfo(FromGrpcStatus(status)).reason()}}),
+            absl::StrCat("Máy chủ cấp trên ", upstream_.address, " từ chối báo cáo: ",
+                         status.error_message()));
+      default:
+        return remote;
+    }
+  }
+  // A new revision, or it was not this submission that the answer reports.
+  if (response.report().revision() <= draft.revision()) {
+    return absl::AbortedError(absl::StrCat(
+        "forwarding upstream: the answer names revision ",
+        response.report().revision(), ", which was there before; nothing new was submitted. "
+        "Forward again."));
+  }
+  response.set_outcome(v1::FORWARD_OUTCOME_SENT);
   return response;
 }
 

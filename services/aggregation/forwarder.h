@@ -8,9 +8,16 @@
 // named by a caller, and the server calls it only as its own identity (its
 // instance certificate), so it can forward only the figures of the agency
 // that identity names; the access policy (CheckForward) decides who may ask.
-// Idempotent: the request id is derived from the plan, period, agency and a
-// fingerprint of the content, so forwarding the same content twice submits
-// one revision.
+// The answer says what happened, truthfully: SENT (a new revision there),
+// UNCHANGED (it already held this content, submitted or accepted; nothing
+// sent), or the error FORWARD_REFUSED (it refused the report). Each forward
+// is its own request: the request id is derived from the plan, period,
+// agency, a fingerprint of the content, the feed position of the figures
+// and the upstream report as read (its etag), so a retry after a lost
+// answer submits once, and forwarding content the upstream returned is sent
+// again rather than answered with the first submission's replay. The
+// submission carries the etag read, so a change on the other side in
+// between is ABORTED rather than overwritten.
 
 #include <functional>
 #include <memory>
@@ -53,6 +60,10 @@ std::string ContentFingerprint(const v1::Report& report);
 // A UUID-shaped id derived from its inputs.
 std::string DerivedRequestId(const std::vector<std::string>& parts);
 
+// A failed call to the upstream instance as a status naming `what` was
+// called there.
+absl::Status UpstreamError(const grpc::Status& status, absl::string_view what);
+
 // Where and as whom this instance forwards.
 struct Upstream {
   // host:port; empty: this instance has no upstream.
@@ -68,6 +79,10 @@ struct Upstream {
   bool dev_header = false;
 };
 
+// A context for one call to the upstream instance: the development header
+// when there is no instance certificate, and a 30 s deadline.
+std::unique_ptr<grpc::ClientContext> UpstreamContext(const Upstream& upstream);
+
 // Thread-safe. Does not own `queries` or `policy`.
 class Forwarder {
  public:
@@ -77,8 +92,6 @@ class Forwarder {
                                               const v1::ForwardRequest& request) const;
 
  private:
-  std::unique_ptr<grpc::ClientContext> RemoteContext() const;
-
   const AggregationQueries* queries_;
   const AccessPolicy* policy_;
   Upstream upstream_;

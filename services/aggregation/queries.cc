@@ -19,6 +19,7 @@
 #include "services/common/errors.h"
 #include "services/common/resource_names.h"
 #include "services/common/status_macros.h"
+#include "services/common/text.h"
 #include "unicode/coll.h"
 #include "unicode/locid.h"
 #include "unicode/unistr.h"
@@ -202,7 +203,7 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
 
 void CheckLanguage(absl::string_view language, ViolationList& violations) {
   if (!language.empty() && language != "vi" && language != "en") {
-    violations.Add("language", absl::StrCat("\"", language, "\" is not \"vi\" or \"en\""));
+    violations.Add("language", absl::StrCat(QuoteInput(language), " is not \"vi\" or \"en\""));
   }
 }
 
@@ -346,13 +347,32 @@ absl::Status AggregationQueries::AuthorizeRead(const Caller& caller, const Hiera
   return policy_->CheckReadRollup(caller, hierarchy, root);
 }
 
+absl::Status AggregationQueries::UnknownAgencyIn(const RegistrySnapshot& snapshot,
+                                                 absl::string_view agency) const {
+  std::shared_ptr<const AgencyMatcher> matcher;
+  {
+    absl::MutexLock lock(&matcher_mu_);
+    if (matched_.lock() == snapshot.hierarchy) matcher = matcher_;
+  }
+  if (matcher == nullptr) {
+    std::vector<v1::Agency> agencies;
+    agencies.reserve(snapshot.hierarchy->size());
+    for (const auto& [name, a] : snapshot.hierarchy->agencies()) agencies.push_back(a);
+    matcher = std::make_shared<const AgencyMatcher>(agencies);
+    absl::MutexLock lock(&matcher_mu_);
+    matched_ = snapshot.hierarchy;
+    matcher_ = matcher;
+  }
+  return UnknownAgency(agency, "", *matcher);
+}
+
 absl::StatusOr<AggregationQueries::Scope> AggregationQueries::Resolve(
     const Caller& caller, absl::string_view plan, absl::string_view period, absl::string_view root,
     bool include_unreviewed, absl::string_view language) const {
   ViolationList violations;
   if (!ParseSimpleName(plan, "plans", "plan").ok()) {
     violations.Add("plan", plan.empty() ? "is required (plans/{plan})"
-                                        : absl::StrCat("\"", plan, "\" is not plans/{plan}"));
+                                        : absl::StrCat(QuoteInput(plan), " is not plans/{plan}"));
   }
   absl::StatusOr<Period> parsed = ParsePeriod(period, "period");
   if (!parsed.ok()) {
@@ -364,14 +384,14 @@ absl::StatusOr<AggregationQueries::Scope> AggregationQueries::Resolve(
   if (!ParseSimpleName(root, "agencies", "agency").ok()) {
     violations.Add("agency", root.empty()
                                  ? "is required (agencies/{agency})"
-                                 : absl::StrCat("\"", root, "\" is not agencies/{agency}"));
+                                 : absl::StrCat(QuoteInput(root), " is not agencies/{agency}"));
   }
   CheckLanguage(language, violations);
   RETURN_IF_ERROR(violations.ToStatus());
   Scope scope;
   ASSIGN_OR_RETURN(scope.snapshot, SnapshotKnowing({caller.agency, std::string(root)}));
   RETURN_IF_ERROR(AuthorizeRead(caller, scope.hierarchy(), root));
-  if (!scope.hierarchy().Contains(root)) return NotFound(root);
+  if (!scope.hierarchy().Contains(root)) return UnknownAgencyIn(*scope.snapshot, root);
   ASSIGN_OR_RETURN(scope.plan, registry_->Plan(plan));
   // A plan may name indicators created after the snapshot was read (the
   // snapshot is kept for a while); read it again rather than answer without
@@ -416,7 +436,7 @@ absl::StatusOr<v1::RollupResponse> AggregationQueries::Rollup(
   for (size_t i = 0; i < indicators.size(); ++i) {
     if (!ParseSimpleName(indicators[i], "indicators", "indicators").ok()) {
       return InvalidField(absl::StrCat("indicators[", i, "]"),
-                          absl::StrCat("\"", indicators[i], "\" is not indicators/{indicator}"));
+                          absl::StrCat(QuoteInput(indicators[i]), " is not indicators/{indicator}"));
     }
     if (scope.snapshot->FindIndicator(indicators[i]) == nullptr) return NotFound(indicators[i]);
   }
@@ -750,14 +770,14 @@ absl::StatusOr<v1::TrendResponse> AggregationQueries::Trend(const Caller& caller
   for (int i = 0; i < request.plans_size(); ++i) {
     if (!ParseSimpleName(request.plans(i), "plans", "plans").ok()) {
       violations.Add(absl::StrCat("plans[", i, "]"),
-                     absl::StrCat("\"", request.plans(i), "\" is not plans/{plan}"));
+                     absl::StrCat(QuoteInput(request.plans(i)), " is not plans/{plan}"));
     }
   }
   if (!ParseSimpleName(request.indicator(), "indicators", "indicator").ok()) {
     violations.Add("indicator", request.indicator().empty()
                                     ? "is required (indicators/{indicator})"
-                                    : absl::StrCat("\"", request.indicator(),
-                                                   "\" is not indicators/{indicator}"));
+                                    : absl::StrCat(QuoteInput(request.indicator()),
+                                                   " is not indicators/{indicator}"));
   }
   if (!ParseSimpleName(request.agency(), "agencies", "agency").ok()) {
     violations.Add("agency", "is required (agencies/{agency})");
@@ -767,7 +787,7 @@ absl::StatusOr<v1::TrendResponse> AggregationQueries::Trend(const Caller& caller
     absl::StatusOr<Period> p = ParsePeriod(request.periods(i), "periods");
     if (!p.ok()) {
       violations.Add(absl::StrCat("periods[", i, "]"),
-                     absl::StrCat("\"", request.periods(i), "\" is not a period"));
+                     absl::StrCat(QuoteInput(request.periods(i)), " is not a period"));
     } else {
       periods.push_back(*p);
     }
@@ -777,7 +797,9 @@ absl::StatusOr<v1::TrendResponse> AggregationQueries::Trend(const Caller& caller
   std::string language = request.language().empty() ? "vi" : request.language();
   ASSIGN_OR_RETURN(auto snapshot, SnapshotKnowing({caller.agency, request.agency()}));
   RETURN_IF_ERROR(AuthorizeRead(caller, *snapshot->hierarchy, request.agency()));
-  if (!snapshot->hierarchy->Contains(request.agency())) return NotFound(request.agency());
+  if (!snapshot->hierarchy->Contains(request.agency())) {
+    return UnknownAgencyIn(*snapshot, request.agency());
+  }
   const v1::Indicator* def = snapshot->FindIndicator(request.indicator());
   if (def == nullptr) return NotFound(request.indicator());
   for (const std::string& plan : request.plans()) {
@@ -885,7 +907,7 @@ absl::StatusOr<v1::CompiledReport> AggregationQueries::Compile(
       request.previous_plan().empty() ? scope.plan_name() : request.previous_plan();
   if (!ParseSimpleName(previous_plan, "plans", "previous_plan").ok()) {
     return InvalidField("previous_plan",
-                        absl::StrCat("\"", previous_plan, "\" is not plans/{plan}"));
+                        absl::StrCat(QuoteInput(previous_plan), " is not plans/{plan}"));
   }
   absl::Time as_of = request.has_as_of() ? FromTimestamp(request.as_of()) : clock_->Now();
   const Hierarchy& h = scope.hierarchy();

@@ -17,6 +17,7 @@
 #include "absl/synchronization/mutex.h"
 #include "services/aggregation/aggregate_store.h"
 #include "services/aggregation/registry_view.h"
+#include "services/common/agency_matcher.h"
 #include "services/common/clock.h"
 #include "services/common/identity.h"
 #include "services/common/period.h"
@@ -107,6 +108,9 @@ class AggregationQueries {
   // (the registry may have learned of them since it was cached).
   absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> SnapshotKnowing(
       const std::vector<std::string>& names) const;
+  // NOT_FOUND for `agency`, unknown to `snapshot`, with the agencies it
+  // probably meant (the matcher is built once per registry reading).
+  absl::Status UnknownAgencyIn(const RegistrySnapshot& snapshot, absl::string_view agency) const;
   v1::CompletenessResponse CompletenessFrom(const Scope& scope,
                                             const AggregateReader& reader) const;
   v1::TaskStatusResponse TaskStatusFrom(const Scope& scope, const AggregateReader& reader,
@@ -133,6 +137,11 @@ class AggregationQueries {
   };
   mutable absl::Mutex expected_mu_;
   mutable std::deque<ExpectedEntry> expected_cache_ ABSL_GUARDED_BY(expected_mu_);
+
+  mutable absl::Mutex matcher_mu_;
+  // The hierarchy the matcher was built from, and the matcher.
+  mutable std::weak_ptr<const Hierarchy> matched_ ABSL_GUARDED_BY(matcher_mu_);
+  mutable std::shared_ptr<const AgencyMatcher> matcher_ ABSL_GUARDED_BY(matcher_mu_);
 };
 
 }  // namespace tonghop::aggregation

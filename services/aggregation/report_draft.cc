@@ -9,13 +9,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/substitute.h"
 #include "services/aggregation/report_text.h"
-#include "absl/strings/str_split.h"
 #include "services/common/display_format.h"
 #include "services/common/errors.h"
-#include "services/common/resource_names.h"
 #include "services/common/period.h"
+#include "services/common/resource_names.h"
 #include "services/common/text.h"
 
 namespace tonghop::aggregation {
@@ -79,17 +79,6 @@ std::string NameList(const std::vector<std::string>& names, size_t limit,
   return text;
 }
 
-std::string Truncated(absl::string_view text, size_t max_chars) {
-  size_t chars = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-      if (chars == max_chars) return absl::StrCat(absl::StripTrailingAsciiWhitespace(text.substr(0, i)), "…");
-      ++chars;
-    }
-  }
-  return std::string(text);
-}
-
 // The top-level groups of tasks (outline without a dot), in plan order,
 // each with the outlines of the tasks below it.
 struct TaskGroup {
@@ -125,7 +114,7 @@ std::string GroupResults(const v1::CompiledReport& report, const TaskGroup& grou
       accounts.push_back(std::move(account));
     }
     if (accounts.empty()) continue;
-    std::string line = absl::StrCat("- ", t.outline(), ". ", Truncated(t.title(), 120), " — ",
+    std::string line = absl::StrCat("- ", t.outline(), ". ", Truncate(t.title(), 120), " — ",
                                     absl::StrJoin(accounts, "; "));
     if (line.back() != '.') line.push_back('.');
     lines.push_back(std::move(line));

@@ -232,6 +232,7 @@ class LandsButFailsStore final : public storage::KvStore {
     return inner_.Scan(cf, start, end, visit);
   }
   std::unique_ptr<storage::KvReader> Snapshot() const override { return inner_.Snapshot(); }
+  storage::StoreEpoch epoch() const override { return inner_.epoch(); }
   absl::Status Write(const WriteBatch& batch) override {
     absl::Status written = inner_.Write(batch);
     if (written.ok() && fail_next_) {

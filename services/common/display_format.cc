@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "services/common/period.h"
+#include "services/common/text.h"
 
 namespace tonghop {
 namespace {
@@ -40,19 +41,10 @@ bool SplitDecimal(absl::string_view text, DecimalParts& parts) {
 std::string FormatNumber(absl::string_view exact, absl::string_view language) {
   DecimalParts parts;
   if (!SplitDecimal(exact, parts)) return std::string(exact);
-  const absl::string_view whole = parts.whole;
-  const absl::string_view fraction = parts.fraction;
   const char group = English(language) ? ',' : '.';
-  const char decimal = English(language) ? '.' : ',';
-  std::string out(parts.sign);
-  for (size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) out.push_back(group);
-    out.push_back(whole[i]);
-  }
-  if (!fraction.empty()) {
-    out.push_back(decimal);
-    out.append(fraction.data(), fraction.size());
-  }
+  const absl::string_view decimal = English(language) ? "." : ",";
+  std::string out = absl::StrCat(parts.sign, GroupDigits(parts.whole, group));
+  if (!parts.fraction.empty()) absl::StrAppend(&out, decimal, parts.fraction);
   return out;
 }
 
@@ -75,10 +67,17 @@ std::string FormatDate(const google::type::Date& date) {
   return FormatDate(ToCivilDay(date));
 }
 
-std::string FormatDateTime(absl::Time time) {
+std::string FormatDate(absl::Time time) {
+  return FormatDate(absl::ToCivilDay(time, VietnamTime()));
+}
+
+std::string FormatDateTime(absl::Time time, bool seconds) {
   absl::CivilSecond local = absl::ToCivilSecond(time, VietnamTime());
-  return absl::StrFormat("%02d:%02d, %s", local.hour(), local.minute(),
-                         FormatDate(absl::CivilDay(local)));
+  std::string clock = seconds
+                          ? absl::StrFormat("%02d:%02d:%02d", local.hour(), local.minute(),
+                                            local.second())
+                          : absl::StrFormat("%02d:%02d", local.hour(), local.minute());
+  return absl::StrCat(clock, ", ", FormatDate(absl::CivilDay(local)));
 }
 
 std::string FormatDocumentDate(absl::CivilDay day, absl::string_view language) {

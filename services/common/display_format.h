@@ -39,8 +39,13 @@ std::string FormatPercent(absl::string_view exact, absl::string_view language);
 std::string FormatDate(absl::CivilDay day);
 std::string FormatDate(const google::type::Date& date);
 
-// A moment in Vietnam time (services/common/period.h): "14:05, 07/11/2026".
-std::string FormatDateTime(absl::Time time);
+// The day of a moment in Vietnam time (services/common/period.h):
+// "07/11/2026".
+std::string FormatDate(absl::Time time);
+
+// A moment in Vietnam time: "14:05, 07/11/2026"; with `seconds`
+// "14:05:09, 07/11/2026" (an audit record's time).
+std::string FormatDateTime(absl::Time time, bool seconds = false);
 
 // The date line of an administrative document (Decree 30/2020/NĐ-CP,
 // Appendix I): "ngày 07 tháng 11 năm 2026", a day below 10 and a month

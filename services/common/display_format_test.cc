@@ -1,5 +1,6 @@
 #include "services/common/display_format.h"
 
+#include <cstdint>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -70,6 +71,21 @@ TEST(DisplayFormatTest, CountsAndProtoDates) {
   date.set_month(11);
   date.set_day(5);
   EXPECT_EQ(FormatDate(date), "05/11/2026");
+}
+
+TEST(DisplayFormatTest, CountsOfEveryMagnitude) {
+  EXPECT_EQ(FormatCount(1234567, "vi"), "1.234.567");
+  EXPECT_EQ(FormatCount(1234567, "en"), "1,234,567");
+  EXPECT_EQ(FormatCount(-1234, "vi"), "-1.234");
+  EXPECT_EQ(FormatCount(INT64_MIN, "vi"), "-9.223.372.036.854.775.808");
+}
+
+TEST(DisplayFormatTest, MomentsInVietnamTime) {
+  // 17:05:09 UTC is 00:05:09 the next day in Vietnam (UTC+7).
+  absl::Time time = absl::FromCivil(absl::CivilSecond(2026, 11, 6, 17, 5, 9), absl::UTCTimeZone());
+  EXPECT_EQ(FormatDate(time), "07/11/2026");
+  EXPECT_EQ(FormatDateTime(time), "00:05, 07/11/2026");
+  EXPECT_EQ(FormatDateTime(time, /*seconds=*/true), "00:05:09, 07/11/2026");
 }
 
 TEST(DisplayFormatTest, DocumentDateFollowsTheDecree) {

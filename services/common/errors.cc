@@ -1,9 +1,15 @@
 #include "services/common/errors.h"
 
+#include <algorithm>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/text.h"
+#include "storage/kv_store.h"
 
 namespace tonghop {
 namespace {
@@ -99,41 +105,81 @@ std::map<std::string, std::string> ResourceMetadata(absl::string_view name) {
   return metadata;
 }
 
+// Bounds on the pieces of an error (the whole is bounded by
+// kMaxErrorTrailerBytes).
+constexpr size_t kMaxFieldBytes = 128;
+constexpr size_t kMaxDescriptionBytes = 256;
+constexpr size_t kMaxReasonBytes = 64;
+constexpr size_t kMaxMetadataEntries = 16;
+constexpr size_t kMaxMetadataBytes = 160;
+// The Vietnamese message may list what an official must supply (the gaps of
+// a plan import, each with its remedy); the trailer bound still holds.
+constexpr size_t kMaxLocalizedBytes = 2048;
+
+// `text` as it may appear in an error: valid UTF-8, control characters as
+// spaces, at most `max_bytes` (plus the "…" marking a cut). Only the part
+// that can be kept is looked at, however long `text` is.
+std::string Bounded(absl::string_view text, size_t max_bytes) {
+  bool cut = text.size() > max_bytes;
+  std::string clean = SanitizeUtf8(cut ? text.substr(0, max_bytes + 4) : text);
+  for (char& c : clean) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
+  }
+  return cut || clean.size() > max_bytes ? TruncateUtf8(clean, max_bytes) : clean;
+}
+
 }  // namespace
 
+void ViolationList::Add(std::string field, std::string description) {
+  ++total_;
+  if (violations_.size() >= kMaxListedViolations) return;
+  violations_.push_back(
+      {Bounded(field, kMaxFieldBytes), Bounded(description, kMaxDescriptionBytes)});
+}
+
 absl::Status ViolationList::ToStatus(absl::string_view reason) const {
-  if (violations_.empty()) return absl::OkStatus();
-  return InvalidArgument(violations_, reason);
+  if (total_ == 0) return absl::OkStatus();
+  return InvalidArgument(violations_, reason, total_);
 }
 
 absl::Status InvalidArgument(const std::vector<FieldViolation>& violations,
-                             absl::string_view reason) {
+                             absl::string_view reason, size_t total) {
+  total = std::max(total, violations.size());
+  size_t listed = std::min(violations.size(), kMaxListedViolations);
   std::string message;
-  if (violations.size() == 1) {
+  if (total == 1 && listed == 1) {
     message = absl::StrCat(violations[0].field, ": ", violations[0].description);
   } else {
-    message = absl::StrCat(violations.size(), " invalid fields: ");
-    for (size_t i = 0; i < violations.size(); ++i) {
+    message = absl::StrCat(total, " invalid fields: ");
+    for (size_t i = 0; i < listed && message.size() < kMaxErrorMessageBytes; ++i) {
       if (i > 0) absl::StrAppend(&message, "; ");
-      absl::StrAppend(&message, violations[i].field, ": ",
-                      violations[i].description);
+      absl::StrAppend(&message, violations[i].field, ": ", violations[i].description);
     }
   }
-  absl::Status status = Make(absl::StatusCode::kInvalidArgument, message,
-                             reason, {});
+  std::map<std::string, std::string> metadata;
+  if (total > listed) metadata[std::string(kOmittedViolationsKey)] = absl::StrCat(total - listed);
+  absl::Status status = Make(absl::StatusCode::kInvalidArgument,
+                             Bounded(message, kMaxErrorMessageBytes), reason, metadata);
   if (GetVietnameseMessage(status).empty()) {
-    status = WithVietnamese(
-        std::move(status),
-        violations.size() == 1
-            ? absl::StrCat("Dữ liệu không hợp lệ ở trường ", violations[0].field, ".")
-            : absl::StrCat("Dữ liệu không hợp lệ: ", violations.size(),
-                           " lỗi, liệt kê theo từng trường."));
+    std::string vietnamese;
+    if (total == 1 && listed == 1) {
+      vietnamese = absl::StrCat("Dữ liệu không hợp lệ ở trường ", violations[0].field, ".");
+    } else if (total > listed) {
+      vietnamese = absl::StrCat("Dữ liệu không hợp lệ: ", GroupThousands(total),
+                                " lỗi; liệt kê ", GroupThousands(listed),
+                                " lỗi đầu tiên, hãy sửa rồi gửi lại để xem các lỗi còn lại.");
+    } else {
+      vietnamese = absl::StrCat("Dữ liệu không hợp lệ: ", GroupThousands(total),
+                                " lỗi, liệt kê theo từng trường.");
+    }
+    status = WithVietnamese(std::move(status), vietnamese);
   }
   google::rpc::BadRequest bad_request;
-  for (const FieldViolation& v : violations) {
+  for (size_t i = 0; i < listed; ++i) {
+    const FieldViolation& v = violations[i];
     auto* fv = bad_request.add_field_violations();
-    fv->set_field(v.field);
-    fv->set_description(v.description);
+    fv->set_field(Bounded(v.field, kMaxFieldBytes));
+    fv->set_description(Bounded(v.description, kMaxDescriptionBytes));
   }
   status.SetPayload(kBadRequestUrl, absl::Cord(bad_request.SerializeAsString()));
   return status;
@@ -190,9 +236,11 @@ absl::Status Unauthenticated(absl::string_view message) {
 absl::Status WithErrorInfo(absl::Status status, absl::string_view reason,
                            const std::map<std::string, std::string>& metadata) {
   google::rpc::ErrorInfo info;
-  info.set_reason(std::string(reason));
+  info.set_reason(Bounded(reason, kMaxReasonBytes));
   info.set_domain(std::string(kErrorDomain));
-  for (const auto& [key, value] : metadata) (*info.mutable_metadata())[key] = value;
+  for (const auto& [key, value] : metadata) {
+    (*info.mutable_metadata())[Bounded(key, kMaxReasonBytes)] = Bounded(value, kMaxMetadataBytes);
+  }
   status.SetPayload(kErrorInfoUrl, absl::Cord(info.SerializeAsString()));
   return status;
 }
@@ -200,7 +248,7 @@ absl::Status WithErrorInfo(absl::Status status, absl::string_view reason,
 absl::Status WithVietnamese(absl::Status status, absl::string_view message) {
   google::rpc::LocalizedMessage localized;
   localized.set_locale("vi-VN");
-  localized.set_message(std::string(message));
+  localized.set_message(Bounded(message, kMaxLocalizedBytes));
   status.SetPayload(kLocalizedMessageUrl, absl::Cord(localized.SerializeAsString()));
   return status;
 }
@@ -248,8 +296,171 @@ google::rpc::BadRequest GetBadRequest(const absl::Status& status) {
   return bad_request;
 }
 
-grpc::Status ToGrpcStatus(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
+size_t GetOmittedViolations(const absl::Status& status) {
+  google::rpc::ErrorInfo info = GetErrorInfo(status);
+  auto it = info.metadata().find(std::string(kOmittedViolationsKey));
+  size_t omitted = 0;
+  if (it != info.metadata().end() && absl::SimpleAtoi(it->second, &omitted)) return omitted;
+  return 0;
+}
+
+google::rpc::Status BoundedRpcStatus(google::rpc::Status status) {
+  status.set_message(Bounded(status.message(), kMaxErrorMessageBytes));
+  // The details this project attaches are rebuilt bounded; others are kept
+  // as they are while there is room.
+  std::optional<google::rpc::ErrorInfo> info;
+  std::optional<google::rpc::BadRequest> bad_request;
+  std::optional<google::rpc::LocalizedMessage> localized;
+  std::vector<google::protobuf::Any> others;
+  for (const google::protobuf::Any& any : status.details()) {
+    if (any.type_url() == kErrorInfoUrl && !info) {
+      google::rpc::ErrorInfo parsed;
+      if (parsed.ParseFromString(any.value())) info = std::move(parsed);
+    } else if (any.type_url() == kBadRequestUrl && !bad_request) {
+      google::rpc::BadRequest parsed;
+      if (parsed.ParseFromString(any.value())) bad_request = std::move(parsed);
+    } else if (any.type_url() == kLocalizedMessageUrl && !localized) {
+      google::rpc::LocalizedMessage parsed;
+      if (parsed.ParseFromString(any.value())) localized = std::move(parsed);
+    } else {
+      others.push_back(any);
+    }
+  }
+  size_t omitted = 0;
+  if (info) {
+    info->set_reason(Bounded(info->reason(), kMaxReasonBytes));
+    info->set_domain(Bounded(info->domain(), kMaxReasonBytes));
+    google::protobuf::Map<std::string, std::string> metadata;
+    for (const auto& [key, value] : info->metadata()) {
+      if (key == kOmittedViolationsKey) {
+        absl::SimpleAtoi(value, &omitted);
+      } else if (metadata.size() < kMaxMetadataEntries) {
+        metadata[Bounded(key, kMaxReasonBytes)] = Bounded(value, kMaxMetadataBytes);
+      }
+    }
+    info->mutable_metadata()->swap(metadata);
+  }
+  if (localized) {
+    localized->set_locale(Bounded(localized->locale(), kMaxReasonBytes));
+    localized->set_message(Bounded(localized->message(), kMaxLocalizedBytes));
+  }
+  if (bad_request) {
+    auto* violations = bad_request->mutable_field_violations();
+    if (static_cast<size_t>(violations->size()) > kMaxListedViolations) {
+      omitted += violations->size() - kMaxListedViolations;
+      violations->DeleteSubrange(static_cast<int>(kMaxListedViolations),
+                                 violations->size() - static_cast<int>(kMaxListedViolations));
+    }
+    for (auto& v : *violations) {
+      v.set_field(Bounded(v.field(), kMaxFieldBytes));
+      v.set_description(Bounded(v.description(), kMaxDescriptionBytes));
+    }
+  }
+
+  auto pack = [&](size_t description_bytes, size_t message_bytes) {
+    google::rpc::Status out;
+    out.set_code(status.code());
+    out.set_message(TruncateUtf8(status.message(), message_bytes));
+    if (info || omitted > 0) {
+      google::rpc::ErrorInfo packed = info.value_or(google::rpc::ErrorInfo());
+      if (!info) packed.set_domain(std::string(kErrorDomain));
+      if (omitted > 0) {
+        (*packed.mutable_metadata())[std::string(kOmittedViolationsKey)] = absl::StrCat(omitted);
+      }
+      auto* any = out.add_details();
+      any->set_type_url(std::string(kErrorInfoUrl));
+      any->set_value(packed.SerializeAsString());
+    }
+    if (bad_request) {
+      google::rpc::BadRequest packed = *bad_request;
+      for (auto& v : *packed.mutable_field_violations()) {
+        if (v.description().size() > description_bytes) {
+          v.set_description(TruncateUtf8(v.description(), description_bytes));
+        }
+      }
+      auto* any = out.add_details();
+      any->set_type_url(std::string(kBadRequestUrl));
+      any->set_value(packed.SerializeAsString());
+    }
+    if (localized) {
+      auto* any = out.add_details();
+      any->set_type_url(std::string(kLocalizedMessageUrl));
+      any->set_value(localized->SerializeAsString());
+    }
+    for (const google::protobuf::Any& any : others) *out.add_details() = any;
+    return out;
+  };
+  auto fits = [](const google::rpc::Status& s) {
+    return ErrorTrailerBytes(s) <= kMaxErrorTrailerBytes;
+  };
+  google::rpc::Status packed = pack(kMaxDescriptionBytes, kMaxErrorMessageBytes);
+  if (fits(packed)) return packed;
+
+  // Too big: first drop what this project does not know; then shorten the
+  // message and the descriptions (all alike, the longest that fits, but no
+  // shorter than a field's reason needs), then drop the last violations.
+  others.clear();
+  packed = pack(kMaxDescriptionBytes, kMaxErrorMessageBytes);
+  if (fits(packed)) return packed;
+  constexpr size_t kShortMessageBytes = 160;
+  constexpr size_t kMinDescriptionBytes = 32;
+  size_t low = kMinDescriptionBytes, high = kMaxDescriptionBytes;
+  while (low < high) {
+    size_t middle = (low + high + 1) / 2;
+    if (fits(pack(middle, kShortMessageBytes))) {
+      low = middle;
+    } else {
+      high = middle - 1;
+    }
+  }
+  packed = pack(low, kShortMessageBytes);
+  while (!fits(packed) && bad_request && bad_request->field_violations_size() > 0) {
+    bad_request->mutable_field_violations()->RemoveLast();
+    ++omitted;
+    packed = pack(low, kShortMessageBytes);
+  }
+  // Only a status of another origin with outsized details gets here.
+  if (!fits(packed)) packed.clear_details();
+  return packed;
+}
+
+size_t ErrorTrailerBytes(const google::rpc::Status& status) {
+  size_t message = 0;
+  for (unsigned char c : status.message()) {
+    message += (c < 0x20 || c > 0x7E || c == '%') ? 3 : 1;
+  }
+  return message + status.ByteSizeLong();
+}
+
+namespace {
+
+// A storage error caused by the disk, said as such to callers: ErrorInfo
+// STORAGE_FULL or STORAGE_FAILED and a Vietnamese message, instead of the
+// storage layer's marker.
+absl::Status ExplainStorageCondition(absl::Status status) {
+  absl::optional<absl::Cord> condition = status.GetPayload(storage::kStorageConditionPayload);
+  if (!condition.has_value()) return status;
+  status.ErasePayload(storage::kStorageConditionPayload);
+  if (GetErrorInfo(status).reason().empty()) {
+    if (*condition == storage::kDiskFull) {
+      status = WithVietnamese(
+          WithErrorInfo(std::move(status), "STORAGE_FULL"),
+          "Máy chủ đã hết dung lượng đĩa nên tạm thời chưa ghi được dữ liệu; dữ liệu đã có vẫn "
+          "xem được. Hãy thử lại sau khi quản trị viên giải phóng dung lượng.");
+    } else {
+      status = WithVietnamese(
+          WithErrorInfo(std::move(status), "STORAGE_FAILED"),
+          "Ổ đĩa của máy chủ đang gặp sự cố nên tạm thời chưa ghi được dữ liệu. Hãy thử lại sau.");
+    }
+  }
+  return status;
+}
+
+}  // namespace
+
+grpc::Status ToGrpcStatus(const absl::Status& original) {
+  if (original.ok()) return grpc::Status::OK;
+  absl::Status status = ExplainStorageCondition(original);
   google::rpc::Status rpc_status;
   rpc_status.set_code(static_cast<int>(status.code()));
   rpc_status.set_message(std::string(status.message()));
@@ -258,8 +469,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     any->set_type_url(std::string(type_url));
     any->set_value(std::string(value));
   });
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()),
+  rpc_status = BoundedRpcStatus(std::move(rpc_status));
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), rpc_status.message(),
                       rpc_status.SerializeAsString());
 }
 

@@ -8,6 +8,7 @@
 // google.rpc.ErrorInfo and google.rpc.BadRequest as absl::Status payloads,
 // which ToGrpcStatus() turns into a google.rpc.Status in the trailers.
 
+#include <cstddef>
 #include <map>
 #include <string>
 #include <vector>
@@ -24,31 +25,54 @@ namespace tonghop {
 // The ErrorInfo domain of every tonghop error.
 inline constexpr absl::string_view kErrorDomain = "tonghop.v1";
 
+// What an error may carry. gRPC sends the status message (percent-encoded:
+// up to three bytes for each byte of Vietnamese) and the details (a
+// serialized google.rpc.Status) in the trailers, and a client refuses more
+// than 8 KiB of metadata by default (answering RESOURCE_EXHAUSTED instead of
+// the error, or nothing at all). So an error lists at most 100 field
+// violations and counts the others, and its message and details stay within
+// these bounds whatever the request held.
+inline constexpr size_t kMaxListedViolations = 100;
+inline constexpr size_t kMaxErrorMessageBytes = 400;
+// The encoded message plus the serialized details.
+inline constexpr size_t kMaxErrorTrailerBytes = 7 * 1024;
+// The ErrorInfo metadata key that counts the violations not listed.
+inline constexpr absl::string_view kOmittedViolationsKey = "omitted_violations";
+
 // One violation of one request field.
 struct FieldViolation {
   std::string field;        // e.g. "agency.parent"
   std::string description;  // e.g. "agencies/x does not exist"
 };
 
-// Collects field violations so that validation can report all of them at once.
+// Collects field violations so that validation can report all of them at once:
+// keeps the first kMaxListedViolations (field and description shortened to
+// valid UTF-8 of bounded length) and counts the rest, so that a request with a
+// million bad cells costs no more memory than one with a hundred.
 // Not thread-safe; one per validation.
 class ViolationList {
  public:
-  void Add(std::string field, std::string description) {
-    violations_.push_back({std::move(field), std::move(description)});
-  }
-  bool empty() const { return violations_.empty(); }
+  void Add(std::string field, std::string description);
+  bool empty() const { return total_ == 0; }
+  // The violations kept (the first kMaxListedViolations).
   const std::vector<FieldViolation>& violations() const { return violations_; }
-  // OK when empty; otherwise INVALID_ARGUMENT with every violation.
+  // Every violation added, kept or not.
+  size_t total() const { return total_; }
+  // OK when empty; otherwise INVALID_ARGUMENT listing the violations kept and
+  // counting the others.
   absl::Status ToStatus(absl::string_view reason = "INVALID_FIELDS") const;
 
  private:
   std::vector<FieldViolation> violations_;
+  size_t total_ = 0;
 };
 
-// INVALID_ARGUMENT with a BadRequest listing `violations` and ErrorInfo `reason`.
+// INVALID_ARGUMENT with a BadRequest listing `violations` and ErrorInfo
+// `reason`. `total` counts the violations found when only the first were
+// passed (0: all were); the others are counted in the ErrorInfo metadata
+// kOmittedViolationsKey.
 absl::Status InvalidArgument(const std::vector<FieldViolation>& violations,
-                             absl::string_view reason = "INVALID_FIELDS");
+                             absl::string_view reason = "INVALID_FIELDS", size_t total = 0);
 // INVALID_ARGUMENT for one field.
 absl::Status InvalidField(absl::string_view field, absl::string_view description,
                           absl::string_view reason = "INVALID_FIELDS");
@@ -90,9 +114,27 @@ absl::Duration GetRetryDelay(const absl::Status& status);
 // The Vietnamese message, or empty when there is none.
 std::string GetVietnameseMessage(const absl::Status& status);
 
+// The violations an error left out (its ErrorInfo kOmittedViolationsKey).
+size_t GetOmittedViolations(const absl::Status& status);
+
+// `status` within the bounds above: message and every text in the details
+// valid UTF-8 without control characters and shortened; at most
+// kMaxListedViolations field violations, the others counted in ErrorInfo;
+// the encoded message and the serialized status together at most
+// kMaxErrorTrailerBytes (unknown details are dropped, then violation
+// descriptions and the message shortened, then the last violations dropped,
+// until it fits). Used by ToGrpcStatus() and by the HTTP gateway for
+// statuses it did not build.
+google::rpc::Status BoundedRpcStatus(google::rpc::Status status);
+// The bytes `status` takes in the trailers: its message percent-encoded as
+// gRPC sends it, plus its serialized details.
+size_t ErrorTrailerBytes(const google::rpc::Status& status);
+
 // The single mapping from absl::Status to grpc::Status. The details of the
 // returned status hold a serialized google.rpc.Status whose details are the
-// status's ErrorInfo and BadRequest.
+// status's ErrorInfo, BadRequest and LocalizedMessage; the message and the
+// details are bounded by BoundedRpcStatus(), so that no error, however it
+// was built, can exceed what a client accepts.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // The reverse, for clients of our own services: code, message and details.

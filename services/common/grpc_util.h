@@ -1,15 +1,19 @@
 #ifndef TONGHOP_SERVICES_COMMON_GRPC_UTIL_H_
 #define TONGHOP_SERVICES_COMMON_GRPC_UTIL_H_
 
-// Finishing unary callback-API calls from domain results, so that gRPC
-// adapters stay one line per method.
+// Starting and finishing callback-API calls, so that gRPC adapters stay one
+// line per method: every handler first refuses a request no service should
+// see (RefuseBadRequest), and finishes with the status mapped by the one
+// ToGrpcStatus().
 
 #include <utility>
 
 #include "absl/status/statusor.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
+#include "google/protobuf/message.h"
 #include "services/common/errors.h"
+#include "services/common/request_check.h"
 
 namespace tonghop {
 
@@ -29,6 +33,16 @@ inline grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* contex
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
+}
+
+// The first thing a unary handler does: when CheckRequest() refuses
+// `request` (an enum number the API does not define), finishes the call with
+// that error and returns its reactor; otherwise returns nullptr.
+//   if (auto* refused = RefuseBadRequest(context, *request)) return refused;
+inline grpc::ServerUnaryReactor* RefuseBadRequest(grpc::CallbackServerContext* context,
+                                                  const google::protobuf::Message& request) {
+  absl::Status checked = CheckRequest(request);
+  return checked.ok() ? nullptr : FinishUnary(context, checked);
 }
 
 }  // namespace tonghop

@@ -6,6 +6,7 @@
 #include "absl/strings/str_split.h"
 #include "services/common/errors.h"
 #include "services/common/etag.h"
+#include "services/common/text.h"
 #include "storage/key_encoding.h"
 
 namespace tonghop {
@@ -40,7 +41,7 @@ absl::StatusOr<std::optional<std::string>> IdempotencyTable::Lookup(
   if (parts[0] != method || parts[1] != fingerprint) {
     return InvalidField(
         "request_id",
-        absl::StrCat("\"", request_id, "\" was already used for a different ",
+        absl::StrCat(QuoteInput(request_id), " was already used for a different ",
                      parts[0] == method ? "request" : "method",
                      "; use a new request_id for a new request"),
         "REQUEST_ID_REUSED");

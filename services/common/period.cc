@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/errors.h"
+#include "services/common/text.h"
 
 namespace tonghop {
 namespace {
@@ -71,7 +72,7 @@ std::string ValidLabels(const v1::Plan& plan) {
 
 absl::StatusOr<Period> ParsePeriod(absl::string_view label, absl::string_view field) {
   auto invalid = [&] {
-    return InvalidField(field, absl::StrCat("\"", label, "\" is not a period: ", kPeriodForms));
+    return InvalidField(field, absl::StrCat(QuoteInput(label), " is not a period: ", kPeriodForms));
   };
   if (label.size() != 4 && label.size() != 6) return invalid();
   for (int i = 0; i < 4; ++i) {
@@ -136,14 +137,14 @@ std::optional<absl::CivilDay> DueDay(const v1::Plan& plan, const Period& period)
 absl::StatusOr<RoundDates> DueDates(const v1::Plan& plan, const Period& period,
                                     absl::string_view field) {
   if (period.year < plan.first_year() || period.year > plan.last_year()) {
-    return InvalidField(field, absl::StrCat("\"", period.label, "\" is outside ", plan.name(),
+    return InvalidField(field, absl::StrCat(QuoteInput(period.label), " is outside ", plan.name(),
                                             ", which covers ", plan.first_year(), "-",
                                             plan.last_year(), "; valid periods: ",
                                             ValidLabels(plan)));
   }
   std::optional<absl::CivilDay> due = DueDay(plan, period);
   if (!due) {
-    return InvalidField(field, absl::StrCat("\"", period.label, "\" is not a reporting round of ",
+    return InvalidField(field, absl::StrCat(QuoteInput(period.label), " is not a reporting round of ",
                                             plan.name(), "; valid periods: ", ValidLabels(plan)));
   }
   RoundDates dates;

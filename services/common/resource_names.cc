@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/common/errors.h"
+#include "services/common/text.h"
 
 namespace tonghop {
 
@@ -39,7 +40,7 @@ absl::StatusOr<std::string> ParseSimpleName(absl::string_view name,
   if (!absl::StartsWith(name, prefix) ||
       !IsValidSlugId(name.substr(prefix.size()))) {
     return InvalidField(
-        field, absl::StrCat("\"", name, "\" is not a valid name; expected ",
+        field, absl::StrCat(QuoteInput(name), " is not a valid name; expected ",
                             prefix, "{id} with id of lowercase letters, digits "
                             "and hyphens"));
   }
@@ -55,8 +56,8 @@ absl::StatusOr<TaskNameParts> ParseTaskName(absl::string_view name,
   std::vector<absl::string_view> parts = absl::StrSplit(name, absl::MaxSplits('/', 3));
   if (parts.size() != 4 || parts[0] != "plans" || parts[2] != "tasks" ||
       !IsValidSlugId(parts[1]) || !IsValidOutlineCode(parts[3])) {
-    return InvalidField(field, absl::StrCat("\"", name,
-                                            "\" is not a valid task name; "
+    return InvalidField(field, absl::StrCat(QuoteInput(name),
+                                            " is not a valid task name; "
                                             "expected plans/{plan}/tasks/{outline}"));
   }
   return TaskNameParts{std::string(parts[1]), std::string(parts[3])};
@@ -71,8 +72,8 @@ absl::StatusOr<ReportNameParts> ParseReportName(absl::string_view name,
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   if (parts.size() != 4 || parts[0] != "reports" || !IsValidSlugId(parts[1]) ||
       !IsValidSlugId(parts[2]) || parts[3].empty()) {
-    return InvalidField(field, absl::StrCat("\"", name,
-                                            "\" is not a valid report name; "
+    return InvalidField(field, absl::StrCat(QuoteInput(name),
+                                            " is not a valid report name; "
                                             "expected reports/{agency}/{plan}/{period}"));
   }
   return ReportNameParts{std::string(parts[1]), std::string(parts[2]),

@@ -25,6 +25,9 @@
 #include "services/common/authenticator.h"
 #include "services/common/clock.h"
 #include "services/common/identity.h"
+#include "storage/rocksdb_store.h"
+#include "services/common/instance_monitor.h"
+#include "storage/kv_store.h"
 
 namespace tonghop {
 
@@ -69,7 +72,32 @@ struct ServiceEnvironment {
   // A channel to the upstream with the instance's credentials (null when
   // there is none). Shared and thread-safe.
   std::shared_ptr<grpc::Channel> upstream_channel;
+  // How the service opens its store: what the operator decided about data
+  // loss and low disk space, and who hears of the store's condition. See
+  // StoreOptions().
+  storage::RocksDbOptions storage;
+  // Where the module publishes metrics and readiness (see
+  // InstanceMonitor); null when the host keeps none (unit tests).
+  InstanceMonitor* monitor = nullptr;
 };
+
+// A store a module owns, named as its directory under the data directory
+// (the service's name).
+struct NamedStore {
+  std::string name;
+  const storage::KvStore* store = nullptr;
+};
+
+// env.storage for the store of `service`, holding `contents`.
+inline storage::RocksDbOptions StoreOptions(
+    const ServiceEnvironment& env, absl::string_view service,
+    storage::RocksDbOptions::Contents contents =
+        storage::RocksDbOptions::Contents::kAcknowledged) {
+  storage::RocksDbOptions options = env.storage;
+  options.name = std::string(service);
+  options.contents = contents;
+  return options;
+}
 
 // One service hosted by a server. Owned by the server; Start and Stop are
 // called once each, from the main thread.
@@ -90,6 +118,9 @@ class ServiceModule {
   // The audit trails of the module's stores, for the process's Audit
   // service; owned by the module.
   virtual std::vector<const AuditLog*> audit_logs() const { return {}; }
+  // The stores the module owns, for backups and metrics. Owned by the
+  // module; valid until it is destroyed.
+  virtual std::vector<NamedStore> stores() { return {}; }
 };
 
 }  // namespace tonghop

@@ -24,6 +24,7 @@
 #include "services/common/openssl_util.h"
 #include "services/common/sign_in.h"
 #include "services/common/status_macros.h"
+#include "services/common/text.h"
 #include "services/gateway/sessions.h"
 #include "services/gateway/static_files.h"
 #include "services/gateway/transcode.h"
@@ -196,10 +197,11 @@ class HttpGateway::Handler {
   Handler(const HttpGatewayOptions& options, const RouteTable* routes)
       : options_(options), routes_(routes), stub_(options.backend), files_(options.static_dir) {}
 
-  void Api(const httplib::Request& req, httplib::Response& res) const {
+  // Returns the caller the request proved, if it got that far.
+  std::optional<Caller> Api(const httplib::Request& req, httplib::Response& res) const {
     if (req.path == kLoginPath || req.path == kLogoutPath) {
       SignInOrOut(req, res);
-      return;
+      return std::nullopt;
     }
     const Route* route = routes_->Find(req.path);
     if (route == nullptr) {
@@ -207,7 +209,7 @@ class HttpGateway::Handler {
                                         "no method at ", req.path,
                                         "; GET /v1/ lists the methods this gateway serves")),
                                     "METHOD_NOT_FOUND", {{"path", req.path}}));
-      return;
+      return std::nullopt;
     }
     bool get = req.method == "GET" || req.method == "HEAD";
     if (get && !route->allow_get) {
@@ -217,7 +219,7 @@ class HttpGateway::Handler {
                                    route->method->name(),
                                    " changes data and takes POST with a JSON body")),
                                "METHOD_NOT_ALLOWED", {{"path", req.path}}));
-      return;
+      return std::nullopt;
     }
     if (!get && req.method != "POST") {
       res.set_header("Allow", route->allow_get ? "GET, POST" : "POST");
@@ -226,7 +228,7 @@ class HttpGateway::Handler {
                                    req.method, " is not supported; use ",
                                    route->allow_get ? "GET or POST" : "POST")),
                                "METHOD_NOT_ALLOWED", {{"path", req.path}}));
-      return;
+      return std::nullopt;
     }
 
     // Identity first, like the services: an unacceptable identity is
@@ -234,7 +236,7 @@ class HttpGateway::Handler {
     absl::StatusOr<std::optional<Caller>> caller = Authenticate(req);
     if (!caller.ok()) {
       SendStatus(res, caller.status());
-      return;
+      return std::nullopt;
     }
 
     // System parameters, then the request message.
@@ -246,9 +248,9 @@ class HttpGateway::Handler {
           media = true;
         } else if (value != "json") {
           SendStatus(res, InvalidField(kAltParameter,
-                                       absl::StrCat("\"", value, "\" is not json or media"),
+                                       absl::StrCat(QuoteInput(value), " is not json or media"),
                                        "INVALID_QUERY_PARAMETER"));
-          return;
+          return *caller;
         }
         continue;
       }
@@ -267,23 +269,23 @@ class HttpGateway::Handler {
                                      "POST takes the request in the JSON body; only alt "
                                      "may be a query parameter",
                                      "INVALID_QUERY_PARAMETER"));
-        return;
+        return *caller;
       }
       std::string content_type =
           absl::AsciiStrToLower(req.get_header_value("Content-Type"));
       if (!content_type.empty() && !absl::StartsWith(content_type, "application/json")) {
         SendStatus(res, 415,
                    InvalidField("Content-Type",
-                                absl::StrCat("\"", content_type,
-                                             "\" is not application/json"),
+                                absl::StrCat(QuoteInput(content_type),
+                                             " is not application/json"),
                                 "UNSUPPORTED_MEDIA_TYPE"));
-        return;
+        return *caller;
       }
       parsed = ParseJsonBody(req.body, request.get());
     }
     if (!parsed.ok()) {
       SendStatus(res, parsed);
-      return;
+      return *caller;
     }
 
     std::unique_ptr<Message> response(
@@ -291,18 +293,19 @@ class HttpGateway::Handler {
     grpc::Status status = Call(*route, *request, *caller, req.remote_addr, response.get());
     if (!status.ok()) {
       SendStatus(res, status);
-      return;
+      return *caller;
     }
     if (media) {
       SendMedia(*response, res);
-      return;
+      return *caller;
     }
     absl::StatusOr<std::string> json = PrintJson(*response);
     if (!json.ok()) {
       SendStatus(res, json.status());
-      return;
+      return *caller;
     }
     SendJson(res, 200, *json);
+    return *caller;
   }
 
   // GET /v1/: what is served, for people and for clients that discover.
@@ -353,17 +356,27 @@ class HttpGateway::Handler {
     res.set_content(file->content, file->content_type);
   }
 
-  void NotAllowed(const httplib::Request& req, httplib::Response& res) const {
-    if (absl::StartsWith(req.path, "/v1/")) {
-      Api(req, res);
-      return;
-    }
+  std::optional<Caller> NotAllowed(const httplib::Request& req, httplib::Response& res) const {
+    if (absl::StartsWith(req.path, "/v1/")) return Api(req, res);
     res.set_header("Allow", "GET");
     SendStatus(res, 405,
                WithErrorInfo(absl::InvalidArgumentError(absl::StrCat(
                                  req.method, " ", req.path,
                                  ": the dashboard's files are read with GET")),
                              "METHOD_NOT_ALLOWED", {{"path", req.path}}));
+    return std::nullopt;
+  }
+
+  // The route of `req` as the metrics and the log name it: the method's
+  // path, the index, a probe, "static" or "unknown".
+  std::string RouteOf(const httplib::Request& req) const {
+    if (req.path == "/v1/" || req.path == "/v1") return "/v1/";
+    if (absl::StartsWith(req.path, "/v1/")) {
+      const Route* route = routes_->Find(req.path);
+      return route != nullptr ? route->path : "unknown";
+    }
+    if (req.path == "/healthz" || req.path == "/readyz") return req.path;
+    return "static";
   }
 
  private:
@@ -558,20 +571,6 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(HttpGatewayOptio
   if (options.authenticator == nullptr) {
     return absl::InvalidArgumentError("the HTTP gateway needs the server's authenticator");
   }
-  size_t colon = options.listen.rfind(':');
-  int port = -1;
-  if (colon == std::string::npos ||
-      !absl::SimpleAtoi(options.listen.substr(colon + 1), &port) || port < 0 ||
-      port > 65535) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--http=", options.listen, " is not HOST:PORT"));
-  }
-  std::string host = options.listen.substr(0, colon);
-  if (absl::StartsWith(host, "[") && absl::EndsWith(host, "]")) {
-    host = host.substr(1, host.size() - 2);
-  }
-  if (host.empty()) host = "127.0.0.1";
-
   LinkServiceDescriptors();
   std::unique_ptr<HttpGateway> gateway(new HttpGateway());
   gateway->options_ = std::move(options);
@@ -580,6 +579,7 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(HttpGatewayOptio
   if (!routes.ok()) return routes.status();
   gateway->routes_ = *std::move(routes);
   gateway->handler_ = std::make_unique<Handler>(gateway->options_, &gateway->routes_);
+  std::unique_ptr<httplib::Server> http;
   if (gateway->options_.tls.enabled()) {
     const TlsOptions& tls = gateway->options_.tls;
     auto https = std::make_unique<httplib::SSLServer>(
@@ -588,75 +588,70 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(HttpGatewayOptio
       return absl::InvalidArgumentError(
           "the HTTPS gateway cannot use the TLS certificate, key or client CA given");
     }
-    gateway->server_ = std::move(https);
+    http = std::move(https);
   } else {
-    gateway->server_ = std::make_unique<httplib::Server>();
+    http = std::make_unique<httplib::Server>();
   }
 
-  httplib::Server& server = *gateway->server_;
+  httplib::Server& server = *http;
   const Handler* handler = gateway->handler_.get();
   server.set_payload_max_length(gateway->options_.max_body_bytes);
-  // httplib's default also sets SO_REUSEPORT, which would let a second
-  // process bind the same port and take a share of the dashboard's
-  // connections; only SO_REUSEADDR is wanted (a restart may rebind at once).
-  server.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-  });
-  server.Get(R"(/v1/?)", [handler](const httplib::Request& req, httplib::Response& res) {
-    handler->Index(req, res);
-  });
-  server.Get(R"(/v1/.*)", [handler](const httplib::Request& req, httplib::Response& res) {
-    handler->Api(req, res);
-  });
-  server.Post(R"(/v1/.*)", [handler](const httplib::Request& req, httplib::Response& res) {
-    handler->Api(req, res);
-  });
-  server.Get(R"(.*)", [handler](const httplib::Request& req, httplib::Response& res) {
-    handler->Static(req, res);
-  });
-  auto not_allowed = [handler](const httplib::Request& req, httplib::Response& res) {
-    handler->NotAllowed(req, res);
+  const HttpGatewayOptions* opts = &gateway->options_;
+  // Every handler is observed: its route, status, time and caller.
+  using Serve = std::function<std::optional<Caller>(const httplib::Request&, httplib::Response&)>;
+  auto observed = [handler, opts](Serve serve) {
+    return [handler, opts, serve](const httplib::Request& req, httplib::Response& res) {
+      absl::Time start = absl::Now();
+      std::optional<Caller> caller = serve(req, res);
+      if (opts->observer) {
+        opts->observer({absl::StrCat(req.method, " ", handler->RouteOf(req)), res.status,
+                        absl::Now() - start, std::move(caller),
+                        absl::StrCat(req.remote_addr, ":", req.remote_port)});
+      }
+    };
   };
+  auto api = [handler](const httplib::Request& req, httplib::Response& res) {
+    return handler->Api(req, res);
+  };
+  server.Get("/healthz", observed([](const httplib::Request&, httplib::Response& res) {
+               ProbeAnswer answer = LivenessAnswer();
+               SendJson(res, answer.http_status, answer.body);
+               return std::optional<Caller>();
+             }));
+  server.Get("/readyz", observed([opts](const httplib::Request&, httplib::Response& res) {
+               ProbeAnswer answer = ReadinessAnswer(opts->readiness);
+               SendJson(res, answer.http_status, answer.body);
+               return std::optional<Caller>();
+             }));
+  server.Get(R"(/v1/?)", observed([handler](const httplib::Request& req, httplib::Response& res) {
+               handler->Index(req, res);
+               return std::optional<Caller>();
+             }));
+  server.Get(R"(/v1/.*)", observed(api));
+  server.Post(R"(/v1/.*)", observed(api));
+  server.Get(R"(.*)", observed([handler](const httplib::Request& req, httplib::Response& res) {
+               handler->Static(req, res);
+               return std::optional<Caller>();
+             }));
+  auto not_allowed = observed([handler](const httplib::Request& req, httplib::Response& res) {
+    return handler->NotAllowed(req, res);
+  });
   server.Post(R"(.*)", not_allowed);
   server.Put(R"(.*)", not_allowed);
   server.Patch(R"(.*)", not_allowed);
   server.Delete(R"(.*)", not_allowed);
 
-  if (port == 0) {
-    port = server.bind_to_any_port(host);
-    if (port < 0) port = 0;
-  } else if (!server.bind_to_port(host, port)) {
-    port = 0;
-  }
-  if (port == 0) {
-    return absl::UnavailableError(
-        absl::StrCat("the HTTP gateway cannot listen on ", gateway->options_.listen));
-  }
-  gateway->port_ = port;
-  gateway->address_ = host.find(':') != std::string::npos
-                          ? absl::StrCat("[", host, "]:", port)
-                          : absl::StrCat(host, ":", port);
-  std::atomic<bool>* done = &gateway->listener_done_;
-  gateway->listener_ = std::thread([&server, done] {
-    server.listen_after_bind();
-    done->store(true);
-  });
-  // The socket already accepts connections (they queue until the loop
-  // runs); waiting for the loop only makes a Stop() right after Start()
-  // reliable, since httplib ignores stop() before its loop has begun.
-  while (!server.is_running() && !done->load()) std::this_thread::yield();
+  absl::StatusOr<std::unique_ptr<HttpListener>> listener =
+      HttpListener::Start(std::move(http), gateway->options_.listen, "--http");
+  if (!listener.ok()) return listener.status();
+  gateway->listener_ = *std::move(listener);
   return gateway;
 }
 
 HttpGateway::~HttpGateway() { Stop(); }
 
 void HttpGateway::Stop() {
-  absl::MutexLock lock(&stop_mu_);
-  if (stopped_) return;
-  stopped_ = true;
-  if (server_ != nullptr) server_->stop();
-  if (listener_.joinable()) listener_.join();
+  if (listener_ != nullptr) listener_->Stop();
 }
 
 }  // namespace tonghop::gateway

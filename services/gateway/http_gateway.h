@@ -18,6 +18,8 @@
 //                                    field, with its `contentType` and
 //                                    `filename`, instead of JSON
 //   GET  /, /assets/…                the dashboard (static_dir)
+//   GET  /healthz, /readyz           liveness and readiness, without identity
+//                                    (see monitoring_server.h)
 //
 // Identity: the gateway authenticates each request with the server's
 // Authenticator and calls the services in-process as that caller (a signed
@@ -51,24 +53,19 @@
 // The gateway's own errors (malformed JSON, unknown parameter or method)
 // take the same form.
 
-#include <atomic>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "services/common/authenticator.h"
 #include "services/common/clock.h"
 #include "services/common/tls.h"
+#include "services/gateway/http_listener.h"
+#include "services/gateway/monitoring_server.h"
 #include "services/gateway/routes.h"
-
-namespace httplib {
-class Server;
-}  // namespace httplib
 
 namespace tonghop::gateway {
 
@@ -93,6 +90,10 @@ struct HttpGatewayOptions {
   absl::Duration call_timeout = absl::Seconds(30);
   // Largest request body accepted.
   size_t max_body_bytes = 32 << 20;
+  // The server's readiness, for /readyz (empty: always ready).
+  ReadinessCheck readiness;
+  // Told of every answered request (optional).
+  HttpObserver observer;
   // The server's clock, for the session cookie's Max-Age (null: the real
   // time). Not owned.
   const Clock* clock = nullptr;
@@ -112,8 +113,8 @@ class HttpGateway {
   HttpGateway& operator=(const HttpGateway&) = delete;
 
   // "HOST:PORT" as bound.
-  const std::string& address() const { return address_; }
-  int port() const { return port_; }
+  const std::string& address() const { return listener_->address(); }
+  int port() const { return listener_->port(); }
   const RouteTable& routes() const { return routes_; }
 
   // Stops accepting connections and waits for the listener to end. Safe to
@@ -127,13 +128,7 @@ class HttpGateway {
   HttpGatewayOptions options_;
   RouteTable routes_;
   std::unique_ptr<Handler> handler_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread listener_;
-  std::atomic<bool> listener_done_{false};
-  std::string address_;
-  int port_ = 0;
-  absl::Mutex stop_mu_;
-  bool stopped_ ABSL_GUARDED_BY(stop_mu_) = false;
+  std::unique_ptr<HttpListener> listener_;
 };
 
 // True for the addresses of this host's loopback interface as the HTTP

@@ -47,6 +47,10 @@ const std::vector<MethodRule>& DefaultMethodRules() {
       {"tonghop.v1.Registry/Get*", true},
       {"tonghop.v1.Registry/List*", true},
       {"tonghop.v1.Registry/ExportPlan", true},
+      // The dashboard's plan import: a dry run and a commit, and a name
+      // picked for an agency stored as its alias.
+      {"tonghop.v1.Registry/ImportPlan", false},
+      {"tonghop.v1.Registry/UpdateAgency", false},
       {"tonghop.v1.Submissions/GetReport", true},
       {"tonghop.v1.Submissions/ListReports", true},
       {"tonghop.v1.Submissions/ListRevisions", true},

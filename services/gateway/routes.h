@@ -36,11 +36,12 @@ struct MethodRule {
 // submissions and aggregation services, the audit trail's listing, the
 // report life cycle an agency drives from a web form (GetOrCreateDraft,
 // UpdateDraft, Submit, Review), the editing of a compiled report's draft
-// (UpdateCompiledReportDraft), who the caller is (Auth.WhoAmI) and a
-// password reset with a one-time code (Auth.ResetPassword). Registry
-// mutations, Forward, RebuildAggregates and VerifyAuditLog (a walk over every
-// record) stay gRPC-only; signing in and out have their own routes
-// (sessions.h).
+// (UpdateCompiledReportDraft), who the caller is (Auth.WhoAmI), a password
+// reset with a one-time code (Auth.ResetPassword), and the plan import of
+// the dashboard (ImportPlan, and UpdateAgency for the aliases it stores).
+// Other registry mutations, Forward, RebuildAggregates and VerifyAuditLog (a
+// walk over every record) stay gRPC-only; signing in and out have their own
+// routes (sessions.h).
 const std::vector<MethodRule>& DefaultMethodRules();
 
 // One served method.

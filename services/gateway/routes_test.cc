@@ -24,7 +24,7 @@ class RoutesTest : public ::testing::Test {
   }
 };
 
-TEST_F(RoutesTest, DefaultRulesServeRegistryReadsButNoRegistryWrites) {
+TEST_F(RoutesTest, DefaultRulesServeRegistryReadsAndOnlyThePlanImportWrites) {
   auto table = RouteTable::Build(DescriptorPool::generated_pool(), DefaultMethodRules());
   ASSERT_TRUE(table.ok()) << table.status();
   std::set<std::string> registry;
@@ -33,14 +33,23 @@ TEST_F(RoutesTest, DefaultRulesServeRegistryReadsButNoRegistryWrites) {
   }
   EXPECT_EQ(registry, (std::set<std::string>{
                           "ExportPlan", "GetAgency", "GetDimension", "GetIndicator", "GetPlan",
-                          "GetTask", "GetUser", "ListAgencies", "ListDimensions",
-                          "ListIndicators", "ListPlans", "ListTasks", "ListUsers"}));
+                          "GetTask", "GetUser", "ImportPlan", "ListAgencies", "ListDimensions",
+                          "ListIndicators", "ListPlans", "ListTasks", "ListUsers",
+                          "UpdateAgency"}));
+  // The plan import's writes take POST only.
+  for (const char* write : {"/v1/registry/ImportPlan", "/v1/registry/UpdateAgency"}) {
+    const Route* route = table->Find(write);
+    ASSERT_NE(route, nullptr) << write;
+    EXPECT_FALSE(route->allow_get) << write;
+  }
   const Route* get_agency = table->Find("/v1/registry/GetAgency");
   ASSERT_NE(get_agency, nullptr);
   EXPECT_EQ(get_agency->grpc_method, "/tonghop.v1.Registry/GetAgency");
   EXPECT_TRUE(get_agency->allow_get);
   EXPECT_EQ(get_agency->method->input_type()->full_name(), "tonghop.v1.GetAgencyRequest");
   EXPECT_EQ(table->Find("/v1/registry/CreateAgency"), nullptr);
+  EXPECT_EQ(table->Find("/v1/registry/DeleteAgency"), nullptr);
+  EXPECT_EQ(table->Find("/v1/registry/UpdatePlan"), nullptr);
   EXPECT_EQ(table->Find("/v1/registry/getagency"), nullptr);
 }
 

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/common/errors.h"
+#include "services/common/text.h"
 
 namespace tonghop::gateway {
 namespace {
@@ -49,8 +50,8 @@ absl::StatusOr<StaticFile> StaticFiles::Read(absl::string_view url_path) const {
           segment.find('\\') != absl::string_view::npos ||
           segment.find('\0') != absl::string_view::npos) {
         return InvalidField("path",
-                            absl::StrCat("\"", url_path,
-                                         "\" has an empty, \".\" or \"..\" segment or a "
+                            absl::StrCat(QuoteInput(url_path),
+                                         " has an empty, \".\" or \"..\" segment or a "
                                          "forbidden character"),
                             "INVALID_PATH");
       }
@@ -66,7 +67,7 @@ absl::StatusOr<StaticFile> StaticFiles::Read(absl::string_view url_path) const {
   fs::path canonical = fs::canonical(path, ec);
   if (ec || !fs::is_regular_file(canonical, ec)) return NotFound(url_path);
   if (!IsWithin(canonical_root, canonical)) {
-    return InvalidField("path", absl::StrCat("\"", url_path, "\" leaves the dashboard directory"),
+    return InvalidField("path", absl::StrCat(QuoteInput(url_path), " leaves the dashboard directory"),
                         "INVALID_PATH");
   }
   std::ifstream in(canonical, std::ios::binary);

@@ -12,6 +12,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/rpc/status.pb.h"
 #include "services/common/errors.h"
+#include "services/common/text.h"
 
 namespace tonghop::gateway {
 namespace {
@@ -62,7 +63,7 @@ absl::StatusOr<google::protobuf::Value> LeafValue(const FieldDescriptor* field,
     } else if (lower == "false" || lower == "0") {
       value.set_bool_value(false);
     } else {
-      return BadParameter(key, absl::StrCat("\"", text, "\" is not true or false"));
+      return BadParameter(key, absl::StrCat(QuoteInput(text), " is not true or false"));
     }
     return value;
   }
@@ -90,8 +91,8 @@ absl::Status Apply(const Descriptor* type, absl::string_view key, absl::string_v
     bool last = i + 1 == segments.size();
     if (field->is_map()) {
       if (last) {
-        return BadParameter(key, absl::StrCat("\"", segments[i],
-                                              "\" is a map: give an entry as ", key,
+        return BadParameter(key, absl::StrCat(QuoteInput(segments[i]),
+                                              " is a map: give an entry as ", key,
                                               ".{key}=value"));
       }
       const FieldDescriptor* value_field = field->message_type()->map_value();
@@ -118,13 +119,13 @@ absl::Status Apply(const Descriptor* type, absl::string_view key, absl::string_v
                   !IsScalarInJson(field->message_type());
     if (nested) {
       if (field->is_repeated()) {
-        return BadParameter(key, absl::StrCat("\"", segments[i],
-                                              "\" is a list of messages, which cannot be "
+        return BadParameter(key, absl::StrCat(QuoteInput(segments[i]),
+                                              " is a list of messages, which cannot be "
                                               "set from the query string; POST a JSON "
                                               "body instead"));
       }
       if (last) {
-        return BadParameter(key, absl::StrCat("\"", segments[i], "\" is a message (",
+        return BadParameter(key, absl::StrCat(QuoteInput(segments[i]), " is a message (",
                                               field->message_type()->full_name(),
                                               "): set its fields as ", key, ".{field}"));
       }
@@ -137,8 +138,8 @@ absl::Status Apply(const Descriptor* type, absl::string_view key, absl::string_v
       continue;
     }
     if (!last) {
-      return BadParameter(key, absl::StrCat("\"", segments[i],
-                                            "\" is not a message and has no fields"));
+      return BadParameter(key, absl::StrCat(QuoteInput(segments[i]),
+                                            " is not a message and has no fields"));
     }
     absl::StatusOr<google::protobuf::Value> leaf = LeafValue(field, key, text);
     if (!leaf.ok()) return leaf.status();
@@ -208,7 +209,7 @@ absl::Status ParseQuery(const std::vector<std::pair<std::string, std::string>>& 
     auto one = google::protobuf::util::JsonStringToMessage(single_json, scratch.get(),
                                                            StrictParseOptions());
     if (!one.ok()) {
-      return BadParameter(key, absl::StrCat("\"", value, "\" is not a valid value: ",
+      return BadParameter(key, absl::StrCat(QuoteInput(value), " is not a valid value: ",
                                             std::string(one.message())));
     }
   }
@@ -232,7 +233,9 @@ absl::StatusOr<std::string> PrintJson(const google::protobuf::Message& message) 
 }
 
 std::string StatusToJson(const grpc::Status& status) {
-  google::rpc::Status rpc = ToRpcStatus(status);
+  // Bounded here too: a status that reached the gateway from elsewhere
+  // (another version of a service, gRPC itself) is not re-sent whole.
+  google::rpc::Status rpc = BoundedRpcStatus(ToRpcStatus(status));
   absl::StatusOr<std::string> json = PrintJson(rpc);
   if (json.ok()) return *std::move(json);
   // A detail of a type this binary does not know cannot be printed; the code

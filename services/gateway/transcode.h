@@ -40,7 +40,8 @@ absl::Status ParseQuery(const std::vector<std::pair<std::string, std::string>>& 
 absl::StatusOr<std::string> PrintJson(const google::protobuf::Message& message);
 
 // The google.rpc.Status a gRPC status carries (with its ErrorInfo,
-// BadRequest and other details printed by type), as JSON.
+// BadRequest and other details printed by type), as JSON, within the bounds
+// of BoundedRpcStatus() (services/common/errors.h): a few kilobytes.
 std::string StatusToJson(const grpc::Status& status);
 
 // The HTTP status for a gRPC status code (google.rpc.Code's documented

@@ -1,6 +1,7 @@
 #include "services/registry/registry.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <set>
 #include <utility>
@@ -12,11 +13,13 @@
 #include "google/protobuf/empty.pb.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/common/agency_matcher.h"
 #include "services/common/errors.h"
 #include "services/common/etag.h"
 #include "services/common/pagination.h"
 #include "services/common/resource_names.h"
 #include "services/common/status_macros.h"
+#include "services/common/text.h"
 #include "services/registry/validation.h"
 #include "storage/key_encoding.h"
 
@@ -101,6 +104,7 @@ std::set<std::string> References(const v1::Plan& p) {
   if (!p.issuer().empty()) refs.insert(p.issuer());
   if (!p.compiler().empty()) refs.insert(p.compiler());
   if (absl::StartsWith(p.implements(), "plans/")) refs.insert(p.implements());
+  for (const v1::IndicatorMapping& m : p.indicator_mappings()) refs.insert(m.indicator());
   return refs;
 }
 std::set<std::string> References(const v1::Task& t) {
@@ -187,6 +191,37 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
   }
   absl::StatusOr<bool> PlanExists(absl::string_view name) const override {
     return Exists("plans/", name, &PlanKey);
+  }
+  std::string SuggestAgency(absl::string_view input) const override {
+    std::shared_ptr<const AgencyMatcher> matcher = Matcher();
+    return matcher == nullptr ? "" : matcher->DidYouMean(input);
+  }
+
+  // ---- Suggestions for agencies that do not exist ----
+
+  // The registry's agencies as a matcher, built on first use after a write
+  // (an error path: lookups of existing agencies never need it); nullptr
+  // when the store cannot be read.
+  std::shared_ptr<const AgencyMatcher> Matcher() const {
+    uint64_t generation = generation_.load();
+    {
+      absl::MutexLock lock(&matcher_mu_);
+      if (matcher_ != nullptr && matcher_generation_ == generation) return matcher_;
+    }
+    absl::StatusOr<std::vector<v1::Agency>> agencies = AllAgencies();
+    if (!agencies.ok()) return nullptr;
+    auto matcher = std::make_shared<const AgencyMatcher>(*agencies);
+    absl::MutexLock lock(&matcher_mu_);
+    matcher_ = matcher;
+    matcher_generation_ = generation;
+    return matcher;
+  }
+
+  // The error for an agency reference `input` (field `field`, or "" for a
+  // resource name) that names no agency, with what it probably meant.
+  absl::Status UnknownAgencyError(absl::string_view input, absl::string_view field) const {
+    std::shared_ptr<const AgencyMatcher> matcher = Matcher();
+    return UnknownAgency(input, field, matcher != nullptr ? *matcher : AgencyMatcher({}));
   }
 
   // ---- Generic storage helpers ----
@@ -315,6 +350,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     idempotency_.Record(batch, caller.Actor(), request_id, method, fingerprint, answer);
     RETURN_IF_ERROR(
         audit_->Write(batch, MakeAuditEvent(caller, method, request, response.get())));
+    generation_.fetch_add(1);
     return answer;
   }
 
@@ -335,12 +371,12 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     if (mask.paths_size() == 0) return update;
     for (const std::string& path : mask.paths()) {
       if (path == "name" || path == "etag") {
-        return InvalidField("update_mask", absl::StrCat("\"", path, "\" cannot be updated"));
+        return InvalidField("update_mask", absl::StrCat(QuoteInput(path), " cannot be updated"));
       }
       if (!google::protobuf::util::FieldMaskUtil::GetFieldDescriptors(
               Resource::descriptor(), path, nullptr)) {
         return InvalidField("update_mask",
-                            absl::StrCat("\"", path, "\" is not a field of ",
+                            absl::StrCat(QuoteInput(path), " is not a field of ",
                                          Resource::descriptor()->name()));
       }
     }
@@ -391,8 +427,8 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
         [&](WriteBatch& batch) -> absl::StatusOr<v1::Agency> {
           if (!IsValidSlugId(request.agency_id())) {
             return InvalidField("agency_id",
-                                absl::StrCat("\"", request.agency_id(),
-                                             "\" is not a valid id: use 1-63 lowercase "
+                                absl::StrCat(QuoteInput(request.agency_id()),
+                                             " is not a valid id: use 1-63 lowercase "
                                              "letters, digits and hyphens"));
           }
           v1::Agency agency = request.agency();
@@ -500,8 +536,15 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     };
     absl::Status inner = absl::OkStatus();
     if (!request.parent().empty()) {
-      ASSIGN_OR_RETURN(std::string parent_id,
-                       ParseSimpleName(request.parent(), "agencies", "parent"));
+      // A parent that does not exist has no children, but is a mistake:
+      // NOT_FOUND (AIP-132), with what it probably meant.
+      if (!ParseSimpleName(request.parent(), "agencies", "parent").ok()) {
+        return UnknownAgencyError(request.parent(), "parent");
+      }
+      std::string parent_id = IdOf(request.parent());
+      ASSIGN_OR_RETURN(std::optional<std::string> parent,
+                       store_->Get(kResources, AgencyKey(parent_id)));
+      if (!parent) return UnknownAgencyError(request.parent(), "");
       std::string prefix = ChildPrefix(parent_id);
       std::string start = after.empty() ? prefix : ChildKey(parent_id, after) + '\0';
       RETURN_IF_ERROR(store_->Scan(
@@ -1020,16 +1063,69 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     return agencies;
   }
 
+  // FAILED_PRECONDITION naming, in Vietnamese, each gap of `report` (what the
+  // document did not say and the official must supply); INVALID_ARGUMENT
+  // when it holds no task at all; OK without gaps.
+  static absl::Status RefuseGaps(const v1::ImportReport& report, const std::string& plan_name) {
+    if (report.diagnostics().empty()) return absl::OkStatus();
+    for (const v1::ImportDiagnostic& d : report.diagnostics()) {
+      if (d.code() == "NO_TASKS") {
+        return WithVietnamese(InvalidField("content", d.message_en(), "NO_TASKS"),
+                              absl::StrCat(d.message(), " ", d.remedy()));
+      }
+    }
+    std::string vietnamese = absl::StrCat("Chưa lưu kế hoạch: còn ", report.diagnostics_size(),
+                                          " điểm văn bản chưa nêu hoặc chưa đọc được, cần bổ sung:");
+    std::vector<std::string> english;
+    for (int i = 0; i < report.diagnostics_size(); ++i) {
+      const v1::ImportDiagnostic& d = report.diagnostics(i);
+      absl::StrAppend(&vietnamese, "\n", i + 1, ". ", d.message(), " ", d.remedy());
+      english.push_back(absl::StrCat(d.code(), " (", d.field(), "): ", d.message_en()));
+    }
+    return WithVietnamese(
+        FailedPrecondition("IMPORT_GAPS",
+                           absl::StrCat(report.diagnostics_size(),
+                                        " things the document does not state must be supplied "
+                                        "before the plan is stored: ",
+                                        absl::StrJoin(english, "; "),
+                                        " (run with validate_only to see each with its remedy)"),
+                           plan_name),
+        vietnamese);
+  }
+
+  // The field violations of a dry run's bundle as diagnostics of `report`,
+  // except those a gap already names.
+  static void AddInvalidFields(const ViolationList& violations, v1::ImportReport* report) {
+    std::vector<std::string> named;
+    for (const v1::ImportDiagnostic& d : report->diagnostics()) named.push_back(d.field());
+    for (const FieldViolation& v : violations.violations()) {
+      bool covered = std::any_of(named.begin(), named.end(), [&](const std::string& f) {
+        return !f.empty() && absl::StartsWith(v.field, f);
+      });
+      if (covered) continue;
+      v1::ImportDiagnostic* d = report->add_diagnostics();
+      d->set_code("INVALID_FIELD");
+      d->set_field(v.field);
+      d->set_message(absl::StrCat("Trường ", v.field, " chưa hợp lệ: ", v.description, "."));
+      d->set_remedy("Sửa văn bản hoặc bổ sung giá trị này rồi chạy thử lại.");
+      d->set_message_en(absl::StrCat(v.field, ": ", v.description));
+    }
+    report->mutable_counts()->set_diagnostics(report->diagnostics_size());
+  }
+
   // Parses the request's content into a bundle and a report.
   absl::StatusOr<v1::ImportPlanResponse> ParseImport(const v1::ImportPlanRequest& request) const {
     if (request.content().empty()) {
       return InvalidField("content", "the file is empty", "EMPTY_INPUT");
     }
     if (request.content().size() > kMaxImportBytes) {
-      return InvalidField("content",
-                          absl::StrCat("the file is ", request.content().size() >> 20,
-                                       " MB; a plan is at most 10 MB"),
-                          "INPUT_TOO_LARGE");
+      return WithVietnamese(
+          InvalidField("content",
+                       absl::StrCat("the file is ", request.content().size() >> 20,
+                                    " MB; a plan is at most 10 MB"),
+                       "INPUT_TOO_LARGE"),
+          absl::StrCat("Tệp quá lớn (", request.content().size() >> 20,
+                       " MB); một kế hoạch tối đa 10 MB. Tệp không được đọc."));
     }
     v1::ImportFormat format = request.format();
     if (format == v1::IMPORT_FORMAT_UNSPECIFIED) {
@@ -1098,7 +1194,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     if (plan_id.empty() || !IsValidSlugId(plan_id)) {
       return InvalidField("plan_id", plan_id.empty()
                                          ? "required: the file names no plan"
-                                         : absl::StrCat("\"", plan_id, "\" is not a valid id"));
+                                         : absl::StrCat(QuoteInput(plan_id), " is not a valid id"));
     }
     std::string plan_name = MakeName("plans", plan_id);
     bundle.mutable_plan()->set_name(plan_name);
@@ -1119,7 +1215,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
       if (!task.name().empty() && task.name() != expected &&
           IdOf(task.name()) != task.outline()) {
         violations.Add(field + ".name",
-                       absl::StrCat("\"", task.name(), "\" does not match outline \"",
+                       absl::StrCat(QuoteInput(task.name()), " does not match outline \"",
                                     task.outline(), "\""));
       }
       // Parents named under another plan id (a renamed import) follow the plan.
@@ -1184,17 +1280,27 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     RETURN_IF_ERROR(AuthorizePlan(caller, plan_name, existing ? existing->issuer() : "",
                                   bundle.plan().issuer(),
                                   PlanAssignees(bundle.plan(), bundle_tasks)));
+    // What the document left out must be supplied before the plan is stored.
+    if (!request.validate_only()) RETURN_IF_ERROR(RefuseGaps(report, plan_name));
     RETURN_IF_ERROR(ValidatePlan(bundle.plan(), *this, "bundle.plan", violations));
     BundleTasks lookup(bundle);
     for (int i = 0; i < bundle.tasks_size(); ++i) {
       std::string field = absl::StrCat("bundle.tasks[", i, "]");
       if (lookup.IsDuplicate(i)) {
         violations.Add(field + ".outline",
-                       absl::StrCat("\"", bundle.tasks(i).outline(), "\" appears twice"));
+                       absl::StrCat(QuoteInput(bundle.tasks(i).outline()), " appears twice"));
       }
       RETURN_IF_ERROR(ValidateTask(bundle.tasks(i), plan_id, *this, lookup, field, violations));
     }
-    RETURN_IF_ERROR(violations.ToStatus());
+    // A dry run of a published document shows what it read, the fields
+    // still invalid among its diagnostics; a canonical file is refused.
+    bool document = report.format() != v1::IMPORT_FORMAT_JSON &&
+                    report.format() != v1::IMPORT_FORMAT_UNSPECIFIED;
+    if (request.validate_only() && document) {
+      AddInvalidFields(violations, &report);
+    } else {
+      RETURN_IF_ERROR(violations.ToStatus());
+    }
 
     // Stored resources carry etags; the response shows them.
     *bundle.mutable_plan() = WithEtag(bundle.plan());
@@ -1272,6 +1378,11 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
   PlanDocumentParser parser_;
   PlanCsvWriter csv_writer_;
   absl::Mutex write_mu_;
+  // Counts committed mutations, so that Matcher() knows when to rebuild.
+  std::atomic<uint64_t> generation_{0};
+  mutable absl::Mutex matcher_mu_;
+  mutable std::shared_ptr<const AgencyMatcher> matcher_ ABSL_GUARDED_BY(matcher_mu_);
+  mutable uint64_t matcher_generation_ ABSL_GUARDED_BY(matcher_mu_) = 0;
 };
 
 Registry::Registry(storage::KvStore* store, const AccessPolicy* policy, AuditLog* audit,
@@ -1296,8 +1407,13 @@ void Registry::PutReference(WriteBatch& batch, absl::string_view target,
 }
 
 absl::StatusOr<v1::Agency> Registry::GetAgency(absl::string_view name) const {
-  ASSIGN_OR_RETURN(std::string id, ParseSimpleName(name, "agencies", "name"));
-  return impl_->GetOrNotFound<v1::Agency>(AgencyKey(id), name);
+  if (!ParseSimpleName(name, "agencies", "name").ok()) {
+    return impl_->UnknownAgencyError(name, "name");
+  }
+  ASSIGN_OR_RETURN(std::optional<v1::Agency> agency,
+                   impl_->Read<v1::Agency>(AgencyKey(IdOf(name))));
+  if (!agency) return impl_->UnknownAgencyError(name, "");
+  return *std::move(agency);
 }
 absl::StatusOr<v1::ListAgenciesResponse> Registry::ListAgencies(
     const v1::ListAgenciesRequest& request) const {

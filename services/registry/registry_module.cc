@@ -26,6 +26,9 @@ class RegistryModule final : public ServiceModule {
 
   std::vector<grpc::Service*> services() override { return {&service_, &auth_service_}; }
   std::vector<const AuditLog*> audit_logs() const override { return {&audit_}; }
+  std::vector<NamedStore> stores() override {
+    return {{std::string(kRegistryService), store_.get()}};
+  }
   const PersonDirectory* people() override { return &people_; }
 
  private:
@@ -37,6 +40,7 @@ class RegistryModule final : public ServiceModule {
       options.issuer = request.issuer();
       options.plan_id = request.plan_id();
       options.agencies = agencies;
+      options.supplement = request.supplement();
       return plan_import::ParsePlan(request.content(), options);
     };
 #else
@@ -72,7 +76,8 @@ class RegistryModule final : public ServiceModule {
 absl::StatusOr<std::unique_ptr<ServiceModule>> CreateRegistryModule(
     const ServiceEnvironment& env) {
   ASSIGN_OR_RETURN(std::unique_ptr<storage::KvStore> store,
-                   storage::OpenRocksDbStore(env.data_dir, RegistryColumnFamilies()));
+                   storage::OpenRocksDbStore(env.data_dir, RegistryColumnFamilies(),
+                                             StoreOptions(env, kRegistryService)));
   return std::unique_ptr<ServiceModule>(new RegistryModule(std::move(store), env));
 }
 

@@ -17,13 +17,15 @@ grpc::ServerUnaryReactor* Refuse(Registry* registry, grpc::CallbackServerContext
 
 }  // namespace
 
-// Every call first resolves the caller (UNAUTHENTICATED when there is
-// none); reads then ask the access policy, mutations leave it to the
-// registry, which knows the agencies involved.
+// Every call first refuses a request with an undefined enum number, then
+// resolves the caller (UNAUTHENTICATED when there is none); reads then ask
+// the access policy, mutations leave it to the registry, which knows the
+// agencies involved.
 #define TONGHOP_READ(Method, Request, Response, expr)                        \
   grpc::ServerUnaryReactor* RegistryService::Method(                        \
       grpc::CallbackServerContext* context, const v1::Request* request,     \
       Response* response) {                                                 \
+    if (auto* refused = RefuseBadRequest(context, *request)) return refused; \
     absl::StatusOr<Caller> caller = identity_->Resolve(*context);           \
     if (!caller.ok()) return FinishUnary(context, caller.status());         \
     absl::Status allowed = policy_->CheckReadRegistry(*caller);             \
@@ -35,6 +37,7 @@ grpc::ServerUnaryReactor* Refuse(Registry* registry, grpc::CallbackServerContext
   grpc::ServerUnaryReactor* RegistryService::Method(                        \
       grpc::CallbackServerContext* context, const v1::Request* request,     \
       Response* response) {                                                 \
+    if (auto* refused = RefuseBadRequest(context, *request)) return refused; \
     absl::StatusOr<Caller> caller = identity_->Resolve(*context);           \
     if (!caller.ok()) return Refuse(registry_, context, #Method, *request, caller.status()); \
     return FinishUnary(context, registry_->Method(*caller, *request), response); \
@@ -44,6 +47,7 @@ grpc::ServerUnaryReactor* Refuse(Registry* registry, grpc::CallbackServerContext
   grpc::ServerUnaryReactor* RegistryService::Method(                        \
       grpc::CallbackServerContext* context, const v1::Request* request,     \
       google::protobuf::Empty*) {                                           \
+    if (auto* refused = RefuseBadRequest(context, *request)) return refused; \
     absl::StatusOr<Caller> caller = identity_->Resolve(*context);           \
     if (!caller.ok()) return Refuse(registry_, context, #Method, *request, caller.status()); \
     return FinishUnary(context, registry_->Method(*caller, *request));      \
@@ -88,11 +92,13 @@ TONGHOP_WRITE(ImportPlan, ImportPlanRequest, v1::ImportPlanResponse)
 TONGHOP_READ(ExportPlan, ExportPlanRequest, v1::ExportPlanResponse,
              registry_->ExportPlan(*request))
 
-// People: every call resolves the caller; the people class asks the policy.
+// People: every call refuses an undefined enum number (a role), resolves
+// the caller; the people class asks the policy.
 #define TONGHOP_PEOPLE(Method, Request, Response, expr)                      \
   grpc::ServerUnaryReactor* RegistryService::Method(                        \
       grpc::CallbackServerContext* context, const v1::Request* request,     \
       Response* response) {                                                 \
+    if (auto* refused = RefuseBadRequest(context, *request)) return refused; \
     absl::StatusOr<Caller> caller = identity_->Resolve(*context);           \
     if (!caller.ok()) return FinishUnary(context, caller.status());         \
     return FinishUnary(context, expr, response);                            \
@@ -110,6 +116,7 @@ TONGHOP_PEOPLE(CreatePasswordReset, CreatePasswordResetRequest, v1::PasswordRese
 grpc::ServerUnaryReactor* RegistryService::DeleteUser(grpc::CallbackServerContext* context,
                                                       const v1::DeleteUserRequest* request,
                                                       google::protobuf::Empty*) {
+  if (auto* refused = RefuseBadRequest(context, *request)) return refused;
   absl::StatusOr<Caller> caller = identity_->Resolve(*context);
   if (!caller.ok()) return FinishUnary(context, caller.status());
   return FinishUnary(context, people_->DeleteUser(*caller, *request));

@@ -377,6 +377,35 @@ TEST_F(RegistryTest, PlanAndTaskValidation) {
                                    "task.deadline.milestones"));
 }
 
+TEST_F(RegistryTest, PlanFeedingAnUpstreamPlanMapsIndicatorsThatExistHere) {
+  CreateDimensionAndIndicators();
+  v1::CreatePlanRequest plan;
+  plan.set_plan_id("p");
+  *plan.mutable_plan() = MakePlan();
+  v1::IndicatorMapping* ghost = plan.mutable_plan()->add_indicator_mappings();
+  ghost->set_indicator("indicators/ghost");
+  ghost->set_upstream_indicator("complaints");
+  v1::IndicatorMapping* twice = plan.mutable_plan()->add_indicator_mappings();
+  twice->set_indicator("indicators/complaints-received");
+  twice->set_upstream_indicator("indicators/khieu-nai");
+  *plan.mutable_plan()->add_indicator_mappings() = *twice;
+  EXPECT_THAT(ViolatedFields(registry_.CreatePlan(kMinistry, plan).status()),
+              UnorderedElementsAre("plan.indicator_mappings[0]",
+                                   "plan.indicator_mappings[0].indicator",
+                                   "plan.indicator_mappings[0].upstream_indicator",
+                                   "plan.indicator_mappings[1]", "plan.indicator_mappings[2]",
+                                   "plan.indicator_mappings[2].indicator"));
+
+  plan.mutable_plan()->set_upstream_plan("plans/national-2026");
+  plan.mutable_plan()->mutable_indicator_mappings()->DeleteSubrange(0, 1);
+  plan.mutable_plan()->mutable_indicator_mappings()->RemoveLast();
+  auto created = registry_.CreatePlan(kMinistry, plan);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->upstream_plan(), "plans/national-2026");
+  ASSERT_EQ(created->indicator_mappings_size(), 1);
+  EXPECT_EQ(created->indicator_mappings(0).upstream_indicator(), "indicators/khieu-nai");
+}
+
 TEST_F(RegistryTest, ImportExportRoundTripsExactly) {
   CreateDimensionAndIndicators();
   v1::PlanBundle bundle;

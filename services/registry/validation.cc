@@ -49,16 +49,20 @@ bool IsValidMonthDay(int month, int day) {
 }
 
 // Checks that `name` is a well-formed `agencies/{id}` naming an existing
-// agency.
+// agency; a violation says which agency was probably meant.
 absl::Status CheckAgencyRef(absl::string_view name, const ReferenceResolver& refs,
                             const std::string& field, ViolationList& violations,
                             std::optional<v1::Agency>* found = nullptr) {
+  auto add = [&](std::string description) {
+    std::string hint = refs.SuggestAgency(name);
+    violations.Add(field, hint.empty() ? description : absl::StrCat(description, "; ", hint));
+  };
   if (!ParseSimpleName(name, "agencies", field).ok()) {
-    violations.Add(field, absl::StrCat("\"", name, "\" is not an agency name (agencies/{id})"));
+    add(absl::StrCat(QuoteInput(name), " is not an agency name (agencies/{id})"));
     return absl::OkStatus();
   }
   ASSIGN_OR_RETURN(std::optional<v1::Agency> agency, refs.FindAgency(name));
-  if (!agency) violations.Add(field, absl::StrCat(name, " does not exist"));
+  if (!agency) add(absl::StrCat(name, " does not exist"));
   if (found) *found = std::move(agency);
   return absl::OkStatus();
 }
@@ -66,7 +70,7 @@ absl::Status CheckAgencyRef(absl::string_view name, const ReferenceResolver& ref
 absl::Status CheckIndicatorRef(absl::string_view name, const ReferenceResolver& refs,
                                const std::string& field, ViolationList& violations) {
   if (!ParseSimpleName(name, "indicators", field).ok()) {
-    violations.Add(field, absl::StrCat("\"", name, "\" is not an indicator name (indicators/{id})"));
+    violations.Add(field, absl::StrCat(QuoteInput(name), " is not an indicator name (indicators/{id})"));
     return absl::OkStatus();
   }
   ASSIGN_OR_RETURN(std::optional<v1::Indicator> indicator, refs.FindIndicator(name));
@@ -225,11 +229,11 @@ void ValidateDimension(const v1::Dimension& dimension, const std::string& field,
     const auto& option = dimension.options(i);
     std::string at = absl::StrCat(field, ".options[", i, "]");
     if (!IsValidSlugId(option.code())) {
-      violations.Add(at + ".code", absl::StrCat("\"", option.code(),
-                                                "\" is not a valid code (lowercase letters, "
+      violations.Add(at + ".code", absl::StrCat(QuoteInput(option.code()),
+                                                " is not a valid code (lowercase letters, "
                                                 "digits, hyphens)"));
     } else if (!codes.insert(option.code()).second) {
-      violations.Add(at + ".code", absl::StrCat("\"", option.code(), "\" appears twice"));
+      violations.Add(at + ".code", absl::StrCat(QuoteInput(option.code()), " appears twice"));
     }
     if (option.display_name().empty()) violations.Add(at + ".display_name", "required");
   }
@@ -327,6 +331,29 @@ absl::Status ValidatePlan(const v1::Plan& plan, const ReferenceResolver& refs,
       if (!exists) violations.Add(field + ".implements", absl::StrCat(plan.implements(), " does not exist"));
     }
   }
+  if (!plan.upstream_plan().empty() &&
+      !ParseSimpleName(plan.upstream_plan(), "plans", "upstream_plan").ok()) {
+    violations.Add(field + ".upstream_plan",
+                   absl::StrCat("\"", plan.upstream_plan(),
+                                "\" is not plans/{plan} (the plan on the upstream instance)"));
+  }
+  std::set<std::string> mapped;
+  for (int i = 0; i < plan.indicator_mappings_size(); ++i) {
+    const v1::IndicatorMapping& mapping = plan.indicator_mappings(i);
+    std::string at = absl::StrCat(field, ".indicator_mappings[", i, "]");
+    if (plan.upstream_plan().empty()) {
+      violations.Add(at, "an indicator mapping needs upstream_plan");
+    }
+    RETURN_IF_ERROR(CheckIndicatorRef(mapping.indicator(), refs, at + ".indicator", violations));
+    if (!mapped.insert(mapping.indicator()).second) {
+      violations.Add(at + ".indicator", absl::StrCat(mapping.indicator(), " is mapped twice"));
+    }
+    if (!ParseSimpleName(mapping.upstream_indicator(), "indicators", "upstream_indicator").ok()) {
+      violations.Add(at + ".upstream_indicator",
+                     absl::StrCat("\"", mapping.upstream_indicator(),
+                                  "\" is not indicators/{indicator} (on the upstream instance)"));
+    }
+  }
   for (int i = 0; i < plan.schedule_size(); ++i) {
     const v1::ReportingRound& round = plan.schedule(i);
     std::string at = absl::StrCat(field, ".schedule[", i, "]");
@@ -360,7 +387,7 @@ absl::Status ValidateTask(const v1::Task& task, const std::string& plan_id,
     auto parent_name = ParseTaskName(task.parent(), field + ".parent");
     if (!parent_name.ok() || parent_name->plan_id != plan_id) {
       violations.Add(field + ".parent",
-                     absl::StrCat("\"", task.parent(), "\" is not a task of plans/", plan_id));
+                     absl::StrCat(QuoteInput(task.parent()), " is not a task of plans/", plan_id));
     } else if (parent_name->outline == task.outline()) {
       violations.Add(field + ".parent", "a task cannot be its own parent");
     } else if (!absl::StartsWith(task.outline(), parent_name->outline + ".")) {

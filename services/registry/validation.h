@@ -30,6 +30,9 @@ class ReferenceResolver {
   virtual absl::StatusOr<std::optional<v1::Indicator>> FindIndicator(
       absl::string_view name) const = 0;
   virtual absl::StatusOr<bool> PlanExists(absl::string_view name) const = 0;
+  // "did you mean agencies/… (…)?" for an agency reference that names no
+  // agency, or "" when nothing is close (or nothing is known).
+  virtual std::string SuggestAgency(absl::string_view input) const { return ""; }
 };
 
 // Finds the other tasks of the plan a task belongs to, by outline code.

@@ -21,8 +21,10 @@ namespace tonghop {
 absl::StatusOr<BootstrapResult> BootstrapAdmin(const BootstrapOptions& options) {
   std::string registry_dir =
       (std::filesystem::path(options.data_dir) / "registry").string();
-  absl::StatusOr<std::unique_ptr<storage::KvStore>> store =
-      storage::OpenRocksDbStore(registry_dir, registry::RegistryColumnFamilies());
+  storage::RocksDbOptions store_options;
+  store_options.name = std::string(kRegistryService);
+  absl::StatusOr<std::unique_ptr<storage::KvStore>> store = storage::OpenRocksDbStore(
+      registry_dir, registry::RegistryColumnFamilies(), store_options);
   if (!store.ok()) {
     if (store.status().code() == absl::StatusCode::kFailedPrecondition &&
         absl::StrContains(store.status().message(), "lock")) {

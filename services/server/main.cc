@@ -2,23 +2,35 @@
 // aggregation services (all by default, or those named by --services) on one
 // gRPC port, each with its own RocksDB under --data-dir.
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <optional>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "services/common/resource_names.h"
+#include "services/common/text.h"
+#include "services/server/instance_backup.h"
 #include "services/server/bootstrap.h"
 #include "services/server/server_host.h"
+#include "storage/rocksdb_store.h"
 #ifdef TONGHOP_HAVE_GATEWAY
 #include <filesystem>
 
@@ -51,6 +63,19 @@ constexpr char kUsage[] = R"(usage: tonghopd --data-dir=DIR [options]
                             there (port 0 picks one)
   --dashboard-dir=DIR       the dashboard's built files (default: the built
                             clients/dashboard/dist of this source tree, if any)
+  --disk-free-warning=LIMIT warn (log, and the tonghop.storage.{store}.space
+                            health status) when the free space of a store's
+                            disk falls below LIMIT: a percentage of the disk
+                            or a size (default 10%; e.g. 5%, 2G, 500M)
+  --accept-data-loss        open a store whose write-ahead log is damaged or
+                            shorter than the writes it acknowledged, at its
+                            last consistent point. Without it tonghopd
+                            refuses to start and names the store; with it,
+                            the damaged log is copied aside and what is
+                            dropped is recorded in the store's
+                            tonghop-data-loss.log and on stderr. Take it off
+                            again after that start. Restoring the store from
+                            a backup is the other way out.
   --session-lifetime=DUR    how long a sign-in lasts (default 12h; e.g. 8h, 30m)
 
   --bootstrap-admin=ID      instead of serving: create the administrator
@@ -60,6 +85,21 @@ constexpr char kUsage[] = R"(usage: tonghopd --data-dir=DIR [options]
                             once), then exit. Run it while no tonghopd uses DIR.
   --bootstrap-agency=ID     the administrator's agency (default: the operator
                             agency)
+
+Operations (docs/operations.md):
+  --metrics=HOST:PORT       serve Prometheus metrics at /metrics, and /healthz
+                            and /readyz, over plain HTTP there (port 0 picks
+                            one); anyone who reaches it reads them, so bind a
+                            loopback or monitoring-network address.
+                            /healthz and /readyz are also on --http
+  --request-log=WHERE       one JSON line per request: stderr (default), none,
+                            or a file to append to
+  --restore-from=DIR        restore the backup in DIR (tonghop admin backup)
+                            into --data-dir, which must be empty or missing,
+                            after verifying it; then exit. Start tonghopd
+                            again without it to serve the restored data
+  --backup-id=N             with --restore-from: that backup of DIR
+                            (default: the latest)
 
 Security (docs: README, "Identity"):
   --tls-cert=PEM --tls-key=PEM
@@ -86,8 +126,11 @@ Security (docs: README, "Identity"):
                             name no proxy; for development and tests only
 
 On start it prints "tonghopd listening on HOST:PORT", then, with --http,
-"tonghopd http on HOST:PORT" ("tonghopd https on HOST:PORT" with TLS).
-SIGTERM or SIGINT shuts it down cleanly.
+"tonghopd http on HOST:PORT" ("tonghopd https on HOST:PORT" with TLS), then,
+with --metrics, "tonghopd metrics on HOST:PORT".
+SIGTERM or SIGINT shuts it down cleanly. A full disk does not stop it:
+writes are refused (RESOURCE_EXHAUSTED) while reads go on, and resume by
+themselves once space is freed.
 )";
 
 struct Flags {
@@ -103,7 +146,8 @@ Flags ParseFlags(int argc, char** argv) {
                                  "client-ca", "trust-domain", "tls-ca", "instance-cert",
                                  "instance-key", "insecure-dev-identity", "session-lifetime",
                                  "bootstrap-admin", "bootstrap-agency",
-                                 "help"};
+                                 "disk-free-warning", "accept-data-loss", "metrics",
+                                 "request-log", "restore-from", "backup-id", "help"};
   Flags flags;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -123,6 +167,70 @@ Flags ParseFlags(int argc, char** argv) {
   return flags;
 }
 
+#ifdef TONGHOP_HAVE_GATEWAY
+// Records each HTTP request in the server's request log and metrics.
+tonghop::gateway::HttpObserver ObserveHttp(tonghop::ServerHost* host) {
+  return [host](const tonghop::gateway::HttpExchange& exchange) {
+    tonghop::RequestRecord record;
+    record.transport = "http";
+    record.method = exchange.method;
+    record.code = absl::StrCat(exchange.status);
+    record.latency = exchange.latency;
+    record.caller = exchange.caller;
+    record.peer = exchange.peer;
+    host->request_log().Record(record);
+  };
+}
+#endif
+
+// Restores --restore-from into --data-dir and says what it did.
+int Restore(const std::string& backup_dir, const std::string& backup_id,
+            const std::string& data_dir) {
+  int64_t id = 0;
+  if (!backup_id.empty() && (!absl::SimpleAtoi(backup_id, &id) || id <= 0)) {
+    std::cerr << "tonghopd: --backup-id must be a backup's number (1, 2, ...)\n";
+    return 2;
+  }
+  absl::StatusOr<tonghop::v1::BackupInstanceResponse> restored =
+      tonghop::RestoreInstance(backup_dir, id, data_dir);
+  if (!restored.ok()) {
+    std::cerr << "tonghopd: restore: " << restored.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "tonghopd: restored backup " << restored->backup_id() << " of " << backup_dir
+            << " (started " << absl::FormatTime(absl::RFC3339_sec,
+                                                 absl::FromUnixSeconds(
+                                                     restored->start_time().seconds()),
+                                                 absl::UTCTimeZone())
+            << ") into " << data_dir << ", verified:";
+  for (const auto& store : restored->stores()) {
+    std::cout << " " << store.store() << " (sequence " << store.sequence() << ")";
+  }
+  std::cout << ". Start tonghopd with --data-dir=" << data_dir
+            << " (without --restore-from) to serve it." << std::endl;
+  return 0;
+}
+
+// Where request log lines go, from --request-log; nullopt and a message on
+// stderr when it cannot be opened.
+std::optional<tonghop::RequestLogSink> RequestLogSinkFor(const std::string& where) {
+  if (where == "none") return tonghop::RequestLogSink();
+  int fd = STDERR_FILENO;
+  if (where != "stderr") {
+    fd = open(where.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (fd < 0) {
+      std::cerr << "tonghopd: --request-log: cannot open " << where << ": "
+                << std::strerror(errno) << "\n";
+      return std::nullopt;
+    }
+  }
+  // One write per line: lines from concurrent requests never interleave.
+  return tonghop::RequestLogSink([fd](absl::string_view line) {
+    ssize_t unused = write(fd, line.data(), line.size());
+    (void)unused;
+  });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -137,23 +245,40 @@ int main(int argc, char** argv) {
     std::cerr << kUsage;
     return 2;
   }
+  if (flags.values.count("restore-from")) {
+    return Restore(flags.values["restore-from"],
+                   flags.values.count("backup-id") ? flags.values["backup-id"] : "",
+                   flags.values["data-dir"]);
+  }
 
+  // Agencies given as flags travel in a header, where gRPC aborts on a value
+  // that is not printable ASCII: a name ("Bộ Tư pháp") is a usage error here.
   std::string operator_agency = "agencies/bo-tu-phap";
-  if (flags.values.count("operator-agency")) {
-    std::string agency = flags.values["operator-agency"];
-    operator_agency =
+  std::string upstream_agency;
+  std::string bootstrap_agency;
+  const std::pair<const char*, std::string*> agency_flags[] = {
+      {"operator-agency", &operator_agency},
+      {"upstream-agency", &upstream_agency},
+      {"bootstrap-agency", &bootstrap_agency}};
+  for (const auto& [flag, target] : agency_flags) {
+    if (!flags.values.count(flag)) continue;
+    std::string agency = flags.values[flag];
+    std::string name =
         absl::StartsWith(agency, "agencies/") ? agency : absl::StrCat("agencies/", agency);
+    if (!tonghop::ParseSimpleName(name, "agencies", flag).ok()) {
+      std::cerr << "tonghopd: --" << flag << "=" << tonghop::QuoteInput(agency)
+                << " is not an agency id (lowercase letters, digits and hyphens, e.g. "
+                   "bo-tu-phap)\n";
+      return 2;
+    }
+    *target = name;
   }
   if (flags.values.count("bootstrap-admin")) {
     tonghop::BootstrapOptions bootstrap;
     bootstrap.data_dir = flags.values["data-dir"];
     bootstrap.user_id = flags.values["bootstrap-admin"];
     bootstrap.operator_agency = operator_agency;
-    if (flags.values.count("bootstrap-agency")) {
-      std::string agency = flags.values["bootstrap-agency"];
-      bootstrap.agency =
-          absl::StartsWith(agency, "agencies/") ? agency : absl::StrCat("agencies/", agency);
-    }
+    bootstrap.agency = bootstrap_agency;
     return tonghop::RunBootstrapAdmin(std::move(bootstrap), std::cout, std::cerr);
   }
 
@@ -180,6 +305,7 @@ int main(int argc, char** argv) {
     if (it != flags.values.end()) options.remote_addresses[s] = it->second;
   }
   options.operator_agency = operator_agency;
+  options.upstream_agency = upstream_agency;
   if (flags.values.count("session-lifetime")) {
     if (!absl::ParseDuration(flags.values["session-lifetime"], &options.session_lifetime) ||
         options.session_lifetime <= absl::ZeroDuration()) {
@@ -188,14 +314,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-
   if (flags.values.count("upstream")) options.upstream = flags.values["upstream"];
-  if (flags.values.count("upstream-agency")) {
-    std::string agency = flags.values["upstream-agency"];
-    options.upstream_agency =
-        absl::StartsWith(agency, "agencies/") ? agency : absl::StrCat("agencies/", agency);
-  }
-
   // Certificates and keys are read here; the host checks that they fit.
   const std::pair<const char*, std::string tonghop::TlsOptions::*> kPemFlags[] = {
       {"tls-cert", &tonghop::TlsOptions::cert_pem},
@@ -236,6 +355,26 @@ int main(int argc, char** argv) {
                  "any agency with the x-tonghop-agency header; never use it in production"
               << std::endl;
   }
+  if (flags.values.count("disk-free-warning")) {
+    auto threshold = tonghop::storage::ParseDiskThreshold(flags.values["disk-free-warning"]);
+    if (!threshold.ok()) {
+      std::cerr << "tonghopd: --disk-free-warning: " << threshold.status().message() << "\n";
+      return 2;
+    }
+    options.storage.low_disk_warning = *threshold;
+  }
+  if (flags.values.count("accept-data-loss")) {
+    options.storage.accept_data_loss = true;
+    std::cerr << "tonghopd: --accept-data-loss: a store whose write-ahead log is damaged or "
+                 "short is opened without the writes it lost; each loss is recorded in the "
+                 "store's tonghop-data-loss.log. Remove the flag after this start."
+              << std::endl;
+  }
+
+  std::optional<tonghop::RequestLogSink> request_log = RequestLogSinkFor(
+      flags.values.count("request-log") ? flags.values["request-log"] : "stderr");
+  if (!request_log.has_value()) return 2;
+  options.request_log = *std::move(request_log);
 
   std::unique_ptr<tonghop::Clock> shifted_clock;
   if (flags.values.count("now")) {
@@ -282,6 +421,7 @@ int main(int argc, char** argv) {
   std::function<void()> stop_http = [] {};
 #ifdef TONGHOP_HAVE_GATEWAY
   std::unique_ptr<tonghop::gateway::HttpGateway> gateway;
+  std::unique_ptr<tonghop::gateway::MonitoringServer> monitoring_server;
 #endif
   if (flags.values.count("http")) {
 #ifdef TONGHOP_HAVE_GATEWAY
@@ -301,6 +441,8 @@ int main(int argc, char** argv) {
     http.authenticator = &(*host)->authenticator();
     http.static_dir = dashboard;
     http.tls = options.tls;
+    http.readiness = [raw = host->get()] { return raw->NotReadyReasons(); };
+    http.observer = ObserveHttp(host->get());
     http.clock = options.clock;
     auto started = tonghop::gateway::HttpGateway::Start(std::move(http));
     if (!started.ok()) {
@@ -314,6 +456,33 @@ int main(int argc, char** argv) {
               << gateway->address() << std::endl;
 #else
     std::cerr << "tonghopd: --http: this binary was built without the HTTP gateway\n";
+    (*host)->Shutdown();
+    return 2;
+#endif
+  }
+
+  // The monitoring listener, when asked for.
+  if (flags.values.count("metrics")) {
+#ifdef TONGHOP_HAVE_GATEWAY
+    tonghop::gateway::MonitoringServerOptions monitoring;
+    monitoring.listen = flags.values["metrics"];
+    tonghop::ServerHost* served = host->get();
+    monitoring.metrics = [served] { return served->monitor().metrics().TextExposition(); };
+    monitoring.readiness = [served] { return served->NotReadyReasons(); };
+    monitoring.observer = ObserveHttp(served);
+    auto started = tonghop::gateway::MonitoringServer::Start(std::move(monitoring));
+    if (!started.ok()) {
+      std::cerr << "tonghopd: " << started.status().message() << "\n";
+      stop_http();
+      (*host)->Shutdown();
+      return 1;
+    }
+    // It stays up while the services drain, answering /readyz with 503
+    // ("shutting down"), and stops when main returns.
+    monitoring_server = *std::move(started);
+    std::cout << "tonghopd metrics on " << monitoring_server->address() << std::endl;
+#else
+    std::cerr << "tonghopd: --metrics: this binary was built without the HTTP gateway\n";
     (*host)->Shutdown();
     return 2;
 #endif

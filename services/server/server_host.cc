@@ -14,6 +14,10 @@
 #include "grpcpp/server_builder.h"
 #include "grpcpp/support/client_interceptor.h"
 #include "services/common/status_macros.h"
+#include "services/server/listen_problem.h"
+#include "services/server/request_guard.h"
+#include "services/server/operations_service.h"
+#include "services/server/store_metrics.h"
 
 namespace tonghop {
 namespace {
@@ -133,6 +137,11 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
   ASSIGN_OR_RETURN(host->authenticator_, Authenticator::Create(options.auth));
   if (options.identity == nullptr) options.identity = host->authenticator_.get();
   host->policy_ = std::make_unique<AccessPolicy>(options.operator_agency);
+  host->monitor_ = std::make_unique<InstanceMonitor>(options.clock);
+  host->request_log_ =
+      std::make_unique<RequestLog>(&host->monitor_->metrics(), options.request_log);
+  // The services resolve callers through it, which names them in the log.
+  host->recording_identity_ = host->request_log_->RecordingResolver(options.identity);
   host->options_ = std::move(options);
   host->instance_credential_ = host->authenticator_->SignInternal(host->InstanceCaller());
   const ServerOptions& opts = host->options_;
@@ -177,7 +186,8 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
     ServiceEnvironment env;
     env.data_dir = (std::filesystem::path(opts.data_dir) / service).string();
     env.clock = opts.clock;
-    env.identity = opts.identity;
+    env.identity = host->recording_identity_.get();
+    env.monitor = host->monitor_.get();
     env.policy = host->policy_.get();
     env.operator_agency = opts.operator_agency;
     env.session_lifetime = opts.session_lifetime;
@@ -186,6 +196,8 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
     env.upstream_identity = upstream_identity;
     env.upstream_dev_header = upstream_dev_header;
     env.upstream_channel = upstream_channel;
+    env.storage = opts.storage;
+    env.storage.on_condition = host->storage_health_.Callback(opts.storage.on_condition);
     auto module = factory->second(env);
     if (!module.ok()) {
       return absl::Status(module.status().code(),
@@ -203,11 +215,14 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
   }
   host->audit_trail_ = std::make_unique<audit::AuditTrail>(std::move(audit_logs));
   host->audit_service_ = std::make_unique<audit::AuditService>(
-      host->audit_trail_.get(), opts.identity, host->policy_.get());
+      host->audit_trail_.get(), host->recording_identity_.get(), host->policy_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  // One server per port: with SO_REUSEPORT (gRPC's default) a second server
+  // would bind the same port and take half the clients to its own data.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(opts.listen, ServerCredentialsFor(opts.tls), &host->port_);
   builder.SetMaxReceiveMessageSize(64 << 20);
   builder.SetMaxSendMessageSize(64 << 20);
@@ -215,10 +230,24 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
     for (grpc::Service* service : module->services()) builder.RegisterService(service);
   }
   builder.RegisterService(host->audit_service_.get());
+  host->operations_ = std::make_unique<OperationsService>(
+      host->recording_identity_.get(), host->policy_.get(), [raw] { return raw->Stores(); },
+      opts.data_dir, opts.clock);
+  builder.RegisterService(host->operations_.get());
+  // One list: a second SetInterceptorCreators would replace the first. The
+  // request log sees every call, the guard's refusals included.
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(host->request_log_->InterceptorFactory());
+  interceptors.push_back(std::make_unique<RequestGuardFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   host->server_ = builder.BuildAndStart();
   if (host->server_ == nullptr || host->port_ == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", opts.listen));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", opts.listen, ": ", ListenProblem(opts.listen)));
   }
+  host->storage_health_.Attach(host->server_->GetHealthCheckService());
+  host->store_collector_ = host->monitor_->metrics().AddCollector(
+      [raw](MetricsSink& sink) { CollectStoreMetrics(raw->Stores(), sink); });
   std::string host_part = opts.listen.substr(0, opts.listen.rfind(':'));
   host->address_ = absl::StrCat(host_part, ":", host->port_);
   for (const auto& module : host->modules_) {
@@ -238,6 +267,22 @@ Caller ServerHost::InstanceCaller() const {
   caller.agency = options_.operator_agency;
   caller.credential = "internal";
   return caller;
+}
+
+std::vector<std::string> ServerHost::NotReadyReasons() const {
+  {
+    absl::MutexLock lock(&mu_);
+    if (shut_down_) return {"shutting down"};
+  }
+  return monitor_->NotReadyReasons();
+}
+
+std::vector<NamedStore> ServerHost::Stores() const {
+  std::vector<NamedStore> stores;
+  for (auto it = modules_.rbegin(); it != modules_.rend(); ++it) {
+    for (const NamedStore& store : (*it)->stores()) stores.push_back(store);
+  }
+  return stores;
 }
 
 std::shared_ptr<grpc::Channel> ServerHost::InProcessChannel() {
@@ -283,11 +328,17 @@ void ServerHost::Shutdown() {
     if (shut_down_) return;
     shut_down_ = true;
   }
+  // What reads the modules goes first.
+  if (monitor_ != nullptr) {
+    monitor_->metrics().RemoveCollector(store_collector_);
+    monitor_->ClearSources();
+  }
   for (auto it = modules_.rbegin(); it != modules_.rend(); ++it) (*it)->Stop();
   if (server_ != nullptr) {
     server_->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
     server_->Wait();
   }
+  storage_health_.Detach();
   absl::MutexLock lock(&mu_);
   done_ = true;
 }

@@ -16,8 +16,11 @@
 #include "absl/status/statusor.h"
 #include "grpcpp/server.h"
 #include "services/audit/audit_service.h"
+#include "services/common/instance_monitor.h"
 #include "services/common/service_module.h"
 #include "services/common/tls.h"
+#include "services/server/storage_health.h"
+#include "services/server/request_log.h"
 
 namespace tonghop {
 
@@ -52,6 +55,12 @@ struct ServerOptions {
   std::string upstream_agency;
   // Replaces the authenticator (tests that inject callers).
   const IdentityResolver* identity = nullptr;
+  // How the services open their stores (data loss, disk warning); each
+  // store's condition is also published in the health service.
+  storage::RocksDbOptions storage;
+  // Where each request's log line goes (docs/operations.md, "Logs"); empty:
+  // requests are only counted in the metrics.
+  RequestLogSink request_log;
 };
 
 // A running server. Thread-safe; Shutdown() may be called from any thread,
@@ -72,6 +81,16 @@ class ServerHost {
   const AccessPolicy& policy() const { return *policy_; }
   // The instance itself, as the caller of its own services.
   Caller InstanceCaller() const;
+  // The instance's metrics and the services' readiness.
+  InstanceMonitor& monitor() { return *monitor_; }
+  // Counts and logs requests; the HTTP gateway records its own in it.
+  RequestLog& request_log() { return *request_log_; }
+  // Why the server is not ready to serve (empty when it is): shutting
+  // down, or what the services report.
+  std::vector<std::string> NotReadyReasons() const;
+  // The stores the hosted services own, in the order a backup copies them
+  // (derived stores before their sources: the reverse of start order).
+  std::vector<NamedStore> Stores() const;
   // Stops background work, then the server (waiting at most 5 s for calls).
   void Shutdown();
   // Blocks until Shutdown() has completed.
@@ -84,16 +103,24 @@ class ServerHost {
   ServerOptions options_;
   std::unique_ptr<Authenticator> authenticator_;
   std::unique_ptr<AccessPolicy> policy_;
+  // Declared before the modules, which use them, so destroyed after.
+  std::unique_ptr<InstanceMonitor> monitor_;
+  std::unique_ptr<RequestLog> request_log_;
+  std::unique_ptr<IdentityResolver> recording_identity_;
+  int64_t store_collector_ = 0;
   // The signed internal credential of InstanceCaller().
   std::string instance_credential_;
+  // Outlives the modules, whose stores report to it.
+  StorageHealth storage_health_;
   std::vector<std::unique_ptr<ServiceModule>> modules_;
   // The Audit service over the modules' audit trails.
   std::unique_ptr<audit::AuditTrail> audit_trail_;
   std::unique_ptr<audit::AuditService> audit_service_;
+  std::unique_ptr<grpc::Service> operations_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
   int port_ = 0;
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
   bool done_ ABSL_GUARDED_BY(mu_) = false;
   std::shared_ptr<grpc::Channel> in_process_ ABSL_GUARDED_BY(mu_);

@@ -98,9 +98,8 @@ void ValidateProgress(const ReportContext& context, ValidationMode mode,
     }
     absl::StatusOr<TaskNameParts> parts = ParseTaskName(progress.task(), at + ".task");
     if (!parts.ok()) {
-      violations.Add(at + ".task", absl::StrCat("\"", progress.task(),
-                                                "\" is not a task name; expected "
-                                                "plans/{plan}/tasks/{outline}"));
+      violations.Add(at + ".task", absl::StrCat("not a task name (plans/{plan}/tasks/{outline}): ",
+                                                QuoteInput(progress.task())));
       continue;
     }
     if (parts->plan_id != plan_id) {
@@ -162,18 +161,16 @@ std::optional<CheckedValue> CheckValue(const ReportContext& context, int index,
   }
   absl::StatusOr<std::string> id = ParseSimpleName(value.indicator(), "indicators", at);
   if (!id.ok()) {
-    violations.Add(at + ".indicator", absl::StrCat("\"", value.indicator(),
-                                                   "\" is not an indicator name; expected "
-                                                   "indicators/{id}"));
+    violations.Add(at + ".indicator", absl::StrCat("not an indicator name (indicators/{id}): ",
+                                                   QuoteInput(value.indicator())));
     return std::nullopt;
   }
   auto found = context.indicators.find(value.indicator());
   if (found == context.indicators.end()) {
     violations.Add(at + ".indicator",
-                   absl::StrCat(value.indicator(),
-                                " is not asked for by any task of ", context.plan.name(),
+                   absl::StrCat("not asked for by any task of ", context.plan.name(),
                                 " assigned to ", context.agency.name(),
-                                " (or does not exist)"));
+                                " (or does not exist): ", value.indicator()));
     return std::nullopt;
   }
   const v1::Indicator& indicator = found->second;
@@ -182,8 +179,9 @@ std::optional<CheckedValue> CheckValue(const ReportContext& context, int index,
                            ? std::string()
                            : absl::StrCat(" from ", indicator.numerator(), " and ",
                                           indicator.denominator());
-    violations.Add(at + ".indicator", absl::StrCat(value.indicator(), " is computed", from,
-                                                   "; report those values instead"));
+    violations.Add(at + ".indicator", absl::StrCat("computed", from,
+                                                   ": report those values instead of ",
+                                                   value.indicator()));
     return std::nullopt;
   }
 
@@ -207,11 +205,11 @@ std::optional<CheckedValue> CheckValue(const ReportContext& context, int index,
       std::vector<std::string> codes;
       for (const std::string& d : indicator.dimensions()) codes.push_back(DimensionCode(d));
       violations.Add(at + ".cells",
-                     absl::StrCat(value.indicator(), " is not broken down by \"", dimension,
-                                  "\"", codes.empty() ? std::string(" (it has no breakdown)")
-                                                      : absl::StrCat(" (only by ",
-                                                                     absl::StrJoin(codes, ", "),
-                                                                     ")")));
+                     absl::StrCat("no breakdown by ", QuoteInput(dimension), " for ",
+                                  value.indicator(),
+                                  codes.empty() ? std::string(" (it has no breakdown)")
+                                                : absl::StrCat(" (only by ",
+                                                               absl::StrJoin(codes, ", "), ")")));
       cells_ok = false;
       continue;
     }
@@ -223,7 +221,7 @@ std::optional<CheckedValue> CheckValue(const ReportContext& context, int index,
     }
     if (!known_option) {
       violations.Add(at + ".cells",
-                     absl::StrCat("\"", option, "\" is not an option of ", dimension_name,
+                     absl::StrCat("not an option of ", dimension_name, ": ", QuoteInput(option),
                                   " (options: ", absl::StrJoin(options, ", "),
                                   found_dimension->second.options_size() > 12 ? ", …" : "",
                                   ")"));
@@ -240,11 +238,11 @@ std::optional<CheckedValue> CheckValue(const ReportContext& context, int index,
     case v1::Value::kIntValue:
       if (!checked.count) {
         violations.Add(at + ".value",
-                       absl::StrCat(value.indicator(), " is a decimal: give decimal_value as "
-                                                       "a string such as \"1250.5\""));
+                       absl::StrCat("a decimal: give decimal_value as a string such as "
+                                    "\"1250.5\" for ", value.indicator()));
         value_ok = false;
       } else if (value.int_value() < 0) {
-        violations.Add(at + ".value", absl::StrCat(value.int_value(), " is negative; ",
+        violations.Add(at + ".value", absl::StrCat("negative (", value.int_value(), "): ",
                                                    value.indicator(),
                                                    " counts things and cannot be below 0"));
         value_ok = false;
@@ -255,16 +253,16 @@ std::optional<CheckedValue> CheckValue(const ReportContext& context, int index,
     case v1::Value::kDecimalValue:
       if (checked.count) {
         violations.Add(at + ".value",
-                       absl::StrCat(value.indicator(), " counts whole things: give int_value, "
-                                                       "not decimal_value"));
+                       absl::StrCat("counts whole things: give int_value, not decimal_value, "
+                                    "for ", value.indicator()));
         value_ok = false;
       } else if (auto micros = ParseDecimalMicros(value.decimal_value())) {
         checked.micros = *micros;
       } else {
         violations.Add(at + ".value",
-                       absl::StrCat("\"", value.decimal_value(),
-                                    "\" is not a decimal number with at most 6 digits after "
-                                    "the point (e.g. \"1250.5\")"));
+                       absl::StrCat("not a decimal number with at most 6 digits after the "
+                                    "point (e.g. \"1250.5\"): ",
+                                    QuoteInput(value.decimal_value())));
         value_ok = false;
       }
       break;

@@ -123,7 +123,33 @@ class Submissions::Impl {
         clock_(clock),
         policy_(policy),
         idempotency_(store, kIdempotency),
+        feed_epoch_(store->epoch().ToString()),
         last_sequence_(last_sequence) {}
+
+  const std::string& feed_epoch() const { return feed_epoch_; }
+
+  absl::Status CheckFeedPosition(absl::string_view epoch, int64_t after) const {
+    if (epoch.empty()) return absl::OkStatus();
+    if (epoch != feed_epoch_) {
+      return WithErrorInfo(
+          absl::FailedPreconditionError(absl::StrCat(
+              "the change feed is in epoch ", feed_epoch_, ", not ", epoch,
+              ": its store was replaced or reopened without changes it had acknowledged; "
+              "read it again from the start")),
+          "FEED_EPOCH_CHANGED", {{"epoch", feed_epoch_}, {"expected_epoch", std::string(epoch)}});
+    }
+    int64_t last = last_sequence();
+    if (after > last) {
+      return WithErrorInfo(
+          absl::FailedPreconditionError(absl::StrCat(
+              "the change feed ends at sequence ", last, ", before ", after,
+              ": it was rewound (restored from an older copy?); read it again from the start")),
+          "FEED_REWOUND",
+          {{"epoch", feed_epoch_}, {"last_sequence", absl::StrCat(last)},
+           {"after_sequence", absl::StrCat(after)}});
+    }
+    return absl::OkStatus();
+  }
 
   ChangeNotifier& notifier() { return notifier_; }
   AuditLog& audit() { return *audit_; }
@@ -362,8 +388,8 @@ class Submissions::Impl {
     if (request.has_report() && !request.report().name().empty() &&
         request.report().name() != request.name()) {
       return InvalidField("report.name",
-                          absl::StrCat("\"", request.report().name(),
-                                       "\" differs from name \"", request.name(), "\""));
+                          absl::StrCat(QuoteInput(request.report().name()),
+                                       " differs from name \"", request.name(), "\""));
     }
     ASSIGN_OR_RETURN(std::optional<v1::Report> answered, Answered(caller, request, "Submit"));
     if (answered) return *answered;
@@ -659,6 +685,7 @@ class Submissions::Impl {
             inner = absl::DataLossError("corrupt change record");
             return false;
           }
+          change.set_epoch(feed_epoch_);
           changes.push_back(std::move(change));
           return static_cast<int>(changes.size()) < limit;
         }));
@@ -673,6 +700,7 @@ class Submissions::Impl {
   const Clock* clock_;
   const AccessPolicy* policy_;
   IdempotencyTable idempotency_;
+  const std::string feed_epoch_;
   ChangeNotifier notifier_;
   mutable absl::Mutex write_mu_;
   int64_t last_sequence_ ABSL_GUARDED_BY(write_mu_);
@@ -748,6 +776,10 @@ absl::StatusOr<std::vector<v1::Change>> Submissions::ReadChanges(int64_t after,
   return impl_->ReadChanges(after, limit);
 }
 int64_t Submissions::last_sequence() const { return impl_->last_sequence(); }
+const std::string& Submissions::feed_epoch() const { return impl_->feed_epoch(); }
+absl::Status Submissions::CheckFeedPosition(absl::string_view epoch, int64_t after) const {
+  return impl_->CheckFeedPosition(epoch, after);
+}
 ChangeNotifier& Submissions::notifier() { return impl_->notifier(); }
 AuditLog& Submissions::audit_log() { return impl_->audit(); }
 

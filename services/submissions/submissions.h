@@ -87,8 +87,16 @@ class Submissions {
 
   // OK when `caller` may read the change feed.
   absl::Status AuthorizeWatch(const Caller& caller) const;
-  // Up to `limit` changes with sequence > `after`, in order.
+  // Up to `limit` changes with sequence > `after`, in order, each with the
+  // feed's epoch.
   absl::StatusOr<std::vector<v1::Change>> ReadChanges(int64_t after, int limit) const;
+  // The feed's epoch: its store's (see storage::StoreEpoch), fixed while
+  // the service runs.
+  const std::string& feed_epoch() const;
+  // OK when a reader that got to `after` in feed epoch `epoch` may go on
+  // from there; FAILED_PRECONDITION (FEED_EPOCH_CHANGED, FEED_REWOUND) when
+  // the feed was replaced or rewound since. An empty `epoch` is not checked.
+  absl::Status CheckFeedPosition(absl::string_view epoch, int64_t after) const;
   // The sequence number of the last committed change (0 when none).
   int64_t last_sequence() const;
   // Tells watchers about commits; Close() it when the service stops.

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/errors.h"
+#include "services/common/text.h"
 
 namespace tonghop::submissions {
 
@@ -57,12 +58,17 @@ absl::Status PlanNotActive(absl::string_view plan) {
 }
 
 absl::Status InvalidReport(absl::Status violations) {
-  int count = GetBadRequest(violations).field_violations_size();
-  return WithVietnamese(
-      std::move(violations),
+  size_t listed = static_cast<size_t>(GetBadRequest(violations).field_violations_size());
+  size_t count = listed + GetOmittedViolations(violations);
+  std::string vietnamese =
       count == 1 ? std::string("Báo cáo có 1 lỗi; xem chi tiết theo từng trường bên dưới.")
-                 : absl::StrCat("Báo cáo có ", count,
-                                " lỗi; xem chi tiết theo từng trường bên dưới."));
+      : count == listed
+          ? absl::StrCat("Báo cáo có ", GroupThousands(count),
+                         " lỗi; xem chi tiết theo từng trường bên dưới.")
+          : absl::StrCat("Báo cáo có ", GroupThousands(count), " lỗi; bên dưới là ",
+                         GroupThousands(listed),
+                         " lỗi đầu tiên, sửa xong hãy nộp lại để xem các lỗi còn lại.");
+  return WithVietnamese(std::move(violations), vietnamese);
 }
 
 }  // namespace tonghop::submissions

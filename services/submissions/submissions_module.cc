@@ -27,6 +27,7 @@ class SubmissionsModule final : public ServiceModule {
                     std::unique_ptr<CachingRegistryReader> cached_registry,
                     std::unique_ptr<Submissions> submissions)
       : channel_(env.channel),
+        monitor_(env.monitor),
         store_(std::move(store)),
         audit_(std::move(audit)),
         registry_(std::move(registry)),
@@ -37,6 +38,9 @@ class SubmissionsModule final : public ServiceModule {
 
   std::vector<grpc::Service*> services() override { return {&service_}; }
   std::vector<const AuditLog*> audit_logs() const override { return {audit_.get()}; }
+  std::vector<NamedStore> stores() override {
+    return {{std::string(kSubmissionsService), store_.get()}};
+  }
 
   absl::Status Start() override {
     std::shared_ptr<grpc::Channel> channel = channel_ ? channel_(kRegistryService) : nullptr;
@@ -46,6 +50,18 @@ class SubmissionsModule final : public ServiceModule {
           "(--services=registry,submissions) or give --registry-address");
     }
     registry_->Attach(std::move(channel));
+    if (monitor_ != nullptr) {
+      Submissions* submissions = submissions_.get();
+      monitor_->SetFeedSource(
+          {[submissions] { return submissions->last_sequence(); },
+           [submissions](int64_t sequence) -> absl::StatusOr<std::optional<absl::Time>> {
+             ASSIGN_OR_RETURN(std::vector<v1::Change> changes,
+                              submissions->ReadChanges(sequence - 1, 1));
+             if (changes.empty() || changes[0].sequence() != sequence) return std::nullopt;
+             return absl::FromUnixSeconds(changes[0].time().seconds()) +
+                    absl::Nanoseconds(changes[0].time().nanos());
+           }});
+    }
     return absl::OkStatus();
   }
 
@@ -53,6 +69,7 @@ class SubmissionsModule final : public ServiceModule {
 
  private:
   std::function<std::shared_ptr<grpc::Channel>(absl::string_view)> channel_;
+  InstanceMonitor* monitor_;
   std::unique_ptr<storage::KvStore> store_;
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<GrpcRegistryReader> registry_;
@@ -72,7 +89,8 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> CreateSubmissionsModule(
     return absl::InvalidArgumentError("submissions: the environment needs a clock and identity");
   }
   ASSIGN_OR_RETURN(std::unique_ptr<storage::KvStore> store,
-                   storage::OpenRocksDbStore(env.data_dir, SubmissionsColumnFamilies()));
+                   storage::OpenRocksDbStore(env.data_dir, SubmissionsColumnFamilies(),
+                                             StoreOptions(env, kSubmissionsService)));
   auto registry = std::make_unique<GrpcRegistryReader>(env.operator_agency);
   auto cached_registry = std::make_unique<CachingRegistryReader>(registry.get(), kRegistryCacheTtl);
   auto audit = std::make_unique<AuditLog>(store.get(), std::string(kSubmissionsService), env.clock);

@@ -40,8 +40,12 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::Change>,
                            public ChangeListener {
  public:
   WatchReactor(Submissions* submissions, WorkerPool* pool, Caller caller,
-               int64_t after_sequence, bool stop_at_end)
-      : submissions_(submissions), stop_at_end_(stop_at_end), last_sent_(after_sequence) {
+               int64_t after_sequence, bool stop_at_end, std::string epoch)
+      : submissions_(submissions),
+        stop_at_end_(stop_at_end),
+        epoch_(std::move(epoch)),
+        after_sequence_(after_sequence),
+        last_sent_(after_sequence) {
     pool->Schedule([this, caller = std::move(caller)] { Authorize(caller); });
   }
 
@@ -97,6 +101,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::Change>,
   // Runs on the worker pool.
   void Authorize(const Caller& caller) {
     absl::Status allowed = submissions_->AuthorizeWatch(caller);
+    if (allowed.ok()) allowed = submissions_->CheckFeedPosition(epoch_, after_sequence_);
     bool subscribed = allowed.ok() && submissions_->notifier().Subscribe(this);
     bool release = false;
     {
@@ -167,6 +172,8 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::Change>,
 
   Submissions* const submissions_;
   const bool stop_at_end_;
+  const std::string epoch_;
+  const int64_t after_sequence_;
   absl::Mutex mu_;
   int64_t last_sent_ ABSL_GUARDED_BY(mu_);
   std::deque<v1::Change> pending_ ABSL_GUARDED_BY(mu_);
@@ -189,13 +196,14 @@ class RefusedWatch final : public grpc::ServerWriteReactor<v1::Change> {
 
 }  // namespace
 
-// The caller is resolved on the callback thread (it only reads metadata);
-// everything else runs on the worker pool.
+// The request is checked and the caller resolved on the callback thread
+// (neither waits for anything); everything else runs on the worker pool.
 // A write refused for want of an identity is recorded in the audit trail.
 #define TONGHOP_UNARY(Method, Request, Response, kWrite)                        \
   grpc::ServerUnaryReactor* SubmissionsService::Method(                         \
       grpc::CallbackServerContext* context, const v1::Request* request,         \
       Response* response) {                                                     \
+    if (auto* refused = RefuseBadRequest(context, *request)) return refused;    \
     absl::StatusOr<Caller> caller = identity_->Resolve(*context);               \
     if (!caller.ok()) {                                                         \
       if (kWrite) {                                                             \
@@ -223,13 +231,16 @@ TONGHOP_UNARY(ListRevisions, ListRevisionsRequest, v1::ListRevisionsResponse, fa
 
 grpc::ServerWriteReactor<v1::Change>* SubmissionsService::WatchChanges(
     grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) {
+  if (absl::Status checked = CheckRequest(*request); !checked.ok()) {
+    return new RefusedWatch(checked);
+  }
   absl::StatusOr<Caller> caller = identity_->Resolve(*context);
   if (!caller.ok()) return new RefusedWatch(caller.status());
   if (request->after_sequence() < 0) {
     return new RefusedWatch(InvalidField("after_sequence", "must not be negative"));
   }
   return new WatchReactor(submissions_, pool_, *std::move(caller), request->after_sequence(),
-                          request->stop_at_end());
+                          request->stop_at_end(), request->epoch());
 }
 
 }  // namespace tonghop::submissions

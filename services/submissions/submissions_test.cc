@@ -291,6 +291,30 @@ TEST_F(SubmissionsTest, WatchIsForTheMinistryAndTheOperator) {
   EXPECT_TRUE((*province_instance)->AuthorizeWatch(As("dong-nai-so-tu-phap")).ok());
 }
 
+TEST_F(SubmissionsTest, TheFeedCarriesItsEpochAndRefusesReadersOfAnotherOne) {
+  ASSERT_TRUE(SubmitFilled("epoch-1").ok());
+  std::string epoch = submissions_->feed_epoch();
+  EXPECT_EQ(epoch, store_.epoch().ToString());
+  EXPECT_EQ(Feed().at(0).epoch(), epoch);
+  EXPECT_TRUE(submissions_->CheckFeedPosition(epoch, 1).ok());
+  EXPECT_TRUE(submissions_->CheckFeedPosition("", 7).ok());
+
+  // A reader ahead of the feed: the feed was rewound.
+  absl::Status rewound = submissions_->CheckFeedPosition(epoch, 2);
+  EXPECT_EQ(rewound.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(GetErrorInfo(rewound).reason(), "FEED_REWOUND");
+  EXPECT_EQ(GetErrorInfo(rewound).metadata().at("last_sequence"), "1");
+
+  // The store reopened without changes it had acknowledged: a new epoch.
+  store_.set_epoch_generation(2);
+  Reopen();
+  EXPECT_NE(submissions_->feed_epoch(), epoch);
+  absl::Status changed = submissions_->CheckFeedPosition(epoch, 1);
+  EXPECT_EQ(changed.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(GetErrorInfo(changed).reason(), "FEED_EPOCH_CHANGED");
+  EXPECT_EQ(Feed().at(0).epoch(), submissions_->feed_epoch());
+}
+
 TEST_F(SubmissionsTest, AFailedWriteChangesNothing) {
   v1::Report draft = Draft();
   Fill(draft);

@@ -312,3 +312,75 @@ test('the dashboard fetches nothing from outside the server', async () => {
   assert.deepEqual(outside, []);
   assert.ok(requests.length > 5);
 });
+
+// Last: it adds a plan to the province the tests above count. A plan is
+// uploaded as an official would; what the document leaves out (the
+// schedule's dates, a deadline, a task's lead, an agency under an old name)
+// is supplied in the page; the plan is stored, and the name picked for the
+// agency is stored as one of its aliases.
+test('a plan is imported from its document, its gaps supplied in the page', async () => {
+  const document = [
+    'ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI',
+    'Số: 188/KH-UBND',
+    'Đồng Nai, ngày 04 tháng 5 năm 2026',
+    '',
+    'KẾ HOẠCH',
+    'Tuyên truyền về quyền của người cao tuổi năm 2026',
+    '',
+    'I. NHIỆM VỤ',
+    '1. Biên soạn tài liệu hỏi đáp về quyền của người cao tuổi',
+    '- Cơ quan chủ trì: Sở Tư pháp.',
+    '- Thời gian hoàn thành: Quý III/2026.',
+    '2. Phát sóng phóng sự về chăm sóc người cao tuổi',
+    '- Cơ quan chủ trì: Sở Văn hoá và Thể thao.',
+    '- Thời gian hoàn thành: Khi bố trí được kinh phí.',
+    '3. Tổ chức nói chuyện chuyên đề tại các câu lạc bộ người cao tuổi',
+    '- Thời gian hoàn thành: Năm 2026.',
+    '',
+    'II. TỔ CHỨC THỰC HIỆN',
+    'Định kỳ hằng năm, các cơ quan báo cáo kết quả về Sở Tư pháp để tổng hợp.',
+  ].join('\n');
+  const file = path.join(OUT, 'ke-hoach-188.txt');
+  fs.writeFileSync(file, `${document}\n`);
+  await page.goto(`${BASE}/#/import?issuer=${PROVINCE}`);
+  await ready();
+  await page.setInputFiles('[data-testid=import-file]', file);
+  await page.waitForSelector('[data-testid=import-plan]', WAIT);
+  assert.equal(await page.textContent('[data-testid=import-gap-count-value]'), '4');
+  assert.equal((await page.$$('[data-testid=import-task]')).length, 3);
+  const codes = await page.$$eval('[data-testid^=import-gap-]', (els) =>
+    els.map((el) => el.getAttribute('data-code')).filter(Boolean));
+  assert.deepEqual(codes,
+    ['SCHEDULE_DUE_MISSING', 'TASK_DEADLINE_UNREADABLE', 'TASK_LEAD_MISSING', 'AGENCY_UNRESOLVED']);
+  // The tree names agencies as the registry does, not by their ids; a name
+  // can be mapped to any unit of the province, not only the closest ones.
+  const justice = await api('registry/GetAgency', { name: 'agencies/dong-nai-so-tu-phap' });
+  assert.equal(await page.textContent('[data-testid=import-task][data-outline="1"] td:nth-child(3)'),
+    justice.displayName);
+  const offered = await page.$$eval('[data-testid=import-map-3] option', (els) => els.map((el) => el.value));
+  assert.ok(offered.includes('agencies/dong-nai-so-tu-phap'), JSON.stringify(offered));
+  assert.ok(offered.length > 4, JSON.stringify(offered));
+  assert.ok(!(await page.textContent('[data-testid=import-gaps]')).includes('--map'));
+  await page.screenshot({ path: path.join(OUT, 'import-gaps.png'), fullPage: true });
+
+  await page.fill('[data-testid=import-schedule]', 'annual:15/11,compile:30/11');
+  await page.fill('[data-testid=import-deadline-2]', 'Quý IV/2026');
+  await page.selectOption('[data-testid=import-map-3]', 'agencies/dong-nai-so-van-hoa-the-thao-va-du-lich');
+  await page.selectOption('[data-testid=import-lead-3]', 'agencies/dong-nai-so-tu-phap');
+  await page.click('[data-testid=import-rerun]');
+  await page.waitForSelector('[data-testid=import-commit]', WAIT);
+  assert.equal(await page.textContent('[data-testid=import-gap-count-value]'), '0');
+  assert.equal(await page.textContent('[data-testid=import-with-lead-value]'), '3');
+
+  await page.click('[data-testid=import-commit]');
+  await page.waitForSelector('[data-testid=import-committed], [data-testid=import-error]', WAIT);
+  assert.equal(await page.$('[data-testid=import-error]'), null, await page.textContent('[data-testid=import-result]'));
+  const plan = await api('registry/GetPlan', { name: 'plans/dong-nai-188-2026' });
+  assert.equal(plan.schedule.length, 1);
+  const tasks = await api('registry/ListTasks', { parent: 'plans/dong-nai-188-2026' });
+  assert.deepEqual(tasks.tasks.map((t) => t.lead?.[0]?.agency), [
+    'agencies/dong-nai-so-tu-phap', 'agencies/dong-nai-so-van-hoa-the-thao-va-du-lich', 'agencies/dong-nai-so-tu-phap']);
+  const agency = await api('registry/GetAgency', { name: 'agencies/dong-nai-so-van-hoa-the-thao-va-du-lich' });
+  assert.ok((agency.aliases ?? []).includes('Sở Văn hoá và Thể thao'), JSON.stringify(agency));
+  await page.screenshot({ path: path.join(OUT, 'import-committed.png'), fullPage: true });
+});

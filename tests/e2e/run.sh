@@ -25,7 +25,9 @@ fail() { echo "tests/e2e/run.sh: $*" >&2; exit 1; }
 for binary in "$TONGHOPD" "$CLI"; do
   [ -x "$binary" ] || fail "$binary is not built (set TONGHOP_BUILD_DIR to a build directory)"
 done
-"$TONGHOPD" --help | grep -q -- '--http=' || fail "$TONGHOPD has no HTTP gateway (--http)"
+# grep reads the whole help: with pipefail, grep -q could close the pipe early
+# and tonghopd's later writes would fail it.
+"$TONGHOPD" --help | grep -- '--http=' >/dev/null || fail "$TONGHOPD has no HTTP gateway (--http)"
 
 # Debian's chromium and a font with Vietnamese letters; never a browser
 # download of Playwright's own.

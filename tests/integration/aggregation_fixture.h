@@ -237,6 +237,43 @@ inline absl::StatusOr<int64_t> LastSequence(const std::shared_ptr<grpc::Channel>
   return last;
 }
 
+// The Ministry's plan on its own instance in federation tests: every
+// province leads task A.1 and reports the complaint figures.
+inline constexpr char kNationalPlan[] = "plans/national-2026";
+inline std::pair<v1::Plan, std::vector<v1::Task>> NationalPlan() {
+  v1::Plan plan = agg::MakePlan(kNationalPlan);
+  plan.set_symbol("2715/QĐ-TTg");
+  plan.set_issuer("agencies/bo-tu-phap");
+  plan.set_compiler("agencies/bo-tu-phap");
+  v1::Task task;
+  task.set_name(std::string(kNationalPlan) + "/tasks/A.1");
+  task.set_outline("A.1");
+  task.set_title("Giải quyết khiếu nại");
+  *task.add_lead() = agg::GroupAssignment(v1::AGENCY_KIND_PROVINCE, "bo-tu-phap", false,
+                                          "UBND các tỉnh, thành phố");
+  task.mutable_deadline()->set_kind(v1::DEADLINE_KIND_EVERY_YEAR);
+  task.add_indicators("indicators/complaints-received");
+  task.add_indicators("indicators/complaints-resolved");
+  task.add_indicators("indicators/complaint-resolution-rate");
+  return {plan, {task}};
+}
+
+// Submits ContentFor(agency_id, base) for 2026 and has its reviewer accept it.
+inline absl::Status SubmitAndAccept(const std::shared_ptr<grpc::Channel>& channel,
+                                    const std::string& agency_id, int64_t base) {
+  v1::SubmitRequest submit;
+  submit.set_name(ReportName(agency_id, "2026"));
+  *submit.mutable_report() = ContentFor(agency_id, base);
+  auto s = client::SubmissionsClient(client::Connection(channel, agency_id)).Submit(submit);
+  if (!s.ok()) return s.status();
+  v1::ReviewRequest review;
+  review.set_name(submit.name());
+  review.set_decision(v1::REVIEW_DECISION_ACCEPT);
+  return client::SubmissionsClient(client::Connection(channel, ReviewerOf(agency_id)))
+      .Review(review)
+      .status();
+}
+
 // A context as `agency` with a deadline long enough to wait for the feed.
 inline std::unique_ptr<grpc::ClientContext> AggregationContext(const std::string& agency,
                                                                int seconds = 60) {

@@ -10,28 +10,6 @@
 namespace tonghop::testing {
 namespace {
 
-constexpr char kNationalPlan[] = "plans/national-2026";
-
-// The ministry's plan: every province leads task A.1 and reports the
-// complaint figures.
-std::pair<v1::Plan, std::vector<v1::Task>> NationalPlan() {
-  v1::Plan plan = agg::MakePlan(kNationalPlan);
-  plan.set_symbol("2715/QĐ-TTg");
-  plan.set_issuer("agencies/bo-tu-phap");
-  plan.set_compiler("agencies/bo-tu-phap");
-  v1::Task task;
-  task.set_name(std::string(kNationalPlan) + "/tasks/A.1");
-  task.set_outline("A.1");
-  task.set_title("Giải quyết khiếu nại");
-  *task.add_lead() = agg::GroupAssignment(v1::AGENCY_KIND_PROVINCE, "bo-tu-phap", false,
-                                          "UBND các tỉnh, thành phố");
-  task.mutable_deadline()->set_kind(v1::DEADLINE_KIND_EVERY_YEAR);
-  task.add_indicators("indicators/complaints-received");
-  task.add_indicators("indicators/complaints-resolved");
-  task.add_indicators("indicators/complaint-resolution-rate");
-  return {plan, {task}};
-}
-
 // One instance: registry and submissions in one server, aggregation in
 // another that reaches them over TCP.
 struct Instance {
@@ -61,21 +39,6 @@ struct Instance {
     return LoadAggregationRegistry(core->NewChannel(), {NationalPlan()});
   }
 };
-
-absl::Status SubmitAndAccept(const std::shared_ptr<grpc::Channel>& channel,
-                             const std::string& agency, int64_t base) {
-  v1::SubmitRequest submit;
-  submit.set_name(ReportName(agency, "2026"));
-  *submit.mutable_report() = ContentFor(agency, base);
-  auto s = client::SubmissionsClient(client::Connection(channel, agency)).Submit(submit);
-  if (!s.ok()) return s.status();
-  v1::ReviewRequest review;
-  review.set_name(submit.name());
-  review.set_decision(v1::REVIEW_DECISION_ACCEPT);
-  return client::SubmissionsClient(client::Connection(channel, ReviewerOf(agency)))
-      .Review(review)
-      .status();
-}
 
 TEST(AggregationForwardTest, ProvinceForwardsToTheMinistryOnceAndItsRollupIncludesIt) {
   Instance province, ministry;
@@ -110,8 +73,11 @@ TEST(AggregationForwardTest, ProvinceForwardsToTheMinistryOnceAndItsRollupInclud
   // Forwarding again changes nothing on the ministry's side.
   v1::ForwardResponse second;
   ASSERT_TRUE(stub->Forward(AggregationContext("dong-nai-so-tu-phap").get(), request, &second).ok());
+  EXPECT_EQ(first.outcome(), v1::FORWARD_OUTCOME_SENT);
+  EXPECT_FALSE(first.request_id().empty());
   EXPECT_TRUE(second.unchanged()) << first.report().DebugString();
-  EXPECT_EQ(second.request_id(), first.request_id());
+  EXPECT_EQ(second.outcome(), v1::FORWARD_OUTCOME_UNCHANGED);
+  EXPECT_TRUE(second.request_id().empty());
   auto revisions = client::SubmissionsClient(client::Connection(ministry.core->NewChannel(),
                                                                 "bo-tu-phap"))
                        .ListRevisions(first.report().name());

@@ -27,6 +27,7 @@
 #include "tonghop/v1/aggregation_service.grpc.pb.h"
 #include "tonghop/v1/audit_service.grpc.pb.h"
 #include "tonghop/v1/auth_service.grpc.pb.h"
+#include "tonghop/v1/operations_service.grpc.pb.h"
 #include "tonghop/v1/registry_service.grpc.pb.h"
 #include "tonghop/v1/submissions_service.grpc.pb.h"
 
@@ -129,6 +130,7 @@ class PermissionMatrixTest : public ::testing::Test {
     submissions_ = v1::Submissions::NewStub(channel_);
     aggregation_ = v1::Aggregation::NewStub(channel_);
     audit_ = v1::Audit::NewStub(channel_);
+    operations_ = v1::Operations::NewStub(channel_);
     auth_ = v1::Auth::NewStub(channel_);
     // The department's draft exists, so that report calls reach it.
     v1::GetOrCreateDraftRequest draft;
@@ -176,6 +178,7 @@ class PermissionMatrixTest : public ::testing::Test {
   std::unique_ptr<v1::Submissions::Stub> submissions_;
   std::unique_ptr<v1::Aggregation::Stub> aggregation_;
   std::unique_ptr<v1::Audit::Stub> audit_;
+  std::unique_ptr<v1::Operations::Stub> operations_;
   std::unique_ptr<v1::Auth::Stub> auth_;
   std::string plan_json;
 };
@@ -237,6 +240,8 @@ TEST_F(PermissionMatrixTest, EveryRpcEveryRoleEveryRelation) {
   using S = v1::Submissions::Stub;
   using A = v1::Aggregation::Stub;
   using T = v1::Audit::Stub;
+  auto* ops = operations_.get();
+  using O = v1::Operations::Stub;
 
   v1::GetAgencyRequest get_agency;
   get_agency.set_name(kSubject);
@@ -636,6 +641,11 @@ TEST_F(PermissionMatrixTest, EveryRpcEveryRoleEveryRelation) {
        Unary<v1::VerifyAuditLogRequest, v1::VerifyAuditLogResponse>(aud, &T::VerifyAuditLog,
                                                                    v1::VerifyAuditLogRequest()),
        ""},
+      // No directory: an allowed call is refused as INVALID_ARGUMENT.
+      {"Operations", "BackupInstance", kAuthorityAdmin,
+       Unary<v1::BackupInstanceRequest, v1::BackupInstanceResponse>(
+           ops, &O::BackupInstance, v1::BackupInstanceRequest()),
+       "writes on the server's machine"},
   };
 
   int cells = 0;

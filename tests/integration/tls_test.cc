@@ -302,6 +302,20 @@ TEST_F(MutualTlsServerTest, TheCertificateNamesTheCallerWhateverHeaderItAdds) {
   EXPECT_THAT(claimed.error_message(), HasSubstr("agencies/dong-nai-phuong-bien-hoa"));
 }
 
+// The credential services of one process pass to each other is refused
+// from the network, whatever it claims and however well-formed it looks.
+TEST_F(MutualTlsServerTest, TheInternalCredentialIsRefusedFromTheNetwork) {
+  for (const std::string& forged :
+       {std::string("agencies/bo-tu-phap"), std::string("bo-tu-phap.admin.0.AAAA"),
+        std::string(200, 'x')}) {
+    v1::Report other;
+    grpc::Status claimed = GetReport(As("dong-nai-phuong-bien-hoa"), kSoYTeReport, &other,
+                                     {{"x-tonghop-internal-caller", forged}});
+    EXPECT_EQ(claimed.error_code(), grpc::StatusCode::UNAUTHENTICATED) << claimed.error_message();
+    EXPECT_THAT(claimed.error_message(), HasSubstr("only inside the server"));
+  }
+}
+
 TEST_F(MutualTlsServerTest, ACommuneCannotSubmitReviewOrReadAsAnotherAgency) {
   auto commune = As("dong-nai-phuong-bien-hoa");
   auto submissions = v1::Submissions::NewStub(commune);
@@ -586,6 +600,12 @@ TEST_F(TlsHostTest, TheDevelopmentHeaderOnlyWithTheFlagFromLoopbackWithoutAProxy
                                        {{"x-tonghop-agency", "bo-tu-phap"}});
   EXPECT_EQ(remote.error_code(), grpc::StatusCode::UNAUTHENTICATED) << address;
   EXPECT_THAT(remote.error_message(), HasSubstr("only from loopback"));
+  // A bearer token over plaintext from another host could have been read on
+  // the way: it is refused before it is looked up.
+  grpc::Status bearer = CreateMinistry(Channel(absl::StrCat(address, ":", port), {}),
+                                       {{"authorization", "Bearer khong-quan-trong"}});
+  EXPECT_EQ(bearer.error_code(), grpc::StatusCode::UNAUTHENTICATED) << address;
+  EXPECT_THAT(bearer.error_message(), HasSubstr("only over TLS"));
   httplib::Client other(address, (*started)->port());
   auto from_other = other.Get(path, {{"x-tonghop-agency", "bo-tu-phap"}});
   ASSERT_TRUE(from_other) << address;

@@ -2,12 +2,15 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -57,6 +60,7 @@ absl::Status TestServer::Restart() {
   options.clock = options_.clock;
   options.upstream = options_.upstream;
   options.upstream_agency = options_.upstream_agency;
+  options.storage = options_.storage;
   auto host = ServerHost::Start(std::move(options));
   if (!host.ok()) return host.status();
   host_ = *std::move(host);
@@ -92,6 +96,7 @@ int RunShell(const std::string& command, std::string* output) {
   size_t n;
   while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) output->append(buffer, n);
   int status = pclose(pipe);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -110,16 +115,21 @@ std::string SourcePath(const std::string& relative_path) {
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     const std::string& binary, const std::vector<std::string>& args) {
   int out[2];
-  if (pipe(out) != 0) return absl::InternalError("pipe failed");
+  int err[2];
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+    return absl::InternalError("pipe failed");
+  }
   std::vector<std::string> argv_strings = {binary};
   bool has_listen = false;
   bool has_tls = false;
   bool has_http = false;
+  bool has_metrics = false;
   for (const auto& a : args) {
     argv_strings.push_back(a);
     has_listen = has_listen || absl::StartsWith(a, "--listen");
     has_tls = has_tls || absl::StartsWith(a, "--tls-cert");
     has_http = has_http || absl::StartsWith(a, "--http=");
+    has_metrics = has_metrics || absl::StartsWith(a, "--metrics=");
   }
   if (!has_listen) argv_strings.push_back("--listen=127.0.0.1:0");
   // Tests without certificates identify callers with the development header.
@@ -127,9 +137,10 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   pid_t pid = fork();
   if (pid < 0) return absl::InternalError("fork failed");
   if (pid == 0) {
+    // Dies with the test (the thread that started it), killed or not.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     dup2(out[1], STDOUT_FILENO);
-    close(out[0]);
-    close(out[1]);
+    dup2(err[1], STDERR_FILENO);
     std::vector<char*> argv;
     for (auto& s : argv_strings) argv.push_back(s.data());
     argv.push_back(nullptr);
@@ -137,8 +148,12 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     _exit(127);
   }
   close(out[1]);
+  close(err[1]);
   auto process = std::unique_ptr<ServerProcess>(new ServerProcess());
   process->pid_ = pid;
+  int err_fd = err[0];
+  ServerProcess* raw = process.get();
+  process->stderr_reader_ = std::thread([raw, err_fd] { raw->ReadStderr(err_fd); });
   // Read the first line: "tonghopd listening on HOST:PORT (...)", then with
   // --http "tonghopd http[s] on HOST:PORT". A read blocks until the server
   // has written the line, or returns 0 if it exits first. The pipe stays
@@ -153,7 +168,14 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   std::string line = read_line();
   constexpr absl::string_view kPrefix = "tonghopd listening on ";
   if (!absl::StartsWith(line, kPrefix)) {
-    return absl::UnavailableError(absl::StrCat(binary, " did not start: \"", line, "\""));
+    int status = 0;
+    waitpid(pid, &status, 0);
+    process->pid_ = -1;
+    process->stderr_reader_.join();
+    return absl::UnavailableError(absl::StrCat(
+        binary, " did not start (exit status ", WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+        WIFSIGNALED(status) ? absl::StrCat(", signal ", WTERMSIG(status)) : std::string(),
+        "): \"", line, "\"; stderr: ", process->Log()));
   }
   std::string rest = line.substr(kPrefix.size());
   process->address_ = rest.substr(0, rest.find(' '));
@@ -166,12 +188,70 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     }
     process->http_address_ = line.substr(on + 4);
   }
+  if (has_metrics) {
+    line = read_line();
+    constexpr absl::string_view kMetrics = "tonghopd metrics on ";
+    if (!absl::StartsWith(line, kMetrics)) {
+      return absl::UnavailableError(
+          absl::StrCat(binary, " did not start its monitoring listener: \"", line, "\""));
+    }
+    process->metrics_address_ = line.substr(kMetrics.size());
+  }
   return process;
+}
+
+void ServerProcess::ReadStderr(int fd) {
+  std::string partial;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = read(fd, buffer, sizeof(buffer))) > 0) {
+    partial.append(buffer, static_cast<size_t>(n));
+    size_t end;
+    while ((end = partial.find('\n')) != std::string::npos) {
+      std::string line = partial.substr(0, end + 1);
+      partial.erase(0, end + 1);
+      std::cerr << "[tonghopd " << pid_ << "] " << line;
+      absl::MutexLock lock(&mu_);
+      log_ += line;
+    }
+  }
+  close(fd);
+  absl::MutexLock lock(&mu_);
+  log_ += partial;
+  stderr_closed_ = true;
+}
+
+absl::StatusOr<std::string> ServerProcess::WaitForLog(absl::string_view text,
+                                                      absl::Duration timeout) {
+  const std::string wanted(text);
+  absl::MutexLock lock(&mu_);
+  auto found = [&]() -> bool {
+    mu_.AssertHeld();
+    return stderr_closed_ || log_.find(wanted) != std::string::npos;
+  };
+  mu_.AwaitWithTimeout(absl::Condition(&found), timeout);
+  size_t at = log_.find(wanted);
+  if (at == std::string::npos) {
+    return stderr_closed_ ? absl::UnavailableError(absl::StrCat(
+                                "the server exited without logging \"", text, "\""))
+                          : absl::DeadlineExceededError(absl::StrCat(
+                                "the server did not log \"", text, "\" in time"));
+  }
+  size_t start = log_.rfind('\n', at);
+  start = start == std::string::npos ? 0 : start + 1;
+  size_t end = log_.find('\n', at);
+  return log_.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+std::string ServerProcess::Log() {
+  absl::MutexLock lock(&mu_);
+  return log_;
 }
 
 ServerProcess::~ServerProcess() {
   Kill();
   if (stdout_fd_ >= 0) close(stdout_fd_);
+  if (stderr_reader_.joinable()) stderr_reader_.join();
 }
 
 void ServerProcess::Kill() {

@@ -8,9 +8,12 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "services/server/server_host.h"
 
@@ -52,6 +55,8 @@ class TestServer {
     std::string trust_domain = "tonghop";
     // host:port to listen on.
     std::string listen = "127.0.0.1:0";
+    // How the stores open (e.g. a fault-injecting file system).
+    storage::RocksDbOptions storage;
   };
 
   // Starts on `data_dir`, which the caller owns.
@@ -80,12 +85,17 @@ class TestServer {
   std::string address_;
 };
 
-// A tonghopd child process. The destructor kills it (SIGKILL) if running.
+// A tonghopd child process. The destructor kills it (SIGKILL) if running,
+// and so does the end of the thread that started it (however the test
+// ends). Its stderr is collected (and echoed to this process's stderr, prefixed),
+// so tests can wait for what it logs.
 class ServerProcess {
  public:
   // Runs `binary` with `args` (plus --listen=127.0.0.1:0 unless given, and
   // --insecure-dev-identity unless --tls-cert is given) and waits until it
-  // prints its address (and, with --http, its HTTP address).
+  // prints its address (and, with --http and --metrics, those addresses).
+  // When it exits instead, the error holds its exit status and everything it
+  // wrote to stderr.
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
       const std::string& binary, const std::vector<std::string>& args);
   ~ServerProcess();
@@ -93,26 +103,46 @@ class ServerProcess {
   const std::string& address() const { return address_; }
   // The HTTP gateway's address, when started with --http.
   const std::string& http_address() const { return http_address_; }
+  // The monitoring listener's address, when started with --metrics.
+  const std::string& metrics_address() const { return metrics_address_; }
   int pid() const { return pid_; }
   // SIGKILL and reap: nothing is flushed or closed cleanly.
   void Kill();
   // SIGTERM and wait; returns the exit status.
   int Terminate();
 
+  // Waits until a line of its stderr contains `text` (or `timeout` passes,
+  // then DEADLINE_EXCEEDED; or it exits first, then UNAVAILABLE) and
+  // returns that line. Lines already written count.
+  absl::StatusOr<std::string> WaitForLog(absl::string_view text,
+                                         absl::Duration timeout = absl::Minutes(2));
+  // Everything it wrote to stderr so far.
+  std::string Log();
+
  private:
+  ServerProcess() = default;
+  void ReadStderr(int fd);
+
   int pid_ = -1;
   // The read end of the server's stdout, kept open while it runs.
   int stdout_fd_ = -1;
   std::string address_;
   std::string http_address_;
+  std::thread stderr_reader_;
+  absl::Mutex mu_;
+  std::string log_ ABSL_GUARDED_BY(mu_);
+  bool stderr_closed_ ABSL_GUARDED_BY(mu_) = false;
+  std::string metrics_address_;
 };
 
-// Runs `command` with /bin/sh; returns its exit code (-1 when it did not
-// exit) and fills `output` with what it printed on stdout and stderr.
+// Runs `command` with /bin/sh; returns its exit code (128 + the signal when
+// it was killed) and fills `output` with what it printed on stdout and
+// stderr.
 int RunShell(const std::string& command, std::string* output);
 
-// Runs the built `tonghop` CLI with `args` (a shell word list); returns its
-// exit code and fills `output` with its stdout and stderr.
+// Runs the built `tonghop` CLI with `args` (a shell word list, quoted as the
+// shell wants); returns its exit code (128 + the signal when it was killed)
+// and fills `output` with its stdout and stderr. Thread-safe.
 int RunCli(const std::string& args, std::string* output);
 
 // Path of a binary built by this build (TONGHOP_BUILD_DIR/relative).

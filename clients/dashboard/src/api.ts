@@ -8,6 +8,8 @@ import type { ProtoDate } from './format';
 export interface Agency {
   name: string;
   displayName?: string;
+  aliases?: string[];
+  etag?: string;
   englishName?: string;
   kind?: string;
   parent?: string;
@@ -199,7 +201,80 @@ export interface ExplainFigureResponse {
 export interface RpcStatus {
   code?: number;
   message?: string;
-  details?: { '@type'?: string; reason?: string }[];
+  details?: { '@type'?: string; reason?: string; locale?: string; message?: string }[];
+}
+
+// ImportPlan: what the importer read from a document and what it could not
+// derive.
+export interface RelativeDate {
+  month?: number;
+  day?: number;
+  yearOffset?: number;
+}
+
+export interface ReportingRound {
+  periodType?: string;
+  subPeriod?: number;
+  due?: RelativeDate;
+  compileDue?: RelativeDate;
+}
+
+export interface ImportAssignment {
+  agency?: string;
+  group?: { label?: string };
+  requested?: boolean;
+}
+
+export interface ImportTask {
+  name: string;
+  outline?: string;
+  title?: string;
+  lead?: ImportAssignment[];
+  coordinating?: ImportAssignment[];
+  deadline?: { kind?: string; sourceText?: string };
+}
+
+export interface ImportDiagnostic {
+  code?: string;
+  field?: string;
+  line?: number;
+  text?: string;
+  task?: string;
+  message?: string;
+  remedy?: string;
+  messageEn?: string;
+}
+
+export interface ImportCounts {
+  nodes?: number;
+  leaves?: number;
+  leavesWithLead?: number;
+  requestedLeads?: number;
+  deadlinesParsed?: number;
+  deadlinesWritten?: number;
+  diagnostics?: number;
+}
+
+export interface ImportPlanResponse {
+  bundle?: {
+    plan?: Plan & { schedule?: ReportingRound[] };
+    tasks?: ImportTask[];
+  };
+  report?: {
+    format?: string;
+    diagnostics?: ImportDiagnostic[];
+    counts?: ImportCounts;
+    unresolvedAgencies?: { text?: string; task?: string; candidates?: string[] }[];
+  };
+  committed?: boolean;
+}
+
+export interface ImportSupplement {
+  schedule?: ReportingRound[];
+  taskDeadlines?: { task: string; text: string }[];
+  // The text is a name as written or an agency, agencies/{id}.
+  taskLeads?: { task: string; text: string }[];
+  agencyMappings?: { text: string; agency: string }[];
 }
 
 // An error answer of the gateway.
@@ -260,9 +335,14 @@ function url(path: string, query: Query): string {
 }
 
 async function send(path: string, query: Query): Promise<Response> {
-  const response = await fetch(url(path, query), {
+  return checked(fetch(url(path, query), {
     headers: { 'x-tonghop-agency': actingAgency, Accept: 'application/json' },
-  });
+  }));
+}
+
+// The response, or the gateway's error as an ApiError.
+async function checked(pending: Promise<Response>): Promise<Response> {
+  const response = await pending;
   if (!response.ok) {
     let status: RpcStatus = { message: `HTTP ${response.status}` };
     try {
@@ -273,6 +353,20 @@ async function send(path: string, query: Query): Promise<Response> {
     throw new ApiError(response.status, status);
   }
   return response;
+}
+
+// A method that changes data: POST with the request as a JSON body.
+export async function post<T>(service: string, method: string, body: unknown): Promise<T> {
+  const response = await checked(fetch(`/v1/${service}/${method}`, {
+    method: 'POST',
+    headers: {
+      'x-tonghop-agency': actingAgency,
+      Accept: 'application/json',
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify(body),
+  }));
+  return (await response.json()) as T;
 }
 
 export async function call<T>(service: string, method: string, query: Query = {}): Promise<T> {

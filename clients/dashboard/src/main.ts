@@ -9,6 +9,7 @@ import { clear, h } from './dom';
 import { lang, setLang, t } from './i18n';
 import { parseRoute } from './router';
 import { errorBox } from './views/common';
+import { renderImport } from './views/import';
 import { renderNational } from './views/national';
 import { renderProvince } from './views/province';
 
@@ -20,6 +21,7 @@ function renderShell(): void {
   document.title = t('appTitle');
   (document.getElementById('app-title') as HTMLElement).textContent = t('appTitle');
   (document.getElementById('nav-national') as HTMLElement).textContent = t('national');
+  (document.getElementById('nav-import') as HTMLElement).textContent = t('importNav');
   (document.getElementById('acting-label') as HTMLElement).textContent = t('actingAs');
   (document.getElementById('lang-toggle') as HTMLElement).textContent = t('language');
 }
@@ -38,6 +40,7 @@ async function render(): Promise<void> {
   view.appendChild(loading);
   try {
     if (route.view === 'province') await renderProvince(view, route);
+    else if (route.view === 'import') await renderImport(view, route);
     else await renderNational(view, route);
   } catch (error) {
     if (mine === generation) view.appendChild(errorBox(error));

@@ -1,9 +1,9 @@
 // Views live in the URL's fragment (#/national?period=2026,
-// #/province/dong-nai?plan=…&period=…), so a view can be bookmarked and
+// #/province/dong-nai?plan=…&period=…, #/import), so a view can be bookmarked and
 // sent to a colleague, and the server only ever serves index.html.
 
 export interface Route {
-  view: 'national' | 'province';
+  view: 'national' | 'province' | 'import';
   id?: string;
   params: Record<string, string>;
 }
@@ -19,6 +19,7 @@ export function parseRoute(hash: string): Route {
   if (segments[0] === 'province' && segments[1]) {
     return { view: 'province', id: segments[1], params };
   }
+  if (segments[0] === 'import') return { view: 'import', params };
   return { view: 'national', params };
 }
 
@@ -28,7 +29,9 @@ export function formatRoute(route: Route): string {
     if (value) params.set(key, value);
   }
   const query = params.toString();
-  const path = route.view === 'province' ? `/province/${encodeURIComponent(route.id ?? '')}` : '/national';
+  const path =
+    route.view === 'province' ? `/province/${encodeURIComponent(route.id ?? '')}`
+      : route.view === 'import' ? '/import' : '/national';
   return `#${path}${query ? `?${query}` : ''}`;
 }
 

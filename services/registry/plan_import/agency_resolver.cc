@@ -1,11 +1,13 @@
 #include "services/registry/plan_import/agency_resolver.h"
 
 #include <algorithm>
+#include <tuple>
 #include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "services/registry/plan_import/text_util.h"
 
 namespace tonghop::plan_import {
@@ -29,6 +31,21 @@ bool StartsWithWords(const std::vector<std::string>& words, size_t at,
     if (words[i++] != h) return false;
   }
   return true;
+}
+
+// The place a province's committee is named after ("dong nai" of "Ủy ban
+// nhân dân tỉnh Đồng Nai"), as key words; empty for null.
+std::vector<std::string> PlaceWords(const Agency* province) {
+  if (province == nullptr) return {};
+  std::vector<std::string> words = KeyWords(province->display_name());
+  size_t i = 0;
+  if (StartsWithWords(words, 0, {"uy", "ban", "nhan", "dan"})) i = 4;
+  if (StartsWithWords(words, i, {"tinh"})) {
+    i += 1;
+  } else if (StartsWithWords(words, i, {"thanh", "pho"})) {
+    i += 2;
+  }
+  return std::vector<std::string>(words.begin() + static_cast<long>(i), words.end());
 }
 
 // Hyphenated compounds of agency and group names that are not in any
@@ -56,19 +73,26 @@ AgencyResolver::AgencyResolver(const std::vector<Agency>& agencies,
     national_root_ = a->parent();
   }
 
-  // The issuer's place name ("dong nai"), which its units' names end with.
-  std::vector<std::string> place;
-  if (const Agency* is = Find(issuer_)) {
-    std::vector<std::string> words = KeyWords(is->display_name());
-    size_t i = 0;
-    if (StartsWithWords(words, 0, {"uy", "ban", "nhan", "dan"})) i = 4;
-    if (StartsWithWords(words, i, {"tinh"})) {
-      i += 1;
-    } else if (StartsWithWords(words, i, {"thanh", "pho"})) {
-      i += 2;
+  // The province each agency is in (itself for a province), to keep other
+  // provinces' units out of the candidates.
+  auto province_of = [&](const Agency* a) -> std::string {
+    std::set<std::string> visited;
+    for (; a != nullptr && visited.insert(a->name()).second; a = Find(a->parent())) {
+      if (a->kind() == tonghop::v1::AGENCY_KIND_PROVINCE) return a->name();
     }
-    place.assign(words.begin() + static_cast<long>(i), words.end());
+    return "";
+  };
+  std::string own_province = province_of(Find(issuer_));
+  foreign_.assign(agencies_.size(), false);
+  foreign_place_.assign(agencies_.size(), "");
+  for (size_t i = 0; i < agencies_.size(); ++i) {
+    std::string province = province_of(&agencies_[i]);
+    foreign_[i] = !province.empty() && !own_province.empty() && province != own_province;
+    if (foreign_[i]) foreign_place_[i] = absl::StrJoin(PlaceWords(Find(province)), " ");
   }
+
+  // The issuer's place name ("dong nai"), which its units' names end with.
+  std::vector<std::string> place = PlaceWords(Find(issuer_));
 
   for (size_t i = 0; i < agencies_.size(); ++i) {
     const Agency& a = agencies_[i];
@@ -135,12 +159,23 @@ Resolution AgencyResolver::Resolve(absl::string_view name) const {
   std::string key = absl::StrJoin(words, " ");
   for (const auto* map : {&local_, &global_}) {
     auto it = map->find(key);
-    if (it != map->end() && it->second.size() == 1) {
+    if (it == map->end()) continue;
+    // Another province's unit only by a name that says which province:
+    // "Sở GD&ĐT" in a Tuyên Quang plan is not Đồng Nai's, whatever its
+    // aliases say; "Thanh tra tỉnh Quảng Ngãi" is Quảng Ngãi's anywhere.
+    std::vector<size_t> hits;
+    std::string padded = absl::StrCat(" ", key, " ");
+    for (size_t index : it->second) {
+      bool named = !foreign_place_[index].empty() &&
+                   padded.find(absl::StrCat(" ", foreign_place_[index], " ")) != std::string::npos;
+      if (!foreign_[index] || named) hits.push_back(index);
+    }
+    if (hits.size() == 1) {
       r.kind = Resolution::Kind::kAgency;
-      r.agency = agencies_[it->second.front()].name();
+      r.agency = agencies_[hits.front()].name();
       return r;
     }
-    if (it != map->end()) break;  // ambiguous: leave it to the caller
+    if (!hits.empty()) break;  // ambiguous: leave it to the caller
   }
   if (std::optional<Resolution> group = ResolveGroup(words, name)) return *group;
   return r;
@@ -265,27 +300,48 @@ std::vector<std::string> AgencyResolver::Candidates(absl::string_view name,
   std::string key = NormalizeKey(name);
   // Edit distance is quadratic: a paragraph is not a misspelt name.
   if (key.empty() || key.size() > kMaxCandidateKey) return {};
-  std::vector<int> best(agencies_.size(), -1);
+  // The words that tell agencies apart ("van hoa", "the thao"), not the
+  // kind and the place every unit of the province shares.
+  static const std::set<std::string>* common = new std::set<std::string>{
+      "so", "va", "tinh", "cac", "uy", "ban", "nhan", "dan", "cua", "nha", "nuoc"};
+  std::set<std::string> wanted;
+  for (const std::string& w : KeyWords(name)) {
+    if (w.size() > 1 && common->count(w) == 0) wanted.insert(w);
+  }
+  struct Score {
+    int shared = 0;
+    int distance = -1;
+  };
+  std::vector<Score> best(agencies_.size());
   int limit = std::max(3, static_cast<int>(key.size()) / 2);
   for (const auto& [k, index] : all_keys_) {
+    if (foreign_[index]) continue;
+    int shared = 0;
+    for (absl::string_view w : absl::StrSplit(k, ' ')) shared += wanted.count(std::string(w)) > 0 ? 1 : 0;
     int len_diff = std::abs(static_cast<int>(k.size()) - static_cast<int>(key.size()));
-    if (len_diff > limit) continue;
-    int d = EditDistance(key, k);
-    if (d > limit) continue;
-    if (best[index] < 0 || d < best[index]) best[index] = d;
+    int d = len_diff > limit && shared < 2 ? limit + 1 : EditDistance(key, k);
+    // Close in spelling, or sharing most of the distinctive words.
+    bool close = d <= limit;
+    bool overlapping = shared >= 2 && shared * 2 >= static_cast<int>(wanted.size());
+    if (!close && !overlapping) continue;
+    Score& b = best[index];
+    if (shared > b.shared || (shared == b.shared && (b.distance < 0 || d < b.distance))) {
+      b.shared = shared;
+      b.distance = d;
+    }
   }
-  std::vector<std::pair<int, size_t>> ranked;
+  std::vector<std::tuple<int, int, int, size_t>> ranked;
   for (size_t i = 0; i < best.size(); ++i) {
-    if (best[i] < 0) continue;
+    if (best[i].distance < 0) continue;
     // Prefer the issuer's own units on a tie.
     bool local = agencies_[i].name() == issuer_ || agencies_[i].parent() == issuer_;
-    ranked.emplace_back(best[i] * 2 + (local ? 0 : 1), i);
+    ranked.emplace_back(-best[i].shared, best[i].distance, local ? 0 : 1, i);
   }
   std::sort(ranked.begin(), ranked.end());
   std::vector<std::string> out;
-  for (const auto& [score, i] : ranked) {
+  for (const auto& entry : ranked) {
     if (out.size() >= max) break;
-    out.push_back(agencies_[i].name());
+    out.push_back(agencies_[std::get<3>(entry)].name());
   }
   return out;
 }

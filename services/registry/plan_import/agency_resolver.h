@@ -33,7 +33,8 @@ struct Resolution {
 // among the issuer and its direct children, where the province's own name
 // may be left out ("Sở Y tế", "Công an tỉnh" for "Sở Y tế tỉnh Đồng Nai",
 // "Công an tỉnh Đồng Nai"), then among all agencies, where it must be
-// unambiguous. Phrases naming a group are recognised: "UBND các xã, phường"
+// unambiguous; another province's agency only by a name that says its
+// province. Phrases naming a group are recognised: "UBND các xã, phường"
 // (every commune of the province), "UBND các huyện, thị xã, thành phố"
 // (every district), "các Sở, ngành có liên quan" (an open group: whoever is
 // concerned), "các bộ, ngành liên quan" (national bodies: an open group of
@@ -49,7 +50,8 @@ class AgencyResolver {
   // Resolves one name (no parenthesis, no trailing verb phrase).
   Resolution Resolve(absl::string_view name) const;
 
-  // The registry agencies closest to `name`, best first, at most `max`.
+  // The registry agencies closest to `name`, best first, at most `max`;
+  // agencies of other provinces than the issuer's are not offered.
   std::vector<std::string> Candidates(absl::string_view name, size_t max) const;
 
   // Whether "w1 w2" (key words either side of a " - ") occurs inside a known
@@ -80,6 +82,10 @@ class AgencyResolver {
   std::unordered_map<std::string, std::vector<size_t>> local_;
   std::unordered_map<std::string, std::vector<size_t>> global_;
   std::vector<std::pair<std::string, size_t>> all_keys_;
+  // Agencies under another province than the issuer's, and that
+  // province's place name ("quang ngai") for them.
+  std::vector<bool> foreign_;
+  std::vector<std::string> foreign_place_;
   std::unordered_set<std::string> bigrams_;
 };
 

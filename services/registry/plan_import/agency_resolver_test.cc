@@ -58,6 +58,23 @@ TEST_F(AgencyResolverTest, RelativeToTheIssuer) {
   EXPECT_EQ(Agency("Thanh tra tỉnh Quảng Ngãi"), "agencies/quang-ngai-thanh-tra-tinh");
 }
 
+// A name without its province never reaches another province's unit, even
+// when that unit carries it as an alias.
+TEST(AgencyResolverProvinceTest, AnotherProvincesAliasDoesNotCapture) {
+  std::vector<tonghop::v1::Agency> agencies = Fixture();
+  for (auto& a : agencies) {
+    if (a.name() == "agencies/dong-nai-so-giao-duc-va-dao-tao") a.add_aliases("Sở GD&ĐT");
+  }
+  AgencyResolver dong_nai(agencies, "agencies/dong-nai");
+  EXPECT_EQ(dong_nai.Resolve("Sở GD&ĐT").agency, "agencies/dong-nai-so-giao-duc-va-dao-tao");
+  AgencyResolver quang_ngai(agencies, "agencies/quang-ngai");
+  EXPECT_EQ(quang_ngai.Resolve("Sở GD&ĐT").kind, Resolution::Kind::kNone);
+  EXPECT_EQ(quang_ngai.Resolve("Sở Giáo dục và Đào tạo tỉnh Đồng Nai").agency,
+            "agencies/dong-nai-so-giao-duc-va-dao-tao");
+  EXPECT_THAT(quang_ngai.Candidates("Sở GD&ĐT", 3),
+              testing::Not(testing::Contains("agencies/dong-nai-so-giao-duc-va-dao-tao")));
+}
+
 TEST_F(AgencyResolverTest, Groups) {
   Resolution r = resolver_.Resolve("Ủy ban nhân dân các xã, phường");
   ASSERT_EQ(r.kind, Resolution::Kind::kGroup);

@@ -296,6 +296,8 @@ std::vector<std::pair<size_t, size_t>> Pieces(const std::string& head) {
   return out;
 }
 
+InlineAgencies FindInSentence(const std::string& text, const AgencyResolver& resolver);
+
 }  // namespace
 
 ParsedAssignments ParseAssignments(absl::string_view cell, AssignmentRole role,
@@ -307,6 +309,23 @@ ParsedAssignments ParseAssignments(absl::string_view cell, AssignmentRole role,
     for (const std::string& piece : SplitLine(line, &resolver)) {
       for (std::string& item : SplitBeforeRequests(piece)) items.push_back(std::move(item));
     }
+  }
+  // "X chủ trì, phối hợp với Y" in the lead column: Y coordinates.
+  std::vector<std::string> coordination;
+  if (role == AssignmentRole::kLead) {
+    for (std::string& item : items) {
+      InlineAgencies inline_agencies = FindInSentence(CollapseWhitespace(item), resolver);
+      if (inline_agencies.found && !inline_agencies.coordinating.empty()) {
+        item = inline_agencies.lead;
+        coordination.push_back(inline_agencies.coordinating);
+      }
+    }
+  }
+  for (const std::string& text : coordination) {
+    ParsedAssignments more = ParseAssignments(text, AssignmentRole::kCoordinating, resolver);
+    for (auto& a : more.coordinating) out.coordinating.push_back(std::move(a));
+    for (auto& u : more.unresolved) out.unresolved.push_back(std::move(u));
+    for (auto& w : more.warnings) out.warnings.push_back(std::move(w));
   }
   for (const std::string& item : items) {
     Segment seg = ReadSegment(item);
@@ -404,6 +423,117 @@ std::vector<std::string> SplitResults(absl::string_view cell) {
     }
   }
   return results;
+}
+
+namespace {
+
+// Where the work begins after a list of coordinating agencies: the first
+// task verb that is not a noun ("các tổ chức"), or a clause break.
+size_t EndOfCoordination(const std::string& text, const FoldedText& ft, const std::vector<int>& depth,
+                         size_t from) {
+  const std::string& folded = ft.folded;
+  const std::set<std::string>& verbs = TaskVerbs();
+  size_t i = from;
+  std::string previous;
+  while (i < folded.size()) {
+    char ch = folded[i];
+    if (depth[i] == 0 && (ch == ';' || ch == '(' || ch == ':' ||
+                          (ch == '.' && (i + 1 == folded.size() || folded[i + 1] == ' ')))) {
+      return i;
+    }
+    if (!IsWordChar(ch) || (i > 0 && IsWordChar(folded[i - 1]))) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < folded.size() && IsWordChar(folded[end])) ++end;
+    std::string one = folded.substr(i, end - i);
+    size_t next = end;
+    while (next < folded.size() && folded[next] == ' ') ++next;
+    size_t next_end = next;
+    while (next_end < folded.size() && IsWordChar(folded[next_end])) ++next_end;
+    std::string two = absl::StrCat(one, " ", folded.substr(next, next_end - next));
+    // A capitalised verb is part of a name ("Sở Xây dựng"); the work that
+    // follows the names starts in lowercase.
+    bool noun = previous == "cac" || previous == "nhung" || previous == "cua" ||
+                !FirstLetterIsLower(absl::string_view(text).substr(ft.offsets[i]));
+    if (depth[i] == 0 && !noun && i > from &&
+        (verbs.count(two) > 0 || (verbs.count(one) > 0 && one.size() > 3))) {
+      return i;
+    }
+    previous = one;
+    i = end;
+  }
+  return folded.size();
+}
+
+std::string WithoutGiao(const std::string& head) {
+  std::string f = Fold(head);
+  if (absl::StartsWith(f, "giao ")) return TrimItem(head.substr(FoldWithOffsets(head).offsets[5]));
+  return head;
+}
+
+InlineAgencies FindInSentence(const std::string& text, const AgencyResolver& resolver) {
+  InlineAgencies out;
+  FoldedText ft = FoldWithOffsets(text);
+  std::vector<int> depth = Depths(ft.folded);
+  std::vector<size_t> chu = FindWords(ft.folded, depth, "chu tri");
+  std::vector<size_t> phoi = FindWords(ft.folded, depth, "phoi hop");
+  size_t head_end = !chu.empty() ? chu.front() : !phoi.empty() ? phoi.front() : std::string::npos;
+  if (head_end == std::string::npos || head_end == 0) return out;
+  std::string head = WithoutGiao(TrimItem(text.substr(0, ft.offsets[head_end])));
+  if (!IsAgencyList(head, resolver)) return out;
+  out.found = true;
+  out.lead = head;
+  size_t coordination = std::string::npos;
+  for (size_t p : phoi) {
+    if (p >= head_end) {
+      coordination = p;
+      break;
+    }
+  }
+  if (coordination == std::string::npos) return out;
+  size_t start = coordination + std::string_view("phoi hop").size();
+  while (start < ft.folded.size() && ft.folded[start] == ' ') ++start;
+  for (absl::string_view word : {"voi ", "cung "}) {
+    if (absl::StartsWith(absl::string_view(ft.folded).substr(start), word)) {
+      start += word.size();
+      break;
+    }
+  }
+  size_t end = EndOfCoordination(text, ft, depth, start);
+  if (end > start) {
+    out.coordinating = TrimItem(text.substr(ft.offsets[start], ft.offsets[end] - ft.offsets[start]));
+  }
+  return out;
+}
+
+}  // namespace
+
+bool IsAgencyList(absl::string_view text, const AgencyResolver& resolver) {
+  std::string t = TrimItem(text);
+  if (t.empty()) return false;
+  ParsedAssignments parsed = ParseAssignments(t, AssignmentRole::kLead, resolver);
+  return parsed.unresolved.empty() && parsed.lead.size() + parsed.coordinating.size() > 0;
+}
+
+InlineAgencies FindInlineAgencies(absl::string_view sentence, const AgencyResolver& resolver) {
+  std::string text = CollapseWhitespace(sentence);
+  // "… (Sở Tư pháp chủ trì, phối hợp Sở Nội vụ)" at the end of the sentence.
+  std::string trimmed = TrimItem(text);
+  if (!trimmed.empty() && trimmed.back() == ')') {
+    int depth = 0;
+    for (size_t i = trimmed.size(); i-- > 0;) {
+      if (trimmed[i] == ')') ++depth;
+      if (trimmed[i] == '(' && --depth == 0) {
+        std::string inner = trimmed.substr(i + 1, trimmed.size() - i - 2);
+        InlineAgencies in = FindInSentence(inner, resolver);
+        if (in.found) return in;
+        break;
+      }
+    }
+  }
+  return FindInSentence(text, resolver);
 }
 
 }  // namespace tonghop::plan_import

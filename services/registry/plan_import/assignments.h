@@ -46,6 +46,24 @@ ParsedAssignments ParseAssignments(absl::string_view cell, AssignmentRole role,
 // "- " bullets and ";" outside parentheses.
 std::vector<std::string> SplitResults(absl::string_view cell);
 
+// Agencies written into a task's sentence rather than in fields of their own.
+struct InlineAgencies {
+  bool found = false;
+  std::string lead;          // "Sở Tư pháp", "Đề nghị Tòa án nhân dân tỉnh"
+  std::string coordinating;  // "Sở Nội vụ và Ủy ban nhân dân các xã, phường"
+};
+
+// Reads "[Giao] X chủ trì[, phối hợp với Y] <việc>", "X phối hợp với Y <việc>"
+// and the same in a closing parenthesis ("… (Sở Tư pháp chủ trì, phối hợp Sở
+// Nội vụ)"): X is the lead when it resolves wholly to agencies, Y is
+// everything up to the verb that opens the work ("tổ chức", "triển khai",
+// "xây dựng" …; not "các tổ chức"). Not found when X does not resolve.
+InlineAgencies FindInlineAgencies(absl::string_view sentence, const AgencyResolver& resolver);
+
+// Whether `text` names agencies only ("Sở Tư pháp", "Sở Y tế, Công an tỉnh",
+// "UBND các xã, phường"): every name resolves and there is at least one.
+bool IsAgencyList(absl::string_view text, const AgencyResolver& resolver);
+
 }  // namespace tonghop::plan_import
 
 #endif  // TONGHOP_SERVICES_REGISTRY_PLAN_IMPORT_ASSIGNMENTS_H_

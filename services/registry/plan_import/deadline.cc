@@ -1,8 +1,12 @@
 #include "services/registry/plan_import/deadline.h"
 
 #include <algorithm>
+#include <cstring>
+#include <utility>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -133,7 +137,111 @@ int LastDayOfMonth(int year, int month) {
   return kDays[month - 1];
 }
 
+// The month after the word "thang" at `at` ("tháng 6"); `*pos` is left
+// after it.
+std::optional<int> MonthAfterThang(absl::string_view f, size_t at, size_t* pos) {
+  *pos = at + 5;
+  SkipSpaces(f, pos);
+  std::optional<int> month = ReadNumber(f, pos, 2);
+  if (!month.has_value() || *month < 1 || *month > 12) return std::nullopt;
+  return month;
+}
+
+// "6 tháng đầu năm 2026" → 30/6/2026; "6 tháng cuối năm 2026" → 31/12/2026.
+bool ReadHalfYear(absl::string_view f, Deadline* deadline) {
+  for (const char* six : {"6 thang ", "06 thang ", "sau thang "}) {
+    size_t at = FindWord(f, absl::string_view(six).substr(0, std::strlen(six) - 1));
+    if (at == absl::string_view::npos) continue;
+    size_t pos = at + std::strlen(six);
+    int month = 0;
+    if (absl::StartsWith(f.substr(pos), "dau nam")) {
+      month = 6;
+    } else if (absl::StartsWith(f.substr(pos), "cuoi nam")) {
+      month = 12;
+    } else {
+      continue;
+    }
+    pos = f.find("nam", pos) + 3;
+    SkipSpaces(f, &pos);
+    size_t ys = pos;
+    std::optional<int> year = ReadNumber(f, &pos, 4);
+    if (!year.has_value() || pos - ys != 4 || !PlausibleYear(*year)) continue;
+    deadline->set_kind(tonghop::v1::DEADLINE_KIND_BY_DATE);
+    deadline->mutable_date()->set_year(*year);
+    deadline->mutable_date()->set_month(month);
+    deadline->mutable_date()->set_day(month == 6 ? 30 : 31);
+    return true;
+  }
+  return false;
+}
+
+// The one day of the year a recurring deadline names: "15/12", "quý I"
+// (31/3), "tháng 6" (30/6), none when it names several or none.
+std::optional<std::pair<int, int>> YearlyDay(absl::string_view f) {
+  std::vector<std::pair<int, int>> days;  // month, day
+  for (size_t i = 0; i < f.size(); ++i) {
+    if (!IsDigit(f[i]) || (i > 0 && (IsDigit(f[i - 1]) || f[i - 1] == '/'))) continue;
+    size_t pos = i;
+    std::optional<int> day = ReadNumber(f, &pos, 2);
+    if (!day.has_value() || pos >= f.size() || f[pos] != '/') continue;
+    ++pos;
+    std::optional<int> month = ReadNumber(f, &pos, 2);
+    if (!month.has_value() || (pos < f.size() && f[pos] == '/')) continue;
+    if (*month >= 1 && *month <= 12 && *day >= 1 && *day <= LastDayOfMonth(2001, *month)) {
+      days.emplace_back(*month, *day);
+    }
+    i = pos;
+  }
+  for (size_t at = FindWord(f, "thang"); at != absl::string_view::npos;
+       at = FindWord(f, "thang", at + 1)) {
+    size_t pos = 0;
+    std::optional<int> month = MonthAfterThang(f, at, &pos);
+    if (!month.has_value()) continue;
+    if (at >= 2 && (f.substr(at - 2, 2) == "6 " || f.substr(at - 3, 3) == "06 ")) continue;
+    days.emplace_back(*month, LastDayOfMonth(2001, *month));
+  }
+  static constexpr std::pair<absl::string_view, int> kQuarters[] = {
+      {"iv", 4}, {"iii", 3}, {"ii", 2}, {"i", 1}, {"4", 4}, {"3", 3}, {"2", 2}, {"1", 1}};
+  for (size_t at = FindWord(f, "quy"); at != absl::string_view::npos;
+       at = FindWord(f, "quy", at + 1)) {
+    size_t pos = at + 3;
+    SkipSpaces(f, &pos);
+    for (const auto& [word, q] : kQuarters) {
+      if (absl::StartsWith(f.substr(pos), word) &&
+          (pos + word.size() == f.size() || !IsAlnum(f[pos + word.size()]))) {
+        days.emplace_back(3 * q, LastDayOfMonth(2001, 3 * q));
+        break;
+      }
+    }
+  }
+  if (days.size() != 1) return std::nullopt;
+  return days.front();
+}
+
+// A date as (year, month, day); day 0 is the whole month.
+using Ymd = std::tuple<int, int, int>;
+
+// Sets `deadline` to the latest of `dates` (the end of a range "tháng 3/2026 -
+// tháng 12/2026"), if any.
+bool Latest(const std::vector<Ymd>& dates, Deadline* deadline) {
+  if (dates.empty()) return false;
+  auto end_of = [](const Ymd& d) {
+    auto [y, m, day] = d;
+    return std::make_tuple(y, m, day == 0 ? LastDayOfMonth(y, m) : day);
+  };
+  Ymd best = dates.front();
+  for (const Ymd& d : dates) {
+    if (end_of(d) > end_of(best)) best = d;
+  }
+  deadline->set_kind(tonghop::v1::DEADLINE_KIND_BY_DATE);
+  deadline->mutable_date()->set_year(std::get<0>(best));
+  deadline->mutable_date()->set_month(std::get<1>(best));
+  if (std::get<2>(best) > 0) deadline->mutable_date()->set_day(std::get<2>(best));
+  return true;
+}
+
 bool ReadDate(absl::string_view f, Deadline* deadline) {
+  std::vector<Ymd> dates;
   // dd/mm/yyyy
   for (size_t i = 0; i < f.size(); ++i) {
     if (!IsDigit(f[i]) || (i > 0 && IsDigit(f[i - 1]))) continue;
@@ -148,19 +256,16 @@ bool ReadDate(absl::string_view f, Deadline* deadline) {
     std::optional<int> year = ReadNumber(f, &pos, 4);
     if (!year.has_value() || pos - ys != 4 || !PlausibleYear(*year)) continue;
     if (*month < 1 || *month > 12 || *day < 1 || *day > LastDayOfMonth(*year, *month)) continue;
-    deadline->set_kind(tonghop::v1::DEADLINE_KIND_BY_DATE);
-    deadline->mutable_date()->set_year(*year);
-    deadline->mutable_date()->set_month(*month);
-    deadline->mutable_date()->set_day(*day);
-    return true;
+    dates.emplace_back(*year, *month, *day);
+    i = pos;
   }
+  if (Latest(dates, deadline)) return true;
   // tháng M/YYYY, tháng M năm YYYY
   for (size_t at = FindWord(f, "thang"); at != absl::string_view::npos;
        at = FindWord(f, "thang", at + 1)) {
-    size_t pos = at + 5;
-    SkipSpaces(f, &pos);
-    std::optional<int> month = ReadNumber(f, &pos, 2);
-    if (!month.has_value() || *month < 1 || *month > 12) continue;
+    size_t pos = 0;
+    std::optional<int> month = MonthAfterThang(f, at, &pos);
+    if (!month.has_value()) continue;
     if (pos < f.size() && f[pos] == '/') {
       ++pos;
     } else {
@@ -172,11 +277,9 @@ bool ReadDate(absl::string_view f, Deadline* deadline) {
     size_t ys = pos;
     std::optional<int> year = ReadNumber(f, &pos, 4);
     if (!year.has_value() || pos - ys != 4 || !PlausibleYear(*year)) continue;
-    deadline->set_kind(tonghop::v1::DEADLINE_KIND_BY_DATE);
-    deadline->mutable_date()->set_year(*year);
-    deadline->mutable_date()->set_month(*month);
-    return true;
+    dates.emplace_back(*year, *month, 0);
   }
+  if (Latest(dates, deadline)) return true;
   // quý I/2026, quý 2 năm 2026: the quarter's last day.
   for (size_t at = FindWord(f, "quy"); at != absl::string_view::npos;
        at = FindWord(f, "quy", at + 1)) {
@@ -205,13 +308,9 @@ bool ReadDate(absl::string_view f, Deadline* deadline) {
     size_t ys = pos;
     std::optional<int> year = ReadNumber(f, &pos, 4);
     if (!year.has_value() || pos - ys != 4 || !PlausibleYear(*year)) continue;
-    deadline->set_kind(tonghop::v1::DEADLINE_KIND_BY_DATE);
-    deadline->mutable_date()->set_year(*year);
-    deadline->mutable_date()->set_month(quarter * 3);
-    deadline->mutable_date()->set_day(LastDayOfMonth(*year, quarter * 3));
-    return true;
+    dates.emplace_back(*year, quarter * 3, LastDayOfMonth(*year, quarter * 3));
   }
-  return false;
+  return Latest(dates, deadline);
 }
 
 // "… (yêu cầu|hướng dẫn|chỉ đạo) của X [hàng năm]" → X as written.
@@ -263,6 +362,20 @@ Deadline ParseDeadline(absl::string_view input) {
   bool annual = HasWord(f, "hang nam") || HasWord(f, "moi nam");
 
   if (ReadMilestones(text, ft, &deadline)) return deadline;
+  if (ReadHalfYear(f, &deadline)) return deadline;
+  if (annual && StandaloneYears(f).empty()) {
+    // "Trước ngày 15/12 hằng năm", "Quý I hằng năm": every year, by a day.
+    bool on_request = false;
+    RequestedBy(text, ft, &on_request);
+    if (!on_request) {
+      if (std::optional<std::pair<int, int>> day = YearlyDay(f)) {
+        deadline.set_kind(tonghop::v1::DEADLINE_KIND_EVERY_YEAR);
+        deadline.mutable_yearly_due()->set_month(day->first);
+        deadline.mutable_yearly_due()->set_day(day->second);
+        return deadline;
+      }
+    }
+  }
   if (ReadDate(f, &deadline)) return deadline;
 
   bool on_request = false;
@@ -282,7 +395,8 @@ Deadline ParseDeadline(absl::string_view input) {
     deadline.set_annual(annual);
     return deadline;
   }
-  if (HasWord(f, "thuong xuyen") || HasWord(f, "lien tuc") ||
+  if (HasWord(f, "thuong xuyen") || HasWord(f, "lien tuc") || HasWord(f, "hang quy") ||
+      HasWord(f, "moi quy") || HasWord(f, "hang thang") || HasWord(f, "hang tuan") ||
       absl::StartsWith(f, "theo chuong trinh") ||
       absl::StartsWith(f, "theo ke hoach cong tac")) {
     deadline.set_kind(tonghop::v1::DEADLINE_KIND_ONGOING);

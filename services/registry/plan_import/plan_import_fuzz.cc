@@ -52,7 +52,21 @@ std::string Check(const absl::StatusOr<tonghop::v1::ImportPlanResponse>& result,
     return absl::StrCat(label, ": task_count ", result->report().task_count(), " for ",
                         bundle.tasks_size(), " tasks");
   }
-  if (bundle.tasks_size() == 0) return absl::StrCat(label, ": a bundle without tasks");
+  for (const auto& d : result->report().diagnostics()) {
+    if (d.code().empty() || d.message().empty() || d.remedy().empty() || d.message_en().empty()) {
+      return absl::StrCat(label, ": diagnostic without code, message or remedy: ",
+                          d.ShortDebugString());
+    }
+  }
+  if (result->report().counts().nodes() != bundle.tasks_size() ||
+      result->report().counts().diagnostics() != result->report().diagnostics_size()) {
+    return absl::StrCat(label, ": counts do not match the bundle and report");
+  }
+  if (bundle.tasks_size() == 0) {
+    bool said = false;
+    for (const auto& d : result->report().diagnostics()) said = said || d.code() == "NO_TASKS";
+    if (!said) return absl::StrCat(label, ": a bundle without tasks and no NO_TASKS diagnostic");
+  }
   std::set<std::string> names;
   for (int i = 0; i < bundle.tasks_size(); ++i) {
     const auto& t = bundle.tasks(i);

@@ -18,6 +18,8 @@
 #include "services/registry/plan_import/agency_resolver.h"
 #include "services/registry/plan_import/assignments.h"
 #include "services/registry/plan_import/deadline.h"
+#include "services/registry/plan_import/diagnostics.h"
+#include "services/registry/plan_import/document_files.h"
 #include "services/registry/plan_import/document.h"
 #include "services/registry/plan_import/outline.h"
 #include "services/registry/plan_import/report_builder.h"
@@ -98,6 +100,7 @@ absl::StatusOr<ImportPlanResponse> ParseJson(const std::string& text,
       }
     }
   }
+  *report->mutable_counts() = CountImport(response.bundle(), *report);
   return response;
 }
 
@@ -186,13 +189,82 @@ std::string DescribeDeadlineYears(int first, int last) {
 
 }  // namespace
 
+namespace {
+
+bool ValidMonthDay(const tonghop::v1::RelativeDate& d) {
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return d.month() >= 1 && d.month() <= 12 && d.day() >= 1 && d.day() <= kDays[d.month() - 1];
+}
+
+// The registry's agencies with the supplied mappings added as aliases, so
+// that the names resolve as they will once the aliases are stored.
+std::vector<Agency> WithMappings(const ImportOptions& options, ReportBuilder* builder,
+                                 std::vector<tonghop::v1::ImportDiagnostic>* problems) {
+  std::vector<Agency> agencies = options.agencies;
+  for (const auto& mapping : options.supplement.agency_mappings()) {
+    std::string name = absl::StartsWith(mapping.agency(), "agencies/")
+                           ? mapping.agency()
+                           : absl::StrCat("agencies/", mapping.agency());
+    auto it = std::find_if(agencies.begin(), agencies.end(),
+                           [&](const Agency& a) { return a.name() == name; });
+    if (it == agencies.end() || CollapseWhitespace(mapping.text()).empty()) {
+      problems->push_back(SupplementGap(
+          "supplement.agency_mappings",
+          absl::StrCat("Không dùng được ánh xạ \"", mapping.text(), "\" → \"", mapping.agency(),
+                       "\": ",
+                       it == agencies.end() ? "không có cơ quan này trong danh mục."
+                                            : "thiếu tên trong văn bản."),
+          absl::StrCat("mapping \"", mapping.text(), "\" → \"", mapping.agency(),
+                       "\" is unusable: ",
+                       it == agencies.end() ? "no such agency" : "empty name")));
+      continue;
+    }
+    it->add_aliases(CollapseWhitespace(mapping.text()));
+    builder->Warning(0, absl::StrCat("\"", mapping.text(), "\" read as ", name,
+                                     " (supplied mapping)"));
+  }
+  return agencies;
+}
+
+// Plan id "{issuer-id}-{number}-{year}" from the symbol and date, or "".
+std::string DerivePlanId(const std::string& issuer, const DocumentHeader& header) {
+  std::string number;
+  for (char ch : header.symbol) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(ch))) break;
+    number.push_back(ch);
+  }
+  int year = header.year > 0 ? header.year : header.first_year;
+  if (number.empty() || year == 0) return "";
+  std::string id = absl::StrCat(IdOf(issuer), "-", number, "-", year);
+  return IsValidSlugId(id) ? id : "";
+}
+
+}  // namespace
+
 absl::StatusOr<ImportPlanResponse> ParsePlan(absl::string_view content,
                                              const ImportOptions& options) {
   if (!tonghop::v1::ImportFormat_IsValid(options.format)) {
     return InvalidField("format", absl::StrCat("unknown import format ", options.format));
   }
-  ASSIGN_OR_RETURN(std::string text, CleanContent(content));
+  // Word and PDF files become text first; the report keeps their format.
   ImportFormat format = options.format;
+  ImportFormat file_format = tonghop::v1::IMPORT_FORMAT_UNSPECIFIED;
+  std::string extracted;
+  absl::string_view input = content;
+  if (format == tonghop::v1::IMPORT_FORMAT_DOCX ||
+      (format == tonghop::v1::IMPORT_FORMAT_UNSPECIFIED && LooksLikeZip(content))) {
+    ASSIGN_OR_RETURN(extracted, DocxToText(content));
+    file_format = tonghop::v1::IMPORT_FORMAT_DOCX;
+  } else if (format == tonghop::v1::IMPORT_FORMAT_PDF ||
+             (format == tonghop::v1::IMPORT_FORMAT_UNSPECIFIED && LooksLikePdf(content))) {
+    ASSIGN_OR_RETURN(extracted, PdfToText(content));
+    file_format = tonghop::v1::IMPORT_FORMAT_PDF;
+  }
+  if (file_format != tonghop::v1::IMPORT_FORMAT_UNSPECIFIED) {
+    input = extracted;
+    format = tonghop::v1::IMPORT_FORMAT_TEXT;
+  }
+  ASSIGN_OR_RETURN(std::string text, CleanContent(input));
   if (format == tonghop::v1::IMPORT_FORMAT_UNSPECIFIED) {
     absl::string_view trimmed = absl::StripLeadingAsciiWhitespace(text);
     if (absl::StartsWith(trimmed, "{")) {
@@ -205,71 +277,69 @@ absl::StatusOr<ImportPlanResponse> ParsePlan(absl::string_view content,
   }
   if (format == tonghop::v1::IMPORT_FORMAT_JSON) return ParseJson(text, options);
 
-  AgencyResolver resolver(options.agencies, options.issuer);
   if (options.issuer.empty()) {
     return InvalidField("issuer",
                         "required for text and CSV imports: the issuing agency, e.g. "
                         "agencies/dong-nai");
   }
-  if (resolver.Find(options.issuer) == nullptr) {
-    return InvalidField("issuer", absl::StrCat(options.issuer,
-                                               " is not among the registry's agencies"));
+  {
+    AgencyResolver plain(options.agencies, options.issuer);
+    if (plain.Find(options.issuer) == nullptr) {
+      return InvalidField("issuer", absl::StrCat(options.issuer,
+                                                 " is not among the registry's agencies"));
+    }
   }
   if (!options.plan_id.empty() && !IsValidSlugId(options.plan_id)) {
     return InvalidField("plan_id", absl::StrCat("\"", options.plan_id,
                                                 "\" is not a valid id: lowercase letters, "
                                                 "digits and hyphens, at most 63"));
   }
+  bool table_only = format == tonghop::v1::IMPORT_FORMAT_CSV;
 
   std::vector<std::string> lines = absl::StrSplit(text, '\n');
   ReportBuilder builder(lines);
+  std::vector<tonghop::v1::ImportDiagnostic> gaps;
+  AgencyResolver resolver(WithMappings(options, &builder, &gaps), options.issuer);
   ParsedDocument doc;
-  if (format == tonghop::v1::IMPORT_FORMAT_CSV) {
+  if (table_only) {
     ASSIGN_OR_RETURN(doc.tasks, ReadCsv(text, &builder));
     doc.from_table = true;
   } else {
-    doc = ReadDocument(lines, &builder);
+    DocumentOptions document_options;
+    document_options.resolver = &resolver;
+    document_options.cells_are_markup = file_format == tonghop::v1::IMPORT_FORMAT_DOCX;
+    doc = ReadDocument(lines, &builder, document_options);
   }
-  if (doc.tasks.empty()) {
-    return InvalidField(
-        "content",
-        format == tonghop::v1::IMPORT_FORMAT_CSV
-            ? "no tasks found: the table has a header but no rows with an STT"
-            : "no tasks found: the text has neither an appendix table (a tab-separated "
-              "header row STT, Nhiệm vụ, Cơ quan chủ trì …) nor numbered items with "
-              "\"- Cơ quan chủ trì:\" lines",
-        "NO_TASKS");
-  }
+  if (doc.tasks.empty()) gaps.push_back(NoTasksGap(table_only));
 
   ImportPlanResponse response;
   ImportReport* report = response.mutable_report();
-  report->set_format(format);
+  report->set_format(file_format != tonghop::v1::IMPORT_FORMAT_UNSPECIFIED ? file_format : format);
   tonghop::v1::Plan* plan = response.mutable_bundle()->mutable_plan();
   const DocumentHeader& header = doc.header;
+  const tonghop::v1::ImportSupplement& supplement = options.supplement;
 
-  // The plan id: given, or "{issuer-id}-{number}-{year}".
+  // The plan id: given, or "{issuer-id}-{number}-{year}"; a dry run of a
+  // document that shows neither goes on under a stand-in id.
   std::string plan_id = options.plan_id;
   if (plan_id.empty()) {
-    std::string number;
-    for (char ch : header.symbol) {
-      if (!absl::ascii_isdigit(static_cast<unsigned char>(ch))) break;
-      number.push_back(ch);
-    }
-    int year = header.year > 0 ? header.year : header.first_year;
-    if (number.empty() || year == 0) {
+    DocumentHeader for_id = header;
+    if (for_id.symbol.empty()) for_id.symbol = supplement.symbol();
+    if (for_id.first_year == 0) for_id.first_year = supplement.first_year();
+    plan_id = DerivePlanId(options.issuer, for_id);
+  }
+  if (plan_id.empty()) {
+    if (table_only) {
       return InvalidField("plan_id",
                           "required here: the content has no document symbol (\"Số: 74/KH-UBND\") "
                           "and date to derive the plan id from");
     }
-    plan_id = absl::StrCat(IdOf(options.issuer), "-", number, "-", year);
-    if (!IsValidSlugId(plan_id)) {
-      return InvalidField("plan_id", absl::StrCat("the derived id \"", plan_id,
-                                                  "\" is not valid; give plan_id"));
-    }
+    plan_id = absl::StrCat(IdOf(options.issuer), "-ke-hoach-moi");
+    gaps.push_back(PlanIdGap(plan_id));
   }
   plan->set_name(MakeName("plans", plan_id));
-  plan->set_symbol(header.symbol);
-  plan->set_title(header.title);
+  plan->set_symbol(!supplement.symbol().empty() ? supplement.symbol() : header.symbol);
+  plan->set_title(!supplement.title().empty() ? supplement.title() : header.title);
   plan->set_issuer(options.issuer);
   if (header.year > 0) {
     plan->mutable_issued_on()->set_year(header.year);
@@ -277,24 +347,51 @@ absl::StatusOr<ImportPlanResponse> ParsePlan(absl::string_view content,
     plan->mutable_issued_on()->set_day(header.day);
   }
   plan->set_implements(header.implements);
-  for (const auto& round : header.schedule) *plan->add_schedule() = round;
   plan->set_compiler(resolver.IssuerFocalAgency());
-  if (format == tonghop::v1::IMPORT_FORMAT_CSV) {
+
+  // The schedule: supplied, else as read; a round without a due date is a gap.
+  if (supplement.schedule_size() > 0) {
+    bool usable = true;
+    for (const auto& round : supplement.schedule()) {
+      if (round.period_type() == tonghop::v1::PERIOD_TYPE_UNSPECIFIED || !round.has_due() ||
+          !ValidMonthDay(round.due()) ||
+          (round.has_compile_due() && !ValidMonthDay(round.compile_due()))) {
+        usable = false;
+      }
+    }
+    if (usable) {
+      for (const auto& round : supplement.schedule()) *plan->add_schedule() = round;
+      builder.Warning(0, "reporting schedule as supplied, not as read from the document");
+    } else {
+      gaps.push_back(SupplementGap(
+          "supplement.schedule",
+          "Lịch báo cáo bổ sung không hợp lệ: mỗi kỳ cần loại kỳ và hạn nộp (ngày/tháng có thật).",
+          "the supplied schedule has a round without a period or a valid due date"));
+    }
+  } else if (!table_only) {
+    for (size_t i = 0; i < header.schedule.size(); ++i) {
+      const auto& round = header.schedule[i];
+      if (round.has_due() && ValidMonthDay(round.due())) {
+        *plan->add_schedule() = round;
+        continue;
+      }
+      int line = i < header.schedule_lines.size() ? header.schedule_lines[i] : 0;
+      bool already = std::any_of(gaps.begin(), gaps.end(), [&](const auto& g) {
+        return g.code() == kGapScheduleDue && g.line() == line &&
+               g.message() == ScheduleDueGap(round.period_type(), line, "").message();
+      });
+      if (!already) gaps.push_back(ScheduleDueGap(round.period_type(), line, round.source_text()));
+    }
+    if (header.schedule.empty()) gaps.push_back(ScheduleMissingGap());
+  }
+
+  if (table_only) {
     builder.Warning(0, "a table alone carries no plan header: symbol, title, date, years "
                        "and reporting schedule are empty");
   } else {
-    if (header.symbol.empty()) builder.Warning(0, "no document symbol (\"Số: …/KH-…\") found");
-    if (header.title.empty()) builder.Warning(0, "no title found after \"KẾ HOẠCH\"");
+    if (plan->symbol().empty()) gaps.push_back(SymbolGap());
+    if (plan->title().empty()) gaps.push_back(TitleGap());
     if (header.year == 0) builder.Warning(0, "no date of issue (\"…, ngày … tháng … năm …\") found");
-    if (header.schedule.empty()) {
-      builder.Warning(0, "no reporting schedule found (\"định kỳ … trước ngày dd/mm hàng năm\")");
-    }
-    for (const auto& round : header.schedule) {
-      if (!round.has_due()) {
-        builder.Warning(0, absl::StrCat("the reporting round \"", round.source_text(),
-                                        "\" states no due date"));
-      }
-    }
   }
 
   // The outline.
@@ -340,9 +437,50 @@ absl::StatusOr<ImportPlanResponse> ParsePlan(absl::string_view content,
     outlines.push_back(std::move(outline));
   }
 
+  // Supplied deadlines, by outline.
+  std::map<std::string, std::string> supplied_deadlines;
+  for (const auto& d : supplement.task_deadlines()) {
+    if (taken.count(d.task()) == 0) {
+      gaps.push_back(SupplementGap(
+          "supplement.task_deadlines",
+          absl::StrCat("Thời hạn bổ sung cho nhiệm vụ \"", d.task(),
+                       "\" không dùng được: kế hoạch không có nhiệm vụ này."),
+          absl::StrCat("supplied deadline for task \"", d.task(), "\": no such task")));
+      continue;
+    }
+    supplied_deadlines[d.task()] = d.text();
+  }
+
+  // Supplied leads, by outline; an agency's resource name stands for its
+  // registry name.
+  std::map<std::string, std::string> supplied_leads;
+  for (const auto& l : supplement.task_leads()) {
+    if (taken.count(l.task()) == 0) {
+      gaps.push_back(SupplementGap(
+          "supplement.task_leads",
+          absl::StrCat("Cơ quan chủ trì bổ sung cho nhiệm vụ \"", l.task(),
+                       "\" không dùng được: kế hoạch không có nhiệm vụ này."),
+          absl::StrCat("supplied lead for task \"", l.task(), "\": no such task")));
+      continue;
+    }
+    const Agency* named = absl::StartsWith(l.text(), "agencies/") ? resolver.Find(l.text()) : nullptr;
+    supplied_leads[l.task()] = named != nullptr ? named->display_name() : l.text();
+  }
+  std::vector<bool> has_children(doc.tasks.size(), false);
+  for (int p : tree.parent) {
+    if (p >= 0) has_children[static_cast<size_t>(p)] = true;
+  }
+
   // The tasks.
   std::vector<std::string> without_deadline;
   std::vector<int> deadline_years;
+  struct Unresolved {
+    std::string first_task, outline;
+    int index = 0, line = 0;
+    std::vector<std::string> outlines;
+  };
+  std::map<std::string, Unresolved> unresolved_names;
+  std::vector<std::string> unresolved_order;
   for (size_t i = 0; i < doc.tasks.size(); ++i) {
     const RawTask& raw = doc.tasks[i];
     Task* task = response.mutable_bundle()->add_tasks();
@@ -352,12 +490,18 @@ absl::StatusOr<ImportPlanResponse> ParsePlan(absl::string_view content,
     int parent = tree.parent[i];
     if (parent >= 0) task->set_parent(MakeTaskName(plan_id, outlines[static_cast<size_t>(parent)]));
     task->set_sequence(static_cast<int>(i) + 1);
-    task->set_printed_code(CollapseWhitespace(raw.code));
+    task->set_printed_code(CollapseWhitespace(raw.printed.empty() ? raw.code : raw.printed));
     if (task->title().empty()) {
       builder.Warning(raw.line, absl::StrCat("task ", outlines[i], " has no title"));
     }
 
-    ParsedAssignments lead = ParseAssignments(raw.lead, AssignmentRole::kLead, resolver);
+    std::string lead_text = raw.lead;
+    if (auto supplied = supplied_leads.find(outlines[i]); supplied != supplied_leads.end()) {
+      lead_text = supplied->second;
+      builder.Warning(raw.line, absl::StrCat("task ", outlines[i], ": lead as supplied, \"",
+                                             supplied->second, "\""));
+    }
+    ParsedAssignments lead = ParseAssignments(lead_text, AssignmentRole::kLead, resolver);
     ParsedAssignments coord =
         ParseAssignments(raw.coordinating, AssignmentRole::kCoordinating, resolver);
     for (auto& a : lead.lead) *task->add_lead() = std::move(a);
@@ -372,6 +516,16 @@ absl::StatusOr<ImportPlanResponse> ParsePlan(absl::string_view content,
         for (std::string& c : resolver.Candidates(name, kMaxCandidates)) {
           u->add_candidates(std::move(c));
         }
+        std::string key = NormalizeKey(name);
+        auto [it, inserted] = unresolved_names.try_emplace(key);
+        if (inserted) {
+          it->second.first_task = task->name();
+          it->second.outline = outlines[i];
+          it->second.index = static_cast<int>(i);
+          it->second.line = raw.line;
+          unresolved_order.push_back(key);
+        }
+        it->second.outlines.push_back(outlines[i]);
       }
       for (const std::string& w : parsed->warnings) {
         builder.Warning(raw.line, absl::StrCat("task ", outlines[i], ": ", w));
@@ -387,12 +541,41 @@ absl::StatusOr<ImportPlanResponse> ParsePlan(absl::string_view content,
         }
       }
     }
+    // A task nobody leads is reported on by nobody: the official names the
+    // lead (a name that did not resolve is already a gap of its own).
+    if (!has_children[i] && task->lead_size() == 0 && lead.unresolved.empty()) {
+      // In a table, the nearest lead above, over rows that name none,
+      // within the group: the text of a cell merged over these rows.
+      std::string above;
+      for (size_t k = i; doc.from_table && k > 0 && above.empty() && !has_children[k - 1]; --k) {
+        above = std::string(absl::StripTrailingAsciiWhitespace(
+            absl::StripSuffix(Flatten(doc.tasks[k - 1].lead), ".")));
+      }
+      gaps.push_back(
+          TaskLeadGap(task->name(), outlines[i], static_cast<int>(i), raw.line, above));
+    }
     for (std::string& r : SplitResults(raw.results)) task->add_expected_results(std::move(r));
     Deadline deadline = ParseDeadline(Flatten(raw.deadline));
+    auto supplied = supplied_deadlines.find(outlines[i]);
+    if (supplied != supplied_deadlines.end()) {
+      Deadline replacement = ParseDeadline(supplied->second);
+      if (replacement.kind() == tonghop::v1::DEADLINE_KIND_UNSPECIFIED) {
+        gaps.push_back(SupplementGap(
+            "supplement.task_deadlines",
+            absl::StrCat("Không đọc được thời hạn bổ sung cho nhiệm vụ ", outlines[i], ": \"",
+                         supplied->second, "\"."),
+            absl::StrCat("supplied deadline \"", supplied->second, "\" of task ", outlines[i],
+                         " could not be read")));
+      } else {
+        deadline = std::move(replacement);
+        builder.Warning(raw.line, absl::StrCat("task ", outlines[i], ": deadline as supplied, \"",
+                                               supplied->second, "\""));
+      }
+    }
     if (!deadline.source_text().empty() &&
         deadline.kind() == tonghop::v1::DEADLINE_KIND_UNSPECIFIED) {
-      builder.Warning(raw.line, absl::StrCat("task ", outlines[i], ": deadline \"",
-                                             deadline.source_text(), "\" not recognised"));
+      gaps.push_back(TaskDeadlineGap(task->name(), outlines[i], static_cast<int>(i), raw.line,
+                                     deadline.source_text()));
     }
     if (deadline.source_text().empty() && task->lead_size() + task->coordinating_size() > 0) {
       without_deadline.push_back(outlines[i]);
@@ -404,13 +587,28 @@ absl::StatusOr<ImportPlanResponse> ParsePlan(absl::string_view content,
       *task->mutable_deadline() = std::move(deadline);
     }
   }
+  for (const std::string& key : unresolved_order) {
+    const Unresolved& u = unresolved_names[key];
+    std::string text;
+    for (const auto& entry : report->unresolved_agencies()) {
+      if (NormalizeKey(entry.text()) == key) {
+        text = entry.text();
+        break;
+      }
+    }
+    gaps.push_back(AgencyGap(text, u.first_task, absl::StrJoin(u.outlines, ", "), u.index, u.line,
+                             resolver.Candidates(text, kMaxCandidates)));
+  }
   if (!without_deadline.empty()) {
     builder.Warning(0, absl::StrCat("no deadline given for ", without_deadline.size(),
                                     " task(s): ", absl::StrJoin(without_deadline, ", ")));
   }
 
-  // The years covered: as stated, else inferred.
-  if (header.first_year > 0) {
+  // The years covered: supplied, as stated, else inferred.
+  if (supplement.first_year() > 0) {
+    plan->set_first_year(supplement.first_year());
+    plan->set_last_year(std::max(supplement.first_year(), supplement.last_year()));
+  } else if (header.first_year > 0) {
     plan->set_first_year(header.first_year);
     plan->set_last_year(header.last_year);
   } else {
@@ -427,11 +625,15 @@ absl::StatusOr<ImportPlanResponse> ParsePlan(absl::string_view content,
                                       DescribeDeadlineYears(first, last),
                                       " inferred from the date of issue and the task "
                                       "deadlines: check"));
+    } else if (!table_only) {
+      gaps.push_back(YearsGap());
     }
   }
 
   CountLevels(report, response.bundle());
   builder.Finish(report);
+  for (auto& g : gaps) *report->add_diagnostics() = std::move(g);
+  *report->mutable_counts() = CountImport(response.bundle(), *report);
   response.set_committed(false);
   return response;
 }
@@ -594,6 +796,9 @@ std::string DescribeDeadline(const Deadline& d) {
   for (const auto& m : d.milestones()) absl::StrAppend(&out, " ", m.label(), "=", m.year());
   if (!d.requested_by().empty()) absl::StrAppend(&out, " by \"", d.requested_by(), "\"");
   if (d.annual()) absl::StrAppend(&out, " annual");
+  if (d.has_yearly_due()) {
+    absl::StrAppend(&out, " by ", d.yearly_due().day(), "/", d.yearly_due().month());
+  }
   return out;
 }
 
@@ -658,6 +863,16 @@ std::string SummarizeImport(const ImportPlanResponse& response) {
   for (const auto& n : r.ignored_lines()) {
     absl::StrAppend(&out, "ignored: line ", n.line(), ": ", n.message(), "\n");
   }
+  for (const auto& d : r.diagnostics()) {
+    absl::StrAppend(&out, "gap: ", d.code(), " line ", d.line(), " ", d.field(), ": ",
+                    d.message_en(), "\n");
+  }
+  const auto& c = r.counts();
+  absl::StrAppend(&out, "counts: nodes ", c.nodes(), " leaves ", c.leaves(), " with lead ",
+                  c.leaves_with_lead(), " requested leads ", c.requested_leads(),
+                  " deadlines parsed ", c.deadlines_parsed(), "/", c.deadlines_written(),
+                  " assignments ", c.assignments(), " unresolved ", c.unresolved_agencies(),
+                  " diagnostics ", c.diagnostics(), "\n");
   return out;
 }
 

@@ -36,15 +36,24 @@ struct ImportOptions {
   std::string plan_id;
   // Every agency of the registry.
   std::vector<tonghop::v1::Agency> agencies;
+  // What the official supplies for the gaps of an earlier dry run.
+  tonghop::v1::ImportSupplement supplement;
 };
 
-// Parses `content`. INVALID_ARGUMENT, with a BadRequest field violation on
-// "content" (or "format", "issuer", "plan_id"), for input it cannot read at
-// all: empty, binary or not UTF-8, over 10 MB, a table without the required
-// columns (STT, Nhiệm vụ, Cơ quan chủ trì), no tasks found. Anything it can
-// read gives a bundle; what it could not make sense of is in the report
-// (agency names that did not resolve are there, not on the tasks). The
-// response's `committed` is false. Pure function; safe to call concurrently.
+// Parses `content`: a plan's text, its appendix table (CSV/TSV), the
+// canonical PlanBundle JSON, or the published document as .docx or .pdf.
+//
+// Never refuses a document for a part of it: whatever it can read gives a
+// bundle, and each thing it could not derive (a reporting schedule without
+// due dates, a deadline it cannot read, an agency name that does not
+// resolve, no tasks at all …) is a diagnostic in the report, with the line it
+// comes from and what to supply (options.supplement supplies it on the next
+// run). INVALID_ARGUMENT, with a BadRequest field violation on "content" (or
+// "format", "issuer", "plan_id"), only for input it cannot read at all:
+// empty, binary or not UTF-8, over 10 MB, a broken or oversized .docx, a
+// PDF without a text layer, a CSV whose header lacks the required columns.
+// The response's `committed` is false. Pure function; safe to call
+// concurrently.
 absl::StatusOr<tonghop::v1::ImportPlanResponse> ParsePlan(absl::string_view content,
                                                           const ImportOptions& options);
 

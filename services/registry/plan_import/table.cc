@@ -139,16 +139,7 @@ bool EndsUnfinished(absl::string_view text) {
 // Xây dựng Báo cáo …"): the first capitalised word that opens a task
 // (a verb such as "Xây dựng", "Triển khai", "Tăng cường"). npos if none.
 size_t FindTaskStart(absl::string_view text) {
-  static const std::set<std::string>* verbs = new std::set<std::string>{
-      "xay dung", "trien khai", "tang cuong", "nang cao", "thuc hien",
-      "phoi hop", "ra soat", "tiep tuc", "to chuc", "nghien cuu",
-      "tuyen truyen", "day manh", "giai quyet", "phat trien", "bo tri",
-      "hoan thien", "kiem tra", "theo doi", "chi dao", "danh gia",
-      "ban hanh", "thuc day", "bao dam", "dam bao", "cung co", "doi moi",
-      "huong dan", "tham muu", "tong ket", "so ket", "khao sat", "boi duong",
-      "dao tao", "tap huan", "pho bien", "ho tro", "long ghep", "thong ke",
-      "xu ly", "quan ly", "thanh tra", "giam sat", "xac dinh", "de xuat",
-      "giam", "tang", "duy tri", "mo rong", "cai thien"};
+  const std::set<std::string>& verbs = TaskVerbs();
   std::vector<std::pair<size_t, std::string>> words;  // offset, folded
   size_t pos = 0;
   for (absl::string_view w : absl::StrSplit(text, ' ')) {
@@ -161,7 +152,7 @@ size_t FindTaskStart(absl::string_view text) {
     std::string two = i + 1 < words.size()
                           ? absl::StrCat(one, " ", NormalizeKey(words[i + 1].second))
                           : one;
-    if (verbs->count(two) > 0 || verbs->count(one) > 0) return words[i].first;
+    if (verbs.count(two) > 0 || verbs.count(one) > 0) return words[i].first;
   }
   return absl::string_view::npos;
 }
@@ -288,7 +279,7 @@ char HeaderDelimiter(absl::string_view line) {
 
 std::vector<RawTask> ReadTableRows(const std::vector<std::string>& header,
                                    const std::vector<RawRow>& rows,
-                                   ReportBuilder* report) {
+                                   ReportBuilder* report, bool cells_are_markup) {
   std::array<int, 7> index = ColumnIndexes(header);
   auto cell = [&](const RawRow& row, Column column) -> std::string {
     int i = index[static_cast<size_t>(column)];
@@ -300,7 +291,43 @@ std::vector<RawTask> ReadTableRows(const std::vector<std::string>& header,
   };
   std::vector<RawTask> tasks;
   bool after_page_break = false;
-  for (const RawRow& row : rows) {
+  // Numbering at the level of plain numbers, and the Roman numbers used,
+  // for numbering that starts again (see the header).
+  int last_number = 0;
+  int max_roman = 0;
+  int renumber_offset = 0;  // added to plain numbers after a restart
+  int appendices = 0;
+  auto reads_as = [](const std::string& stt, CodeStyle style) -> int {
+    for (const CodeReading& r : ReadCode(stt)) {
+      if (r.style == style) return r.value;
+    }
+    return 0;
+  };
+  auto next_code = [&](size_t k) -> std::string {
+    for (size_t j = k + 1; j < rows.size(); ++j) {
+      if (IsHeaderRow(rows[j].cells)) continue;
+      return CollapseWhitespace(Flatten(cell(rows[j], Column::kStt)));
+    }
+    return "";
+  };
+  for (size_t k = 0; k < rows.size(); ++k) {
+    const RawRow& row = rows[k];
+    if (row.heading) {
+      // Appendices are the outermost level: A, B …; their groups I, II ….
+      RawTask appendix;
+      appendix.line = row.line;
+      appendix.code = CodeReading{CodeStyle::kUpperLetter, ++appendices, {}}.Component();
+      appendix.title = row.cells.size() > 1 ? row.cells[1] : "";
+      use(row);
+      report->Repair(row.line, absl::StrCat("appendix heading read as the group \"",
+                                            appendix.code, "\" of the rows after it"));
+      tasks.push_back(std::move(appendix));
+      last_number = 0;
+      max_roman = 0;
+      renumber_offset = 0;
+      after_page_break = false;
+      continue;
+    }
     if (IsHeaderRow(row.cells)) {
       use(row);
       report->Repair(row.line, "header row repeated at a page break: dropped");
@@ -326,10 +353,60 @@ std::vector<RawTask> ReadTableRows(const std::vector<std::string>& header,
                                    header.size(), "; not read: \"",
                                    TruncateUtf8(absl::StrJoin(extra, " | "), 200), "\""));
     }
-    if (html) report->Repair(row.line, "HTML markup removed from the cells");
+    if (html && !cells_are_markup) report->Repair(row.line, "HTML markup removed from the cells");
 
     std::string stt = CollapseWhitespace(Flatten(cell(row, Column::kStt)));
+    std::string printed_stt;
     bool is_code = !stt.empty() && !ReadCode(stt).empty();
+    if (stt.empty()) {
+      // A group's heading: a task alone, numbering starting again after it.
+      bool task_only = HasText(cell(row, Column::kTask));
+      for (Column c : {Column::kLead, Column::kCoordinating, Column::kResult, Column::kDeadline}) {
+        if (HasText(cell(row, c))) task_only = false;
+      }
+      std::string text = CollapseWhitespace(Flatten(cell(row, Column::kTask)));
+      // Mid-group (numbers 1 … n read) or at a group's start, but not the
+      // end of a cell carried over a page break.
+      bool group_start = last_number == 0 && !after_page_break;
+      if (task_only && FirstLetterIsUpper(text) && reads_as(next_code(k), CodeStyle::kArabic) == 1 &&
+          (last_number >= 2 || group_start || tasks.empty())) {
+        RawTask heading;
+        heading.line = row.line;
+        heading.code = CodeReading{CodeStyle::kRoman, ++max_roman, {}}.Component();
+        heading.title = cell(row, Column::kTask);
+        use(row);
+        report->Repair(row.line, absl::StrCat("row without STT before numbering that starts "
+                                              "again at 1 is the heading of the rows after it: "
+                                              "numbered \"",
+                                              heading.code, "\""));
+        tasks.push_back(std::move(heading));
+        last_number = 0;
+        renumber_offset = 0;
+        after_page_break = false;
+        continue;
+      }
+    }
+    if (is_code) {
+      int roman = reads_as(stt, CodeStyle::kRoman);
+      if (roman > 0 || reads_as(stt, CodeStyle::kUpperLetter) > 0) {
+        max_roman = std::max(max_roman, roman);
+        last_number = 0;
+        renumber_offset = 0;
+      } else if (int number = reads_as(stt, CodeStyle::kArabic); number > 0) {
+        if (number == 1 && last_number >= 2) renumber_offset = last_number;
+        if (renumber_offset > 0) {
+          std::string renumbered = std::to_string(number + renumber_offset);
+          report->Repair(row.line, absl::StrCat("numbering starts again with no heading before "
+                                                "it: row \"",
+                                                stt, "\" read as \"", renumbered,
+                                                "\", continuing the numbering above"));
+          printed_stt = stt;
+          stt = renumbered;
+          number += renumber_offset;
+        }
+        last_number = number;
+      }
+    }
     if (!is_code) {
       if (tasks.empty()) {
         report->Ignore(row.line, stt.empty()
@@ -359,6 +436,7 @@ std::vector<RawTask> ReadTableRows(const std::vector<std::string>& header,
     RawTask task;
     task.line = row.line;
     task.code = stt;
+    task.printed = printed_stt;
     for (Column c : kContentColumns) *CellOf(&task, c) = cell(row, c);
 
     if (after_page_break && !tasks.empty()) {

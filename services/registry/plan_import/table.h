@@ -34,6 +34,9 @@ struct RawRow {
   int line = 0;       // first line of the row in the input, 1-based
   int last_line = 0;  // last line (a quoted CSV cell may span lines)
   std::vector<std::string> cells;
+  // An appendix heading between tables ("PHỤ LỤC II" and its title), in
+  // cells[1]; the rows after it are its tasks.
+  bool heading = false;
 };
 
 // Splits CSV/TSV text into rows. A cell is quoted when it starts with '"'
@@ -49,7 +52,8 @@ char HeaderDelimiter(absl::string_view line);
 // agencies and deadline are interpreted. Cells are raw (may hold HTML).
 struct RawTask {
   int line = 0;
-  std::string code;  // printed outline code
+  std::string code;  // outline code as read
+  std::string printed;  // the code as printed when the reading differs
   std::string title;
   std::string lead;
   std::string coordinating;
@@ -64,10 +68,15 @@ struct RawTask {
 // previous row cell by cell; a row right after a page break that carries the
 // end of the previous row's cells in front of its own (its first paragraph
 // starts in lowercase, or the previous cell stops at "và", "của", ",") gives
-// that text back. Every repair is noted with its line.
+// that text back. A row without STT that holds only a task and is followed
+// by numbering that starts again at 1 is the heading of the rows after it
+// (numbered I, II … here); numbering that starts again without such a
+// heading goes on from where it was. Every repair is noted with its line.
+// With `cells_are_markup` the cells' <p> blocks are their own paragraphs (a
+// Word table), not pasted markup to report.
 std::vector<RawTask> ReadTableRows(const std::vector<std::string>& header,
                                    const std::vector<RawRow>& rows,
-                                   ReportBuilder* report);
+                                   ReportBuilder* report, bool cells_are_markup = false);
 
 }  // namespace tonghop::plan_import
 

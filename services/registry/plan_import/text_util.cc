@@ -19,139 +19,6 @@
 namespace tonghop::plan_import {
 namespace {
 
-// Code points below this have their folding precomputed; Vietnamese letters
-// (Latin-1, Latin Extended-A/B, Latin Extended Additional) all are.
-constexpr UChar32 kFoldTableSize = 0x2100;
-
-void AppendUtf8(UChar32 c, std::string* out) {
-  char buf[4];
-  int32_t len = 0;
-  UBool error = false;
-  U8_APPEND(reinterpret_cast<uint8_t*>(buf), len, 4, c, error);
-  if (!error) out->append(buf, static_cast<size_t>(len));
-}
-
-std::string ComputeFold(UChar32 c) {
-  if (c < 0x80) {
-    return std::string(1, absl::ascii_tolower(static_cast<unsigned char>(c)));
-  }
-  switch (c) {
-    case 0x0110:  // Đ
-    case 0x0111:  // đ
-    case 0x0189:  // Ɖ, sometimes used for Đ
-      return "d";
-    case 0x00A0:
-    case 0x2007:
-    case 0x202F:
-      return " ";
-    case 0x2010:
-    case 0x2011:
-    case 0x2012:
-    case 0x2013:
-    case 0x2014:
-    case 0x2015:
-    case 0x2212:
-      return "-";
-    case 0x2018:
-    case 0x2019:
-      return "'";
-    case 0x201C:
-    case 0x201D:
-      return "\"";
-    case 0x2022:  // bullet
-      return "-";
-    case 0x2026:
-      return "...";
-    default:
-      break;
-  }
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
-  if (U_FAILURE(status)) {
-    std::string out;
-    AppendUtf8(u_tolower(c), &out);
-    return out;
-  }
-  icu::UnicodeString decomposed = nfd->normalize(icu::UnicodeString(c), status);
-  std::string out;
-  for (int32_t i = 0; i < decomposed.length();) {
-    UChar32 d = decomposed.char32At(i);
-    i += U16_LENGTH(d);
-    if (u_charType(d) == U_NON_SPACING_MARK) continue;
-    if (d == 0x0110 || d == 0x0111) {
-      out.push_back('d');
-      continue;
-    }
-    AppendUtf8(u_tolower(d), &out);
-  }
-  return out;
-}
-
-const std::vector<std::string>& FoldTable() {
-  static const std::vector<std::string>* table = [] {
-    auto* t = new std::vector<std::string>(kFoldTableSize);
-    for (UChar32 c = 0; c < kFoldTableSize; ++c) (*t)[c] = ComputeFold(c);
-    return t;
-  }();
-  return *table;
-}
-
-// Decodes the code point at `*i` and advances; -1 for an invalid sequence.
-UChar32 NextCodePoint(absl::string_view text, size_t* i) {
-  UChar32 c;
-  int32_t pos = static_cast<int32_t>(*i);
-  U8_NEXT(reinterpret_cast<const uint8_t*>(text.data()), pos,
-          static_cast<int32_t>(text.size()), c);
-  *i = static_cast<size_t>(pos);
-  return c;
-}
-
-struct Expansion {
-  std::vector<std::string> from;
-  std::string to;
-};
-
-// Abbreviations in agency names, as key words. Longer sequences first.
-const std::vector<Expansion>& Expansions() {
-  static const std::vector<Expansion>* expansions = [] {
-    auto* e = new std::vector<Expansion>{
-        {{"ld", "tb", "va", "xh"}, "lao dong thuong binh va xa hoi"},
-        {{"vh", "tt", "va", "dl"}, "van hoa the thao va du lich"},
-        {{"ld", "tbxh"}, "lao dong thuong binh va xa hoi"},
-        {{"gd", "va", "dt"}, "giao duc va dao tao"},
-        {{"tt", "va", "tt"}, "thong tin va truyen thong"},
-        {{"kh", "va", "cn"}, "khoa hoc va cong nghe"},
-        {{"tn", "va", "mt"}, "tai nguyen va moi truong"},
-        {{"nn", "va", "ptnt"}, "nong nghiep va phat trien nong thon"},
-        {{"nn", "va", "mt"}, "nong nghiep va moi truong"},
-        {{"vh", "tt", "dl"}, "van hoa the thao va du lich"},
-        {{"gd", "dt"}, "giao duc va dao tao"},
-        {{"ub", "mttq"}, "uy ban mat tran to quoc"},
-        {{"ubmttqvn"}, "uy ban mat tran to quoc viet nam"},
-        {{"ubmttq"}, "uy ban mat tran to quoc"},
-        {{"mttqvn"}, "mat tran to quoc viet nam"},
-        {{"mttq"}, "mat tran to quoc"},
-        {{"ubnd"}, "uy ban nhan dan"},
-        {{"hdnd"}, "hoi dong nhan dan"},
-        {{"tand"}, "toa an nhan dan"},
-        {{"vksnd"}, "vien kiem sat nhan dan"},
-        {{"ldtbxh"}, "lao dong thuong binh va xa hoi"},
-        {{"pbgdpl"}, "pho bien giao duc phap luat"},
-        {{"gddt"}, "giao duc va dao tao"},
-        {{"tttt"}, "thong tin va truyen thong"},
-        {{"khcn"}, "khoa hoc va cong nghe"},
-        {{"vhttdl"}, "van hoa the thao va du lich"},
-        {{"tnmt"}, "tai nguyen va moi truong"},
-        {{"nnptnt"}, "nong nghiep va phat trien nong thon"},
-        {{"bchqs"}, "bo chi huy quan su"},
-        {{"tp"}, "thanh pho"},
-        {{"tw"}, "trung uong"},
-    };
-    return e;
-  }();
-  return *expansions;
-}
-
 bool IsBlockTag(absl::string_view name) {
   return name == "p" || name == "br" || name == "li" || name == "ul" ||
          name == "ol" || name == "div" || name == "tr" || name == "td" ||
@@ -223,7 +90,7 @@ void AppendEntity(absl::string_view raw, size_t* i, std::string* out) {
       if (value == 0xA0) {
         out->push_back(' ');
       } else if (value >= 0x20) {
-        AppendUtf8(value, out);
+        AppendCodePoint(value, out);
       }
       *i = j + 1;
       return;
@@ -309,89 +176,6 @@ absl::StatusOr<std::string> CleanContent(absl::string_view content) {
   return out;
 }
 
-FoldedText FoldWithOffsets(absl::string_view text) {
-  const std::vector<std::string>& table = FoldTable();
-  FoldedText result;
-  result.folded.reserve(text.size());
-  result.offsets.reserve(text.size() + 1);
-  for (size_t i = 0; i < text.size();) {
-    size_t start = i;
-    UChar32 c = NextCodePoint(text, &i);
-    if (c < 0) {
-      result.folded.push_back('?');
-      result.offsets.push_back(start);
-      continue;
-    }
-    if (c < kFoldTableSize) {
-      const std::string& f = table[c];
-      result.folded.append(f);
-      result.offsets.insert(result.offsets.end(), f.size(), start);
-    } else {
-      std::string f = ComputeFold(c);
-      result.folded.append(f);
-      result.offsets.insert(result.offsets.end(), f.size(), start);
-    }
-  }
-  result.offsets.push_back(text.size());
-  return result;
-}
-
-std::string Fold(absl::string_view text) {
-  const std::vector<std::string>& table = FoldTable();
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
-    UChar32 c = NextCodePoint(text, &i);
-    if (c < 0) {
-      out.push_back('?');
-    } else if (c < kFoldTableSize) {
-      out.append(table[c]);
-    } else {
-      out.append(ComputeFold(c));
-    }
-  }
-  return out;
-}
-
-std::vector<std::string> KeyWords(absl::string_view text) {
-  std::string folded = Fold(text);
-  std::string spaced;
-  spaced.reserve(folded.size() + 8);
-  for (char ch : folded) {
-    unsigned char u = static_cast<unsigned char>(ch);
-    if (ch == '&') {
-      spaced.append(" va ");
-    } else if (absl::ascii_isalnum(u) || u >= 0x80) {
-      spaced.push_back(ch);
-    } else {
-      spaced.push_back(' ');
-    }
-  }
-  std::vector<std::string> words =
-      absl::StrSplit(spaced, ' ', absl::SkipEmpty());
-  std::vector<std::string> out;
-  out.reserve(words.size());
-  for (size_t i = 0; i < words.size();) {
-    bool expanded = false;
-    for (const Expansion& e : Expansions()) {
-      if (i + e.from.size() > words.size()) continue;
-      if (!std::equal(e.from.begin(), e.from.end(), words.begin() + i)) continue;
-      for (absl::string_view w : absl::StrSplit(e.to, ' ')) {
-        out.emplace_back(w);
-      }
-      i += e.from.size();
-      expanded = true;
-      break;
-    }
-    if (!expanded) out.push_back(std::move(words[i++]));
-  }
-  return out;
-}
-
-std::string NormalizeKey(absl::string_view text) {
-  return absl::StrJoin(KeyWords(text), " ");
-}
-
 std::string CollapseWhitespace(absl::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -431,29 +215,6 @@ bool FirstLetterIsLower(absl::string_view text) {
 
 bool FirstLetterIsUpper(absl::string_view text) {
   return FirstLetterCase(text) > 0;
-}
-
-std::string TruncateUtf8(absl::string_view text, size_t max_bytes) {
-  if (text.size() <= max_bytes) return std::string(text);
-  size_t cut = max_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
-    --cut;
-  }
-  return absl::StrCat(text.substr(0, cut), "…");
-}
-
-int EditDistance(absl::string_view a, absl::string_view b) {
-  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = static_cast<int>(i);
-    for (size_t j = 1; j <= b.size(); ++j) {
-      int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
 }
 
 bool ContainsHtml(absl::string_view text) {
@@ -608,6 +369,22 @@ std::string StripBullet(absl::string_view text) {
     t = absl::StripLeadingAsciiWhitespace(t);
   }
   return std::string(t);
+}
+
+const std::set<std::string>& TaskVerbs() {
+  static const std::set<std::string>* verbs = new std::set<std::string>{
+      "xay dung", "trien khai", "tang cuong", "nang cao", "thuc hien",
+      "phoi hop", "ra soat", "tiep tuc", "to chuc", "nghien cuu",
+      "tuyen truyen", "day manh", "giai quyet", "phat trien", "bo tri",
+      "hoan thien", "kiem tra", "theo doi", "chi dao", "danh gia",
+      "ban hanh", "thuc day", "bao dam", "dam bao", "cung co", "doi moi",
+      "huong dan", "tham muu", "tong ket", "so ket", "khao sat", "boi duong",
+      "dao tao", "tap huan", "pho bien", "ho tro", "long ghep", "thong ke",
+      "xu ly", "quan ly", "thanh tra", "giam sat", "xac dinh", "de xuat",
+      "giam", "tang", "duy tri", "mo rong", "cai thien", "bien soan",
+      "phat hanh", "tong hop", "cung cap", "cap nhat", "lap", "dang tai",
+      "dich", "in", "soan thao", "tiep nhan", "bao cao"};
+  return *verbs;
 }
 
 }  // namespace tonghop::plan_import

@@ -2,18 +2,21 @@
 #define TONGHOP_SERVICES_REGISTRY_PLAN_IMPORT_TEXT_UTIL_H_
 
 // Text helpers for reading Vietnamese documents: input validation and
-// cleaning, diacritic-insensitive folding (ICU), matching keys with the usual
-// abbreviations expanded, and the little HTML that pasted table cells carry.
+// cleaning, and the little HTML that pasted table cells carry. Folding,
+// matching keys (ICU), edit distance and truncation are tonghop's common ones
+// (services/common/text.h), shared with the services and the CLI.
 //
 // All functions are pure and thread-safe; the ICU tables they use are built
 // once, on first use.
 
 #include <cstddef>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "services/common/text.h"
 
 namespace tonghop::plan_import {
 
@@ -27,28 +30,6 @@ inline constexpr size_t kMaxContentBytes = 10 * 1024 * 1024;
 // empty, too large, not UTF-8 or binary.
 absl::StatusOr<std::string> CleanContent(absl::string_view content);
 
-// `text` folded for comparison, with a map back to the original: every code
-// point decomposed (NFD), nonspacing marks dropped, đ/Đ as "d", lowercased,
-// typographic dashes and quotes as ASCII. offsets[i] is the byte offset in the
-// original of folded byte i; offsets has one extra entry, the original size.
-struct FoldedText {
-  std::string folded;
-  std::vector<size_t> offsets;
-};
-FoldedText FoldWithOffsets(absl::string_view text);
-
-// The folded string alone.
-std::string Fold(absl::string_view text);
-
-// A key for matching names: folded, "&" read as "và", punctuation as spaces,
-// abbreviations (UBND, TAND, VKSND, MTTQ, LĐ-TB&XH, PBGDPL, HĐND, ...)
-// expanded, single spaces. "SỞ TƯ PHÁP", "Sở tư pháp" and a decomposed
-// "Sở Tư pháp" have the same key.
-std::string NormalizeKey(absl::string_view text);
-
-// NormalizeKey split into words.
-std::vector<std::string> KeyWords(absl::string_view text);
-
 // Whitespace runs as one space, trimmed.
 std::string CollapseWhitespace(absl::string_view text);
 
@@ -56,13 +37,6 @@ std::string CollapseWhitespace(absl::string_view text);
 // not digits) is lowercase / uppercase. Both false when there is none.
 bool FirstLetterIsLower(absl::string_view text);
 bool FirstLetterIsUpper(absl::string_view text);
-
-// At most `max_bytes` of `text`, cut at a code point boundary, with "…"
-// appended when cut.
-std::string TruncateUtf8(absl::string_view text, size_t max_bytes);
-
-// Levenshtein distance over bytes (keys are folded, so mostly ASCII).
-int EditDistance(absl::string_view a, absl::string_view b);
 
 // Whether `text` contains something that looks like an HTML tag.
 bool ContainsHtml(absl::string_view text);
@@ -92,6 +66,10 @@ std::vector<std::string> SplitOutsideParens(absl::string_view text, char sep);
 
 // Removes leading bullets ("-", "+", "•", "*") and surrounding spaces.
 std::string StripBullet(absl::string_view text);
+
+// The verbs that open a task's work ("xay dung", "trien khai", "to chuc" …),
+// as folded key words; one or two words each.
+const std::set<std::string>& TaskVerbs();
 
 }  // namespace tonghop::plan_import
 

@@ -1,0 +1,225 @@
+#include "services/aggregation/received_figures.h"
+
+#include <set>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/aggregation/exact_number.h"
+#include "services/common/errors.h"
+#include "services/common/pagination.h"
+#include "services/common/resource_names.h"
+#include "services/common/status_macros.h"
+#include "storage/key_encoding.h"
+
+namespace tonghop::aggregation {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+// Keys: plan, period and sender agency, separated by a byte no name holds,
+// so one plan and period's senders are one key range in agency order.
+constexpr char kSeparator = '\x1f';
+
+std::string PeriodPrefix(absl::string_view plan, absl::string_view period) {
+  return absl::StrCat(plan, std::string(1, kSeparator), period, std::string(1, kSeparator));
+}
+
+std::string RecordKey(absl::string_view plan, absl::string_view period, absl::string_view agency) {
+  return absl::StrCat(PeriodPrefix(plan, period), agency);
+}
+
+std::string ResourceName(absl::string_view plan, absl::string_view period,
+                         absl::string_view agency) {
+  return absl::StrCat(plan, "/periods/", period, "/receivedFigures/",
+                      agency.substr(agency.find('/') + 1));
+}
+
+struct PeriodName {
+  std::string plan;
+  std::string period;
+};
+
+// `plans/{plan}/periods/{period}` (the list parent).
+absl::StatusOr<PeriodName> ParsePeriodName(absl::string_view name, absl::string_view field) {
+  std::vector<std::string> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 4 || parts[0] != "plans" || parts[1].empty() || parts[2] != "periods" ||
+      parts[3].empty()) {
+    return InvalidField(field, absl::StrCat("\"", name, "\" is not plans/{plan}/periods/{period}"));
+  }
+  return PeriodName{MakeName("plans", parts[1]), parts[3]};
+}
+
+absl::StatusOr<std::optional<v1::ReceivedFigures>> ReadRecord(const storage::KvReader& reader,
+                                                              absl::string_view key) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes, reader.Get(kReceivedFiguresCf, key));
+  if (!bytes) return std::optional<v1::ReceivedFigures>();
+  v1::ReceivedFigures record;
+  if (!record.ParseFromString(*bytes)) {
+    return absl::DataLossError(absl::StrCat("corrupt received figures record ", key));
+  }
+  return std::optional<v1::ReceivedFigures>(std::move(record));
+}
+
+}  // namespace
+
+ReceivedFiguresStore::ReceivedFiguresStore(storage::KvStore* store, RegistryView* registry,
+                                           const AccessPolicy* policy, AuditLog* audit,
+                                           const Clock* clock)
+    : store_(store), registry_(registry), policy_(policy), audit_(audit), clock_(clock) {}
+
+absl::StatusOr<v1::PushFiguresResponse> ReceivedFiguresStore::Push(
+    const Caller& caller, const v1::PushFiguresRequest& request) {
+  if (caller.agency.empty()) {
+    return Unauthenticated("pushing figures needs the sending instance's certificate");
+  }
+  ViolationList violations;
+  if (!ParseSimpleName(request.plan(), "plans", "plan").ok()) {
+    violations.Add("plan", absl::StrCat("\"", request.plan(), "\" is not plans/{plan}"));
+  }
+  if (request.period().empty() || request.period().find('/') != std::string::npos) {
+    violations.Add("period", "is required: the period label (\"2026\")");
+  }
+  if (!ParseSimpleName(request.agency(), "agencies", "agency").ok()) {
+    violations.Add("agency", absl::StrCat("\"", request.agency(), "\" is not agencies/{agency}"));
+  }
+  if (request.generation() <= 0) violations.Add("generation", "must be positive");
+  if (request.request_id().empty()) violations.Add("request_id", "is required");
+  for (int i = 0; i < request.values_size(); ++i) {
+    const v1::Value& value = request.values(i);
+    std::string at = absl::StrCat("values[", i, "]");
+    if (value.value_case() == v1::Value::kDecimalValue &&
+        !ParseDecimal(value.decimal_value(), at).ok()) {
+      violations.Add(at + ".decimal_value",
+                     absl::StrCat("\"", value.decimal_value(), "\" is not a decimal number"));
+    } else if (value.value_case() == v1::Value::VALUE_NOT_SET) {
+      violations.Add(at, "has no value");
+    }
+  }
+  RETURN_IF_ERROR(violations.ToStatus());
+  if (caller.is_person()) {
+    return WithErrorInfo(PermissionDenied(caller.Actor(), "push the figures of", request.agency()),
+                         "NOT_AN_INSTANCE",
+                         {{"agency", request.agency()},
+                          {"why", "figures are pushed by the sending instance, with its certificate"}});
+  }
+  if (caller.agency != request.agency()) {
+    return WithErrorInfo(PermissionDenied(caller.Actor(), "push the figures of", request.agency()),
+                         "NOT_THE_SENDER", {{"agency", request.agency()}});
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<const RegistrySnapshot> snapshot, registry_->Snapshot(false));
+  if (!snapshot->hierarchy->Contains(request.agency())) {
+    // The snapshot is kept for a while; an agency created since is not in it.
+    ASSIGN_OR_RETURN(snapshot, registry_->Snapshot(true));
+  }
+  const v1::Agency* sender = snapshot->hierarchy->Find(request.agency());
+  if (sender == nullptr) return NotFound(request.agency());
+  ASSIGN_OR_RETURN(std::shared_ptr<const PlanInfo> plan, registry_->Plan(request.plan()));
+  std::set<std::string> listed;
+  for (const v1::Task& task : plan->tasks) listed.insert(task.indicators().begin(), task.indicators().end());
+  std::set<std::string> ignored;
+  std::vector<const v1::Value*> kept;
+  for (const v1::Value& value : request.values()) {
+    if (listed.count(value.indicator())) {
+      kept.push_back(&value);
+    } else {
+      ignored.insert(value.indicator());
+    }
+  }
+
+  std::string key = RecordKey(request.plan(), request.period(), request.agency());
+  absl::MutexLock lock(&push_mu_);
+  ASSIGN_OR_RETURN(std::optional<v1::ReceivedFigures> held, ReadRecord(*store_, key));
+  v1::PushFiguresResponse response;
+  if (held && held->generation() >= request.generation()) {
+    response.set_outcome(held->generation() == request.generation()
+                             ? v1::PUSH_OUTCOME_ALREADY_RECEIVED
+                             : v1::PUSH_OUTCOME_SUPERSEDED);
+    *response.mutable_figures() = std::move(*held);
+    response.mutable_figures()->clear_values();
+    return response;
+  }
+  google::protobuf::Timestamp now = TimeUtil::MicrosecondsToTimestamp(
+      absl::ToUnixMicros(clock_->Now()));
+  v1::ReceivedFigures record;
+  record.set_name(ResourceName(request.plan(), request.period(), request.agency()));
+  record.set_plan(request.plan());
+  record.set_period(request.period());
+  record.set_agency(request.agency());
+  record.set_agency_display_name(sender->display_name());
+  record.set_source_plan(request.source_plan());
+  record.set_generation(request.generation());
+  *record.mutable_first_arrive_time() = held ? held->first_arrive_time() : now;
+  *record.mutable_arrive_time() = now;
+  *record.mutable_compute_time() = request.compute_time();
+  for (const v1::Value* value : kept) *record.add_values() = *value;
+  record.set_value_count(record.values_size());
+  record.set_arrivals((held ? held->arrivals() : 0) + 1);
+  for (const std::string& indicator : ignored) response.add_ignored_indicators(indicator);
+  response.set_outcome(v1::PUSH_OUTCOME_APPLIED);
+  response.set_replaced_generation(held ? held->generation() : 0);
+  *response.mutable_figures() = record;
+  response.mutable_figures()->clear_values();
+  storage::WriteBatch batch;
+  batch.Put(kReceivedFiguresCf, key, record.SerializeAsString());
+  RETURN_IF_ERROR(audit_->Write(batch, MakeAuditEvent(caller, "PushFigures", request, &response)));
+  return response;
+}
+
+absl::StatusOr<v1::ReceivedFigures> ReceivedFiguresStore::Get(
+    const Caller& caller, const v1::GetReceivedFiguresRequest& request) const {
+  const std::string collection = "/receivedFigures/";
+  size_t at = request.name().find(collection);
+  absl::StatusOr<PeriodName> period = ParsePeriodName(request.name().substr(0, at), "name");
+  if (at == std::string::npos || !period.ok() ||
+      at + collection.size() >= request.name().size()) {
+    return InvalidField("name", absl::StrCat("\"", request.name(),
+                                             "\" is not plans/{plan}/periods/{period}/"
+                                             "receivedFigures/{agency}"));
+  }
+  std::string agency = MakeName("agencies", request.name().substr(at + collection.size()));
+  ASSIGN_OR_RETURN(std::shared_ptr<const RegistrySnapshot> snapshot, registry_->Snapshot(false));
+  RETURN_IF_ERROR(policy_->CheckReadRollup(caller, *snapshot->hierarchy, agency));
+  ASSIGN_OR_RETURN(std::optional<v1::ReceivedFigures> held,
+                   ReadRecord(*store_, RecordKey(period->plan, period->period, agency)));
+  if (!held) return NotFound(request.name());
+  return *std::move(held);
+}
+
+absl::StatusOr<v1::ListReceivedFiguresResponse> ReceivedFiguresStore::List(
+    const Caller& caller, const v1::ListReceivedFiguresRequest& request) const {
+  ASSIGN_OR_RETURN(PeriodName period, ParsePeriodName(request.parent(), "parent"));
+  ASSIGN_OR_RETURN(int page_size, EffectivePageSize(request.page_size()));
+  ASSIGN_OR_RETURN(std::string after, DecodePageToken(request.page_token(), request.parent()));
+  ASSIGN_OR_RETURN(std::shared_ptr<const RegistrySnapshot> snapshot, registry_->Snapshot(false));
+  std::string prefix = PeriodPrefix(period.plan, period.period);
+  std::string start = after.empty() ? prefix : absl::StrCat(prefix, after, std::string(1, '\0'));
+  v1::ListReceivedFiguresResponse response;
+  absl::Status failed;
+  std::string last;
+  RETURN_IF_ERROR(store_->Scan(
+      kReceivedFiguresCf, start, storage::PrefixEnd(prefix),
+      [&](absl::string_view key, absl::string_view bytes) {
+        if (response.received_figures_size() == page_size) {
+          response.set_next_page_token(EncodePageToken(last, request.parent()));
+          return false;
+        }
+        v1::ReceivedFigures record;
+        if (!record.ParseFromString(std::string(bytes))) {
+          failed = absl::DataLossError(absl::StrCat("corrupt received figures record ", key));
+          return false;
+        }
+        last = record.agency();
+        if (!policy_->CheckReadRollup(caller, *snapshot->hierarchy, record.agency()).ok()) {
+          return true;
+        }
+        if (!request.include_values()) record.clear_values();
+        *response.add_received_figures() = std::move(record);
+        return true;
+      }));
+  RETURN_IF_ERROR(failed);
+  return response;
+}
+
+}  // namespace tonghop::aggregation

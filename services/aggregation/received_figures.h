@@ -1,0 +1,61 @@
+#ifndef TONGHOP_SERVICES_AGGREGATION_RECEIVED_FIGURES_H_
+#define TONGHOP_SERVICES_AGGREGATION_RECEIVED_FIGURES_H_
+
+// The receiving side of federation: the figures other instances (the
+// provinces') push to this one (the Ministry's), one record per plan,
+// period and sender, holding the sender's newest generation.
+//
+// A push is accepted only from the sending instance itself (a machine
+// caller, not a person, whose agency, from its instance certificate, is the
+// agency the figures are of), for a plan of
+// this instance and an agency and indicators this instance knows. Pushes are
+// idempotent by generation: the same generation again changes nothing and
+// answers ALREADY_RECEIVED, an older one SUPERSEDED; a newer one replaces
+// the sender's figures whole, so a correction replaces what it corrects and
+// nothing is counted twice. The record, and the audit record of an applied
+// push, are written in one synced batch before the answer.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "services/aggregation/registry_view.h"
+#include "services/common/access_policy.h"
+#include "services/common/audit_log.h"
+#include "services/common/clock.h"
+#include "services/common/identity.h"
+#include "storage/kv_store.h"
+#include "tonghop/v1/federation_service.pb.h"
+
+namespace tonghop::aggregation {
+
+// The column family the received figures are kept in.
+inline constexpr char kReceivedFiguresCf[] = "federation_received";
+
+// Thread-safe (pushes are serialized by one mutex; reads see a snapshot of
+// one record each). Does not own its collaborators, which must outlive it.
+class ReceivedFiguresStore {
+ public:
+  ReceivedFiguresStore(storage::KvStore* store, RegistryView* registry,
+                       const AccessPolicy* policy, AuditLog* audit, const Clock* clock);
+
+  absl::StatusOr<v1::PushFiguresResponse> Push(const Caller& caller,
+                                               const v1::PushFiguresRequest& request);
+  absl::StatusOr<v1::ReceivedFigures> Get(const Caller& caller,
+                                          const v1::GetReceivedFiguresRequest& request) const;
+  // The senders whose subtree the caller may read.
+  absl::StatusOr<v1::ListReceivedFiguresResponse> List(
+      const Caller& caller, const v1::ListReceivedFiguresRequest& request) const;
+
+ private:
+  storage::KvStore* store_;
+  RegistryView* registry_;
+  const AccessPolicy* policy_;
+  AuditLog* audit_;
+  const Clock* clock_;
+  absl::Mutex push_mu_;
+};
+
+}  // namespace tonghop::aggregation
+
+#endif  // TONGHOP_SERVICES_AGGREGATION_RECEIVED_FIGURES_H_

@@ -1,0 +1,196 @@
+#include "services/aggregation/upstream_pusher.h"
+
+#include <iostream>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/aggregation/feed_consumer.h"
+#include "services/common/errors.h"
+#include "services/common/status_macros.h"
+#include "tonghop/v1/federation_service.grpc.pb.h"
+
+namespace tonghop::aggregation {
+namespace {
+
+constexpr char kPositionKey[] = "position";
+constexpr absl::Duration kFirstBackoff = absl::Milliseconds(100);
+constexpr absl::Duration kMaxBackoff = absl::Seconds(5);
+
+// The generation last acknowledged for a local plan and period.
+std::string GenerationKey(absl::string_view plan, absl::string_view period) {
+  return absl::StrCat("generation/", plan, "\x1f", period);
+}
+
+absl::StatusOr<int64_t> ReadNumber(const storage::KvReader& reader, absl::string_view key) {
+  ASSIGN_OR_RETURN(std::optional<std::string> text, reader.Get(kUpstreamPushCf, key));
+  if (!text) return 0;
+  int64_t number = 0;
+  if (!absl::SimpleAtoi(*text, &number)) {
+    return absl::DataLossError(absl::StrCat("corrupt upstream push record ", key));
+  }
+  return number;
+}
+
+}  // namespace
+
+UpstreamPusher::UpstreamPusher(storage::KvStore* store, const AggregateStore* aggregates,
+                               const AggregationQueries* queries, RegistryView* registry,
+                               const AccessPolicy* policy, const Clock* clock, Upstream upstream,
+                               std::string operator_agency)
+    : store_(store),
+      aggregates_(aggregates),
+      queries_(queries),
+      registry_(registry),
+      policy_(policy),
+      clock_(clock),
+      upstream_(std::move(upstream)),
+      operator_agency_(std::move(operator_agency)) {}
+
+UpstreamPusher::~UpstreamPusher() { Stop(); }
+
+void UpstreamPusher::Start(std::shared_ptr<grpc::Channel> submissions) {
+  submissions_ = std::move(submissions);
+  worker_ = std::thread([this] { Run(); });
+}
+
+void UpstreamPusher::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (worker_.joinable()) worker_.join();
+}
+
+void UpstreamPusher::OnApplied(int64_t sequence) {
+  absl::MutexLock lock(&mu_);
+  announced_ = std::max(announced_, sequence);
+}
+
+absl::StatusOr<int64_t> UpstreamPusher::PushedPosition() const {
+  return ReadNumber(*store_, kPositionKey);
+}
+
+bool UpstreamPusher::WaitForStop(absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  mu_.AwaitWithTimeout(absl::Condition(&stopping_), timeout);
+  return stopping_;
+}
+
+void UpstreamPusher::Run() {
+  absl::Duration backoff = kFirstBackoff;
+  int64_t pushed = -1;
+  while (true) {
+    if (pushed < 0) {
+      absl::StatusOr<int64_t> position = PushedPosition();
+      if (!position.ok()) {
+        std::cerr << "upstream push: " << position.status() << "\n";
+        if (WaitForStop(kMaxBackoff)) return;
+        continue;
+      }
+      pushed = *position;
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      // The store's position too: changes applied before the listener was
+      // called (at startup) are announced by nobody.
+      auto has_work = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stopping_ || std::max(announced_, aggregates_->applied_sequence()) > pushed;
+      };
+      // The timeout re-reads the store's position, which the listener
+      // announces only on the applying thread.
+      mu_.AwaitWithTimeout(absl::Condition(&has_work), absl::Seconds(1));
+      if (stopping_) return;
+    }
+    int64_t applied = aggregates_->applied_sequence();
+    if (applied <= pushed) continue;
+    absl::Status status = PushRange(pushed, applied);
+    if (status.ok()) {
+      pushed = applied;
+      backoff = kFirstBackoff;
+      continue;
+    }
+    std::cerr << "upstream push to " << upstream_.address << " (changes " << pushed + 1 << " to "
+              << applied << "): " << status << "; retrying in " << backoff << "\n";
+    if (WaitForStop(backoff)) return;
+    backoff = std::min(backoff * 2, kMaxBackoff);
+  }
+}
+
+absl::Status UpstreamPusher::PushRange(int64_t after, int64_t upto) {
+  std::set<std::pair<std::string, std::string>> touched;
+  bool past_end = false;
+  GrpcChangeSource source(submissions_, operator_agency_);
+  absl::Status read = source.ReadToEnd(after, [&](const v1::Change& change) {
+    if (change.sequence() > upto) {
+      past_end = true;
+      return absl::CancelledError("past the applied position");
+    }
+    touched.insert({change.report().plan(), change.report().period()});
+    return absl::OkStatus();
+  });
+  if (!read.ok() && !past_end) return read;
+  for (const auto& [plan, period] : touched) RETURN_IF_ERROR(PushOne(plan, period));
+  storage::WriteBatch batch;
+  batch.Put(kUpstreamPushCf, kPositionKey, absl::StrCat(upto));
+  return store_->Write(batch);
+}
+
+absl::Status UpstreamPusher::PushOne(const std::string& plan, const std::string& period) {
+  absl::StatusOr<std::shared_ptr<const PlanInfo>> info = registry_->Plan(plan);
+  // A plan deleted since has nothing to push.
+  if (absl::IsNotFound(info.status())) return absl::OkStatus();
+  RETURN_IF_ERROR(info.status());
+  const v1::Plan& local = (*info)->plan;
+  if (local.upstream_plan().empty()) return absl::OkStatus();
+
+  Caller instance(operator_agency_);
+  instance.credential = "internal";
+  {
+    ASSIGN_OR_RETURN(std::shared_ptr<const RegistrySnapshot> snapshot, registry_->Snapshot(false));
+    RETURN_IF_ERROR(policy_->CheckForward(instance, *snapshot->hierarchy, upstream_.identity,
+                                          upstream_.channel ? upstream_.identity : ""));
+  }
+  ASSIGN_OR_RETURN(AggregationQueries::SubtreeFigures figures,
+                   queries_->SubtreeValues(instance, plan, period, upstream_.identity, false));
+  std::string generation_key = GenerationKey(plan, period);
+  ASSIGN_OR_RETURN(int64_t acknowledged, ReadNumber(*store_, generation_key));
+  // Nothing accepted yet and nothing sent before: nothing to say upstream.
+  // Once figures were sent, an empty set is sent too (a return withdrew
+  // them).
+  if (figures.values.empty() && acknowledged == 0) return absl::OkStatus();
+  if (figures.applied_sequence <= acknowledged) return absl::OkStatus();
+
+  std::map<std::string, std::string> renamed;
+  for (const v1::IndicatorMapping& m : local.indicator_mappings()) {
+    renamed[m.indicator()] = m.upstream_indicator();
+  }
+  v1::PushFiguresRequest request;
+  request.set_plan(local.upstream_plan());
+  request.set_period(period);
+  request.set_agency(upstream_.identity);
+  request.set_generation(figures.applied_sequence);
+  request.set_source_plan(plan);
+  for (v1::Value& value : figures.values) {
+    auto it = renamed.find(value.indicator());
+    if (it != renamed.end()) value.set_indicator(it->second);
+    *request.add_values() = std::move(value);
+  }
+  *request.mutable_compute_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_->Now()));
+  request.set_request_id(DerivedRequestId({"push", upstream_.identity, local.upstream_plan(),
+                                           period, absl::StrCat(request.generation())}));
+  v1::PushFiguresResponse response;
+  auto context = UpstreamContext(upstream_);
+  grpc::Status status =
+      v1::Federation::NewStub(upstream_.channel)->PushFigures(context.get(), request, &response);
+  if (!status.ok()) return UpstreamError(status, absl::StrCat("PushFigures ", plan, " ", period));
+  storage::WriteBatch batch;
+  batch.Put(kUpstreamPushCf, generation_key, absl::StrCat(request.generation()));
+  return store_->Write(batch);
+}
+
+}  // namespace tonghop::aggregation

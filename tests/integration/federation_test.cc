@@ -1,0 +1,262 @@
+// Continuous federation over mutual TLS: a province's instance (a tonghopd
+// process started with --upstream and its instance certificate) pushes its
+// accepted figures to the Ministry's instance after every acceptance. With
+// the Ministry down during an acceptance, the province killed with SIGKILL,
+// then both started again, it catches up by itself: the Ministry ends with
+// exactly the province's figures, nothing lost and nothing counted twice.
+// The Ministry lists who sent and when; retried and stale pushes change
+// nothing; nobody pushes for another agency.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "services/common/tls.h"
+#include "tests/integration/aggregation_fixture.h"
+#include "tests/testing/test_certificates.h"
+#include "tests/testing/test_server.h"
+#include "tonghop/v1/federation_service.grpc.pb.h"
+
+namespace tonghop::testing {
+namespace {
+
+constexpr char kReceivedName[] = "plans/national-2026/periods/2026/receivedFigures/dong-nai";
+
+std::unique_ptr<grpc::ClientContext> Context(const std::string& agency = "") {
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (!agency.empty()) context->AddMetadata("x-tonghop-agency", "agencies/" + agency);
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  return context;
+}
+
+// The total of `indicator_id` among `figures`' values, as text; "" when absent.
+std::string HeldTotal(const v1::ReceivedFigures& figures, const std::string& indicator_id) {
+  for (const v1::Value& v : figures.values()) {
+    if (v.indicator() != "indicators/" + indicator_id || !v.cells().empty()) continue;
+    return v.value_case() == v1::Value::kIntValue ? absl::StrCat(v.int_value())
+                                                  : v.decimal_value();
+  }
+  return "";
+}
+
+class FederationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<TestCa> ca = TestCa::Create("tonghop federation test CA");
+    ASSERT_TRUE(ca.ok()) << ca.status();
+    ca_ = *ca;
+    absl::StatusOr<CertificateAndKey> server = ca_.IssueServer();
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *server;
+    for (const char* id : {"dong-nai", "binh-phuoc"}) {
+      absl::StatusOr<CertificateAndKey> cert = ca_.IssueClient(absl::StrCat("agencies/", id));
+      ASSERT_TRUE(cert.ok()) << cert.status();
+      agencies_[id] = *cert;
+      WriteTextFile(Path(absl::StrCat(id, ".crt")), cert->cert_pem);
+      WriteTextFile(Path(absl::StrCat(id, ".key")), cert->key_pem);
+    }
+    WriteTextFile(Path("ca.crt"), ca_.cert_pem());
+    WriteTextFile(Path("server.crt"), server_.cert_pem);
+    WriteTextFile(Path("server.key"), server_.key_pem);
+
+    // The Ministry: every service in this process, TLS only, client
+    // certificates from the test CA (and, for the test's own calls, the
+    // development header over TLS without a certificate).
+    ministry_options_.tls.cert_pem = server_.cert_pem;
+    ministry_options_.tls.key_pem = server_.key_pem;
+    ministry_options_.tls.client_ca_pem = ca_.cert_pem();
+    auto ministry = TestServer::Start(dir_.path() + "/ministry", ministry_options_);
+    ASSERT_TRUE(ministry.ok()) << ministry.status();
+    ministry_ = *std::move(ministry);
+    // Restarted on the same address, where the province pushes.
+    ministry_options_.listen = ministry_->address();
+    absl::Status loaded = LoadAggregationRegistry(MinistryChannel(), {NationalPlan()});
+    ASSERT_TRUE(loaded.ok()) << loaded;
+  }
+
+  std::string Path(const std::string& name) const { return dir_.path() + "/" + name; }
+
+  // TLS trusting the test CA, without a client certificate.
+  ClientTlsOptions AnonymousTls() const {
+    ClientTlsOptions tls;
+    tls.ca_pem = ca_.cert_pem();
+    return tls;
+  }
+  std::shared_ptr<grpc::Channel> MinistryChannel() const {
+    return ministry_->NewChannel(AnonymousTls());
+  }
+  std::shared_ptr<grpc::Channel> ProvinceChannel() const {
+    return grpc::CreateChannel(province_->address(), ChannelCredentials(AnonymousTls()));
+  }
+
+  // The province's tonghopd on its data directory, pushing to the Ministry
+  // as agencies/dong-nai.
+  absl::Status StartProvince() {
+    auto process = ServerProcess::Start(
+        BuiltBinary("services/server/tonghopd"),
+        {"--data-dir=" + Path("province"), "--tls-cert=" + Path("server.crt"),
+         "--tls-key=" + Path("server.key"), "--client-ca=" + Path("ca.crt"),
+         "--tls-ca=" + Path("ca.crt"), "--instance-cert=" + Path("dong-nai.crt"),
+         "--instance-key=" + Path("dong-nai.key"), "--upstream=" + ministry_->address(),
+         "--insecure-dev-identity"});
+    if (!process.ok()) return process.status();
+    province_ = *std::move(process);
+    return absl::OkStatus();
+  }
+
+  // Waits until the Ministry holds dong-nai's figures of `generation` (the
+  // province's feed position they reflect); fails after a minute.
+  absl::StatusOr<v1::ReceivedFigures> AwaitGeneration(int64_t generation) {
+    auto stub = v1::Federation::NewStub(MinistryChannel());
+    v1::GetReceivedFiguresRequest request;
+    request.set_name(kReceivedName);
+    absl::Time give_up = absl::Now() + absl::Minutes(1);
+    v1::ReceivedFigures figures;
+    grpc::Status status;
+    while (absl::Now() < give_up) {
+      status = stub->GetReceivedFigures(Context("bo-tu-phap").get(), request, &figures);
+      if (status.ok() && figures.generation() >= generation) return figures;
+      if (!status.ok() && status.error_code() != grpc::StatusCode::NOT_FOUND) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return absl::DeadlineExceededError(absl::StrCat(
+        "the Ministry holds generation ", figures.generation(), ", not ", generation, " (",
+        status.error_message(), ")"));
+  }
+
+  TempDir dir_;
+  TestServer::Options ministry_options_;
+  TestCa ca_;
+  CertificateAndKey server_;
+  std::map<std::string, CertificateAndKey> agencies_;
+  std::unique_ptr<TestServer> ministry_;
+  std::unique_ptr<ServerProcess> province_;
+};
+
+TEST_F(FederationTest, ProvincePushesEveryAcceptanceAndCatchesUpAfterBothRestart) {
+  ASSERT_TRUE(StartProvince().ok());
+  ASSERT_TRUE(LoadAggregationRegistry(ProvinceChannel()).ok());
+  // The provincial plan feeds the national one.
+  {
+    v1::UpdatePlanRequest request;
+    request.mutable_plan()->set_name(agg::kPlan);
+    request.mutable_plan()->set_upstream_plan(kNationalPlan);
+    request.mutable_update_mask()->add_paths("upstream_plan");
+    v1::Plan updated;
+    grpc::Status status = v1::Registry::NewStub(ProvinceChannel())
+                              ->UpdatePlan(Context("bo-tu-phap").get(), request, &updated);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  // One acceptance reaches the Ministry by itself.
+  ASSERT_TRUE(SubmitAndAccept(ProvinceChannel(), "dong-nai-so-y-te", 8).ok());
+  int64_t first = *LastSequence(ProvinceChannel());
+  auto held = AwaitGeneration(first);
+  ASSERT_TRUE(held.ok()) << held.status();
+  EXPECT_EQ(HeldTotal(*held, "complaints-received"), "18");
+  EXPECT_EQ(held->agency(), "agencies/dong-nai");
+  EXPECT_EQ(held->source_plan(), agg::kPlan);
+  EXPECT_TRUE(held->has_first_arrive_time());
+
+  // The Ministry goes down; the next acceptance cannot reach it, and the
+  // province is killed with SIGKILL while it retries. The Ministry comes
+  // back with what it had; the province, started again with no new change,
+  // catches up from its persisted position by itself.
+  ministry_->Stop();
+  ASSERT_TRUE(SubmitAndAccept(ProvinceChannel(), "dong-nai-so-tu-phap", 5).ok());
+  int64_t second = *LastSequence(ProvinceChannel());
+  ASSERT_GT(second, first);
+  province_->Kill();
+  auto restarted = TestServer::Start(dir_.path() + "/ministry", ministry_options_);
+  ASSERT_TRUE(restarted.ok()) << restarted.status();
+  ministry_ = *std::move(restarted);
+  held = AwaitGeneration(first);
+  ASSERT_TRUE(held.ok()) << held.status();
+  EXPECT_EQ(held->generation(), first);
+  EXPECT_EQ(HeldTotal(*held, "complaints-received"), "18");
+  ASSERT_TRUE(StartProvince().ok());
+  held = AwaitGeneration(second);
+  ASSERT_TRUE(held.ok()) << held.status();
+  EXPECT_EQ(held->generation(), second);
+
+  // Exactly the province's own figures: nothing lost, nothing twice.
+  auto local = RollupAt(ProvinceChannel(), second, "agencies/dong-nai", "2026", agg::kPlan,
+                        "dong-nai-so-tu-phap");
+  ASSERT_TRUE(local.ok()) << local.status();
+  EXPECT_EQ(TotalOf(*local, "complaints-received"), "33");  // 15 + 18
+  for (const char* indicator : {"complaints-received", "complaints-resolved"}) {
+    EXPECT_EQ(HeldTotal(*held, indicator), TotalOf(*local, indicator)) << indicator;
+  }
+  // A rate is not sent: it is computed from its numerator and denominator.
+  EXPECT_EQ(HeldTotal(*held, "complaint-resolution-rate"), "");
+
+  // The Ministry lists who sent and when.
+  v1::ListReceivedFiguresRequest list;
+  list.set_parent("plans/national-2026/periods/2026");
+  v1::ListReceivedFiguresResponse senders;
+  auto stub = v1::Federation::NewStub(MinistryChannel());
+  ASSERT_TRUE(stub->ListReceivedFigures(Context("bo-tu-phap").get(), list, &senders).ok());
+  ASSERT_EQ(senders.received_figures_size(), 1);
+  const v1::ReceivedFigures& sent = senders.received_figures(0);
+  EXPECT_EQ(sent.agency(), "agencies/dong-nai");
+  EXPECT_EQ(sent.agency_display_name(), "Tỉnh Đồng Nai");
+  EXPECT_EQ(sent.generation(), second);
+  EXPECT_LE(sent.first_arrive_time().seconds(), sent.arrive_time().seconds());
+  EXPECT_GE(sent.arrivals(), 2);
+  EXPECT_EQ(sent.values_size(), 0);  // not asked for
+  EXPECT_GT(sent.value_count(), 0);
+
+  // And so does the CLI, for officials.
+  std::string output;
+  ASSERT_EQ(RunCli(absl::StrCat("--server=", ministry_->address(), " --tls-ca=", Path("ca.crt"),
+                                " --agency=bo-tu-phap --state-dir=", Path("cli"),
+                                " received --plan=national-2026 --period=2026"),
+                   &output),
+            0)
+      << output;
+  EXPECT_NE(output.find("Tỉnh Đồng Nai"), std::string::npos) << output;
+  EXPECT_NE(output.find("1 đơn vị đã gửi số liệu"), std::string::npos) << output;
+
+  // A retried push and a late older one change nothing; the figures stay.
+  auto as_dong_nai = v1::Federation::NewStub(
+      ministry_->NewChannel(ClientTls(ca_, agencies_.at("dong-nai"))));
+  v1::PushFiguresRequest replay;
+  replay.set_plan(kNationalPlan);
+  replay.set_period("2026");
+  replay.set_agency("agencies/dong-nai");
+  replay.set_generation(second);
+  replay.set_request_id("replayed");
+  v1::Value* doubled = replay.add_values();
+  doubled->set_indicator("indicators/complaints-received");
+  doubled->set_int_value(66);
+  v1::PushFiguresResponse outcome;
+  ASSERT_TRUE(as_dong_nai->PushFigures(Context().get(), replay, &outcome).ok());
+  EXPECT_EQ(outcome.outcome(), v1::PUSH_OUTCOME_ALREADY_RECEIVED);
+  replay.set_generation(first);
+  ASSERT_TRUE(as_dong_nai->PushFigures(Context().get(), replay, &outcome).ok());
+  EXPECT_EQ(outcome.outcome(), v1::PUSH_OUTCOME_SUPERSEDED);
+  auto after = AwaitGeneration(second);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(HeldTotal(*after, "complaints-received"), "33");
+  EXPECT_EQ(after->arrivals(), sent.arrivals());
+
+  // Another province's certificate cannot push Đồng Nai's figures.
+  auto as_binh_phuoc = v1::Federation::NewStub(
+      ministry_->NewChannel(ClientTls(ca_, agencies_.at("binh-phuoc"))));
+  replay.set_generation(second + 100);
+  grpc::Status refused = as_binh_phuoc->PushFigures(Context().get(), replay, &outcome);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  after = AwaitGeneration(second);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->generation(), second);
+}
+
+}  // namespace
+}  // namespace tonghop::testing
