@@ -18,6 +18,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "services/common/display_format.h"
 #include "services/common/errors.h"
+#include "services/common/vocabulary.h"
 #include "tonghop/v1/aggregation_service.grpc.pb.h"
 #include "tonghop/v1/federation_service.grpc.pb.h"
 
@@ -339,13 +340,10 @@ int Rollup(CliContext& context, const ParsedArgs& args) {
 
 // ---- completeness ----
 
+// States and progress in the shared vocabulary (services/common/vocabulary.json).
 std::string StateText(v1::ReporterState state) {
-  switch (state) {
-    case v1::REPORTER_STATE_ACCEPTED: return "Đã chấp nhận";        // Accepted
-    case v1::REPORTER_STATE_AWAITING_REVIEW: return "Chờ xem xét";  // Awaiting review
-    case v1::REPORTER_STATE_RETURNED: return "Bị trả lại";          // Returned
-    default: return "Chưa gửi";                                     // Not submitted
-  }
+  if (state == v1::REPORTER_STATE_UNSPECIFIED) state = v1::REPORTER_STATE_NOT_SUBMITTED;
+  return LabelOf(state);
 }
 
 int Completeness(CliContext& context, const ParsedArgs& args) {
@@ -390,16 +388,7 @@ int Completeness(CliContext& context, const ParsedArgs& args) {
 
 // ---- tasks ----
 
-std::string ProgressText(v1::ProgressStatus status) {
-  switch (status) {
-    case v1::PROGRESS_STATUS_NOT_STARTED: return "Chưa triển khai";        // Not started
-    case v1::PROGRESS_STATUS_IN_PROGRESS: return "Đang thực hiện";         // In progress
-    case v1::PROGRESS_STATUS_COMPLETED: return "Đã hoàn thành";            // Completed
-    case v1::PROGRESS_STATUS_ONGOING: return "Thực hiện thường xuyên";     // Ongoing
-    case v1::PROGRESS_STATUS_NOT_APPLICABLE: return "Không phát sinh";     // Not applicable
-    default: return "—";
-  }
-}
+std::string ProgressText(v1::ProgressStatus status) { return LabelOf(status); }
 
 int Tasks(CliContext& context, const ParsedArgs& args) {
   Scope scope;

@@ -90,13 +90,23 @@ std::string VietnamDateTime(const google::protobuf::Timestamp& ts, bool seconds)
 }
 
 int PrintError(std::ostream& err, const absl::Status& status) {
+  return PrintError(err, status, [](const std::string&) { return std::string(); });
+}
+
+int PrintError(std::ostream& err, const absl::Status& status,
+               const std::function<std::string(const std::string& field)>& where) {
   std::string vietnamese = GetVietnameseMessage(status);
   if (!vietnamese.empty()) err << "lỗi: " << vietnamese << "\n";
   err << "error: " << absl::StatusCodeToString(status.code()) << ": " << status.message()
       << "\n";
   google::rpc::BadRequest bad_request = GetBadRequest(status);
   for (const auto& v : bad_request.field_violations()) {
-    err << "  - " << v.field() << ": " << v.description() << "\n";
+    std::string place = where(v.field());
+    if (place.empty()) {
+      err << "  - " << v.field() << ": " << v.description() << "\n";
+    } else {
+      err << "  - " << place << " (" << v.field() << "): " << v.description() << "\n";
+    }
   }
   if (size_t omitted = GetOmittedViolations(status); omitted > 0) {
     // "… and N more errors not listed: fix these and try again to see them."

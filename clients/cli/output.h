@@ -4,6 +4,7 @@
 // Printing for the CLI: protobuf JSON, aligned tables, CSV, and errors with
 // their field violations.
 
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -42,6 +43,10 @@ std::string VietnamDate(const google::protobuf::Timestamp& ts);
 // to `err`; returns 1 (the exit code for a refused call).
 int PrintError(std::ostream& err, const grpc::Status& status);
 int PrintError(std::ostream& err, const absl::Status& status);
+// The same, each field violation preceded by where it is for the person
+// (`where(field)`, e.g. "form.csv, dòng 167") when that is known.
+int PrintError(std::ostream& err, const absl::Status& status,
+               const std::function<std::string(const std::string& field)>& where);
 
 }  // namespace tonghop::cli
 

@@ -16,9 +16,11 @@
 #include "clients/client/durable_file.h"
 #include "clients/client/outbox.h"
 #include "clients/client/report_file.h"
+#include "clients/client/report_xlsx.h"
 #include "clients/client/submissions_client.h"
 #include "services/common/adx.h"
 #include "services/common/resource_names.h"
+#include "services/common/vocabulary.h"
 #include "tonghop/v1/submissions_service.grpc.pb.h"
 
 namespace tonghop::cli {
@@ -29,13 +31,20 @@ namespace {
 struct Messages {
   // "Wrote the report form to $0 (tasks and progress, JSON) and its figures
   // to $1 (CSV). Fill them in, then submit with: tonghop report submit $0"
+  // "Wrote the report form to $0 (Excel: tasks and figures). Fill it in,
+  // then submit with: tonghop report submit $0"
+  const char* workbook_written =
+      "Đã ghi mẫu báo cáo vào $0 (Excel: trang Nhiệm vụ và trang Số liệu).\nĐiền xong, nộp "
+      "bằng lệnh: tonghop report submit $0";
   const char* template_written =
       "Đã ghi mẫu báo cáo vào $0 (tiến độ nhiệm vụ, dạng JSON) và bảng số liệu vào $1 "
       "(dạng CSV).\nĐiền xong, nộp bằng lệnh: tonghop report submit $0";
-  // "Note: this report was submitted and waits for review; it can be changed
-  // only if the reviewer returns it."
+  // "Note: this report was submitted and waits for review; submitting it
+  // again replaces the pending revision, or withdraw it with: tonghop report
+  // withdraw $0"
   const char* template_waiting =
-      "Lưu ý: báo cáo này đã nộp và đang chờ duyệt; chỉ sửa được khi cơ quan duyệt trả lại.";
+      "Lưu ý: báo cáo này đã nộp và đang chờ duyệt; nộp lại sẽ thay cho bản đang chờ, "
+      "hoặc rút về bằng lệnh: tonghop report withdraw $0";
   // "Note: this report was accepted and is locked."
   const char* template_locked = "Lưu ý: báo cáo này đã được chấp nhận và đã khóa.";
   // "Submitted $0 (revision $1, $2)."
@@ -70,6 +79,23 @@ struct Messages {
   const char* returned = "Đã trả lại báo cáo $0 cho cơ quan báo cáo. Lý do: $1";
   // "No reports."
   const char* no_reports = "Không có báo cáo nào.";
+  // "Nothing is owed: every report due has been accepted."
+  const char* nothing_owed = "Không còn báo cáo nào phải nộp: mọi báo cáo đến hạn đã được chấp nhận.";
+  // "Reports your agency owes:"
+  const char* owed_heading = "Báo cáo cơ quan phải nộp:";
+  // "Reports you may read:"
+  const char* reports_heading = "Các báo cáo:";
+  // "Withdrew $0; it is now: $1. Fix it and submit again with: tonghop
+  // report submit FILE"
+  const char* withdrawn =
+      "Đã rút báo cáo $0 về; trạng thái hiện tại: $1. Sửa rồi nộp lại bằng lệnh: "
+      "tonghop report submit TỆP";
+  // "Note: $0"
+  const char* warning = "Lưu ý: $0";
+  // "$0 days left", "due today", "$0 days overdue"
+  const char* days_left = "còn $0 ngày";
+  const char* due_today = "hạn hôm nay";
+  const char* overdue = "quá hạn $0 ngày";
   // "No submitted revision yet."
   const char* no_revisions = "Báo cáo chưa được nộp lần nào.";
   // "Say who you are: --agency=ID (or TONGHOP_AGENCY)."
@@ -105,21 +131,14 @@ struct Labels {
   const char* attempts = "Số lần thử";     // Attempts
   const char* last_error = "Lỗi gần nhất"; // Last error
   const char* file = "Tệp";                // File
-  const char* draft = "Đang soạn";                 // Draft
-  const char* waiting = "Đã nộp, chờ duyệt";       // Submitted, waiting for review
-  const char* accepted_state = "Đã chấp nhận";     // Accepted
-  const char* returned_state = "Bị trả lại";       // Returned
+  const char* days = "Còn lại";            // Days left
+  const char* not_started = "Chưa lập";    // No draft yet
 };
 const Labels kLabels;
 
+// The state in the shared vocabulary (services/common/vocabulary.json).
 std::string StateLabel(v1::ReportState state) {
-  switch (state) {
-    case v1::REPORT_STATE_DRAFT: return kLabels.draft;
-    case v1::REPORT_STATE_SUBMITTED: return kLabels.waiting;
-    case v1::REPORT_STATE_ACCEPTED: return kLabels.accepted_state;
-    case v1::REPORT_STATE_RETURNED: return kLabels.returned_state;
-    default: return "";
-  }
+  return state == v1::REPORT_STATE_UNSPECIFIED ? "" : LabelOf(state);
 }
 
 std::string AgencyName(const std::string& id_or_name) {
@@ -127,9 +146,11 @@ std::string AgencyName(const std::string& id_or_name) {
   return "agencies/" + id_or_name;
 }
 
-std::string PlanName(const std::string& id_or_name) {
-  if (id_or_name.empty() || absl::StartsWith(id_or_name, "plans/")) return id_or_name;
-  return "plans/" + id_or_name;
+// The plan named by --plan: an id, a name or the plan's symbol
+// ("74/KH-UBND"), which the registry is asked about.
+absl::StatusOr<std::string> PlanName(const client::SubmissionsClient& submissions,
+                                     const std::string& text) {
+  return submissions.ResolvePlan(text);
 }
 
 std::string ReportName(const std::string& text) {
@@ -234,12 +255,21 @@ bool DeliverOutbox(CliContext& context, std::ostream& out, bool on_demand) {
   return all_delivered;
 }
 
+void PrintWarnings(std::ostream& out, const v1::Report& report) {
+  for (const v1::ReportWarning& w : report.warnings()) {
+    const std::string& text = w.localized_message().message().empty()
+                                  ? w.description()
+                                  : w.localized_message().message();
+    out << absl::Substitute(kMessages.warning, text) << "\n";
+  }
+}
+
 int ReportTemplate(CliContext& context, const ParsedArgs& args) {
-  std::string plan = PlanName(args.Get("plan"));
   std::string period = args.Get("period");
   std::string out = args.Get("out");
-  if (plan.empty() || period.empty() || out.empty() || !args.positional.empty()) {
-    *context.err << "usage: tonghop report template --plan=PLAN --period=2026 --out=FILE\n";
+  if (args.Get("plan").empty() || period.empty() || out.empty() || !args.positional.empty()) {
+    *context.err << "usage: tonghop report template --plan=PLAN --period=2026 --out=FILE\n"
+                    "  PLAN is the plan's id or its symbol (74/KH-UBND)\n";
     return 2;
   }
   if (!context.HasIdentity()) {
@@ -247,17 +277,26 @@ int ReportTemplate(CliContext& context, const ParsedArgs& args) {
     return 2;
   }
   client::SubmissionsClient submissions(context.connection());
+  absl::StatusOr<std::string> plan = PlanName(submissions, args.Get("plan"));
+  if (!plan.ok()) return PrintError(*context.err, plan.status());
   absl::StatusOr<v1::Report> draft =
-      submissions.GetOrCreateDraft(plan, period, client::NewRequestId());
+      submissions.GetOrCreateDraft(*plan, period, client::NewRequestId());
   if (!draft.ok()) return PrintError(*context.err, draft.status());
   absl::StatusOr<client::IndicatorCatalog> catalog = submissions.FetchCatalog(*draft);
   if (!catalog.ok()) return PrintError(*context.err, catalog.status());
+  if (client::IsXlsxPath(out)) {
+    absl::Status written = client::WriteReportXlsx(out, *draft, *catalog);
+    if (!written.ok()) return PrintError(*context.err, written);
+    if (context.output == OutputFormat::kJson) PrintJson(*context.out, *draft);
+    *context.out << absl::Substitute(kMessages.workbook_written, out) << "\n";
+    return 0;
+  }
   absl::StatusOr<std::string> csv = client::WriteReportFiles(out, *draft, *catalog);
   if (!csv.ok()) return PrintError(*context.err, csv.status());
   if (context.output == OutputFormat::kJson) PrintJson(*context.out, *draft);
   *context.out << absl::Substitute(kMessages.template_written, out, *csv) << "\n";
   if (draft->state() == v1::REPORT_STATE_SUBMITTED) {
-    *context.out << kMessages.template_waiting << "\n";
+    *context.out << absl::Substitute(kMessages.template_waiting, draft->name()) << "\n";
   } else if (draft->state() == v1::REPORT_STATE_ACCEPTED) {
     *context.out << kMessages.template_locked << "\n";
   }
@@ -266,12 +305,15 @@ int ReportTemplate(CliContext& context, const ParsedArgs& args) {
 
 int ReportSubmit(CliContext& context, const ParsedArgs& args) {
   if (args.positional.size() != 1) {
-    *context.err << "usage: tonghop report submit FILE   (FILE.csv beside it is read too)\n";
+    *context.err << "usage: tonghop report submit FILE   (FILE.json with FILE.csv beside it, "
+                    "or FILE.xlsx)\n";
     return 2;
   }
   const std::string& path = args.positional[0];
-  absl::StatusOr<v1::Report> report = client::ReadReportFiles(path);
-  if (!report.ok()) return PrintError(*context.err, report.status());
+  absl::StatusOr<client::ReportForm> form =
+      client::IsXlsxPath(path) ? client::ReadReportXlsx(path) : client::ReadReportForm(path);
+  if (!form.ok()) return PrintError(*context.err, form.status());
+  const v1::Report* report = &form->report;
   if (report->name().empty()) {
     *context.err << absl::Substitute(kMessages.no_name, path) << "\n";
     return 1;
@@ -290,14 +332,26 @@ int ReportSubmit(CliContext& context, const ParsedArgs& args) {
   client::SubmissionsClient submissions(context.ConnectionFor(agency));
   absl::StatusOr<v1::Report> submitted = submissions.Submit(request);
   if (submitted.ok()) {
+    // A form that carries an etag now stands for what was submitted:
+    // corrected and submitted again (before review, or after a return) it
+    // replaces it. A file without one is submitted without the check and
+    // left as it is.
+    if (!report->etag().empty()) {
+      absl::Status kept = client::IsXlsxPath(path)
+                              ? client::UpdateXlsxEtag(path, report->etag(), submitted->etag())
+                              : client::UpdateFormEtag(path, submitted->etag());
+      if (!kept.ok()) PrintError(*context.err, kept);
+    }
     if (context.output == OutputFormat::kJson) PrintJson(*context.out, *submitted);
     *context.out << absl::Substitute(kMessages.submitted, submitted->name(),
                                      submitted->revision(), Timeliness(*submitted))
                  << "\n";
+    PrintWarnings(*context.out, *submitted);
     return 0;
   }
   if (!client::IsRetryable(submitted.status())) {
-    return PrintError(*context.err, submitted.status());
+    return PrintError(*context.err, submitted.status(),
+                      [&](const std::string& field) { return form->Where(field); });
   }
   absl::StatusOr<client::Outbox::Entry> queued = OutboxOf(context).Add(agency, request);
   if (!queued.ok()) {
@@ -389,6 +443,27 @@ int ReportImportAdx(CliContext& context, const ParsedArgs& args) {
   return failures == 0 ? 0 : 1;
 }
 
+std::string DaysLeft(int days) {
+  if (days == 0) return kMessages.due_today;
+  if (days > 0) return absl::Substitute(kMessages.days_left, days);
+  return absl::Substitute(kMessages.overdue, -days);
+}
+
+std::vector<std::string> DueRow(const v1::DueReport& d) {
+  return {d.plan_symbol().empty() ? Id(d.plan()) : d.plan_symbol(),
+          d.period(),
+          VietnamDate(d.due_time()),
+          DaysLeft(d.days_left()),
+          d.state() == v1::REPORT_STATE_UNSPECIFIED ? kLabels.not_started : StateLabel(d.state()),
+          d.review_reason()};
+}
+
+const std::vector<std::string>& DueHeader() {
+  static const auto* header = new std::vector<std::string>{
+      kLabels.plan, kLabels.period, kLabels.due, kLabels.days, kLabels.state, kLabels.reason};
+  return *header;
+}
+
 std::vector<std::string> StatusRow(const v1::Report& r) {
   std::vector<std::string> parts = absl::StrSplit(r.name(), '/');
   return {parts.size() == 4 ? parts[1] : r.name(),
@@ -412,8 +487,11 @@ int ReportStatus(CliContext& context, const ParsedArgs& args) {
     *context.err << kMessages.need_agency << "\n";
     return 2;
   }
+  client::SubmissionsClient submissions(context.connection());
+  absl::StatusOr<std::string> plan = PlanName(submissions, args.Get("plan"));
+  if (!plan.ok()) return PrintError(*context.err, plan.status());
   v1::ListReportsRequest request;
-  request.set_plan(PlanName(args.Get("plan")));
+  request.set_plan(*plan);
   request.set_period(args.Get("period"));
   request.set_agency_subtree(AgencyName(args.Get("subtree")));
   if (args.Has("state")) {
@@ -426,7 +504,18 @@ int ReportStatus(CliContext& context, const ParsedArgs& args) {
     }
     request.set_state(state);
   }
-  client::SubmissionsClient submissions(context.connection());
+  // What the caller's own agency owes comes first, unless the listing is
+  // narrowed to a state or a subtree.
+  std::vector<std::vector<std::string>> owed_rows;
+  if (!args.Has("state") && !args.Has("subtree")) {
+    absl::StatusOr<std::vector<v1::DueReport>> owed = submissions.ListDueReports();
+    if (!owed.ok()) return PrintError(*context.err, owed.status());
+    for (const v1::DueReport& d : *owed) {
+      if (!request.plan().empty() && d.plan() != request.plan()) continue;
+      if (!request.period().empty() && d.period() != request.period()) continue;
+      owed_rows.push_back(DueRow(d));
+    }
+  }
   absl::StatusOr<std::vector<v1::Report>> reports = submissions.ListReports(request);
   if (!reports.ok()) return PrintError(*context.err, reports.status());
   v1::ListReportsResponse all;
@@ -443,12 +532,86 @@ int ReportStatus(CliContext& context, const ParsedArgs& args) {
     case OutputFormat::kJson: PrintJson(*context.out, all); break;
     case OutputFormat::kCsv: PrintCsv(*context.out, header, rows); break;
     case OutputFormat::kTable:
-      if (rows.empty()) {
-        *context.out << kMessages.no_reports << "\n";
-      } else {
+      if (!owed_rows.empty()) {
+        *context.out << kMessages.owed_heading << "\n";
+        PrintTable(*context.out, DueHeader(), owed_rows);
+        if (!rows.empty()) *context.out << "\n" << kMessages.reports_heading << "\n";
+      }
+      if (!rows.empty()) {
         PrintTable(*context.out, header, rows);
+      } else if (owed_rows.empty()) {
+        *context.out << kMessages.no_reports << "\n";
       }
       break;
+  }
+  return 0;
+}
+
+int ReportDue(CliContext& context, const ParsedArgs& args) {
+  if (!args.positional.empty()) {
+    *context.err << "usage: tonghop report due [--for=AGENCY]\n";
+    return 2;
+  }
+  if (context.agency.empty()) {
+    *context.err << kMessages.need_agency << "\n";
+    return 2;
+  }
+  client::SubmissionsClient submissions(context.connection());
+  absl::StatusOr<std::vector<v1::DueReport>> owed =
+      submissions.ListDueReports(AgencyName(args.Get("for")));
+  if (!owed.ok()) return PrintError(*context.err, owed.status());
+  v1::ListDueReportsResponse all;
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::DueReport& d : *owed) {
+    *all.add_due_reports() = d;
+    rows.push_back(DueRow(d));
+  }
+  switch (context.output) {
+    case OutputFormat::kJson: PrintJson(*context.out, all); break;
+    case OutputFormat::kCsv: PrintCsv(*context.out, DueHeader(), rows); break;
+    case OutputFormat::kTable:
+      if (rows.empty()) {
+        *context.out << kMessages.nothing_owed << "\n";
+      } else {
+        *context.out << kMessages.owed_heading << "\n";
+        PrintTable(*context.out, DueHeader(), rows);
+      }
+      break;
+  }
+  return 0;
+}
+
+int ReportWithdraw(CliContext& context, const ParsedArgs& args) {
+  if (args.positional.size() != 1) {
+    *context.err << "usage: tonghop report withdraw REPORT|FILE\n"
+                    "  REPORT is reports/{agency}/{plan}/{period}; FILE a form written by "
+                    "tonghop report template\n";
+    return 2;
+  }
+  std::string name = args.positional[0];
+  if (absl::EndsWith(name, ".json")) {
+    absl::StatusOr<v1::Report> report = client::ReadReportFiles(name);
+    if (!report.ok()) return PrintError(*context.err, report.status());
+    name = report->name();
+  }
+  name = ReportName(name);
+  std::string agency = AgencyName(context.agency);
+  if (agency.empty()) {
+    std::vector<std::string> parts = absl::StrSplit(name, '/');
+    if (parts.size() == 4) agency = AgencyName(parts[1]);
+  }
+  v1::WithdrawRequest request;
+  request.set_name(name);
+  request.set_request_id(client::NewRequestId());
+  client::SubmissionsClient submissions(client::Connection(context.server, agency, context.tls));
+  absl::StatusOr<v1::Report> withdrawn = submissions.Withdraw(request);
+  if (!withdrawn.ok()) return PrintError(*context.err, withdrawn.status());
+  if (context.output == OutputFormat::kJson) {
+    PrintJson(*context.out, *withdrawn);
+  } else {
+    *context.out << absl::Substitute(kMessages.withdrawn, withdrawn->name(),
+                                     StateLabel(withdrawn->state()))
+                 << "\n";
   }
   return 0;
 }
@@ -598,11 +761,7 @@ int ReportChanges(CliContext& context, const ParsedArgs& args) {
   }
   std::vector<std::vector<std::string>> rows;
   for (const v1::Change& c : all.changes()) {
-    const char* kind = c.kind() == v1::CHANGE_KIND_SUBMITTED  ? "nộp"
-                       : c.kind() == v1::CHANGE_KIND_ACCEPTED ? "chấp nhận"
-                       : c.kind() == v1::CHANGE_KIND_RETURNED ? "trả lại"
-                                                              : "?";
-    rows.push_back({absl::StrCat(c.sequence()), kind, c.report().name(),
+    rows.push_back({absl::StrCat(c.sequence()), LabelOf(c.kind()), c.report().name(),
                     absl::StrCat(c.report().revision()),
                     absl::FormatTime("%d/%m/%Y %H:%M", absl::FromUnixSeconds(c.time().seconds()),
                                      absl::FixedTimeZone(7 * 3600))});
@@ -618,7 +777,8 @@ int ReportChanges(CliContext& context, const ParsedArgs& args) {
 
 void RegisterReportCommands(CommandTable& table) {
   table.Add({"report template", "--plan=PLAN --period=2026 --out=FILE",
-             "write the caller's report form (FILE, JSON) and its figures (CSV beside it)",
+             "write the caller's report form: FILE.json and its figures (CSV beside it), "
+             "or FILE.xlsx (Excel)",
              ReportTemplate});
   table.Add({"report import-adx", "FILE.adx [--schema=DATASET.xsd] [--dry-run]",
              "submit the figures of an ADX file (another system's export) as reports",
@@ -627,7 +787,14 @@ void RegisterReportCommands(CommandTable& table) {
              "submit a filled-in report (kept in the outbox when the server is unreachable)",
              ReportSubmit});
   table.Add({"report status", "[--plan=PLAN] [--period=P] [--state=S] [--subtree=AGENCY]",
-             "the caller's reports, or those it reviews", ReportStatus});
+             "what the caller's agency owes, then the reports it may read (PLAN: id or "
+             "symbol, 74/KH-UBND)",
+             ReportStatus});
+  table.Add({"report due", "[--for=AGENCY]",
+             "every report the agency owes: plan, period, due date, days left, state, reason",
+             ReportDue});
+  table.Add({"report withdraw", "REPORT|FILE",
+             "withdraw a submitted report before it is reviewed", ReportWithdraw});
   table.Add({"report review", "REPORT --accept | --return --reason=TEXT",
              "accept a submitted report, or return it with a reason", ReportReview});
   table.Add({"report history", "REPORT", "every submitted revision of a report", ReportHistory});

@@ -2,8 +2,10 @@
 
 #include <filesystem>
 
+#include "absl/strings/str_cat.h"
 #include "clients/client/durable_file.h"
 #include "gtest/gtest.h"
+#include "services/common/display_format.h"
 
 namespace tonghop::client {
 namespace {
@@ -137,6 +139,88 @@ TEST(ReportFileTest, FilesRoundTripAndTheCsvWins) {
   EXPECT_EQ(read->values_size(), 3);
   ASSERT_TRUE(WriteFileDurably(json_path, "{\"nope\": 1}").ok());
   EXPECT_EQ(ReadReportFiles(json_path).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ReportFileTest, VietnameseNumbersAreReadAndWritten) {
+  EXPECT_EQ(ParseVietnameseNumber("1.200"), "1200");
+  EXPECT_EQ(ParseVietnameseNumber("12.345.678"), "12345678");
+  EXPECT_EQ(ParseVietnameseNumber("90,38"), "90.38");
+  EXPECT_EQ(ParseVietnameseNumber("-1.234,5"), "-1234.5");
+  EXPECT_EQ(ParseVietnameseNumber(" 1 200 "), "1200");
+  EXPECT_EQ(ParseVietnameseNumber("1200"), "1200");
+  EXPECT_EQ(ParseVietnameseNumber("2.5"), "2.5");  // a decimal point
+  EXPECT_EQ(ParseVietnameseNumber("1.2.3"), std::nullopt);
+  EXPECT_EQ(ParseVietnameseNumber("1,2,3"), std::nullopt);
+  EXPECT_EQ(ParseVietnameseNumber("mười"), std::nullopt);
+  EXPECT_EQ(ParseVietnameseNumber(","), std::nullopt);
+  // What the form writes (display_format) reads back as the same decimal.
+  for (const char* decimal : {"1234567", "-1250.5", "12", "0.05"}) {
+    EXPECT_EQ(ParseVietnameseNumber(FormatNumber(decimal, "vi")), decimal) << decimal;
+  }
+}
+
+TEST(ReportFileTest, SemicolonCsvWithVietnameseNumbersIsRead) {
+  auto values = ValuesFromCsv(
+      "\xEF\xBB\xBFindicator;cells;value;type;label\r\n"
+      "complaints-received;;1.200;count;\"Tổng; số\"\r\n"
+      "budget-spent;;90,38;decimal;Kinh phí\r\n"
+      "complaints-received;sex=female;;count;Nữ\r\n",
+      "r.csv");
+  ASSERT_TRUE(values.ok()) << values.status();
+  ASSERT_EQ(values->size(), 3);
+  EXPECT_EQ(values->Get(0).int_value(), 1200);
+  EXPECT_EQ(values->Get(1).decimal_value(), "90.38");
+  EXPECT_EQ(values->Get(2).cells().at("sex"), "female");
+  auto bad = ValuesFromCsv("indicator;cells;value\nx;;mười\n", "r.csv");
+  ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("r.csv: line 2"), std::string::npos) << bad.status();
+}
+
+TEST(ReportFileTest, StatusesMayBeLabelsOrShortNamesAndErrorsNameTheLine) {
+  TempDirectory dir;
+  std::string json_path = dir.File("form.json");
+  v1::Report report = Report();
+  auto* progress = report.add_progress();
+  progress->set_task("plans/dn-2026/tasks/A.1");
+  ASSERT_TRUE(WriteReportFiles(json_path, report, Catalog()).ok());
+  // The template has slots for the status and the summary.
+  std::string written = *ReadWholeFile(json_path);
+  EXPECT_NE(written.find("\"status\": \"\""), std::string::npos) << written;
+  EXPECT_NE(written.find("\"summary\": \"\""), std::string::npos) << written;
+  EXPECT_NE(written.find("Hoàn thành (COMPLETED)"), std::string::npos) << written;
+  // Unfilled, it reads as not stated.
+  auto read = ReadReportForm(json_path);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->report.progress(0).status(), v1::PROGRESS_STATUS_UNSPECIFIED);
+
+  for (const char* status : {"Hoàn thành", "COMPLETED", "completed", "PROGRESS_STATUS_COMPLETED"}) {
+    std::string filled = written;
+    size_t at = filled.find("\"status\": \"\"");
+    filled.replace(at, 12, absl::StrCat("\"status\": \"", status, "\""));
+    ASSERT_TRUE(WriteFileDurably(json_path, filled).ok());
+    read = ReadReportForm(json_path);
+    ASSERT_TRUE(read.ok()) << status << ": " << read.status();
+    EXPECT_EQ(read->report.progress(0).status(), v1::PROGRESS_STATUS_COMPLETED) << status;
+  }
+  std::string wrong = written;
+  wrong.replace(wrong.find("\"status\": \"\""), 12, "\"status\": \"xong\"");
+  ASSERT_TRUE(WriteFileDurably(json_path, wrong).ok());
+  auto refused = ReadReportForm(json_path);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("progress[0] (plans/dn-2026/tasks/A.1)"),
+            std::string::npos)
+      << refused.status();
+  EXPECT_NE(refused.status().message().find("Đang thực hiện (IN_PROGRESS)"), std::string::npos);
+
+  // The server's field paths are shown as the CSV's lines.
+  ASSERT_TRUE(WriteFileDurably(json_path, written).ok());
+  read = ReadReportForm(json_path);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->Where("report.values[0].value"), "form.csv, dòng 2");
+  EXPECT_EQ(read->Where("report.values[2]"), "form.csv, dòng 4");
+  EXPECT_EQ(read->Where("report.values[3]"), "");
+  EXPECT_EQ(read->Where("report.progress[0].status"), "form.json, nhiệm vụ A.1");
+  EXPECT_EQ(read->Where("name"), "");
 }
 
 }  // namespace

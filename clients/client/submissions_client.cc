@@ -1,6 +1,12 @@
 #include "clients/client/submissions_client.h"
 
+#include <set>
 #include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 #include "services/common/errors.h"
 #include "tonghop/v1/registry_service.grpc.pb.h"
@@ -60,6 +66,90 @@ absl::StatusOr<v1::Report> SubmissionsClient::Submit(const v1::SubmitRequest& re
   grpc::Status status = stub_->Submit(context.get(), request, &response);
   if (!status.ok()) return FromGrpcStatus(status);
   return response;
+}
+
+absl::StatusOr<v1::Report> SubmissionsClient::Withdraw(const v1::WithdrawRequest& request) const {
+  v1::Report response;
+  auto context = connection_.NewContext();
+  grpc::Status status = stub_->Withdraw(context.get(), request, &response);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return response;
+}
+
+absl::StatusOr<std::vector<v1::DueReport>> SubmissionsClient::ListDueReports(
+    const std::string& agency) const {
+  v1::ListDueReportsRequest request;
+  request.set_agency(agency);
+  v1::ListDueReportsResponse response;
+  auto context = connection_.NewContext();
+  grpc::Status status = stub_->ListDueReports(context.get(), request, &response);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return std::vector<v1::DueReport>(response.due_reports().begin(),
+                                    response.due_reports().end());
+}
+
+absl::StatusOr<std::string> SubmissionsClient::ResolvePlan(const std::string& text) const {
+  std::string trimmed(absl::StripAsciiWhitespace(text));
+  if (trimmed.empty()) return trimmed;
+  if (absl::StartsWith(trimmed, "plans/")) return trimmed;
+  if (trimmed.find('/') == std::string::npos) return "plans/" + trimmed;
+  auto comparable = [](absl::string_view symbol) {
+    std::string out;
+    for (char c : symbol) {
+      if (!absl::ascii_isspace(static_cast<unsigned char>(c))) out += absl::ascii_toupper(c);
+    }
+    return out;
+  };
+  auto registry = v1::Registry::NewStub(connection_.channel());
+  std::vector<v1::Plan> matches;
+  v1::ListPlansRequest request;
+  request.set_page_size(1000);
+  for (int page = 0; page < kMaxPages; ++page) {
+    v1::ListPlansResponse response;
+    auto context = connection_.NewContext();
+    grpc::Status status = registry->ListPlans(context.get(), request, &response);
+    if (!status.ok()) return FromGrpcStatus(status);
+    for (const v1::Plan& plan : response.plans()) {
+      if (comparable(plan.symbol()) == comparable(trimmed)) matches.push_back(plan);
+    }
+    if (response.next_page_token().empty()) break;
+    request.set_page_token(response.next_page_token());
+  }
+  if (matches.empty()) {
+    return WithVietnamese(
+        absl::NotFoundError(absl::StrCat("no plan has the symbol \"", trimmed, "\"")),
+        absl::StrCat("Không có kế hoạch nào mang số hiệu \"", trimmed,
+                     "\"; xem danh sách bằng lệnh: tonghop plan list"));
+  }
+  if (matches.size() > 1 && !connection_.agency().empty()) {
+    // Keep the plans issued by the caller's agency or one above it.
+    std::set<std::string> chain;
+    std::string next = connection_.agency();
+    while (!next.empty() && chain.insert(next).second) {
+      v1::GetAgencyRequest get;
+      get.set_name(next);
+      v1::Agency agency;
+      auto context = connection_.NewContext();
+      if (!registry->GetAgency(context.get(), get, &agency).ok()) break;
+      next = agency.parent();
+    }
+    std::vector<v1::Plan> ours;
+    for (const v1::Plan& plan : matches) {
+      if (chain.count(plan.issuer())) ours.push_back(plan);
+    }
+    if (!ours.empty()) matches = std::move(ours);
+  }
+  if (matches.size() > 1) {
+    std::vector<std::string> names;
+    for (const v1::Plan& plan : matches) names.push_back(plan.name());
+    return WithVietnamese(
+        absl::InvalidArgumentError(absl::StrCat("several plans have the symbol \"", trimmed,
+                                                "\": ", absl::StrJoin(names, ", "),
+                                                "; name one of them")),
+        absl::StrCat("Nhiều kế hoạch mang số hiệu \"", trimmed,
+                     "\": ", absl::StrJoin(names, ", "), "; hãy ghi rõ mã kế hoạch."));
+  }
+  return matches.front().name();
 }
 
 absl::StatusOr<v1::Report> SubmissionsClient::Review(const v1::ReviewRequest& request) const {

@@ -43,7 +43,10 @@ class SubmissionsClient {
   absl::StatusOr<v1::Report> UpdateDraft(const v1::Report& report,
                                          const std::string& request_id = "") const;
   absl::StatusOr<v1::Report> Submit(const v1::SubmitRequest& request) const;
+  absl::StatusOr<v1::Report> Withdraw(const v1::WithdrawRequest& request) const;
   absl::StatusOr<v1::Report> Review(const v1::ReviewRequest& request) const;
+  // The reports `agency` (empty: the caller's) owes, soonest due first.
+  absl::StatusOr<std::vector<v1::DueReport>> ListDueReports(const std::string& agency = "") const;
   absl::StatusOr<v1::Report> GetReport(const std::string& name) const;
   // Every page of the listing.
   absl::StatusOr<std::vector<v1::Report>> ListReports(v1::ListReportsRequest request) const;
@@ -54,6 +57,14 @@ class SubmissionsClient {
   // returned) or the stream ends (OK with stop_at_end, else its status).
   absl::Status WatchChanges(int64_t after_sequence, bool stop_at_end,
                             const std::function<bool(const v1::Change&)>& on_change) const;
+
+  // The plan a person named: its id ("dong-nai-74-2026"), its resource name
+  // ("plans/dong-nai-74-2026") or its symbol ("74/KH-UBND", compared without
+  // regard to spaces and letter case). A symbol several issuers use is
+  // narrowed to the plans issued by the caller's agency or one above it.
+  // NOT_FOUND for an unknown symbol; INVALID_ARGUMENT listing the plans when
+  // it stays ambiguous. Empty text stays empty.
+  absl::StatusOr<std::string> ResolvePlan(const std::string& text) const;
 
   // The indicators and dimensions `report`'s values name, read from the
   // registry on the same server.

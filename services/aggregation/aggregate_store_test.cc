@@ -296,6 +296,27 @@ TEST_F(AggregateStoreTest, SumsMatchABruteForceRecount) {
   EXPECT_EQ(sum_records, expected.size());
 }
 
+TEST_F(AggregateStoreTest, AWithdrawnRevisionNoLongerCounts) {
+  Hierarchy h = MakeHierarchy();
+  auto report1 = MakeReport("dong-nai-so-y-te", "2026", 1, {IntValue("complaints-received", 10)});
+  auto report2 = MakeReport("dong-nai-so-y-te", "2026", 2, {IntValue("complaints-received", 25)});
+  const std::string root = "agencies/dong-nai";
+  const std::string ind = "indicators/complaints-received";
+  ASSERT_TRUE(aggregates_->Apply(MakeChange(1, v1::CHANGE_KIND_SUBMITTED, report1), h).ok());
+  // Replaced before review: the newer revision counts, once.
+  ASSERT_TRUE(aggregates_->Apply(MakeChange(2, v1::CHANGE_KIND_SUBMITTED, report2), h).ok());
+  auto sum = SumOf(Layer::kUnreviewed, testing::kPlan, "2026", root, ind);
+  ASSERT_TRUE(sum.has_value());
+  EXPECT_EQ(sum->micros, FromInt(25));
+  EXPECT_EQ(sum->contributors, 1);
+  // Withdrawn: a draft again, counted nowhere.
+  v1::Report draft = report2;
+  draft.set_state(v1::REPORT_STATE_DRAFT);
+  ASSERT_TRUE(aggregates_->Apply(MakeChange(3, v1::CHANGE_KIND_WITHDRAWN, draft), h).ok());
+  EXPECT_FALSE(SumOf(Layer::kUnreviewed, testing::kPlan, "2026", root, ind).has_value());
+  EXPECT_FALSE(SumOf(Layer::kAccepted, testing::kPlan, "2026", root, ind).has_value());
+}
+
 TEST_F(AggregateStoreTest, NewerRevisionReplacesTheOlderOneWithoutDoubleCounting) {
   Hierarchy h = MakeHierarchy();
   auto report1 = MakeReport("dong-nai-so-y-te", "2026", 1, {IntValue("complaints-received", 10)});

@@ -551,8 +551,8 @@ TEST_F(QueriesTest, CompiledReportCarriesAGeneratedDraft) {
   ASSERT_EQ(d.results_size(), 1);
   EXPECT_EQ(d.results(0).task_group(), "A");
   EXPECT_THAT(d.results(0).text(),
-              ::testing::HasSubstr("- A.1. Giải quyết khiếu nại — Sở Tư pháp tỉnh Đồng Nai (Đã "
-                                   "hoàn thành): Đã giải quyết 5 vụ việc."));
+              ::testing::HasSubstr("- A.1. Giải quyết khiếu nại — Sở Tư pháp tỉnh Đồng Nai "
+                                   "(Hoàn thành): Đã giải quyết 5 vụ việc."));
   EXPECT_THAT(d.difficulties(), ::testing::HasSubstr("Còn 5 cơ quan, đơn vị chưa gửi báo cáo"));
   EXPECT_THAT(d.recommendations(), ::testing::HasSubstr("khẩn trương gửi báo cáo về Sở Tư pháp"));
   EXPECT_THAT(d.recipients(), ElementsAre("Bộ Tư pháp (để báo cáo);",

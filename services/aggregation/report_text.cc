@@ -3,6 +3,7 @@
 #include <map>
 
 #include "absl/strings/str_format.h"
+#include "services/common/vocabulary.h"
 
 namespace tonghop::aggregation {
 namespace {
@@ -31,8 +32,7 @@ const std::map<std::string, Phrase>& Phrases() {
       {"on_time", {"Đúng hạn", "On time"}},
       {"late", {"Quá hạn", "Late"}},
       {"missing", {"Chưa báo cáo", "Not reported"}},
-      {"awaiting_review", {"Đang chờ xem xét", "Awaiting review"}},
-      {"returned", {"Bị trả lại", "Returned"}},
+
       {"due_date", {"Hạn gửi báo cáo", "Due date"}},
       {"missing_list", {"Các cơ quan chưa báo cáo", "Agencies that have not reported"}},
       {"none", {"Không có", "None"}},
@@ -209,6 +209,12 @@ const std::map<std::string, Phrase>& Phrases() {
 }  // namespace
 
 std::string Text(absl::string_view key, absl::string_view language) {
+  // States are named in the shared vocabulary.
+  if (key == "awaiting_review" || key == "returned") {
+    return LabelOf(key == "returned" ? v1::REPORTER_STATE_RETURNED
+                                     : v1::REPORTER_STATE_AWAITING_REVIEW,
+                   language == "en" ? Language::kEnglish : Language::kVietnamese);
+  }
   auto it = Phrases().find(std::string(key));
   if (it == Phrases().end()) return std::string(key);
   return language == "en" ? it->second.en : it->second.vi;
@@ -222,25 +228,12 @@ std::vector<std::pair<const char*, int>> CompletenessCounts(const v1::Completene
 }
 
 std::string ProgressLabel(v1::ProgressStatus status, absl::string_view language) {
-  bool en = language == "en";
-  switch (status) {
-    case v1::PROGRESS_STATUS_NOT_STARTED: return en ? "Not started" : "Chưa triển khai";
-    case v1::PROGRESS_STATUS_IN_PROGRESS: return en ? "In progress" : "Đang thực hiện";
-    case v1::PROGRESS_STATUS_COMPLETED: return en ? "Completed" : "Đã hoàn thành";
-    case v1::PROGRESS_STATUS_ONGOING: return en ? "Ongoing" : "Thực hiện thường xuyên";
-    case v1::PROGRESS_STATUS_NOT_APPLICABLE: return en ? "Not applicable" : "Không phát sinh";
-    default: return en ? "Not reported" : "Chưa báo cáo";
-  }
+  return LabelOf(status, language == "en" ? Language::kEnglish : Language::kVietnamese);
 }
 
 std::string ReporterStateLabel(v1::ReporterState state, absl::string_view language) {
-  bool en = language == "en";
-  switch (state) {
-    case v1::REPORTER_STATE_ACCEPTED: return en ? "Accepted" : "Đã chấp nhận";
-    case v1::REPORTER_STATE_AWAITING_REVIEW: return en ? "Awaiting review" : "Chờ xem xét";
-    case v1::REPORTER_STATE_RETURNED: return en ? "Returned" : "Bị trả lại";
-    default: return en ? "Not submitted" : "Chưa gửi";
-  }
+  if (state == v1::REPORTER_STATE_UNSPECIFIED) state = v1::REPORTER_STATE_NOT_SUBMITTED;
+  return LabelOf(state, language == "en" ? Language::kEnglish : Language::kVietnamese);
 }
 
 std::string DirectionLabel(v1::Direction direction, absl::string_view language) {

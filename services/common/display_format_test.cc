@@ -44,11 +44,11 @@ std::string Apply(const Case& c, absl::string_view language) {
     if (!absl::ParseCivilTime(c.input, &day)) return "unparsable day " + c.input;
     return FormatDate(day);
   }
-  if (c.kind == "datetime") {
+  if (c.kind == "datetime" || c.kind == "day") {
     absl::Time time;
     std::string error;
     if (!absl::ParseTime(absl::RFC3339_full, c.input, &time, &error)) return error;
-    return FormatDateTime(time);
+    return c.kind == "day" ? FormatDate(time) : FormatDateTime(time);
   }
   return "unknown kind " + c.kind;
 }

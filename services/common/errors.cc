@@ -34,7 +34,9 @@ constexpr VietnameseText kVietnamese[] = {
     {"RESOURCE_ALREADY_EXISTS", "{r} đã tồn tại."},
     {"ETAG_MISMATCH", "{r} vừa được người khác sửa; hãy tải lại rồi thử lại."},
     {"PERMISSION_DENIED", "Cơ quan {c} không có quyền {a} {r}."},
-    {"NO_IDENTITY", "Chưa xác định cơ quan gọi: hãy khai báo cơ quan (--agency)."},
+    {"NO_IDENTITY",
+     "Chưa xác định người gọi: hãy đăng nhập (tonghop login) hoặc dùng chứng chỉ của cơ "
+     "quan (--cert, --key)."},
     {"RESOURCE_IN_USE", "{r} vẫn đang được sử dụng ở nơi khác; hãy gỡ các tham chiếu trước."},
     {"AGENCY_HAS_CHILDREN", "{r} vẫn còn cơ quan trực thuộc; hãy xóa hoặc chuyển chúng trước."},
     {"TASK_HAS_CHILDREN", "{r} vẫn còn nhiệm vụ con; hãy xóa chúng trước."},

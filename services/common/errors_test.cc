@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/text.h"
 #include "storage/kv_store.h"
@@ -61,6 +62,11 @@ TEST(ErrorsTest, OfficialsGetVietnameseMessages) {
   absl::Status back = FromGrpcStatus(ToGrpcStatus(EtagMismatch("plans/p")));
   EXPECT_EQ(GetVietnameseMessage(back),
             "plans/p vừa được người khác sửa; hãy tải lại rồi thử lại.");
+  // A caller without identity is told how people and agencies prove who they
+  // are today: signing in or a certificate, not the development header.
+  std::string no_identity = GetVietnameseMessage(Unauthenticated("no caller identity"));
+  EXPECT_THAT(no_identity, testing::HasSubstr("tonghop login"));
+  EXPECT_THAT(no_identity, testing::Not(testing::HasSubstr("--agency")));
 }
 
 TEST(ErrorsTest, CodesOfTheStandardErrors) {

@@ -50,25 +50,33 @@ int DaysInMonth(int year, int month) {
 // Every label the plan accepts (at most a dozen), for error messages.
 std::string ValidLabels(const v1::Plan& plan) {
   std::vector<std::string> labels;
-  for (int year = plan.first_year(); year <= plan.last_year() && labels.size() < 12; ++year) {
-    for (const v1::ReportingRound& round : plan.schedule()) {
-      int count = SubPeriodCount(round.period_type());
-      for (int sub = 1; sub <= count; ++sub) {
-        if (round.sub_period() != 0 && round.sub_period() != sub) continue;
-        std::string label =
-            Make(round.period_type(), year, round.period_type() == v1::PERIOD_TYPE_ANNUAL ? 0 : sub)
-                .label;
-        if (std::find(labels.begin(), labels.end(), label) == labels.end()) {
-          labels.push_back(label);
-        }
-      }
-    }
+  for (const Period& period : RoundPeriods(plan)) {
+    if (labels.size() == 12) break;
+    labels.push_back(period.label);
   }
   return labels.empty() ? std::string("none: the plan has no reporting schedule")
                         : absl::StrJoin(labels, ", ");
 }
 
 }  // namespace
+
+std::vector<Period> RoundPeriods(const v1::Plan& plan) {
+  std::vector<Period> periods;
+  for (int year = plan.first_year(); year <= plan.last_year(); ++year) {
+    for (const v1::ReportingRound& round : plan.schedule()) {
+      int count = SubPeriodCount(round.period_type());
+      for (int sub = 1; sub <= count; ++sub) {
+        if (round.sub_period() != 0 && round.sub_period() != sub) continue;
+        Period period = Make(round.period_type(), year,
+                             round.period_type() == v1::PERIOD_TYPE_ANNUAL ? 0 : sub);
+        bool seen = false;
+        for (const Period& p : periods) seen |= p.label == period.label;
+        if (!seen) periods.push_back(std::move(period));
+      }
+    }
+  }
+  return periods;
+}
 
 absl::StatusOr<Period> ParsePeriod(absl::string_view label, absl::string_view field) {
   auto invalid = [&] {

@@ -13,6 +13,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -37,6 +38,10 @@ struct Period {
 // Parses "YYYY", "YYYYS1"/"YYYYS2" or "YYYYQ1".."YYYYQ4" with a year from
 // 1900 to 2999; INVALID_ARGUMENT naming `field` otherwise.
 absl::StatusOr<Period> ParsePeriod(absl::string_view label, absl::string_view field);
+
+// Every period the plan's schedule has a round for, over first_year to
+// last_year, year by year in schedule order, each once.
+std::vector<Period> RoundPeriods(const v1::Plan& plan);
 
 // The period just before: 2026 → 2025, 2026S1 → 2025S2, 2026Q1 → 2025Q4.
 Period PreviousPeriod(const Period& period);

@@ -94,6 +94,24 @@ absl::StatusOr<std::vector<v1::Task>> GrpcRegistryReader::ListTasks(absl::string
   return absl::InternalError("registry: ListTasks did not end after 1000 pages");
 }
 
+absl::StatusOr<std::vector<v1::Plan>> GrpcRegistryReader::ListPlans() const {
+  auto stub = Stub();
+  if (!stub.ok()) return stub.status();
+  std::vector<v1::Plan> plans;
+  v1::ListPlansRequest request;
+  request.set_page_size(1000);
+  for (int page = 0; page < 1000; ++page) {
+    v1::ListPlansResponse response;
+    auto context = NewContext();
+    grpc::Status status = (*stub)->ListPlans(context.get(), request, &response);
+    if (!status.ok()) return RegistryFailure(status);
+    for (v1::Plan& plan : *response.mutable_plans()) plans.push_back(std::move(plan));
+    if (response.next_page_token().empty()) return plans;
+    request.set_page_token(response.next_page_token());
+  }
+  return absl::InternalError("registry: ListPlans did not end after 1000 pages");
+}
+
 absl::StatusOr<std::optional<v1::Indicator>> GrpcRegistryReader::FindIndicator(
     absl::string_view name) const {
   auto stub = Stub();
@@ -178,6 +196,14 @@ absl::StatusOr<std::vector<v1::Task>> FakeRegistryReader::ListTasks(absl::string
   return it->second;
 }
 
+absl::StatusOr<std::vector<v1::Plan>> FakeRegistryReader::ListPlans() const {
+  absl::MutexLock lock(&mu_);
+  if (unavailable_) return absl::UnavailableError("registry: unavailable (fake)");
+  std::vector<v1::Plan> plans;
+  for (const auto& [name, plan] : plans_) plans.push_back(plan);
+  return plans;
+}
+
 absl::StatusOr<std::optional<v1::Indicator>> FakeRegistryReader::FindIndicator(
     absl::string_view name) const {
   return Find(indicators_, name);
@@ -234,6 +260,10 @@ absl::StatusOr<std::vector<v1::Task>> CachingRegistryReader::ListTasks(
   return Lookup<std::vector<v1::Task>>(
       tasks_, plan, [&] { return source_->ListTasks(plan); },
       [](const std::vector<v1::Task>& tasks) { return !tasks.empty(); });
+}
+
+absl::StatusOr<std::vector<v1::Plan>> CachingRegistryReader::ListPlans() const {
+  return source_->ListPlans();
 }
 
 absl::StatusOr<std::optional<v1::Indicator>> CachingRegistryReader::FindIndicator(

@@ -31,6 +31,8 @@ class RegistryReader : public AgencyDirectory {
   virtual absl::StatusOr<std::optional<v1::Plan>> FindPlan(absl::string_view name) const = 0;
   // Every task of the plan, in document order.
   virtual absl::StatusOr<std::vector<v1::Task>> ListTasks(absl::string_view plan) const = 0;
+  // Every plan, in name order.
+  virtual absl::StatusOr<std::vector<v1::Plan>> ListPlans() const = 0;
   virtual absl::StatusOr<std::optional<v1::Indicator>> FindIndicator(
       absl::string_view name) const = 0;
   virtual absl::StatusOr<std::optional<v1::Dimension>> FindDimension(
@@ -51,6 +53,7 @@ class GrpcRegistryReader final : public RegistryReader {
   absl::StatusOr<std::optional<v1::Agency>> FindAgency(absl::string_view name) const override;
   absl::StatusOr<std::optional<v1::Plan>> FindPlan(absl::string_view name) const override;
   absl::StatusOr<std::vector<v1::Task>> ListTasks(absl::string_view plan) const override;
+  absl::StatusOr<std::vector<v1::Plan>> ListPlans() const override;
   absl::StatusOr<std::optional<v1::Indicator>> FindIndicator(absl::string_view name) const override;
   absl::StatusOr<std::optional<v1::Dimension>> FindDimension(absl::string_view name) const override;
 
@@ -64,7 +67,8 @@ class GrpcRegistryReader final : public RegistryReader {
   std::shared_ptr<v1::Registry::Stub> stub_ ABSL_GUARDED_BY(mu_);
 };
 
-// Keeps what `source` answered for `ttl`: a report's validation reads its
+// Keeps what `source` answered for `ttl` (but the list of plans, read
+// afresh each time so that a new plan is owed at once): a report's validation reads its
 // agency's ancestors, the plan, its tasks and every indicator it reports,
 // and the registry changes far more rarely than reports arrive. Absent
 // resources and errors are not kept, so a resource created a moment ago is
@@ -77,6 +81,7 @@ class CachingRegistryReader final : public RegistryReader {
   absl::StatusOr<std::optional<v1::Agency>> FindAgency(absl::string_view name) const override;
   absl::StatusOr<std::optional<v1::Plan>> FindPlan(absl::string_view name) const override;
   absl::StatusOr<std::vector<v1::Task>> ListTasks(absl::string_view plan) const override;
+  absl::StatusOr<std::vector<v1::Plan>> ListPlans() const override;
   absl::StatusOr<std::optional<v1::Indicator>> FindIndicator(absl::string_view name) const override;
   absl::StatusOr<std::optional<v1::Dimension>> FindDimension(absl::string_view name) const override;
 
@@ -120,6 +125,7 @@ class FakeRegistryReader final : public RegistryReader {
   absl::StatusOr<std::optional<v1::Agency>> FindAgency(absl::string_view name) const override;
   absl::StatusOr<std::optional<v1::Plan>> FindPlan(absl::string_view name) const override;
   absl::StatusOr<std::vector<v1::Task>> ListTasks(absl::string_view plan) const override;
+  absl::StatusOr<std::vector<v1::Plan>> ListPlans() const override;
   absl::StatusOr<std::optional<v1::Indicator>> FindIndicator(absl::string_view name) const override;
   absl::StatusOr<std::optional<v1::Dimension>> FindDimension(absl::string_view name) const override;
 

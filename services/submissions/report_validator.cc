@@ -417,4 +417,55 @@ void ValidateReportContent(const ReportContext& context, ValidationMode mode,
   }
 }
 
+std::vector<v1::ReportWarning> FigureWarnings(const ReportContext& context,
+                                              const v1::Report& report) {
+  std::set<std::string> with_figures;
+  for (const v1::Value& value : report.values()) {
+    if (value.value_case() != v1::Value::VALUE_NOT_SET) with_figures.insert(value.indicator());
+  }
+  std::vector<std::string> expected;
+  std::set<std::string> seen;
+  for (const v1::Task& task : context.tasks) {
+    auto role = context.roles.find(task.name());
+    if (role == context.roles.end() || !role->second.expected) continue;
+    for (const std::string& name : task.indicators()) {
+      auto indicator = context.indicators.find(name);
+      if (indicator == context.indicators.end() || IsComputed(indicator->second)) continue;
+      if (seen.insert(name).second) expected.push_back(name);
+    }
+  }
+  std::vector<std::string> missing;
+  std::vector<std::string> missing_titles;
+  for (const std::string& name : expected) {
+    if (with_figures.count(name)) continue;
+    missing.push_back(name);
+    const v1::Indicator& indicator = context.indicators.at(name);
+    missing_titles.push_back(indicator.display_name().empty() ? name : indicator.display_name());
+  }
+  std::vector<v1::ReportWarning> warnings;
+  if (missing.empty()) return warnings;
+  v1::ReportWarning warning;
+  warning.set_field("report.values");
+  warning.mutable_localized_message()->set_locale("vi-VN");
+  if (missing.size() == expected.size() && with_figures.empty()) {
+    warning.set_reason("NO_FIGURES");
+    warning.set_description(absl::StrCat("every figure is blank: none of the ", expected.size(),
+                                         " indicators asked for has a value"));
+    warning.mutable_localized_message()->set_message(
+        absl::StrCat("Chưa nhập số liệu nào: cả ", expected.size(),
+                     " chỉ tiêu được giao đều để trống. Báo cáo vẫn được nhận; hãy kiểm tra "
+                     "lại nếu đó không phải ý bạn."));
+  } else {
+    warning.set_reason("FIGURES_MISSING");
+    warning.set_description(absl::StrCat(missing.size(), " of the ", expected.size(),
+                                         " indicators asked for have no figure: ",
+                                         absl::StrJoin(missing, ", ")));
+    warning.mutable_localized_message()->set_message(
+        absl::StrCat("Còn ", missing.size(), "/", expected.size(),
+                     " chỉ tiêu chưa có số liệu: ", absl::StrJoin(missing_titles, "; "), "."));
+  }
+  warnings.push_back(std::move(warning));
+  return warnings;
+}
+
 }  // namespace tonghop::submissions

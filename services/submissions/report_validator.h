@@ -25,6 +25,7 @@
 //    cell wherever both values are given.
 
 #include <optional>
+#include <vector>
 #include <string>
 
 #include "absl/numeric/int128.h"
@@ -49,6 +50,13 @@ enum class ValidationMode {
 void ValidateReportContent(const ReportContext& context, ValidationMode mode,
                            absl::string_view field, v1::Report& report,
                            ViolationList& violations);
+
+// What a valid report is accepted with but its agency should look at:
+// NO_FIGURES when the indicators of the tasks the agency is expected to
+// report on all have no figure, else FIGURES_MISSING naming those that have
+// none (neither a total nor a cell). Never a reason to refuse.
+std::vector<v1::ReportWarning> FigureWarnings(const ReportContext& context,
+                                              const v1::Report& report);
 
 // A decimal string ("-12.5", "1250", "0.000001") as millionths; nullopt when
 // malformed, with more than 6 fraction digits or more than 15 integer digits.

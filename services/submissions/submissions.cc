@@ -1,5 +1,6 @@
 #include "services/submissions/submissions.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <utility>
@@ -69,6 +70,30 @@ std::string EncodeSequence(int64_t sequence) {
 
 std::string AgencyName(absl::string_view id) { return MakeName("agencies", id); }
 
+absl::Time FromProto(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+// The revision as it was when submitted, before any review: its etag is the
+// one its agency was answered with.
+v1::Report AsSubmitted(v1::Report revision) {
+  revision.set_state(v1::REPORT_STATE_SUBMITTED);
+  revision.clear_review_reason();
+  revision.clear_reviewed_by();
+  revision.clear_review_time();
+  return WithEtag(std::move(revision));
+}
+
+bool SameContent(const v1::Report& a, const v1::Report& b) {
+  v1::Report left;
+  v1::Report right;
+  *left.mutable_progress() = a.progress();
+  *left.mutable_values() = a.values();
+  *right.mutable_progress() = b.progress();
+  *right.mutable_values() = b.values();
+  return ComputeEtag(left) == ComputeEtag(right);
+}
+
 google::protobuf::Timestamp ToProto(absl::Time time) {
   google::protobuf::Timestamp ts;
   int64_t seconds = absl::ToUnixSeconds(time);
@@ -102,6 +127,10 @@ absl::string_view StateName(v1::ReportState state) {
       return "accepted";
     case v1::REPORT_STATE_RETURNED:
       return "returned";
+    case v1::REPORT_STATE_WITHDRAWN:
+      return "withdrawn";
+    case v1::REPORT_STATE_REPLACED:
+      return "replaced";
     default:
       return "in an unknown state";
   }
@@ -199,6 +228,51 @@ class Submissions::Impl {
   absl::StatusOr<std::optional<v1::Report>> ReadReport(const ReportNameParts& parts) const {
     ASSIGN_OR_RETURN(std::optional<std::string> bytes, store_->Get(kReports, ReportKey(parts)));
     return Parse<v1::Report>(bytes, "report");
+  }
+
+  absl::StatusOr<std::optional<v1::Report>> ReadRevision(const ReportNameParts& parts,
+                                                         int64_t revision) const {
+    ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                     store_->Get(kReports, RevisionKey(parts, revision)));
+    return Parse<v1::Report>(bytes, "revision");
+  }
+
+  // Every stored revision of a report, oldest first.
+  absl::StatusOr<std::vector<v1::Report>> ReadRevisions(const ReportNameParts& parts) const {
+    std::vector<v1::Report> revisions;
+    std::string prefix = RevisionPrefix(parts);
+    absl::Status inner;
+    RETURN_IF_ERROR(store_->Scan(
+        kReports, prefix, storage::PrefixEnd(prefix),
+        [&](absl::string_view, absl::string_view value) {
+          v1::Report revision;
+          if (!revision.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+            inner = absl::DataLossError("corrupt revision record");
+            return false;
+          }
+          revisions.push_back(std::move(revision));
+          return true;
+        }));
+    RETURN_IF_ERROR(inner);
+    return revisions;
+  }
+
+  // A submission's etag check. Besides the stored etag, the etag its agency
+  // was answered with for the latest revision is accepted as long as the
+  // content has not been edited since: only a review or a withdrawal (or
+  // nothing) happened in between, so a file submitted, returned (or
+  // withdrawn) and corrected, or corrected before review, is submitted
+  // again without reading the report anew.
+  absl::Status CheckSubmitEtag(absl::string_view given, const v1::Report& stored,
+                               const ReportNameParts& parts) const {
+    if (given.empty() || given == stored.etag()) return absl::OkStatus();
+    if (stored.revision() > 0 && stored.state() != v1::REPORT_STATE_ACCEPTED) {
+      ASSIGN_OR_RETURN(std::optional<v1::Report> latest, ReadRevision(parts, stored.revision()));
+      if (latest && SameContent(*latest, stored) && AsSubmitted(*latest).etag() == given) {
+        return absl::OkStatus();
+      }
+    }
+    return EtagMismatch(stored.name());
   }
 
   // ---- The write path ----
@@ -365,6 +439,10 @@ class Submissions::Impl {
           v1::Report updated = *stored;
           *updated.mutable_progress() = std::move(*content.mutable_progress());
           *updated.mutable_values() = std::move(*content.mutable_values());
+          updated.clear_warnings();
+          for (v1::ReportWarning& w : FigureWarnings(context, updated)) {
+            *updated.add_warnings() = std::move(w);
+          }
           updated = WithEtag(std::move(updated));
           batch.Put(kReports, ReportKey(parts), updated.SerializeAsString());
           return updated;
@@ -409,14 +487,26 @@ class Submissions::Impl {
             }
             stored = BuildDraft(context);
           } else {
-            RETURN_IF_ERROR(CheckEtag(etag, *stored));
-            RETURN_IF_ERROR(CheckEditable(*stored));
+            RETURN_IF_ERROR(CheckSubmitEtag(etag, *stored, parts));
+            if (stored->state() == v1::REPORT_STATE_ACCEPTED) {
+              return ReportAccepted(stored->name(), stored->revision());
+            }
           }
           v1::Report content = request.has_report() ? request.report() : *stored;
           ViolationList violations;
           ValidateReportContent(context, ValidationMode::kSubmit,
                                 "report", content, violations);
           if (!violations.empty()) return InvalidReport(violations.ToStatus());
+
+          // Submitting again before review replaces the pending revision.
+          if (stored->state() == v1::REPORT_STATE_SUBMITTED) {
+            ASSIGN_OR_RETURN(std::optional<v1::Report> pending,
+                             ReadRevision(parts, stored->revision()));
+            if (!pending) return absl::DataLossError("submitted revision is missing");
+            pending->set_state(v1::REPORT_STATE_REPLACED);
+            std::string key = RevisionKey(parts, pending->revision());
+            batch.Put(kReports, key, WithEtag(*std::move(pending)).SerializeAsString());
+          }
 
           absl::Time now = clock_->Now();
           v1::Report submitted = *stored;
@@ -425,8 +515,18 @@ class Submissions::Impl {
           submitted.set_state(v1::REPORT_STATE_SUBMITTED);
           submitted.set_revision(stored->revision() + 1);
           *submitted.mutable_submit_time() = ToProto(now);
-          if (submitted.revision() == 1) *submitted.mutable_first_submit_time() = ToProto(now);
-          submitted.set_on_time(IsOnTime(context.dates, now));
+          // The round's first submission decides whether the report came
+          // on time: a correction after a return or a replacement before
+          // review keeps it.
+          if (!submitted.has_first_submit_time()) {
+            *submitted.mutable_first_submit_time() = ToProto(now);
+          }
+          submitted.set_on_time(
+              IsOnTime(context.dates, FromProto(submitted.first_submit_time())));
+          submitted.clear_warnings();
+          for (v1::ReportWarning& w : FigureWarnings(context, submitted)) {
+            *submitted.add_warnings() = std::move(w);
+          }
           *submitted.mutable_due_time() = ToProto(context.dates.due_day_start);
           submitted.set_submitted_by(caller.Actor());
           submitted.clear_review_reason();
@@ -442,6 +542,64 @@ class Submissions::Impl {
           *change.mutable_time() = ToProto(now);
           effects.change = std::move(change);
           return submitted;
+        });
+  }
+
+  absl::StatusOr<v1::Report> Withdraw(const Caller& caller, const v1::WithdrawRequest& request) {
+    ASSIGN_OR_RETURN(ReportNameParts parts, ParseReportName(request.name(), "name"));
+    RETURN_IF_ERROR(
+        Authorize(caller, parts.agency_id, Need::kWrite, "withdraw", request.name()).status());
+    ASSIGN_OR_RETURN(std::optional<v1::Report> answered, Answered(caller, request, "Withdraw"));
+    if (answered) return *answered;
+    return Mutate<v1::WithdrawRequest>(
+        caller, request, "Withdraw",
+        [&](WriteBatch& batch, Effects& effects) -> absl::StatusOr<v1::Report> {
+          ASSIGN_OR_RETURN(std::optional<v1::Report> stored, ReadReport(parts));
+          if (!stored) return NotFound(request.name());
+          RETURN_IF_ERROR(CheckSubmitEtag(request.etag(), *stored, parts));
+          if (stored->state() != v1::REPORT_STATE_SUBMITTED) {
+            return ReportNotPending(request.name(), StateName(stored->state()));
+          }
+          ASSIGN_OR_RETURN(std::vector<v1::Report> revisions, ReadRevisions(parts));
+          if (revisions.empty() || revisions.back().revision() != stored->revision()) {
+            return absl::DataLossError("submitted revision is missing");
+          }
+          v1::Report withdrawn_revision = revisions.back();
+          withdrawn_revision.set_state(v1::REPORT_STATE_WITHDRAWN);
+          std::string revision_key = RevisionKey(parts, withdrawn_revision.revision());
+          batch.Put(kReports, revision_key,
+                    WithEtag(std::move(withdrawn_revision)).SerializeAsString());
+
+          // The report becomes what it was before this submission: returned
+          // with the latest return's reason, or a draft that was never
+          // submitted (and so not yet on time either).
+          const v1::Report* last_return = nullptr;
+          for (const v1::Report& r : revisions) {
+            if (r.state() == v1::REPORT_STATE_RETURNED) last_return = &r;
+          }
+          v1::Report report = *stored;
+          if (last_return != nullptr) {
+            report.set_state(v1::REPORT_STATE_RETURNED);
+            report.set_review_reason(last_return->review_reason());
+            report.set_reviewed_by(last_return->reviewed_by());
+            *report.mutable_review_time() = last_return->review_time();
+            *report.mutable_submit_time() = last_return->submit_time();
+            report.set_submitted_by(last_return->submitted_by());
+          } else {
+            report.set_state(v1::REPORT_STATE_DRAFT);
+            report.clear_submit_time();
+            report.clear_first_submit_time();
+            report.clear_submitted_by();
+            report.set_on_time(false);
+          }
+          report = WithEtag(std::move(report));
+          batch.Put(kReports, ReportKey(parts), report.SerializeAsString());
+          v1::Change change;
+          change.set_kind(v1::CHANGE_KIND_WITHDRAWN);
+          *change.mutable_report() = report;
+          *change.mutable_time() = ToProto(clock_->Now());
+          effects.change = std::move(change);
+          return report;
         });
   }
 
@@ -673,6 +831,62 @@ class Submissions::Impl {
     return response;
   }
 
+  absl::StatusOr<v1::ListDueReportsResponse> ListDueReports(
+      const Caller& caller, const v1::ListDueReportsRequest& request) const {
+    std::string agency = request.agency().empty() ? caller.agency : request.agency();
+    if (agency.empty()) {
+      return Unauthenticated("reports need a caller identity: the calling agency");
+    }
+    ASSIGN_OR_RETURN(std::string agency_id, ParseSimpleName(agency, "agencies", "agency"));
+    ASSIGN_OR_RETURN(std::vector<v1::Agency> chain,
+                     Authorize(caller, agency_id, Need::kRead, "read", AgencyName(agency_id)));
+    v1::ListDueReportsResponse response;
+    if (chain.empty()) return response;  // an agency the registry does not know owes nothing
+    std::vector<v1::Agency> ancestors(chain.begin() + 1, chain.end());
+    absl::Time now = clock_->Now();
+    absl::CivilDay today = absl::ToCivilDay(now, VietnamTime());
+    ASSIGN_OR_RETURN(std::vector<v1::Plan> plans, registry_->ListPlans());
+    for (const v1::Plan& plan : plans) {
+      if (plan.state() != v1::PLAN_STATE_ACTIVE) continue;
+      ASSIGN_OR_RETURN(std::vector<v1::Task> tasks, registry_->ListTasks(plan.name()));
+      bool expected = false;
+      for (const v1::Task& task : tasks) expected |= RoleOf(task, chain.front(), ancestors).expected;
+      if (!expected) continue;
+      absl::StatusOr<std::string> plan_id_or = ParseSimpleName(plan.name(), "plans", "plan");
+      if (!plan_id_or.ok()) continue;
+      const std::string& plan_id = *plan_id_or;
+      for (const Period& period : RoundPeriods(plan)) {
+        if (period.first_day > today) continue;  // not begun
+        absl::StatusOr<RoundDates> dates = DueDates(plan, period, "period");
+        if (!dates.ok()) continue;
+        ReportNameParts parts{agency_id, plan_id, period.label};
+        ASSIGN_OR_RETURN(std::optional<v1::Report> report, ReadReport(parts));
+        if (report && report->state() == v1::REPORT_STATE_ACCEPTED) continue;
+        v1::DueReport* due = response.add_due_reports();
+        due->set_report(MakeReportName(agency_id, plan_id, period.label));
+        due->set_plan(plan.name());
+        due->set_plan_symbol(plan.symbol());
+        due->set_plan_title(plan.title());
+        due->set_period(period.label);
+        *due->mutable_due_time() = ToProto(dates->due_day_start);
+        due->set_days_left(static_cast<int32_t>(dates->due_day - today));
+        if (report) {
+          due->set_state(report->state());
+          due->set_revision(report->revision());
+          if (report->state() == v1::REPORT_STATE_RETURNED) {
+            due->set_review_reason(report->review_reason());
+          }
+        }
+      }
+    }
+    std::stable_sort(response.mutable_due_reports()->begin(),
+                     response.mutable_due_reports()->end(),
+                     [](const v1::DueReport& a, const v1::DueReport& b) {
+                       return a.due_time().seconds() < b.due_time().seconds();
+                     });
+    return response;
+  }
+
   absl::StatusOr<std::vector<v1::Change>> ReadChanges(int64_t after, int limit) const {
     std::vector<v1::Change> changes;
     if (limit <= 0) return changes;
@@ -752,6 +966,11 @@ absl::StatusOr<v1::Report> Submissions::Submit(const Caller& caller,
                                                const v1::SubmitRequest& request) {
   return AuditRefusal(impl_->audit(), caller, "Submit", request, impl_->Submit(caller, request));
 }
+absl::StatusOr<v1::Report> Submissions::Withdraw(const Caller& caller,
+                                                 const v1::WithdrawRequest& request) {
+  return AuditRefusal(impl_->audit(), caller, "Withdraw", request,
+                      impl_->Withdraw(caller, request));
+}
 absl::StatusOr<v1::Report> Submissions::Review(const Caller& caller,
                                                const v1::ReviewRequest& request) {
   return AuditRefusal(impl_->audit(), caller, "Review", request, impl_->Review(caller, request));
@@ -763,6 +982,10 @@ absl::StatusOr<v1::Report> Submissions::GetReport(const Caller& caller,
 absl::StatusOr<v1::ListReportsResponse> Submissions::ListReports(
     const Caller& caller, const v1::ListReportsRequest& request) const {
   return impl_->ListReports(caller, request);
+}
+absl::StatusOr<v1::ListDueReportsResponse> Submissions::ListDueReports(
+    const Caller& caller, const v1::ListDueReportsRequest& request) const {
+  return impl_->ListDueReports(caller, request);
 }
 absl::StatusOr<v1::ListRevisionsResponse> Submissions::ListRevisions(
     const Caller& caller, const v1::ListRevisionsRequest& request) const {

@@ -74,6 +74,7 @@ class Submissions {
   // the content given there; with request.report a report that does not
   // exist yet is created and submitted in one step.
   absl::StatusOr<v1::Report> Submit(const Caller& caller, const v1::SubmitRequest& request);
+  absl::StatusOr<v1::Report> Withdraw(const Caller& caller, const v1::WithdrawRequest& request);
   absl::StatusOr<v1::Report> Review(const Caller& caller, const v1::ReviewRequest& request);
 
   absl::StatusOr<v1::Report> GetReport(const Caller& caller,
@@ -82,6 +83,8 @@ class Submissions {
   // order.
   absl::StatusOr<v1::ListReportsResponse> ListReports(
       const Caller& caller, const v1::ListReportsRequest& request) const;
+  absl::StatusOr<v1::ListDueReportsResponse> ListDueReports(
+      const Caller& caller, const v1::ListDueReportsRequest& request) const;
   absl::StatusOr<v1::ListRevisionsResponse> ListRevisions(
       const Caller& caller, const v1::ListRevisionsRequest& request) const;
 

@@ -20,11 +20,12 @@ absl::Status ReportAwaitingReview(absl::string_view report, int revision) {
   return WithVietnamese(
       FailedPrecondition("REPORT_SUBMITTED",
                          absl::StrCat(report, " is submitted (revision ", revision,
-                                      ") and waiting for review; it can be changed "
-                                      "again only if the reviewer returns it"),
+                                      ") and waiting for review; submit it again to replace "
+                                      "the pending revision, or withdraw it"),
                          report),
       absl::StrCat("Báo cáo ", report, " đã nộp (lần thứ ", revision,
-                   ") và đang chờ duyệt; chỉ sửa được khi cơ quan duyệt trả lại."));
+                   ") và đang chờ duyệt: muốn sửa, hãy nộp lại bản đã sửa (thay cho bản "
+                   "đang chờ) hoặc rút báo cáo về."));
 }
 
 absl::Status ReportNotSubmitted(absl::string_view report, absl::string_view state) {
@@ -35,6 +36,16 @@ absl::Status ReportNotSubmitted(absl::string_view report, absl::string_view stat
                          report),
       absl::StrCat("Báo cáo ", report,
                    " không ở trạng thái chờ duyệt nên không thể duyệt."));
+}
+
+absl::Status ReportNotPending(absl::string_view report, absl::string_view state) {
+  return WithVietnamese(
+      FailedPrecondition("REPORT_NOT_PENDING",
+                         absl::StrCat(report, " is ", state,
+                                      "; only a report waiting for review can be withdrawn"),
+                         report),
+      absl::StrCat("Báo cáo ", report,
+                   " không ở trạng thái chờ duyệt nên không thể rút về."));
 }
 
 absl::Status NotAssigned(absl::string_view plan, absl::string_view agency) {

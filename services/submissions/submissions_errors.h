@@ -18,6 +18,9 @@ absl::Status ReportAccepted(absl::string_view report, int revision);
 absl::Status ReportAwaitingReview(absl::string_view report, int revision);
 // FAILED_PRECONDITION REPORT_NOT_SUBMITTED: nothing to review.
 absl::Status ReportNotSubmitted(absl::string_view report, absl::string_view state);
+// FAILED_PRECONDITION REPORT_NOT_PENDING: nothing waits for review to
+// withdraw.
+absl::Status ReportNotPending(absl::string_view report, absl::string_view state);
 // FAILED_PRECONDITION NOT_ASSIGNED: the plan asks nothing of the agency.
 absl::Status NotAssigned(absl::string_view plan, absl::string_view agency);
 // FAILED_PRECONDITION PLAN_NOT_ACTIVE: the plan is still a draft.

@@ -222,10 +222,12 @@ class RefusedWatch final : public grpc::ServerWriteReactor<v1::Change> {
 TONGHOP_UNARY(GetOrCreateDraft, GetOrCreateDraftRequest, v1::Report, true)
 TONGHOP_UNARY(UpdateDraft, UpdateDraftRequest, v1::Report, true)
 TONGHOP_UNARY(Submit, SubmitRequest, v1::Report, true)
+TONGHOP_UNARY(Withdraw, WithdrawRequest, v1::Report, true)
 TONGHOP_UNARY(Review, ReviewRequest, v1::Report, true)
 TONGHOP_UNARY(GetReport, GetReportRequest, v1::Report, false)
 TONGHOP_UNARY(ListReports, ListReportsRequest, v1::ListReportsResponse, false)
 TONGHOP_UNARY(ListRevisions, ListRevisionsRequest, v1::ListRevisionsResponse, false)
+TONGHOP_UNARY(ListDueReports, ListDueReportsRequest, v1::ListDueReportsResponse, false)
 
 #undef TONGHOP_UNARY
 

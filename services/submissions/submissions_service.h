@@ -40,6 +40,12 @@ class SubmissionsService final : public v1::Submissions::CallbackService {
   grpc::ServerUnaryReactor* Submit(grpc::CallbackServerContext* context,
                                    const v1::SubmitRequest* request,
                                    v1::Report* response) override;
+  grpc::ServerUnaryReactor* Withdraw(grpc::CallbackServerContext* context,
+                                     const v1::WithdrawRequest* request,
+                                     v1::Report* response) override;
+  grpc::ServerUnaryReactor* ListDueReports(grpc::CallbackServerContext* context,
+                                           const v1::ListDueReportsRequest* request,
+                                           v1::ListDueReportsResponse* response) override;
   grpc::ServerUnaryReactor* Review(grpc::CallbackServerContext* context,
                                    const v1::ReviewRequest* request,
                                    v1::Report* response) override;

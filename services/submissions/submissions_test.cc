@@ -222,6 +222,197 @@ TEST_F(SubmissionsTest, LateSubmissionsAreAcceptedAndFlagged) {
             absl::ToUnixSeconds(absl::FromCivil(absl::CivilDay(2026, 11, 5), VietnamTime())));
 }
 
+TEST_F(SubmissionsTest, OnTimeIsDecidedByTheRoundsFirstSubmission) {
+  auto first = SubmitFilled();
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_TRUE(first->on_time());
+  ASSERT_TRUE(ReviewAs("dong-nai-so-tu-phap", v1::REVIEW_DECISION_RETURN, "Sửa lại.").ok());
+  // Corrected a week after the due date: still on time.
+  clock_.Set(Vietnam(2026, 11, 12));
+  auto corrected = SubmitFilled("", 12);
+  ASSERT_TRUE(corrected.ok()) << corrected.status();
+  EXPECT_EQ(corrected->revision(), 2);
+  EXPECT_TRUE(corrected->on_time());
+  EXPECT_EQ(corrected->first_submit_time().seconds(), first->submit_time().seconds());
+  EXPECT_EQ(Feed().back().report().on_time(), true);
+}
+
+TEST_F(SubmissionsTest, SubmittingBeforeReviewReplacesThePendingRevision) {
+  auto first = SubmitFilled();
+  ASSERT_TRUE(first.ok()) << first.status();
+  // The file still carries the etag the first submission answered with.
+  v1::SubmitRequest again;
+  again.set_name(kReport);
+  *again.mutable_report() = Filled(12);
+  again.set_etag(first->etag());
+  clock_.Set(Vietnam(2026, 11, 20));
+  auto second = submissions_->Submit(As("dong-nai-so-y-te"), again);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->revision(), 2);
+  EXPECT_EQ(second->state(), v1::REPORT_STATE_SUBMITTED);
+  EXPECT_TRUE(second->on_time());
+  v1::ListRevisionsRequest list;
+  list.set_name(kReport);
+  auto revisions = submissions_->ListRevisions(As("dong-nai-so-y-te"), list);
+  ASSERT_TRUE(revisions.ok());
+  ASSERT_EQ(revisions->revisions_size(), 2);
+  EXPECT_EQ(revisions->revisions(0).state(), v1::REPORT_STATE_REPLACED);
+  EXPECT_EQ(revisions->revisions(1).state(), v1::REPORT_STATE_SUBMITTED);
+
+  // Returned; the same file, corrected, is submitted with the etag of its
+  // last submission.
+  ASSERT_TRUE(ReviewAs("dong-nai-so-tu-phap", v1::REVIEW_DECISION_RETURN, "Sai số.").ok());
+  again.set_etag(second->etag());
+  *again.mutable_report() = Filled(14);
+  auto third = submissions_->Submit(As("dong-nai-so-y-te"), again);
+  ASSERT_TRUE(third.ok()) << third.status();
+  EXPECT_EQ(third->revision(), 3);
+  EXPECT_TRUE(third->on_time());
+
+  // An etag from before an edit made since is still refused.
+  ASSERT_TRUE(ReviewAs("dong-nai-so-tu-phap", v1::REVIEW_DECISION_RETURN, "Lại sai.").ok());
+  v1::Report returned = Filled(16);
+  returned.set_name(kReport);
+  returned.set_etag(Draft().etag());
+  v1::UpdateDraftRequest update;
+  *update.mutable_report() = returned;
+  ASSERT_TRUE(submissions_->UpdateDraft(As("dong-nai-so-y-te"), update).ok());
+  again.set_etag(third->etag());
+  EXPECT_EQ(submissions_->Submit(As("dong-nai-so-y-te"), again).status().code(),
+            absl::StatusCode::kAborted);
+}
+
+TEST_F(SubmissionsTest, WithdrawingBeforeReviewRestoresThePreviousState) {
+  v1::WithdrawRequest withdraw;
+  withdraw.set_name(kReport);
+  // Nothing pending yet.
+  Draft();
+  auto nothing = submissions_->Withdraw(As("dong-nai-so-y-te"), withdraw);
+  EXPECT_EQ(GetErrorInfo(nothing.status()).reason(), "REPORT_NOT_PENDING");
+  EXPECT_FALSE(GetVietnameseMessage(nothing.status()).empty());
+
+  auto first = SubmitFilled();
+  ASSERT_TRUE(first.ok()) << first.status();
+  // Only the agency's clerk withdraws.
+  EXPECT_EQ(submissions_->Withdraw(As("dong-nai-so-tu-phap"), withdraw).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  withdraw.set_request_id("w-1");
+  auto withdrawn = submissions_->Withdraw(As("dong-nai-so-y-te"), withdraw);
+  ASSERT_TRUE(withdrawn.ok()) << withdrawn.status();
+  EXPECT_EQ(withdrawn->state(), v1::REPORT_STATE_DRAFT);
+  EXPECT_EQ(withdrawn->values_size(), 4);  // the content is kept
+  EXPECT_FALSE(withdrawn->has_first_submit_time());
+  // Retried: answered once.
+  auto retried = submissions_->Withdraw(As("dong-nai-so-y-te"), withdraw);
+  ASSERT_TRUE(retried.ok());
+  EXPECT_EQ(retried->etag(), withdrawn->etag());
+  EXPECT_EQ(Feed().back().kind(), v1::CHANGE_KIND_WITHDRAWN);
+  EXPECT_EQ(Feed().size(), 2u);
+  // Nothing to review any more.
+  EXPECT_EQ(ReviewAs("dong-nai-so-tu-phap", v1::REVIEW_DECISION_ACCEPT).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  // A submission after the due date, with the first one withdrawn, is late.
+  // The form still carries the etag of its withdrawn submission.
+  clock_.Set(Vietnam(2026, 11, 20));
+  v1::SubmitRequest again;
+  again.set_name(kReport);
+  *again.mutable_report() = Filled();
+  again.set_etag(first->etag());
+  auto late = submissions_->Submit(As("dong-nai-so-y-te"), again);
+  ASSERT_TRUE(late.ok()) << late.status();
+  EXPECT_EQ(late->revision(), 2);
+  EXPECT_FALSE(late->on_time());
+
+  // Returned, corrected, then withdrawn: returned again, with the reason.
+  ASSERT_TRUE(ReviewAs("dong-nai-so-tu-phap", v1::REVIEW_DECISION_RETURN, "Thiếu.").ok());
+  ASSERT_TRUE(SubmitFilled("", 12).ok());
+  withdraw.set_request_id("w-2");
+  auto back = submissions_->Withdraw(As("dong-nai-so-y-te"), withdraw);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->state(), v1::REPORT_STATE_RETURNED);
+  EXPECT_EQ(back->review_reason(), "Thiếu.");
+  EXPECT_FALSE(back->on_time());
+  v1::ListRevisionsRequest list;
+  list.set_name(kReport);
+  auto revisions = submissions_->ListRevisions(As("dong-nai-so-y-te"), list);
+  ASSERT_TRUE(revisions.ok());
+  std::vector<v1::ReportState> states;
+  for (const v1::Report& r : revisions->revisions()) states.push_back(r.state());
+  EXPECT_THAT(states, ElementsAre(v1::REPORT_STATE_WITHDRAWN, v1::REPORT_STATE_RETURNED,
+                                  v1::REPORT_STATE_WITHDRAWN));
+}
+
+TEST_F(SubmissionsTest, BlankFiguresAreAcceptedWithAWarning) {
+  v1::Report blank = Filled();
+  blank.clear_values();
+  v1::SubmitRequest request;
+  request.set_name(kReport);
+  *request.mutable_report() = blank;
+  auto submitted = submissions_->Submit(As("dong-nai-so-y-te"), request);
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  ASSERT_EQ(submitted->warnings_size(), 1);
+  EXPECT_EQ(submitted->warnings(0).reason(), "NO_FIGURES");
+  EXPECT_THAT(submitted->warnings(0).localized_message().message(), HasSubstr("Chưa nhập"));
+
+  ASSERT_TRUE(ReviewAs("dong-nai-so-tu-phap", v1::REVIEW_DECISION_RETURN, "Thiếu số.").ok());
+  v1::Report some = Filled();
+  some.mutable_values()->DeleteSubrange(3, 1);  // complaints-resolved left out
+  *request.mutable_report() = some;
+  auto partial = submissions_->Submit(As("dong-nai-so-y-te"), request);
+  ASSERT_TRUE(partial.ok()) << partial.status();
+  ASSERT_EQ(partial->warnings_size(), 1);
+  EXPECT_EQ(partial->warnings(0).reason(), "FIGURES_MISSING");
+  EXPECT_THAT(partial->warnings(0).description(), HasSubstr("complaints-resolved"));
+
+  ASSERT_TRUE(ReviewAs("dong-nai-so-tu-phap", v1::REVIEW_DECISION_RETURN, "Thiếu số.").ok());
+  *request.mutable_report() = Filled();
+  auto complete = submissions_->Submit(As("dong-nai-so-y-te"), request);
+  ASSERT_TRUE(complete.ok()) << complete.status();
+  EXPECT_EQ(complete->warnings_size(), 0);
+}
+
+TEST_F(SubmissionsTest, ListDueReportsSaysWhatTheAgencyOwes) {
+  clock_.Set(Vietnam(2026, 11, 1));
+  v1::ListDueReportsRequest request;
+  auto owed = submissions_->ListDueReports(As("dong-nai-so-y-te"), request);
+  ASSERT_TRUE(owed.ok()) << owed.status();
+  // plans/dn-half's two half-years (due 15 July and 15 January), then
+  // plans/dn-2026's 2026 round (2027 has not begun); nothing drafted yet.
+  std::vector<std::string> reports;
+  for (const v1::DueReport& d : owed->due_reports()) reports.push_back(d.report());
+  EXPECT_THAT(reports, ElementsAre("reports/dong-nai-so-y-te/dn-half/2026S1", kReport,
+                                   "reports/dong-nai-so-y-te/dn-half/2026S2"));
+  const v1::DueReport& due = owed->due_reports(1);
+  EXPECT_EQ(due.report(), kReport);
+  EXPECT_EQ(due.period(), "2026");
+  EXPECT_EQ(due.days_left(), 4);  // due 5 November
+  EXPECT_EQ(due.state(), v1::REPORT_STATE_UNSPECIFIED);
+  EXPECT_FALSE(due.plan_symbol().empty());
+
+  ASSERT_TRUE(SubmitFilled().ok());
+  ASSERT_TRUE(ReviewAs("dong-nai-so-tu-phap", v1::REVIEW_DECISION_RETURN, "Thiếu số liệu.").ok());
+  clock_.Set(Vietnam(2026, 11, 8));
+  owed = submissions_->ListDueReports(As("dong-nai-so-y-te"), request);
+  ASSERT_TRUE(owed.ok());
+  ASSERT_EQ(owed->due_reports_size(), 3);
+  EXPECT_EQ(owed->due_reports(1).state(), v1::REPORT_STATE_RETURNED);
+  EXPECT_EQ(owed->due_reports(1).review_reason(), "Thiếu số liệu.");
+  EXPECT_EQ(owed->due_reports(1).days_left(), -3);
+
+  // Accepted: owed no more.
+  ASSERT_TRUE(SubmitFilled().ok());
+  ASSERT_TRUE(ReviewAs("dong-nai-so-tu-phap", v1::REVIEW_DECISION_ACCEPT).ok());
+  owed = submissions_->ListDueReports(As("dong-nai-so-y-te"), request);
+  ASSERT_TRUE(owed.ok());
+  for (const v1::DueReport& d : owed->due_reports()) EXPECT_NE(d.report(), kReport);
+
+  // Another agency's list is for its readers only.
+  request.set_agency("agencies/dong-nai-so-y-te");
+  EXPECT_EQ(submissions_->ListDueReports(As("dong-nai-xa-a"), request).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(submissions_->ListDueReports(As("dong-nai-so-tu-phap"), request).ok());
+}
+
 TEST_F(SubmissionsTest, StaleEtagIsAborted) {
   v1::Report draft = Draft();
   Fill(draft);

@@ -307,6 +307,43 @@ test('the language toggle switches to English and back', async () => {
   assert.equal(await page.getAttribute('html', 'lang'), 'vi');
 });
 
+test('the home page shows what the acting agency owes, with the reviewer\'s reason', async () => {
+  // A department or commune whose report was returned in the seed.
+  const agencies = (await api('registry/ListAgencies', { idPrefix: PROVINCE, pageSize: 1000 })).agencies;
+  let clerk;
+  let owed;
+  for (const a of agencies) {
+    const id = a.name.replace('agencies/', '');
+    const response = await fetch(`${BASE}/v1/submissions/ListDueReports`, { headers: { 'x-tonghop-agency': id } });
+    assert.equal(response.status, 200);
+    const body = await response.json();
+    if ((body.dueReports ?? []).some((d) => d.state === 'REPORT_STATE_RETURNED')) {
+      clerk = id;
+      owed = body.dueReports;
+      break;
+    }
+  }
+  assert.ok(clerk, 'the seed returns at least one report');
+  await page.goto(`${BASE}/#/national?period=${PERIOD}`);
+  await ready();
+  await page.fill('#acting-agency', clerk);
+  await page.dispatchEvent('#acting-agency', 'change');
+  await page.waitForSelector('[data-testid=owed][data-loaded]', WAIT);
+  assert.equal(await page.getAttribute('[data-testid=owed]', 'data-loaded'), 'true',
+    await page.textContent('[data-testid=owed]'));
+  const rows = await page.$$('[data-testid=owed-table] tbody tr');
+  assert.equal(rows.length, owed.length);
+  const returned = owed.find((d) => d.state === 'REPORT_STATE_RETURNED');
+  const row = `[data-testid="owed-${returned.report.replace(/\//g, '_')}"]`;
+  // The state in the one vocabulary the CLI and the compiled reports use.
+  assert.equal(await page.textContent(`${row} [data-testid=owed-state]`), 'Bị trả lại');
+  assert.match(await page.textContent(row), new RegExp(returned.reviewReason));
+  await page.screenshot({ path: path.join(OUT, 'home-owed.png'), fullPage: true });
+  await page.fill('#acting-agency', CALLER);
+  await page.dispatchEvent('#acting-agency', 'change');
+  await ready();
+});
+
 test('the dashboard fetches nothing from outside the server', async () => {
   const outside = requests.filter((url) => !url.startsWith(BASE) && !url.startsWith('blob:') && !url.startsWith('data:'));
   assert.deepEqual(outside, []);

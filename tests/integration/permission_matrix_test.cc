@@ -375,6 +375,11 @@ TEST_F(PermissionMatrixTest, EveryRpcEveryRoleEveryRelation) {
   v1::SubmitRequest submit;
   submit.set_name(kReport);
   submit.set_etag(kStale);
+  v1::WithdrawRequest withdraw;
+  withdraw.set_name(kReport);
+  withdraw.set_etag(kStale);
+  v1::ListDueReportsRequest list_due;
+  list_due.set_agency(kSubject);
   v1::ReviewRequest review;
   review.set_name(kReport);
   review.set_decision(v1::REVIEW_DECISION_ACCEPT);
@@ -569,6 +574,8 @@ TEST_F(PermissionMatrixTest, EveryRpcEveryRoleEveryRelation) {
        Unary<v1::UpdateDraftRequest, v1::Report>(sub, &S::UpdateDraft, update_draft), ""},
       {"Submissions", "Submit", kOwnClerk,
        Unary<v1::SubmitRequest, v1::Report>(sub, &S::Submit, submit), ""},
+      {"Submissions", "Withdraw", kOwnClerk,
+       Unary<v1::WithdrawRequest, v1::Report>(sub, &S::Withdraw, withdraw), ""},
       {"Submissions", "Review", kReviewer,
        Unary<v1::ReviewRequest, v1::Report>(sub, &S::Review, review),
        "the nearest focal agency above; never one's own report"},
@@ -581,6 +588,10 @@ TEST_F(PermissionMatrixTest, EveryRpcEveryRoleEveryRelation) {
       {"Submissions", "ListRevisions", kReaders3,
        Unary<v1::ListRevisionsRequest, v1::ListRevisionsResponse>(sub, &S::ListRevisions,
                                                                   list_revisions),
+       ""},
+      {"Submissions", "ListDueReports", kReaders3,
+       Unary<v1::ListDueReportsRequest, v1::ListDueReportsResponse>(sub, &S::ListDueReports,
+                                                                    list_due),
        ""},
       {"Submissions", "WatchChanges", kAuthorityAdmin, watch_call, "the whole feed"},
       {"Aggregation", "Rollup", kReaders3,

@@ -50,6 +50,20 @@ export interface Indicator {
   denominator?: string;
 }
 
+// One report the acting agency owes (Submissions.ListDueReports).
+export interface DueReport {
+  report?: string;
+  plan?: string;
+  planSymbol?: string;
+  planTitle?: string;
+  period?: string;
+  dueTime?: string;
+  daysLeft?: number;
+  state?: string;
+  reviewReason?: string;
+  revision?: string;
+}
+
 export interface Figure {
   present?: boolean;
   value?: string;

@@ -61,12 +61,28 @@ export function formatDate(date: { year?: number; month?: number; day?: number }
 }
 
 // A moment (an RFC 3339 timestamp, as protobuf's JSON mapping writes one)
-// in Vietnam time: "14:05, 07/11/2026".
+// in Vietnam time, as a Date whose UTC fields are Vietnam's wall clock;
+// undefined when it does not parse.
+function vietnamClock(timestamp: string): Date | undefined {
+  const ms = Date.parse(timestamp);
+  return Number.isNaN(ms) ? undefined : new Date(ms + VIETNAM_OFFSET_MS);
+}
+
+function dayOf(local: Date): string {
+  return `${two(local.getUTCDate())}/${two(local.getUTCMonth() + 1)}/${local.getUTCFullYear()}`;
+}
+
+// The day of a moment in Vietnam time (a due date): "07/11/2026".
+export function formatDay(timestamp: string | undefined): string {
+  if (!timestamp) return '';
+  const local = vietnamClock(timestamp);
+  return local ? dayOf(local) : timestamp;
+}
+
+// A moment in Vietnam time: "14:05, 07/11/2026".
 export function formatDateTime(timestamp: string | undefined): string {
   if (!timestamp) return '';
-  const ms = Date.parse(timestamp);
-  if (Number.isNaN(ms)) return timestamp;
-  const local = new Date(ms + VIETNAM_OFFSET_MS);
-  return `${two(local.getUTCHours())}:${two(local.getUTCMinutes())}, ` +
-    `${two(local.getUTCDate())}/${two(local.getUTCMonth() + 1)}/${local.getUTCFullYear()}`;
+  const local = vietnamClock(timestamp);
+  if (!local) return timestamp;
+  return `${two(local.getUTCHours())}:${two(local.getUTCMinutes())}, ${dayOf(local)}`;
 }

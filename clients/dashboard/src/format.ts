@@ -41,3 +41,9 @@ export function formatDate(date: ProtoDate | undefined): string {
 export function formatTimestamp(value: string | undefined): string {
   return display.formatDateTime(value);
 }
+
+// The day of a Timestamp in Vietnam's time zone (a due date), without the
+// time: "04/11/2026".
+export function formatDay(value: string | undefined): string {
+  return display.formatDay(value);
+}

@@ -1,5 +1,9 @@
 // Every text the dashboard shows officials, in Vietnamese (the default) and
-// English, kept in this one place.
+// English, kept in this one place. The names of states and choices come
+// from services/common/vocabulary.json, which the CLI and the compiled
+// reports use too.
+
+import vocabulary from '../../../services/common/vocabulary.json';
 
 export type Lang = 'vi' | 'en';
 
@@ -17,6 +21,15 @@ const vi = {
   noData: 'Chưa có dữ liệu',
   serviceMissing: 'Máy chủ chưa có dịch vụ tổng hợp số liệu; chưa thể hiển thị phần này.',
   errorPrefix: 'Lỗi',
+  // What the acting agency owes
+  owedTitle: 'Báo cáo cơ quan phải nộp',
+  nothingOwed: 'Không còn báo cáo nào phải nộp: mọi báo cáo đến hạn đã được chấp nhận.',
+  daysLeft: 'Còn lại',
+  daysLeftN: 'còn {n} ngày',
+  dueToday: 'hạn hôm nay',
+  overdueN: 'quá hạn {n} ngày',
+  notDrafted: 'Chưa lập',
+  reviewReason: 'Lý do trả lại',
   // National view
   nationalHeading: 'Tình hình báo cáo của các tỉnh, thành phố',
   nationalIntro:
@@ -28,8 +41,8 @@ const vi = {
   onTime: 'Đúng hạn',
   late: 'Trễ hạn',
   missing: 'Chưa báo cáo',
-  awaitingReview: 'Chờ xem xét',
-  returned: 'Bị trả lại',
+  awaitingReview: vocabulary.REPORTER_STATE_AWAITING_REVIEW.vi,
+  returned: vocabulary.REPORTER_STATE_RETURNED.vi,
   completeness: 'Tỷ lệ hoàn thành',
   noPlan: 'Chưa có kế hoạch',
   provincesWithPlan: 'Số tỉnh có kế hoạch',
@@ -148,6 +161,14 @@ const en: Record<StringKey, string> = {
   noData: 'No data yet',
   serviceMissing: 'The server has no aggregation service yet; this part cannot be shown.',
   errorPrefix: 'Error',
+  owedTitle: 'Reports your agency owes',
+  nothingOwed: 'Nothing is owed: every report due has been accepted.',
+  daysLeft: 'Days left',
+  daysLeftN: '{n} days left',
+  dueToday: 'due today',
+  overdueN: '{n} days overdue',
+  notDrafted: 'Not started',
+  reviewReason: 'Reason for return',
   nationalHeading: 'Reporting by province',
   nationalIntro:
     "Each province reports on its own plan implementing the chosen instrument. Click a province's name for details.",
@@ -158,8 +179,8 @@ const en: Record<StringKey, string> = {
   onTime: 'On time',
   late: 'Late',
   missing: 'Missing',
-  awaitingReview: 'Awaiting review',
-  returned: 'Returned',
+  awaitingReview: vocabulary.REPORTER_STATE_AWAITING_REVIEW.en,
+  returned: vocabulary.REPORTER_STATE_RETURNED.en,
   completeness: 'Completeness',
   noPlan: 'No plan registered',
   provincesWithPlan: 'Provinces with a plan',
@@ -261,7 +282,7 @@ const en: Record<StringKey, string> = {
 };
 
 // Names of enum values the API returns.
-const enumText: Record<Lang, Record<string, string>> = {
+const agencyKinds: Record<Lang, Record<string, string>> = {
   vi: {
     AGENCY_KIND_MINISTRY: 'Bộ',
     AGENCY_KIND_PROVINCE: 'Tỉnh, thành phố',
@@ -270,16 +291,6 @@ const enumText: Record<Lang, Record<string, string>> = {
     AGENCY_KIND_COMMUNE: 'Xã, phường',
     AGENCY_KIND_INDEPENDENT_BODY: 'Cơ quan độc lập',
     AGENCY_KIND_SECURITY_FORCE: 'Lực lượng vũ trang',
-    REPORTER_STATE_NOT_SUBMITTED: 'Chưa nộp',
-    REPORTER_STATE_AWAITING_REVIEW: 'Chờ xem xét',
-    REPORTER_STATE_ACCEPTED: 'Đã tiếp nhận',
-    REPORTER_STATE_RETURNED: 'Bị trả lại',
-    PROGRESS_STATUS_UNSPECIFIED: 'Chưa báo cáo',
-    PROGRESS_STATUS_NOT_STARTED: 'Chưa triển khai',
-    PROGRESS_STATUS_IN_PROGRESS: 'Đang thực hiện',
-    PROGRESS_STATUS_COMPLETED: 'Hoàn thành',
-    PROGRESS_STATUS_ONGOING: 'Thực hiện thường xuyên',
-    PROGRESS_STATUS_NOT_APPLICABLE: 'Không phát sinh',
   },
   en: {
     AGENCY_KIND_MINISTRY: 'Ministry',
@@ -289,16 +300,6 @@ const enumText: Record<Lang, Record<string, string>> = {
     AGENCY_KIND_COMMUNE: 'Commune',
     AGENCY_KIND_INDEPENDENT_BODY: 'Independent body',
     AGENCY_KIND_SECURITY_FORCE: 'Security force',
-    REPORTER_STATE_NOT_SUBMITTED: 'Not submitted',
-    REPORTER_STATE_AWAITING_REVIEW: 'Awaiting review',
-    REPORTER_STATE_ACCEPTED: 'Accepted',
-    REPORTER_STATE_RETURNED: 'Returned',
-    PROGRESS_STATUS_UNSPECIFIED: 'Not reported',
-    PROGRESS_STATUS_NOT_STARTED: 'Not started',
-    PROGRESS_STATUS_IN_PROGRESS: 'In progress',
-    PROGRESS_STATUS_COMPLETED: 'Completed',
-    PROGRESS_STATUS_ONGOING: 'Ongoing',
-    PROGRESS_STATUS_NOT_APPLICABLE: 'Not applicable',
   },
 };
 
@@ -324,6 +325,19 @@ export function setLang(next: Lang): void {
     // Private browsing: the choice lasts for this page only.
   }
   document.documentElement.lang = next;
+}
+
+interface Term {
+  vi: string;
+  en: string;
+}
+
+// Enum values' labels: agency kinds, then the shared vocabulary.
+const enumText: Record<Lang, Record<string, string>> = { vi: { ...agencyKinds.vi }, en: { ...agencyKinds.en } };
+for (const [name, term] of Object.entries(vocabulary as Record<string, unknown>)) {
+  if (name.startsWith('_')) continue;
+  enumText.vi[name] = (term as Term).vi;
+  enumText.en[name] = (term as Term).en;
 }
 
 export function t(key: StringKey): string {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { formatDate, formatDateTime, formatNumber, formatPercent } from '../build-unit/display_format.js';
+import { formatDate, formatDateTime, formatDay, formatNumber, formatPercent } from '../build-unit/display_format.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const table = path.join(here, '../../../services/common/testdata/display_format_cases.tsv');
@@ -30,6 +30,7 @@ function apply({ kind, input }, language) {
     case 'percent': return formatPercent(input, language);
     case 'date': return formatDate(input);
     case 'datetime': return formatDateTime(input);
+    case 'day': return formatDay(input);
     default: throw new Error(`unknown kind ${kind}`);
   }
 }

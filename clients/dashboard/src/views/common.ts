@@ -1,8 +1,10 @@
 // Pieces the views share.
 
-import { ApiError, type Plan } from '../api';
+import { ApiError, call, type DueReport, type Plan } from '../api';
 import { h } from '../dom';
-import { t } from '../i18n';
+import { enumLabel, t } from '../i18n';
+import { formatDay } from '../format';
+import { dataTable } from '../table';
 
 export function statCard(label: string, value: string, testid: string, tone = ''): HTMLElement {
   return h('div', { class: `card ${tone}`, testid },
@@ -65,4 +67,41 @@ export function lazySection(testid: string, title: string, load: (body: HTMLElem
       section.dataset.loaded = 'error';
     });
   return section;
+}
+
+function daysLeftText(days: number): string {
+  if (days === 0) return t('dueToday');
+  return days > 0 ? t('daysLeftN').replace('{n}', String(days)) : t('overdueN').replace('{n}', String(-days));
+}
+
+// What the acting agency owes: every report due, soonest first, with the
+// reviewer's reason for those returned.
+export function owedSection(): HTMLElement {
+  return lazySection('owed', t('owedTitle'), async (body) => {
+    const response = await call<{ dueReports?: DueReport[] }>('submissions', 'ListDueReports');
+    const owed = response.dueReports ?? [];
+    if (owed.length === 0) {
+      body.appendChild(h('p', { testid: 'nothing-owed' }, t('nothingOwed')));
+      return;
+    }
+    body.appendChild(dataTable<DueReport>({
+      testid: 'owed-table',
+      rows: owed,
+      pageSize: 10,
+      sortKey: 'due',
+      rowTestid: (d) => `owed-${(d.report ?? '').replace(/\//g, '_')}`,
+      rowClass: (d) => ((d.daysLeft ?? 0) < 0 ? 'overdue' : ''),
+      columns: [
+        { key: 'plan', header: t('plan'), sortValue: (d) => d.planSymbol ?? d.plan ?? '',
+          render: (d) => h('span', { title: d.planTitle ?? '' }, d.planSymbol ?? d.plan ?? '') },
+        { key: 'period', header: t('period'), sortValue: (d) => d.period ?? '' },
+        { key: 'due', header: t('dueDate'), sortValue: (d) => d.dueTime ?? '', render: (d) => formatDay(d.dueTime) },
+        { key: 'days', header: t('daysLeft'), numeric: true, sortValue: (d) => d.daysLeft ?? 0,
+          render: (d) => h('span', { testid: 'days-left' }, daysLeftText(d.daysLeft ?? 0)) },
+        { key: 'state', header: t('state'), sortValue: (d) => d.state ?? '',
+          render: (d) => h('span', { testid: 'owed-state' }, d.state ? enumLabel(d.state) : t('notDrafted')) },
+        { key: 'reason', header: t('reviewReason'), sortValue: (d) => d.reviewReason ?? '' },
+      ],
+    }));
+  });
 }

@@ -9,7 +9,7 @@ import { formatCount, formatPercent } from '../format';
 import { displayName, t } from '../i18n';
 import { navigate, type Route } from '../router';
 import { dataTable } from '../table';
-import { errorBox, mapLimited, periodsOf, planCovers, statCard } from './common';
+import { errorBox, mapLimited, owedSection, periodsOf, planCovers, statCard } from './common';
 
 interface Row {
   province: Agency;
@@ -55,6 +55,8 @@ export async function renderNational(root: HTMLElement, route: Route): Promise<v
       select(periods.map((p) => ({ value: p, label: p })), period,
         (value) => navigate({ view: 'national', params: { decision, period: value } }), 'period-select')),
   );
+  // The home page opens on what the acting agency itself owes.
+  root.appendChild(owedSection());
   root.appendChild(h('section', { class: 'panel' },
     h('h2', {}, t('nationalHeading')),
     h('p', { class: 'intro' }, t('nationalIntro')),
