@@ -76,7 +76,7 @@ function daysLeftText(days: number): string {
 
 // What the acting agency owes: every report due, soonest first, with the
 // reviewer's reason for those returned.
-export function owedSection(): HTMLElement {
+export function owedSection(withForm = false): HTMLElement {
   return lazySection('owed', t('owedTitle'), async (body) => {
     const response = await call<{ dueReports?: DueReport[] }>('submissions', 'ListDueReports');
     const owed = response.dueReports ?? [];
@@ -100,7 +100,13 @@ export function owedSection(): HTMLElement {
           render: (d) => h('span', { testid: 'days-left' }, daysLeftText(d.daysLeft ?? 0)) },
         { key: 'state', header: t('state'), sortValue: (d) => d.state ?? '',
           render: (d) => h('span', { testid: 'owed-state' }, d.state ? enumLabel(d.state) : t('notDrafted')) },
-        { key: 'reason', header: t('reviewReason'), sortValue: (d) => d.reviewReason ?? '' },
+        { key: 'reason', header: t('reviewReason'), sortValue: (d) => d.reviewReason ?? '',
+          render: (d) => h('span', { testid: 'owed-reason' }, d.reviewReason ?? '') },
+        ...(withForm ? [{ key: 'open', header: '', sortValue: () => '',
+          render: (d: DueReport) => h('a', {
+            href: `#/report?plan=${encodeURIComponent(d.plan ?? '')}&period=${encodeURIComponent(d.period ?? '')}`,
+            testid: 'open-form', class: 'button-link',
+          }, t('openForm')) }] : []),
       ],
     }));
   });
