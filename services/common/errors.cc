@@ -133,10 +133,14 @@ std::string Bounded(absl::string_view text, size_t max_bytes) {
 }  // namespace
 
 void ViolationList::Add(std::string field, std::string description) {
+  Add(std::move(field), std::move(description), "");
+}
+
+void ViolationList::Add(std::string field, std::string description, std::string vietnamese) {
   ++total_;
   if (violations_.size() >= kMaxListedViolations) return;
-  violations_.push_back(
-      {Bounded(field, kMaxFieldBytes), Bounded(description, kMaxDescriptionBytes)});
+  violations_.push_back({Bounded(field, kMaxFieldBytes), Bounded(description, kMaxDescriptionBytes),
+                         Bounded(vietnamese, kMaxDescriptionBytes)});
 }
 
 absl::Status ViolationList::ToStatus(absl::string_view reason) const {
@@ -182,6 +186,10 @@ absl::Status InvalidArgument(const std::vector<FieldViolation>& violations,
     auto* fv = bad_request.add_field_violations();
     fv->set_field(Bounded(v.field, kMaxFieldBytes));
     fv->set_description(Bounded(v.description, kMaxDescriptionBytes));
+    if (!v.vietnamese.empty()) {
+      fv->mutable_localized_message()->set_locale("vi-VN");
+      fv->mutable_localized_message()->set_message(Bounded(v.vietnamese, kMaxDescriptionBytes));
+    }
   }
   status.SetPayload(kBadRequestUrl, absl::Cord(bad_request.SerializeAsString()));
   return status;

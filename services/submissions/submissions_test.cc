@@ -552,6 +552,10 @@ TEST_F(SubmissionsTest, ValidateOnlyChecksAsASubmissionAndStoresNothing) {
   google::rpc::BadRequest bad = GetBadRequest(refused.status());
   ASSERT_EQ(bad.field_violations_size(), 2);
   EXPECT_EQ(bad.field_violations(0).field(), "report.values[1].value");
+  // For the official at the form: Vietnamese, with the indicator's name.
+  EXPECT_EQ(bad.field_violations(0).localized_message().locale(), "vi-VN");
+  EXPECT_THAT(bad.field_violations(0).localized_message().message(), HasSubstr("Số âm (-1)"));
+  EXPECT_THAT(bad.field_violations(1).localized_message().message(), HasSubstr("không lớn hơn"));
 
   // Valid content: the warnings a submission would get, and nothing
   // stored, no revision, no change in the feed, the same etag after.

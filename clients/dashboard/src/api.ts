@@ -239,6 +239,15 @@ export interface TrendResponse {
 export interface FieldViolation {
   field: string;
   description?: string;
+  // The description for officials (vi-VN), when the server gives one.
+  localizedMessage?: { locale?: string; message?: string };
+}
+
+// A violation in the reader's language: the server's Vietnamese when it
+// gives one (and the page is in Vietnamese), else its description.
+export function violationText(violation: FieldViolation, language: string): string {
+  if (language === 'vi' && violation.localizedMessage?.message) return violation.localizedMessage.message;
+  return violation.description ?? '';
 }
 
 export interface RpcStatus {
@@ -428,11 +437,19 @@ export function setCsrfToken(token: string): void {
   }
 }
 
+// False once the server refused the development header (it is off, or the
+// page is not on loopback): calls then go without it.
+let agencyHeader = true;
+
+export function useAgencyHeader(use: boolean): void {
+  agencyHeader = use;
+}
+
 function headers(changesState: boolean): Record<string, string> {
   const result: Record<string, string> = { Accept: 'application/json' };
   if (csrfToken) {
     if (changesState) result['X-CSRF-Token'] = csrfToken;
-  } else {
+  } else if (agencyHeader) {
     result['x-tonghop-agency'] = actingAgency;
   }
   return result;

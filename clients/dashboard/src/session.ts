@@ -4,21 +4,24 @@
 // acting agency typed in the header. WhoAmI answers which of them the
 // server sees.
 
-import { ApiError, call, hasSession, postPath, setCsrfToken, type WhoAmI } from './api';
+import { ApiError, call, hasSession, postPath, setCsrfToken, useAgencyHeader, type WhoAmI } from './api';
 
 let identity: WhoAmI | null = null;
 
 // The caller as the server sees it; null when the server knows nobody
 // (no session, no certificate, no development header accepted).
 export async function refreshIdentity(): Promise<WhoAmI | null> {
+  useAgencyHeader(true);
   try {
     identity = await call<WhoAmI>('auth', 'WhoAmI');
   } catch (error) {
     if (!(error instanceof ApiError) || (error.httpStatus !== 401 && error.httpStatus !== 403)) throw error;
     identity = null;
     // A session that ended on the server (expired, signed out elsewhere)
-    // leaves a stale CSRF token behind.
+    // leaves a stale CSRF token behind; a server that refuses the
+    // development header still answers what is open to all without it.
     if (hasSession()) setCsrfToken('');
+    else useAgencyHeader(false);
   }
   return identity;
 }

@@ -13,10 +13,10 @@
 // through the outbox (outbox.ts), so one made offline is sent, once, when
 // the network returns.
 
-import { ApiError, post, type Report, type TaskProgress, type Value } from '../api';
+import { ApiError, post, violationText, type FieldViolation, type Report, type TaskProgress, type Value } from '../api';
 import { clear, h } from '../dom';
 import { formatDay, formatTimestamp, parseTypedNumber } from '../format';
-import { enumLabel, t } from '../i18n';
+import { enumLabel, lang, t } from '../i18n';
 import {
   dropLocalDraft,
   enqueue,
@@ -409,14 +409,14 @@ class ReportForm {
 
   // Shows each violation at the field it names (the nearest enclosing one
   // the form has), after the cells that are not numbers.
-  private showViolations(violations: { field: string; description?: string }[]): number {
+  private showViolations(violations: FieldViolation[]): number {
     for (const { message, control } of this.slots.values()) {
       message.textContent = '';
       message.classList.remove('shown');
       control?.removeAttribute('aria-invalid');
     }
     const all: { field: string; description?: string }[] = [...this.localErrors()].map(([field, description]) => ({ field, description }));
-    all.push(...violations.map((v) => ({ field: v.field.replace(/^report\.?/, ''), description: v.description })));
+    all.push(...violations.map((v) => ({ field: v.field.replace(/^report\.?/, ''), description: violationText(v, lang()) })));
     for (const violation of all) {
       const slot = this.slots.get(nearestSlot(violation.field, (key) => this.slots.has(key)));
       if (!slot) continue;

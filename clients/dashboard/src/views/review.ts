@@ -4,10 +4,10 @@
 // their progress, figures as the form's grids, what changed since the
 // previous revision — accepted or returned with a reason.
 
-import { ApiError, call, listAll, post, type Agency, type Report, type Value } from '../api';
+import { ApiError, call, listAll, post, violationText, type Agency, type Report, type Value } from '../api';
 import { h } from '../dom';
 import { formatTimestamp } from '../format';
-import { enumLabel, t } from '../i18n';
+import { enumLabel, lang, t } from '../i18n';
 import { navigate, type Route } from '../router';
 import { currentIdentity, identityAgency } from '../session';
 import { dataTable } from '../table';
@@ -172,7 +172,7 @@ async function renderOne(root: HTMLElement, name: string): Promise<void> {
       navigate({ view: 'review', params: {} });
     } catch (error) {
       status.textContent = error instanceof ApiError
-        ? [error.officialMessage, ...error.fieldViolations.map((v) => v.description ?? '')].join(' ')
+        ? [error.officialMessage, ...error.fieldViolations.map((v) => violationText(v, lang()))].join(' ')
         : String(error);
     }
   };
