@@ -75,8 +75,24 @@ export async function queued(): Promise<OutboxEntry[]> {
   return all.sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
 }
 
-export function enqueue(entry: OutboxEntry): Promise<unknown> {
-  return run(OUTBOX, 'readwrite', (s) => s.put(entry));
+// Queues `entry` in place of any submission of the same report still
+// queued: the later one is what the clerk means to send.
+export async function enqueue(entry: OutboxEntry): Promise<void> {
+  const db = await database();
+  await new Promise<void>((resolve, reject) => {
+    const tx = db.transaction(OUTBOX, 'readwrite');
+    const store = tx.objectStore(OUTBOX);
+    const all = store.getAll();
+    all.onsuccess = () => {
+      for (const queuedEntry of all.result as OutboxEntry[]) {
+        if (queuedEntry.name === entry.name) store.delete(queuedEntry.requestId);
+      }
+      store.put(entry);
+    };
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error);
+  });
 }
 
 function remove(requestId: string): Promise<unknown> {
@@ -94,38 +110,40 @@ export type Delivery =
   | { entry: OutboxEntry; report: Report }
   | { entry: OutboxEntry; error: ApiError };
 
-let flushing: Promise<Delivery[]> | null = null;
+// Passes over the outbox run one after another, never two at once, so an
+// entry is never sent twice concurrently from this page.
+let passes: Promise<unknown> = Promise.resolve();
 
 // Sends every queued submission, oldest first, stopping at the first that
-// cannot reach the server. One flush at a time in this page.
+// cannot reach the server; runs after any pass already under way, so what
+// was queued before the call is tried.
 export function flush(): Promise<Delivery[]> {
-  flushing ??= (async () => {
-    const done: Delivery[] = [];
+  const pass = passes.then(flushOnce);
+  passes = pass.catch(() => undefined);
+  return pass;
+}
+
+async function flushOnce(): Promise<Delivery[]> {
+  const done: Delivery[] = [];
+  for (const entry of await queued()) {
     try {
-      for (const entry of await queued()) {
-        try {
-          const report = await post<Report>('submissions', 'Submit', {
-            name: entry.name, etag: entry.etag, report: entry.report, requestId: entry.requestId,
-          });
-          await remove(entry.requestId);
-          await dropLocalDraft(entry.name);
-          done.push({ entry, report });
-        } catch (error) {
-          if (unreachable(error) || !(error instanceof ApiError)) break;
-          // The server answered: refused content is shown, not retried.
-          // A session to renew (401, 403) keeps it for after the sign-in.
-          if (error.httpStatus === 401 || error.httpStatus === 403) break;
-          await remove(entry.requestId);
-          done.push({ entry, error });
-        }
-      }
-    } finally {
-      flushing = null;
+      const report = await post<Report>('submissions', 'Submit', {
+        name: entry.name, etag: entry.etag, report: entry.report, requestId: entry.requestId,
+      });
+      await remove(entry.requestId);
+      await dropLocalDraft(entry.name);
+      done.push({ entry, report });
+    } catch (error) {
+      if (unreachable(error) || !(error instanceof ApiError)) break;
+      // A session to renew (401, 403) keeps it for after the sign-in.
+      if (error.httpStatus === 401 || error.httpStatus === 403) break;
+      // The server answered: refused content is shown, not retried.
+      await remove(entry.requestId);
+      done.push({ entry, error });
     }
-    window.dispatchEvent(new CustomEvent('tonghop-outbox', { detail: done }));
-    return done;
-  })();
-  return flushing;
+  }
+  if (done.length > 0) window.dispatchEvent(new CustomEvent('tonghop-outbox', { detail: done }));
+  return done;
 }
 
 // Delivers what is queued when the network returns, and now and then while

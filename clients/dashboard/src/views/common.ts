@@ -1,8 +1,8 @@
 // Pieces the views share.
 
-import { ApiError, call, type DueReport, type Plan } from '../api';
+import { ApiError, call, type Agency, type DueReport, type Plan } from '../api';
 import { h } from '../dom';
-import { enumLabel, t } from '../i18n';
+import { displayName, enumLabel, lang, t } from '../i18n';
 import { formatDay } from '../format';
 import { dataTable } from '../table';
 
@@ -110,4 +110,34 @@ export function owedSection(withForm = false): HTMLElement {
       ],
     }));
   });
+}
+
+const names = new Map<string, Promise<string>>();
+
+// An agency's name for officials ("Sở Y tế tỉnh Đồng Nai"), else its
+// resource name; asked once per page load and language.
+export function agencyName(name: string): Promise<string> {
+  if (!name) return Promise.resolve('');
+  const key = `${lang()}|${name}`;
+  let known = names.get(key);
+  if (!known) {
+    known = call<Agency>('registry', 'GetAgency', { name })
+      .then((agency) => displayName(agency) || name)
+      .catch(() => name);
+    names.set(key, known);
+  }
+  return known;
+}
+
+// A plan as officials cite it: its symbol ("74/KH-UBND"), else its name.
+export function planSymbol(name: string): Promise<string> {
+  if (!name) return Promise.resolve('');
+  let known = names.get(name);
+  if (!known) {
+    known = call<Plan>('registry', 'GetPlan', { name })
+      .then((plan) => plan.symbol || name)
+      .catch(() => name);
+    names.set(name, known);
+  }
+  return known;
 }

@@ -117,10 +117,15 @@ export function indicatorTitle(name: string, meta: FigureMeta): string {
 }
 
 // Lays out `values` as grids; `cell(index)` makes what goes in a cell.
+// A breakdown with more options than this (ethnicity's 54, religion's 16)
+// starts folded unless one of its cells holds a value.
+const FOLDED_OPTIONS = 12;
+
 export function figureGrids(
   values: Value[],
   meta: FigureMeta,
   cell: (index: number, label: string) => Node,
+  given: (index: number) => boolean = (index) => valueText(values[index]) !== '',
 ): { root: HTMLElement; blocks: IndicatorBlock[] } {
   const root = h('div', { class: 'figures' });
   const blocks: IndicatorBlock[] = [];
@@ -157,6 +162,13 @@ export function figureGrids(
       const grid = h('div', { class: 'grid-row', testid: `grid-${id}-${row.code}` });
       for (const index of row.indices) grid.appendChild(cell(index, cellLabel(values[index], meta)));
       grid.appendChild(h('div', { class: 'grid-cell grid-sum' }, h('span', { class: 'cell-label' }, t('sumLabel')), row.sum));
+      if (row.indices.length > FOLDED_OPTIONS) {
+        const folded = h('details', { class: 'grid-dimension', testid: `fold-${id}-${row.code}` },
+          h('summary', { class: 'grid-dimension-label' }, `${row.label} (${row.indices.length})`), grid);
+        folded.open = row.indices.some(given);
+        fieldset.appendChild(folded);
+        continue;
+      }
       const table = h('div', { class: 'grid-dimension', aria: { label: row.label } },
         h('div', { class: 'grid-dimension-label' }, row.label), grid);
       table.setAttribute('role', 'group');

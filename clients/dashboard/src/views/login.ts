@@ -2,12 +2,12 @@
 // home page (#/home): who is signed in, for which agency, and what the
 // agency owes.
 
-import { ApiError, call, type Agency } from '../api';
+import { ApiError } from '../api';
 import { h } from '../dom';
-import { displayName, t, type StringKey } from '../i18n';
+import { t, type StringKey } from '../i18n';
 import { navigate, type Route } from '../router';
 import { currentIdentity, signIn } from '../session';
-import { owedSection } from './common';
+import { agencyName, owedSection } from './common';
 
 export async function renderLogin(root: HTMLElement, route: Route): Promise<void> {
   const user = h('input', { type: 'text', testid: 'login-user' });
@@ -79,12 +79,3 @@ export async function renderHome(root: HTMLElement): Promise<void> {
   root.appendChild(owedSection(true));
 }
 
-// An agency's name for officials ("Sở Y tế tỉnh Đồng Nai"), else its id.
-export async function agencyName(name: string): Promise<string> {
-  if (!name) return '';
-  try {
-    return displayName(await call<Agency>('registry', 'GetAgency', { name })) || name;
-  } catch {
-    return name;
-  }
-}

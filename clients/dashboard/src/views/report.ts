@@ -39,7 +39,8 @@ import {
   valueText,
   type FigureMeta,
 } from './figures';
-import { agencyName, labelFor } from './login';
+import { agencyName, planSymbol } from './common';
+import { labelFor } from './login';
 
 // The choices of a task's progress, in the order a clerk reads them.
 export const PROGRESS_CHOICES = [
@@ -90,7 +91,8 @@ export async function renderReport(root: HTMLElement, route: Route): Promise<voi
     loadFigureMeta(),
   ]);
   const values = await figureLayout(server, meta);
-  new ReportForm(root, { ...server, values }, meta).render(await agencyName(server.agency ?? ''));
+  new ReportForm(root, { ...server, values }, meta)
+    .render(await agencyName(server.agency ?? ''), await planSymbol(server.plan ?? ''));
 }
 
 class ReportForm {
@@ -127,11 +129,11 @@ class ReportForm {
     this.editable = ['REPORT_STATE_DRAFT', 'REPORT_STATE_RETURNED', 'REPORT_STATE_SUBMITTED'].includes(server.state ?? '');
   }
 
-  render(agency: string): void {
+  render(agency: string, plan: string): void {
     const r = this.report;
     const facts: [string, Node | string][] = [
       [t('agencyLabel'), agency],
-      [t('plan'), r.plan ?? ''],
+      [t('plan'), plan],
       [t('period'), r.period ?? ''],
       [t('dueDate'), formatDay(r.dueTime)],
       [t('stateLabel'), h('span', { testid: 'report-state', data: { state: r.state ?? '' } }, enumLabel(r.state))],
@@ -232,7 +234,8 @@ class ReportForm {
   private figuresSection(): HTMLElement {
     const section = h('section', { class: 'panel', testid: 'figures-form' }, h('h3', {}, t('figuresHeading')));
     section.appendChild(this.slot('values', h('div', { class: 'form-error', testid: 'error-values' })));
-    const grids = figureGrids(this.values, this.meta, (index, label) => this.valueCell(index, label));
+    const grids = figureGrids(this.values, this.meta, (index, label) => this.valueCell(index, label),
+      (index) => this.typed[index] !== '');
     this.blocks = grids.blocks;
     // A total left empty, or equal to the sum of its first breakdown,
     // follows that sum as the cells are typed.
@@ -424,6 +427,9 @@ class ReportForm {
       slot.message.appendChild(line);
       slot.message.classList.add('shown');
       slot.control?.setAttribute('aria-invalid', 'true');
+      // A folded breakdown with a mistake in it opens.
+      const folded = slot.control?.closest('details');
+      if (folded) folded.open = true;
     }
     this.root.dataset.violations = String(all.length);
     return all.length;

@@ -22,7 +22,8 @@ import {
   valueText,
   type FigureMeta,
 } from './figures';
-import { agencyName, labelFor } from './login';
+import { agencyName, planSymbol } from './common';
+import { labelFor } from './login';
 import { outlineOf, requestId } from './report';
 
 // The subtree the caller reviews: the agency whose focal agency it is (a
@@ -51,7 +52,9 @@ export async function renderReview(root: HTMLElement, route: Route): Promise<voi
     agencySubtree: subtree, state: 'REPORT_STATE_SUBMITTED',
   });
   const names = new Map<string, string>();
-  await Promise.all([...new Set(waiting.map((r) => r.agency ?? ''))].map(async (a) => names.set(a, await agencyName(a))));
+  await Promise.all([...new Set(waiting.flatMap((r) => [r.agency ?? '', r.plan ?? '']))].map(async (a) => {
+    names.set(a, a.startsWith('plans/') ? await planSymbol(a) : await agencyName(a));
+  }));
   const panel = h('section', { class: 'panel', testid: 'review-queue' },
     h('h2', {}, t('reviewHeading')), h('p', { class: 'intro' }, await agencyName(subtree)));
   root.appendChild(panel);
@@ -81,7 +84,7 @@ export async function renderReview(root: HTMLElement, route: Route): Promise<voi
       { key: 'agency', header: t('reporter'), sortValue: (r) => names.get(r.agency ?? '') ?? '',
         render: (r) => h('a', { href: `#/review?name=${encodeURIComponent(r.name)}`, testid: 'review-open' },
           names.get(r.agency ?? '') ?? r.agency ?? '') },
-      { key: 'plan', header: t('plan'), sortValue: (r) => r.plan ?? '' },
+      { key: 'plan', header: t('plan'), sortValue: (r) => names.get(r.plan ?? '') ?? '' },
       { key: 'period', header: t('period'), sortValue: (r) => r.period ?? '' },
       { key: 'revision', header: t('revisionCol'), numeric: true, sortValue: (r) => r.revision ?? 0 },
       { key: 'submitted', header: t('submitTimeCol'), sortValue: (r) => r.submitTime ?? '',
@@ -133,7 +136,7 @@ async function renderOne(root: HTMLElement, name: string): Promise<void> {
   ]);
   root.appendChild(h('p', {}, h('a', { href: '#/review', testid: 'back-queue' }, t('backToQueue'))));
   const header = h('section', { class: 'panel', testid: 'review-report' },
-    h('h2', {}, `${await agencyName(report.agency ?? '')} — ${report.plan ?? ''} — ${report.period ?? ''}`),
+    h('h2', {}, `${await agencyName(report.agency ?? '')} — ${await planSymbol(report.plan ?? '')} — ${report.period ?? ''}`),
     h('dl', { class: 'facts' },
       h('dt', {}, t('stateLabel')), h('dd', { testid: 'review-state', data: { state: report.state ?? '' } }, enumLabel(report.state)),
       h('dt', {}, t('revisionCol')), h('dd', {}, String(report.revision ?? 0)),
