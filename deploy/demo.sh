@@ -351,8 +351,8 @@ check "lan signs in at the dashboard" curl -sS --fail --cacert "$PKI/ca.crt" -c 
 check "her session names her" sh -c "curl -sS --fail --cacert '$PKI/ca.crt' -b '$JAR' \
   'https://$HTTP_ADDRESS/v1/auth/WhoAmI' | grep -q '\"users/lan\"'"
 CSRF="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["csrfToken"])' "$OUT_DIR/dashboard-login.json")"
-check "she signs out" curl -sS --fail --cacert "$PKI/ca.crt" -b "$JAR" -X POST -H "X-CSRF-Token: $CSRF" \
-  -o /dev/null "https://$HTTP_ADDRESS/v1/auth/logout"
+check "she signs out" curl -sS --fail --cacert "$PKI/ca.crt" -b "$JAR" -H "X-CSRF-Token: $CSRF" \
+  -H 'Content-Type: application/json' --data '{}' -o /dev/null "https://$HTTP_ADDRESS/v1/auth/logout"
 echo "  POST /v1/auth/login (lan) → phiên làm việc; WhoAmI → users/lan; POST /v1/auth/logout → đã đăng xuất"
 
 section "Xong (done)"
