@@ -11,6 +11,8 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "clients/cli/output.h"
+#include "services/common/display_format.h"
+#include "services/common/period.h"
 #include "tonghop/v1/audit_service.grpc.pb.h"
 
 namespace tonghop::cli {
@@ -74,7 +76,7 @@ std::unique_ptr<v1::Audit::Stub> Stub(CliContext& context) {
 // from its start, --until through its end), "05/11/2026" likewise,
 // "2026-11-05T14:30[:00]" in Vietnam time, or RFC 3339 with an offset.
 std::optional<absl::Time> ParseWhen(const std::string& text, bool through_end_of_day) {
-  const absl::TimeZone vietnam = absl::FixedTimeZone(7 * 3600);
+  const absl::TimeZone vietnam = VietnamTime();
   absl::Time time;
   std::string error;
   if (absl::ParseTime(absl::RFC3339_full, text, &time, &error)) return time;
@@ -220,12 +222,12 @@ int Verify(CliContext& context, const ParsedArgs& args) {
   }
   for (const v1::AuditChainStatus& chain : response.chains()) {
     *context.out << absl::Substitute(kLabels.chain, chain.store(),
-                                     VietnameseCount(chain.records()), chain.head_sequence(),
+                                     FormatCount(chain.records(), "vi"), chain.head_sequence(),
                                      chain.head_hash().empty() ? "—" : chain.head_hash())
                  << "\n";
   }
   if (response.intact()) {
-    *context.out << absl::Substitute(kLabels.intact, VietnameseCount(response.records())) << "\n"
+    *context.out << absl::Substitute(kLabels.intact, FormatCount(response.records(), "vi")) << "\n"
                  << "Audit trail intact: " << response.records() << " records\n";
     return 0;
   }

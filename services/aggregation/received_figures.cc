@@ -6,11 +6,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
-#include "services/aggregation/exact_number.h"
+#include "services/common/decimal.h"
 #include "services/common/errors.h"
 #include "services/common/pagination.h"
 #include "services/common/resource_names.h"
 #include "services/common/status_macros.h"
+#include "services/common/timestamps.h"
 #include "storage/key_encoding.h"
 
 namespace tonghop::aggregation {
@@ -90,7 +91,7 @@ absl::StatusOr<v1::PushFiguresResponse> ReceivedFiguresStore::Push(
     const v1::Value& value = request.values(i);
     std::string at = absl::StrCat("values[", i, "]");
     if (value.value_case() == v1::Value::kDecimalValue &&
-        !ParseDecimal(value.decimal_value(), at).ok()) {
+        !ParseDecimalSum(value.decimal_value(), at).ok()) {
       violations.Add(at + ".decimal_value",
                      absl::StrCat("\"", value.decimal_value(), "\" is not a decimal number"));
     } else if (value.value_case() == v1::Value::VALUE_NOT_SET) {
@@ -140,8 +141,7 @@ absl::StatusOr<v1::PushFiguresResponse> ReceivedFiguresStore::Push(
     response.mutable_figures()->clear_values();
     return response;
   }
-  google::protobuf::Timestamp now = TimeUtil::MicrosecondsToTimestamp(
-      absl::ToUnixMicros(clock_->Now()));
+  google::protobuf::Timestamp now = ToTimestamp(clock_->Now());
   v1::ReceivedFigures record;
   record.set_name(ResourceName(request.plan(), request.period(), request.agency()));
   record.set_plan(request.plan());

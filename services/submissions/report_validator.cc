@@ -9,49 +9,20 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
+#include "services/common/decimal.h"
+#include "services/common/display_format.h"
 #include "services/common/resource_names.h"
 #include "services/common/text.h"
 
 namespace tonghop::submissions {
 namespace {
 
-constexpr int64_t kMicros = 1000000;
 constexpr size_t kMaxSummaryBytes = 64 * 1024;
 constexpr int kMaxOutputs = 200;
 constexpr size_t kMaxOutputBytes = 4 * 1024;
 
-std::string FormatMicros(absl::int128 micros) {
-  bool negative = micros < 0;
-  absl::uint128 magnitude =
-      negative ? absl::uint128(-(micros + 1)) + 1 : absl::uint128(micros);
-  absl::uint128 whole = magnitude / kMicros;
-  uint64_t fraction = absl::Uint128Low64(magnitude % kMicros);
-  std::ostringstream out;
-  if (negative) out << "-";
-  out << whole;
-  if (fraction != 0) {
-    std::string digits = std::to_string(fraction + kMicros).substr(1);
-    while (!digits.empty() && digits.back() == '0') digits.pop_back();
-    out << "." << digits;
-  }
-  return out.str();
-}
-
 // `micros` as officials read it: "1.500", "-12,5".
-std::string ForOfficials(absl::int128 micros) {
-  std::string plain = FormatMicros(micros);
-  bool negative = !plain.empty() && plain[0] == '-';
-  if (negative) plain.erase(0, 1);
-  std::vector<std::string> parts = absl::StrSplit(plain, '.');
-  std::string grouped;
-  for (size_t i = 0; i < parts[0].size(); ++i) {
-    if (i > 0 && (parts[0].size() - i) % 3 == 0) grouped += '.';
-    grouped += parts[0][i];
-  }
-  return absl::StrCat(negative ? "-" : "", grouped, parts.size() > 1 ? "," : "",
-                      parts.size() > 1 ? parts[1] : "");
-}
+std::string ForOfficials(Micros micros) { return FormatNumber(FormatMicros(micros), "vi"); }
 
 // An indicator's name for officials: its display name, else its name.
 std::string IndicatorForOfficials(const ReportContext& context, const std::string& name) {
@@ -100,7 +71,7 @@ struct CheckedValue {
   int index;
   std::string indicator;
   std::map<std::string, std::string> cells;
-  std::optional<absl::int128> micros;  // nullopt: left empty
+  std::optional<Micros> micros;  // nullopt: left empty
   bool count;
 };
 
@@ -306,7 +277,7 @@ std::optional<CheckedValue> CheckValue(const ReportContext& context, int index,
                                     " là số đếm, không được nhỏ hơn 0."));
         value_ok = false;
       } else {
-        checked.micros = absl::int128(value.int_value()) * kMicros;
+        checked.micros = FromInt(value.int_value());
       }
       break;
     case v1::Value::kDecimalValue:
@@ -317,12 +288,14 @@ std::optional<CheckedValue> CheckValue(const ReportContext& context, int index,
                        absl::StrCat(IndicatorForOfficials(context, value.indicator()),
                                     " là số đếm: chỉ nhập số nguyên."));
         value_ok = false;
-      } else if (auto micros = ParseDecimalMicros(value.decimal_value())) {
+      } else if (absl::StatusOr<Micros> micros = ParseDecimal(value.decimal_value());
+                 micros.ok()) {
         checked.micros = *micros;
       } else {
         violations.Add(at + ".value",
-                       absl::StrCat("not a decimal number with at most 6 digits after the "
-                                    "point (e.g. \"1250.5\"): ",
+                       absl::StrCat("not a decimal number (", micros.status().message(),
+                                    "; e.g. \"1250.5\", at most 6 digits after the "
+                                    "point): ",
                                     QuoteInput(value.decimal_value())),
                        "Không phải là số hợp lệ (tối đa 6 chữ số sau dấu phẩy), ví dụ 1.250,5.");
         value_ok = false;
@@ -369,7 +342,7 @@ void CheckBreakdowns(const ReportContext& context, const std::string& field,
                                     IndicatorForOfficials(context, indicator), "."));
         continue;
       }
-      absl::int128 sum = 0;
+      Micros sum = 0;
       for (const CheckedValue* v : given) sum += *v->micros;
       if (sum != *total->second->micros) {
         violations.Add(
@@ -400,8 +373,8 @@ void CheckRules(const ReportContext& context, const std::string& field,
     for (const v1::IndicatorRule& rule : indicator.rules()) {
       auto other = by_cell.find({rule.other(), v.cells});
       if (other == by_cell.end()) continue;
-      absl::int128 mine = *v.micros;
-      absl::int128 theirs = *other->second->micros;
+      Micros mine = *v.micros;
+      Micros theirs = *other->second->micros;
       bool breached = (rule.kind() == v1::IndicatorRule::KIND_AT_MOST && mine > theirs) ||
                       (rule.kind() == v1::IndicatorRule::KIND_AT_LEAST && mine < theirs);
       if (!breached) continue;
@@ -425,38 +398,6 @@ void CheckRules(const ReportContext& context, const std::string& field,
 }
 
 }  // namespace
-
-std::optional<absl::int128> ParseDecimalMicros(absl::string_view text) {
-  size_t pos = 0;
-  bool negative = false;
-  if (pos < text.size() && text[pos] == '-') {
-    negative = true;
-    ++pos;
-  }
-  absl::int128 whole = 0;
-  size_t whole_digits = 0;
-  while (pos < text.size() && absl::ascii_isdigit(static_cast<unsigned char>(text[pos]))) {
-    whole = whole * 10 + (text[pos] - '0');
-    ++whole_digits;
-    ++pos;
-  }
-  if (whole_digits == 0 || whole_digits > 15) return std::nullopt;
-  int64_t fraction = 0;
-  size_t fraction_digits = 0;
-  if (pos < text.size() && text[pos] == '.') {
-    ++pos;
-    while (pos < text.size() && absl::ascii_isdigit(static_cast<unsigned char>(text[pos]))) {
-      if (++fraction_digits > 6) return std::nullopt;
-      fraction = fraction * 10 + (text[pos] - '0');
-      ++pos;
-    }
-    if (fraction_digits == 0) return std::nullopt;
-  }
-  if (pos != text.size()) return std::nullopt;
-  for (size_t i = fraction_digits; i < 6; ++i) fraction *= 10;
-  absl::int128 micros = whole * kMicros + fraction;
-  return negative ? -micros : micros;
-}
 
 void ValidateReportContent(const ReportContext& context, ValidationMode mode,
                            absl::string_view field_view, v1::Report& report,

@@ -12,7 +12,8 @@ interface Task {
   indicators?: string[];
 }
 import { h } from '../dom';
-import { formatExact, sumExact } from '../format';
+import { formatNumber } from '../display_format';
+import { sumExact } from '../format';
 import { displayName, t } from '../i18n';
 
 export interface FigureMeta {
@@ -83,7 +84,7 @@ export function valueText(value: Value | undefined): string {
 // A value for officials: "1.200", "90,38"; always the Vietnamese way in
 // the form's cells, which are read back the Vietnamese way.
 export function valueForOfficials(text: string): string {
-  return text === '' ? '' : formatExact(text, 'vi-VN');
+  return text === '' ? '' : formatNumber(text, 'vi');
 }
 
 export interface DimensionRow {
