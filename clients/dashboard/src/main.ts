@@ -68,9 +68,8 @@ async function ensureIdentity(): Promise<void> {
 
 async function render(): Promise<void> {
   const mine = ++generation;
-  await ensureIdentity();
-  if (mine !== generation) return;
-  renderShell();
+  // The old view goes at once, before anything is awaited, so that nothing
+  // (a test included) acts on it while the new one loads.
   disposeCharts();
   clear(app);
   app.dataset.ready = 'false';
@@ -80,6 +79,9 @@ async function render(): Promise<void> {
   app.appendChild(view);
   const loading = h('p', { class: 'loading' }, t('loading'));
   view.appendChild(loading);
+  await ensureIdentity();
+  if (mine !== generation) return;
+  renderShell();
   try {
     if (route.view === 'province') await renderProvince(view, route);
     else if (route.view === 'import') await renderImport(view, route);
