@@ -359,6 +359,19 @@ CODE=$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$PKI/ca.crt" -H 'x-tong
 echo "  Không chứng thư, chỉ có tiêu đề x-tonghop-agency: bo-tu-phap → HTTP $CODE (without a certificate)"
 check "the development header is refused over HTTPS" test "$CODE" = 401
 
+section "Đăng nhập vào bảng điều khiển bằng mật khẩu (signing in to the dashboard with a password)"
+JAR="$OUT_DIR/dashboard-cookies.txt"
+rm -f "$JAR"
+check "lan signs in at the dashboard" curl -sS --fail --cacert "$PKI/ca.crt" -c "$JAR" \
+  -H 'Content-Type: application/json' --data "{\"user\":\"lan\",\"password\":\"$CLERK_PASSWORD\"}" \
+  -o "$OUT_DIR/dashboard-login.json" "https://$HTTP_ADDRESS/v1/auth/login"
+check "her session names her" sh -c "curl -sS --fail --cacert '$PKI/ca.crt' -b '$JAR' \
+  'https://$HTTP_ADDRESS/v1/auth/WhoAmI' | grep -q '\"users/lan\"'"
+CSRF="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["csrfToken"])' "$OUT_DIR/dashboard-login.json")"
+check "she signs out" curl -sS --fail --cacert "$PKI/ca.crt" -b "$JAR" -H "X-CSRF-Token: $CSRF" \
+  -H 'Content-Type: application/json' --data '{}' -o /dev/null "https://$HTTP_ADDRESS/v1/auth/logout"
+echo "  POST /v1/auth/login (lan) → phiên làm việc; WhoAmI → users/lan; POST /v1/auth/logout → đã đăng xuất"
+
 section "Xong (done)"
 echo "Kết quả ghi tại (outputs in): $OUT_DIR"
 echo "Báo cáo tổng hợp (compiled report): $OUT_DIR/bao-cao-tong-hop-dong-nai-2026.{docx,pdf,md,html,xlsx,json}"
@@ -367,6 +380,9 @@ if [ -n "$HTTP_ADDRESS" ] && [ -f "$DASHBOARD_DIR/index.html" ] && [ "$EXIT_AT_E
   echo "Bảng điều khiển (dashboard): https://$HTTP_ADDRESS/"
   echo "  trình duyệt tin $PKI/ca.crt và dùng chứng thư $PKI/bo-tu-phap.p12 (mật khẩu: $P12_PASSWORD)"
   echo "  (the browser trusts ca.crt and presents bo-tu-phap.p12, password $P12_PASSWORD: it calls as the Ministry)"
+  echo "  hoặc không dùng chứng thư, đăng nhập tại https://$HTTP_ADDRESS/#/login (or, without a certificate, sign in there):"
+  echo "    lan / $CLERK_PASSWORD     → Việc của tôi: báo cáo phải nộp, biểu mẫu nhập liệu (what she owes, the report form)"
+  echo "    hung / $REVIEWER_PASSWORD → Duyệt báo cáo: chấp nhận hoặc trả lại (the review queue)"
 fi
 if [ "$EXIT_AT_END" = 1 ]; then
   echo "Máy chủ đã dừng (server stopped)."

@@ -133,10 +133,14 @@ std::string Bounded(absl::string_view text, size_t max_bytes) {
 }  // namespace
 
 void ViolationList::Add(std::string field, std::string description) {
+  Add(std::move(field), std::move(description), "");
+}
+
+void ViolationList::Add(std::string field, std::string description, std::string vietnamese) {
   ++total_;
   if (violations_.size() >= kMaxListedViolations) return;
-  violations_.push_back(
-      {Bounded(field, kMaxFieldBytes), Bounded(description, kMaxDescriptionBytes)});
+  violations_.push_back({Bounded(field, kMaxFieldBytes), Bounded(description, kMaxDescriptionBytes),
+                         Bounded(vietnamese, kMaxDescriptionBytes)});
 }
 
 absl::Status ViolationList::ToStatus(absl::string_view reason) const {
@@ -182,6 +186,10 @@ absl::Status InvalidArgument(const std::vector<FieldViolation>& violations,
     auto* fv = bad_request.add_field_violations();
     fv->set_field(Bounded(v.field, kMaxFieldBytes));
     fv->set_description(Bounded(v.description, kMaxDescriptionBytes));
+    if (!v.vietnamese.empty()) {
+      fv->mutable_localized_message()->set_locale("vi-VN");
+      fv->mutable_localized_message()->set_message(Bounded(v.vietnamese, kMaxDescriptionBytes));
+    }
   }
   status.SetPayload(kBadRequestUrl, absl::Cord(bad_request.SerializeAsString()));
   return status;
@@ -356,9 +364,16 @@ google::rpc::Status BoundedRpcStatus(google::rpc::Status status) {
     for (auto& v : *violations) {
       v.set_field(Bounded(v.field(), kMaxFieldBytes));
       v.set_description(Bounded(v.description(), kMaxDescriptionBytes));
+      if (v.has_localized_message()) {
+        v.mutable_localized_message()->set_message(
+            Bounded(v.localized_message().message(), kMaxDescriptionBytes));
+      }
     }
   }
 
+  // Descriptions, and their Vietnamese, are cut to `description_bytes`;
+  // without `localized_violations` the Vietnamese is left out.
+  bool localized_violations = true;
   auto pack = [&](size_t description_bytes, size_t message_bytes) {
     google::rpc::Status out;
     out.set_code(status.code());
@@ -378,6 +393,12 @@ google::rpc::Status BoundedRpcStatus(google::rpc::Status status) {
       for (auto& v : *packed.mutable_field_violations()) {
         if (v.description().size() > description_bytes) {
           v.set_description(TruncateUtf8(v.description(), description_bytes));
+        }
+        if (!localized_violations) {
+          v.clear_localized_message();
+        } else if (v.localized_message().message().size() > description_bytes) {
+          v.mutable_localized_message()->set_message(
+              TruncateUtf8(v.localized_message().message(), description_bytes));
         }
       }
       auto* any = out.add_details();
@@ -400,12 +421,15 @@ google::rpc::Status BoundedRpcStatus(google::rpc::Status status) {
 
   // Too big: first drop what this project does not know; then shorten the
   // message and the descriptions (all alike, the longest that fits, but no
-  // shorter than a field's reason needs), then drop the last violations.
+  // shorter than a field's reason needs), leaving out the violations'
+  // Vietnamese when even that does not fit (the error's own Vietnamese
+  // message stays), then drop the last violations.
   others.clear();
   packed = pack(kMaxDescriptionBytes, kMaxErrorMessageBytes);
   if (fits(packed)) return packed;
   constexpr size_t kShortMessageBytes = 160;
   constexpr size_t kMinDescriptionBytes = 32;
+  if (!fits(pack(kMinDescriptionBytes, kShortMessageBytes))) localized_violations = false;
   size_t low = kMinDescriptionBytes, high = kMaxDescriptionBytes;
   while (low < high) {
     size_t middle = (low + high + 1) / 2;

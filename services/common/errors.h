@@ -43,6 +43,9 @@ inline constexpr absl::string_view kOmittedViolationsKey = "omitted_violations";
 struct FieldViolation {
   std::string field;        // e.g. "agency.parent"
   std::string description;  // e.g. "agencies/x does not exist"
+  // For officials, in Vietnamese (sent as the violation's
+  // LocalizedMessage, vi-VN); empty when there is none.
+  std::string vietnamese = {};
 };
 
 // Collects field violations so that validation can report all of them at once:
@@ -53,6 +56,9 @@ struct FieldViolation {
 class ViolationList {
  public:
   void Add(std::string field, std::string description);
+  // With the description for officials, in Vietnamese, for what a person
+  // types into a form.
+  void Add(std::string field, std::string description, std::string vietnamese);
   bool empty() const { return total_ == 0; }
   // The violations kept (the first kMaxListedViolations).
   const std::vector<FieldViolation>& violations() const { return violations_; }

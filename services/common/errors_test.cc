@@ -116,6 +116,32 @@ TEST(ErrorsTest, TenThousandViolationsListTheFirstHundredAndCountTheRest) {
   EXPECT_EQ(GetOmittedViolations(back), 9900u);
 }
 
+TEST(ErrorsTest, ViolationsCarryVietnameseWhileTheyFit) {
+  ViolationList few;
+  few.Add("report.values[1].value", "negative (-5): counts things and cannot be below 0",
+          "Số âm (-5): là số đếm, không được nhỏ hơn 0.");
+  few.Add("report.progress[0].status", "required to submit");
+  google::rpc::BadRequest bad = GetBadRequest(FromGrpcStatus(ToGrpcStatus(few.ToStatus())));
+  ASSERT_EQ(bad.field_violations_size(), 2);
+  EXPECT_EQ(bad.field_violations(0).localized_message().locale(), "vi-VN");
+  EXPECT_EQ(bad.field_violations(0).localized_message().message(),
+            "Số âm (-5): là số đếm, không được nhỏ hơn 0.");
+  EXPECT_FALSE(bad.field_violations(1).has_localized_message());
+
+  // A hundred long ones do not fit the trailers with their Vietnamese: it
+  // is left out, and every violation is still listed.
+  ViolationList many;
+  for (int i = 0; i < 100; ++i) {
+    many.Add(absl::StrCat("report.values[", i, "].value"), std::string(200, 'e'),
+             absl::StrCat("Các ô phân tổ theo Giới tính cộng lại được ", i, std::string(150, '.')));
+  }
+  grpc::Status bounded = ToGrpcStatus(many.ToStatus());
+  EXPECT_LE(TrailerBytes(bounded), kMaxErrorTrailerBytes);
+  bad = GetBadRequest(FromGrpcStatus(bounded));
+  ASSERT_EQ(bad.field_violations_size(), 100);
+  EXPECT_FALSE(bad.field_violations(0).has_localized_message());
+}
+
 TEST(ErrorsTest, BoundingKeepsTextValidUtf8) {
   // A message of 2-byte and 3-byte characters and bytes that are not UTF-8;
   // no cut may leave half a character.

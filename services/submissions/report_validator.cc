@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/decimal.h"
+#include "services/common/display_format.h"
 #include "services/common/resource_names.h"
 #include "services/common/text.h"
 
@@ -19,6 +20,43 @@ namespace {
 constexpr size_t kMaxSummaryBytes = 64 * 1024;
 constexpr int kMaxOutputs = 200;
 constexpr size_t kMaxOutputBytes = 4 * 1024;
+
+// `micros` as officials read it: "1.500", "-12,5".
+std::string ForOfficials(Micros micros) { return FormatNumber(FormatMicros(micros), "vi"); }
+
+// An indicator's name for officials: its display name, else its name.
+std::string IndicatorForOfficials(const ReportContext& context, const std::string& name) {
+  auto found = context.indicators.find(name);
+  return found == context.indicators.end() || found->second.display_name().empty()
+             ? name
+             : found->second.display_name();
+}
+
+// A dimension's name for officials ("Giới tính"), from its code ("sex").
+std::string DimensionForOfficials(const ReportContext& context, const std::string& code) {
+  auto found = context.dimensions.find(absl::StrCat("dimensions/", code));
+  return found == context.dimensions.end() || found->second.display_name().empty()
+             ? code
+             : found->second.display_name();
+}
+
+// "Nữ", or "tổng số" for the empty cell.
+std::string CellForOfficials(const ReportContext& context,
+                             const std::map<std::string, std::string>& cells) {
+  if (cells.empty()) return "tổng số";
+  std::vector<std::string> parts;
+  for (const auto& [dimension, option] : cells) {
+    std::string label = option;
+    auto found = context.dimensions.find(absl::StrCat("dimensions/", dimension));
+    if (found != context.dimensions.end()) {
+      for (const v1::DimensionOption& o : found->second.options()) {
+        if (o.code() == option && !o.display_name().empty()) label = o.display_name();
+      }
+    }
+    parts.push_back(label);
+  }
+  return absl::StrJoin(parts, ", ");
+}
 
 // "sex=female", or "total" for the empty cell.
 std::string CellLabel(const std::map<std::string, std::string>& cells) {
@@ -42,12 +80,13 @@ void Normalize(std::string* text, const std::string& path, size_t max_bytes,
                ViolationList& violations) {
   absl::StatusOr<std::string> nfc = ToNfc(*text, path);
   if (!nfc.ok()) {
-    violations.Add(path, "is not valid UTF-8");
+    violations.Add(path, "is not valid UTF-8", "Văn bản có ký tự không hợp lệ (không phải UTF-8).");
     return;
   }
   *text = std::string(absl::StripAsciiWhitespace(*nfc));
   if (text->size() > max_bytes) {
-    violations.Add(path, absl::StrCat("is too long: at most ", max_bytes, " bytes"));
+    violations.Add(path, absl::StrCat("is too long: at most ", max_bytes, " bytes"),
+                   absl::StrCat("Quá dài: tối đa ", GroupThousands(max_bytes), " byte."));
   }
 }
 
@@ -118,7 +157,9 @@ void ValidateProgress(const ReportContext& context, ValidationMode mode,
                      absl::StrCat("required to submit: ", context.agency.name(),
                                   " leads ", progress.task(),
                                   "; say how far it has got (NOT_STARTED, IN_PROGRESS, "
-                                  "COMPLETED, ONGOING or NOT_APPLICABLE)"));
+                                  "COMPLETED, ONGOING or NOT_APPLICABLE)"),
+                     "Chưa chọn mức độ thực hiện: đơn vị chủ trì nhiệm vụ này, phải chọn "
+                     "trước khi nộp.");
     }
   }
   if (mode != ValidationMode::kSubmit) return;
@@ -128,7 +169,8 @@ void ValidateProgress(const ReportContext& context, ValidationMode mode,
     if (first_index.count(task.name())) continue;
     violations.Add(field + ".progress",
                    absl::StrCat("required to submit: progress on ", task.name(), ", which ",
-                                context.agency.name(), " leads, is missing"));
+                                context.agency.name(), " leads, is missing"),
+                   absl::StrCat("Thiếu báo cáo nhiệm vụ ", task.outline(), " (đơn vị chủ trì)."));
   }
 }
 
@@ -222,12 +264,17 @@ std::optional<CheckedValue> CheckValue(const ReportContext& context, int index,
       if (!checked.count) {
         violations.Add(at + ".value",
                        absl::StrCat("a decimal: give decimal_value as a string such as "
-                                    "\"1250.5\" for ", value.indicator()));
+                                    "\"1250.5\" for ", value.indicator()),
+                       absl::StrCat(IndicatorForOfficials(context, value.indicator()),
+                                    " là số thập phân."));
         value_ok = false;
       } else if (value.int_value() < 0) {
-        violations.Add(at + ".value", absl::StrCat("negative (", value.int_value(), "): ",
-                                                   value.indicator(),
-                                                   " counts things and cannot be below 0"));
+        violations.Add(at + ".value",
+                       absl::StrCat("negative (", value.int_value(), "): ", value.indicator(),
+                                    " counts things and cannot be below 0"),
+                       absl::StrCat("Số âm (", value.int_value(), "): ",
+                                    IndicatorForOfficials(context, value.indicator()),
+                                    " là số đếm, không được nhỏ hơn 0."));
         value_ok = false;
       } else {
         checked.micros = FromInt(value.int_value());
@@ -237,7 +284,9 @@ std::optional<CheckedValue> CheckValue(const ReportContext& context, int index,
       if (checked.count) {
         violations.Add(at + ".value",
                        absl::StrCat("counts whole things: give int_value, not decimal_value, "
-                                    "for ", value.indicator()));
+                                    "for ", value.indicator()),
+                       absl::StrCat(IndicatorForOfficials(context, value.indicator()),
+                                    " là số đếm: chỉ nhập số nguyên."));
         value_ok = false;
       } else if (absl::StatusOr<Micros> micros = ParseDecimal(value.decimal_value());
                  micros.ok()) {
@@ -247,7 +296,8 @@ std::optional<CheckedValue> CheckValue(const ReportContext& context, int index,
                        absl::StrCat("not a decimal number (", micros.status().message(),
                                     "; e.g. \"1250.5\", at most 6 digits after the "
                                     "point): ",
-                                    QuoteInput(value.decimal_value())));
+                                    QuoteInput(value.decimal_value())),
+                       "Không phải là số hợp lệ (tối đa 6 chữ số sau dấu phẩy), ví dụ 1.250,5.");
         value_ok = false;
       }
       break;
@@ -262,7 +312,8 @@ std::optional<CheckedValue> CheckValue(const ReportContext& context, int index,
   return checked;
 }
 
-void CheckBreakdowns(const std::string& field, const std::vector<CheckedValue>& values,
+void CheckBreakdowns(const ReportContext& context, const std::string& field,
+                     const std::vector<CheckedValue>& values,
                      const std::set<std::pair<std::string, std::string>>& tainted,
                      ViolationList& violations) {
   // indicator → total; indicator → dimension → cells given.
@@ -284,7 +335,11 @@ void CheckBreakdowns(const std::string& field, const std::vector<CheckedValue>& 
       if (total == totals.end()) {
         violations.Add(absl::StrCat(field, ".values[", given.front()->index, "].value"),
                        absl::StrCat("the ", dimension, " breakdown of ", indicator,
-                                    " is given but its total is not: give the total too"));
+                                    " is given but its total is not: give the total too"),
+                       absl::StrCat("Đã nhập số phân tổ theo ",
+                                    DimensionForOfficials(context, dimension),
+                                    " nhưng chưa nhập tổng số của ",
+                                    IndicatorForOfficials(context, indicator), "."));
         continue;
       }
       Micros sum = 0;
@@ -295,7 +350,11 @@ void CheckBreakdowns(const std::string& field, const std::vector<CheckedValue>& 
             absl::StrCat("the ", dimension, " cells of ", indicator, " add up to ",
                          FormatMicros(sum), ", not the total ",
                          FormatMicros(*total->second->micros),
-                         "; cells left empty count as 0"));
+                         "; cells left empty count as 0"),
+            absl::StrCat("Các ô phân tổ theo ", DimensionForOfficials(context, dimension),
+                         " cộng lại được ", ForOfficials(sum), ", khác tổng số ",
+                         ForOfficials(*total->second->micros),
+                         " (ô để trống được tính là 0)."));
       }
     }
   }
@@ -327,7 +386,13 @@ void CheckRules(const ReportContext& context, const std::string& field,
                        rule.other(), " (", FormatMicros(theirs), ", ", field, ".values[",
                        other->second->index, "]) for ", CellLabel(v.cells),
                        rule.description().empty() ? std::string()
-                                                  : absl::StrCat(": ", rule.description())));
+                                                  : absl::StrCat(": ", rule.description())),
+          absl::StrCat(IndicatorForOfficials(context, v.indicator), " (", ForOfficials(mine),
+                       ") phải ",
+                       rule.kind() == v1::IndicatorRule::KIND_AT_MOST ? "không lớn hơn "
+                                                                      : "không nhỏ hơn ",
+                       IndicatorForOfficials(context, rule.other()), " (",
+                       ForOfficials(theirs), ") ở ô ", CellForOfficials(context, v.cells), "."));
     }
   }
 }
@@ -358,7 +423,7 @@ void ValidateReportContent(const ReportContext& context, ValidationMode mode,
     }
     checked.push_back(*std::move(value));
   }
-  CheckBreakdowns(field, checked, tainted, violations);
+  CheckBreakdowns(context, field, checked, tainted, violations);
   CheckRules(context, field, checked, violations);
 
   if (mode == ValidationMode::kSubmit && violations.empty()) {

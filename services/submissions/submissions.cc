@@ -461,6 +461,7 @@ class Submissions::Impl {
                           absl::StrCat(QuoteInput(request.report().name()),
                                        " differs from name \"", request.name(), "\""));
     }
+    if (request.validate_only()) return ValidateSubmission(std::move(chain), parts, request);
     ASSIGN_OR_RETURN(std::optional<v1::Report> answered, Answered(caller, request, "Submit"));
     if (answered) return *answered;
     ASSIGN_OR_RETURN(ReportContext context,
@@ -535,6 +536,34 @@ class Submissions::Impl {
           effects.change = std::move(change);
           return submitted;
         });
+  }
+
+  // Submit with validate_only: the same checks of the content as a
+  // submission, and the warnings it would get, with nothing stored and no
+  // etag or state check (the form asks while it is being filled in).
+  absl::StatusOr<v1::Report> ValidateSubmission(std::vector<v1::Agency> chain,
+                                                const ReportNameParts& parts,
+                                                const v1::SubmitRequest& request) {
+    ASSIGN_OR_RETURN(ReportContext context,
+                     LoadReportContext(*registry_, std::move(chain),
+                                       MakeName("plans", parts.plan_id), parts.period, "name"));
+    ASSIGN_OR_RETURN(std::optional<v1::Report> stored, ReadReport(parts));
+    if (!stored && !request.has_report()) return NotFound(request.name());
+    if (!stored && !context.concerned()) {
+      return NotAssigned(MakeName("plans", parts.plan_id), AgencyName(parts.agency_id));
+    }
+    v1::Report checked = stored ? *stored : BuildDraft(context);
+    v1::Report content = request.has_report() ? request.report() : checked;
+    ViolationList violations;
+    ValidateReportContent(context, ValidationMode::kSubmit, "report", content, violations);
+    if (!violations.empty()) return InvalidReport(violations.ToStatus());
+    *checked.mutable_progress() = std::move(*content.mutable_progress());
+    *checked.mutable_values() = std::move(*content.mutable_values());
+    checked.clear_warnings();
+    for (v1::ReportWarning& w : FigureWarnings(context, checked)) {
+      *checked.add_warnings() = std::move(w);
+    }
+    return checked;
   }
 
   absl::StatusOr<v1::Report> Withdraw(const Caller& caller, const v1::WithdrawRequest& request) {

@@ -538,6 +538,45 @@ TEST_F(SubmissionsTest, InvalidSubmissionStoresNothing) {
   EXPECT_EQ(Draft().state(), v1::REPORT_STATE_DRAFT);
 }
 
+TEST_F(SubmissionsTest, ValidateOnlyChecksAsASubmissionAndStoresNothing) {
+  v1::Report draft = Draft();
+  Fill(draft, 10, 11);  // resolved > received
+  draft.mutable_values(1)->set_int_value(-1);
+  v1::SubmitRequest check;
+  check.set_name(kReport);
+  check.set_validate_only(true);
+  *check.mutable_report() = draft;
+  int writes = store_.write_count();
+  auto refused = submissions_->Submit(As("dong-nai-so-y-te"), check);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  google::rpc::BadRequest bad = GetBadRequest(refused.status());
+  ASSERT_EQ(bad.field_violations_size(), 2);
+  EXPECT_EQ(bad.field_violations(0).field(), "report.values[1].value");
+  // For the official at the form: Vietnamese, with the indicator's name.
+  EXPECT_EQ(bad.field_violations(0).localized_message().locale(), "vi-VN");
+  EXPECT_THAT(bad.field_violations(0).localized_message().message(), HasSubstr("Số âm (-1)"));
+  EXPECT_THAT(bad.field_violations(1).localized_message().message(), HasSubstr("không lớn hơn"));
+
+  // Valid content: the warnings a submission would get, and nothing
+  // stored, no revision, no change in the feed, the same etag after.
+  v1::Report blank = Filled();
+  blank.clear_values();
+  *check.mutable_report() = blank;
+  auto checked = submissions_->Submit(As("dong-nai-so-y-te"), check);
+  ASSERT_TRUE(checked.ok()) << checked.status();
+  ASSERT_EQ(checked->warnings_size(), 1);
+  EXPECT_EQ(checked->warnings(0).reason(), "NO_FIGURES");
+  EXPECT_EQ(checked->state(), v1::REPORT_STATE_DRAFT);
+  EXPECT_EQ(checked->revision(), 0);
+  EXPECT_EQ(store_.write_count(), writes);
+  EXPECT_TRUE(Feed().empty());
+  EXPECT_EQ(Draft().etag(), draft.etag());
+
+  // Another agency's report is refused as a real submission would be.
+  auto other = submissions_->Submit(As("dong-nai-so-tu-phap"), check);
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kPermissionDenied);
+}
+
 TEST_F(SubmissionsTest, SubmitWithContentCreatesTheReport) {
   v1::Report content;
   v1::TaskProgress* progress = content.add_progress();

@@ -4,9 +4,14 @@
 # dashboard, starts tonghopd with the HTTP gateway on a temporary data
 # directory, loads the reference data with the CLI, files reports through
 # the gateway, and drives the dashboard in headless chromium with
-# playwright-core. Exits non-zero when anything fails.
+# playwright-core; then, on a fresh instance with people who sign in, a
+# clerk's and a reviewer's round through the report form and the review
+# page. Exits non-zero when anything fails.
 #
 #   TONGHOP_BUILD_DIR=/path/to/build tests/e2e/run.sh
+#
+# TONGHOP_E2E_TESTS=clerk (or dashboard) runs only those tests; both by
+# default.
 #
 # TONGHOP_BUILD_DIR (default: build/ of this tree) must hold built
 # services/server/tonghopd and clients/cli/tonghop; this script builds no C++.
@@ -96,22 +101,55 @@ stop_server() {
   SERVER_PID=""
 }
 
-start_server 2026-11-03T09:00:00+07:00
-log "loading the reference data (tonghop registry load deploy/data)"
-TONGHOP_SERVER="$GRPC_ADDRESS" TONGHOP_STATE_DIR="$OUT/cli-state" \
-  "$CLI" --agency=bo-tu-phap registry load "$ROOT/deploy/data" >"$OUT/registry-load.txt"
-log "filing reports through the gateway, before the due date"
-node "$ROOT/tests/e2e/seed.mjs" "$TONGHOP_HTTP" on-time | tee "$OUT/seed-on-time.json"
-stop_server
-
-start_server 2026-11-07T09:00:00+07:00
-log "filing the late reports"
-TONGHOP_SEED_CHANGES="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).changes)' "$OUT/seed-on-time.json")" \
-  node "$ROOT/tests/e2e/seed.mjs" "$TONGHOP_HTTP" late | tee "$OUT/seed-late.json"
-
-log "driving the dashboard in chromium"
-export TONGHOP_E2E_OUT="$OUT"
+TESTS="${TONGHOP_E2E_TESTS:-dashboard clerk}"
+wants() { [[ " $TESTS " == *" $1 "* ]]; }
 status=0
-(cd "$ROOT/tests/e2e" && node --test --test-concurrency=1 --test-reporter=spec dashboard.test.mjs) || status=$?
+export TONGHOP_E2E_OUT="$OUT"
+
+if wants dashboard; then
+  start_server 2026-11-03T09:00:00+07:00
+  log "loading the reference data (tonghop registry load deploy/data)"
+  TONGHOP_SERVER="$GRPC_ADDRESS" TONGHOP_STATE_DIR="$OUT/cli-state" \
+    "$CLI" --agency=bo-tu-phap registry load "$ROOT/deploy/data" >"$OUT/registry-load.txt"
+  log "filing reports through the gateway, before the due date"
+  node "$ROOT/tests/e2e/seed.mjs" "$TONGHOP_HTTP" on-time | tee "$OUT/seed-on-time.json"
+  stop_server
+
+  start_server 2026-11-07T09:00:00+07:00
+  log "filing the late reports"
+  TONGHOP_SEED_CHANGES="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).changes)' "$OUT/seed-on-time.json")" \
+    node "$ROOT/tests/e2e/seed.mjs" "$TONGHOP_HTTP" late | tee "$OUT/seed-late.json"
+
+  log "driving the dashboard in chromium"
+  (cd "$ROOT/tests/e2e" && node --test --test-concurrency=1 --test-reporter=spec dashboard.test.mjs) || status=$?
+  stop_server
+fi
+
+if wants clerk; then
+  # A clerk's and a reviewer's round in the browser, on a fresh instance whose
+  # clock is before the due date: the people sign in with passwords, made as
+  # deploy/demo.sh makes them (the first administrator on the stopped server,
+  # the others with the CLI).
+  rm -rf "$DATA_DIR"
+  mkdir -p "$DATA_DIR"
+  ADMIN_PASSWORD="quan-tri-e2e-2026"
+  export TONGHOP_CLERK_PASSWORD="can-bo-so-y-te-e2e" TONGHOP_REVIEWER_PASSWORD="can-bo-so-tu-phap-e2e"
+  log "making the first administrator (tonghopd --bootstrap-admin)"
+  printf '%s\n' "$ADMIN_PASSWORD" | "$TONGHOPD" --data-dir="$DATA_DIR" --bootstrap-admin=admin >"$OUT/bootstrap-admin.txt" 2>&1 \
+    || { cat "$OUT/bootstrap-admin.txt" >&2; fail "the first administrator could not be made"; }
+  start_server 2026-11-03T09:00:00+07:00
+  admin() { TONGHOP_SERVER="$GRPC_ADDRESS" TONGHOP_STATE_DIR="$OUT/cli-admin" "$CLI" "$@"; }
+  log "loading the reference data and making lan (clerk) and hung (reviewer)"
+  TONGHOP_SERVER="$GRPC_ADDRESS" TONGHOP_STATE_DIR="$OUT/cli-state" \
+    "$CLI" --agency=bo-tu-phap registry load "$ROOT/deploy/data" >"$OUT/registry-load-clerk.txt"
+  printf '%s\n' "$ADMIN_PASSWORD" | admin login --user=admin >/dev/null
+  admin user create lan --name="Nguyễn Thị Lan" --in-agency=dong-nai-so-y-te --roles=clerk >/dev/null
+  admin user create hung --name="Trần Văn Hùng" --in-agency=dong-nai-so-tu-phap --roles=reviewer >/dev/null
+  printf '%s\n' "$TONGHOP_CLERK_PASSWORD" | admin user set-password lan >/dev/null
+  printf '%s\n' "$TONGHOP_REVIEWER_PASSWORD" | admin user set-password hung >/dev/null
+  log "a clerk and a reviewer in chromium"
+  (cd "$ROOT/tests/e2e" && node --test --test-concurrency=1 --test-reporter=spec clerk.test.mjs) || status=$?
+  stop_server
+fi
 log "screenshots and downloads in $OUT"
 exit "$status"

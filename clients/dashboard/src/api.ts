@@ -45,6 +45,7 @@ export interface Indicator {
   unit?: string;
   direction?: string;
   dimensions?: string[];
+  valueType?: string;
   aggregation?: string;
   numerator?: string;
   denominator?: string;
@@ -62,6 +63,60 @@ export interface DueReport {
   state?: string;
   reviewReason?: string;
   revision?: string;
+}
+
+// A report (Submissions): task progress and figures.
+export interface TaskProgress {
+  task: string;
+  status?: string;
+  summary?: string;
+  outputs?: string[];
+  lead?: boolean;
+  title?: string;
+}
+
+export interface Value {
+  indicator: string;
+  cells?: Record<string, string>;
+  intValue?: string;
+  decimalValue?: string;
+}
+
+export interface ReportWarning {
+  field?: string;
+  reason?: string;
+  description?: string;
+  localizedMessage?: { locale?: string; message?: string };
+}
+
+export interface Report {
+  name: string;
+  agency?: string;
+  plan?: string;
+  period?: string;
+  state?: string;
+  revision?: number;
+  progress?: TaskProgress[];
+  values?: Value[];
+  submitTime?: string;
+  onTime?: boolean;
+  submittedBy?: string;
+  reviewReason?: string;
+  reviewedBy?: string;
+  reviewTime?: string;
+  dueTime?: string;
+  firstSubmitTime?: string;
+  etag?: string;
+  warnings?: ReportWarning[];
+}
+
+// Who the dashboard calls as (Auth.WhoAmI).
+export interface WhoAmI {
+  agency?: string;
+  user?: string;
+  displayName?: string;
+  roles?: string[];
+  credential?: string;
 }
 
 export interface Figure {
@@ -212,10 +267,30 @@ export interface ExplainFigureResponse {
   contributions?: FigureContribution[];
 }
 
+export interface FieldViolation {
+  field: string;
+  description?: string;
+  // The description for officials (vi-VN), when the server gives one.
+  localizedMessage?: { locale?: string; message?: string };
+}
+
+// A violation in the reader's language: the server's Vietnamese when it
+// gives one (and the page is in Vietnamese), else its description.
+export function violationText(violation: FieldViolation, language: string): string {
+  if (language === 'vi' && violation.localizedMessage?.message) return violation.localizedMessage.message;
+  return violation.description ?? '';
+}
+
 export interface RpcStatus {
   code?: number;
   message?: string;
-  details?: { '@type'?: string; reason?: string; locale?: string; message?: string }[];
+  details?: {
+    '@type'?: string;
+    reason?: string;
+    locale?: string;
+    message?: string;
+    fieldViolations?: FieldViolation[];
+  }[];
 }
 
 // ImportPlan: what the importer read from a document and what it could not
@@ -300,6 +375,23 @@ export class ApiError extends Error {
     super(status.message ?? `HTTP ${httpStatus}`);
   }
 
+  // The BadRequest field violations ("report.values[3].value": why).
+  get fieldViolations(): FieldViolation[] {
+    return (this.status.details ?? []).flatMap((d) => d.fieldViolations ?? []);
+  }
+
+  // The message for officials (the LocalizedMessage in Vietnamese), else
+  // the status message.
+  get officialMessage(): string {
+    const localized = (this.status.details ?? []).find((d) => d.locale?.startsWith('vi'));
+    return localized?.message ?? this.message;
+  }
+
+  // The ErrorInfo reasons ("ETAG_MISMATCH", "REPORT_ACCEPTED").
+  get reasons(): string[] {
+    return (this.status.details ?? []).flatMap((d) => (d.reason ? [d.reason] : []));
+  }
+
   // True when the server does not host the service (UNIMPLEMENTED) or the
   // gateway does not know the method: the view shows that the part is not
   // available rather than an error.
@@ -348,10 +440,54 @@ function url(path: string, query: Query): string {
   return text ? `${path}?${text}` : path;
 }
 
+// A person signed in with a password (sign-in page) carries the session
+// cookie, which the browser sends by itself; calls that change data add the
+// session's CSRF token. Without a session the browser's client certificate
+// decides, and in development the x-tonghop-agency header names the agency.
+let csrfToken = loadCsrf();
+
+function loadCsrf(): string {
+  try {
+    return localStorage.getItem('tonghop.csrf') ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export function hasSession(): boolean {
+  return csrfToken !== '';
+}
+
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+  try {
+    if (token) localStorage.setItem('tonghop.csrf', token);
+    else localStorage.removeItem('tonghop.csrf');
+  } catch {
+    // Private browsing: the session lasts for this page only.
+  }
+}
+
+// False once the server refused the development header (it is off, or the
+// page is not on loopback): calls then go without it.
+let agencyHeader = true;
+
+export function useAgencyHeader(use: boolean): void {
+  agencyHeader = use;
+}
+
+function headers(changesState: boolean): Record<string, string> {
+  const result: Record<string, string> = { Accept: 'application/json' };
+  if (csrfToken) {
+    if (changesState) result['X-CSRF-Token'] = csrfToken;
+  } else if (agencyHeader) {
+    result['x-tonghop-agency'] = actingAgency;
+  }
+  return result;
+}
+
 async function send(path: string, query: Query): Promise<Response> {
-  return checked(fetch(url(path, query), {
-    headers: { 'x-tonghop-agency': actingAgency, Accept: 'application/json' },
-  }));
+  return checked(fetch(url(path, query), { headers: headers(false) }));
 }
 
 // The response, or the gateway's error as an ApiError.
@@ -371,13 +507,14 @@ async function checked(pending: Promise<Response>): Promise<Response> {
 
 // A method that changes data: POST with the request as a JSON body.
 export async function post<T>(service: string, method: string, body: unknown): Promise<T> {
-  const response = await checked(fetch(`/v1/${service}/${method}`, {
+  return postPath<T>(`/v1/${service}/${method}`, body);
+}
+
+// POST to a gateway path (`/v1/auth/login`) with a JSON body.
+export async function postPath<T>(path: string, body: unknown): Promise<T> {
+  const response = await checked(fetch(path, {
     method: 'POST',
-    headers: {
-      'x-tonghop-agency': actingAgency,
-      Accept: 'application/json',
-      'Content-Type': 'application/json',
-    },
+    headers: { ...headers(true), 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
   }));
   return (await response.json()) as T;

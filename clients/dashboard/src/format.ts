@@ -47,3 +47,61 @@ export function formatTimestamp(value: string | undefined): string {
 export function formatDay(value: string | undefined): string {
   return display.formatDay(value);
 }
+
+// A number as an official types it into a form, read the Vietnamese way
+// whatever the page's language (the same reading as the CLI's, in
+// clients/client/report_file.h): dots group thousands ("1.200"), a comma
+// starts the fraction ("90,38"). Also taken: plain digits ("1200") and a
+// single dot not followed by exactly three digits ("2.5"). Returns the
+// API's decimal text ("1200", "90.38", "-1234.5"), "" for an empty field,
+// or null when the text is not a number. Whether the number is allowed
+// (whole, not negative, …) is for the server to say.
+export function parseTypedNumber(typed: string): string | null {
+  const text = typed.trim().replace(/\s+/g, '').replace(/^[−–]/, '-');
+  if (text === '') return '';
+  const match = /^([+-]?)(.*)$/.exec(text) as RegExpExecArray;
+  const sign = match[1] === '-' ? '-' : '';
+  const body = match[2];
+  let integer: string;
+  let fraction = '';
+  if (/^\d{1,3}(\.\d{3})+(,\d+)?$/.test(body)) {
+    // 1.200 or 1.234,5: grouped thousands.
+    const [whole, frac = ''] = body.split(',');
+    integer = whole.replace(/\./g, '');
+    fraction = frac;
+  } else if (/^\d+(,\d+)?$/.test(body)) {
+    [integer, fraction = ''] = body.split(',');
+  } else if (/^\d+\.\d+$/.test(body) && !/^\d{1,3}\.\d{3}$/.test(body)) {
+    [integer, fraction] = body.split('.');
+  } else {
+    return null;
+  }
+  integer = integer.replace(/^0+(?=\d)/, '');
+  fraction = fraction.replace(/0+$/, '');
+  const result = fraction ? `${integer}.${fraction}` : integer;
+  return sign && /[1-9]/.test(result) ? `-${result}` : result;
+}
+
+// Exact sum of API decimal strings ("1200", "90.38"), by digits through
+// BigInt so that totals shown while typing are exact; null when any is not
+// a decimal.
+export function sumExact(values: string[]): string | null {
+  let scale = 0;
+  for (const value of values) {
+    const match = /^-?\d+(?:\.(\d+))?$/.exec(value);
+    if (!match) return null;
+    scale = Math.max(scale, match[1]?.length ?? 0);
+  }
+  let total = 0n;
+  for (const value of values) {
+    const negative = value.startsWith('-');
+    const [integer, fraction = ''] = value.replace('-', '').split('.');
+    const units = BigInt(integer + fraction.padEnd(scale, '0'));
+    total += negative ? -units : units;
+  }
+  const negative = total < 0n;
+  const digits = (negative ? -total : total).toString().padStart(scale + 1, '0');
+  const integer = digits.slice(0, digits.length - scale);
+  const fraction = scale ? digits.slice(digits.length - scale).replace(/0+$/, '') : '';
+  return `${negative ? '-' : ''}${integer}${fraction ? `.${fraction}` : ''}`;
+}

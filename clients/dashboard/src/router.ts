@@ -1,9 +1,10 @@
 // Views live in the URL's fragment (#/national?period=2026,
-// #/province/dong-nai?plan=…&period=…, #/import), so a view can be bookmarked and
+// #/province/dong-nai?plan=…&period=…, #/import, #/login, #/home,
+// #/report?name=reports/…, #/review?name=…), so a view can be bookmarked and
 // sent to a colleague, and the server only ever serves index.html.
 
 export interface Route {
-  view: 'national' | 'province' | 'import';
+  view: 'national' | 'province' | 'import' | 'login' | 'home' | 'report' | 'review';
   id?: string;
   params: Record<string, string>;
 }
@@ -19,7 +20,9 @@ export function parseRoute(hash: string): Route {
   if (segments[0] === 'province' && segments[1]) {
     return { view: 'province', id: segments[1], params };
   }
-  if (segments[0] === 'import') return { view: 'import', params };
+  for (const view of ['import', 'login', 'home', 'report', 'review'] as const) {
+    if (segments[0] === view) return { view, params };
+  }
   return { view: 'national', params };
 }
 
@@ -31,7 +34,7 @@ export function formatRoute(route: Route): string {
   const query = params.toString();
   const path =
     route.view === 'province' ? `/province/${encodeURIComponent(route.id ?? '')}`
-      : route.view === 'import' ? '/import' : '/national';
+      : route.view === 'national' ? '/national' : `/${route.view}`;
   return `#${path}${query ? `?${query}` : ''}`;
 }
 

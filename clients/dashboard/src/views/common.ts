@@ -1,8 +1,8 @@
 // Pieces the views share.
 
-import { ApiError, call, type DueReport, type Plan } from '../api';
+import { ApiError, call, type Agency, type DueReport, type Plan } from '../api';
 import { h } from '../dom';
-import { enumLabel, t } from '../i18n';
+import { displayName, enumLabel, lang, t } from '../i18n';
 import { formatDay } from '../format';
 import { dataTable } from '../table';
 
@@ -76,7 +76,7 @@ function daysLeftText(days: number): string {
 
 // What the acting agency owes: every report due, soonest first, with the
 // reviewer's reason for those returned.
-export function owedSection(): HTMLElement {
+export function owedSection(withForm = false): HTMLElement {
   return lazySection('owed', t('owedTitle'), async (body) => {
     const response = await call<{ dueReports?: DueReport[] }>('submissions', 'ListDueReports');
     const owed = response.dueReports ?? [];
@@ -100,8 +100,44 @@ export function owedSection(): HTMLElement {
           render: (d) => h('span', { testid: 'days-left' }, daysLeftText(d.daysLeft ?? 0)) },
         { key: 'state', header: t('state'), sortValue: (d) => d.state ?? '',
           render: (d) => h('span', { testid: 'owed-state' }, d.state ? enumLabel(d.state) : t('notDrafted')) },
-        { key: 'reason', header: t('reviewReason'), sortValue: (d) => d.reviewReason ?? '' },
+        { key: 'reason', header: t('reviewReason'), sortValue: (d) => d.reviewReason ?? '',
+          render: (d) => h('span', { testid: 'owed-reason' }, d.reviewReason ?? '') },
+        ...(withForm ? [{ key: 'open', header: '', sortValue: () => '',
+          render: (d: DueReport) => h('a', {
+            href: `#/report?plan=${encodeURIComponent(d.plan ?? '')}&period=${encodeURIComponent(d.period ?? '')}`,
+            testid: 'open-form', class: 'button-link',
+          }, t('openForm')) }] : []),
       ],
     }));
   });
+}
+
+const names = new Map<string, Promise<string>>();
+
+// An agency's name for officials ("Sở Y tế tỉnh Đồng Nai"), else its
+// resource name; asked once per page load and language.
+export function agencyName(name: string): Promise<string> {
+  if (!name) return Promise.resolve('');
+  const key = `${lang()}|${name}`;
+  let known = names.get(key);
+  if (!known) {
+    known = call<Agency>('registry', 'GetAgency', { name })
+      .then((agency) => displayName(agency) || name)
+      .catch(() => name);
+    names.set(key, known);
+  }
+  return known;
+}
+
+// A plan as officials cite it: its symbol ("74/KH-UBND"), else its name.
+export function planSymbol(name: string): Promise<string> {
+  if (!name) return Promise.resolve('');
+  let known = names.get(name);
+  if (!known) {
+    known = call<Plan>('registry', 'GetPlan', { name })
+      .then((plan) => plan.symbol || name)
+      .catch(() => name);
+    names.set(name, known);
+  }
+  return known;
 }

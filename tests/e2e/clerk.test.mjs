@@ -1,0 +1,306 @@
+// A clerk's and a reviewer's round in Debian's chromium, against a fresh
+// tonghopd whose clock is before the due date (5 November 2026), with the
+// people that run.sh made (lan, clerk of Sở Y tế; hung, reviewer of Sở Tư
+// pháp): lan signs in, sees what she owes, fills the form by keyboard with
+// a mistake the server's rules catch at the field, fixes it, submits while
+// offline, and the report arrives once when the network returns; hung
+// returns it with a reason; lan sees the reason, corrects and resubmits
+// (still on time); hung sees what changed and accepts it from the queue;
+// the province's figures on the dashboard change. A screenshot of each
+// step is written to $TONGHOP_E2E_OUT/clerk-*.png.
+//
+//   TONGHOP_HTTP=… TONGHOP_E2E_OUT=DIR TONGHOP_CLERK_PASSWORD=… \
+//   TONGHOP_REVIEWER_PASSWORD=… node --test clerk.test.mjs
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.TONGHOP_HTTP;
+const OUT = process.env.TONGHOP_E2E_OUT ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tonghop-e2e-'));
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CLERK_PASSWORD = process.env.TONGHOP_CLERK_PASSWORD;
+const REVIEWER_PASSWORD = process.env.TONGHOP_REVIEWER_PASSWORD;
+const PLAN = 'plans/dong-nai-74-2026';
+const PERIOD = '2026';
+const REPORT = `reports/dong-nai-so-y-te/dong-nai-74-2026/${PERIOD}`;
+const RETURN_REASON = 'Đề nghị kiểm tra lại số liệu phân tổ theo giới tính.';
+const WAIT = { timeout: 60_000 };
+
+assert.ok(BASE, 'TONGHOP_HTTP must name the gateway, http://HOST:PORT');
+assert.ok(CLERK_PASSWORD && REVIEWER_PASSWORD, 'the passwords of lan and hung are needed');
+fs.mkdirSync(OUT, { recursive: true });
+
+// The API as the Ministry (development header, loopback): what the test
+// checks the pages against.
+async function api(method, query = {}) {
+  const params = new URLSearchParams(query);
+  const response = await fetch(`${BASE}/v1/${method}?${params}`, { headers: { 'x-tonghop-agency': 'bo-tu-phap' } });
+  const body = await response.json();
+  assert.equal(response.status, 200, `${method}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+let browser;
+let clerk;
+let reviewer;
+let step = 0;
+
+// A screenshot of the whole page, and of `detail` (the part the step is
+// about) when given, since the form's page is long.
+async function shot(page, name, detail) {
+  step++;
+  const file = `clerk-${String(step).padStart(2, '0')}-${name}`;
+  await page.screenshot({ path: path.join(OUT, `${file}.png`), fullPage: true });
+  if (detail) await page.locator(detail).first().screenshot({ path: path.join(OUT, `${file}-detail.png`) });
+}
+
+async function ready(page) {
+  await page.waitForSelector('[data-testid=app][data-ready=true]', WAIT);
+}
+
+async function go(page, hash) {
+  await page.goto(`${BASE}/${hash}`);
+  await ready(page);
+}
+
+async function newPage() {
+  const context = await browser.newContext({
+    viewport: { width: 1300, height: 900 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh',
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  return page;
+}
+
+async function signIn(page, user, password) {
+  await go(page, '#/login');
+  await page.fill('#login-user', user);
+  await page.fill('#login-password', password);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-view=home] [data-testid=owed][data-loaded]', WAIT);
+  await ready(page);
+}
+
+// The form's server check has answered for what is typed now.
+async function validated(page, violations) {
+  await page.waitForFunction((want) => {
+    const view = document.querySelector('[data-view=report]');
+    return view?.dataset.validated === 'true' && (want === undefined || view.dataset.violations === String(want));
+  }, violations, WAIT);
+}
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  clerk = await newPage();
+  reviewer = await newPage();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+let cellIndex;
+let totalIndex;
+let indicatorId;
+
+test('the clerk signs in and sees what her agency owes', async () => {
+  await signIn(clerk, 'lan', CLERK_PASSWORD);
+  assert.equal(await clerk.textContent('[data-testid=home-user]'), 'Nguyễn Thị Lan');
+  assert.match(await clerk.textContent('[data-testid=home-agency]'), /Sở Y tế/);
+  assert.match(await clerk.textContent('[data-testid=identity]'), /Nguyễn Thị Lan/);
+  const row = `[data-testid="owed-${REPORT.replace(/\//g, '_')}"]`;
+  await clerk.waitForSelector(row, WAIT);
+  // The server's clock is 3 November 2026, 09:00 in Vietnam; due on the 5th.
+  assert.match(await clerk.textContent(row), /05\/11\/2026/);
+  assert.equal(await clerk.textContent(`${row} [data-testid=days-left]`), 'còn 2 ngày');
+  await shot(clerk, 'home-what-i-owe');
+});
+
+test('a mistake typed by keyboard is shown at its field by the server, then fixed', async () => {
+  const row = `[data-testid="owed-${REPORT.replace(/\//g, '_')}"]`;
+  await clerk.click(`${row} [data-testid=open-form]`);
+  await clerk.waitForSelector('[data-view=report] [data-testid=report-form]', WAIT);
+  await ready(clerk);
+  assert.equal(await clerk.getAttribute('[data-testid=report-state]', 'data-state'), 'REPORT_STATE_DRAFT');
+  const tasks = await clerk.$$('[data-testid^=status-]');
+  assert.ok(tasks.length > 0, 'the draft lists the agency’s tasks');
+  // Every input has a label.
+  const unlabelled = await clerk.$$eval('[data-testid=report-form] input, [data-testid=report-form] select, [data-testid=report-form] textarea',
+    (els) => els.filter((el) => !el.labels?.length && !el.getAttribute('aria-label')).length);
+  assert.equal(unlabelled, 0);
+
+  // Task progress: the vocabulary's choices, by keyboard.
+  for (let i = 0; i < tasks.length; i++) {
+    await clerk.focus(`[data-testid=status-${i}]`);
+    await clerk.selectOption(`[data-testid=status-${i}]`, { label: 'Hoàn thành' });
+    await clerk.keyboard.press('Tab');
+    await clerk.keyboard.type(`Đã triển khai nhiệm vụ ${i + 1} trong năm 2026.`);
+  }
+  // From the last narrative field, Tab reaches the first grid's cells.
+  await clerk.focus(`[data-testid=outputs-${tasks.length - 1}]`);
+  for (let presses = 0; presses < 5; presses++) {
+    await clerk.keyboard.press('Tab');
+    const cell = await clerk.evaluate(() => document.activeElement?.dataset.cell ?? null);
+    if (cell) break;
+  }
+  const focused = await clerk.evaluate(() => ({
+    testid: document.activeElement?.dataset.testid, cell: document.activeElement?.dataset.cell,
+    indicator: document.activeElement?.dataset.indicator,
+  }));
+  assert.ok(focused.cell, `Tab reaches a grid cell (at ${JSON.stringify(focused)})`);
+  cellIndex = Number(focused.testid.replace('value-', ''));
+  indicatorId = focused.indicator.replace('indicators/', '');
+  totalIndex = await clerk.$eval(`[data-testid=grid-${indicatorId}] .grid-total input`, (el) => Number(el.dataset.testid.replace('value-', '')));
+  // The mistake: a negative count.
+  await clerk.keyboard.type('-5');
+  await validated(clerk);
+  const error = `[data-testid="error-values[${cellIndex}]"]`;
+  await clerk.waitForSelector(`${error}.shown`, WAIT);
+  assert.match(await clerk.textContent(error), /Số âm \(-5\)/);
+  assert.equal(await clerk.getAttribute(`[data-testid=value-${cellIndex}]`, 'aria-invalid'), 'true');
+  await shot(clerk, 'form-mistake-at-the-field', `[data-testid=grid-${indicatorId}]`);
+
+  // Fixed, the Vietnamese way: 1.200 and 300; the total follows as typed.
+  await clerk.keyboard.press('Control+A');
+  await clerk.keyboard.type('1.200');
+  await clerk.keyboard.press('Tab');
+  await clerk.keyboard.type('300');
+  await clerk.keyboard.press('Tab');
+  await validated(clerk, 0);
+  assert.equal(await clerk.inputValue(`[data-testid=value-${totalIndex}]`), '1.500');
+  assert.equal(await clerk.getAttribute(`[data-testid=value-${cellIndex}]`, 'aria-invalid'), null);
+  const sum = await clerk.$eval(`[data-testid=grid-${indicatorId}] output.sum`, (el) => el.textContent);
+  assert.equal(sum, '1.500');
+  // Other indicators are left blank: a warning, not a refusal.
+  await clerk.waitForSelector('[data-testid=form-warnings] .warning', WAIT);
+  await shot(clerk, 'form-fixed-with-warning', `[data-testid=grid-${indicatorId}]`);
+});
+
+test('a submission made offline arrives once when the network returns', async () => {
+  await clerk.context().setOffline(true);
+  await clerk.click('[data-testid=submit-report]');
+  await clerk.waitForSelector('[data-view=report][data-queued=true]', WAIT);
+  assert.match(await clerk.textContent('[data-testid=form-status]'), /hộp thư đi/);
+  assert.match(await clerk.textContent('[data-testid=outbox-note]'), /1 báo cáo/);
+  await shot(clerk, 'offline-queued', '.form-actions ~ .form-status');
+  const still = await api('submissions/GetReport', { name: REPORT });
+  assert.equal(still.state, 'REPORT_STATE_DRAFT', 'nothing reached the server while offline');
+
+  await clerk.context().setOffline(false);
+  await clerk.waitForSelector('[data-testid=report-state][data-state=REPORT_STATE_SUBMITTED]', WAIT);
+  await ready(clerk);
+  const report = await api('submissions/GetReport', { name: REPORT });
+  assert.equal(report.state, 'REPORT_STATE_SUBMITTED');
+  assert.equal(report.revision, 1);
+  assert.equal(report.submittedBy, 'users/lan');
+  const revisions = await api('submissions/ListRevisions', { name: REPORT });
+  assert.equal(revisions.revisions.length, 1, 'the report arrived exactly once');
+  const cell = report.values.find((v) => v.indicator === `indicators/${indicatorId}` && Object.keys(v.cells ?? {}).length && v.intValue === '1200');
+  assert.ok(cell, '1.200 arrived as 1200');
+  assert.ok(await clerk.isHidden('[data-testid=outbox-note]'));
+  await shot(clerk, 'online-delivered');
+});
+
+test('the reviewer returns it with a reason', async () => {
+  await signIn(reviewer, 'hung', REVIEWER_PASSWORD);
+  await go(reviewer, '#/review');
+  await reviewer.waitForSelector('[data-testid=review-dong-nai-so-y-te]', WAIT);
+  await shot(reviewer, 'review-queue');
+  await reviewer.click('[data-testid=review-dong-nai-so-y-te] [data-testid=review-open]');
+  await reviewer.waitForSelector('[data-testid=review-report]', WAIT);
+  await ready(reviewer);
+  assert.match(await reviewer.textContent('[data-testid=review-tasks]'), /Hoàn thành/);
+  assert.equal(await reviewer.textContent(`[data-testid=review-figures] [data-testid=grid-${indicatorId}] output.sum`), '1.500');
+  assert.ok(await reviewer.isVisible('[data-testid=no-previous]'));
+  await shot(reviewer, 'review-report-readable', `[data-testid=review-figures] [data-testid=grid-${indicatorId}]`);
+  await reviewer.fill('#return-reason', RETURN_REASON);
+  await reviewer.click('[data-testid=return-report]');
+  await reviewer.waitForSelector('[data-testid=nothing-to-review]', WAIT);
+  const report = await api('submissions/GetReport', { name: REPORT });
+  assert.equal(report.state, 'REPORT_STATE_RETURNED');
+  assert.equal(report.reviewReason, RETURN_REASON);
+  assert.equal(report.reviewedBy, 'users/hung');
+});
+
+test('the clerk sees the reason, corrects and resubmits, still on time', async () => {
+  await go(clerk, '#/home');
+  const row = `[data-testid="owed-${REPORT.replace(/\//g, '_')}"]`;
+  await clerk.waitForSelector(row, WAIT);
+  assert.equal(await clerk.textContent(`${row} [data-testid=owed-reason]`), RETURN_REASON);
+  assert.equal(await clerk.textContent(`${row} [data-testid=owed-state]`), 'Bị trả lại');
+  await shot(clerk, 'home-returned-with-reason', '[data-testid=owed]');
+  await clerk.click(`${row} [data-testid=open-form]`);
+  await clerk.waitForSelector('[data-testid=report-reason]', WAIT);
+  await ready(clerk);
+  const second = `[data-testid=value-${cellIndex + 1}]`;
+  await clerk.focus(second);
+  await clerk.keyboard.press('Control+A');
+  await clerk.keyboard.type('350');
+  await clerk.keyboard.press('Tab');
+  await validated(clerk, 0);
+  assert.equal(await clerk.inputValue(`[data-testid=value-${totalIndex}]`), '1.550');
+  await clerk.click('[data-testid=submit-report]');
+  await clerk.waitForSelector('[data-testid=report-state][data-state=REPORT_STATE_SUBMITTED]', WAIT);
+  await ready(clerk);
+  const report = await api('submissions/GetReport', { name: REPORT });
+  assert.equal(report.revision, 2);
+  assert.equal(report.onTime, true, 'a correction after a return keeps the round’s on-time flag');
+  await shot(clerk, 'resubmitted', '[data-testid=report-header]');
+});
+
+test('the reviewer sees what changed and accepts from the queue; the province’s figures change', async () => {
+  const province = `#/province/dong-nai?plan=${encodeURIComponent(PLAN)}&period=${PERIOD}`;
+  const totalOf = async () => {
+    await go(reviewer, province);
+    await reviewer.waitForSelector('[data-testid=indicators-section][data-loaded]', WAIT);
+    return reviewer.$eval('[data-testid=province-summary]', (el) => el.textContent);
+  };
+  const before = await api('aggregation/Rollup', { plan: PLAN, period: PERIOD, agency: 'agencies/dong-nai', groupBy: 'ROLLUP_GROUPING_TOTAL' });
+  const figure = (rollup) => rollup.indicators?.find((i) => i.indicator === `indicators/${indicatorId}`)?.total;
+  assert.ok(!figure(before)?.present, 'nothing accepted yet');
+  const summaryBefore = await totalOf();
+
+  await go(reviewer, '#/review');
+  await reviewer.click('[data-testid=review-dong-nai-so-y-te] [data-testid=review-open]');
+  await reviewer.waitForSelector('[data-testid=changes-table]', WAIT);
+  const changes = await reviewer.textContent('[data-testid=changes-table]');
+  assert.match(changes, /300/);
+  assert.match(changes, /350/);
+  assert.match(changes, /1\.550/);
+  await shot(reviewer, 'review-what-changed', '[data-testid=review-changes]');
+  await reviewer.click('[data-testid=back-queue]');
+  await reviewer.waitForSelector('[data-testid=review-dong-nai-so-y-te] [data-testid=review-select]', WAIT);
+  await reviewer.check('[data-testid=review-dong-nai-so-y-te] [data-testid=review-select]');
+  await reviewer.click('[data-testid=accept-selected]');
+  await reviewer.waitForSelector('[data-testid=nothing-to-review]', WAIT);
+  assert.match(await reviewer.textContent('[data-testid=review-status]'), /Đã chấp nhận 1 báo cáo/);
+  const report = await api('submissions/GetReport', { name: REPORT });
+  assert.equal(report.state, 'REPORT_STATE_ACCEPTED');
+
+  // Submit, return, submit, accept: the roll-ups have applied the fourth
+  // change before the page is read.
+  const after = await api('aggregation/Rollup', {
+    plan: PLAN, period: PERIOD, agency: 'agencies/dong-nai', groupBy: 'ROLLUP_GROUPING_TOTAL', minSequence: 4,
+  });
+  assert.equal(figure(after)?.value, '1550');
+  const summaryAfter = await totalOf();
+  assert.notEqual(summaryAfter, summaryBefore, 'the province’s completeness changed');
+  const row = `[data-testid=indicator-${indicatorId}] [data-testid=indicator-total]`;
+  if (await reviewer.$(row)) assert.equal(await reviewer.getAttribute(row, 'data-value'), '1550');
+  await shot(reviewer, 'province-after-acceptance');
+
+  await go(clerk, '#/home');
+  await clerk.click('[data-testid=sign-out]');
+  await clerk.waitForSelector('[data-view=login]', WAIT);
+  await shot(clerk, 'signed-out');
+});
