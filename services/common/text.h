@@ -78,6 +78,12 @@ int NameDistance(absl::string_view typed_key, absl::string_view known_key);
 // A count as officials read it, thousands grouped with dots: "10.000".
 std::string GroupThousands(size_t n);
 
+// Whether `email` is an address mail can be sent to: a practical subset of
+// RFC 5322, local@domain in ASCII, at most 254 characters, the domain of at
+// least two dot-separated labels of letters, digits and hyphens. The one
+// check for every e-mail address the registry stores (people, agencies).
+bool IsValidEmailAddress(absl::string_view email);
+
 // At most `max_bytes` of `text`, cut at a code point boundary, with "…"
 // appended when cut.
 std::string TruncateUtf8(absl::string_view text, size_t max_bytes);
