@@ -11,14 +11,15 @@ TONGHOP_PACKAGES=(
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libgtest-dev libgmock-dev
   libicu-dev libxlsxwriter-dev libcpp-httplib-dev libssl-dev openssl libsodium-dev
-  libzip-dev libpugixml-dev libpoppler-cpp-dev
+  libzip-dev libpugixml-dev libpoppler-cpp-dev libcurl4-openssl-dev
   python3 python3-openpyxl curl
 )
 
 # Packages only the tests need (tests/run.sh installs them; the demo does
 # not): Debian's Prometheus server scrapes tonghopd in a test, and the
-# deployment check reads the Kubernetes manifests with PyYAML.
-TONGHOP_TEST_PACKAGES=(prometheus python3-yaml)
+# deployment check reads the Kubernetes manifests with PyYAML, and the notices
+# test sends mail to a real SMTP server (aiosmtpd).
+TONGHOP_TEST_PACKAGES=(prometheus python3-yaml python3-aiosmtpd)
 
 tonghop_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

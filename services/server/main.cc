@@ -334,7 +334,8 @@ int main(int argc, char** argv) {
   }
   if (flags.values.count("remind-days")) {
     options.notices.remind_days.clear();
-    for (absl::string_view part : absl::StrSplit(flags.values["remind-days"], ',')) {
+    for (absl::string_view part :
+         absl::StrSplit(flags.values["remind-days"], ',', absl::SkipEmpty())) {
       int days = 0;
       if (!absl::SimpleAtoi(part, &days) || days < 0 || days > 366) {
         std::cerr << "tonghopd: --remind-days: \"" << flags.values["remind-days"]
