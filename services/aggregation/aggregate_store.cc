@@ -219,22 +219,35 @@ class AggregateStore::Staging {
   void Put(const std::string& key, std::string value) { pending_[key] = std::move(value); }
   void Delete(const std::string& key) { pending_[key] = std::nullopt; }
   size_t size() const { return pending_.size(); }
-  // Every pending write. Each key appears once, so their order does not
-  // change what the batch does.
+  // Every pending write, in key order. Each key appears once, so the order
+  // does not change what the batch does, but it changes what it costs:
+  // RocksDB inserts a batch into its memtable key after key, and ascending
+  // keys each start from where the previous insert ended. Shuffled batches of
+  // roll-up keys cost 1.5-2 times as much to write (tonghop-key-order-bench),
+  // and without the sort the national run's freshness p99 went from 3.0 s
+  // to 19.1 s (docs/performance.md).
   void AppendTo(WriteBatch& batch) const {
-    for (const auto& [key, value] : pending_) {
-      if (value.has_value()) {
-        batch.Put(kDataCf, key, *value);
+    std::vector<const PendingWrite*> sorted;
+    sorted.reserve(pending_.size());
+    for (const PendingWrite& entry : pending_) sorted.push_back(&entry);
+    std::sort(sorted.begin(), sorted.end(),
+              [](const PendingWrite* a, const PendingWrite* b) { return a->first < b->first; });
+    for (const PendingWrite* entry : sorted) {
+      if (entry->second.has_value()) {
+        batch.Put(kDataCf, entry->first, *entry->second);
       } else {
-        batch.Delete(kDataCf, key);
+        batch.Delete(kDataCf, entry->first);
       }
     }
   }
   void Clear() { pending_.clear(); }
 
  private:
+  using PendingWrites = absl::flat_hash_map<std::string, std::optional<std::string>>;
+  using PendingWrite = PendingWrites::value_type;
+
   const KvStore* store_;
-  absl::flat_hash_map<std::string, std::optional<std::string>> pending_;
+  PendingWrites pending_;
 };
 
 namespace {

@@ -10,6 +10,7 @@
 #include "services/aggregation/federation_service.h"
 #include "services/aggregation/feed_consumer.h"
 #include "services/aggregation/forwarder.h"
+#include "services/aggregation/grpc_change_stream.h"
 #include "services/aggregation/queries.h"
 #include "services/aggregation/received_figures.h"
 #include "services/aggregation/registry_view.h"
@@ -64,8 +65,10 @@ class AggregationModule final : public ServiceModule {
 
   absl::Status Start() override {
     started_ = true;
+    feed_ = std::make_unique<GrpcChangeStream>(env_.channel(kSubmissionsService),
+                                               env_.operator_agency);
     consumer_ = std::make_unique<FeedConsumer>(
-        aggregates_.get(), &registry_, env_.channel(kSubmissionsService), env_.operator_agency,
+        aggregates_.get(), &registry_, feed_.get(),
         [this] { return Rebuild(Instance(), v1::RebuildAggregatesRequest()).status(); });
     consumer_->Start();
     // A table a crash left half-built is dropped now that the server
@@ -165,6 +168,8 @@ class AggregationModule final : public ServiceModule {
   FederationService federation_service_;
   // Only with an upstream.
   std::unique_ptr<UpstreamPusher> pusher_;
+  // The consumer's connection to the change feed; outlives the consumer.
+  std::unique_ptr<ChangeStream> feed_;
   std::unique_ptr<FeedConsumer> consumer_;
   std::atomic<bool> stopping_{false};
   std::thread dropper_;

@@ -8,8 +8,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
-#include "services/aggregation/feed_consumer.h"
+#include "services/aggregation/grpc_change_stream.h"
 #include "services/common/errors.h"
+#include "services/common/sleeper.h"
 #include "services/common/status_macros.h"
 #include "tonghop/v1/federation_service.grpc.pb.h"
 
@@ -81,7 +82,7 @@ bool UpstreamPusher::WaitForStop(absl::Duration timeout) {
 }
 
 void UpstreamPusher::Run() {
-  absl::Duration backoff = kFirstBackoff;
+  Backoff backoff(kFirstBackoff, kMaxBackoff);
   int64_t pushed = -1;
   while (true) {
     if (pushed < 0) {
@@ -110,13 +111,13 @@ void UpstreamPusher::Run() {
     absl::Status status = PushRange(pushed, applied);
     if (status.ok()) {
       pushed = applied;
-      backoff = kFirstBackoff;
+      backoff.Reset();
       continue;
     }
+    const absl::Duration delay = backoff.Next();
     std::cerr << "upstream push to " << upstream_.address << " (changes " << pushed + 1 << " to "
-              << applied << "): " << status << "; retrying in " << backoff << "\n";
-    if (WaitForStop(backoff)) return;
-    backoff = std::min(backoff * 2, kMaxBackoff);
+              << applied << "): " << status << "; retrying in " << delay << "\n";
+    if (WaitForStop(delay)) return;
   }
 }
 

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/sleeper.h"
 #include "services/common/status_macros.h"
 
 namespace tonghop::submissions {
@@ -78,9 +79,12 @@ absl::Status SmtpTransport::Send(absl::string_view from,
 }
 
 absl::Duration RetryDelay(int failed_attempts) {
-  absl::Duration delay = absl::Seconds(30);
-  for (int i = 1; i < failed_attempts && delay < absl::Hours(1); ++i) delay *= 2;
-  return std::min(delay, absl::Hours(1));
+  // The shared doubling-with-a-cap, replayed: a notice's attempts are
+  // counted in its record, not in a loop that could hold a Backoff.
+  Backoff backoff(absl::Seconds(30), absl::Hours(1));
+  absl::Duration delay = backoff.Next();
+  for (int i = 1; i < failed_attempts && delay < absl::Hours(1); ++i) delay = backoff.Next();
+  return delay;
 }
 
 NoticeSender::NoticeSender(NoticeQueue* queue, const RegistryReader* registry,

@@ -11,6 +11,7 @@
 #include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/aggregation/grpc_change_stream.h"
 #include "services/common/errors.h"
 #include "tests/integration/submissions_fixture.h"
 #include "tests/testing/test_server.h"
@@ -252,6 +253,62 @@ TEST_F(SubmissionsFeedTest, OpenStreamEndsOnRestartAndResumes) {
   ASSERT_TRUE(As("dong-nai-so-tu-phap").Review(accept).ok());
   for (const v1::Change& c : ReadFeed(seen.back())) seen.push_back(c.sequence());
   EXPECT_THAT(seen, ElementsAre(1, 2, 3, 4, 5, 6, 7));
+}
+
+
+// The aggregation service's reader of the feed, over a real server: what
+// FeedConsumer's tests assume of a ChangeStream holds for GrpcChangeStream.
+TEST_F(SubmissionsFeedTest, TheAggregationReaderFollowsInBatchesChecksOneChangeAndCancels) {
+  MakeSixChanges();
+  aggregation::GrpcChangeStream stream(channel_, "agencies/bo-tu-phap");
+
+  auto third = stream.ChangeAfter(2, "");
+  ASSERT_TRUE(third.ok()) << third.status();
+  ASSERT_TRUE(third->has_value());
+  EXPECT_EQ((*third)->sequence(), 3);
+  const std::string epoch = (*third)->epoch();
+  EXPECT_FALSE(epoch.empty());
+  auto past_end = stream.ChangeAfter(6, epoch);
+  ASSERT_TRUE(past_end.ok()) << past_end.status();
+  EXPECT_FALSE(past_end->has_value());
+  auto other_epoch = stream.ChangeAfter(2, "another-epoch");
+  EXPECT_EQ(GetErrorInfo(other_epoch.status()).reason(), "FEED_EPOCH_CHANGED")
+      << other_epoch.status();
+
+  // Batches of at most four, in order, then the stream stays open and
+  // hands out a change committed later.
+  ASSERT_TRUE(stream.Open(0, "").ok());
+  std::vector<int64_t> seen;
+  while (seen.size() < 6) {
+    auto batch = stream.Next(4);
+    ASSERT_TRUE(batch.ok()) << batch.status();
+    ASSERT_FALSE(batch->empty());
+    EXPECT_LE(batch->size(), 4u);
+    for (const v1::Change& change : *batch) seen.push_back(change.sequence());
+  }
+  v1::ReviewRequest accept;
+  accept.set_decision(v1::REVIEW_DECISION_ACCEPT);
+  accept.set_name("reports/dong-nai-xa-a/dn-2026/2026");
+  ASSERT_TRUE(As("dong-nai-so-tu-phap").Review(accept).ok());
+  auto live = stream.Next(4);
+  ASSERT_TRUE(live.ok()) << live.status();
+  for (const v1::Change& change : *live) seen.push_back(change.sequence());
+  EXPECT_THAT(seen, ElementsAre(1, 2, 3, 4, 5, 6, 7));
+
+  // A stream in another epoch than the feed's says so.
+  ASSERT_TRUE(stream.Open(7, "another-epoch").ok());
+  auto refused = stream.Next(4);
+  EXPECT_EQ(GetErrorInfo(refused.status()).reason(), "FEED_EPOCH_CHANGED") << refused.status();
+
+  // Cancel ends a Next that waits for a change, and every later call.
+  ASSERT_TRUE(stream.Open(7, epoch).ok());
+  absl::Status waited;
+  std::thread waiter([&] { waited = stream.Next(4).status(); });
+  stream.Cancel();
+  waiter.join();
+  EXPECT_FALSE(waited.ok());
+  EXPECT_EQ(stream.Open(7, epoch).code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(stream.ChangeAfter(6, epoch).status().code(), absl::StatusCode::kCancelled);
 }
 
 }  // namespace
