@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "clients/cli/output.h"
+#include "services/common/period.h"
 #include "tonghop/v1/audit_service.grpc.pb.h"
 
 namespace tonghop::cli {
@@ -74,7 +75,7 @@ std::unique_ptr<v1::Audit::Stub> Stub(CliContext& context) {
 // from its start, --until through its end), "05/11/2026" likewise,
 // "2026-11-05T14:30[:00]" in Vietnam time, or RFC 3339 with an offset.
 std::optional<absl::Time> ParseWhen(const std::string& text, bool through_end_of_day) {
-  const absl::TimeZone vietnam = absl::FixedTimeZone(7 * 3600);
+  const absl::TimeZone vietnam = VietnamTime();
   absl::Time time;
   std::string error;
   if (absl::ParseTime(absl::RFC3339_full, text, &time, &error)) return time;

@@ -19,6 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "clients/client/connection.h"
 #include "google/protobuf/message.h"
+#include "services/common/resource_names.h"
 
 namespace tonghop::cli {
 
@@ -108,10 +109,7 @@ inline std::string AsName(absl::string_view collection, absl::string_view id_or_
 }
 
 // The last segment of a resource name: "agencies/dong-nai" → "dong-nai".
-inline std::string Id(absl::string_view name) {
-  size_t slash = name.rfind('/');
-  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
-}
+inline std::string Id(absl::string_view name) { return IdOf(name); }
 
 // A command runs and returns the process exit code: 0 on success, 1 when
 // the server refused (after printing its message and field violations), 2
@@ -135,6 +133,16 @@ using BeforeHook = std::function<void(CliContext&)>;
 class CommandTable {
  public:
   void Add(Command command) { commands_.push_back(std::move(command)); }
+  // What `tonghop help WORDS` prints after a command's usage and summary:
+  // what it does in more words, and examples.
+  void Describe(const std::string& words, std::string details) {
+    details_[words] = std::move(details);
+  }
+  const std::string& details(const std::string& words) const {
+    static const std::string kNone;
+    auto it = details_.find(words);
+    return it == details_.end() ? kNone : it->second;
+  }
   void AddBeforeHook(BeforeHook hook) { hooks_.push_back(std::move(hook)); }
   const std::vector<Command>& commands() const { return commands_; }
   const std::vector<BeforeHook>& before_hooks() const { return hooks_; }
@@ -142,6 +150,7 @@ class CommandTable {
  private:
   std::vector<Command> commands_;
   std::vector<BeforeHook> hooks_;
+  std::map<std::string, std::string> details_;
 };
 
 }  // namespace tonghop::cli

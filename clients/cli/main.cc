@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "clients/cli/command.h"
+#include "clients/cli/help.h"
 #include "clients/cli/operations_commands.h"
 #include "clients/cli/registry_commands.h"
 #include "clients/cli/server_commands.h"
@@ -34,32 +35,6 @@ using tonghop::cli::CommandTable;
 using tonghop::cli::CliContext;
 using tonghop::cli::OutputFormat;
 using tonghop::cli::ParsedArgs;
-
-void PrintUsage(std::ostream& out, const CommandTable& table) {
-  out << "usage: tonghop [--server=HOST:PORT] [--agency=ID | --cert=PEM --key=PEM] "
-         "[--tls-ca=PEM] [--output=table|json|csv] COMMAND [ARGS]\n\n"
-         "  --server   the tonghopd address (default $TONGHOP_SERVER or 127.0.0.1:7070)\n"
-         "  --tls-ca   connect over TLS, trusting this CA (default $TONGHOP_TLS_CA)\n"
-         "  --cert, --key\n"
-         "             connect over TLS with this client certificate, which names who\n"
-         "             calls (default $TONGHOP_CERT, $TONGHOP_KEY); an agency\n"
-         "             certificate also sets --agency\n"
-         "  --agency   the calling agency's id, e.g. dong-nai-so-tu-phap\n"
-         "             (default $TONGHOP_AGENCY); without a certificate it is sent as\n"
-         "             the development header, which only a server run with\n"
-         "             --insecure-dev-identity accepts, from this machine; after\n"
-         "             tonghop login, calls are made as the person signed in unless\n"
-         "             --agency or --cert is given\n"
-         "  --output   table (default), json (protobuf JSON mapping) or csv\n"
-         "  --state-dir  where undelivered reports wait (default ~/.tonghop)\n\n"
-         "commands:\n";
-  size_t width = 0;
-  for (const Command& c : table.commands()) width = std::max(width, c.words.size());
-  for (const Command& c : table.commands()) {
-    out << "  " << c.words << std::string(width - c.words.size() + 2, ' ') << c.summary
-        << "\n";
-  }
-}
 
 std::string EnvOr(const char* name, const std::string& fallback) {
   const char* value = std::getenv(name);
@@ -150,10 +125,14 @@ int main(int argc, char** argv) {
     args.flags.erase(global);
   }
 
-  if (words.empty() || words[0] == "help" || args.Has("help")) {
-    PrintUsage(words.empty() && !args.Has("help") ? std::cerr : std::cout, table);
-    return words.empty() && !args.Has("help") ? 2 : 0;
+  if (words.empty() && !args.Has("help")) {
+    tonghop::cli::PrintUsage(std::cerr, table);
+    return 2;
   }
+  if (!words.empty() && words[0] == "help") {
+    return tonghop::cli::PrintHelp(table, {words.begin() + 1, words.end()}, std::cout, std::cerr);
+  }
+  if (args.Has("help")) return tonghop::cli::PrintHelp(table, words, std::cout, std::cerr);
   const Command* best = nullptr;
   size_t best_words = 0;
   for (const Command& c : table.commands()) {
@@ -168,7 +147,7 @@ int main(int argc, char** argv) {
   }
   if (best == nullptr) {
     std::cerr << "tonghop: unknown command \"" << words[0] << "\"\n\n";
-    PrintUsage(std::cerr, table);
+    tonghop::cli::PrintUsage(std::cerr, table);
     return 2;
   }
   args.positional.assign(words.begin() + best_words, words.end());

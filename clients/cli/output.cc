@@ -6,6 +6,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/common/errors.h"
+#include "services/common/period.h"
 #include "services/common/text.h"
 
 namespace tonghop::cli {
@@ -23,7 +24,7 @@ std::string ToJson(const google::protobuf::Message& message, bool pretty) {
 std::string VietnamDate(const google::protobuf::Timestamp& ts) {
   if (ts.seconds() == 0) return "";
   return absl::FormatTime("%d/%m/%Y", absl::FromUnixSeconds(ts.seconds()),
-                          absl::FixedTimeZone(7 * 3600));
+                          VietnamTime());
 }
 
 void PrintJson(std::ostream& out, const google::protobuf::Message& message) {
@@ -87,7 +88,7 @@ void PrintCsv(std::ostream& out, const std::vector<std::string>& header,
 std::string VietnamDateTime(const google::protobuf::Timestamp& ts, bool seconds) {
   if (ts.seconds() == 0 && ts.nanos() == 0) return "";
   return absl::FormatTime(seconds ? "%d/%m/%Y %H:%M:%S" : "%d/%m/%Y %H:%M",
-                          absl::FromUnixSeconds(ts.seconds()), absl::FixedTimeZone(7 * 3600));
+                          absl::FromUnixSeconds(ts.seconds()), VietnamTime());
 }
 
 std::string VietnameseCount(int64_t n) {

@@ -991,6 +991,34 @@ void RegisterRegistryCommands(CommandTable& table) {
              DeleteCommand("task delete plans/PLAN/tasks/OUTLINE", "", &S::DeleteTask)});
   table.Add({"registry load", "DIR", "load every agency, dimension, indicator and plan file in DIR",
              RegistryLoad});
+
+  table.Describe("plan import", R"(A plan is read from the document the province published: .docx, a PDF
+with a text layer (a scan is refused, saying so), plain text, an appendix
+table as CSV, or the canonical JSON file. A dry run changes nothing: it
+shows what was understood (schedule, task tree, agencies, deadlines) and
+lists each thing it could not derive, with its line and the flag that
+supplies it. Importing without --dry-run is refused while gaps remain.
+A --map is stored as another name of the agency, so the next import
+resolves that name by itself.
+
+Examples:
+  tonghop plan import ke-hoach.docx --issuer=dong-nai --dry-run
+  tonghop plan import ke-hoach.docx --issuer=dong-nai --schedule="annual:15/11,compile:30/11"
+  tonghop plan import ke-hoach.docx --issuer=dong-nai --deadline="3=Hằng năm" --lead="4=Sở Tư pháp"
+  tonghop plan import ke-hoach.docx --issuer=dong-nai --map="Sở VH-TT-DL=dong-nai-so-van-hoa-the-thao-va-du-lich"
+  tonghop plan import ke-hoach.docx --issuer=dong-nai --fixup=bo-sung.json
+  tonghop --output=json plan import ke-hoach.pdf --issuer=dong-nai --dry-run)");
+  table.Describe("registry load", R"(Reads every .json file in DIR, each holding agencies, dimensions,
+indicators or a plan (told apart by its content), and creates or updates
+them in that order. Loading the same directory again changes nothing.
+
+Example:
+  tonghop registry load deploy/data)");
+  table.Describe("agency alias add", R"(Records another name by which documents call the agency, so plan
+imports resolve it.
+
+Example:
+  tonghop agency alias add dong-nai-so-tu-phap "STP")");
 }
 
 }  // namespace tonghop::cli

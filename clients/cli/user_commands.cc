@@ -472,6 +472,24 @@ void RegisterUserCommands(CommandTable& table) {
              Login});
   table.Add({"logout", "", "end your session on this server", Logout});
   table.Add({"whoami", "", "show who the server takes you for", WhoAmI});
+
+  table.Describe("user create", R"(Roles: clerk (enters and submits the agency's reports), reviewer
+(accepts or returns the reports of the agencies under it), analyst (reads
+roll-ups and compiled reports), admin (people and the registry). Only an
+administrator creates people; the person then gets a password with
+`user reset-link` (a one-time code) or an administrator's `user set-password`.
+
+Examples:
+  tonghop user create lan --name="Nguyễn Thị Lan" --in-agency=dong-nai-so-y-te --roles=clerk
+  tonghop user reset-link lan)");
+  table.Describe("login", R"(Asks for the password without echo (or reads it from standard input when
+that is not a terminal) and keeps the session's token in ~/.tonghop, mode
+0600. Later commands to the same server act as you, until `tonghop
+logout`. Tokens are sent only over TLS or to this machine.
+
+Examples:
+  tonghop --server=tonghop.dongnai.gov.vn:443 --tls-ca=ca.pem login --user=lan
+  tonghop whoami)");
 }
 
 }  // namespace tonghop::cli

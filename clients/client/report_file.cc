@@ -13,6 +13,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/struct.pb.h"
+#include "services/common/resource_names.h"
 #include "services/common/vocabulary.h"
 #include "clients/client/durable_file.h"
 #include "google/protobuf/util/json_util.h"
@@ -557,10 +558,8 @@ std::string ReportForm::Where(absl::string_view field) const {
         index < 0 || index >= report.progress_size()) {
       return "";
     }
-    std::string task = report.progress(index).task();
-    size_t slash = task.rfind('/');
     return absl::StrCat(std::filesystem::path(json_path).filename().string(), ", nhiệm vụ ",
-                        slash == std::string::npos ? task : task.substr(slash + 1));
+                        IdOf(report.progress(index).task()));
   }
   return "";
 }

@@ -35,6 +35,7 @@
 #include "clients/loadgen/rpc.h"
 #include "clients/loadgen/server_process.h"
 #include "clients/loadgen/workload.h"
+#include "services/common/period.h"
 #include "tonghop/v1/aggregation_service.grpc.pb.h"
 #include "tonghop/v1/submissions_service.pb.h"
 
@@ -172,7 +173,7 @@ std::string SelfDirectory() {
 
 int CurrentYearInVietnam() {
   return static_cast<int>(
-      absl::ToCivilYear(absl::Now(), absl::FixedTimeZone(7 * 3600)).year());
+      absl::ToCivilYear(absl::Now(), VietnamTime()).year());
 }
 
 // Average serialized sizes of a SubmitRequest and of the Report the server

@@ -67,7 +67,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 #include "services/aggregation/aggregation_records.pb.h"
-#include "services/aggregation/exact_number.h"
+#include "services/common/decimal.h"
 #include "services/aggregation/hierarchy.h"
 #include "storage/kv_store.h"
 #include "tonghop/v1/submissions_service.pb.h"

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
-#include "services/aggregation/exact_number.h"
+#include "services/common/decimal.h"
 #include "services/common/errors.h"
 #include "services/common/pagination.h"
 #include "services/common/resource_names.h"
@@ -90,7 +90,7 @@ absl::StatusOr<v1::PushFiguresResponse> ReceivedFiguresStore::Push(
     const v1::Value& value = request.values(i);
     std::string at = absl::StrCat("values[", i, "]");
     if (value.value_case() == v1::Value::kDecimalValue &&
-        !ParseDecimal(value.decimal_value(), at).ok()) {
+        !ParseDecimalSum(value.decimal_value(), at).ok()) {
       violations.Add(at + ".decimal_value",
                      absl::StrCat("\"", value.decimal_value(), "\" is not a decimal number"));
     } else if (value.value_case() == v1::Value::VALUE_NOT_SET) {

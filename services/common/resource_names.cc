@@ -51,6 +51,11 @@ std::string MakeName(absl::string_view collection, absl::string_view id) {
   return absl::StrCat(collection, "/", id);
 }
 
+std::string IdOf(absl::string_view name) {
+  const size_t slash = name.rfind('/');
+  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
+}
+
 absl::StatusOr<TaskNameParts> ParseTaskName(absl::string_view name,
                                             absl::string_view field) {
   std::vector<absl::string_view> parts = absl::StrSplit(name, absl::MaxSplits('/', 3));

@@ -28,6 +28,12 @@ absl::StatusOr<std::string> ParseSimpleName(absl::string_view name,
 // Builds "{collection}/{id}".
 std::string MakeName(absl::string_view collection, absl::string_view id);
 
+// The last segment of a resource name, for display and for keys that hold
+// ids: "agencies/dong-nai" → "dong-nai", "plans/p/tasks/1.2" → "1.2". A
+// name without '/' is returned whole. Not a validation: use the Parse*
+// functions for names that come from callers.
+std::string IdOf(absl::string_view name);
+
 // The parts of a task name, "plans/{plan}/tasks/{task}".
 struct TaskNameParts {
   std::string plan_id;

@@ -39,5 +39,13 @@ TEST(ResourceNamesTest, ParseNames) {
   EXPECT_FALSE(ParseReportName("reports/x/y", "name").ok());
 }
 
+TEST(ResourceNamesTest, IdOfIsTheLastSegment) {
+  EXPECT_EQ(IdOf("agencies/dong-nai"), "dong-nai");
+  EXPECT_EQ(IdOf("plans/dong-nai-74-2026/tasks/A.II.1"), "A.II.1");
+  EXPECT_EQ(IdOf("dong-nai"), "dong-nai");
+  EXPECT_EQ(IdOf("agencies/"), "");
+  EXPECT_EQ(IdOf(""), "");
+}
+
 }  // namespace
 }  // namespace tonghop

@@ -73,11 +73,6 @@ std::string AgencyMemberKey(absl::string_view agency_id, absl::string_view user_
   return KeyBuilder(kTagAgencyMember).String(agency_id).String(user_id).Build();
 }
 
-std::string IdOf(absl::string_view name) {
-  size_t slash = name.rfind('/');
-  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
-}
-
 google::protobuf::Timestamp ToTimestamp(absl::Time t) {
   return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
 }

@@ -78,11 +78,6 @@ std::string ReferencePrefix(absl::string_view target) {
   return KeyBuilder(kTagReference).String(target).Build();
 }
 
-std::string IdOf(absl::string_view name) {
-  size_t slash = name.rfind('/');
-  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
-}
-
 // The names a resource refers to, other than an agency's parent (kept in
 // the child index) and a task's parent (found by scanning the plan).
 std::set<std::string> References(const v1::Agency& a) {
@@ -1150,7 +1145,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     if (!status.ok()) {
       return InvalidField("content",
                           absl::StrCat("not a canonical plan file: ", status.message().as_string()),
-                          "MALFORMED_JSON");
+                          "CONTENT_MALFORMED");
     }
     response.mutable_report()->set_format(v1::IMPORT_FORMAT_JSON);
     return response;

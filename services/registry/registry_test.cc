@@ -513,7 +513,7 @@ TEST_F(RegistryTest, ImportRefusesBadBundlesWholly) {
 
   import.set_content("{not json");
   EXPECT_EQ(GetErrorInfo(registry_.ImportPlan(kMinistry, import).status()).reason(),
-            "MALFORMED_JSON");
+            "CONTENT_MALFORMED");
   import.set_content("");
   EXPECT_EQ(GetErrorInfo(registry_.ImportPlan(kMinistry, import).status()).reason(),
             "EMPTY_INPUT");

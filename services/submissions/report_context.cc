@@ -15,11 +15,6 @@ namespace {
 // Chains longer than this are treated as broken data rather than walked.
 constexpr int kMaxDepth = 64;
 
-std::string IdOf(absl::string_view name) {
-  size_t slash = name.rfind('/');
-  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
-}
-
 // Whether `assignment` names the agency, and whether it names it as one
 // expected to report (directly or through a closed group).
 struct Match {

@@ -9,33 +9,16 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/decimal.h"
 #include "services/common/resource_names.h"
 #include "services/common/text.h"
 
 namespace tonghop::submissions {
 namespace {
 
-constexpr int64_t kMicros = 1000000;
 constexpr size_t kMaxSummaryBytes = 64 * 1024;
 constexpr int kMaxOutputs = 200;
 constexpr size_t kMaxOutputBytes = 4 * 1024;
-
-std::string FormatMicros(absl::int128 micros) {
-  bool negative = micros < 0;
-  absl::uint128 magnitude =
-      negative ? absl::uint128(-(micros + 1)) + 1 : absl::uint128(micros);
-  absl::uint128 whole = magnitude / kMicros;
-  uint64_t fraction = absl::Uint128Low64(magnitude % kMicros);
-  std::ostringstream out;
-  if (negative) out << "-";
-  out << whole;
-  if (fraction != 0) {
-    std::string digits = std::to_string(fraction + kMicros).substr(1);
-    while (!digits.empty() && digits.back() == '0') digits.pop_back();
-    out << "." << digits;
-  }
-  return out.str();
-}
 
 // "sex=female", or "total" for the empty cell.
 std::string CellLabel(const std::map<std::string, std::string>& cells) {
@@ -50,7 +33,7 @@ struct CheckedValue {
   int index;
   std::string indicator;
   std::map<std::string, std::string> cells;
-  std::optional<absl::int128> micros;  // nullopt: left empty
+  std::optional<Micros> micros;  // nullopt: left empty
   bool count;
 };
 
@@ -247,7 +230,7 @@ std::optional<CheckedValue> CheckValue(const ReportContext& context, int index,
                                                    " counts things and cannot be below 0"));
         value_ok = false;
       } else {
-        checked.micros = absl::int128(value.int_value()) * kMicros;
+        checked.micros = FromInt(value.int_value());
       }
       break;
     case v1::Value::kDecimalValue:
@@ -256,12 +239,14 @@ std::optional<CheckedValue> CheckValue(const ReportContext& context, int index,
                        absl::StrCat("counts whole things: give int_value, not decimal_value, "
                                     "for ", value.indicator()));
         value_ok = false;
-      } else if (auto micros = ParseDecimalMicros(value.decimal_value())) {
+      } else if (absl::StatusOr<Micros> micros = ParseDecimal(value.decimal_value());
+                 micros.ok()) {
         checked.micros = *micros;
       } else {
         violations.Add(at + ".value",
-                       absl::StrCat("not a decimal number with at most 6 digits after the "
-                                    "point (e.g. \"1250.5\"): ",
+                       absl::StrCat("not a decimal number (", micros.status().message(),
+                                    "; e.g. \"1250.5\", at most 6 digits after the "
+                                    "point): ",
                                     QuoteInput(value.decimal_value())));
         value_ok = false;
       }
@@ -302,7 +287,7 @@ void CheckBreakdowns(const std::string& field, const std::vector<CheckedValue>& 
                                     " is given but its total is not: give the total too"));
         continue;
       }
-      absl::int128 sum = 0;
+      Micros sum = 0;
       for (const CheckedValue* v : given) sum += *v->micros;
       if (sum != *total->second->micros) {
         violations.Add(
@@ -329,8 +314,8 @@ void CheckRules(const ReportContext& context, const std::string& field,
     for (const v1::IndicatorRule& rule : indicator.rules()) {
       auto other = by_cell.find({rule.other(), v.cells});
       if (other == by_cell.end()) continue;
-      absl::int128 mine = *v.micros;
-      absl::int128 theirs = *other->second->micros;
+      Micros mine = *v.micros;
+      Micros theirs = *other->second->micros;
       bool breached = (rule.kind() == v1::IndicatorRule::KIND_AT_MOST && mine > theirs) ||
                       (rule.kind() == v1::IndicatorRule::KIND_AT_LEAST && mine < theirs);
       if (!breached) continue;
@@ -348,38 +333,6 @@ void CheckRules(const ReportContext& context, const std::string& field,
 }
 
 }  // namespace
-
-std::optional<absl::int128> ParseDecimalMicros(absl::string_view text) {
-  size_t pos = 0;
-  bool negative = false;
-  if (pos < text.size() && text[pos] == '-') {
-    negative = true;
-    ++pos;
-  }
-  absl::int128 whole = 0;
-  size_t whole_digits = 0;
-  while (pos < text.size() && absl::ascii_isdigit(static_cast<unsigned char>(text[pos]))) {
-    whole = whole * 10 + (text[pos] - '0');
-    ++whole_digits;
-    ++pos;
-  }
-  if (whole_digits == 0 || whole_digits > 15) return std::nullopt;
-  int64_t fraction = 0;
-  size_t fraction_digits = 0;
-  if (pos < text.size() && text[pos] == '.') {
-    ++pos;
-    while (pos < text.size() && absl::ascii_isdigit(static_cast<unsigned char>(text[pos]))) {
-      if (++fraction_digits > 6) return std::nullopt;
-      fraction = fraction * 10 + (text[pos] - '0');
-      ++pos;
-    }
-    if (fraction_digits == 0) return std::nullopt;
-  }
-  if (pos != text.size()) return std::nullopt;
-  for (size_t i = fraction_digits; i < 6; ++i) fraction *= 10;
-  absl::int128 micros = whole * kMicros + fraction;
-  return negative ? -micros : micros;
-}
 
 void ValidateReportContent(const ReportContext& context, ValidationMode mode,
                            absl::string_view field_view, v1::Report& report,

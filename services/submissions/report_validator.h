@@ -58,10 +58,6 @@ void ValidateReportContent(const ReportContext& context, ValidationMode mode,
 std::vector<v1::ReportWarning> FigureWarnings(const ReportContext& context,
                                               const v1::Report& report);
 
-// A decimal string ("-12.5", "1250", "0.000001") as millionths; nullopt when
-// malformed, with more than 6 fraction digits or more than 15 integer digits.
-std::optional<absl::int128> ParseDecimalMicros(absl::string_view text);
-
 }  // namespace tonghop::submissions
 
 #endif  // TONGHOP_SERVICES_SUBMISSIONS_REPORT_VALIDATOR_H_

@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "services/aggregation/grpc_change_stream.h"
 #include "services/common/errors.h"
+#include "services/common/period.h"
 #include "tests/integration/submissions_fixture.h"
 #include "tests/testing/test_server.h"
 
@@ -93,7 +94,7 @@ class SubmissionsFeedTest : public ::testing::Test {
   }
 
   FakeClock clock_{absl::FromCivil(absl::CivilSecond(2026, 10, 1, 9, 0, 0),
-                                   absl::FixedTimeZone(7 * 3600))};
+                                   VietnamTime())};
   TempDir dir_;
   std::unique_ptr<TestServer> server_;
   std::shared_ptr<grpc::Channel> channel_;

@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/errors.h"
+#include "services/common/period.h"
 #include "tests/integration/submissions_fixture.h"
 #include "tests/testing/test_server.h"
 
@@ -21,7 +22,7 @@ using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAreArray;
 
 absl::Time Vietnam(int y, int m, int d, int hh, int mm = 0, int ss = 0) {
-  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, ss), absl::FixedTimeZone(7 * 3600));
+  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, ss), VietnamTime());
 }
 
 class SubmissionsLifecycleTest : public ::testing::Test {

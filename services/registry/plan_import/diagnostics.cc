@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/resource_names.h"
 #include "services/registry/plan_import/text_util.h"
 
 namespace tonghop::plan_import {
@@ -12,11 +13,6 @@ namespace {
 using ::tonghop::v1::ImportDiagnostic;
 
 constexpr size_t kQuotedTextBytes = 160;
-
-std::string IdOf(absl::string_view name) {
-  size_t slash = name.rfind('/');
-  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
-}
 
 ImportDiagnostic Make(absl::string_view code, absl::string_view field, int line,
                       absl::string_view text, std::string message, std::string remedy,

@@ -41,11 +41,6 @@ using ::tonghop::v1::Task;
 constexpr size_t kMaxCandidates = 3;
 constexpr int kHeaderSearchRows = 10;
 
-std::string IdOf(absl::string_view name) {
-  size_t slash = name.rfind('/');
-  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
-}
-
 int Depth(absl::string_view outline) {
   return static_cast<int>(std::count(outline.begin(), outline.end(), '.')) + 1;
 }

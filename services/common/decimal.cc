@@ -1,49 +1,81 @@
-#include "services/aggregation/exact_number.h"
+#include "services/common/decimal.h"
 
 #include <algorithm>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/errors.h"
 #include "services/common/text.h"
 
-namespace tonghop::aggregation {
+namespace tonghop {
 namespace {
 
 __int128 Abs(__int128 v) { return v < 0 ? -v : v; }
 
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
 }  // namespace
 
-absl::StatusOr<Micros> ParseDecimal(absl::string_view text, absl::string_view field) {
-  auto bad = [&](absl::string_view why) {
-    return InvalidField(field, absl::StrCat(QuoteInput(text), " is not a decimal number: ", why));
-  };
+namespace {
+
+absl::StatusOr<Micros> ParseWithLimit(absl::string_view text, int max_whole_digits) {
+  auto bad = [](absl::string_view why) { return absl::InvalidArgumentError(why); };
   absl::string_view rest = text;
   bool negative = false;
-  if (!rest.empty() && (rest[0] == '-' || rest[0] == '+')) {
-    negative = rest[0] == '-';
+  if (!rest.empty() && rest[0] == '-') {
+    negative = true;
     rest.remove_prefix(1);
   }
-  size_t dot = rest.find('.');
+  const size_t dot = rest.find('.');
   absl::string_view whole = rest.substr(0, dot);
   absl::string_view fraction =
       dot == absl::string_view::npos ? absl::string_view() : rest.substr(dot + 1);
   if (whole.empty() && fraction.empty()) return bad("no digits");
+  for (absl::string_view part : {whole, fraction}) {
+    for (char c : part) {
+      if (!IsDigit(c)) {
+        return bad(c == '+'   ? "a sign other than '-'"
+                   : c == ',' ? "a comma (write the point as '.', with no grouping)"
+                              : "a character that is not a digit");
+      }
+    }
+  }
+  if (whole.empty()) return bad("no digit before the point");
   if (dot != absl::string_view::npos && fraction.empty()) return bad("nothing after the point");
   if (fraction.size() > 6) return bad("more than 6 digits after the point");
-  if (whole.size() > 24) return bad("too large");
+  if (whole.size() > static_cast<size_t>(max_whole_digits)) {
+    return bad(absl::StrCat("more than ", max_whole_digits, " digits before the point"));
+  }
   Micros value = 0;
-  for (char c : whole) {
-    if (c < '0' || c > '9') return bad("unexpected character");
-    value = value * 10 + (c - '0');
-  }
+  for (char c : whole) value = value * 10 + (c - '0');
   Micros frac = 0;
-  for (char c : fraction) {
-    if (c < '0' || c > '9') return bad("unexpected character");
-    frac = frac * 10 + (c - '0');
-  }
+  for (char c : fraction) frac = frac * 10 + (c - '0');
   for (size_t i = fraction.size(); i < 6; ++i) frac *= 10;
   value = value * kMicrosPerUnit + frac;
   return negative ? -value : value;
+}
+
+absl::StatusOr<Micros> NameField(absl::StatusOr<Micros> value, absl::string_view text,
+                                 absl::string_view field) {
+  if (!value.ok()) {
+    return InvalidField(field, absl::StrCat("not a decimal number (", value.status().message(),
+                                            "): ", QuoteInput(text)));
+  }
+  return value;
+}
+
+}  // namespace
+
+absl::StatusOr<Micros> ParseDecimal(absl::string_view text) {
+  return ParseWithLimit(text, kMaxWholeDigits);
+}
+
+absl::StatusOr<Micros> ParseDecimal(absl::string_view text, absl::string_view field) {
+  return NameField(ParseWithLimit(text, kMaxWholeDigits), text, field);
+}
+
+absl::StatusOr<Micros> ParseDecimalSum(absl::string_view text, absl::string_view field) {
+  return NameField(ParseWithLimit(text, kMaxSumWholeDigits), text, field);
 }
 
 std::string Int128ToString(__int128 v) {
@@ -125,4 +157,4 @@ double ToDouble(Micros v) {
   return static_cast<double>(v) / static_cast<double>(kMicrosPerUnit);
 }
 
-}  // namespace tonghop::aggregation
+}  // namespace tonghop
