@@ -951,6 +951,14 @@ void RegisterRegistryCommands(CommandTable& table) {
   table.Add({"agency update", "ID [--email=ADDRESS] [--english-name=NAME]",
              "change an agency's e-mail address for notices (or its English name)",
              AgencyUpdate});
+  table.Describe("agency update", R"(The agency's address receives its e-mail notices (reminders, returns,
+acceptances; for a focal agency, the digest of missing reports), together
+with its people's addresses (tonghop user update ID --email=...). An empty
+--email= removes the address.
+
+Examples:
+  tonghop agency update dong-nai-so-y-te --email=vanthu@soyte.dongnai.gov.vn
+  tonghop agency get dong-nai-so-y-te)");
   table.Add({"agency alias add", "AGENCY \"NAME\"",
              "store another name an agency goes by in documents (reused by every import)",
              AgencyAliasAdd});

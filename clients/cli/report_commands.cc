@@ -731,6 +731,16 @@ void RegisterReportCommands(CommandTable& table) {
              "the e-mail notices queued and sent (reminders, returns, acceptances, digests of "
              "missing reports); for the instance's administrators",
              NoticeList});
+  table.Describe("notice list", R"(Every e-mail notice of this server, queued or sent: reminders before a due
+date, a report returned (with the reason) or accepted, and the digest of
+missing reports to a focal agency after the due date. Shows the addresses
+used, the attempts and the last error; NO_RECIPIENT means neither the agency
+nor its people have an address. Notices are sent only when tonghopd runs
+with --smtp=HOST:PORT (docs/notices.md).
+
+Examples:
+  tonghop notice list
+  tonghop notice list --state=pending)");
   table.Add({"report template", "--plan=PLAN --period=2026 --out=FILE",
              "write the caller's report form: FILE.json and its figures (CSV beside it), "
              "or FILE.xlsx (Excel)",

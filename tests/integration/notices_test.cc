@@ -25,6 +25,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/clock.h"
+#include "services/common/period.h"
 #include "tests/integration/submissions_fixture.h"
 #include "tests/testing/test_server.h"
 #include "tonghop/v1/registry_service.grpc.pb.h"
@@ -38,7 +39,7 @@ using ::testing::HasSubstr;
 constexpr char kPython[] = "/usr/bin/python3";
 
 absl::Time Vietnam(int y, int m, int d, int hh) {
-  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0), absl::FixedTimeZone(7 * 3600));
+  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0), VietnamTime());
 }
 
 // tests/tools/smtp_sink.py as a child process, writing what it accepts
