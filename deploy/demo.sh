@@ -21,7 +21,7 @@ for arg in "$@"; do
   esac
 done
 
-tonghop_ensure_packages
+tonghop_ensure_packages "${TONGHOP_DEMO_PACKAGES[@]}"
 tonghop_build tonghopd tonghop
 
 # The dashboard is a static bundle built with npm (packages from the npm
@@ -306,15 +306,32 @@ section "Nhiệm vụ quá hạn (overdue tasks)"
 as dong-nai-so-tu-phap tasks "${SCOPE[@]}" --overdue | head -20 || true
 
 section "Báo cáo tổng hợp của tỉnh gửi Bộ Tư pháp (the compiled report)"
-for format in md html xlsx json; do
+for format in md html xlsx docx pdf json; do
   check "compile $format" as dong-nai-so-tu-phap compile "${SCOPE[@]}" --format=$format \
     --out="$OUT_DIR/bao-cao-tong-hop-dong-nai-2026.$format"
 done
 as dong-nai-so-tu-phap --output=json rollup "${SCOPE[@]}" >"$OUT_DIR/rollup-dong-nai-2026.json"
 check "the workbook's numbers equal the roll-up's" python3 "$TONGHOP_ROOT/tests/tools/xlsx_matches_rollup.py" \
   "$OUT_DIR/bao-cao-tong-hop-dong-nai-2026.xlsx" "$OUT_DIR/rollup-dong-nai-2026.json"
+check "the .docx opens in LibreOffice as an administrative document with the roll-up's figures" \
+  python3 "$TONGHOP_ROOT/tests/tools/document_matches_rollup.py" \
+  "$OUT_DIR/bao-cao-tong-hop-dong-nai-2026.docx" "$OUT_DIR/rollup-dong-nai-2026.json" \
+  --png="$OUT_DIR/bao-cao-tong-hop-dong-nai-2026-trang-1.png"
 sed -n '1,25p' "$OUT_DIR/bao-cao-tong-hop-dong-nai-2026.md"
 echo "  …"
+
+section "Xuất số liệu sang hệ thống khác: ADX (như DHIS2 nhập) và SDMX-CSV 2.0, kèm danh mục mã (exchange formats)"
+check "export adx" as dong-nai-so-tu-phap export "${SCOPE[@]}" --format=adx \
+  --out="$OUT_DIR/adx/dong-nai-2026.adx.xml"
+check "the ADX export validates against the data set's schema (its code lists)" \
+  xmllint --noout --schema "$OUT_DIR/adx/dong-nai-74-2026.adx.xsd" "$OUT_DIR/adx/dong-nai-2026.adx.xml"
+check "export sdmx-csv" as dong-nai-so-tu-phap export "${SCOPE[@]}" --format=sdmx-csv \
+  --out="$OUT_DIR/sdmx/dong-nai-2026.csv"
+head -4 "$OUT_DIR/sdmx/dong-nai-2026.csv"
+echo "  … (danh mục mã / code lists: $(cd "$OUT_DIR/sdmx" && ls CL_*.csv | tr '\n' ' '))"
+check "an ADX file reads back (dry run of the import)" \
+  as dong-nai-so-tu-phap report import-adx "$OUT_DIR/adx/dong-nai-2026.adx.xml" \
+  --schema="$OUT_DIR/adx/dong-nai-74-2026.adx.xsd" --dry-run
 
 section "Dựng lại toàn bộ số liệu tổng hợp từ các báo cáo đã lưu: phải trùng khớp (rebuild)"
 check "rebuild" as bo-tu-phap admin rebuild-aggregates --verify-only
@@ -344,7 +361,7 @@ check "the development header is refused over HTTPS" test "$CODE" = 401
 
 section "Xong (done)"
 echo "Kết quả ghi tại (outputs in): $OUT_DIR"
-echo "Báo cáo tổng hợp (compiled report): $OUT_DIR/bao-cao-tong-hop-dong-nai-2026.{md,html,xlsx,json}"
+echo "Báo cáo tổng hợp (compiled report): $OUT_DIR/bao-cao-tong-hop-dong-nai-2026.{docx,pdf,md,html,xlsx,json}"
 echo "Chứng thư (certificates, throw-away CA): $PKI"
 if [ -n "$HTTP_ADDRESS" ] && [ -f "$DASHBOARD_DIR/index.html" ] && [ "$EXIT_AT_END" = 0 ]; then
   echo "Bảng điều khiển (dashboard): https://$HTTP_ADDRESS/"

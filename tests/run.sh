@@ -14,7 +14,7 @@ export TONGHOP_WERROR=ON
 # LibreOffice makes the .docx and .pdf the plan import is tested on (the
 # test says so and skips where it is missing).
 tonghop_ensure_packages libreoffice-writer-nogui fonts-liberation || exit 1
-tonghop_ensure_packages "${TONGHOP_TEST_PACKAGES[@]}" || exit 1
+tonghop_ensure_packages "${TONGHOP_DEMO_PACKAGES[@]}" "${TONGHOP_TEST_PACKAGES[@]}" || exit 1
 # The Kubernetes manifests' check runs Debian's kubectl (see common.sh).
 TONGHOP_KUBECTL="$(tonghop_debian_kubectl)" && export TONGHOP_KUBECTL ||
   echo "tests/run.sh: Debian's kubectl is not available; the manifests' kubectl check is skipped" >&2

@@ -1,6 +1,5 @@
 #include "clients/cli/aggregation_commands.h"
 
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -11,8 +10,15 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/substitute.h"
 #include "absl/time/time.h"
+#include "clients/cli/figure_text.h"
 #include "clients/cli/output.h"
+#include "clients/client/connection.h"
+#include "clients/client/durable_file.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/common/display_format.h"
 #include "services/common/errors.h"
+#include "services/common/period.h"
 #include "services/common/vocabulary.h"
 #include "tonghop/v1/aggregation_service.grpc.pb.h"
 #include "tonghop/v1/federation_service.grpc.pb.h"
@@ -68,10 +74,19 @@ struct Labels {
       "chờ xem xét $6, bị trả lại $7.";
   // "Coverage: $0 of $1 expected reporters contributed ($2 others)."
   const char* coverage_line = "Độ bao phủ: $0/$1 cơ quan phải báo cáo đã có số liệu ($2 cơ quan khác).";
-  // "Figures as of change-feed position $0."
-  const char* position_line = "Số liệu tính đến vị trí $0 của luồng thay đổi.";
+  // "Figures as of $0." (the time of the last report event they include)
+  const char* data_as_of = "Số liệu tính đến $0.";
+  // "No report counts yet."
+  const char* no_data_yet = "Chưa có báo cáo nào được tính.";
+  const char* note = "Ghi chú";                   // Note
+  const char* sum = "Cộng";                       // Sum
+  const char* parts = "Tử số / Mẫu số";           // Numerator / denominator
+  // "Where the figures come from (the reports that add up to each):"
+  const char* sources = "Nguồn số liệu (các báo cáo cộng lại thành từng số):";
   // "Wrote $0 ($1 bytes)."
   const char* wrote = "Đã ghi $0 ($1 byte).";
+  // "Exported $0 values ($1 withheld): $2."
+  const char* exported = "Đã xuất $0 số liệu ($1 số liệu không công bố): $2.";
   // "Forwarded to $0 as $1: revision $2 ($3 values, $4 tasks)."
   const char* forwarded = "Đã gửi lên $0 với tư cách $1: lần nộp thứ $2 ($3 số liệu, $4 nhiệm vụ).";
   // "Already there, unchanged: $0 holds this content (revision $1, $2);
@@ -83,6 +98,13 @@ struct Labels {
   const char* accepted = "đã được chấp nhận";     // accepted
   // "Refused: $0 did not take the report ($1). Nothing was sent."
   const char* refused = "Bị từ chối: $0 không nhận báo cáo ($1). Không có gì được gửi.";
+  // "Saved the draft as revision $0 ($1)."
+  const char* draft_saved = "Đã lưu bản nháp, lần sửa thứ $0 ($1).";
+  // "The generated draft: nobody has edited it yet."
+  const char* draft_generated = "Bản nháp do hệ thống soạn từ số liệu; chưa ai sửa.";
+  const char* draft_revision = "Lần sửa";         // Revision
+  const char* draft_by = "Người sửa";             // Edited by
+  const char* draft_time = "Thời điểm";           // When
   // "Rebuilt the aggregates from $0 changes: $1 records, position $2."
   const char* rebuilt = "Đã dựng lại số liệu tổng hợp từ $0 thay đổi: $1 bản ghi, vị trí $2.";
   // "Identical to the incremental roll-ups (checksum $0)."
@@ -148,10 +170,98 @@ bool ReadScope(CliContext& context, const ParsedArgs& args, Scope* scope, bool n
   return true;
 }
 
-std::string FigureText(const v1::Figure& f) { return f.present() ? f.value() : "—"; }
+// The plan, period, subtree and counting of a request, from --flags.
+template <typename Request>
+void SetScope(const Scope& scope, Request& request) {
+  request.set_plan(scope.plan);
+  request.set_period(scope.period);
+  request.set_agency(scope.agency);
+  request.set_include_unreviewed(scope.include_unreviewed);
+  request.set_min_sequence(scope.min_sequence);
+}
+
+// "Số liệu tính đến 14:05, 07/11/2026." from an answer's data_as_of.
+std::string DataAsOfLine(const google::protobuf::Timestamp& data_as_of, bool has_data_as_of) {
+  if (!has_data_as_of) return kLabels.no_data_yet;
+  absl::Time time = absl::FromUnixMicros(
+      google::protobuf::util::TimeUtil::TimestampToMicroseconds(data_as_of));
+  return absl::Substitute(kLabels.data_as_of, FormatDateTime(time));
+}
+
+// The language figures are written in: --lang, Vietnamese by default.
+std::string LanguageOf(const Scope& scope) { return scope.language == "en" ? "en" : "vi"; }
+
+// Prints a table of figures with the notes of unavailable ones: under the
+// table, or as a last "Ghi chú" column in CSV.
+void PrintFigures(CliContext& context, const google::protobuf::Message& response,
+                  std::vector<std::string> header, std::vector<std::vector<std::string>> rows,
+                  const std::vector<std::vector<std::string>>& row_notes,
+                  const FigureNotes& notes) {
+  if (context.output == OutputFormat::kCsv) {
+    header.push_back(kLabels.note);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      rows[i].push_back(i < row_notes.size() ? absl::StrJoin(row_notes[i], "; ") : "");
+    }
+  }
+  PrintResult(context, response, header, rows);
+  if (context.output == OutputFormat::kTable && !notes.notes().empty()) {
+    *context.out << "\n";
+    notes.Print(*context.out);
+  }
+}
 
 std::unique_ptr<v1::Aggregation::Stub> Stub(CliContext& context) {
   return v1::Aggregation::NewStub(context.connection().channel());
+}
+
+// ---- rollup --explain ----
+
+// Prints the reports behind one figure: each agency's value (for a ratio,
+// numerator and denominator) and the sum, which is the figure's.
+int Explain(CliContext& context, const Scope& scope, const std::string& agency,
+            const v1::IndicatorRollup& indicator, const v1::RollupRow* row) {
+  v1::ExplainFigureRequest request;
+  request.set_plan(scope.plan);
+  request.set_period(scope.period);
+  request.set_agency(agency);
+  request.set_indicator(indicator.indicator());
+  request.set_include_unreviewed(scope.include_unreviewed);
+  request.set_min_sequence(scope.min_sequence);
+  request.set_language(scope.language);
+  if (row != nullptr) *request.mutable_cells() = row->cells();
+  v1::ExplainFigureResponse response;
+  auto call = context.connection().NewContext();
+  grpc::Status status = Stub(context)->ExplainFigure(call.get(), request, &response);
+  if (!status.ok()) return PrintError(*context.err, status);
+  if (context.output == OutputFormat::kJson) {
+    PrintJson(*context.out, response);
+    return 0;
+  }
+  FigureNotes notes(LanguageOf(scope));
+  bool ratio = response.aggregation() == v1::Indicator::AGGREGATION_RATIO;
+  std::string where = response.cell_label().empty()
+                          ? (row != nullptr && !row->label().empty() ? row->label() : kLabels.total)
+                          : response.cell_label();
+  *context.out << "\n" << response.display_name() << " — " << where << ": "
+               << notes.Value(response.figure()) << " " << response.unit() << "\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::FigureContribution& c : response.contributions()) {
+    std::string who = c.display_name();
+    if (c.determines_figure()) absl::StrAppend(&who, " *");
+    rows.push_back({who, absl::StrCat(c.revision()),
+                    ratio ? absl::StrCat(notes.Number(c.numerator()), " / ",
+                                         notes.Number(c.denominator()))
+                          : notes.Number(c.value())});
+  }
+  const v1::Figure& f = response.figure();
+  rows.push_back({kLabels.sum, "",
+                  ratio ? absl::StrCat(notes.Number(f.numerator()), " / ",
+                                       notes.Number(f.denominator()))
+                        : notes.Value(f)});
+  PrintTable(*context.out, {kLabels.agency, kLabels.revision, ratio ? kLabels.parts : kLabels.value},
+             rows);
+  notes.Print(*context.out);
+  return 0;
 }
 
 // ---- rollup ----
@@ -160,11 +270,7 @@ int Rollup(CliContext& context, const ParsedArgs& args) {
   Scope scope;
   if (!ReadScope(context, args, &scope)) return 2;
   v1::RollupRequest request;
-  request.set_plan(scope.plan);
-  request.set_period(scope.period);
-  request.set_agency(scope.agency);
-  request.set_include_unreviewed(scope.include_unreviewed);
-  request.set_min_sequence(scope.min_sequence);
+  SetScope(scope, request);
   request.set_language(scope.language);
   for (absl::string_view i : absl::StrSplit(args.Get("indicator"), ',', absl::SkipEmpty())) {
     request.add_indicators(AsName("indicators", i));
@@ -190,10 +296,15 @@ int Rollup(CliContext& context, const ParsedArgs& args) {
                                      kLabels.unit, kLabels.numerator, kLabels.denominator,
                                      kLabels.contributors};
   std::vector<std::vector<std::string>> rows;
+  std::vector<std::vector<std::string>> row_notes;
+  FigureNotes notes(LanguageOf(scope));
   for (const v1::IndicatorRollup& i : response.indicators()) {
     auto row = [&](const std::string& breakdown, const v1::Figure& f) {
-      rows.push_back({Id(i.indicator()), i.display_name(), breakdown, FigureText(f), i.unit(),
-                      f.numerator(), f.denominator(), absl::StrCat(f.contributors())});
+      rows.push_back({Id(i.indicator()), i.display_name(), breakdown, notes.Value(f), i.unit(),
+                      notes.Number(f.numerator()), notes.Number(f.denominator()),
+                      FormatCount(f.contributors(), LanguageOf(scope))});
+      row_notes.push_back(f.note().empty() ? std::vector<std::string>{}
+                                           : std::vector<std::string>{f.note()});
     };
     row(kLabels.total, i.total());
     for (const v1::RollupRow& r : i.rows()) {
@@ -202,14 +313,28 @@ int Rollup(CliContext& context, const ParsedArgs& args) {
       row(label, r.figure());
     }
   }
-  PrintResult(context, response, header, rows);
+  PrintFigures(context, response, header, rows, row_notes, notes);
+  if (args.Has("explain") && context.output != OutputFormat::kCsv) {
+    if (context.output == OutputFormat::kTable) *context.out << "\n" << kLabels.sources << "\n";
+    for (const v1::IndicatorRollup& i : response.indicators()) {
+      if (i.aggregation() == v1::Indicator::AGGREGATION_NONE) continue;
+      if (int failed = Explain(context, scope, scope.agency, i, nullptr)) return failed;
+      for (const v1::RollupRow& r : i.rows()) {
+        std::string agency = r.agency().empty() ? scope.agency : r.agency();
+        if (r.own_report()) continue;  // the root's own report is its own source
+        if (int failed = Explain(context, scope, agency, i, r.agency().empty() ? &r : nullptr)) {
+          return failed;
+        }
+      }
+    }
+  }
   if (context.output == OutputFormat::kTable) {
     *context.out << "\n"
                  << absl::Substitute(kLabels.coverage_line, response.coverage().contributed(),
                                      response.coverage().expected(),
                                      response.coverage().other_contributors())
                  << "\n"
-                 << absl::Substitute(kLabels.position_line, response.applied_sequence()) << "\n";
+                 << DataAsOfLine(response.data_as_of(), response.has_data_as_of()) << "\n";
   }
   return 0;
 }
@@ -226,11 +351,7 @@ int Completeness(CliContext& context, const ParsedArgs& args) {
   Scope scope;
   if (!ReadScope(context, args, &scope)) return 2;
   v1::CompletenessRequest request;
-  request.set_plan(scope.plan);
-  request.set_period(scope.period);
-  request.set_agency(scope.agency);
-  request.set_include_unreviewed(scope.include_unreviewed);
-  request.set_min_sequence(scope.min_sequence);
+  SetScope(scope, request);
   request.set_language(scope.language);
   v1::CompletenessResponse response;
   auto call = context.connection().NewContext();
@@ -261,7 +382,7 @@ int Completeness(CliContext& context, const ParsedArgs& args) {
       for (const v1::Reporter& m : response.missing_reporters()) names.push_back(m.display_name());
       *context.out << kLabels.not_reported << ": " << absl::StrJoin(names, "; ") << "\n";
     }
-    *context.out << absl::Substitute(kLabels.position_line, response.applied_sequence()) << "\n";
+    *context.out << DataAsOfLine(response.data_as_of(), response.has_data_as_of()) << "\n";
   }
   return 0;
 }
@@ -274,11 +395,7 @@ int Tasks(CliContext& context, const ParsedArgs& args) {
   Scope scope;
   if (!ReadScope(context, args, &scope)) return 2;
   v1::TaskStatusRequest request;
-  request.set_plan(scope.plan);
-  request.set_period(scope.period);
-  request.set_agency(scope.agency);
-  request.set_include_unreviewed(scope.include_unreviewed);
-  request.set_min_sequence(scope.min_sequence);
+  SetScope(scope, request);
   request.set_language(scope.language);
   request.set_overdue_only(args.Has("overdue"));
   if (args.Has("as-of")) {
@@ -286,7 +403,7 @@ int Tasks(CliContext& context, const ParsedArgs& args) {
     if (!absl::ParseCivilTime(args.Get("as-of"), &day)) {
       return Usage(context, "--as-of must be a date, YYYY-MM-DD");
     }
-    absl::Time t = absl::FromCivil(day, absl::FixedTimeZone(7 * 3600));
+    absl::Time t = absl::FromCivil(day, VietnamTime());
     request.mutable_as_of()->set_seconds(absl::ToUnixSeconds(t));
   }
   v1::TaskStatusResponse response;
@@ -347,29 +464,40 @@ int Trend(CliContext& context, const ParsedArgs& args) {
   std::vector<std::string> header = {kLabels.period, kLabels.value, kLabels.change,
                                      kLabels.against, kLabels.plan, kLabels.contributors};
   std::vector<std::vector<std::string>> rows;
+  std::vector<std::vector<std::string>> row_notes;
+  std::string language = request.language() == "en" ? "en" : "vi";
+  FigureNotes notes(language);
   for (const v1::TrendPoint& p : response.points()) {
-    rows.push_back({p.period(), FigureText(p.figure()), p.change(),
+    rows.push_back({p.period(), notes.Value(p.figure()), notes.Number(p.change()),
                     p.against_direction() ? kLabels.yes : "", Id(p.plan()),
-                    p.figure().present() ? absl::StrCat(p.figure().contributors()) : ""});
+                    p.figure().present() ? FormatCount(p.figure().contributors(), language) : ""});
+    row_notes.push_back(p.figure().note().empty() ? std::vector<std::string>{}
+                                                  : std::vector<std::string>{p.figure().note()});
   }
   if (context.output == OutputFormat::kTable) {
     *context.out << response.display_name() << " (" << response.unit() << ")\n";
   }
-  PrintResult(context, response, header, rows);
+  PrintFigures(context, response, header, rows, row_notes, notes);
+  if (context.output == OutputFormat::kTable) {
+    *context.out << DataAsOfLine(response.data_as_of(), response.has_data_as_of()) << "\n";
+  }
   return 0;
 }
 
 // ---- compile ----
 
+// Writes `content` to `path` (atomically); false after printing why not.
+bool WriteFile(CliContext& context, const std::string& path, const std::string& content) {
+  absl::Status written = client::WriteFileDurably(path, content);
+  if (!written.ok()) *context.err << "tonghop: cannot write " << path << ": " << written.message() << "\n";
+  return written.ok();
+}
+
 int Compile(CliContext& context, const ParsedArgs& args) {
   Scope scope;
   if (!ReadScope(context, args, &scope)) return 2;
   v1::CompileReportRequest request;
-  request.set_plan(scope.plan);
-  request.set_period(scope.period);
-  request.set_agency(scope.agency);
-  request.set_include_unreviewed(scope.include_unreviewed);
-  request.set_min_sequence(scope.min_sequence);
+  SetScope(scope, request);
   request.set_language(scope.language);
   request.set_previous_plan(AsName("plans", args.Get("previous-plan")));
   std::string format = args.Get("format", "md");
@@ -381,11 +509,17 @@ int Compile(CliContext& context, const ParsedArgs& args) {
     request.set_format(v1::REPORT_FORMAT_XLSX);
   } else if (format == "json") {
     request.set_format(v1::REPORT_FORMAT_JSON);
+  } else if (format == "docx") {
+    request.set_format(v1::REPORT_FORMAT_DOCX);
+  } else if (format == "pdf") {
+    request.set_format(v1::REPORT_FORMAT_PDF);
   } else {
-    return Usage(context, "--format must be md, html, xlsx or json");
+    return Usage(context, "--format must be md, html, xlsx, docx, pdf or json");
   }
   std::string out = args.Get("out");
-  if (out.empty() && format == "xlsx") return Usage(context, "--format=xlsx needs --out=FILE");
+  if (out.empty() && (format == "xlsx" || format == "docx" || format == "pdf")) {
+    return Usage(context, absl::StrCat("--format=", format, " needs --out=FILE"));
+  }
   v1::CompileReportResponse response;
   auto call = context.connection().NewContext();
   grpc::Status status = Stub(context)->CompileReport(call.get(), request, &response);
@@ -394,20 +528,170 @@ int Compile(CliContext& context, const ParsedArgs& args) {
     *context.out << response.content();
     return 0;
   }
-  std::string tmp = out + ".tmp";
-  {
-    std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
-    file << response.content();
-    if (!file.good()) {
-      *context.err << "tonghop: cannot write " << out << "\n";
-      return 1;
+  if (!WriteFile(context, out, response.content())) return 1;
+  *context.err << absl::Substitute(kLabels.wrote, out, response.content().size()) << "\n";
+  return 0;
+}
+
+// ---- compile draft / edit / history ----
+
+std::string DraftNameOf(const Scope& scope) {
+  return absl::StrCat("compiledReports/", Id(scope.agency), "/", Id(scope.plan), "/",
+                      scope.period, "/draft");
+}
+
+std::string TimeText(const google::protobuf::Timestamp& t) {
+  return FormatDateTime(
+      absl::FromUnixMicros(google::protobuf::util::TimeUtil::TimestampToMicroseconds(t)));
+}
+
+int CompileDraft(CliContext& context, const ParsedArgs& args) {
+  Scope scope;
+  if (!ReadScope(context, args, &scope)) return 2;
+  v1::GetCompiledReportDraftRequest request;
+  request.set_name(DraftNameOf(scope));
+  request.set_language(scope.language);
+  if (args.Has("revision")) {
+    int32_t revision = 0;
+    if (!absl::SimpleAtoi(args.Get("revision"), &revision)) {
+      return Usage(context, "--revision must be a number");
     }
+    request.set_revision(revision);
   }
-  if (std::rename(tmp.c_str(), out.c_str()) != 0) {
-    *context.err << "tonghop: cannot write " << out << "\n";
+  v1::CompiledReportDraft draft;
+  auto call = context.connection().NewContext();
+  grpc::Status status = Stub(context)->GetCompiledReportDraft(call.get(), request, &draft);
+  if (!status.ok()) return PrintError(*context.err, status);
+  std::string out = args.Get("out");
+  if (!out.empty()) {
+    if (!WriteFile(context, out, ToJson(draft))) return 1;
+    *context.err << absl::Substitute(kLabels.wrote, out, ToJson(draft).size()) << "\n";
+    return 0;
+  }
+  if (context.output == OutputFormat::kJson) {
+    PrintJson(*context.out, draft);
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows = {
+      {"governing_body", draft.governing_body()}, {"issuing_body", draft.issuing_body()},
+      {"number_symbol", draft.number_symbol()},   {"place", draft.place()},
+      {"summary", draft.summary()},               {"situation", draft.situation()}};
+  for (const v1::ReportSection& section : draft.results()) {
+    rows.push_back({absl::StrCat("results[", section.task_group(), "]"),
+                    absl::StrCat(section.title(), "\n", section.text())});
+  }
+  rows.push_back({"difficulties", draft.difficulties()});
+  rows.push_back({"recommendations", draft.recommendations()});
+  rows.push_back({"recipients", absl::StrJoin(draft.recipients(), "\n")});
+  rows.push_back({"signing_authority", draft.signing_authority()});
+  rows.push_back({"signer_title", draft.signer_title()});
+  rows.push_back({"signer_name", draft.signer_name()});
+  for (const auto& row : rows) *context.out << "## " << row[0] << "\n" << row[1] << "\n\n";
+  if (draft.revision() == 0) {
+    *context.out << kLabels.draft_generated << "\n";
+  } else {
+    *context.out << kLabels.draft_revision << " " << draft.revision() << " — " << draft.updated_by()
+                 << ", " << TimeText(draft.update_time()) << "\n";
+  }
+  return 0;
+}
+
+int CompileEdit(CliContext& context, const ParsedArgs& args) {
+  if (args.positional.size() != 1) {
+    return Usage(context, "name the draft file: compile edit DRAFT.json [--fields=a,b]");
+  }
+  absl::StatusOr<std::string> text = client::ReadWholeFile(args.positional[0]);
+  if (!text.ok()) {
+    *context.err << "tonghop: cannot read " << args.positional[0] << ": " << text.status().message()
+                 << "\n";
     return 1;
   }
-  *context.err << absl::Substitute(kLabels.wrote, out, response.content().size()) << "\n";
+  v1::UpdateCompiledReportDraftRequest request;
+  if (!google::protobuf::util::JsonStringToMessage(*text, request.mutable_draft()).ok()) {
+    return Usage(context, absl::StrCat(args.positional[0],
+                                       " is not a draft in JSON (write one with compile draft --out)"));
+  }
+  for (absl::string_view field : absl::StrSplit(args.Get("fields"), ',', absl::SkipEmpty())) {
+    request.mutable_update_mask()->add_paths(std::string(field));
+  }
+  request.set_request_id(client::NewRequestId());
+  v1::CompiledReportDraft draft;
+  auto call = context.connection().NewContext();
+  grpc::Status status = Stub(context)->UpdateCompiledReportDraft(call.get(), request, &draft);
+  if (!status.ok()) return PrintError(*context.err, status);
+  if (context.output == OutputFormat::kJson) {
+    PrintJson(*context.out, draft);
+  } else {
+    *context.out << absl::Substitute(kLabels.draft_saved, draft.revision(), draft.name()) << "\n";
+  }
+  return 0;
+}
+
+int CompileHistory(CliContext& context, const ParsedArgs& args) {
+  Scope scope;
+  if (!ReadScope(context, args, &scope)) return 2;
+  v1::ListCompiledReportDraftRevisionsRequest request;
+  request.set_name(DraftNameOf(scope));
+  v1::ListCompiledReportDraftRevisionsResponse response;
+  std::vector<std::vector<std::string>> rows;
+  do {
+    auto call = context.connection().NewContext();
+    grpc::Status status =
+        Stub(context)->ListCompiledReportDraftRevisions(call.get(), request, &response);
+    if (!status.ok()) return PrintError(*context.err, status);
+    for (const v1::CompiledReportDraft& d : response.drafts()) {
+      rows.push_back({absl::StrCat(d.revision()), Id(d.updated_by()), TimeText(d.update_time()),
+                      d.number_symbol(), d.signer_name()});
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!response.next_page_token().empty());
+  PrintResult(context, response,
+              {kLabels.draft_revision, kLabels.draft_by, kLabels.draft_time, "number_symbol",
+               "signer_name"},
+              rows);
+  return 0;
+}
+
+// ---- export ----
+
+int Export(CliContext& context, const ParsedArgs& args) {
+  Scope scope;
+  if (!ReadScope(context, args, &scope)) return 2;
+  v1::ExportFiguresRequest request;
+  SetScope(scope, request);
+  request.set_exact(args.Has("exact"));
+  std::string format = args.Get("format", "adx");
+  if (format == "adx") {
+    request.set_format(v1::EXCHANGE_FORMAT_ADX);
+  } else if (format == "sdmx-csv" || format == "sdmx") {
+    request.set_format(v1::EXCHANGE_FORMAT_SDMX_CSV);
+  } else {
+    return Usage(context, "--format must be adx or sdmx-csv");
+  }
+  std::string out = args.Get("out");
+  if (out.empty()) return Usage(context, "--out=FILE is required (the code lists go beside it)");
+  v1::ExportFiguresResponse response;
+  auto call = context.connection().NewContext();
+  grpc::Status status = Stub(context)->ExportFigures(call.get(), request, &response);
+  if (!status.ok()) return PrintError(*context.err, status);
+  if (!WriteFile(context, out, response.content())) return 1;
+  size_t slash = out.rfind('/');
+  std::string directory = slash == std::string::npos ? "" : out.substr(0, slash + 1);
+  std::vector<std::string> written = {out};
+  for (const v1::ExchangeFile& file : response.code_lists()) {
+    if (!WriteFile(context, directory + file.filename(), file.content())) return 1;
+    written.push_back(directory + file.filename());
+  }
+  if (context.output == OutputFormat::kJson) {
+    v1::ExportFiguresResponse summary = response;
+    summary.clear_content();
+    for (v1::ExchangeFile& file : *summary.mutable_code_lists()) file.clear_content();
+    PrintJson(*context.out, summary);
+    return 0;
+  }
+  *context.out << absl::Substitute(kLabels.exported, response.values(), response.withheld(),
+                                   absl::StrJoin(written, ", "))
+               << "\n";
   return 0;
 }
 
@@ -417,11 +701,7 @@ int Forward(CliContext& context, const ParsedArgs& args) {
   Scope scope;
   if (!ReadScope(context, args, &scope)) return 2;
   v1::ForwardRequest request;
-  request.set_plan(scope.plan);
-  request.set_period(scope.period);
-  request.set_agency(scope.agency);
-  request.set_include_unreviewed(scope.include_unreviewed);
-  request.set_min_sequence(scope.min_sequence);
+  SetScope(scope, request);
   if (args.Has("to")) {
     return Usage(context,
                  "--to is gone: the server forwards only to the upstream it is configured with "
@@ -496,7 +776,7 @@ int Received(CliContext& context, const ParsedArgs& args) {
   for (const v1::ReceivedFigures& f : all.received_figures()) {
     rows.push_back({Id(f.agency()), f.agency_display_name(),
                     VietnamDateTime(f.first_arrive_time()), VietnamDateTime(f.arrive_time()),
-                    VietnameseCount(f.arrivals()), VietnameseCount(f.value_count()),
+                    FormatCount(f.arrivals(), "vi"), FormatCount(f.value_count(), "vi"),
                     absl::StrCat(f.generation())});
   }
   PrintResult(context, all, header, rows);
@@ -547,7 +827,7 @@ void RegisterAggregationCommands(CommandTable& table) {
   table.Add({"rollup",
              absl::StrCat(kScopeFlags,
                           " [--indicator=ID,...] [--by=total|dimension|child|cells] "
-                          "[--dimension=sex]"),
+                          "[--dimension=sex] [--explain]"),
              "indicator roll-ups of an agency's subtree", Rollup});
   table.Add({"completeness", kScopeFlags, "who has reported, on time or late, and who has not",
              Completeness});
@@ -559,8 +839,19 @@ void RegisterAggregationCommands(CommandTable& table) {
              "an indicator across periods against its wanted direction", Trend});
   table.Add({"compile",
              absl::StrCat(kScopeFlags,
-                          " --format=md|html|xlsx|json [--out=FILE] [--previous-plan=PLAN]"),
+                          " --format=md|html|xlsx|docx|pdf|json [--out=FILE] [--previous-plan=PLAN]"),
              "the compiled report of a subtree (the province's report)", Compile});
+  table.Add({"compile draft", absl::StrCat(kScopeFlags, " [--revision=N] [--out=DRAFT.json]"),
+             "the letterhead and narrative of the compiled report (generated until edited)",
+             CompileDraft});
+  table.Add({"compile edit", "DRAFT.json [--fields=signer_name,recommendations,...]",
+             "store an edited draft (from compile draft --out) as a new revision", CompileEdit});
+  table.Add({"compile history", kScopeFlags, "every stored revision of the draft, newest first",
+             CompileHistory});
+  table.Add({"export",
+             absl::StrCat(kScopeFlags, " --format=adx|sdmx-csv --out=FILE [--exact]"),
+             "the subtree's figures as ADX or SDMX-CSV, with their code lists beside FILE",
+             Export});
   table.Add({"forward", absl::StrCat(kScopeFlags, " [--target-plan=PLAN]"),
              "submit the compiled figures to another instance as the agency's report", Forward});
   table.Add({"received", "--plan=PLAN --period=2026 [--values]",

@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "clients/cli/output.h"
+#include "services/common/display_format.h"
 #include "services/common/period.h"
 #include "tonghop/v1/audit_service.grpc.pb.h"
 
@@ -221,12 +222,12 @@ int Verify(CliContext& context, const ParsedArgs& args) {
   }
   for (const v1::AuditChainStatus& chain : response.chains()) {
     *context.out << absl::Substitute(kLabels.chain, chain.store(),
-                                     VietnameseCount(chain.records()), chain.head_sequence(),
+                                     FormatCount(chain.records(), "vi"), chain.head_sequence(),
                                      chain.head_hash().empty() ? "—" : chain.head_hash())
                  << "\n";
   }
   if (response.intact()) {
-    *context.out << absl::Substitute(kLabels.intact, VietnameseCount(response.records())) << "\n"
+    *context.out << absl::Substitute(kLabels.intact, FormatCount(response.records(), "vi")) << "\n"
                  << "Audit trail intact: " << response.records() << " records\n";
     return 0;
   }

@@ -5,8 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/common/display_format.h"
 #include "services/common/errors.h"
-#include "services/common/period.h"
 #include "services/common/text.h"
 
 namespace tonghop::cli {
@@ -23,8 +23,7 @@ std::string ToJson(const google::protobuf::Message& message, bool pretty) {
 
 std::string VietnamDate(const google::protobuf::Timestamp& ts) {
   if (ts.seconds() == 0) return "";
-  return absl::FormatTime("%d/%m/%Y", absl::FromUnixSeconds(ts.seconds()),
-                          VietnamTime());
+  return FormatDate(absl::FromUnixSeconds(ts.seconds()));
 }
 
 void PrintJson(std::ostream& out, const google::protobuf::Message& message) {
@@ -87,15 +86,7 @@ void PrintCsv(std::ostream& out, const std::vector<std::string>& header,
 
 std::string VietnamDateTime(const google::protobuf::Timestamp& ts, bool seconds) {
   if (ts.seconds() == 0 && ts.nanos() == 0) return "";
-  return absl::FormatTime(seconds ? "%d/%m/%Y %H:%M:%S" : "%d/%m/%Y %H:%M",
-                          absl::FromUnixSeconds(ts.seconds()), VietnamTime());
-}
-
-std::string VietnameseCount(int64_t n) {
-  // The magnitude as unsigned, so that the most negative value has one too.
-  uint64_t magnitude = n < 0 ? 0 - static_cast<uint64_t>(n) : static_cast<uint64_t>(n);
-  std::string grouped = GroupThousands(static_cast<size_t>(magnitude));
-  return n < 0 ? "-" + grouped : grouped;
+  return FormatDateTime(absl::FromUnixSeconds(ts.seconds()), seconds);
 }
 
 int PrintError(std::ostream& err, const absl::Status& status) {

@@ -30,14 +30,13 @@ void PrintTable(std::ostream& out, const std::vector<std::string>& header,
 void PrintCsv(std::ostream& out, const std::vector<std::string>& header,
               const std::vector<std::vector<std::string>>& rows);
 
-// "05/11/2026 14:30" in Vietnam time (UTC+7), with `seconds`
-// "05/11/2026 14:30:05"; empty when unset.
+// A timestamp from the API as officials read it, in Vietnam time
+// (services/common/display_format.h): "14:30, 05/11/2026", with `seconds`
+// "14:30:05, 05/11/2026"; empty when unset.
 std::string VietnamDateTime(const google::protobuf::Timestamp& ts, bool seconds = false);
 
-// A count for officials: "1.234.567".
-std::string VietnameseCount(int64_t n);
-
-// "05/11/2026" in Vietnam time; empty when unset.
+// The day of a timestamp from the API in Vietnam time: "05/11/2026"; empty
+// when unset.
 std::string VietnamDate(const google::protobuf::Timestamp& ts);
 
 // Prints "error: CODE: message" and each field violation on its own line

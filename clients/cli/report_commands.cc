@@ -13,10 +13,15 @@
 #include "absl/strings/substitute.h"
 #include "absl/time/time.h"
 #include "clients/cli/output.h"
+#include "absl/strings/numbers.h"
+#include "clients/client/durable_file.h"
 #include "clients/client/outbox.h"
 #include "clients/client/report_file.h"
 #include "clients/client/report_xlsx.h"
 #include "clients/client/submissions_client.h"
+#include "services/common/adx.h"
+#include "services/common/display_format.h"
+#include "services/common/resource_names.h"
 #include "services/common/vocabulary.h"
 #include "tonghop/v1/submissions_service.grpc.pb.h"
 
@@ -101,6 +106,10 @@ struct Messages {
   // "$0 has no report name; use a file written by `tonghop report template`."
   const char* no_name =
       "Tệp $0 không có tên báo cáo (name); hãy dùng tệp do lệnh tonghop report template tạo ra.";
+  // "$0 holds $1 ADX groups; each is the report of its org unit."
+  const char* adx_read = "Tệp $0 có $1 nhóm số liệu ADX; mỗi nhóm là báo cáo của một cơ quan.";
+  // "$0: $1 values from $2 (ADX), not submitted (--dry-run)."
+  const char* adx_dry_run = "$0: $1 số liệu từ $2 (ADX), chưa nộp (--dry-run).";
   const char* on_time = "đúng hạn";  // on time
   const char* late = "trễ hạn";      // late
 };
@@ -157,10 +166,6 @@ std::string Timeliness(const v1::Report& report) {
 
 client::Outbox OutboxOf(const CliContext& context) {
   return client::Outbox((std::filesystem::path(context.state_dir) / "outbox").string());
-}
-
-std::string VietnamClock(absl::Time time) {
-  return absl::FormatTime("%H:%M:%S %d/%m/%Y", time, absl::FixedTimeZone(7 * 3600));
 }
 
 // Delivers the outbox, printing what happened to `out`: every entry now
@@ -225,7 +230,7 @@ bool DeliverOutbox(CliContext& context, std::ostream& out, bool on_demand) {
         auto left = outbox.Pending();
         out << absl::Substitute(kMessages.still_pending, left.ok() ? left->size() : 0,
                                 d.entry.request.name(), d.status.message(),
-                                VietnamClock(d.entry.next_attempt))
+                                FormatDateTime(d.entry.next_attempt, /*seconds=*/true))
             << "\n";
         break;
       }
@@ -243,7 +248,7 @@ bool DeliverOutbox(CliContext& context, std::ostream& out, bool on_demand) {
     }
   }
   if (waiting > 0 && next != absl::InfiniteFuture() && next != absl::InfinitePast()) {
-    out << absl::Substitute(kMessages.waiting, waiting, VietnamClock(next)) << "\n";
+    out << absl::Substitute(kMessages.waiting, waiting, FormatDateTime(next, /*seconds=*/true)) << "\n";
   }
   return all_delivered;
 }
@@ -354,6 +359,86 @@ int ReportSubmit(CliContext& context, const ParsedArgs& args) {
   *context.out << absl::Substitute(kMessages.queued, submitted.status().message(), queued->path)
                << "\n";
   return 0;
+}
+
+// The figures of an ADX document (another system's export) submitted as
+// reports: each group is the report of its org unit (agency id) for its
+// data set (plan id) and period; the server validates it as any report.
+int ReportImportAdx(CliContext& context, const ParsedArgs& args) {
+  if (args.positional.size() != 1) {
+    *context.err << "usage: tonghop report import-adx FILE.adx [--schema=DATASET.xsd] [--dry-run]\n";
+    return 2;
+  }
+  absl::StatusOr<std::string> xml = client::ReadWholeFile(args.positional[0]);
+  if (!xml.ok()) return PrintError(*context.err, xml.status());
+  std::string schema;
+  if (args.Has("schema")) {
+    absl::StatusOr<std::string> read = client::ReadWholeFile(args.Get("schema"));
+    if (!read.ok()) return PrintError(*context.err, read.status());
+    schema = *read;
+  }
+  absl::StatusOr<std::vector<AdxGroup>> groups = ReadAdx(*xml, schema);
+  if (!groups.ok()) return PrintError(*context.err, groups.status());
+  *context.err << absl::Substitute(kMessages.adx_read, args.positional[0], groups->size()) << "\n";
+  int failures = 0;
+  for (const AdxGroup& group : *groups) {
+    absl::StatusOr<std::string> period = PeriodFromAdx(group.period);
+    if (!period.ok()) {
+      PrintError(*context.err, period.status());
+      ++failures;
+      continue;
+    }
+    std::vector<v1::Value> values;
+    for (const AdxValue& v : group.values) {
+      v1::Value value;
+      value.set_indicator(AsName("indicators", v.data_element));
+      for (const auto& [dimension, option] : v.attributes) (*value.mutable_cells())[dimension] = option;
+      int64_t count = 0;
+      if (absl::SimpleAtoi(v.value, &count)) {
+        value.set_int_value(count);
+      } else {
+        value.set_decimal_value(v.value);
+      }
+      values.push_back(std::move(value));
+    }
+    if (args.Has("dry-run")) {
+      *context.out << absl::Substitute(kMessages.adx_dry_run,
+                                       MakeReportName(group.org_unit, group.data_set, *period),
+                                       values.size(), args.positional[0])
+                   << "\n";
+      continue;
+    }
+    // The report as the agency's own: its draft (with its task progress)
+    // takes the figures, then is submitted like any other. The caller is
+    // --agency (or the certificate, or the person signed in); without one,
+    // the group's org unit.
+    client::SubmissionsClient submissions(context.ConnectionFor(
+        AgencyName(context.agency.empty() ? group.org_unit : context.agency)));
+    absl::StatusOr<v1::Report> draft = submissions.GetOrCreateDraft(
+        AsName("plans", group.data_set), *period, client::NewRequestId());
+    if (!draft.ok()) {
+      PrintError(*context.err, draft.status());
+      ++failures;
+      continue;
+    }
+    v1::SubmitRequest request;
+    request.set_name(draft->name());
+    request.set_etag(draft->etag());
+    request.set_request_id(client::NewRequestId());
+    *request.mutable_report() = *draft;
+    request.mutable_report()->clear_values();
+    for (v1::Value& v : values) *request.mutable_report()->add_values() = std::move(v);
+    absl::StatusOr<v1::Report> submitted = submissions.Submit(request);
+    if (!submitted.ok()) {
+      PrintError(*context.err, submitted.status());
+      ++failures;
+      continue;
+    }
+    *context.out << absl::Substitute(kMessages.submitted, submitted->name(), submitted->revision(),
+                                     Timeliness(*submitted))
+                 << "\n";
+  }
+  return failures == 0 ? 0 : 1;
 }
 
 std::string DaysLeft(int days) {
@@ -633,7 +718,7 @@ int OutboxList(CliContext& context, const ParsedArgs& args) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : *pending) {
     rows.push_back({e.request.name(), Id(e.agency),
-                    absl::FormatTime("%d/%m/%Y %H:%M", e.queued_at, absl::FixedTimeZone(7 * 3600)),
+                    FormatDateTime(e.queued_at),
                     e.attempts == 0 ? "" : absl::StrCat(e.attempts), e.last_error, e.path});
   }
   std::vector<std::string> header = {kLabels.report,   kLabels.agency,     kLabels.queued_at,
@@ -676,8 +761,7 @@ int ReportChanges(CliContext& context, const ParsedArgs& args) {
   for (const v1::Change& c : all.changes()) {
     rows.push_back({absl::StrCat(c.sequence()), LabelOf(c.kind()), c.report().name(),
                     absl::StrCat(c.report().revision()),
-                    absl::FormatTime("%d/%m/%Y %H:%M", absl::FromUnixSeconds(c.time().seconds()),
-                                     absl::FixedTimeZone(7 * 3600))});
+                    FormatDateTime(absl::FromUnixSeconds(c.time().seconds()))});
   }
   std::vector<std::string> header = {"Số thứ tự", "Thay đổi", "Báo cáo", "Lần nộp", "Lúc"};
   if (context.output == OutputFormat::kCsv) {
@@ -745,6 +829,9 @@ Examples:
              "write the caller's report form: FILE.json and its figures (CSV beside it), "
              "or FILE.xlsx (Excel)",
              ReportTemplate});
+  table.Add({"report import-adx", "FILE.adx [--schema=DATASET.xsd] [--dry-run]",
+             "submit the figures of an ADX file (another system's export) as reports",
+             ReportImportAdx});
   table.Add({"report submit", "FILE",
              "submit a filled-in report (kept in the outbox when the server is unreachable)",
              ReportSubmit});

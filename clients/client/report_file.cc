@@ -13,6 +13,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/struct.pb.h"
+#include "services/common/display_format.h"
 #include "services/common/resource_names.h"
 #include "services/common/vocabulary.h"
 #include "clients/client/durable_file.h"
@@ -178,10 +179,10 @@ std::string ValuesToCsv(const v1::Report& report, const IndicatorCatalog& catalo
   for (const v1::Value& value : report.values()) {
     std::string number;
     if (value.value_case() == v1::Value::kIntValue) {
-      number = FormatVietnameseNumber(absl::StrCat(value.int_value()));
+      number = FormatNumber(absl::StrCat(value.int_value()), "vi");
     }
     if (value.value_case() == v1::Value::kDecimalValue) {
-      number = FormatVietnameseNumber(value.decimal_value());
+      number = FormatNumber(value.decimal_value(), "vi");
     }
     auto indicator = catalog.indicators.find(value.indicator());
     std::string type;
@@ -367,27 +368,6 @@ std::optional<std::string> ParseVietnameseNumber(absl::string_view text) {
   }
   if (whole.empty()) return std::nullopt;
   return fraction.empty() ? sign + whole : absl::StrCat(sign, whole, ".", fraction);
-}
-
-std::string FormatVietnameseNumber(absl::string_view decimal) {
-  std::string sign;
-  if (absl::StartsWith(decimal, "-")) {
-    sign = "-";
-    decimal.remove_prefix(1);
-  }
-  absl::string_view whole = decimal;
-  absl::string_view fraction;
-  size_t dot = decimal.find('.');
-  if (dot != absl::string_view::npos) {
-    whole = decimal.substr(0, dot);
-    fraction = decimal.substr(dot + 1);
-  }
-  std::string grouped;
-  for (size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) grouped += '.';
-    grouped += whole[i];
-  }
-  return fraction.empty() ? sign + grouped : absl::StrCat(sign, grouped, ",", fraction);
 }
 
 std::string ReportToJson(const v1::Report& report) {

@@ -65,11 +65,9 @@ absl::StatusOr<google::protobuf::RepeatedPtrField<v1::Value>> ValuesFromCsv(
 
 // A number as an official types it ("1.200", "90,38", "-1.234,5", "1200",
 // "2.5") as the API's decimal text ("1200", "90.38", "-1234.5", "2.5");
-// nullopt when it is not a number.
+// nullopt when it is not a number. (Numbers are written for officials by
+// FormatNumber in services/common/display_format.h; this reads them back.)
 std::optional<std::string> ParseVietnameseNumber(absl::string_view text);
-
-// `decimal` ("1234.5", "-1200") written for officials: "1.234,5", "-1.200".
-std::string FormatVietnameseNumber(absl::string_view decimal);
 
 // A report read from its files, remembering where each part came from so
 // that the server's field violations can be shown at the line to fix.

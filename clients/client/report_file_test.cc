@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "clients/client/durable_file.h"
 #include "gtest/gtest.h"
+#include "services/common/display_format.h"
 
 namespace tonghop::client {
 namespace {
@@ -152,9 +153,10 @@ TEST(ReportFileTest, VietnameseNumbersAreReadAndWritten) {
   EXPECT_EQ(ParseVietnameseNumber("1,2,3"), std::nullopt);
   EXPECT_EQ(ParseVietnameseNumber("mười"), std::nullopt);
   EXPECT_EQ(ParseVietnameseNumber(","), std::nullopt);
-  EXPECT_EQ(FormatVietnameseNumber("1234567"), "1.234.567");
-  EXPECT_EQ(FormatVietnameseNumber("-1250.5"), "-1.250,5");
-  EXPECT_EQ(FormatVietnameseNumber("12"), "12");
+  // What the form writes (display_format) reads back as the same decimal.
+  for (const char* decimal : {"1234567", "-1250.5", "12", "0.05"}) {
+    EXPECT_EQ(ParseVietnameseNumber(FormatNumber(decimal, "vi")), decimal) << decimal;
+  }
 }
 
 TEST(ReportFileTest, SemicolonCsvWithVietnameseNumbersIsRead) {

@@ -12,8 +12,16 @@ TONGHOP_PACKAGES=(
   librocksdb-dev libabsl-dev libgtest-dev libgmock-dev
   libicu-dev libxlsxwriter-dev libcpp-httplib-dev libssl-dev openssl libsodium-dev
   libzip-dev libpugixml-dev libpoppler-cpp-dev libcurl4-openssl-dev
+  # The compiled report as PDF (Pango, Cairo, in Liberation Serif, metric-
+  # compatible with Times New Roman); ADX read against its schema (libxml2).
+  libcairo2-dev libpango1.0-dev libxml2-dev fonts-liberation2
   python3 python3-openpyxl curl
 )
+
+# Packages the demo's checks of the compiled documents need (deploy/demo.sh
+# and tests/run.sh install them; the container image does not): the PDF's
+# text, the .docx opened in LibreOffice, the ADX export against its schema.
+TONGHOP_DEMO_PACKAGES=(poppler-utils libreoffice-writer-nogui libxml2-utils)
 
 # Packages only the tests need (tests/run.sh installs them; the demo does
 # not): Debian's Prometheus server scrapes tonghopd in a test, and the

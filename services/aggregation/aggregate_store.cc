@@ -31,8 +31,9 @@ constexpr uint8_t kActiveTag = 'A';
 constexpr uint8_t kPositionTag = 'P';
 constexpr uint8_t kBuildingTag = 'B';
 constexpr uint8_t kLayoutTag = 'F';
-constexpr uint8_t kEpochTag = 'E';       // generation → feed epoch
-constexpr uint8_t kLastChangeTag = 'L';  // generation → digest of the last change
+constexpr uint8_t kAppliedTimeTag = 'T';  // generation → time of the change at its position
+constexpr uint8_t kEpochTag = 'E';        // generation → feed epoch
+constexpr uint8_t kLastChangeTag = 'L';   // generation → digest of the last change
 // Data keys: 'G' generation, then one of these record kinds.
 constexpr uint8_t kGenerationTag = 'G';
 constexpr uint8_t kStatusTag = 'S';
@@ -51,6 +52,13 @@ std::string ActiveKey() { return KeyBuilder(kActiveTag).Build(); }
 std::string LayoutKey() { return KeyBuilder(kLayoutTag).Build(); }
 std::string PositionKey(uint64_t gen) { return KeyBuilder(kPositionTag).Uint64(gen).Build(); }
 std::string BuildingKey(uint64_t gen) { return KeyBuilder(kBuildingTag).Uint64(gen).Build(); }
+// When the change at a generation's position happened, in microseconds
+// since the epoch: what "data as of" answers say. Kept beside the position
+// (and written with it) rather than in it, so that a table written before
+// it existed still reads.
+std::string AppliedTimeKey(uint64_t gen) {
+  return KeyBuilder(kAppliedTimeTag).Uint64(gen).Build();
+}
 std::string GenPrefix(uint64_t gen) { return KeyBuilder(kGenerationTag).Uint64(gen).Build(); }
 std::string EpochKey(uint64_t gen) { return KeyBuilder(kEpochTag).Uint64(gen).Build(); }
 std::string LastChangeKey(uint64_t gen) { return KeyBuilder(kLastChangeTag).Uint64(gen).Build(); }
@@ -105,18 +113,23 @@ std::string SumKey(uint64_t gen, Layer layer, absl::string_view plan, absl::stri
                    absl::string_view root, absl::string_view indicator, absl::string_view cell) {
   return SumPrefix(gen, layer, plan, period, root, indicator) + CellSuffix(cell);
 }
-// (layer, plan, period, indicator, cell) under the value index; the agency
-// follows.
-std::string ValueCellPrefix(uint64_t gen, Layer layer, absl::string_view plan,
-                            absl::string_view period, absl::string_view indicator,
-                            absl::string_view cell) {
+// (layer, plan, period, indicator) under the value index; the cell and the
+// agency follow.
+std::string ValueIndicatorPrefix(uint64_t gen, Layer layer, absl::string_view plan,
+                                 absl::string_view period, absl::string_view indicator) {
   return GenPrefix(gen) + KeyBuilder(kValueTag)
                               .String(LayerCode(layer))
                               .String(plan)
                               .String(period)
                               .String(indicator)
-                              .String(cell)
                               .Build();
+}
+// (layer, plan, period, indicator, cell) under the value index; the agency
+// follows.
+std::string ValueCellPrefix(uint64_t gen, Layer layer, absl::string_view plan,
+                            absl::string_view period, absl::string_view indicator,
+                            absl::string_view cell) {
+  return ValueIndicatorPrefix(gen, layer, plan, period, indicator) + CellSuffix(cell);
 }
 
 std::string Serialize(const google::protobuf::Message& message) {
@@ -132,6 +145,10 @@ std::string Serialize(const google::protobuf::Message& message) {
 
 int64_t SubmitMicros(const v1::Report& report) {
   return report.submit_time().seconds() * 1000000 + report.submit_time().nanos() / 1000;
+}
+
+int64_t ChangeMicros(const v1::Change& change) {
+  return change.time().seconds() * 1000000 + change.time().nanos() / 1000;
 }
 
 absl::Status Corrupt(absl::string_view what) {
@@ -555,10 +572,12 @@ absl::Status AggregateStore::ApplyBatch(absl::Span<const v1::Change> changes,
     uint64_t gen = active_generation();
     Staging staging(store_);
     position = applied;
+    int64_t position_time = 0;
     for (const v1::Change& change : changes) {
       if (change.sequence() <= position) continue;
       RETURN_IF_ERROR(StageChange(staging, gen, change, hierarchy));
       position = change.sequence();
+      position_time = ChangeMicros(change);
       if (!change.epoch().empty()) mark.epoch = change.epoch();
       mark.sequence = position;
       mark.digest = ChangeDigest(change);
@@ -566,6 +585,7 @@ absl::Status AggregateStore::ApplyBatch(absl::Span<const v1::Change> changes,
     WriteBatch batch;
     staging.AppendTo(batch);
     batch.Put(kMetaCf, PositionKey(gen), absl::StrCat(position));
+    batch.Put(kMetaCf, AppliedTimeKey(gen), absl::StrCat(position_time));
     PutMark(batch, gen, mark);
     RETURN_IF_ERROR(store_->Write(batch));
     applied_sequence_ = position;
@@ -649,6 +669,7 @@ absl::StatusOr<AggregateStore::Replayed> AggregateStore::ReplayInto(ChangeSource
                                                                     const Hierarchy& hierarchy) {
   Staging staging(store_);
   int64_t position = after;
+  int64_t position_time = 0;
   int64_t replayed = 0;
   int64_t staged_position = after;
   FeedMark mark = from;
@@ -657,6 +678,7 @@ absl::StatusOr<AggregateStore::Replayed> AggregateStore::ReplayInto(ChangeSource
     WriteBatch batch;
     staging.AppendTo(batch);
     batch.Put(kMetaCf, PositionKey(gen), absl::StrCat(position));
+    if (position != after) batch.Put(kMetaCf, AppliedTimeKey(gen), absl::StrCat(position_time));
     PutMark(batch, gen, mark);
     RETURN_IF_ERROR(store_->Write(batch));
     staging.Clear();
@@ -667,6 +689,7 @@ absl::StatusOr<AggregateStore::Replayed> AggregateStore::ReplayInto(ChangeSource
     if (change.sequence() <= position) return absl::OkStatus();
     RETURN_IF_ERROR(StageChange(staging, gen, change, hierarchy));
     position = change.sequence();
+    position_time = ChangeMicros(change);
     if (!change.epoch().empty()) mark.epoch = change.epoch();
     mark.sequence = position;
     mark.digest = ChangeDigest(change);
@@ -791,6 +814,7 @@ absl::Status AggregateStore::DropGeneration(uint64_t gen, const std::function<bo
   }
   WriteBatch batch;
   batch.Delete(kMetaCf, PositionKey(gen));
+  batch.Delete(kMetaCf, AppliedTimeKey(gen));
   batch.Delete(kMetaCf, BuildingKey(gen));
   batch.Delete(kMetaCf, EpochKey(gen));
   batch.Delete(kMetaCf, LastChangeKey(gen));
@@ -827,6 +851,13 @@ absl::StatusOr<AggregateStore::View> AggregateStore::OpenView() const {
   if (position.has_value() && !absl::SimpleAtoi(*position, &view.applied_sequence)) {
     return Corrupt("position");
   }
+  ASSIGN_OR_RETURN(std::optional<std::string> applied_time,
+                   view.snapshot->Get(kMetaCf, AppliedTimeKey(view.generation)));
+  int64_t micros = 0;
+  if (applied_time.has_value()) {
+    if (!absl::SimpleAtoi(*applied_time, &micros)) return Corrupt("applied time");
+    if (micros > 0) view.applied_time = absl::FromUnixMicros(micros);
+  }
   return view;
 }
 
@@ -851,7 +882,8 @@ absl::StatusOr<std::vector<storage::KeyValue>> AggregateStore::DumpActive() cons
 absl::Status AggregateStore::Read(
     const std::function<absl::Status(const AggregateReader&)>& read) const {
   ASSIGN_OR_RETURN(View view, OpenView());
-  AggregateReader reader(std::move(view.snapshot), view.generation, view.applied_sequence);
+  AggregateReader reader(std::move(view.snapshot), view.generation, view.applied_sequence,
+                         view.applied_time);
   absl::Status status = read(reader);
   if (!status.ok()) return status;
   return reader.status();
@@ -864,8 +896,11 @@ void AggregateStore::Notify() {
 // ---- AggregateReader ----
 
 AggregateReader::AggregateReader(std::unique_ptr<storage::KvReader> view, uint64_t generation,
-                                 int64_t applied)
-    : view_(std::move(view)), generation_(generation), applied_sequence_(applied) {}
+                                 int64_t applied, absl::Time applied_time)
+    : view_(std::move(view)),
+      generation_(generation),
+      applied_sequence_(applied),
+      applied_time_(applied_time) {}
 
 AggregateReader::~AggregateReader() = default;
 
@@ -930,14 +965,13 @@ const std::map<std::string, std::vector<std::string>>& AggregateReader::RootsOf(
   return roots;
 }
 
-std::optional<Micros> AggregateReader::Indexed(Layer layer, absl::string_view plan,
-                                               absl::string_view period, absl::string_view root,
-                                               absl::string_view indicator, absl::string_view cell,
-                                               bool latest) const {
+void AggregateReader::ForEachIndexed(
+    Layer layer, absl::string_view plan, absl::string_view period, absl::string_view root,
+    absl::string_view indicator, absl::string_view cell,
+    const std::function<void(const std::string& agency, Micros micros, int64_t submit_micros)>&
+        visit) const {
   const auto& roots = RootsOf(layer, plan, period);
   std::string prefix = ValueCellPrefix(generation_, layer, plan, period, indicator, cell);
-  std::optional<Micros> best;
-  int64_t best_submit = 0;
   absl::Status status = view_->Scan(
       kDataCf, prefix, storage::PrefixEnd(prefix),
       [&](absl::string_view key, absl::string_view value) {
@@ -950,22 +984,78 @@ std::optional<Micros> AggregateReader::Indexed(Layer layer, absl::string_view pl
           return false;
         }
         auto placed = roots.find(*agency);
-        if (placed == roots.end() ||
-            std::find(placed->second.begin(), placed->second.end(), root) == placed->second.end()) {
-          return true;
-        }
-        // Agencies come in name order: among equal submit times the first
-        // name wins.
-        bool better = !best.has_value() ||
-                      (latest ? indexed.submit_time_micros() > best_submit : *micros > *best);
-        if (better) {
-          best = *micros;
-          best_submit = indexed.submit_time_micros();
+        if (placed != roots.end() &&
+            std::find(placed->second.begin(), placed->second.end(), root) != placed->second.end()) {
+          visit(*agency, *micros, indexed.submit_time_micros());
         }
         return true;
       });
   if (!status.ok()) Fail(status);
+}
+
+std::optional<Micros> AggregateReader::Indexed(Layer layer, absl::string_view plan,
+                                               absl::string_view period, absl::string_view root,
+                                               absl::string_view indicator, absl::string_view cell,
+                                               bool latest) const {
+  std::optional<Micros> best;
+  int64_t best_submit = 0;
+  // Agencies come in name order: among equal submit times the first name
+  // wins.
+  ForEachIndexed(layer, plan, period, root, indicator, cell,
+                 [&](const std::string&, Micros micros, int64_t submit) {
+                   bool better = !best.has_value() ||
+                                 (latest ? submit > best_submit : micros > *best);
+                   if (better) {
+                     best = micros;
+                     best_submit = submit;
+                   }
+                 });
   return best;
+}
+
+std::map<std::string, Micros> AggregateReader::Values(Layer layer, absl::string_view plan,
+                                                     absl::string_view period,
+                                                     absl::string_view root,
+                                                     absl::string_view indicator,
+                                                     absl::string_view cell) const {
+  std::map<std::string, Micros> values;
+  ForEachIndexed(layer, plan, period, root, indicator, cell,
+                 [&](const std::string& agency, Micros micros, int64_t) {
+                   values[agency] = micros;
+                 });
+  return values;
+}
+
+std::map<std::string, std::set<std::string>> AggregateReader::BreakdownDimensions(
+    Layer layer, absl::string_view plan, absl::string_view period, absl::string_view root,
+    absl::string_view indicator) const {
+  const auto& roots = RootsOf(layer, plan, period);
+  std::map<std::string, std::set<std::string>> dimensions;
+  std::string prefix = ValueIndicatorPrefix(generation_, layer, plan, period, indicator);
+  absl::Status status = view_->Scan(
+      kDataCf, prefix, storage::PrefixEnd(prefix),
+      [&](absl::string_view key, absl::string_view) {
+        std::string rest = std::string(1, '\0') + std::string(key.substr(prefix.size()));
+        KeyReader reader(rest);
+        reader.Tag();
+        std::optional<std::string> cell = reader.String();
+        std::optional<std::string> agency = reader.String();
+        if (!cell || !agency) {
+          Fail(Corrupt("indexed value"));
+          return false;
+        }
+        auto placed = roots.find(*agency);
+        if (placed == roots.end() ||
+            std::find(placed->second.begin(), placed->second.end(), root) == placed->second.end()) {
+          return true;
+        }
+        for (const auto& [dimension, unused] : ParseCellKey(*cell)) {
+          dimensions[*agency].insert(dimension);
+        }
+        return true;
+      });
+  if (!status.ok()) Fail(status);
+  return dimensions;
 }
 
 std::optional<Micros> AggregateReader::Max(Layer layer, absl::string_view plan,

@@ -59,12 +59,14 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "services/aggregation/aggregation_records.pb.h"
 #include "services/common/decimal.h"
@@ -145,6 +147,18 @@ class AggregateReader {
   std::optional<Micros> Latest(Layer layer, absl::string_view plan, absl::string_view period,
                                absl::string_view root, absl::string_view indicator,
                                absl::string_view cell) const;
+  // Each contributor's value of the cell, for the contributors in `root`'s
+  // subtree, by agency (one short scan of the value index).
+  std::map<std::string, Micros> Values(Layer layer, absl::string_view plan,
+                                       absl::string_view period, absl::string_view root,
+                                       absl::string_view indicator,
+                                       absl::string_view cell) const;
+  // The dimensions each contributor in `root`'s subtree broke an indicator
+  // down by (gave at least one cell of), by agency; agencies that gave only
+  // the total are absent.
+  std::map<std::string, std::set<std::string>> BreakdownDimensions(
+      Layer layer, absl::string_view plan, absl::string_view period, absl::string_view root,
+      absl::string_view indicator) const;
   // The head of every contribution of a plan and period, by agency: each
   // report without its values and progress (see Contribution() for those).
   std::map<std::string, records::Contribution> Contributions(Layer layer, absl::string_view plan,
@@ -160,18 +174,29 @@ class AggregateReader {
   std::vector<std::string> Periods(absl::string_view plan) const;
 
   int64_t applied_sequence() const { return applied_sequence_; }
+  // When the change at applied_sequence() happened; InfinitePast() when
+  // nothing was applied (or the table predates this record).
+  absl::Time applied_time() const { return applied_time_; }
   // The first error met while reading (reads return empty results after it).
   absl::Status status() const;
 
  private:
   friend class AggregateStore;
-  AggregateReader(std::unique_ptr<storage::KvReader> view, uint64_t generation, int64_t applied);
+  AggregateReader(std::unique_ptr<storage::KvReader> view, uint64_t generation, int64_t applied,
+                  absl::Time applied_time);
   void Fail(const absl::Status& status) const;
   // The roots of every contribution of a layer, plan and period, read once
   // per reader.
   const std::map<std::string, std::vector<std::string>>& RootsOf(Layer layer,
                                                                  absl::string_view plan,
                                                                  absl::string_view period) const;
+  // Calls `visit` for each value of the cell given by an agency in `root`'s
+  // subtree, in agency name order.
+  void ForEachIndexed(
+      Layer layer, absl::string_view plan, absl::string_view period, absl::string_view root,
+      absl::string_view indicator, absl::string_view cell,
+      const std::function<void(const std::string& agency, Micros micros, int64_t submit_micros)>&
+          visit) const;
   std::optional<Micros> Indexed(Layer layer, absl::string_view plan, absl::string_view period,
                                 absl::string_view root, absl::string_view indicator,
                                 absl::string_view cell, bool latest) const;
@@ -179,6 +204,7 @@ class AggregateReader {
   std::unique_ptr<storage::KvReader> view_;
   uint64_t generation_;
   int64_t applied_sequence_;
+  absl::Time applied_time_;
   mutable absl::Status status_;
   mutable std::map<std::string, std::map<std::string, std::vector<std::string>>> roots_;
 };
@@ -282,6 +308,7 @@ class AggregateStore {
     std::unique_ptr<storage::KvReader> snapshot;
     uint64_t generation = 0;
     int64_t applied_sequence = 0;
+    absl::Time applied_time = absl::InfinitePast();
   };
   absl::StatusOr<View> OpenView() const;
   // Stages moving one contribution to `roots`; false when it is there already.

@@ -14,6 +14,7 @@
 #include "services/aggregation/queries.h"
 #include "services/aggregation/received_figures.h"
 #include "services/aggregation/registry_view.h"
+#include "services/aggregation/report_drafts.h"
 #include "services/aggregation/upstream_pusher.h"
 #include "services/common/status_macros.h"
 #include "storage/rocksdb_store.h"
@@ -31,11 +32,13 @@ class AggregationModule final : public ServiceModule {
         aggregates_(std::move(aggregates)),
         registry_([this] { return started_ ? env_.channel(kRegistryService) : nullptr; },
                   env.operator_agency, env.clock),
-        queries_(aggregates_.get(), &registry_, env.clock, env.policy),
+        drafts_store_(store_.get()),
+        queries_(aggregates_.get(), &registry_, env.clock, env.policy, &drafts_store_),
+        drafts_(&drafts_store_, &queries_, env.clock, env.policy, &audit_),
         forwarder_(&queries_, env.policy,
                    Upstream{env.upstream_address, env.upstream_identity, env.upstream_channel,
                             env.upstream_dev_header}),
-        service_(aggregates_.get(), &queries_, &forwarder_,
+        service_(aggregates_.get(), &queries_, &drafts_, &forwarder_,
                  [this](const Caller& caller, const v1::RebuildAggregatesRequest& r) {
                    return Rebuild(caller, r);
                  },
@@ -161,7 +164,9 @@ class AggregationModule final : public ServiceModule {
   AuditLog audit_;
   std::unique_ptr<AggregateStore> aggregates_;
   GrpcRegistryView registry_;
+  DraftStore drafts_store_;
   AggregationQueries queries_;
+  ReportDrafts drafts_;
   Forwarder forwarder_;
   AggregationService service_;
   ReceivedFiguresStore received_;
@@ -183,6 +188,7 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> CreateAggregationModule(
   // the service's audit trail, whose records were acknowledged (a rebuild's
   // answer): a damaged log is refused like any store of acknowledged writes.
   std::vector<std::string> column_families = AggregationColumnFamilies();
+  for (const std::string& cf : DraftStore::ColumnFamilies()) column_families.push_back(cf);
   column_families.emplace_back(kAuditColumnFamily);
   column_families.emplace_back(kReceivedFiguresCf);
   column_families.emplace_back(kUpstreamPushCf);

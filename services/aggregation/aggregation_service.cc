@@ -40,11 +40,12 @@ class AggregationService::Call final : public grpc::ServerUnaryReactor {
 };
 
 AggregationService::AggregationService(AggregateStore* store, const AggregationQueries* queries,
-                                       const Forwarder* forwarder, RebuildFn rebuild,
-                                       const IdentityResolver* identity, AuditLog* audit,
-                                       std::string temp_dir, int workers)
+                                       ReportDrafts* drafts, const Forwarder* forwarder,
+                                       RebuildFn rebuild, const IdentityResolver* identity,
+                                       AuditLog* audit, std::string temp_dir, int workers)
     : store_(store),
       queries_(queries),
+      drafts_(drafts),
       forwarder_(forwarder),
       rebuild_(std::move(rebuild)),
       identity_(identity),
@@ -264,6 +265,61 @@ grpc::ServerUnaryReactor* AggregationService::RebuildAggregates(
         return result.status();
       },
       {"RebuildAggregates", request});
+}
+
+grpc::ServerUnaryReactor* AggregationService::ExplainFigure(grpc::CallbackServerContext* context,
+                                                            const v1::ExplainFigureRequest* request,
+                                                            v1::ExplainFigureResponse* response) {
+  return Dispatch(context, *request, request->min_sequence(), [=](const Caller& caller) {
+    absl::StatusOr<v1::ExplainFigureResponse> result = queries_->ExplainFigure(caller, *request);
+    if (result.ok()) *response = *std::move(result);
+    return result.status();
+  });
+}
+
+grpc::ServerUnaryReactor* AggregationService::ExportFigures(grpc::CallbackServerContext* context,
+                                                            const v1::ExportFiguresRequest* request,
+                                                            v1::ExportFiguresResponse* response) {
+  return Dispatch(context, *request, request->min_sequence(), [=](const Caller& caller) {
+    absl::StatusOr<v1::ExportFiguresResponse> result = queries_->ExportFigures(caller, *request);
+    if (result.ok()) *response = *std::move(result);
+    return result.status();
+  });
+}
+
+grpc::ServerUnaryReactor* AggregationService::GetCompiledReportDraft(
+    grpc::CallbackServerContext* context, const v1::GetCompiledReportDraftRequest* request,
+    v1::CompiledReportDraft* response) {
+  return Dispatch(context, *request, 0, [=](const Caller& caller) {
+    absl::StatusOr<v1::CompiledReportDraft> result = drafts_->Get(caller, *request);
+    if (result.ok()) *response = *std::move(result);
+    return result.status();
+  });
+}
+
+grpc::ServerUnaryReactor* AggregationService::UpdateCompiledReportDraft(
+    grpc::CallbackServerContext* context, const v1::UpdateCompiledReportDraftRequest* request,
+    v1::CompiledReportDraft* response) {
+  return Dispatch(
+      context, *request, 0,
+      [=](const Caller& caller) {
+        absl::StatusOr<v1::CompiledReportDraft> result = drafts_->Update(caller, *request);
+        if (result.ok()) *response = *std::move(result);
+        return result.status();
+      },
+      {"UpdateCompiledReportDraft", request});
+}
+
+grpc::ServerUnaryReactor* AggregationService::ListCompiledReportDraftRevisions(
+    grpc::CallbackServerContext* context,
+    const v1::ListCompiledReportDraftRevisionsRequest* request,
+    v1::ListCompiledReportDraftRevisionsResponse* response) {
+  return Dispatch(context, *request, 0, [=](const Caller& caller) {
+    absl::StatusOr<v1::ListCompiledReportDraftRevisionsResponse> result =
+        drafts_->ListRevisions(caller, *request);
+    if (result.ok()) *response = *std::move(result);
+    return result.status();
+  });
 }
 
 }  // namespace tonghop::aggregation

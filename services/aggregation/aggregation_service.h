@@ -20,6 +20,7 @@
 #include "services/aggregation/aggregate_store.h"
 #include "services/aggregation/forwarder.h"
 #include "services/aggregation/queries.h"
+#include "services/aggregation/report_drafts.h"
 #include "services/common/audit_log.h"
 #include "services/common/identity.h"
 #include "tonghop/v1/aggregation_service.grpc.pb.h"
@@ -31,9 +32,10 @@ namespace tonghop::aggregation {
 using RebuildFn = std::function<absl::StatusOr<v1::RebuildAggregatesResponse>(
     const Caller&, const v1::RebuildAggregatesRequest&)>;
 
-// The writes (Forward, RebuildAggregates) go in `audit`: a forward that
-// submitted something in a record of its own, a rebuild that swapped the
-// table with its swap (RebuildFn's part); either refused with
+// The writes (Forward, RebuildAggregates, UpdateCompiledReportDraft) go in
+// `audit`: a forward that submitted something in a record of its own, a
+// rebuild that swapped the table with its swap (RebuildFn's part), a draft's
+// revision with its write (ReportDrafts' part); any of them refused with
 // PERMISSION_DENIED or UNAUTHENTICATED in a record of its own.
 //
 // Thread-safe. Does not own its collaborators. Shutdown() before destruction
@@ -41,7 +43,7 @@ using RebuildFn = std::function<absl::StatusOr<v1::RebuildAggregatesResponse>(
 class AggregationService final : public v1::Aggregation::CallbackService {
  public:
   AggregationService(AggregateStore* store, const AggregationQueries* queries,
-                     const Forwarder* forwarder, RebuildFn rebuild,
+                     ReportDrafts* drafts, const Forwarder* forwarder, RebuildFn rebuild,
                      const IdentityResolver* identity, AuditLog* audit, std::string temp_dir,
                      int workers = 4);
   ~AggregationService() override;
@@ -72,6 +74,22 @@ class AggregationService final : public v1::Aggregation::CallbackService {
   grpc::ServerUnaryReactor* RebuildAggregates(grpc::CallbackServerContext* context,
                                               const v1::RebuildAggregatesRequest* request,
                                               v1::RebuildAggregatesResponse* response) override;
+  grpc::ServerUnaryReactor* ExplainFigure(grpc::CallbackServerContext* context,
+                                          const v1::ExplainFigureRequest* request,
+                                          v1::ExplainFigureResponse* response) override;
+  grpc::ServerUnaryReactor* ExportFigures(grpc::CallbackServerContext* context,
+                                          const v1::ExportFiguresRequest* request,
+                                          v1::ExportFiguresResponse* response) override;
+  grpc::ServerUnaryReactor* GetCompiledReportDraft(grpc::CallbackServerContext* context,
+                                                   const v1::GetCompiledReportDraftRequest* request,
+                                                   v1::CompiledReportDraft* response) override;
+  grpc::ServerUnaryReactor* UpdateCompiledReportDraft(
+      grpc::CallbackServerContext* context, const v1::UpdateCompiledReportDraftRequest* request,
+      v1::CompiledReportDraft* response) override;
+  grpc::ServerUnaryReactor* ListCompiledReportDraftRevisions(
+      grpc::CallbackServerContext* context,
+      const v1::ListCompiledReportDraftRevisionsRequest* request,
+      v1::ListCompiledReportDraftRevisionsResponse* response) override;
 
  private:
   class Call;
@@ -95,6 +113,7 @@ class AggregationService final : public v1::Aggregation::CallbackService {
 
   AggregateStore* store_;
   const AggregationQueries* queries_;
+  ReportDrafts* drafts_;
   const Forwarder* forwarder_;
   RebuildFn rebuild_;
   const IdentityResolver* identity_;

@@ -28,10 +28,12 @@ class AggregationServiceTest : public ::testing::Test {
     testing::LoadRegistry(registry_);
     aggregates_ = *AggregateStore::Open(&store_);
     queries_ = std::make_unique<AggregationQueries>(aggregates_.get(), &registry_, &clock_,
-                                                    &policy_);
+                                                    &policy_, &draft_store_);
+    drafts_ = std::make_unique<ReportDrafts>(&draft_store_, queries_.get(), &clock_, &policy_,
+                                             &audit_);
     forwarder_ = std::make_unique<Forwarder>(queries_.get(), &policy_, Upstream());
     service_ = std::make_unique<AggregationService>(
-        aggregates_.get(), queries_.get(), forwarder_.get(),
+        aggregates_.get(), queries_.get(), drafts_.get(), forwarder_.get(),
         [](const Caller&, const v1::RebuildAggregatesRequest&)
             -> absl::StatusOr<v1::RebuildAggregatesResponse> {
           return v1::RebuildAggregatesResponse();
@@ -80,10 +82,12 @@ class AggregationServiceTest : public ::testing::Test {
   HeaderIdentity identity_;
   StaticRegistryView registry_;
   storage::MemoryStore store_;
+  DraftStore draft_store_{&store_};
   AuditLog audit_{&store_, "aggregation", &clock_};
   std::unique_ptr<AggregateStore> aggregates_;
   AccessPolicy policy_{"agencies/bo-tu-phap"};
   std::unique_ptr<AggregationQueries> queries_;
+  std::unique_ptr<ReportDrafts> drafts_;
   std::unique_ptr<Forwarder> forwarder_;
   std::unique_ptr<AggregationService> service_;
   std::unique_ptr<grpc::Server> server_;

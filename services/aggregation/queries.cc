@@ -8,8 +8,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/aggregation/disclosure.h"
+#include "services/aggregation/exchange.h"
+#include "services/aggregation/figures.h"
+#include "services/aggregation/report_draft.h"
+#include "services/aggregation/report_drafts.h"
 #include "services/common/errors.h"
 #include "services/common/resource_names.h"
 #include "services/common/status_macros.h"
@@ -20,9 +26,6 @@
 
 namespace tonghop::aggregation {
 namespace {
-
-// Dates of reports and deadlines are Vietnamese civil dates (UTC+7).
-absl::TimeZone VietnamTime() { return absl::FixedTimeZone(7 * 60 * 60); }
 
 Layer LayerFor(bool include_unreviewed) {
   return include_unreviewed ? Layer::kUnreviewed : Layer::kAccepted;
@@ -87,171 +90,15 @@ std::vector<std::string> PlanIndicators(const PlanInfo& plan) {
   return indicators;
 }
 
-v1::Indicator::Aggregation AggregationOf(const v1::Indicator* def) {
-  if (def == nullptr || def->aggregation() == v1::Indicator::AGGREGATION_UNSPECIFIED) {
-    return v1::Indicator::AGGREGATION_SUM;
-  }
-  return def->aggregation();
-}
 
-// A figure and its exact value (a percentage in millionths of a percent for
-// ratios), for comparisons.
-struct Computed {
-  v1::Figure figure;
-  std::optional<Micros> micros;
-};
+google::protobuf::Timestamp ToTimestamp(absl::Time t);
 
-void SetValue(Computed& c, Micros micros, bool percent) {
-  c.micros = micros;
-  c.figure.set_present(true);
-  c.figure.set_value(percent ? FormatRounded(micros, 2) : FormatMicros(micros));
-  c.figure.set_approximate(ToDouble(micros));
-}
-
-Computed ComputeFigure(const AggregateReader& reader, Layer layer, absl::string_view plan,
-                       absl::string_view period, absl::string_view root,
-                       absl::string_view indicator, const v1::Indicator* def,
-                       absl::string_view cell) {
-  Computed c;
-  switch (AggregationOf(def)) {
-    case v1::Indicator::AGGREGATION_RATIO: {
-      auto n = reader.Sum(layer, plan, period, root, def->numerator(), cell);
-      auto d = reader.Sum(layer, plan, period, root, def->denominator(), cell);
-      if (!d.has_value()) return c;
-      c.figure.set_numerator(FormatMicros(n ? n->micros : 0));
-      c.figure.set_denominator(FormatMicros(d->micros));
-      c.figure.set_contributors(static_cast<int32_t>(d->contributors));
-      std::optional<Micros> percent = PercentMicros(n ? n->micros : 0, d->micros);
-      if (percent.has_value()) SetValue(c, *percent, true);
-      return c;
-    }
-    case v1::Indicator::AGGREGATION_MAX:
-    case v1::Indicator::AGGREGATION_LATEST: {
-      auto sum = reader.Sum(layer, plan, period, root, indicator, cell);
-      if (!sum.has_value()) return c;
-      c.figure.set_contributors(static_cast<int32_t>(sum->contributors));
-      std::optional<Micros> v = AggregationOf(def) == v1::Indicator::AGGREGATION_MAX
-                                    ? reader.Max(layer, plan, period, root, indicator, cell)
-                                    : reader.Latest(layer, plan, period, root, indicator, cell);
-      if (v.has_value()) SetValue(c, *v, false);
-      return c;
-    }
-    case v1::Indicator::AGGREGATION_NONE:
-      return c;
-    default: {
-      auto sum = reader.Sum(layer, plan, period, root, indicator, cell);
-      if (!sum.has_value()) return c;
-      c.figure.set_contributors(static_cast<int32_t>(sum->contributors));
-      SetValue(c, sum->micros, false);
-      return c;
-    }
-  }
-}
-
-// The figure of one agency's own report.
-Computed OwnFigure(const v1::Report& report, absl::string_view indicator, const v1::Indicator* def,
-                   absl::string_view cell) {
-  auto values = ReportValues(report);
-  auto find = [&](absl::string_view ind) -> std::optional<Micros> {
-    auto it = values.find({std::string(ind), std::string(cell)});
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  };
-  Computed c;
-  if (AggregationOf(def) == v1::Indicator::AGGREGATION_NONE) return c;
-  if (AggregationOf(def) == v1::Indicator::AGGREGATION_RATIO) {
-    auto n = find(def->numerator());
-    auto d = find(def->denominator());
-    if (!d.has_value()) return c;
-    c.figure.set_numerator(FormatMicros(n.value_or(0)));
-    c.figure.set_denominator(FormatMicros(*d));
-    c.figure.set_contributors(1);
-    auto percent = PercentMicros(n.value_or(0), *d);
-    if (percent.has_value()) SetValue(c, *percent, true);
-    return c;
-  }
-  auto v = find(indicator);
-  if (!v.has_value()) return c;
-  c.figure.set_contributors(1);
-  SetValue(c, *v, false);
-  return c;
-}
-
-// The cells an indicator has data for (for a ratio, its denominator's).
-std::vector<std::string> CellsOf(const AggregateReader& reader, Layer layer, absl::string_view plan,
-                                 absl::string_view period, absl::string_view root,
-                                 absl::string_view indicator, const v1::Indicator* def) {
-  std::vector<std::string> cells;
-  if (AggregationOf(def) == v1::Indicator::AGGREGATION_NONE) return cells;
-  absl::string_view source = AggregationOf(def) == v1::Indicator::AGGREGATION_RATIO
-                                 ? absl::string_view(def->denominator())
-                                 : indicator;
-  for (const auto& [cell, unused] : reader.Sums(layer, plan, period, root, source)) {
-    cells.push_back(cell);
-  }
-  return cells;
-}
-
-std::string OptionLabel(const RegistrySnapshot& snapshot, absl::string_view dimension,
-                        absl::string_view option, absl::string_view language) {
-  const v1::Dimension* dim = snapshot.FindDimension(absl::StrCat("dimensions/", dimension));
-  if (dim != nullptr) {
-    for (const v1::DimensionOption& o : dim->options()) {
-      if (o.code() != option) continue;
-      if (language == "en" && !o.english_name().empty()) return o.english_name();
-      return o.display_name();
-    }
-  }
-  return std::string(option);
-}
-
-// "Nữ", or with `with_dimension` "Giới tính: Nữ".
-std::string CellLabel(const RegistrySnapshot& snapshot, absl::string_view cell_key,
-                      absl::string_view language, bool with_dimension = false) {
-  std::vector<std::string> parts;
-  for (const auto& [dimension, option] : ParseCellKey(cell_key)) {
-    std::string label = OptionLabel(snapshot, dimension, option, language);
-    const v1::Dimension* dim = snapshot.FindDimension(absl::StrCat("dimensions/", dimension));
-    if (with_dimension && dim != nullptr) {
-      std::string name = language == "en" && !dim->english_name().empty() ? dim->english_name()
-                                                                          : dim->display_name();
-      label = absl::StrCat(name, ": ", label);
-    }
-    parts.push_back(std::move(label));
-  }
-  return absl::StrJoin(parts, ", ");
-}
-
-// Where a cell sorts: by the indicator's order of dimensions, then by each
-// dimension's order of options; the total first.
-std::vector<std::pair<int, int>> CellOrder(const RegistrySnapshot& snapshot,
-                                           const v1::Indicator* def, absl::string_view cell_key) {
-  std::vector<std::pair<int, int>> order;
-  for (const auto& [dimension, option] : ParseCellKey(cell_key)) {
-    std::string name = absl::StrCat("dimensions/", dimension);
-    int dimension_index = 1000;
-    if (def != nullptr) {
-      for (int i = 0; i < def->dimensions_size(); ++i) {
-        if (def->dimensions(i) == name) dimension_index = i;
-      }
-    }
-    const v1::Dimension* dim = snapshot.FindDimension(name);
-    int option_index = 1000;
-    if (dim != nullptr) {
-      for (int i = 0; i < dim->options_size(); ++i) {
-        if (dim->options(i).code() == option) option_index = i;
-      }
-    }
-    order.push_back({dimension_index, option_index});
-  }
-  return order;
-}
-
-std::string IndicatorName(const v1::Indicator* def, absl::string_view name,
-                          absl::string_view language) {
-  if (def == nullptr) return std::string(name);
-  if (language == "en" && !def->english_name().empty()) return def->english_name();
-  return def->display_name();
+// Sets `answer.data_as_of` to the time of the last change `reader`
+// reflects, when it is known.
+template <typename Answer>
+void SetDataAsOf(const AggregateReader& reader, Answer& answer) {
+  if (reader.applied_time() == absl::InfinitePast()) return;
+  *answer.mutable_data_as_of() = ToTimestamp(reader.applied_time());
 }
 
 void FillIndicator(v1::IndicatorRollup& out, absl::string_view name, const v1::Indicator* def,
@@ -264,6 +111,62 @@ void FillIndicator(v1::IndicatorRollup& out, absl::string_view name, const v1::I
     out.set_value_type(def->value_type());
     out.set_direction(def->direction());
   }
+}
+
+// The breakdown rows of an indicator (every cell but the total) over
+// `root`'s subtree, in the dimensions' order; `only_dimension` keeps one
+// dimension's.
+std::vector<v1::RollupRow> BreakdownRows(const FigureCalculator& figures,
+                                         const RegistrySnapshot& snapshot, absl::string_view root,
+                                         absl::string_view indicator, const v1::Indicator* def,
+                                         bool with_dimension,
+                                         absl::string_view only_dimension = "") {
+  std::vector<v1::RollupRow> rows;
+  for (const std::string& cell : figures.Cells(root, indicator, def)) {
+    if (cell.empty()) continue;
+    std::map<std::string, std::string> parsed = ParseCellKey(cell);
+    if (!only_dimension.empty() &&
+        (parsed.size() != 1 || parsed.begin()->first != only_dimension)) {
+      continue;
+    }
+    v1::RollupRow row;
+    for (const auto& [d, o] : parsed) (*row.mutable_cells())[d] = o;
+    row.set_label(CellLabel(snapshot, cell, figures.language(), with_dimension));
+    *row.mutable_figure() = figures.Compute(root, indicator, def, cell).figure;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// True for the figures disclosure control withholds directly: sums of
+// counts of people or cases.
+bool IsCount(const v1::Indicator* def) {
+  return AggregationOf(def) == v1::Indicator::AGGREGATION_SUM && def != nullptr &&
+         (def->value_type() == v1::VALUE_TYPE_COUNT ||
+          def->value_type() == v1::VALUE_TYPE_UNSPECIFIED);
+}
+
+// Withholds small counts in `rows` (an indicator's breakdown; see
+// disclosure.h); a ratio's cells follow its denominator's.
+void ControlDisclosure(const FigureCalculator& figures, const RegistrySnapshot& snapshot,
+                       absl::string_view root, absl::string_view indicator,
+                       const v1::Indicator* def, const v1::Figure& total,
+                       std::vector<v1::RollupRow*>& rows) {
+  if (IsCount(def)) {
+    Suppress(snapshot, total, rows, /*counts=*/true, {}, figures.language());
+    return;
+  }
+  if (AggregationOf(def) != v1::Indicator::AGGREGATION_RATIO) return;
+  const v1::Indicator* denominator = snapshot.FindIndicator(def->denominator());
+  if (!IsCount(denominator)) return;
+  std::vector<v1::RollupRow> parts =
+      BreakdownRows(figures, snapshot, root, def->denominator(), denominator, false);
+  std::vector<v1::RollupRow*> part_rows;
+  for (v1::RollupRow& row : parts) part_rows.push_back(&row);
+  std::vector<std::string> withheld =
+      Suppress(snapshot, figures.Compute(root, def->denominator(), denominator, "").figure,
+               part_rows, /*counts=*/true, {}, figures.language());
+  Suppress(snapshot, total, rows, /*counts=*/false, withheld, figures.language());
 }
 
 // The change between two points and whether it goes against `direction`.
@@ -393,11 +296,13 @@ struct AggregationQueries::Scope {
 };
 
 AggregationQueries::AggregationQueries(AggregateStore* store, RegistryView* registry,
-                                       const Clock* clock, const AccessPolicy* policy)
+                                       const Clock* clock, const AccessPolicy* policy,
+                                       const DraftStore* drafts)
     : store_(store),
       registry_(registry),
       clock_(clock),
-      policy_(policy) {}
+      policy_(policy),
+      drafts_(drafts) {}
 
 std::shared_ptr<const std::map<std::string, ExpectedReporter>> AggregationQueries::Expected(
     const Scope& scope) const {
@@ -545,40 +450,39 @@ absl::StatusOr<v1::RollupResponse> AggregationQueries::Rollup(
   response.set_include_unreviewed(scope.include_unreviewed);
   const std::string plan = scope.plan_name();
   const std::string& period = scope.period.label;
+  // Callers outside the subtree's reporting chain, and those who ask for the
+  // figures as published, see small counts withheld.
+  const bool controlled =
+      request.published() || !InReportingChain(caller, scope.hierarchy(), scope.root, *policy_);
+  response.set_disclosure_controlled(controlled);
   RETURN_IF_ERROR(store_->Read([&](const AggregateReader& reader) -> absl::Status {
     response.set_applied_sequence(reader.applied_sequence());
+    SetDataAsOf(reader, response);
+    FigureCalculator figures(reader, *scope.snapshot, scope.layer, plan, period, scope.language);
     std::optional<records::Contribution> own =
         reader.Contribution(scope.layer, plan, period, scope.root);
     for (const std::string& indicator : indicators) {
       const v1::Indicator* def = scope.snapshot->FindIndicator(indicator);
       v1::IndicatorRollup* out = response.add_indicators();
       FillIndicator(*out, indicator, def, scope.language);
-      *out->mutable_total() =
-          ComputeFigure(reader, scope.layer, plan, period, scope.root, indicator, def, "").figure;
+      *out->mutable_total() = figures.Compute(scope.root, indicator, def, "").figure;
       if (grouping == v1::ROLLUP_GROUPING_DIMENSION || grouping == v1::ROLLUP_GROUPING_CELLS) {
-        std::vector<std::string> cells =
-            CellsOf(reader, scope.layer, plan, period, scope.root, indicator, def);
-        std::vector<std::string> chosen;
-        for (const std::string& cell : cells) {
-          if (grouping == v1::ROLLUP_GROUPING_CELLS) {
-            chosen.push_back(cell);
-          } else {
+        for (const std::string& cell : figures.Cells(scope.root, indicator, def)) {
+          if (grouping == v1::ROLLUP_GROUPING_DIMENSION) {
             auto parsed = ParseCellKey(cell);
-            if (parsed.size() == 1 && parsed.begin()->first == dimension) chosen.push_back(cell);
+            if (parsed.size() != 1 || parsed.begin()->first != dimension) continue;
           }
-        }
-        std::stable_sort(
-            chosen.begin(), chosen.end(), [&](const std::string& a, const std::string& b) {
-              return CellOrder(*scope.snapshot, def, a) < CellOrder(*scope.snapshot, def, b);
-            });
-        for (const std::string& cell : chosen) {
           v1::RollupRow* row = out->add_rows();
           for (const auto& [d, o] : ParseCellKey(cell)) (*row->mutable_cells())[d] = o;
           row->set_label(CellLabel(*scope.snapshot, cell, scope.language,
                                    grouping == v1::ROLLUP_GROUPING_CELLS));
-          *row->mutable_figure() =
-              ComputeFigure(reader, scope.layer, plan, period, scope.root, indicator, def, cell)
-                  .figure;
+          *row->mutable_figure() = figures.Compute(scope.root, indicator, def, cell).figure;
+        }
+        if (controlled) {
+          std::vector<v1::RollupRow*> rows;
+          for (v1::RollupRow& row : *out->mutable_rows()) rows.push_back(&row);
+          ControlDisclosure(figures, *scope.snapshot, scope.root, indicator, def, out->total(),
+                            rows);
         }
       } else if (grouping == v1::ROLLUP_GROUPING_CHILD_AGENCY) {
         if (own.has_value()) {
@@ -586,16 +490,15 @@ absl::StatusOr<v1::RollupResponse> AggregationQueries::Rollup(
           row->set_agency(scope.root);
           row->set_own_report(true);
           row->set_label(scope.hierarchy().DisplayName(scope.root, scope.language));
-          *row->mutable_figure() = OwnFigure(own->report(), indicator, def, "").figure;
+          *row->mutable_figure() =
+              OwnFigure(own->report(), indicator, def, *scope.snapshot, scope.language).figure;
         }
         std::vector<v1::RollupRow> children;
         for (const v1::Agency* child : scope.hierarchy().Children(scope.root, scope.period)) {
           v1::RollupRow row;
           row.set_agency(child->name());
           row.set_label(scope.hierarchy().DisplayName(child->name(), scope.language));
-          *row.mutable_figure() =
-              ComputeFigure(reader, scope.layer, plan, period, child->name(), indicator, def, "")
-                  .figure;
+          *row.mutable_figure() = figures.Compute(child->name(), indicator, def, "").figure;
           children.push_back(std::move(row));
         }
         SortVietnamese(children, [](const v1::RollupRow& r) { return r.label(); });
@@ -633,6 +536,7 @@ v1::CompletenessResponse AggregationQueries::CompletenessFrom(const Scope& scope
   response.set_agency_display_name(h.DisplayName(scope.root, scope.language));
   response.set_include_unreviewed(scope.include_unreviewed);
   response.set_applied_sequence(reader.applied_sequence());
+  SetDataAsOf(reader, response);
   if (auto due = DueDay(scope.plan->plan, scope.period)) {
     *response.mutable_due_date() = ToProtoDate(*due);
   }
@@ -730,6 +634,7 @@ v1::TaskStatusResponse AggregationQueries::TaskStatusFrom(const Scope& scope,
   response.set_agency(scope.root);
   response.set_include_unreviewed(scope.include_unreviewed);
   response.set_applied_sequence(reader.applied_sequence());
+  SetDataAsOf(reader, response);
   *response.mutable_as_of() = ToTimestamp(as_of);
   absl::CivilDay today = absl::ToCivilDay(as_of, VietnamTime());
 
@@ -905,7 +810,11 @@ absl::StatusOr<v1::TrendResponse> AggregationQueries::Trend(const Caller& caller
   std::string cell = CellKey(cells);
   Layer layer = LayerFor(request.include_unreviewed());
 
+  const bool controlled =
+      request.published() ||
+      !InReportingChain(caller, *snapshot->hierarchy, request.agency(), *policy_);
   v1::TrendResponse response;
+  response.set_disclosure_controlled(controlled);
   response.set_agency(request.agency());
   response.set_indicator(request.indicator());
   response.set_display_name(IndicatorName(def, request.indicator(), language));
@@ -913,6 +822,7 @@ absl::StatusOr<v1::TrendResponse> AggregationQueries::Trend(const Caller& caller
   response.set_direction(def->direction());
   RETURN_IF_ERROR(store_->Read([&](const AggregateReader& reader) -> absl::Status {
     response.set_applied_sequence(reader.applied_sequence());
+    SetDataAsOf(reader, response);
     if (periods.empty()) {
       std::set<std::string> labels;
       for (const std::string& plan : request.plans()) {
@@ -928,20 +838,55 @@ absl::StatusOr<v1::TrendResponse> AggregationQueries::Trend(const Caller& caller
     for (const Period& period : periods) {
       v1::TrendPoint* point = response.add_points();
       point->set_period(period.label);
-      Computed found;
+      // The first plan with the figure supplies it; when none has it, the
+      // first that has some data says why.
+      std::optional<Computed> found;
+      std::optional<Computed> why;
+      bool withheld = false;
       for (const std::string& plan : request.plans()) {
-        Computed c = ComputeFigure(reader, layer, plan, period.label, request.agency(),
-                                   request.indicator(), def, cell);
+        FigureCalculator figures(reader, *snapshot, layer, plan, period.label, language);
+        Computed c = figures.Compute(request.agency(), request.indicator(), def, cell);
+        if (c.figure.present() && controlled && cell_map.size() == 1) {
+          // The cell is shown only if its breakdown table would show it.
+          std::vector<v1::RollupRow> rows =
+              BreakdownRows(figures, *snapshot, request.agency(), request.indicator(), def,
+                            false, cell_map.begin()->first);
+          std::vector<v1::RollupRow*> pointers;
+          for (v1::RollupRow& row : rows) pointers.push_back(&row);
+          ControlDisclosure(figures, *snapshot, request.agency(), request.indicator(), def,
+                            figures.Compute(request.agency(), request.indicator(), def, "").figure,
+                            pointers);
+          for (const v1::RollupRow& row : rows) {
+            if (CellKey(row.cells()) == cell && !row.figure().present()) {
+              c.figure = row.figure();
+              c.micros.reset();
+              point->set_plan(plan);
+              withheld = true;
+            }
+          }
+          if (withheld) {
+            why = c;
+            break;
+          }
+        }
         if (c.figure.present()) {
           found = c;
           point->set_plan(plan);
           break;
         }
+        if (!why.has_value() ||
+            why->figure.unavailable_reason() == v1::UNAVAILABLE_REASON_NOT_REPORTED) {
+          why = c;
+        }
       }
-      *point->mutable_figure() = found.figure;
-      if (!found.micros.has_value()) continue;
+      if (!found.has_value()) {
+        if (why.has_value()) *point->mutable_figure() = why->figure;
+        continue;
+      }
+      *point->mutable_figure() = found->figure;
+      if (!found->micros.has_value()) continue;
       if (previous.has_value()) {
-        if (auto m = Move(*previous, found, def->direction(), IsPercent(def))) {
+        if (auto m = Move(*previous, *found, def->direction(), IsPercent(def))) {
           point->set_change(m->change);
           point->set_against_direction(m->against);
           if (m->against) response.set_against_direction(response.against_direction() + 1);
@@ -987,10 +932,16 @@ absl::StatusOr<v1::CompiledReport> AggregationQueries::Compile(
   *report.mutable_compiled_on() = ToProtoDate(absl::ToCivilDay(as_of, VietnamTime()));
   report.set_language(scope.language);
   report.set_include_unreviewed(scope.include_unreviewed);
+  report.set_disclosure_controlled(true);
 
   const std::string plan_name = plan.name();
   RETURN_IF_ERROR(store_->Read([&](const AggregateReader& reader) -> absl::Status {
     report.set_applied_sequence(reader.applied_sequence());
+    SetDataAsOf(reader, report);
+    FigureCalculator current_figures(reader, *scope.snapshot, scope.layer, plan_name,
+                                     scope.period.label, scope.language);
+    FigureCalculator previous_figures(reader, *scope.snapshot, scope.layer, previous_plan,
+                                      previous.label, scope.language);
     *report.mutable_completeness() = CompletenessFrom(scope, reader);
     v1::TaskStatusResponse tasks = TaskStatusFrom(scope, reader, as_of, false);
     for (v1::TaskStatusEntry& t : *tasks.mutable_tasks()) *report.add_tasks() = std::move(t);
@@ -1012,10 +963,8 @@ absl::StatusOr<v1::CompiledReport> AggregationQueries::Compile(
         stat->set_aggregation(def->aggregation());
       }
       for (const std::string& outline : tasks_of[indicator]) stat->add_tasks(outline);
-      Computed current = ComputeFigure(reader, scope.layer, plan_name, scope.period.label,
-                                       scope.root, indicator, def, "");
-      Computed before = ComputeFigure(reader, scope.layer, previous_plan, previous.label,
-                                      scope.root, indicator, def, "");
+      Computed current = current_figures.Compute(scope.root, indicator, def, "");
+      Computed before = previous_figures.Compute(scope.root, indicator, def, "");
       *stat->mutable_current() = current.figure;
       *stat->mutable_previous() = before.figure;
       if (auto m = Move(before, current, def ? def->direction() : v1::DIRECTION_UNSPECIFIED,
@@ -1023,25 +972,189 @@ absl::StatusOr<v1::CompiledReport> AggregationQueries::Compile(
         stat->set_change(m->change);
         stat->set_against_direction(m->against);
       }
-      std::vector<std::string> cells =
-          CellsOf(reader, scope.layer, plan_name, scope.period.label, scope.root, indicator, def);
-      std::stable_sort(cells.begin(), cells.end(), [&](const std::string& a, const std::string& b) {
-        return CellOrder(*scope.snapshot, def, a) < CellOrder(*scope.snapshot, def, b);
-      });
-      for (const std::string& cell : cells) {
-        if (cell.empty()) continue;
-        v1::RollupRow* row = stat->add_rows();
-        for (const auto& [d, o] : ParseCellKey(cell)) (*row->mutable_cells())[d] = o;
-        row->set_label(CellLabel(*scope.snapshot, cell, scope.language,
-                                 /*with_dimension=*/true));
-        *row->mutable_figure() = ComputeFigure(reader, scope.layer, plan_name, scope.period.label,
-                                               scope.root, indicator, def, cell)
-                                     .figure;
+      for (v1::RollupRow& row : BreakdownRows(current_figures, *scope.snapshot, scope.root,
+                                              indicator, def, /*with_dimension=*/true)) {
+        *stat->add_rows() = std::move(row);
+      }
+      // A compiled report is published: small counts are withheld whoever
+      // compiles it.
+      std::vector<v1::RollupRow*> rows;
+      for (v1::RollupRow& row : *stat->mutable_rows()) rows.push_back(&row);
+      ControlDisclosure(current_figures, *scope.snapshot, scope.root, indicator, def,
+                        stat->current(), rows);
+    }
+    return absl::OkStatus();
+  }));
+  // The letterhead and narrative: as the compiling agency last edited
+  // them, else drafted from the data.
+  std::optional<v1::CompiledReportDraft> edited;
+  if (drafts_ != nullptr) {
+    ASSIGN_OR_RETURN(edited, drafts_->Latest(DraftName(scope.root, plan.name(), scope.period.label)));
+  }
+  *report.mutable_draft() = edited.has_value() ? *std::move(edited) : GenerateDraft(report, *scope.plan, h);
+  return report;
+}
+
+absl::StatusOr<v1::ExplainFigureResponse> AggregationQueries::ExplainFigure(
+    const Caller& caller, const v1::ExplainFigureRequest& request) const {
+  ASSIGN_OR_RETURN(Scope scope, Resolve(caller, request.plan(), request.period(), request.agency(),
+                                        request.include_unreviewed(), request.language()));
+  if (!InReportingChain(caller, scope.hierarchy(), scope.root, *policy_)) {
+    return PermissionDenied(caller.agency, "see the reports behind the figures of", scope.root);
+  }
+  if (!ParseSimpleName(request.indicator(), "indicators", "indicator").ok()) {
+    return InvalidField("indicator", request.indicator().empty()
+                                         ? "is required (indicators/{indicator})"
+                                         : absl::StrCat("\"", request.indicator(),
+                                                        "\" is not indicators/{indicator}"));
+  }
+  const v1::Indicator* def = scope.snapshot->FindIndicator(request.indicator());
+  if (def == nullptr) return NotFound(request.indicator());
+  if (request.cells_size() > 1) {
+    return InvalidField("cells", "a figure breaks down by one dimension at a time");
+  }
+  std::map<std::string, std::string> cell_map(request.cells().begin(), request.cells().end());
+  google::protobuf::Map<std::string, std::string> cells(cell_map.begin(), cell_map.end());
+  const std::string cell = CellKey(cells);
+
+  v1::ExplainFigureResponse response;
+  response.set_plan(scope.plan_name());
+  response.set_period(scope.period.label);
+  response.set_agency(scope.root);
+  response.set_indicator(request.indicator());
+  response.set_display_name(IndicatorName(def, request.indicator(), scope.language));
+  response.set_unit(def->unit());
+  response.set_aggregation(def->aggregation());
+  *response.mutable_cells() = cells;
+  response.set_cell_label(CellLabel(*scope.snapshot, cell, scope.language, true));
+  const std::string plan = scope.plan_name();
+  RETURN_IF_ERROR(store_->Read([&](const AggregateReader& reader) -> absl::Status {
+    response.set_applied_sequence(reader.applied_sequence());
+    SetDataAsOf(reader, response);
+    FigureCalculator figures(reader, *scope.snapshot, scope.layer, plan, scope.period.label,
+                             scope.language);
+    *response.mutable_figure() = figures.Compute(scope.root, request.indicator(), def, cell).figure;
+    auto heads = reader.Contributions(scope.layer, plan, scope.period.label);
+    std::vector<v1::FigureContribution> contributions;
+    for (const auto& [agency, part] : figures.Parts(scope.root, request.indicator(), def, cell)) {
+      v1::FigureContribution c;
+      c.set_agency(agency);
+      c.set_display_name(scope.hierarchy().DisplayName(agency, scope.language));
+      auto head = heads.find(agency);
+      if (head != heads.end()) {
+        c.set_report(head->second.report().name());
+        c.set_revision(head->second.report().revision());
+        *c.mutable_submit_time() = head->second.report().submit_time();
+      }
+      if (part.value) c.set_value(FormatMicros(*part.value));
+      if (part.numerator) c.set_numerator(FormatMicros(*part.numerator));
+      if (part.denominator) c.set_denominator(FormatMicros(*part.denominator));
+      contributions.push_back(std::move(c));
+    }
+    // MAX and LATEST come from one report: the largest value (the first
+    // agency by name among equals), or the latest submitted.
+    v1::Indicator::Aggregation aggregation = AggregationOf(def);
+    if (aggregation == v1::Indicator::AGGREGATION_MAX ||
+        aggregation == v1::Indicator::AGGREGATION_LATEST) {
+      v1::FigureContribution* best = nullptr;
+      for (v1::FigureContribution& c : contributions) {
+        if (best == nullptr) {
+          best = &c;
+          continue;
+        }
+        bool better =
+            aggregation == v1::Indicator::AGGREGATION_MAX
+                ? *ParseDecimal(c.value(), "value") > *ParseDecimal(best->value(), "value")
+                : google::protobuf::util::TimeUtil::TimestampToMicroseconds(c.submit_time()) >
+                      google::protobuf::util::TimeUtil::TimestampToMicroseconds(best->submit_time());
+        if (better) best = &c;
+      }
+      if (best != nullptr) best->set_determines_figure(true);
+    }
+    SortVietnamese(contributions,
+                   [](const v1::FigureContribution& c) { return c.display_name(); });
+    for (v1::FigureContribution& c : contributions) *response.add_contributions() = std::move(c);
+    return absl::OkStatus();
+  }));
+  return response;
+}
+
+absl::StatusOr<v1::ExportFiguresResponse> AggregationQueries::ExportFigures(
+    const Caller& caller, const v1::ExportFiguresRequest& request) const {
+  ASSIGN_OR_RETURN(Scope scope, Resolve(caller, request.plan(), request.period(), request.agency(),
+                                        request.include_unreviewed(), "vi"));
+  if (request.exact() && !InReportingChain(caller, scope.hierarchy(), scope.root, *policy_)) {
+    return PermissionDenied(caller.agency, "export exact figures of", scope.root);
+  }
+  const bool controlled = !request.exact();
+  ExchangeData data;
+  data.agency = std::string(absl::StripPrefix(scope.root, "agencies/"));
+  data.plan = std::string(absl::StripPrefix(scope.plan_name(), "plans/"));
+  data.period = scope.period.label;
+  data.exported = clock_->Now();
+  data.snapshot = scope.snapshot.get();
+  for (const auto& [name, agency] : scope.hierarchy().agencies()) {
+    if (scope.hierarchy().InSubtree(name, scope.root) && Hierarchy::InForce(agency, scope.period)) {
+      data.agencies[std::string(absl::StripPrefix(name, "agencies/"))] = agency.display_name();
+    }
+  }
+  v1::ExportFiguresResponse response;
+  response.set_disclosure_controlled(controlled);
+  const std::string plan = scope.plan_name();
+  RETURN_IF_ERROR(store_->Read([&](const AggregateReader& reader) -> absl::Status {
+    response.set_applied_sequence(reader.applied_sequence());
+    SetDataAsOf(reader, response);
+    FigureCalculator figures(reader, *scope.snapshot, scope.layer, plan, scope.period.label, "vi");
+    for (const std::string& indicator : PlanIndicators(*scope.plan)) {
+      const v1::Indicator* def = scope.snapshot->FindIndicator(indicator);
+      if (AggregationOf(def) == v1::Indicator::AGGREGATION_NONE) continue;
+      const std::string id(absl::StripPrefix(indicator, "indicators/"));
+      v1::Figure total = figures.Compute(scope.root, indicator, def, "").figure;
+      std::vector<v1::RollupRow> rows =
+          BreakdownRows(figures, *scope.snapshot, scope.root, indicator, def, false);
+      if (controlled) {
+        std::vector<v1::RollupRow*> pointers;
+        for (v1::RollupRow& row : rows) pointers.push_back(&row);
+        ControlDisclosure(figures, *scope.snapshot, scope.root, indicator, def, total, pointers);
+      }
+      data.values.push_back({id, {}, total});
+      for (const v1::RollupRow& row : rows) {
+        data.values.push_back(
+            {id, std::map<std::string, std::string>(row.cells().begin(), row.cells().end()),
+             row.figure()});
       }
     }
     return absl::OkStatus();
   }));
-  return report;
+  for (const ExchangeValue& v : data.values) {
+    if (v.figure.present()) response.set_values(response.values() + 1);
+    if (v.figure.unavailable_reason() == v1::UNAVAILABLE_REASON_SUPPRESSED_SMALL_COUNT ||
+        v.figure.unavailable_reason() == v1::UNAVAILABLE_REASON_SUPPRESSED_COMPLEMENTARY) {
+      response.set_withheld(response.withheld() + 1);
+    }
+  }
+  std::string base = absl::StrCat(data.agency, "-", data.plan, "-", data.period);
+  if (request.format() == v1::EXCHANGE_FORMAT_SDMX_CSV) {
+    response.set_content(WriteSdmxCsv(data));
+    response.set_content_type("application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8");
+    response.set_filename(base + ".csv");
+    for (auto& [name, content] : SdmxCodeLists(data)) {
+      v1::ExchangeFile* file = response.add_code_lists();
+      file->set_filename(name);
+      file->set_content_type("text/csv; charset=utf-8");
+      file->set_content(std::move(content));
+    }
+  } else {
+    ASSIGN_OR_RETURN(std::string adx, WriteAdx(data));
+    response.set_content(std::move(adx));
+    response.set_content_type("application/adx+xml");
+    response.set_filename(base + ".adx.xml");
+    v1::ExchangeFile* schema = response.add_code_lists();
+    schema->set_filename(absl::StrCat(data.plan, ".adx.xsd"));
+    schema->set_content_type("application/xml");
+    schema->set_content(AdxDataSetSchema(data));
+  }
+  return response;
 }
 
 absl::StatusOr<AggregationQueries::SubtreeFigures> AggregationQueries::SubtreeValues(

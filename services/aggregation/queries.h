@@ -25,6 +25,8 @@
 
 namespace tonghop::aggregation {
 
+class DraftStore;
+
 // Who a plan expects to report in a subtree, and why.
 struct ExpectedReporter {
   // True while every assignment naming the agency is a request.
@@ -51,8 +53,10 @@ std::optional<absl::CivilDay> TaskDueDate(const v1::Task& task, const v1::Plan& 
 // (AccessPolicy::CheckReadRollup), from the registry snapshot's hierarchy.
 class AggregationQueries {
  public:
+  // `drafts`, when given, holds the edited drafts compiled reports use
+  // (else they carry the generated one).
   AggregationQueries(AggregateStore* store, RegistryView* registry, const Clock* clock,
-                     const AccessPolicy* policy);
+                     const AccessPolicy* policy, const DraftStore* drafts = nullptr);
 
   RegistryView* registry() const { return registry_; }
 
@@ -66,6 +70,15 @@ class AggregationQueries {
                                           const v1::TrendRequest& request) const;
   absl::StatusOr<v1::CompiledReport> Compile(const Caller& caller,
                                              const v1::CompileReportRequest& request) const;
+  // Every report behind one figure, with its values. Only for the
+  // subtree's own reporting chain (disclosure.h): agencies' own values are
+  // finer than any published figure.
+  absl::StatusOr<v1::ExplainFigureResponse> ExplainFigure(
+      const Caller& caller, const v1::ExplainFigureRequest& request) const;
+  // The subtree's figures as ADX or SDMX-CSV (exchange.h) with their code
+  // lists; under disclosure control unless the chain asks for exact ones.
+  absl::StatusOr<v1::ExportFiguresResponse> ExportFigures(
+      const Caller& caller, const v1::ExportFiguresRequest& request) const;
 
   // Every reported cell of every summable indicator of the plan for the
   // subtree, as report values (what forwarding submits). RATIO and NONE
@@ -112,6 +125,7 @@ class AggregationQueries {
   RegistryView* registry_;
   const Clock* clock_;
   const AccessPolicy* policy_;
+  const DraftStore* drafts_;
 
   static constexpr size_t kExpectedCacheSize = 64;
   struct ExpectedEntry {

@@ -4,28 +4,20 @@
 #include "gtest/gtest.h"
 #include "services/aggregation/test_fixture.h"
 #include "services/common/errors.h"
-#include "storage/memory_store.h"
 
 namespace tonghop::aggregation {
 namespace {
 
 using testing::IntValue;
-using testing::MakeChange;
 using testing::MakeReport;
 using ::testing::ElementsAre;
 
 class QueriesTest : public ::testing::Test {
  protected:
-  QueriesTest() : clock_(absl::FromCivil(absl::CivilSecond(2026, 11, 20, 9, 0, 0), absl::UTCTimeZone())) {
-    testing::LoadRegistry(registry_);
-    aggregates_ = *AggregateStore::Open(&store_);
-    queries_ = std::make_unique<AggregationQueries>(aggregates_.get(), &registry_, &clock_,
-                                                    &policy_);
-  }
+  QueriesTest() : queries_(&env_.queries()) {}
 
   void Apply(v1::ChangeKind kind, const v1::Report& report) {
-    auto snapshot = *registry_.Snapshot(false);
-    ASSERT_TRUE(aggregates_->Apply(MakeChange(++sequence_, kind, report), *snapshot->hierarchy).ok());
+    ASSERT_TRUE(env_.Apply(kind, report).ok());
   }
   void Accept(const v1::Report& report) {
     Apply(v1::CHANGE_KIND_SUBMITTED, report);
@@ -41,6 +33,14 @@ class QueriesTest : public ::testing::Test {
     return r;
   }
 
+  v1::CompileReportRequest CompileRequest() {
+    v1::CompileReportRequest r;
+    r.set_plan(testing::kPlan);
+    r.set_period("2026");
+    r.set_agency("agencies/dong-nai");
+    return r;
+  }
+
   const v1::IndicatorRollup* Find(const v1::RollupResponse& response, const std::string& id) {
     for (const auto& i : response.indicators()) {
       if (i.indicator() == "indicators/" + id) return &i;
@@ -50,13 +50,8 @@ class QueriesTest : public ::testing::Test {
 
   Caller ministry_{"agencies/bo-tu-phap"};
   Caller focal_{"agencies/dong-nai-so-tu-phap"};
-  FakeClock clock_;
-  StaticRegistryView registry_;
-  storage::MemoryStore store_;
-  std::unique_ptr<AggregateStore> aggregates_;
-  AccessPolicy policy_{"agencies/bo-tu-phap"};
-  std::unique_ptr<AggregationQueries> queries_;
-  int64_t sequence_ = 0;
+  testing::QueryEnvironment env_;
+  const AggregationQueries* queries_;
 };
 
 TEST_F(QueriesTest, RatioIsComputedFromSummedPartsAndShownExactly) {
@@ -357,6 +352,381 @@ TEST_F(QueriesTest, CompiledReportComparesWithThePreviousPeriod) {
   EXPECT_EQ(stats["indicators/budget"]->current().value(), "1250.5");
   EXPECT_EQ(report.completeness().expected(), 6);
   EXPECT_EQ(report.tasks_size(), 5);
+}
+
+// The false numbers: a ratio whose numerator is not broken down by
+// sex cannot have a share by sex. It is absent with the reason, never 0.
+TEST_F(QueriesTest, RatioCellIsUnavailableWhenTheNumeratorIsNotDisaggregated) {
+  Accept(MakeReport("dong-nai-so-tu-phap", "2026", 1,
+                    {IntValue("complaints-received", 10),
+                     IntValue("complaints-received", 4, {{"sex", "female"}}),
+                     IntValue("complaints-received", 6, {{"sex", "male"}}),
+                     IntValue("complaints-resolved", 9)}));
+  auto request = RollupRequest();
+  request.add_indicators("indicators/complaint-resolution-rate");
+  request.set_group_by(v1::ROLLUP_GROUPING_DIMENSION);
+  request.set_dimension("dimensions/sex");
+  auto response = queries_->Rollup(focal_, request);
+  ASSERT_TRUE(response.ok()) << response.status();
+  const auto& rate = response->indicators(0);
+  EXPECT_EQ(rate.total().value(), "90.00");
+  ASSERT_EQ(rate.rows_size(), 2);
+  for (const auto& row : rate.rows()) {
+    EXPECT_FALSE(row.figure().present()) << row.label();
+    EXPECT_EQ(row.figure().value(), "");
+    EXPECT_EQ(row.figure().numerator(), "");
+    EXPECT_EQ(row.figure().unavailable_reason(),
+              v1::UNAVAILABLE_REASON_NUMERATOR_NOT_DISAGGREGATED);
+    EXPECT_THAT(row.figure().note(), ::testing::HasSubstr("không được phân tổ theo Giới tính"));
+    EXPECT_THAT(row.figure().note(), ::testing::HasSubstr("Chỉ tiêu complaints-resolved"));
+  }
+  // The compiled report says the same.
+  v1::CompileReportRequest compile = CompileRequest();
+  auto report = *queries_->Compile(focal_, compile);
+  for (const auto& s : report.statistics()) {
+    if (s.indicator() != "indicators/complaint-resolution-rate") continue;
+    ASSERT_EQ(s.rows_size(), 2);
+    for (const auto& row : s.rows()) {
+      EXPECT_FALSE(row.figure().present());
+      EXPECT_EQ(row.figure().unavailable_reason(),
+                v1::UNAVAILABLE_REASON_NUMERATOR_NOT_DISAGGREGATED);
+    }
+  }
+}
+
+// A real 0 %: the numerator was reported, and it is 0.
+TEST_F(QueriesTest, ZeroPercentIsShownWhenTheNumeratorIsZero) {
+  Accept(MakeReport("dong-nai-so-tu-phap", "2026", 1,
+                    {IntValue("complaints-received", 5), IntValue("complaints-resolved", 0)}));
+  Accept(MakeReport("dong-nai-so-y-te", "2026", 1,
+                    {IntValue("complaints-received", 3), IntValue("complaints-resolved", 0)}));
+  auto response = *queries_->Rollup(focal_, RollupRequest());
+  const auto* rate = Find(response, "complaint-resolution-rate");
+  EXPECT_TRUE(rate->total().present());
+  EXPECT_EQ(rate->total().value(), "0.00");
+  EXPECT_EQ(rate->total().numerator(), "0");
+  EXPECT_EQ(rate->total().denominator(), "8");
+  EXPECT_EQ(rate->total().contributors(), 2);
+  EXPECT_EQ(rate->total().unavailable_reason(), v1::UNAVAILABLE_REASON_UNSPECIFIED);
+}
+
+TEST_F(QueriesTest, RatioIsUnavailableWhenAPartIsMissing) {
+  // Only the denominator: the numerator was not reported at all.
+  Accept(MakeReport("dong-nai-so-tu-phap", "2026", 1, {IntValue("complaints-received", 5)}));
+  auto rate = Find(*queries_->Rollup(focal_, RollupRequest()), "complaint-resolution-rate")->total();
+  EXPECT_FALSE(rate.present());
+  EXPECT_EQ(rate.unavailable_reason(), v1::UNAVAILABLE_REASON_NUMERATOR_NOT_REPORTED);
+  // Another report gives both: one report still gives only one part.
+  Accept(MakeReport("dong-nai-so-y-te", "2026", 1,
+                    {IntValue("complaints-received", 4), IntValue("complaints-resolved", 4)}));
+  rate = Find(*queries_->Rollup(focal_, RollupRequest()), "complaint-resolution-rate")->total();
+  EXPECT_FALSE(rate.present());
+  EXPECT_EQ(rate.unavailable_reason(), v1::UNAVAILABLE_REASON_PARTS_REPORTED_APART);
+  EXPECT_THAT(rate.note(), ::testing::HasSubstr("có trong 1 báo cáo"));
+  EXPECT_THAT(rate.note(), ::testing::HasSubstr("có trong 2 báo cáo"));
+  // The first agency resubmits with both parts: now computable.
+  Accept(MakeReport("dong-nai-so-tu-phap", "2026", 2,
+                    {IntValue("complaints-received", 5), IntValue("complaints-resolved", 1)}));
+  rate = Find(*queries_->Rollup(focal_, RollupRequest()), "complaint-resolution-rate")->total();
+  EXPECT_EQ(rate.value(), "55.56");
+  // A zero denominator is not a 0 %.
+  Accept(MakeReport("dong-nai-so-tu-phap", "2026", 3,
+                    {IntValue("complaints-received", 0), IntValue("complaints-resolved", 0)}));
+  Accept(MakeReport("dong-nai-so-y-te", "2026", 2,
+                    {IntValue("complaints-received", 0), IntValue("complaints-resolved", 0)}));
+  rate = Find(*queries_->Rollup(focal_, RollupRequest()), "complaint-resolution-rate")->total();
+  EXPECT_FALSE(rate.present());
+  EXPECT_EQ(rate.unavailable_reason(), v1::UNAVAILABLE_REASON_DENOMINATOR_ZERO);
+  EXPECT_EQ(rate.denominator(), "0");
+}
+
+// An agency that broke a part down by sex and left a cell empty gave 0 for
+// it; one that gave only the total leaves the cell unknown.
+TEST_F(QueriesTest, RatioCellsCountEmptyCellsOfABreakdownAsZero) {
+  Accept(MakeReport("dong-nai-so-tu-phap", "2026", 1,
+                    {IntValue("victims-identified", 5),
+                     IntValue("victims-identified", 3, {{"sex", "female"}}),
+                     IntValue("victims-identified", 2, {{"sex", "male"}}),
+                     IntValue("victims-assisted", 3),
+                     IntValue("victims-assisted", 3, {{"sex", "female"}})}));
+  auto request = RollupRequest();
+  request.add_indicators("indicators/assistance-rate");
+  request.set_group_by(v1::ROLLUP_GROUPING_DIMENSION);
+  request.set_dimension("dimensions/sex");
+  auto rows = queries_->Rollup(focal_, request)->indicators(0).rows();
+  ASSERT_EQ(rows.size(), 2);
+  EXPECT_EQ(rows[0].label(), "Nữ");
+  EXPECT_EQ(rows[0].figure().value(), "100.00");
+  EXPECT_EQ(rows[1].label(), "Nam");
+  EXPECT_EQ(rows[1].figure().value(), "0.00");
+  EXPECT_EQ(rows[1].figure().numerator(), "0");
+  // A second agency gives the numerator's total only: its share by sex is
+  // unknown, so the province's is too.
+  Accept(MakeReport("dong-nai-so-y-te", "2026", 1,
+                    {IntValue("victims-identified", 2),
+                     IntValue("victims-identified", 2, {{"sex", "male"}}),
+                     IntValue("victims-assisted", 1)}));
+  rows = queries_->Rollup(focal_, request)->indicators(0).rows();
+  ASSERT_EQ(rows.size(), 2);
+  EXPECT_EQ(rows[0].figure().value(), "100.00");  // so-y-te has no women
+  EXPECT_FALSE(rows[1].figure().present());
+  EXPECT_EQ(rows[1].figure().unavailable_reason(), v1::UNAVAILABLE_REASON_PARTS_REPORTED_APART);
+}
+
+TEST_F(QueriesTest, ACellOfASumSaysWhenSomeAgenciesDidNotBreakItDown) {
+  Accept(MakeReport("dong-nai-so-tu-phap", "2026", 1,
+                    {IntValue("complaints-received", 5),
+                     IntValue("complaints-received", 5, {{"sex", "female"}})}));
+  Accept(MakeReport("dong-nai-so-y-te", "2026", 1, {IntValue("complaints-received", 7)}));
+  auto request = RollupRequest();
+  request.add_indicators("indicators/complaints-received");
+  request.set_group_by(v1::ROLLUP_GROUPING_DIMENSION);
+  request.set_dimension("dimensions/sex");
+  auto row = queries_->Rollup(focal_, request)->indicators(0).rows(0);
+  EXPECT_EQ(row.figure().value(), "5");
+  EXPECT_TRUE(row.figure().partial());
+  EXPECT_EQ(row.figure().note(),
+            "Gồm số liệu của 1/2 cơ quan; các cơ quan còn lại không phân tổ theo Giới tính");
+}
+
+// Breakdown rows follow the indicator's order of dimensions and each
+// dimension's order of options, whatever order they were reported in.
+TEST_F(QueriesTest, BreakdownRowsComeInTheDimensionsOrder) {
+  Accept(MakeReport("dong-nai-so-tu-phap", "2026", 1,
+                    {IntValue("complaints-received", 10),
+                     IntValue("complaints-received", 1, {{"age-group", "over-60"}}),
+                     IntValue("complaints-received", 6, {{"sex", "male"}}),
+                     IntValue("complaints-received", 2, {{"age-group", "16-17"}}),
+                     IntValue("complaints-received", 4, {{"sex", "female"}}),
+                     IntValue("complaints-received", 7, {{"age-group", "18-30"}}),
+                     IntValue("complaints-resolved", 9)}));
+  v1::CompileReportRequest compile = CompileRequest();
+  auto report = *queries_->Compile(focal_, compile);
+  for (const auto& s : report.statistics()) {
+    if (s.indicator() != "indicators/complaints-received" &&
+        s.indicator() != "indicators/complaint-resolution-rate") {
+      continue;
+    }
+    std::vector<std::string> labels;
+    for (const auto& row : s.rows()) labels.push_back(row.label());
+    EXPECT_THAT(labels, ElementsAre("Giới tính: Nữ", "Giới tính: Nam",
+                                    "Nhóm tuổi: Từ đủ 16 đến dưới 18 tuổi",
+                                    "Nhóm tuổi: Từ 18 đến 30 tuổi", "Nhóm tuổi: Trên 60 tuổi"))
+        << s.indicator();
+  }
+}
+
+TEST_F(QueriesTest, AnswersSayWhenTheirDataIsFrom) {
+  auto empty = *queries_->Rollup(focal_, RollupRequest());
+  EXPECT_FALSE(empty.has_data_as_of());
+  Accept(MakeReport("dong-nai-so-tu-phap", "2026", 1, {IntValue("complaints-received", 5)}));
+  // MakeChange dates change N at 1790000000 + N seconds.
+  auto rollup = *queries_->Rollup(focal_, RollupRequest());
+  EXPECT_EQ(rollup.data_as_of().seconds(), 1790000002);
+  v1::CompileReportRequest compile = CompileRequest();
+  EXPECT_EQ(queries_->Compile(focal_, compile)->data_as_of().seconds(), 1790000002);
+}
+
+// The generated draft: the letterhead Decree 30/2020/NĐ-CP asks for and
+// narrative drafted from the lead agencies' own summaries.
+TEST_F(QueriesTest, CompiledReportCarriesAGeneratedDraft) {
+  v1::Report so_tu_phap = MakeReport("dong-nai-so-tu-phap", "2026", 1,
+                                     {IntValue("complaints-received", 5)});
+  auto* p = so_tu_phap.add_progress();
+  p->set_task(std::string(testing::kPlan) + "/tasks/A.1");
+  p->set_status(v1::PROGRESS_STATUS_COMPLETED);
+  p->set_summary("Đã giải quyết 5 vụ việc.");
+  p->set_lead(true);
+  Accept(so_tu_phap);
+  auto report = *queries_->Compile(focal_, CompileRequest());
+  const v1::CompiledReportDraft& d = report.draft();
+  EXPECT_EQ(d.name(), "compiledReports/dong-nai/dong-nai-74-2026/2026/draft");
+  EXPECT_EQ(d.governing_body(), "UBND TỈNH ĐỒNG NAI");
+  EXPECT_EQ(d.issuing_body(), "SỞ TƯ PHÁP");
+  EXPECT_EQ(d.number_symbol(), "/BC-STP");
+  EXPECT_EQ(d.place(), "Đồng Nai");
+  EXPECT_EQ(d.summary(), "Kết quả thực hiện Kế hoạch số 74/KH-UBND năm 2026");
+  EXPECT_THAT(d.situation(), ::testing::HasSubstr("Kế hoạch số 74/KH-UBND của Ủy ban nhân dân tỉnh Đồng Nai"));
+  EXPECT_THAT(d.situation(), ::testing::HasSubstr("đã nhận được báo cáo của 1/6 cơ quan"));
+  ASSERT_EQ(d.results_size(), 1);
+  EXPECT_EQ(d.results(0).task_group(), "A");
+  EXPECT_THAT(d.results(0).text(),
+              ::testing::HasSubstr("- A.1. Giải quyết khiếu nại — Sở Tư pháp tỉnh Đồng Nai "
+                                   "(Hoàn thành): Đã giải quyết 5 vụ việc."));
+  EXPECT_THAT(d.difficulties(), ::testing::HasSubstr("Còn 5 cơ quan, đơn vị chưa gửi báo cáo"));
+  EXPECT_THAT(d.recommendations(), ::testing::HasSubstr("khẩn trương gửi báo cáo về Sở Tư pháp"));
+  EXPECT_THAT(d.recipients(), ElementsAre("Bộ Tư pháp (để báo cáo);",
+                                          "UBND tỉnh Đồng Nai (để báo cáo);", "Lưu: VT."));
+  EXPECT_EQ(d.signer_title(), "GIÁM ĐỐC");
+  EXPECT_EQ(d.revision(), 0);
+  EXPECT_EQ(d.etag(), "");
+}
+
+TEST_F(QueriesTest, ExplainFigureListsTheReportsThatAddUpToIt) {
+  Accept(MakeReport("dong-nai-so-tu-phap", "2026", 1,
+                    {IntValue("complaints-received", 12),
+                     IntValue("complaints-received", 5, {{"sex", "female"}}),
+                     IntValue("complaints-resolved", 11), IntValue("largest-case", 40)}));
+  Accept(MakeReport("dong-nai-xa-a", "2026", 1,
+                    {IntValue("complaints-received", 4),
+                     IntValue("complaints-received", 4, {{"sex", "female"}}),
+                     IntValue("complaints-resolved", 2), IntValue("largest-case", 90)}));
+  Accept(MakeReport("dong-nai-so-y-te", "2026", 2, {IntValue("complaints-received", 7),
+                                                    IntValue("complaints-resolved", 6)}));
+  v1::ExplainFigureRequest request;
+  request.set_plan(testing::kPlan);
+  request.set_period("2026");
+  request.set_agency("agencies/dong-nai");
+  request.set_indicator("indicators/complaints-received");
+  auto explained = queries_->ExplainFigure(focal_, request);
+  ASSERT_TRUE(explained.ok()) << explained.status();
+  EXPECT_EQ(explained->figure().value(), "23");
+  ASSERT_EQ(explained->contributions_size(), 3);
+  int64_t sum = 0;
+  for (const auto& c : explained->contributions()) sum += std::stoll(c.value());
+  EXPECT_EQ(sum, 23);
+  // By display name, with the revision that counts.
+  EXPECT_EQ(explained->contributions(0).display_name(), "Sở Tư pháp tỉnh Đồng Nai");
+  EXPECT_EQ(explained->contributions(1).display_name(), "Sở Y tế tỉnh Đồng Nai");
+  EXPECT_EQ(explained->contributions(1).revision(), 2);
+  EXPECT_EQ(explained->contributions(1).report(), "reports/dong-nai-so-y-te/dong-nai-74-2026/2026");
+  EXPECT_EQ(explained->contributions(2).display_name(), "Xã Thử nghiệm A");
+
+  // A cell: the agencies that gave it.
+  (*request.mutable_cells())["sex"] = "female";
+  explained = queries_->ExplainFigure(focal_, request);
+  EXPECT_EQ(explained->figure().value(), "9");
+  EXPECT_EQ(explained->cell_label(), "Giới tính: Nữ");
+  EXPECT_EQ(explained->contributions_size(), 2);
+
+  // A ratio: numerators and denominators add up to the figure's.
+  request.clear_cells();
+  request.set_indicator("indicators/complaint-resolution-rate");
+  explained = queries_->ExplainFigure(focal_, request);
+  EXPECT_EQ(explained->figure().numerator(), "19");
+  EXPECT_EQ(explained->figure().denominator(), "23");
+  int64_t n = 0;
+  int64_t d = 0;
+  for (const auto& c : explained->contributions()) {
+    n += std::stoll(c.numerator());
+    d += std::stoll(c.denominator());
+  }
+  EXPECT_EQ(n, 19);
+  EXPECT_EQ(d, 23);
+
+  // MAX: the report that gives the figure is marked.
+  request.set_indicator("indicators/largest-case");
+  explained = queries_->ExplainFigure(focal_, request);
+  EXPECT_EQ(explained->figure().value(), "90");
+  for (const auto& c : explained->contributions()) {
+    EXPECT_EQ(c.determines_figure(), c.agency() == "agencies/dong-nai-xa-a") << c.agency();
+  }
+
+  // Only the subtree's own reporting chain sees agencies' own values.
+  EXPECT_EQ(queries_->ExplainFigure(Caller{"agencies/bo-ngoai-giao"}, request).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(queries_->ExplainFigure(ministry_, request).ok());
+}
+
+// Small counts are withheld, with the cells that would give them away, in
+// the figures as published and in every compiled report; the chain sees
+// exact figures.
+TEST_F(QueriesTest, SmallCountsAreWithheldInPublishedFigures) {
+  Accept(MakeReport("dong-nai-so-tu-phap", "2026", 1,
+                    {IntValue("complaints-received", 17),
+                     IntValue("complaints-received", 3, {{"sex", "female"}}),
+                     IntValue("complaints-received", 14, {{"sex", "male"}}),
+                     IntValue("complaints-received", 2, {{"age-group", "16-17"}}),
+                     IntValue("complaints-received", 0, {{"age-group", "under-16"}}),
+                     IntValue("complaints-received", 7, {{"age-group", "18-30"}}),
+                     IntValue("complaints-received", 8, {{"age-group", "over-60"}}),
+                     IntValue("victims-identified", 8),
+                     IntValue("victims-identified", 2, {{"sex", "female"}}),
+                     IntValue("victims-identified", 6, {{"sex", "male"}}),
+                     IntValue("victims-assisted", 5),
+                     IntValue("victims-assisted", 2, {{"sex", "female"}}),
+                     IntValue("victims-assisted", 3, {{"sex", "male"}})}));
+  auto request = RollupRequest();
+  request.add_indicators("indicators/complaints-received");
+  request.add_indicators("indicators/assistance-rate");
+  request.set_group_by(v1::ROLLUP_GROUPING_CELLS);
+  auto values = [](const v1::IndicatorRollup& i) {
+    std::map<std::string, std::string> out;
+    for (const auto& row : i.rows()) {
+      out[row.label()] = row.figure().present() ? row.figure().value()
+                         : row.figure().unavailable_reason() ==
+                                 v1::UNAVAILABLE_REASON_SUPPRESSED_SMALL_COUNT
+                             ? "small"
+                         : row.figure().unavailable_reason() ==
+                                 v1::UNAVAILABLE_REASON_SUPPRESSED_COMPLEMENTARY
+                             ? "complement"
+                             : "—";
+    }
+    return out;
+  };
+  // The Department of Justice compiles the province's figures: exact.
+  auto exact = *queries_->Rollup(focal_, request);
+  EXPECT_FALSE(exact.disclosure_controlled());
+  EXPECT_EQ(values(exact.indicators(0))["Giới tính: Nữ"], "3");
+  // Another ministry is outside Đồng Nai's reach: it reads nothing of it.
+  EXPECT_EQ(queries_->Rollup(Caller{"agencies/bo-ngoai-giao"}, request).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  // The figures as published, as a reader outside the chain would see them.
+  request.set_published(true);
+  auto outside = *queries_->Rollup(focal_, request);
+  EXPECT_TRUE(outside.disclosure_controlled());
+  auto received = values(outside.indicators(0));
+  EXPECT_EQ(outside.indicators(0).total().value(), "17");
+  EXPECT_EQ(received["Giới tính: Nữ"], "small");
+  EXPECT_EQ(received["Giới tính: Nam"], "complement");  // else 17 − 14 gives 3
+  EXPECT_EQ(received["Nhóm tuổi: Dưới 16 tuổi"], "0");   // a zero identifies nobody
+  EXPECT_EQ(received["Nhóm tuổi: Từ đủ 16 đến dưới 18 tuổi"], "small");
+  EXPECT_EQ(received["Nhóm tuổi: Từ 18 đến 30 tuổi"], "complement");  // the next smallest
+  EXPECT_EQ(received["Nhóm tuổi: Trên 60 tuổi"], "8");
+  for (const auto& row : outside.indicators(0).rows()) {
+    if (!row.figure().present()) {
+      EXPECT_THAT(row.figure().note(), ::testing::HasSubstr("Không công bố"));
+    }
+  }
+  // A ratio's cells go with its denominator's.
+  auto rate = values(outside.indicators(1));
+  EXPECT_EQ(rate["Giới tính: Nữ"], "complement");
+  EXPECT_EQ(rate["Giới tính: Nam"], "complement");
+  EXPECT_EQ(values(exact.indicators(1))["Giới tính: Nữ"], "100.00");
+  for (const auto& row : outside.indicators(1).rows()) {
+    if (row.cells().empty()) continue;  // the total, shown
+    EXPECT_EQ(row.figure().numerator(), "");
+  }
+
+  // A compiled report is published: controlled whoever compiles it.
+  auto report = *queries_->Compile(focal_, CompileRequest());
+  EXPECT_TRUE(report.disclosure_controlled());
+  for (const auto& s : report.statistics()) {
+    if (s.indicator() != "indicators/complaints-received") continue;
+    for (const auto& row : s.rows()) {
+      if (row.label() == "Giới tính: Nữ") {
+        EXPECT_FALSE(row.figure().present());
+      }
+    }
+  }
+
+  // A trend of one cell shows what its table would.
+  v1::TrendRequest trend;
+  trend.set_agency("agencies/dong-nai");
+  trend.set_indicator("indicators/complaints-received");
+  trend.add_plans(testing::kPlan);
+  (*trend.mutable_cells())["sex"] = "female";
+  EXPECT_EQ(queries_->Trend(focal_, trend)->points(0).figure().value(), "3");
+  trend.set_published(true);
+  EXPECT_EQ(queries_->Trend(focal_, trend)->points(0).figure().unavailable_reason(),
+            v1::UNAVAILABLE_REASON_SUPPRESSED_SMALL_COUNT);
+
+  // The threshold is the dimension's: at 3, a count of 3 is shown.
+  v1::Dimension sex = testing::SexDimension();
+  sex.set_disclosure_threshold(3);
+  env_.registry().AddDimension(sex);
+  auto lower = *queries_->Rollup(focal_, request);
+  EXPECT_EQ(values(lower.indicators(0))["Giới tính: Nữ"], "3");
 }
 
 TEST(TaskDueDateTest, FollowsTheDeadlineShape) {

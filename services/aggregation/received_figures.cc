@@ -11,6 +11,7 @@
 #include "services/common/pagination.h"
 #include "services/common/resource_names.h"
 #include "services/common/status_macros.h"
+#include "services/common/timestamps.h"
 #include "storage/key_encoding.h"
 
 namespace tonghop::aggregation {
@@ -140,8 +141,7 @@ absl::StatusOr<v1::PushFiguresResponse> ReceivedFiguresStore::Push(
     response.mutable_figures()->clear_values();
     return response;
   }
-  google::protobuf::Timestamp now = TimeUtil::MicrosecondsToTimestamp(
-      absl::ToUnixMicros(clock_->Now()));
+  google::protobuf::Timestamp now = ToTimestamp(clock_->Now());
   v1::ReceivedFigures record;
   record.set_name(ResourceName(request.plan(), request.period(), request.agency()));
   record.set_plan(request.plan());

@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/aggregation/report_document.h"
 #include "services/aggregation/report_text.h"
 
 namespace tonghop::aggregation {
@@ -19,42 +20,63 @@ std::string AgencyId(const v1::CompiledReport& r) {
   return r.agency().substr(slash == std::string::npos ? 0 : slash + 1);
 }
 
-std::string FigureText(const v1::Figure& f, absl::string_view lang) {
-  return f.present() ? f.value() : Text("no_data", lang);
-}
-
-std::string Assessment(const v1::CompiledStatistic& s, absl::string_view lang) {
-  if (s.change().empty() || s.direction() == v1::DIRECTION_UNSPECIFIED) return "";
-  return s.against_direction() ? Text("against", lang) : Text("as_wanted", lang);
-}
-
-std::string RoleText(const v1::AssigneeStatus& a, absl::string_view lang) {
-  std::string role = a.lead() ? Text("lead", lang) : Text("coordinating", lang);
-  if (a.requested()) absl::StrAppend(&role, ", ", Text("requested", lang));
-  return role;
-}
-
-std::string CountingText(const v1::CompiledReport& r, absl::string_view lang) {
-  return r.include_unreviewed() ? Text("counting_unreviewed", lang)
-                                : Text("counting_accepted", lang);
-}
-
 // ---- Markdown ----
 
-std::string MdCell(absl::string_view text) {
-  return absl::StrReplaceAll(text, {{"|", "\\|"}, {"\r\n", " "}, {"\n", " "}});
+std::string MdEscape(absl::string_view text) {
+  return absl::StrReplaceAll(text, {{"|", "\\|"}, {"\r\n", " "}, {"\n", " "}, {"*", "\\*"}});
 }
 
-std::string MdRow(const std::vector<std::string>& cells) {
-  std::vector<std::string> escaped;
-  for (const std::string& c : cells) escaped.push_back(MdCell(c));
-  return absl::StrCat("| ", absl::StrJoin(escaped, " | "), " |\n");
+std::string MdCell(const DocCell& cell) {
+  std::string text = MdEscape(cell.text);
+  if (cell.strong && !text.empty()) text = absl::StrCat("**", text, "**");
+  if (cell.indent > 0) text = absl::StrCat("    ↳ ", text);
+  if (cell.note > 0) absl::StrAppend(&text, " <sup>(", cell.note, ")</sup>");
+  return text;
 }
 
-std::string MdRule(size_t columns) {
-  std::string rule = "|";
-  for (size_t i = 0; i < columns; ++i) rule += "---|";
-  return rule + "\n";
+void MdTable(std::string& md, const DocTable& table) {
+  std::vector<std::string> header;
+  for (const std::string& h : table.header) header.push_back(MdEscape(h));
+  absl::StrAppend(&md, "| ", absl::StrJoin(header, " | "), " |\n|");
+  for (size_t i = 0; i < table.header.size(); ++i) {
+    bool number = !table.rows.empty() && i < table.rows[0].size() && table.rows[0][i].number;
+    md += number ? "---:|" : "---|";
+  }
+  md += "\n";
+  for (const auto& row : table.rows) {
+    std::vector<std::string> cells;
+    for (const DocCell& c : row) cells.push_back(MdCell(c));
+    absl::StrAppend(&md, "| ", absl::StrJoin(cells, " | "), " |\n");
+  }
+  md += "\n";
+  for (const std::string& note : table.notes) absl::StrAppend(&md, "*", MdEscape(note), "*  \n");
+  if (!table.notes.empty()) md += "\n";
+}
+
+void MdBlocks(std::string& md, const std::vector<DocBlock>& blocks) {
+  bool in_list = false;
+  for (const DocBlock& b : blocks) {
+    if (in_list && b.kind != DocBlock::Kind::kListItem) md += "\n";
+    in_list = b.kind == DocBlock::Kind::kListItem;
+    switch (b.kind) {
+      case DocBlock::Kind::kHeading:
+        absl::StrAppend(&md, b.level <= 1 ? "## " : "### ", b.text, "\n\n");
+        break;
+      case DocBlock::Kind::kAppendixTitle:
+        absl::StrAppend(&md, "## ", absl::StrReplaceAll(b.text, {{"\n", " — "}}), "\n\n");
+        break;
+      case DocBlock::Kind::kParagraph:
+        absl::StrAppend(&md, b.italic ? "*" : "", MdEscape(b.text), b.italic ? "*" : "", "\n\n");
+        break;
+      case DocBlock::Kind::kListItem:
+        absl::StrAppend(&md, "- ", MdEscape(b.text), "\n");
+        break;
+      case DocBlock::Kind::kTable:
+        MdTable(md, b.table);
+        break;
+    }
+  }
+  if (in_list) md += "\n";
 }
 
 // ---- HTML ----
@@ -64,184 +86,130 @@ std::string Html(absl::string_view text) {
       text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&#39;"}});
 }
 
-std::string HtmlRow(const std::vector<std::string>& cells, bool header = false) {
-  std::string tag = header ? "th" : "td";
-  std::string row = "<tr>";
-  for (const std::string& c : cells) absl::StrAppend(&row, "<", tag, ">", Html(c), "</", tag, ">");
-  return row + "</tr>\n";
-}
-
-std::vector<std::string> StatisticHeader(const v1::CompiledReport& r, absl::string_view lang) {
-  return {Text("indicator", lang),
-          Text("unit", lang),
-          absl::StrCat(Text("current", lang), " (", r.period(), ")"),
-          absl::StrCat(Text("previous", lang), " (", r.previous_period(), ")"),
-          Text("change", lang),
-          Text("direction", lang),
-          Text("assessment", lang),
-          Text("contributors", lang)};
-}
-
-std::vector<std::vector<std::string>> StatisticRows(const v1::CompiledReport& r,
-                                                    absl::string_view lang) {
-  std::vector<std::vector<std::string>> rows;
-  for (const v1::CompiledStatistic& s : r.statistics()) {
-    std::string current = FigureText(s.current(), lang);
-    if (s.aggregation() == v1::Indicator::AGGREGATION_RATIO && s.current().present()) {
-      absl::StrAppend(&current, " (", s.current().numerator(), "/", s.current().denominator(), ")");
+void HtmlTable(std::string& h, const DocTable& table) {
+  h += "<table>\n<thead><tr>";
+  for (const std::string& header : table.header) absl::StrAppend(&h, "<th>", Html(header), "</th>");
+  h += "</tr></thead>\n<tbody>\n";
+  for (const auto& row : table.rows) {
+    h += "<tr>";
+    for (const DocCell& c : row) {
+      std::vector<std::string> classes;
+      if (c.number) classes.push_back("num");
+      if (c.indent > 0) classes.push_back("sub");
+      if (c.strong) classes.push_back("strong");
+      h += "<td";
+      if (!classes.empty()) absl::StrAppend(&h, " class=\"", absl::StrJoin(classes, " "), "\"");
+      if (!c.hover.empty()) absl::StrAppend(&h, " title=\"", Html(c.hover), "\"");
+      absl::StrAppend(&h, ">", Html(c.text));
+      if (c.note > 0) absl::StrAppend(&h, "<sup>(", c.note, ")</sup>");
+      h += "</td>";
     }
-    rows.push_back({s.display_name(), s.unit(), current, FigureText(s.previous(), lang), s.change(),
-                    DirectionLabel(s.direction(), lang), Assessment(s, lang),
-                    absl::StrCat(s.current().contributors())});
-    for (const v1::RollupRow& row : s.rows()) {
-      rows.push_back({absl::StrCat("    ↳ ", row.label()), s.unit(), FigureText(row.figure(), lang),
-                      "", "", "", "", absl::StrCat(row.figure().contributors())});
+    h += "</tr>\n";
+  }
+  h += "</tbody>\n</table>\n";
+  for (const std::string& note : table.notes) absl::StrAppend(&h, "<p class=\"note\">", Html(note), "</p>\n");
+}
+
+void HtmlBlocks(std::string& h, const std::vector<DocBlock>& blocks) {
+  bool in_list = false;
+  for (const DocBlock& b : blocks) {
+    if (in_list && b.kind != DocBlock::Kind::kListItem) h += "</ul>\n";
+    if (!in_list && b.kind == DocBlock::Kind::kListItem) h += "<ul>\n";
+    in_list = b.kind == DocBlock::Kind::kListItem;
+    switch (b.kind) {
+      case DocBlock::Kind::kHeading:
+        absl::StrAppend(&h, b.level <= 1 ? "<h2>" : "<h3>", Html(b.text),
+                        b.level <= 1 ? "</h2>\n" : "</h3>\n");
+        break;
+      case DocBlock::Kind::kAppendixTitle:
+        absl::StrAppend(&h, "<h2 class=\"appendix\">",
+                        absl::StrReplaceAll(Html(b.text), {{"\n", "<br>"}}), "</h2>\n");
+        break;
+      case DocBlock::Kind::kParagraph:
+        absl::StrAppend(&h, b.italic ? "<p class=\"meta\">" : "<p>", Html(b.text), "</p>\n");
+        break;
+      case DocBlock::Kind::kListItem:
+        absl::StrAppend(&h, "<li>", Html(b.text), "</li>\n");
+        break;
+      case DocBlock::Kind::kTable:
+        HtmlTable(h, b.table);
+        break;
     }
   }
-  return rows;
-}
-
-std::vector<std::pair<std::string, std::string>> CompletenessRows(const v1::CompiledReport& r,
-                                                                  absl::string_view lang) {
-  const v1::CompletenessResponse& c = r.completeness();
-  std::vector<std::pair<std::string, std::string>> rows = {
-      {Text("expected", lang), absl::StrCat(c.expected())},
-      {Text("received", lang), absl::StrCat(c.received())},
-      {Text("on_time", lang), absl::StrCat(c.on_time())},
-      {Text("late", lang), absl::StrCat(c.late())},
-      {Text("missing", lang), absl::StrCat(c.missing())},
-      {Text("awaiting_review", lang), absl::StrCat(c.awaiting_review())},
-      {Text("returned", lang), absl::StrCat(c.returned())},
-  };
-  if (c.has_due_date()) rows.push_back({Text("due_date", lang), DateText(c.due_date(), lang)});
-  return rows;
-}
-
-std::string MissingLine(const v1::Reporter& m, absl::string_view lang) {
-  std::string line = m.display_name();
-  if (m.state() == v1::REPORTER_STATE_RETURNED) {
-    absl::StrAppend(&line, " (", ReporterStateLabel(m.state(), lang), ")");
-  }
-  if (m.requested()) absl::StrAppend(&line, " (", Text("requested", lang), ")");
-  return line;
+  if (in_list) h += "</ul>\n";
 }
 
 }  // namespace
 
 std::string RenderMarkdown(const v1::CompiledReport& r) {
-  const std::string& lang = r.language().empty() ? "vi" : r.language();
+  ReportDocument doc = BuildDocument(r);
   std::string md;
-  absl::StrAppend(&md, "# ", Text("title", lang), "\n\n");
-  absl::StrAppend(&md, "## ", absl::StrFormat(Text("title_line", lang).c_str(), r.plan_symbol()),
-                  "\n\n");
-  absl::StrAppend(&md, "**", Text("issuer", lang), ":** ", r.compiler_display_name(), "  \n");
-  absl::StrAppend(&md, "**", Text("for_agency", lang), ":** ", r.agency_display_name(), "  \n");
-  absl::StrAppend(&md, "**", Text("plan", lang), ":** ", r.plan_symbol(), " — ", r.plan_title(),
-                  "  \n");
-  absl::StrAppend(&md, "**", Text("period", lang), ":** ", r.period(), "  \n");
-  absl::StrAppend(&md, "**", Text("compiled_on", lang), ":** ", DateText(r.compiled_on(), lang),
-                  "  \n");
-  absl::StrAppend(&md, "**", Text("counting", lang), ":** ", CountingText(r, lang), " (",
-                  Text("feed_position", lang), " ", r.applied_sequence(), ")\n\n");
-
-  absl::StrAppend(&md, "## ", Text("completeness", lang), "\n\n");
-  md += MdRow({"", ""});
-  md += MdRule(2);
-  for (const auto& [label, value] : CompletenessRows(r, lang)) md += MdRow({label, value});
-  absl::StrAppend(&md, "\n### ", Text("missing_list", lang), "\n\n");
-  if (r.completeness().missing_reporters().empty()) {
-    absl::StrAppend(&md, Text("none", lang), "\n");
-  }
-  for (const v1::Reporter& m : r.completeness().missing_reporters()) {
-    absl::StrAppend(&md, "- ", MissingLine(m, lang), "\n");
-  }
-
-  absl::StrAppend(&md, "\n## ", Text("tasks", lang), "\n\n");
-  for (const v1::TaskStatusEntry& t : r.tasks()) {
-    int level = std::min(t.depth() + 2, 6);
-    absl::StrAppend(&md, std::string(level, '#'), " ", t.outline(), ". ", MdCell(t.title()));
-    if (t.overdue()) absl::StrAppend(&md, " — **", Text("overdue", lang), "**");
-    md += "\n\n";
-    if (!t.deadline_text().empty()) {
-      absl::StrAppend(&md, "*", Text("deadline", lang), ":* ", t.deadline_text(), "\n\n");
-    }
-    for (const v1::AssigneeStatus& a : t.assignees()) {
-      if (!a.lead()) continue;
-      absl::StrAppend(&md, "- **", a.display_name(), "** (", RoleText(a, lang), "): ",
-                      ProgressLabel(a.status(), lang));
-      if (!a.summary().empty()) absl::StrAppend(&md, " — ", MdCell(a.summary()));
-      md += "\n";
-    }
-    if (t.leads() > 0) md += "\n";
-  }
-
-  absl::StrAppend(&md, "## ", Text("statistics", lang), "\n\n");
-  std::vector<std::string> header = StatisticHeader(r, lang);
-  md += MdRow(header);
-  md += MdRule(header.size());
-  for (const auto& row : StatisticRows(r, lang)) md += MdRow(row);
+  // The letterhead as a two-column table, as the decree lays it out.
+  std::string left = doc.governing_body.empty()
+                         ? absl::StrCat("**", doc.issuing_body, "**")
+                         : absl::StrCat(doc.governing_body, "<br>**", doc.issuing_body, "**");
+  absl::StrAppend(&md, "| ", left, " | **", doc.national_name, "**<br>**", doc.motto, "** |\n");
+  absl::StrAppend(&md, "|:---:|:---:|\n| ", MdEscape(doc.number_line), " | *", doc.date_line,
+                  "* |\n\n");
+  absl::StrAppend(&md, "# ", doc.type, "\n\n**", MdEscape(doc.summary), "**\n\n");
+  MdBlocks(md, doc.body);
+  absl::StrAppend(&md, "**", doc.recipients_title, "**\n\n");
+  for (const std::string& line : doc.recipients) absl::StrAppend(&md, MdEscape(line), "  \n");
+  md += "\n";
+  if (!doc.signing_authority.empty()) absl::StrAppend(&md, "**", doc.signing_authority, "**  \n");
+  absl::StrAppend(&md, "**", doc.signer_title, "**\n\n");
+  if (!doc.signer_name.empty()) absl::StrAppend(&md, "**", doc.signer_name, "**\n\n");
+  md += "---\n\n";
+  MdBlocks(md, doc.appendix);
   return md;
 }
 
 std::string RenderHtml(const v1::CompiledReport& r) {
-  const std::string& lang = r.language().empty() ? "vi" : r.language();
+  ReportDocument doc = BuildDocument(r);
   std::string h;
-  absl::StrAppend(&h, "<!DOCTYPE html>\n<html lang=\"", lang, "\">\n<head>\n<meta charset=\"utf-8\">\n",
-                  "<title>", Html(Text("title", lang)), " ", Html(r.plan_symbol()), " ",
-                  Html(r.period()), "</title>\n",
-                  "<style>body{font-family:sans-serif;max-width:60em;margin:auto}"
-                  "table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}"
-                  ".overdue{color:#b00;font-weight:bold}.against{color:#b00}</style>\n",
-                  "</head>\n<body>\n");
-  absl::StrAppend(&h, "<h1>", Html(Text("title", lang)), "</h1>\n<h2>",
-                  Html(absl::StrFormat(Text("title_line", lang).c_str(), r.plan_symbol())),
-                  "</h2>\n<p>\n");
-  auto line = [&](absl::string_view key, absl::string_view value) {
-    absl::StrAppend(&h, "<b>", Html(Text(key, lang)), ":</b> ", Html(value), "<br>\n");
-  };
-  line("issuer", r.compiler_display_name());
-  line("for_agency", r.agency_display_name());
-  line("plan", absl::StrCat(r.plan_symbol(), " — ", r.plan_title()));
-  line("period", r.period());
-  line("compiled_on", DateText(r.compiled_on(), lang));
-  line("counting", absl::StrCat(CountingText(r, lang), " (", Text("feed_position", lang), " ",
-                                r.applied_sequence(), ")"));
-  absl::StrAppend(&h, "</p>\n<h2>", Html(Text("completeness", lang)), "</h2>\n<table>\n");
-  for (const auto& [label, value] : CompletenessRows(r, lang)) h += HtmlRow({label, value});
-  absl::StrAppend(&h, "</table>\n<h3>", Html(Text("missing_list", lang)), "</h3>\n<ul>\n");
-  if (r.completeness().missing_reporters().empty()) {
-    absl::StrAppend(&h, "<li>", Html(Text("none", lang)), "</li>\n");
-  }
-  for (const v1::Reporter& m : r.completeness().missing_reporters()) {
-    absl::StrAppend(&h, "<li>", Html(MissingLine(m, lang)), "</li>\n");
-  }
-  absl::StrAppend(&h, "</ul>\n<h2>", Html(Text("tasks", lang)), "</h2>\n");
-  for (const v1::TaskStatusEntry& t : r.tasks()) {
-    int level = std::min(t.depth() + 2, 6);
-    absl::StrAppend(&h, "<h", level, ">", Html(t.outline()), ". ", Html(t.title()));
-    if (t.overdue()) {
-      absl::StrAppend(&h, " <span class=\"overdue\">", Html(Text("overdue", lang)), "</span>");
-    }
-    absl::StrAppend(&h, "</h", level, ">\n");
-    if (!t.deadline_text().empty()) {
-      absl::StrAppend(&h, "<p><i>", Html(Text("deadline", lang)), ":</i> ",
-                      Html(t.deadline_text()), "</p>\n");
-    }
-    if (t.leads() == 0) continue;
-    h += "<ul>\n";
-    for (const v1::AssigneeStatus& a : t.assignees()) {
-      if (!a.lead()) continue;
-      absl::StrAppend(&h, "<li><b>", Html(a.display_name()), "</b> (", Html(RoleText(a, lang)),
-                      "): ", Html(ProgressLabel(a.status(), lang)));
-      if (!a.summary().empty()) absl::StrAppend(&h, " — ", Html(a.summary()));
-      h += "</li>\n";
-    }
-    h += "</ul>\n";
-  }
-  absl::StrAppend(&h, "<h2>", Html(Text("statistics", lang)), "</h2>\n<table>\n");
-  h += HtmlRow(StatisticHeader(r, lang), true);
-  for (const auto& row : StatisticRows(r, lang)) h += HtmlRow(row);
-  h += "</table>\n</body>\n</html>\n";
+  absl::StrAppend(
+      &h, "<!DOCTYPE html>\n<html lang=\"", doc.language, "\">\n<head>\n<meta charset=\"utf-8\">\n",
+      "<title>", Html(doc.title), "</title>\n",
+      "<style>\n"
+      "body{font-family:\"Times New Roman\",\"Liberation Serif\",serif;font-size:14pt;"
+      "line-height:1.35;max-width:48em;margin:2em auto;padding:0 1em}\n"
+      "h1{font-size:14pt;text-align:center;margin:1.2em 0 0}\n"
+      "h2{font-size:14pt;margin:1.2em 0 .4em}\n"
+      "h3{font-size:14pt;margin:1em 0 .4em}\n"
+      "h2.appendix{text-align:center;page-break-before:always}\n"
+      "p{text-align:justify;margin:.4em 0;text-indent:0}\n"
+      "p.summary{text-align:center;font-weight:bold;margin-top:0}\n"
+      "p.meta,p.note{font-style:italic}\n"
+      "p.note{font-size:12pt;margin:.1em 0}\n"
+      "table{border-collapse:collapse;width:100%;margin:.4em 0}\n"
+      "td,th{border:1px solid #444;padding:2px 6px;vertical-align:top;font-size:13pt}\n"
+      "th{text-align:center}\n"
+      "td.num{text-align:right;white-space:nowrap}\n"
+      "td.sub{padding-left:1.6em}\n"
+      "td.strong{font-weight:bold}\n"
+      "table.letterhead td{border:none;text-align:center;width:50%;font-size:13pt}\n"
+      "table.closing td{border:none;vertical-align:top;width:50%}\n"
+      "td.recipients{font-size:11pt}\n"
+      "td.signature{text-align:center;font-weight:bold}\n"
+      "</style>\n</head>\n<body>\n");
+  h += "<table class=\"letterhead\"><tr><td>";
+  if (!doc.governing_body.empty()) absl::StrAppend(&h, Html(doc.governing_body), "<br>");
+  absl::StrAppend(&h, "<b>", Html(doc.issuing_body), "</b></td><td><b>", Html(doc.national_name),
+                  "</b><br><b><u>", Html(doc.motto), "</u></b></td></tr>\n<tr><td>",
+                  Html(doc.number_line), "</td><td><i>", Html(doc.date_line),
+                  "</i></td></tr></table>\n");
+  absl::StrAppend(&h, "<h1>", Html(doc.type), "</h1>\n<p class=\"summary\">", Html(doc.summary),
+                  "</p>\n");
+  HtmlBlocks(h, doc.body);
+  h += "<table class=\"closing\"><tr><td class=\"recipients\">";
+  absl::StrAppend(&h, "<b><i>", Html(doc.recipients_title), "</i></b><br>\n");
+  for (const std::string& line : doc.recipients) absl::StrAppend(&h, Html(line), "<br>\n");
+  h += "</td><td class=\"signature\">";
+  if (!doc.signing_authority.empty()) absl::StrAppend(&h, Html(doc.signing_authority), "<br>");
+  absl::StrAppend(&h, Html(doc.signer_title), "<br><br><br><br>", Html(doc.signer_name),
+                  "</td></tr></table>\n");
+  HtmlBlocks(h, doc.appendix);
+  h += "</body>\n</html>\n";
   return h;
 }
 
@@ -277,6 +245,23 @@ absl::StatusOr<RenderedReport> RenderReport(const v1::CompiledReport& report,
       rendered.content_type =
           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
       rendered.filename = base + ".xlsx";
+      break;
+    }
+    case v1::REPORT_FORMAT_DOCX: {
+      absl::StatusOr<std::string> bytes = RenderDocx(report);
+      if (!bytes.ok()) return bytes.status();
+      rendered.content = *std::move(bytes);
+      rendered.content_type =
+          "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+      rendered.filename = base + ".docx";
+      break;
+    }
+    case v1::REPORT_FORMAT_PDF: {
+      absl::StatusOr<std::string> bytes = RenderPdf(report);
+      if (!bytes.ok()) return bytes.status();
+      rendered.content = *std::move(bytes);
+      rendered.content_type = "application/pdf";
+      rendered.filename = base + ".pdf";
       break;
     }
     default:

@@ -1,8 +1,9 @@
 #ifndef TONGHOP_SERVICES_AGGREGATION_REPORT_RENDER_H_
 #define TONGHOP_SERVICES_AGGREGATION_REPORT_RENDER_H_
 
-// Renders a compiled report as a document: Markdown, HTML, XLSX or JSON.
-// Pure functions of the report; the phrases come from report_text.h.
+// Renders a compiled report: as an administrative document (Markdown,
+// HTML, DOCX, PDF; laid out by report_document.h), a workbook (XLSX) or
+// JSON. Pure functions of the report; the phrases come from report_text.h.
 
 #include <string>
 
@@ -20,6 +21,10 @@ struct RenderedReport {
 std::string RenderMarkdown(const v1::CompiledReport& report);
 std::string RenderHtml(const v1::CompiledReport& report);
 std::string RenderJson(const v1::CompiledReport& report);
+
+// The document as Office Open XML (.docx) and as PDF.
+absl::StatusOr<std::string> RenderDocx(const v1::CompiledReport& report);
+absl::StatusOr<std::string> RenderPdf(const v1::CompiledReport& report);
 
 // The workbook's bytes. libxlsxwriter writes files, so the workbook is
 // written to a fresh file under `temp_dir`, read back and removed.

@@ -12,7 +12,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "services/aggregation/aggregate_store.h"
+#include "services/aggregation/queries.h"
 #include "services/aggregation/registry_view.h"
+#include "services/aggregation/report_drafts.h"
+#include "services/common/clock.h"
+#include "storage/memory_store.h"
 #include "tonghop/v1/submissions_service.pb.h"
 
 namespace tonghop::aggregation::testing {
@@ -52,7 +56,7 @@ inline std::vector<v1::Agency> Agencies() {
   agencies.push_back(MakeAgency("dong-nai-tand-tinh", "Tòa án nhân dân tỉnh Đồng Nai",
                                 v1::AGENCY_KIND_INDEPENDENT_BODY, "dong-nai"));
   for (const char* id : {"dong-nai-xa-a", "dong-nai-xa-b"}) {
-    v1::Agency commune = MakeAgency(id, absl::StrCat("Xã Thử nghiệm ", id[13] == 'a' ? "A" : "B"),
+    v1::Agency commune = MakeAgency(id, absl::StrCat("Xã Thử nghiệm ", id[12] == 'a' ? "A" : "B"),
                                     v1::AGENCY_KIND_COMMUNE, "dong-nai");
     *commune.mutable_valid_from() = Day(2025, 7, 1);
     agencies.push_back(commune);
@@ -67,6 +71,9 @@ inline std::vector<v1::Agency> Agencies() {
   *bp_health.mutable_valid_to() = Day(2025, 6, 30);
   bp_health.add_successors("agencies/dong-nai-so-y-te");
   agencies.push_back(bp_health);
+  // Another ministry: it may read every subtree but is in no province's
+  // reporting chain.
+  agencies.push_back(MakeAgency("bo-ngoai-giao", "Bộ Ngoại giao", v1::AGENCY_KIND_MINISTRY, ""));
   v1::Agency quang_ngai =
       MakeAgency("quang-ngai", "Tỉnh Quảng Ngãi", v1::AGENCY_KIND_PROVINCE, "bo-tu-phap");
   quang_ngai.set_focal_agency("agencies/quang-ngai-so-tu-phap");
@@ -94,6 +101,7 @@ inline std::vector<v1::Indicator> Indicators() {
   v1::Indicator received = MakeIndicator("complaints-received", v1::VALUE_TYPE_COUNT,
                                          v1::Indicator::AGGREGATION_SUM, v1::DIRECTION_DOWN);
   received.add_dimensions("dimensions/sex");
+  received.add_dimensions("dimensions/age-group");
   list.push_back(received);
   list.push_back(MakeIndicator("complaints-resolved", v1::VALUE_TYPE_COUNT, v1::Indicator::AGGREGATION_SUM,
                                v1::DIRECTION_UP));
@@ -106,6 +114,20 @@ inline std::vector<v1::Indicator> Indicators() {
   list.push_back(MakeIndicator("largest-case", v1::VALUE_TYPE_COUNT, v1::Indicator::AGGREGATION_MAX));
   list.push_back(MakeIndicator("staff-now", v1::VALUE_TYPE_COUNT, v1::Indicator::AGGREGATION_LATEST));
   list.push_back(MakeIndicator("notes", v1::VALUE_TYPE_COUNT, v1::Indicator::AGGREGATION_NONE));
+  // A ratio whose numerator and denominator both break down by sex.
+  v1::Indicator identified = MakeIndicator("victims-identified", v1::VALUE_TYPE_COUNT,
+                                           v1::Indicator::AGGREGATION_SUM);
+  identified.add_dimensions("dimensions/sex");
+  list.push_back(identified);
+  v1::Indicator assisted = MakeIndicator("victims-assisted", v1::VALUE_TYPE_COUNT,
+                                         v1::Indicator::AGGREGATION_SUM);
+  assisted.add_dimensions("dimensions/sex");
+  list.push_back(assisted);
+  v1::Indicator assistance = MakeIndicator("assistance-rate", v1::VALUE_TYPE_PERCENT,
+                                           v1::Indicator::AGGREGATION_RATIO, v1::DIRECTION_UP);
+  assistance.set_numerator("indicators/victims-assisted");
+  assistance.set_denominator("indicators/victims-identified");
+  list.push_back(assistance);
   return list;
 }
 
@@ -121,6 +143,22 @@ inline v1::Dimension SexDimension() {
   m->set_code("male");
   m->set_display_name("Nam");
   m->set_english_name("Male");
+  return d;
+}
+
+// Age groups, listed youngest first (not in the order of their codes).
+inline v1::Dimension AgeGroupDimension() {
+  v1::Dimension d;
+  d.set_name("dimensions/age-group");
+  d.set_display_name("Nhóm tuổi");
+  d.set_english_name("Age group");
+  for (const auto& [code, name] : std::vector<std::pair<std::string, std::string>>{
+           {"under-16", "Dưới 16 tuổi"}, {"16-17", "Từ đủ 16 đến dưới 18 tuổi"},
+           {"18-30", "Từ 18 đến 30 tuổi"}, {"over-60", "Trên 60 tuổi"}}) {
+    auto* o = d.add_options();
+    o->set_code(code);
+    o->set_display_name(name);
+  }
   return d;
 }
 
@@ -201,7 +239,8 @@ inline std::vector<v1::Task> MakeTasks(const std::string& plan = kPlan) {
     t.mutable_deadline()->set_kind(v1::DEADLINE_KIND_BY_DATE);
     *t.mutable_deadline()->mutable_date() = Day(2026, 6, 30);
     for (const char* i : {"indicators/budget", "indicators/largest-case", "indicators/staff-now",
-                          "indicators/notes"}) {
+                          "indicators/notes", "indicators/victims-identified",
+                          "indicators/victims-assisted", "indicators/assistance-rate"}) {
       t.add_indicators(i);
     }
   }
@@ -212,6 +251,7 @@ inline void LoadRegistry(StaticRegistryView& view) {
   view.SetAgencies(Agencies());
   for (const v1::Indicator& i : Indicators()) view.AddIndicator(i);
   view.AddDimension(SexDimension());
+  view.AddDimension(AgeGroupDimension());
   view.SetPlan(MakePlan(), MakeTasks());
 }
 
@@ -262,6 +302,48 @@ inline v1::Change MakeChange(int64_t sequence, v1::ChangeKind kind, v1::Report r
   c.mutable_time()->set_seconds(1790000000 + sequence);
   return c;
 }
+
+// The fixture's registry, an in-memory roll-up table fed by hand-made
+// changes, and queries over it (the clock on 20 November 2026), as the
+// query tests use them.
+class QueryEnvironment {
+ public:
+  QueryEnvironment()
+      : clock_(absl::FromCivil(absl::CivilSecond(2026, 11, 20, 9, 0, 0), absl::UTCTimeZone())),
+        audit_(&store_, "aggregation", &clock_),
+        draft_store_(&store_) {
+    LoadRegistry(registry_);
+    aggregates_ = *AggregateStore::Open(&store_);
+    queries_ = std::make_unique<AggregationQueries>(aggregates_.get(), &registry_, &clock_,
+                                                    &policy_, &draft_store_);
+    drafts_ = std::make_unique<ReportDrafts>(&draft_store_, queries_.get(), &clock_, &policy_,
+                                             &audit_);
+  }
+
+  // Applies the next change of the feed.
+  absl::Status Apply(v1::ChangeKind kind, const v1::Report& report) {
+    auto snapshot = *registry_.Snapshot(false);
+    return aggregates_->Apply(MakeChange(++sequence_, kind, report), *snapshot->hierarchy);
+  }
+
+  const AggregationQueries& queries() const { return *queries_; }
+  ReportDrafts& drafts() { return *drafts_; }
+  StaticRegistryView& registry() { return registry_; }
+  FakeClock& clock() { return clock_; }
+  AuditLog& audit() { return audit_; }
+
+ private:
+  FakeClock clock_;
+  StaticRegistryView registry_;
+  storage::MemoryStore store_;
+  AccessPolicy policy_{"agencies/bo-tu-phap"};
+  AuditLog audit_;
+  DraftStore draft_store_;
+  std::unique_ptr<AggregateStore> aggregates_;
+  std::unique_ptr<AggregationQueries> queries_;
+  std::unique_ptr<ReportDrafts> drafts_;
+  int64_t sequence_ = 0;
+};
 
 // The feed as a vector.
 class VectorSource final : public ChangeSource {

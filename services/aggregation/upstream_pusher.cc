@@ -12,6 +12,7 @@
 #include "services/common/errors.h"
 #include "services/common/sleeper.h"
 #include "services/common/status_macros.h"
+#include "services/common/timestamps.h"
 #include "tonghop/v1/federation_service.grpc.pb.h"
 
 namespace tonghop::aggregation {
@@ -180,8 +181,7 @@ absl::Status UpstreamPusher::PushOne(const std::string& plan, const std::string&
     if (it != renamed.end()) value.set_indicator(it->second);
     *request.add_values() = std::move(value);
   }
-  *request.mutable_compute_time() =
-      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_->Now()));
+  *request.mutable_compute_time() = ToTimestamp(clock_->Now());
   request.set_request_id(DerivedRequestId({"push", upstream_.identity, local.upstream_plan(),
                                            period, absl::StrCat(request.generation())}));
   v1::PushFiguresResponse response;

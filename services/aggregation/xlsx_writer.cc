@@ -10,8 +10,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "services/aggregation/report_render.h"
 #include "services/aggregation/report_text.h"
+#include "services/common/display_format.h"
 #include "xlsxwriter.h"
 
 namespace tonghop::aggregation {
@@ -62,10 +65,19 @@ class Sheet {
   lxw_error error_ = LXW_NO_ERROR;
 };
 
-// A figure's exact text as a number; exact for every count below 2^53.
-void FigureCell(Sheet& sheet, int row, int col, const v1::Figure& figure, lxw_format* format) {
-  if (!figure.present()) return;
-  sheet.Num(row, col, std::strtod(figure.value().c_str(), nullptr), format);
+// A figure's exact text as a number (exact for every count below 2^53);
+// one that is not available is "—" ("x" when withheld), never an empty
+// cell that a sum would read as 0. Its note, if any, goes in `notes`.
+void FigureCell(Sheet& sheet, int row, int col, const v1::Figure& figure, lxw_format* format,
+                lxw_format* text_format, std::vector<std::string>& notes) {
+  if (!figure.note().empty()) notes.push_back(figure.note());
+  if (figure.present()) {
+    sheet.Num(row, col, std::strtod(figure.value().c_str(), nullptr), format);
+    return;
+  }
+  bool withheld = figure.unavailable_reason() == v1::UNAVAILABLE_REASON_SUPPRESSED_SMALL_COUNT ||
+                  figure.unavailable_reason() == v1::UNAVAILABLE_REASON_SUPPRESSED_COMPLEMENTARY;
+  sheet.Str(row, col, withheld ? "x" : "—", text_format);
 }
 
 std::string IndicatorId(const std::string& name) {
@@ -105,6 +117,8 @@ absl::StatusOr<std::string> RenderXlsx(const v1::CompiledReport& r, const std::s
     format_set_num_format(percent, "0.00");
     lxw_format* wrap = workbook_add_format(workbook.get());
     format_set_text_wrap(wrap);
+    lxw_format* right = workbook_add_format(workbook.get());
+    format_set_align(right, LXW_ALIGN_RIGHT);
 
     // Summary sheet: header and completeness.
     Sheet summary(workbook_add_worksheet(workbook.get(), Text("sheet_summary", lang).c_str()));
@@ -123,28 +137,22 @@ absl::StatusOr<std::string> RenderXlsx(const v1::CompiledReport& r, const std::s
     pair("for_agency", r.agency_display_name());
     pair("plan", absl::StrCat(r.plan_symbol(), " — ", r.plan_title()));
     pair("period", r.period());
-    pair("compiled_on", DateText(r.compiled_on(), lang));
+    pair("compiled_on", FormatDate(r.compiled_on()));
     pair("counting", r.include_unreviewed() ? Text("counting_unreviewed", lang)
                                             : Text("counting_accepted", lang));
-    summary.Str(row, 0, Text("feed_position_label", lang), bold);
-    summary.Num(row++, 1, static_cast<double>(r.applied_sequence()), integer);
+    if (r.has_data_as_of()) {
+      pair("data_as_of", FormatDateTime(absl::FromUnixSeconds(r.data_as_of().seconds())));
+    }
     ++row;
     summary.Str(row++, 0, Text("completeness", lang), bold);
     const v1::CompletenessResponse& c = r.completeness();
-    for (const auto& [key, value] :
-         std::vector<std::pair<const char*, int>>{{"expected", c.expected()},
-                                                  {"received", c.received()},
-                                                  {"on_time", c.on_time()},
-                                                  {"late", c.late()},
-                                                  {"missing", c.missing()},
-                                                  {"awaiting_review", c.awaiting_review()},
-                                                  {"returned", c.returned()}}) {
+    for (const auto& [key, value] : CompletenessCounts(c)) {
       summary.Str(row, 0, Text(key, lang));
       summary.Num(row++, 1, value, integer);
     }
     if (c.has_due_date()) {
       summary.Str(row, 0, Text("due_date", lang));
-      summary.Str(row++, 1, DateText(c.due_date(), lang));
+      summary.Str(row++, 1, FormatDate(c.due_date()));
     }
     ++row;
     summary.Str(row++, 0, Text("missing_list", lang), bold);
@@ -156,7 +164,7 @@ absl::StatusOr<std::string> RenderXlsx(const v1::CompiledReport& r, const std::s
     // Statistics: one row per indicator total, then its cells.
     Sheet stats(workbook_add_worksheet(workbook.get(), Text("sheet_statistics", lang).c_str()));
     std::vector<std::string> header = {
-        "ID",
+        Text("indicator_code", lang),
         Text("indicator", lang),
         Text("breakdown", lang),
         Text("unit", lang),
@@ -167,11 +175,15 @@ absl::StatusOr<std::string> RenderXlsx(const v1::CompiledReport& r, const std::s
         Text("denominator", lang),
         Text("direction", lang),
         Text("assessment", lang),
-        Text("contributors", lang)};
+        Text("contributors", lang),
+        Text("note", lang),
+        absl::StrCat(Text("note", lang), " (", Text("previous", lang), ")")};
     for (size_t i = 0; i < header.size(); ++i) stats.Str(0, static_cast<int>(i), header[i], bold);
     stats.Width(0, 28);
     stats.Width(1, 50);
     stats.Width(2, 24);
+    stats.Width(12, 60);
+    stats.Width(13, 40);
     row = 1;
     for (const v1::CompiledStatistic& s : r.statistics()) {
       bool is_percent = s.aggregation() == v1::Indicator::AGGREGATION_RATIO;
@@ -179,8 +191,10 @@ absl::StatusOr<std::string> RenderXlsx(const v1::CompiledReport& r, const std::s
       stats.Str(row, 0, IndicatorId(s.indicator()));
       stats.Str(row, 1, s.display_name());
       stats.Str(row, 3, s.unit());
-      FigureCell(stats, row, 4, s.current(), fmt);
-      FigureCell(stats, row, 5, s.previous(), fmt);
+      std::vector<std::string> notes;
+      std::vector<std::string> previous_notes;
+      FigureCell(stats, row, 4, s.current(), fmt, right, notes);
+      FigureCell(stats, row, 5, s.previous(), fmt, right, previous_notes);
       if (!s.change().empty()) stats.Num(row, 6, std::strtod(s.change().c_str(), nullptr), fmt);
       if (is_percent && s.current().present()) {
         stats.Num(row, 7, std::strtod(s.current().numerator().c_str(), nullptr), decimal);
@@ -191,18 +205,22 @@ absl::StatusOr<std::string> RenderXlsx(const v1::CompiledReport& r, const std::s
         stats.Str(row, 10, s.against_direction() ? Text("against", lang) : Text("as_wanted", lang));
       }
       stats.Num(row, 11, s.current().contributors(), integer);
+      stats.Str(row, 12, absl::StrJoin(notes, "; "), wrap);
+      stats.Str(row, 13, absl::StrJoin(previous_notes, "; "), wrap);
       ++row;
       for (const v1::RollupRow& cell : s.rows()) {
         stats.Str(row, 0, IndicatorId(s.indicator()));
         stats.Str(row, 1, s.display_name());
         stats.Str(row, 2, cell.label());
         stats.Str(row, 3, s.unit());
-        FigureCell(stats, row, 4, cell.figure(), fmt);
+        std::vector<std::string> cell_notes;
+        FigureCell(stats, row, 4, cell.figure(), fmt, right, cell_notes);
         if (is_percent && cell.figure().present()) {
           stats.Num(row, 7, std::strtod(cell.figure().numerator().c_str(), nullptr), decimal);
           stats.Num(row, 8, std::strtod(cell.figure().denominator().c_str(), nullptr), decimal);
         }
         stats.Num(row, 11, cell.figure().contributors(), integer);
+        stats.Str(row, 12, absl::StrJoin(cell_notes, "; "), wrap);
         ++row;
       }
     }
@@ -246,20 +264,24 @@ absl::StatusOr<std::string> RenderXlsx(const v1::CompiledReport& r, const std::s
 
     // Reporters.
     Sheet reporters(workbook_add_worksheet(workbook.get(), Text("sheet_reporters", lang).c_str()));
-    std::vector<std::string> reporter_header = {"ID", Text("agency", lang), Text("state", lang),
-                                                Text("on_time", lang), "Revision"};
+    std::vector<std::string> reporter_header = {Text("agency", lang), Text("state", lang),
+                                                Text("on_time", lang), Text("revision", lang),
+                                                Text("submitted_at", lang)};
     for (size_t i = 0; i < reporter_header.size(); ++i) {
       reporters.Str(0, static_cast<int>(i), reporter_header[i], bold);
     }
-    reporters.Width(0, 34);
-    reporters.Width(1, 50);
+    reporters.Width(0, 50);
+    reporters.Width(1, 20);
+    reporters.Width(4, 20);
     row = 1;
     for (const v1::Reporter& rep : c.reporters()) {
-      reporters.Str(row, 0, rep.agency());
-      reporters.Str(row, 1, rep.display_name());
-      reporters.Str(row, 2, ReporterStateLabel(rep.state(), lang));
-      if (rep.counted()) reporters.Str(row, 3, rep.on_time() ? "✓" : Text("late", lang));
-      if (rep.revision() > 0) reporters.Num(row, 4, rep.revision(), integer);
+      reporters.Str(row, 0, rep.display_name());
+      reporters.Str(row, 1, ReporterStateLabel(rep.state(), lang));
+      if (rep.counted()) reporters.Str(row, 2, rep.on_time() ? "✓" : Text("late", lang));
+      if (rep.revision() > 0) reporters.Num(row, 3, rep.revision(), integer);
+      if (rep.has_submit_time()) {
+        reporters.Str(row, 4, FormatDateTime(absl::FromUnixSeconds(rep.submit_time().seconds())));
+      }
       ++row;
     }
 

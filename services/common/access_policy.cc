@@ -86,6 +86,7 @@ absl::string_view PermissionName(Permission permission) {
     case Permission::kReviewReport: return "review a report";
     case Permission::kReadReport: return "read a report";
     case Permission::kReadRollup: return "read roll-ups";
+    case Permission::kEditCompiledReport: return "edit a compiled report";
     case Permission::kForward: return "forward figures upstream";
     case Permission::kAdministerInstance: return "administer the instance";
   }
@@ -352,6 +353,17 @@ absl::Status AccessPolicy::CheckReadRollup(const Caller& caller,
   ASSIGN_OR_RETURN(bool reach, InReach(directory, caller.agency, root));
   if (reach) return absl::OkStatus();
   return Denied(caller, "read the roll-ups of", root);
+}
+
+absl::Status AccessPolicy::CheckEditCompiledReport(const Caller& caller,
+                                                   absl::string_view compiler,
+                                                   absl::string_view resource) const {
+  RETURN_IF_ERROR(NeedIdentity(caller));
+  if (compiler.empty() || caller.agency != compiler) return Denied(caller, "edit", resource);
+  if (!caller.HasRole(Role::kReviewer) && !caller.HasRole(Role::kAdmin)) {
+    return NeedRole(caller, Role::kReviewer, "edit", resource);
+  }
+  return absl::OkStatus();
 }
 
 absl::Status AccessPolicy::CheckForward(const Caller& caller, const AgencyDirectory& directory,

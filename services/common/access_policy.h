@@ -51,6 +51,9 @@
 //     agency or state).
 // - The change feed, the rebuild of the roll-ups and the audit trail: the
 //   authority with the admin role.
+// - The draft of a compiled report (its letterhead and narrative): edited
+//   by reviewers and admins of the compiling agency, who read its figures
+//   and forward it; read as the compiled report is.
 // - Forward: a reviewer or admin of the forwarded agency's focal agency (or
 //   the authority), and only the figures of the agency this instance itself
 //   is upstream (the server sends as its own identity, to the upstream
@@ -96,6 +99,7 @@ enum class Permission {
   kReviewReport,
   kReadReport,
   kReadRollup,
+  kEditCompiledReport,
   kForward,
   kAdministerInstance,
 };
@@ -169,6 +173,10 @@ class AccessPolicy {
   // Reading the roll-ups of the subtree of `root`.
   absl::Status CheckReadRollup(const Caller& caller, const AgencyDirectory& directory,
                                absl::string_view root) const;
+
+  // Editing the draft `resource` of a report compiled by `compiler`.
+  absl::Status CheckEditCompiledReport(const Caller& caller, absl::string_view compiler,
+                                       absl::string_view resource) const;
 
   // Forwarding the compiled figures of `agency` upstream, where this
   // instance acts as `upstream_identity` ("agencies/{id}"; empty when no

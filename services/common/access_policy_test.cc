@@ -295,6 +295,33 @@ TEST_F(AccessPolicyTest, ForwardSendsOnlyWhatTheInstanceIs) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+TEST_F(AccessPolicyTest, CompiledReportsAreEditedByTheirCompilersReviewersAndAdmins) {
+  constexpr char kDraft[] = "compiledReports/dong-nai/p/2026/draft";
+  const std::string compiler = "agencies/dong-nai-so-tu-phap";
+  EXPECT_EQ(Code(policy_.CheckEditCompiledReport(Person("dong-nai-so-tu-phap", kReviewer),
+                                                 compiler, kDraft)),
+            kOk);
+  EXPECT_EQ(Code(policy_.CheckEditCompiledReport(Person("dong-nai-so-tu-phap", kAdmin),
+                                                 compiler, kDraft)),
+            kOk);
+  EXPECT_EQ(Code(policy_.CheckEditCompiledReport(Machine("dong-nai-so-tu-phap"), compiler,
+                                                 kDraft)),
+            kOk);
+  EXPECT_EQ(Code(policy_.CheckEditCompiledReport(Person("dong-nai-so-tu-phap", kClerk),
+                                                 compiler, kDraft)),
+            kDenied);
+  EXPECT_EQ(Code(policy_.CheckEditCompiledReport(Person("dong-nai-so-tu-phap", kAnalyst),
+                                                 compiler, kDraft)),
+            kDenied);
+  // Not the province's People's Committee, nor the Ministry: the report is
+  // the Department of Justice's to write.
+  EXPECT_EQ(Code(policy_.CheckEditCompiledReport(Machine("dong-nai"), compiler, kDraft)),
+            kDenied);
+  EXPECT_EQ(Code(policy_.CheckEditCompiledReport(Machine("bo-tu-phap"), compiler, kDraft)),
+            kDenied);
+  EXPECT_EQ(Code(policy_.CheckEditCompiledReport(Caller(), compiler, kDraft)), kNoIdentity);
+}
+
 TEST_F(AccessPolicyTest, InstanceAdministrationIsTheAuthoritys) {
   EXPECT_EQ(Code(policy_.CheckAdministerInstance(Machine("bo-tu-phap"), "x")), kOk);
   EXPECT_EQ(Code(policy_.CheckAdministerInstance(Person("bo-tu-phap", kAnalyst), "x")), kDenied);

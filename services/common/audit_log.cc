@@ -14,6 +14,7 @@
 #include "services/common/errors.h"
 #include "services/common/status_macros.h"
 #include "services/common/text.h"
+#include "services/common/timestamps.h"
 #include "storage/key_encoding.h"
 
 namespace tonghop {
@@ -218,8 +219,7 @@ absl::Status AuditLog::Write(storage::WriteBatch& batch, const AuditEvent& event
   v1::AuditRecord record;
   record.set_store(store_name_);
   record.set_sequence(head_sequence_ + 1);
-  *record.mutable_time() =
-      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(clock_->Now()));
+  *record.mutable_time() = ToTimestamp(clock_->Now());
   record.set_actor(event.caller.Actor());
   record.set_user(event.caller.user);
   record.set_agency(event.caller.agency);

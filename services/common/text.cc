@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "services/common/errors.h"
+#include "unicode/locid.h"
 #include "unicode/normalizer2.h"
 #include "unicode/uchar.h"
 #include "unicode/unistr.h"
@@ -178,11 +179,58 @@ size_t DisplayWidth(absl::string_view utf8) {
   return width;
 }
 
+std::string ToUpperVietnamese(absl::string_view utf8) {
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  std::string out;
+  text.toUpper(icu::Locale("vi")).toUTF8String(out);
+  return out;
+}
+
+std::string LowerFirstLetter(absl::string_view utf8) {
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  if (text.isEmpty()) return "";
+  int32_t first = text.moveIndex32(0, 1);
+  icu::UnicodeString head(text, 0, first);
+  icu::UnicodeString rest(text, first);
+  std::string out;
+  head.toLower(icu::Locale("vi")).append(rest).toUTF8String(out);
+  return out;
+}
+
+std::string Initials(absl::string_view utf8) {
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  UErrorCode error = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(error);
+  icu::UnicodeString initials;
+  bool at_word_start = true;
+  for (int32_t i = 0; i < text.length(); i = text.moveIndex32(i, 1)) {
+    UChar32 c = text.char32At(i);
+    if (!u_isalnum(c)) {
+      at_word_start = true;
+      continue;
+    }
+    if (!at_word_start) continue;
+    at_word_start = false;
+    icu::UnicodeString letter(c);
+    if (U_SUCCESS(error)) letter = nfd->normalize(letter, error);
+    // The base letter, without the combining marks NFD split off.
+    initials.append(u_toupper(letter.char32At(0)));
+  }
+  std::string out;
+  initials.toUTF8String(out);
+  return out;
+}
+
 std::string Truncate(absl::string_view text, size_t max_chars) {
   size_t chars = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-      if (chars == max_chars) return absl::StrCat(text.substr(0, i), "…");
+      if (chars == max_chars) {
+        return absl::StrCat(absl::StripTrailingAsciiWhitespace(text.substr(0, i)), "…");
+      }
       ++chars;
     }
   }
@@ -325,11 +373,13 @@ std::string TruncateUtf8(absl::string_view text, size_t max_bytes) {
   return absl::StrCat(text.substr(0, cut), "…");
 }
 
-std::string GroupThousands(size_t n) {
-  std::string digits = absl::StrCat(n);
+std::string GroupThousands(size_t n) { return GroupDigits(absl::StrCat(n), '.'); }
+
+std::string GroupDigits(absl::string_view digits, char separator) {
   std::string out;
+  out.reserve(digits.size() + digits.size() / 3);
   for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += '.';
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += separator;
     out += digits[i];
   }
   return out;

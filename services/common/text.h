@@ -29,8 +29,21 @@ absl::StatusOr<std::string> ToNfc(absl::string_view text, absl::string_view fiel
 // The number of characters (code points) displayed, for aligning columns.
 size_t DisplayWidth(absl::string_view utf8);
 
-// At most `max_chars` characters (code points) of `text`, with "…" when cut;
-// never splits a character.
+// `utf8` in upper case by Vietnamese rules ("Sở Tư pháp" → "SỞ TƯ PHÁP"),
+// as documents write the names of bodies in their letterhead.
+std::string ToUpperVietnamese(absl::string_view utf8);
+
+// `utf8` with its first letter in lower case, to continue a sentence:
+// "Triển khai …" → "triển khai …".
+std::string LowerFirstLetter(absl::string_view utf8);
+
+// The first letter of each word, upper case and without its tone and vowel
+// marks (Đ stays Đ), as document symbols abbreviate a body's name:
+// "Sở Tư pháp" → "STP", "Ủy ban nhân dân" → "UBND".
+std::string Initials(absl::string_view utf8);
+
+// At most `max_chars` characters (code points) of `text`, with "…" when cut
+// (after the kept text less its trailing spaces); never splits a character.
 std::string Truncate(absl::string_view text, size_t max_chars);
 
 // Decodes the code point at byte `*i` of `text` and advances `*i` past it;
@@ -76,7 +89,13 @@ int NameDistance(absl::string_view typed_key, absl::string_view known_key);
 // ---- Text in messages ----
 
 // A count as officials read it, thousands grouped with dots: "10.000".
+// Counts in a language other than Vietnamese, and decimals, are formatted by
+// services/common/display_format.h.
 std::string GroupThousands(size_t n);
+
+// A run of ASCII digits with `separator` between each group of three from
+// the right: ("1234567", '.') → "1.234.567". The digits are not checked.
+std::string GroupDigits(absl::string_view digits, char separator);
 
 // Whether `email` is an address mail can be sent to: a practical subset of
 // RFC 5322, local@domain in ASCII, at most 254 characters, the domain of at

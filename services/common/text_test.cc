@@ -25,8 +25,19 @@ TEST(TextTest, DisplayWidthCountsCharacters) {
   EXPECT_EQ(DisplayWidth("abc"), 3u);
 }
 
+TEST(TextTest, UpperCaseAndInitialsForLetterheads) {
+  EXPECT_EQ(ToUpperVietnamese("Sở Tư pháp"), "SỞ TƯ PHÁP");
+  EXPECT_EQ(ToUpperVietnamese("Ủy ban nhân dân tỉnh Đồng Nai"), "ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI");
+  EXPECT_EQ(Initials("Sở Tư pháp"), "STP");
+  EXPECT_EQ(Initials("Ủy ban nhân dân"), "UBND");
+  EXPECT_EQ(Initials(""), "");
+  EXPECT_EQ(LowerFirstLetter("Đẩy mạnh"), "đẩy mạnh");
+  EXPECT_EQ(LowerFirstLetter(""), "");
+}
+
 TEST(TextTest, TruncateCutsWholeCharacters) {
   EXPECT_EQ(Truncate("Đồng Nai", 4), "Đồng…");
+  EXPECT_EQ(Truncate("Đồng Nai", 5), "Đồng…");
   EXPECT_EQ(Truncate("Đồng Nai", 8), "Đồng Nai");
   EXPECT_EQ(Truncate("", 0), "");
 }
@@ -99,6 +110,13 @@ TEST(TextTest, GroupThousandsWithDots) {
   EXPECT_EQ(GroupThousands(999), "999");
   EXPECT_EQ(GroupThousands(1000), "1.000");
   EXPECT_EQ(GroupThousands(1234567), "1.234.567");
+}
+
+TEST(TextTest, GroupDigitsWithAnySeparator) {
+  EXPECT_EQ(GroupDigits("", ','), "");
+  EXPECT_EQ(GroupDigits("123", ','), "123");
+  EXPECT_EQ(GroupDigits("1234", ','), "1,234");
+  EXPECT_EQ(GroupDigits("001234567", '.'), "001.234.567");
 }
 
 TEST(TextTest, SanitizeReplacesInvalidSequences) {

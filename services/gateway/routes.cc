@@ -65,6 +65,11 @@ const std::vector<MethodRule>& DefaultMethodRules() {
       {"tonghop.v1.Aggregation/TaskStatus", true},
       {"tonghop.v1.Aggregation/Trend", true},
       {"tonghop.v1.Aggregation/CompileReport", true},
+      {"tonghop.v1.Aggregation/ExplainFigure", true},
+      {"tonghop.v1.Aggregation/ExportFigures", true},
+      {"tonghop.v1.Aggregation/GetCompiledReportDraft", true},
+      {"tonghop.v1.Aggregation/ListCompiledReportDraftRevisions", true},
+      {"tonghop.v1.Aggregation/UpdateCompiledReportDraft", false},
       {"tonghop.v1.Audit/ListAuditRecords", true},
       // Signing in and out have routes of their own (sessions.h).
       {"tonghop.v1.Auth/WhoAmI", true},

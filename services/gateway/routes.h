@@ -35,7 +35,8 @@ struct MethodRule {
 // The methods served by default: every read method of the registry,
 // submissions and aggregation services, the audit trail's listing, the
 // report life cycle an agency drives from a web form (GetOrCreateDraft,
-// UpdateDraft, Submit, Review), who the caller is (Auth.WhoAmI), a password
+// UpdateDraft, Submit, Review), the editing of a compiled report's draft
+// (UpdateCompiledReportDraft), who the caller is (Auth.WhoAmI), a password
 // reset with a one-time code (Auth.ResetPassword), and the plan import of
 // the dashboard (ImportPlan, and UpdateAgency for the aliases it stores).
 // Other registry mutations, Forward, RebuildAggregates and VerifyAuditLog (a

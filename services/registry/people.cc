@@ -22,6 +22,7 @@
 #include "services/common/secrets.h"
 #include "services/common/status_macros.h"
 #include "services/common/text.h"
+#include "services/common/timestamps.h"
 #include "services/registry/passwords.h"
 #include "services/registry/people_records.pb.h"
 #include "services/registry/validation.h"
@@ -71,13 +72,6 @@ std::string SessionExpiryKey(absl::Time expire, absl::string_view token_hash) {
 }
 std::string AgencyMemberKey(absl::string_view agency_id, absl::string_view user_id) {
   return KeyBuilder(kTagAgencyMember).String(agency_id).String(user_id).Build();
-}
-
-google::protobuf::Timestamp ToTimestamp(absl::Time t) {
-  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
-}
-absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(ts));
 }
 
 // Messages for officials, in Vietnamese, by ErrorInfo reason.

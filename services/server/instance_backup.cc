@@ -17,6 +17,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/status_macros.h"
+#include "services/common/timestamps.h"
 #include "storage/rocksdb_backup.h"
 
 namespace tonghop {
@@ -25,10 +26,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr char kLockFile[] = "tonghop-backup.lock";
-
-google::protobuf::Timestamp ToTimestamp(absl::Time time) {
-  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(time));
-}
 
 // The label kept with each store's copy, tying it to its instance backup.
 std::string StoreLabel(int64_t backup_id) {

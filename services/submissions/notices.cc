@@ -12,6 +12,7 @@
 #include "services/common/secrets.h"
 #include "services/common/status_macros.h"
 #include "services/common/text.h"
+#include "services/common/timestamps.h"
 #include "services/common/vocabulary.h"
 #include "storage/key_encoding.h"
 
@@ -27,21 +28,11 @@ constexpr uint8_t kTagPending = 2;  // next attempt (µs), id → ""
 std::string NoticeKey(absl::string_view id) { return KeyBuilder(kTagNotice).String(id).Build(); }
 
 std::string PendingKey(const v1::Notice& notice) {
-  int64_t micros = notice.next_attempt_time().seconds() * 1000000 +
-                   notice.next_attempt_time().nanos() / 1000;
+  int64_t micros = absl::ToUnixMicros(FromTimestamp(notice.next_attempt_time()));
   return KeyBuilder(kTagPending)
       .Int64(micros)
       .String(notice.name().substr(notice.name().find('/') + 1))
       .Build();
-}
-
-google::protobuf::Timestamp ToTimestamp(absl::Time time) {
-  google::protobuf::Timestamp ts;
-  int64_t seconds = absl::ToUnixSeconds(time);
-  ts.set_seconds(seconds);
-  ts.set_nanos(static_cast<int32_t>(
-      absl::ToInt64Nanoseconds(time - absl::FromUnixSeconds(seconds))));
-  return ts;
 }
 
 absl::StatusOr<v1::Notice> ParseNotice(absl::string_view bytes) {

@@ -17,6 +17,7 @@
 #include "services/common/status_macros.h"
 #include "services/common/text.h"
 #include "services/common/period.h"
+#include "services/common/timestamps.h"
 #include "services/submissions/notices.h"
 #include "services/submissions/report_context.h"
 #include "services/submissions/report_validator.h"
@@ -93,15 +94,6 @@ bool SameContent(const v1::Report& a, const v1::Report& b) {
   *right.mutable_progress() = b.progress();
   *right.mutable_values() = b.values();
   return ComputeEtag(left) == ComputeEtag(right);
-}
-
-google::protobuf::Timestamp ToProto(absl::Time time) {
-  google::protobuf::Timestamp ts;
-  int64_t seconds = absl::ToUnixSeconds(time);
-  ts.set_seconds(seconds);
-  ts.set_nanos(static_cast<int32_t>(
-      absl::ToInt64Nanoseconds(time - absl::FromUnixSeconds(seconds))));
-  return ts;
 }
 
 template <typename T>
@@ -401,7 +393,7 @@ class Submissions::Impl {
           ASSIGN_OR_RETURN(std::optional<v1::Report> stored, ReadReport(parts));
           if (stored) return *stored;
           v1::Report draft = BuildDraft(context);
-          *draft.mutable_due_time() = ToProto(context.dates.due_day_start);
+          *draft.mutable_due_time() = ToTimestamp(context.dates.due_day_start);
           draft = WithEtag(std::move(draft));
           batch.Put(kReports, ReportKey(parts), draft.SerializeAsString());
           return draft;
@@ -516,12 +508,12 @@ class Submissions::Impl {
           *submitted.mutable_values() = std::move(*content.mutable_values());
           submitted.set_state(v1::REPORT_STATE_SUBMITTED);
           submitted.set_revision(stored->revision() + 1);
-          *submitted.mutable_submit_time() = ToProto(now);
+          *submitted.mutable_submit_time() = ToTimestamp(now);
           // The round's first submission decides whether the report came
           // on time: a correction after a return or a replacement before
           // review keeps it.
           if (!submitted.has_first_submit_time()) {
-            *submitted.mutable_first_submit_time() = ToProto(now);
+            *submitted.mutable_first_submit_time() = ToTimestamp(now);
           }
           submitted.set_on_time(
               IsOnTime(context.dates, FromProto(submitted.first_submit_time())));
@@ -529,7 +521,7 @@ class Submissions::Impl {
           for (v1::ReportWarning& w : FigureWarnings(context, submitted)) {
             *submitted.add_warnings() = std::move(w);
           }
-          *submitted.mutable_due_time() = ToProto(context.dates.due_day_start);
+          *submitted.mutable_due_time() = ToTimestamp(context.dates.due_day_start);
           submitted.set_submitted_by(caller.Actor());
           submitted.clear_review_reason();
           submitted.clear_reviewed_by();
@@ -541,7 +533,7 @@ class Submissions::Impl {
           v1::Change change;
           change.set_kind(v1::CHANGE_KIND_SUBMITTED);
           *change.mutable_report() = submitted;
-          *change.mutable_time() = ToProto(now);
+          *change.mutable_time() = ToTimestamp(now);
           effects.change = std::move(change);
           return submitted;
         });
@@ -599,7 +591,7 @@ class Submissions::Impl {
           v1::Change change;
           change.set_kind(v1::CHANGE_KIND_WITHDRAWN);
           *change.mutable_report() = report;
-          *change.mutable_time() = ToProto(clock_->Now());
+          *change.mutable_time() = ToTimestamp(clock_->Now());
           effects.change = std::move(change);
           return report;
         });
@@ -664,7 +656,7 @@ class Submissions::Impl {
             r->set_state(accept ? v1::REPORT_STATE_ACCEPTED : v1::REPORT_STATE_RETURNED);
             r->set_review_reason(reason);
             r->set_reviewed_by(caller.Actor());
-            *r->mutable_review_time() = ToProto(now);
+            *r->mutable_review_time() = ToTimestamp(now);
             *r = WithEtag(std::move(*r));
           }
           batch.Put(kReports, ReportKey(parts), stored->SerializeAsString());
@@ -676,7 +668,7 @@ class Submissions::Impl {
           v1::Change change;
           change.set_kind(accept ? v1::CHANGE_KIND_ACCEPTED : v1::CHANGE_KIND_RETURNED);
           *change.mutable_report() = *stored;
-          *change.mutable_time() = ToProto(now);
+          *change.mutable_time() = ToTimestamp(now);
           effects.change = std::move(change);
           return *stored;
         });
@@ -888,7 +880,7 @@ class Submissions::Impl {
         due->set_plan_symbol(plan.symbol());
         due->set_plan_title(plan.title());
         due->set_period(period.label);
-        *due->mutable_due_time() = ToProto(dates->due_day_start);
+        *due->mutable_due_time() = ToTimestamp(dates->due_day_start);
         due->set_days_left(static_cast<int32_t>(dates->due_day - today));
         if (report) {
           due->set_state(report->state());

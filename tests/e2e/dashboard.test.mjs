@@ -153,7 +153,7 @@ test('drill-down shows the province with the API figures', async () => {
   const indicator = await api('registry/GetIndicator', { name: selected });
   for (const dimension of indicator.dimensions ?? []) {
     const breakdown = await api('aggregation/Rollup', { ...query, indicators: [selected], groupBy: 'ROLLUP_GROUPING_DIMENSION', dimension });
-    const expected = (breakdown.indicators?.[0]?.rows ?? []).filter((r) => r.figure?.present).map((r) => r.figure.value);
+    const expected = (breakdown.indicators?.[0]?.rows ?? []).map((r) => (r.figure?.present ? r.figure.value : ''));
     const shown = await cellValues(`[data-testid=breakdown-${dimension.replace('dimensions/', '')}] td[data-value]`);
     assert.deepEqual(shown, expected, dimension);
   }
@@ -196,6 +196,50 @@ test('an indicator with a moving trend is highlighted against its direction', as
   await page.screenshot({ path: path.join(OUT, 'province-trend.png'), fullPage: false });
 });
 
+test('a click on a figure shows the reports that add up to it', async () => {
+  const query = { plan: PLAN, period: PERIOD, agency: `agencies/${PROVINCE}` };
+  const indicator = 'indicators/complaints-received';
+  const row = `[data-testid=indicator-${indicator.replace('indicators/', '')}]`;
+  await page.click(`${row} [data-testid=indicator-total] .explainable`);
+  await page.waitForSelector('[data-testid=explain-table]', WAIT);
+  const explained = await api('aggregation/ExplainFigure', { ...query, indicator });
+  const shown = await page.$$eval('[data-testid=explain-row]', (trs) =>
+    trs.map((tr) => [tr.getAttribute('data-agency'), tr.querySelector('td[data-value]').getAttribute('data-value')]));
+  assert.deepEqual(shown, (explained.contributions ?? []).map((c) => [c.agency, c.value]));
+  assert.ok(shown.length > 1, 'several reports make up the province figure');
+  const sum = shown.reduce((total, [, value]) => total + Number(value), 0);
+  const figure = await page.getAttribute('[data-testid=explain-sum] th[data-value]', 'data-value');
+  assert.equal(String(sum), figure);
+  assert.equal(figure, explained.figure.value);
+  await page.$eval('[data-testid=explain-panel]', (el) => el.scrollIntoView());
+  await page.screenshot({ path: path.join(OUT, 'province-explain.png'), fullPage: false });
+});
+
+test('a share that cannot be computed is shown as not available, with its reason', async () => {
+  // The resolution rate's numerator is not broken down by sex, its
+  // denominator is: by sex the rate is unknown, not 0.
+  const query = { plan: PLAN, period: PERIOD, agency: `agencies/${PROVINCE}` };
+  const indicator = 'indicators/complaint-resolution-rate';
+  const bySex = await api('aggregation/Rollup', { ...query, indicators: [indicator], groupBy: 'ROLLUP_GROUPING_DIMENSION', dimension: 'dimensions/sex' });
+  const rows = bySex.indicators?.[0]?.rows ?? [];
+  assert.ok(rows.length > 0, 'the seed breaks the denominator down by sex');
+  for (const row of rows) {
+    assert.equal(row.figure?.present ?? false, false, row.label);
+    assert.equal(row.figure?.unavailableReason, 'UNAVAILABLE_REASON_NUMERATOR_NOT_DISAGGREGATED', row.label);
+  }
+  await page.click(`[data-testid=indicator-${indicator.replace('indicators/', '')}] [data-testid=indicator-link]`);
+  const box = `[data-testid=indicator-detail][data-indicator="${indicator}"] [data-testid=breakdown-sex]`;
+  await page.waitForSelector(box, WAIT);
+  const cells = await page.$$eval(`${box} [data-testid=figure-unavailable]`, (els) => els.map((el) => [el.textContent, el.getAttribute('title')]));
+  assert.equal(cells.length, rows.length);
+  for (const [i, [text, title]] of cells.entries()) {
+    assert.equal(text, '—*');
+    assert.equal(title, rows[i].figure.note);
+  }
+  assert.match(cells[0][1], /không được phân tổ theo Giới tính/);
+  assert.match(await page.textContent('[data-testid=data-as-of]'), /^Số liệu tính đến \d\d:\d\d, \d\d\/\d\d\/\d{4}\.$/);
+});
+
 test('long lists are paged', async () => {
   await page.click('[data-testid=tab-all]');
   const pager = await page.$('[data-testid=reporter-table-pager]');
@@ -206,6 +250,27 @@ test('long lists are paged', async () => {
   const secondPage = await page.$$eval('[data-testid=reporter-table] tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-testid')));
   assert.ok(secondPage.length > 0);
   assert.ok(!secondPage.some((id) => firstPage.includes(id)), 'the second page shows other agencies');
+});
+
+test('the compiled report downloads as an official document: DOCX and PDF', async () => {
+  const [docx] = await Promise.all([page.waitForEvent('download', WAIT), page.click('[data-testid=download-docx]')]);
+  assert.match(docx.suggestedFilename(), /\.docx$/);
+  const docxPath = path.join(OUT, docx.suggestedFilename());
+  await docx.saveAs(docxPath);
+  const docxBytes = fs.readFileSync(docxPath);
+  assert.equal(docxBytes.subarray(0, 2).toString('latin1'), 'PK', 'a .docx is a zip file');
+  assert.ok(docxBytes.includes(Buffer.from('word/document.xml')), 'with a Word body');
+
+  const [pdf] = await Promise.all([page.waitForEvent('download', WAIT), page.click('[data-testid=download-pdf]')]);
+  assert.match(pdf.suggestedFilename(), /\.pdf$/);
+  const pdfPath = path.join(OUT, pdf.suggestedFilename());
+  await pdf.saveAs(pdfPath);
+  assert.equal(fs.readFileSync(pdfPath).subarray(0, 5).toString('latin1'), '%PDF-');
+
+  const [adx] = await Promise.all([page.waitForEvent('download', WAIT), page.click('[data-testid=download-adx]')]);
+  const adxPath = path.join(OUT, adx.suggestedFilename());
+  await adx.saveAs(adxPath);
+  assert.match(fs.readFileSync(adxPath, 'utf8'), /<adx xmlns="urn:ihe:qrph:adx:2015"/);
 });
 
 test('the compiled report downloads as XLSX and Markdown', async () => {

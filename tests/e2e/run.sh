@@ -47,6 +47,8 @@ command -v npm >/dev/null || fail "npm is not installed"
 log "npm ci (dashboard, e2e)"
 (cd "$ROOT/clients/dashboard" && npm ci --no-audit --no-fund --loglevel=error)
 (cd "$ROOT/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
+log "dashboard unit tests (figures and dates formatted as in C++)"
+(cd "$ROOT/clients/dashboard" && npm test --silent)
 log "building the dashboard"
 (cd "$ROOT/clients/dashboard" && npm run --silent build)
 

@@ -71,13 +71,13 @@ inline absl::Status LoadAggregationRegistry(
         Checked(stub->UpdateAgency(ministry.NewContext().get(), request, &updated), agency.name());
     if (!s.ok()) return s;
   }
-  {
+  for (const v1::Dimension& dimension : {agg::SexDimension(), agg::AgeGroupDimension()}) {
     v1::CreateDimensionRequest request;
-    request.set_dimension_id("sex");
-    *request.mutable_dimension() = agg::SexDimension();
+    request.set_dimension_id(dimension.name().substr(11));
+    *request.mutable_dimension() = dimension;
     v1::Dimension created;
     absl::Status s = Checked(
-        stub->CreateDimension(ministry.NewContext().get(), request, &created), "dimensions/sex");
+        stub->CreateDimension(ministry.NewContext().get(), request, &created), dimension.name());
     if (!s.ok()) return s;
   }
   for (const v1::Indicator& indicator : agg::Indicators()) {

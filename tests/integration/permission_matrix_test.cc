@@ -94,6 +94,7 @@ const Allowed kOwnClerk = {{Relation::kOwn, {"clerk"}}};
 const Allowed kReviewer = {{Relation::kFocal, {"reviewer"}}};
 const Allowed kReaders3 = {
     {Relation::kOwn, kAllRoles}, {Relation::kFocal, kReaders}, {Relation::kMinistry, kReaders}};
+const Allowed kCompilerEditors = {{Relation::kFocal, {"reviewer", "admin"}}};
 const Allowed kForwarders = {{Relation::kFocal, {"reviewer", "admin"}},
                              {Relation::kMinistry, {"reviewer", "admin"}}};
 
@@ -410,6 +411,31 @@ TEST_F(PermissionMatrixTest, EveryRpcEveryRoleEveryRelation) {
   compile.set_plan(agg::kPlan);
   compile.set_period("2026");
   compile.set_agency(kSubject);
+  v1::ExplainFigureRequest explain;
+  explain.set_plan(agg::kPlan);
+  explain.set_period("2026");
+  explain.set_agency(kSubject);
+  explain.set_indicator("indicators/complaints-received");
+  v1::ExportFiguresRequest export_figures;
+  export_figures.set_plan(agg::kPlan);
+  export_figures.set_period("2026");
+  export_figures.set_agency(kSubject);
+  export_figures.set_format(v1::EXCHANGE_FORMAT_SDMX_CSV);
+  v1::ExportFiguresRequest export_exact = export_figures;
+  export_exact.set_exact(true);
+  // The draft of the subtree's compiled report; the plan's compiler is the
+  // province's Department of Justice.
+  const std::string compiled_draft =
+      "compiledReports/dong-nai-so-y-te/dong-nai-74-2026/2026/draft";
+  v1::GetCompiledReportDraftRequest get_draft;
+  get_draft.set_name(compiled_draft);
+  v1::ListCompiledReportDraftRevisionsRequest list_drafts;
+  list_drafts.set_name(compiled_draft);
+  v1::UpdateCompiledReportDraftRequest update_compiled;
+  update_compiled.mutable_draft()->set_name(compiled_draft);
+  update_compiled.mutable_draft()->set_signer_name("Nguyễn Văn A");
+  update_compiled.mutable_draft()->set_etag(kStale);
+  update_compiled.mutable_update_mask()->add_paths("signer_name");
   v1::ForwardRequest forward;
   forward.set_plan(agg::kPlan);
   forward.set_period("2026");
@@ -583,6 +609,31 @@ TEST_F(PermissionMatrixTest, EveryRpcEveryRoleEveryRelation) {
        Unary<v1::CompileReportRequest, v1::CompileReportResponse>(agg, &A::CompileReport,
                                                                   compile),
        ""},
+      {"Aggregation", "ExplainFigure", kReaders3,
+       Unary<v1::ExplainFigureRequest, v1::ExplainFigureResponse>(agg, &A::ExplainFigure,
+                                                                  explain),
+       "the reports behind a figure"},
+      {"Aggregation", "ExportFigures", kReaders3,
+       Unary<v1::ExportFiguresRequest, v1::ExportFiguresResponse>(agg, &A::ExportFigures,
+                                                                  export_figures),
+       "small counts withheld"},
+      {"Aggregation", "ExportFigures (exact)", kReaders3,
+       Unary<v1::ExportFiguresRequest, v1::ExportFiguresResponse>(agg, &A::ExportFigures,
+                                                                  export_exact),
+       "the subtree's reporting chain"},
+      {"Aggregation", "GetCompiledReportDraft", kReaders3,
+       Unary<v1::GetCompiledReportDraftRequest, v1::CompiledReportDraft>(
+           agg, &A::GetCompiledReportDraft, get_draft),
+       ""},
+      {"Aggregation", "ListCompiledReportDraftRevisions", kReaders3,
+       Unary<v1::ListCompiledReportDraftRevisionsRequest,
+             v1::ListCompiledReportDraftRevisionsResponse>(
+           agg, &A::ListCompiledReportDraftRevisions, list_drafts),
+       ""},
+      {"Aggregation", "UpdateCompiledReportDraft", kCompilerEditors,
+       Unary<v1::UpdateCompiledReportDraftRequest, v1::CompiledReportDraft>(
+           agg, &A::UpdateCompiledReportDraft, update_compiled),
+       "the compiling agency (the plan's compiler)"},
       {"Aggregation", "Forward (the province's figures)", kForwarders,
        Unary<v1::ForwardRequest, v1::ForwardResponse>(agg, &A::Forward, forward),
        "only to the upstream configured on the server, as the instance's own identity"},

@@ -7,7 +7,8 @@ REPORT.xlsx is `tonghop compile --format=xlsx`; ROLLUP.json is
 `tonghop --output=json rollup` for the same plan, period and subtree. Every
 indicator total of the "Số liệu" (Statistics) sheet must be a numeric cell
 equal to the roll-up's exact value, and every indicator the roll-up has a
-value for must be in the sheet. Reads the workbook with openpyxl (Debian's
+value for must be in the sheet; one the roll-up has no value for must be
+"—" (not available) or "x" (withheld), never a number or an empty cell. Reads the workbook with openpyxl (Debian's
 python3-openpyxl) when it is installed, else with the standard library.
 Exits 0 when everything matches, 1 with the differences otherwise.
 """
@@ -103,8 +104,9 @@ def main():
             continue
         got = sheet[indicator_id]
         if want is None:
-            if got is not None:
-                problems.append(f"{indicator_id}: workbook has {got}, the roll-up has no value")
+            if got not in ("—", "x"):
+                problems.append(f"{indicator_id}: workbook has {got!r}, the roll-up has no value")
+            compared += 1
             continue
         if not isinstance(got, (int, float)) or isinstance(got, bool):
             problems.append(f"{indicator_id}: workbook cell is {got!r}, not a number")

@@ -45,6 +45,9 @@ export interface Indicator {
   unit?: string;
   direction?: string;
   dimensions?: string[];
+  aggregation?: string;
+  numerator?: string;
+  denominator?: string;
 }
 
 // One report the acting agency owes (Submissions.ListDueReports).
@@ -68,6 +71,10 @@ export interface Figure {
   denominator?: string;
   contributors?: number;
   approximate?: number;
+  // Why the figure is not available (UNAVAILABLE_REASON_…), and in words.
+  unavailableReason?: string;
+  note?: string;
+  partial?: boolean;
 }
 
 export interface RollupRow {
@@ -97,6 +104,8 @@ export interface RollupResponse {
   indicators?: IndicatorRollup[];
   coverage?: { expected?: number; contributed?: number; otherContributors?: number };
   appliedSequence?: string;
+  dataAsOf?: string;
+  disclosureControlled?: boolean;
 }
 
 export interface Reporter {
@@ -178,6 +187,29 @@ export interface TrendResponse {
   direction?: string;
   points?: TrendPoint[];
   againstDirection?: number;
+  dataAsOf?: string;
+}
+
+export interface FigureContribution {
+  agency: string;
+  displayName?: string;
+  report?: string;
+  revision?: number;
+  submitTime?: string;
+  value?: string;
+  numerator?: string;
+  denominator?: string;
+  determinesFigure?: boolean;
+}
+
+export interface ExplainFigureResponse {
+  indicator?: string;
+  displayName?: string;
+  unit?: string;
+  aggregation?: string;
+  cellLabel?: string;
+  figure?: Figure;
+  contributions?: FigureContribution[];
 }
 
 export interface RpcStatus {

@@ -1,69 +1,30 @@
-// Numbers and dates in the reader's language: Vietnamese conventions
-// (Intl 'vi-VN': 1.250,5 and 05/11/2026) by default, British English ones
-// (1,250.5 and 05/11/2026) on the English toggle.
-//
-// Figures arrive from the API as exact decimal strings; they are formatted
-// digit by digit, never through floating point, so what is shown is exactly
-// what was computed.
+// Numbers and dates in the reader's language, by the rules of
+// display_format.ts (the same as the CLI's and the compiled reports'):
+// Vietnamese "1.250,5" and 05/11/2026 by default, English "1,250.5" and
+// 05/11/2026 on the toggle; times in Vietnam time.
 
+import * as display from './display_format';
 import { lang } from './i18n';
 
-export function locale(): string {
-  return lang() === 'vi' ? 'vi-VN' : 'en-GB';
+// Formats an exact decimal string ("1250", "-3.50", "+12").
+export function formatExact(value: string | undefined): string {
+  return display.formatNumber(value ?? '', lang());
 }
 
-interface Separators {
-  group: string;
-  decimal: string;
+// A count or a chart's axis value (a plain JavaScript number).
+export function formatCount(value: number | undefined): string {
+  const n = value ?? 0;
+  return display.formatNumber(Number.isFinite(n) ? String(n) : '', lang());
 }
 
-const separatorCache = new Map<string, Separators>();
-
-function separators(loc: string): Separators {
-  let cached = separatorCache.get(loc);
-  if (!cached) {
-    const parts = new Intl.NumberFormat(loc).formatToParts(12345.6);
-    cached = {
-      group: parts.find((p) => p.type === 'group')?.value ?? ',',
-      decimal: parts.find((p) => p.type === 'decimal')?.value ?? '.',
-    };
-    separatorCache.set(loc, cached);
-  }
-  return cached;
-}
-
-// Formats an exact decimal string ("1250", "-3.50", "+12") with the
-// locale's grouping and decimal mark. Anything else is returned unchanged.
-export function formatExact(value: string | undefined, loc: string = locale()): string {
-  if (value === undefined || value === '') return '';
-  const match = /^([+-]?)(\d+)(?:\.(\d+))?$/.exec(value);
-  if (!match) return value;
-  const [, sign, integer, fraction] = match;
-  const { group, decimal } = separators(loc);
-  let grouped = '';
-  for (let i = 0; i < integer.length; i++) {
-    if (i > 0 && (integer.length - i) % 3 === 0) grouped += group;
-    grouped += integer[i];
-  }
-  const signText = sign === '-' ? '−' : sign;
-  return signText + grouped + (fraction ? decimal + fraction : '');
-}
-
-export function formatCount(value: number | undefined, loc: string = locale()): string {
-  return new Intl.NumberFormat(loc).format(value ?? 0);
-}
-
+// The share `numerator` / `denominator` of two counts as a percentage with
+// one decimal, rounded half up in integers (no floating-point drift); "—"
+// when the denominator is 0.
 export function formatPercent(numerator: number, denominator: number): string {
   if (denominator <= 0) return '—';
-  return new Intl.NumberFormat(locale(), {
-    style: 'percent',
-    maximumFractionDigits: 1,
-  }).format(numerator / denominator);
+  const tenths = Math.round((numerator * 1000) / denominator);
+  return display.formatPercent(`${Math.trunc(tenths / 10)}.${tenths % 10}`, lang());
 }
-
-// Four-digit years and two-digit days: "05/11/2026", as documents write
-// dates.
-const DATE: Intl.DateTimeFormatOptions = { day: '2-digit', month: '2-digit', year: 'numeric' };
 
 export interface ProtoDate {
   year?: number;
@@ -72,30 +33,17 @@ export interface ProtoDate {
 }
 
 export function formatDate(date: ProtoDate | undefined): string {
-  if (!date || !date.year) return '';
-  const d = new Date(Date.UTC(date.year, (date.month ?? 1) - 1, date.day ?? 1));
-  return new Intl.DateTimeFormat(locale(), { ...DATE, timeZone: 'UTC' }).format(d);
+  return display.formatDate(date);
 }
 
-// A google.protobuf.Timestamp in JSON ("2026-11-04T08:30:00Z"), shown in
-// Vietnam's time zone, where the deadlines are.
+// A google.protobuf.Timestamp in JSON ("2026-11-04T08:30:00Z") in Vietnam's
+// time zone, where the deadlines are: "15:30, 04/11/2026".
 export function formatTimestamp(value: string | undefined): string {
-  if (!value) return '';
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) return value;
-  return new Intl.DateTimeFormat(locale(), {
-    ...DATE,
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: 'Asia/Ho_Chi_Minh',
-  }).format(d);
+  return display.formatDateTime(value);
 }
 
 // The day of a Timestamp in Vietnam's time zone (a due date), without the
-// time.
+// time: "04/11/2026".
 export function formatDay(value: string | undefined): string {
-  if (!value) return '';
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) return value;
-  return new Intl.DateTimeFormat(locale(), { ...DATE, timeZone: 'Asia/Ho_Chi_Minh' }).format(d);
+  return display.formatDay(value);
 }

@@ -10,6 +10,7 @@ import {
   type Agency,
   type CompletenessResponse,
   type Dimension,
+  type ExplainFigureResponse,
   type Figure,
   type Indicator,
   type IndicatorRollup,
@@ -198,6 +199,59 @@ function figureText(figure: Figure | undefined): string {
   return figure?.present ? formatExact(figure.value) : '—';
 }
 
+// A figure as a cell's content: its value, or "—" when it is not available
+// (never 0), with the reason — or what a partial figure leaves out — on
+// hover and marked with an asterisk. With `explain`, a click shows the
+// reports it comes from.
+function figureContent(figure: Figure | undefined, explain?: () => void): HTMLElement {
+  const note = figure?.note ?? (figure?.present ? '' : t('noData'));
+  const clickable = !!explain && !!figure?.present;
+  return h('span', {
+    class: `figure${note ? ' noted' : ''}${clickable ? ' explainable' : ''}`,
+    title: note || (clickable ? t('explainHint') : undefined),
+    testid: figure?.present ? 'figure' : 'figure-unavailable',
+    data: { reason: figure?.unavailableReason ?? '' },
+    onclick: clickable ? (e: Event) => {
+      e.preventDefault();
+      explain();
+    } : undefined,
+  }, figureText(figure), note ? h('sup', {}, '*') : '');
+}
+
+type Explain = (indicator: string, cells: Record<string, string> | undefined, label: string) => void;
+
+// The reports behind a figure, in `holder`: each agency, the revision that
+// counts and its value (for a ratio, numerator / denominator), and the sum,
+// which is the figure.
+async function showExplanation(holder: HTMLElement, query: Query, indicator: string,
+  cells: Record<string, string> | undefined, label: string): Promise<void> {
+  holder.replaceChildren(h('p', { class: 'loading' }, t('loading')));
+  const params: Record<string, string> = { ...query, indicator };
+  for (const [dimension, option] of Object.entries(cells ?? {})) params[`cells.${dimension}`] = option;
+  try {
+    const r = await call<ExplainFigureResponse>('aggregation', 'ExplainFigure', params);
+    const ratio = r.aggregation === 'AGGREGATION_RATIO';
+    const parts = (c: { numerator?: string; denominator?: string }): string =>
+      `${formatExact(c.numerator ?? '')} / ${formatExact(c.denominator ?? '')}`;
+    holder.replaceChildren(
+      h('h5', { testid: 'explain-title' }, `${t('sources')}: ${r.displayName ?? indicator} — ${label}`),
+      h('table', { class: 'data compact', testid: 'explain-table' },
+        h('thead', {}, h('tr', {}, h('th', {}, t('reporter')), h('th', { class: 'num' }, t('revision')),
+          h('th', { class: 'num' }, ratio ? t('parts') : t('value')))),
+        h('tbody', {}, ...(r.contributions ?? []).map((c) => h('tr', { testid: 'explain-row', data: { agency: c.agency } },
+          h('td', {}, c.displayName ?? c.agency, c.determinesFigure ? ' *' : ''),
+          h('td', { class: 'num' }, formatCount(c.revision)),
+          h('td', { class: 'num', data: { value: ratio ? `${c.numerator ?? ''}/${c.denominator ?? ''}` : c.value ?? '' } },
+            ratio ? parts(c) : formatExact(c.value))))),
+        h('tfoot', {}, h('tr', { testid: 'explain-sum' },
+          h('th', {}, t('sum')), h('th', {}, ''),
+          h('th', { class: 'num', data: { value: ratio ? `${r.figure?.numerator ?? ''}/${r.figure?.denominator ?? ''}` : r.figure?.value ?? '' } },
+            ratio ? `${parts(r.figure ?? {})} = ${figureText(r.figure)}` : figureText(r.figure))))));
+  } catch (error) {
+    holder.replaceChildren(errorBox(error));
+  }
+}
+
 async function indicators(body: HTMLElement, query: Query, plans: Plan[]): Promise<void> {
   const [rollup, dimensions] = await Promise.all([
     call<RollupResponse>('aggregation', 'Rollup', { ...query, groupBy: 'ROLLUP_GROUPING_TOTAL' }),
@@ -208,7 +262,14 @@ async function indicators(body: HTMLElement, query: Query, plans: Plan[]): Promi
     body.appendChild(h('p', { class: 'muted', testid: 'coverage' },
       `${t('coverage')}: ${formatCount(rollup.coverage.contributed)} / ${formatCount(rollup.coverage.expected)}`));
   }
+  body.appendChild(h('p', { class: 'muted', testid: 'data-as-of' },
+    rollup.dataAsOf ? `${t('dataAsOf')} ${formatTimestamp(rollup.dataAsOf)}.` : t('noDataYet')));
   const detail = h('div', { class: 'indicator-detail', testid: 'indicator-detail' });
+  const explanation = h('div', { class: 'explain', testid: 'explain-panel' });
+  const explain: Explain = (indicator, cells, label) => {
+    void showExplanation(explanation, query, indicator, cells, label);
+    explanation.scrollIntoView({ block: 'nearest' });
+  };
   let selected = (list.find((i) => i.total?.present) ?? list[0])?.indicator;
   const table = (): HTMLElement => dataTable<IndicatorRollup>({
     testid: 'indicator-table',
@@ -230,7 +291,7 @@ async function indicators(body: HTMLElement, query: Query, plans: Plan[]): Promi
             e.preventDefault();
             selected = r.indicator;
             tableHolder.replaceChildren(table());
-            void showIndicator(detail, r, query, plans, dimensions);
+            void showIndicator(detail, r, query, plans, dimensions, explain);
           },
         }, r.displayName ?? r.indicator),
       },
@@ -240,7 +301,8 @@ async function indicators(body: HTMLElement, query: Query, plans: Plan[]): Promi
         header: t('total'),
         numeric: true,
         sortValue: (r) => r.total?.approximate ?? -1,
-        render: (r) => h('span', { testid: 'indicator-total', data: { value: r.total?.present ? r.total.value ?? '' : '' } }, figureText(r.total)),
+        render: (r) => h('span', { testid: 'indicator-total', data: { value: r.total?.present ? r.total.value ?? '' : '' } },
+          figureContent(r.total, () => explain(r.indicator, undefined, t('total')))),
       },
       { key: 'contributors', header: t('contributors'), numeric: true, sortValue: (r) => r.total?.contributors ?? 0, render: (r) => formatCount(r.total?.contributors) },
       { key: 'direction', header: '', sortValue: (r) => r.direction ?? '', render: (r) => directionMark(r.direction) },
@@ -248,9 +310,10 @@ async function indicators(body: HTMLElement, query: Query, plans: Plan[]): Promi
   });
   const tableHolder = h('div', {}, table());
   body.appendChild(tableHolder);
+  body.appendChild(explanation);
   body.appendChild(detail);
   const first = list.find((i) => i.indicator === selected);
-  if (first) await showIndicator(detail, first, query, plans, dimensions);
+  if (first) await showIndicator(detail, first, query, plans, dimensions, explain);
 }
 
 function directionMark(direction: string | undefined): HTMLElement {
@@ -265,6 +328,7 @@ async function showIndicator(
   query: Query,
   plans: Plan[],
   dimensions: Dimension[],
+  explain: Explain,
 ): Promise<void> {
   clear(detail);
   detail.dataset.indicator = rollup.indicator;
@@ -273,7 +337,13 @@ async function showIndicator(
     const indicator = await call<Indicator>('registry', 'GetIndicator', { name: rollup.indicator });
     const grid = h('div', { class: 'breakdowns', testid: 'breakdowns' });
     detail.appendChild(grid);
-    const dims = indicator.dimensions ?? [];
+    // A ratio breaks down as its denominator does; the rows then say where
+    // the share cannot be computed.
+    let dims = indicator.dimensions ?? [];
+    if (dims.length === 0 && indicator.aggregation === 'AGGREGATION_RATIO' && indicator.denominator) {
+      const denominator = await call<Indicator>('registry', 'GetIndicator', { name: indicator.denominator });
+      dims = denominator.dimensions ?? [];
+    }
     if (dims.length === 0) grid.appendChild(h('p', { class: 'muted' }, t('noBreakdown')));
     const answers = await Promise.all(dims.map((dimension) =>
       call<RollupResponse>('aggregation', 'Rollup', {
@@ -283,19 +353,25 @@ async function showIndicator(
         dimension,
       })));
     dims.forEach((dimension, i) => {
-      const rows = (answers[i].indicators?.[0]?.rows ?? []).filter((r) => r.figure?.present);
+      // Rows come in the dimension's own order (sex, age groups youngest
+      // first, ethnicities in the official list's order); a share that
+      // cannot be computed is a row with "—" and its reason.
+      const rows = answers[i].indicators?.[0]?.rows ?? [];
+      const present = rows.filter((r) => r.figure?.present);
       const dim = dimensions.find((d) => d.name === dimension);
       const box = h('div', { class: 'breakdown', testid: `breakdown-${dimension.replace('dimensions/', '')}` },
         h('h5', {}, dim ? displayName(dim) : dimension));
       if (rows.length === 0) {
         box.appendChild(h('p', { class: 'muted' }, t('noData')));
       } else {
-        const shown = [...rows].sort((a, b) => (b.figure?.approximate ?? 0) - (a.figure?.approximate ?? 0)).slice(0, 12);
-        box.appendChild(bars(`breakdown-chart-${dimension.replace('dimensions/', '')}`,
-          shown.map((r) => r.label ?? ''), shown.map((r) => r.figure?.approximate ?? 0), shown.map((r) => r.figure?.value ?? '')));
+        if (present.length > 0) {
+          box.appendChild(bars(`breakdown-chart-${dimension.replace('dimensions/', '')}`,
+            present.map((r) => r.label ?? ''), present.map((r) => r.figure?.approximate ?? 0), present.map((r) => r.figure?.value ?? '')));
+        }
         box.appendChild(h('table', { class: 'data compact' }, h('tbody', {}, ...rows.map((r) =>
           h('tr', {}, h('td', {}, r.label ?? ''),
-            h('td', { class: 'num', data: { value: r.figure?.value ?? '' } }, figureText(r.figure)))))));
+            h('td', { class: 'num', data: { value: r.figure?.present ? r.figure.value ?? '' : '' } },
+              figureContent(r.figure, () => explain(rollup.indicator, r.cells, r.label ?? ''))))))));
       }
       grid.appendChild(box);
     });
@@ -337,7 +413,7 @@ function trendBlock(trend: TrendResponse): HTMLElement {
       data: { period: p.period, against: String(!!p.againstDirection) },
     },
     h('td', {}, p.period),
-    h('td', { class: 'num', data: { value: p.figure?.value ?? '' } }, figureText(p.figure)),
+    h('td', { class: 'num', data: { value: p.figure?.present ? p.figure.value ?? '' : '' } }, figureContent(p.figure)),
     h('td', { class: 'num' }, formatExact(p.change), p.againstDirection ? h('span', { class: 'chip bad', title: t('againstDirection') }, '!') : ''))))));
   return block;
 }
@@ -406,15 +482,15 @@ function statusTone(status: string | undefined): string {
 
 function downloadButtons(plan: string, period: string, agency: string): HTMLElement {
   const status = h('span', { class: 'muted', testid: 'download-status' });
-  const button = (format: string, label: string, testid: string): HTMLElement =>
+  const button = (format: string, label: string, testid: string, method = 'CompileReport'): HTMLElement =>
     h('button', {
       type: 'button',
       testid,
       onclick: async () => {
         status.textContent = t('downloading');
         try {
-          const { blob, filename } = await download('aggregation', 'CompileReport', {
-            plan, period, agency, format, language: lang(),
+          const { blob, filename } = await download('aggregation', method, {
+            plan, period, agency, format, language: method === 'CompileReport' ? lang() : undefined,
           });
           const url = URL.createObjectURL(blob);
           const a = h('a', { href: url });
@@ -431,7 +507,11 @@ function downloadButtons(plan: string, period: string, agency: string): HTMLElem
     }, label);
   return h('div', { class: 'downloads', testid: 'downloads' },
     h('span', {}, t('download'), ': '),
+    button('REPORT_FORMAT_DOCX', t('downloadDocx'), 'download-docx'),
+    button('REPORT_FORMAT_PDF', t('downloadPdf'), 'download-pdf'),
     button('REPORT_FORMAT_XLSX', t('downloadXlsx'), 'download-xlsx'),
     button('REPORT_FORMAT_MARKDOWN', t('downloadMarkdown'), 'download-markdown'),
+    button('EXCHANGE_FORMAT_ADX', 'ADX', 'download-adx', 'ExportFigures'),
+    button('EXCHANGE_FORMAT_SDMX_CSV', 'SDMX-CSV', 'download-sdmx', 'ExportFigures'),
     status);
 }
