@@ -43,6 +43,7 @@ struct Labels {
   const char* unit = "Đơn vị tính";         // Unit
   const char* options = "Phân tổ";          // Options
   const char* dissolved = "giải thể";       // dissolved
+  const char* email = "Email";              // E-mail
 };
 const Labels kLabels;
 
@@ -212,10 +213,13 @@ int AgencyList(CliContext& context, const ParsedArgs& args) {
         absl::StrAppend(&valid, " → ", absl::StrJoin(ids, ", "));
       }
     }
-    rows.push_back({Id(a.name()), a.display_name(), KindLabel(a.kind()), Id(a.parent()), valid});
+    rows.push_back(
+        {Id(a.name()), a.display_name(), KindLabel(a.kind()), Id(a.parent()), valid, a.email()});
   }
   PrintResult(context, all,
-                   {kLabels.id, kLabels.name, kLabels.kind, kLabels.parent, kLabels.valid}, rows);
+              {kLabels.id, kLabels.name, kLabels.kind, kLabels.parent, kLabels.valid,
+               kLabels.email},
+              rows);
   return 0;
 }
 
@@ -621,6 +625,32 @@ absl::StatusOr<bool> AddAlias(CliContext& context, const std::string& agency,
   return true;
 }
 
+// Changes the agency's e-mail address (and, with --english-name, its English
+// name) through UpdateAgency with a mask of what the flags give.
+int AgencyUpdate(CliContext& context, const ParsedArgs& args) {
+  if (args.positional.size() != 1 || (!args.Has("email") && !args.Has("english-name"))) {
+    *context.err << "usage: tonghop agency update ID [--email=ADDRESS] [--english-name=NAME]\n";
+    return 2;
+  }
+  v1::UpdateAgencyRequest request;
+  request.mutable_agency()->set_name(AsName("agencies", args.positional[0]));
+  if (args.Has("email")) {
+    request.mutable_agency()->set_email(args.Get("email"));
+    request.mutable_update_mask()->add_paths("email");
+  }
+  if (args.Has("english-name")) {
+    request.mutable_agency()->set_english_name(args.Get("english-name"));
+    request.mutable_update_mask()->add_paths("english_name");
+  }
+  request.set_request_id(client::NewRequestId());
+  v1::Agency updated;
+  grpc::Status status =
+      Stub(context)->UpdateAgency(context.connection().NewContext().get(), request, &updated);
+  if (!status.ok()) return PrintError(*context.err, status);
+  PrintJson(*context.out, updated);
+  return 0;
+}
+
 int AgencyAliasAdd(CliContext& context, const ParsedArgs& args) {
   if (args.positional.size() != 2) {
     *context.err << "usage: tonghop agency alias add AGENCY \"NAME AS WRITTEN\"\n";
@@ -918,6 +948,17 @@ void RegisterRegistryCommands(CommandTable& table) {
   table.Add({"agency get", "ID", "show one agency",
              GetCommand("agency get ID", "agencies", &S::GetAgency)});
   table.Add({"agency import", "FILE", "create or update the agencies in a file", AgencyImport});
+  table.Add({"agency update", "ID [--email=ADDRESS] [--english-name=NAME]",
+             "change an agency's e-mail address for notices (or its English name)",
+             AgencyUpdate});
+  table.Describe("agency update", R"(The agency's address receives its e-mail notices (reminders, returns,
+acceptances; for a focal agency, the digest of missing reports), together
+with its people's addresses (tonghop user update ID --email=...). An empty
+--email= removes the address.
+
+Examples:
+  tonghop agency update dong-nai-so-y-te --email=vanthu@soyte.dongnai.gov.vn
+  tonghop agency get dong-nai-so-y-te)");
   table.Add({"agency alias add", "AGENCY \"NAME\"",
              "store another name an agency goes by in documents (reused by every import)",
              AgencyAliasAdd});

@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/substitute.h"
 #include "absl/time/time.h"
@@ -771,7 +772,59 @@ int ReportChanges(CliContext& context, const ParsedArgs& args) {
   return 0;
 }
 
+// Lists the e-mail notices (reminders, returns, acceptances, digests of
+// missing reports), queued and sent; --state=pending|sent|no-recipient.
+int NoticeList(CliContext& context, const ParsedArgs& args) {
+  v1::ListNoticesRequest request;
+  if (args.Has("state")) {
+    std::optional<int> state = ParseEnumText(*v1::NoticeState_descriptor(), args.Get("state"));
+    if (!state) {
+      *context.err << "tonghop: --state: \"" << args.Get("state") << "\" is not one of "
+                   << ChoicesOf(*v1::NoticeState_descriptor()) << "\n";
+      return 2;
+    }
+    request.set_state(static_cast<v1::NoticeState>(*state));
+  }
+  auto stub = v1::Submissions::NewStub(context.connection().channel());
+  v1::ListNoticesResponse all;
+  do {
+    v1::ListNoticesResponse page;
+    grpc::Status status =
+        stub->ListNotices(context.connection().NewContext().get(), request, &page);
+    if (!status.ok()) return PrintError(*context.err, status);
+    for (v1::Notice& notice : *page.mutable_notices()) *all.add_notices() = std::move(notice);
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::Notice& n : all.notices()) {
+    rows.push_back({LabelOf(n.kind()), LabelOf(n.state()), Id(n.agency()),
+                    n.report().empty() ? n.dedup_key() : n.report(),
+                    absl::StrJoin(n.recipients(), ", "), VietnamDateTime(n.create_time()),
+                    VietnamDateTime(n.send_time()), absl::StrCat(n.attempts()), n.last_error()});
+  }
+  PrintResult(context, all,
+              {"Loại (kind)", "Trạng thái (state)", "Gửi cho (agency)", "Về (about)",
+               "Địa chỉ (to)", "Tạo lúc (queued)", "Gửi lúc (sent)", "Số lần (attempts)",
+               "Lỗi (error)"},
+              rows);
+  return 0;
+}
+
 void RegisterReportCommands(CommandTable& table) {
+  table.Add({"notice list", "[--state=pending|sent|no-recipient]",
+             "the e-mail notices queued and sent (reminders, returns, acceptances, digests of "
+             "missing reports); for the instance's administrators",
+             NoticeList});
+  table.Describe("notice list", R"(Every e-mail notice of this server, queued or sent: reminders before a due
+date, a report returned (with the reason) or accepted, and the digest of
+missing reports to a focal agency after the due date. Shows the addresses
+used, the attempts and the last error; NO_RECIPIENT means neither the agency
+nor its people have an address. Notices are sent only when tonghopd runs
+with --smtp=HOST:PORT (docs/notices.md).
+
+Examples:
+  tonghop notice list
+  tonghop notice list --state=pending)");
   table.Add({"report template", "--plan=PLAN --period=2026 --out=FILE",
              "write the caller's report form: FILE.json and its figures (CSV beside it), "
              "or FILE.xlsx (Excel)",

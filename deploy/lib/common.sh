@@ -11,7 +11,7 @@ TONGHOP_PACKAGES=(
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libgtest-dev libgmock-dev
   libicu-dev libxlsxwriter-dev libcpp-httplib-dev libssl-dev openssl libsodium-dev
-  libzip-dev libpugixml-dev libpoppler-cpp-dev
+  libzip-dev libpugixml-dev libpoppler-cpp-dev libcurl4-openssl-dev
   # The compiled report as PDF (Pango, Cairo, in Liberation Serif, metric-
   # compatible with Times New Roman); ADX read against its schema (libxml2).
   libcairo2-dev libpango1.0-dev libxml2-dev fonts-liberation2
@@ -25,8 +25,9 @@ TONGHOP_DEMO_PACKAGES=(poppler-utils libreoffice-writer-nogui libxml2-utils)
 
 # Packages only the tests need (tests/run.sh installs them; the demo does
 # not): Debian's Prometheus server scrapes tonghopd in a test, and the
-# deployment check reads the Kubernetes manifests with PyYAML.
-TONGHOP_TEST_PACKAGES=(prometheus python3-yaml)
+# deployment check reads the Kubernetes manifests with PyYAML, and the notices
+# test sends mail to a real SMTP server (aiosmtpd).
+TONGHOP_TEST_PACKAGES=(prometheus python3-yaml python3-aiosmtpd)
 
 tonghop_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -36,6 +36,22 @@ inline constexpr absl::string_view kRegistryService = "registry";
 inline constexpr absl::string_view kSubmissionsService = "submissions";
 inline constexpr absl::string_view kAggregationService = "aggregation";
 
+// The submissions service's e-mail notices (tonghopd --smtp, --smtp-from,
+// --remind-days; docs/notices.md).
+struct NoticeSettings {
+  // The mail relay, host:port; empty: notices are queued and listed, not sent.
+  std::string smtp_relay;
+  // The sender's address.
+  std::string from = "tonghop@localhost";
+  // Days before a due day on which a reminder is sent.
+  std::vector<int> remind_days = {7, 1};
+  // How often the scheduler looks for reminders and digests to queue, and
+  // how often the sender looks for notices to retry (it is also woken by
+  // every review).
+  absl::Duration scan_interval = absl::Minutes(5);
+  absl::Duration send_interval = absl::Seconds(30);
+};
+
 // What the hosting process gives a service. Pointers outlive the module.
 struct ServiceEnvironment {
   // A directory owned by this service alone (e.g. DATA_DIR/registry).
@@ -79,6 +95,8 @@ struct ServiceEnvironment {
   // Where the module publishes metrics and readiness (see
   // InstanceMonitor); null when the host keeps none (unit tests).
   InstanceMonitor* monitor = nullptr;
+  // The submissions service's e-mail notices.
+  NoticeSettings notices;
 };
 
 // A store a module owns, named as its directory under the data directory

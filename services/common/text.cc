@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -18,6 +19,13 @@
 
 namespace tonghop {
 namespace {
+
+constexpr size_t kMaxEmailAddressChars = 254;
+
+bool IsEmailLocalChar(char c) {
+  return absl::ascii_isalnum(c) || absl::string_view("!#$%&'*+/=?^_`{|}~.-").find(c) !=
+                                       absl::string_view::npos;
+}
 
 // Code points below this have their folding precomputed; Vietnamese letters
 // (Latin-1, Latin Extended-A/B, Latin Extended Additional) all are.
@@ -420,6 +428,34 @@ std::string QuoteInput(absl::string_view input, size_t max_bytes) {
   if (cut) quoted += "…";
   quoted += "\"";
   return quoted;
+}
+
+bool IsValidEmailAddress(absl::string_view email) {
+  if (email.size() > kMaxEmailAddressChars) return false;
+  size_t at = email.find('@');
+  if (at == absl::string_view::npos || at == 0 || email.find('@', at + 1) != absl::string_view::npos) {
+    return false;
+  }
+  absl::string_view local = email.substr(0, at);
+  absl::string_view domain = email.substr(at + 1);
+  if (local.size() > 64 || local.front() == '.' || local.back() == '.' ||
+      absl::StrContains(local, "..")) {
+    return false;
+  }
+  for (char c : local) {
+    if (!IsEmailLocalChar(c)) return false;
+  }
+  std::vector<absl::string_view> labels = absl::StrSplit(domain, '.');
+  if (labels.size() < 2) return false;
+  for (absl::string_view label : labels) {
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    for (char c : label) {
+      if (!absl::ascii_isalnum(c) && c != '-') return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace tonghop

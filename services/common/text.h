@@ -97,6 +97,12 @@ std::string GroupThousands(size_t n);
 // the right: ("1234567", '.') → "1.234.567". The digits are not checked.
 std::string GroupDigits(absl::string_view digits, char separator);
 
+// Whether `email` is an address mail can be sent to: a practical subset of
+// RFC 5322, local@domain in ASCII, at most 254 characters, the domain of at
+// least two dot-separated labels of letters, digits and hyphens. The one
+// check for every e-mail address the registry stores (people, agencies).
+bool IsValidEmailAddress(absl::string_view email);
+
 // At most `max_bytes` of `text`, cut at a code point boundary, with "…"
 // appended when cut.
 std::string TruncateUtf8(absl::string_view text, size_t max_bytes);

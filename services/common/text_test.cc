@@ -92,6 +92,19 @@ TEST(TextTest, TruncateKeepsWholeCharacters) {
   EXPECT_EQ(TruncateUtf8("abc", 3), "abc");
 }
 
+TEST(TextTest, EmailAddresses) {
+  EXPECT_TRUE(IsValidEmailAddress("lan.nguyen@stp.dongnai.gov.vn"));
+  EXPECT_TRUE(IsValidEmailAddress("van-thu+bao-cao@so-y-te.vn"));
+  EXPECT_FALSE(IsValidEmailAddress(""));
+  EXPECT_FALSE(IsValidEmailAddress("lan@@example.vn"));
+  EXPECT_FALSE(IsValidEmailAddress("van thu@soyte.vn"));
+  EXPECT_FALSE(IsValidEmailAddress("lan@localhost"));
+  EXPECT_FALSE(IsValidEmailAddress("lan.@soyte.vn"));
+  EXPECT_FALSE(IsValidEmailAddress("lan@-soyte.vn"));
+  EXPECT_FALSE(IsValidEmailAddress("lân@soyte.vn"));
+  EXPECT_FALSE(IsValidEmailAddress(std::string(250, 'a') + "@b.vn"));
+}
+
 TEST(TextTest, GroupThousandsWithDots) {
   EXPECT_EQ(GroupThousands(0), "0");
   EXPECT_EQ(GroupThousands(999), "999");

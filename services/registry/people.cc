@@ -50,7 +50,6 @@ constexpr size_t kSweepPerSignIn = 16;
 // Tokens are 43 characters; anything much longer is not one.
 constexpr size_t kMaxTokenChars = 256;
 constexpr size_t kMaxDisplayNameChars = 200;
-constexpr size_t kMaxEmailChars = 254;
 
 std::string UserKey(absl::string_view id) { return KeyBuilder(kTagUser).String(id).Build(); }
 std::string CredentialKey(absl::string_view id) {
@@ -119,41 +118,6 @@ absl::StatusOr<std::string> UserId(absl::string_view user, absl::string_view fie
                                               "letters, digits and hyphens)");
   }
   return std::string(user);
-}
-
-bool IsEmailLocalChar(char c) {
-  return absl::ascii_isalnum(c) || absl::string_view("!#$%&'*+/=?^_`{|}~.-").find(c) !=
-                                       absl::string_view::npos;
-}
-
-// A practical subset of RFC 5322 addresses: local@domain, ASCII, the domain
-// of at least two dot-separated labels of letters, digits and hyphens.
-bool IsValidEmail(absl::string_view email) {
-  if (email.size() > kMaxEmailChars) return false;
-  size_t at = email.find('@');
-  if (at == absl::string_view::npos || at == 0 || email.find('@', at + 1) != absl::string_view::npos) {
-    return false;
-  }
-  absl::string_view local = email.substr(0, at);
-  absl::string_view domain = email.substr(at + 1);
-  if (local.size() > 64 || local.front() == '.' || local.back() == '.' ||
-      absl::StrContains(local, "..")) {
-    return false;
-  }
-  for (char c : local) {
-    if (!IsEmailLocalChar(c)) return false;
-  }
-  std::vector<absl::string_view> labels = absl::StrSplit(domain, '.');
-  if (labels.size() < 2) return false;
-  for (absl::string_view label : labels) {
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
-      return false;
-    }
-    for (char c : label) {
-      if (!absl::ascii_isalnum(c) && c != '-') return false;
-    }
-  }
-  return true;
 }
 
 // Digits with an optional leading "+", spaces, dots and hyphens between;
@@ -309,7 +273,7 @@ absl::Status ValidateUser(const v1::User& user, const AgencyDirectory& agencies,
       violations.Add(field, absl::StrCat(v1::Role_Name(role), " is given twice"));
     }
   }
-  if (!user.email().empty() && !IsValidEmail(user.email())) {
+  if (!user.email().empty() && !IsValidEmailAddress(user.email())) {
     violations.Add("user.email", "is not an e-mail address (name@domain.vn)");
   }
   if (!user.phone().empty() && !IsValidPhone(user.phone())) {

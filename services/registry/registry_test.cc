@@ -192,6 +192,23 @@ TEST_F(RegistryTest, UpdateMaskReplacesOnlyNamedFields) {
               UnorderedElementsAre("update_mask"));
 }
 
+TEST_F(RegistryTest, AgencyEmailIsCheckedAndKept) {
+  v1::UpdateAgencyRequest request;
+  request.mutable_agency()->set_name("agencies/dong-nai-so-y-te");
+  request.mutable_agency()->set_email("van thu@soyte");
+  request.mutable_update_mask()->add_paths("email");
+  EXPECT_THAT(ViolatedFields(registry_.UpdateAgency(kMinistry, request).status()),
+              UnorderedElementsAre("agency.email"));
+  EXPECT_EQ(registry_.GetAgency("agencies/dong-nai-so-y-te")->email(), "") << "nothing stored";
+  request.mutable_agency()->set_email("vanthu@soyte.dongnai.gov.vn");
+  auto updated = registry_.UpdateAgency(kMinistry, request);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->email(), "vanthu@soyte.dongnai.gov.vn");
+  EXPECT_EQ(updated->display_name(), "Sở Y tế tỉnh Đồng Nai");
+  EXPECT_EQ(registry_.GetAgency("agencies/dong-nai-so-y-te")->email(),
+            "vanthu@soyte.dongnai.gov.vn");
+}
+
 TEST_F(RegistryTest, UpsertWithAllowMissing) {
   v1::UpdateAgencyRequest request;
   *request.mutable_agency() =

@@ -213,6 +213,9 @@ absl::Status ValidateAgency(const v1::Agency& agency, const ReferenceResolver& r
     if (agency.aliases(i).empty()) violations.Add(at, "must not be empty");
     else if (!aliases.insert(agency.aliases(i)).second) violations.Add(at, "listed twice");
   }
+  if (!agency.email().empty() && !IsValidEmailAddress(agency.email())) {
+    violations.Add(field + ".email", "is not an e-mail address (name@domain.vn)");
+  }
   return absl::OkStatus();
 }
 

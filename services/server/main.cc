@@ -78,6 +78,13 @@ constexpr char kUsage[] = R"(usage: tonghopd --data-dir=DIR [options]
                             a backup is the other way out.
   --session-lifetime=DUR    how long a sign-in lasts (default 12h; e.g. 8h, 30m)
 
+E-mail notices (docs/notices.md):
+  --smtp=HOST:PORT          the mail relay notices are sent to; without it
+                            notices are queued (tonghop notice list), not sent
+  --smtp-from=ADDR          the sender's address (default tonghop@localhost)
+  --remind-days=N,…         days before a due date on which the agencies that
+                            owe the report are reminded (default 7,1)
+
   --bootstrap-admin=ID      instead of serving: create the administrator
                             users/ID in --data-dir (or reset their password),
                             with a password typed without echo or read from
@@ -147,7 +154,8 @@ Flags ParseFlags(int argc, char** argv) {
                                  "instance-key", "insecure-dev-identity", "session-lifetime",
                                  "bootstrap-admin", "bootstrap-agency",
                                  "disk-free-warning", "accept-data-loss", "metrics",
-                                 "request-log", "restore-from", "backup-id", "help"};
+                                 "request-log", "restore-from", "backup-id", "smtp", "smtp-from",
+                                 "remind-days", "help"};
   Flags flags;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -315,6 +323,28 @@ int main(int argc, char** argv) {
     }
   }
   if (flags.values.count("upstream")) options.upstream = flags.values["upstream"];
+  if (flags.values.count("smtp")) options.notices.smtp_relay = flags.values["smtp"];
+  if (flags.values.count("smtp-from")) {
+    options.notices.from = flags.values["smtp-from"];
+    if (!tonghop::IsValidEmailAddress(options.notices.from)) {
+      std::cerr << "tonghopd: --smtp-from: \"" << options.notices.from
+                << "\" is not an e-mail address\n";
+      return 2;
+    }
+  }
+  if (flags.values.count("remind-days")) {
+    options.notices.remind_days.clear();
+    for (absl::string_view part :
+         absl::StrSplit(flags.values["remind-days"], ',', absl::SkipEmpty())) {
+      int days = 0;
+      if (!absl::SimpleAtoi(part, &days) || days < 0 || days > 366) {
+        std::cerr << "tonghopd: --remind-days: \"" << flags.values["remind-days"]
+                  << "\" is not a list of days such as 7,1\n";
+        return 2;
+      }
+      options.notices.remind_days.push_back(days);
+    }
+  }
   // Certificates and keys are read here; the host checks that they fit.
   const std::pair<const char*, std::string tonghop::TlsOptions::*> kPemFlags[] = {
       {"tls-cert", &tonghop::TlsOptions::cert_pem},

@@ -197,6 +197,7 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
     env.upstream_dev_header = upstream_dev_header;
     env.upstream_channel = upstream_channel;
     env.storage = opts.storage;
+    env.notices = opts.notices;
     env.storage.on_condition = host->storage_health_.Callback(opts.storage.on_condition);
     auto module = factory->second(env);
     if (!module.ok()) {

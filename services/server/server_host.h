@@ -61,6 +61,8 @@ struct ServerOptions {
   // Where each request's log line goes (docs/operations.md, "Logs"); empty:
   // requests are only counted in the metrics.
   RequestLogSink request_log;
+  // E-mail notices (--smtp, --smtp-from, --remind-days).
+  NoticeSettings notices;
 };
 
 // A running server. Thread-safe; Shutdown() may be called from any thread,

@@ -74,42 +74,65 @@ absl::StatusOr<std::optional<v1::Plan>> GrpcRegistryReader::FindPlan(absl::strin
   return Found(status, std::move(response));
 }
 
-absl::StatusOr<std::vector<v1::Task>> GrpcRegistryReader::ListTasks(absl::string_view plan) const {
+template <typename Response, typename Item, typename Request, typename Call, typename Items>
+absl::StatusOr<std::vector<Item>> GrpcRegistryReader::ListAllPages(Request request,
+                                                                  absl::string_view method,
+                                                                  const Call& call,
+                                                                  const Items& items) const {
   auto stub = Stub();
   if (!stub.ok()) return stub.status();
-  std::vector<v1::Task> tasks;
-  v1::ListTasksRequest request;
-  request.set_parent(std::string(plan));
+  std::vector<Item> all;
   request.set_page_size(1000);
-  // Bounded so that a registry handing out endless tokens cannot hang us.
   for (int page = 0; page < 1000; ++page) {
-    v1::ListTasksResponse response;
+    Response response;
     auto context = NewContext();
-    grpc::Status status = (*stub)->ListTasks(context.get(), request, &response);
+    grpc::Status status = call(**stub, context.get(), request, &response);
     if (!status.ok()) return RegistryFailure(status);
-    for (v1::Task& task : *response.mutable_tasks()) tasks.push_back(std::move(task));
-    if (response.next_page_token().empty()) return tasks;
+    for (Item& item : *items(response)) all.push_back(std::move(item));
+    if (response.next_page_token().empty()) return all;
     request.set_page_token(response.next_page_token());
   }
-  return absl::InternalError("registry: ListTasks did not end after 1000 pages");
+  return absl::InternalError(
+      absl::StrCat("registry: ", method, " did not end after 1000 pages"));
+}
+
+absl::StatusOr<std::vector<v1::Task>> GrpcRegistryReader::ListTasks(absl::string_view plan) const {
+  v1::ListTasksRequest request;
+  request.set_parent(std::string(plan));
+  return ListAllPages<v1::ListTasksResponse, v1::Task>(
+      std::move(request), "ListTasks",
+      [](v1::Registry::Stub& stub, grpc::ClientContext* context, const v1::ListTasksRequest& r,
+         v1::ListTasksResponse* response) { return stub.ListTasks(context, r, response); },
+      [](v1::ListTasksResponse& response) { return response.mutable_tasks(); });
 }
 
 absl::StatusOr<std::vector<v1::Plan>> GrpcRegistryReader::ListPlans() const {
-  auto stub = Stub();
-  if (!stub.ok()) return stub.status();
-  std::vector<v1::Plan> plans;
-  v1::ListPlansRequest request;
-  request.set_page_size(1000);
-  for (int page = 0; page < 1000; ++page) {
-    v1::ListPlansResponse response;
-    auto context = NewContext();
-    grpc::Status status = (*stub)->ListPlans(context.get(), request, &response);
-    if (!status.ok()) return RegistryFailure(status);
-    for (v1::Plan& plan : *response.mutable_plans()) plans.push_back(std::move(plan));
-    if (response.next_page_token().empty()) return plans;
-    request.set_page_token(response.next_page_token());
-  }
-  return absl::InternalError("registry: ListPlans did not end after 1000 pages");
+  return ListAllPages<v1::ListPlansResponse, v1::Plan>(
+      v1::ListPlansRequest(), "ListPlans",
+      [](v1::Registry::Stub& stub, grpc::ClientContext* context, const v1::ListPlansRequest& r,
+         v1::ListPlansResponse* response) { return stub.ListPlans(context, r, response); },
+      [](v1::ListPlansResponse& response) { return response.mutable_plans(); });
+}
+
+absl::StatusOr<std::vector<v1::Agency>> GrpcRegistryReader::ListAgencies() const {
+  return ListAllPages<v1::ListAgenciesResponse, v1::Agency>(
+      v1::ListAgenciesRequest(), "ListAgencies",
+      [](v1::Registry::Stub& stub, grpc::ClientContext* context,
+         const v1::ListAgenciesRequest& r, v1::ListAgenciesResponse* response) {
+        return stub.ListAgencies(context, r, response);
+      },
+      [](v1::ListAgenciesResponse& response) { return response.mutable_agencies(); });
+}
+
+absl::StatusOr<std::vector<v1::User>> GrpcRegistryReader::ListUsers(
+    absl::string_view agency) const {
+  v1::ListUsersRequest request;
+  request.set_agency(std::string(agency));
+  return ListAllPages<v1::ListUsersResponse, v1::User>(
+      std::move(request), "ListUsers",
+      [](v1::Registry::Stub& stub, grpc::ClientContext* context, const v1::ListUsersRequest& r,
+         v1::ListUsersResponse* response) { return stub.ListUsers(context, r, response); },
+      [](v1::ListUsersResponse& response) { return response.mutable_users(); });
 }
 
 absl::StatusOr<std::optional<v1::Indicator>> GrpcRegistryReader::FindIndicator(
@@ -204,6 +227,30 @@ absl::StatusOr<std::vector<v1::Plan>> FakeRegistryReader::ListPlans() const {
   return plans;
 }
 
+absl::StatusOr<std::vector<v1::Agency>> FakeRegistryReader::ListAgencies() const {
+  absl::MutexLock lock(&mu_);
+  if (unavailable_) return absl::UnavailableError("registry: unavailable (fake)");
+  std::vector<v1::Agency> agencies;
+  for (const auto& [name, agency] : agencies_) agencies.push_back(agency);
+  return agencies;
+}
+
+absl::StatusOr<std::vector<v1::User>> FakeRegistryReader::ListUsers(
+    absl::string_view agency) const {
+  absl::MutexLock lock(&mu_);
+  if (unavailable_) return absl::UnavailableError("registry: unavailable (fake)");
+  std::vector<v1::User> users;
+  for (const auto& [name, user] : users_) {
+    if (user.agency() == agency) users.push_back(user);
+  }
+  return users;
+}
+
+void FakeRegistryReader::Put(const v1::User& user) {
+  absl::MutexLock lock(&mu_);
+  users_[user.name()] = user;
+}
+
 absl::StatusOr<std::optional<v1::Indicator>> FakeRegistryReader::FindIndicator(
     absl::string_view name) const {
   return Find(indicators_, name);
@@ -264,6 +311,15 @@ absl::StatusOr<std::vector<v1::Task>> CachingRegistryReader::ListTasks(
 
 absl::StatusOr<std::vector<v1::Plan>> CachingRegistryReader::ListPlans() const {
   return source_->ListPlans();
+}
+
+absl::StatusOr<std::vector<v1::Agency>> CachingRegistryReader::ListAgencies() const {
+  return source_->ListAgencies();
+}
+
+absl::StatusOr<std::vector<v1::User>> CachingRegistryReader::ListUsers(
+    absl::string_view agency) const {
+  return source_->ListUsers(agency);
 }
 
 absl::StatusOr<std::optional<v1::Indicator>> CachingRegistryReader::FindIndicator(

@@ -33,6 +33,12 @@ class RegistryReader : public AgencyDirectory {
   virtual absl::StatusOr<std::vector<v1::Task>> ListTasks(absl::string_view plan) const = 0;
   // Every plan, in name order.
   virtual absl::StatusOr<std::vector<v1::Plan>> ListPlans() const = 0;
+  // Every agency, in name order (for the notice scheduler, which finds who
+  // owes each round).
+  virtual absl::StatusOr<std::vector<v1::Agency>> ListAgencies() const = 0;
+  // The people of `agency` (`agencies/{agency}`), in name order: whom its
+  // notices are sent to.
+  virtual absl::StatusOr<std::vector<v1::User>> ListUsers(absl::string_view agency) const = 0;
   virtual absl::StatusOr<std::optional<v1::Indicator>> FindIndicator(
       absl::string_view name) const = 0;
   virtual absl::StatusOr<std::optional<v1::Dimension>> FindDimension(
@@ -54,12 +60,19 @@ class GrpcRegistryReader final : public RegistryReader {
   absl::StatusOr<std::optional<v1::Plan>> FindPlan(absl::string_view name) const override;
   absl::StatusOr<std::vector<v1::Task>> ListTasks(absl::string_view plan) const override;
   absl::StatusOr<std::vector<v1::Plan>> ListPlans() const override;
+  absl::StatusOr<std::vector<v1::Agency>> ListAgencies() const override;
+  absl::StatusOr<std::vector<v1::User>> ListUsers(absl::string_view agency) const override;
   absl::StatusOr<std::optional<v1::Indicator>> FindIndicator(absl::string_view name) const override;
   absl::StatusOr<std::optional<v1::Dimension>> FindDimension(absl::string_view name) const override;
 
  private:
   absl::StatusOr<std::shared_ptr<v1::Registry::Stub>> Stub() const;
   std::unique_ptr<grpc::ClientContext> NewContext() const;
+  // Every item of a List method, page after page; `call` makes one call,
+  // `items` gives the page's repeated field.
+  template <typename Response, typename Item, typename Request, typename Call, typename Items>
+  absl::StatusOr<std::vector<Item>> ListAllPages(Request request, absl::string_view method,
+                                                 const Call& call, const Items& items) const;
 
   std::string caller_agency_;
   absl::Duration timeout_;
@@ -82,6 +95,8 @@ class CachingRegistryReader final : public RegistryReader {
   absl::StatusOr<std::optional<v1::Plan>> FindPlan(absl::string_view name) const override;
   absl::StatusOr<std::vector<v1::Task>> ListTasks(absl::string_view plan) const override;
   absl::StatusOr<std::vector<v1::Plan>> ListPlans() const override;
+  absl::StatusOr<std::vector<v1::Agency>> ListAgencies() const override;
+  absl::StatusOr<std::vector<v1::User>> ListUsers(absl::string_view agency) const override;
   absl::StatusOr<std::optional<v1::Indicator>> FindIndicator(absl::string_view name) const override;
   absl::StatusOr<std::optional<v1::Dimension>> FindDimension(absl::string_view name) const override;
 
@@ -119,6 +134,7 @@ class FakeRegistryReader final : public RegistryReader {
   void Put(const v1::Task& task);  // appended to its plan's tasks in call order
   void Put(const v1::Indicator& indicator);
   void Put(const v1::Dimension& dimension);
+  void Put(const v1::User& user);
   // Makes every read fail with UNAVAILABLE (or succeed again).
   void set_unavailable(bool unavailable);
 
@@ -126,6 +142,8 @@ class FakeRegistryReader final : public RegistryReader {
   absl::StatusOr<std::optional<v1::Plan>> FindPlan(absl::string_view name) const override;
   absl::StatusOr<std::vector<v1::Task>> ListTasks(absl::string_view plan) const override;
   absl::StatusOr<std::vector<v1::Plan>> ListPlans() const override;
+  absl::StatusOr<std::vector<v1::Agency>> ListAgencies() const override;
+  absl::StatusOr<std::vector<v1::User>> ListUsers(absl::string_view agency) const override;
   absl::StatusOr<std::optional<v1::Indicator>> FindIndicator(absl::string_view name) const override;
   absl::StatusOr<std::optional<v1::Dimension>> FindDimension(absl::string_view name) const override;
 
@@ -141,6 +159,7 @@ class FakeRegistryReader final : public RegistryReader {
   std::map<std::string, std::vector<v1::Task>> tasks_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, v1::Indicator> indicators_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, v1::Dimension> dimensions_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, v1::User> users_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace tonghop::submissions

@@ -18,6 +18,7 @@
 #include "services/common/text.h"
 #include "services/common/period.h"
 #include "services/common/timestamps.h"
+#include "services/submissions/notices.h"
 #include "services/submissions/report_context.h"
 #include "services/submissions/report_validator.h"
 #include "services/submissions/submissions_errors.h"
@@ -131,7 +132,7 @@ absl::string_view StateName(v1::ReportState state) {
 }  // namespace
 
 std::vector<std::string> SubmissionsColumnFamilies() {
-  return {kReports, kFeed, kIdempotency, std::string(kAuditColumnFamily)};
+  return {kReports, kFeed, kIdempotency, kNoticesColumnFamily, std::string(kAuditColumnFamily)};
 }
 
 class Submissions::Impl {
@@ -144,6 +145,7 @@ class Submissions::Impl {
         clock_(clock),
         policy_(policy),
         idempotency_(store, kIdempotency),
+        notices_(store, clock),
         feed_epoch_(store->epoch().ToString()),
         last_sequence_(last_sequence) {}
 
@@ -626,8 +628,8 @@ class Submissions::Impl {
 
   absl::StatusOr<v1::Report> Review(const Caller& caller, const v1::ReviewRequest& request) {
     ASSIGN_OR_RETURN(ReportNameParts parts, ParseReportName(request.name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, parts.agency_id, Need::kReview, "review", request.name())
-                        .status());
+    ASSIGN_OR_RETURN(std::vector<v1::Agency> chain,
+                     Authorize(caller, parts.agency_id, Need::kReview, "review", request.name()));
     ViolationList violations;
     std::string reason;
     if (request.decision() != v1::REVIEW_DECISION_ACCEPT &&
@@ -647,6 +649,21 @@ class Submissions::Impl {
       }
     }
     RETURN_IF_ERROR(violations.ToStatus());
+    // What the notice of the review says, read before the write lock.
+    std::string plan_name = MakeName("plans", parts.plan_id);
+    ASSIGN_OR_RETURN(std::optional<v1::Plan> plan, registry_->FindPlan(plan_name));
+    ReportNoticeFacts facts{request.name(), AgencyName(parts.agency_id),
+                            chain.empty() ? AgencyName(parts.agency_id) : chain.front().display_name(),
+                            nullptr, parts.period, absl::CivilDay()};
+    v1::Plan plan_facts;
+    if (plan) plan_facts = *plan;
+    else plan_facts.set_name(plan_name);
+    facts.plan = &plan_facts;
+    if (absl::StatusOr<Period> period = ParsePeriod(parts.period, "name"); period.ok() && plan) {
+      if (absl::StatusOr<RoundDates> dates = DueDates(*plan, *period, "name"); dates.ok()) {
+        facts.due_day = dates->due_day;
+      }
+    }
     return Mutate<v1::ReviewRequest>(
         caller, request, "Review",
         [&](WriteBatch& batch, Effects& effects) -> absl::StatusOr<v1::Report> {
@@ -674,6 +691,9 @@ class Submissions::Impl {
           batch.Put(kReports, ReportKey(parts), stored->SerializeAsString());
           batch.Put(kReports, RevisionKey(parts, revision->revision()),
                     revision->SerializeAsString());
+          // The notice commits with the review, or neither does.
+          notices_.Add(batch, ReviewNotice(facts, accept, reason, caller.Actor(),
+                                           revision->revision()));
           v1::Change change;
           change.set_kind(accept ? v1::CHANGE_KIND_ACCEPTED : v1::CHANGE_KIND_RETURNED);
           *change.mutable_report() = *stored;
@@ -908,6 +928,22 @@ class Submissions::Impl {
     return response;
   }
 
+  absl::StatusOr<std::optional<v1::Report>> StoredReport(absl::string_view name) const {
+    ASSIGN_OR_RETURN(ReportNameParts parts, ParseReportName(name, "name"));
+    return ReadReport(parts);
+  }
+
+  absl::StatusOr<v1::ListNoticesResponse> ListNotices(
+      const Caller& caller, const v1::ListNoticesRequest& request) const {
+    RETURN_IF_ERROR(policy_->CheckAdministerInstance(caller, "the notices"));
+    if (!v1::NoticeState_IsValid(request.state())) {
+      return InvalidField("state", absl::StrCat(request.state(), " is not a notice state"));
+    }
+    return notices_.List(request);
+  }
+
+  NoticeQueue& notice_queue() { return notices_; }
+
   absl::StatusOr<std::vector<v1::Change>> ReadChanges(int64_t after, int limit) const {
     std::vector<v1::Change> changes;
     if (limit <= 0) return changes;
@@ -935,6 +971,7 @@ class Submissions::Impl {
   const Clock* clock_;
   const AccessPolicy* policy_;
   IdempotencyTable idempotency_;
+  NoticeQueue notices_;
   const std::string feed_epoch_;
   ChangeNotifier notifier_;
   mutable absl::Mutex write_mu_;
@@ -1012,6 +1049,15 @@ absl::StatusOr<v1::ListRevisionsResponse> Submissions::ListRevisions(
     const Caller& caller, const v1::ListRevisionsRequest& request) const {
   return impl_->ListRevisions(caller, request);
 }
+absl::StatusOr<std::optional<v1::Report>> Submissions::StoredReport(
+    absl::string_view name) const {
+  return impl_->StoredReport(name);
+}
+absl::StatusOr<v1::ListNoticesResponse> Submissions::ListNotices(
+    const Caller& caller, const v1::ListNoticesRequest& request) const {
+  return impl_->ListNotices(caller, request);
+}
+NoticeQueue& Submissions::notice_queue() { return impl_->notice_queue(); }
 absl::Status Submissions::AuthorizeWatch(const Caller& caller) const {
   return impl_->AuthorizeWatch(caller);
 }

@@ -16,7 +16,8 @@
 // Writes: each mutation is validated completely first, then applied in one
 // synced WriteBatch together with its idempotency record and, for submit and
 // review, its revision record and change-feed entry with the next sequence
-// number. Mutations are serialized by a mutex; registry reads happen before
+// number; a review also queues its e-mail notice (notices.h) in that
+// batch. Mutations are serialized by a mutex; registry reads happen before
 // it is taken. A request_id seen before returns the first answer unchanged.
 //
 // Audit: every change is recorded in `audit` (the audit trail of `store`)
@@ -45,6 +46,7 @@
 #include "services/common/idempotency.h"
 #include "services/common/identity.h"
 #include "services/submissions/change_notifier.h"
+#include "services/submissions/notices.h"
 #include "services/submissions/registry_reader.h"
 #include "storage/kv_store.h"
 #include "tonghop/v1/submissions_service.pb.h"
@@ -87,6 +89,17 @@ class Submissions {
       const Caller& caller, const v1::ListDueReportsRequest& request) const;
   absl::StatusOr<v1::ListRevisionsResponse> ListRevisions(
       const Caller& caller, const v1::ListRevisionsRequest& request) const;
+
+  // The notices queued and sent, for the instance's administrators
+  // (AccessPolicy::CheckAdministerInstance).
+  absl::StatusOr<v1::ListNoticesResponse> ListNotices(
+      const Caller& caller, const v1::ListNoticesRequest& request) const;
+  // The stored report named `name`, or nullopt; for the service's own
+  // background work (the notice scheduler): checks no permission.
+  absl::StatusOr<std::optional<v1::Report>> StoredReport(absl::string_view name) const;
+  // The queue of e-mail notices in the service's store (notices.h): a
+  // review queues its notice in the review's own batch.
+  NoticeQueue& notice_queue();
 
   // OK when `caller` may read the change feed.
   absl::Status AuthorizeWatch(const Caller& caller) const;

@@ -3,6 +3,8 @@
 #include <utility>
 
 #include "services/common/status_macros.h"
+#include "services/submissions/notice_scheduler.h"
+#include "services/submissions/notice_sender.h"
 #include "services/submissions/registry_reader.h"
 #include "services/submissions/submissions.h"
 #include "services/submissions/submissions_service.h"
@@ -34,7 +36,16 @@ class SubmissionsModule final : public ServiceModule {
         cached_registry_(std::move(cached_registry)),
         submissions_(std::move(submissions)),
         pool_(kWorkerThreads),
-        service_(submissions_.get(), env.identity, &pool_) {}
+        service_(submissions_.get(), env.identity, &pool_),
+        transport_(env.notices.smtp_relay.empty()
+                       ? nullptr
+                       : std::make_unique<SmtpTransport>(env.notices.smtp_relay)),
+        scheduler_(cached_registry_.get(), submissions_.get(), &submissions_->notice_queue(),
+                   env.clock, env.notices.remind_days),
+        sender_(&submissions_->notice_queue(), cached_registry_.get(), transport_.get(),
+                env.clock, env.notices.from),
+        notice_worker_(&scheduler_, &sender_, &submissions_->notifier(),
+                       env.notices.scan_interval, env.notices.send_interval) {}
 
   std::vector<grpc::Service*> services() override { return {&service_}; }
   std::vector<const AuditLog*> audit_logs() const override { return {audit_.get()}; }
@@ -62,10 +73,14 @@ class SubmissionsModule final : public ServiceModule {
                     absl::Nanoseconds(changes[0].time().nanos());
            }});
     }
+    notice_worker_.Start();
     return absl::OkStatus();
   }
 
-  void Stop() override { submissions_->notifier().Close(); }
+  void Stop() override {
+    notice_worker_.Stop();
+    submissions_->notifier().Close();
+  }
 
  private:
   std::function<std::shared_ptr<grpc::Channel>(absl::string_view)> channel_;
@@ -79,6 +94,12 @@ class SubmissionsModule final : public ServiceModule {
   // server has stopped, and the pool finishes what was queued.
   WorkerPool pool_;
   SubmissionsService service_;
+  // E-mail notices: the relay (null without --smtp), the scheduler and the
+  // sender, and the thread that runs them; stopped in Stop().
+  std::unique_ptr<SmtpTransport> transport_;
+  NoticeScheduler scheduler_;
+  NoticeSender sender_;
+  NoticeWorker notice_worker_;
 };
 
 }  // namespace

@@ -228,6 +228,7 @@ TONGHOP_UNARY(GetReport, GetReportRequest, v1::Report, false)
 TONGHOP_UNARY(ListReports, ListReportsRequest, v1::ListReportsResponse, false)
 TONGHOP_UNARY(ListRevisions, ListRevisionsRequest, v1::ListRevisionsResponse, false)
 TONGHOP_UNARY(ListDueReports, ListDueReportsRequest, v1::ListDueReportsResponse, false)
+TONGHOP_UNARY(ListNotices, ListNoticesRequest, v1::ListNoticesResponse, false)
 
 #undef TONGHOP_UNARY
 

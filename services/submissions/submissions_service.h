@@ -58,6 +58,9 @@ class SubmissionsService final : public v1::Submissions::CallbackService {
   grpc::ServerUnaryReactor* ListRevisions(grpc::CallbackServerContext* context,
                                           const v1::ListRevisionsRequest* request,
                                           v1::ListRevisionsResponse* response) override;
+  grpc::ServerUnaryReactor* ListNotices(grpc::CallbackServerContext* context,
+                                        const v1::ListNoticesRequest* request,
+                                        v1::ListNoticesResponse* response) override;
   grpc::ServerWriteReactor<v1::Change>* WatchChanges(
       grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) override;
 

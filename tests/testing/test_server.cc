@@ -61,6 +61,7 @@ absl::Status TestServer::Restart() {
   options.upstream = options_.upstream;
   options.upstream_agency = options_.upstream_agency;
   options.storage = options_.storage;
+  options.notices = options_.notices;
   auto host = ServerHost::Start(std::move(options));
   if (!host.ok()) return host.status();
   host_ = *std::move(host);

@@ -57,6 +57,9 @@ class TestServer {
     std::string listen = "127.0.0.1:0";
     // How the stores open (e.g. a fault-injecting file system).
     storage::RocksDbOptions storage;
+    // E-mail notices: the relay, the sender, the reminder days and how often
+    // the scheduler and the sender run.
+    NoticeSettings notices;
   };
 
   // Starts on `data_dir`, which the caller owns.
