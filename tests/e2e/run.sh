@@ -85,13 +85,16 @@ start_server() {  # start_server NOW
   # listens; a dead server ends the wait at once.
   HTTP_ADDRESS=""
   for _ in $(seq 1 300); do
-    GRPC_ADDRESS="$(sed -n 's/^tonghopd listening on \([^ ]*\).*/\1/p' "$OUT/tonghopd.out")"
+    # Read the HTTP line first: the gRPC line is printed before it, so once
+    # the HTTP address is there the gRPC address is too.
     HTTP_ADDRESS="$(sed -n 's/^tonghopd http on \([^ ]*\).*/\1/p' "$OUT/tonghopd.out")"
-    [ -n "$HTTP_ADDRESS" ] && break
+    GRPC_ADDRESS="$(sed -n 's/^tonghopd listening on \([^ ]*\).*/\1/p' "$OUT/tonghopd.out")"
+    [ -n "$HTTP_ADDRESS" ] && [ -n "$GRPC_ADDRESS" ] && break
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$OUT/tonghopd.log" >&2; fail "tonghopd exited"; }
     sleep 0.1
   done
-  [ -n "$HTTP_ADDRESS" ] || { cat "$OUT/tonghopd.log" >&2; fail "tonghopd did not print its HTTP address"; }
+  [ -n "$HTTP_ADDRESS" ] && [ -n "$GRPC_ADDRESS" ] ||
+    { cat "$OUT/tonghopd.log" >&2; fail "tonghopd did not print its gRPC and HTTP addresses"; }
   export TONGHOP_HTTP="http://$HTTP_ADDRESS"
   log "tonghopd: gRPC $GRPC_ADDRESS, dashboard $TONGHOP_HTTP"
 }
