@@ -550,7 +550,8 @@ int ReportDue(CliContext& context, const ParsedArgs& args) {
     *context.err << "usage: tonghop report due [--for=AGENCY]\n";
     return 2;
   }
-  if (context.agency.empty()) {
+  // A person signed in has no --agency: the server answers for their agency.
+  if (!context.HasIdentity()) {
     *context.err << kMessages.need_agency << "\n";
     return 2;
   }

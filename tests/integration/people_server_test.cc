@@ -425,6 +425,9 @@ TEST(BootstrapAdminTest, FirstAdministratorOnTheServersMachine) {
   ASSERT_EQ(RunShell(absl::StrCat(lan_cli, " user list"), &output), 0) << output;
   EXPECT_THAT(output, HasSubstr("Nguyễn Thị Lan"));
   EXPECT_THAT(output, ::testing::Not(HasSubstr("admin")));
+  // Signed in, she asks what her agency owes without naming it.
+  ASSERT_EQ(RunShell(absl::StrCat(lan_cli, " report due"), &output), 0) << output;
+  EXPECT_THAT(output, ::testing::Not(HasSubstr("tonghop login")));
   // The administrator disables her; her next command is refused.
   ASSERT_EQ(RunShell(absl::StrCat(cli, " user disable lan"), &output), 0) << output;
   EXPECT_EQ(RunShell(absl::StrCat(lan_cli, " whoami"), &output), 1) << output;
