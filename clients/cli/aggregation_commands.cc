@@ -300,7 +300,7 @@ int Rollup(CliContext& context, const ParsedArgs& args) {
   FigureNotes notes(LanguageOf(scope));
   for (const v1::IndicatorRollup& i : response.indicators()) {
     auto row = [&](const std::string& breakdown, const v1::Figure& f) {
-      rows.push_back({Id(i.indicator()), i.display_name(), breakdown, notes.Value(f), i.unit(),
+      rows.push_back({IdOf(i.indicator()), i.display_name(), breakdown, notes.Value(f), i.unit(),
                       notes.Number(f.numerator()), notes.Number(f.denominator()),
                       FormatCount(f.contributors(), LanguageOf(scope))});
       row_notes.push_back(f.note().empty() ? std::vector<std::string>{}
@@ -363,7 +363,7 @@ int Completeness(CliContext& context, const ParsedArgs& args) {
   auto add = [&](const v1::Reporter& r) {
     std::string name = r.display_name();
     if (r.requested()) absl::StrAppend(&name, " (", kLabels.requested, ")");
-    rows.push_back({Id(r.agency()), name, StateText(r.state()), r.counted() ? kLabels.yes : kLabels.no,
+    rows.push_back({IdOf(r.agency()), name, StateText(r.state()), r.counted() ? kLabels.yes : kLabels.no,
                     r.counted() ? (r.on_time() ? kLabels.yes : kLabels.late) : "",
                     r.revision() > 0 ? absl::StrCat(r.revision()) : ""});
   };
@@ -445,7 +445,7 @@ int Trend(CliContext& context, const ParsedArgs& args) {
   }
   for (absl::string_view cell : absl::StrSplit(args.Get("cell"), ',', absl::SkipEmpty())) {
     std::pair<std::string, std::string> kv = absl::StrSplit(cell, absl::MaxSplits('=', 1));
-    (*request.mutable_cells())[Id(kv.first)] = kv.second;
+    (*request.mutable_cells())[IdOf(kv.first)] = kv.second;
   }
   request.set_include_unreviewed(args.Has("include-unreviewed"));
   request.set_language(args.Get("lang"));
@@ -469,7 +469,7 @@ int Trend(CliContext& context, const ParsedArgs& args) {
   FigureNotes notes(language);
   for (const v1::TrendPoint& p : response.points()) {
     rows.push_back({p.period(), notes.Value(p.figure()), notes.Number(p.change()),
-                    p.against_direction() ? kLabels.yes : "", Id(p.plan()),
+                    p.against_direction() ? kLabels.yes : "", IdOf(p.plan()),
                     p.figure().present() ? FormatCount(p.figure().contributors(), language) : ""});
     row_notes.push_back(p.figure().note().empty() ? std::vector<std::string>{}
                                                   : std::vector<std::string>{p.figure().note()});
@@ -536,7 +536,7 @@ int Compile(CliContext& context, const ParsedArgs& args) {
 // ---- compile draft / edit / history ----
 
 std::string DraftNameOf(const Scope& scope) {
-  return absl::StrCat("compiledReports/", Id(scope.agency), "/", Id(scope.plan), "/",
+  return absl::StrCat("compiledReports/", IdOf(scope.agency), "/", IdOf(scope.plan), "/",
                       scope.period, "/draft");
 }
 
@@ -640,7 +640,7 @@ int CompileHistory(CliContext& context, const ParsedArgs& args) {
         Stub(context)->ListCompiledReportDraftRevisions(call.get(), request, &response);
     if (!status.ok()) return PrintError(*context.err, status);
     for (const v1::CompiledReportDraft& d : response.drafts()) {
-      rows.push_back({absl::StrCat(d.revision()), Id(d.updated_by()), TimeText(d.update_time()),
+      rows.push_back({absl::StrCat(d.revision()), IdOf(d.updated_by()), TimeText(d.update_time()),
                       d.number_symbol(), d.signer_name()});
     }
     request.set_page_token(response.next_page_token());
@@ -774,7 +774,7 @@ int Received(CliContext& context, const ParsedArgs& args) {
                                      kLabels.generation};
   std::vector<std::vector<std::string>> rows;
   for (const v1::ReceivedFigures& f : all.received_figures()) {
-    rows.push_back({Id(f.agency()), f.agency_display_name(),
+    rows.push_back({IdOf(f.agency()), f.agency_display_name(),
                     VietnamDateTime(f.first_arrive_time()), VietnamDateTime(f.arrive_time()),
                     FormatCount(f.arrivals(), "vi"), FormatCount(f.value_count(), "vi"),
                     absl::StrCat(f.generation())});

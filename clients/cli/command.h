@@ -108,9 +108,6 @@ inline std::string AsName(absl::string_view collection, absl::string_view id_or_
   return absl::StrCat(collection, "/", id_or_name);
 }
 
-// The last segment of a resource name: "agencies/dong-nai" → "dong-nai".
-inline std::string Id(absl::string_view name) { return IdOf(name); }
-
 // A command runs and returns the process exit code: 0 on success, 1 when
 // the server refused (after printing its message and field violations), 2
 // for a usage error.

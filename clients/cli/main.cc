@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
                 << "acts for " << holder << "; leave --agency out\n";
       return 2;
     }
-    context.agency = tonghop::cli::Id(holder);
+    context.agency = tonghop::IdOf(holder);
   }
   std::string output = args.Get("output", "table");
   if (output == "json") {

@@ -112,9 +112,9 @@ std::string DeadlineText(const v1::Deadline& d) {
 
 std::string AssignmentText(const v1::Assignment& a) {
   std::string text = a.has_group() ? absl::StrCat("[", a.group().label().empty()
-                                                           ? AsName("nhóm", Id(a.group().ancestor()))
+                                                           ? AsName("nhóm", IdOf(a.group().ancestor()))
                                                            : a.group().label(), "]")
-                                   : Id(a.agency());
+                                   : IdOf(a.agency());
   if (a.requested()) text = "(đề nghị) " + text;
   return text;
 }
@@ -209,12 +209,12 @@ int AgencyList(CliContext& context, const ParsedArgs& args) {
                            "/", a.valid_to().year());
       if (a.successors_size() > 0) {
         std::vector<std::string> ids;
-        for (const auto& s : a.successors()) ids.push_back(Id(s));
+        for (const auto& s : a.successors()) ids.push_back(IdOf(s));
         absl::StrAppend(&valid, " → ", absl::StrJoin(ids, ", "));
       }
     }
     rows.push_back(
-        {Id(a.name()), a.display_name(), KindLabel(a.kind()), Id(a.parent()), valid, a.email()});
+        {IdOf(a.name()), a.display_name(), KindLabel(a.kind()), IdOf(a.parent()), valid, a.email()});
   }
   PrintResult(context, all,
               {kLabels.id, kLabels.name, kLabels.kind, kLabels.parent, kLabels.valid,
@@ -450,7 +450,7 @@ int DimensionList(CliContext& context, const ParsedArgs&) {
   if (!status.ok()) return PrintError(*context.err, status);
   std::vector<std::vector<std::string>> rows;
   for (const auto& d : all.dimensions()) {
-    rows.push_back({Id(d.name()), d.display_name(), absl::StrCat(d.options_size())});
+    rows.push_back({IdOf(d.name()), d.display_name(), absl::StrCat(d.options_size())});
   }
   PrintResult(context, all, {kLabels.id, kLabels.name, kLabels.options}, rows);
   return 0;
@@ -477,7 +477,7 @@ int IndicatorList(CliContext& context, const ParsedArgs&) {
   if (!status.ok()) return PrintError(*context.err, status);
   std::vector<std::vector<std::string>> rows;
   for (const auto& i : all.indicators()) {
-    rows.push_back({Id(i.name()), i.display_name(), i.unit()});
+    rows.push_back({IdOf(i.name()), i.display_name(), i.unit()});
   }
   PrintResult(context, all, {kLabels.id, kLabels.name, kLabels.unit}, rows);
   return 0;
@@ -507,7 +507,7 @@ int PlanList(CliContext& context, const ParsedArgs& args) {
   if (!status.ok()) return PrintError(*context.err, status);
   std::vector<std::vector<std::string>> rows;
   for (const auto& p : all.plans()) {
-    rows.push_back({Id(p.name()), p.symbol(), Id(p.issuer()),
+    rows.push_back({IdOf(p.name()), p.symbol(), IdOf(p.issuer()),
                     absl::StrCat(p.first_year(), "–", p.last_year()), Truncate(p.title(), 70)});
   }
   PrintResult(context, all,
@@ -568,8 +568,8 @@ void PrintImportReport(std::ostream& out, const v1::ImportPlanResponse& response
         << report.unresolved_agencies_size() << "\n";
     for (const auto& u : report.unresolved_agencies()) {
       std::vector<std::string> candidates;
-      for (const auto& c : u.candidates()) candidates.push_back(Id(c));
-      out << "    - \"" << u.text() << "\" (" << Id(u.task()) << ")";
+      for (const auto& c : u.candidates()) candidates.push_back(IdOf(c));
+      out << "    - \"" << u.text() << "\" (" << IdOf(u.task()) << ")";
       if (!candidates.empty()) out << " → gần nhất: " << absl::StrJoin(candidates, ", ");
       out << "\n";
     }

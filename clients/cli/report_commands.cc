@@ -448,7 +448,7 @@ std::string DaysLeft(int days) {
 }
 
 std::vector<std::string> DueRow(const v1::DueReport& d) {
-  return {d.plan_symbol().empty() ? Id(d.plan()) : d.plan_symbol(),
+  return {d.plan_symbol().empty() ? IdOf(d.plan()) : d.plan_symbol(),
           d.period(),
           VietnamDate(d.due_time()),
           DaysLeft(d.days_left()),
@@ -465,7 +465,7 @@ const std::vector<std::string>& DueHeader() {
 std::vector<std::string> StatusRow(const v1::Report& r) {
   std::vector<std::string> parts = absl::StrSplit(r.name(), '/');
   return {parts.size() == 4 ? parts[1] : r.name(),
-          Id(r.plan()),
+          IdOf(r.plan()),
           r.period(),
           StateLabel(r.state()),
           r.revision() == 0 ? "" : absl::StrCat(r.revision()),
@@ -667,8 +667,8 @@ int ReportHistory(CliContext& context, const ParsedArgs& args) {
   for (const v1::Report& r : *revisions) {
     *all.add_revisions() = r;
     rows.push_back({absl::StrCat(r.revision()), StateLabel(r.state()),
-                    VietnamDateTime(r.submit_time()), Timeliness(r), Id(r.submitted_by()),
-                    Id(r.reviewed_by()), r.review_reason()});
+                    VietnamDateTime(r.submit_time()), Timeliness(r), IdOf(r.submitted_by()),
+                    IdOf(r.reviewed_by()), r.review_reason()});
   }
   std::vector<std::string> header = {kLabels.revision,     kLabels.state,
                                      kLabels.submitted_at, kLabels.timeliness,
@@ -718,7 +718,7 @@ int OutboxList(CliContext& context, const ParsedArgs& args) {
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : *pending) {
-    rows.push_back({e.request.name(), Id(e.agency),
+    rows.push_back({e.request.name(), IdOf(e.agency),
                     FormatDateTime(e.queued_at),
                     e.attempts == 0 ? "" : absl::StrCat(e.attempts), e.last_error, e.path});
   }
@@ -798,7 +798,7 @@ int NoticeList(CliContext& context, const ParsedArgs& args) {
   } while (!request.page_token().empty());
   std::vector<std::vector<std::string>> rows;
   for (const v1::Notice& n : all.notices()) {
-    rows.push_back({LabelOf(n.kind()), LabelOf(n.state()), Id(n.agency()),
+    rows.push_back({LabelOf(n.kind()), LabelOf(n.state()), IdOf(n.agency()),
                     n.report().empty() ? n.dedup_key() : n.report(),
                     absl::StrJoin(n.recipients(), ", "), VietnamDateTime(n.create_time()),
                     VietnamDateTime(n.send_time()), absl::StrCat(n.attempts()), n.last_error()});

@@ -157,7 +157,7 @@ bool ReadNewPasswordOrSay(CliContext& context, std::string& password) {
 void PrintUsers(CliContext& context, const v1::ListUsersResponse& response) {
   std::vector<std::vector<std::string>> rows;
   for (const v1::User& user : response.users()) {
-    rows.push_back({Id(user.name()), user.display_name(), Id(user.agency()),
+    rows.push_back({IdOf(user.name()), user.display_name(), IdOf(user.agency()),
                     RolesText(user.roles()), StateLabel(user.state()), user.email()});
   }
   PrintResult(context, response,
@@ -229,7 +229,7 @@ int UserCreate(CliContext& context, const ParsedArgs& args) {
       "[--email=E] [--phone=P]";
   if (args.positional.size() != 1) return Usage(context, kUsage);
   v1::CreateUserRequest request;
-  request.set_user_id(Id(args.positional[0]));
+  request.set_user_id(IdOf(args.positional[0]));
   request.set_request_id(client::NewRequestId());
   google::protobuf::FieldMask unused;
   absl::Status parsed = UserFromFlags(args, *request.mutable_user(), unused);
@@ -326,7 +326,7 @@ int UserSetPassword(CliContext& context, const ParsedArgs& args) {
     grpc::Status status = v1::Auth::NewStub(anonymous.channel())
                               ->ResetPassword(anonymous.NewContext().get(), request, &empty);
     if (!status.ok()) return PrintError(*context.err, status);
-    *context.out << absl::Substitute(kMessages.reset_done, Id(target)) << "\n";
+    *context.out << absl::Substitute(kMessages.reset_done, IdOf(target)) << "\n";
     return 0;
   }
   v1::SetPasswordRequest request;
@@ -367,7 +367,7 @@ int UserResetLink(CliContext& context, const ParsedArgs& args) {
   *context.out << absl::Substitute(kMessages.reset_issued, reset.user(),
                                    VietnamDateTime(reset.expire_time()), reset.code())
                << "\n"
-               << absl::Substitute(kMessages.reset_how, Id(reset.user())) << "\n";
+               << absl::Substitute(kMessages.reset_how, IdOf(reset.user())) << "\n";
   return 0;
 }
 
@@ -399,7 +399,7 @@ int Login(CliContext& context, const ParsedArgs& args) {
   absl::Status saved = client::TokenStore(context.state_dir).Save(context.server, stored);
   if (!saved.ok()) return PrintError(*context.err, saved);
   *context.out << absl::Substitute(kMessages.signed_in, response.user().name(),
-                                   response.user().display_name(), Id(response.user().agency()),
+                                   response.user().display_name(), IdOf(response.user().agency()),
                                    VietnamDateTime(response.expire_time()))
                << "\n";
   return 0;
@@ -438,7 +438,7 @@ int WhoAmI(CliContext& context, const ParsedArgs&) {
   for (int role : me.roles()) roles.push_back(RoleLabel(role));
   PrintResult(context, me,
               {kLabels.id, kLabels.name, kLabels.agency, kLabels.roles, kLabels.credential},
-              {{me.user().empty() ? "" : Id(me.user()), me.display_name(), Id(me.agency()),
+              {{me.user().empty() ? "" : IdOf(me.user()), me.display_name(), IdOf(me.agency()),
                 absl::StrJoin(roles, ", "), me.credential()}});
   return 0;
 }
