@@ -30,8 +30,8 @@ class AggregationModule final : public ServiceModule {
         store_(std::move(store)),
         audit_(store_.get(), std::string(kAggregationService), env.clock),
         aggregates_(std::move(aggregates)),
-        registry_([this] { return started_ ? env_.channel(kRegistryService) : nullptr; },
-                  env.operator_agency, env.clock),
+        registry_reader_(env.operator_agency),
+        registry_(&registry_reader_, env.clock),
         drafts_store_(store_.get()),
         queries_(aggregates_.get(), &registry_, env.clock, env.policy, &drafts_store_),
         drafts_(&drafts_store_, &queries_, env.clock, env.policy, &audit_),
@@ -67,6 +67,8 @@ class AggregationModule final : public ServiceModule {
   }
 
   absl::Status Start() override {
+    // Service channels exist once the hosting server has started.
+    registry_reader_.Attach(env_.channel(kRegistryService));
     started_ = true;
     feed_ = std::make_unique<GrpcChangeStream>(env_.channel(kSubmissionsService),
                                                env_.operator_agency);
@@ -159,11 +161,12 @@ class AggregationModule final : public ServiceModule {
   }
 
   ServiceEnvironment env_;
-  std::atomic<bool> started_{false};
   std::unique_ptr<storage::KvStore> store_;
   AuditLog audit_;
   std::unique_ptr<AggregateStore> aggregates_;
-  GrpcRegistryView registry_;
+  std::atomic<bool> started_{false};
+  GrpcRegistryReader registry_reader_;
+  CachingRegistryView registry_;
   DraftStore drafts_store_;
   AggregationQueries queries_;
   ReportDrafts drafts_;

@@ -546,6 +546,9 @@ TEST_F(FeedConsumerTest, TheNextBatchAfterAMovePlacesFiguresUnderTheNewParent) {
       {Submitted(1, "dong-nai-so-y-te", 1, 7), Submitted(2, "quang-ngai-so-tu-phap", 1, 11)});
   StartConsumer();
   ASSERT_TRUE(AwaitApplied(2));
+  // The registry poll is waiting for its first turn (it starts on a thread
+  // of its own, so it may not be waiting yet when the batch is applied).
+  ASSERT_TRUE(poll_->AwaitRequests(1));
   EXPECT_EQ(Received("dong-nai")->micros, FromInt(7));
 
   // The move is known before any poll: the next report applied places both

@@ -4,7 +4,8 @@
 // What the aggregation service needs from the registry, behind a small
 // interface: the hierarchy, indicators and dimensions as one snapshot, and
 // plans with their tasks. The registry is another service and is read only
-// through its gRPC API (GrpcRegistryView); tests use StaticRegistryView.
+// through its gRPC API (CachingRegistryView over a GrpcRegistryReader);
+// tests use StaticRegistryView or a FakeRegistryReader.
 
 #include <functional>
 #include <map>
@@ -19,6 +20,7 @@
 #include "grpcpp/channel.h"
 #include "services/aggregation/hierarchy.h"
 #include "services/common/clock.h"
+#include "services/common/registry_reader.h"
 #include "tonghop/v1/indicator.pb.h"
 #include "tonghop/v1/plan.pb.h"
 
@@ -79,20 +81,17 @@ class StaticRegistryView final : public RegistryView {
   std::shared_ptr<const RegistrySnapshot> snapshot_ ABSL_GUARDED_BY(mu_);
 };
 
-// Reads the registry over gRPC and caches what it read for `ttl`: the
+// Reads the registry through `source` (the services' one registry client,
+// services/common/registry_reader.h) and keeps what it read for `ttl`: the
 // snapshot and each plan are read again when older than that, or at once
 // when asked to refresh (the feed consumer does when a report names an
 // agency the snapshot does not know). While the registry is unreachable the
-// last good reading is served. Calls carry `agency` in the identity header.
-// Thread-safe; one load runs at a time. Does not own `clock`.
-class GrpcRegistryView final : public RegistryView {
+// last good reading is served. Thread-safe; one load runs at a time. Does
+// not own `source` or `clock`, which must outlive it.
+class CachingRegistryView final : public RegistryView {
  public:
-  // Returns the channel to the registry (nullptr when none is configured);
-  // called on each load, so the channel may be wired after construction.
-  using ChannelProvider = std::function<std::shared_ptr<grpc::Channel>()>;
-
-  GrpcRegistryView(ChannelProvider channel, std::string agency, const Clock* clock,
-                   absl::Duration ttl = absl::Seconds(30));
+  CachingRegistryView(const RegistryReader* source, const Clock* clock,
+                   absl::Duration ttl = kRegistrySnapshotTtl);
 
   absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> Snapshot(bool refresh) override;
   absl::StatusOr<std::shared_ptr<const PlanInfo>> Plan(absl::string_view name) override;
@@ -101,8 +100,7 @@ class GrpcRegistryView final : public RegistryView {
   absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> Load();
   absl::StatusOr<std::shared_ptr<const PlanInfo>> LoadPlan(absl::string_view name);
 
-  ChannelProvider channel_;
-  std::string agency_;
+  const RegistryReader* source_;
   const Clock* clock_;
   absl::Duration ttl_;
   absl::Mutex load_mu_;  // one load at a time

@@ -1122,33 +1122,11 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
           absl::StrCat("Tệp quá lớn (", request.content().size() >> 20,
                        " MB); một kế hoạch tối đa 10 MB. Tệp không được đọc."));
     }
-    v1::ImportFormat format = request.format();
-    if (format == v1::IMPORT_FORMAT_UNSPECIFIED) {
-      size_t first = request.content().find_first_not_of(" \t\r\n\xef\xbb\xbf");
-      if (first != std::string::npos && request.content()[first] == '{') {
-        format = v1::IMPORT_FORMAT_JSON;
-      }
+    if (!parser_) {
+      return absl::FailedPreconditionError("this server was built without the plan reader");
     }
-    if (format != v1::IMPORT_FORMAT_JSON) {
-      if (!parser_) {
-        return InvalidField("format",
-                            "this server reads only the canonical JSON plan file");
-      }
-      ASSIGN_OR_RETURN(std::vector<v1::Agency> agencies, AgenciesNamable(request.issuer()));
-      return parser_(request, agencies);
-    }
-    v1::ImportPlanResponse response;
-    google::protobuf::util::JsonParseOptions options;
-    options.ignore_unknown_fields = false;
-    auto status = google::protobuf::util::JsonStringToMessage(request.content(),
-                                                              response.mutable_bundle(), options);
-    if (!status.ok()) {
-      return InvalidField("content",
-                          absl::StrCat("not a canonical plan file: ", status.message().as_string()),
-                          "CONTENT_MALFORMED");
-    }
-    response.mutable_report()->set_format(v1::IMPORT_FORMAT_JSON);
-    return response;
+    ASSIGN_OR_RETURN(std::vector<v1::Agency> agencies, AgenciesNamable(request.issuer()));
+    return parser_(request, agencies);
   }
 
   // The agencies a plan of `issuer` may name: those within the issuer's

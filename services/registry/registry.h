@@ -57,9 +57,10 @@ inline constexpr char kPeopleColumnFamily[] = "people";
 // The column families the registry's store must have.
 std::vector<std::string> RegistryColumnFamilies();
 
-// Turns a plan document (text or table) into a bundle and an import report.
-// Injected so the registry does not depend on the parsers; nullptr means only
-// the canonical JSON format is accepted.
+// Turns a plan file (the canonical JSON, a document's text, a table, .docx,
+// .pdf) into a bundle and an import report: plan_import::ParseImportRequest.
+// Injected so the registry's own tests need not read documents; nullptr
+// means plans cannot be imported.
 using PlanDocumentParser = std::function<absl::StatusOr<v1::ImportPlanResponse>(
     const v1::ImportPlanRequest& request, const std::vector<v1::Agency>& agencies)>;
 

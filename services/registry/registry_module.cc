@@ -34,15 +34,7 @@ class RegistryModule final : public ServiceModule {
  private:
   static PlanDocumentParser Parser() {
 #ifdef TONGHOP_HAVE_PLAN_IMPORT
-    return [](const v1::ImportPlanRequest& request, const std::vector<v1::Agency>& agencies) {
-      plan_import::ImportOptions options;
-      options.format = request.format();
-      options.issuer = request.issuer();
-      options.plan_id = request.plan_id();
-      options.agencies = agencies;
-      options.supplement = request.supplement();
-      return plan_import::ParsePlan(request.content(), options);
-    };
+    return plan_import::ParseImportRequest;
 #else
     return nullptr;
 #endif

@@ -6,6 +6,7 @@
 #include "gtest/gtest.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/common/errors.h"
+#include "services/registry/plan_import/plan_importer.h"
 #include "storage/memory_store.h"
 
 namespace tonghop::registry {
@@ -104,7 +105,7 @@ class RegistryTest : public ::testing::Test {
   storage::MemoryStore store_;
   AccessPolicy policy_{"agencies/bo-tu-phap"};
   AuditLog audit_{&store_, "registry", nullptr};
-  Registry registry_{&store_, &policy_, &audit_};
+  Registry registry_{&store_, &policy_, &audit_, plan_import::ParseImportRequest};
 };
 
 TEST_F(RegistryTest, CreateAndGetAgency) {

@@ -10,7 +10,7 @@
 #include "absl/status/statusor.h"
 #include "services/common/clock.h"
 #include "services/submissions/notices.h"
-#include "services/submissions/registry_reader.h"
+#include "services/common/registry_reader.h"
 #include "services/submissions/submissions.h"
 
 namespace tonghop::submissions {

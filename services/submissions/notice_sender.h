@@ -17,7 +17,7 @@
 #include "services/submissions/change_notifier.h"
 #include "services/submissions/notice_scheduler.h"
 #include "services/submissions/notices.h"
-#include "services/submissions/registry_reader.h"
+#include "services/common/registry_reader.h"
 
 namespace tonghop::submissions {
 

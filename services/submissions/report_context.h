@@ -16,7 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "services/common/period.h"
-#include "services/submissions/registry_reader.h"
+#include "services/common/registry_reader.h"
 #include "tonghop/v1/report.pb.h"
 
 namespace tonghop::submissions {

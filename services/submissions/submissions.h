@@ -47,7 +47,7 @@
 #include "services/common/identity.h"
 #include "services/submissions/change_notifier.h"
 #include "services/submissions/notices.h"
-#include "services/submissions/registry_reader.h"
+#include "services/common/registry_reader.h"
 #include "storage/kv_store.h"
 #include "tonghop/v1/submissions_service.pb.h"
 

@@ -5,7 +5,7 @@
 #include "services/common/status_macros.h"
 #include "services/submissions/notice_scheduler.h"
 #include "services/submissions/notice_sender.h"
-#include "services/submissions/registry_reader.h"
+#include "services/common/registry_reader.h"
 #include "services/submissions/submissions.h"
 #include "services/submissions/submissions_service.h"
 #include "services/submissions/worker_pool.h"
@@ -17,9 +17,6 @@ namespace {
 // Threads that run the service's calls. They spend most of their time
 // waiting on the registry, so a few more than the cores.
 constexpr int kWorkerThreads = 8;
-
-// How long validation keeps what it read from the registry.
-constexpr absl::Duration kRegistryCacheTtl = absl::Seconds(5);
 
 class SubmissionsModule final : public ServiceModule {
  public:
@@ -113,7 +110,7 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> CreateSubmissionsModule(
                    storage::OpenRocksDbStore(env.data_dir, SubmissionsColumnFamilies(),
                                              StoreOptions(env, kSubmissionsService)));
   auto registry = std::make_unique<GrpcRegistryReader>(env.operator_agency);
-  auto cached_registry = std::make_unique<CachingRegistryReader>(registry.get(), kRegistryCacheTtl);
+  auto cached_registry = std::make_unique<CachingRegistryReader>(registry.get(), kRegistryLookupTtl);
   auto audit = std::make_unique<AuditLog>(store.get(), std::string(kSubmissionsService), env.clock);
   ASSIGN_OR_RETURN(std::unique_ptr<Submissions> submissions,
                    Submissions::Open(store.get(), audit.get(), cached_registry.get(), env.clock,

@@ -236,6 +236,17 @@ std::string DerivePlanId(const std::string& issuer, const DocumentHeader& header
 
 }  // namespace
 
+absl::StatusOr<ImportPlanResponse> ParseImportRequest(
+    const tonghop::v1::ImportPlanRequest& request, const std::vector<Agency>& agencies) {
+  ImportOptions options;
+  options.format = request.format();
+  options.issuer = request.issuer();
+  options.plan_id = request.plan_id();
+  options.agencies = agencies;
+  options.supplement = request.supplement();
+  return ParsePlan(request.content(), options);
+}
+
 absl::StatusOr<ImportPlanResponse> ParsePlan(absl::string_view content,
                                              const ImportOptions& options) {
   if (!tonghop::v1::ImportFormat_IsValid(options.format)) {

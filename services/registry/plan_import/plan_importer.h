@@ -57,6 +57,13 @@ struct ImportOptions {
 absl::StatusOr<tonghop::v1::ImportPlanResponse> ParsePlan(absl::string_view content,
                                                           const ImportOptions& options);
 
+// ParsePlan of an ImportPlan request's content, with the request's format,
+// issuer, plan id and supplement, and `agencies` (those the plan may name):
+// how the registry reads every plan file, the canonical JSON included.
+absl::StatusOr<tonghop::v1::ImportPlanResponse> ParseImportRequest(
+    const tonghop::v1::ImportPlanRequest& request,
+    const std::vector<tonghop::v1::Agency>& agencies);
+
 // The appendix table of `bundle` as CSV (UTF-8 with a byte-order mark, for
 // spreadsheets): STT, task, lead, coordinating, expected result, deadline,
 // one row per task in document order. Agencies are written by display name

@@ -1,8 +1,8 @@
-#include "services/submissions/registry_reader.h"
+#include "services/common/registry_reader.h"
 
 #include "gtest/gtest.h"
 
-namespace tonghop::submissions {
+namespace tonghop {
 namespace {
 
 v1::Indicator MakeIndicator(const std::string& unit) {
@@ -54,4 +54,4 @@ TEST(CachingRegistryReaderTest, AbsentResourcesAndErrorsAreAskedAgain) {
 }
 
 }  // namespace
-}  // namespace tonghop::submissions
+}  // namespace tonghop

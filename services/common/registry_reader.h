@@ -1,9 +1,12 @@
-#ifndef TONGHOP_SERVICES_SUBMISSIONS_REGISTRY_READER_H_
-#define TONGHOP_SERVICES_SUBMISSIONS_REGISTRY_READER_H_
+#ifndef TONGHOP_SERVICES_COMMON_REGISTRY_READER_H_
+#define TONGHOP_SERVICES_COMMON_REGISTRY_READER_H_
 
-// What the submissions service reads from the registry, behind an interface
-// so that domain tests run on an in-memory fake and the server reads the
-// registry only through its gRPC API.
+// How services read the registry, the one client of it that both the
+// submissions and the aggregation services use: behind an interface so that
+// domain tests run on an in-memory fake, while the server reads the registry
+// only through its gRPC API (GrpcRegistryReader). How long a service may
+// keep what it read is decided here too (kRegistryLookupTtl,
+// kRegistrySnapshotTtl).
 
 #include <functional>
 #include <map>
@@ -16,11 +19,22 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "services/common/access_policy.h"
 #include "tonghop/v1/registry_service.grpc.pb.h"
 
-namespace tonghop::submissions {
+namespace tonghop {
+
+// How long a point lookup (an agency, a plan and its tasks, an indicator) may
+// be answered from a cache: a report's validation reads a dozen of them, and
+// an administrator's change is seen by the next report within this time.
+inline constexpr absl::Duration kRegistryLookupTtl = absl::Seconds(5);
+// How long a whole reading of the registry (every agency, indicator and
+// dimension) may be served: reading and indexing tens of thousands of
+// agencies costs far more than a lookup, and a reader that meets an agency
+// it does not know refreshes at once instead of waiting.
+inline constexpr absl::Duration kRegistrySnapshotTtl = absl::Seconds(30);
 
 // Read access to the registry. Absent resources are nullopt; an error means
 // the registry could not be asked. Implementations are thread-safe. Its
@@ -43,6 +57,10 @@ class RegistryReader : public AgencyDirectory {
       absl::string_view name) const = 0;
   virtual absl::StatusOr<std::optional<v1::Dimension>> FindDimension(
       absl::string_view name) const = 0;
+  // Every indicator, in name order.
+  virtual absl::StatusOr<std::vector<v1::Indicator>> ListIndicators() const = 0;
+  // Every dimension, in name order.
+  virtual absl::StatusOr<std::vector<v1::Dimension>> ListDimensions() const = 0;
 };
 
 // Reads the registry over gRPC, calling as `caller_agency` (the instance's
@@ -64,6 +82,8 @@ class GrpcRegistryReader final : public RegistryReader {
   absl::StatusOr<std::vector<v1::User>> ListUsers(absl::string_view agency) const override;
   absl::StatusOr<std::optional<v1::Indicator>> FindIndicator(absl::string_view name) const override;
   absl::StatusOr<std::optional<v1::Dimension>> FindDimension(absl::string_view name) const override;
+  absl::StatusOr<std::vector<v1::Indicator>> ListIndicators() const override;
+  absl::StatusOr<std::vector<v1::Dimension>> ListDimensions() const override;
 
  private:
   absl::StatusOr<std::shared_ptr<v1::Registry::Stub>> Stub() const;
@@ -80,8 +100,8 @@ class GrpcRegistryReader final : public RegistryReader {
   std::shared_ptr<v1::Registry::Stub> stub_ ABSL_GUARDED_BY(mu_);
 };
 
-// Keeps what `source` answered for `ttl` (but the list of plans, read
-// afresh each time so that a new plan is owed at once): a report's validation reads its
+// Keeps what `source` answered for `ttl` (but the lists, read afresh each
+// time so that, for one, a new plan is owed at once): a report's validation reads its
 // agency's ancestors, the plan, its tasks and every indicator it reports,
 // and the registry changes far more rarely than reports arrive. Absent
 // resources and errors are not kept, so a resource created a moment ago is
@@ -99,6 +119,8 @@ class CachingRegistryReader final : public RegistryReader {
   absl::StatusOr<std::vector<v1::User>> ListUsers(absl::string_view agency) const override;
   absl::StatusOr<std::optional<v1::Indicator>> FindIndicator(absl::string_view name) const override;
   absl::StatusOr<std::optional<v1::Dimension>> FindDimension(absl::string_view name) const override;
+  absl::StatusOr<std::vector<v1::Indicator>> ListIndicators() const override;
+  absl::StatusOr<std::vector<v1::Dimension>> ListDimensions() const override;
 
  private:
   template <typename T>
@@ -146,6 +168,8 @@ class FakeRegistryReader final : public RegistryReader {
   absl::StatusOr<std::vector<v1::User>> ListUsers(absl::string_view agency) const override;
   absl::StatusOr<std::optional<v1::Indicator>> FindIndicator(absl::string_view name) const override;
   absl::StatusOr<std::optional<v1::Dimension>> FindDimension(absl::string_view name) const override;
+  absl::StatusOr<std::vector<v1::Indicator>> ListIndicators() const override;
+  absl::StatusOr<std::vector<v1::Dimension>> ListDimensions() const override;
 
  private:
   template <typename T>
@@ -162,6 +186,6 @@ class FakeRegistryReader final : public RegistryReader {
   std::map<std::string, v1::User> users_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace tonghop::submissions
+}  // namespace tonghop
 
-#endif  // TONGHOP_SERVICES_SUBMISSIONS_REGISTRY_READER_H_
+#endif  // TONGHOP_SERVICES_COMMON_REGISTRY_READER_H_

@@ -1,4 +1,4 @@
-#include "services/submissions/registry_reader.h"
+#include "services/common/registry_reader.h"
 
 #include <utility>
 
@@ -6,7 +6,7 @@
 #include "services/common/errors.h"
 #include "services/common/identity.h"
 
-namespace tonghop::submissions {
+namespace tonghop {
 namespace {
 
 // A registry error other than NOT_FOUND means the registry could not answer;
@@ -159,6 +159,26 @@ absl::StatusOr<std::optional<v1::Dimension>> GrpcRegistryReader::FindDimension(
   return Found(status, std::move(response));
 }
 
+absl::StatusOr<std::vector<v1::Indicator>> GrpcRegistryReader::ListIndicators() const {
+  return ListAllPages<v1::ListIndicatorsResponse, v1::Indicator>(
+      v1::ListIndicatorsRequest(), "ListIndicators",
+      [](v1::Registry::Stub& stub, grpc::ClientContext* context,
+         const v1::ListIndicatorsRequest& r, v1::ListIndicatorsResponse* response) {
+        return stub.ListIndicators(context, r, response);
+      },
+      [](v1::ListIndicatorsResponse& response) { return response.mutable_indicators(); });
+}
+
+absl::StatusOr<std::vector<v1::Dimension>> GrpcRegistryReader::ListDimensions() const {
+  return ListAllPages<v1::ListDimensionsResponse, v1::Dimension>(
+      v1::ListDimensionsRequest(), "ListDimensions",
+      [](v1::Registry::Stub& stub, grpc::ClientContext* context,
+         const v1::ListDimensionsRequest& r, v1::ListDimensionsResponse* response) {
+        return stub.ListDimensions(context, r, response);
+      },
+      [](v1::ListDimensionsResponse& response) { return response.mutable_dimensions(); });
+}
+
 // ---- FakeRegistryReader ----
 
 void FakeRegistryReader::Put(const v1::Agency& agency) {
@@ -261,6 +281,22 @@ absl::StatusOr<std::optional<v1::Dimension>> FakeRegistryReader::FindDimension(
   return Find(dimensions_, name);
 }
 
+absl::StatusOr<std::vector<v1::Indicator>> FakeRegistryReader::ListIndicators() const {
+  absl::MutexLock lock(&mu_);
+  if (unavailable_) return absl::UnavailableError("registry: unavailable (fake)");
+  std::vector<v1::Indicator> indicators;
+  for (const auto& [name, indicator] : indicators_) indicators.push_back(indicator);
+  return indicators;
+}
+
+absl::StatusOr<std::vector<v1::Dimension>> FakeRegistryReader::ListDimensions() const {
+  absl::MutexLock lock(&mu_);
+  if (unavailable_) return absl::UnavailableError("registry: unavailable (fake)");
+  std::vector<v1::Dimension> dimensions;
+  for (const auto& [name, dimension] : dimensions_) dimensions.push_back(dimension);
+  return dimensions;
+}
+
 CachingRegistryReader::CachingRegistryReader(const RegistryReader* source, absl::Duration ttl)
     : source_(source), ttl_(ttl) {}
 
@@ -334,4 +370,12 @@ absl::StatusOr<std::optional<v1::Dimension>> CachingRegistryReader::FindDimensio
       dimensions_, name, [&] { return source_->FindDimension(name); }, Present<v1::Dimension>);
 }
 
-}  // namespace tonghop::submissions
+absl::StatusOr<std::vector<v1::Indicator>> CachingRegistryReader::ListIndicators() const {
+  return source_->ListIndicators();
+}
+
+absl::StatusOr<std::vector<v1::Dimension>> CachingRegistryReader::ListDimensions() const {
+  return source_->ListDimensions();
+}
+
+}  // namespace tonghop
