@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/common/csv.h"
 #include "services/common/display_format.h"
 #include "services/common/errors.h"
 #include "services/common/text.h"
@@ -59,26 +60,13 @@ void PrintTable(std::ostream& out, const std::vector<std::string>& header,
   for (const auto& row : rows) print_row(row);
 }
 
-namespace {
-std::string CsvCell(const std::string& cell) {
-  if (cell.find_first_of(",\"\n\r") == std::string::npos) return cell;
-  std::string quoted = "\"";
-  for (char c : cell) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
-}  // namespace
-
 void PrintCsv(std::ostream& out, const std::vector<std::string>& header,
               const std::vector<std::vector<std::string>>& rows) {
+  // What clerks typed (a summary, a task's progress) is opened in Excel.
   auto print_row = [&](const std::vector<std::string>& row) {
-    for (size_t i = 0; i < row.size(); ++i) {
-      if (i > 0) out << ",";
-      out << CsvCell(row[i]);
-    }
-    out << "\r\n";
+    std::vector<std::string> cells;
+    for (const std::string& cell : row) cells.push_back(SpreadsheetText(cell));
+    out << CsvRow(cells);
   };
   print_row(header);
   for (const auto& row : rows) print_row(row);

@@ -19,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "pugixml.hpp"
+#include "services/common/xml_depth.h"
 #include "services/common/vocabulary.h"
 #include "xlsxwriter.h"
 
@@ -93,6 +94,10 @@ class Workbook {
 
 // ---- Reading ----
 
+// The most a part of a form workbook may hold once inflated: a form is a
+// few hundred kilobytes, and the sizes a zip declares can lie.
+constexpr size_t kMaxPartBytes = 32u << 20;
+
 absl::StatusOr<std::string> ReadEntry(zip_t* archive, const std::string& name,
                                       const std::string& path) {
   zip_stat_t stat;
@@ -106,10 +111,21 @@ absl::StatusOr<std::string> ReadEntry(zip_t* archive, const std::string& name,
   if (file == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read ", name));
   }
-  std::string content(stat.size, '\0');
-  zip_int64_t read = zip_fread(file.get(), content.data(), stat.size);
-  if (read < 0 || static_cast<zip_uint64_t>(read) != stat.size) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read ", name));
+  auto too_large = [&] {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", name, " is larger than ",
+                                                   kMaxPartBytes >> 20,
+                                                   " MB; this is not a report form"));
+  };
+  if ((stat.valid & ZIP_STAT_SIZE) != 0 && stat.size > kMaxPartBytes) return too_large();
+  // Read in pieces up to the limit, whatever size the archive declared.
+  std::string content;
+  char buffer[64 * 1024];
+  while (true) {
+    zip_int64_t read = zip_fread(file.get(), buffer, sizeof buffer);
+    if (read < 0) return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read ", name));
+    if (read == 0) break;
+    if (content.size() + static_cast<size_t>(read) > kMaxPartBytes) return too_large();
+    content.append(buffer, static_cast<size_t>(read));
   }
   return content;
 }
@@ -143,6 +159,10 @@ absl::StatusOr<std::map<std::string, Sheet>> ReadWorkbook(const std::string& pat
     if (!content.ok()) return content.status();
     if (!doc.load_buffer(content->data(), content->size())) {
       return absl::InvalidArgumentError(absl::StrCat(path, ": ", name, " is not XML"));
+    }
+    if (NestsDeeperThan(doc)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": ", name, " nests deeper than ", kMaxXmlDepth, " elements"));
     }
     return absl::OkStatus();
   };

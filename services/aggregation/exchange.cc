@@ -10,8 +10,10 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "services/aggregation/figures.h"
+#include "services/common/csv.h"
 #include "services/common/errors.h"
 #include "services/common/period.h"
+#include "services/common/resource_names.h"
 #include "services/common/status_macros.h"
 
 namespace tonghop::aggregation {
@@ -22,22 +24,6 @@ std::string Xml(absl::string_view text) {
       text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&apos;"}});
 }
 
-std::string Id(absl::string_view name) {
-  size_t slash = name.rfind('/');
-  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
-}
-
-// RFC 4180: a field with a comma, quote or line break is quoted.
-std::string Csv(absl::string_view field) {
-  if (field.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(field);
-  return absl::StrCat("\"", absl::StrReplaceAll(field, {{"\"", "\"\""}}), "\"");
-}
-
-std::string CsvRow(const std::vector<std::string>& fields) {
-  std::vector<std::string> quoted;
-  for (const std::string& f : fields) quoted.push_back(Csv(f));
-  return absl::StrCat(absl::StrJoin(quoted, ","), "\r\n");
-}
 
 // The dimensions the values use, in the registry's order of their ids.
 std::vector<std::string> DimensionsUsed(const ExchangeData& data) {
@@ -117,7 +103,7 @@ std::string AdxDataSetSchema(const ExchangeData& data) {
       "  </xs:simpleType>\n  <xs:simpleType name=\"dataSetType\">\n", enumeration({data.plan}),
       "  </xs:simpleType>\n");
   std::vector<std::string> dimensions;
-  for (const auto& [name, dimension] : data.snapshot->dimensions) dimensions.push_back(Id(name));
+  for (const auto& [name, dimension] : data.snapshot->dimensions) dimensions.push_back(IdOf(name));
   for (const std::string& dimension : dimensions) {
     std::vector<std::string> options;
     for (const v1::DimensionOption& o :

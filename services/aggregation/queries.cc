@@ -765,9 +765,24 @@ absl::StatusOr<v1::TaskStatusResponse> AggregationQueries::TaskStatus(
 
 absl::StatusOr<v1::TrendResponse> AggregationQueries::Trend(const Caller& caller,
                                                             const v1::TrendRequest& request) const {
+  // A trend is read from every plan and period it names: bounded, so that
+  // one request cannot hold the server's threads for minutes.
+  constexpr int kMaxTrendPlans = 50;
+  constexpr int kMaxTrendPeriods = 240;  // twenty years of months
+  if (request.plans_size() > kMaxTrendPlans || request.periods_size() > kMaxTrendPeriods) {
+    return InvalidField(request.plans_size() > kMaxTrendPlans ? "plans" : "periods",
+                        absl::StrCat("a trend reads at most ", kMaxTrendPlans, " plans and ",
+                                     kMaxTrendPeriods, " periods; this one names ",
+                                     request.plans_size(), " and ", request.periods_size()));
+  }
   ViolationList violations;
   if (request.plans().empty()) violations.Add("plans", "name at least one plan (plans/{plan})");
+  std::set<std::string> plans_seen;
   for (int i = 0; i < request.plans_size(); ++i) {
+    if (!plans_seen.insert(request.plans(i)).second) {
+      violations.Add(absl::StrCat("plans[", i, "]"),
+                     absl::StrCat(QuoteInput(request.plans(i)), " is named twice"));
+    }
     if (!ParseSimpleName(request.plans(i), "plans", "plans").ok()) {
       violations.Add(absl::StrCat("plans[", i, "]"),
                      absl::StrCat(QuoteInput(request.plans(i)), " is not plans/{plan}"));
@@ -788,6 +803,10 @@ absl::StatusOr<v1::TrendResponse> AggregationQueries::Trend(const Caller& caller
     if (!p.ok()) {
       violations.Add(absl::StrCat("periods[", i, "]"),
                      absl::StrCat(QuoteInput(request.periods(i)), " is not a period"));
+    } else if (std::any_of(periods.begin(), periods.end(),
+                           [&](const Period& seen) { return seen.label == p->label; })) {
+      violations.Add(absl::StrCat("periods[", i, "]"),
+                     absl::StrCat(QuoteInput(request.periods(i)), " is named twice"));
     } else {
       periods.push_back(*p);
     }

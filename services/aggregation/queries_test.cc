@@ -180,6 +180,38 @@ TEST_F(QueriesTest, TrendFlagsMovesAgainstTheWantedDirection) {
   EXPECT_EQ(response.against_direction(), 1);
 }
 
+TEST_F(QueriesTest, ATrendIsBoundedAndNamesNothingTwice) {
+  v1::TrendRequest trend;
+  trend.set_agency("agencies/dong-nai");
+  trend.set_indicator("indicators/complaint-resolution-rate");
+  for (int i = 0; i < 51; ++i) trend.add_plans(testing::kPlan);
+  trend.add_periods("2026");
+  auto too_many = queries_->Trend(focal_, trend);
+  EXPECT_EQ(too_many.status().code(), absl::StatusCode::kInvalidArgument);
+  google::rpc::BadRequest plans_refused = GetBadRequest(too_many.status());
+  ASSERT_GT(plans_refused.field_violations_size(), 0);
+  EXPECT_EQ(plans_refused.field_violations(0).field(), "plans");
+
+  trend.clear_plans();
+  trend.add_plans(testing::kPlan);
+  for (int year = 1800; year < 2100; ++year) trend.add_periods(absl::StrCat(year));
+  google::rpc::BadRequest periods_refused =
+      GetBadRequest(queries_->Trend(focal_, trend).status());
+  ASSERT_GT(periods_refused.field_violations_size(), 0);
+  EXPECT_EQ(periods_refused.field_violations(0).field(), "periods");
+
+  trend.clear_periods();
+  trend.add_plans(testing::kPlan);
+  trend.add_periods("2026");
+  trend.add_periods("2026");
+  auto twice = queries_->Trend(focal_, trend);
+  ASSERT_EQ(twice.status().code(), absl::StatusCode::kInvalidArgument);
+  std::vector<std::string> fields;
+  google::rpc::BadRequest twice_refused = GetBadRequest(twice.status());
+  for (const auto& v : twice_refused.field_violations()) fields.push_back(v.field());
+  EXPECT_THAT(fields, ::testing::UnorderedElementsAre("plans[1]", "periods[1]"));
+}
+
 TEST_F(QueriesTest, CompletenessNamesExactlyTheMissingAgencies) {
   Accept(MakeReport("dong-nai-so-tu-phap", "2026", 1, {}, testing::kPlan, 1790000000, true));
   Accept(MakeReport("dong-nai-xa-a", "2026", 1, {}, testing::kPlan, 1790000000, false));

@@ -22,8 +22,22 @@ std::string AgencyId(const v1::CompiledReport& r) {
 
 // ---- Markdown ----
 
+// Text from the registry and the agencies' reports, as Markdown shows it
+// literally: on one line, no table, emphasis, link or code syntax, and no
+// HTML (a summary holding <script> must stay text where the Markdown is
+// shown as HTML).
 std::string MdEscape(absl::string_view text) {
-  return absl::StrReplaceAll(text, {{"|", "\\|"}, {"\r\n", " "}, {"\n", " "}, {"*", "\\*"}});
+  return absl::StrReplaceAll(text, {{"|", "\\|"},
+                                    {"\r\n", " "},
+                                    {"\n", " "},
+                                    {"*", "\\*"},
+                                    {"_", "\\_"},
+                                    {"`", "\\`"},
+                                    {"[", "\\["},
+                                    {"]", "\\]"},
+                                    {"&", "&amp;"},
+                                    {"<", "&lt;"},
+                                    {">", "&gt;"}});
 }
 
 std::string MdCell(const DocCell& cell) {
@@ -60,10 +74,11 @@ void MdBlocks(std::string& md, const std::vector<DocBlock>& blocks) {
     in_list = b.kind == DocBlock::Kind::kListItem;
     switch (b.kind) {
       case DocBlock::Kind::kHeading:
-        absl::StrAppend(&md, b.level <= 1 ? "## " : "### ", b.text, "\n\n");
+        absl::StrAppend(&md, b.level <= 1 ? "## " : "### ", MdEscape(b.text), "\n\n");
         break;
       case DocBlock::Kind::kAppendixTitle:
-        absl::StrAppend(&md, "## ", absl::StrReplaceAll(b.text, {{"\n", " — "}}), "\n\n");
+        absl::StrAppend(&md, "## ", MdEscape(absl::StrReplaceAll(b.text, {{"\n", " — "}})),
+                        "\n\n");
         break;
       case DocBlock::Kind::kParagraph:
         absl::StrAppend(&md, b.italic ? "*" : "", MdEscape(b.text), b.italic ? "*" : "", "\n\n");

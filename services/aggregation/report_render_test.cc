@@ -158,6 +158,15 @@ TEST(ReportRenderTest, HtmlIsEscapedAndItsHeadingsAreNotSmallerThanItsText) {
   EXPECT_THAT(html, Not(HasSubstr("<h4")));
 }
 
+// Markdown is often shown as HTML: what an agency typed stays text there.
+TEST(ReportRenderTest, MarkdownCarriesNoMarkupFromTheRegistryOrTheReports) {
+  v1::CompiledReport r = Sample();
+  AddDraft(r);
+  std::string md = RenderMarkdown(r);
+  EXPECT_THAT(md, HasSubstr("&lt;ICCPR&gt;"));
+  EXPECT_THAT(md, Not(HasSubstr("<ICCPR>")));
+}
+
 TEST(ReportRenderTest, XlsxIsAWorkbookAndLeavesNoTemporaryFile) {
   std::string dir = (std::filesystem::temp_directory_path() / "agg-xlsx-test").string();
   std::filesystem::remove_all(dir);

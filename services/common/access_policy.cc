@@ -275,6 +275,18 @@ absl::Status AccessPolicy::CheckWritePlan(const Caller& caller, const AgencyDire
   return absl::OkStatus();
 }
 
+absl::Status AccessPolicy::CheckImportPlan(const Caller& caller,
+                                           const AgencyDirectory& directory,
+                                           absl::string_view issuer) const {
+  RETURN_IF_ERROR(NeedIdentity(caller));
+  RETURN_IF_ERROR(NeedRole(caller, Role::kAdmin, "import", "plans"));
+  if (!issuer.empty() && !IsAuthority(caller)) {
+    ASSIGN_OR_RETURN(bool reach, InReach(directory, caller.agency, issuer));
+    if (!reach) return Denied(caller, "import a plan of", issuer);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status AccessPolicy::CheckReadUser(const Caller& caller, const AgencyDirectory& directory,
                                          absl::string_view user,
                                          absl::string_view user_agency) const {

@@ -146,6 +146,13 @@ class AccessPolicy {
                               const std::vector<std::string>& assignees,
                               bool registry_empty) const;
 
+  // Whether the caller may import a plan at all, issued by `issuer` (empty:
+  // the file names it): asked before the file is read, so that reading a
+  // document, the costliest thing a request can ask, is only done for those
+  // who may import. CheckWritePlan decides on what the file holds.
+  absl::Status CheckImportPlan(const Caller& caller, const AgencyDirectory& directory,
+                               absl::string_view issuer) const;
+
   // Reading the person `user` of agency `user_agency`.
   absl::Status CheckReadUser(const Caller& caller, const AgencyDirectory& directory,
                              absl::string_view user, absl::string_view user_agency) const;

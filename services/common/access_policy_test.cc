@@ -227,6 +227,22 @@ TEST_F(AccessPolicyTest, AnEmptyRegistryAcceptsOnlyTheAuthority) {
             kDenied);
 }
 
+TEST_F(AccessPolicyTest, OnlyAnAdministratorInReachOfTheIssuerMayHaveAPlanFileRead) {
+  EXPECT_EQ(Code(policy_.CheckImportPlan(Caller(), dir_, "agencies/dong-nai")),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Code(policy_.CheckImportPlan(Person("dong-nai-so-y-te", kClerk), dir_,
+                                         "agencies/dong-nai")),
+            kDenied);
+  EXPECT_EQ(Code(policy_.CheckImportPlan(Person("dong-nai-so-y-te", kClerk), dir_, "")),
+            kDenied);
+  const Caller justice = Person("dong-nai-so-tu-phap", kAdmin);
+  EXPECT_EQ(Code(policy_.CheckImportPlan(justice, dir_, "agencies/dong-nai")), kOk);
+  EXPECT_EQ(Code(policy_.CheckImportPlan(justice, dir_, "")), kOk);
+  EXPECT_EQ(Code(policy_.CheckImportPlan(justice, dir_, "agencies/quang-ngai")), kDenied);
+  EXPECT_EQ(Code(policy_.CheckImportPlan(Machine("bo-tu-phap"), dir_, "agencies/quang-ngai")),
+            kOk);
+}
+
 TEST_F(AccessPolicyTest, APlanBindsOnlyItsIssuersReach) {
   const Caller commune_admin = Person("dong-nai-xa-a", kAdmin);
   // A commune's plan assigning the ministry and another province's police.

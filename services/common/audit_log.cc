@@ -28,6 +28,15 @@ constexpr uint8_t kTagRecord = 1;
 constexpr uint8_t kTagHead = 2;
 constexpr size_t kHashBytes = 32;
 constexpr size_t kMaxMessageChars = 200;
+// The most a record keeps of each field that comes from the caller (names,
+// request ids, identities, the peer): a refused request, anonymous ones
+// included, must cost a small record, however large what it sent.
+constexpr size_t kMaxFieldBytes = 256;
+
+// `text` as a record keeps it: valid UTF-8, at most kMaxFieldBytes.
+std::string Bounded(absl::string_view text) {
+  return TruncateUtf8(SanitizeUtf8(text.substr(0, 4 * kMaxFieldBytes)), kMaxFieldBytes);
+}
 
 std::string RecordPrefix() { return KeyBuilder(kTagRecord).Build(); }
 std::string HeadKey() { return KeyBuilder(kTagHead).Build(); }
@@ -220,19 +229,19 @@ absl::Status AuditLog::Write(storage::WriteBatch& batch, const AuditEvent& event
   record.set_store(store_name_);
   record.set_sequence(head_sequence_ + 1);
   *record.mutable_time() = ToTimestamp(clock_->Now());
-  record.set_actor(event.caller.Actor());
-  record.set_user(event.caller.user);
-  record.set_agency(event.caller.agency);
-  record.set_credential(event.caller.credential);
+  record.set_actor(Bounded(event.caller.Actor()));
+  record.set_user(Bounded(event.caller.user));
+  record.set_agency(Bounded(event.caller.agency));
+  record.set_credential(Bounded(event.caller.credential));
   record.set_method(event.method);
-  record.set_resource(event.resource);
-  record.set_request_id(event.request_id);
+  record.set_resource(Bounded(event.resource));
+  record.set_request_id(Bounded(event.request_id));
   record.mutable_result()->set_code(static_cast<int32_t>(event.result.code()));
   if (!event.result.ok()) {
-    record.mutable_result()->set_reason(GetErrorInfo(event.result).reason());
+    record.mutable_result()->set_reason(Bounded(GetErrorInfo(event.result).reason()));
     record.mutable_result()->set_message(Truncate(event.result.message(), kMaxMessageChars));
   }
-  record.set_peer(event.peer);
+  record.set_peer(Bounded(event.peer));
   record.set_previous_hash(Hex(head_hash_));
   std::string bytes = record.SerializeAsString();
   std::string hash = Sha256(bytes);

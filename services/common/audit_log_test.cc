@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/common/errors.h"
@@ -321,6 +322,27 @@ TEST_F(AuditLogTest, RefusalsAreRecordedAndBadInputIsNot) {
   EXPECT_EQ(records[1].result().code(), static_cast<int>(absl::StatusCode::kUnauthenticated));
   EXPECT_EQ(records[1].actor(), "");
   EXPECT_EQ(records[1].peer(), "ipv4:10.0.0.9:4000");
+}
+
+// An anonymous caller sending megabytes in a request's name or request id
+// gets a refusal that costs a small record, not a copy of what it sent.
+TEST_F(AuditLogTest, ARecordKeepsABoundedPartOfWhatTheCallerSent) {
+  AuditEvent anonymous;
+  anonymous.method = "Withdraw";
+  anonymous.resource = "reports/" + std::string(5 << 20, 'r');
+  anonymous.request_id = std::string(5 << 20, 'R') + "\xff";
+  anonymous.peer = "ipv4:10.0.0.9:4000";
+  anonymous.result = Unauthenticated("no identity");
+  log_.RecordRefusal(anonymous);
+
+  std::vector<v1::AuditRecord> records = All(log_);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_LT(records[0].ByteSizeLong(), 2048u);
+  EXPECT_TRUE(absl::StartsWith(records[0].resource(), "reports/rrr"));
+  EXPECT_TRUE(absl::StartsWith(records[0].request_id(), "RRR"));
+  auto verified = log_.Verify();
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->intact()) << verified->problem();
 }
 
 TEST_F(AuditLogTest, AuditRefusalReturnsTheResultUnchanged) {

@@ -64,9 +64,12 @@ bool HasMetadata(const grpc::ServerContextBase& context, absl::string_view key) 
 }
 
 // The SPIFFE identity a certificate names in its URI subject alternative
-// names: "agencies/{id}" or "users/{id}"; UNAUTHENTICATED otherwise.
+// names: "agencies/{id}" or "users/{id}"; UNAUTHENTICATED otherwise, and
+// when it names more than one (which one would act is not the holder's to
+// leave open).
 absl::StatusOr<std::string> IdentityOf(X509& certificate, absl::string_view trust_domain) {
   bool other_domain = false;
+  std::vector<std::string> identities;
   for (const SpiffeId& id : SpiffeIdsOf(&certificate)) {
     if (id.trust_domain != trust_domain) {
       other_domain = true;
@@ -75,9 +78,16 @@ absl::StatusOr<std::string> IdentityOf(X509& certificate, absl::string_view trus
     const std::string& path = id.path;
     if ((absl::StartsWith(path, "agencies/") && ParseSimpleName(path, "agencies", "san").ok()) ||
         (absl::StartsWith(path, "users/") && ParseSimpleName(path, "users", "san").ok())) {
-      return path;
+      identities.push_back(path);
     }
   }
+  if (identities.size() > 1) {
+    return WithErrorInfo(
+        Unauthenticated("the client certificate names more than one identity; a certificate "
+                        "names exactly one agency or person"),
+        "CERTIFICATE_REJECTED", {{"reason", "several identities"}});
+  }
+  if (identities.size() == 1) return identities.front();
   if (other_domain) {
     return WithErrorInfo(
         Unauthenticated(absl::StrCat("the client certificate names another trust domain; this "

@@ -458,4 +458,14 @@ bool IsValidEmailAddress(absl::string_view email) {
   return true;
 }
 
+std::optional<int32_t> ForbiddenCharacterIn(absl::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    int32_t c = NextCodePoint(text, &i);
+    bool control = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c < 0xA0);
+    bool bidi = (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+    if (control || bidi) return c;
+  }
+  return std::nullopt;
+}
+
 }  // namespace tonghop

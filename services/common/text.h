@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -110,6 +111,14 @@ std::string TruncateUtf8(absl::string_view text, size_t max_bytes);
 // `text` with every invalid UTF-8 sequence replaced by U+FFFD, so that it
 // can be put in a message, a protobuf string field or JSON.
 std::string SanitizeUtf8(absl::string_view text);
+
+// The first character of `text` that stored text may not hold, or nullopt:
+// control characters other than tab and line breaks (NUL, escape, C1
+// controls) and the bidirectional overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069), which make a name display as something other than what it
+// is ("a\u202Eb"). `text` must be valid UTF-8. The one rule for names,
+// aliases and other text the registry and the reports store.
+std::optional<int32_t> ForbiddenCharacterIn(absl::string_view text);
 
 // How much of a caller's input an error message quotes.
 inline constexpr size_t kMaxQuotedInputBytes = 64;

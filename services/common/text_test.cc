@@ -143,5 +143,14 @@ TEST(TextTest, QuoteInputIsShortValidAndEscaped) {
   EXPECT_EQ(cut, "\"ếếế…\"");
 }
 
+TEST(ForbiddenCharacterInTest, ControlAndBidiOverridesAreFoundAndVietnameseIsNot) {
+  EXPECT_EQ(ForbiddenCharacterIn("Sở Tư pháp tỉnh Đồng Nai\n\tdòng hai"), std::nullopt);
+  EXPECT_EQ(ForbiddenCharacterIn(std::string("x\0y", 3)), 0);
+  EXPECT_EQ(ForbiddenCharacterIn("a\u202Eb"), 0x202E);
+  EXPECT_EQ(ForbiddenCharacterIn("a\u2067b"), 0x2067);
+  EXPECT_EQ(ForbiddenCharacterIn("esc\x1b[31m"), 0x1B);
+  EXPECT_EQ(ForbiddenCharacterIn("c1\u0085"), 0x85);
+}
+
 }  // namespace
 }  // namespace tonghop

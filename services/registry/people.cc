@@ -711,7 +711,12 @@ void People::RecordAuthEvent(absl::string_view event, absl::string_view user,
                              const SignInOrigin& origin, absl::string_view detail) const {
   // The audit trail (services/common/audit_log.h) is to record these too;
   // this is the one call site for it. Never pass a password, code or token.
-  options_.log(absl::StrCat("auth: ", event, " user=", user,
+  // An id that names no one is not written out: people type their password
+  // into the user field often enough.
+  absl::string_view shown = user;
+  absl::StatusOr<Account> account = ReadAccount(IdOf(user));
+  if (!account.ok() || !account->user) shown = "(an id that names no one)";
+  options_.log(absl::StrCat("auth: ", event, " user=", shown,
                             origin.peer.empty() ? "" : absl::StrCat(" peer=", origin.peer),
                             origin.browser ? " (browser)" : "", detail.empty() ? "" : ": ",
                             detail));

@@ -361,6 +361,15 @@ TEST_F(PeopleTest, WrongPasswordAndUnknownPersonLookTheSame) {
   EXPECT_FALSE(absl::StrContains(log_.All(), "not the password"));
 }
 
+// People type their password into the user field: an id that names no one
+// is not written to the log.
+TEST_F(PeopleTest, AnIdThatNamesNoOneIsNotLogged) {
+  CreateWithPassword("lan", "agencies/dong-nai-so-y-te", {v1::ROLE_CLERK});
+  ASSERT_FALSE(Login("mat-khau-bi-mat-123", "lan").ok());
+  EXPECT_FALSE(absl::StrContains(log_.All(), "mat-khau-bi-mat-123"));
+  EXPECT_THAT(log_.All(), HasSubstr("sign-in failed user=(an id that names no one)"));
+}
+
 TEST_F(PeopleTest, SessionsExpireByTheClock) {
   CreateWithPassword("lan", "agencies/dong-nai-so-y-te", {v1::ROLE_CLERK});
   absl::StatusOr<v1::LoginResponse> login = Login("lan", kPassword);

@@ -1156,6 +1156,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
 
   absl::StatusOr<v1::ImportPlanResponse> ImportPlan(const Caller& caller,
                                                     const v1::ImportPlanRequest& request) {
+    RETURN_IF_ERROR(policy_->CheckImportPlan(caller, *this, request.issuer()));
     ASSIGN_OR_RETURN(v1::ImportPlanResponse parsed, ParseImport(request));
     v1::PlanBundle& bundle = *parsed.mutable_bundle();
     v1::ImportReport& report = *parsed.mutable_report();

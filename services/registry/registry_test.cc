@@ -119,6 +119,22 @@ TEST_F(RegistryTest, CreateAndGetAgency) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// A name that displays as something it is not, or hides a NUL, is refused.
+TEST_F(RegistryTest, TextWithControlOrBidiOverrideCharactersIsRefused) {
+  v1::CreateAgencyRequest request;
+  request.set_agency_id("so-y-te-gia");
+  auto* a = request.mutable_agency();
+  a->set_display_name("Sở Y tế");
+  a->set_kind(v1::AGENCY_KIND_MINISTRY);
+  a->add_aliases("S\u202EY T");  // shows reversed
+  a->add_aliases(std::string("x\0y", 3));
+  auto status = registry_.CreateAgency(kMinistry, request).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(status), UnorderedElementsAre("agency.aliases[0]", "agency.aliases[1]"));
+  EXPECT_THAT(std::string(status.message()), HasSubstr("U+202E"));
+  EXPECT_FALSE(registry_.GetAgency("agencies/so-y-te-gia").ok()) << "nothing stored";
+}
+
 TEST_F(RegistryTest, AgencyValidationReportsEveryViolation) {
   v1::CreateAgencyRequest request;
   request.set_agency_id("x");

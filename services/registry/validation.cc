@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
@@ -85,6 +86,12 @@ void NormalizeField(Message& message, const FieldDescriptor* f, const std::strin
     auto nfc = ToNfc(value, at);
     if (!nfc.ok()) {
       violations.Add(at, "is not valid UTF-8");
+      return std::nullopt;
+    }
+    if (std::optional<int32_t> c = ForbiddenCharacterIn(*nfc)) {
+      violations.Add(at, absl::StrFormat("holds the control character U+%04X, which text may "
+                                         "not hold; remove it",
+                                         *c));
       return std::nullopt;
     }
     return std::string(absl::StripAsciiWhitespace(*nfc));

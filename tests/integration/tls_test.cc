@@ -2,7 +2,8 @@
 // with --tls-cert, --tls-key and --client-ca serves gRPC and HTTPS only over
 // TLS; the caller is the SPIFFE name of its client certificate; a
 // certificate of another CA, of another trust domain, past its validity (by
-// the server's clock) or naming nobody is UNAUTHENTICATED with its reason;
+// the server's clock), naming nobody or more than one identity is
+// UNAUTHENTICATED with its reason;
 // a commune's certificate acts for that commune only, whatever header it
 // adds. The development header is accepted only with
 // --insecure-dev-identity, only from loopback, and never through a proxy.
@@ -113,6 +114,12 @@ absl::Status MakePki(const std::string& dir, Pki& pki) {
     nobody.common_name = "bo-tu-phap";
     nobody.dns_names = {"bo-tu-phap.example"};
     status = add_refused("no identity", pki.ca.Issue(nobody));
+  }
+  if (status.ok()) {
+    CertificateSpec two;
+    two.uris = {"spiffe://tonghop/agencies/dong-nai-so-y-te",
+                "spiffe://tonghop/agencies/bo-tu-phap"};
+    status = add_refused("two identities", pki.ca.Issue(two));
   }
   if (status.ok()) status = add_refused("server certificate", pki.ca.IssueServer());
   if (!status.ok()) return status;
@@ -422,6 +429,7 @@ TEST_F(MutualTlsServerTest, CertificatesThatProveNoIdentityAreUnauthenticated) {
       {"another trust domain", "names another trust domain"},
       {"expired", "certificate has expired"},
       {"no identity", "names no identity"},
+      {"two identities", "names more than one identity"},
       {"server certificate", "unsuitable certificate purpose"},
   };
   for (const auto& [what, cert] : pki_->refused) {

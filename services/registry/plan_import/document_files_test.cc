@@ -104,6 +104,26 @@ TEST(DocumentFilesTest, BrokenDocxIsRefusedClearly) {
   ExpectRefused(ParsePlan("Đây không phải tệp Word", options), {"DOCX_DAMAGED"}, "hỏng");
 }
 
+// A kilobyte of zipped nesting must not run the reader out of stack: it is
+// refused before the tree is walked, and a real document's depth passes.
+TEST(DocumentFilesTest, DeeplyNestedDocxIsRefusedNotWalked) {
+  std::string deep;
+  for (int i = 0; i < 200000; ++i) deep += "<x>";
+  for (int i = 0; i < 200000; ++i) deep += "</x>";
+  std::string bomb = malformed::MakeDocx(
+      "<w:document xmlns:w=\"w\"><w:body><w:p><w:r><w:t>Số: 1/KH-UBND</w:t></w:r>" + deep +
+      "</w:p></w:body></w:document>");
+  ExpectRefused(ParsePlan(bomb, Options("agencies/dong-nai")), {"DOCX_DAMAGED"}, "sâu");
+
+  std::string nested_tables;
+  for (int i = 0; i < 20; ++i) nested_tables += "<w:tbl><w:tr><w:tc>";
+  nested_tables += "<w:p><w:r><w:t>ô</w:t></w:r></w:p>";
+  for (int i = 0; i < 20; ++i) nested_tables += "</w:tc></w:tr></w:tbl>";
+  EXPECT_TRUE(DocxToText(malformed::MakeDocx("<w:document xmlns:w=\"w\"><w:body>" +
+                                             nested_tables + "</w:body></w:document>"))
+                  .ok());
+}
+
 TEST(DocumentFilesTest, PdfWithoutTextLayerIsRefusedSayingSo) {
   std::string scan = malformed::MakeImageOnlyPdf();
   absl::StatusOr<ImportPlanResponse> r = ParsePlan(scan, Options("agencies/dong-nai"));

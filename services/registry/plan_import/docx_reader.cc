@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "pugixml.hpp"
+#include "services/common/xml_depth.h"
 #include "services/common/status_macros.h"
 #include "services/registry/plan_import/document_files.h"
 #include "services/registry/plan_import/table.h"
@@ -288,6 +289,12 @@ absl::StatusOr<std::string> DocxToText(absl::string_view content, const FileLimi
                   absl::StrCat("the .docx file is damaged: word/document.xml is not XML (",
                                parsed.description(), " at byte ", parsed.offset, ")"),
                   "Tệp .docx bị hỏng: phần nội dung không phải XML hợp lệ.");
+  }
+  if (NestsDeeperThan(document)) {
+    return RefuseFile("DOCX_DAMAGED",
+                      absl::StrCat("the .docx file is damaged: word/document.xml nests deeper "
+                                   "than ", kMaxXmlDepth, " elements"),
+                      "Tệp .docx bị hỏng: phần nội dung lồng nhau quá sâu.");
   }
   pugi::xml_node body = document.child("w:document").child("w:body");
   if (!body) {

@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/common/csv.h"
 #include "services/common/errors.h"
 #include "services/common/resource_names.h"
 #include "services/common/status_macros.h"
@@ -646,18 +647,6 @@ absl::StatusOr<ImportPlanResponse> ParsePlan(absl::string_view content,
 
 namespace {
 
-std::string CsvCell(absl::string_view value) {
-  bool quote = value.find_first_of(",;\"\n\r\t") != absl::string_view::npos ||
-               (!value.empty() && (value.front() == ' ' || value.back() == ' '));
-  if (!quote) return std::string(value);
-  std::string out = "\"";
-  for (char ch : value) {
-    if (ch == '"') out.push_back('"');
-    out.push_back(ch);
-  }
-  out.push_back('"');
-  return out;
-}
 
 std::string GroupLabel(const tonghop::v1::AgencyGroup& group) {
   if (!group.label().empty()) return group.label();
@@ -745,7 +734,7 @@ std::string ExportPlanCsv(const PlanBundle& bundle, const std::vector<Agency>& a
   std::vector<std::string> header;
   for (Column c : {Column::kStt, Column::kTask, Column::kLead, Column::kCoordinating,
                    Column::kResult, Column::kDeadline}) {
-    header.push_back(CsvCell(ColumnName(c)));
+    header.push_back(CsvField(ColumnName(c)));
   }
   absl::StrAppend(&out, absl::StrJoin(header, ","), "\n");
   std::vector<const Task*> tasks;
@@ -756,12 +745,12 @@ std::string ExportPlanCsv(const PlanBundle& bundle, const std::vector<Agency>& a
   for (const Task* t : tasks) {
     std::string results = absl::StrJoin(t->expected_results(), "\n");
     std::vector<std::string> row = {
-        CsvCell(PrintedCode(*t)),
-        CsvCell(t->title()),
-        CsvCell(AssignmentsCell(t->lead(), by_name)),
-        CsvCell(AssignmentsCell(t->coordinating(), by_name)),
-        CsvCell(results),
-        CsvCell(DeadlineCell(t->deadline())),
+        CsvField(PrintedCode(*t)),
+        CsvField(t->title()),
+        CsvField(AssignmentsCell(t->lead(), by_name)),
+        CsvField(AssignmentsCell(t->coordinating(), by_name)),
+        CsvField(results),
+        CsvField(DeadlineCell(t->deadline())),
     };
     absl::StrAppend(&out, absl::StrJoin(row, ","), "\n");
   }
