@@ -1,170 +1,203 @@
 #!/usr/bin/env bash
-# The federation drill, at small scale: the Ministry's instance and Đồng Nai's
-# as separate tonghopd processes on loopback, each with its own data
-# directory and certificate, over mutual TLS. Đồng Nai's instance runs with
-# --upstream and pushes its accepted figures to the Ministry's by itself.
-# While Đồng Nai's agencies submit and are accepted (the demo's reports),
-# the drill kills Đồng Nai's instance with SIGKILL and the Ministry's once,
-# and starts both again. At the end it prints the reports accepted, the
-# figures the Ministry holds, lost and counted twice (both must be 0), and
-# the time from the last acceptance to the Ministry holding it.
+# The federation drill: N provincial instances and the Ministry's, each a
+# separate tonghopd on loopback with its own data directory and certificate
+# (an agency certificate per province, from a throw-away CA made with
+# deploy/lib/pki.sh), mutual TLS between them; every province's instance
+# runs with --upstream and pushes its accepted figures to the Ministry's by
+# itself (docs/federation.md). The load generator (tonghop-loadgen
+# --federation) registers each province's generated agencies and plan on its
+# instance and the national plan on the Ministry's, then every agency
+# submits its report and is accepted. While the provinces ingest and push,
+# the drill kills one province with SIGKILL while it has changes the
+# Ministry has not acknowledged (its tonghop_upstream_pending_changes > 0),
+# and the Ministry once, and starts each again on the same address.
 #
-#   ./deploy/federation-drill.sh      exit 0 when nothing was lost or doubled
+# It prints reports accepted and figures the Ministry holds per province,
+# lost and counted twice (both must be 0), the national total = the sum of
+# the provincial totals = the generated sums, the p50/p99 time from an
+# acceptance to the national figure, and the peak memory (VmHWM) of the
+# Ministry's instance and of a province's. Exit status 0 only when every
+# check passed.
 #
-# Not yet: 34 provinces, the load generator, p50/p99 over many acceptances.
+#   ./deploy/federation-drill.sh                 the full drill: 34 provinces
+#   ./deploy/federation-drill.sh --provinces=3 --communes-per-province=6 \
+#       --departments=3 --independent-bodies=1 --tasks=6 --indicators=8 --rate=5
+#                                                 small (tests/run.sh)
+#
+# Options (the generated country, per province): --provinces=N (34),
+# --communes-per-province=N (40), --departments=N (14),
+# --independent-bodies=N (3), --tasks=N (60), --indicators=N (40),
+# --concurrency=N submitting threads (6), --seed=N (1), --rate=N reports
+# submitted per second at most (0: as fast as the servers take them; the
+# small drill sets it so that its servers are killed while it ingests).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/pki.sh"
 
-tonghop_build tonghopd tonghop
+PROVINCES=34 COMMUNES_PER_PROVINCE=40 DEPARTMENTS=14 BODIES=3 TASKS=60 INDICATORS=40
+CONCURRENCY=6 SEED=1 RATE=0
+for arg in "$@"; do
+  case "$arg" in
+    --provinces=*) PROVINCES="${arg#*=}" ;;
+    --communes-per-province=*) COMMUNES_PER_PROVINCE="${arg#*=}" ;;
+    --departments=*) DEPARTMENTS="${arg#*=}" ;;
+    --independent-bodies=*) BODIES="${arg#*=}" ;;
+    --tasks=*) TASKS="${arg#*=}" ;;
+    --indicators=*) INDICATORS="${arg#*=}" ;;
+    --concurrency=*) CONCURRENCY="${arg#*=}" ;;
+    --seed=*) SEED="${arg#*=}" ;;
+    --rate=*) RATE="${arg#*=}" ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "federation-drill.sh: unknown option $arg (see --help)" >&2; exit 2 ;;
+  esac
+done
+for v in "$PROVINCES" "$COMMUNES_PER_PROVINCE" "$DEPARTMENTS" "$BODIES" "$TASKS" "$INDICATORS" \
+         "$CONCURRENCY" "$SEED" "$RATE"; do
+  [[ "$v" =~ ^[0-9]+$ ]] || { echo "federation-drill.sh: \"$v\" is not a whole number" >&2; exit 2; }
+done
+if [ "$PROVINCES" -lt 2 ] || [ "$PROVINCES" -gt 99 ]; then
+  echo "federation-drill.sh: --provinces must be 2 to 99 (one is killed, the others keep going)" >&2
+  exit 2
+fi
+
+tonghop_build tonghopd tonghop-loadgen
 TONGHOPD="$TONGHOP_BUILD_DIR/services/server/tonghopd"
-CLI="$TONGHOP_BUILD_DIR/clients/cli/tonghop"
+LOADGEN="$TONGHOP_BUILD_DIR/clients/loadgen/tonghop-loadgen"
 WORK="$TONGHOP_BUILD_DIR/federation-drill"
 rm -rf "$WORK"
-mkdir -p "$WORK/ministry-data" "$WORK/province-data"
+mkdir -p "$WORK"
 PKI="$WORK/pki"
-tonghop_pki_ca "$PKI" && tonghop_pki_server "$PKI" server && tonghop_pki_agency "$PKI" dong-nai || {
-  echo "federation-drill.sh: the certificates could not be made (see $PKI/openssl.log)" >&2; exit 1; }
+province_id() { printf 'lg-p%02d' "$1"; }  # the load generator's province ids
+{
+  tonghop_pki_ca "$PKI" && tonghop_pki_server "$PKI" server &&
+    for p in $(seq 1 "$PROVINCES"); do tonghop_pki_agency "$PKI" "$(province_id "$p")" || exit 1; done
+} || { echo "federation-drill.sh: the certificates could not be made (see $PKI/openssl.log)" >&2; exit 1; }
 
-# The clock of both instances: before the reports' due date.
-NOW="2026-11-03T09:00:00+07:00"
-P=dong-nai-74-2026
-NATIONAL=national-2026
-PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; }
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
+declare -A PID ADDRESS
+cleanup() { for pid in "${PID[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-start() {  # start NAME LISTEN ARGS...: starts tonghopd, sets ADDRESS and PID
+# launch NAME LISTEN ARGS...: starts tonghopd NAME in the background.
+launch() {
   local name="$1" listen="$2"; shift 2
   rm -f "$WORK/$name.address"
   "$TONGHOPD" --data-dir="$WORK/$name" --listen="$listen" --port-file="$WORK/$name.address" \
-    --now="$NOW" --tls-cert="$PKI/server.crt" --tls-key="$PKI/server.key" \
-    --client-ca="$PKI/ca.crt" --insecure-dev-identity "$@" >>"$WORK/$name.log" 2>&1 &
-  PID=$!
-  PIDS+=("$PID")
-  for _ in $(seq 1 200); do
-    if [ -s "$WORK/$name.address" ]; then ADDRESS="$(cat "$WORK/$name.address")"; return 0; fi
-    kill -0 "$PID" 2>/dev/null || break
+    --tls-cert="$PKI/server.crt" --tls-key="$PKI/server.key" --client-ca="$PKI/ca.crt" \
+    --insecure-dev-identity --request-log=none "$@" >>"$WORK/$name.log" 2>&1 &
+  PID[$name]=$!
+}
+# await NAME: waits (at most 60 s) for NAME's address.
+await() {
+  local name="$1"
+  for _ in $(seq 1 1200); do
+    if [ -s "$WORK/$name.address" ]; then ADDRESS[$name]="$(cat "$WORK/$name.address")"; return 0; fi
+    kill -0 "${PID[$name]}" 2>/dev/null || break
     sleep 0.05
   done
-  cat "$WORK/$name.log" >&2
+  tail -20 "$WORK/$name.log" >&2
   echo "federation-drill.sh: $name did not start" >&2
   exit 1
 }
-# The drill's own calls: TLS trusting the CA, acting as an agency through
-# the development header (the instances run with --insecure-dev-identity).
-at() { local server="$1" who="$2"; shift 2; "$CLI" --server="$server" --tls-ca="$PKI/ca.crt" \
-  --cert= --key= --agency="$who" --state-dir="$WORK/cli-$who" "$@"; }
+province_args() {  # the upstream flags of province $1
+  local id; id="$(province_id "$1")"
+  echo --tls-ca="$PKI/ca.crt" --instance-cert="$PKI/$id.crt" --instance-key="$PKI/$id.key" \
+    --upstream="${ADDRESS[ministry]}"
+}
+# peak_kib NAME: the process's peak resident memory so far (VmHWM), KiB.
+peak_kib() { awk '/^VmHWM:/ {print $2}' "/proc/${PID[$1]}/status" 2>/dev/null || echo 0; }
+mib() { awk -v k="$1" 'BEGIN {printf "%.1f MiB", k / 1024}'; }
 
-# The Ministry: the national agencies and the national plan, whose one task
-# every province leads, listing the counts and decimals Đồng Nai's plan asks.
-start ministry 127.0.0.1:0
-MINISTRY="$ADDRESS"; MINISTRY_PID="$PID"
-D="$TONGHOP_ROOT/deploy/data"
-cp "$D/agencies-national.json" "$D/dimensions.json" "$D/indicators.json" "$WORK/ministry-data/"
-python3 - "$D" "$WORK" "$P" "$NATIONAL" <<'PY'
-import json, sys
-data, work, plan_id, national = sys.argv[1:]
-kinds = {i["name"]: i.get("valueType") for i in json.load(open(f"{data}/indicators.json"))["indicators"]}
-bundle = json.load(open(f"{data}/plan-{plan_id}.json"))
-wanted = sorted({i for t in bundle["tasks"] for i in t.get("indicators", [])
-                 if kinds.get(i) in ("VALUE_TYPE_COUNT", "VALUE_TYPE_DECIMAL")})
-plan = {"name": f"plans/{national}", "symbol": "2715/QĐ-TTg",
-        "title": "Kế hoạch quốc gia (diễn tập liên thông)", "issuer": "agencies/bo-tu-phap",
-        "compiler": "agencies/bo-tu-phap", "firstYear": 2026, "lastYear": 2030,
-        "schedule": bundle["plan"]["schedule"], "state": "PLAN_STATE_ACTIVE"}
-task = {"name": f"plans/{national}/tasks/A", "outline": "A", "title": "Số liệu của các tỉnh",
-        "lead": [{"group": {"ancestor": "agencies/bo-tu-phap", "kind": "AGENCY_KIND_PROVINCE",
-                            "label": "UBND các tỉnh, thành phố"}}],
-        "deadline": {"kind": "DEADLINE_KIND_EVERY_YEAR"}, "indicators": wanted}
-json.dump({"plan": plan, "tasks": [task]}, open(f"{work}/ministry-data/plan-{national}.json", "w"),
-          ensure_ascii=False, indent=1)
-bundle["plan"]["upstreamPlan"] = f"plans/{national}"
-json.dump(bundle, open(f"{work}/province-data/plan-{plan_id}.json", "w"), ensure_ascii=False, indent=1)
-print(f"national plan: {len(wanted)} indicators")
-PY
-at "$MINISTRY" bo-tu-phap registry load "$WORK/ministry-data" >"$WORK/ministry-load.txt"
-
-# Đồng Nai: its agencies and its plan, which feeds the national one.
-cp "$D/agencies-national.json" "$D/agencies-province-dong-nai.json" "$D/dimensions.json" \
-  "$D/indicators.json" "$WORK/province-data/"
-UPSTREAM=(--tls-ca="$PKI/ca.crt" --instance-cert="$PKI/dong-nai.crt"
-          --instance-key="$PKI/dong-nai.key" --upstream="$MINISTRY")
-start dong-nai 127.0.0.1:0 "${UPSTREAM[@]}"
-PROVINCE="$ADDRESS"; PROVINCE_PID="$PID"
-at "$PROVINCE" bo-tu-phap registry load "$WORK/province-data" >"$WORK/province-load.txt"
-
-R="$TONGHOP_ROOT/deploy/demo/reports"
-REPORTERS=(so-noi-vu cong-an-tinh phuong-bien-hoa so-tu-phap so-y-te phuong-long-khanh
-           xa-thu-nghiem-01 thanh-tra-tinh)
-accepted=0
-for who in "${REPORTERS[@]}"; do
-  at "$PROVINCE" "dong-nai-$who" report submit "$R/$who.json" >/dev/null
-  reviewer=dong-nai-so-tu-phap
-  [ "$who" = so-tu-phap ] && reviewer=bo-tu-phap
-  at "$PROVINCE" "$reviewer" report review "dong-nai-$who/$P/2026" --accept >/dev/null
-  accepted=$((accepted + 1))
-  LAST_ACCEPT_NS=$(date +%s%N)
-  if [ "$accepted" = 3 ]; then
-    echo "SIGKILL Đồng Nai's instance right after acceptance $accepted; starting it again"
-    kill -9 "$PROVINCE_PID"; wait "$PROVINCE_PID" 2>/dev/null || true
-    start dong-nai 127.0.0.1:0 "${UPSTREAM[@]}"
-    PROVINCE="$ADDRESS"; PROVINCE_PID="$PID"
-  fi
-  if [ "$accepted" = 5 ]; then
-    echo "SIGKILL the Ministry's instance right after acceptance $accepted; starting it again"
-    kill -9 "$MINISTRY_PID"; wait "$MINISTRY_PID" 2>/dev/null || true
-    start ministry "$MINISTRY"
-    MINISTRY_PID="$PID"
-  fi
+launch ministry 127.0.0.1:0
+await ministry
+# The province killed mid-push: the middle one, with metrics to see that it
+# has changes the Ministry has not acknowledged when it is killed.
+VICTIM=$(( (PROVINCES + 1) / 2 ))
+for p in $(seq 1 "$PROVINCES"); do
+  extra=()
+  [ "$p" = "$VICTIM" ] && extra=(--metrics=127.0.0.1:0)
+  # shellcheck disable=SC2046
+  launch "$(province_id "$p")" 127.0.0.1:0 $(province_args "$p") "${extra[@]}"
 done
+SERVERS=()
+for p in $(seq 1 "$PROVINCES"); do await "$(province_id "$p")"; SERVERS+=("${ADDRESS[$(province_id "$p")]}"); done
+VICTIM_NAME="$(province_id "$VICTIM")"
+echo "started the Ministry's instance at ${ADDRESS[ministry]} and $PROVINCES provinces' instances"
+pending_changes() {  # the victim's upstream_pending_changes, or -1
+  local metrics
+  metrics="$(sed -n 's/^tonghopd metrics on //p' "$WORK/$VICTIM_NAME.log" | tail -1)"
+  [ -n "$metrics" ] || { echo -1; return; }
+  curl -s --max-time 2 "http://$metrics/metrics" |
+    awk '/^tonghop_upstream_pending_changes / {print $2; found=1} END {if (!found) print -1}'
+}
 
-# Wait (at most a minute) until the Ministry holds figures reflecting Đồng
-# Nai's last change.
-LAST=$(at "$PROVINCE" bo-tu-phap --output=json report changes |
-  python3 -c 'import json,sys; c=json.load(sys.stdin); c=c.get("changes", c); print(max(int(x["sequence"]) for x in c))')
-held=0
-for _ in $(seq 1 1200); do
-  held=$(at "$MINISTRY" bo-tu-phap --output=json received --plan=$NATIONAL --period=2026 |
-    python3 -c 'import json,sys; r=json.load(sys.stdin).get("receivedFigures", []); print(max([int(f["generation"]) for f in r] or [0]))')
-  [ "$held" -ge "$LAST" ] && break
+COMMUNES=$((PROVINCES * COMMUNES_PER_PROVINCE))
+REPORTERS=$((PROVINCES * (COMMUNES_PER_PROVINCE + DEPARTMENTS + BODIES)))
+echo "generated country: $PROVINCES provinces, $COMMUNES communes, $DEPARTMENTS departments and" \
+  "$BODIES independent bodies per province: $REPORTERS reports; $TASKS tasks, $INDICATORS indicators"
+IFS=, ; SERVER_LIST="${SERVERS[*]}"; unset IFS
+"$LOADGEN" --federation --ministry="${ADDRESS[ministry]}" --province-servers="$SERVER_LIST" \
+  --tls-ca="$PKI/ca.crt" --provinces="$PROVINCES" --communes="$COMMUNES" \
+  --departments="$DEPARTMENTS" --independent-bodies="$BODIES" --tasks="$TASKS" \
+  --indicators="$INDICATORS" --concurrency="$CONCURRENCY" --seed="$SEED" \
+  --rate="$RATE" --progress-file="$WORK/progress" >"$WORK/loadgen.out" 2>"$WORK/loadgen.log" &
+LOADGEN_PID=$!
+
+accepted() { awk '{print $2}' "$WORK/progress" 2>/dev/null || echo 0; }
+# Kill points: a third and two thirds of the reports accepted.
+PEAK_VICTIM_BEFORE=0 PEAK_MINISTRY_BEFORE=0 KILLED_PROVINCE=no KILLED_MINISTRY=no
+while kill -0 "$LOADGEN_PID" 2>/dev/null; do
+  done_now="$(accepted)"
+  if [ "$KILLED_PROVINCE" = no ] && [ "$done_now" -ge $((REPORTERS / 3)) ]; then
+    # Mid-push: wait (at most 5 s) until it holds changes not yet acknowledged.
+    pending=-1
+    for _ in $(seq 1 100); do
+      pending="$(pending_changes)"
+      [ "$pending" -gt 0 ] 2>/dev/null && break
+      sleep 0.05
+    done
+    PEAK_VICTIM_BEFORE="$(peak_kib "$VICTIM_NAME")"
+    kill -9 "${PID[$VICTIM_NAME]}"; wait "${PID[$VICTIM_NAME]}" 2>/dev/null || true
+    echo "SIGKILL $VICTIM_NAME's instance after $done_now accepted reports, with $pending changes" \
+      "not yet acknowledged by the Ministry; starting it again on ${ADDRESS[$VICTIM_NAME]}"
+    # shellcheck disable=SC2046
+    launch "$VICTIM_NAME" "${ADDRESS[$VICTIM_NAME]}" $(province_args "$VICTIM") --metrics=127.0.0.1:0
+    await "$VICTIM_NAME"
+    KILLED_PROVINCE=yes
+  fi
+  if [ "$KILLED_MINISTRY" = no ] && [ "$done_now" -ge $((2 * REPORTERS / 3)) ]; then
+    PEAK_MINISTRY_BEFORE="$(peak_kib ministry)"
+    kill -9 "${PID[ministry]}"; wait "${PID[ministry]}" 2>/dev/null || true
+    echo "SIGKILL the Ministry's instance after $done_now accepted reports; starting it again on" \
+      "${ADDRESS[ministry]}"
+    launch ministry "${ADDRESS[ministry]}"
+    await ministry
+    KILLED_MINISTRY=yes
+  fi
   sleep 0.05
 done
-ARRIVED_NS=$(date +%s%N)
-at "$MINISTRY" bo-tu-phap --output=json received --plan=$NATIONAL --period=2026 --values \
-  >"$WORK/ministry-received.json"
-at "$PROVINCE" dong-nai-so-tu-phap --output=json rollup --plan=$P --period=2026 --subtree=dong-nai \
-  >"$WORK/province-rollup.json"
-at "$MINISTRY" bo-tu-phap received --plan=$NATIONAL --period=2026
-python3 - "$WORK" "$accepted" "$LAST" "$held" "$(( (ARRIVED_NS - LAST_ACCEPT_NS) / 1000000 ))" \
-  "$NATIONAL" <<'PY'
-import json, sys
-from decimal import Decimal
-work, national_id = sys.argv[1], sys.argv[6]
-accepted, last, held = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-ms = sys.argv[5]
-asked = json.load(open(f"{work}/ministry-data/plan-{national_id}.json"))["tasks"][0]["indicators"]
-received = json.load(open(f"{work}/ministry-received.json")).get("receivedFigures", [])
-rollup = json.load(open(f"{work}/province-rollup.json"))
-# The Ministry's totals for Đồng Nai, and Đồng Nai's own.
-held_totals = {v["indicator"]: Decimal(str(v.get("intValue", v.get("decimalValue"))))
-               for f in received if f["agency"] == "agencies/dong-nai"
-               for v in f.get("values", []) if not v.get("cells")}
-local = {i["indicator"]: Decimal(i["total"]["value"]) for i in rollup["indicators"]
-         if i.get("total", {}).get("present") and i["indicator"] in asked}
-lost = sum(1 for k, v in local.items() if held_totals.get(k, Decimal(0)) < v)
-twice = sum(1 for k, v in local.items() if held_totals.get(k, Decimal(0)) > v)
-twice += sum(1 for k in held_totals if k not in local)
-print(f"reports accepted (Đồng Nai): {accepted}")
-print(f"Đồng Nai's last change: {last}; the Ministry holds generation {held}")
-print(f"figures the Ministry holds for Đồng Nai: "
-      f"{sum(int(f.get('valueCount', 0)) for f in received if f['agency'] == 'agencies/dong-nai')}")
-print(f"indicator totals compared with Đồng Nai's own roll-up: {len(local)}; "
-      f"national total of the first: {next(iter(sorted(held_totals.items())), ('-', '-'))}")
-print(f"lost = {lost}")
-print(f"counted twice = {twice}")
-print(f"last acceptance to the national figure: {ms} ms (after two SIGKILLs and restarts)")
-ok = held >= last and lost == 0 and twice == 0 and len(local) > 0
-print("DRILL PASSED" if ok else "DRILL FAILED")
-sys.exit(0 if ok else 1)
-PY
+status=0
+wait "$LOADGEN_PID" || status=$?
+cat "$WORK/loadgen.out"
+if [ "$status" != 0 ]; then tail -20 "$WORK/loadgen.log" >&2; fi
+if [ "$KILLED_PROVINCE" = no ] || [ "$KILLED_MINISTRY" = no ]; then
+  echo "federation-drill.sh: the load ended before both kills (province: $KILLED_PROVINCE," \
+    "Ministry: $KILLED_MINISTRY)" >&2
+  status=1
+fi
+
+# Peak memory: each process's VmHWM; the killed ones also before their kill.
+ministry_now="$(peak_kib ministry)"
+largest=0 largest_name="" sum=0
+for p in $(seq 1 "$PROVINCES"); do
+  k="$(peak_kib "$(province_id "$p")")"
+  sum=$((sum + k))
+  if [ "$k" -gt "$largest" ]; then largest="$k"; largest_name="$(province_id "$p")"; fi
+done
+echo "peak RSS (VmHWM): the Ministry $(mib "$PEAK_MINISTRY_BEFORE") before its SIGKILL," \
+  "$(mib "$ministry_now") after its restart; province $VICTIM_NAME $(mib "$PEAK_VICTIM_BEFORE")" \
+  "before its SIGKILL; largest province $largest_name $(mib "$largest");" \
+  "the $PROVINCES provinces together $(mib "$sum")"
+echo "machine: load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+if [ "$status" = 0 ]; then echo "DRILL PASSED"; else echo "DRILL FAILED"; fi
+exit "$status"

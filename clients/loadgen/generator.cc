@@ -534,6 +534,44 @@ void World::GeneratePlan(const std::string& plan_id) {
   }
 }
 
+v1::PlanBundle World::NationalPlan(const std::string& plan_id) const {
+  const std::string ministry(kMinistry);
+  v1::PlanBundle bundle;
+  v1::Plan* plan = bundle.mutable_plan();
+  plan->set_name(absl::StrCat("plans/", plan_id));
+  plan->set_symbol(plan_.implements());
+  plan->set_title("Kế hoạch quốc gia thử nghiệm: số liệu các tỉnh gửi về (dữ liệu sinh tự động)");
+  plan->set_issuer(ministry);
+  plan->set_compiler(ministry);
+  *plan->mutable_issued_on() = plan_.issued_on();
+  plan->set_first_year(plan_.first_year());
+  plan->set_last_year(plan_.last_year());
+  plan->set_state(v1::PLAN_STATE_ACTIVE);
+  *plan->mutable_schedule() = plan_.schedule();
+  v1::Task* task = bundle.add_tasks();
+  task->set_name(absl::StrCat(plan->name(), "/tasks/A"));
+  task->set_outline("A");
+  task->set_printed_code("A");
+  task->set_title("Số liệu của các tỉnh, thành phố");
+  task->set_sequence(1);
+  task->mutable_deadline()->set_kind(v1::DEADLINE_KIND_EVERY_YEAR);
+  task->mutable_deadline()->set_source_text("Hàng năm");
+  v1::AgencyGroup* provinces = task->add_lead()->mutable_group();
+  provinces->set_kind(v1::AGENCY_KIND_PROVINCE);
+  provinces->set_ancestor(ministry);
+  provinces->set_label("Ủy ban nhân dân các tỉnh, thành phố");
+  for (int i = 0; i < scale_.indicators; ++i) task->add_indicators(indicators_[i].name());
+  return bundle;
+}
+
+v1::PlanBundle World::ProvincialPlan(const std::string& upstream_plan) const {
+  v1::PlanBundle bundle;
+  *bundle.mutable_plan() = plan_;
+  bundle.mutable_plan()->set_upstream_plan(upstream_plan);
+  for (const v1::Task& task : tasks_) *bundle.add_tasks() = task;
+  return bundle;
+}
+
 int World::ValuesPerReport() const {
   int values = 0;
   for (int i = 0; i < scale_.indicators; ++i) {

@@ -109,6 +109,16 @@ class World {
   // Tasks in document order, each after its parent.
   const std::vector<v1::Task>& tasks() const { return tasks_; }
 
+  // The national plan `plans/{plan_id}` on the Ministry's instance that
+  // this World's plan feeds under federation (docs/federation.md): the same
+  // years and schedule, one task led by every province that lists every
+  // reported (count) indicator. Percentages are left out: the Ministry
+  // receives their parts and computes them.
+  v1::PlanBundle NationalPlan(const std::string& plan_id) const;
+  // This World's plan and tasks, naming `upstream_plan` ("plans/{id}", or
+  // empty) as the national plan it feeds.
+  v1::PlanBundle ProvincialPlan(const std::string& upstream_plan) const;
+
   // The report `reporter` (an index into reporters()) submits for `year`:
   // its name, a progress entry for every task the plan expects from it and
   // every value. Deterministic in (seed, reporter, year).

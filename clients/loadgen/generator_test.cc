@@ -190,5 +190,28 @@ TEST(GeneratorTest, CellKeyIsSortedAndEmptyForTotals) {
   EXPECT_EQ(CellKey(v.cells()), "age-group=18-30,sex=female");
 }
 
+TEST(GeneratorTest, NationalPlanListsEveryReportedIndicatorLedByTheProvinces) {
+  World world = Make("small");
+  v1::PlanBundle national = world.NationalPlan("lg-quoc-gia");
+  EXPECT_EQ(national.plan().name(), "plans/lg-quoc-gia");
+  EXPECT_EQ(national.plan().first_year(), world.plan().first_year());
+  EXPECT_EQ(national.plan().last_year(), world.plan().last_year());
+  ASSERT_EQ(national.tasks_size(), 1);
+  const v1::Task& task = national.tasks(0);
+  ASSERT_EQ(task.lead_size(), 1);
+  EXPECT_EQ(task.lead(0).group().kind(), v1::AGENCY_KIND_PROVINCE);
+  EXPECT_EQ(task.lead(0).group().ancestor(), World::kMinistry);
+  // Every indicator a report carries, and no percentage (computed, not sent).
+  std::set<std::string> reported;
+  const v1::Report report = world.BuildReport(0, 2026);
+  for (const v1::Value& v : report.values()) reported.insert(v.indicator());
+  EXPECT_EQ(std::set<std::string>(task.indicators().begin(), task.indicators().end()), reported);
+
+  v1::PlanBundle provincial = world.ProvincialPlan("plans/lg-quoc-gia");
+  EXPECT_EQ(provincial.plan().upstream_plan(), "plans/lg-quoc-gia");
+  EXPECT_EQ(provincial.plan().name(), world.plan().name());
+  EXPECT_EQ(provincial.tasks_size(), static_cast<int>(world.tasks().size()));
+}
+
 }  // namespace
 }  // namespace tonghop::loadgen

@@ -28,6 +28,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "clients/client/connection.h"
+#include "clients/loadgen/federation.h"
 #include "clients/loadgen/generator.h"
 #include "clients/loadgen/limits.h"
 #include "clients/loadgen/registration.h"
@@ -43,6 +44,8 @@ namespace tonghop::loadgen {
 namespace {
 
 constexpr char kUsage[] = R"(usage: tonghop-loadgen (--spawn | --server=HOST:PORT) [options]
+       tonghop-loadgen --federation --ministry=HOST:PORT --province-servers=HOST:PORT,...
+                       [options]
 
 The reporting-day benchmark: registers a generated country and plan, loads
 past years, then every agency submits this year's report at once while the
@@ -91,6 +94,31 @@ national roll-ups. Prints a summary; --json-out writes every figure.
                           use --tls-ca alone, against a server on this machine
                           run with --insecure-dev-identity (--spawn does that,
                           in plaintext)
+
+Federation (deploy/federation-drill.sh, docs/federation.md): the Ministry's
+instance and one instance per generated province, already running (each
+province's with --upstream to the Ministry's), reached with --tls-ca and the
+development header; --provinces must equal the number of province servers.
+Registers the provinces and a national plan on the Ministry's, each
+province's agencies and plan (feeding the national one) on its own; then
+every agency submits to its province and is accepted, calls retried while a
+server is down, and prints reports accepted and figures the Ministry holds
+per province, lost, counted twice, national = provincial = generated totals
+and acceptance -> national figure p50/p99. Servers may be killed and
+restarted on the same addresses meanwhile.
+  --federation            this mode (--scale, --provinces, --communes,
+                          --departments, --independent-bodies, --tasks,
+                          --indicators, --year, --seed, --concurrency,
+                          --reference-data, --tls-ca apply)
+  --ministry=HOST:PORT    the Ministry's instance
+  --province-servers=LIST province 1's instance, province 2's, …
+  --national-plan-id=ID   the national plan's id (default lg-quoc-gia)
+  --progress-file=FILE    rewritten with "accepted N of M" as reports are
+                          accepted (the drill kills servers at given points)
+  --rate=R                reports submitted per second at most (default: as fast
+                          as the servers take them)
+  --settle-timeout=S      seconds the Ministry may take after the last
+                          accept to hold every province's figures (default 600)
 
 Exit status: 0 when every report was submitted and accepted and every
 verification passed, 1 otherwise, 2 for bad options.
@@ -147,7 +175,8 @@ Flags ParseFlags(int argc, char** argv) {
       "work-dir", "keep-work-dir", "aggregation-server", "plan-id", "year", "seed", "limits",
       "limit-seconds",
       "dashboard", "at-rest-rounds", "compile-repetitions", "rebuild", "verify",
-      "reference-data", "json-out", "tls-ca", "cert", "key", "help"};
+      "reference-data", "json-out", "tls-ca", "cert", "key", "help", "federation", "ministry",
+      "province-servers", "national-plan-id", "progress-file", "settle-timeout", "rate"};
   Flags flags;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -240,6 +269,41 @@ absl::StatusOr<absl::Time> WaitUntilServing(const std::string& address, const Wo
                    sequence, ": ", last_error));
 }
 
+// --federation: see kUsage and clients/loadgen/federation.h.
+int RunFederationMode(Flags& flags, const Scale& scale, int current_year, int seed,
+                      int concurrency) {
+  FederationOptions options;
+  options.ministry = flags.Get("ministry", "");
+  options.provinces = absl::StrSplit(flags.Get("province-servers", ""), ',', absl::SkipEmpty());
+  options.national_plan_id = flags.Get("national-plan-id", options.national_plan_id);
+  options.progress_file = flags.Get("progress-file", "");
+  options.settle_timeout = absl::Seconds(flags.Int("settle-timeout", 600));
+  options.concurrency = concurrency;
+  options.rate = flags.Double("rate", 0);
+  options.dimensions_file = absl::StrCat(
+      flags.Get("reference-data", TONGHOP_SOURCE_DIR "/deploy/data"), "/dimensions.json");
+  options.log = Log;
+  if (static_cast<int>(options.provinces.size()) != scale.provinces) {
+    std::cerr << "tonghop-loadgen: --provinces=" << scale.provinces << " but "
+              << options.provinces.size() << " --province-servers\n";
+    return 2;
+  }
+  if (!flags.errors.empty()) {
+    for (const auto& e : flags.errors) std::cerr << "tonghop-loadgen: " << e << "\n";
+    return 2;
+  }
+  Log(absl::StrCat("generating ", scale.provinces, " provinces, ", scale.communes,
+                   " communes in all"));
+  const World world = World::Generate(scale, "lg-ke-hoach-tai", current_year, 0, seed);
+  absl::StatusOr<FederationResult> result = RunFederation(world, options);
+  if (!result.ok()) {
+    std::cerr << "tonghop-loadgen: federation: " << result.status() << "\n";
+    return 1;
+  }
+  PrintFederation(*result, std::cout);
+  return result->ok() ? 0 : 1;
+}
+
 int Run(int argc, char** argv) {
   Flags flags = ParseFlags(argc, argv);
   if (flags.Has("help")) {
@@ -247,7 +311,16 @@ int Run(int argc, char** argv) {
     return 0;
   }
   const bool spawn = flags.Has("spawn");
-  if (spawn == flags.Has("server")) {
+  const bool federation = flags.Has("federation");
+  if (federation) {
+    if (spawn || flags.Has("server")) {
+      flags.errors.push_back("--federation names its servers with --ministry and "
+                             "--province-servers, not --spawn or --server");
+    }
+    if (!flags.Has("ministry") || !flags.Has("province-servers")) {
+      flags.errors.push_back("--federation needs --ministry and --province-servers");
+    }
+  } else if (spawn == flags.Has("server")) {
     flags.errors.push_back("give exactly one of --spawn and --server=HOST:PORT");
   }
   absl::StatusOr<Scale> named = NamedScale(flags.Get("scale", "small"));
@@ -297,6 +370,10 @@ int Run(int argc, char** argv) {
     for (const auto& e : flags.errors) std::cerr << "tonghop-loadgen: " << e << "\n";
     std::cerr << kUsage;
     return 2;
+  }
+  if (federation) {
+    SetServerTls(*std::move(tls));
+    return RunFederationMode(flags, scale, current_year, seed, concurrency);
   }
   if (tls->has_certificate()) {
     Log("--cert: every call is made as the certificate's holder, without the development "

@@ -156,7 +156,20 @@ absl::StatusOr<RegistrationResult> RegisterWorld(const World& world,
   // before the province: provinces first without it, then their units, then
   // the provinces again with it.
   const int workers = static_cast<int>(stubs.size());
-  const auto& provinces = world.provinces();
+  std::vector<v1::Agency> provinces;
+  for (size_t p = 0; p < world.provinces().size(); ++p) {
+    if (options.province < 0 || options.province == static_cast<int>(p)) {
+      provinces.push_back(world.provinces()[p]);
+    }
+  }
+  std::vector<v1::Agency> units;
+  if (!options.provinces_only) {
+    std::set<std::string> wanted;
+    for (const v1::Agency& p : provinces) wanted.insert(p.name());
+    for (const v1::Agency& unit : world.units()) {
+      if (wanted.count(unit.parent())) units.push_back(unit);
+    }
+  }
   RETURN_IF_ERROR(ParallelFor(workers, static_cast<int>(provinces.size()), [&](int w, int i) {
     v1::Agency bare = provinces[i];
     bare.clear_focal_agency();
@@ -168,11 +181,12 @@ absl::StatusOr<RegistrationResult> RegisterWorld(const World& world,
     }
     return Upsert(*stubs[w], bare);
   }));
-  const auto& units = world.units();
   RETURN_IF_ERROR(ParallelFor(workers, static_cast<int>(units.size()),
                               [&](int w, int i) { return Upsert(*stubs[w], units[i]); }));
-  RETURN_IF_ERROR(ParallelFor(workers, static_cast<int>(provinces.size()),
-                              [&](int w, int i) { return Upsert(*stubs[w], provinces[i]); }));
+  if (!options.provinces_only) {
+    RETURN_IF_ERROR(ParallelFor(workers, static_cast<int>(provinces.size()),
+                                [&](int w, int i) { return Upsert(*stubs[w], provinces[i]); }));
+  }
   result.agencies = static_cast<int>(provinces.size() + units.size());
 
   // In order: a "resolved" indicator's rule and a percentage's numerator
@@ -189,24 +203,22 @@ absl::StatusOr<RegistrationResult> RegisterWorld(const World& world,
   }
 
   // The plan and its tasks in one atomic import of the canonical bundle.
-  v1::PlanBundle bundle;
-  *bundle.mutable_plan() = world.plan();
-  for (const v1::Task& task : world.tasks()) *bundle.add_tasks() = task;
+  const v1::PlanBundle bundle = options.plan ? *options.plan : world.ProvincialPlan("");
   std::string json;
   auto printed = google::protobuf::util::MessageToJsonString(bundle, &json);
   if (!printed.ok()) return absl::InternalError(printed.ToString());
   v1::ImportPlanRequest import;
   import.set_content(json);
   import.set_format(v1::IMPORT_FORMAT_JSON);
-  import.set_issuer(world.plan().issuer());
-  import.set_plan_id(world.plan().name().substr(sizeof("plans/") - 1));
+  import.set_issuer(bundle.plan().issuer());
+  import.set_plan_id(bundle.plan().name().substr(sizeof("plans/") - 1));
   import.set_request_id(client::NewRequestId());
   v1::ImportPlanResponse imported;
   RETURN_IF_ERROR(FromGrpc(
       stub.ImportPlan(CallAs(Ministry(), absl::Seconds(120)).get(), import, &imported),
-      absl::StrCat("import ", world.plan().name())));
+      absl::StrCat("import ", bundle.plan().name())));
   if (!imported.committed()) {
-    return absl::InternalError(absl::StrCat("import of ", world.plan().name(),
+    return absl::InternalError(absl::StrCat("import of ", bundle.plan().name(),
                                             " was not committed"));
   }
   result.tasks = imported.bundle().tasks_size();

@@ -4,13 +4,17 @@
 // Puts a generated World into a running registry through its gRPC API, as
 // the Ministry of Justice: the ministry itself when missing, the dimensions
 // the indicators need (taken from deploy/data when missing), every agency,
-// the indicators, and the plan with its tasks. Re-running it on the same
+// the indicators, and the plan with its tasks. Under federation, a
+// province's instance gets only its own subtree and the Ministry's only the
+// provinces, each with its own plan (see RegistrationOptions). Re-running it on the same
 // server rewrites the same resources (upserts), so it is safe to repeat.
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "clients/loadgen/generator.h"
+#include "tonghop/v1/plan.pb.h"
 
 namespace tonghop::loadgen {
 
@@ -22,6 +26,15 @@ struct RegistrationOptions {
   // deploy/data/dimensions.json (a ListDimensionsResponse in JSON), read
   // only when a dimension is missing from the registry.
   std::string dimensions_file;
+  // Only this province (an index into World::provinces()) and its units: a
+  // province's own instance. -1: every province.
+  int province = -1;
+  // The provinces without their units (and without their focal agencies,
+  // which are units): the Ministry's instance under federation.
+  bool provinces_only = false;
+  // The plan to import instead of the World's own (World::NationalPlan,
+  // World::ProvincialPlan).
+  std::optional<v1::PlanBundle> plan;
 };
 
 struct RegistrationResult {

@@ -29,6 +29,11 @@ std::shared_ptr<grpc::Channel> DedicatedChannel(const std::string& address,
   args.SetInt("tonghop.loadgen.channel", next_id.fetch_add(1));
   args.SetMaxReceiveMessageSize(64 << 20);
   args.SetMaxSendMessageSize(64 << 20);
+  // A server restarted on the same address (the federation drill kills and
+  // restarts them) is reached again within a second, not after gRPC's
+  // default backoff of up to two minutes.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   return grpc::CreateCustomChannel(address, ChannelCredentials(tls), args);
 }
 

@@ -11,8 +11,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "clients/client/connection.h"
+#include "clients/loadgen/feed_watcher.h"
 #include "clients/loadgen/rpc.h"
-#include "services/common/identity.h"
 #include "services/common/status_macros.h"
 #include "tonghop/v1/aggregation_service.grpc.pb.h"
 #include "tonghop/v1/submissions_service.grpc.pb.h"
@@ -307,98 +307,6 @@ class Workload::Freshness {
   std::vector<std::pair<absl::Time, int64_t>> observations_ ABSL_GUARDED_BY(mu_);
 };
 
-// Follows the Submissions change feed as the ministry, counting the changes
-// to this run's plan and handing accepts to Freshness. Reconnects from the
-// last sequence when the stream breaks. Thread-safe.
-class Workload::FeedWatcher {
- public:
-  FeedWatcher(std::string address, std::string plan, int64_t after, Freshness* freshness)
-      : address_(std::move(address)),
-        plan_(std::move(plan)),
-        after_(after),
-        freshness_(freshness) {}
-  ~FeedWatcher() { Stop(); }
-
-  void Start() {
-    thread_ = std::thread([this] { Run(); });
-  }
-  void Stop() {
-    {
-      absl::MutexLock lock(&mu_);
-      stopping_ = true;
-      if (context_) context_->TryCancel();
-    }
-    if (thread_.joinable()) thread_.join();
-  }
-  // Waits until `n` changes of the plan have been seen; returns the
-  // sequence of the last one, or DEADLINE_EXCEEDED.
-  absl::StatusOr<int64_t> WaitForChanges(int64_t n, absl::Duration timeout) {
-    absl::MutexLock lock(&mu_);
-    auto seen = [this, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return plan_changes_ >= n; };
-    if (!mu_.AwaitWithTimeout(absl::Condition(&seen), timeout)) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          "the change feed showed ", plan_changes_, " of this run's ", n, " changes after ",
-          absl::FormatDuration(timeout), last_error_.empty() ? "" : "; last error: ",
-          last_error_));
-    }
-    return plan_sequence_;
-  }
-  int64_t plan_sequence() const {
-    absl::MutexLock lock(&mu_);
-    return plan_sequence_;
-  }
-
- private:
-  void Run() {
-    int64_t after = after_;
-    while (true) {
-      auto stub = v1::Submissions::NewStub(NewDedicatedChannel(address_));
-      auto context = std::make_unique<grpc::ClientContext>();
-      context->AddMetadata(std::string(kAgencyHeader), Ministry());
-      {
-        absl::MutexLock lock(&mu_);
-        if (stopping_) return;
-        context_ = context.get();
-      }
-      v1::WatchChangesRequest request;
-      request.set_after_sequence(after);
-      auto reader = stub->WatchChanges(context.get(), request);
-      v1::Change change;
-      while (reader->Read(&change)) {
-        after = change.sequence();
-        if (change.report().plan() == plan_) {
-          if (change.kind() == v1::CHANGE_KIND_ACCEPTED) {
-            freshness_->OnChange(change.report().name(), change.sequence());
-          }
-          absl::MutexLock lock(&mu_);
-          ++plan_changes_;
-          plan_sequence_ = change.sequence();
-        }
-      }
-      grpc::Status status = reader->Finish();
-      absl::MutexLock lock(&mu_);
-      context_ = nullptr;
-      if (stopping_) return;
-      last_error_ = Describe(status, "watch changes");
-      // Not a readiness wait: a broken stream is retried after a pause.
-      mu_.AwaitWithTimeout(absl::Condition(&stopping_), absl::Milliseconds(200));
-      if (stopping_) return;
-    }
-  }
-
-  const std::string address_;
-  const std::string plan_;
-  const int64_t after_;
-  Freshness* const freshness_;
-  std::thread thread_;
-  mutable absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  grpc::ClientContext* context_ ABSL_GUARDED_BY(mu_) = nullptr;
-  int64_t plan_changes_ ABSL_GUARDED_BY(mu_) = 0;
-  int64_t plan_sequence_ ABSL_GUARDED_BY(mu_) = 0;
-  std::string last_error_ ABSL_GUARDED_BY(mu_);
-};
-
 Workload::Workload(const World& world, WorkloadOptions options)
     : world_(world), options_(std::move(options)), freshness_(std::make_unique<Freshness>()) {}
 
@@ -440,8 +348,11 @@ absl::Status Workload::StartFeedWatcher(std::optional<int64_t> after) {
       absl::SleepFor(absl::Milliseconds(500));
     }
   }
-  watcher_ = std::make_unique<FeedWatcher>(options_.address, world_.plan().name(), *after,
-                                           freshness_.get());
+  watcher_ = std::make_unique<FeedWatcher>(
+      options_.address, world_.plan().name(), *after,
+      [freshness = freshness_.get()](const std::string& report, int64_t sequence) {
+        freshness->OnChange(report, sequence);
+      });
   watcher_->Start();
   return absl::OkStatus();
 }

@@ -30,6 +30,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "clients/loadgen/feed_watcher.h"
 #include "clients/loadgen/generator.h"
 #include "clients/loadgen/stats.h"
 
@@ -170,7 +171,6 @@ class Workload {
   void SetAddress(std::string address, std::string aggregation_address);
 
  private:
-  class FeedWatcher;
   class Freshness;
   const std::string& AggregationAddress() const;
   absl::StatusOr<RoundResult> RunRound(int year, bool with_dashboard, IngestResult* ingest);
