@@ -19,14 +19,15 @@
 # Ministry's instance and of a province's. Exit status 0 only when every
 # check passed.
 #
-#   ./deploy/federation-drill.sh                 the full drill: 34 provinces
-#   ./deploy/federation-drill.sh --provinces=3 --communes-per-province=6 \
+#   ./deploy/federation-drill.sh                 the full drill: 34 provinces,
+#                                                 3,321 communes, 3,899 reports
+#   ./deploy/federation-drill.sh --provinces=3 --communes=18 \
 #       --departments=3 --independent-bodies=1 --tasks=6 --indicators=8 --rate=5
 #                                                 small (tests/run.sh)
 #
-# Options (the generated country, per province): --provinces=N (34),
-# --communes-per-province=N (40), --departments=N (14),
-# --independent-bodies=N (3), --tasks=N (60), --indicators=N (40),
+# Options (the generated country): --provinces=N (34), --communes=N over
+# the whole country (3321), per province --departments=N (14) and
+# --independent-bodies=N (3); the plan's --tasks=N (60), --indicators=N (40);
 # --concurrency=N submitting threads (6), --seed=N (1), --rate=N reports
 # submitted per second at most (0: as fast as the servers take them; the
 # small drill sets it so that its servers are killed while it ingests).
@@ -34,12 +35,12 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/pki.sh"
 
-PROVINCES=34 COMMUNES_PER_PROVINCE=40 DEPARTMENTS=14 BODIES=3 TASKS=60 INDICATORS=40
+PROVINCES=34 COMMUNES=3321 DEPARTMENTS=14 BODIES=3 TASKS=60 INDICATORS=40
 CONCURRENCY=6 SEED=1 RATE=0
 for arg in "$@"; do
   case "$arg" in
     --provinces=*) PROVINCES="${arg#*=}" ;;
-    --communes-per-province=*) COMMUNES_PER_PROVINCE="${arg#*=}" ;;
+    --communes=*) COMMUNES="${arg#*=}" ;;
     --departments=*) DEPARTMENTS="${arg#*=}" ;;
     --independent-bodies=*) BODIES="${arg#*=}" ;;
     --tasks=*) TASKS="${arg#*=}" ;;
@@ -51,7 +52,7 @@ for arg in "$@"; do
     *) echo "federation-drill.sh: unknown option $arg (see --help)" >&2; exit 2 ;;
   esac
 done
-for v in "$PROVINCES" "$COMMUNES_PER_PROVINCE" "$DEPARTMENTS" "$BODIES" "$TASKS" "$INDICATORS" \
+for v in "$PROVINCES" "$COMMUNES" "$DEPARTMENTS" "$BODIES" "$TASKS" "$INDICATORS" \
          "$CONCURRENCY" "$SEED" "$RATE"; do
   [[ "$v" =~ ^[0-9]+$ ]] || { echo "federation-drill.sh: \"$v\" is not a whole number" >&2; exit 2; }
 done
@@ -131,8 +132,7 @@ pending_changes() {  # the victim's upstream_pending_changes, or -1
     awk '/^tonghop_upstream_pending_changes / {print $2; found=1} END {if (!found) print -1}'
 }
 
-COMMUNES=$((PROVINCES * COMMUNES_PER_PROVINCE))
-REPORTERS=$((PROVINCES * (COMMUNES_PER_PROVINCE + DEPARTMENTS + BODIES)))
+REPORTERS=$((COMMUNES + PROVINCES * (DEPARTMENTS + BODIES)))
 echo "generated country: $PROVINCES provinces, $COMMUNES communes, $DEPARTMENTS departments and" \
   "$BODIES independent bodies per province: $REPORTERS reports; $TASKS tasks, $INDICATORS indicators"
 IFS=, ; SERVER_LIST="${SERVERS[*]}"; unset IFS

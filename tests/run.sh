@@ -62,8 +62,11 @@ step "dashboard end to end in chromium (tests/e2e/run.sh)" \
 
 step "demo end to end (deploy/demo.sh --exit)" "$TONGHOP_ROOT/deploy/demo.sh" --exit
 
+# Three provinces and the Ministry; 5 reports a second, so that the
+# servers are killed while the provinces ingest and push (about 20 s).
 step "federation drill, small scale (deploy/federation-drill.sh)" \
-  "$TONGHOP_ROOT/deploy/federation-drill.sh"
+  "$TONGHOP_ROOT/deploy/federation-drill.sh" --provinces=3 --communes=18 --departments=3 \
+  --independent-bodies=1 --tasks=6 --indicators=8 --rate=5
 
 # The closing line counts every test: each ctest test, plus the lint, the
 # browser tests, the demo and the drill as one test each (the ctest step

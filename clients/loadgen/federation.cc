@@ -132,9 +132,8 @@ class MinistryPoller {
     auto reached = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       for (const auto& [agency, generation] : generations) {
         auto it = arrivals_.find(agency);
-        if (generation > 0 && (it == arrivals_.end() || it->second.back().generation < generation)) {
-          return false;
-        }
+        const bool held = it != arrivals_.end() && it->second.back().generation >= generation;
+        if (generation > 0 && !held) return false;
       }
       return true;
     };
@@ -265,21 +264,6 @@ void WriteProgress(const std::string& path, int64_t accepted, int64_t reports) {
   std::rename(partial.c_str(), path.c_str());
 }
 
-// Reporter indices with the provinces interleaved.
-std::vector<int> Interleaved(const World& world) {
-  std::vector<std::vector<int>> by_province(world.provinces().size());
-  for (size_t r = 0; r < world.reporters().size(); ++r) {
-    by_province[world.reporters()[r].province].push_back(static_cast<int>(r));
-  }
-  std::vector<int> order;
-  for (size_t k = 0; order.size() < world.reporters().size(); ++k) {
-    for (const auto& reporters : by_province) {
-      if (k < reporters.size()) order.push_back(reporters[k]);
-    }
-  }
-  return order;
-}
-
 }  // namespace
 
 bool FederationResult::ok() const {
@@ -352,7 +336,7 @@ absl::StatusOr<FederationResult> RunFederation(const World& world,
   poller.Start();
 
   // 3. Every reporter submits to its province's instance; its reviewer accepts.
-  const std::vector<int> order = Interleaved(world);
+  const std::vector<int> order = world.InterleavedReporters();
   result.reports = static_cast<int64_t>(order.size());
   std::vector<std::atomic<int64_t>> accepted_in(n);
   std::vector<std::atomic<int64_t>> changes_in(n);

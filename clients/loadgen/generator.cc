@@ -534,6 +534,19 @@ void World::GeneratePlan(const std::string& plan_id) {
   }
 }
 
+std::vector<int> World::InterleavedReporters() const {
+  std::vector<std::pair<std::pair<int, int>, int>> keyed;
+  std::map<int, int> seen_in_province;
+  for (size_t r = 0; r < reporters_.size(); ++r) {
+    int province = reporters_[r].province;
+    keyed.push_back({{seen_in_province[province]++, province}, static_cast<int>(r)});
+  }
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<int> order;
+  for (const auto& k : keyed) order.push_back(k.second);
+  return order;
+}
+
 v1::PlanBundle World::NationalPlan(const std::string& plan_id) const {
   const std::string ministry(kMinistry);
   v1::PlanBundle bundle;

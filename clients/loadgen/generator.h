@@ -97,6 +97,11 @@ class World {
   // Every reporting agency, in registration order.
   const std::vector<Reporter>& reporters() const { return reporters_; }
 
+  // Indices into reporters() with the provinces interleaved (each
+  // province's first reporter, then each one's second, …), so that every
+  // province is busy at once, as on the real reporting day.
+  std::vector<int> InterleavedReporters() const;
+
   // The dimensions the indicators use, `dimensions/{code}`, with the option
   // codes reports put in cells.
   const std::map<std::string, std::vector<std::string>>& dimension_options() const {

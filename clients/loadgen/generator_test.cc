@@ -213,5 +213,16 @@ TEST(GeneratorTest, NationalPlanListsEveryReportedIndicatorLedByTheProvinces) {
   EXPECT_EQ(provincial.tasks_size(), static_cast<int>(world.tasks().size()));
 }
 
+TEST(GeneratorTest, InterleavedReportersVisitEveryReporterOnceProvincesInTurn) {
+  World world = Make("small");
+  std::vector<int> order = world.InterleavedReporters();
+  ASSERT_EQ(order.size(), world.reporters().size());
+  EXPECT_EQ(std::set<int>(order.begin(), order.end()).size(), order.size());
+  // Small: two provinces with as many reporters each, taking turns.
+  for (size_t i = 0; i < order.size(); ++i) {
+    EXPECT_EQ(world.reporters()[order[i]].province, static_cast<int>(i % 2)) << i;
+  }
+}
+
 }  // namespace
 }  // namespace tonghop::loadgen

@@ -121,21 +121,6 @@ class LatestTime {
   absl::Time latest_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 
-// Reporter indices with the provinces interleaved, so that every province
-// is busy at once, as on the real reporting day.
-std::vector<int> InterleavedOrder(const World& world) {
-  std::vector<std::pair<std::pair<int, int>, int>> keyed;
-  std::map<int, int> seen_in_province;
-  for (size_t r = 0; r < world.reporters().size(); ++r) {
-    int province = world.reporters()[r].province;
-    keyed.push_back({{seen_in_province[province]++, province}, static_cast<int>(r)});
-  }
-  std::sort(keyed.begin(), keyed.end());
-  std::vector<int> order;
-  for (const auto& k : keyed) order.push_back(k.second);
-  return order;
-}
-
 // The dashboard's queries, by index.
 constexpr const char* kQueryNames[] = {"national_rollup", "province_rollup", "completeness",
                                        "trend"};
@@ -407,7 +392,7 @@ absl::StatusOr<IngestResult> Workload::Ingest(int year) {
 absl::StatusOr<RoundResult> Workload::RunRound(int year, bool with_dashboard,
                                                IngestResult* ingest) {
   if (!watcher_) return absl::FailedPreconditionError("the feed watcher is not running");
-  const std::vector<int> order = InterleavedOrder(world_);
+  const std::vector<int> order = world_.InterleavedReporters();
   const int n = static_cast<int>(order.size());
   const absl::Duration timeout = options_.call_timeout;
 

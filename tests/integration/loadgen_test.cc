@@ -9,9 +9,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -22,6 +24,7 @@
 #include "tests/testing/test_certificates.h"
 #include "tests/testing/test_server.h"
 #include "tonghop/v1/aggregation_service.grpc.pb.h"
+#include "tonghop/v1/federation_service.grpc.pb.h"
 #include "tonghop/v1/submissions_service.grpc.pb.h"
 
 namespace tonghop {
@@ -203,6 +206,76 @@ TEST(LoadgenTest, RunsOverTls) {
   EXPECT_TRUE(Field(json, "ok").bool_value());
   EXPECT_TRUE(Field(Field(json, "verification").struct_value(), "passed").bool_value());
   EXPECT_EQ(Field(json, "reporters").number_value(), kSmallReporters);
+}
+
+// The federation mode against two provinces' instances pushing to the
+// Ministry's (in development: --upstream-agency, no instance certificate).
+// Checked with this test's own calls: the Ministry holds each province's
+// figures of every report, equal to the province's own roll-up.
+TEST(LoadgenTest, FederationBringsEveryProvincesFiguresToTheMinistry) {
+  TempDir dir;
+  const std::string tonghopd = BuiltBinary("services/server/tonghopd");
+  auto ministry =
+      ServerProcess::Start(tonghopd, {absl::StrCat("--data-dir=", dir.path(), "/ministry")});
+  ASSERT_TRUE(ministry.ok()) << ministry.status();
+  std::vector<std::unique_ptr<ServerProcess>> provinces;
+  std::vector<std::string> addresses;
+  for (const char* id : {"lg-p01", "lg-p02"}) {
+    auto province = ServerProcess::Start(
+        tonghopd, {absl::StrCat("--data-dir=", dir.path(), "/", id),
+                   "--upstream=" + (*ministry)->address(), absl::StrCat("--upstream-agency=", id)});
+    ASSERT_TRUE(province.ok()) << province.status();
+    addresses.push_back((*province)->address());
+    provinces.push_back(*std::move(province));
+  }
+  ASSERT_EQ(RunLoadgen({"--federation", "--ministry=" + (*ministry)->address(),
+                        "--province-servers=" + absl::StrJoin(addresses, ","), "--scale=small",
+                        "--year=2026", "--concurrency=2", "--settle-timeout=60"}),
+            0);
+
+  auto federation = v1::Federation::NewStub(
+      grpc::CreateChannel((*ministry)->address(), grpc::InsecureChannelCredentials()));
+  v1::ListReceivedFiguresRequest list;
+  list.set_parent("plans/lg-quoc-gia/periods/2026");
+  list.set_include_values(true);
+  v1::ListReceivedFiguresResponse received;
+  ASSERT_TRUE(federation->ListReceivedFigures(AsMinistry().get(), list, &received).ok());
+  ASSERT_EQ(received.received_figures_size(), 2);
+  for (size_t p = 0; p < provinces.size(); ++p) {
+    const std::string agency = absl::StrCat("agencies/lg-p0", p + 1);
+    const v1::ReceivedFigures* held = nullptr;
+    for (const auto& r : received.received_figures()) {
+      if (r.agency() == agency) held = &r;
+    }
+    ASSERT_NE(held, nullptr) << agency;
+    std::map<std::string, int64_t> held_totals;
+    for (const v1::Value& value : held->values()) {
+      if (value.cells().empty()) held_totals[value.indicator()] = value.int_value();
+    }
+    auto aggregation = v1::Aggregation::NewStub(
+        grpc::CreateChannel(addresses[p], grpc::InsecureChannelCredentials()));
+    v1::RollupRequest rollup;
+    rollup.set_plan("plans/lg-ke-hoach-tai");
+    rollup.set_period("2026");
+    rollup.set_agency(agency);
+    v1::RollupResponse own;
+    ASSERT_TRUE(aggregation->Rollup(AsMinistry().get(), rollup, &own).ok());
+    // The small scale: 5 communes, 3 departments and a court per province.
+    EXPECT_EQ(own.coverage().contributed() + own.coverage().other_contributors(),
+              kSmallReporters / 2);
+    EXPECT_GE(held->generation(), own.applied_sequence()) << agency;
+    int compared = 0;
+    for (const v1::IndicatorRollup& indicator : own.indicators()) {
+      if (indicator.aggregation() == v1::Indicator::AGGREGATION_RATIO) continue;
+      ASSERT_TRUE(held_totals.count(indicator.indicator()))
+          << agency << " " << indicator.indicator();
+      EXPECT_EQ(absl::StrCat(held_totals[indicator.indicator()]), indicator.total().value())
+          << agency << " " << indicator.indicator();
+      ++compared;
+    }
+    EXPECT_EQ(compared, static_cast<int>(held_totals.size())) << agency;
+    EXPECT_GT(compared, 0);
+  }
 }
 
 }  // namespace
