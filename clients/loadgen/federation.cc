@@ -42,32 +42,33 @@ bool ServerDown(const grpc::Status& status) {
          status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
 }
 
-// Calls `call` until it succeeds, fails otherwise than for want of a
-// server, or `retry_for` has passed. The caller's request carries one
-// request id for every attempt, so a call applied before an answer was
-// lost applies once.
-grpc::Status CallWithRetry(absl::Duration retry_for, std::atomic<int64_t>& retries,
-                           const std::function<grpc::Status()>& call) {
-  const absl::Time give_up = absl::Now() + retry_for;
-  absl::Duration pause = kFirstRetryPause;
-  while (true) {
-    grpc::Status status = call();
-    if (status.ok() || !ServerDown(status) || absl::Now() + pause > give_up) return status;
-    retries.fetch_add(1);
-    absl::SleepFor(pause);
-    pause = std::min(pause * 2, kMaxRetryPause);
-  }
-}
+// Makes calls again while their server is down (killed, restarting), for
+// at most `retry_for` each, and counts the attempts made again. A call's
+// request carries one request id for every attempt, so a call applied
+// before its answer was lost applies once. Thread-safe.
+class Retrier {
+ public:
+  explicit Retrier(absl::Duration retry_for) : retry_for_(retry_for) {}
 
-// Sums by indicator and cell, as ExpectedSums.
-void AddValue(const v1::Value& value, ExpectedSums& sums) {
-  int64_t number = value.int_value();
-  if (value.value_case() == v1::Value::kDecimalValue) {
-    // Generated indicators are counts; a decimal can only be a mismatch.
-    number = -1;
+  // Calls `call` until it succeeds, fails otherwise than for want of a
+  // server, or the time is up; returns its last status.
+  grpc::Status Call(const std::function<grpc::Status()>& call) {
+    const absl::Time give_up = absl::Now() + retry_for_;
+    absl::Duration pause = kFirstRetryPause;
+    while (true) {
+      grpc::Status status = call();
+      if (status.ok() || !ServerDown(status) || absl::Now() + pause > give_up) return status;
+      retries_.fetch_add(1);
+      absl::SleepFor(pause);
+      pause = std::min(pause * 2, kMaxRetryPause);
+    }
   }
-  sums[value.indicator()][CellKey(value.cells())] += number;
-}
+  int64_t retries() const { return retries_.load(); }
+
+ private:
+  const absl::Duration retry_for_;
+  std::atomic<int64_t> retries_{0};
+};
 
 int64_t SumOfTotals(const ExpectedSums& sums) {
   int64_t total = 0;
@@ -340,7 +341,8 @@ absl::StatusOr<FederationResult> RunFederation(const World& world,
   result.reports = static_cast<int64_t>(order.size());
   std::vector<std::atomic<int64_t>> accepted_in(n);
   std::vector<std::atomic<int64_t>> changes_in(n);
-  std::atomic<int64_t> accepted{0}, retries{0};
+  std::atomic<int64_t> accepted{0};
+  Retrier retrier(options.retry_for);
   std::atomic<int> next{0};
   absl::Mutex errors_mu;
   std::vector<std::string> errors;
@@ -373,7 +375,7 @@ absl::StatusOr<FederationResult> RunFederation(const World& world,
         submit.set_name(submit.report().name());
         submit.set_request_id(client::NewRequestId());
         v1::Report answer;
-        grpc::Status status = CallWithRetry(options.retry_for, retries, [&] {
+        grpc::Status status = retrier.Call([&] {
           return stub.Submit(CallAs(who.agency, kCallTimeout).get(), submit, &answer);
         });
         if (!status.ok()) {
@@ -385,7 +387,7 @@ absl::StatusOr<FederationResult> RunFederation(const World& world,
         review.set_name(submit.name());
         review.set_decision(v1::REVIEW_DECISION_ACCEPT);
         review.set_request_id(client::NewRequestId());
-        status = CallWithRetry(options.retry_for, retries, [&] {
+        status = retrier.Call([&] {
           return stub.Review(CallAs(who.reviewer, kCallTimeout).get(), review, &answer);
         });
         const absl::Time acknowledged = absl::Now();
@@ -412,7 +414,7 @@ absl::StatusOr<FederationResult> RunFederation(const World& world,
       if (absl::Now() - logged > absl::Seconds(10)) {
         logged = absl::Now();
         log(absl::StrCat("accepted ", accepted.load(), " of ", result.reports, " (",
-                         retries.load(), " calls retried while a server was down)"));
+                         retrier.retries(), " calls retried while a server was down)"));
       }
     }
   });
@@ -422,7 +424,6 @@ absl::StatusOr<FederationResult> RunFederation(const World& world,
   WriteProgress(options.progress_file, accepted.load(), result.reports);
   result.ingest_seconds = absl::ToDoubleSeconds(last_accept - ingest_start);
   result.accepted = accepted.load();
-  result.retries = retries.load();
   result.errors = static_cast<int64_t>(errors.size());
   for (size_t e = 0; e < errors.size() && e < kMaxErrorSamples; ++e) {
     result.error_samples.push_back(errors[e]);
@@ -486,7 +487,7 @@ absl::StatusOr<FederationResult> RunFederation(const World& world,
     std::vector<v1::ReceivedFigures> received;
     while (true) {
       v1::ListReceivedFiguresResponse response;
-      grpc::Status status = CallWithRetry(options.retry_for, retries, [&] {
+      grpc::Status status = retrier.Call([&] {
         return stub->ListReceivedFigures(CallAs(Ministry(), absl::Minutes(2)).get(), request,
                                          &response);
       });
@@ -503,7 +504,11 @@ absl::StatusOr<FederationResult> RunFederation(const World& world,
         outcome.arrivals = r.arrivals();
       }
       ExpectedSums& sums = held[r.agency()];
-      for (const v1::Value& value : r.values()) AddValue(value, sums);
+      for (const v1::Value& value : r.values()) {
+        // Generated indicators are counts: a decimal can only be a mismatch.
+        sums[value.indicator()][CellKey(value.cells())] +=
+            value.value_case() == v1::Value::kDecimalValue ? -1 : value.int_value();
+      }
     }
   }
   ExpectedSums national_held, national_provincial;
@@ -529,7 +534,7 @@ absl::StatusOr<FederationResult> RunFederation(const World& world,
     request.set_group_by(v1::ROLLUP_GROUPING_CELLS);
     request.set_min_sequence(outcome.last_sequence);
     v1::RollupResponse response;
-    grpc::Status status = CallWithRetry(options.retry_for, retries, [&] {
+    grpc::Status status = retrier.Call([&] {
       return aggregation->Rollup(CallAs(Ministry(), absl::Minutes(2)).get(), request, &response);
     });
     RETURN_IF_ERROR(FromGrpc(status, absl::StrCat(outcome.agency, "'s own roll-up")));
@@ -567,6 +572,7 @@ absl::StatusOr<FederationResult> RunFederation(const World& world,
   auto [held_below, held_above] = CompareSums(national_held, national_generated);
   auto [own_below, own_above] = CompareSums(national_provincial, national_generated);
   result.national_differ = held_below + held_above + own_below + own_above;
+  result.retries = retrier.retries();
   return result;
 }
 
