@@ -76,7 +76,11 @@ province_id() { printf 'lg-p%02d' "$1"; }  # the load generator's province ids
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
 declare -A PID ADDRESS
-cleanup() { for pid in "${PID[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; }
+LOADGEN_PID=""
+cleanup() {
+  [ -z "$LOADGEN_PID" ] || kill "$LOADGEN_PID" 2>/dev/null || true
+  for pid in "${PID[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+}
 trap cleanup EXIT
 
 # launch NAME LISTEN ARGS...: starts tonghopd NAME in the background.
@@ -140,7 +144,8 @@ IFS=, ; SERVER_LIST="${SERVERS[*]}"; unset IFS
   --tls-ca="$PKI/ca.crt" --provinces="$PROVINCES" --communes="$COMMUNES" \
   --departments="$DEPARTMENTS" --independent-bodies="$BODIES" --tasks="$TASKS" \
   --indicators="$INDICATORS" --concurrency="$CONCURRENCY" --seed="$SEED" \
-  --rate="$RATE" --progress-file="$WORK/progress" >"$WORK/loadgen.out" 2>"$WORK/loadgen.log" &
+  --rate="$RATE" --progress-file="$WORK/progress" >"$WORK/loadgen.out" \
+  2> >(tee "$WORK/loadgen.log" >&2) &
 LOADGEN_PID=$!
 
 accepted() { awk '{print $2}' "$WORK/progress" 2>/dev/null || echo 0; }
@@ -179,7 +184,6 @@ done
 status=0
 wait "$LOADGEN_PID" || status=$?
 cat "$WORK/loadgen.out"
-if [ "$status" != 0 ]; then tail -20 "$WORK/loadgen.log" >&2; fi
 if [ "$KILLED_PROVINCE" = no ] || [ "$KILLED_MINISTRY" = no ]; then
   echo "federation-drill.sh: the load ended before both kills (province: $KILLED_PROVINCE," \
     "Ministry: $KILLED_MINISTRY)" >&2

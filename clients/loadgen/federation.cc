@@ -577,14 +577,14 @@ absl::StatusOr<FederationResult> RunFederation(const World& world,
 }
 
 void PrintFederation(const FederationResult& r, std::ostream& out) {
-  out << absl::StrFormat("%-12s %9s %8s %8s %12s %12s %8s %6s %6s %16s\n", "province",
+  out << absl::StrFormat("%-12s %8s %8s %8s %12s %12s %7s %8s %5s %5s %16s\n", "province",
                          "reports", "accepted", "counted", "last change", "Ministry gen",
-                         "figures", "lost", "twice", "provincial total");
+                         "pushes", "figures", "lost", "twice", "provincial total");
   for (const ProvinceOutcome& p : r.provinces) {
-    out << absl::StrFormat("%-12s %9d %8d %8d %12d %12d %8d %6d %6d %16s%s\n",
+    out << absl::StrFormat("%-12s %8d %8d %8d %12d %12d %7d %8d %5d %5d %16s%s\n",
                            p.agency.substr(sizeof("agencies/") - 1), p.reports, p.accepted,
-                           p.counted, p.last_sequence, p.held_generation, p.held_values,
-                           p.lost, p.twice, WithThousands(p.provincial_total),
+                           p.counted, p.last_sequence, p.held_generation, p.arrivals,
+                           p.held_values, p.lost, p.twice, WithThousands(p.provincial_total),
                            p.provincial_differ == 0 && p.held_total == p.provincial_total &&
                                    p.provincial_total == p.generated_total
                                ? ""

@@ -80,7 +80,7 @@ struct ProvinceOutcome {
   int64_t last_sequence = 0;
   int64_t held_generation = 0;
   // Figures (values) the Ministry holds for the province, and the pushes
-  // that changed them.
+  // that changed them (retried and superseded ones change nothing).
   int64_t held_values = 0;
   int64_t arrivals = 0;
   int64_t generated_total = 0;
