@@ -79,7 +79,9 @@ std::unique_ptr<grpc::ClientContext> Connection::NewStreamContext() const {
   // header value that is not printable ASCII ("Sở Y tế"), and anything else
   // would be refused anyway. Callers check what they are given first (the
   // CLI says which agency was meant); a call without it is anonymous.
-  if (!bearer_token_.empty()) {
+  if (identify_) {
+    identify_(*context);
+  } else if (!bearer_token_.empty()) {
     context->AddMetadata("authorization", "Bearer " + bearer_token_);
   } else if (send_agency_header_ && ParseSimpleName(agency_, "agencies", kAgencyHeader).ok()) {
     context->AddMetadata(std::string(kAgencyHeader), agency_);

@@ -5,8 +5,10 @@
 // the caller's certificate), and per-call contexts that carry a deadline
 // and, without a certificate, the development identity header.
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -63,6 +65,14 @@ class Connection {
   void set_bearer_token(std::string token) { bearer_token_ = std::move(token); }
   bool has_bearer_token() const { return !bearer_token_.empty(); }
 
+  // Identifies calls by `identify`, which adds the caller's credential to
+  // each call's context, instead of a token or the header: the HTTP
+  // gateway's in-process calls as the person it authenticated. Set it
+  // before sharing the connection.
+  void set_identify(std::function<void(grpc::ClientContext&)> identify) {
+    identify_ = std::move(identify);
+  }
+
   // A fresh context for one call, with the deadline (and the bearer token,
   // or without a certificate the identity header) set. The header carries
   // the agency only when it is a well-formed agency name (lowercase letters,
@@ -77,6 +87,7 @@ class Connection {
   // Whether calls carry the development header (no certificate).
   bool send_agency_header_ = true;
   std::string bearer_token_;
+  std::function<void(grpc::ClientContext&)> identify_;
   absl::Duration timeout_;
   std::shared_ptr<grpc::Channel> channel_;
 };

@@ -2,8 +2,12 @@
 
 #include <zip.h>
 
+#include <stdlib.h>
+
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -18,7 +22,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/substitute.h"
 #include "pugixml.hpp"
+#include "services/common/errors.h"
 #include "services/common/xml_depth.h"
 #include "services/common/vocabulary.h"
 #include "xlsxwriter.h"
@@ -98,23 +104,50 @@ class Workbook {
 // few hundred kilobytes, and the sizes a zip declares can lie.
 constexpr size_t kMaxPartBytes = 32u << 20;
 
+// What officials read when a workbook cannot be read, Vietnamese (the
+// status message keeps the English).
+struct ReadMessages {
+  const char* not_a_workbook = "Tệp $0 không phải là biểu mẫu Excel (.xlsx) đọc được.";
+  const char* sheet_missing =
+      "Tệp $0 thiếu trang tính \"$1\": hãy dùng biểu mẫu tải về từ tonghop.";
+  const char* not_a_progress = "$0: \"$1\" không phải là một tiến độ; chọn một trong: $2.";
+  const char* not_cells = "$0: \"$1\" phải có dạng phân tổ=lựa chọn.";
+  const char* not_a_number = "$0: \"$1\" không phải là số; viết như 1.200 hoặc 90,38.";
+};
+const ReadMessages kRead;
+
+// INVALID_ARGUMENT: `path` is not a workbook (`why`, for developers).
+absl::Status NotAWorkbook(const std::string& path, absl::string_view why) {
+  return WithVietnamese(
+      WithErrorInfo(absl::InvalidArgumentError(
+                        absl::StrCat(path, ": not an Excel workbook (.xlsx): ", why)),
+                    "XLSX_NOT_A_WORKBOOK"),
+      absl::Substitute(kRead.not_a_workbook, path));
+}
+
+// INVALID_ARGUMENT for the cell `place` of `path` ("Số liệu!E12"), which
+// the ErrorInfo names in its metadata ("cell").
+absl::Status CellError(const std::string& path, const std::string& place,
+                       const std::string& english, const std::string& vietnamese) {
+  return WithVietnamese(
+      WithErrorInfo(absl::InvalidArgumentError(absl::StrCat(path, ": ", place, ": ", english)),
+                    "XLSX_INVALID_CELL", {{"cell", place}}),
+      vietnamese);
+}
+
 absl::StatusOr<std::string> ReadEntry(zip_t* archive, const std::string& name,
                                       const std::string& path) {
   zip_stat_t stat;
   zip_stat_init(&stat);
   if (zip_stat(archive, name.c_str(), 0, &stat) != 0) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": not an Excel workbook (no ", name,
-                                                   ")"));
+    return NotAWorkbook(path, absl::StrCat("no ", name));
   }
   std::unique_ptr<zip_file_t, int (*)(zip_file_t*)> file(zip_fopen(archive, name.c_str(), 0),
                                                          zip_fclose);
-  if (file == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read ", name));
-  }
+  if (file == nullptr) return NotAWorkbook(path, absl::StrCat("cannot read ", name));
   auto too_large = [&] {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": ", name, " is larger than ",
-                                                   kMaxPartBytes >> 20,
-                                                   " MB; this is not a report form"));
+    return NotAWorkbook(path, absl::StrCat(name, " is larger than ", kMaxPartBytes >> 20,
+                                           " MB; this is not a report form"));
   };
   if ((stat.valid & ZIP_STAT_SIZE) != 0 && stat.size > kMaxPartBytes) return too_large();
   // Read in pieces up to the limit, whatever size the archive declared.
@@ -122,7 +155,7 @@ absl::StatusOr<std::string> ReadEntry(zip_t* archive, const std::string& name,
   char buffer[64 * 1024];
   while (true) {
     zip_int64_t read = zip_fread(file.get(), buffer, sizeof buffer);
-    if (read < 0) return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read ", name));
+    if (read < 0) return NotAWorkbook(path, absl::StrCat("cannot read ", name));
     if (read == 0) break;
     if (content.size() + static_cast<size_t>(read) > kMaxPartBytes) return too_large();
     content.append(buffer, static_cast<size_t>(read));
@@ -146,23 +179,22 @@ std::string TextOf(const pugi::xml_node& node) {
   return text;
 }
 
-absl::StatusOr<std::map<std::string, Sheet>> ReadWorkbook(const std::string& path) {
-  int error = 0;
-  std::unique_ptr<zip_t, void (*)(zip_t*)> archive(zip_open(path.c_str(), ZIP_RDONLY, &error),
-                                                   zip_discard);
-  if (archive == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": not an Excel workbook (.xlsx)"));
-  }
+using Archive = std::unique_ptr<zip_t, void (*)(zip_t*)>;
+
+// The sheets of the workbook in `archive`, read from `path` (a file's path
+// or name, for messages).
+absl::StatusOr<std::map<std::string, Sheet>> ReadWorkbook(const Archive& archive,
+                                                          const std::string& path) {
   auto parse = [&](const std::string& name,
                    pugi::xml_document& doc) -> absl::Status {
     absl::StatusOr<std::string> content = ReadEntry(archive.get(), name, path);
     if (!content.ok()) return content.status();
     if (!doc.load_buffer(content->data(), content->size())) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ": ", name, " is not XML"));
+      return NotAWorkbook(path, absl::StrCat(name, " is not XML"));
     }
     if (NestsDeeperThan(doc)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": ", name, " nests deeper than ", kMaxXmlDepth, " elements"));
+      return NotAWorkbook(path,
+                          absl::StrCat(name, " nests deeper than ", kMaxXmlDepth, " elements"));
     }
     return absl::OkStatus();
   };
@@ -364,15 +396,22 @@ absl::Status WriteReportXlsx(const std::string& path, const v1::Report& report,
   return absl::OkStatus();
 }
 
-absl::StatusOr<ReportForm> ReadReportXlsx(const std::string& path) {
-  absl::StatusOr<std::map<std::string, Sheet>> sheets = ReadWorkbook(path);
+namespace {
+
+// The form in the workbook `archive` read from `path` (for messages).
+absl::StatusOr<ReportForm> ReadForm(const Archive& archive, const std::string& path) {
+  absl::StatusOr<std::map<std::string, Sheet>> sheets = ReadWorkbook(archive, path);
   if (!sheets.ok()) return sheets.status();
   auto sheet = [&](const char* name) -> absl::StatusOr<const Sheet*> {
     auto it = sheets->find(name);
     if (it == sheets->end()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          path, ": the sheet \"", name,
-          "\" is missing; use a form written by tonghop report template --out=FILE.xlsx"));
+      return WithVietnamese(
+          WithErrorInfo(absl::InvalidArgumentError(absl::StrCat(
+                            path, ": the sheet \"", name,
+                            "\" is missing; use a form written by tonghop report template "
+                            "--out=FILE.xlsx")),
+                        "XLSX_SHEET_MISSING", {{"sheet", name}}),
+          absl::Substitute(kRead.sheet_missing, path, name));
     }
     return &it->second;
   };
@@ -394,9 +433,12 @@ absl::StatusOr<ReportForm> ReadReportXlsx(const std::string& path) {
     if (!status.empty()) {
       std::optional<int> parsed = ParseEnumText(*v1::ProgressStatus_descriptor(), status);
       if (!parsed) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            path, ": ", Place(kTasksSheet, row, 3), ": \"", status,
-            "\" is not a progress; choose one of: ", ChoicesOf(*v1::ProgressStatus_descriptor())));
+        std::string place = Place(kTasksSheet, row, 3);
+        std::string choices = ChoicesOf(*v1::ProgressStatus_descriptor());
+        return CellError(path, place,
+                         absl::StrCat("\"", status, "\" is not a progress; choose one of: ",
+                                      choices),
+                         absl::Substitute(kRead.not_a_progress, place, status, choices));
       }
       p->set_status(static_cast<v1::ProgressStatus>(*parsed));
     }
@@ -417,9 +459,10 @@ absl::StatusOr<ReportForm> ReadReportXlsx(const std::string& path) {
     for (absl::string_view part : absl::StrSplit(cells, ';', absl::SkipWhitespace())) {
       std::vector<std::string> kv = absl::StrSplit(part, absl::MaxSplits('=', 1));
       if (kv.size() != 2) {
-        return absl::InvalidArgumentError(absl::StrCat(path, ": ", Place(kFiguresSheet, row, 1),
-                                                       ": \"", cells,
-                                                       "\" should be dimension=option"));
+        std::string place = Place(kFiguresSheet, row, 1);
+        return CellError(path, place,
+                         absl::StrCat("\"", cells, "\" should be dimension=option"),
+                         absl::Substitute(kRead.not_cells, place, cells));
       }
       (*value->mutable_cells())[std::string(absl::StripAsciiWhitespace(kv[0]))] =
           std::string(absl::StripAsciiWhitespace(kv[1]));
@@ -433,9 +476,11 @@ absl::StatusOr<ReportForm> ReadReportXlsx(const std::string& path) {
                                             ? NumberText(cell->second.text)
                                             : ParseVietnameseNumber(cell->second.text);
     if (!number) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          path, ": ", Place(kFiguresSheet, row, 4), ": \"", cell->second.text,
-          "\" is not a number; write e.g. 1.200 or 90,38"));
+      std::string place = Place(kFiguresSheet, row, 4);
+      return CellError(path, place,
+                       absl::StrCat("\"", cell->second.text,
+                                    "\" is not a number; write e.g. 1.200 or 90,38"),
+                       absl::Substitute(kRead.not_a_number, place, cell->second.text));
     }
     int64_t whole = 0;
     if (Get(**figures, row, 3) != "decimal" && absl::SimpleAtoi(*number, &whole) &&
@@ -446,6 +491,60 @@ absl::StatusOr<ReportForm> ReadReportXlsx(const std::string& path) {
     }
   }
   return form;
+}
+
+}  // namespace
+
+absl::StatusOr<ReportForm> ReadReportXlsx(const std::string& path) {
+  int error = 0;
+  Archive archive(zip_open(path.c_str(), ZIP_RDONLY, &error), zip_discard);
+  if (archive == nullptr) return NotAWorkbook(path, "not a zip archive");
+  return ReadForm(archive, path);
+}
+
+absl::StatusOr<ReportForm> ReadReportXlsxBytes(const std::string& bytes,
+                                               const std::string& filename) {
+  zip_error_t error;
+  zip_error_init(&error);
+  // Read in place: the source does not own or free `bytes`.
+  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
+  if (source == nullptr) {
+    zip_error_fini(&error);
+    return NotAWorkbook(filename, "cannot read the upload");
+  }
+  Archive archive(zip_open_from_source(source, ZIP_RDONLY, &error), zip_discard);
+  zip_error_fini(&error);
+  if (archive == nullptr) {
+    zip_source_free(source);
+    return NotAWorkbook(filename, "not a zip archive");
+  }
+  absl::StatusOr<ReportForm> form = ReadForm(archive, filename);
+  if (form.ok()) form->json_path = filename;
+  return form;
+}
+
+absl::StatusOr<std::string> ReportXlsxBytes(const v1::Report& report,
+                                            const IndicatorCatalog& catalog) {
+  // libxlsxwriter writes files only: a private temporary one, removed here.
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / "tonghop-form-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) {
+    return absl::InternalError("cannot make a temporary directory for the workbook");
+  }
+  std::string path = pattern + "/form.xlsx";
+  absl::Status written = WriteReportXlsx(path, report, catalog);
+  std::string bytes;
+  if (written.ok()) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream content;
+    content << in.rdbuf();
+    if (!in) written = absl::InternalError(absl::StrCat("cannot read back ", path));
+    bytes = content.str();
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(pattern, ignored);
+  if (!written.ok()) return written;
+  return bytes;
 }
 
 absl::Status UpdateXlsxEtag(const std::string& path, const std::string& old_etag,

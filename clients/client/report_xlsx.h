@@ -36,9 +36,23 @@ bool IsXlsxPath(const std::string& path);
 absl::Status WriteReportXlsx(const std::string& path, const v1::Report& report,
                              const IndicatorCatalog& catalog);
 
+// The form workbook of `report` as bytes (what WriteReportXlsx writes), for
+// sending over HTTP.
+absl::StatusOr<std::string> ReportXlsxBytes(const v1::Report& report,
+                                            const IndicatorCatalog& catalog);
+
 // Reads a filled form workbook. INVALID_ARGUMENT naming the sheet and cell
-// for a value that cannot be read.
+// for a value that cannot be read. Every error carries the message for
+// officials in Vietnamese and an ErrorInfo reason: XLSX_NOT_A_WORKBOOK (not
+// a zip of a workbook's parts), XLSX_SHEET_MISSING (metadata "sheet": a
+// workbook, but not this form), XLSX_INVALID_CELL (metadata "cell":
+// "Số liệu!E12").
 absl::StatusOr<ReportForm> ReadReportXlsx(const std::string& path);
+
+// Same, from the workbook's bytes (an upload); `filename` names it in
+// messages and in ReportForm::Where.
+absl::StatusOr<ReportForm> ReadReportXlsxBytes(const std::string& bytes,
+                                               const std::string& filename);
 
 // Replaces the etag `old_etag` of a form workbook by `new_etag` (in place,
 // the rest untouched), so that the corrected workbook is submitted again as

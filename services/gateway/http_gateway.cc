@@ -25,6 +25,7 @@
 #include "services/common/sign_in.h"
 #include "services/common/status_macros.h"
 #include "services/common/text.h"
+#include "services/gateway/report_forms.h"
 #include "services/gateway/sessions.h"
 #include "services/gateway/static_files.h"
 #include "services/gateway/transcode.h"
@@ -203,6 +204,7 @@ class HttpGateway::Handler {
       SignInOrOut(req, res);
       return std::nullopt;
     }
+    if (req.path == kFormDownloadPath || req.path == kFormReadPath) return Form(req, res);
     const Route* route = routes_->Find(req.path);
     if (route == nullptr) {
       SendStatus(res, WithErrorInfo(absl::NotFoundError(absl::StrCat(
@@ -371,6 +373,7 @@ class HttpGateway::Handler {
   // path, the index, a probe, "static" or "unknown".
   std::string RouteOf(const httplib::Request& req) const {
     if (req.path == "/v1/" || req.path == "/v1") return "/v1/";
+    if (req.path == kFormDownloadPath || req.path == kFormReadPath) return req.path;
     if (absl::StartsWith(req.path, "/v1/")) {
       const Route* route = routes_->Find(req.path);
       return route != nullptr ? route->path : "unknown";
@@ -510,6 +513,71 @@ class HttpGateway::Handler {
     SendJson(res, 200,
              absl::StrCat("{\"user\":", *user, ",\"expireTime\":", *expire,
                           ",\"csrfToken\":\"", CsrfTokenFor(signed_in.token()), "\"}"));
+  }
+
+  // The report form as a workbook (report_forms.h).
+  std::optional<Caller> Form(const httplib::Request& req, httplib::Response& res) const {
+    if (req.method != "POST") {
+      res.set_header("Allow", "POST");
+      SendStatus(res, 405,
+                 WithErrorInfo(absl::InvalidArgumentError(
+                                   absl::StrCat(req.path, " takes POST")),
+                               "METHOD_NOT_ALLOWED", {{"path", req.path}}));
+      return std::nullopt;
+    }
+    absl::StatusOr<std::optional<Caller>> caller = Authenticate(req);
+    if (caller.ok() && !caller->has_value()) {
+      caller = Unauthenticated("the report form needs an identity");
+    }
+    if (!caller.ok()) {
+      SendStatus(res, caller.status());
+      return std::nullopt;
+    }
+    std::string content_type = absl::AsciiStrToLower(req.get_header_value("Content-Type"));
+    if (req.path == kFormReadPath) {
+      if (!content_type.empty() && !absl::StartsWith(content_type, kXlsxContentType) &&
+          !absl::StartsWith(content_type, "application/octet-stream")) {
+        SendStatus(res, 415,
+                   InvalidField("Content-Type",
+                                absl::StrCat(QuoteInput(content_type), " is not ",
+                                             kXlsxContentType),
+                                "UNSUPPORTED_MEDIA_TYPE"));
+        return *caller;
+      }
+      std::string filename = req.get_param_value("filename");
+      absl::StatusOr<std::string> read = ReadReportFormUpload(
+          req.body, filename.empty() ? "bieu-mau.xlsx" : filename, req.get_param_value("name"));
+      if (!read.ok()) {
+        SendStatus(res, read.status());
+      } else {
+        SendJson(res, 200, *read);
+      }
+      return *caller;
+    }
+    if (!content_type.empty() && !absl::StartsWith(content_type, "application/json")) {
+      SendStatus(res, 415,
+                 InvalidField("Content-Type",
+                              absl::StrCat(QuoteInput(content_type), " is not application/json"),
+                              "UNSUPPORTED_MEDIA_TYPE"));
+      return *caller;
+    }
+    client::Connection connection(options_.backend, "", options_.call_timeout);
+    const Caller& as = **caller;
+    connection.set_identify([this, as, address = req.remote_addr](grpc::ClientContext& context) {
+      options_.authenticator->AttachInternal(as, context);
+      context.AddMetadata(std::string(kClientAddressHeader), address);
+    });
+    absl::StatusOr<FormWorkbook> workbook = DownloadReportForm(connection, req.body);
+    if (!workbook.ok()) {
+      SendStatus(res, workbook.status());
+      return *caller;
+    }
+    res.status = 200;
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Content-Disposition", ContentDisposition(workbook->filename));
+    res.set_content(workbook->bytes, std::string(kXlsxContentType));
+    return *caller;
   }
 
   grpc::Status Call(const Route& route, const Message& request,

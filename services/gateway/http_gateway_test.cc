@@ -10,13 +10,17 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "grpcpp/grpcpp.h"
@@ -709,6 +713,216 @@ TEST_F(HttpGatewayTest, ReportsAreFiledOverHttpAndReadBackAsOverGrpc) {
       Get("/v1/submissions/ListRevisions", {{"name", draft.name()}}, "bo-tu-phap"));
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(revisions_http, revisions));
 
+}
+
+// The report form as a workbook over HTTP (report_forms.h).
+class ReportFormTest : public HttpGatewayTest {
+ protected:
+  static constexpr char kReport[] = "reports/dong-nai-so-tu-phap/dong-nai-74-2026/2026";
+  static constexpr char kClerk[] = "dong-nai-so-tu-phap";
+
+  httplib::Result Download(const std::string& agency = kClerk) {
+    return client_->Post("/v1/forms/xlsx", Identity(agency),
+                         absl::StrCat(R"({"plan": ")", kPlan, R"(", "period": "2026"})"),
+                         "application/json");
+  }
+
+  httplib::Result Upload(const std::string& bytes, const std::string& name = kReport,
+                         const std::string& agency = kClerk) {
+    return client_->Post(
+        absl::StrCat("/v1/forms/xlsx:read?filename=bao-cao.xlsx&name=", name), Identity(agency),
+        bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  }
+
+  // The report an upload answered, and the cells of its values and tasks.
+  struct Read {
+    v1::Report report;
+    std::vector<std::string> value_cells;
+    std::vector<std::string> progress_cells;
+  };
+  static Read ParseRead(const httplib::Result& result) {
+    Read read;
+    google::protobuf::Struct answer = ParseOk<google::protobuf::Struct>(result);
+    std::string report_json;
+    EXPECT_TRUE(google::protobuf::util::MessageToJsonString(answer.fields().at("report"),
+                                                            &report_json)
+                    .ok());
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(report_json, &read.report).ok());
+    for (const auto& v : answer.fields().at("valueCells").list_value().values()) {
+      read.value_cells.push_back(v.string_value());
+    }
+    for (const auto& v : answer.fields().at("progressCells").list_value().values()) {
+      read.progress_cells.push_back(v.string_value());
+    }
+    return read;
+  }
+
+  v1::Report Stored() {
+    auto stub = v1::Submissions::NewStub(server_->NewChannel());
+    v1::GetReportRequest get;
+    get.set_name(kReport);
+    v1::Report report;
+    grpc::Status status = stub->GetReport(As(kClerk).get(), get, &report);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return report;
+  }
+};
+
+TEST_F(ReportFormTest, TheDownloadedWorkbookReadsBackAsTheReport) {
+  httplib::Result workbook = Download();
+  ASSERT_TRUE(workbook);
+  ASSERT_EQ(workbook->status, 200) << workbook->body;
+  EXPECT_EQ(workbook->get_header_value("Content-Type"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_THAT(workbook->get_header_value("Content-Disposition"),
+              HasSubstr("bieu-mau-dong-nai-so-tu-phap-dong-nai-74-2026-2026.xlsx"));
+  EXPECT_EQ(workbook->body.substr(0, 2), "PK");
+
+  Read read = ParseRead(Upload(workbook->body));
+  EXPECT_EQ(read.report.name(), kReport);
+  EXPECT_EQ(read.report.etag(), Stored().etag());
+  ASSERT_EQ(read.report.progress_size(), 2);
+  EXPECT_EQ(read.progress_cells, (std::vector<std::string>{"Nhiệm vụ!D2", "Nhiệm vụ!D3"}));
+  ASSERT_EQ(read.report.values_size(), Stored().values_size());
+  ASSERT_EQ(read.value_cells.size(), static_cast<size_t>(read.report.values_size()));
+  EXPECT_EQ(read.value_cells.front(), "Số liệu!E2");
+
+  // Without an identity there is no form; another agency gets none of this one.
+  google::rpc::Status anonymous = ParseError(
+      client_->Post("/v1/forms/xlsx", absl::StrCat(R"({"plan": ")", kPlan, R"(", "period": "2026"})"),
+                    "application/json"),
+      401);
+  EXPECT_EQ(anonymous.code(), static_cast<int>(grpc::StatusCode::UNAUTHENTICATED));
+  ParseError(client_->Post("/v1/forms/xlsx:read", workbook->body, "application/octet-stream"),
+             401);
+  ParseError(client_->Get("/v1/forms/xlsx", Identity(kClerk)), 405);
+}
+
+TEST_F(ReportFormTest, ABrokenOrForeignUploadIsRefusedPreciselyAndChangesNothing) {
+  httplib::Result workbook = Download();
+  ASSERT_TRUE(workbook);
+  ASSERT_EQ(workbook->status, 200) << workbook->body;
+  v1::Report before = Stored();
+
+  google::rpc::Status garbage = ParseError(Upload("this is not a workbook"), 400);
+  EXPECT_EQ(ErrorInfoOf(garbage).reason(), "XLSX_NOT_A_WORKBOOK");
+  EXPECT_THAT(garbage.message(), HasSubstr("bao-cao.xlsx"));
+  google::rpc::LocalizedMessage vietnamese;
+  for (const auto& any : garbage.details()) any.UnpackTo(&vietnamese);
+  EXPECT_EQ(vietnamese.locale(), "vi-VN");
+  EXPECT_THAT(vietnamese.message(), HasSubstr("không phải là biểu mẫu Excel"));
+
+  // Cut short: a damaged download.
+  google::rpc::Status cut =
+      ParseError(Upload(workbook->body.substr(0, workbook->body.size() / 2)), 400);
+  EXPECT_EQ(ErrorInfoOf(cut).reason(), "XLSX_NOT_A_WORKBOOK");
+
+  google::rpc::Status foreign = ParseError(
+      Upload(workbook->body, "reports/dong-nai-so-y-te/dong-nai-74-2026/2026"), 400);
+  EXPECT_EQ(ErrorInfoOf(foreign).reason(), "FORM_OF_ANOTHER_REPORT");
+  EXPECT_THAT(foreign.message(), HasSubstr(kReport));
+
+  ParseError(client_->Post("/v1/forms/xlsx:read?name=x", Identity(kClerk), workbook->body,
+                           "text/csv"),
+             415);
+  v1::Report after = Stored();
+  EXPECT_EQ(after.etag(), before.etag());
+  EXPECT_EQ(after.state(), before.state());
+}
+
+// The workbook as an official fills it: downloaded, typed into (openpyxl
+// stands for the person), saved by LibreOffice through its own format and
+// back (its shared strings, styles, number formats and sheet order), read
+// by the upload and submitted: the stored report holds what was typed.
+TEST_F(ReportFormTest, AWorkbookRoundTrippedThroughLibreOfficeIsSubmittedWithItsFigures) {
+  if (std::system("command -v soffice >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "LibreOffice (soffice) is not installed";
+  }
+  const std::string python =
+      std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+  if (std::system((python + " -c 'import openpyxl' 2>/dev/null").c_str()) != 0) {
+    GTEST_SKIP() << "python3-openpyxl is not installed";
+  }
+  httplib::Result workbook = Download();
+  ASSERT_TRUE(workbook);
+  ASSERT_EQ(workbook->status, 200) << workbook->body;
+  const std::string work = dir_.path() + "/form";
+  std::filesystem::create_directories(work + "/ods");
+  std::filesystem::create_directories(work + "/xlsx");
+  std::ofstream(work + "/bao-cao.xlsx", std::ios::binary) << workbook->body;
+
+  // The figures sheet: total, then its breakdown by sex in the template's
+  // order; find the rows by their cells rather than assume it.
+  Read blank = ParseRead(Upload(workbook->body));
+  std::map<std::string, std::string> row_of;  // "" / "sex=female" → "E3"
+  for (int i = 0; i < blank.report.values_size(); ++i) {
+    const auto& cells = blank.report.values(i).cells();
+    std::string key = cells.empty() ? "" : absl::StrCat("sex=", cells.at("sex"));
+    row_of[key] = blank.value_cells[i].substr(blank.value_cells[i].find('!') + 1);
+  }
+  ASSERT_EQ(row_of.size(), 3u);
+  std::ofstream(work + "/fill.py") << absl::StrCat(
+      "import openpyxl\n"
+      "wb = openpyxl.load_workbook('", work, "/bao-cao.xlsx')\n"
+      "t = wb['Nhiệm vụ']\n"
+      "t['D2'] = 'Hoàn thành'\n"
+      "t['E2'] = 'Đã trợ giúp 1.200 lượt người; tổ chức 12 buổi.'\n"
+      "t['D3'] = 'Đang thực hiện'\n"
+      "t['E3'] = 'Đang khảo sát nhu cầu.'\n"
+      "f = wb['Số liệu']\n"
+      "f['", row_of[""], "'] = 1250\n"           // a number
+      "f['", row_of["sex=female"], "'] = '700'\n"  // typed as text
+      "f['", row_of["sex=male"], "'] = 550.0\n"   // a float that is whole
+      "wb.save('", work, "/bao-cao.xlsx')\n");
+  ASSERT_EQ(std::system(absl::StrCat(python, " ", work, "/fill.py").c_str()), 0);
+  // Each conversion in its own throw-away profile directory under `work`.
+  auto convert = [&](const std::string& format, const std::string& input) {
+    return std::system(absl::StrCat("soffice -env:UserInstallation=file://", work,
+                                    "/profile --headless --convert-to ", format, " --outdir ",
+                                    work, "/", format, " ", input, " >/dev/null 2>&1")
+                           .c_str());
+  };
+  ASSERT_EQ(convert("ods", work + "/bao-cao.xlsx"), 0);
+  ASSERT_EQ(convert("xlsx", work + "/ods/bao-cao.ods"), 0);
+  std::ifstream converted_file(work + "/xlsx/bao-cao.xlsx", std::ios::binary);
+  std::string converted((std::istreambuf_iterator<char>(converted_file)),
+                        std::istreambuf_iterator<char>());
+  ASSERT_FALSE(converted.empty()) << "LibreOffice wrote no workbook";
+  ASSERT_NE(converted, workbook->body);
+
+  Read read = ParseRead(Upload(converted));
+  ASSERT_EQ(read.report.name(), kReport);
+  v1::SubmitRequest submit;
+  submit.set_name(kReport);
+  submit.set_etag(read.report.etag());
+  submit.set_request_id("libreoffice-round-trip-1");
+  *submit.mutable_report() = read.report;
+  std::string submit_json;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(submit, &submit_json).ok());
+  v1::Report submitted =
+      ParseOk<v1::Report>(Post("/v1/submissions/Submit", submit_json, kClerk));
+  EXPECT_EQ(submitted.state(), v1::REPORT_STATE_SUBMITTED);
+
+  v1::Report stored = Stored();
+  EXPECT_EQ(stored.state(), v1::REPORT_STATE_SUBMITTED);
+  ASSERT_EQ(stored.progress_size(), 2);
+  std::map<std::string, const v1::TaskProgress*> tasks;
+  for (const auto& p : stored.progress()) tasks[p.task()] = &p;
+  ASSERT_EQ(tasks.count(absl::StrCat(kPlan, "/tasks/A")), 1u);
+  const v1::TaskProgress& a = *tasks[absl::StrCat(kPlan, "/tasks/A")];
+  const v1::TaskProgress& b = *tasks[absl::StrCat(kPlan, "/tasks/B")];
+  EXPECT_EQ(a.status(), v1::PROGRESS_STATUS_COMPLETED);
+  EXPECT_EQ(a.summary(), "Đã trợ giúp 1.200 lượt người; tổ chức 12 buổi.");
+  EXPECT_EQ(b.status(), v1::PROGRESS_STATUS_IN_PROGRESS);
+  EXPECT_EQ(b.summary(), "Đang khảo sát nhu cầu.");
+  std::map<std::string, int64_t> figures;
+  for (const auto& v : stored.values()) {
+    std::string key = v.cells().empty() ? "" : absl::StrCat("sex=", v.cells().at("sex"));
+    EXPECT_EQ(v.value_case(), v1::Value::kIntValue) << key;
+    figures[key] = v.int_value();
+  }
+  EXPECT_EQ(figures, (std::map<std::string, int64_t>{
+                         {"", 1250}, {"sex=female", 700}, {"sex=male", 550}}));
 }
 #endif
 
