@@ -26,8 +26,9 @@ TONGHOP_DEMO_PACKAGES=(poppler-utils libreoffice-writer-nogui libxml2-utils)
 # Packages only the tests need (tests/run.sh installs them; the demo does
 # not): Debian's Prometheus server scrapes tonghopd in a test, and the
 # deployment check reads the Kubernetes manifests with PyYAML, and the notices
-# test sends mail to a real SMTP server (aiosmtpd).
-TONGHOP_TEST_PACKAGES=(prometheus python3-yaml python3-aiosmtpd)
+# test sends mail to a real SMTP server (aiosmtpd), and the report form's
+# workbook is saved by LibreOffice Calc in a test as an official would.
+TONGHOP_TEST_PACKAGES=(prometheus python3-yaml python3-aiosmtpd libreoffice-calc-nogui)
 
 tonghop_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
