@@ -17,6 +17,9 @@
 //                                    the bytes of the response's `content`
 //                                    field, with its `contentType` and
 //                                    `filename`, instead of JSON
+//   POST /v1/forms/xlsx, /v1/forms/xlsx:read
+//                                    the report form as an Excel workbook,
+//                                    downloaded and read back (report_forms.h)
 //   GET  /, /assets/…                the dashboard (static_dir)
 //   GET  /healthz, /readyz           liveness and readiness, without identity
 //                                    (see monitoring_server.h)

@@ -6,13 +6,20 @@
 // offline, and the report arrives once when the network returns; hung
 // returns it with a reason; lan sees the reason, corrects and resubmits
 // (still on time); hung sees what changed and accepts it from the queue;
-// the province's figures on the dashboard change. A screenshot of each
-// step is written to $TONGHOP_E2E_OUT/clerk-*.png.
+// the province's figures on the dashboard change. The correction is made
+// in Excel: lan downloads the form as a workbook, a script fills it (with
+// one mistake, named at its sheet and cell) as she would, she uploads it and
+// fixes the mistake in the form; a broken file is refused first and changes
+// nothing. The return and the acceptance are mailed to
+// the agency by tonghopd (to the SMTP server run.sh started). A screenshot
+// of each step is written to $TONGHOP_E2E_OUT/clerk-*.png.
 //
 //   TONGHOP_HTTP=… TONGHOP_E2E_OUT=DIR TONGHOP_CLERK_PASSWORD=… \
-//   TONGHOP_REVIEWER_PASSWORD=… node --test clerk.test.mjs
+//   TONGHOP_REVIEWER_PASSWORD=… TONGHOP_E2E_MAIL=DIR \
+//   TONGHOP_E2E_AGENCY_EMAIL=… node --test clerk.test.mjs
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,7 +38,12 @@ const REPORT = `reports/dong-nai-so-y-te/dong-nai-74-2026/${PERIOD}`;
 const RETURN_REASON = 'Đề nghị kiểm tra lại số liệu phân tổ theo giới tính.';
 const WAIT = { timeout: 60_000 };
 
+const MAIL = process.env.TONGHOP_E2E_MAIL;
+const AGENCY_EMAIL = process.env.TONGHOP_E2E_AGENCY_EMAIL;
+const PYTHON = '/usr/bin/python3';
+
 assert.ok(BASE, 'TONGHOP_HTTP must name the gateway, http://HOST:PORT');
+assert.ok(MAIL && AGENCY_EMAIL, 'the SMTP server\'s directory and the agency\'s address are needed');
 assert.ok(CLERK_PASSWORD && REVIEWER_PASSWORD, 'the passwords of lan and hung are needed');
 fs.mkdirSync(OUT, { recursive: true });
 
@@ -43,6 +55,34 @@ async function api(method, query = {}) {
   const body = await response.json();
   assert.equal(response.status, 200, `${method}: ${JSON.stringify(body)}`);
   return body;
+}
+
+// The messages the SMTP server has accepted (tests/tools/smtp_sink.py
+// writes each, parsed, as NNNN.txt: headers, a blank line, the body).
+function mails() {
+  return fs.readdirSync(MAIL).filter((f) => f.endsWith('.txt')).sort().map((file) => {
+    const text = fs.readFileSync(path.join(MAIL, file), 'utf8');
+    const blank = text.indexOf('\n\n');
+    const headers = Object.fromEntries(text.slice(0, blank).split('\n').map((line) => {
+      const colon = line.indexOf(':');
+      return [line.slice(0, colon), line.slice(colon + 1).trim()];
+    }));
+    return { file, headers, body: text.slice(blank + 2) };
+  });
+}
+
+// The mails whose subject contains `subject`, once at least one has
+// arrived; fails after a bounded wait.
+async function mailArrives(subject) {
+  const deadline = Date.now() + WAIT.timeout;
+  for (;;) {
+    const found = mails().filter((m) => m.headers.Subject?.includes(subject));
+    if (found.length > 0) return found;
+    if (Date.now() > deadline) {
+      assert.fail(`no mail with "${subject}" arrived; received: ${JSON.stringify(mails().map((m) => m.headers.Subject))}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 let browser;
@@ -230,6 +270,15 @@ test('the reviewer returns it with a reason', async () => {
   assert.equal(report.state, 'REPORT_STATE_RETURNED');
   assert.equal(report.reviewReason, RETURN_REASON);
   assert.equal(report.reviewedBy, 'users/hung');
+
+  // The agency is told by e-mail, in Vietnamese, with the reason.
+  const [mail] = await mailArrives('Báo cáo bị trả lại');
+  assert.equal(mail.headers.Subject, `[tonghop] Báo cáo bị trả lại: 74/KH-UBND, kỳ ${PERIOD}`);
+  assert.ok(mail.headers.Rcpt.split(', ').includes(AGENCY_EMAIL), `sent to ${mail.headers.Rcpt}`);
+  assert.match(mail.body, /^Kính gửi Sở Y tế/);
+  assert.ok(mail.body.includes(`Lý do: ${RETURN_REASON}`), mail.body);
+  assert.ok(mail.body.includes('lần nộp thứ 1, đã bị trả lại'), mail.body);
+  assert.ok(mail.body.includes(`Báo cáo: ${REPORT}`), mail.body);
 });
 
 test('the clerk sees the reason, corrects and resubmits, still on time', async () => {
@@ -242,13 +291,71 @@ test('the clerk sees the reason, corrects and resubmits, still on time', async (
   await clerk.click(`${row} [data-testid=open-form]`);
   await clerk.waitForSelector('[data-testid=report-reason]', WAIT);
   await ready(clerk);
+  await validated(clerk, 0);
+
+  // A file that is not the form is refused with the reason; nothing changes.
+  await clerk.setInputFiles('[data-testid=upload-xlsx]', {
+    name: 'bao-cao.xlsx',
+    mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    buffer: Buffer.from('Đây không phải là một tệp Excel.'),
+  });
+  await clerk.waitForSelector('[data-testid=xlsx-result][data-state=refused]', WAIT);
+  const refused = await clerk.textContent('[data-testid=xlsx-result]');
+  assert.match(refused, /Không nạp được tệp bao-cao\.xlsx; biểu mẫu không thay đổi/);
+  assert.match(refused, /không phải là biểu mẫu Excel/);
+  assert.equal(await clerk.inputValue(`[data-testid=value-${cellIndex}]`), '1.200');
+  await shot(clerk, 'excel-broken-file-refused', '[data-testid=excel-form]');
+
+  // The correction in Excel: the form downloaded as a workbook, filled as
+  // lan would (the breakdown's second cell, by mistake negative, and the
+  // total typed the Vietnamese way), and uploaded.
+  const [download] = await Promise.all([
+    clerk.waitForEvent('download', WAIT),
+    clerk.click('[data-testid=download-xlsx]'),
+  ]);
+  assert.equal(download.suggestedFilename(), 'bieu-mau-dong-nai-so-y-te-dong-nai-74-2026-2026.xlsx');
+  const workbook = path.join(OUT, 'clerk-form.xlsx');
+  await download.saveAs(workbook);
   const second = `[data-testid=value-${cellIndex + 1}]`;
+  const secondCell = await clerk.getAttribute(second, 'data-cell');
+  const filled = path.join(OUT, 'clerk-form-filled.xlsx');
+  const script = path.join(OUT, 'clerk-form-fill.py');
+  fs.writeFileSync(script, `
+import sys
+import openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+figures = wb['Số liệu']
+for row in range(2, figures.max_row + 1):
+    indicator, cell = figures.cell(row, 1).value, figures.cell(row, 2).value or ''
+    if indicator == sys.argv[3] and cell == sys.argv[4]:
+        figures.cell(row, 5).value = -350
+        print('E%d' % row)
+    elif indicator == sys.argv[3] and not cell:
+        figures.cell(row, 5).value = '1.550'
+wb.save(sys.argv[2])
+`);
+  const mistakeCell = execFileSync(PYTHON, [script, workbook, filled, indicatorId, secondCell], { encoding: 'utf8' }).trim();
+  assert.match(mistakeCell, /^E\d+$/, 'the workbook has the breakdown\'s row');
+  await clerk.setInputFiles('[data-testid=upload-xlsx]', filled);
+  await clerk.waitForSelector('[data-testid=xlsx-result][data-state=filled]', WAIT);
+  assert.match(await clerk.textContent('[data-testid=xlsx-result]'), /Đã điền \d+ số liệu và \d+ nhiệm vụ từ tệp clerk-form-filled\.xlsx/);
+  // The server's rule, named at the file's sheet and cell and at the field.
+  const named = await clerk.textContent('[data-testid=xlsx-violations]');
+  assert.ok(named.includes(`Số liệu!${mistakeCell}: Số âm (-350)`), named);
+  assert.equal(await clerk.inputValue(second), '-350');
+  assert.equal(await clerk.inputValue(`[data-testid=value-${totalIndex}]`), '1.550');
+  await validated(clerk);
+  assert.equal(await clerk.getAttribute(second, 'aria-invalid'), 'true');
+  await shot(clerk, 'excel-uploaded-mistake-named', '[data-testid=excel-form]');
+
+  // Fixed in the form by keyboard; the total stays what the file said.
   await clerk.focus(second);
   await clerk.keyboard.press('Control+A');
   await clerk.keyboard.type('350');
   await clerk.keyboard.press('Tab');
   await validated(clerk, 0);
   assert.equal(await clerk.inputValue(`[data-testid=value-${totalIndex}]`), '1.550');
+  await shot(clerk, 'excel-filled-and-fixed', `[data-testid=grid-${indicatorId}]`);
   await clerk.click('[data-testid=submit-report]');
   await clerk.waitForSelector('[data-testid=report-state][data-state=REPORT_STATE_SUBMITTED]', WAIT);
   await ready(clerk);
@@ -286,6 +393,11 @@ test('the reviewer sees what changed and accepts from the queue; the province’
   assert.match(await reviewer.textContent('[data-testid=review-status]'), /Đã chấp nhận 1 báo cáo/);
   const report = await api('submissions/GetReport', { name: REPORT });
   assert.equal(report.state, 'REPORT_STATE_ACCEPTED');
+  const [accepted] = await mailArrives('Báo cáo đã được chấp nhận');
+  assert.equal(accepted.headers.Subject, `[tonghop] Báo cáo đã được chấp nhận: 74/KH-UBND, kỳ ${PERIOD}`);
+  assert.ok(accepted.headers.Rcpt.split(', ').includes(AGENCY_EMAIL), `sent to ${accepted.headers.Rcpt}`);
+  assert.ok(accepted.body.includes('lần nộp thứ 2, đã được chấp nhận'), accepted.body);
+  assert.ok(accepted.body.includes('Người thẩm định'), accepted.body);
 
   // Submit, return, submit, accept: the roll-ups have applied the fourth
   // change before the page is read.

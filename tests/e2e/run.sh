@@ -6,7 +6,8 @@
 # the gateway, and drives the dashboard in headless chromium with
 # playwright-core; then, on a fresh instance with people who sign in, a
 # clerk's and a reviewer's round through the report form and the review
-# page. Exits non-zero when anything fails.
+# page, with tonghopd mailing its notices to a real SMTP server on loopback
+# (tests/tools/smtp_sink.py). Exits non-zero when anything fails.
 #
 #   TONGHOP_BUILD_DIR=/path/to/build tests/e2e/run.sh
 #
@@ -61,11 +62,14 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 DATA_DIR="$(mktemp -d "${TMPDIR:-/tmp}/tonghop-e2e-XXXXXX")"
 SERVER_PID=""
+SMTP_PID=""
 cleanup() {
-  if [ -n "$SERVER_PID" ]; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  for pid in "$SERVER_PID" "$SMTP_PID"; do
+    if [ -n "$pid" ]; then
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   rm -rf "$DATA_DIR"
 }
 trap cleanup EXIT
@@ -75,11 +79,13 @@ trap cleanup EXIT
 # deploy/demo.sh; overdue tasks are then judged on 7 November.
 GRPC_ADDRESS=""
 HTTP_ADDRESS=""
-start_server() {  # start_server NOW
-  log "starting tonghopd with --http (clock from $1)"
+start_server() {  # start_server NOW [more tonghopd flags...]
+  local now="$1"
+  shift
+  log "starting tonghopd with --http (clock from $now) $*"
   : >"$OUT/tonghopd.out"
-  "$TONGHOPD" --data-dir="$DATA_DIR" --listen=127.0.0.1:0 --http=127.0.0.1:0 --now="$1" --insecure-dev-identity \
-    --dashboard-dir="$ROOT/clients/dashboard/dist" >"$OUT/tonghopd.out" 2>>"$OUT/tonghopd.log" &
+  "$TONGHOPD" --data-dir="$DATA_DIR" --listen=127.0.0.1:0 --http=127.0.0.1:0 --now="$now" --insecure-dev-identity \
+    --dashboard-dir="$ROOT/clients/dashboard/dist" "$@" >"$OUT/tonghopd.out" 2>>"$OUT/tonghopd.log" &
   SERVER_PID=$!
   # The server prints its gRPC address, then its HTTP address, once it
   # listens; a dead server ends the wait at once.
@@ -140,19 +146,41 @@ if wants clerk; then
   log "making the first administrator (tonghopd --bootstrap-admin)"
   printf '%s\n' "$ADMIN_PASSWORD" | "$TONGHOPD" --data-dir="$DATA_DIR" --bootstrap-admin=admin >"$OUT/bootstrap-admin.txt" 2>&1 \
     || { cat "$OUT/bootstrap-admin.txt" >&2; fail "the first administrator could not be made"; }
-  start_server 2026-11-03T09:00:00+07:00
+  # A real SMTP server on loopback (Debian's python3-aiosmtpd): tonghopd
+  # mails its notices there, and the test reads each message, parsed by
+  # Python's email package, from $TONGHOP_E2E_MAIL.
+  export TONGHOP_E2E_MAIL="$OUT/mail"
+  mkdir -p "$TONGHOP_E2E_MAIL"
+  /usr/bin/python3 "$ROOT/tests/tools/smtp_sink.py" "$TONGHOP_E2E_MAIL" >"$OUT/smtp.out" 2>"$OUT/smtp.log" &
+  SMTP_PID=$!
+  SMTP_ADDRESS=""
+  for _ in $(seq 1 300); do
+    SMTP_ADDRESS="$(sed -n 's/^listening \([^ ]*\)$/\1/p' "$OUT/smtp.out")"
+    [ -n "$SMTP_ADDRESS" ] && break
+    kill -0 "$SMTP_PID" 2>/dev/null || { cat "$OUT/smtp.log" >&2; fail "the SMTP server exited (python3-aiosmtpd installed?)"; }
+    sleep 0.1
+  done
+  [ -n "$SMTP_ADDRESS" ] || fail "the SMTP server did not print its address"
+  start_server 2026-11-03T09:00:00+07:00 --smtp="$SMTP_ADDRESS" --smtp-from=tonghop@stp.dongnai.gov.vn
   admin() { TONGHOP_SERVER="$GRPC_ADDRESS" TONGHOP_STATE_DIR="$OUT/cli-admin" "$CLI" "$@"; }
   log "loading the reference data and making lan (clerk) and hung (reviewer)"
   TONGHOP_SERVER="$GRPC_ADDRESS" TONGHOP_STATE_DIR="$OUT/cli-state" \
     "$CLI" --agency=bo-tu-phap registry load "$ROOT/deploy/data" >"$OUT/registry-load-clerk.txt"
   printf '%s\n' "$ADMIN_PASSWORD" | admin login --user=admin >/dev/null
-  admin user create lan --name="Nguyễn Thị Lan" --in-agency=dong-nai-so-y-te --roles=clerk >/dev/null
+  export TONGHOP_E2E_AGENCY_EMAIL="vanthu@soyte.dongnai.gov.vn" TONGHOP_E2E_CLERK_EMAIL="lan@soyte.dongnai.gov.vn"
+  TONGHOP_SERVER="$GRPC_ADDRESS" TONGHOP_STATE_DIR="$OUT/cli-state" \
+    "$CLI" --agency=bo-tu-phap agency update dong-nai-so-y-te --email="$TONGHOP_E2E_AGENCY_EMAIL" >/dev/null
+  admin user create lan --name="Nguyễn Thị Lan" --in-agency=dong-nai-so-y-te --roles=clerk \
+    --email="$TONGHOP_E2E_CLERK_EMAIL" >/dev/null
   admin user create hung --name="Trần Văn Hùng" --in-agency=dong-nai-so-tu-phap --roles=reviewer >/dev/null
   printf '%s\n' "$TONGHOP_CLERK_PASSWORD" | admin user set-password lan >/dev/null
   printf '%s\n' "$TONGHOP_REVIEWER_PASSWORD" | admin user set-password hung >/dev/null
   log "a clerk and a reviewer in chromium"
   (cd "$ROOT/tests/e2e" && node --test --test-concurrency=1 --test-reporter=spec clerk.test.mjs) || status=$?
   stop_server
+  kill "$SMTP_PID" 2>/dev/null || true
+  wait "$SMTP_PID" 2>/dev/null || true
+  SMTP_PID=""
 fi
 log "screenshots and downloads in $OUT"
 exit "$status"

@@ -525,6 +525,15 @@ export async function call<T>(service: string, method: string, query: Query = {}
   return (await response.json()) as T;
 }
 
+// A file the gateway answered, named by its Content-Disposition.
+async function attachment(response: Response): Promise<{ blob: Blob; filename: string }> {
+  const disposition = response.headers.get('Content-Disposition') ?? '';
+  const utf8 = /filename\*=UTF-8''([^;]+)/.exec(disposition);
+  const plain = /filename="([^"]+)"/.exec(disposition);
+  const filename = utf8 ? decodeURIComponent(utf8[1]) : plain ? plain[1] : 'report';
+  return { blob: await response.blob(), filename };
+}
+
 // The bytes of a response's `content` field with its file name
 // (alt=media), e.g. a compiled report.
 export async function download(
@@ -532,12 +541,36 @@ export async function download(
   method: string,
   query: Query,
 ): Promise<{ blob: Blob; filename: string }> {
-  const response = await send(`/v1/${service}/${method}`, { ...query, alt: 'media' });
-  const disposition = response.headers.get('Content-Disposition') ?? '';
-  const utf8 = /filename\*=UTF-8''([^;]+)/.exec(disposition);
-  const plain = /filename="([^"]+)"/.exec(disposition);
-  const filename = utf8 ? decodeURIComponent(utf8[1]) : plain ? plain[1] : 'report';
-  return { blob: await response.blob(), filename };
+  return attachment(await send(`/v1/${service}/${method}`, { ...query, alt: 'media' }));
+}
+
+// The report form as an Excel workbook (the gateway's /v1/forms/xlsx): the
+// signed-in agency's report of `plan` and `period`, as the CLI's
+// `report template --out=FILE.xlsx` writes it.
+export async function downloadReportXlsx(plan: string, period: string): Promise<{ blob: Blob; filename: string }> {
+  return attachment(await checked(fetch('/v1/forms/xlsx', {
+    method: 'POST',
+    headers: { ...headers(true), 'Content-Type': 'application/json' },
+    body: JSON.stringify({ plan, period }),
+  })));
+}
+
+// What a filled workbook holds (/v1/forms/xlsx:read), read on the server
+// as `tonghop report submit FILE.xlsx` reads it; nothing is stored. The
+// cell of each value and each task's progress, by index ("Số liệu!E12").
+export interface ReportXlsxRead {
+  report: Report;
+  valueCells: string[];
+  progressCells: string[];
+}
+
+export async function readReportXlsx(file: Blob, filename: string, reportName: string): Promise<ReportXlsxRead> {
+  const response = await checked(fetch(url('/v1/forms/xlsx:read', { name: reportName, filename }), {
+    method: 'POST',
+    headers: { ...headers(true), 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+    body: file,
+  }));
+  return (await response.json()) as ReportXlsxRead;
 }
 
 // Every page of a list method, for lists that are bounded by nature (the

@@ -12,8 +12,29 @@
 // The content is kept in IndexedDB as it is typed; a submission goes
 // through the outbox (outbox.ts), so one made offline is sent, once, when
 // the network returns.
+//
+// Excel: the form can be downloaded as the workbook the CLI writes, and a
+// filled workbook uploaded. The server reads it (as `tonghop report submit
+// FILE.xlsx` does) and checks it with validateOnly; the page then fills its
+// form with what the file holds and lists the server's violations at the
+// file's sheet and cell, as well as at the fields. Nothing is submitted
+// until the clerk has looked and presses Submit, as after typing: a clerk
+// expects to see what the file said before it goes to the reviewer. A file
+// that cannot be read, or is another report's form, is refused with the
+// reason and leaves the form as it was.
 
-import { ApiError, post, violationText, type FieldViolation, type Report, type TaskProgress, type Value } from '../api';
+import {
+  ApiError,
+  downloadReportXlsx,
+  post,
+  readReportXlsx,
+  violationText,
+  type FieldViolation,
+  type Report,
+  type ReportXlsxRead,
+  type TaskProgress,
+  type Value,
+} from '../api';
 import { clear, h } from '../dom';
 import { formatDay, formatTimestamp, parseTypedNumber } from '../format';
 import { enumLabel, lang, t } from '../i18n';
@@ -77,6 +98,15 @@ export function nearestSlot(field: string, known: (key: string) => boolean): str
   return key;
 }
 
+// The sheet and cell of a field the server names in a report read from a
+// workbook: "report.values[3].value" → "Số liệu!E5"; "" when not a cell.
+export function cellOf(field: string, read: Pick<ReportXlsxRead, 'valueCells' | 'progressCells'>): string {
+  const match = /^(?:report\.)?(values|progress)\[(\d+)\]/.exec(field);
+  if (!match) return '';
+  const cells = match[1] === 'values' ? read.valueCells : read.progressCells;
+  return cells[Number(match[2])] ?? '';
+}
+
 interface ProgressControls {
   status: HTMLSelectElement;
   summary: HTMLTextAreaElement;
@@ -115,6 +145,7 @@ class ReportForm {
   private status = h('p', { class: 'form-status', testid: 'form-status', aria: { live: 'polite' } });
   private warnings = h('div', { class: 'warnings', testid: 'form-warnings', aria: { live: 'polite' } });
   private outboxNote = h('p', { class: 'notice outbox', testid: 'outbox-note' });
+  private xlsxResult = h('div', { class: 'xlsx-result', testid: 'xlsx-result', aria: { live: 'polite' } });
   private editable: boolean;
 
   constructor(
@@ -150,6 +181,7 @@ class ReportForm {
     }
     if (!this.editable) header.appendChild(h('p', { class: 'muted' }, t('readOnlyState')));
     this.root.appendChild(header);
+    this.root.appendChild(this.excelSection());
 
     const form = h('form', { class: 'report-form', testid: 'report-form' });
     form.noValidate = true;
@@ -181,6 +213,27 @@ class ReportForm {
   }
 
   // ---- Building the form ----
+
+  private excelSection(): HTMLElement {
+    const section = h('section', { class: 'panel excel', testid: 'excel-form' },
+      h('h3', {}, t('excelHeading')),
+      h('p', { class: 'muted' }, t('excelHelp')));
+    const bar = h('div', { class: 'form-actions' },
+      h('button', { type: 'button', testid: 'download-xlsx', onclick: () => void this.downloadXlsx() }, t('downloadFormXlsx')));
+    if (this.editable) {
+      const upload = h('input', { type: 'file', testid: 'upload-xlsx' });
+      upload.id = 'upload-xlsx';
+      upload.accept = '.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+      upload.addEventListener('change', () => {
+        const file = upload.files?.[0];
+        upload.value = '';
+        if (file) void this.uploadXlsx(file);
+      });
+      bar.appendChild(h('span', { class: 'field' }, labelFor(upload.id, t('uploadXlsx')), upload));
+    }
+    section.append(bar, this.xlsxResult);
+    return section;
+  }
 
   private slot(key: string, message: HTMLElement, control?: HTMLElement): HTMLElement {
     this.slots.set(key, { message, control });
@@ -484,6 +537,93 @@ class ReportForm {
       this.root.dataset.queued = 'true';
       await this.showOutbox();
     }
+  }
+
+  // ---- Excel ----
+
+  private async downloadXlsx(): Promise<void> {
+    try {
+      const { blob, filename } = await downloadReportXlsx(this.report.plan ?? '', this.report.period ?? '');
+      const url = URL.createObjectURL(blob);
+      const a = h('a', { href: url });
+      a.download = filename;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      window.setTimeout(() => URL.revokeObjectURL(url), 10000);
+    } catch (error) {
+      this.showXlsxResult('refused', error instanceof ApiError ? error.officialMessage : String(error));
+    }
+  }
+
+  private showXlsxResult(state: string, message: string, details: string[] = []): void {
+    clear(this.xlsxResult);
+    this.xlsxResult.dataset.state = state;
+    this.xlsxResult.className = `xlsx-result notice${state === 'refused' ? ' returned' : ''}`;
+    this.xlsxResult.appendChild(h('p', {}, message));
+    if (details.length) {
+      this.xlsxResult.appendChild(h('ul', { testid: 'xlsx-violations' }, ...details.map((d) => h('li', {}, d))));
+    }
+  }
+
+  private async uploadXlsx(file: File): Promise<void> {
+    this.showXlsxResult('reading', t('xlsxReading'));
+    let read: ReportXlsxRead;
+    try {
+      read = await readReportXlsx(file, file.name, this.report.name ?? '');
+    } catch (error) {
+      const why = error instanceof ApiError ? error.officialMessage : String(error);
+      this.showXlsxResult('refused', `${t('xlsxRefused').replace('{file}', file.name)} ${why}`);
+      return;
+    }
+    // The server's rules on the file as it is, named at its cells.
+    let violations: FieldViolation[] = [];
+    try {
+      await post<Report>('submissions', 'Submit', {
+        name: this.report.name, report: { ...read.report, name: this.report.name, etag: undefined }, validateOnly: true,
+      });
+    } catch (error) {
+      if (error instanceof ApiError) violations = error.fieldViolations;
+    }
+    const filled = this.fill(read.report);
+    const message = t('xlsxFilled').replace('{values}', String(filled.values))
+      .replace('{tasks}', String(filled.tasks)).replace('{file}', file.name);
+    if (violations.length === 0) {
+      this.showXlsxResult('filled', message);
+    } else {
+      this.showXlsxResult('filled', `${message} ${t('xlsxViolations').replace('{n}', String(violations.length))}`,
+        violations.map((v) => `${cellOf(v.field, read) || v.field}: ${violationText(v, lang())}`));
+    }
+    this.recompute();
+    this.changed();
+  }
+
+  // Puts what a workbook holds into the form: each task by its name, each
+  // figure by its indicator and cell (a cell blank in the file is emptied).
+  private fill(report: Report): { values: number; tasks: number } {
+    let tasks = 0;
+    for (const p of report.progress ?? []) {
+      const i = this.progress.findIndex((mine) => mine.task === p.task);
+      if (i < 0) continue;
+      const c = this.progressControls[i];
+      c.status.value = p.status ?? '';
+      c.summary.value = p.summary ?? '';
+      tasks++;
+    }
+    const key = (v: Value): string => `${v.indicator}|${Object.entries(v.cells ?? {}).sort().map(([k, o]) => `${k}=${o}`).join(';')}`;
+    const given = new Map((report.values ?? []).map((v) => [key(v), v]));
+    let values = 0;
+    this.values.forEach((mine, i) => {
+      const v = given.get(key(mine));
+      if (!v || !this.valueInputs[i]) return;
+      this.typed[i] = valueForOfficials(valueText(v));
+      this.valueInputs[i].value = this.typed[i];
+      if (this.typed[i] !== '') {
+        this.computedTotals.delete(i);
+        values++;
+      }
+    });
+    return { values, tasks };
   }
 
   private async withdraw(): Promise<void> {
