@@ -32,6 +32,8 @@
 // - Reports: a clerk of the agency drafts, submits and withdraws them; the
 //   reviewer's reviewers review them; anyone of the agency reads them, and
 //   reviewers, analysts and admins read the reports of their reach.
+//   The e-mail notices sent to an agency (about its reports) are read as
+//   its reports are; the instance's notices all together, by the authority.
 // - Roll-ups (rollup, completeness, task status, trend, compiled report):
 //   anyone of the agency for the agency itself; reviewers, analysts and
 //   admins for any agency of their reach; the authority everything.

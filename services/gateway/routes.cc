@@ -55,6 +55,7 @@ const std::vector<MethodRule>& DefaultMethodRules() {
       {"tonghop.v1.Submissions/ListReports", true},
       {"tonghop.v1.Submissions/ListRevisions", true},
       {"tonghop.v1.Submissions/ListDueReports", true},
+      {"tonghop.v1.Submissions/ListNotices", true},
       {"tonghop.v1.Submissions/GetOrCreateDraft", false},
       {"tonghop.v1.Submissions/UpdateDraft", false},
       {"tonghop.v1.Submissions/Submit", false},

@@ -208,7 +208,7 @@ absl::Status NoticeQueue::MarkFailed(v1::Notice notice, absl::string_view error,
 absl::StatusOr<v1::ListNoticesResponse> NoticeQueue::List(
     const v1::ListNoticesRequest& request) const {
   ASSIGN_OR_RETURN(int page_size, EffectivePageSize(request.page_size()));
-  std::string query = absl::StrCat("notices:", request.state());
+  std::string query = absl::StrCat("notices:", request.state(), ":", request.agency());
   ASSIGN_OR_RETURN(std::string after, DecodePageToken(request.page_token(), query));
   std::string prefix = KeyBuilder(kTagNotice).Build();
   std::string start = after.empty() ? prefix : after + '\0';
@@ -228,6 +228,9 @@ absl::StatusOr<v1::ListNoticesResponse> NoticeQueue::List(
             notice->state() != request.state()) {
           return true;
         }
+        // An agency's notices are found by a scan of the instance's: a few
+        // per agency and round, read in milliseconds.
+        if (!request.agency().empty() && notice->agency() != request.agency()) return true;
         if (response.notices_size() == page_size) {
           more = true;
           return false;

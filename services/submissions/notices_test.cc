@@ -174,9 +174,36 @@ TEST_F(NoticesTest, AReviewQueuesItsNoticeAndARefusedOneQueuesNone) {
                                            absl::StrCat("accepted/", kReport, "/2")));
 }
 
-TEST_F(NoticesTest, OnlyTheInstanceAdministratorListsNotices) {
-  auto listed = submissions_->ListNotices(As("dong-nai-so-y-te"), v1::ListNoticesRequest());
-  EXPECT_EQ(listed.status().code(), absl::StatusCode::kPermissionDenied);
+TEST_F(NoticesTest, AnAgencyReadsItsOwnNoticesAndOnlyTheAdministratorAll) {
+  ASSERT_TRUE(Submit().ok());
+  ASSERT_TRUE(Review(v1::REVIEW_DECISION_RETURN, "Thiếu số liệu.").ok());
+  ASSERT_EQ(Notices().size(), 1u);
+
+  auto all = submissions_->ListNotices(As("dong-nai-so-y-te"), v1::ListNoticesRequest());
+  EXPECT_EQ(all.status().code(), absl::StatusCode::kPermissionDenied);
+
+  v1::ListNoticesRequest own;
+  own.set_agency("agencies/dong-nai-so-y-te");
+  auto listed = submissions_->ListNotices(As("dong-nai-so-y-te"), own);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->notices_size(), 1);
+  EXPECT_EQ(listed->notices(0).kind(), v1::NOTICE_KIND_RETURNED);
+  EXPECT_EQ(listed->notices(0).agency(), "agencies/dong-nai-so-y-te");
+  // Another agency's list holds none of them.
+  v1::ListNoticesRequest commune;
+  commune.set_agency("agencies/dong-nai-xa-a");
+  auto none = submissions_->ListNotices(As("dong-nai-xa-a"), commune);
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(none->notices_size(), 0);
+  // The province's reviewer reads them too; an agency of another province
+  // does not.
+  EXPECT_TRUE(submissions_->ListNotices(As("dong-nai-so-tu-phap"), own).ok());
+  EXPECT_EQ(submissions_->ListNotices(As("ha-noi-so-y-te"), own).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  v1::ListNoticesRequest malformed;
+  malformed.set_agency("Sở Y tế");
+  EXPECT_EQ(submissions_->ListNotices(As("dong-nai-so-y-te"), malformed).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(NoticesTest, RemindersComeOncePerSettingAndTheDigestAfterTheDueDay) {

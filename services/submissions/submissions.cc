@@ -935,11 +935,22 @@ class Submissions::Impl {
 
   absl::StatusOr<v1::ListNoticesResponse> ListNotices(
       const Caller& caller, const v1::ListNoticesRequest& request) const {
-    RETURN_IF_ERROR(policy_->CheckAdministerInstance(caller, "the notices"));
+    v1::ListNoticesRequest query = request;
+    if (request.agency().empty()) {
+      RETURN_IF_ERROR(policy_->CheckAdministerInstance(caller, "the notices"));
+    } else {
+      // An agency's notices are about its reports: read as they are.
+      ASSIGN_OR_RETURN(std::string agency_id,
+                       ParseSimpleName(request.agency(), "agencies", "agency"));
+      RETURN_IF_ERROR(Authorize(caller, agency_id, Need::kRead, "read the notices of",
+                                AgencyName(agency_id))
+                          .status());
+      query.set_agency(AgencyName(agency_id));
+    }
     if (!v1::NoticeState_IsValid(request.state())) {
       return InvalidField("state", absl::StrCat(request.state(), " is not a notice state"));
     }
-    return notices_.List(request);
+    return notices_.List(query);
   }
 
   NoticeQueue& notice_queue() { return notices_; }

@@ -411,7 +411,17 @@ test('the reviewer sees what changed and accepts from the queue; the province’
   if (await reviewer.$(row)) assert.equal(await reviewer.getAttribute(row, 'data-value'), '1550');
   await shot(reviewer, 'province-after-acceptance');
 
+  // The clerk's home page lists the notices mailed to her agency.
   await go(clerk, '#/home');
+  await clerk.waitForSelector('[data-testid=notices][data-loaded=true]', WAIT);
+  const returnedNotice = '[data-testid=notices-table] [data-testid=notice-NOTICE_KIND_RETURNED]';
+  assert.equal(await clerk.textContent(`${returnedNotice} [data-testid=notice-kind]`), 'Báo cáo bị trả lại');
+  assert.equal(await clerk.textContent(`${returnedNotice} [data-testid=notice-state]`), 'Đã gửi');
+  await clerk.click(`${returnedNotice} [data-testid=notice-subject] summary`);
+  assert.ok((await clerk.textContent(`${returnedNotice} [data-testid=notice-body]`)).includes(`Lý do: ${RETURN_REASON}`));
+  assert.match(await clerk.textContent('[data-testid=notices-table] [data-testid=notice-NOTICE_KIND_ACCEPTED]'),
+    /Báo cáo đã được chấp nhận: 74\/KH-UBND/);
+  await shot(clerk, 'home-notices', '[data-testid=notices]');
   await clerk.click('[data-testid=sign-out]');
   await clerk.waitForSelector('[data-view=login]', WAIT);
   await shot(clerk, 'signed-out');

@@ -380,6 +380,8 @@ TEST_F(PermissionMatrixTest, EveryRpcEveryRoleEveryRelation) {
   withdraw.set_etag(kStale);
   v1::ListDueReportsRequest list_due;
   list_due.set_agency(kSubject);
+  v1::ListNoticesRequest list_agency_notices;
+  list_agency_notices.set_agency(kSubject);
   v1::ReviewRequest review;
   review.set_name(kReport);
   review.set_decision(v1::REVIEW_DECISION_ACCEPT);
@@ -594,7 +596,11 @@ TEST_F(PermissionMatrixTest, EveryRpcEveryRoleEveryRelation) {
                                                                     list_due),
        ""},
       {"Submissions", "WatchChanges", kAuthorityAdmin, watch_call, "the whole feed"},
-      {"Submissions", "ListNotices", kAuthorityAdmin,
+      {"Submissions", "ListNotices (an agency's)", kReaders3,
+       Unary<v1::ListNoticesRequest, v1::ListNoticesResponse>(sub, &S::ListNotices,
+                                                              list_agency_notices),
+       "the notices sent to the agency, read as its reports are"},
+      {"Submissions", "ListNotices (all)", kAuthorityAdmin,
        Unary<v1::ListNoticesRequest, v1::ListNoticesResponse>(sub, &S::ListNotices,
                                                               v1::ListNoticesRequest()),
        "the e-mail notices of the instance"},

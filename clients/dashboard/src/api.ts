@@ -267,6 +267,20 @@ export interface ExplainFigureResponse {
   contributions?: FigureContribution[];
 }
 
+// An e-mail notice tonghop sent, or is to send, to an agency.
+export interface Notice {
+  name?: string;
+  kind?: string;
+  report?: string;
+  agency?: string;
+  recipients?: string[];
+  subject?: string;
+  body?: string;
+  state?: string;
+  createTime?: string;
+  sendTime?: string;
+}
+
 export interface FieldViolation {
   field: string;
   description?: string;

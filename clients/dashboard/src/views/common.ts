@@ -1,9 +1,9 @@
 // Pieces the views share.
 
-import { ApiError, call, type Agency, type DueReport, type Plan } from '../api';
+import { ApiError, call, listAll, type Agency, type DueReport, type Notice, type Plan } from '../api';
 import { h } from '../dom';
 import { displayName, enumLabel, lang, t } from '../i18n';
-import { formatDay } from '../format';
+import { formatDay, formatTimestamp } from '../format';
 import { dataTable } from '../table';
 
 export function statCard(label: string, value: string, testid: string, tone = ''): HTMLElement {
@@ -107,6 +107,39 @@ export function owedSection(withForm = false): HTMLElement {
             href: `#/report?plan=${encodeURIComponent(d.plan ?? '')}&period=${encodeURIComponent(d.period ?? '')}`,
             testid: 'open-form', class: 'button-link',
           }, t('openForm')) }] : []),
+      ],
+    }));
+  });
+}
+
+// The notices tonghop mailed (or is to mail) to `agency`, newest first:
+// reminders, returns with the reason, acceptances.
+export function noticesSection(agency: string): HTMLElement {
+  return lazySection('notices', t('noticesTitle'), async (body) => {
+    const notices = await listAll<Notice>('submissions', 'ListNotices', 'notices', { agency });
+    if (notices.length === 0) {
+      body.appendChild(h('p', { testid: 'no-notices' }, t('noNotices')));
+      return;
+    }
+    body.appendChild(dataTable<Notice>({
+      testid: 'notices-table',
+      rows: notices,
+      pageSize: 5,
+      sortKey: 'time',
+      descending: true,
+      rowTestid: (n) => `notice-${n.kind ?? ''}`,
+      columns: [
+        { key: 'time', header: t('noticeTime'), sortValue: (n) => n.createTime ?? '', render: (n) => formatTimestamp(n.createTime) },
+        { key: 'kind', header: t('noticeKind'), sortValue: (n) => n.kind ?? '',
+          render: (n) => h('span', { testid: 'notice-kind' }, enumLabel(n.kind)) },
+        { key: 'subject', header: t('noticeSubject'), sortValue: (n) => n.subject ?? '',
+          render: (n) => {
+            const details = h('details', { testid: 'notice-subject' },
+              h('summary', {}, n.subject ?? ''), h('pre', { class: 'notice-body', testid: 'notice-body' }, n.body ?? ''));
+            return details;
+          } },
+        { key: 'state', header: t('noticeState'), sortValue: (n) => n.state ?? '',
+          render: (n) => h('span', { testid: 'notice-state', title: (n.recipients ?? []).join(', ') }, enumLabel(n.state)) },
       ],
     }));
   });

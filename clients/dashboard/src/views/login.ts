@@ -7,7 +7,7 @@ import { h } from '../dom';
 import { t, type StringKey } from '../i18n';
 import { navigate, type Route } from '../router';
 import { currentIdentity, signIn } from '../session';
-import { agencyName, owedSection } from './common';
+import { agencyName, noticesSection, owedSection } from './common';
 
 export async function renderLogin(root: HTMLElement, route: Route): Promise<void> {
   const user = h('input', { type: 'text', testid: 'login-user' });
@@ -77,5 +77,6 @@ export async function renderHome(root: HTMLElement): Promise<void> {
       h('span', { testid: 'home-agency' }, await agencyName(me.agency ?? '')),
       me.roles?.length ? ` (${roleLabels(me.roles)})` : '')));
   root.appendChild(owedSection(true));
+  if (me.agency) root.appendChild(noticesSection(me.agency));
 }
 
