@@ -16,8 +16,10 @@ constexpr Role kRoles[] = {Role::kClerk, Role::kReviewer, Role::kAnalyst, Role::
 
 // Metadata a reverse proxy adds; a call that carries one did not come from
 // the loopback client it appears to come from.
-constexpr absl::string_view kProxyHeaders[] = {"forwarded", "x-forwarded-for", "x-real-ip",
-                                               "x-forwarded-host", "via"};
+constexpr absl::string_view kProxyHeaders[] = {
+    "forwarded", "x-forwarded-for", "x-real-ip", "x-forwarded-host", "via",
+    // Akamai's and Cloudflare's client-address headers.
+    "true-client-ip", "cf-connecting-ip"};
 
 }  // namespace
 

@@ -108,7 +108,8 @@ class DevHeaderIdentity final : public IdentityResolver {
   // True when the call's metadata names a proxy hop.
   static bool NamesProxy(const grpc::ServerContextBase& context);
   // True for the lowercase name of a header a reverse proxy adds
-  // ("forwarded", "x-forwarded-for", "x-real-ip", "x-forwarded-host", "via").
+  // ("forwarded", "x-forwarded-for", "x-real-ip", "x-forwarded-host", "via",
+  // "true-client-ip", "cf-connecting-ip").
   static bool IsProxyHeader(absl::string_view lowercase_name);
 };
 

@@ -11,6 +11,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/descriptor.h"
@@ -60,7 +62,6 @@ void LinkServiceDescriptors() {
 void SendJson(httplib::Response& res, int http_status, const std::string& json) {
   res.status = http_status;
   res.set_header("Cache-Control", "no-store");
-  res.set_header("X-Content-Type-Options", "nosniff");
   res.set_content(json, kJson);
 }
 
@@ -82,6 +83,14 @@ void SendStatus(httplib::Response& res, const absl::Status& status) {
 // HTTP equivalent.
 void SendStatus(httplib::Response& res, int http_status, const absl::Status& status) {
   SendJson(res, http_status, StatusToJson(ToGrpcStatus(status)));
+}
+
+// 413: a body over the gateway's limit (--http's max_body_bytes).
+absl::Status BodyTooLarge(size_t max_bytes) {
+  return WithErrorInfo(absl::ResourceExhaustedError(absl::StrCat(
+                           "the request body is larger than the ", max_bytes,
+                           " bytes this gateway accepts")),
+                       "BODY_TOO_LARGE", {{"maxBytes", absl::StrCat(max_bytes)}});
 }
 
 // RFC 6266 Content-Disposition with an ASCII fallback and the UTF-8 name.
@@ -146,6 +155,225 @@ bool NamesProxy(const httplib::Request& req) {
   return false;
 }
 
+// GET and HEAD only read; every other method may change data.
+bool ChangesState(const httplib::Request& req) {
+  return req.method != "GET" && req.method != "HEAD";
+}
+
+// Each comma-separated item of every `name` header, trimmed and lowercased
+// (httplib keeps repeated headers apart; a coding may hide in the second).
+std::vector<std::string> HeaderItems(const httplib::Request& req, const char* name) {
+  std::vector<std::string> items;
+  auto [begin, end] = req.headers.equal_range(name);
+  for (auto it = begin; it != end; ++it) {
+    for (absl::string_view item : absl::StrSplit(it->second, ',')) {
+      item = absl::StripAsciiWhitespace(item);
+      if (!item.empty()) items.push_back(absl::AsciiStrToLower(item));
+    }
+  }
+  return items;
+}
+
+// True when the request says a body follows its headers.
+bool DeclaresBody(const httplib::Request& req) {
+  return req.has_header("Transfer-Encoding") ||
+         (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
+}
+
+// "scheme://host[:port]" in lowercase, without the scheme's default port, so
+// that an Origin header and the request's own Host compare equal when they
+// name the same origin.
+std::string NormalizedOrigin(absl::string_view origin) {
+  std::string normal = absl::AsciiStrToLower(absl::StripSuffix(origin, "/"));
+  if (absl::StartsWith(normal, "https://") && absl::EndsWith(normal, ":443")) {
+    normal.resize(normal.size() - 4);
+  } else if (absl::StartsWith(normal, "http://") && absl::EndsWith(normal, ":80")) {
+    normal.resize(normal.size() - 3);
+  }
+  return normal;
+}
+
+// Why the gateway answers `req` from its headers alone, without reading its
+// body; nullopt when it goes on. Runs before httplib reads (or inflates)
+// anything after the headers.
+struct Refusal {
+  int http_status;
+  absl::Status status;
+};
+
+std::optional<Refusal> Screen(const httplib::Request& req, bool tls, size_t max_body_bytes) {
+  // Cross-site requests that change data are refused whatever credential
+  // they carry: a browser attaches a client certificate (and cookies) to a
+  // request another site makes it send, and the CSRF token covers only
+  // sessions. Same-site pages of another origin are refused too: the
+  // dashboard is served by this gateway, so its own calls are same-origin.
+  if (ChangesState(req)) {
+    if (req.has_header("Origin")) {
+      std::string origin = req.get_header_value("Origin");
+      std::string own = absl::StrCat(tls ? "https://" : "http://", req.get_header_value("Host"));
+      if (req.get_header_value_count("Origin") != 1 ||
+          NormalizedOrigin(origin) != NormalizedOrigin(own)) {
+        return Refusal{
+            403, WithErrorInfo(absl::PermissionDeniedError(absl::StrCat(
+                                   req.method, " from the origin ", QuoteInput(origin),
+                                   " is refused: requests that change data are accepted only "
+                                   "from this gateway's own pages (", QuoteInput(own), ")")),
+                               "CROSS_ORIGIN_REQUEST")};
+      }
+    }
+    std::string site = absl::AsciiStrToLower(req.get_header_value("Sec-Fetch-Site"));
+    if (site == "cross-site" || site == "same-site") {
+      return Refusal{
+          403, WithErrorInfo(absl::PermissionDeniedError(absl::StrCat(
+                                 req.method, " sent from a page of another origin (Sec-Fetch-Site: ",
+                                 site,
+                                 ") is refused: requests that change data are accepted only "
+                                 "from this gateway's own pages")),
+                             "CROSS_SITE_REQUEST")};
+    }
+  }
+
+  // Compressed bodies are refused before a byte of them is read: httplib
+  // would inflate gzip, deflate and br into memory with no limit but the
+  // compressed size, for a caller nobody has identified yet.
+  for (const std::string& coding : HeaderItems(req, "Content-Encoding")) {
+    if (coding != "identity") {
+      return Refusal{415, InvalidField("Content-Encoding",
+                                       absl::StrCat("request bodies are accepted only "
+                                                    "uncompressed (identity); ",
+                                                    QuoteInput(coding), " is refused"),
+                                       "UNSUPPORTED_CONTENT_ENCODING")};
+    }
+  }
+
+  // The body's framing: chunked alone (counted against the limit as it is
+  // read), or one Content-Length within the limit; never both, nor codings
+  // httplib would not decode (their bytes would be taken for the next
+  // request on the connection).
+  if (req.has_header("Transfer-Encoding")) {
+    if (req.get_header_value_count("Transfer-Encoding") != 1 ||
+        !absl::EqualsIgnoreCase(req.get_header_value("Transfer-Encoding"), "chunked")) {
+      return Refusal{501, InvalidField("Transfer-Encoding",
+                                       absl::StrCat(QuoteInput(req.get_header_value(
+                                                        "Transfer-Encoding")),
+                                                    " is not supported; send the body with "
+                                                    "Content-Length or chunked"),
+                                       "UNSUPPORTED_TRANSFER_ENCODING")};
+    }
+    if (req.has_header("Content-Length")) {
+      return Refusal{400, InvalidField("Content-Length",
+                                       "a request has Content-Length or Transfer-Encoding, "
+                                       "not both",
+                                       "AMBIGUOUS_BODY_LENGTH")};
+    }
+  }
+  if (req.has_header("Content-Length")) {
+    std::string length = req.get_header_value("Content-Length");
+    uint64_t bytes = 0;
+    bool digits = !length.empty() && std::all_of(length.begin(), length.end(),
+                                                 [](char c) { return absl::ascii_isdigit(c); });
+    if (req.get_header_value_count("Content-Length") != 1 || !digits) {
+      return Refusal{400, InvalidField("Content-Length",
+                                       absl::StrCat(QuoteInput(length),
+                                                    " is not one number of bytes"),
+                                       "INVALID_CONTENT_LENGTH")};
+    }
+    if (!absl::SimpleAtoi(length, &bytes) || bytes > max_body_bytes) {
+      return Refusal{413, BodyTooLarge(max_body_bytes)};
+    }
+  }
+  if (!ChangesState(req) && DeclaresBody(req)) {
+    return Refusal{400, InvalidField("body",
+                                     absl::StrCat(req.method, " takes no body; the request "
+                                                              "goes in the query parameters"),
+                                     "UNEXPECTED_BODY")};
+  }
+  return std::nullopt;
+}
+
+// OK when `req` sends its body as JSON. Every POST must say so: a page of
+// another site can send text/plain, a form or no Content-Type at all without
+// asking, but application/json only after a CORS preflight, which this
+// gateway never answers.
+absl::Status CheckJsonBody(const httplib::Request& req) {
+  std::string content_type = req.get_header_value("Content-Type");
+  absl::string_view media =
+      absl::StripAsciiWhitespace(absl::string_view(content_type).substr(0, content_type.find(';')));
+  if (req.get_header_value_count("Content-Type") == 1 &&
+      absl::EqualsIgnoreCase(media, "application/json")) {
+    return absl::OkStatus();
+  }
+  return InvalidField("Content-Type",
+                      content_type.empty()
+                          ? std::string("a POST sends its body as application/json; this one "
+                                        "names no Content-Type")
+                          : absl::StrCat(QuoteInput(content_type), " is not application/json"),
+                      "UNSUPPORTED_MEDIA_TYPE");
+}
+
+// The body of a POST whose headers passed Screen(), read through `reader`
+// and never beyond `max_bytes`, chunked or not. Without Content-Length or
+// chunked a request has no body (RFC 9112, 6.3); httplib would read until
+// the connection closed.
+absl::StatusOr<std::string> ReadBody(const httplib::Request& req,
+                                     const httplib::ContentReader& reader, size_t max_bytes) {
+  if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
+    return std::string();
+  }
+  std::string body;
+  bool too_large = false;
+  bool complete = reader([&body, &too_large, max_bytes](const char* data, size_t length) {
+    if (length > max_bytes - body.size()) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, length);
+    return true;
+  });
+  if (too_large) return BodyTooLarge(max_bytes);
+  if (!complete) {
+    return InvalidField("body", "the request body ended early or its chunks are malformed",
+                        "MALFORMED_BODY");
+  }
+  return body;
+}
+
+// Sends `res` and then closes the connection: for answers given before the
+// request's body was read, or when reading stopped part way, whose unread
+// bytes must never be taken as the next request. httplib 0.11.4 closes a
+// kept-alive connection only when writing a response fails, so the answer
+// is written by a content provider that writes all of it, then reports a
+// failure. (A HEAD answer has no body and leaves the connection open.)
+void CloseAfter(httplib::Response& res) {
+  if (res.body.empty()) return;
+  auto body = std::make_shared<std::string>(std::move(res.body));
+  res.body.clear();
+  std::string content_type = res.get_header_value("Content-Type");
+  res.headers.erase("Content-Type");
+  res.set_header("Connection", "close");
+  res.set_content_provider(body->size(), content_type,
+                           [body](size_t offset, size_t length, httplib::DataSink& sink) {
+                             sink.write(body->data() + offset, length);
+                             return false;
+                           });
+}
+
+// The headers every answer carries, files and JSON alike. A response that
+// sets its own Content-Security-Policy (the dashboard's pages) keeps it;
+// any other cannot run or load anything if opened as a page.
+void AddSecurityHeaders(bool tls, httplib::Response& res) {
+  auto set_default = [&res](const char* name, const char* value) {
+    if (!res.has_header(name)) res.set_header(name, value);
+  };
+  set_default("X-Content-Type-Options", "nosniff");
+  set_default("Referrer-Policy", "no-referrer");
+  set_default("X-Frame-Options", "DENY");
+  set_default("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  // Only over TLS (a browser ignores it on plain HTTP), and for this host
+  // alone: other hosts of the agency may not serve HTTPS.
+  if (tls) set_default("Strict-Transport-Security", "max-age=31536000");
+}
+
 // Accepts whatever certificate the client presents: the handshake only
 // proves possession of its key, and the authenticator decides whether it
 // names anyone (so that a refusal is a 401 with its reason, not a broken
@@ -192,16 +420,60 @@ bool IsLoopbackAddress(absl::string_view address) {
          absl::StartsWith(address, "::ffff:127.");
 }
 
+bool IsLoopbackHost(absl::string_view host) {
+  absl::string_view name = host;
+  absl::string_view port;
+  if (absl::StartsWith(host, "[")) {
+    size_t close = host.find(']');
+    if (close == absl::string_view::npos) return false;
+    name = host.substr(1, close - 1);
+    absl::string_view rest = host.substr(close + 1);
+    if (!rest.empty() && !absl::ConsumePrefix(&rest, ":")) return false;
+    port = rest;
+    if (name != "::1") return false;
+  } else {
+    size_t colon = host.rfind(':');
+    if (colon != absl::string_view::npos) {
+      name = host.substr(0, colon);
+      port = host.substr(colon + 1);
+      if (port.empty()) return false;
+    }
+    if (name != "127.0.0.1" && !absl::EqualsIgnoreCase(name, "localhost")) return false;
+  }
+  return std::all_of(port.begin(), port.end(), [](char c) { return absl::ascii_isdigit(c); }) &&
+         port.size() <= 5;
+}
+
 // Serves the requests. Immutable after construction; thread-safe.
 class HttpGateway::Handler {
  public:
   Handler(const HttpGatewayOptions& options, const RouteTable* routes)
       : options_(options), routes_(routes), stub_(options.backend), files_(options.static_dir) {}
 
-  // Returns the caller the request proved, if it got that far.
-  std::optional<Caller> Api(const httplib::Request& req, httplib::Response& res) const {
+  // POST /v1/…: the body is read only once the headers say JSON (Screen()
+  // has checked the rest), and never beyond max_body_bytes.
+  std::optional<Caller> Post(const httplib::Request& req, const httplib::ContentReader& reader,
+                             httplib::Response& res) const {
+    if (absl::Status json = CheckJsonBody(req); !json.ok()) {
+      SendStatus(res, 415, json);
+      if (DeclaresBody(req)) CloseAfter(res);
+      return std::nullopt;
+    }
+    absl::StatusOr<std::string> body = ReadBody(req, reader, options_.max_body_bytes);
+    if (!body.ok()) {
+      SendStatus(res, absl::IsResourceExhausted(body.status()) ? 413 : 400, body.status());
+      CloseAfter(res);
+      return std::nullopt;
+    }
+    return Api(req, *body, res);
+  }
+
+  // Returns the caller the request proved, if it got that far. `body` is
+  // the POST's JSON body (empty for the other methods, which take none).
+  std::optional<Caller> Api(const httplib::Request& req, const std::string& body,
+                            httplib::Response& res) const {
     if (req.path == kLoginPath || req.path == kLogoutPath) {
-      SignInOrOut(req, res);
+      SignInOrOut(req, body, res);
       return std::nullopt;
     }
     if (req.path == kFormDownloadPath || req.path == kFormReadPath) return Form(req, res);
@@ -273,17 +545,7 @@ class HttpGateway::Handler {
                                      "INVALID_QUERY_PARAMETER"));
         return *caller;
       }
-      std::string content_type =
-          absl::AsciiStrToLower(req.get_header_value("Content-Type"));
-      if (!content_type.empty() && !absl::StartsWith(content_type, "application/json")) {
-        SendStatus(res, 415,
-                   InvalidField("Content-Type",
-                                absl::StrCat(QuoteInput(content_type),
-                                             " is not application/json"),
-                                "UNSUPPORTED_MEDIA_TYPE"));
-        return *caller;
-      }
-      parsed = ParseJsonBody(req.body, request.get());
+      parsed = ParseJsonBody(body, request.get());
     }
     if (!parsed.ok()) {
       SendStatus(res, parsed);
@@ -343,7 +605,6 @@ class HttpGateway::Handler {
       return;
     }
     res.status = 200;
-    res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Cache-Control",
                    file->immutable ? "public, max-age=31536000, immutable" : "no-cache");
     if (absl::StartsWith(file->content_type, "text/html")) {
@@ -358,8 +619,10 @@ class HttpGateway::Handler {
     res.set_content(file->content, file->content_type);
   }
 
+  // Any method but GET on a file, and any but GET and POST under /v1/; the
+  // body, if any, is never read.
   std::optional<Caller> NotAllowed(const httplib::Request& req, httplib::Response& res) const {
-    if (absl::StartsWith(req.path, "/v1/")) return Api(req, res);
+    if (absl::StartsWith(req.path, "/v1/")) return Api(req, "", res);
     res.set_header("Allow", "GET");
     SendStatus(res, 405,
                WithErrorInfo(absl::InvalidArgumentError(absl::StrCat(
@@ -407,12 +670,22 @@ class HttpGateway::Handler {
       return holder;
     }
 
-    // The development header, behind --insecure-dev-identity.
+    // The development header, behind --insecure-dev-identity. A page of
+    // another site whose name resolves to 127.0.0.1 (DNS rebinding) sends
+    // its own name as Host: the header counts only when Host names loopback.
     if (req.has_header(std::string(kAgencyHeader))) {
       ASSIGN_OR_RETURN(Caller agency,
                        authenticator.FromDevHeader(
                            req.get_header_value(std::string(kAgencyHeader)), loopback,
                            NamesProxy(req)));
+      if (req.get_header_value_count("Host") != 1 ||
+          !IsLoopbackHost(req.get_header_value("Host"))) {
+        return Unauthenticated(absl::StrCat(
+            "the development header ", kAgencyHeader,
+            " is accepted only when the request names a loopback host (Host: 127.0.0.1, "
+            "[::1] or localhost, with the port); this one names ",
+            QuoteInput(req.get_header_value("Host"))));
+      }
       return agency;
     }
     return std::nullopt;
@@ -432,7 +705,8 @@ class HttpGateway::Handler {
   }
 
   // POST /v1/auth/login and /v1/auth/logout (sessions.h).
-  void SignInOrOut(const httplib::Request& req, httplib::Response& res) const {
+  void SignInOrOut(const httplib::Request& req, const std::string& body,
+                   httplib::Response& res) const {
     if (req.method != "POST") {
       res.set_header("Allow", "POST");
       SendStatus(res, 405,
@@ -477,17 +751,9 @@ class HttpGateway::Handler {
                                     "TLS_REQUIRED"));
       return;
     }
-    // A sign-in takes JSON only: a form on another site cannot send it
-    // without a CORS preflight, which this gateway never answers.
-    std::string content_type = absl::AsciiStrToLower(req.get_header_value("Content-Type"));
-    if (!absl::StartsWith(content_type, "application/json")) {
-      SendStatus(res, 415,
-                 InvalidField("Content-Type", "a sign-in is sent as application/json",
-                              "UNSUPPORTED_MEDIA_TYPE"));
-      return;
-    }
+    // A sign-in is JSON, like every POST (Post() has checked).
     v1::LoginRequest login;
-    absl::Status parsed = ParseJsonBody(req.body, &login);
+    absl::Status parsed = ParseJsonBody(body, &login);
     if (!parsed.ok()) {
       SendStatus(res, parsed);
       return;
@@ -621,7 +887,6 @@ class HttpGateway::Handler {
     std::string filename = StringField(response, "filename");
     res.status = 200;
     res.set_header("Cache-Control", "no-store");
-    res.set_header("X-Content-Type-Options", "nosniff");
     if (!filename.empty()) res.set_header("Content-Disposition", ContentDisposition(filename));
     res.set_content(StringField(response, "content"), content_type);
   }
@@ -665,21 +930,54 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(HttpGatewayOptio
   const Handler* handler = gateway->handler_.get();
   server.set_payload_max_length(gateway->options_.max_body_bytes);
   const HttpGatewayOptions* opts = &gateway->options_;
-  // Every handler is observed: its route, status, time and caller.
+  // Every answer is observed: its route, status, time and caller.
+  auto observe = [handler, opts](const httplib::Request& req, const httplib::Response& res,
+                                 absl::Time start, std::optional<Caller> caller) {
+    if (opts->observer) {
+      opts->observer({absl::StrCat(req.method, " ", handler->RouteOf(req)), res.status,
+                      absl::Now() - start, std::move(caller),
+                      absl::StrCat(req.remote_addr, ":", req.remote_port)});
+    }
+  };
   using Serve = std::function<std::optional<Caller>(const httplib::Request&, httplib::Response&)>;
-  auto observed = [handler, opts](Serve serve) {
-    return [handler, opts, serve](const httplib::Request& req, httplib::Response& res) {
+  auto observed = [observe](Serve serve) {
+    return [observe, serve](const httplib::Request& req, httplib::Response& res) {
       absl::Time start = absl::Now();
       std::optional<Caller> caller = serve(req, res);
-      if (opts->observer) {
-        opts->observer({absl::StrCat(req.method, " ", handler->RouteOf(req)), res.status,
-                        absl::Now() - start, std::move(caller),
-                        absl::StrCat(req.remote_addr, ":", req.remote_port)});
-      }
+      observe(req, res, start, std::move(caller));
     };
   };
+  // Methods that may carry a body get a content reader, so that httplib
+  // never reads one by itself: a body is read only by Handler::Post, within
+  // the limit, and any other is left unread and its connection closed.
+  using ServeBody = std::function<std::optional<Caller>(
+      const httplib::Request&, const httplib::ContentReader&, httplib::Response&)>;
+  auto observed_body = [observe](ServeBody serve) {
+    return [observe, serve](const httplib::Request& req, httplib::Response& res,
+                            const httplib::ContentReader& reader) {
+      absl::Time start = absl::Now();
+      std::optional<Caller> caller = serve(req, reader, res);
+      observe(req, res, start, std::move(caller));
+    };
+  };
+  const bool tls = gateway->options_.tls.enabled();
+  // Before httplib reads anything after the headers (httplib 0.11.4's
+  // Server::routing runs this first, then reads or inflates the body).
+  server.set_pre_routing_handler([observe, opts, tls](const httplib::Request& req,
+                                                      httplib::Response& res) {
+    absl::Time start = absl::Now();
+    std::optional<Refusal> refusal = Screen(req, tls, opts->max_body_bytes);
+    if (!refusal.has_value()) return httplib::Server::HandlerResponse::Unhandled;
+    SendStatus(res, refusal->http_status, refusal->status);
+    if (DeclaresBody(req)) CloseAfter(res);
+    observe(req, res, start, std::nullopt);
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  // On every response, httplib's own errors (400, 404, 414) included.
+  server.set_post_routing_handler(
+      [tls](const httplib::Request&, httplib::Response& res) { AddSecurityHeaders(tls, res); });
   auto api = [handler](const httplib::Request& req, httplib::Response& res) {
-    return handler->Api(req, res);
+    return handler->Api(req, "", res);
   };
   server.Get("/healthz", observed([](const httplib::Request&, httplib::Response& res) {
                ProbeAnswer answer = LivenessAnswer();
@@ -696,13 +994,22 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(HttpGatewayOptio
                return std::optional<Caller>();
              }));
   server.Get(R"(/v1/.*)", observed(api));
-  server.Post(R"(/v1/.*)", observed(api));
+  server.Post(R"(/v1/.*)",
+              observed_body([handler](const httplib::Request& req,
+                                      const httplib::ContentReader& reader,
+                                      httplib::Response& res) {
+                return handler->Post(req, reader, res);
+              }));
   server.Get(R"(.*)", observed([handler](const httplib::Request& req, httplib::Response& res) {
                handler->Static(req, res);
                return std::optional<Caller>();
              }));
-  auto not_allowed = observed([handler](const httplib::Request& req, httplib::Response& res) {
-    return handler->NotAllowed(req, res);
+  auto not_allowed = observed_body([handler](const httplib::Request& req,
+                                             const httplib::ContentReader& /*unread*/,
+                                             httplib::Response& res) {
+    std::optional<Caller> caller = handler->NotAllowed(req, res);
+    if (DeclaresBody(req)) CloseAfter(res);
+    return caller;
   });
   server.Post(R"(.*)", not_allowed);
   server.Put(R"(.*)", not_allowed);

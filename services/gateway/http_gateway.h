@@ -36,14 +36,35 @@
 //   required, since people who sign in with a password have none), checked
 //   by Authenticator::FromCertificate;
 // - the development header `x-tonghop-agency`, only when the server runs
-//   with --insecure-dev-identity, only from a loopback peer, and never on a
+//   with --insecure-dev-identity, only from a loopback peer to a loopback
+//   Host (IsLoopbackHost: a rebound DNS name is not), and never on a
 //   request that names a proxy hop (Forwarded, X-Forwarded-For, X-Real-IP,
-//   X-Forwarded-Host, Via).
+//   X-Forwarded-Host, Via, True-Client-IP, CF-Connecting-IP).
 // A credential that is present but wrong is 401; a request with none calls
 // the service without identity, which answers 401 where one is needed.
 // Browsers send the header only to the page's own origin (the gateway
 // answers no CORS preflight), so another site cannot make a visitor's
 // browser call the API under an identity.
+//
+// Refused from the headers alone, before any body is read (docs/security.md):
+// - a request that changes data (any method but GET and HEAD) whose Origin
+//   is not the gateway's own (scheme and Host) or whose Sec-Fetch-Site is
+//   cross-site or same-site: 403, whatever credential it carries (a browser
+//   sends its client certificate with another site's request too);
+// - a Content-Encoding other than identity: 415 (httplib would inflate it
+//   without limit);
+// - a Transfer-Encoding other than chunked, or with Content-Length: 501/400;
+//   a Content-Length over max_body_bytes: 413; a body on GET or HEAD: 400;
+// - a POST without Content-Type: application/json: 415 (another site can
+//   send other types, or none, without a CORS preflight).
+// A chunked body is counted as it is read and refused with 413 past
+// max_body_bytes. When a refusal leaves body bytes unread the connection is
+// closed after the answer, so they are never taken for another request.
+//
+// Every answer carries X-Content-Type-Options: nosniff, Referrer-Policy:
+// no-referrer, X-Frame-Options: DENY, a Content-Security-Policy (the
+// dashboard's pages their own, anything else none at all) and, over TLS,
+// Strict-Transport-Security.
 //
 // Transport: with `tls` holding a certificate the gateway serves HTTPS only
 // (TLS 1.2 or later); plain HTTP on that port fails the handshake.
@@ -137,6 +158,10 @@ class HttpGateway {
 // True for the addresses of this host's loopback interface as the HTTP
 // server reports peers: "127.x.y.z", "::1", "::ffff:127.x.y.z".
 bool IsLoopbackAddress(absl::string_view address);
+
+// True for a Host header naming this host's loopback by address or name:
+// "127.0.0.1", "[::1]" or "localhost", each with or without ":PORT".
+bool IsLoopbackHost(absl::string_view host);
 
 }  // namespace tonghop::gateway
 

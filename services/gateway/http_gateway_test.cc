@@ -5,7 +5,11 @@
 
 #include "services/gateway/http_gateway.h"
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -15,10 +19,14 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -46,6 +54,109 @@ using testing::TestServer;
 constexpr char kPlan[] = "plans/dong-nai-74-2026";
 // Who reads, over gRPC and HTTP alike, when a test is not about identity.
 constexpr char kReader[] = "bo-tu-phap";
+
+// An HTTP/1.1 answer read off the wire.
+struct RawResponse {
+  int status = 0;
+  httplib::Headers headers;
+  std::string body;
+
+  // The first `name` header's value, or "".
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+// Sends `request` byte for byte on a new connection to 127.0.0.1:`port`
+// (what httplib's client cannot send: a partial body, a body on GET, its
+// own Host) and reads one answer. The request is written from another
+// thread, so that an answer given before the server reads everything is
+// read while the rest is still being sent; write errors after the server
+// closed are expected. Fails the test on no answer.
+RawResponse RawExchange(int port, const std::string& request) {
+  RawResponse response;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  EXPECT_GE(fd, 0);
+  if (fd < 0) return response;
+  // A bound on a server that never answers, so the test fails instead of
+  // hanging.
+  timeval bound{60, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof(bound));
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof(bound));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    ADD_FAILURE() << "cannot connect to port " << port;
+    close(fd);
+    return response;
+  }
+  std::thread writer([fd, &request] {
+    size_t sent = 0;
+    while (sent < request.size()) {
+      ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return;
+      sent += static_cast<size_t>(n);
+    }
+  });
+  std::string received;
+  size_t head_end = std::string::npos;
+  size_t body_length = 0;
+  char buffer[16384];
+  while (true) {
+    if (head_end == std::string::npos) {
+      head_end = received.find("\r\n\r\n");
+      if (head_end != std::string::npos) {
+        std::vector<std::string> lines =
+            absl::StrSplit(received.substr(0, head_end), "\r\n");
+        std::vector<std::string> status_line = absl::StrSplit(lines[0], ' ');
+        if (status_line.size() >= 2) response.status = std::stoi(status_line[1]);
+        for (size_t i = 1; i < lines.size(); ++i) {
+          size_t colon = lines[i].find(':');
+          if (colon == std::string::npos) continue;
+          response.headers.emplace(
+              lines[i].substr(0, colon),
+              std::string(absl::StripAsciiWhitespace(lines[i].substr(colon + 1))));
+        }
+        auto length = response.headers.find("Content-Length");
+        if (length != response.headers.end()) body_length = std::stoul(length->second);
+      }
+    }
+    if (head_end != std::string::npos && received.size() >= head_end + 4 + body_length) break;
+    ssize_t n = recv(fd, buffer, sizeof(buffer), 0);
+    if (n <= 0) break;
+    received.append(buffer, static_cast<size_t>(n));
+  }
+  shutdown(fd, SHUT_RDWR);
+  writer.join();
+  close(fd);
+  EXPECT_NE(head_end, std::string::npos) << "no answer to " << request.substr(0, 200);
+  if (head_end != std::string::npos) response.body = received.substr(head_end + 4, body_length);
+  return response;
+}
+
+// A request's head, "Host: 127.0.0.1:PORT" first unless `headers` has a Host.
+std::string RawHead(const std::string& method, const std::string& path, int port,
+                    const std::vector<std::pair<std::string, std::string>>& headers) {
+  std::string head = absl::StrCat(method, " ", path, " HTTP/1.1\r\n");
+  bool host = false;
+  for (const auto& [name, value] : headers) host = host || absl::EqualsIgnoreCase(name, "Host");
+  if (!host) absl::StrAppend(&head, "Host: 127.0.0.1:", port, "\r\n");
+  for (const auto& [name, value] : headers) absl::StrAppend(&head, name, ": ", value, "\r\n");
+  return head + "\r\n";
+}
+
+// `body` as chunks of at most `chunk_bytes`, with the last chunk.
+std::string Chunked(const std::string& body, size_t chunk_bytes) {
+  std::string out;
+  for (size_t at = 0; at < body.size(); at += chunk_bytes) {
+    std::string chunk = body.substr(at, chunk_bytes);
+    absl::StrAppend(&out, absl::Hex(chunk.size()), "\r\n", chunk, "\r\n");
+  }
+  return out + "0\r\n\r\n";
+}
 
 class HttpGatewayTest : public ::testing::Test {
  protected:
@@ -1058,6 +1169,279 @@ TEST_F(HttpGatewayTest, EveryAggregationReadAnswersOverJsonWhatItAnswersOverGrpc
              403);
 }
 #endif
+
+// The ErrorInfo reason of a JSON error answer read off the wire.
+std::string ReasonOf(const RawResponse& response) {
+  google::rpc::Status status;
+  auto parsed = google::protobuf::util::JsonStringToMessage(response.body, &status);
+  EXPECT_TRUE(parsed.ok()) << parsed.ToString() << " in " << response.body;
+  google::rpc::ErrorInfo info;
+  for (const auto& any : status.details()) {
+    if (any.UnpackTo(&info)) return info.reason();
+  }
+  return "";
+}
+
+// A gzip body is refused from its headers: only the first bytes of a
+// 510 KB body (which would inflate to 500 MB) are sent, and the answer comes
+// without the rest. The connection is closed after it, and the server goes
+// on answering.
+TEST_F(HttpGatewayTest, CompressedBodiesAreRefusedBeforeAnyByteIsRead) {
+  const std::string gzip_start("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);
+  for (const char* coding : {"gzip", "deflate", "br", "GZIP", "identity, gzip", "compress"}) {
+    SCOPED_TRACE(coding);
+    RawResponse refused = RawExchange(
+        gateway_->port(), RawHead("POST", "/v1/registry/GetAgency", gateway_->port(),
+                                  {{"Content-Type", "application/json"},
+                                   {"Content-Encoding", coding},
+                                   {"Content-Length", "522240"}}) +
+                              gzip_start);
+    EXPECT_EQ(refused.status, 415) << refused.body;
+    EXPECT_EQ(ReasonOf(refused), "UNSUPPORTED_CONTENT_ENCODING");
+    EXPECT_THAT(refused.body, HasSubstr("uncompressed"));
+    EXPECT_EQ(refused.header("Connection"), "close");
+  }
+  // httplib reads only the first Content-Encoding: a second one counts too.
+  RawResponse second = RawExchange(
+      gateway_->port(), RawHead("POST", "/v1/registry/GetAgency", gateway_->port(),
+                                {{"Content-Type", "application/json"},
+                                 {"Content-Encoding", "identity"},
+                                 {"Content-Encoding", "gzip"},
+                                 {"Content-Length", "522240"}}) +
+                            gzip_start);
+  EXPECT_EQ(second.status, 415) << second.body;
+  // Uncompressed is served, and so is everything after the refusals.
+  const std::string body = R"({"name": "agencies/dong-nai"})";
+  RawResponse identity = RawExchange(
+      gateway_->port(), RawHead("POST", "/v1/registry/GetAgency", gateway_->port(),
+                                {{"Content-Type", "application/json"},
+                                 {"Content-Encoding", "identity"},
+                                 {"x-tonghop-agency", kReader},
+                                 {"Content-Length", absl::StrCat(body.size())}}) +
+                            body);
+  EXPECT_EQ(identity.status, 200) << identity.body;
+  EXPECT_THAT(identity.body, HasSubstr("Tỉnh Đồng Nai"));
+  httplib::Result alive = client_->Get("/healthz");
+  ASSERT_TRUE(alive);
+  EXPECT_EQ(alive->status, 200);
+}
+
+// Chunked bodies are counted as they are read against the same limit as
+// Content-Length; the framing httplib would misread is refused.
+TEST_F(HttpGatewayTest, ChunkedBodiesAreCountedAgainstTheBodyLimit) {
+  HttpGatewayOptions options = Options("127.0.0.1:0", "");
+  options.max_body_bytes = 256 << 10;
+  auto small = HttpGateway::Start(options);
+  ASSERT_TRUE(small.ok()) << small.status();
+  const int port = (*small)->port();
+  auto head = [port](const std::string& method, const std::string& path,
+                     std::vector<std::pair<std::string, std::string>> headers) {
+    headers.emplace_back("Content-Type", "application/json");
+    headers.emplace_back("x-tonghop-agency", kReader);
+    return RawHead(method, path, port, headers);
+  };
+  const std::string path = "/v1/registry/GetAgency";
+
+  // Within the limit, chunked works.
+  RawResponse within =
+      RawExchange(port, head("POST", path, {{"Transfer-Encoding", "chunked"}}) +
+                            Chunked(R"({"name": "agencies/dong-nai"})", 7));
+  EXPECT_EQ(within.status, 200) << within.body;
+  EXPECT_THAT(within.body, HasSubstr("Tỉnh Đồng Nai"));
+
+  // 1 MB of valid JSON (padded with spaces) in 64 KB chunks: 413 once the
+  // limit is passed, and the connection closed on the unread rest.
+  std::string padded = R"({"name": "agencies/dong-nai")" + std::string(1 << 20, ' ') + "}";
+  RawResponse over = RawExchange(
+      port, head("POST", path, {{"Transfer-Encoding", "chunked"}}) + Chunked(padded, 64 << 10));
+  EXPECT_EQ(over.status, 413) << over.body;
+  EXPECT_EQ(ReasonOf(over), "BODY_TOO_LARGE");
+  EXPECT_THAT(over.body, HasSubstr("262144 bytes"));
+  EXPECT_EQ(over.header("Connection"), "close");
+
+  // A Content-Length over the limit is refused before the body is sent.
+  RawResponse declared = RawExchange(port, head("POST", path, {{"Content-Length", "1048600"}}));
+  EXPECT_EQ(declared.status, 413) << declared.body;
+  EXPECT_EQ(ReasonOf(declared), "BODY_TOO_LARGE");
+
+  // Framing that could be read two ways.
+  RawResponse both = RawExchange(
+      port, head("POST", path, {{"Transfer-Encoding", "chunked"}, {"Content-Length", "5"}}) +
+                Chunked("{}", 2));
+  EXPECT_EQ(both.status, 400) << both.body;
+  EXPECT_EQ(ReasonOf(both), "AMBIGUOUS_BODY_LENGTH");
+  RawResponse coded =
+      RawExchange(port, head("POST", path, {{"Transfer-Encoding", "gzip, chunked"}}) +
+                            Chunked("{}", 2));
+  EXPECT_EQ(coded.status, 501) << coded.body;
+  EXPECT_EQ(ReasonOf(coded), "UNSUPPORTED_TRANSFER_ENCODING");
+  RawResponse not_a_number =
+      RawExchange(port, head("POST", path, {{"Content-Length", "12, 12"}}) + "{}");
+  EXPECT_EQ(not_a_number.status, 400) << not_a_number.body;
+  EXPECT_EQ(ReasonOf(not_a_number), "INVALID_CONTENT_LENGTH");
+
+  // A body where none is read: on GET, and on a method the path refuses.
+  RawResponse get_body = RawExchange(
+      port, head("GET", "/v1/registry/GetAgency?name=agencies/dong-nai",
+                 {{"Content-Length", "2"}}) + "{}");
+  EXPECT_EQ(get_body.status, 400) << get_body.body;
+  EXPECT_EQ(ReasonOf(get_body), "UNEXPECTED_BODY");
+  RawResponse put = RawExchange(port, head("PUT", "/index.html", {{"Content-Length", "2"}}) + "{}");
+  EXPECT_EQ(put.status, 405) << put.body;
+  EXPECT_EQ(put.header("Connection"), "close");
+
+  httplib::Client client("127.0.0.1", port);
+  httplib::Result alive = client.Get("/healthz");
+  ASSERT_TRUE(alive);
+  EXPECT_EQ(alive->status, 200);
+}
+
+// Another site can make a browser POST text/plain, a form or a body with
+// no Content-Type without a CORS preflight; every POST must be JSON.
+TEST_F(HttpGatewayTest, EveryPostMustSayItIsJson) {
+  const std::string body = R"({"name": "agencies/dong-nai"})";
+  // What fetch() sends for a Blob without a type (httplib's client always
+  // names one).
+  const int port = gateway_->port();
+  RawResponse none = RawExchange(
+      port, RawHead("POST", "/v1/registry/GetAgency", port,
+                    {{"x-tonghop-agency", kReader}, {"Content-Length", absl::StrCat(body.size())}}) +
+                body);
+  EXPECT_EQ(none.status, 415) << none.body;
+  EXPECT_EQ(ReasonOf(none), "UNSUPPORTED_MEDIA_TYPE");
+  EXPECT_THAT(none.body, HasSubstr("names no Content-Type"));
+  for (const char* type : {"text/plain", "application/x-www-form-urlencoded",
+                           "multipart/form-data; boundary=x", "application/jsonp"}) {
+    ParseError(client_->Post("/v1/registry/GetAgency", Identity(kReader), body, type), 415);
+  }
+  // Sign-in and sign-out too.
+  for (const char* path : {"/v1/auth/login", "/v1/auth/logout"}) {
+    RawResponse untyped =
+        RawExchange(port, RawHead("POST", path, port, {{"Content-Length", "2"}}) + "{}");
+    EXPECT_EQ(untyped.status, 415) << path << ": " << untyped.body;
+  }
+  // JSON with parameters, in any case, is JSON.
+  for (const char* type : {"application/json", "application/json; charset=utf-8",
+                           "Application/JSON"}) {
+    httplib::Result ok = client_->Post("/v1/registry/GetAgency", Identity(kReader), body, type);
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok->status, 200) << type << ": " << ok->body;
+  }
+}
+
+// A request that changes data is refused when it comes from a page of
+// another origin, whatever credential the browser attached; reads are not.
+TEST_F(HttpGatewayTest, RequestsFromAnotherSiteThatChangeDataAreRefused) {
+  const std::string body = R"({"name": "agencies/dong-nai"})";
+  auto post = [&](const httplib::Headers& extra) {
+    httplib::Headers headers = Identity(kReader);
+    headers.insert(extra.begin(), extra.end());
+    return client_->Post("/v1/registry/GetAgency", headers, body, "application/json");
+  };
+  for (const char* origin : {"https://evil.example", "null", "http://127.0.0.1:1",
+                             "http://localhost.evil.example"}) {
+    google::rpc::Status refused = ParseError(post({{"Origin", origin}}), 403);
+    EXPECT_EQ(refused.code(), static_cast<int>(grpc::StatusCode::PERMISSION_DENIED));
+    EXPECT_EQ(ErrorInfoOf(refused).reason(), "CROSS_ORIGIN_REQUEST") << origin;
+    EXPECT_THAT(refused.message(), HasSubstr("own pages"));
+  }
+  for (const char* site : {"cross-site", "same-site"}) {
+    google::rpc::Status refused = ParseError(post({{"Sec-Fetch-Site", site}}), 403);
+    EXPECT_EQ(ErrorInfoOf(refused).reason(), "CROSS_SITE_REQUEST") << site;
+  }
+  // The dashboard's own calls.
+  const std::string own = absl::StrCat("http://127.0.0.1:", gateway_->port());
+  for (const httplib::Headers& headers :
+       {httplib::Headers{{"Origin", own}, {"Sec-Fetch-Site", "same-origin"}},
+        httplib::Headers{{"Sec-Fetch-Site", "none"}}, httplib::Headers{}}) {
+    httplib::Result ok = post(headers);
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok->status, 200) << ok->body;
+  }
+  // A sign-in from another site is refused as well (login CSRF).
+  httplib::Result login = client_->Post(
+      "/v1/auth/login", httplib::Headers{{"Origin", "https://evil.example"}},
+      R"({"user": "lan", "password": "x"})", "application/json");
+  ParseError(login, 403);
+  // Reads change nothing; another origin cannot read the answer anyway.
+  httplib::Result read = client_->Get("/v1/registry/GetAgency?name=agencies/dong-nai",
+                                      {{"x-tonghop-agency", kReader},
+                                       {"Origin", "https://evil.example"},
+                                       {"Sec-Fetch-Site", "cross-site"}});
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->status, 200) << read->body;
+}
+
+// With --insecure-dev-identity, a page of another site whose name resolves
+// to 127.0.0.1 (DNS rebinding) reaches the gateway from loopback, but with
+// its own name as Host: the development header counts only with a loopback
+// Host, and never with a proxy's client-address header.
+TEST_F(HttpGatewayTest, TheDevelopmentHeaderNeedsALoopbackHostAndNoProxy) {
+  const int port = gateway_->port();
+  const std::string path = "/v1/registry/GetAgency?name=agencies/dong-nai";
+  for (const std::string& host : {std::string("evil.example"),
+                                  absl::StrCat("evil.example:", port),
+                                  absl::StrCat("127.0.0.1.nip.io:", port),
+                                  absl::StrCat("localhost.evil.example:", port)}) {
+    RawResponse rebound = RawExchange(
+        port, RawHead("GET", path, port, {{"Host", host}, {"x-tonghop-agency", kReader}}));
+    EXPECT_EQ(rebound.status, 401) << host << ": " << rebound.body;
+    EXPECT_THAT(rebound.body, HasSubstr("loopback host")) << host;
+  }
+  for (const std::string& host :
+       {absl::StrCat("127.0.0.1:", port), absl::StrCat("localhost:", port),
+        absl::StrCat("[::1]:", port), std::string("localhost"), std::string("127.0.0.1")}) {
+    RawResponse local = RawExchange(
+        port, RawHead("GET", path, port, {{"Host", host}, {"x-tonghop-agency", kReader}}));
+    EXPECT_EQ(local.status, 200) << host << ": " << local.body;
+  }
+  for (const char* proxy : {"True-Client-IP", "CF-Connecting-IP"}) {
+    httplib::Result proxied =
+        client_->Get(path, {{"x-tonghop-agency", kReader}, {proxy, "203.0.113.9"}});
+    ASSERT_TRUE(proxied);
+    EXPECT_EQ(proxied->status, 401) << proxy << ": " << proxied->body;
+    EXPECT_THAT(proxied->body, HasSubstr("through a proxy")) << proxy;
+  }
+}
+
+// Files, JSON answers, errors and refusals all carry the headers that stop
+// framing, referrer leaks and sniffing; HSTS only over TLS (tls_test.cc).
+TEST_F(HttpGatewayTest, EveryAnswerCarriesTheSecurityHeaders) {
+  std::vector<std::pair<std::string, httplib::Result>> answers;
+  answers.emplace_back("json", Get("/v1/registry/GetAgency", {{"name", "agencies/dong-nai"}}));
+  answers.emplace_back("error", Get("/v1/registry/NoSuchMethod"));
+  answers.emplace_back("index", client_->Get("/"));
+  answers.emplace_back("missing file", client_->Get("/assets/none.js"));
+  answers.emplace_back("refusal", client_->Post("/v1/registry/GetAgency", "{}", "text/plain"));
+  answers.emplace_back("probe", client_->Get("/healthz"));
+  for (const auto& [what, result] : answers) {
+    SCOPED_TRACE(what);
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->get_header_value("Referrer-Policy"), "no-referrer");
+    EXPECT_EQ(result->get_header_value("X-Frame-Options"), "DENY");
+    EXPECT_EQ(result->get_header_value("X-Content-Type-Options"), "nosniff");
+    EXPECT_EQ(result->get_header_value_count("Content-Security-Policy"), 1u);
+    EXPECT_FALSE(result->has_header("Strict-Transport-Security"));
+  }
+  // The dashboard keeps its own policy; anything else may load nothing.
+  EXPECT_THAT(answers[2].second->get_header_value("Content-Security-Policy"),
+              HasSubstr("default-src 'self'"));
+  EXPECT_EQ(answers[0].second->get_header_value("Content-Security-Policy"),
+            "default-src 'none'; frame-ancestors 'none'");
+}
+
+TEST(IsLoopbackHostTest, AcceptsOnlyLoopbackNames) {
+  for (const char* host : {"127.0.0.1", "127.0.0.1:8080", "localhost", "LOCALHOST:8080",
+                           "[::1]", "[::1]:8080"}) {
+    EXPECT_TRUE(IsLoopbackHost(host)) << host;
+  }
+  for (const char* host : {"", "evil.example", "evil.example:8080", "127.0.0.1.nip.io",
+                           "localhost.evil.example", "127.0.0.2:80", "[::1", "[::2]:80",
+                           "::1", "127.0.0.1:", "127.0.0.1:80x", "localhost:123456",
+                           "10.0.0.7:8080", "[::1]x"}) {
+    EXPECT_FALSE(IsLoopbackHost(host)) << host;
+  }
+}
 
 TEST(IsLoopbackAddressTest, AcceptsOnlyLoopback) {
   EXPECT_TRUE(IsLoopbackAddress("127.0.0.1"));
