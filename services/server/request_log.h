@@ -11,7 +11,9 @@
 //
 // A line never holds a secret: no request or response content, no token,
 // password, cookie or key, only the kind of credential; an error's message
-// is cut to kMaxErrorBytes. gRPC calls are seen by a server interceptor;
+// is cut to kMaxErrorBytes. gRPC calls are seen by a server interceptor,
+// installed after the request guard so that the code recorded is the one
+// the client gets (the guard's INVALID_ARGUMENT for bytes that do not parse);
 // who called is learnt from the services' own identity resolution
 // (RecordingResolver wraps the authenticator they use), so nothing is
 // authenticated twice. Calls inside the process (the HTTP gateway's, and

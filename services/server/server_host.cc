@@ -225,6 +225,16 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
   // would bind the same port and take half the clients to its own data.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(opts.listen, ServerCredentialsFor(opts.tls), &host->port_);
+  // Requests arrive uncompressed: gRPC 1.51 inflates a compressed message
+  // whole before it checks the receive limit, so 200 KB of gzip could make
+  // the server hold 200 MB for a caller nobody has identified yet. A call
+  // that compresses its request is refused (UNIMPLEMENTED) when its
+  // metadata arrives, before its message is read. The limit is then on
+  // bytes actually sent; 64 MB leaves room for the largest request a
+  // service refuses with a precise error (the plan import's 10 MB file,
+  // sent as 50 MB).
+  builder.SetCompressionAlgorithmSupportStatus(GRPC_COMPRESS_DEFLATE, false);
+  builder.SetCompressionAlgorithmSupportStatus(GRPC_COMPRESS_GZIP, false);
   builder.SetMaxReceiveMessageSize(64 << 20);
   builder.SetMaxSendMessageSize(64 << 20);
   for (const auto& module : host->modules_) {
@@ -236,10 +246,14 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
       opts.data_dir, opts.clock);
   builder.RegisterService(host->operations_.get());
   // One list: a second SetInterceptorCreators would replace the first. The
-  // request log sees every call, the guard's refusals included.
+  // request log sees every call, the guard's refusals included. Outgoing
+  // statuses pass the interceptors in this order, so the guard comes
+  // first: the log then records the status the client gets (the guard's
+  // INVALID_ARGUMENT for a request that does not parse, not gRPC's
+  // UNIMPLEMENTED).
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(host->request_log_->InterceptorFactory());
   interceptors.push_back(std::make_unique<RequestGuardFactory>());
+  interceptors.push_back(host->request_log_->InterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   host->server_ = builder.BuildAndStart();
   if (host->server_ == nullptr || host->port_ == 0) {

@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
 #include "clients/client/durable_file.h"
 #include "clients/client/report_file.h"
@@ -191,6 +193,55 @@ TEST_F(BadInputTest, BytesThatDoNotParseAreInvalidArgumentWithAMessage) {
   v1::GetAgencyRequest get;
   get.set_name("agencies/dong-nai");
   EXPECT_TRUE(CallRaw("/tonghop.v1.Registry/GetAgency", get.SerializeAsString()).ok());
+}
+
+// The request log and the metrics record the code the client got: the
+// guard's INVALID_ARGUMENT, not the UNIMPLEMENTED gRPC finishes an
+// unparsable request with before the guard rewrites it.
+TEST_F(BadInputTest, TheRequestLogRecordsTheCodeTheClientGotForBytesThatDoNotParse) {
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(CallRaw("/tonghop.v1.Registry/GetAgency", std::string("\x0a\x03\xff\xfe\xfd", 5))
+                  .error_code(),
+              grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  std::string metrics;
+  for (absl::string_view line :
+       absl::StrSplit(server_->host().monitor().metrics().TextExposition(), '\n')) {
+    if (absl::StartsWith(line, "tonghop_requests_total{")) absl::StrAppend(&metrics, line, "\n");
+  }
+  EXPECT_THAT(metrics, HasSubstr("tonghop_requests_total{transport=\"grpc\",method=\"/"
+                                 "tonghop.v1.Registry/GetAgency\",code=\"INVALID_ARGUMENT\"} 2\n"));
+  EXPECT_THAT(metrics, ::testing::Not(HasSubstr("method=\"/tonghop.v1.Registry/GetAgency\","
+                                                "code=\"UNIMPLEMENTED\"")));
+}
+
+// gRPC 1.51 inflates a compressed message whole before it checks the
+// receive limit. The server accepts no compressed request: the call is
+// refused from its metadata, and its message is never inflated.
+TEST_F(BadInputTest, CompressedRequestsAreRefusedNotInflated) {
+  auto registry = v1::Registry::NewStub(channel_);
+  v1::GetAgencyRequest small;
+  small.set_name("agencies/dong-nai");
+  for (grpc_compression_algorithm algorithm : {GRPC_COMPRESS_GZIP, GRPC_COMPRESS_DEFLATE}) {
+    auto context = As("bo-tu-phap");
+    context->set_compression_algorithm(algorithm);
+    v1::Agency agency;
+    grpc::Status status = registry->GetAgency(context.get(), small, &agency);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED)
+        << algorithm << ": " << status.error_message();
+  }
+  // 80 MB that compress to about 80 KB, over the 64 MB receive limit:
+  // inflated, it would be RESOURCE_EXHAUSTED after the server held it all.
+  v1::GetAgencyRequest bomb;
+  bomb.set_name(std::string(size_t{80} << 20, 'a'));
+  auto context = As("bo-tu-phap");
+  context->set_compression_algorithm(GRPC_COMPRESS_GZIP);
+  v1::Agency agency;
+  grpc::Status refused = registry->GetAgency(context.get(), bomb, &agency);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNIMPLEMENTED) << refused.error_message();
+  // Uncompressed, the same server answers.
+  grpc::Status plain = registry->GetAgency(As("bo-tu-phap").get(), small, &agency);
+  EXPECT_TRUE(plain.ok()) << plain.error_message();
 }
 
 TEST_F(BadInputTest, UnknownEnumNumbersAreRefusedAndChangeNothing) {
