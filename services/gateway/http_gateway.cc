@@ -201,7 +201,9 @@ struct Refusal {
   absl::Status status;
 };
 
-std::optional<Refusal> Screen(const httplib::Request& req, bool tls, size_t max_body_bytes) {
+// A request that changes data from a page of another origin, refused
+// whatever credential it carries (nullopt: it may go on).
+std::optional<Refusal> ScreenOrigin(const httplib::Request& req, bool tls) {
   // Cross-site requests that change data are refused whatever credential
   // they carry: a browser attaches a client certificate (and cookies) to a
   // request another site makes it send, and the CSRF token covers only
@@ -232,7 +234,13 @@ std::optional<Refusal> Screen(const httplib::Request& req, bool tls, size_t max_
                              "CROSS_SITE_REQUEST")};
     }
   }
+  return std::nullopt;
+}
 
+// A body the gateway must not read (nullopt: it may go on). Answered
+// before httplib reads or inflates anything after the headers, and the
+// connection then closed on the unread bytes.
+std::optional<Refusal> ScreenBody(const httplib::Request& req, size_t max_body_bytes) {
   // Compressed bodies are refused before a byte of them is read: httplib
   // would inflate gzip, deflate and br into memory with no limit but the
   // compressed size, for a caller nobody has identified yet.
@@ -311,7 +319,7 @@ absl::Status CheckJsonBody(const httplib::Request& req) {
                       "UNSUPPORTED_MEDIA_TYPE");
 }
 
-// The body of a POST whose headers passed Screen(), read through `reader`
+// The body of a POST whose headers passed ScreenBody(), read through `reader`
 // and never beyond `max_bytes`, chunked or not. Without Content-Length or
 // chunked a request has no body (RFC 9112, 6.3); httplib would read until
 // the connection closed.
@@ -336,6 +344,28 @@ absl::StatusOr<std::string> ReadBody(const httplib::Request& req,
                         "MALFORMED_BODY");
   }
   return body;
+}
+
+void CloseAfter(httplib::Response& res);
+
+// After `res` was written for a request refused from its headers: reads and
+// drops its body, within the same limit, so that the connection stays in
+// step and a client still sending gets the answer; closes the connection
+// after the answer when the body cannot be read to its end (or would be
+// parsed as a multipart form).
+void DrainOrClose(const httplib::Request& req, const httplib::ContentReader& reader,
+                  size_t max_bytes, httplib::Response& res) {
+  if (!DeclaresBody(req)) return;
+  const int status = res.status;
+  size_t read = 0;
+  bool drained = !req.is_multipart_form_data() &&
+                 reader([&read, max_bytes](const char* /*data*/, size_t length) {
+                   if (length > max_bytes - read) return false;
+                   read += length;
+                   return true;
+                 });
+  res.status = status;  // httplib sets 400 or 413 when reading fails
+  if (!drained) CloseAfter(res);
 }
 
 // Sends `res` and then closes the connection: for answers given before the
@@ -450,13 +480,18 @@ class HttpGateway::Handler {
   Handler(const HttpGatewayOptions& options, const RouteTable* routes)
       : options_(options), routes_(routes), stub_(options.backend), files_(options.static_dir) {}
 
-  // POST /v1/…: the body is read only once the headers say JSON (Screen()
-  // has checked the rest), and never beyond max_body_bytes.
+  // POST /v1/…: the body is read only once the origin and the headers say
+  // JSON (ScreenBody() has checked the framing), and never beyond
+  // max_body_bytes.
   std::optional<Caller> Post(const httplib::Request& req, const httplib::ContentReader& reader,
                              httplib::Response& res) const {
-    if (absl::Status json = CheckJsonBody(req); !json.ok()) {
-      SendStatus(res, 415, json);
-      if (DeclaresBody(req)) CloseAfter(res);
+    std::optional<Refusal> refusal = ScreenOrigin(req, options_.tls.enabled());
+    if (!refusal.has_value()) {
+      if (absl::Status json = CheckJsonBody(req); !json.ok()) refusal = Refusal{415, json};
+    }
+    if (refusal.has_value()) {
+      SendStatus(res, refusal->http_status, refusal->status);
+      DrainOrClose(req, reader, options_.max_body_bytes, res);
       return std::nullopt;
     }
     absl::StatusOr<std::string> body = ReadBody(req, reader, options_.max_body_bytes);
@@ -619,8 +654,22 @@ class HttpGateway::Handler {
     res.set_content(file->content, file->content_type);
   }
 
-  // Any method but GET on a file, and any but GET and POST under /v1/; the
-  // body, if any, is never read.
+  // PUT, PATCH, DELETE and POST outside /v1/: refused, their body read only
+  // to be dropped.
+  std::optional<Caller> NotAllowed(const httplib::Request& req,
+                                   const httplib::ContentReader& reader,
+                                   httplib::Response& res) const {
+    std::optional<Caller> caller;
+    if (std::optional<Refusal> refusal = ScreenOrigin(req, options_.tls.enabled())) {
+      SendStatus(res, refusal->http_status, refusal->status);
+    } else {
+      caller = NotAllowed(req, res);
+    }
+    DrainOrClose(req, reader, options_.max_body_bytes, res);
+    return caller;
+  }
+
+  // Any method but GET on a file, and any but GET and POST under /v1/.
   std::optional<Caller> NotAllowed(const httplib::Request& req, httplib::Response& res) const {
     if (absl::StartsWith(req.path, "/v1/")) return Api(req, "", res);
     res.set_header("Allow", "GET");
@@ -966,7 +1015,15 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(HttpGatewayOptio
   server.set_pre_routing_handler([observe, opts, tls](const httplib::Request& req,
                                                       httplib::Response& res) {
     absl::Time start = absl::Now();
-    std::optional<Refusal> refusal = Screen(req, tls, opts->max_body_bytes);
+    std::optional<Refusal> refusal = ScreenBody(req, opts->max_body_bytes);
+    // The methods with a content reader check the origin there, where a
+    // refused body can be drained; the others (OPTIONS, unknown methods)
+    // here, since httplib never reads their body.
+    static const char* const kWithReader[] = {"POST", "PUT", "PATCH", "DELETE"};
+    if (!refusal.has_value() && std::find(std::begin(kWithReader), std::end(kWithReader),
+                                          req.method) == std::end(kWithReader)) {
+      refusal = ScreenOrigin(req, tls);
+    }
     if (!refusal.has_value()) return httplib::Server::HandlerResponse::Unhandled;
     SendStatus(res, refusal->http_status, refusal->status);
     if (DeclaresBody(req)) CloseAfter(res);
@@ -1005,11 +1062,9 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(HttpGatewayOptio
                return std::optional<Caller>();
              }));
   auto not_allowed = observed_body([handler](const httplib::Request& req,
-                                             const httplib::ContentReader& /*unread*/,
+                                             const httplib::ContentReader& reader,
                                              httplib::Response& res) {
-    std::optional<Caller> caller = handler->NotAllowed(req, res);
-    if (DeclaresBody(req)) CloseAfter(res);
-    return caller;
+    return handler->NotAllowed(req, reader, res);
   });
   server.Post(R"(.*)", not_allowed);
   server.Put(R"(.*)", not_allowed);

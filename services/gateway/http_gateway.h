@@ -46,7 +46,7 @@
 // answers no CORS preflight), so another site cannot make a visitor's
 // browser call the API under an identity.
 //
-// Refused from the headers alone, before any body is read (docs/security.md):
+// Refused from the headers alone, before any body is kept (docs/security.md):
 // - a request that changes data (any method but GET and HEAD) whose Origin
 //   is not the gateway's own (scheme and Host) or whose Sec-Fetch-Site is
 //   cross-site or same-site: 403, whatever credential it carries (a browser
@@ -58,8 +58,10 @@
 // - a POST without Content-Type: application/json: 415 (another site can
 //   send other types, or none, without a CORS preflight).
 // A chunked body is counted as it is read and refused with 413 past
-// max_body_bytes. When a refusal leaves body bytes unread the connection is
-// closed after the answer, so they are never taken for another request.
+// max_body_bytes. A refusal of the body itself leaves its bytes unread and
+// closes the connection after the answer, so they are never taken for
+// another request; a refusal for the origin, the Content-Type or the method
+// reads and drops the body (within the limit) and keeps the connection.
 //
 // Every answer carries X-Content-Type-Options: nosniff, Referrer-Policy:
 // no-referrer, X-Frame-Options: DENY, a Content-Security-Policy (the

@@ -1286,9 +1286,10 @@ TEST_F(HttpGatewayTest, ChunkedBodiesAreCountedAgainstTheBodyLimit) {
                  {{"Content-Length", "2"}}) + "{}");
   EXPECT_EQ(get_body.status, 400) << get_body.body;
   EXPECT_EQ(ReasonOf(get_body), "UNEXPECTED_BODY");
+  // (A refused method's body is drained: the connection stays in step.)
   RawResponse put = RawExchange(port, head("PUT", "/index.html", {{"Content-Length", "2"}}) + "{}");
   EXPECT_EQ(put.status, 405) << put.body;
-  EXPECT_EQ(put.header("Connection"), "close");
+  EXPECT_NE(put.header("Connection"), "close");
 
   httplib::Client client("127.0.0.1", port);
   httplib::Result alive = client.Get("/healthz");

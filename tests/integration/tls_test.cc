@@ -459,6 +459,61 @@ TEST_F(MutualTlsServerTest, TheDevelopmentHeaderIsRefusedWithoutTheFlag) {
   EXPECT_THAT(result->body, HasSubstr("--insecure-dev-identity"));
 }
 
+// A browser attaches its client certificate to a request another site
+// makes it send (fetch with mode no-cors and a Blob body: no Content-Type,
+// no preflight). Such a request is refused whatever the certificate proves;
+// the report is unchanged.
+TEST_F(MutualTlsServerTest, ARequestFromAnotherSiteCannotUseTheBrowsersCertificate) {
+  auto reviewer = HttpsAs("dong-nai-so-tu-phap");
+  const std::string review = absl::StrCat(R"({"name": ")", kSoYTeReport,
+                                          R"(", "decision": "REVIEW_DECISION_RETURN", )"
+                                          R"("reason": "x"})");
+  const std::string path = "/v1/submissions/Review";
+  struct Attempt {
+    httplib::Headers headers;
+    std::string content_type;
+    int status;
+    std::string reason;
+  };
+  for (const Attempt& attempt : std::vector<Attempt>{
+           {{{"Content-Type", ""}, {"Origin", "https://evil.example"},
+             {"Sec-Fetch-Site", "cross-site"}}, "", 403, "CROSS_ORIGIN_REQUEST"},
+           {{{"Content-Type", ""}, {"Sec-Fetch-Site", "cross-site"}}, "", 403,
+            "CROSS_SITE_REQUEST"},
+           {{{"Origin", "https://evil.example"}}, "application/json", 403,
+            "CROSS_ORIGIN_REQUEST"},
+           {{{"Content-Type", ""}}, "", 415, "UNSUPPORTED_MEDIA_TYPE"},
+           {{}, "text/plain", 415, "UNSUPPORTED_MEDIA_TYPE"}}) {
+    auto refused = reviewer->Post(path, attempt.headers, review, attempt.content_type);
+    ASSERT_TRUE(refused) << httplib::to_string(refused.error());
+    EXPECT_EQ(refused->status, attempt.status) << refused->body;
+    EXPECT_THAT(refused->body, HasSubstr(attempt.reason));
+  }
+  v1::Report report;
+  ASSERT_TRUE(GetReport(As("dong-nai-so-tu-phap"), kSoYTeReport, &report).ok());
+  EXPECT_NE(report.state(), v1::REPORT_STATE_RETURNED);
+
+  // The dashboard's own request reaches the service (which refuses a review
+  // without a decision, changing nothing).
+  const std::string port = server_->http_address().substr(server_->http_address().rfind(':') + 1);
+  auto own = reviewer->Post(
+      path, {{"Origin", absl::StrCat("https://127.0.0.1:", port)}, {"Sec-Fetch-Site", "same-origin"}},
+      absl::StrCat(R"({"name": ")", kSoYTeReport, R"("})"), "application/json");
+  ASSERT_TRUE(own) << httplib::to_string(own.error());
+  EXPECT_EQ(own->status, 400) << own->body;
+  EXPECT_THAT(own->body, ::testing::Not(HasSubstr("CROSS_")));
+}
+
+// Over HTTPS every answer tells the browser to keep to HTTPS.
+TEST_F(MutualTlsServerTest, HttpsAnswersCarryStrictTransportSecurity) {
+  for (const char* path : {"/healthz", "/v1/", "/v1/registry/NoSuchMethod"}) {
+    auto answer = Https()->Get(path);
+    ASSERT_TRUE(answer) << httplib::to_string(answer.error());
+    EXPECT_EQ(answer->get_header_value("Strict-Transport-Security"), "max-age=31536000") << path;
+    EXPECT_EQ(answer->get_header_value("Referrer-Policy"), "no-referrer") << path;
+  }
+}
+
 TEST_F(MutualTlsServerTest, HttpsTakesTheIdentityFromTheClientCertificate) {
   const std::string path = absl::StrCat("/v1/submissions/GetReport?name=", kSoYTeReport);
   auto own = HttpsAs("dong-nai-so-y-te")->Get(path);
@@ -574,7 +629,8 @@ TEST_F(TlsHostTest, TheDevelopmentHeaderOnlyWithTheFlagFromLoopbackWithoutAProxy
   auto loopback = Channel(absl::StrCat("127.0.0.1:", port), {});
   grpc::Status accepted = CreateMinistry(loopback, {{"x-tonghop-agency", "bo-tu-phap"}});
   EXPECT_TRUE(accepted.ok()) << accepted.error_message();
-  for (const char* proxy : {"x-forwarded-for", "forwarded", "x-real-ip", "via"}) {
+  for (const char* proxy : {"x-forwarded-for", "forwarded", "x-real-ip", "via",
+                            "true-client-ip", "cf-connecting-ip"}) {
     grpc::Status proxied =
         CreateMinistry(loopback, {{"x-tonghop-agency", "bo-tu-phap"}, {proxy, "203.0.113.9"}});
     EXPECT_EQ(proxied.error_code(), grpc::StatusCode::UNAUTHENTICATED) << proxy;
@@ -593,7 +649,8 @@ TEST_F(TlsHostTest, TheDevelopmentHeaderOnlyWithTheFlagFromLoopbackWithoutAProxy
   auto from_loopback = local.Get(path, {{"x-tonghop-agency", "bo-tu-phap"}});
   ASSERT_TRUE(from_loopback);
   EXPECT_NE(from_loopback->status, 401) << from_loopback->body;
-  for (const char* proxy : {"X-Forwarded-For", "Forwarded", "X-Real-IP", "Via"}) {
+  for (const char* proxy : {"X-Forwarded-For", "Forwarded", "X-Real-IP", "Via",
+                            "True-Client-IP", "CF-Connecting-IP"}) {
     auto proxied = local.Get(path, {{"x-tonghop-agency", "bo-tu-phap"}, {proxy, "203.0.113.9"}});
     ASSERT_TRUE(proxied);
     EXPECT_EQ(proxied->status, 401) << proxy << ": " << proxied->body;
