@@ -55,8 +55,9 @@
 //   without limit);
 // - a Transfer-Encoding other than chunked, or with Content-Length: 501/400;
 //   a Content-Length over max_body_bytes: 413; a body on GET or HEAD: 400;
-// - a POST without Content-Type: application/json: 415 (another site can
-//   send other types, or none, without a CORS preflight).
+// - a POST without Content-Type: application/json (the workbook upload of
+//   report_forms.h: its spreadsheet type or application/octet-stream): 415
+//   (another site can send other types, or none, without a CORS preflight).
 // A chunked body is counted as it is read and refused with 413 past
 // max_body_bytes. A refusal of the body itself leaves its bytes unread and
 // closes the connection after the answer, so they are never taken for
