@@ -223,6 +223,11 @@ absl::StatusOr<Caller> Authenticator::FromCertificate(absl::string_view pem_chai
   }
   ASSIGN_OR_RETURN(std::string identity, IdentityOf(*chain[0], options_.trust_domain));
   if (absl::StartsWith(identity, "agencies/")) {
+    // Where the registry is hosted, a certificate of an agency it does not
+    // hold, or of a dissolved one, proves nobody.
+    if (const PersonDirectory* people = directory(); people != nullptr) {
+      RETURN_IF_ERROR(people->CheckCertificateAgency(identity));
+    }
     Caller caller(identity);
     caller.credential = "certificate";
     return caller;

@@ -49,6 +49,10 @@ class PersonDirectory {
   // The person a session or bearer token was issued to; UNAUTHENTICATED
   // when the token is unknown, expired or revoked, or its person disabled.
   virtual absl::StatusOr<Caller> Session(absl::string_view token) const = 0;
+  // Whether a certificate naming `agency` (`agencies/{id}`) may act: the
+  // instance's operator agency always, any other only while the registry
+  // holds it and it is in force (not dissolved). UNAUTHENTICATED otherwise.
+  virtual absl::Status CheckCertificateAgency(absl::string_view agency) const = 0;
 };
 
 struct AuthenticatorOptions {

@@ -15,9 +15,11 @@
 #include "google/protobuf/empty.pb.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/common/display_format.h"
 #include "services/common/errors.h"
 #include "services/common/etag.h"
 #include "services/common/pagination.h"
+#include "services/common/period.h"
 #include "services/common/resource_names.h"
 #include "services/common/secrets.h"
 #include "services/common/status_macros.h"
@@ -996,6 +998,26 @@ absl::StatusOr<Caller> People::Person(absl::string_view user) const {
   if (!id.ok()) return Unauthenticated(absl::StrCat("\"", user, "\" is not a person"));
   ASSIGN_OR_RETURN(Account account, ReadAccount(*id));
   return CallerOf(account, user);
+}
+
+absl::Status People::CheckCertificateAgency(absl::string_view agency) const {
+  if (agency == policy_->operator_agency()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::optional<v1::Agency> found, registry_->agencies().FindAgency(agency));
+  if (!found) {
+    return WithErrorInfo(
+        Unauthenticated(absl::StrCat("the client certificate names ", agency,
+                                     ", which this instance's registry does not hold")),
+        "CERTIFICATE_REJECTED", {{"reason", "unknown agency"}});
+  }
+  absl::CivilDay today = absl::ToCivilDay(clock_->Now(), VietnamTime());
+  if (found->has_valid_to() && ToCivilDay(found->valid_to()) < today) {
+    return WithErrorInfo(
+        Unauthenticated(absl::StrCat("the client certificate names ", agency,
+                                     ", which was dissolved on ",
+                                     FormatDate(found->valid_to()))),
+        "CERTIFICATE_REJECTED", {{"reason", "agency dissolved"}});
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Caller> People::Session(absl::string_view token) const {

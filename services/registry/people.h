@@ -88,6 +88,10 @@ class People final : public PersonDirectory {
   People(storage::KvStore* store, Registry* registry, const AccessPolicy* policy,
          const Clock* clock, PeopleOptions options = {});
 
+  // PersonDirectory: the operator agency, or an agency of the registry in
+  // force by the clock's date in Vietnam.
+  absl::Status CheckCertificateAgency(absl::string_view agency) const override;
+
   // ---- The User resource (Registry service) ----
   absl::StatusOr<v1::User> GetUser(const Caller& caller, absl::string_view name) const;
   absl::StatusOr<v1::ListUsersResponse> ListUsers(const Caller& caller,

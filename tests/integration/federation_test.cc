@@ -55,7 +55,7 @@ class FederationTest : public ::testing::Test {
     absl::StatusOr<CertificateAndKey> server = ca_.IssueServer();
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *server;
-    for (const char* id : {"dong-nai", "binh-phuoc"}) {
+    for (const char* id : {"dong-nai", "quang-ngai", "binh-phuoc"}) {
       absl::StatusOr<CertificateAndKey> cert = ca_.IssueClient(absl::StrCat("agencies/", id));
       ASSERT_TRUE(cert.ok()) << cert.status();
       agencies_[id] = *cert;
@@ -247,12 +247,17 @@ TEST_F(FederationTest, ProvincePushesEveryAcceptanceAndCatchesUpAfterBothRestart
   EXPECT_EQ(HeldTotal(*after, "complaints-received"), "33");
   EXPECT_EQ(after->arrivals(), sent.arrivals());
 
-  // Another province's certificate cannot push Đồng Nai's figures.
+  // Another province's certificate cannot push Đồng Nai's figures; one of
+  // a province dissolved in 2025 (Bình Phước) proves no identity at all.
+  auto as_quang_ngai = v1::Federation::NewStub(
+      ministry_->NewChannel(ClientTls(ca_, agencies_.at("quang-ngai"))));
+  replay.set_generation(second + 100);
+  grpc::Status refused = as_quang_ngai->PushFigures(Context().get(), replay, &outcome);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   auto as_binh_phuoc = v1::Federation::NewStub(
       ministry_->NewChannel(ClientTls(ca_, agencies_.at("binh-phuoc"))));
-  replay.set_generation(second + 100);
-  grpc::Status refused = as_binh_phuoc->PushFigures(Context().get(), replay, &outcome);
-  EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  refused = as_binh_phuoc->PushFigures(Context().get(), replay, &outcome);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   after = AwaitGeneration(second);
   ASSERT_TRUE(after.ok()) << after.status();
   EXPECT_EQ(after->generation(), second);

@@ -2,7 +2,8 @@
 // with --tls-cert, --tls-key and --client-ca serves gRPC and HTTPS only over
 // TLS; the caller is the SPIFFE name of its client certificate; a
 // certificate of another CA, of another trust domain, past its validity (by
-// the server's clock), naming nobody or more than one identity is
+// the server's clock), naming nobody or more than one identity, or an
+// agency the registry does not hold or that was dissolved, is
 // UNAUTHENTICATED with its reason;
 // a commune's certificate acts for that commune only, whatever header it
 // adds. The development header is accepted only with
@@ -120,6 +121,13 @@ absl::Status MakePki(const std::string& dir, Pki& pki) {
     two.uris = {"spiffe://tonghop/agencies/dong-nai-so-y-te",
                 "spiffe://tonghop/agencies/bo-tu-phap"};
     status = add_refused("two identities", pki.ca.Issue(two));
+  }
+  if (status.ok()) {
+    status = add_refused("unknown agency", pki.ca.IssueClient("agencies/khong-ton-tai"));
+  }
+  if (status.ok()) {
+    // Merged into Đồng Nai in July 2025 (deploy/data).
+    status = add_refused("dissolved agency", pki.ca.IssueClient("agencies/ba-ria-vung-tau"));
   }
   if (status.ok()) status = add_refused("server certificate", pki.ca.IssueServer());
   if (!status.ok()) return status;
@@ -430,6 +438,8 @@ TEST_F(MutualTlsServerTest, CertificatesThatProveNoIdentityAreUnauthenticated) {
       {"expired", "certificate has expired"},
       {"no identity", "names no identity"},
       {"two identities", "names more than one identity"},
+      {"unknown agency", "registry does not hold"},
+      {"dissolved agency", "was dissolved on"},
       {"server certificate", "unsuitable certificate purpose"},
   };
   for (const auto& [what, cert] : pki_->refused) {
