@@ -1,5 +1,8 @@
 #include "services/submissions/report_context.h"
 
+#include <map>
+#include <set>
+#include <string>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -157,6 +160,37 @@ v1::Report BuildDraft(const ReportContext& context) {
       }
     }
   }
+  return report;
+}
+
+namespace {
+
+// A value's place: its indicator and its cells in code order.
+std::string SlotKey(const v1::Value& value) {
+  std::map<std::string, std::string> cells(value.cells().begin(), value.cells().end());
+  std::string key = value.indicator();
+  for (const auto& [dimension, option] : cells) absl::StrAppend(&key, "|", dimension, "=", option);
+  return key;
+}
+
+}  // namespace
+
+v1::Report WithEverySlot(const ReportContext& context, v1::Report report) {
+  std::map<std::string, const v1::Value*> held;
+  for (const v1::Value& value : report.values()) held.emplace(SlotKey(value), &value);
+  std::set<std::string> placed;
+  google::protobuf::RepeatedPtrField<v1::Value> values;
+  const v1::Report draft = BuildDraft(context);
+  for (const v1::Value& slot : draft.values()) {
+    std::string key = SlotKey(slot);
+    auto it = held.find(key);
+    *values.Add() = it == held.end() ? slot : *it->second;
+    placed.insert(std::move(key));
+  }
+  for (const v1::Value& value : report.values()) {
+    if (placed.insert(SlotKey(value)).second) *values.Add() = value;
+  }
+  *report.mutable_values() = std::move(values);
   return report;
 }
 

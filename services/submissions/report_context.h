@@ -96,6 +96,13 @@ std::string DimensionCode(absl::string_view dimension_name);
 // plan and period are set; state DRAFT; no etag.
 v1::Report BuildDraft(const ReportContext& context);
 
+// `report` with a slot (a value without a number) for every value the
+// agency is expected to report that it does not hold yet, in BuildDraft's
+// order, its own values kept where they are expected and the rest after
+// them: what a returned report or an older draft is edited from, so that a
+// figure never reported can still be added (in the form or its workbook).
+v1::Report WithEverySlot(const ReportContext& context, v1::Report report);
+
 }  // namespace tonghop::submissions
 
 #endif  // TONGHOP_SERVICES_SUBMISSIONS_REPORT_CONTEXT_H_

@@ -381,7 +381,16 @@ class Submissions::Impl {
                      Answered(caller, request, "GetOrCreateDraft"));
     if (answered) return *answered;
     ASSIGN_OR_RETURN(std::optional<v1::Report> existing, ReadReport(parts));
-    if (existing) return *existing;
+    if (existing) {
+      if (!CheckEditable(*existing).ok()) return *existing;
+      // A draft or returned report is edited with a slot for every value the
+      // agency owes, also those it has not reported (nothing is stored); as
+      // stored when the registry cannot say what is owed.
+      absl::StatusOr<ReportContext> context = LoadReportContext(
+          *registry_, std::move(chain), request.plan(), request.period(), "period");
+      if (!context.ok()) return *existing;
+      return WithEverySlot(*context, *std::move(existing));
+    }
 
     ASSIGN_OR_RETURN(ReportContext context,
                      LoadReportContext(*registry_, std::move(chain), request.plan(),

@@ -596,6 +596,37 @@ TEST_F(SubmissionsTest, SubmitWithContentCreatesTheReport) {
             absl::StatusCode::kNotFound);
 }
 
+// A returned report is corrected from a form with every value the agency
+// owes, the ones it never reported included, as a new draft is.
+TEST_F(SubmissionsTest, AReturnedReportIsEditedWithASlotForEveryValueOwed) {
+  const int slots = Draft().values_size();
+  ASSERT_TRUE(SubmitFilled().ok());
+  ASSERT_TRUE(ReviewAs("dong-nai-so-tu-phap", v1::REVIEW_DECISION_RETURN, "Bổ sung độ tuổi.").ok());
+  v1::Report returned = Draft();
+  EXPECT_EQ(returned.state(), v1::REPORT_STATE_RETURNED);
+  ASSERT_EQ(returned.values_size(), slots);
+  int reported = 0;
+  for (const v1::Value& value : returned.values()) {
+    if (value.value_case() != v1::Value::VALUE_NOT_SET) ++reported;
+  }
+  EXPECT_EQ(reported, 4);
+  EXPECT_EQ(returned.values(0).indicator(), "indicators/complaints-received");
+  EXPECT_EQ(returned.values(0).int_value(), 10);
+  // Nothing was stored: the report as read is what was submitted.
+  v1::GetReportRequest get;
+  get.set_name(kReport);
+  auto stored = submissions_->GetReport(As("dong-nai-so-y-te"), get);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->values_size(), 4);
+  EXPECT_EQ(stored->etag(), returned.etag());
+  // A submitted report awaiting review is read as it is.
+  v1::SubmitRequest again;
+  again.set_name(kReport);
+  *again.mutable_report() = Filled();
+  ASSERT_TRUE(submissions_->Submit(As("dong-nai-so-y-te"), again).ok());
+  EXPECT_EQ(Draft().values_size(), 4);
+}
+
 TEST_F(SubmissionsTest, DraftsNeedAnActivePlanARoundAndAnAssignment) {
   v1::GetOrCreateDraftRequest request;
   request.set_plan("plans/dn-draft");
