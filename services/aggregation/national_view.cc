@@ -126,18 +126,6 @@ v1::Figure Combine(const Held& held, const std::string& indicator, const v1::Ind
   return PresentFigure(sum, static_cast<int>(values.size()));
 }
 
-// The plan's indicators in the order its tasks list them, each once.
-std::vector<std::string> PlanIndicators(const PlanInfo& plan) {
-  std::vector<std::string> out;
-  std::set<std::string> seen;
-  for (const v1::Task& task : plan.tasks) {
-    for (const std::string& indicator : task.indicators()) {
-      if (seen.insert(indicator).second) out.push_back(indicator);
-    }
-  }
-  return out;
-}
-
 Held HeldValues(const std::vector<v1::ReceivedFigures>& received) {
   Held held;
   for (const v1::ReceivedFigures& record : received) {
