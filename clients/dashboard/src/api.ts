@@ -491,7 +491,7 @@ export class ApiError extends Error {
   }
 }
 
-type Query = Record<string, string | number | boolean | string[] | undefined>;
+export type Query = Record<string, string | number | boolean | string[] | undefined>;
 
 let actingAgency = loadAgency();
 

@@ -8,7 +8,6 @@
 
 import {
   call,
-  download,
   listAll,
   type Figure,
   type NationalOverview,
@@ -23,7 +22,7 @@ import { formatCount, formatDate, formatExact, formatTimestamp } from '../format
 import { lang, t } from '../i18n';
 import { navigate, type Route } from '../router';
 import { dataTable } from '../table';
-import { errorBox, periodsOf, statCard } from './common';
+import { errorBox, periodsOf, saveDownload, statCard } from './common';
 
 const idOf = (name: string): string => name.slice(name.indexOf('/') + 1);
 
@@ -149,14 +148,7 @@ export async function renderMinistry(root: HTMLElement, route: Route): Promise<v
       onclick: async () => {
         status.textContent = t('downloading');
         try {
-          const file = await download('federation', 'ExportNationalTable', { name, format, language: lang() });
-          const url = URL.createObjectURL(file.blob);
-          const a = h('a', { href: url });
-          a.download = file.filename;
-          document.body.appendChild(a);
-          a.click();
-          a.remove();
-          setTimeout(() => URL.revokeObjectURL(url), 10000);
+          await saveDownload('federation', 'ExportNationalTable', { name, format, language: lang() });
           status.textContent = '';
         } catch (error) {
           status.replaceChildren(errorBox(error));
@@ -181,7 +173,7 @@ export async function renderMinistry(root: HTMLElement, route: Route): Promise<v
       exportButton('TABLE_FORMAT_CSV', 'CSV', 'export-csv'),
       exportButton('TABLE_FORMAT_XLSX', t('downloadXlsx'), 'export-xlsx'),
       status),
-    h('div', { class: 'table-wrap', testid: 'ministry-matrix' }, h('table', {}, h('thead', {}, head), body))));
+    h('div', { class: 'table-wrap', testid: 'ministry-matrix' }, h('table', { class: 'matrix' }, h('thead', {}, head), body))));
 
   // By dimension: each indicator's national cells that break it down.
   const broken = indicators.filter((i) => (i.cells ?? []).length > 1);
