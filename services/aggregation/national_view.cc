@@ -11,13 +11,13 @@
 #include "services/aggregation/figures.h"
 #include "services/aggregation/report_render.h"
 #include "services/aggregation/report_text.h"
+#include "services/common/csv.h"
 #include "services/common/decimal.h"
 #include "services/common/display_format.h"
 #include "services/common/errors.h"
 #include "services/common/period.h"
 #include "services/common/resource_names.h"
 #include "services/common/status_macros.h"
-#include "services/common/text.h"
 
 namespace tonghop::aggregation {
 namespace {
@@ -435,11 +435,12 @@ absl::StatusOr<v1::ExportNationalTableResponse> NationalView::Export(
   }
   // CSV: UTF-8 with a byte-order mark, so spreadsheets read the Vietnamese.
   std::string csv = "\xEF\xBB\xBF";
-  absl::StrAppend(&csv, CsvRow(table.header), "\r\n");
+  absl::StrAppend(&csv, CsvRow(table.header));
   for (const auto& row : table.rows) {
     std::vector<std::string> cells;
-    for (const auto& [text, number] : row) cells.push_back(text);
-    absl::StrAppend(&csv, CsvRow(cells), "\r\n");
+    // Names come from the registry, typed by people: never run as formulas.
+    for (const auto& [text, number] : row) cells.push_back(number ? text : SpreadsheetText(text));
+    absl::StrAppend(&csv, CsvRow(cells));
   }
   response.set_content(std::move(csv));
   response.set_content_type("text/csv; charset=utf-8");
