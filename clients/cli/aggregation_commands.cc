@@ -1,5 +1,6 @@
 #include "clients/cli/aggregation_commands.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,17 @@ struct Labels {
   const char* arrivals = "Số lần cập nhật";       // Updates
   const char* figures = "Số liệu";                // Figures
   const char* generation = "Thế hệ";              // Generation
+  const char* receipt = "Tình trạng gửi";         // Sent
+  const char* not_received = "Chưa gửi";          // Not received
+  const char* sent = "Đã gửi";                    // Received
+  const char* province = "Tỉnh, thành phố";       // Province
+  const char* accepted_of = "Báo cáo được chấp nhận";  // Reports accepted (of expected)
+  const char* arrived = "Nhận lúc";               // Arrived at
+  const char* national = "Cả nước";               // Whole country
+  const char* provinces_sent = "Số tỉnh có số liệu";  // Provinces with data
+  // "$0/$1 provinces have sent (on time $2, late $3); compile due $4."
+  const char* national_line = "$0/$1 tỉnh, thành phố đã gửi (đúng hạn $2, quá hạn $3); hạn gửi Bộ: $4.";
+  const char* no_due = "không có";                // none
   // "$0 senders have sent figures for $1, period $2."
   const char* received_line = "$0 đơn vị đã gửi số liệu cho $1, kỳ $2.";
   // "$0: expected $1, received $2 (on time $3, late $4), missing $5,
@@ -789,6 +801,177 @@ int Received(CliContext& context, const ParsedArgs& args) {
   return 0;
 }
 
+// ---- national (the Ministry's view of the figures received) ----
+
+std::unique_ptr<v1::Federation::Stub> FederationStub(CliContext& context) {
+  return v1::Federation::NewStub(context.connection().channel());
+}
+
+std::string ReceiptText(v1::ProvinceReceipt receipt) {
+  switch (receipt) {
+    case v1::PROVINCE_RECEIPT_ON_TIME: return kLabels.on_time;
+    case v1::PROVINCE_RECEIPT_LATE: return kLabels.late;
+    case v1::PROVINCE_RECEIPT_RECEIVED: return kLabels.sent;
+    default: return kLabels.not_received;
+  }
+}
+
+// `plans/{plan}/periods/{period}` from --plan and --period; empty after
+// printing the usage when either is missing.
+std::string NationalName(CliContext& context, const ParsedArgs& args) {
+  std::string plan = AsName("plans", args.Get("plan"));
+  std::string period = args.Get("period");
+  if (plan.empty() || period.empty()) {
+    Usage(context, "--plan and --period are required");
+    return "";
+  }
+  return absl::StrCat(plan, "/periods/", period);
+}
+
+int NationalOverview(CliContext& context, const ParsedArgs& args) {
+  v1::GetNationalOverviewRequest request;
+  request.set_name(NationalName(context, args));
+  if (request.name().empty()) return 2;
+  request.set_language(args.Get("lang"));
+  v1::NationalOverview response;
+  auto call = context.connection().NewContext();
+  grpc::Status status = FederationStub(context)->GetNationalOverview(call.get(), request, &response);
+  if (!status.ok()) return PrintError(*context.err, status);
+  std::string language = request.language() == "en" ? "en" : "vi";
+  std::vector<std::string> header = {"ID",           kLabels.province,      kLabels.receipt,
+                                     kLabels.first_arrival, kLabels.last_arrival, kLabels.figures,
+                                     kLabels.accepted_of};
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::ProvinceStatus& p : response.provinces()) {
+    bool received = p.receipt() != v1::PROVINCE_RECEIPT_NOT_RECEIVED;
+    rows.push_back({IdOf(p.agency()), p.display_name(), ReceiptText(p.receipt()),
+                    VietnamDateTime(p.first_arrive_time()), VietnamDateTime(p.arrive_time()),
+                    received ? FormatCount(p.value_count(), language) : "",
+                    p.has_completeness() ? absl::StrCat(FormatCount(p.completeness().accepted(), language),
+                                                        "/",
+                                                        FormatCount(p.completeness().expected(), language))
+                                         : ""});
+  }
+  PrintResult(context, response, header, rows);
+  if (context.output != OutputFormat::kTable) return 0;
+  *context.out << "\n"
+               << absl::Substitute(kLabels.national_line, response.provinces_received(),
+                                   response.provinces_expected(), response.provinces_on_time(),
+                                   response.provinces_late(),
+                                   response.has_compile_due() ? FormatDate(response.compile_due())
+                                                              : kLabels.no_due)
+               << "\n\n";
+  FigureNotes notes(language);
+  std::vector<std::vector<std::string>> totals;
+  for (const v1::NationalIndicator& i : response.indicators()) {
+    totals.push_back({IdOf(i.indicator()), i.display_name(), i.unit(), notes.Value(i.total()),
+                      i.total().present() ? FormatCount(i.total().contributors(), language) : ""});
+  }
+  PrintTable(*context.out,
+             {"ID", kLabels.indicator, kLabels.unit, kLabels.national, kLabels.provinces_sent},
+             totals);
+  if (!notes.notes().empty()) {
+    *context.out << "\n";
+    notes.Print(*context.out);
+  }
+  return 0;
+}
+
+int NationalTable(CliContext& context, const ParsedArgs& args) {
+  v1::ExportNationalTableRequest request;
+  request.set_name(NationalName(context, args));
+  if (request.name().empty()) return 2;
+  request.set_language(args.Get("lang"));
+  std::string format = args.Get("format", "csv");
+  if (format == "csv") {
+    request.set_format(v1::TABLE_FORMAT_CSV);
+  } else if (format == "xlsx") {
+    request.set_format(v1::TABLE_FORMAT_XLSX);
+  } else {
+    return Usage(context, "--format must be csv or xlsx");
+  }
+  std::string out = args.Get("out");
+  if (out.empty() && format == "xlsx") return Usage(context, "--format=xlsx needs --out=FILE");
+  v1::ExportNationalTableResponse response;
+  auto call = context.connection().NewContext();
+  grpc::Status status = FederationStub(context)->ExportNationalTable(call.get(), request, &response);
+  if (!status.ok()) return PrintError(*context.err, status);
+  if (out.empty()) {
+    *context.out << response.content();
+    return 0;
+  }
+  if (!WriteFile(context, out, response.content())) return 1;
+  *context.err << absl::Substitute(kLabels.wrote, out, response.content().size()) << "\n";
+  return 0;
+}
+
+int NationalTrend(CliContext& context, const ParsedArgs& args) {
+  v1::GetNationalTrendRequest request;
+  request.set_plan(AsName("plans", args.Get("plan")));
+  if (request.plan().empty()) return Usage(context, "--plan is required");
+  for (absl::string_view p : absl::StrSplit(args.Get("periods"), ',', absl::SkipEmpty())) {
+    request.add_periods(std::string(p));
+  }
+  request.set_language(args.Get("lang"));
+  v1::NationalTrend response;
+  auto call = context.connection().NewContext();
+  grpc::Status status = FederationStub(context)->GetNationalTrend(call.get(), request, &response);
+  if (!status.ok()) return PrintError(*context.err, status);
+  std::string language = request.language() == "en" ? "en" : "vi";
+  FigureNotes notes(language);
+  std::vector<std::string> header = {"ID", kLabels.indicator};
+  for (const std::string& period : response.periods()) header.push_back(period);
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::NationalIndicatorTrend& t : response.indicators()) {
+    std::vector<std::string> row = {IdOf(t.indicator()), t.display_name()};
+    for (const v1::NationalTrendPoint& p : t.points()) {
+      std::string cell = notes.Value(p.figure());
+      if (!p.change().empty()) absl::StrAppend(&cell, " (", notes.Number(p.change()), ")");
+      if (p.against_direction()) absl::StrAppend(&cell, " !");
+      row.push_back(cell);
+    }
+    rows.push_back(std::move(row));
+  }
+  PrintResult(context, response, header, rows);
+  if (context.output == OutputFormat::kTable && !notes.notes().empty()) {
+    *context.out << "\n";
+    notes.Print(*context.out);
+  }
+  return 0;
+}
+
+// One province's figures as the Ministry holds them, each with when it
+// arrived.
+int NationalProvince(CliContext& context, const ParsedArgs& args) {
+  std::string parent = NationalName(context, args);
+  if (parent.empty()) return 2;
+  if (args.positional.empty()) return Usage(context, "name the province: national province ID");
+  v1::GetReceivedFiguresRequest request;
+  request.set_name(absl::StrCat(parent, "/receivedFigures/", IdOf(args.positional[0])));
+  v1::ReceivedFigures response;
+  auto call = context.connection().NewContext();
+  grpc::Status status = FederationStub(context)->GetReceivedFigures(call.get(), request, &response);
+  if (!status.ok()) return PrintError(*context.err, status);
+  std::vector<std::string> header = {"ID", kLabels.breakdown, kLabels.value, kLabels.arrived};
+  std::vector<std::vector<std::string>> rows;
+  for (int i = 0; i < response.values_size(); ++i) {
+    const v1::Value& v = response.values(i);
+    std::vector<std::string> cells;
+    for (const auto& [dimension, option] : std::map<std::string, std::string>(
+             v.cells().begin(), v.cells().end())) {
+      cells.push_back(absl::StrCat(dimension, "=", option));
+    }
+    std::string value = v.value_case() == v1::Value::kIntValue ? absl::StrCat(v.int_value())
+                                                               : v.decimal_value();
+    rows.push_back({IdOf(v.indicator()), absl::StrJoin(cells, ", "), FormatNumber(value, "vi"),
+                    VietnamDateTime(i < response.value_arrive_times_size()
+                                        ? response.value_arrive_times(i)
+                                        : response.arrive_time())});
+  }
+  PrintResult(context, response, header, rows);
+  return 0;
+}
+
 // ---- admin rebuild-aggregates ----
 
 int Rebuild(CliContext& context, const ParsedArgs& args) {
@@ -857,6 +1040,16 @@ void RegisterAggregationCommands(CommandTable& table) {
   table.Add({"received", "--plan=PLAN --period=2026 [--values]",
              "which instances below (the provinces) have sent their figures, and when",
              Received});
+  table.Add({"national overview", "--plan=PLAN --period=2026 [--lang=en]",
+             "the Ministry's view: every province (sent or not, when, on time) and the "
+             "national totals of the figures received",
+             NationalOverview});
+  table.Add({"national table", "--plan=PLAN --period=2026 [--format=csv|xlsx] [--out=FILE]",
+             "the cross-province table (provinces × indicators) as CSV or XLSX", NationalTable});
+  table.Add({"national trend", "--plan=PLAN [--periods=2026,2027]",
+             "the national total of every indicator over the periods received", NationalTrend});
+  table.Add({"national province", "ID --plan=PLAN --period=2026",
+             "the figures one province sent, each with when it arrived", NationalProvince});
   table.Add({"admin rebuild-aggregates", "[--verify-only]",
              "recompute every roll-up from the change feed and swap it in", Rebuild});
 }

@@ -12,6 +12,7 @@
 #include "services/aggregation/forwarder.h"
 #include "services/aggregation/grpc_change_stream.h"
 #include "services/aggregation/queries.h"
+#include "services/aggregation/national_view.h"
 #include "services/aggregation/received_figures.h"
 #include "services/aggregation/registry_view.h"
 #include "services/aggregation/report_drafts.h"
@@ -42,9 +43,10 @@ class AggregationModule final : public ServiceModule {
                  [this](const Caller& caller, const v1::RebuildAggregatesRequest& r) {
                    return Rebuild(caller, r);
                  },
-                 env.identity, &audit_, std::move(temp_dir)),
+                 env.identity, &audit_, temp_dir),
         received_(store_.get(), &registry_, env.policy, &audit_, env.clock),
-        federation_service_(&received_, env.identity, &audit_) {
+        national_(&received_, &registry_, env.policy, temp_dir),
+        federation_service_(&received_, &national_, env.identity, &audit_) {
     if (env.upstream_channel != nullptr) {
       pusher_ = std::make_unique<UpstreamPusher>(
           store_.get(), aggregates_.get(), &queries_, &registry_, env.policy, env.clock,
@@ -173,6 +175,7 @@ class AggregationModule final : public ServiceModule {
   Forwarder forwarder_;
   AggregationService service_;
   ReceivedFiguresStore received_;
+  NationalView national_;
   FederationService federation_service_;
   // Only with an upstream.
   std::unique_ptr<UpstreamPusher> pusher_;

@@ -44,4 +44,28 @@ grpc::Status FederationService::ListReceivedFigures(grpc::ServerContext* context
   return Answer(received_->List(*caller, *request), response);
 }
 
+grpc::Status FederationService::GetNationalOverview(grpc::ServerContext* context,
+                                                    const v1::GetNationalOverviewRequest* request,
+                                                    v1::NationalOverview* response) {
+  absl::StatusOr<Caller> caller = identity_->Resolve(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Answer(national_->Overview(*caller, *request), response);
+}
+
+grpc::Status FederationService::GetNationalTrend(grpc::ServerContext* context,
+                                                 const v1::GetNationalTrendRequest* request,
+                                                 v1::NationalTrend* response) {
+  absl::StatusOr<Caller> caller = identity_->Resolve(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Answer(national_->Trend(*caller, *request), response);
+}
+
+grpc::Status FederationService::ExportNationalTable(grpc::ServerContext* context,
+                                                    const v1::ExportNationalTableRequest* request,
+                                                    v1::ExportNationalTableResponse* response) {
+  absl::StatusOr<Caller> caller = identity_->Resolve(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Answer(national_->Export(*caller, *request), response);
+}
+
 }  // namespace tonghop::aggregation

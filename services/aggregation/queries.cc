@@ -78,18 +78,6 @@ void SortVietnamese(std::vector<T>& items, Key key) {
   items = std::move(sorted);
 }
 
-// The plan's indicators in document order, each once.
-std::vector<std::string> PlanIndicators(const PlanInfo& plan) {
-  std::vector<std::string> indicators;
-  std::set<std::string> seen;
-  for (const v1::Task& task : plan.tasks) {
-    for (const std::string& indicator : task.indicators()) {
-      if (seen.insert(indicator).second) indicators.push_back(indicator);
-    }
-  }
-  return indicators;
-}
-
 
 google::protobuf::Timestamp ToTimestamp(absl::Time t);
 

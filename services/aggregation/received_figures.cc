@@ -1,6 +1,8 @@
 #include "services/aggregation/received_figures.h"
 
+#include <map>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -37,21 +39,6 @@ std::string ResourceName(absl::string_view plan, absl::string_view period,
                       agency.substr(agency.find('/') + 1));
 }
 
-struct PeriodName {
-  std::string plan;
-  std::string period;
-};
-
-// `plans/{plan}/periods/{period}` (the list parent).
-absl::StatusOr<PeriodName> ParsePeriodName(absl::string_view name, absl::string_view field) {
-  std::vector<std::string> parts = absl::StrSplit(name, '/');
-  if (parts.size() != 4 || parts[0] != "plans" || parts[1].empty() || parts[2] != "periods" ||
-      parts[3].empty()) {
-    return InvalidField(field, absl::StrCat("\"", name, "\" is not plans/{plan}/periods/{period}"));
-  }
-  return PeriodName{MakeName("plans", parts[1]), parts[3]};
-}
-
 absl::StatusOr<std::optional<v1::ReceivedFigures>> ReadRecord(const storage::KvReader& reader,
                                                               absl::string_view key) {
   ASSIGN_OR_RETURN(std::optional<std::string> bytes, reader.Get(kReceivedFiguresCf, key));
@@ -64,6 +51,25 @@ absl::StatusOr<std::optional<v1::ReceivedFigures>> ReadRecord(const storage::KvR
 }
 
 }  // namespace
+
+absl::StatusOr<PlanPeriod> ParsePlanPeriodName(absl::string_view name, absl::string_view field) {
+  std::vector<std::string> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 4 || parts[0] != "plans" || parts[1].empty() || parts[2] != "periods" ||
+      parts[3].empty()) {
+    return InvalidField(field, absl::StrCat("\"", name, "\" is not plans/{plan}/periods/{period}"));
+  }
+  return PlanPeriod{MakeName("plans", parts[1]), parts[3]};
+}
+
+std::string ValueKey(const v1::Value& value) {
+  std::map<std::string, std::string> cells(value.cells().begin(), value.cells().end());
+  std::string key = value.indicator();
+  for (const auto& [dimension, option] : cells) absl::StrAppend(&key, "\x1f", dimension, "=", option);
+  absl::StrAppend(&key, "\x1e", value.value_case() == v1::Value::kIntValue
+                                    ? absl::StrCat(value.int_value())
+                                    : value.decimal_value());
+  return key;
+}
 
 ReceivedFiguresStore::ReceivedFiguresStore(storage::KvStore* store, RegistryView* registry,
                                            const AccessPolicy* policy, AuditLog* audit,
@@ -96,6 +102,26 @@ absl::StatusOr<v1::PushFiguresResponse> ReceivedFiguresStore::Push(
                      absl::StrCat("\"", value.decimal_value(), "\" is not a decimal number"));
     } else if (value.value_case() == v1::Value::VALUE_NOT_SET) {
       violations.Add(at, "has no value");
+    }
+  }
+  if (request.has_completeness()) {
+    const v1::SenderCompleteness& c = request.completeness();
+    for (const auto& [field, count] :
+         std::vector<std::pair<const char*, int32_t>>{{"expected", c.expected()},
+                                                     {"received", c.received()},
+                                                     {"accepted", c.accepted()},
+                                                     {"on_time", c.on_time()},
+                                                     {"late", c.late()},
+                                                     {"missing", c.missing()},
+                                                     {"awaiting_review", c.awaiting_review()},
+                                                     {"returned", c.returned()}}) {
+      if (count < 0) violations.Add(absl::StrCat("completeness.", field), "must not be negative");
+    }
+    if (c.accepted() > c.received() || c.received() > c.expected() ||
+        c.on_time() + c.late() > c.accepted()) {
+      violations.Add("completeness",
+                     "the counts do not add up: they must keep accepted <= received <= "
+                     "expected and on_time + late <= accepted");
     }
   }
   RETURN_IF_ERROR(violations.ToStatus());
@@ -153,7 +179,22 @@ absl::StatusOr<v1::PushFiguresResponse> ReceivedFiguresStore::Push(
   *record.mutable_first_arrive_time() = held ? held->first_arrive_time() : now;
   *record.mutable_arrive_time() = now;
   *record.mutable_compute_time() = request.compute_time();
-  for (const v1::Value* value : kept) *record.add_values() = *value;
+  // A figure the held generation already had, with the same value, keeps
+  // the time it first arrived with it.
+  std::map<std::string, google::protobuf::Timestamp> arrived_before;
+  if (held) {
+    for (int i = 0; i < held->values_size(); ++i) {
+      arrived_before[ValueKey(held->values(i))] = i < held->value_arrive_times_size()
+                                                      ? held->value_arrive_times(i)
+                                                      : held->arrive_time();
+    }
+  }
+  for (const v1::Value* value : kept) {
+    *record.add_values() = *value;
+    auto before = arrived_before.find(ValueKey(*value));
+    *record.add_value_arrive_times() = before == arrived_before.end() ? now : before->second;
+  }
+  if (request.has_completeness()) *record.mutable_completeness() = request.completeness();
   record.set_value_count(record.values_size());
   record.set_arrivals((held ? held->arrivals() : 0) + 1);
   for (const std::string& indicator : ignored) response.add_ignored_indicators(indicator);
@@ -171,7 +212,7 @@ absl::StatusOr<v1::ReceivedFigures> ReceivedFiguresStore::Get(
     const Caller& caller, const v1::GetReceivedFiguresRequest& request) const {
   const std::string collection = "/receivedFigures/";
   size_t at = request.name().find(collection);
-  absl::StatusOr<PeriodName> period = ParsePeriodName(request.name().substr(0, at), "name");
+  absl::StatusOr<PlanPeriod> period = ParsePlanPeriodName(request.name().substr(0, at), "name");
   if (at == std::string::npos || !period.ok() ||
       at + collection.size() >= request.name().size()) {
     return InvalidField("name", absl::StrCat("\"", request.name(),
@@ -187,9 +228,32 @@ absl::StatusOr<v1::ReceivedFigures> ReceivedFiguresStore::Get(
   return *std::move(held);
 }
 
+absl::StatusOr<std::vector<v1::ReceivedFigures>> ReceivedFiguresStore::All(
+    absl::string_view plan, absl::string_view period) const {
+  std::string prefix = PeriodPrefix(plan, period);
+  std::vector<v1::ReceivedFigures> out;
+  absl::Status failed;
+  RETURN_IF_ERROR(store_->Scan(kReceivedFiguresCf, prefix, storage::PrefixEnd(prefix),
+                               [&](absl::string_view key, absl::string_view bytes) {
+                                 v1::ReceivedFigures record;
+                                 if (!record.ParseFromString(std::string(bytes))) {
+                                   failed = absl::DataLossError(absl::StrCat(
+                                       "corrupt received figures record ", key));
+                                   return false;
+                                 }
+                                 out.push_back(std::move(record));
+                                 return true;
+                               }));
+  RETURN_IF_ERROR(failed);
+  return out;
+}
+
 absl::StatusOr<v1::ListReceivedFiguresResponse> ReceivedFiguresStore::List(
     const Caller& caller, const v1::ListReceivedFiguresRequest& request) const {
-  ASSIGN_OR_RETURN(PeriodName period, ParsePeriodName(request.parent(), "parent"));
+  if (caller.agency.empty()) {
+    return Unauthenticated("listing the figures received needs an identified caller");
+  }
+  ASSIGN_OR_RETURN(PlanPeriod period, ParsePlanPeriodName(request.parent(), "parent"));
   ASSIGN_OR_RETURN(int page_size, EffectivePageSize(request.page_size()));
   ASSIGN_OR_RETURN(std::string after, DecodePageToken(request.page_token(), request.parent()));
   ASSIGN_OR_RETURN(std::shared_ptr<const RegistrySnapshot> snapshot, registry_->Snapshot(false));

@@ -12,10 +12,14 @@
 // idempotent by generation: the same generation again changes nothing and
 // answers ALREADY_RECEIVED, an older one SUPERSEDED; a newer one replaces
 // the sender's figures whole, so a correction replaces what it corrects and
-// nothing is counted twice. The record, and the audit record of an applied
+// nothing is counted twice. A push also carries the sender's completeness
+// for the round, kept with the generation it came with (so, like the
+// figures, exactly once). Each figure held is labelled with when it arrived
+// with its value. The record, and the audit record of an applied
 // push, are written in one synced batch before the answer.
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -32,6 +36,18 @@ namespace tonghop::aggregation {
 // The column family the received figures are kept in.
 inline constexpr char kReceivedFiguresCf[] = "federation_received";
 
+// A plan and period named `plans/{plan}/periods/{period}`.
+struct PlanPeriod {
+  std::string plan;    // "plans/{plan}"
+  std::string period;  // "2026"
+};
+// Parses the name; INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<PlanPeriod> ParsePlanPeriodName(absl::string_view name, absl::string_view field);
+
+// A figure's identity and value as one string (indicator, cells in order,
+// value), to tell whether a new generation repeats it.
+std::string ValueKey(const v1::Value& value);
+
 // Thread-safe (pushes are serialized by one mutex; reads see a snapshot of
 // one record each). Does not own its collaborators, which must outlive it.
 class ReceivedFiguresStore {
@@ -43,6 +59,10 @@ class ReceivedFiguresStore {
                                                const v1::PushFiguresRequest& request);
   absl::StatusOr<v1::ReceivedFigures> Get(const Caller& caller,
                                           const v1::GetReceivedFiguresRequest& request) const;
+  // Every sender's record for the plan and period, values included, by
+  // agency name; for callers already authorized (NationalView).
+  absl::StatusOr<std::vector<v1::ReceivedFigures>> All(absl::string_view plan,
+                                                       absl::string_view period) const;
   // The senders whose subtree the caller may read.
   absl::StatusOr<v1::ListReceivedFiguresResponse> List(
       const Caller& caller, const v1::ListReceivedFiguresRequest& request) const;

@@ -1,10 +1,24 @@
 #include "services/aggregation/registry_view.h"
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "services/common/errors.h"
 #include "services/common/status_macros.h"
 
 namespace tonghop::aggregation {
+
+std::vector<std::string> PlanIndicators(const PlanInfo& plan) {
+  std::vector<std::string> indicators;
+  std::set<std::string> seen;
+  for (const v1::Task& task : plan.tasks) {
+    for (const std::string& indicator : task.indicators()) {
+      if (seen.insert(indicator).second) indicators.push_back(indicator);
+    }
+  }
+  return indicators;
+}
+
 
 void StaticRegistryView::SetAgencies(std::vector<v1::Agency> agencies) {
   absl::MutexLock lock(&mu_);

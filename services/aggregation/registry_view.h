@@ -49,6 +49,9 @@ struct PlanInfo {
   std::vector<v1::Task> tasks;
 };
 
+// The indicators the plan's tasks list, in document order, each once.
+std::vector<std::string> PlanIndicators(const PlanInfo& plan);
+
 // Implementations are thread-safe.
 class RegistryView {
  public:

@@ -6,6 +6,7 @@
 // JSON. Pure functions of the report; the phrases come from report_text.h.
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "tonghop/v1/aggregation_service.pb.h"
@@ -30,6 +31,25 @@ absl::StatusOr<std::string> RenderPdf(const v1::CompiledReport& report);
 // written to a fresh file under `temp_dir`, read back and removed.
 absl::StatusOr<std::string> RenderXlsx(const v1::CompiledReport& report,
                                        const std::string& temp_dir);
+
+// One cell of a table: text, or an exact number written as a numeric cell
+// (exact for every count below 2^53; `text` stays the exact figure).
+struct TableCell {
+  std::string text;
+  bool number = false;
+};
+
+// A table for a one-sheet workbook: an optional title line, a header row,
+// then the rows.
+struct Table {
+  std::string sheet_name;
+  std::string title;
+  std::vector<std::string> header;
+  std::vector<std::vector<TableCell>> rows;
+};
+
+// The table as a workbook's bytes (written under `temp_dir` as RenderXlsx).
+absl::StatusOr<std::string> RenderTableXlsx(const Table& table, const std::string& temp_dir);
 
 // Dispatches on `format` (UNSPECIFIED means JSON).
 absl::StatusOr<RenderedReport> RenderReport(const v1::CompiledReport& report,

@@ -39,6 +39,21 @@ absl::StatusOr<int64_t> ReadNumber(const storage::KvReader& reader, absl::string
 
 }  // namespace
 
+v1::SenderCompleteness SenderCompletenessOf(const v1::CompletenessResponse& completeness) {
+  v1::SenderCompleteness out;
+  out.set_expected(completeness.expected());
+  // Counted without unreviewed reports, `received` is the accepted ones.
+  out.set_accepted(completeness.received());
+  out.set_received(completeness.received() + completeness.awaiting_review());
+  out.set_on_time(completeness.on_time());
+  out.set_late(completeness.late());
+  out.set_missing(completeness.missing());
+  out.set_awaiting_review(completeness.awaiting_review());
+  out.set_returned(completeness.returned());
+  if (completeness.has_due_date()) *out.mutable_due_date() = completeness.due_date();
+  return out;
+}
+
 UpstreamPusher::UpstreamPusher(storage::KvStore* store, const AggregateStore* aggregates,
                                const AggregationQueries* queries, RegistryView* registry,
                                const AccessPolicy* policy, const Clock* clock, Upstream upstream,
@@ -156,6 +171,15 @@ absl::Status UpstreamPusher::PushOne(const std::string& plan, const std::string&
     RETURN_IF_ERROR(policy_->CheckForward(instance, *snapshot->hierarchy, upstream_.identity,
                                           upstream_.channel ? upstream_.identity : ""));
   }
+  // Completeness first: the figures read after it are at least as new, so
+  // the completeness a push carries is never older than its generation's
+  // figures by more than the changes the next push brings.
+  v1::CompletenessRequest completeness_request;
+  completeness_request.set_plan(plan);
+  completeness_request.set_period(period);
+  completeness_request.set_agency(upstream_.identity);
+  ASSIGN_OR_RETURN(v1::CompletenessResponse completeness,
+                   queries_->Completeness(instance, completeness_request));
   ASSIGN_OR_RETURN(AggregationQueries::SubtreeFigures figures,
                    queries_->SubtreeValues(instance, plan, period, upstream_.identity, false));
   std::string generation_key = GenerationKey(plan, period);
@@ -181,6 +205,7 @@ absl::Status UpstreamPusher::PushOne(const std::string& plan, const std::string&
     if (it != renamed.end()) value.set_indicator(it->second);
     *request.add_values() = std::move(value);
   }
+  *request.mutable_completeness() = SenderCompletenessOf(completeness);
   *request.mutable_compute_time() = ToTimestamp(clock_->Now());
   request.set_request_id(DerivedRequestId({"push", upstream_.identity, local.upstream_plan(),
                                            period, absl::StrCat(request.generation())}));

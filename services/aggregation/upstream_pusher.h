@@ -6,9 +6,9 @@
 // a return, a correction), it reads those changes from the Submissions
 // change feed, and for each plan and period they touch whose plan names an
 // `upstream_plan` it pushes the figures of the agency this instance is
-// upstream (its accepted figures, its subtree's sums) to the upstream's
-// Federation.PushFigures, indicators renamed by the plan's
-// `indicator_mappings`.
+// upstream (its accepted figures, its subtree's sums, and its completeness
+// for the round) to the upstream's Federation.PushFigures, indicators
+// renamed by the plan's `indicator_mappings`.
 //
 // Exactly once: a push's generation is the feed position its figures
 // reflect and its request id is derived from the agency, plan, period and
@@ -42,11 +42,16 @@
 #include "services/common/access_policy.h"
 #include "services/common/clock.h"
 #include "storage/kv_store.h"
+#include "tonghop/v1/federation_service.pb.h"
 
 namespace tonghop::aggregation {
 
 // The column family the pushing position and per-plan state are kept in.
 inline constexpr char kUpstreamPushCf[] = "upstream_push";
+
+// The completeness a push carries, from the sender's own answer counted
+// without unreviewed reports.
+v1::SenderCompleteness SenderCompletenessOf(const v1::CompletenessResponse& completeness);
 
 class UpstreamPusher {
  public:

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -85,11 +86,11 @@ std::string IndicatorId(const std::string& name) {
   return slash == std::string::npos ? name : name.substr(slash + 1);
 }
 
-}  // namespace
-
-absl::StatusOr<std::string> RenderXlsx(const v1::CompiledReport& r, const std::string& temp_dir) {
-  const std::string& lang = r.language().empty() ? "vi" : r.language();
-  std::string pattern = absl::StrCat(temp_dir.empty() ? "/tmp" : temp_dir, "/compiled-XXXXXX.xlsx");
+// Writes a workbook to a fresh file under `temp_dir` with `fill`, which
+// returns the first error of its sheets, and returns the file's bytes.
+absl::StatusOr<std::string> WorkbookBytes(const std::string& temp_dir,
+                                          const std::function<lxw_error(Workbook&)>& fill) {
+  std::string pattern = absl::StrCat(temp_dir.empty() ? "/tmp" : temp_dir, "/table-XXXXXX.xlsx");
   int fd = mkstemps(pattern.data(), 5);
   if (fd < 0) {
     return absl::InternalError(absl::StrCat("cannot create a temporary file in ", temp_dir));
@@ -99,11 +100,30 @@ absl::StatusOr<std::string> RenderXlsx(const v1::CompiledReport& r, const std::s
     std::string path;
     ~Remove() { std::remove(path.c_str()); }
   } remove{pattern};
-
   lxw_error error = LXW_NO_ERROR;
   {
     Workbook workbook(pattern);
     if (workbook.get() == nullptr) return absl::InternalError("libxlsxwriter: cannot create workbook");
+    error = fill(workbook);
+    lxw_error closed = workbook.Close();
+    if (error == LXW_NO_ERROR) error = closed;
+  }
+  if (error != LXW_NO_ERROR) {
+    return absl::InternalError(absl::StrCat("libxlsxwriter: ", lxw_strerror(error)));
+  }
+  std::ifstream in(pattern, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  if (!in.good() && !in.eof()) return absl::InternalError("cannot read back the workbook");
+  return bytes.str();
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> RenderXlsx(const v1::CompiledReport& r, const std::string& temp_dir) {
+  const std::string& lang = r.language().empty() ? "vi" : r.language();
+  return WorkbookBytes(temp_dir, [&](Workbook& workbook) {
+    lxw_error error = LXW_NO_ERROR;
     lxw_format* bold = workbook_add_format(workbook.get());
     format_set_bold(bold);
     lxw_format* title = workbook_add_format(workbook.get());
@@ -288,17 +308,45 @@ absl::StatusOr<std::string> RenderXlsx(const v1::CompiledReport& r, const std::s
     for (const Sheet* sheet : {&summary, &stats, &tasks, &reporters}) {
       if (sheet->error() != LXW_NO_ERROR && error == LXW_NO_ERROR) error = sheet->error();
     }
-    lxw_error closed = workbook.Close();
-    if (error == LXW_NO_ERROR) error = closed;
-  }
-  if (error != LXW_NO_ERROR) {
-    return absl::InternalError(absl::StrCat("libxlsxwriter: ", lxw_strerror(error)));
-  }
-  std::ifstream in(pattern, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  if (!in.good() && !in.eof()) return absl::InternalError("cannot read back the workbook");
-  return bytes.str();
+    return error;
+  });
+}
+
+absl::StatusOr<std::string> RenderTableXlsx(const Table& table, const std::string& temp_dir) {
+  return WorkbookBytes(temp_dir, [&](Workbook& workbook) {
+    lxw_format* bold = workbook_add_format(workbook.get());
+    format_set_bold(bold);
+    lxw_format* title = workbook_add_format(workbook.get());
+    format_set_bold(title);
+    format_set_font_size(title, 14);
+    lxw_format* number = workbook_add_format(workbook.get());
+    format_set_num_format(number, "#,##0.######");
+    lxw_format* right = workbook_add_format(workbook.get());
+    format_set_align(right, LXW_ALIGN_RIGHT);
+    Sheet sheet(workbook_add_worksheet(workbook.get(), table.sheet_name.c_str()));
+    int row = 0;
+    if (!table.title.empty()) {
+      sheet.Str(row++, 0, table.title, title);
+      ++row;
+    }
+    for (size_t i = 0; i < table.header.size(); ++i) {
+      sheet.Str(row, static_cast<int>(i), table.header[i], bold);
+      sheet.Width(static_cast<int>(i), i == 0 ? 36 : 18);
+    }
+    ++row;
+    for (const std::vector<TableCell>& cells : table.rows) {
+      for (size_t i = 0; i < cells.size(); ++i) {
+        const TableCell& cell = cells[i];
+        if (cell.number) {
+          sheet.Num(row, static_cast<int>(i), std::strtod(cell.text.c_str(), nullptr), number);
+        } else {
+          sheet.Str(row, static_cast<int>(i), cell.text, i == 0 ? nullptr : right);
+        }
+      }
+      ++row;
+    }
+    return sheet.error();
+  });
 }
 
 }  // namespace tonghop::aggregation

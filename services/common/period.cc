@@ -118,7 +118,13 @@ bool PeriodBefore(const Period& a, const Period& b) {
 
 absl::TimeZone VietnamTime() { return absl::FixedTimeZone(7 * 60 * 60); }
 
-std::optional<absl::CivilDay> DueDay(const v1::Plan& plan, const Period& period) {
+namespace {
+
+// The day `date_of` the round for `period` names (see DueDay).
+std::optional<absl::CivilDay> RoundDay(
+    const v1::Plan& plan, const Period& period,
+    const v1::RelativeDate& (v1::ReportingRound::*date_of)() const,
+    bool (v1::ReportingRound::*has_date)() const) {
   const v1::ReportingRound* chosen = nullptr;
   for (const v1::ReportingRound& round : plan.schedule()) {
     if (round.period_type() != period.type) continue;
@@ -128,18 +134,29 @@ std::optional<absl::CivilDay> DueDay(const v1::Plan& plan, const Period& period)
     }
     if (round.sub_period() == 0 && chosen == nullptr) chosen = &round;
   }
-  if (chosen == nullptr || chosen->due().month() < 1 || chosen->due().month() > 12) {
-    return std::nullopt;
-  }
+  if (chosen == nullptr || !(chosen->*has_date)()) return std::nullopt;
+  const v1::RelativeDate& date = (chosen->*date_of)();
+  if (date.month() < 1 || date.month() > 12) return std::nullopt;
   int shift_months = 0;
   if (chosen->sub_period() == 0 && period.sub_period > 1) {
     shift_months = (period.sub_period - 1) * (12 / SubPeriodCount(period.type));
   }
-  int month_index = chosen->due().month() - 1 + shift_months;
-  int year = period.year + chosen->due().year_offset() + month_index / 12;
+  int month_index = date.month() - 1 + shift_months;
+  int year = period.year + date.year_offset() + month_index / 12;
   int month = month_index % 12 + 1;
-  int day = std::min(std::max(chosen->due().day(), 1), DaysInMonth(year, month));
+  int day = std::min(std::max(date.day(), 1), DaysInMonth(year, month));
   return absl::CivilDay(year, month, day);
+}
+
+}  // namespace
+
+std::optional<absl::CivilDay> DueDay(const v1::Plan& plan, const Period& period) {
+  return RoundDay(plan, period, &v1::ReportingRound::due, &v1::ReportingRound::has_due);
+}
+
+std::optional<absl::CivilDay> CompileDueDay(const v1::Plan& plan, const Period& period) {
+  return RoundDay(plan, period, &v1::ReportingRound::compile_due,
+                  &v1::ReportingRound::has_compile_due);
 }
 
 absl::StatusOr<RoundDates> DueDates(const v1::Plan& plan, const Period& period,

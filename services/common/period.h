@@ -62,6 +62,12 @@ absl::TimeZone VietnamTime();
 // the move) is the month's last day.
 std::optional<absl::CivilDay> DueDay(const v1::Plan& plan, const Period& period);
 
+// The compiling (focal) agency's due day for `period` under the plan's
+// schedule (the round's compile_due, chosen and moved as DueDay), or
+// nullopt when the round has none: when a province's compiled figures are
+// due at the Ministry.
+std::optional<absl::CivilDay> CompileDueDay(const v1::Plan& plan, const Period& period);
+
 // What a plan's schedule says about one period.
 struct RoundDates {
   absl::CivilDay due_day;

@@ -82,6 +82,20 @@ TEST(PeriodTest, AnnualDueDateIsTheEndOfTheDueDayInVietnam) {
                                                 absl::UTCTimeZone())));
 }
 
+TEST(PeriodTest, CompileDueDayIsTheRoundsCompileDueMovedAsTheDueDate) {
+  v1::Plan plan = AnnualPlan();
+  EXPECT_FALSE(CompileDueDay(plan, *ParsePeriod("2026", "p")).has_value())
+      << "a round without compile_due has none";
+  plan.mutable_schedule(0)->mutable_compile_due()->set_month(11);
+  plan.mutable_schedule(0)->mutable_compile_due()->set_day(20);
+  EXPECT_EQ(*CompileDueDay(plan, *ParsePeriod("2026", "p")), absl::CivilDay(2026, 11, 20));
+  v1::Plan half = SemiAnnualPlan();
+  half.mutable_schedule(0)->mutable_compile_due()->set_month(7);
+  half.mutable_schedule(0)->mutable_compile_due()->set_day(31);
+  // Moved six months for the second half: 31 January of the next year.
+  EXPECT_EQ(*CompileDueDay(half, *ParsePeriod("2026S2", "p")), absl::CivilDay(2027, 1, 31));
+}
+
 TEST(PeriodTest, SubPeriodZeroMovesByTheSubPeriodLength) {
   v1::Plan plan = SemiAnnualPlan();
   EXPECT_EQ(*DueDay(plan, *ParsePeriod("2026S1", "p")), absl::CivilDay(2026, 7, 15));

@@ -36,6 +36,7 @@
 #include "tonghop/v1/submissions_service.pb.h"
 #if __has_include("tonghop/v1/aggregation_service.pb.h")
 #include "tonghop/v1/aggregation_service.pb.h"
+#include "tonghop/v1/federation_service.pb.h"
 #define TONGHOP_GATEWAY_HAVE_AGGREGATION_PROTO 1
 #endif
 
@@ -56,6 +57,7 @@ void LinkServiceDescriptors() {
   (void)v1::WhoAmIRequest::descriptor();
 #ifdef TONGHOP_GATEWAY_HAVE_AGGREGATION_PROTO
   (void)v1::RollupRequest::descriptor();
+  (void)v1::GetNationalOverviewRequest::descriptor();
 #endif
 }
 

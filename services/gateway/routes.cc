@@ -71,6 +71,12 @@ const std::vector<MethodRule>& DefaultMethodRules() {
       {"tonghop.v1.Aggregation/GetCompiledReportDraft", true},
       {"tonghop.v1.Aggregation/ListCompiledReportDraftRevisions", true},
       {"tonghop.v1.Aggregation/UpdateCompiledReportDraft", false},
+      // The Ministry's view of the figures the provinces pushed.
+      {"tonghop.v1.Federation/GetReceivedFigures", true},
+      {"tonghop.v1.Federation/ListReceivedFigures", true},
+      {"tonghop.v1.Federation/GetNationalOverview", true},
+      {"tonghop.v1.Federation/GetNationalTrend", true},
+      {"tonghop.v1.Federation/ExportNationalTable", true},
       {"tonghop.v1.Audit/ListAuditRecords", true},
       // Signing in and out have routes of their own (sessions.h).
       {"tonghop.v1.Auth/WhoAmI", true},

@@ -7,12 +7,15 @@
 # playwright-core; then, on a fresh instance with people who sign in, a
 # clerk's and a reviewer's round through the report form and the review
 # page, with tonghopd mailing its notices to a real SMTP server on loopback
-# (tests/tools/smtp_sink.py). Exits non-zero when anything fails.
+# (tests/tools/smtp_sink.py); then the Ministry's page over federation, with
+# the Ministry's instance and two provinces' pushing to it over mutual TLS
+# (federation.test.mjs starts them itself). Exits non-zero when anything
+# fails.
 #
 #   TONGHOP_BUILD_DIR=/path/to/build tests/e2e/run.sh
 #
-# TONGHOP_E2E_TESTS=clerk (or dashboard) runs only those tests; both by
-# default.
+# TONGHOP_E2E_TESTS=clerk (or dashboard, or federation) runs only those
+# tests; all three by default.
 #
 # TONGHOP_BUILD_DIR (default: build/ of this tree) must hold built
 # services/server/tonghopd and clients/cli/tonghop; this script builds no C++.
@@ -110,7 +113,7 @@ stop_server() {
   SERVER_PID=""
 }
 
-TESTS="${TONGHOP_E2E_TESTS:-dashboard clerk}"
+TESTS="${TONGHOP_E2E_TESTS:-dashboard clerk federation}"
 wants() { [[ " $TESTS " == *" $1 "* ]]; }
 status=0
 export TONGHOP_E2E_OUT="$OUT"
@@ -181,6 +184,10 @@ if wants clerk; then
   kill "$SMTP_PID" 2>/dev/null || true
   wait "$SMTP_PID" 2>/dev/null || true
   SMTP_PID=""
+fi
+if wants federation; then
+  log "the Ministry's page over federation (a Ministry and two provinces, mutual TLS) in chromium"
+  (cd "$ROOT/tests/e2e" && TONGHOP_BUILD_DIR="$BUILD_DIR" node --test --test-concurrency=1 --test-reporter=spec federation.test.mjs) || status=$?
 fi
 log "screenshots and downloads in $OUT"
 exit "$status"

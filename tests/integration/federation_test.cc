@@ -224,6 +224,42 @@ TEST_F(FederationTest, ProvincePushesEveryAcceptanceAndCatchesUpAfterBothRestart
   EXPECT_NE(output.find("Tỉnh Đồng Nai"), std::string::npos) << output;
   EXPECT_NE(output.find("1 đơn vị đã gửi số liệu"), std::string::npos) << output;
 
+  // The province's completeness came with its figures, and the Ministry's
+  // national view sums what it holds: Đồng Nai sent, the other provinces
+  // did not (no figure, not 0).
+  EXPECT_EQ(sent.completeness().accepted(), 2);
+  EXPECT_GE(sent.completeness().expected(), 2);
+  v1::GetNationalOverviewRequest overview_request;
+  overview_request.set_name("plans/national-2026/periods/2026");
+  v1::NationalOverview overview;
+  ASSERT_TRUE(
+      stub->GetNationalOverview(Context("bo-tu-phap").get(), overview_request, &overview).ok());
+  ASSERT_GE(overview.provinces_size(), 1);
+  EXPECT_EQ(overview.provinces_received(), 1);
+  for (int p = 0; p < overview.provinces_size(); ++p) {
+    const v1::ProvinceStatus& province = overview.provinces(p);
+    EXPECT_EQ(province.receipt() != v1::PROVINCE_RECEIPT_NOT_RECEIVED,
+              province.agency() == "agencies/dong-nai")
+        << province.agency();
+    for (const v1::NationalIndicator& indicator : overview.indicators()) {
+      if (indicator.indicator() != "indicators/complaints-received") continue;
+      EXPECT_EQ(indicator.total().value(), "33");
+      EXPECT_EQ(indicator.provinces(p).figure().present(), province.agency() == "agencies/dong-nai");
+    }
+    if (province.agency() == "agencies/dong-nai") {
+      EXPECT_EQ(province.completeness().accepted(), 2);
+    }
+  }
+  output.clear();
+  ASSERT_EQ(RunCli(absl::StrCat("--server=", ministry_->address(), " --tls-ca=", Path("ca.crt"),
+                                " --agency=bo-tu-phap --state-dir=", Path("cli"),
+                                " national overview --plan=national-2026 --period=2026"),
+                   &output),
+            0)
+      << output;
+  EXPECT_NE(output.find("Tỉnh Đồng Nai"), std::string::npos) << output;
+  EXPECT_NE(output.find("tỉnh, thành phố đã gửi"), std::string::npos) << output;
+
   // A retried push and a late older one change nothing; the figures stay.
   auto as_dong_nai = v1::Federation::NewStub(
       ministry_->NewChannel(ClientTls(ca_, agencies_.at("dong-nai"))));

@@ -27,6 +27,7 @@
 #include "tonghop/v1/aggregation_service.grpc.pb.h"
 #include "tonghop/v1/audit_service.grpc.pb.h"
 #include "tonghop/v1/auth_service.grpc.pb.h"
+#include "tonghop/v1/federation_service.grpc.pb.h"
 #include "tonghop/v1/operations_service.grpc.pb.h"
 #include "tonghop/v1/registry_service.grpc.pb.h"
 #include "tonghop/v1/submissions_service.grpc.pb.h"
@@ -87,6 +88,8 @@ const Allowed kAnyIdentified = {{Relation::kOwn, kAllRoles},
                                 {Relation::kOtherProvince, kAllRoles},
                                 {Relation::kMinistry, kAllRoles}};
 const Allowed kAuthorityAdmin = {{Relation::kMinistry, kAdmin}};
+// The Ministry's people, whatever their role: the national view.
+const Allowed kAuthorityAnyRole = {{Relation::kMinistry, kAllRoles}};
 const Allowed kScopeAdmin = {{Relation::kFocal, kAdmin}, {Relation::kMinistry, kAdmin}};
 const Allowed kReachAdmin = {
     {Relation::kOwn, kAdmin}, {Relation::kFocal, kAdmin}, {Relation::kMinistry, kAdmin}};
@@ -242,6 +245,9 @@ TEST_F(PermissionMatrixTest, EveryRpcEveryRoleEveryRelation) {
   using T = v1::Audit::Stub;
   auto* ops = operations_.get();
   using O = v1::Operations::Stub;
+  auto federation = v1::Federation::NewStub(channel_);
+  auto* fed = federation.get();
+  using F = v1::Federation::Stub;
 
   v1::GetAgencyRequest get_agency;
   get_agency.set_name(kSubject);
@@ -446,6 +452,17 @@ TEST_F(PermissionMatrixTest, EveryRpcEveryRoleEveryRelation) {
   forward_commune.set_agency(kSubject);
   v1::RebuildAggregatesRequest rebuild;
   rebuild.set_verify_only(true);
+  const std::string period_name = absl::StrCat(agg::kPlan, "/periods/2026");
+  v1::GetReceivedFiguresRequest get_received;
+  get_received.set_name(absl::StrCat(period_name, "/receivedFigures/dong-nai-so-y-te"));
+  v1::ListReceivedFiguresRequest list_received;
+  list_received.set_parent(period_name);
+  v1::GetNationalOverviewRequest national_overview;
+  national_overview.set_name(period_name);
+  v1::GetNationalTrendRequest national_trend;
+  national_trend.set_plan(agg::kPlan);
+  v1::ExportNationalTableRequest national_table;
+  national_table.set_name(period_name);
 
   v1::WatchChangesRequest watch;
   watch.set_stop_at_end(true);
@@ -653,6 +670,26 @@ TEST_F(PermissionMatrixTest, EveryRpcEveryRoleEveryRelation) {
       {"Aggregation", "RebuildAggregates", kAuthorityAdmin,
        Unary<v1::RebuildAggregatesRequest, v1::RebuildAggregatesResponse>(
            agg, &A::RebuildAggregates, rebuild),
+       ""},
+      {"Federation", "GetReceivedFigures", kReaders3,
+       Unary<v1::GetReceivedFiguresRequest, v1::ReceivedFigures>(fed, &F::GetReceivedFigures,
+                                                                 get_received),
+       "the figures a sender pushed"},
+      {"Federation", "ListReceivedFigures", kAnyIdentified,
+       Unary<v1::ListReceivedFiguresRequest, v1::ListReceivedFiguresResponse>(
+           fed, &F::ListReceivedFigures, list_received),
+       "lists only the senders GetReceivedFigures would return"},
+      {"Federation", "GetNationalOverview", kAuthorityAnyRole,
+       Unary<v1::GetNationalOverviewRequest, v1::NationalOverview>(
+           fed, &F::GetNationalOverview, national_overview),
+       "the Ministry's view of the figures received"},
+      {"Federation", "GetNationalTrend", kAuthorityAnyRole,
+       Unary<v1::GetNationalTrendRequest, v1::NationalTrend>(fed, &F::GetNationalTrend,
+                                                             national_trend),
+       ""},
+      {"Federation", "ExportNationalTable", kAuthorityAnyRole,
+       Unary<v1::ExportNationalTableRequest, v1::ExportNationalTableResponse>(
+           fed, &F::ExportNationalTable, national_table),
        ""},
       {"Audit", "ListAuditRecords", kAuthorityAdmin,
        Unary<v1::ListAuditRecordsRequest, v1::ListAuditRecordsResponse>(

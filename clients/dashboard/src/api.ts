@@ -245,6 +245,82 @@ export interface TrendResponse {
   dataAsOf?: string;
 }
 
+// The Ministry's view of the figures the provinces pushed
+// (tonghop.v1.Federation).
+export interface SenderCompleteness {
+  expected?: number;
+  received?: number;
+  accepted?: number;
+  onTime?: number;
+  late?: number;
+  missing?: number;
+  awaitingReview?: number;
+  returned?: number;
+  dueDate?: { year?: number; month?: number; day?: number };
+}
+
+export interface ProvinceStatus {
+  agency: string;
+  displayName?: string;
+  // PROVINCE_RECEIPT_NOT_RECEIVED | _ON_TIME | _LATE | _RECEIVED
+  receipt?: string;
+  firstArriveTime?: string;
+  arriveTime?: string;
+  generation?: string;
+  valueCount?: number;
+  completeness?: SenderCompleteness;
+  expected?: boolean;
+}
+
+export interface NationalIndicator {
+  indicator: string;
+  displayName?: string;
+  unit?: string;
+  aggregation?: string;
+  total?: Figure;
+  provinces?: { agency: string; figure?: Figure }[];
+  cells?: { cells?: Record<string, string>; label?: string; figure?: Figure }[];
+}
+
+export interface NationalOverview {
+  name: string;
+  plan: string;
+  period: string;
+  planSymbol?: string;
+  planTitle?: string;
+  compileDue?: { year?: number; month?: number; day?: number };
+  provincesExpected?: number;
+  provincesReceived?: number;
+  provincesOnTime?: number;
+  provincesLate?: number;
+  provinces?: ProvinceStatus[];
+  indicators?: NationalIndicator[];
+}
+
+export interface NationalTrend {
+  plan: string;
+  periods?: string[];
+  indicators?: {
+    indicator: string;
+    displayName?: string;
+    unit?: string;
+    direction?: string;
+    points?: { period: string; figure?: Figure; provinces?: number; change?: string; againstDirection?: boolean }[];
+  }[];
+}
+
+export interface ReceivedFigures {
+  name: string;
+  agency: string;
+  agencyDisplayName?: string;
+  generation?: string;
+  firstArriveTime?: string;
+  arriveTime?: string;
+  values?: Value[];
+  valueArriveTimes?: string[];
+  completeness?: SenderCompleteness;
+}
+
 export interface FigureContribution {
   agency: string;
   displayName?: string;
@@ -415,7 +491,7 @@ export class ApiError extends Error {
   }
 }
 
-type Query = Record<string, string | number | boolean | string[] | undefined>;
+export type Query = Record<string, string | number | boolean | string[] | undefined>;
 
 let actingAgency = loadAgency();
 

@@ -13,6 +13,7 @@ import { currentIdentity, refreshIdentity, signedInPerson, signOut } from './ses
 import { errorBox } from './views/common';
 import { renderImport } from './views/import';
 import { renderHome, renderLogin } from './views/login';
+import { renderMinistry } from './views/ministry';
 import { renderNational } from './views/national';
 import { renderProvince } from './views/province';
 import { renderReport } from './views/report';
@@ -26,6 +27,7 @@ function renderShell(): void {
   document.title = t('appTitle');
   (document.getElementById('app-title') as HTMLElement).textContent = t('appTitle');
   (document.getElementById('nav-national') as HTMLElement).textContent = t('national');
+  (document.getElementById('nav-ministry') as HTMLElement).textContent = t('ministryNav');
   (document.getElementById('nav-import') as HTMLElement).textContent = t('importNav');
   (document.getElementById('nav-home') as HTMLElement).textContent = t('homeNav');
   (document.getElementById('nav-review') as HTMLElement).textContent = t('reviewNav');
@@ -89,6 +91,7 @@ async function render(): Promise<void> {
     else if (route.view === 'home') await renderHome(view);
     else if (route.view === 'report') await renderReport(view, route);
     else if (route.view === 'review') await renderReview(view, route);
+    else if (route.view === 'ministry') await renderMinistry(view, route);
     else await renderNational(view, route);
   } catch (error) {
     if (mine === generation) view.appendChild(errorBox(error));

@@ -1,10 +1,11 @@
 // Views live in the URL's fragment (#/national?period=2026,
 // #/province/dong-nai?plan=…&period=…, #/import, #/login, #/home,
-// #/report?name=reports/…, #/review?name=…), so a view can be bookmarked and
+// #/report?name=reports/…, #/review?name=…,
+// #/ministry?plan=plans/…&period=2026&province=dong-nai), so a view can be bookmarked and
 // sent to a colleague, and the server only ever serves index.html.
 
 export interface Route {
-  view: 'national' | 'province' | 'import' | 'login' | 'home' | 'report' | 'review';
+  view: 'national' | 'province' | 'import' | 'login' | 'home' | 'report' | 'review' | 'ministry';
   id?: string;
   params: Record<string, string>;
 }
@@ -20,7 +21,7 @@ export function parseRoute(hash: string): Route {
   if (segments[0] === 'province' && segments[1]) {
     return { view: 'province', id: segments[1], params };
   }
-  for (const view of ['import', 'login', 'home', 'report', 'review'] as const) {
+  for (const view of ['import', 'login', 'home', 'report', 'review', 'ministry'] as const) {
     if (segments[0] === view) return { view, params };
   }
   return { view: 'national', params };

@@ -1,6 +1,6 @@
 // Pieces the views share.
 
-import { ApiError, call, listAll, type Agency, type DueReport, type Notice, type Plan } from '../api';
+import { ApiError, call, download, listAll, type Agency, type DueReport, type Notice, type Plan, type Query } from '../api';
 import { h } from '../dom';
 import { displayName, enumLabel, lang, t } from '../i18n';
 import { formatDay, formatTimestamp } from '../format';
@@ -173,4 +173,17 @@ export function planSymbol(name: string): Promise<string> {
     names.set(name, known);
   }
   return known;
+}
+
+// Fetches a file (a response's `content`, alt=media) and hands it to the
+// browser as a download under the server's file name.
+export async function saveDownload(service: string, method: string, query: Query): Promise<void> {
+  const { blob, filename } = await download(service, method, query);
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url });
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
 }

@@ -5,7 +5,6 @@
 
 import {
   call,
-  download,
   listAll,
   type Agency,
   type CompletenessResponse,
@@ -27,7 +26,7 @@ import { formatCount, formatDate, formatExact, formatPercent, formatTimestamp } 
 import { displayName, enumLabel, lang, t } from '../i18n';
 import { navigate, type Route } from '../router';
 import { dataTable } from '../table';
-import { errorBox, lazySection, periodsOf, statCard } from './common';
+import { errorBox, lazySection, periodsOf, saveDownload, statCard } from './common';
 
 const KIND_GROUPS: { key: string; label: () => string; kinds: string[] }[] = [
   { key: 'departments', label: () => t('departments'), kinds: ['AGENCY_KIND_DEPARTMENT', 'AGENCY_KIND_SECURITY_FORCE'] },
@@ -489,16 +488,9 @@ function downloadButtons(plan: string, period: string, agency: string): HTMLElem
       onclick: async () => {
         status.textContent = t('downloading');
         try {
-          const { blob, filename } = await download('aggregation', method, {
+          await saveDownload('aggregation', method, {
             plan, period, agency, format, language: method === 'CompileReport' ? lang() : undefined,
           });
-          const url = URL.createObjectURL(blob);
-          const a = h('a', { href: url });
-          a.download = filename;
-          document.body.appendChild(a);
-          a.click();
-          a.remove();
-          setTimeout(() => URL.revokeObjectURL(url), 10000);
           status.textContent = '';
         } catch (error) {
           status.replaceChildren(errorBox(error));
