@@ -11,8 +11,10 @@
 #include "services/common/decimal.h"
 #include "services/common/errors.h"
 #include "services/common/pagination.h"
+#include "services/common/period.h"
 #include "services/common/resource_names.h"
 #include "services/common/status_macros.h"
+#include "services/common/text.h"
 #include "services/common/timestamps.h"
 #include "storage/key_encoding.h"
 
@@ -85,8 +87,9 @@ absl::StatusOr<v1::PushFiguresResponse> ReceivedFiguresStore::Push(
   if (!ParseSimpleName(request.plan(), "plans", "plan").ok()) {
     violations.Add("plan", absl::StrCat("\"", request.plan(), "\" is not plans/{plan}"));
   }
-  if (request.period().empty() || request.period().find('/') != std::string::npos) {
-    violations.Add("period", "is required: the period label (\"2026\")");
+  if (!ParsePeriod(request.period(), "period").ok()) {
+    violations.Add("period", absl::StrCat(QuoteInput(request.period()),
+                                          " is not a period label (\"2026\", \"2026S1\")"));
   }
   if (!ParseSimpleName(request.agency(), "agencies", "agency").ok()) {
     violations.Add("agency", absl::StrCat("\"", request.agency(), "\" is not agencies/{agency}"));
@@ -102,6 +105,9 @@ absl::StatusOr<v1::PushFiguresResponse> ReceivedFiguresStore::Push(
                      absl::StrCat("\"", value.decimal_value(), "\" is not a decimal number"));
     } else if (value.value_case() == v1::Value::VALUE_NOT_SET) {
       violations.Add(at, "has no value");
+    } else if (value.value_case() == v1::Value::kIntValue && value.int_value() < 0) {
+      violations.Add(at + ".int_value",
+                     absl::StrCat("a count cannot be negative (", value.int_value(), ")"));
     }
   }
   if (request.has_completeness()) {
@@ -142,6 +148,12 @@ absl::StatusOr<v1::PushFiguresResponse> ReceivedFiguresStore::Push(
   }
   const v1::Agency* sender = snapshot->hierarchy->Find(request.agency());
   if (sender == nullptr) return NotFound(request.agency());
+  // Figures come up from a province's instance; a department's or a
+  // commune's certificate has no national figures to send.
+  if (sender->kind() != v1::AGENCY_KIND_PROVINCE) {
+    return WithErrorInfo(PermissionDenied(caller.Actor(), "push the figures of", request.agency()),
+                         "NOT_A_PROVINCE", {{"agency", request.agency()}});
+  }
   ASSIGN_OR_RETURN(std::shared_ptr<const PlanInfo> plan, registry_->Plan(request.plan()));
   std::set<std::string> listed;
   for (const v1::Task& task : plan->tasks) listed.insert(task.indicators().begin(), task.indicators().end());

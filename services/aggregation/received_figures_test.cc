@@ -113,6 +113,21 @@ TEST_F(ReceivedFiguresTest, RefusesAnotherSendersFiguresAndBadInputChangingNothi
   absl::Status refused = received_.Push(dong_nai_, bad).status();
   EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(GetBadRequest(refused).field_violations_size(), 2) << refused;
+  // A period that is no period, and a negative count.
+  v1::PushFiguresRequest bogus = Push(5, -5000);
+  bogus.set_period("9999-bogus");
+  absl::Status nonsense = received_.Push(dong_nai_, bogus).status();
+  EXPECT_EQ(nonsense.code(), absl::StatusCode::kInvalidArgument);
+  google::rpc::BadRequest nonsense_fields = GetBadRequest(nonsense);
+  ASSERT_EQ(nonsense_fields.field_violations_size(), 2) << nonsense;
+  EXPECT_EQ(nonsense_fields.field_violations(0).field(), "period");
+  EXPECT_EQ(nonsense_fields.field_violations(1).field(), "values[0].int_value");
+  // A department's certificate, for itself: not a province's instance.
+  v1::PushFiguresRequest department = Push(5, 18);
+  department.set_agency("agencies/dong-nai-so-y-te");
+  auto from_department = received_.Push(Caller("agencies/dong-nai-so-y-te"), department);
+  EXPECT_EQ(from_department.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(GetErrorInfo(from_department.status()).reason(), "NOT_A_PROVINCE");
 
   EXPECT_EQ(Held().status().code(), absl::StatusCode::kNotFound);
 }
