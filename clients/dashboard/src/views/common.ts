@@ -179,6 +179,11 @@ export function planSymbol(name: string): Promise<string> {
 // browser as a download under the server's file name.
 export async function saveDownload(service: string, method: string, query: Query): Promise<void> {
   const { blob, filename } = await download(service, method, query);
+  saveBlob(blob, filename);
+}
+
+// Hands `blob` to the browser as a download named `filename`.
+export function saveBlob(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
   const a = h('a', { href: url });
   a.download = filename;
@@ -186,4 +191,14 @@ export async function saveDownload(service: string, method: string, query: Query
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// The period a page opens on: the one asked for when the plans have it, else
+// this year's, else the latest one already begun, else the first.
+export function choosePeriod(periods: string[], requested: string | undefined, today: Date): string {
+  if (requested && periods.includes(requested)) return requested;
+  const year = String(today.getFullYear());
+  if (periods.includes(year)) return year;
+  const past = periods.filter((p) => p <= year);
+  return past.length ? past[past.length - 1] : periods[0] ?? year;
 }

@@ -22,7 +22,7 @@ import { formatCount, formatDate, formatExact, formatTimestamp } from '../format
 import { lang, t } from '../i18n';
 import { navigate, type Route } from '../router';
 import { dataTable } from '../table';
-import { errorBox, periodsOf, saveDownload, statCard } from './common';
+import { choosePeriod, errorBox, periodsOf, saveDownload, statCard } from './common';
 
 const idOf = (name: string): string => name.slice(name.indexOf('/') + 1);
 
@@ -60,10 +60,7 @@ export async function renderMinistry(root: HTMLElement, route: Route): Promise<v
     return;
   }
   const periods = periodsOf([plan]);
-  const year = String(new Date().getFullYear());
-  const period = route.params.period && periods.includes(route.params.period)
-    ? route.params.period
-    : periods.includes(year) ? year : periods[0] ?? year;
+  const period = choosePeriod(periods, route.params.period, new Date());
   const go = (params: Record<string, string>): void =>
     navigate({ view: 'ministry', params: { plan: plan.name, period, ...params } });
   root.appendChild(h('div', { class: 'controls' },

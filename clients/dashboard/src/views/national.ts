@@ -9,7 +9,7 @@ import { formatCount, formatPercent } from '../format';
 import { displayName, t } from '../i18n';
 import { navigate, type Route } from '../router';
 import { dataTable } from '../table';
-import { errorBox, mapLimited, owedSection, periodsOf, planCovers, statCard } from './common';
+import { choosePeriod, errorBox, mapLimited, owedSection, periodsOf, planCovers, statCard } from './common';
 
 interface Row {
   province: Agency;
@@ -41,9 +41,7 @@ export async function renderNational(root: HTMLElement, route: Route): Promise<v
     : decisions[0] ?? '';
   const decisionPlans = plans.filter((p) => p.implements === decision);
   const periods = periodsOf(decisionPlans);
-  const period = route.params.period && periods.includes(route.params.period)
-    ? route.params.period
-    : defaultPeriod(periods, today);
+  const period = choosePeriod(periods, route.params.period, today);
 
   const controls = h(
     'div',
@@ -169,11 +167,4 @@ function progressBar(c: CompletenessResponse): HTMLElement {
   const bar = h('span', { class: 'bar' }, h('span', { class: 'bar-fill' }));
   (bar.firstChild as HTMLElement).style.width = `${share}%`;
   return h('span', { class: 'progress', testid: 'completeness' }, bar, ' ', formatPercent(received, expected));
-}
-
-function defaultPeriod(periods: string[], today: Date): string {
-  const year = String(today.getFullYear());
-  if (periods.includes(year)) return year;
-  const past = periods.filter((p) => p <= year);
-  return past.length ? past[past.length - 1] : periods[0] ?? year;
 }

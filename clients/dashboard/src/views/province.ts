@@ -26,7 +26,7 @@ import { formatCount, formatDate, formatExact, formatPercent, formatTimestamp } 
 import { displayName, enumLabel, lang, t } from '../i18n';
 import { navigate, type Route } from '../router';
 import { dataTable } from '../table';
-import { errorBox, lazySection, periodsOf, saveDownload, statCard } from './common';
+import { choosePeriod, errorBox, lazySection, periodsOf, saveDownload, statCard } from './common';
 
 const KIND_GROUPS: { key: string; label: () => string; kinds: string[] }[] = [
   { key: 'departments', label: () => t('departments'), kinds: ['AGENCY_KIND_DEPARTMENT', 'AGENCY_KIND_SECURITY_FORCE'] },
@@ -60,10 +60,7 @@ export async function renderProvince(root: HTMLElement, route: Route): Promise<v
     return;
   }
   const periods = periodsOf([plan]);
-  const today = String(new Date().getFullYear());
-  const period = route.params.period && periods.includes(route.params.period)
-    ? route.params.period
-    : periods.includes(today) ? today : periods[0];
+  const period = choosePeriod(periods, route.params.period, new Date());
   const go = (params: Record<string, string>): void => navigate({ view: 'province', id, params });
 
   header.appendChild(h('div', { class: 'controls' },

@@ -60,7 +60,7 @@ import {
   valueText,
   type FigureMeta,
 } from './figures';
-import { agencyName, planSymbol } from './common';
+import { agencyName, planSymbol, saveBlob } from './common';
 import { labelFor } from './login';
 
 // The choices of a task's progress, in the order a clerk reads them.
@@ -544,13 +544,7 @@ class ReportForm {
   private async downloadXlsx(): Promise<void> {
     try {
       const { blob, filename } = await downloadReportXlsx(this.report.plan ?? '', this.report.period ?? '');
-      const url = URL.createObjectURL(blob);
-      const a = h('a', { href: url });
-      a.download = filename;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      window.setTimeout(() => URL.revokeObjectURL(url), 10000);
+      saveBlob(blob, filename);
     } catch (error) {
       this.showXlsxResult('refused', error instanceof ApiError ? error.officialMessage : String(error));
     }
