@@ -774,9 +774,12 @@ int ReportChanges(CliContext& context, const ParsedArgs& args) {
 }
 
 // Lists the e-mail notices (reminders, returns, acceptances, digests of
-// missing reports), queued and sent; --state=pending|sent|no-recipient.
+// missing reports), queued and sent; --state=pending|sent|no-recipient;
+// --for=AGENCY: only those sent to one agency (which its own people and
+// those who read its reports may list).
 int NoticeList(CliContext& context, const ParsedArgs& args) {
   v1::ListNoticesRequest request;
+  if (args.Has("for")) request.set_agency(AgencyName(args.Get("for")));
   if (args.Has("state")) {
     std::optional<int> state = ParseEnumText(*v1::NoticeState_descriptor(), args.Get("state"));
     if (!state) {
@@ -812,20 +815,24 @@ int NoticeList(CliContext& context, const ParsedArgs& args) {
 }
 
 void RegisterReportCommands(CommandTable& table) {
-  table.Add({"notice list", "[--state=pending|sent|no-recipient]",
+  table.Add({"notice list", "[--for=AGENCY] [--state=pending|sent|no-recipient]",
              "the e-mail notices queued and sent (reminders, returns, acceptances, digests of "
-             "missing reports); for the instance's administrators",
+             "missing reports): all of them for the instance's administrators, one agency's "
+             "with --for",
              NoticeList});
   table.Describe("notice list", R"(Every e-mail notice of this server, queued or sent: reminders before a due
 date, a report returned (with the reason) or accepted, and the digest of
 missing reports to a focal agency after the due date. Shows the addresses
 used, the attempts and the last error; NO_RECIPIENT means neither the agency
 nor its people have an address. Notices are sent only when tonghopd runs
-with --smtp=HOST:PORT (docs/notices.md).
+with --smtp=HOST:PORT (docs/notices.md). With --for=AGENCY, only the notices
+sent to that agency: its own people, and whoever may read its reports, may
+list them; without it, the list is the instance administrators'.
 
 Examples:
   tonghop notice list
-  tonghop notice list --state=pending)");
+  tonghop notice list --state=pending
+  tonghop notice list --for=dong-nai-so-y-te)");
   table.Add({"report template", "--plan=PLAN --period=2026 --out=FILE",
              "write the caller's report form: FILE.json and its figures (CSV beside it), "
              "or FILE.xlsx (Excel)",
