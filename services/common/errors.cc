@@ -52,10 +52,38 @@ struct VietnameseAction {
   absl::string_view text;
 };
 constexpr VietnameseAction kActions[] = {
-    {"create", "tạo"},     {"update", "sửa"},      {"delete", "xóa"},
-    {"read", "xem"},       {"review", "duyệt"},    {"submit", "nộp"},
-    {"import", "nhập"},    {"replace", "thay thế"}, {"watch", "theo dõi"},
-    {"write", "ghi"},      {"list", "xem danh sách"},
+    {"create", "tạo"},
+    {"update", "sửa"},
+    {"delete", "xóa"},
+    {"read", "xem"},
+    {"review", "duyệt"},
+    {"submit", "nộp"},
+    {"import", "nhập"},
+    {"replace", "thay thế"},
+    {"watch", "theo dõi"},
+    {"write", "ghi"},
+    {"list", "xem danh sách"},
+    {"administer", "quản trị"},
+    {"change", "thay đổi"},
+    {"edit", "sửa"},
+    {"move", "chuyển"},
+    {"import a plan of", "nhập kế hoạch của"},
+    {"forward the figures of", "chuyển số liệu của"},
+    {"push the figures of", "gửi số liệu của"},
+    {"read the roll-ups of", "xem số liệu tổng hợp của"},
+    {"export exact figures of", "xuất số liệu chính xác của"},
+    {"see the reports behind the figures of", "xem các báo cáo tạo nên số liệu của"},
+    {"change the password of", "đổi mật khẩu của"},
+};
+
+// Vietnamese names of what an instance's administrators alone may manage
+// (AccessPolicy::CheckAdministerInstance names them in English).
+constexpr VietnameseAction kInstanceResources[] = {
+    {"the notices", "các thông báo"},
+    {"the audit trail", "nhật ký kiểm toán"},
+    {"the aggregates", "bảng số liệu tổng hợp"},
+    {"the change feed of reports", "luồng thay đổi của báo cáo"},
+    {"the instance's backups", "các bản sao lưu của hệ thống"},
 };
 
 std::string Fill(absl::string_view text, absl::string_view resource, absl::string_view caller,
@@ -63,6 +91,9 @@ std::string Fill(absl::string_view text, absl::string_view resource, absl::strin
   std::string action_vi(action);
   for (const auto& a : kActions) {
     if (a.action == action) action_vi = std::string(a.text);
+  }
+  for (const auto& r : kInstanceResources) {
+    if (r.action == resource) resource = r.text;
   }
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {

@@ -56,6 +56,13 @@ TEST(ErrorsTest, OfficialsGetVietnameseMessages) {
   EXPECT_EQ(GetVietnameseMessage(NotFound("agencies/x")), "Không tìm thấy agencies/x.");
   EXPECT_EQ(GetVietnameseMessage(PermissionDenied("agencies/a", "review", "reports/b/p/2026")),
             "Cơ quan agencies/a không có quyền duyệt reports/b/p/2026.");
+  // Every action the access policy names reads in Vietnamese, and so do the
+  // things only an instance's administrators manage.
+  EXPECT_EQ(GetVietnameseMessage(PermissionDenied("agencies/a", "administer", "the notices")),
+            "Cơ quan agencies/a không có quyền quản trị các thông báo.");
+  EXPECT_EQ(GetVietnameseMessage(
+                PermissionDenied("agencies/a", "push the figures of", "agencies/dong-nai")),
+            "Cơ quan agencies/a không có quyền gửi số liệu của agencies/dong-nai.");
   EXPECT_EQ(GetVietnameseMessage(InvalidField("plan.symbol", "required")),
             "Dữ liệu không hợp lệ ở trường plan.symbol.");
   // The Vietnamese message travels over gRPC with the other details.
