@@ -182,6 +182,26 @@ export async function saveDownload(service: string, method: string, query: Query
   saveBlob(blob, filename);
 }
 
+// A button that downloads what `service`.`method` answers for `query`,
+// saying in `status` that it is downloading, or why it failed.
+export function downloadButton(
+  status: HTMLElement, label: string, testid: string, service: string, method: string, query: Query,
+): HTMLElement {
+  return h('button', {
+    type: 'button',
+    testid,
+    onclick: async () => {
+      status.textContent = t('downloading');
+      try {
+        await saveDownload(service, method, query);
+        status.textContent = '';
+      } catch (error) {
+        status.replaceChildren(errorBox(error));
+      }
+    },
+  }, label);
+}
+
 // Hands `blob` to the browser as a download named `filename`.
 export function saveBlob(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);

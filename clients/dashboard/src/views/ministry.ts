@@ -22,7 +22,7 @@ import { formatCount, formatDate, formatExact, formatTimestamp } from '../format
 import { lang, t } from '../i18n';
 import { navigate, type Route } from '../router';
 import { dataTable } from '../table';
-import { choosePeriod, errorBox, periodsOf, saveDownload, statCard } from './common';
+import { choosePeriod, downloadButton, periodsOf, statCard } from './common';
 
 const idOf = (name: string): string => name.slice(name.indexOf('/') + 1);
 
@@ -139,19 +139,8 @@ export async function renderMinistry(root: HTMLElement, route: Route): Promise<v
   // last, with its export.
   const status = h('span', { class: 'muted', testid: 'export-status' });
   const exportButton = (format: string, label: string, testid: string): HTMLElement =>
-    h('button', {
-      type: 'button',
-      testid,
-      onclick: async () => {
-        status.textContent = t('downloading');
-        try {
-          await saveDownload('federation', 'ExportNationalTable', { name, format, language: lang() });
-          status.textContent = '';
-        } catch (error) {
-          status.replaceChildren(errorBox(error));
-        }
-      },
-    }, label);
+    downloadButton(status, label, testid, 'federation', 'ExportNationalTable',
+      { name, format, language: lang() });
   const head = h('tr', {}, h('th', {}, t('provinceCol')),
     ...indicators.map((i) => h('th', { class: 'num', title: i.indicator }, i.displayName ?? idOf(i.indicator),
       i.unit ? h('span', { class: 'muted' }, ` (${i.unit})`) : '')));

@@ -26,7 +26,7 @@ import { formatCount, formatDate, formatExact, formatPercent, formatTimestamp } 
 import { displayName, enumLabel, lang, t } from '../i18n';
 import { navigate, type Route } from '../router';
 import { dataTable } from '../table';
-import { choosePeriod, errorBox, lazySection, periodsOf, saveDownload, statCard } from './common';
+import { choosePeriod, downloadButton, errorBox, lazySection, periodsOf, statCard } from './common';
 
 const KIND_GROUPS: { key: string; label: () => string; kinds: string[] }[] = [
   { key: 'departments', label: () => t('departments'), kinds: ['AGENCY_KIND_DEPARTMENT', 'AGENCY_KIND_SECURITY_FORCE'] },
@@ -479,21 +479,9 @@ function statusTone(status: string | undefined): string {
 function downloadButtons(plan: string, period: string, agency: string): HTMLElement {
   const status = h('span', { class: 'muted', testid: 'download-status' });
   const button = (format: string, label: string, testid: string, method = 'CompileReport'): HTMLElement =>
-    h('button', {
-      type: 'button',
-      testid,
-      onclick: async () => {
-        status.textContent = t('downloading');
-        try {
-          await saveDownload('aggregation', method, {
-            plan, period, agency, format, language: method === 'CompileReport' ? lang() : undefined,
-          });
-          status.textContent = '';
-        } catch (error) {
-          status.replaceChildren(errorBox(error));
-        }
-      },
-    }, label);
+    downloadButton(status, label, testid, 'aggregation', method, {
+      plan, period, agency, format, language: method === 'CompileReport' ? lang() : undefined,
+    });
   return h('div', { class: 'downloads', testid: 'downloads' },
     h('span', {}, t('download'), ': '),
     button('REPORT_FORMAT_DOCX', t('downloadDocx'), 'download-docx'),
