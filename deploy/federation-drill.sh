@@ -140,46 +140,57 @@ REPORTERS=$((COMMUNES + PROVINCES * (DEPARTMENTS + BODIES)))
 echo "generated country: $PROVINCES provinces, $COMMUNES communes, $DEPARTMENTS departments and" \
   "$BODIES independent bodies per province: $REPORTERS reports; $TASKS tasks, $INDICATORS indicators"
 IFS=, ; SERVER_LIST="${SERVERS[*]}"; unset IFS
+# Kill points: a third and two thirds of the reports. The load holds at each
+# until the drill lets it go on, so both kills happen mid-load on a machine
+# of any speed: the province is killed after the load resumes, once it holds
+# changes the Ministry has not acknowledged (at most 5 s later; the load
+# cannot pass the second point meanwhile), the Ministry while the load holds;
+# then the load goes on while the killed server restarts (its calls are
+# retried) and the others keep pushing.
+PROVINCE_KILL_AT=$(( REPORTERS / 3 )) MINISTRY_KILL_AT=$(( 2 * REPORTERS / 3 ))
 "$LOADGEN" --federation --ministry="${ADDRESS[ministry]}" --province-servers="$SERVER_LIST" \
   --tls-ca="$PKI/ca.crt" --provinces="$PROVINCES" --communes="$COMMUNES" \
   --departments="$DEPARTMENTS" --independent-bodies="$BODIES" --tasks="$TASKS" \
   --indicators="$INDICATORS" --concurrency="$CONCURRENCY" --seed="$SEED" \
-  --rate="$RATE" --progress-file="$WORK/progress" >"$WORK/loadgen.out" \
+  --rate="$RATE" --progress-file="$WORK/progress" \
+  --hold-at="$PROVINCE_KILL_AT,$MINISTRY_KILL_AT" >"$WORK/loadgen.out" \
   2> >(tee "$WORK/loadgen.log" >&2) &
 LOADGEN_PID=$!
 
 accepted() { awk '{print $2}' "$WORK/progress" 2>/dev/null || echo 0; }
-# Kill points: a third and two thirds of the reports accepted.
+held() { awk '$5 == "held" {print $6}' "$WORK/progress" 2>/dev/null || true; }
+release() { touch "$WORK/progress.release-$1"; }
 PEAK_VICTIM_BEFORE=0 PEAK_MINISTRY_BEFORE=0 KILLED_PROVINCE=no KILLED_MINISTRY=no
 while kill -0 "$LOADGEN_PID" 2>/dev/null; do
-  done_now="$(accepted)"
-  if [ "$KILLED_PROVINCE" = no ] && [ "$done_now" -ge $((REPORTERS / 3)) ]; then
-    # Mid-push: wait (at most 5 s) until it holds changes not yet acknowledged.
+  at="$(held)"
+  if [ "$KILLED_PROVINCE" = no ] && [ "$at" = "$PROVINCE_KILL_AT" ]; then
+    release "$PROVINCE_KILL_AT"
     pending=-1
-    for _ in $(seq 1 100); do
+    for _ in $(seq 1 250); do
       pending="$(pending_changes)"
       [ "$pending" -gt 0 ] 2>/dev/null && break
-      sleep 0.05
+      sleep 0.02
     done
     PEAK_VICTIM_BEFORE="$(peak_kib "$VICTIM_NAME")"
     kill -9 "${PID[$VICTIM_NAME]}"; wait "${PID[$VICTIM_NAME]}" 2>/dev/null || true
-    echo "SIGKILL $VICTIM_NAME's instance after $done_now accepted reports, with $pending changes" \
+    echo "SIGKILL $VICTIM_NAME's instance after $(accepted) accepted reports, with $pending changes" \
       "not yet acknowledged by the Ministry; starting it again on ${ADDRESS[$VICTIM_NAME]}"
     # shellcheck disable=SC2046
     launch "$VICTIM_NAME" "${ADDRESS[$VICTIM_NAME]}" $(province_args "$VICTIM") --metrics=127.0.0.1:0
     await "$VICTIM_NAME"
     KILLED_PROVINCE=yes
   fi
-  if [ "$KILLED_MINISTRY" = no ] && [ "$done_now" -ge $((2 * REPORTERS / 3)) ]; then
+  if [ "$KILLED_MINISTRY" = no ] && [ "$at" = "$MINISTRY_KILL_AT" ]; then
     PEAK_MINISTRY_BEFORE="$(peak_kib ministry)"
     kill -9 "${PID[ministry]}"; wait "${PID[ministry]}" 2>/dev/null || true
-    echo "SIGKILL the Ministry's instance after $done_now accepted reports; starting it again on" \
+    release "$MINISTRY_KILL_AT"
+    echo "SIGKILL the Ministry's instance after $(accepted) accepted reports; starting it again on" \
       "${ADDRESS[ministry]}"
     launch ministry "${ADDRESS[ministry]}"
     await ministry
     KILLED_MINISTRY=yes
   fi
-  sleep 0.05
+  sleep 0.02
 done
 status=0
 wait "$LOADGEN_PID" || status=$?

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -255,12 +256,17 @@ class AcceptLog {
   std::unordered_map<std::string, int64_t> sequences_ ABSL_GUARDED_BY(mu_);
 };
 
-void WriteProgress(const std::string& path, int64_t accepted, int64_t reports) {
+// "held" is the hold point the load waits at once every report before it
+// has finished, 0 otherwise.
+void WriteProgress(const std::string& path, int64_t accepted, int64_t reports,
+                   int64_t held = 0) {
   if (path.empty()) return;
   const std::string partial = path + ".partial";
   {
     std::ofstream out(partial);
-    out << "accepted " << accepted << " of " << reports << "\n";
+    out << "accepted " << accepted << " of " << reports;
+    if (held > 0) out << " held " << held;
+    out << "\n";
   }
   std::rename(partial.c_str(), path.c_str());
 }
@@ -342,6 +348,20 @@ absl::StatusOr<FederationResult> RunFederation(const World& world,
   std::vector<std::atomic<int64_t>> accepted_in(n);
   std::vector<std::atomic<int64_t>> changes_in(n);
   std::atomic<int64_t> accepted{0};
+  // Reports accepted or failed, and the hold point a thread waits at (0: none).
+  std::atomic<int64_t> finished{0};
+  std::atomic<int64_t> waiting_at{0};
+  auto wait_for_release = [&](int64_t report) {
+    for (int64_t hold : options.hold_at) {
+      if (report < hold) return;
+      const std::string release = absl::StrCat(options.progress_file, ".release-", hold);
+      const absl::Time give_up = absl::Now() + options.settle_timeout;
+      while (!std::filesystem::exists(release) && absl::Now() < give_up) {
+        waiting_at.store(hold);
+        absl::SleepFor(absl::Milliseconds(10));
+      }
+    }
+  };
   Retrier retrier(options.retry_for);
   std::atomic<int> next{0};
   absl::Mutex errors_mu;
@@ -364,6 +384,7 @@ absl::StatusOr<FederationResult> RunFederation(const World& world,
       while (true) {
         const int i = next.fetch_add(1);
         if (i >= static_cast<int>(order.size())) return;
+        wait_for_release(i);
         if (options.rate > 0) {
           absl::SleepFor(ingest_start + absl::Seconds(i / options.rate) - absl::Now());
         }
@@ -380,6 +401,7 @@ absl::StatusOr<FederationResult> RunFederation(const World& world,
         });
         if (!status.ok()) {
           fail(absl::StrCat("submit ", submit.name(), ": ", status.error_message()));
+          finished.fetch_add(1);
           continue;
         }
         changes_in[who.province].fetch_add(1);
@@ -393,6 +415,7 @@ absl::StatusOr<FederationResult> RunFederation(const World& world,
         const absl::Time acknowledged = absl::Now();
         if (!status.ok()) {
           fail(absl::StrCat("accept ", review.name(), ": ", status.error_message()));
+          finished.fetch_add(1);
           continue;
         }
         changes_in[who.province].fetch_add(1);
@@ -400,6 +423,7 @@ absl::StatusOr<FederationResult> RunFederation(const World& world,
                              acknowledged);
         accepted_in[who.province].fetch_add(1);
         accepted.fetch_add(1);
+        finished.fetch_add(1);
         absl::MutexLock lock(&last_mu);
         last_accept = std::max(last_accept, acknowledged);
       }
@@ -409,8 +433,10 @@ absl::StatusOr<FederationResult> RunFederation(const World& world,
   std::thread progress([&] {
     absl::Time logged = absl::Now();
     while (!ingest_done.load()) {
-      absl::SleepFor(absl::Milliseconds(100));
-      WriteProgress(options.progress_file, accepted.load(), result.reports);
+      absl::SleepFor(absl::Milliseconds(20));
+      const int64_t hold = waiting_at.load();
+      WriteProgress(options.progress_file, accepted.load(), result.reports,
+                    hold > 0 && finished.load() == hold ? hold : 0);
       if (absl::Now() - logged > absl::Seconds(10)) {
         logged = absl::Now();
         log(absl::StrCat("accepted ", accepted.load(), " of ", result.reports, " (",

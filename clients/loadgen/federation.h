@@ -61,9 +61,15 @@ struct FederationOptions {
   absl::Duration settle_timeout = absl::Minutes(10);
   // The pause between two polls of the Ministry's received figures.
   absl::Duration poll_interval = absl::Milliseconds(20);
-  // Rewritten while reports are accepted: "accepted N of M" (for the
-  // drill's script, which kills servers at given points); may be empty.
+  // Rewritten while reports are accepted: "accepted N of M", followed by
+  // "held H" while the load waits at hold point H (for the drill's script,
+  // which kills servers at given points); may be empty.
   std::string progress_file;
+  // Hold points, ascending: report H (0-based, in submission order) and
+  // every later one wait until the file "<progress_file>.release-H" exists,
+  // so that the drill kills its servers at a known point of the load however
+  // fast the machine is. At most settle_timeout per hold.
+  std::vector<int64_t> hold_at;
   // Progress lines for people watching; may be empty.
   std::function<void(const std::string&)> log;
 };

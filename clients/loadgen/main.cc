@@ -115,6 +115,10 @@ restarted on the same addresses meanwhile.
   --national-plan-id=ID   the national plan's id (default lg-quoc-gia)
   --progress-file=FILE    rewritten with "accepted N of M" as reports are
                           accepted (the drill kills servers at given points)
+  --hold-at=H1,H2,…       before report H (0-based) the load waits until
+                          FILE.release-H exists, FILE being --progress-file;
+                          the progress line then ends "held H" (the drill
+                          kills servers there, however fast the machine)
   --rate=R                reports submitted per second at most (default: as fast
                           as the servers take them)
   --settle-timeout=S      seconds the Ministry may take after the last
@@ -176,7 +180,7 @@ Flags ParseFlags(int argc, char** argv) {
       "limit-seconds",
       "dashboard", "at-rest-rounds", "compile-repetitions", "rebuild", "verify",
       "reference-data", "json-out", "tls-ca", "cert", "key", "help", "federation", "ministry",
-      "province-servers", "national-plan-id", "progress-file", "settle-timeout", "rate"};
+      "province-servers", "national-plan-id", "progress-file", "settle-timeout", "rate", "hold-at"};
   Flags flags;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -280,6 +284,20 @@ int RunFederationMode(Flags& flags, const Scale& scale, int current_year, int se
   options.settle_timeout = absl::Seconds(flags.Int("settle-timeout", 600));
   options.concurrency = concurrency;
   options.rate = flags.Double("rate", 0);
+  for (absl::string_view hold :
+       absl::StrSplit(flags.Get("hold-at", ""), ',', absl::SkipEmpty())) {
+    int64_t report = 0;
+    if (!absl::SimpleAtoi(hold, &report) || report <= 0 ||
+        (!options.hold_at.empty() && report <= options.hold_at.back())) {
+      flags.errors.push_back(absl::StrCat("--hold-at: \"", hold,
+                                          "\" is not a whole number above the one before it"));
+      continue;
+    }
+    options.hold_at.push_back(report);
+  }
+  if (!options.hold_at.empty() && options.progress_file.empty()) {
+    flags.errors.push_back("--hold-at needs --progress-file");
+  }
   options.dimensions_file = absl::StrCat(
       flags.Get("reference-data", TONGHOP_SOURCE_DIR "/deploy/data"), "/dimensions.json");
   options.log = Log;
