@@ -17,11 +17,16 @@
 #include "services/aggregation/registry_view.h"
 #include "services/aggregation/report_drafts.h"
 #include "services/aggregation/upstream_pusher.h"
+#include "services/common/call_dispatcher.h"
 #include "services/common/status_macros.h"
 #include "storage/rocksdb_store.h"
 
 namespace tonghop::aggregation {
 namespace {
+
+// The threads of the aggregation's and the federation's calls: they read
+// the table and wait on the registry and on other instances over gRPC.
+constexpr int kAggregationThreads = 4;
 
 class AggregationModule final : public ServiceModule {
  public:
@@ -39,14 +44,16 @@ class AggregationModule final : public ServiceModule {
         forwarder_(&queries_, env.policy,
                    Upstream{env.upstream_address, env.upstream_identity, env.upstream_channel,
                             env.upstream_dev_header}),
-        service_(aggregates_.get(), &queries_, &drafts_, &forwarder_,
+        dispatcher_(env.identity, &audit_,
+                    {kAggregationThreads, [this] { return aggregates_->applied_sequence(); }}),
+        service_(&queries_, &drafts_, &forwarder_,
                  [this](const Caller& caller, const v1::RebuildAggregatesRequest& r) {
                    return Rebuild(caller, r);
                  },
-                 env.identity, &audit_, temp_dir),
+                 &dispatcher_, &audit_, temp_dir),
         received_(store_.get(), &registry_, env.policy, &audit_, env.clock),
         national_(&received_, &registry_, env.policy, temp_dir),
-        federation_service_(&received_, &national_, env.identity, &audit_) {
+        federation_service_(&received_, &national_, &dispatcher_, &audit_) {
     if (env.upstream_channel != nullptr) {
       pusher_ = std::make_unique<UpstreamPusher>(
           store_.get(), aggregates_.get(), &queries_, &registry_, env.policy, env.clock,
@@ -55,7 +62,7 @@ class AggregationModule final : public ServiceModule {
           env.operator_agency);
     }
     aggregates_->SetListener([this](int64_t sequence) {
-      service_.OnApplied(sequence);
+      dispatcher_.OnApplied(sequence);
       if (pusher_ != nullptr) pusher_->OnApplied(sequence);
     });
   }
@@ -100,7 +107,7 @@ class AggregationModule final : public ServiceModule {
     stopping_ = true;
     if (dropper_.joinable()) dropper_.join();
     if (consumer_ != nullptr) consumer_->Stop();
-    service_.Shutdown();
+    dispatcher_.Shutdown();
   }
 
  private:
@@ -173,6 +180,8 @@ class AggregationModule final : public ServiceModule {
   AggregationQueries queries_;
   ReportDrafts drafts_;
   Forwarder forwarder_;
+  // Both adapters' calls; shut down in Stop(), before what they use goes.
+  CallDispatcher dispatcher_;
   AggregationService service_;
   ReceivedFiguresStore received_;
   NationalView national_;

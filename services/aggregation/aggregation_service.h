@@ -1,28 +1,20 @@
 #ifndef TONGHOP_SERVICES_AGGREGATION_AGGREGATION_SERVICE_H_
 #define TONGHOP_SERVICES_AGGREGATION_AGGREGATION_SERVICE_H_
 
-// The gRPC adapter of the Aggregation service. Each call resolves the
-// caller, then runs on a small pool of worker threads (the domain calls the
-// registry and the other instance over blocking gRPC, which must not tie up
-// the server's callback threads). A call with `min_sequence` above the
-// applied feed position waits, without holding a thread, until the position
-// reaches it or the client cancels.
+// The gRPC adapter of the Aggregation service: hands each call to the
+// domain classes through the service's CallDispatcher
+// (services/common/call_dispatcher.h). A call with `min_sequence` above the
+// applied feed position waits there, without holding a thread, until the
+// position reaches it or the client cancels.
 
-#include <cstdint>
-#include <deque>
 #include <functional>
-#include <map>
 #include <string>
-#include <thread>
-#include <vector>
 
-#include "absl/synchronization/mutex.h"
-#include "services/aggregation/aggregate_store.h"
 #include "services/aggregation/forwarder.h"
 #include "services/aggregation/queries.h"
 #include "services/aggregation/report_drafts.h"
 #include "services/common/audit_log.h"
-#include "services/common/identity.h"
+#include "services/common/call_dispatcher.h"
 #include "tonghop/v1/aggregation_service.grpc.pb.h"
 
 namespace tonghop::aggregation {
@@ -38,20 +30,13 @@ using RebuildFn = std::function<absl::StatusOr<v1::RebuildAggregatesResponse>(
 // revision with its write (ReportDrafts' part); any of them refused with
 // PERMISSION_DENIED or UNAUTHENTICATED in a record of its own.
 //
-// Thread-safe. Does not own its collaborators. Shutdown() before destruction
-// (the module does, in Stop()).
+// Thread-safe. Does not own its collaborators; the dispatcher is shut down
+// (the module does, in Stop()) before they go away.
 class AggregationService final : public v1::Aggregation::CallbackService {
  public:
-  AggregationService(AggregateStore* store, const AggregationQueries* queries,
-                     ReportDrafts* drafts, const Forwarder* forwarder, RebuildFn rebuild,
-                     const IdentityResolver* identity, AuditLog* audit, std::string temp_dir,
-                     int workers = 4);
-  ~AggregationService() override;
-
-  // Answers waiting calls with UNAVAILABLE, refuses new ones, joins workers.
-  void Shutdown();
-  // Releases the calls waiting for `sequence` (the store's listener).
-  void OnApplied(int64_t sequence);
+  AggregationService(const AggregationQueries* queries, ReportDrafts* drafts,
+                     const Forwarder* forwarder, RebuildFn rebuild, CallDispatcher* dispatcher,
+                     AuditLog* audit, std::string temp_dir);
 
   grpc::ServerUnaryReactor* Rollup(grpc::CallbackServerContext* context,
                                    const v1::RollupRequest* request,
@@ -92,39 +77,13 @@ class AggregationService final : public v1::Aggregation::CallbackService {
       v1::ListCompiledReportDraftRevisionsResponse* response) override;
 
  private:
-  class Call;
-  // A write method and its request, for the audit trail.
-  struct AuditedWrite {
-    absl::string_view method;
-    const google::protobuf::Message* request;  // nullptr: not a write
-  };
-  // Refuses a request with an undefined enum number, resolves the caller and
-  // runs `work` once the feed has reached `min_sequence`. For a `write`, a
-  // refusal (no identity, no permission) is recorded in the audit trail.
-  grpc::ServerUnaryReactor* Dispatch(grpc::CallbackServerContext* context,
-                                     const google::protobuf::Message& request,
-                                     int64_t min_sequence,
-                                     std::function<absl::Status(const Caller&)> work,
-                                     AuditedWrite write = {});
-  void Enqueue(Call* call);
-  void Cancelled(Call* call);
-  void Done(Call* call);
-  void Work();
-
-  AggregateStore* store_;
   const AggregationQueries* queries_;
   ReportDrafts* drafts_;
   const Forwarder* forwarder_;
   RebuildFn rebuild_;
-  const IdentityResolver* identity_;
+  CallDispatcher* dispatcher_;
   AuditLog* audit_;
   std::string temp_dir_;
-
-  absl::Mutex mu_;
-  bool shutdown_ ABSL_GUARDED_BY(mu_) = false;
-  std::multimap<int64_t, Call*> waiting_ ABSL_GUARDED_BY(mu_);
-  std::deque<Call*> ready_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::thread> workers_;
 };
 
 }  // namespace tonghop::aggregation

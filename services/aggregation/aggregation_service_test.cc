@@ -32,21 +32,24 @@ class AggregationServiceTest : public ::testing::Test {
     drafts_ = std::make_unique<ReportDrafts>(&draft_store_, queries_.get(), &clock_, &policy_,
                                              &audit_);
     forwarder_ = std::make_unique<Forwarder>(queries_.get(), &policy_, Upstream());
+    dispatcher_ = std::make_unique<CallDispatcher>(
+        &identity_, &audit_,
+        CallDispatcher::Options{4, [this] { return aggregates_->applied_sequence(); }});
     service_ = std::make_unique<AggregationService>(
-        aggregates_.get(), queries_.get(), drafts_.get(), forwarder_.get(),
+        queries_.get(), drafts_.get(), forwarder_.get(),
         [](const Caller&, const v1::RebuildAggregatesRequest&)
             -> absl::StatusOr<v1::RebuildAggregatesResponse> {
           return v1::RebuildAggregatesResponse();
         },
-        &identity_, &audit_, "/tmp");
-    aggregates_->SetListener([this](int64_t s) { service_->OnApplied(s); });
+        dispatcher_.get(), &audit_, "/tmp");
+    aggregates_->SetListener([this](int64_t s) { dispatcher_->OnApplied(s); });
     grpc::ServerBuilder builder;
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
     stub_ = v1::Aggregation::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
   }
   ~AggregationServiceTest() override {
-    service_->Shutdown();
+    dispatcher_->Shutdown();
     server_->Shutdown();
   }
 
@@ -89,6 +92,7 @@ class AggregationServiceTest : public ::testing::Test {
   std::unique_ptr<AggregationQueries> queries_;
   std::unique_ptr<ReportDrafts> drafts_;
   std::unique_ptr<Forwarder> forwarder_;
+  std::unique_ptr<CallDispatcher> dispatcher_;
   std::unique_ptr<AggregationService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::Aggregation::Stub> stub_;
@@ -140,7 +144,7 @@ TEST_F(AggregationServiceTest, ShutdownReleasesWaitingCalls) {
   std::thread caller([&] { status = stub_->Rollup(Context().get(), Request(99), &response); });
   // Shutdown answers whatever waits, whether the call is waiting already or
   // arrives after; either way it does not hang.
-  service_->Shutdown();
+  dispatcher_->Shutdown();
   caller.join();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
 }

@@ -1,71 +1,37 @@
 #include "services/aggregation/federation_service.h"
 
-#include "services/common/errors.h"
+#include "services/common/audit_log.h"
 
 namespace tonghop::aggregation {
-namespace {
-
-// Answers `response` from `result`.
-template <typename Response>
-grpc::Status Answer(absl::StatusOr<Response> result, Response* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = *std::move(result);
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* FederationService::PushFigures(
+    grpc::CallbackServerContext* context, const v1::PushFiguresRequest* request,
+    v1::PushFiguresResponse* response) {
+  return dispatcher_->Serve(context, *request, response, {"PushFigures", true},
+                            [=](const Caller& caller) {
+                              return AuditRefusal(*audit_, caller, "PushFigures", *request,
+                                                  received_->Push(caller, *request));
+                            });
 }
 
-}  // namespace
-
-grpc::Status FederationService::PushFigures(grpc::ServerContext* context,
-                                            const v1::PushFiguresRequest* request,
-                                            v1::PushFiguresResponse* response) {
-  absl::StatusOr<Caller> caller = identity_->Resolve(*context);
-  if (!caller.ok()) {
-    AuditUnidentifiedRefusal(*audit_, *context, "PushFigures", *request, caller.status());
-    return ToGrpcStatus(caller.status());
+#define TONGHOP_READ(Method, Request, Response, expr)                       \
+  grpc::ServerUnaryReactor* FederationService::Method(                     \
+      grpc::CallbackServerContext* context, const v1::Request* request,    \
+      Response* response) {                                                \
+    return dispatcher_->Serve(context, *request, response, {#Method},      \
+                              [=](const Caller& caller) { return expr; }); \
   }
-  return Answer(AuditRefusal(*audit_, *caller, "PushFigures", *request,
-                             received_->Push(*caller, *request)),
-                response);
-}
 
-grpc::Status FederationService::GetReceivedFigures(grpc::ServerContext* context,
-                                                   const v1::GetReceivedFiguresRequest* request,
-                                                   v1::ReceivedFigures* response) {
-  absl::StatusOr<Caller> caller = identity_->Resolve(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Answer(received_->Get(*caller, *request), response);
-}
+TONGHOP_READ(GetReceivedFigures, GetReceivedFiguresRequest, v1::ReceivedFigures,
+             received_->Get(caller, *request))
+TONGHOP_READ(ListReceivedFigures, ListReceivedFiguresRequest, v1::ListReceivedFiguresResponse,
+             received_->List(caller, *request))
+TONGHOP_READ(GetNationalOverview, GetNationalOverviewRequest, v1::NationalOverview,
+             national_->Overview(caller, *request))
+TONGHOP_READ(GetNationalTrend, GetNationalTrendRequest, v1::NationalTrend,
+             national_->Trend(caller, *request))
+TONGHOP_READ(ExportNationalTable, ExportNationalTableRequest, v1::ExportNationalTableResponse,
+             national_->Export(caller, *request))
 
-grpc::Status FederationService::ListReceivedFigures(grpc::ServerContext* context,
-                                                    const v1::ListReceivedFiguresRequest* request,
-                                                    v1::ListReceivedFiguresResponse* response) {
-  absl::StatusOr<Caller> caller = identity_->Resolve(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Answer(received_->List(*caller, *request), response);
-}
-
-grpc::Status FederationService::GetNationalOverview(grpc::ServerContext* context,
-                                                    const v1::GetNationalOverviewRequest* request,
-                                                    v1::NationalOverview* response) {
-  absl::StatusOr<Caller> caller = identity_->Resolve(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Answer(national_->Overview(*caller, *request), response);
-}
-
-grpc::Status FederationService::GetNationalTrend(grpc::ServerContext* context,
-                                                 const v1::GetNationalTrendRequest* request,
-                                                 v1::NationalTrend* response) {
-  absl::StatusOr<Caller> caller = identity_->Resolve(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Answer(national_->Trend(*caller, *request), response);
-}
-
-grpc::Status FederationService::ExportNationalTable(grpc::ServerContext* context,
-                                                    const v1::ExportNationalTableRequest* request,
-                                                    v1::ExportNationalTableResponse* response) {
-  absl::StatusOr<Caller> caller = identity_->Resolve(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Answer(national_->Export(*caller, *request), response);
-}
+#undef TONGHOP_READ
 
 }  // namespace tonghop::aggregation

@@ -3,26 +3,25 @@
 
 // The gRPC adapter of the Audit service, hosted once per process by
 // ServerHost over the audit trails of the services it hosts: resolves the
-// caller, asks the access policy, and hands the call to AuditTrail.
+// caller, asks the access policy, and hands the call to AuditTrail, through
+// the instance's CallDispatcher (services/common/call_dispatcher.h).
 
 #include "services/audit/audit_trail.h"
 #include "services/common/access_policy.h"
-#include "services/common/identity.h"
+#include "services/common/call_dispatcher.h"
 #include "tonghop/v1/audit_service.grpc.pb.h"
 
 namespace tonghop::audit {
 
 // Only the instance's authority reads the trail
-// (AccessPolicy::CheckAdministerInstance). Calls run on gRPC's callback
-// threads: listing reads at most a few pages of each store; verifying reads
-// every record once.
+// (AccessPolicy::CheckAdministerInstance). Listing reads at most a few pages
+// of each store; verifying reads every record once.
 //
 // Thread-safe. Does not own its collaborators, which must outlive it.
 class AuditService final : public v1::Audit::CallbackService {
  public:
-  AuditService(const AuditTrail* trail, const IdentityResolver* identity,
-               const AccessPolicy* policy)
-      : trail_(trail), identity_(identity), policy_(policy) {}
+  AuditService(const AuditTrail* trail, CallDispatcher* dispatcher, const AccessPolicy* policy)
+      : trail_(trail), dispatcher_(dispatcher), policy_(policy) {}
 
   grpc::ServerUnaryReactor* ListAuditRecords(grpc::CallbackServerContext* context,
                                              const v1::ListAuditRecordsRequest* request,
@@ -32,11 +31,9 @@ class AuditService final : public v1::Audit::CallbackService {
                                            v1::VerifyAuditLogResponse* response) override;
 
  private:
-  // OK when the call's caller may read the trail.
-  absl::Status Authorize(grpc::CallbackServerContext* context) const;
 
   const AuditTrail* trail_;
-  const IdentityResolver* identity_;
+  CallDispatcher* dispatcher_;
   const AccessPolicy* policy_;
 };
 

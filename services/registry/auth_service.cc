@@ -7,7 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/errors.h"
-#include "services/common/grpc_util.h"
+#include "services/common/status_macros.h"
 #include "services/common/sign_in.h"
 
 namespace tonghop::registry {
@@ -75,43 +75,58 @@ std::string ClientAddress(absl::string_view peer) {
   return std::string(colon == absl::string_view::npos ? rest : rest.substr(0, colon));
 }
 
+// What travels with the call (the origin, the bearer token) is read on
+// gRPC's thread; the work runs on the registry's threads.
 grpc::ServerUnaryReactor* AuthService::Login(grpc::CallbackServerContext* context,
                                              const v1::LoginRequest* request,
                                              v1::LoginResponse* response) {
   absl::Status secure = SecretMayTravel(*context);
-  if (!secure.ok()) return FinishUnary(context, secure);
-  return FinishUnary(context, people_->Login(*request, OriginOf(*context)), response);
+  SignInOrigin origin = OriginOf(*context);
+  return dispatcher_->ServeAnonymous(
+      context, *request, response, {"Login"},
+      [=]() -> absl::StatusOr<v1::LoginResponse> {
+        RETURN_IF_ERROR(secure);
+        return people_->Login(*request, origin);
+      });
 }
 
 grpc::ServerUnaryReactor* AuthService::Logout(grpc::CallbackServerContext* context,
-                                              const v1::LogoutRequest*,
-                                              google::protobuf::Empty*) {
+                                              const v1::LogoutRequest* request,
+                                              google::protobuf::Empty* response) {
   std::string authorization = Metadata(*context, "authorization");
-  if (!absl::StartsWithIgnoreCase(authorization, "bearer ")) {
-    return FinishUnary(
-        context, WithErrorInfo(absl::FailedPreconditionError(
+  SignInOrigin origin = OriginOf(*context);
+  return dispatcher_->ServeAnonymous(
+      context, *request, response, {"Logout"},
+      [=]() -> absl::Status {
+        if (!absl::StartsWithIgnoreCase(authorization, "bearer ")) {
+          return WithErrorInfo(absl::FailedPreconditionError(
                                    "Logout ends the session whose bearer token the call "
                                    "carries; this call carries none"),
-                               "NO_SESSION"));
-  }
-  absl::string_view token = absl::StripAsciiWhitespace(absl::string_view(authorization).substr(7));
-  return FinishUnary(context, people_->Logout(token, OriginOf(*context)));
+                               "NO_SESSION");
+        }
+        absl::string_view token =
+            absl::StripAsciiWhitespace(absl::string_view(authorization).substr(7));
+        return people_->Logout(token, origin);
+      });
 }
 
 grpc::ServerUnaryReactor* AuthService::WhoAmI(grpc::CallbackServerContext* context,
-                                              const v1::WhoAmIRequest*,
+                                              const v1::WhoAmIRequest* request,
                                               v1::WhoAmIResponse* response) {
-  absl::StatusOr<Caller> caller = identity_->Resolve(*context);
-  if (!caller.ok()) return FinishUnary(context, caller.status());
-  return FinishUnary(context, people_->WhoAmI(*caller), response);
+  return dispatcher_->Serve(context, *request, response, {"WhoAmI"},
+                            [=](const Caller& caller) { return people_->WhoAmI(caller); });
 }
 
 grpc::ServerUnaryReactor* AuthService::ResetPassword(grpc::CallbackServerContext* context,
                                                      const v1::ResetPasswordRequest* request,
-                                                     google::protobuf::Empty*) {
+                                                     google::protobuf::Empty* response) {
   absl::Status secure = SecretMayTravel(*context);
-  if (!secure.ok()) return FinishUnary(context, secure);
-  return FinishUnary(context, people_->ResetPassword(*request, OriginOf(*context)));
+  SignInOrigin origin = OriginOf(*context);
+  return dispatcher_->ServeAnonymous(context, *request, response, {"ResetPassword"},
+                                     [=]() -> absl::Status {
+                                       RETURN_IF_ERROR(secure);
+                                       return people_->ResetPassword(*request, origin);
+                                     });
 }
 
 }  // namespace tonghop::registry

@@ -6,19 +6,21 @@
 //
 // Passwords and reset codes travel only over TLS or from this host: a Login
 // or ResetPassword over plaintext from another host is refused
-// (FAILED_PRECONDITION) before the password is looked at.
+// (FAILED_PRECONDITION) before the password is looked at. Calls run through
+// the registry's CallDispatcher (password hashing must not hold gRPC's
+// threads).
 
-#include "services/common/identity.h"
+#include "services/common/call_dispatcher.h"
 #include "services/registry/people.h"
 #include "tonghop/v1/auth_service.grpc.pb.h"
 
 namespace tonghop::registry {
 
-// Thread-safe (People is). Does not own `people` or `identity`.
+// Thread-safe (People is). Does not own `people` or `dispatcher`.
 class AuthService final : public v1::Auth::CallbackService {
  public:
-  AuthService(People* people, const IdentityResolver* identity)
-      : people_(people), identity_(identity) {}
+  AuthService(People* people, CallDispatcher* dispatcher)
+      : people_(people), dispatcher_(dispatcher) {}
 
   grpc::ServerUnaryReactor* Login(grpc::CallbackServerContext* context,
                                   const v1::LoginRequest* request,
@@ -35,7 +37,7 @@ class AuthService final : public v1::Auth::CallbackService {
 
  private:
   People* people_;
-  const IdentityResolver* identity_;
+  CallDispatcher* dispatcher_;
 };
 
 // The client address in a gRPC peer string, without the port:

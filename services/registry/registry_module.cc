@@ -1,5 +1,6 @@
 #include "services/registry/registry_module.h"
 
+#include "services/common/call_dispatcher.h"
 #include "services/common/status_macros.h"
 #include "services/registry/auth_service.h"
 #include "services/registry/people.h"
@@ -14,6 +15,10 @@
 namespace tonghop::registry {
 namespace {
 
+// The registry's threads: its writes are serialized (one mutex), its reads
+// and password checks run side by side.
+constexpr int kRegistryThreads = 4;
+
 class RegistryModule final : public ServiceModule {
  public:
   RegistryModule(std::unique_ptr<storage::KvStore> store, const ServiceEnvironment& env)
@@ -21,8 +26,9 @@ class RegistryModule final : public ServiceModule {
         audit_(store_.get(), std::string(kRegistryService), env.clock),
         registry_(store_.get(), env.policy, &audit_, Parser(), CsvWriter()),
         people_(store_.get(), &registry_, env.policy, env.clock, PeopleOptionsFor(env)),
-        service_(&registry_, &people_, env.identity, env.policy),
-        auth_service_(&people_, env.identity) {}
+        dispatcher_(env.identity, &audit_, {kRegistryThreads, nullptr}),
+        service_(&registry_, &people_, &dispatcher_, env.policy),
+        auth_service_(&people_, &dispatcher_) {}
 
   std::vector<grpc::Service*> services() override { return {&service_, &auth_service_}; }
   std::vector<const AuditLog*> audit_logs() const override { return {&audit_}; }
@@ -59,6 +65,8 @@ class RegistryModule final : public ServiceModule {
   AuditLog audit_;
   Registry registry_;
   People people_;
+  // Declared after what the calls use, so that it finishes them first.
+  CallDispatcher dispatcher_;
   RegistryService service_;
   AuthService auth_service_;
 };

@@ -1,57 +1,34 @@
 #include "services/registry/registry_service.h"
 
-#include "services/common/grpc_util.h"
+#include "services/common/status_macros.h"
 
 namespace tonghop::registry {
 
-namespace {
-
-// A mutation without an identity is refused and recorded in the audit trail.
-grpc::ServerUnaryReactor* Refuse(Registry* registry, grpc::CallbackServerContext* context,
-                                 absl::string_view method,
-                                 const google::protobuf::Message& request,
-                                 const absl::Status& status) {
-  AuditUnidentifiedRefusal(registry->audit_log(), *context, method, request, status);
-  return FinishUnary(context, status);
-}
-
-}  // namespace
-
-// Every call first refuses a request with an undefined enum number, then
-// resolves the caller (UNAUTHENTICATED when there is none); reads then ask
-// the access policy, mutations leave it to the registry, which knows the
-// agencies involved.
-#define TONGHOP_READ(Method, Request, Response, expr)                        \
-  grpc::ServerUnaryReactor* RegistryService::Method(                        \
-      grpc::CallbackServerContext* context, const v1::Request* request,     \
-      Response* response) {                                                 \
-    if (auto* refused = RefuseBadRequest(context, *request)) return refused; \
-    absl::StatusOr<Caller> caller = identity_->Resolve(*context);           \
-    if (!caller.ok()) return FinishUnary(context, caller.status());         \
-    absl::Status allowed = policy_->CheckReadRegistry(*caller);             \
-    if (!allowed.ok()) return FinishUnary(context, allowed);                \
-    return FinishUnary(context, expr, response);                            \
+// Reads ask the access policy here; mutations leave it to the registry,
+// which knows the agencies involved; the people class asks it itself.
+#define TONGHOP_READ(Method, Request, Response, expr)                          \
+  grpc::ServerUnaryReactor* RegistryService::Method(                          \
+      grpc::CallbackServerContext* context, const v1::Request* request,       \
+      Response* response) {                                                   \
+    return dispatcher_->Serve(context, *request, response, {#Method},         \
+                              [=](const Caller& caller) -> absl::StatusOr<Response> { \
+                                RETURN_IF_ERROR(policy_->CheckReadRegistry(caller)); \
+                                return expr;                                  \
+                              });                                             \
   }
 
-#define TONGHOP_WRITE(Method, Request, Response)                            \
-  grpc::ServerUnaryReactor* RegistryService::Method(                        \
-      grpc::CallbackServerContext* context, const v1::Request* request,     \
-      Response* response) {                                                 \
-    if (auto* refused = RefuseBadRequest(context, *request)) return refused; \
-    absl::StatusOr<Caller> caller = identity_->Resolve(*context);           \
-    if (!caller.ok()) return Refuse(registry_, context, #Method, *request, caller.status()); \
-    return FinishUnary(context, registry_->Method(*caller, *request), response); \
+#define TONGHOP_WRITE(Method, Request, Response)                              \
+  grpc::ServerUnaryReactor* RegistryService::Method(                          \
+      grpc::CallbackServerContext* context, const v1::Request* request,       \
+      Response* response) {                                                   \
+    return dispatcher_->Serve(context, *request, response, {#Method, true},   \
+                              [=](const Caller& caller) {                     \
+                                return registry_->Method(caller, *request);   \
+                              });                                             \
   }
 
-#define TONGHOP_DELETE(Method, Request)                                     \
-  grpc::ServerUnaryReactor* RegistryService::Method(                        \
-      grpc::CallbackServerContext* context, const v1::Request* request,     \
-      google::protobuf::Empty*) {                                           \
-    if (auto* refused = RefuseBadRequest(context, *request)) return refused; \
-    absl::StatusOr<Caller> caller = identity_->Resolve(*context);           \
-    if (!caller.ok()) return Refuse(registry_, context, #Method, *request, caller.status()); \
-    return FinishUnary(context, registry_->Method(*caller, *request));      \
-  }
+#define TONGHOP_DELETE(Method, Request) \
+  TONGHOP_WRITE(Method, Request, google::protobuf::Empty)
 
 TONGHOP_READ(GetAgency, GetAgencyRequest, v1::Agency, registry_->GetAgency(request->name()))
 TONGHOP_READ(ListAgencies, ListAgenciesRequest, v1::ListAgenciesResponse,
@@ -92,35 +69,26 @@ TONGHOP_WRITE(ImportPlan, ImportPlanRequest, v1::ImportPlanResponse)
 TONGHOP_READ(ExportPlan, ExportPlanRequest, v1::ExportPlanResponse,
              registry_->ExportPlan(*request))
 
-// People: every call refuses an undefined enum number (a role), resolves
-// the caller; the people class asks the policy.
-#define TONGHOP_PEOPLE(Method, Request, Response, expr)                      \
-  grpc::ServerUnaryReactor* RegistryService::Method(                        \
-      grpc::CallbackServerContext* context, const v1::Request* request,     \
-      Response* response) {                                                 \
-    if (auto* refused = RefuseBadRequest(context, *request)) return refused; \
-    absl::StatusOr<Caller> caller = identity_->Resolve(*context);           \
-    if (!caller.ok()) return FinishUnary(context, caller.status());         \
-    return FinishUnary(context, expr, response);                            \
+// People: the people class asks the policy.
+#define TONGHOP_PEOPLE(Method, Request, Response, expr)                    \
+  grpc::ServerUnaryReactor* RegistryService::Method(                      \
+      grpc::CallbackServerContext* context, const v1::Request* request,   \
+      Response* response) {                                               \
+    return dispatcher_->Serve(context, *request, response, {#Method},     \
+                              [=](const Caller& caller) { return expr; }); \
   }
 
-TONGHOP_PEOPLE(GetUser, GetUserRequest, v1::User, people_->GetUser(*caller, request->name()))
+TONGHOP_PEOPLE(GetUser, GetUserRequest, v1::User, people_->GetUser(caller, request->name()))
 TONGHOP_PEOPLE(ListUsers, ListUsersRequest, v1::ListUsersResponse,
-               people_->ListUsers(*caller, *request))
-TONGHOP_PEOPLE(CreateUser, CreateUserRequest, v1::User, people_->CreateUser(*caller, *request))
-TONGHOP_PEOPLE(UpdateUser, UpdateUserRequest, v1::User, people_->UpdateUser(*caller, *request))
-TONGHOP_PEOPLE(SetPassword, SetPasswordRequest, v1::User, people_->SetPassword(*caller, *request))
+               people_->ListUsers(caller, *request))
+TONGHOP_PEOPLE(CreateUser, CreateUserRequest, v1::User, people_->CreateUser(caller, *request))
+TONGHOP_PEOPLE(UpdateUser, UpdateUserRequest, v1::User, people_->UpdateUser(caller, *request))
+TONGHOP_PEOPLE(SetPassword, SetPasswordRequest, v1::User, people_->SetPassword(caller, *request))
 TONGHOP_PEOPLE(CreatePasswordReset, CreatePasswordResetRequest, v1::PasswordReset,
-               people_->CreatePasswordReset(*caller, *request))
+               people_->CreatePasswordReset(caller, *request))
 
-grpc::ServerUnaryReactor* RegistryService::DeleteUser(grpc::CallbackServerContext* context,
-                                                      const v1::DeleteUserRequest* request,
-                                                      google::protobuf::Empty*) {
-  if (auto* refused = RefuseBadRequest(context, *request)) return refused;
-  absl::StatusOr<Caller> caller = identity_->Resolve(*context);
-  if (!caller.ok()) return FinishUnary(context, caller.status());
-  return FinishUnary(context, people_->DeleteUser(*caller, *request));
-}
+TONGHOP_PEOPLE(DeleteUser, DeleteUserRequest, google::protobuf::Empty,
+               people_->DeleteUser(caller, *request))
 
 #undef TONGHOP_PEOPLE
 #undef TONGHOP_READ

@@ -1,10 +1,13 @@
 #ifndef TONGHOP_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
 #define TONGHOP_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
 
-// The gRPC adapter of the Registry service: resolves the caller and hands
-// each call to the Registry domain class.
+// The gRPC adapter of the Registry service: hands each call to the Registry
+// and People domain classes through the service's CallDispatcher
+// (services/common/call_dispatcher.h: the request checked and the caller
+// resolved on gRPC's thread, the work on the registry's own threads).
 
-#include "services/common/identity.h"
+#include "services/common/access_policy.h"
+#include "services/common/call_dispatcher.h"
 #include "services/registry/people.h"
 #include "services/registry/registry.h"
 #include "tonghop/v1/registry_service.grpc.pb.h"
@@ -12,12 +15,12 @@
 namespace tonghop::registry {
 
 // Thread-safe (the registry and the people are). Does not own `registry`,
-// `people`, `identity` or `policy`.
+// `people`, `dispatcher` or `policy`.
 class RegistryService final : public v1::Registry::CallbackService {
  public:
-  RegistryService(Registry* registry, People* people, const IdentityResolver* identity,
+  RegistryService(Registry* registry, People* people, CallDispatcher* dispatcher,
                   const AccessPolicy* policy)
-      : registry_(registry), people_(people), identity_(identity), policy_(policy) {}
+      : registry_(registry), people_(people), dispatcher_(dispatcher), policy_(policy) {}
 
   grpc::ServerUnaryReactor* GetAgency(grpc::CallbackServerContext* context,
                                       const v1::GetAgencyRequest* request,
@@ -131,7 +134,7 @@ class RegistryService final : public v1::Registry::CallbackService {
  private:
   Registry* registry_;
   People* people_;
-  const IdentityResolver* identity_;
+  CallDispatcher* dispatcher_;
   const AccessPolicy* policy_;
 };
 

@@ -5,7 +5,7 @@
 // gRPC adapter of BackUpInstance for the stores this server hosts. The
 // access policy decides who may call it (administering the instance).
 //
-// A backup runs on the gRPC callback thread of its call (an operator's rare
+// A backup runs on the instance's CallDispatcher (an operator's rare
 // request): the server's shutdown waits for it, so the stores outlive it.
 // Thread-safe; does not own what it is given, which must outlive it.
 
@@ -15,7 +15,7 @@
 
 #include "services/common/access_policy.h"
 #include "services/common/clock.h"
-#include "services/common/identity.h"
+#include "services/common/call_dispatcher.h"
 #include "services/common/service_module.h"
 #include "tonghop/v1/operations_service.grpc.pb.h"
 
@@ -24,7 +24,7 @@ namespace tonghop {
 class OperationsService final : public v1::Operations::CallbackService {
  public:
   // `stores` lists the stores to back up, in the order to copy them.
-  OperationsService(const IdentityResolver* identity, const AccessPolicy* policy,
+  OperationsService(CallDispatcher* dispatcher, const AccessPolicy* policy,
                     std::function<std::vector<NamedStore>()> stores, std::string data_dir,
                     const Clock* clock);
 
@@ -33,7 +33,7 @@ class OperationsService final : public v1::Operations::CallbackService {
                                            v1::BackupInstanceResponse* response) override;
 
  private:
-  const IdentityResolver* identity_;
+  CallDispatcher* dispatcher_;
   const AccessPolicy* policy_;
   std::function<std::vector<NamedStore>()> stores_;
   std::string data_dir_;

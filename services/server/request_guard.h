@@ -16,7 +16,7 @@
 //   BoundedRpcStatus() (services/common/errors.h).
 //
 // Unknown enum numbers are refused by the services themselves
-// (CheckRequest(), services/common/grpc_util.h): an interceptor cannot stop
+// (CheckRequest() in CallDispatcher, services/common/call_dispatcher.h): an interceptor cannot stop
 // a handler from running.
 //
 // The factory is stateless and thread-safe; gRPC owns each interceptor,

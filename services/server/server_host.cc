@@ -215,8 +215,12 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
     for (const AuditLog* log : module->audit_logs()) audit_logs.push_back(log);
   }
   host->audit_trail_ = std::make_unique<audit::AuditTrail>(std::move(audit_logs));
+  // Backups and audit-log verification read whole stores: one at a time
+  // besides the listings.
+  host->instance_dispatcher_ = std::make_unique<CallDispatcher>(
+      host->recording_identity_.get(), nullptr, CallDispatcher::Options{2, nullptr});
   host->audit_service_ = std::make_unique<audit::AuditService>(
-      host->audit_trail_.get(), host->recording_identity_.get(), host->policy_.get());
+      host->audit_trail_.get(), host->instance_dispatcher_.get(), host->policy_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -242,7 +246,7 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
   }
   builder.RegisterService(host->audit_service_.get());
   host->operations_ = std::make_unique<OperationsService>(
-      host->recording_identity_.get(), host->policy_.get(), [raw] { return raw->Stores(); },
+      host->instance_dispatcher_.get(), host->policy_.get(), [raw] { return raw->Stores(); },
       opts.data_dir, opts.clock);
   builder.RegisterService(host->operations_.get());
   // One list: a second SetInterceptorCreators would replace the first. The

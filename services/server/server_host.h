@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "grpcpp/server.h"
 #include "services/audit/audit_service.h"
+#include "services/common/call_dispatcher.h"
 #include "services/common/instance_monitor.h"
 #include "services/common/service_module.h"
 #include "services/common/tls.h"
@@ -117,6 +118,8 @@ class ServerHost {
   std::vector<std::unique_ptr<ServiceModule>> modules_;
   // The Audit service over the modules' audit trails.
   std::unique_ptr<audit::AuditTrail> audit_trail_;
+  // The calls of the instance's own services (audit, operations).
+  std::unique_ptr<CallDispatcher> instance_dispatcher_;
   std::unique_ptr<audit::AuditService> audit_service_;
   std::unique_ptr<grpc::Service> operations_;
   std::unique_ptr<grpc::Server> server_;

@@ -2,13 +2,13 @@
 
 #include <utility>
 
+#include "services/common/call_dispatcher.h"
 #include "services/common/status_macros.h"
 #include "services/submissions/notice_scheduler.h"
 #include "services/submissions/notice_sender.h"
 #include "services/common/registry_reader.h"
 #include "services/submissions/submissions.h"
 #include "services/submissions/submissions_service.h"
-#include "services/submissions/worker_pool.h"
 #include "storage/rocksdb_store.h"
 
 namespace tonghop::submissions {
@@ -32,8 +32,8 @@ class SubmissionsModule final : public ServiceModule {
         registry_(std::move(registry)),
         cached_registry_(std::move(cached_registry)),
         submissions_(std::move(submissions)),
-        pool_(kWorkerThreads),
-        service_(submissions_.get(), env.identity, &pool_),
+        dispatcher_(env.identity, audit_.get(), {kWorkerThreads, nullptr}),
+        service_(submissions_.get(), &dispatcher_),
         transport_(env.notices.smtp_relay.empty()
                        ? nullptr
                        : std::make_unique<SmtpTransport>(env.notices.smtp_relay)),
@@ -88,8 +88,8 @@ class SubmissionsModule final : public ServiceModule {
   std::unique_ptr<CachingRegistryReader> cached_registry_;
   std::unique_ptr<Submissions> submissions_;
   // Destroyed after the service and before the domain class: by then the
-  // server has stopped, and the pool finishes what was queued.
-  WorkerPool pool_;
+  // server has stopped, and the dispatcher finishes what was queued.
+  CallDispatcher dispatcher_;
   SubmissionsService service_;
   // E-mail notices: the relay (null without --smtp), the scheduler and the
   // sender, and the thread that runs them; stopped in Stop().

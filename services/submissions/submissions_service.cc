@@ -5,7 +5,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "services/common/errors.h"
-#include "services/common/grpc_util.h"
+#include "services/common/request_check.h"
 
 namespace tonghop::submissions {
 namespace {
@@ -13,19 +13,9 @@ namespace {
 // Changes read from storage per batch while a watcher catches up.
 constexpr int kBatchSize = 128;
 
-// What FinishUnary() does, for a reactor finished from a worker thread after
-// the handler has returned: the value into the response, the status mapped
-// by the one ToGrpcStatus().
-template <typename T>
-void FinishFromWorker(grpc::ServerUnaryReactor* reactor, absl::StatusOr<T> result,
-                      T* response) {
-  if (result.ok()) *response = *std::move(result);
-  reactor->Finish(ToGrpcStatus(result.status()));
-}
-
 // One WatchChanges stream.
 //
-// The caller is authorized on the worker pool (it asks the registry), then
+// The caller is authorized on the dispatcher's threads (it asks the registry), then
 // the stream subscribes to the notifier and starts sending. It keeps at most
 // one write in flight, always reads the next changes from storage after the
 // last sequence it sent, and when caught up waits for the notifier (or
@@ -39,14 +29,14 @@ void FinishFromWorker(grpc::ServerUnaryReactor* reactor, absl::StatusOr<T> resul
 class WatchReactor final : public grpc::ServerWriteReactor<v1::Change>,
                            public ChangeListener {
  public:
-  WatchReactor(Submissions* submissions, WorkerPool* pool, Caller caller,
+  WatchReactor(Submissions* submissions, CallDispatcher* dispatcher, Caller caller,
                int64_t after_sequence, bool stop_at_end, std::string epoch)
       : submissions_(submissions),
         stop_at_end_(stop_at_end),
         epoch_(std::move(epoch)),
         after_sequence_(after_sequence),
         last_sent_(after_sequence) {
-    pool->Schedule([this, caller = std::move(caller)] { Authorize(caller); });
+    dispatcher->Schedule([this, caller = std::move(caller)] { Authorize(caller); });
   }
 
   void OnWriteDone(bool ok) override {
@@ -98,7 +88,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::Change>,
                         "sequence received");
   }
 
-  // Runs on the worker pool.
+  // Runs on the dispatcher's threads.
   void Authorize(const Caller& caller) {
     absl::Status allowed = submissions_->AuthorizeWatch(caller);
     if (allowed.ok()) allowed = submissions_->CheckFeedPosition(epoch_, after_sequence_);
@@ -196,27 +186,14 @@ class RefusedWatch final : public grpc::ServerWriteReactor<v1::Change> {
 
 }  // namespace
 
-// The request is checked and the caller resolved on the callback thread
-// (neither waits for anything); everything else runs on the worker pool.
-// A write refused for want of an identity is recorded in the audit trail.
-#define TONGHOP_UNARY(Method, Request, Response, kWrite)                        \
-  grpc::ServerUnaryReactor* SubmissionsService::Method(                         \
-      grpc::CallbackServerContext* context, const v1::Request* request,         \
-      Response* response) {                                                     \
-    if (auto* refused = RefuseBadRequest(context, *request)) return refused;    \
-    absl::StatusOr<Caller> caller = identity_->Resolve(*context);               \
-    if (!caller.ok()) {                                                         \
-      if (kWrite) {                                                             \
-        AuditUnidentifiedRefusal(submissions_->audit_log(), *context, #Method,  \
-                                 *request, caller.status());                    \
-      }                                                                         \
-      return FinishUnary(context, caller.status());                             \
-    }                                                                           \
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();              \
-    pool_->Schedule([this, reactor, caller = *std::move(caller), request, response] { \
-      FinishFromWorker(reactor, submissions_->Method(caller, *request), response); \
-    });                                                                         \
-    return reactor;                                                             \
+#define TONGHOP_UNARY(Method, Request, Response, kWrite)                       \
+  grpc::ServerUnaryReactor* SubmissionsService::Method(                        \
+      grpc::CallbackServerContext* context, const v1::Request* request,        \
+      Response* response) {                                                    \
+    return dispatcher_->Serve(context, *request, response, {#Method, kWrite},  \
+                              [=](const Caller& caller) {                      \
+                                return submissions_->Method(caller, *request); \
+                              });                                              \
   }
 
 TONGHOP_UNARY(GetOrCreateDraft, GetOrCreateDraftRequest, v1::Report, true)
@@ -237,12 +214,12 @@ grpc::ServerWriteReactor<v1::Change>* SubmissionsService::WatchChanges(
   if (absl::Status checked = CheckRequest(*request); !checked.ok()) {
     return new RefusedWatch(checked);
   }
-  absl::StatusOr<Caller> caller = identity_->Resolve(*context);
+  absl::StatusOr<Caller> caller = dispatcher_->Resolve(*context);
   if (!caller.ok()) return new RefusedWatch(caller.status());
   if (request->after_sequence() < 0) {
     return new RefusedWatch(InvalidField("after_sequence", "must not be negative"));
   }
-  return new WatchReactor(submissions_, pool_, *std::move(caller), request->after_sequence(),
+  return new WatchReactor(submissions_, dispatcher_, *std::move(caller), request->after_sequence(),
                           request->stop_at_end(), request->epoch());
 }
 

@@ -1,24 +1,24 @@
 #ifndef TONGHOP_SERVICES_SUBMISSIONS_SUBMISSIONS_SERVICE_H_
 #define TONGHOP_SERVICES_SUBMISSIONS_SUBMISSIONS_SERVICE_H_
 
-// The gRPC adapter of the Submissions service: resolves the caller and hands
-// each call to the Submissions domain class; WatchChanges streams the change
-// feed with a write reactor.
+// The gRPC adapter of the Submissions service: hands each call to the
+// Submissions domain class through the service's CallDispatcher
+// (services/common/call_dispatcher.h); WatchChanges streams the change feed
+// with a write reactor.
 
-#include "services/common/identity.h"
+#include "services/common/call_dispatcher.h"
 #include "services/submissions/submissions.h"
-#include "services/submissions/worker_pool.h"
 #include "tonghop/v1/submissions_service.grpc.pb.h"
 
 namespace tonghop::submissions {
 
-// Thread-safe (the domain class is). Does not own `submissions`, `identity`
-// or `pool`, which must outlive the server's calls.
+// Thread-safe (the domain class is). Does not own `submissions` or
+// `dispatcher`, which must outlive the server's calls.
 //
-// Every call's work runs on `pool`, never on gRPC's callback threads: the
-// domain class waits on the registry's gRPC API, and callback threads that
-// wait for it would starve the registry of the threads that answer it
-// (see worker_pool.h). The handlers only resolve the caller and hand over.
+// Every call's work runs on the dispatcher's threads, never on gRPC's
+// callback threads: the domain class waits on the registry's gRPC API, and
+// callback threads that wait for it would starve the registry of the threads
+// that answer it.
 //
 // WatchChanges sends every change after `after_sequence` in order, read from
 // storage in batches; after catching up it either finishes (stop_at_end) or
@@ -27,9 +27,8 @@ namespace tonghop::submissions {
 // with the client's cancellation otherwise.
 class SubmissionsService final : public v1::Submissions::CallbackService {
  public:
-  SubmissionsService(Submissions* submissions, const IdentityResolver* identity,
-                     WorkerPool* pool)
-      : submissions_(submissions), identity_(identity), pool_(pool) {}
+  SubmissionsService(Submissions* submissions, CallDispatcher* dispatcher)
+      : submissions_(submissions), dispatcher_(dispatcher) {}
 
   grpc::ServerUnaryReactor* GetOrCreateDraft(grpc::CallbackServerContext* context,
                                              const v1::GetOrCreateDraftRequest* request,
@@ -66,8 +65,7 @@ class SubmissionsService final : public v1::Submissions::CallbackService {
 
  private:
   Submissions* submissions_;
-  const IdentityResolver* identity_;
-  WorkerPool* pool_;
+  CallDispatcher* dispatcher_;
 };
 
 }  // namespace tonghop::submissions

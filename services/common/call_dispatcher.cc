@@ -1,0 +1,190 @@
+#include "services/common/call_dispatcher.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/common/errors.h"
+#include "services/common/request_check.h"
+
+namespace tonghop {
+namespace {
+
+absl::Status ShuttingDown() {
+  return absl::UnavailableError("the server is shutting down");
+}
+
+}  // namespace
+
+// ---- CallQueue ----
+
+CallQueue::CallQueue(int threads, std::function<int64_t()> applied_position)
+    : applied_position_(std::move(applied_position)) {
+  for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] { Work(); });
+}
+
+CallQueue::~CallQueue() { Shutdown(); }
+
+void CallQueue::Submit(QueuedCall* call) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!shutdown_) {
+      if (applied_position_ && call->min_position() > applied_position_()) {
+        parked_.emplace(call->min_position(), call);
+      } else {
+        ready_.push_back([call] { call->Run(); });
+      }
+      return;
+    }
+  }
+  call->Abandon(ShuttingDown());
+}
+
+void CallQueue::Schedule(std::function<void()> task) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!shutdown_) {
+      ready_.push_back(std::move(task));
+      return;
+    }
+  }
+  task();
+}
+
+void CallQueue::OnApplied(int64_t position) {
+  absl::MutexLock lock(&mu_);
+  auto end = parked_.upper_bound(position);
+  for (auto it = parked_.begin(); it != end; ++it) {
+    QueuedCall* call = it->second;
+    ready_.push_back([call] { call->Run(); });
+  }
+  parked_.erase(parked_.begin(), end);
+}
+
+bool CallQueue::UnparkLocked(QueuedCall* call) {
+  auto range = parked_.equal_range(call->min_position());
+  for (auto it = range.first; it != range.second; ++it) {
+    if (it->second == call) {
+      parked_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+void CallQueue::Cancel(QueuedCall* call) {
+  bool was_parked;
+  {
+    absl::MutexLock lock(&mu_);
+    was_parked = UnparkLocked(call);
+  }
+  if (was_parked) {
+    call->Abandon(absl::CancelledError(
+        absl::StrCat("cancelled while waiting for the change feed to reach sequence ",
+                     call->min_position())));
+  }
+}
+
+void CallQueue::Forget(QueuedCall* call) {
+  absl::MutexLock lock(&mu_);
+  UnparkLocked(call);
+}
+
+void CallQueue::Shutdown() {
+  std::vector<QueuedCall*> abandoned;
+  {
+    absl::MutexLock lock(&mu_);
+    if (shutdown_ && threads_.empty()) return;
+    shutdown_ = true;
+    for (auto& [unused, call] : parked_) abandoned.push_back(call);
+    parked_.clear();
+  }
+  for (QueuedCall* call : abandoned) call->Abandon(ShuttingDown());
+  // The threads run what is queued, then end.
+  for (std::thread& thread : threads_) thread.join();
+  threads_.clear();
+}
+
+void CallQueue::Work() {
+  while (true) {
+    std::function<void()> task;
+    {
+      absl::MutexLock lock(&mu_);
+      auto has_work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return shutdown_ || !ready_.empty();
+      };
+      mu_.Await(absl::Condition(&has_work));
+      if (ready_.empty()) return;  // shutting down, and nothing left to run
+      task = std::move(ready_.front());
+      ready_.pop_front();
+    }
+    task();
+  }
+}
+
+// ---- CallDispatcher ----
+
+// One unary call: a reactor finished exactly once, by its work, by
+// cancellation while parked, or by shutdown. Deletes itself when gRPC is
+// done with it.
+class CallDispatcher::Call final : public grpc::ServerUnaryReactor, public QueuedCall {
+ public:
+  Call(CallQueue* queue, Caller caller, int64_t min_position, Work work)
+      : queue_(queue),
+        caller_(std::move(caller)),
+        min_position_(min_position),
+        work_(std::move(work)) {}
+
+  void Run() override { FinishOnce(ToGrpcStatus(work_(caller_))); }
+  void Abandon(const absl::Status& status) override { FinishOnce(ToGrpcStatus(status)); }
+  int64_t min_position() const override { return min_position_; }
+
+  void OnCancel() override { queue_->Cancel(this); }
+  void OnDone() override {
+    queue_->Forget(this);
+    delete this;
+  }
+
+ private:
+  void FinishOnce(const grpc::Status& status) {
+    if (!finished_.exchange(true)) Finish(status);
+  }
+
+  CallQueue* queue_;
+  Caller caller_;
+  int64_t min_position_;
+  Work work_;
+  std::atomic<bool> finished_{false};
+};
+
+CallDispatcher::CallDispatcher(const IdentityResolver* identity, AuditLog* audit,
+                               Options options)
+    : identity_(identity),
+      audit_(audit),
+      queue_(options.threads, std::move(options.applied_position)) {}
+
+grpc::ServerUnaryReactor* CallDispatcher::Start(grpc::CallbackServerContext* context,
+                                                const google::protobuf::Message& request,
+                                                const CallSpec& spec, bool needs_caller,
+                                                Work work) {
+  absl::Status refused = CheckRequest(request);
+  Caller caller;
+  if (refused.ok() && needs_caller) {
+    absl::StatusOr<Caller> resolved = identity_->Resolve(*context);
+    if (resolved.ok()) {
+      caller = *std::move(resolved);
+    } else {
+      refused = resolved.status();
+      if (spec.write && audit_ != nullptr) {
+        AuditUnidentifiedRefusal(*audit_, *context, spec.method, request, refused);
+      }
+    }
+  }
+  if (!refused.ok()) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(ToGrpcStatus(refused));
+    return reactor;
+  }
+  Call* call = new Call(&queue_, std::move(caller), spec.min_position, std::move(work));
+  queue_.Submit(call);
+  return call;
+}
+
+}  // namespace tonghop
