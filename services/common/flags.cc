@@ -15,6 +15,9 @@ namespace {
 // The name CLI11 gives the positional arguments of a program or command.
 constexpr char kPositional[] = "args";
 
+// A flag declared "name=N" takes a whole number.
+constexpr char kWholeNumber[] = "N";
+
 // Everything after this argument is positional.
 constexpr char kEndOfOptions[] = "--";
 
@@ -82,6 +85,16 @@ void DeclareFlags(CLI::App& app, const std::vector<std::string>& declarations) {
     CLI::Option* option = spec.takes_value ? app.add_option(absl::StrCat("--", spec.name))
                                            : app.add_flag(absl::StrCat("--", spec.name));
     if (spec.takes_value) option->type_name(spec.placeholder);
+    if (spec.placeholder == kWholeNumber) {
+      option->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            int64_t number = 0;
+            return absl::SimpleAtoi(value, &number)
+                       ? ""
+                       : absl::StrCat("\"", value, "\" is not a whole number");
+          },
+          kWholeNumber));
+    }
     option->multi_option_policy(spec.repeatable ? CLI::MultiOptionPolicy::TakeAll
                                                 : CLI::MultiOptionPolicy::TakeLast);
   }
@@ -126,6 +139,9 @@ absl::Status ParseCommandLine(CLI::App& app, std::vector<std::string> args) {
           absl::StrCat(option, " needs a value (", option, "=VALUE)"));
     }
     return absl::InvalidArgumentError(message);
+  } catch (const CLI::ValidationError& e) {
+    // "--years: \"x\" is not a whole number"
+    return absl::InvalidArgumentError(e.what());
   } catch (const CLI::ParseError& e) {
     return absl::InvalidArgumentError(e.what());
   }

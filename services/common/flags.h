@@ -13,6 +13,8 @@
 //                         --format= gives the empty value
 //   "map=NAME=AGENCY..."  takes a value and may be repeated; every value is
 //                         kept, in order
+//   "years=N"             takes a whole number (anything else is refused,
+//                         naming the flag and the value)
 // A flag given twice that is not repeatable keeps its last value.
 
 #include <map>

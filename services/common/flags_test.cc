@@ -37,6 +37,7 @@ TEST(FlagsTest, RefusesWhatIsNotDeclaredNamingIt) {
       {{"stray"}, "unexpected argument \"stray\""},
       {{"--listen"}, "--listen needs a value (--listen=VALUE)"},
       {{"--", "after"}, "unexpected argument \"after\""},
+      {{"--years=12a"}, "--years: \"12a\" is not a whole number"},
   };
   for (const RefusedCase& c : cases) {
     absl::StatusOr<ParsedFlags> parsed = Parse(c.args);
@@ -89,9 +90,9 @@ TEST(FlagsTest, NumbersAreRefusedNamingTheFlagAndValue) {
       {"", false, "--years: \"\" is not a whole number"},
   };
   for (const NumberCase& c : cases) {
-    absl::StatusOr<ParsedFlags> parsed = Parse({"--years=" + c.value});
-    ASSERT_TRUE(parsed.ok()) << parsed.status();
-    absl::StatusOr<int> years = parsed->Int("years", 0);
+    ParsedFlags parsed;
+    parsed.flags["years"] = c.value;
+    absl::StatusOr<int> years = parsed.Int("years", 0);
     EXPECT_EQ(years.ok(), c.ok) << c.value;
     if (!c.ok) {
       EXPECT_EQ(years.status().message(), c.message);
