@@ -14,8 +14,9 @@ namespace {
 constexpr char kHelpCommand[] = "help";
 constexpr char kHelpFlag[] = "help";
 
-// The command tree as CLI11 subcommands: one per word, so that "plan" holds
-// "import" and "export". Owns its CLI11 programs; not copyable.
+// The command table as CLI11 subcommands, one per word, so that "plan"
+// holds "import" and "export". Owns its CLI11 programs (not copyable); reads
+// one command line. Not thread-safe.
 class CommandTree {
  public:
   explicit CommandTree(const CommandTable& table) {

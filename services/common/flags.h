@@ -32,7 +32,8 @@ class App;
 namespace tonghop {
 
 // What a command line gave one program or command: each flag's values and
-// the positional arguments. A plain value type.
+// the positional arguments. A plain value type: thread-compatible, owns its
+// strings.
 class ParsedFlags {
  public:
   std::vector<std::string> positional;
@@ -59,7 +60,7 @@ class ParsedFlags {
   absl::StatusOr<bool> OnOff(absl::string_view flag, bool fallback) const;
 };
 
-// One declared flag, read from its declaration (see above).
+// One declared flag, read from its declaration (see above). A plain value.
 struct FlagSpec {
   std::string name;         // "map"
   std::string placeholder;  // "NAME=AGENCY"; empty for a switch
@@ -72,7 +73,8 @@ struct FlagSpec {
 };
 
 // Declares each of `declarations` on `app` (a CLI11 program or one of its
-// subcommands).
+// subcommands, which keeps them). The functions below are not thread-safe
+// for one `app`.
 void DeclareFlags(CLI::App& app, const std::vector<std::string>& declarations);
 
 // Lets `app` take positional arguments (read by CollectFlags).
