@@ -1,10 +1,12 @@
 #include "clients/cli/command_line.h"
 
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "clients/cli/help.h"
 #include "clients/cli/operations_commands.h"
 #include "clients/cli/registry_commands.h"
 #include "clients/cli/server_commands.h"
@@ -228,6 +230,16 @@ TEST(CommandLineTest, EveryCommandTakesTheFlagsItsUsageShows) {
       EXPECT_NE(invocation.error.message(), absl::StrCat("unknown option --", name))
           << command.words << " shows --" << name << " in its usage but does not take it";
     }
+  }
+}
+
+// The global usage explains every global flag.
+TEST(CommandLineTest, TheGlobalUsageShowsEveryGlobalFlag) {
+  std::ostringstream usage;
+  PrintUsage(usage, AllCommands());
+  for (const std::string& declaration : GlobalFlags()) {
+    EXPECT_THAT(usage.str(), ::testing::HasSubstr("--" + FlagSpec::Parse(declaration).name))
+        << declaration;
   }
 }
 
