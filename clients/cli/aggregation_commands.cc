@@ -146,6 +146,12 @@ constexpr char kScopeFlags[] =
     "--plan=PLAN --period=2026 [--subtree=AGENCY] [--include-unreviewed] [--min-sequence=N] "
     "[--lang=vi|en]";
 
+// The flags ReadScope reads, as their commands declare them.
+std::vector<std::string> ScopeFlagDeclarations() {
+  return {"plan=PLAN",          "period=P",       "subtree=AGENCY",
+          "include-unreviewed", "min-sequence=N", "lang=vi|en"};
+}
+
 int Usage(CliContext& context, absl::string_view message) {
   *context.err << "tonghop: " << message << "\n";
   return 2;
@@ -1011,47 +1017,70 @@ void RegisterAggregationCommands(CommandTable& table) {
              absl::StrCat(kScopeFlags,
                           " [--indicator=ID,...] [--by=total|dimension|child|cells] "
                           "[--dimension=sex] [--explain]"),
-             "indicator roll-ups of an agency's subtree", Rollup});
+             "indicator roll-ups of an agency's subtree", Rollup})
+      .Takes(ScopeFlagDeclarations())
+      .Takes({"indicator=ID[,ID]", "by=total|dimension|child|cells", "dimension=ID", "explain"});
   table.Add({"completeness", kScopeFlags, "who has reported, on time or late, and who has not",
-             Completeness});
+             Completeness})
+      .Takes(ScopeFlagDeclarations());
   table.Add({"tasks", absl::StrCat(kScopeFlags, " [--overdue] [--as-of=YYYY-MM-DD]"),
-             "each task's assignees with their progress; overdue tasks", Tasks});
+             "each task's assignees with their progress; overdue tasks", Tasks})
+      .Takes(ScopeFlagDeclarations())
+      .Takes({"overdue", "as-of=YYYY-MM-DD"});
   table.Add({"trend",
              "--indicator=ID --plans=PLAN[,PLAN] [--periods=2024,2025,2026] [--subtree=AGENCY] "
              "[--cell=sex=female]",
-             "an indicator across periods against its wanted direction", Trend});
+             "an indicator across periods against its wanted direction", Trend})
+      .Takes({"indicator=ID", "plans=PLAN[,PLAN]", "plan=PLAN", "periods=P[,P]", "subtree=AGENCY",
+              "cell=DIMENSION=OPTION", "include-unreviewed", "lang=vi|en", "min-sequence=N"});
   table.Add({"compile",
              absl::StrCat(kScopeFlags,
                           " --format=md|html|xlsx|docx|pdf|json [--out=FILE] [--previous-plan=PLAN]"),
-             "the compiled report of a subtree (the province's report)", Compile});
+             "the compiled report of a subtree (the province's report)", Compile})
+      .Takes(ScopeFlagDeclarations())
+      .Takes({"format=md|html|xlsx|docx|pdf|json", "out=FILE", "previous-plan=PLAN"});
   table.Add({"compile draft", absl::StrCat(kScopeFlags, " [--revision=N] [--out=DRAFT.json]"),
              "the letterhead and narrative of the compiled report (generated until edited)",
-             CompileDraft});
+             CompileDraft})
+      .Takes(ScopeFlagDeclarations())
+      .Takes({"revision=N", "out=DRAFT.json"});
   table.Add({"compile edit", "DRAFT.json [--fields=signer_name,recommendations,...]",
-             "store an edited draft (from compile draft --out) as a new revision", CompileEdit});
+             "store an edited draft (from compile draft --out) as a new revision", CompileEdit})
+      .Takes({"fields=FIELD[,FIELD]"});
   table.Add({"compile history", kScopeFlags, "every stored revision of the draft, newest first",
-             CompileHistory});
+             CompileHistory})
+      .Takes(ScopeFlagDeclarations());
   table.Add({"export",
              absl::StrCat(kScopeFlags, " --format=adx|sdmx-csv --out=FILE [--exact]"),
              "the subtree's figures as ADX or SDMX-CSV, with their code lists beside FILE",
-             Export});
+             Export})
+      .Takes(ScopeFlagDeclarations())
+      .Takes({"format=adx|sdmx-csv", "out=FILE", "exact"});
   table.Add({"forward", absl::StrCat(kScopeFlags, " [--target-plan=PLAN]"),
-             "submit the compiled figures to another instance as the agency's report", Forward});
+             "submit the compiled figures to another instance as the agency's report", Forward})
+      .Takes(ScopeFlagDeclarations())
+      .Takes({"target-plan=PLAN", "to=HOST:PORT"});
   table.Add({"received", "--plan=PLAN --period=2026 [--values]",
              "which instances below (the provinces) have sent their figures, and when",
-             Received});
+             Received})
+      .Takes({"plan=PLAN", "period=P", "values"});
   table.Add({"national overview", "--plan=PLAN --period=2026 [--lang=en]",
              "the Ministry's view: every province (sent or not, when, on time) and the "
              "national totals of the figures received",
-             NationalOverview});
+             NationalOverview})
+      .Takes({"plan=PLAN", "period=P", "lang=vi|en"});
   table.Add({"national table", "--plan=PLAN --period=2026 [--format=csv|xlsx] [--out=FILE]",
-             "the cross-province table (provinces × indicators) as CSV or XLSX", NationalTable});
+             "the cross-province table (provinces × indicators) as CSV or XLSX", NationalTable})
+      .Takes({"plan=PLAN", "period=P", "lang=vi|en", "format=csv|xlsx", "out=FILE"});
   table.Add({"national trend", "--plan=PLAN [--periods=2026,2027]",
-             "the national total of every indicator over the periods received", NationalTrend});
+             "the national total of every indicator over the periods received", NationalTrend})
+      .Takes({"plan=PLAN", "periods=P[,P]", "lang=vi|en"});
   table.Add({"national province", "ID --plan=PLAN --period=2026",
-             "the figures one province sent, each with when it arrived", NationalProvince});
+             "the figures one province sent, each with when it arrived", NationalProvince})
+      .Takes({"plan=PLAN", "period=P"});
   table.Add({"admin rebuild-aggregates", "[--verify-only]",
-             "recompute every roll-up from the change feed and swap it in", Rebuild});
+             "recompute every roll-up from the change feed and swap it in", Rebuild})
+      .Takes({"verify-only"});
 }
 
 }  // namespace tonghop::cli

@@ -248,9 +248,12 @@ int Verify(CliContext& context, const ParsedArgs& args) {
 
 void RegisterAuditCommands(CommandTable& table) {
   table.Add({"admin audit list", kListUsage,
-             "the audit trail: who changed what, and which writes were refused", List});
+             "the audit trail: who changed what, and which writes were refused", List})
+      .Takes({"store=registry|submissions|aggregation", "user=ID", "for-agency=ID", "method=M",
+              "since=WHEN", "until=WHEN", "result=RESULT", "page-size=N", "page-token=T", "all"});
   table.Add({"admin audit verify", "[--store=registry|submissions|aggregation]",
-             "check that every audit record chains to the one before it", Verify});
+             "check that every audit record chains to the one before it", Verify})
+      .Takes({"store=registry|submissions|aggregation"});
 }
 
 }  // namespace tonghop::cli

@@ -19,31 +19,16 @@
 #include "absl/strings/string_view.h"
 #include "clients/client/connection.h"
 #include "google/protobuf/message.h"
+#include "services/common/flags.h"
 #include "services/common/resource_names.h"
 
 namespace tonghop::cli {
 
 enum class OutputFormat { kTable, kJson, kCsv };
 
-// Arguments after the command words: positional arguments and --flags
-// ("--key=value", "--key value" is not accepted, "--flag" alone is "true").
-class ParsedArgs {
- public:
-  std::vector<std::string> positional;
-  std::map<std::string, std::string> flags;  // the last value of each flag
-  std::map<std::string, std::vector<std::string>> repeated;  // every value, in order
-
-  bool Has(absl::string_view flag) const { return flags.count(std::string(flag)) > 0; }
-  std::string Get(absl::string_view flag, absl::string_view fallback = "") const {
-    auto it = flags.find(std::string(flag));
-    return it == flags.end() ? std::string(fallback) : it->second;
-  }
-  // Every value a flag was given ("--map=a --map=b").
-  std::vector<std::string> GetAll(absl::string_view flag) const {
-    auto it = repeated.find(std::string(flag));
-    return it == repeated.end() ? std::vector<std::string>() : it->second;
-  }
-};
+// A command's positional arguments and --flags, as it declared them
+// (Command::Takes): Has, Get, GetAll and positional.
+using ParsedArgs = ::tonghop::ParsedFlags;
 
 // What every command gets: where to connect, as whom, how to print.
 struct CliContext {
@@ -120,6 +105,16 @@ struct Command {
   CommandFn run;
   // False for a command that does the hooks' work itself (outbox flush).
   bool runs_before_hooks = true;
+  // The flags the command takes, besides the global ones, declared as in
+  // services/common/flags.h: "dry-run", "format=FORMAT", "map=NAME=AGENCY...".
+  // Any other flag is refused, naming it, with the command's usage.
+  std::vector<std::string> flags = {};
+
+  // Declares the flags the command takes (see `flags`).
+  Command& Takes(std::vector<std::string> declarations) {
+    flags.insert(flags.end(), declarations.begin(), declarations.end());
+    return *this;
+  }
 };
 
 // Runs before every command (e.g. delivering the outbox); must not fail the
@@ -129,7 +124,12 @@ using BeforeHook = std::function<void(CliContext&)>;
 // The table of commands. Not thread-safe; filled once at start-up.
 class CommandTable {
  public:
-  void Add(Command command) { commands_.push_back(std::move(command)); }
+  // Adds a command; the reference is for declaring its flags at once
+  // (`table.Add({...}).Takes({...})`) and is not kept.
+  Command& Add(Command command) {
+    commands_.push_back(std::move(command));
+    return commands_.back();
+  }
   // What `tonghop help WORDS` prints after a command's usage and summary:
   // what it does in more words, and examples.
   void Describe(const std::string& words, std::string details) {

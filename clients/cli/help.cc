@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
@@ -20,7 +21,17 @@ std::vector<const Command*> CommandsUnder(const CommandTable& table,
   return found;
 }
 
+std::string UsageLine(const Command& command) {
+  return absl::StrCat("usage: tonghop ", command.words, command.usage.empty() ? "" : " ",
+                      command.usage, "\n");
+}
+
 }  // namespace
+
+void PrintCommandUsage(std::ostream& out, const Command& command) {
+  out << UsageLine(command) << "\n`tonghop help " << command.words
+      << "` (or `tonghop " << command.words << " --help`) says more.\n";
+}
 
 void PrintUsage(std::ostream& out, const CommandTable& table) {
   out << "usage: tonghop [--server=HOST:PORT] [--agency=ID | --cert=PEM --key=PEM] "
@@ -61,10 +72,17 @@ int PrintHelp(const CommandTable& table, const std::vector<std::string>& words,
                             [&](const Command* c) { return c->words == joined; });
   if (exact != under.end()) {
     const Command& c = **exact;
-    out << "usage: tonghop " << c.words << (c.usage.empty() ? "" : " ") << c.usage << "\n\n"
-        << c.summary << "\n";
+    out << UsageLine(c) << "\n" << c.summary << "\n";
     const std::string& details = table.details(c.words);
     if (!details.empty()) out << "\n" << details << (details.back() == '\n' ? "" : "\n");
+    if (!c.flags.empty()) {
+      out << "\nFlags:";
+      for (const std::string& declaration : c.flags) {
+        FlagSpec flag = FlagSpec::Parse(declaration);
+        out << "\n  " << flag.Usage() << (flag.repeatable ? " (may be repeated)" : "");
+      }
+      out << "\n";
+    }
     out << "\nGlobal flags (--server, --cert, --key, --tls-ca, --output …): tonghop help\n";
     return 0;
   }

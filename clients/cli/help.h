@@ -15,8 +15,11 @@ namespace tonghop::cli {
 // The global flags and the list of commands.
 void PrintUsage(std::ostream& out, const CommandTable& table);
 
+// A command's usage line, and where its help is: what a usage error shows.
+void PrintCommandUsage(std::ostream& out, const Command& command);
+
 // Help for the command named by `words` ("plan", "import"): its usage,
-// summary and details. When `words` name a group ("report"), the group's
+// summary, details and the flags it takes. When `words` name a group ("report"), the group's
 // commands with their usage. With no words, the global usage. Returns the
 // exit code: 0, or 2 (after saying so on `err`) when nothing matches.
 int PrintHelp(const CommandTable& table, const std::vector<std::string>& words,

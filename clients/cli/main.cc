@@ -2,16 +2,17 @@
 //
 //   tonghop [--server=HOST:PORT] [--agency=ID | --cert=PEM --key=PEM] [--tls-ca=PEM]
 //           [--output=table|json|csv] COMMAND ...
+//
+// The command line is read by ReadCommandLine (command_line.h); each
+// command group registers its commands and their flags.
 
 #include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
 
-#include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "clients/cli/command.h"
+#include "clients/cli/command_line.h"
 #include "clients/cli/help.h"
 #include "clients/cli/operations_commands.h"
 #include "clients/cli/registry_commands.h"
@@ -35,6 +36,7 @@ using tonghop::cli::CommandTable;
 using tonghop::cli::CliContext;
 using tonghop::cli::OutputFormat;
 using tonghop::cli::ParsedArgs;
+using tonghop::ParsedFlags;
 
 std::string EnvOr(const char* name, const std::string& fallback) {
   const char* value = std::getenv(name);
@@ -66,34 +68,37 @@ int main(int argc, char** argv) {
   context.out = &std::cout;
   context.err = &std::cerr;
 
-  // Every --flag is accepted anywhere; words that are not flags select the
-  // command (longest match) and the rest are its positional arguments.
-  ParsedArgs args;
-  std::vector<std::string> words;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--") {
-      for (++i; i < argc; ++i) words.push_back(argv[i]);
-      break;
-    }
-    if (absl::StartsWith(arg, "--")) {
-      std::vector<std::string> kv = absl::StrSplit(arg.substr(2), absl::MaxSplits('=', 1));
-      args.flags[kv[0]] = kv.size() > 1 ? kv[1] : "true";
-      args.repeated[kv[0]].push_back(args.flags[kv[0]]);
-    } else {
-      words.push_back(arg);
-    }
+  tonghop::cli::Invocation invocation =
+      tonghop::cli::ReadCommandLine(table, std::vector<std::string>(argv + 1, argv + argc));
+  if (invocation.help) {
+    return tonghop::cli::PrintHelp(table, invocation.help_words, std::cout, std::cerr);
   }
-  if (args.Has("server")) context.server = args.Get("server");
-  if (args.Has("agency")) {
-    context.agency = args.Get("agency");
+  if (!invocation.error.ok()) {
+    std::cerr << "tonghop: " << invocation.error.message() << "\n\n";
+    if (invocation.command != nullptr) {
+      tonghop::cli::PrintCommandUsage(std::cerr, *invocation.command);
+    } else if (!invocation.group.empty()) {
+      tonghop::cli::PrintHelp(table, invocation.group, std::cerr, std::cerr);
+    } else {
+      tonghop::cli::PrintUsage(std::cerr, table);
+    }
+    return 2;
+  }
+  if (invocation.command == nullptr) {
+    tonghop::cli::PrintUsage(std::cerr, table);
+    return 2;
+  }
+  const ParsedFlags& globals = invocation.globals;
+  if (globals.Has("server")) context.server = globals.Get("server");
+  if (globals.Has("agency")) {
+    context.agency = globals.Get("agency");
     context.agency_from_flag = true;
   }
-  if (args.Has("state-dir")) context.state_dir = args.Get("state-dir");
+  if (globals.Has("state-dir")) context.state_dir = globals.Get("state-dir");
   tonghop::client::TlsFiles tls_files = tonghop::client::TlsFilesFromEnvironment();
-  if (args.Has("tls-ca")) tls_files.ca = args.Get("tls-ca");
-  if (args.Has("cert")) tls_files.cert = args.Get("cert");
-  if (args.Has("key")) tls_files.key = args.Get("key");
+  if (globals.Has("tls-ca")) tls_files.ca = globals.Get("tls-ca");
+  if (globals.Has("cert")) tls_files.cert = globals.Get("cert");
+  if (globals.Has("key")) tls_files.key = globals.Get("key");
   absl::StatusOr<tonghop::ClientTlsOptions> tls = tonghop::client::ReadClientTls(tls_files);
   if (!tls.ok()) {
     std::cerr << "tonghop: " << tls.status().message() << "\n";
@@ -105,14 +110,14 @@ int main(int argc, char** argv) {
   std::string holder = tonghop::client::CertificateAgency(context.tls);
   if (!holder.empty()) {
     std::string named = tonghop::cli::AsName("agencies", context.agency);
-    if (args.Has("agency") && named != holder) {
+    if (globals.Has("agency") && named != holder) {
       std::cerr << "tonghop: --agency=" << context.agency << " but the certificate (--cert) "
                 << "acts for " << holder << "; leave --agency out\n";
       return 2;
     }
     context.agency = tonghop::IdOf(holder);
   }
-  std::string output = args.Get("output", "table");
+  std::string output = globals.Get("output", "table");
   if (output == "json") {
     context.output = OutputFormat::kJson;
   } else if (output == "csv") {
@@ -121,36 +126,9 @@ int main(int argc, char** argv) {
     std::cerr << "tonghop: --output must be table, json or csv\n";
     return 2;
   }
-  for (const char* global : {"server", "agency", "output", "state-dir", "tls-ca", "cert", "key"}) {
-    args.flags.erase(global);
-  }
 
-  if (words.empty() && !args.Has("help")) {
-    tonghop::cli::PrintUsage(std::cerr, table);
-    return 2;
-  }
-  if (!words.empty() && words[0] == "help") {
-    return tonghop::cli::PrintHelp(table, {words.begin() + 1, words.end()}, std::cout, std::cerr);
-  }
-  if (args.Has("help")) return tonghop::cli::PrintHelp(table, words, std::cout, std::cerr);
-  const Command* best = nullptr;
-  size_t best_words = 0;
-  for (const Command& c : table.commands()) {
-    std::vector<std::string> parts = absl::StrSplit(c.words, ' ');
-    if (parts.size() > words.size() || parts.size() <= best_words) continue;
-    bool match = true;
-    for (size_t i = 0; i < parts.size(); ++i) match = match && parts[i] == words[i];
-    if (match) {
-      best = &c;
-      best_words = parts.size();
-    }
-  }
-  if (best == nullptr) {
-    std::cerr << "tonghop: unknown command \"" << words[0] << "\"\n\n";
-    tonghop::cli::PrintUsage(std::cerr, table);
-    return 2;
-  }
-  args.positional.assign(words.begin() + best_words, words.end());
+  const Command* best = invocation.command;
+  const ParsedArgs& args = invocation.args;
   // Nothing is sent (not even the outbox) before the agencies named are known
   // to be ids: the caller's travels in a header.
   if (!tonghop::cli::CheckAgencyFlags(context, args)) return 2;

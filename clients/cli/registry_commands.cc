@@ -944,13 +944,15 @@ int RegistryLoad(CliContext& context, const ParsedArgs& args) {
 
 void RegisterRegistryCommands(CommandTable& table) {
   using S = Registry::Stub;
-  table.Add({"agency list", "[--parent=ID] [--kind=KIND] [--prefix=ID]", "list agencies", AgencyList});
+  table.Add({"agency list", "[--parent=ID] [--kind=KIND] [--prefix=ID]", "list agencies", AgencyList})
+      .Takes({"parent=ID", "kind=KIND", "prefix=ID"});
   table.Add({"agency get", "ID", "show one agency",
              GetCommand("agency get ID", "agencies", &S::GetAgency)});
   table.Add({"agency import", "FILE", "create or update the agencies in a file", AgencyImport});
   table.Add({"agency update", "ID [--email=ADDRESS] [--english-name=NAME]",
              "change an agency's e-mail address for notices (or its English name)",
-             AgencyUpdate});
+             AgencyUpdate})
+      .Takes({"email=ADDRESS", "english-name=NAME"});
   table.Describe("agency update", R"(The agency's address receives its e-mail notices (reminders, returns,
 acceptances; for a focal agency, the digest of missing reports), together
 with its people's addresses (tonghop user update ID --email=...). An empty
@@ -963,20 +965,24 @@ Examples:
              "store another name an agency goes by in documents (reused by every import)",
              AgencyAliasAdd});
   table.Add({"agency delete", "ID [--etag=E]", "delete an agency with no children or assignments",
-             DeleteCommand("agency delete ID", "agencies", &S::DeleteAgency)});
+             DeleteCommand("agency delete ID", "agencies", &S::DeleteAgency)})
+      .Takes({"etag=E"});
   table.Add({"dimension list", "", "list dimensions", DimensionList});
   table.Add({"dimension get", "ID", "show one dimension with its options",
              GetCommand("dimension get ID", "dimensions", &S::GetDimension)});
   table.Add({"dimension import", "FILE", "create or update the dimensions in a file", DimensionImport});
   table.Add({"dimension delete", "ID [--etag=E]", "delete a dimension no indicator uses",
-             DeleteCommand("dimension delete ID", "dimensions", &S::DeleteDimension)});
+             DeleteCommand("dimension delete ID", "dimensions", &S::DeleteDimension)})
+      .Takes({"etag=E"});
   table.Add({"indicator list", "", "list indicators", IndicatorList});
   table.Add({"indicator get", "ID", "show one indicator",
              GetCommand("indicator get ID", "indicators", &S::GetIndicator)});
   table.Add({"indicator import", "FILE", "create or update the indicators in a file", IndicatorImport});
   table.Add({"indicator delete", "ID [--etag=E]", "delete an indicator nothing uses",
-             DeleteCommand("indicator delete ID", "indicators", &S::DeleteIndicator)});
-  table.Add({"plan list", "[--issuer=ID]", "list plans", PlanList});
+             DeleteCommand("indicator delete ID", "indicators", &S::DeleteIndicator)})
+      .Takes({"etag=E"});
+  table.Add({"plan list", "[--issuer=ID]", "list plans", PlanList})
+      .Takes({"issuer=ID"});
   table.Add({"plan get", "PLAN", "show one plan", GetCommand("plan get PLAN", "plans", &S::GetPlan)});
   table.Add({"plan import",
              "FILE [--format=auto|json|text|csv|docx|pdf] [--dry-run] [--issuer=ID] [--plan-id=ID] "
@@ -985,18 +991,26 @@ Examples:
              "[--years=Y-Y] [--fixup=FILE]",
              "import a plan from its document (.docx, .pdf, text), appendix table or canonical "
              "file; a dry run lists what is missing and how to supply it",
-             PlanImport});
+             PlanImport})
+      .Takes({"format=auto|json|text|csv|docx|pdf", "dry-run", "issuer=ID", "plan-id=ID",
+              "schedule=annual:15/11,compile:30/11", "deadline=TASK=TEXT...",
+              "lead=TASK=AGENCY...", "map=NAME=AGENCY...", "symbol=S", "title=T", "years=Y-Y",
+              "fixup=FILE"});
   table.Add({"plan export", "PLAN [--format=json|csv] [--out=FILE]", "export a plan with its tasks",
-             PlanExport});
+             PlanExport})
+      .Takes({"format=json|csv", "out=FILE"});
   table.Add({"plan delete", "PLAN [--force] [--etag=E]", "delete a plan (with --force, its tasks too)",
              DeleteCommand<v1::DeletePlanRequest>(
                  "plan delete PLAN [--force]", "plans", &S::DeletePlan,
-                 [](const ParsedArgs& args, v1::DeletePlanRequest& r) { r.set_force(args.Has("force")); })});
-  table.Add({"task list", "--plan=PLAN [--assignee=ID]", "list a plan's tasks in document order", TaskList});
+                 [](const ParsedArgs& args, v1::DeletePlanRequest& r) { r.set_force(args.Has("force")); })})
+      .Takes({"force", "etag=E"});
+  table.Add({"task list", "--plan=PLAN [--assignee=ID]", "list a plan's tasks in document order", TaskList})
+      .Takes({"plan=PLAN", "assignee=ID"});
   table.Add({"task get", "plans/PLAN/tasks/OUTLINE", "show one task",
              GetCommand("task get plans/PLAN/tasks/OUTLINE", "", &S::GetTask)});
   table.Add({"task delete", "plans/PLAN/tasks/OUTLINE [--etag=E]", "delete a task with no sub-tasks",
-             DeleteCommand("task delete plans/PLAN/tasks/OUTLINE", "", &S::DeleteTask)});
+             DeleteCommand("task delete plans/PLAN/tasks/OUTLINE", "", &S::DeleteTask)})
+      .Takes({"etag=E"});
   table.Add({"registry load", "DIR", "load every agency, dimension, indicator and plan file in DIR",
              RegistryLoad});
 

@@ -819,7 +819,8 @@ void RegisterReportCommands(CommandTable& table) {
              "the e-mail notices queued and sent (reminders, returns, acceptances, digests of "
              "missing reports): all of them for the instance's administrators, one agency's "
              "with --for",
-             NoticeList});
+             NoticeList})
+      .Takes({"for=AGENCY", "state=pending|sent|no-recipient"});
   table.Describe("notice list", R"(Every e-mail notice of this server, queued or sent: reminders before a due
 date, a report returned (with the reason) or accepted, and the digest of
 missing reports to a focal agency after the due date. Shows the addresses
@@ -836,28 +837,34 @@ Examples:
   table.Add({"report template", "--plan=PLAN --period=2026 --out=FILE",
              "write the caller's report form: FILE.json and its figures (CSV beside it), "
              "or FILE.xlsx (Excel)",
-             ReportTemplate});
+             ReportTemplate})
+      .Takes({"plan=PLAN", "period=PERIOD", "out=FILE"});
   table.Add({"report import-adx", "FILE.adx [--schema=DATASET.xsd] [--dry-run]",
              "submit the figures of an ADX file (another system's export) as reports",
-             ReportImportAdx});
+             ReportImportAdx})
+      .Takes({"schema=DATASET.xsd", "dry-run"});
   table.Add({"report submit", "FILE",
              "submit a filled-in report (kept in the outbox when the server is unreachable)",
              ReportSubmit});
   table.Add({"report status", "[--plan=PLAN] [--period=P] [--state=S] [--subtree=AGENCY]",
              "what the caller's agency owes, then the reports it may read (PLAN: id or "
              "symbol, 74/KH-UBND)",
-             ReportStatus});
+             ReportStatus})
+      .Takes({"plan=PLAN", "period=P", "state=S", "subtree=AGENCY"});
   table.Add({"report due", "[--for=AGENCY]",
              "every report the agency owes: plan, period, due date, days left, state, reason",
-             ReportDue});
+             ReportDue})
+      .Takes({"for=AGENCY"});
   table.Add({"report withdraw", "REPORT|FILE",
              "withdraw a submitted report before it is reviewed", ReportWithdraw});
   table.Add({"report review", "REPORT --accept | --return --reason=TEXT",
-             "accept a submitted report, or return it with a reason", ReportReview});
+             "accept a submitted report, or return it with a reason", ReportReview})
+      .Takes({"accept", "return", "reason=TEXT", "etag=E"});
   table.Add({"report history", "REPORT", "every submitted revision of a report", ReportHistory});
   table.Add({"report get", "REPORT", "show one report as JSON", ReportGet});
   table.Add({"report changes", "[--after=SEQUENCE]",
-             "the change feed: every submission and review, in order", ReportChanges});
+             "the change feed: every submission and review, in order", ReportChanges})
+      .Takes({"after=N"});
   table.Add({"outbox flush", "", "send the reports waiting in the local outbox now", OutboxFlush,
              /*runs_before_hooks=*/false});
   table.Add({"outbox list", "", "list the reports waiting in the local outbox", OutboxList});

@@ -446,30 +446,36 @@ int WhoAmI(CliContext& context, const ParsedArgs&) {
 }  // namespace
 
 void RegisterUserCommands(CommandTable& table) {
-  table.Add({"user list", "[--in-agency=ID]", "list the people you may see", UserList});
+  table.Add({"user list", "[--in-agency=ID]", "list the people you may see", UserList})
+      .Takes({"in-agency=ID"});
   table.Add({"user get", "ID", "show one person", UserGet});
   table.Add({"user create",
              "ID --name=NAME --in-agency=ID --roles=clerk,reviewer,analyst,admin [--email=E] "
              "[--phone=P]",
              "create a person (then give them a password: user set-password or reset-link)",
-             UserCreate});
+             UserCreate})
+      .Takes({"name=NAME", "in-agency=ID", "roles=ROLES", "email=E", "phone=P"});
   table.Add({"user update", "ID [--name=] [--in-agency=] [--roles=] [--email=] [--phone=]",
-             "change a person's record", UserUpdate});
+             "change a person's record", UserUpdate})
+      .Takes({"name=NAME", "in-agency=ID", "roles=ROLES", "email=E", "phone=P"});
   table.Add({"user disable", "ID", "stop a person from doing anything, at once",
              SetState(v1::USER_STATE_DISABLED)});
   table.Add({"user enable", "ID", "let a disabled person act again",
              SetState(v1::USER_STATE_ACTIVE)});
-  table.Add({"user delete", "ID [--etag=E]", "delete a person and their sessions", UserDelete});
+  table.Add({"user delete", "ID [--etag=E]", "delete a person and their sessions", UserDelete})
+      .Takes({"etag=E"});
   table.Add({"user set-password", "[ID] [--reset-code]",
              "set a password, read without echo (your own, another's as an admin, or with a "
              "one-time code)",
-             UserSetPassword});
+             UserSetPassword})
+      .Takes({"reset-code"});
   table.Add({"user reset-link", "ID", "issue a one-time code with which a person sets a password",
              UserResetLink});
   table.Add({"login", "[--user=ID]",
              "sign in (password read without echo or from standard input); later commands act "
              "as you",
-             Login});
+             Login})
+      .Takes({"user=ID"});
   table.Add({"logout", "", "end your session on this server", Logout});
   table.Add({"whoami", "", "show who the server takes you for", WhoAmI});
 

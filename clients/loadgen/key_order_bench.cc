@@ -17,20 +17,28 @@
 #include <string>
 #include <vector>
 
-#include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
+#include <iostream>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "services/common/flags.h"
 #include "storage/key_encoding.h"
 #include "storage/rocksdb_store.h"
 
-ABSL_FLAG(std::string, dir, "", "database directory to create (must not exist; removed after)");
-ABSL_FLAG(int, keys, 4000, "keys per batch (a national batch of changes writes a few thousand)");
-ABSL_FLAG(int, batches, 200, "batches written in each order");
-
 namespace {
+
+constexpr char kUsage[] = R"(usage: tonghop-key-order-bench --dir=DIR [--keys=N] [--batches=N]
+
+Times synced WriteBatches of roll-up keys, sorted and shuffled.
+  --dir=DIR      database directory to create (must not exist; removed after)
+  --keys=N       keys per batch (default 4000; a national batch of changes
+                 writes a few thousand)
+  --batches=N    batches written in each order (default 200)
+
+Example:
+  tonghop-key-order-bench --dir=/tmp/key-order --keys=4000 --batches=200
+)";
 
 constexpr char kColumnFamily[] = "data";
 
@@ -50,13 +58,23 @@ std::string RollupKey(std::mt19937_64& rng, int batch) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "Times synced WriteBatches of roll-up keys, sorted and shuffled.\n"
-      "  tonghop-key-order-bench --dir=/tmp/key-order --keys=4000 --batches=200");
-  absl::ParseCommandLine(argc, argv);
-  const std::string dir = absl::GetFlag(FLAGS_dir);
-  const int keys = absl::GetFlag(FLAGS_keys);
-  const int batches = absl::GetFlag(FLAGS_batches);
+  absl::StatusOr<tonghop::ParsedFlags> flags =
+      tonghop::ParseFlatCommandLine(argc, argv, {"dir=DIR", "keys=N", "batches=N"});
+  if (flags.ok() && flags->Has("help")) {
+    std::cout << kUsage;
+    return 0;
+  }
+  absl::StatusOr<int> keys_flag = flags.ok() ? flags->Int("keys", 4000) : flags.status();
+  absl::StatusOr<int> batches_flag = flags.ok() ? flags->Int("batches", 200) : flags.status();
+  for (const absl::Status& status : {keys_flag.status(), batches_flag.status()}) {
+    if (!status.ok()) {
+      std::cerr << "tonghop-key-order-bench: " << status.message() << "\n" << kUsage;
+      return 2;
+    }
+  }
+  const std::string dir = flags->Get("dir");
+  const int keys = *keys_flag;
+  const int batches = *batches_flag;
   if (dir.empty() || std::filesystem::exists(dir) || keys <= 0 || batches <= 0) {
     std::fprintf(stderr, "give --dir (a directory that does not exist), --keys > 0, --batches > 0\n");
     return 2;

@@ -36,6 +36,7 @@
 #include "clients/loadgen/rpc.h"
 #include "clients/loadgen/server_process.h"
 #include "clients/loadgen/workload.h"
+#include "services/common/flags.h"
 #include "services/common/period.h"
 #include "tonghop/v1/aggregation_service.grpc.pb.h"
 #include "tonghop/v1/submissions_service.pb.h"
@@ -135,65 +136,51 @@ void Log(const std::string& message) {
             << message << std::endl;
 }
 
+// What the command line gave, and the errors found reading it (each bad
+// value is named, then the usage printed once).
 struct Flags {
-  std::map<std::string, std::string> values;
+  tonghop::ParsedFlags parsed;
   std::vector<std::string> errors;
 
-  bool Has(const std::string& key) const { return values.count(key) > 0; }
+  bool Has(const std::string& key) const { return parsed.Has(key); }
   std::string Get(const std::string& key, const std::string& fallback) const {
-    auto it = values.find(key);
-    return it == values.end() ? fallback : it->second;
+    return parsed.Get(key, fallback);
   }
-  int Int(const std::string& key, int fallback) {
-    auto it = values.find(key);
-    if (it == values.end()) return fallback;
-    int v = 0;
-    if (!absl::SimpleAtoi(it->second, &v)) {
-      errors.push_back(absl::StrCat("--", key, ": \"", it->second, "\" is not a whole number"));
-    }
-    return v;
-  }
+  int Int(const std::string& key, int fallback) { return Read(parsed.Int(key, fallback), fallback); }
   double Double(const std::string& key, double fallback) {
-    auto it = values.find(key);
-    if (it == values.end()) return fallback;
-    double v = 0;
-    if (!absl::SimpleAtod(it->second, &v)) {
-      errors.push_back(absl::StrCat("--", key, ": \"", it->second, "\" is not a number"));
-    }
-    return v;
+    return Read(parsed.Double(key, fallback), fallback);
   }
   bool OnOff(const std::string& key, bool fallback) {
-    auto it = values.find(key);
-    if (it == values.end()) return fallback;
-    if (it->second == "on" || it->second == "true") return true;
-    if (it->second == "off" || it->second == "false") return false;
-    errors.push_back(absl::StrCat("--", key, ": use on or off"));
+    return Read(parsed.OnOff(key, fallback), fallback);
+  }
+
+ private:
+  template <typename T>
+  T Read(absl::StatusOr<T> value, T fallback) {
+    if (value.ok()) return *value;
+    errors.push_back(std::string(value.status().message()));
     return fallback;
   }
 };
 
 Flags ParseFlags(int argc, char** argv) {
-  static const std::set<std::string> kKnown = {
-      "scale", "provinces", "communes", "departments", "independent-bodies", "tasks",
-      "indicators", "years", "concurrency", "reviewers", "server", "spawn", "tonghopd",
-      "work-dir", "keep-work-dir", "aggregation-server", "plan-id", "year", "seed", "limits",
-      "limit-seconds",
-      "dashboard", "at-rest-rounds", "compile-repetitions", "rebuild", "verify",
-      "reference-data", "json-out", "tls-ca", "cert", "key", "help", "federation", "ministry",
-      "province-servers", "national-plan-id", "progress-file", "settle-timeout", "rate", "hold-at"};
+  static const std::vector<std::string> kDeclared = {
+      "scale=NAME", "provinces=N", "communes=N", "departments=N", "independent-bodies=N",
+      "tasks=N", "indicators=N", "years=N", "concurrency=N", "reviewers=N",
+      "server=HOST:PORT", "spawn", "tonghopd=PATH", "work-dir=DIR", "keep-work-dir",
+      "aggregation-server=HOST:PORT", "plan-id=ID", "year=YYYY", "seed=N", "limits=on|off",
+      "limit-seconds=S", "dashboard=on|off", "at-rest-rounds=N", "compile-repetitions=N",
+      "rebuild=on|off", "verify=on|off", "reference-data=DIR", "json-out=FILE", "tls-ca=PEM",
+      "cert=PEM", "key=PEM", "help", "federation", "ministry=HOST:PORT",
+      "province-servers=LIST", "national-plan-id=ID", "progress-file=FILE",
+      "settle-timeout=S", "rate=R", "hold-at=LIST"};
   Flags flags;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (!absl::StartsWith(arg, "--")) {
-      flags.errors.push_back(absl::StrCat("unexpected argument \"", arg, "\""));
-      continue;
-    }
-    std::vector<std::string> kv = absl::StrSplit(arg.substr(2), absl::MaxSplits('=', 1));
-    if (!kKnown.count(kv[0])) {
-      flags.errors.push_back(absl::StrCat("unknown option --", kv[0]));
-      continue;
-    }
-    flags.values[kv[0]] = kv.size() > 1 ? kv[1] : "true";
+  absl::StatusOr<tonghop::ParsedFlags> parsed =
+      tonghop::ParseFlatCommandLine(argc, argv, kDeclared);
+  if (parsed.ok()) {
+    flags.parsed = *std::move(parsed);
+  } else {
+    flags.errors.push_back(std::string(parsed.status().message()));
   }
   return flags;
 }
@@ -327,6 +314,10 @@ int Run(int argc, char** argv) {
   if (flags.Has("help")) {
     std::cout << kUsage;
     return 0;
+  }
+  if (!flags.errors.empty()) {  // an unknown option: nothing else is read
+    std::cerr << "tonghop-loadgen: " << flags.errors.front() << "\n" << kUsage;
+    return 2;
   }
   const bool spawn = flags.Has("spawn");
   const bool federation = flags.Has("federation");

@@ -9,7 +9,7 @@ TONGHOP_BUILD_DIR="${TONGHOP_BUILD_DIR:-$TONGHOP_ROOT/build}"
 TONGHOP_PACKAGES=(
   cmake ninja-build g++ pkg-config git
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  librocksdb-dev libabsl-dev libgtest-dev libgmock-dev
+  librocksdb-dev libabsl-dev libgtest-dev libgmock-dev libcli11-dev
   libicu-dev libxlsxwriter-dev libcpp-httplib-dev libssl-dev openssl libsodium-dev
   libzip-dev libpugixml-dev libpoppler-cpp-dev libcurl4-openssl-dev
   # The compiled report as PDF (Pango, Cairo, in Liberation Serif, metric-

@@ -25,6 +25,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "services/common/flags.h"
 #include "services/common/resource_names.h"
 #include "services/common/text.h"
 #include "services/server/instance_backup.h"
@@ -140,38 +141,31 @@ writes are refused (RESOURCE_EXHAUSTED) while reads go on, and resume by
 themselves once space is freed.
 )";
 
+// What the command line gave: each flag's value, or the errors to print.
 struct Flags {
   std::map<std::string, std::string> values;
   std::vector<std::string> errors;
 };
 
 Flags ParseFlags(int argc, char** argv) {
-  static const char* kKnown[] = {"data-dir", "listen", "services", "registry-address",
-                                 "submissions-address", "aggregation-address",
-                                 "operator-agency", "port-file", "http", "dashboard-dir", "now",
-                                 "upstream", "upstream-agency", "tls-cert", "tls-key",
-                                 "client-ca", "trust-domain", "tls-ca", "instance-cert",
-                                 "instance-key", "insecure-dev-identity", "session-lifetime",
-                                 "bootstrap-admin", "bootstrap-agency",
-                                 "disk-free-warning", "accept-data-loss", "metrics",
-                                 "request-log", "restore-from", "backup-id", "smtp", "smtp-from",
-                                 "remind-days", "help"};
+  static const std::vector<std::string> kDeclared = {
+      "data-dir=DIR", "listen=HOST:PORT", "services=LIST", "registry-address=ADDR",
+      "submissions-address=ADDR", "aggregation-address=ADDR", "operator-agency=ID",
+      "port-file=PATH", "http=HOST:PORT", "dashboard-dir=DIR", "now=RFC3339",
+      "upstream=HOST:PORT", "upstream-agency=ID", "tls-cert=PEM", "tls-key=PEM",
+      "client-ca=PEM", "trust-domain=NAME", "tls-ca=PEM", "instance-cert=PEM",
+      "instance-key=PEM", "insecure-dev-identity", "session-lifetime=DUR",
+      "bootstrap-admin=ID", "bootstrap-agency=ID", "disk-free-warning=LIMIT",
+      "accept-data-loss", "metrics=HOST:PORT", "request-log=WHERE", "restore-from=DIR",
+      "backup-id=N", "smtp=HOST:PORT", "smtp-from=ADDR", "remind-days=DAYS", "help"};
   Flags flags;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (!absl::StartsWith(arg, "--")) {
-      flags.errors.push_back(absl::StrCat("unexpected argument \"", arg, "\""));
-      continue;
-    }
-    std::vector<std::string> kv = absl::StrSplit(arg.substr(2), absl::MaxSplits('=', 1));
-    bool known = false;
-    for (const char* k : kKnown) known = known || kv[0] == k;
-    if (!known) {
-      flags.errors.push_back(absl::StrCat("unknown option --", kv[0]));
-      continue;
-    }
-    flags.values[kv[0]] = kv.size() > 1 ? kv[1] : "true";
+  absl::StatusOr<tonghop::ParsedFlags> parsed =
+      tonghop::ParseFlatCommandLine(argc, argv, kDeclared);
+  if (!parsed.ok()) {
+    flags.errors.push_back(std::string(parsed.status().message()));
+    return flags;
   }
+  flags.values = parsed->flags;
   return flags;
 }
 
@@ -249,7 +243,7 @@ int main(int argc, char** argv) {
   }
   if (!flags.errors.empty() || !flags.values.count("data-dir")) {
     for (const auto& e : flags.errors) std::cerr << "tonghopd: " << e << "\n";
-    if (!flags.values.count("data-dir")) std::cerr << "tonghopd: --data-dir is required\n";
+    if (flags.errors.empty()) std::cerr << "tonghopd: --data-dir is required\n";
     std::cerr << kUsage;
     return 2;
   }
