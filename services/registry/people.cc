@@ -213,6 +213,7 @@ People::People(storage::KvStore* store, Registry* registry, const AccessPolicy* 
       policy_(policy),
       clock_(clock),
       options_(std::move(options)),
+      person_at_address_throttle_(clock, options_.person_at_address_throttle),
       person_throttle_(clock, options_.person_throttle),
       peer_throttle_(clock, options_.peer_throttle) {
   if (!options_.log) {
@@ -664,9 +665,53 @@ absl::StatusOr<v1::PasswordReset> People::CreatePasswordReset(
 
 // ---- Signing in and out ----
 
+namespace {
+
+// The key of a person at one client address.
+std::string PersonAtAddress(absl::string_view user_key, const SignInOrigin& origin) {
+  return absl::StrCat(user_key, " at ", origin.peer);
+}
+
+}  // namespace
+
+bool People::IsKnownAddress(absl::string_view user, absl::string_view peer) const {
+  if (peer.empty()) return false;
+  absl::MutexLock lock(&known_mu_);
+  auto it = known_addresses_.find(user);
+  if (it == known_addresses_.end()) return false;
+  return std::find(it->second.begin(), it->second.end(), peer) != it->second.end();
+}
+
+void People::RememberAddress(absl::string_view user, absl::string_view peer) {
+  if (peer.empty()) return;
+  absl::MutexLock lock(&known_mu_);
+  auto it = known_addresses_.find(user);
+  if (it == known_addresses_.end()) {
+    // Bounded like the throttles: past the limit, an arbitrary person's
+    // addresses are forgotten (they are then throttled as strangers until
+    // they sign in again).
+    if (known_addresses_.size() >= options_.person_throttle.max_keys) {
+      known_addresses_.erase(known_addresses_.begin());
+    }
+    it = known_addresses_.emplace(std::string(user), std::deque<std::string>()).first;
+  }
+  std::deque<std::string>& addresses = it->second;
+  auto found = std::find(addresses.begin(), addresses.end(), peer);
+  if (found != addresses.end()) addresses.erase(found);
+  addresses.emplace_back(peer);
+  while (static_cast<int>(addresses.size()) > std::max(1, options_.known_addresses_per_person)) {
+    addresses.pop_front();
+  }
+}
+
 absl::Status People::CheckThrottle(absl::string_view user_key, const SignInOrigin& origin,
                                    absl::string_view what) {
-  absl::Duration wait = person_throttle_.Wait(user_key);
+  absl::Duration wait = person_at_address_throttle_.Wait(PersonAtAddress(user_key, origin));
+  // Failures from everywhere slow the person down, but not where she signed
+  // in before: strangers cannot lock her out of her own office.
+  if (!IsKnownAddress(user_key, origin.peer)) {
+    wait = std::max(wait, person_throttle_.Wait(user_key));
+  }
   if (!origin.peer.empty()) wait = std::max(wait, peer_throttle_.Wait(origin.peer));
   if (wait <= absl::ZeroDuration()) return absl::OkStatus();
   int64_t seconds = absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1)));
@@ -683,16 +728,27 @@ absl::Status People::CheckThrottle(absl::string_view user_key, const SignInOrigi
 
 void People::RecordFailure(absl::string_view user_key, const SignInOrigin& origin,
                            absl::string_view what, absl::string_view why) {
+  LoginThrottle::Failure here =
+      person_at_address_throttle_.RecordFailure(PersonAtAddress(user_key, origin));
   LoginThrottle::Failure person = person_throttle_.RecordFailure(user_key);
   LoginThrottle::Failure peer;
   if (!origin.peer.empty()) peer = peer_throttle_.RecordFailure(origin.peer);
-  absl::Duration locked = std::max(person.locked_for, peer.locked_for);
+  absl::Duration locked = std::max({here.locked_for, person.locked_for, peer.locked_for});
   RecordAuthEvent(absl::StrCat(what, " failed"), user_key, origin,
-                  absl::StrCat(why, "; ", person.count, " in a row for the person, ", peer.count,
+                  absl::StrCat(why, "; ", here.count, " in a row for the person from the address, ",
+                               person.count, " from anywhere, ", peer.count,
                                " from the address",
                                locked > absl::ZeroDuration()
                                    ? absl::StrCat("; locked for ", absl::FormatDuration(locked))
                                    : ""));
+}
+
+// A success clears the person's failures from its address and remembers the
+// address; her failures from elsewhere fade with time only, so that a
+// stranger's guesses do not start afresh each time she signs in.
+void People::RecordSuccess(absl::string_view user_key, const SignInOrigin& origin) {
+  person_at_address_throttle_.Clear(PersonAtAddress(user_key, origin));
+  RememberAddress(user_key, origin.peer);
 }
 
 absl::Status People::WithHashSlot(const std::function<absl::Status()>& hash_work) {
@@ -749,7 +805,7 @@ absl::StatusOr<v1::LoginResponse> People::Login(const v1::LoginRequest& request,
     return Localized(Unauthenticated(absl::StrCat(name, " is disabled; ask an administrator")),
                      "USER_DISABLED");
   }
-  person_throttle_.Clear(name);
+  RecordSuccess(name, origin);
 
   ASSIGN_OR_RETURN(std::string token, RandomToken(32));
   const std::string token_hash = Sha256(token);
@@ -888,7 +944,7 @@ absl::Status People::ResetPassword(const v1::ResetPasswordRequest& request,
                 return PutPassword(batch, now, hash);
               })
           .status());
-  person_throttle_.Clear(name);
+  RecordSuccess(name, origin);
   RecordAuthEvent("password reset", name, origin, "with a one-time code");
   return absl::OkStatus();
 }

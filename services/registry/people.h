@@ -29,13 +29,16 @@
 // outlive it.
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/common/access_policy.h"
 #include "services/common/authenticator.h"
@@ -60,11 +63,18 @@ struct PeopleOptions {
   // Password hashes computed at once (each takes 64 MiB for ~0.1 s);
   // beyond, sign-ins are answered UNAVAILABLE with a retry delay.
   int max_concurrent_hashes = 4;
-  // Slowing of repeated failures, per person and per client address. An
-  // office behind one address has many people, so it gets more free
-  // failures than one person.
-  LoginThrottle::Options person_throttle;
+  // Slowing of repeated failures: per person from one client address; per
+  // person over every address, except from an address where the person
+  // signed in before (so that strangers guessing from elsewhere cannot lock
+  // a clerk out of her own office); and per client address. An office
+  // behind one address has many people, so it gets more free failures than
+  // one person.
+  LoginThrottle::Options person_at_address_throttle;
+  LoginThrottle::Options person_throttle = {/*free_failures=*/10};
   LoginThrottle::Options peer_throttle = {/*free_failures=*/20};
+  // Addresses remembered per person as "signed in from here before"; the
+  // oldest is forgotten beyond.
+  int known_addresses_per_person = 8;
   // Where sign-in events are logged (one line each; never a password or a
   // token). Default: standard error.
   std::function<void(absl::string_view line)> log;
@@ -170,8 +180,20 @@ class People final : public PersonDirectory {
   const AccessPolicy* policy_;
   const Clock* clock_;
   PeopleOptions options_;
+  // After a sign-in (or a reset) that proved the person: see people.cc.
+  void RecordSuccess(absl::string_view user_key, const SignInOrigin& origin);
+  // Whether `user` signed in from `peer` before (since the server started).
+  bool IsKnownAddress(absl::string_view user, absl::string_view peer) const;
+  void RememberAddress(absl::string_view user, absl::string_view peer);
+
+  LoginThrottle person_at_address_throttle_;
   LoginThrottle person_throttle_;
   LoginThrottle peer_throttle_;
+  mutable absl::Mutex known_mu_;
+  // person → addresses of earlier sign-ins, oldest first; bounded like the
+  // throttles (LoginThrottle::Options::max_keys persons).
+  absl::flat_hash_map<std::string, std::deque<std::string>> known_addresses_
+      ABSL_GUARDED_BY(known_mu_);
   std::atomic<int> hashes_in_flight_{0};
 };
 

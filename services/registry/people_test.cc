@@ -527,6 +527,31 @@ TEST_F(PeopleTest, RepeatedFailuresAreSlowedPerPerson) {
   EXPECT_TRUE(Login("lan", kPassword).ok());
 }
 
+TEST_F(PeopleTest, StrangersCannotLockAPersonOutOfWhereSheSignedInBefore) {
+  CreateWithPassword("lan", "agencies/dong-nai-so-y-te", {v1::ROLE_CLERK});
+  ASSERT_TRUE(Login("lan", kPassword, "10.0.0.5").ok());
+  // Guesses from four other addresses lock the person everywhere else…
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(Login("lan", "guess", absl::StrCat("10.6.6.", i)).status().code(),
+              absl::StatusCode::kUnauthenticated);
+  }
+  EXPECT_EQ(Login("lan", kPassword, "10.7.7.7").status().code(),
+            absl::StatusCode::kResourceExhausted);
+  // … but not at her own office's address.
+  EXPECT_TRUE(Login("lan", kPassword, "10.0.0.5").ok());
+  // Her success does not give the strangers a fresh count.
+  EXPECT_EQ(Login("lan", kPassword, "10.6.6.9").status().code(),
+            absl::StatusCode::kResourceExhausted);
+  // Guessing from her address is slowed there too (5 free failures).
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(Login("lan", "guess", "10.0.0.5").status().code(),
+              absl::StatusCode::kUnauthenticated);
+  }
+  absl::Status locked = Login("lan", kPassword, "10.0.0.5").status();
+  EXPECT_EQ(locked.code(), absl::StatusCode::kResourceExhausted) << locked;
+  EXPECT_EQ(Reason(locked), "LOGIN_THROTTLED");
+}
+
 TEST_F(PeopleTest, RepeatedFailuresAreSlowedPerAddress) {
   CreateWithPassword("lan", "agencies/dong-nai-so-y-te", {v1::ROLE_CLERK});
   // Guessing across many names from one address.
