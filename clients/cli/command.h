@@ -3,7 +3,7 @@
 
 // The `tonghop` CLI's command table. Each command group lives in its own
 // file and registers its commands with a Register*Commands(CommandTable&)
-// function that main() calls.
+// function that AllCommands() (command_groups.cc) calls.
 
 #include <functional>
 #include <iosfwd>

@@ -7,21 +7,9 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "clients/cli/help.h"
-#include "clients/cli/operations_commands.h"
-#include "clients/cli/registry_commands.h"
-#include "clients/cli/server_commands.h"
-#include "clients/cli/user_commands.h"
+#include "clients/cli/command_groups.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#ifdef TONGHOP_HAVE_REPORT_COMMANDS
-#include "clients/cli/report_commands.h"
-#endif
-#ifdef TONGHOP_HAVE_AGGREGATION_COMMANDS
-#include "clients/cli/aggregation_commands.h"
-#endif
-#ifdef TONGHOP_HAVE_AUDIT_COMMANDS
-#include "clients/cli/audit_commands.h"
-#endif
 
 namespace tonghop::cli {
 namespace {
@@ -174,24 +162,6 @@ TEST(CommandLineTest, NothingIsNoCommand) {
 }
 
 // ---- the real command table ----
-
-CommandTable AllCommands() {
-  CommandTable table;
-  RegisterRegistryCommands(table);
-  RegisterServerCommands(table);
-  RegisterOperationsCommands(table);
-  RegisterUserCommands(table);
-#ifdef TONGHOP_HAVE_REPORT_COMMANDS
-  RegisterReportCommands(table);
-#endif
-#ifdef TONGHOP_HAVE_AGGREGATION_COMMANDS
-  RegisterAggregationCommands(table);
-#endif
-#ifdef TONGHOP_HAVE_AUDIT_COMMANDS
-  RegisterAuditCommands(table);
-#endif
-  return table;
-}
 
 // The words of a shell command line: "double quotes" group, no expansion.
 std::vector<std::string> ShellWords(absl::string_view line) {

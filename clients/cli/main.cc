@@ -12,22 +12,9 @@
 #include <vector>
 
 #include "clients/cli/command.h"
+#include "clients/cli/command_groups.h"
 #include "clients/cli/command_line.h"
 #include "clients/cli/help.h"
-#include "clients/cli/operations_commands.h"
-#include "clients/cli/registry_commands.h"
-#include "clients/cli/server_commands.h"
-#include "clients/cli/user_commands.h"
-// The build defines these for the command groups present in this tree.
-#ifdef TONGHOP_HAVE_REPORT_COMMANDS
-#include "clients/cli/report_commands.h"
-#endif
-#ifdef TONGHOP_HAVE_AGGREGATION_COMMANDS
-#include "clients/cli/aggregation_commands.h"
-#endif
-#ifdef TONGHOP_HAVE_AUDIT_COMMANDS
-#include "clients/cli/audit_commands.h"
-#endif
 
 namespace {
 
@@ -46,20 +33,7 @@ std::string EnvOr(const char* name, const std::string& fallback) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CommandTable table;
-  tonghop::cli::RegisterRegistryCommands(table);
-  tonghop::cli::RegisterServerCommands(table);
-  tonghop::cli::RegisterOperationsCommands(table);
-  tonghop::cli::RegisterUserCommands(table);
-#ifdef TONGHOP_HAVE_REPORT_COMMANDS
-  tonghop::cli::RegisterReportCommands(table);
-#endif
-#ifdef TONGHOP_HAVE_AGGREGATION_COMMANDS
-  tonghop::cli::RegisterAggregationCommands(table);
-#endif
-#ifdef TONGHOP_HAVE_AUDIT_COMMANDS
-  tonghop::cli::RegisterAuditCommands(table);
-#endif
+  CommandTable table = tonghop::cli::AllCommands();
 
   CliContext context;
   context.server = EnvOr("TONGHOP_SERVER", "127.0.0.1:7070");
