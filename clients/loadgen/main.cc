@@ -30,16 +30,10 @@
 #include "clients/client/connection.h"
 #include "clients/loadgen/federation.h"
 #include "clients/loadgen/generator.h"
-#include "clients/loadgen/limits.h"
-#include "clients/loadgen/registration.h"
-#include "clients/loadgen/results.h"
+#include "clients/loadgen/reporting_day.h"
 #include "clients/loadgen/rpc.h"
-#include "clients/loadgen/server_process.h"
-#include "clients/loadgen/workload.h"
 #include "services/common/flags.h"
 #include "services/common/period.h"
-#include "tonghop/v1/aggregation_service.grpc.pb.h"
-#include "tonghop/v1/submissions_service.pb.h"
 
 namespace tonghop::loadgen {
 namespace {
@@ -196,70 +190,6 @@ int CurrentYearInVietnam() {
       absl::ToCivilYear(absl::Now(), VietnamTime()).year());
 }
 
-// Average serialized sizes of a SubmitRequest and of the Report the server
-// answers with (the request's content plus the task titles and the fields
-// the server fills in), over a sample of reporters.
-std::pair<int, int> MessageSizes(const World& world) {
-  std::map<std::string, std::string> titles;
-  for (const auto& t : world.tasks()) titles[t.name()] = t.title();
-  int64_t up = 0, down = 0;
-  int n = std::min<int>(20, static_cast<int>(world.reporters().size()));
-  for (int i = 0; i < n; ++i) {
-    int r = i * static_cast<int>(world.reporters().size()) / n;
-    v1::SubmitRequest request;
-    *request.mutable_report() = world.BuildReport(r, world.current_year());
-    request.set_name(request.report().name());
-    request.set_request_id("00000000-0000-4000-8000-000000000000");
-    up += static_cast<int64_t>(request.ByteSizeLong());
-    v1::Report answer = request.report();
-    for (auto& p : *answer.mutable_progress()) {
-      p.set_title(titles[p.task()]);
-      p.set_lead(true);
-    }
-    answer.set_agency(world.reporters()[r].agency);
-    answer.set_plan(world.plan().name());
-    answer.set_period(World::PeriodOf(world.current_year()));
-    answer.set_state(v1::REPORT_STATE_SUBMITTED);
-    answer.set_revision(1);
-    answer.set_submitted_by(world.reporters()[r].agency);
-    answer.set_on_time(true);
-    answer.mutable_submit_time()->set_seconds(1'790'000'000);
-    answer.mutable_submit_time()->set_nanos(123'456'789);
-    *answer.mutable_first_submit_time() = answer.submit_time();
-    *answer.mutable_due_time() = answer.submit_time();
-    answer.set_etag("0123456789abcdef");
-    down += static_cast<int64_t>(answer.ByteSizeLong());
-  }
-  return {static_cast<int>(up / n), static_cast<int>(down / n)};
-}
-
-// The national roll-up answering at `sequence` is what "serving on the
-// full data set" means after a restart. Polls: the new process has no other
-// way of saying it is ready.
-absl::StatusOr<absl::Time> WaitUntilServing(const std::string& address, const World& world,
-                                            int64_t sequence, absl::Duration timeout) {
-  auto stub = v1::Aggregation::NewStub(NewDedicatedChannel(address));
-  const absl::Time deadline = absl::Now() + timeout;
-  std::string last_error;
-  while (absl::Now() < deadline) {
-    v1::RollupRequest request;
-    request.set_plan(world.plan().name());
-    request.set_period(World::PeriodOf(world.current_year()));
-    request.set_agency(std::string(World::kMinistry));
-    request.set_min_sequence(sequence);
-    v1::RollupResponse response;
-    grpc::Status status =
-        stub->Rollup(CallAs(std::string(World::kMinistry), absl::Seconds(5)).get(), request,
-                     &response);
-    if (status.ok() && response.applied_sequence() >= sequence) return absl::Now();
-    last_error = status.ok() ? "behind" : status.error_message();
-    absl::SleepFor(absl::Milliseconds(5));
-  }
-  return absl::DeadlineExceededError(
-      absl::StrCat("the restarted server did not serve the national roll-up at sequence ",
-                   sequence, ": ", last_error));
-}
-
 // --federation: see kUsage and clients/loadgen/federation.h.
 int RunFederationMode(Flags& flags, const Scale& scale, int current_year, int seed,
                       int concurrency) {
@@ -390,286 +320,35 @@ int Run(int argc, char** argv) {
   }
   SetServerTls(*std::move(tls));
 
-  // The working directory: data, limit databases, the server's log.
-  std::string work_dir = flags.Get("work-dir", "");
-  // A directory the user named may hold their own files: only what this run
-  // creates in it is removed at the end, and the directory itself only when
-  // this run made it and nothing else is left in it.
-  bool made_work_dir = false;
-  bool own_work_dir = false;
-  if (work_dir.empty()) {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = absl::StrCat(tmp && *tmp ? tmp : "/tmp", "/tonghop-loadgen-XXXXXX");
-    if (!mkdtemp(pattern.data())) {
-      std::cerr << "tonghop-loadgen: cannot create a directory like " << pattern << "\n";
-      return 1;
-    }
-    work_dir = pattern;
-    made_work_dir = true;
-    own_work_dir = true;
-  } else {
-    std::error_code ec;
-    work_dir = std::filesystem::absolute(work_dir).string();
-    made_work_dir = !std::filesystem::exists(work_dir, ec);
-    std::filesystem::create_directories(work_dir, ec);
-    if (ec) {
-      std::cerr << "tonghop-loadgen: cannot create " << work_dir << ": " << ec.message() << "\n";
-      return 1;
-    }
-    for (const char* entry : {"data", "tonghopd.log", "limit-rocksdb-1", "limit-rocksdb-n"}) {
-      if (std::filesystem::exists(std::filesystem::path(work_dir) / entry, ec)) {
-        std::cerr << "tonghop-loadgen: " << work_dir << " already holds " << entry
-                  << " (from an earlier run, or someone's own); name an empty directory or "
-                     "remove it first\n";
-        return 1;
-      }
-    }
-  }
-  const std::string data_dir = absl::StrCat(work_dir, "/data");
-  const std::string log_path = absl::StrCat(work_dir, "/tonghopd.log");
-  const bool keep_work_dir = flags.Has("keep-work-dir");
-  const std::string plan_id = flags.Get(
+  ReportingDayOptions day;
+  day.scale = scale;
+  day.years = years;
+  day.current_year = current_year;
+  day.seed = seed;
+  day.concurrency = concurrency;
+  day.reviewers = reviewers;
+  day.spawn = spawn;
+  day.tonghopd =
+      flags.Get("tonghopd", absl::StrCat(SelfDirectory(), "/../../services/server/tonghopd"));
+  day.server = flags.Get("server", "");
+  day.aggregation_server = flags.Get("aggregation-server", "");
+  day.plan_id = flags.Get(
       "plan-id", spawn ? "lg-ke-hoach-tai"
                        : absl::StrCat("lg-ke-hoach-tai-", absl::ToUnixSeconds(absl::Now())));
-
-  RunResults results;
-  results.machine = DescribeMachine(work_dir);
-  const absl::Time run_start = absl::Now();
-  Log(absl::StrCat("generating scale ", scale.name, " with ", years, " past years"));
-  const World world = World::Generate(scale, plan_id, current_year, years, seed);
-  results.scale = scale;
-  results.plan = world.plan().name();
-  results.current_year = current_year;
-  results.history_years = years;
-  results.concurrency = concurrency;
-  results.reviewers = reviewers;
-  results.reporters = static_cast<int>(world.reporters().size());
-  results.values_per_report = world.ValuesPerReport();
-  std::tie(results.request_bytes, results.response_bytes) = MessageSizes(world);
-  for (const auto& [indicator, cells] : world.Expected(current_year, -1)) {
-    results.expected_national_totals[indicator] = cells.at("");
-  }
-
-  auto finish = [&](int code_if_ok) {
-    results.machine.load_at_end = LoadAverage();
-    results.total_seconds = absl::ToDoubleSeconds(absl::Now() - run_start);
-    PrintSummary(results, std::cout);
-    if (flags.Has("json-out")) {
-      std::ofstream out(flags.Get("json-out", ""));
-      out << ToJson(results) << "\n";
-      if (!out) std::cerr << "tonghop-loadgen: cannot write " << flags.Get("json-out", "") << "\n";
-    }
-    if (!keep_work_dir) {
-      std::error_code ec;
-      if (own_work_dir) {
-        std::filesystem::remove_all(work_dir, ec);
-      } else {
-        for (const std::string& created :
-             {data_dir, log_path, absl::StrCat(work_dir, "/limit-rocksdb-1"),
-              absl::StrCat(work_dir, "/limit-rocksdb-n")}) {
-          std::filesystem::remove_all(created, ec);
-        }
-        // Removes the directory only when empty: never anything this run did not make.
-        if (made_work_dir) std::filesystem::remove(work_dir, ec);
-      }
-    } else {
-      Log(absl::StrCat("kept ", work_dir));
-    }
-    return results.ok() ? code_if_ok : 1;
-  };
-  auto fatal = [&](const std::string& step, const absl::Status& status) {
-    results.errors.push_back(absl::StrCat(step, ": ", status.message()));
-    Log(absl::StrCat("FAILED ", step, ": ", status.message()));
-    return finish(1);
-  };
-
-  // 1. Limits, right before the load, on the disk the data will be on.
-  const int64_t round_values =
-      static_cast<int64_t>(results.reporters) * results.values_per_report;
-  if (limits) {
-    const absl::Duration min_time = absl::Seconds(limit_seconds);
-    Log("measuring the RocksDB synced WriteBatch limit (1 writer)");
-    auto single = MeasureRocksDbLimit(absl::StrCat(work_dir, "/limit-rocksdb-1"), 1,
-                                      results.values_per_report, round_values, min_time);
-    if (!single.ok()) return fatal("RocksDB limit", single.status());
-    results.rocksdb_single = *single;
-    Log(absl::StrCat("measuring the RocksDB synced WriteBatch limit (", concurrency,
-                     " writers)"));
-    auto concurrent =
-        MeasureRocksDbLimit(absl::StrCat(work_dir, "/limit-rocksdb-n"), concurrency,
-                            results.values_per_report, round_values, min_time);
-    if (!concurrent.ok()) return fatal("RocksDB limit", concurrent.status());
-    results.rocksdb_concurrent = *concurrent;
-    Log(absl::StrCat("measuring bare gRPC echo (", concurrency, " threads)"));
-    auto echo = MeasureEchoLimit(concurrency, results.request_bytes, results.response_bytes,
-                                 results.reporters, min_time);
-    if (!echo.ok()) return fatal("gRPC echo limit", echo.status());
-    results.echo = *echo;
-  }
-
-  // 2. The server.
-  std::unique_ptr<TonghopdProcess> server;
-  std::string address = flags.Get("server", "");
-  const std::string tonghopd = flags.Get(
-      "tonghopd", absl::StrCat(SelfDirectory(), "/../../services/server/tonghopd"));
-  ServerFigures figures;
-  if (spawn) {
-    Log(absl::StrCat("starting ", tonghopd, " on ", data_dir));
-    auto started = TonghopdProcess::Start(tonghopd, data_dir, log_path, absl::Seconds(60));
-    if (!started.ok()) return fatal("start tonghopd", started.status());
-    server = *std::move(started);
-    address = server->address();
-    figures.first_start_seconds = absl::ToDoubleSeconds(server->time_to_listen());
-    results.server_mode = absl::StrCat("spawned tonghopd at ", address, " (log ", log_path, ")");
-  } else {
-    results.server_mode = absl::StrCat("running tonghopd at ", address);
-  }
-
-  // 3. Registration.
-  RegistrationOptions registration;
-  registration.address = address;
-  registration.concurrency = concurrency;
-  registration.dimensions_file =
-      absl::StrCat(flags.Get("reference-data", TONGHOP_SOURCE_DIR "/deploy/data"),
-                   "/dimensions.json");
-  Log(absl::StrCat("registering ", world.provinces().size() + world.units().size(),
-                   " agencies, ", world.indicators().size(), " indicators and ",
-                   world.tasks().size(), " tasks"));
-  auto registered = RegisterWorld(world, registration);
-  if (!registered.ok()) return fatal("registration", registered.status());
-  results.registration = *registered;
-
-  WorkloadOptions options;
-  options.address = address;
-  options.aggregation_address = spawn ? "" : flags.Get("aggregation-server", "");
-  options.concurrency = concurrency;
-  options.reviewers = reviewers;
-  options.dashboard = dashboard;
-  options.log = Log;
-  Workload workload(world, options);
-  // A spawned server's feed starts empty.
-  if (absl::Status s = workload.StartFeedWatcher(spawn ? std::optional<int64_t>(0) : std::nullopt);
-      !s.ok()) {
-    return fatal("feed watcher", s);
-  }
-
-  // 4. History, oldest first.
-  int64_t stored_values = 0;
-  std::vector<int> loaded_years;
-  const absl::Time history_start = absl::Now();
-  for (int year = world.first_year(); year < current_year; ++year) {
-    Log(absl::StrCat("loading ", year, ": ", results.reporters, " reports"));
-    auto round = workload.LoadYear(year);
-    if (!round.ok()) return fatal(absl::StrCat("history ", year), round.status());
-    results.history.push_back(*round);
-    stored_values += round->accepted_values;
-    loaded_years.push_back(year);
-    if (round->errors > 0) {
-      results.errors.push_back(absl::StrCat("history ", year, ": ", round->errors, " errors"));
-    }
-  }
-  if (!results.history.empty()) {
-    Log("waiting for the roll-ups to apply the history");
-    auto waited = workload.WaitForAllApplied(absl::Hours(6));
-    if (!waited.ok()) return fatal("history catch-up", waited.status());
-    results.history_catch_up_seconds = *waited;
-  }
-  results.history_seconds = absl::ToDoubleSeconds(absl::Now() - history_start);
-
-  // 5. The reporting day.
-  Log(absl::StrCat("reporting day ", current_year, ": ", results.reporters,
-                   " agencies submit, focal agencies accept, the dashboard reads"));
-  const double client_cpu_before = OwnCpuSeconds();
-  const double server_cpu_before = server ? server->CpuSeconds().value_or(0) : 0;
-  const absl::Time ingest_start = absl::Now();
-  auto ingest = workload.Ingest(current_year);
-  results.ingest_wall_seconds = absl::ToDoubleSeconds(absl::Now() - ingest_start);
-  results.ingest_client_cpu_seconds = OwnCpuSeconds() - client_cpu_before;
-  if (server) figures.ingest_cpu_seconds = server->CpuSeconds().value_or(0) - server_cpu_before;
-  if (!ingest.ok()) return fatal("ingest", ingest.status());
-  results.ingest = *ingest;
-  stored_values += ingest->round.accepted_values;
-  loaded_years.push_back(current_year);
-  Log(absl::StrCat("submitted ", ingest->round.submitted, ", accepted ",
-                   ingest->round.accepted, ", errors ", ingest->round.errors));
-
-  // 6. At rest: the dashboard alone, then a province's compiled report.
-  Log("queries at rest");
-  auto at_rest = workload.QueriesAtRest(at_rest_rounds);
-  if (!at_rest.ok()) {
-    results.errors.push_back(absl::StrCat("queries at rest: ", at_rest.status().message()));
-  } else {
-    results.at_rest = *at_rest;
-  }
-  Log("CompileReport");
-  auto compiled = workload.Compile(0, current_year, compile_repetitions);
-  if (!compiled.ok()) {
-    results.errors.push_back(absl::StrCat("CompileReport: ", compiled.status().message()));
-  } else {
-    results.compile = *compiled;
-  }
-  if (verify) {
-    Log("verifying what the server holds");
-    results.verify = workload.Verify(loaded_years);
-  }
-  if (rebuild) {
-    Log("RebuildAggregates");
-    auto rebuilt = workload.Rebuild();
-    if (!rebuilt.ok()) {
-      results.errors.push_back(absl::StrCat("RebuildAggregates: ", rebuilt.status().message()));
-    } else {
-      results.rebuild = *rebuilt;
-      if (verify) results.verify_after_rebuild = workload.Verify(loaded_years);
-    }
-  }
-  const int64_t final_sequence = workload.feed_sequence();
-  workload.StopFeedWatcher();
-
-  // 7. What only a spawned server shows: memory, disk, restart.
-  if (server) {
-    auto peak = server->PeakRssBytes();
-    if (peak.ok()) figures.peak_rss_bytes = *peak;
-    Log("stopping tonghopd");
-    auto stopped = server->Terminate(absl::Seconds(60));
-    if (!stopped.ok()) {
-      results.errors.push_back(absl::StrCat("shutdown: ", stopped.status().message()));
-    } else {
-      figures.shutdown_seconds = absl::ToDoubleSeconds(*stopped);
-    }
-    figures.disk = MeasureDisk(data_dir);
-    figures.stored_values = stored_values;
-    Log("restarting tonghopd on the full data set");
-    auto restarted = TonghopdProcess::Start(tonghopd, data_dir, log_path, absl::Seconds(300));
-    if (!restarted.ok()) {
-      results.errors.push_back(absl::StrCat("restart: ", restarted.status().message()));
-    } else {
-      server = *std::move(restarted);
-      figures.restart_listen_seconds = absl::ToDoubleSeconds(server->time_to_listen());
-      auto serving =
-          WaitUntilServing(server->address(), world, final_sequence, absl::Seconds(300));
-      if (!serving.ok()) {
-        results.errors.push_back(absl::StrCat("restart: ", serving.status().message()));
-      } else {
-        figures.restart_serve_seconds = absl::ToDoubleSeconds(*serving - server->started_at());
-        auto rss = server->RssBytes();
-        if (rss.ok()) figures.rss_after_restart_bytes = *rss;
-        if (verify) {
-          workload.SetAddress(server->address(), "");
-          results.verify_after_restart = workload.Verify(loaded_years);
-        }
-      }
-      auto peak_again = server->PeakRssBytes();
-      if (peak_again.ok()) figures.peak_rss_bytes = std::max(figures.peak_rss_bytes, *peak_again);
-      auto stopped_again = server->Terminate(absl::Seconds(60));
-      if (!stopped_again.ok()) {
-        results.errors.push_back(
-            absl::StrCat("second shutdown: ", stopped_again.status().message()));
-      }
-    }
-    results.server = figures;
-  }
-  Log("done");
-  return finish(0);
+  day.dimensions_file = absl::StrCat(
+      flags.Get("reference-data", TONGHOP_SOURCE_DIR "/deploy/data"), "/dimensions.json");
+  day.limits = limits;
+  day.limit_seconds = limit_seconds;
+  day.dashboard = dashboard;
+  day.at_rest_rounds = at_rest_rounds;
+  day.compile_repetitions = compile_repetitions;
+  day.rebuild = rebuild;
+  day.verify = verify;
+  day.work_dir = flags.Get("work-dir", "");
+  day.keep_work_dir = flags.Has("keep-work-dir");
+  day.json_out = flags.Get("json-out", "");
+  day.log = Log;
+  return RunReportingDay(day);
 }
 
 }  // namespace
