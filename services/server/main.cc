@@ -9,11 +9,11 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <optional>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <string>
 #include <thread>
 #include <utility>
@@ -213,17 +213,15 @@ int Restore(const std::string& backup_dir, const std::string& backup_id,
   return 0;
 }
 
-// Where request log lines go, from --request-log; nullopt and a message on
-// stderr when it cannot be opened.
-std::optional<tonghop::RequestLogSink> RequestLogSinkFor(const std::string& where) {
+// Where request log lines go, from --request-log.
+absl::StatusOr<tonghop::RequestLogSink> RequestLogSinkFor(const std::string& where) {
   if (where == "none") return tonghop::RequestLogSink();
   int fd = STDERR_FILENO;
   if (where != "stderr") {
     fd = open(where.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     if (fd < 0) {
-      std::cerr << "tonghopd: --request-log: cannot open " << where << ": "
-                << std::strerror(errno) << "\n";
-      return std::nullopt;
+      return absl::InvalidArgumentError(absl::StrCat("--request-log: cannot open ", where, ": ",
+                                                     std::strerror(errno)));
     }
   }
   // One write per line: lines from concurrent requests never interleave.
@@ -231,6 +229,314 @@ std::optional<tonghop::RequestLogSink> RequestLogSinkFor(const std::string& wher
     ssize_t unused = write(fd, line.data(), line.size());
     (void)unused;
   });
+}
+
+// The agencies named by flags. They travel in a header, where gRPC aborts
+// on a value that is not printable ASCII: a name ("Bộ Tư pháp") is a usage
+// error here.
+struct AgencyFlags {
+  std::string operator_agency = "agencies/bo-tu-phap";
+  std::string upstream_agency;
+  std::string bootstrap_agency;
+};
+
+absl::StatusOr<AgencyFlags> ReadAgencyFlags(const Flags& flags) {
+  AgencyFlags agencies;
+  const std::pair<const char*, std::string*> agency_flags[] = {
+      {"operator-agency", &agencies.operator_agency},
+      {"upstream-agency", &agencies.upstream_agency},
+      {"bootstrap-agency", &agencies.bootstrap_agency}};
+  for (const auto& [flag, target] : agency_flags) {
+    auto it = flags.values.find(flag);
+    if (it == flags.values.end()) continue;
+    const std::string& agency = it->second;
+    std::string name =
+        absl::StartsWith(agency, "agencies/") ? agency : absl::StrCat("agencies/", agency);
+    if (!tonghop::ParseSimpleName(name, "agencies", flag).ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--", flag, "=", tonghop::QuoteInput(agency),
+          " is not an agency id (lowercase letters, digits and hyphens, e.g. bo-tu-phap)"));
+    }
+    *target = name;
+  }
+  return agencies;
+}
+
+// What tonghopd serves, read from its flags.
+struct ServeConfig {
+  tonghop::ServerOptions options;
+  // --now: the clock options.clock points at.
+  std::unique_ptr<tonghop::Clock> shifted_clock;
+  std::string port_file;
+  // --http and --dashboard-dir, --metrics; empty when not asked for.
+  std::string http;
+  std::string dashboard_dir;
+  std::string metrics;
+};
+
+// The value of `flag`, or "" when it is not given.
+std::string FlagOr(const Flags& flags, const std::string& flag, const std::string& fallback = "") {
+  auto it = flags.values.find(flag);
+  return it == flags.values.end() ? fallback : it->second;
+}
+
+// The notices' flags: --smtp, --smtp-from, --remind-days.
+absl::Status ReadNoticeFlags(const Flags& flags, tonghop::ServerOptions& options) {
+  options.notices.smtp_relay = FlagOr(flags, "smtp", options.notices.smtp_relay);
+  if (flags.values.count("smtp-from")) {
+    options.notices.from = FlagOr(flags, "smtp-from");
+    if (!tonghop::IsValidEmailAddress(options.notices.from)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--smtp-from: \"", options.notices.from, "\" is not an e-mail address"));
+    }
+  }
+  if (flags.values.count("remind-days")) {
+    options.notices.remind_days.clear();
+    const std::string list = FlagOr(flags, "remind-days");
+    for (absl::string_view part : absl::StrSplit(list, ',', absl::SkipEmpty())) {
+      int days = 0;
+      if (!absl::SimpleAtoi(part, &days) || days < 0 || days > 366) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--remind-days: \"", list, "\" is not a list of days such as 7,1"));
+      }
+      options.notices.remind_days.push_back(days);
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The identity flags: certificates and keys (read here; the host checks
+// that they fit), --trust-domain, --insecure-dev-identity.
+absl::Status ReadIdentityFlags(const Flags& flags, tonghop::ServerOptions& options) {
+  const std::pair<const char*, std::string tonghop::TlsOptions::*> kPemFlags[] = {
+      {"tls-cert", &tonghop::TlsOptions::cert_pem},
+      {"tls-key", &tonghop::TlsOptions::key_pem},
+      {"client-ca", &tonghop::TlsOptions::client_ca_pem},
+      {"tls-ca", &tonghop::TlsOptions::ca_pem},
+      {"instance-cert", &tonghop::TlsOptions::instance_cert_pem},
+      {"instance-key", &tonghop::TlsOptions::instance_key_pem}};
+  for (const auto& [flag, field] : kPemFlags) {
+    if (!flags.values.count(flag)) continue;
+    absl::StatusOr<std::string> pem =
+        tonghop::ReadPemFile(absl::StrCat("--", flag), FlagOr(flags, flag));
+    if (!pem.ok()) return pem.status();
+    options.tls.*field = *std::move(pem);
+  }
+  if (flags.values.count("trust-domain")) {
+    const std::string domain = FlagOr(flags, "trust-domain");
+    if (domain.empty() || domain == "true" || domain.find_first_of("/:") != std::string::npos) {
+      return absl::InvalidArgumentError(
+          "--trust-domain must be a name such as tonghop (no / or :)");
+    }
+    options.auth.trust_domain = domain;
+  }
+  if (flags.values.count("insecure-dev-identity")) {
+    const std::string value = FlagOr(flags, "insecure-dev-identity");
+    if (value != "true" && value != "false") {
+      return absl::InvalidArgumentError(
+          "--insecure-dev-identity takes no value (or =true, =false)");
+    }
+    options.auth.insecure_dev_identity = value == "true";
+  }
+  return absl::OkStatus();
+}
+
+// Everything main() needs to serve; an error is a usage error.
+absl::StatusOr<ServeConfig> ReadServeConfig(const Flags& flags, const AgencyFlags& agencies) {
+  ServeConfig config;
+  tonghop::ServerOptions& options = config.options;
+  options.data_dir = FlagOr(flags, "data-dir");
+  options.listen = FlagOr(flags, "listen", "127.0.0.1:7070");
+  options.factories = tonghop::AllServiceFactories();
+  if (flags.values.count("services")) {
+    options.services = absl::StrSplit(FlagOr(flags, "services"), ',', absl::SkipEmpty());
+  } else {
+    for (const char* s : {"registry", "submissions", "aggregation"}) {
+      if (options.factories.count(s)) options.services.push_back(s);
+    }
+  }
+  for (const char* s : {"registry", "submissions", "aggregation"}) {
+    auto it = flags.values.find(absl::StrCat(s, "-address"));
+    if (it != flags.values.end()) options.remote_addresses[s] = it->second;
+  }
+  options.operator_agency = agencies.operator_agency;
+  options.upstream_agency = agencies.upstream_agency;
+  if (flags.values.count("session-lifetime")) {
+    const std::string lifetime = FlagOr(flags, "session-lifetime");
+    if (!absl::ParseDuration(lifetime, &options.session_lifetime) ||
+        options.session_lifetime <= absl::ZeroDuration()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--session-lifetime: \"", lifetime, "\" is not a positive duration such as 12h or 30m"));
+    }
+  }
+  options.upstream = FlagOr(flags, "upstream", options.upstream);
+  if (absl::Status s = ReadNoticeFlags(flags, options); !s.ok()) return s;
+  if (absl::Status s = ReadIdentityFlags(flags, options); !s.ok()) return s;
+  if (options.auth.insecure_dev_identity) {
+    std::cerr << "tonghopd: --insecure-dev-identity: any program on this machine can act as "
+                 "any agency with the x-tonghop-agency header; never use it in production"
+              << std::endl;
+  }
+  if (flags.values.count("disk-free-warning")) {
+    auto threshold = tonghop::storage::ParseDiskThreshold(FlagOr(flags, "disk-free-warning"));
+    if (!threshold.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--disk-free-warning: ", threshold.status().message()));
+    }
+    options.storage.low_disk_warning = *threshold;
+  }
+  if (flags.values.count("accept-data-loss")) {
+    options.storage.accept_data_loss = true;
+    std::cerr << "tonghopd: --accept-data-loss: a store whose write-ahead log is damaged or "
+                 "short is opened without the writes it lost; each loss is recorded in the "
+                 "store's tonghop-data-loss.log. Remove the flag after this start."
+              << std::endl;
+  }
+  absl::StatusOr<tonghop::RequestLogSink> request_log =
+      RequestLogSinkFor(FlagOr(flags, "request-log", "stderr"));
+  if (!request_log.ok()) return request_log.status();
+  options.request_log = *std::move(request_log);
+  if (flags.values.count("now")) {
+    absl::Time start;
+    std::string error;
+    if (!absl::ParseTime(absl::RFC3339_full, FlagOr(flags, "now"), &start, &error)) {
+      return absl::InvalidArgumentError(absl::StrCat("--now: ", error));
+    }
+    config.shifted_clock = std::make_unique<tonghop::ShiftedClock>(start);
+    options.clock = config.shifted_clock.get();
+    std::cerr << "tonghopd: the clock starts at " << FlagOr(flags, "now")
+              << " (--now), not the real time" << std::endl;
+  }
+  config.port_file = FlagOr(flags, "port-file");
+  config.http = FlagOr(flags, "http");
+  config.dashboard_dir = FlagOr(flags, "dashboard-dir");
+  config.metrics = FlagOr(flags, "metrics");
+  return config;
+}
+
+// Says where the server listens and how callers are identified.
+void AnnounceListening(const ServeConfig& config, const std::string& address) {
+  const tonghop::ServerOptions& options = config.options;
+  if (!config.port_file.empty()) {
+    std::string tmp = config.port_file + ".tmp";
+    std::ofstream(tmp) << address << "\n";
+    std::rename(tmp.c_str(), config.port_file.c_str());
+  }
+  const std::string listen_host = options.listen.substr(0, options.listen.rfind(':'));
+  if (!options.tls.enabled() && !absl::StartsWith(listen_host, "127.") &&
+      listen_host != "localhost" && listen_host != "[::1]") {
+    std::cerr << "tonghopd: serving plaintext on " << options.listen
+              << ": callers on the network cannot prove who they are and nothing is "
+                 "encrypted; give --tls-cert and --tls-key (and --client-ca)"
+              << std::endl;
+  }
+  std::string security = "plaintext";
+  if (options.tls.enabled()) {
+    security = options.tls.client_ca_pem.empty() ? "tls" : "mutual tls";
+  }
+  std::cout << "tonghopd listening on " << address << " (services: "
+            << absl::StrJoin(options.services, ",") << "; data: " << options.data_dir << "; "
+            << security << ")" << std::endl;
+}
+
+// The HTTP gateway (--http) and the monitoring listener (--metrics) of a
+// running host. Not thread-safe; StopGateway() may be called from the
+// signal thread once Start() has returned. The monitoring listener stays up
+// while the services drain, answering /readyz with 503 ("shutting down"),
+// and stops when this is destroyed.
+class HttpListeners {
+ public:
+  // A usage error when this binary has no gateway (FAILED_PRECONDITION), the
+  // listener's own error otherwise.
+  absl::Status Start(const ServeConfig& config, tonghop::ServerHost* host) {
+    if (config.http.empty() && config.metrics.empty()) return absl::OkStatus();
+#ifdef TONGHOP_HAVE_GATEWAY
+    if (!config.http.empty()) {
+      std::string dashboard = config.dashboard_dir;
+#ifdef TONGHOP_DEFAULT_DASHBOARD_DIR
+      if (dashboard.empty() &&
+          std::filesystem::exists(TONGHOP_DEFAULT_DASHBOARD_DIR "/index.html")) {
+        dashboard = TONGHOP_DEFAULT_DASHBOARD_DIR;
+      }
+#endif
+      // The gateway authenticates each HTTP caller with the server's
+      // authenticator and calls the services in-process as that caller.
+      tonghop::gateway::HttpGatewayOptions http;
+      http.listen = config.http;
+      http.backend = host->InProcessChannel();
+      http.authenticator = &host->authenticator();
+      http.static_dir = dashboard;
+      http.tls = config.options.tls;
+      http.readiness = [host] { return host->NotReadyReasons(); };
+      http.observer = ObserveHttp(host);
+      http.clock = config.options.clock;
+      auto started = tonghop::gateway::HttpGateway::Start(std::move(http));
+      if (!started.ok()) return started.status();
+      gateway_ = *std::move(started);
+      std::cout << "tonghopd " << (config.options.tls.enabled() ? "https" : "http") << " on "
+                << gateway_->address() << std::endl;
+    }
+    if (!config.metrics.empty()) {
+      tonghop::gateway::MonitoringServerOptions monitoring;
+      monitoring.listen = config.metrics;
+      monitoring.metrics = [host] { return host->monitor().metrics().TextExposition(); };
+      monitoring.readiness = [host] { return host->NotReadyReasons(); };
+      monitoring.observer = ObserveHttp(host);
+      auto started = tonghop::gateway::MonitoringServer::Start(std::move(monitoring));
+      if (!started.ok()) return started.status();
+      monitoring_ = *std::move(started);
+      std::cout << "tonghopd metrics on " << monitoring_->address() << std::endl;
+    }
+    return absl::OkStatus();
+#else
+    return absl::FailedPreconditionError(
+        absl::StrCat(config.http.empty() ? "--metrics" : "--http",
+                     ": this binary was built without the HTTP gateway"));
+#endif
+  }
+
+  // Stops the gateway (before the services, so no request finds them gone).
+  void StopGateway() {
+#ifdef TONGHOP_HAVE_GATEWAY
+    if (gateway_ != nullptr) gateway_->Stop();
+#endif
+  }
+
+ private:
+#ifdef TONGHOP_HAVE_GATEWAY
+  std::unique_ptr<tonghop::gateway::HttpGateway> gateway_;
+  std::unique_ptr<tonghop::gateway::MonitoringServer> monitoring_;
+#endif
+};
+
+// Serves until SIGTERM or SIGINT (blocked in every thread by the caller).
+int Serve(const ServeConfig& config, sigset_t signals) {
+  auto host = tonghop::ServerHost::Start(config.options);
+  if (!host.ok()) {
+    std::cerr << "tonghopd: " << host.status().message() << "\n";
+    return 1;
+  }
+  tonghop::ServerHost* raw = host->get();
+  AnnounceListening(config, raw->address());
+  HttpListeners listeners;
+  if (absl::Status started = listeners.Start(config, raw); !started.ok()) {
+    std::cerr << "tonghopd: " << started.message() << "\n";
+    listeners.StopGateway();
+    raw->Shutdown();
+    return absl::IsFailedPrecondition(started) ? 2 : 1;
+  }
+  std::thread signal_waiter([raw, &signals, &listeners] {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    std::cerr << "tonghopd: received " << (signal == SIGTERM ? "SIGTERM" : "SIGINT")
+              << ", shutting down" << std::endl;
+    listeners.StopGateway();
+    raw->Shutdown();
+  });
+  raw->Wait();
+  signal_waiter.join();
+  std::cerr << "tonghopd: stopped" << std::endl;
+  return 0;
 }
 
 }  // namespace
@@ -248,39 +554,20 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (flags.values.count("restore-from")) {
-    return Restore(flags.values["restore-from"],
-                   flags.values.count("backup-id") ? flags.values["backup-id"] : "",
-                   flags.values["data-dir"]);
+    return Restore(FlagOr(flags, "restore-from"), FlagOr(flags, "backup-id"),
+                   FlagOr(flags, "data-dir"));
   }
-
-  // Agencies given as flags travel in a header, where gRPC aborts on a value
-  // that is not printable ASCII: a name ("Bộ Tư pháp") is a usage error here.
-  std::string operator_agency = "agencies/bo-tu-phap";
-  std::string upstream_agency;
-  std::string bootstrap_agency;
-  const std::pair<const char*, std::string*> agency_flags[] = {
-      {"operator-agency", &operator_agency},
-      {"upstream-agency", &upstream_agency},
-      {"bootstrap-agency", &bootstrap_agency}};
-  for (const auto& [flag, target] : agency_flags) {
-    if (!flags.values.count(flag)) continue;
-    std::string agency = flags.values[flag];
-    std::string name =
-        absl::StartsWith(agency, "agencies/") ? agency : absl::StrCat("agencies/", agency);
-    if (!tonghop::ParseSimpleName(name, "agencies", flag).ok()) {
-      std::cerr << "tonghopd: --" << flag << "=" << tonghop::QuoteInput(agency)
-                << " is not an agency id (lowercase letters, digits and hyphens, e.g. "
-                   "bo-tu-phap)\n";
-      return 2;
-    }
-    *target = name;
+  absl::StatusOr<AgencyFlags> agencies = ReadAgencyFlags(flags);
+  if (!agencies.ok()) {
+    std::cerr << "tonghopd: " << agencies.status().message() << "\n";
+    return 2;
   }
   if (flags.values.count("bootstrap-admin")) {
     tonghop::BootstrapOptions bootstrap;
-    bootstrap.data_dir = flags.values["data-dir"];
-    bootstrap.user_id = flags.values["bootstrap-admin"];
-    bootstrap.operator_agency = operator_agency;
-    bootstrap.agency = bootstrap_agency;
+    bootstrap.data_dir = FlagOr(flags, "data-dir");
+    bootstrap.user_id = FlagOr(flags, "bootstrap-admin");
+    bootstrap.operator_agency = agencies->operator_agency;
+    bootstrap.agency = agencies->bootstrap_agency;
     return tonghop::RunBootstrapAdmin(std::move(bootstrap), std::cout, std::cerr);
   }
 
@@ -291,238 +578,10 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  tonghop::ServerOptions options;
-  options.data_dir = flags.values["data-dir"];
-  options.listen = flags.values.count("listen") ? flags.values["listen"] : "127.0.0.1:7070";
-  options.factories = tonghop::AllServiceFactories();
-  if (flags.values.count("services")) {
-    options.services = absl::StrSplit(flags.values["services"], ',', absl::SkipEmpty());
-  } else {
-    for (const char* s : {"registry", "submissions", "aggregation"}) {
-      if (options.factories.count(s)) options.services.push_back(s);
-    }
-  }
-  for (const char* s : {"registry", "submissions", "aggregation"}) {
-    auto it = flags.values.find(absl::StrCat(s, "-address"));
-    if (it != flags.values.end()) options.remote_addresses[s] = it->second;
-  }
-  options.operator_agency = operator_agency;
-  options.upstream_agency = upstream_agency;
-  if (flags.values.count("session-lifetime")) {
-    if (!absl::ParseDuration(flags.values["session-lifetime"], &options.session_lifetime) ||
-        options.session_lifetime <= absl::ZeroDuration()) {
-      std::cerr << "tonghopd: --session-lifetime: \"" << flags.values["session-lifetime"]
-                << "\" is not a positive duration such as 12h or 30m\n";
-      return 2;
-    }
-  }
-  if (flags.values.count("upstream")) options.upstream = flags.values["upstream"];
-  if (flags.values.count("smtp")) options.notices.smtp_relay = flags.values["smtp"];
-  if (flags.values.count("smtp-from")) {
-    options.notices.from = flags.values["smtp-from"];
-    if (!tonghop::IsValidEmailAddress(options.notices.from)) {
-      std::cerr << "tonghopd: --smtp-from: \"" << options.notices.from
-                << "\" is not an e-mail address\n";
-      return 2;
-    }
-  }
-  if (flags.values.count("remind-days")) {
-    options.notices.remind_days.clear();
-    for (absl::string_view part :
-         absl::StrSplit(flags.values["remind-days"], ',', absl::SkipEmpty())) {
-      int days = 0;
-      if (!absl::SimpleAtoi(part, &days) || days < 0 || days > 366) {
-        std::cerr << "tonghopd: --remind-days: \"" << flags.values["remind-days"]
-                  << "\" is not a list of days such as 7,1\n";
-        return 2;
-      }
-      options.notices.remind_days.push_back(days);
-    }
-  }
-  // Certificates and keys are read here; the host checks that they fit.
-  const std::pair<const char*, std::string tonghop::TlsOptions::*> kPemFlags[] = {
-      {"tls-cert", &tonghop::TlsOptions::cert_pem},
-      {"tls-key", &tonghop::TlsOptions::key_pem},
-      {"client-ca", &tonghop::TlsOptions::client_ca_pem},
-      {"tls-ca", &tonghop::TlsOptions::ca_pem},
-      {"instance-cert", &tonghop::TlsOptions::instance_cert_pem},
-      {"instance-key", &tonghop::TlsOptions::instance_key_pem}};
-  for (const auto& [flag, field] : kPemFlags) {
-    if (!flags.values.count(flag)) continue;
-    absl::StatusOr<std::string> pem =
-        tonghop::ReadPemFile(absl::StrCat("--", flag), flags.values[flag]);
-    if (!pem.ok()) {
-      std::cerr << "tonghopd: " << pem.status().message() << "\n";
-      return 2;
-    }
-    options.tls.*field = *std::move(pem);
-  }
-  if (flags.values.count("trust-domain")) {
-    const std::string& domain = flags.values["trust-domain"];
-    if (domain.empty() || domain == "true" ||
-        domain.find_first_of("/:") != std::string::npos) {
-      std::cerr << "tonghopd: --trust-domain must be a name such as tonghop (no / or :)\n";
-      return 2;
-    }
-    options.auth.trust_domain = domain;
-  }
-  if (flags.values.count("insecure-dev-identity")) {
-    const std::string& value = flags.values["insecure-dev-identity"];
-    if (value != "true" && value != "false") {
-      std::cerr << "tonghopd: --insecure-dev-identity takes no value (or =true, =false)\n";
-      return 2;
-    }
-    options.auth.insecure_dev_identity = value == "true";
-  }
-  if (options.auth.insecure_dev_identity) {
-    std::cerr << "tonghopd: --insecure-dev-identity: any program on this machine can act as "
-                 "any agency with the x-tonghop-agency header; never use it in production"
-              << std::endl;
-  }
-  if (flags.values.count("disk-free-warning")) {
-    auto threshold = tonghop::storage::ParseDiskThreshold(flags.values["disk-free-warning"]);
-    if (!threshold.ok()) {
-      std::cerr << "tonghopd: --disk-free-warning: " << threshold.status().message() << "\n";
-      return 2;
-    }
-    options.storage.low_disk_warning = *threshold;
-  }
-  if (flags.values.count("accept-data-loss")) {
-    options.storage.accept_data_loss = true;
-    std::cerr << "tonghopd: --accept-data-loss: a store whose write-ahead log is damaged or "
-                 "short is opened without the writes it lost; each loss is recorded in the "
-                 "store's tonghop-data-loss.log. Remove the flag after this start."
-              << std::endl;
-  }
-
-  std::optional<tonghop::RequestLogSink> request_log = RequestLogSinkFor(
-      flags.values.count("request-log") ? flags.values["request-log"] : "stderr");
-  if (!request_log.has_value()) return 2;
-  options.request_log = *std::move(request_log);
-
-  std::unique_ptr<tonghop::Clock> shifted_clock;
-  if (flags.values.count("now")) {
-    absl::Time start;
-    std::string error;
-    if (!absl::ParseTime(absl::RFC3339_full, flags.values["now"], &start, &error)) {
-      std::cerr << "tonghopd: --now: " << error << "\n";
-      return 2;
-    }
-    shifted_clock = std::make_unique<tonghop::ShiftedClock>(start);
-    options.clock = shifted_clock.get();
-    std::cerr << "tonghopd: the clock starts at " << flags.values["now"]
-              << " (--now), not the real time" << std::endl;
-  }
-  auto host = tonghop::ServerHost::Start(options);
-  if (!host.ok()) {
-    std::cerr << "tonghopd: " << host.status().message() << "\n";
-    return 1;
-  }
-  std::string address = (*host)->address();
-  if (flags.values.count("port-file")) {
-    std::string path = flags.values["port-file"];
-    std::string tmp = path + ".tmp";
-    std::ofstream(tmp) << address << "\n";
-    std::rename(tmp.c_str(), path.c_str());
-  }
-  const std::string listen_host = options.listen.substr(0, options.listen.rfind(':'));
-  if (!options.tls.enabled() && !absl::StartsWith(listen_host, "127.") &&
-      listen_host != "localhost" && listen_host != "[::1]") {
-    std::cerr << "tonghopd: serving plaintext on " << options.listen
-              << ": callers on the network cannot prove who they are and nothing is "
-                 "encrypted; give --tls-cert and --tls-key (and --client-ca)"
-              << std::endl;
-  }
-  std::string security = "plaintext";
-  if (options.tls.enabled()) {
-    security = options.tls.client_ca_pem.empty() ? "tls" : "mutual tls";
-  }
-  std::cout << "tonghopd listening on " << address << " (services: "
-            << absl::StrJoin(options.services, ",") << "; data: " << options.data_dir << "; "
-            << security << ")" << std::endl;
-
-  // The HTTP gateway, when asked for; stopped before the services.
-  std::function<void()> stop_http = [] {};
-#ifdef TONGHOP_HAVE_GATEWAY
-  std::unique_ptr<tonghop::gateway::HttpGateway> gateway;
-  std::unique_ptr<tonghop::gateway::MonitoringServer> monitoring_server;
-#endif
-  if (flags.values.count("http")) {
-#ifdef TONGHOP_HAVE_GATEWAY
-    std::string dashboard =
-        flags.values.count("dashboard-dir") ? flags.values["dashboard-dir"] : "";
-#ifdef TONGHOP_DEFAULT_DASHBOARD_DIR
-    if (!flags.values.count("dashboard-dir") &&
-        std::filesystem::exists(TONGHOP_DEFAULT_DASHBOARD_DIR "/index.html")) {
-      dashboard = TONGHOP_DEFAULT_DASHBOARD_DIR;
-    }
-#endif
-    // The gateway authenticates each HTTP caller with the server's
-    // authenticator and calls the services in-process as that caller.
-    tonghop::gateway::HttpGatewayOptions http;
-    http.listen = flags.values["http"];
-    http.backend = (*host)->InProcessChannel();
-    http.authenticator = &(*host)->authenticator();
-    http.static_dir = dashboard;
-    http.tls = options.tls;
-    http.readiness = [raw = host->get()] { return raw->NotReadyReasons(); };
-    http.observer = ObserveHttp(host->get());
-    http.clock = options.clock;
-    auto started = tonghop::gateway::HttpGateway::Start(std::move(http));
-    if (!started.ok()) {
-      std::cerr << "tonghopd: " << started.status().message() << "\n";
-      (*host)->Shutdown();
-      return 1;
-    }
-    gateway = *std::move(started);
-    stop_http = [g = gateway.get()] { g->Stop(); };
-    std::cout << "tonghopd " << (options.tls.enabled() ? "https" : "http") << " on "
-              << gateway->address() << std::endl;
-#else
-    std::cerr << "tonghopd: --http: this binary was built without the HTTP gateway\n";
-    (*host)->Shutdown();
+  absl::StatusOr<ServeConfig> config = ReadServeConfig(flags, *agencies);
+  if (!config.ok()) {
+    std::cerr << "tonghopd: " << config.status().message() << "\n";
     return 2;
-#endif
   }
-
-  // The monitoring listener, when asked for.
-  if (flags.values.count("metrics")) {
-#ifdef TONGHOP_HAVE_GATEWAY
-    tonghop::gateway::MonitoringServerOptions monitoring;
-    monitoring.listen = flags.values["metrics"];
-    tonghop::ServerHost* served = host->get();
-    monitoring.metrics = [served] { return served->monitor().metrics().TextExposition(); };
-    monitoring.readiness = [served] { return served->NotReadyReasons(); };
-    monitoring.observer = ObserveHttp(served);
-    auto started = tonghop::gateway::MonitoringServer::Start(std::move(monitoring));
-    if (!started.ok()) {
-      std::cerr << "tonghopd: " << started.status().message() << "\n";
-      stop_http();
-      (*host)->Shutdown();
-      return 1;
-    }
-    // It stays up while the services drain, answering /readyz with 503
-    // ("shutting down"), and stops when main returns.
-    monitoring_server = *std::move(started);
-    std::cout << "tonghopd metrics on " << monitoring_server->address() << std::endl;
-#else
-    std::cerr << "tonghopd: --metrics: this binary was built without the HTTP gateway\n";
-    (*host)->Shutdown();
-    return 2;
-#endif
-  }
-
-  tonghop::ServerHost* raw = host->get();
-  std::thread signal_waiter([raw, &signals, &stop_http] {
-    int signal = 0;
-    sigwait(&signals, &signal);
-    std::cerr << "tonghopd: received " << (signal == SIGTERM ? "SIGTERM" : "SIGINT")
-              << ", shutting down" << std::endl;
-    stop_http();
-    raw->Shutdown();
-  });
-  raw->Wait();
-  signal_waiter.join();
-  std::cerr << "tonghopd: stopped" << std::endl;
-  return 0;
+  return Serve(*config, signals);
 }
