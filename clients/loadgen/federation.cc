@@ -33,11 +33,6 @@ constexpr absl::Duration kCallTimeout = absl::Seconds(30);
 constexpr absl::Duration kFirstRetryPause = absl::Milliseconds(50);
 constexpr absl::Duration kMaxRetryPause = absl::Seconds(1);
 
-const std::string& Ministry() {
-  static const auto* name = new std::string(World::kMinistry);
-  return *name;
-}
-
 bool ServerDown(const grpc::Status& status) {
   return status.error_code() == grpc::StatusCode::UNAVAILABLE ||
          status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
@@ -180,7 +175,7 @@ class MinistryPoller {
       grpc::Status status;
       while (true) {
         v1::ListReceivedFiguresResponse response;
-        status = stub->ListReceivedFigures(CallAs(Ministry(), absl::Seconds(5)).get(), request,
+        status = stub->ListReceivedFigures(CallAs(MinistryName(), absl::Seconds(5)).get(), request,
                                            &response);
         if (!status.ok()) break;
         for (auto& r : *response.mutable_received_figures()) received.push_back(std::move(r));
@@ -514,7 +509,7 @@ absl::StatusOr<FederationResult> RunFederation(const World& world,
     while (true) {
       v1::ListReceivedFiguresResponse response;
       grpc::Status status = retrier.Call([&] {
-        return stub->ListReceivedFigures(CallAs(Ministry(), absl::Minutes(2)).get(), request,
+        return stub->ListReceivedFigures(CallAs(MinistryName(), absl::Minutes(2)).get(), request,
                                          &response);
       });
       RETURN_IF_ERROR(FromGrpc(status, "the Ministry's received figures"));
@@ -561,7 +556,7 @@ absl::StatusOr<FederationResult> RunFederation(const World& world,
     request.set_min_sequence(outcome.last_sequence);
     v1::RollupResponse response;
     grpc::Status status = retrier.Call([&] {
-      return aggregation->Rollup(CallAs(Ministry(), absl::Minutes(2)).get(), request, &response);
+      return aggregation->Rollup(CallAs(MinistryName(), absl::Minutes(2)).get(), request, &response);
     });
     RETURN_IF_ERROR(FromGrpc(status, absl::StrCat(outcome.agency, "'s own roll-up")));
     outcome.counted = response.coverage().contributed() + response.coverage().other_contributors();

@@ -161,6 +161,12 @@ class World {
   std::map<v1::AgencyKind, std::vector<std::pair<int, bool>>> tasks_by_kind_;
 };
 
+// World::kMinistry as a string, for request fields.
+inline const std::string& MinistryName() {
+  static const auto* name = new std::string(World::kMinistry);
+  return *name;
+}
+
 }  // namespace tonghop::loadgen
 
 #endif  // TONGHOP_CLIENTS_LOADGEN_GENERATOR_H_

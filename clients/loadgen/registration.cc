@@ -18,20 +18,15 @@ namespace {
 
 using Stub = v1::Registry::Stub;
 
-const std::string& Ministry() {
-  static const auto* name = new std::string(World::kMinistry);
-  return *name;
-}
-
 absl::Status EnsureMinistry(Stub& stub, RegistrationResult& result) {
   v1::GetAgencyRequest get;
-  get.set_name(Ministry());
+  get.set_name(MinistryName());
   v1::Agency found;
-  grpc::Status status = stub.GetAgency(CallAs(Ministry()).get(), get, &found);
+  grpc::Status status = stub.GetAgency(CallAs(MinistryName()).get(), get, &found);
   if (status.ok()) {
     if (found.kind() != v1::AGENCY_KIND_MINISTRY) {
       return absl::FailedPreconditionError(
-          absl::StrCat(Ministry(), " exists but is not a ministry; the load generator "
+          absl::StrCat(MinistryName(), " exists but is not a ministry; the load generator "
                                    "registers everything as the Ministry of Justice"));
     }
     return absl::OkStatus();
@@ -45,12 +40,12 @@ absl::Status EnsureMinistry(Stub& stub, RegistrationResult& result) {
   ministry->set_display_name("Bộ Tư pháp");
   ministry->set_english_name("Ministry of Justice");
   ministry->set_kind(v1::AGENCY_KIND_MINISTRY);
-  ministry->set_focal_agency(Ministry());
+  ministry->set_focal_agency(MinistryName());
   ministry->add_aliases("Bộ Tư pháp");
   ministry->add_aliases("BTP");
   create.set_request_id(client::NewRequestId());
   v1::Agency created;
-  status = stub.CreateAgency(CallAs(Ministry()).get(), create, &created);
+  status = stub.CreateAgency(CallAs(MinistryName()).get(), create, &created);
   if (status.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
     return absl::FailedPreconditionError(
         "the registry has agencies but not agencies/bo-tu-phap, and only the first agency "
@@ -86,7 +81,7 @@ absl::Status EnsureDimensions(const World& world, const RegistrationOptions& opt
     v1::GetDimensionRequest get;
     get.set_name(name);
     v1::Dimension found;
-    grpc::Status status = stub.GetDimension(CallAs(Ministry()).get(), get, &found);
+    grpc::Status status = stub.GetDimension(CallAs(MinistryName()).get(), get, &found);
     if (status.ok()) {
       std::set<std::string> have;
       for (const auto& option : found.options()) have.insert(option.code());
@@ -121,7 +116,7 @@ absl::Status EnsureDimensions(const World& world, const RegistrationOptions& opt
     create.mutable_dimension()->clear_name();
     create.set_request_id(client::NewRequestId());
     v1::Dimension created;
-    RETURN_IF_ERROR(FromGrpc(stub.CreateDimension(CallAs(Ministry()).get(), create, &created),
+    RETURN_IF_ERROR(FromGrpc(stub.CreateDimension(CallAs(MinistryName()).get(), create, &created),
                              absl::StrCat("create ", name)));
     result.created_dimensions.push_back(name);
   }
@@ -134,7 +129,7 @@ absl::Status Upsert(Stub& stub, const v1::Agency& agency) {
   request.set_allow_missing(true);
   request.set_request_id(client::NewRequestId());
   v1::Agency stored;
-  return FromGrpc(stub.UpdateAgency(CallAs(Ministry()).get(), request, &stored),
+  return FromGrpc(stub.UpdateAgency(CallAs(MinistryName()).get(), request, &stored),
                   absl::StrCat("register ", agency.name()));
 }
 
@@ -176,7 +171,7 @@ absl::StatusOr<RegistrationResult> RegisterWorld(const World& world,
     v1::GetAgencyRequest get;
     get.set_name(bare.name());
     v1::Agency existing;
-    if (stubs[w]->GetAgency(CallAs(Ministry()).get(), get, &existing).ok()) {
+    if (stubs[w]->GetAgency(CallAs(MinistryName()).get(), get, &existing).ok()) {
       return absl::OkStatus();
     }
     return Upsert(*stubs[w], bare);
@@ -197,7 +192,7 @@ absl::StatusOr<RegistrationResult> RegisterWorld(const World& world,
     request.set_allow_missing(true);
     request.set_request_id(client::NewRequestId());
     v1::Indicator stored;
-    RETURN_IF_ERROR(FromGrpc(stub.UpdateIndicator(CallAs(Ministry()).get(), request, &stored),
+    RETURN_IF_ERROR(FromGrpc(stub.UpdateIndicator(CallAs(MinistryName()).get(), request, &stored),
                              absl::StrCat("register ", indicator.name())));
     ++result.indicators;
   }
@@ -215,7 +210,7 @@ absl::StatusOr<RegistrationResult> RegisterWorld(const World& world,
   import.set_request_id(client::NewRequestId());
   v1::ImportPlanResponse imported;
   RETURN_IF_ERROR(FromGrpc(
-      stub.ImportPlan(CallAs(Ministry(), absl::Seconds(120)).get(), import, &imported),
+      stub.ImportPlan(CallAs(MinistryName(), absl::Seconds(120)).get(), import, &imported),
       absl::StrCat("import ", bundle.plan().name())));
   if (!imported.committed()) {
     return absl::InternalError(absl::StrCat("import of ", bundle.plan().name(),

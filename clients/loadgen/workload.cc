@@ -23,11 +23,6 @@ namespace {
 using AggregationStub = v1::Aggregation::Stub;
 using SubmissionsStub = v1::Submissions::Stub;
 
-const std::string& Ministry() {
-  static const auto* name = new std::string(World::kMinistry);
-  return *name;
-}
-
 constexpr int kMaxErrorSamples = 10;
 constexpr int kAttempts = 3;
 
@@ -144,10 +139,10 @@ QueryAnswer RunQuery(AggregationStub& stub, const World& world, int query, int k
       v1::RollupRequest request;
       request.set_plan(world.plan().name());
       request.set_period(period);
-      request.set_agency(query == 0 ? Ministry()
+      request.set_agency(query == 0 ? MinistryName()
                                     : world.provinces()[k % world.provinces().size()].name());
       v1::RollupResponse response;
-      answer.status = stub.Rollup(CallAs(Ministry(), timeout).get(), request, &response);
+      answer.status = stub.Rollup(CallAs(MinistryName(), timeout).get(), request, &response);
       answer.applied_sequence = response.applied_sequence();
       break;
     }
@@ -155,19 +150,19 @@ QueryAnswer RunQuery(AggregationStub& stub, const World& world, int query, int k
       v1::CompletenessRequest request;
       request.set_plan(world.plan().name());
       request.set_period(period);
-      request.set_agency(Ministry());
+      request.set_agency(MinistryName());
       v1::CompletenessResponse response;
-      answer.status = stub.Completeness(CallAs(Ministry(), timeout).get(), request, &response);
+      answer.status = stub.Completeness(CallAs(MinistryName(), timeout).get(), request, &response);
       answer.applied_sequence = response.applied_sequence();
       break;
     }
     default: {
       v1::TrendRequest request;
-      request.set_agency(Ministry());
+      request.set_agency(MinistryName());
       request.set_indicator(world.indicators()[0].name());
       request.add_plans(world.plan().name());
       v1::TrendResponse response;
-      answer.status = stub.Trend(CallAs(Ministry(), timeout).get(), request, &response);
+      answer.status = stub.Trend(CallAs(MinistryName(), timeout).get(), request, &response);
       answer.applied_sequence = response.applied_sequence();
       break;
     }
@@ -175,12 +170,6 @@ QueryAnswer RunQuery(AggregationStub& stub, const World& world, int query, int k
   return answer;
 }
 
-std::string FormatPercent(int64_t numerator, int64_t denominator) {
-  // 100 × n / d with two fraction digits, rounded half away from zero.
-  __int128 scaled = (static_cast<__int128>(numerator) * 20000 + denominator) / (2 * denominator);
-  int64_t v = static_cast<int64_t>(scaled);
-  return absl::StrFormat("%d.%02d", v / 100, v % 100);
-}
 
 }  // namespace
 
@@ -319,10 +308,10 @@ absl::Status Workload::StartFeedWatcher(std::optional<int64_t> after) {
       v1::RollupRequest request;
       request.set_plan(world_.plan().name());
       request.set_period(World::PeriodOf(world_.current_year()));
-      request.set_agency(Ministry());
+      request.set_agency(MinistryName());
       request.add_indicators(world_.indicators()[0].name());
       v1::RollupResponse response;
-      grpc::Status status = stub->Rollup(CallAs(Ministry()).get(), request, &response);
+      grpc::Status status = stub->Rollup(CallAs(MinistryName()).get(), request, &response);
       if (status.ok()) {
         after = response.applied_sequence();
         break;
@@ -358,11 +347,11 @@ absl::StatusOr<int64_t> Workload::WaitForApplied(int64_t sequence, absl::Duratio
   v1::RollupRequest request;
   request.set_plan(world_.plan().name());
   request.set_period(World::PeriodOf(world_.current_year()));
-  request.set_agency(Ministry());
+  request.set_agency(MinistryName());
   request.add_indicators(world_.indicators()[0].name());
   request.set_min_sequence(sequence);
   v1::RollupResponse response;
-  RETURN_IF_ERROR(FromGrpc(stub->Rollup(CallAs(Ministry(), timeout).get(), request, &response),
+  RETURN_IF_ERROR(FromGrpc(stub->Rollup(CallAs(MinistryName(), timeout).get(), request, &response),
                            absl::StrCat("national roll-up at sequence ", sequence)));
   if (response.applied_sequence() < sequence) {
     return absl::InternalError(absl::StrCat("the roll-up answered at sequence ",
@@ -463,10 +452,10 @@ absl::StatusOr<RoundResult> Workload::RunRound(int year, bool with_dashboard,
         v1::RollupRequest request;
         request.set_plan(world_.plan().name());
         request.set_period(period);
-        request.set_agency(Ministry());
+        request.set_agency(MinistryName());
         request.set_min_sequence(sample->first);
         v1::RollupResponse response;
-        grpc::Status status = stub->Rollup(CallAs(Ministry(), timeout).get(), request, &response);
+        grpc::Status status = stub->Rollup(CallAs(MinistryName(), timeout).get(), request, &response);
         absl::Time visible = absl::Now();
         if (status.ok()) freshness_->Observe(visible, response.applied_sequence());
         if (status.ok() && response.applied_sequence() >= sample->first) {
@@ -681,7 +670,7 @@ absl::StatusOr<RebuildResult> Workload::Rebuild() {
   v1::RebuildAggregatesResponse response;
   absl::Time t0 = absl::Now();
   RETURN_IF_ERROR(FromGrpc(
-      stub->RebuildAggregates(CallAs(Ministry(), absl::Hours(2)).get(), request, &response),
+      stub->RebuildAggregates(CallAs(MinistryName(), absl::Hours(2)).get(), request, &response),
       "rebuild aggregates"));
   RebuildResult result;
   result.seconds = absl::ToDoubleSeconds(absl::Now() - t0);
@@ -694,221 +683,7 @@ absl::StatusOr<RebuildResult> Workload::Rebuild() {
 }
 
 VerifyResult Workload::Verify(const std::vector<int>& years) {
-  VerifyResult result;
-  auto fail = [&](std::string message) { result.failures.push_back(std::move(message)); };
-  auto submissions = v1::Submissions::NewStub(NewDedicatedChannel(options_.address));
-  auto aggregation = v1::Aggregation::NewStub(NewDedicatedChannel(AggregationAddress()));
-  const absl::Duration timeout = absl::Minutes(5);
-  const int64_t sequence = feed_sequence();
-  const int current = world_.current_year();
-  const std::string current_period = World::PeriodOf(current);
-  const size_t reporters = world_.reporters().size();
-
-  // 1. Every report of the current year is stored and accepted.
-  {
-    std::set<std::string> expected;
-    for (size_t r = 0; r < reporters; ++r) {
-      expected.insert(world_.BuildReport(static_cast<int>(r), current).name());
-    }
-    std::set<std::string> listed;
-    v1::ListReportsRequest request;
-    request.set_plan(world_.plan().name());
-    request.set_period(current_period);
-    request.set_agency_subtree(Ministry());
-    request.set_state(v1::REPORT_STATE_ACCEPTED);
-    request.set_page_size(500);
-    bool ok = true;
-    while (true) {
-      v1::ListReportsResponse response;
-      grpc::Status status =
-          submissions->ListReports(CallAs(Ministry(), timeout).get(), request, &response);
-      if (!status.ok()) {
-        fail(Describe(status, "list reports"));
-        ok = false;
-        break;
-      }
-      for (const v1::Report& report : response.reports()) listed.insert(report.name());
-      if (response.next_page_token().empty()) break;
-      request.set_page_token(response.next_page_token());
-    }
-    if (ok) {
-      result.checks.push_back(absl::StrCat("ListReports (accepted, ", current_period, "): ",
-                                           listed.size(), " reports, ", expected.size(),
-                                           " generated agencies"));
-      if (listed != expected) {
-        int missing = 0;
-        for (const auto& name : expected) missing += listed.count(name) ? 0 : 1;
-        fail(absl::StrCat("ListReports shows ", listed.size(), " accepted reports for ",
-                          current_period, "; expected ", expected.size(), " (", missing,
-                          " missing)"));
-      }
-    }
-  }
-
-  // 2. The national roll-up of every year equals the sum of what was sent,
-  //    cell by cell, and each percentage is the ratio of the sums.
-  for (int year : years) {
-    const std::string period = World::PeriodOf(year);
-    ExpectedSums expected = world_.Expected(year, -1);
-    v1::RollupRequest request;
-    request.set_plan(world_.plan().name());
-    request.set_period(period);
-    request.set_agency(Ministry());
-    request.set_group_by(v1::ROLLUP_GROUPING_CELLS);
-    request.set_min_sequence(sequence);
-    v1::RollupResponse response;
-    grpc::Status status =
-        aggregation->Rollup(CallAs(Ministry(), timeout).get(), request, &response);
-    if (!status.ok()) {
-      fail(Describe(status, absl::StrCat("national roll-up ", period)));
-      continue;
-    }
-    int compared = 0;
-    int mismatches = 0;
-    auto compare = [&](const std::string& what, const std::string& got,
-                       const std::string& want) {
-      ++compared;
-      if (got != want) {
-        if (++mismatches <= 5) {
-          fail(absl::StrCat("national ", period, " ", what, ": roll-up says \"", got,
-                            "\", generated \"", want, "\""));
-        }
-      }
-    };
-    std::set<std::string> answered;
-    for (const v1::IndicatorRollup& ind : response.indicators()) {
-      answered.insert(ind.indicator());
-      if (ind.aggregation() == v1::Indicator::AGGREGATION_RATIO) {
-        const v1::Indicator* def = nullptr;
-        for (const auto& i : world_.indicators()) {
-          if (i.name() == ind.indicator()) def = &i;
-        }
-        if (!def) continue;
-        int64_t num = expected[def->numerator()][""];
-        int64_t den = expected[def->denominator()][""];
-        compare(ind.indicator() + " numerator", ind.total().numerator(), absl::StrCat(num));
-        compare(ind.indicator() + " denominator", ind.total().denominator(),
-                absl::StrCat(den));
-        if (den > 0) compare(ind.indicator(), ind.total().value(), FormatPercent(num, den));
-        continue;
-      }
-      const auto& cells = expected[ind.indicator()];
-      auto total = cells.find("");
-      compare(ind.indicator() + " total", ind.total().value(),
-              absl::StrCat(total == cells.end() ? 0 : total->second));
-      std::set<std::string> rows;
-      for (const v1::RollupRow& row : ind.rows()) {
-        std::string key = CellKey(row.cells());
-        if (key.empty()) continue;
-        rows.insert(key);
-        auto want = cells.find(key);
-        compare(absl::StrCat(ind.indicator(), " [", key, "]"), row.figure().value(),
-                absl::StrCat(want == cells.end() ? 0 : want->second));
-      }
-      for (const auto& [key, sum] : cells) {
-        if (!key.empty() && sum != 0 && !rows.count(key)) {
-          compare(absl::StrCat(ind.indicator(), " [", key, "]"), "(no row)",
-                  absl::StrCat(sum));
-        }
-      }
-    }
-    for (const v1::Indicator& i : world_.indicators()) {
-      if (!answered.count(i.name())) fail(absl::StrCat("national ", period, ": no ", i.name()));
-    }
-    result.checks.push_back(absl::StrCat("national Rollup ", period, ": ", compared,
-                                         " figures compared, ", mismatches, " differ"));
-  }
-
-  // 3. A province's roll-up equals the sum of its own reporters.
-  {
-    ExpectedSums expected = world_.Expected(current, 0);
-    v1::RollupRequest request;
-    request.set_plan(world_.plan().name());
-    request.set_period(current_period);
-    request.set_agency(world_.provinces()[0].name());
-    request.set_min_sequence(sequence);
-    v1::RollupResponse response;
-    grpc::Status status =
-        aggregation->Rollup(CallAs(Ministry(), timeout).get(), request, &response);
-    if (!status.ok()) {
-      fail(Describe(status, "provincial roll-up"));
-    } else {
-      int differ = 0, compared = 0;
-      for (const v1::IndicatorRollup& ind : response.indicators()) {
-        if (ind.aggregation() == v1::Indicator::AGGREGATION_RATIO) continue;
-        ++compared;
-        std::string want = absl::StrCat(expected[ind.indicator()][""]);
-        if (ind.total().value() != want) {
-          if (++differ <= 5) {
-            fail(absl::StrCat(request.agency(), " ", ind.indicator(), ": roll-up says \"",
-                              ind.total().value(), "\", generated \"", want, "\""));
-          }
-        }
-      }
-      result.checks.push_back(absl::StrCat("Rollup ", request.agency(), " ", current_period,
-                                           ": ", compared, " totals compared, ", differ,
-                                           " differ"));
-    }
-  }
-
-  // 4. Completeness counts every generated reporter as received.
-  {
-    v1::CompletenessRequest request;
-    request.set_plan(world_.plan().name());
-    request.set_period(current_period);
-    request.set_agency(Ministry());
-    request.set_min_sequence(sequence);
-    v1::CompletenessResponse response;
-    grpc::Status status =
-        aggregation->Completeness(CallAs(Ministry(), timeout).get(), request, &response);
-    if (!status.ok()) {
-      fail(Describe(status, "completeness"));
-    } else {
-      result.checks.push_back(absl::StrCat("Completeness ", current_period, ": expected ",
-                                           response.expected(), ", received ",
-                                           response.received(), ", missing ",
-                                           response.missing()));
-      if (response.received() != static_cast<int>(reporters)) {
-        fail(absl::StrCat("Completeness received ", response.received(), "; ", reporters,
-                          " generated agencies reported"));
-      }
-    }
-  }
-
-  // 5. The trend of the first indicator has one point per year, each the
-  //    national sum of that year.
-  {
-    const std::string& indicator = world_.indicators()[0].name();
-    v1::TrendRequest request;
-    request.set_agency(Ministry());
-    request.set_indicator(indicator);
-    request.add_plans(world_.plan().name());
-    request.set_min_sequence(sequence);
-    v1::TrendResponse response;
-    grpc::Status status =
-        aggregation->Trend(CallAs(Ministry(), timeout).get(), request, &response);
-    if (!status.ok()) {
-      fail(Describe(status, "trend"));
-    } else {
-      std::map<std::string, std::string> points;
-      for (const auto& p : response.points()) points[p.period()] = p.figure().value();
-      int differ = 0;
-      for (int year : years) {
-        std::string want = absl::StrCat(world_.Expected(year, -1)[indicator][""]);
-        auto it = points.find(World::PeriodOf(year));
-        std::string got = it == points.end() ? "(no point)" : it->second;
-        if (got != want && ++differ <= 5) {
-          fail(absl::StrCat("trend ", indicator, " ", year, ": \"", got, "\", generated \"",
-                            want, "\""));
-        }
-      }
-      result.checks.push_back(absl::StrCat("Trend ", indicator, ": ", response.points_size(),
-                                           " points, ", years.size(), " years checked, ",
-                                           differ, " differ"));
-    }
-  }
-  result.passed = result.failures.empty();
-  return result;
+  return Verifier(world_, options_.address, AggregationAddress(), feed_sequence()).Run(years);
 }
 
 }  // namespace tonghop::loadgen

@@ -33,6 +33,7 @@
 #include "clients/loadgen/feed_watcher.h"
 #include "clients/loadgen/generator.h"
 #include "clients/loadgen/stats.h"
+#include "clients/loadgen/verifier.h"
 
 namespace tonghop::loadgen {
 
@@ -123,12 +124,6 @@ struct RebuildResult {
   bool identical = false;
   bool swapped = false;
   int64_t applied_sequence = 0;
-};
-
-struct VerifyResult {
-  bool passed = false;
-  std::vector<std::string> checks;
-  std::vector<std::string> failures;
 };
 
 class Workload {
