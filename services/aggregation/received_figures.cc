@@ -155,6 +155,10 @@ absl::StatusOr<v1::PushFiguresResponse> ReceivedFiguresStore::Push(
                          "NOT_A_PROVINCE", {{"agency", request.agency()}});
   }
   ASSIGN_OR_RETURN(std::shared_ptr<const PlanInfo> plan, registry_->Plan(request.plan()));
+  // Only a round of the national plan: figures for a period it has no round
+  // for would sit in the national view where nobody asked for them.
+  ASSIGN_OR_RETURN(Period period, ParsePeriod(request.period(), "period"));
+  RETURN_IF_ERROR(DueDates(plan->plan, period, "period").status());
   std::set<std::string> listed;
   for (const v1::Task& task : plan->tasks) listed.insert(task.indicators().begin(), task.indicators().end());
   std::set<std::string> ignored;

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/aggregation/test_fixture.h"
 #include "services/common/errors.h"
@@ -10,6 +11,7 @@
 namespace tonghop::aggregation {
 namespace {
 
+using ::testing::HasSubstr;
 using testing::DecimalValue;
 using testing::IntValue;
 using testing::LoadRegistry;
@@ -122,6 +124,18 @@ TEST_F(ReceivedFiguresTest, RefusesAnotherSendersFiguresAndBadInputChangingNothi
   ASSERT_EQ(nonsense_fields.field_violations_size(), 2) << nonsense;
   EXPECT_EQ(nonsense_fields.field_violations(0).field(), "period");
   EXPECT_EQ(nonsense_fields.field_violations(1).field(), "values[0].int_value");
+  // Well-formed periods the national plan has no round for: a year it does
+  // not cover, a quarter of a yearly plan.
+  for (const char* outside : {"2099", "2026Q3"}) {
+    v1::PushFiguresRequest elsewhere = Push(5, 18);
+    elsewhere.set_period(outside);
+    absl::Status not_a_round = received_.Push(dong_nai_, elsewhere).status();
+    EXPECT_EQ(not_a_round.code(), absl::StatusCode::kInvalidArgument) << outside;
+    google::rpc::BadRequest fields = GetBadRequest(not_a_round);
+    ASSERT_EQ(fields.field_violations_size(), 1) << not_a_round;
+    EXPECT_EQ(fields.field_violations(0).field(), "period");
+    EXPECT_THAT(fields.field_violations(0).description(), HasSubstr("valid periods"));
+  }
   // A department's certificate, for itself: not a province's instance.
   v1::PushFiguresRequest department = Push(5, 18);
   department.set_agency("agencies/dong-nai-so-y-te");
