@@ -469,6 +469,18 @@ int DimensionImport(CliContext& context, const ParsedArgs& args) {
   return rc;
 }
 
+// How an indicator's values break down: "sex, age-group; sex × age-group"
+// (its dimensions, then the two-way grids it asks for).
+std::string BreakdownText(const v1::Indicator& indicator) {
+  std::vector<std::string> dimensions;
+  for (const std::string& d : indicator.dimensions()) dimensions.push_back(IdOf(d));
+  std::vector<std::string> parts = {absl::StrJoin(dimensions, ", ")};
+  for (const v1::DimensionCrossing& c : indicator.crossings()) {
+    parts.push_back(absl::StrCat(IdOf(c.rows()), " × ", IdOf(c.columns())));
+  }
+  return absl::StrJoin(parts, "; ");
+}
+
 int IndicatorList(CliContext& context, const ParsedArgs&) {
   v1::ListIndicatorsResponse all;
   grpc::Status status = FetchAll(context, v1::ListIndicatorsRequest(),
@@ -477,9 +489,9 @@ int IndicatorList(CliContext& context, const ParsedArgs&) {
   if (!status.ok()) return PrintError(*context.err, status);
   std::vector<std::vector<std::string>> rows;
   for (const auto& i : all.indicators()) {
-    rows.push_back({IdOf(i.name()), i.display_name(), i.unit()});
+    rows.push_back({IdOf(i.name()), i.display_name(), i.unit(), BreakdownText(i)});
   }
-  PrintResult(context, all, {kLabels.id, kLabels.name, kLabels.unit}, rows);
+  PrintResult(context, all, {kLabels.id, kLabels.name, kLabels.unit, kLabels.options}, rows);
   return 0;
 }
 

@@ -383,6 +383,55 @@ TEST_F(RegistryTest, IndicatorValidation) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+TEST_F(RegistryTest, ACrossingIsOfTwoOfTheIndicatorsOwnDimensions) {
+  CreateDimensionAndIndicators();
+  v1::CreateDimensionRequest age;
+  age.set_dimension_id("age");
+  age.mutable_dimension()->set_display_name("Nhóm tuổi");
+  age.mutable_dimension()->add_options()->set_code("adult");
+  age.mutable_dimension()->mutable_options(0)->set_display_name("Người lớn");
+  ASSERT_TRUE(registry_.CreateDimension(kMinistry, age).ok());
+  v1::CreateDimensionRequest religion = age;
+  religion.set_dimension_id("religion");
+  religion.mutable_dimension()->set_display_name("Tôn giáo");
+  ASSERT_TRUE(registry_.CreateDimension(kMinistry, religion).ok());
+
+  v1::CreateIndicatorRequest request;
+  request.set_indicator_id("cases");
+  auto* i = request.mutable_indicator();
+  i->set_display_name("Số vụ việc");
+  i->set_unit("vụ việc");
+  i->set_value_type(v1::VALUE_TYPE_COUNT);
+  i->set_aggregation(v1::Indicator::AGGREGATION_SUM);
+  i->add_dimensions("dimensions/sex");
+  i->add_dimensions("dimensions/age");
+  auto cross = [&](const std::string& rows, const std::string& columns) {
+    auto* c = i->add_crossings();
+    c->set_rows(rows);
+    c->set_columns(columns);
+  };
+  cross("dimensions/sex", "dimensions/age");       // [0] fine
+  cross("dimensions/age", "dimensions/sex");       // [1] the same pair
+  cross("dimensions/sex", "dimensions/sex");       // [2] one dimension
+  cross("dimensions/sex", "dimensions/religion");  // [3] not the indicator's
+  cross("", "dimensions/age");                     // [4] half
+  absl::Status refused = registry_.CreateIndicator(kMinistry, request).status();
+  EXPECT_THAT(ViolatedFields(refused),
+              UnorderedElementsAre("indicator.crossings[1]", "indicator.crossings[2].columns",
+                                   "indicator.crossings[3].columns",
+                                   "indicator.crossings[4].rows"));
+  EXPECT_THAT(std::string(refused.message()), HasSubstr("already crossed"));
+  EXPECT_FALSE(registry_.GetIndicator("indicators/cases").ok())
+      << "a refused indicator is not stored";
+
+  i->mutable_crossings()->DeleteSubrange(1, 4);
+  absl::StatusOr<v1::Indicator> created = registry_.CreateIndicator(kMinistry, request);
+  ASSERT_TRUE(created.ok()) << created.status();
+  ASSERT_EQ(created->crossings_size(), 1);
+  EXPECT_EQ(created->crossings(0).rows(), "dimensions/sex");
+  EXPECT_EQ(created->crossings(0).columns(), "dimensions/age");
+}
+
 TEST_F(RegistryTest, PlanAndTaskValidation) {
   v1::CreatePlanRequest plan;
   plan.set_plan_id("p");

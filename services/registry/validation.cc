@@ -1,6 +1,8 @@
 #include "services/registry/validation.h"
 
+#include <algorithm>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -295,6 +297,44 @@ absl::Status ValidateIndicator(const v1::Indicator& indicator, const ReferenceRe
     }
     ASSIGN_OR_RETURN(bool exists, refs.DimensionExists(name));
     if (!exists) violations.Add(at, absl::StrCat(name, " does not exist"));
+  }
+  std::set<std::pair<std::string, std::string>> crossed;
+  for (int i = 0; i < indicator.crossings_size(); ++i) {
+    const v1::DimensionCrossing& crossing = indicator.crossings(i);
+    std::string at = absl::StrCat(field, ".crossings[", i, "]");
+    bool named = true;
+    for (const auto& [name, which] :
+         {std::pair<std::string, std::string>{crossing.rows(), "rows"},
+          {crossing.columns(), "columns"}}) {
+      if (name.empty()) {
+        violations.Add(at + "." + which, "required: one of the indicator's dimensions",
+                       "Chưa chọn chiều phân tổ để lập bảng chéo.");
+        named = false;
+      } else if (!dims.count(name)) {
+        violations.Add(at + "." + which,
+                       absl::StrCat(name, " is not one of this indicator's dimensions (",
+                                    indicator.dimensions_size() == 0
+                                        ? std::string("it has none")
+                                        : absl::StrJoin(indicator.dimensions(), ", "),
+                                    ")"),
+                       absl::StrCat("Chỉ tiêu không phân tổ theo ", name,
+                                    " nên không lập bảng chéo theo chiều này được."));
+        named = false;
+      }
+    }
+    if (!named) continue;
+    if (crossing.rows() == crossing.columns()) {
+      violations.Add(at + ".columns",
+                     absl::StrCat("a crossing is of two different dimensions; both are ",
+                                  crossing.rows()),
+                     "Bảng chéo phải gồm hai chiều phân tổ khác nhau.");
+      continue;
+    }
+    if (!crossed.insert(std::minmax(crossing.rows(), crossing.columns())).second) {
+      violations.Add(at, absl::StrCat(crossing.rows(), " × ", crossing.columns(),
+                                      " is already crossed (in either order)"),
+                     "Bảng chéo này đã được khai báo.");
+    }
   }
   for (int i = 0; i < indicator.rules_size(); ++i) {
     const auto& rule = indicator.rules(i);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "clients/client/connection.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
@@ -151,6 +152,26 @@ TEST_F(PlanImportServerTest, TextImportDryRunThenCommitThenCsvRoundTrip) {
     EXPECT_EQ(a.expected_results_size(), b.expected_results_size()) << a.outline();
     EXPECT_EQ(a.deadline().kind(), b.deadline().kind()) << a.outline();
   }
+}
+
+TEST_F(PlanImportServerTest, TheReferenceDataAsksForASexByAgeGrid) {
+  v1::GetIndicatorRequest request;
+  request.set_name("indicators/trafficking-victims-supported");
+  v1::Indicator indicator;
+  grpc::Status status = stub_->GetIndicator(connection_->NewContext().get(), request, &indicator);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(indicator.crossings_size(), 1);
+  EXPECT_EQ(indicator.crossings(0).rows(), "dimensions/sex");
+  EXPECT_EQ(indicator.crossings(0).columns(), "dimensions/age-group");
+
+  std::string output;
+  ASSERT_EQ(testing::RunCli(absl::StrCat("--server=", server_->address(),
+                                         " --agency=bo-tu-phap --output=csv indicator list"),
+                            &output),
+            0)
+      << output;
+  EXPECT_NE(output.find("trafficking-victims-supported,"), std::string::npos) << output;
+  EXPECT_NE(output.find("\"sex, age-group; sex × age-group\""), std::string::npos) << output;
 }
 
 TEST_F(PlanImportServerTest, MalformedInputIsRefusedAndStoresNothing) {
