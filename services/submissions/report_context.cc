@@ -159,6 +159,19 @@ v1::Report BuildDraft(const ReportContext& context) {
         (*value->mutable_cells())[DimensionCode(dimension_name)] = option.code();
       }
     }
+    for (const v1::DimensionCrossing& crossing : indicator->second.crossings()) {
+      auto rows = context.dimensions.find(crossing.rows());
+      auto columns = context.dimensions.find(crossing.columns());
+      if (rows == context.dimensions.end() || columns == context.dimensions.end()) continue;
+      for (const v1::DimensionOption& row : rows->second.options()) {
+        for (const v1::DimensionOption& column : columns->second.options()) {
+          v1::Value* value = report.add_values();
+          value->set_indicator(name);
+          (*value->mutable_cells())[DimensionCode(crossing.rows())] = row.code();
+          (*value->mutable_cells())[DimensionCode(crossing.columns())] = column.code();
+        }
+      }
+    }
   }
   return report;
 }

@@ -90,8 +90,9 @@ bool IsComputed(const v1::Indicator& indicator);
 std::string DimensionCode(absl::string_view dimension_name);
 
 // A new draft: one progress entry per expected task (document order), and
-// one empty value per indicator total and per option of each of its
-// dimensions, one dimension at a time, for every reported (not computed)
+// one empty value per indicator total, per option of each of its
+// dimensions (one dimension at a time) and per cell of each two-way grid it
+// asks for (Indicator.crossings), for every reported (not computed)
 // indicator those tasks ask for, in order of first mention. Name, agency,
 // plan and period are set; state DRAFT; no etag.
 v1::Report BuildDraft(const ReportContext& context);

@@ -66,6 +66,27 @@ std::string CellLabel(const std::map<std::string, std::string>& cells) {
   return absl::StrCat("cell ", absl::StrJoin(parts, ","));
 }
 
+// Which breakdown a cell belongs to: "" for the total, "sex" for a
+// one-dimension cell, "age-group×sex" (codes in order) for a crossed one.
+std::string BreakdownKey(const std::map<std::string, std::string>& cells) {
+  std::vector<std::string> dimensions;
+  for (const auto& [dimension, option] : cells) dimensions.push_back(dimension);
+  return absl::StrJoin(dimensions, "×");
+}
+
+// The crossing of `indicator` that a cell of two dimensions belongs to, if
+// the indicator asks for it.
+const v1::DimensionCrossing* FindCrossing(const v1::Indicator& indicator,
+                                          const std::map<std::string, std::string>& cells) {
+  if (cells.size() != 2) return nullptr;
+  for (const v1::DimensionCrossing& c : indicator.crossings()) {
+    std::string rows = DimensionCode(c.rows());
+    std::string columns = DimensionCode(c.columns());
+    if (rows != columns && cells.count(rows) && cells.count(columns)) return &c;
+  }
+  return nullptr;
+}
+
 // A value that passed the per-value checks, kept for the cross checks.
 struct CheckedValue {
   int index;
@@ -212,13 +233,29 @@ std::optional<CheckedValue> CheckValue(const ReportContext& context, int index,
 
   bool cells_ok = true;
   std::map<std::string, std::string> cells(value.cells().begin(), value.cells().end());
-  if (cells.size() > 1) {
+  if (cells.size() > 1 && !FindCrossing(indicator, cells)) {
     std::vector<std::string> dimensions;
-    for (const auto& [dimension, option] : cells) dimensions.push_back(dimension);
-    violations.Add(at + ".cells",
-                   absl::StrCat("a value breaks down by one dimension at a time; this one "
-                                "names ", absl::StrJoin(dimensions, " and "),
-                                ": give one value per dimension option instead"));
+    std::vector<std::string> labels;
+    for (const auto& [dimension, option] : cells) {
+      dimensions.push_back(dimension);
+      labels.push_back(DimensionForOfficials(context, dimension));
+    }
+    std::vector<std::string> crossings;
+    for (const v1::DimensionCrossing& c : indicator.crossings()) {
+      crossings.push_back(
+          absl::StrCat(DimensionCode(c.rows()), " × ", DimensionCode(c.columns())));
+    }
+    violations.Add(
+        at + ".cells",
+        absl::StrCat(value.indicator(), " is not cross-tabulated by ",
+                     absl::StrJoin(dimensions, " × "),
+                     crossings.empty()
+                         ? std::string(" (it asks for no crossing)")
+                         : absl::StrCat(" (only ", absl::StrJoin(crossings, ", "), ")"),
+                     ": give one value per dimension option instead"),
+        absl::StrCat(IndicatorForOfficials(context, value.indicator()),
+                     " không có bảng phân tổ chéo theo ", absl::StrJoin(labels, " × "),
+                     ": hãy nhập số theo từng chiều phân tổ."));
     cells_ok = false;
   }
   for (const auto& [dimension, option] : cells) {
@@ -304,10 +341,7 @@ std::optional<CheckedValue> CheckValue(const ReportContext& context, int index,
   }
   // A bad number would make the sum it is part of look wrong too; that sum
   // is not checked, so that only the cause is shown.
-  if (!value_ok) {
-    tainted.insert({value.indicator(),
-                    checked.cells.empty() ? std::string() : checked.cells.begin()->first});
-  }
+  if (!value_ok) tainted.insert({value.indicator(), BreakdownKey(checked.cells)});
   if (!cells_ok || !value_ok) return std::nullopt;
   return checked;
 }
@@ -323,7 +357,7 @@ void CheckBreakdowns(const ReportContext& context, const std::string& field,
     if (!v.micros) continue;
     if (v.cells.empty()) {
       totals[v.indicator] = &v;
-    } else {
+    } else if (v.cells.size() == 1) {
       cells[v.indicator][v.cells.begin()->first].push_back(&v);
     }
   }
@@ -355,6 +389,137 @@ void CheckBreakdowns(const ReportContext& context, const std::string& field,
                          " cộng lại được ", ForOfficials(sum), ", khác tổng số ",
                          ForOfficials(*total->second->micros),
                          " (ô để trống được tính là 0)."));
+      }
+    }
+  }
+}
+
+// The margins of each two-way grid given; see the header. A blank crossed
+// cell is unknown, so a sum is compared only when every cell in it is given
+// (except that, for counts, given cells already above the margin are wrong
+// whatever the blanks hold).
+void CheckCrossings(const ReportContext& context, const std::string& field,
+                    const std::vector<CheckedValue>& values,
+                    const std::set<std::pair<std::string, std::string>>& tainted,
+                    ViolationList& violations) {
+  std::map<std::pair<std::string, std::map<std::string, std::string>>, const CheckedValue*>
+      given;
+  for (const CheckedValue& v : values) {
+    if (v.micros) given[{v.indicator, v.cells}] = &v;
+  }
+  auto find = [&](const std::string& indicator, std::map<std::string, std::string> cells)
+      -> const CheckedValue* {
+    auto it = given.find({indicator, std::move(cells)});
+    return it == given.end() ? nullptr : it->second;
+  };
+  for (const auto& [name, indicator] : context.indicators) {
+    bool count = indicator.value_type() == v1::VALUE_TYPE_COUNT;
+    for (const v1::DimensionCrossing& crossing : indicator.crossings()) {
+      auto rows = context.dimensions.find(crossing.rows());
+      auto columns = context.dimensions.find(crossing.columns());
+      if (rows == context.dimensions.end() || columns == context.dimensions.end()) continue;
+      std::string row_code = DimensionCode(crossing.rows());
+      std::string column_code = DimensionCode(crossing.columns());
+      if (tainted.count({name, BreakdownKey({{row_code, ""}, {column_code, ""}})})) continue;
+      std::string grid = absl::StrCat(row_code, " × ", column_code);
+      std::string grid_vi = absl::StrCat(DimensionForOfficials(context, row_code), " × ",
+                                         DimensionForOfficials(context, column_code));
+
+      const CheckedValue* first = nullptr;
+      bool complete = true;
+      Micros sum = 0;
+      for (const v1::DimensionOption& r : rows->second.options()) {
+        for (const v1::DimensionOption& c : columns->second.options()) {
+          const CheckedValue* cell = find(name, {{row_code, r.code()}, {column_code, c.code()}});
+          if (!cell) {
+            complete = false;
+            continue;
+          }
+          sum += *cell->micros;
+          if (!first || cell->index < first->index) first = cell;
+        }
+      }
+      if (!first) continue;
+
+      // One line of the grid (a row, or a column) against its margin, the
+      // one-dimension value of `fixed`=`option`.
+      auto check_line = [&](const std::string& fixed, const v1::DimensionOption& option,
+                            const std::string& across, const v1::Dimension& across_dimension) {
+        if (tainted.count({name, fixed})) return;
+        const CheckedValue* margin = find(name, {{fixed, option.code()}});
+        if (!margin) return;
+        Micros line = 0;
+        bool line_complete = true;
+        bool any = false;
+        for (const v1::DimensionOption& o : across_dimension.options()) {
+          const CheckedValue* cell = find(name, {{fixed, option.code()}, {across, o.code()}});
+          if (!cell) {
+            line_complete = false;
+            continue;
+          }
+          any = true;
+          line += *cell->micros;
+        }
+        Micros wanted = *margin->micros;
+        if (!any || line == wanted || (!line_complete && !(count && line > wanted))) return;
+        std::string label = CellForOfficials(context, {{fixed, option.code()}});
+        std::string at = absl::StrCat(field, ".values[", margin->index, "].value");
+        if (line_complete) {
+          violations.Add(
+              at,
+              absl::StrCat("the ", grid, " grid of ", name, ": its ", across, " cells for ",
+                           fixed, "=", option.code(), " add up to ", FormatMicros(line),
+                           ", not the ", fixed, "=", option.code(), " value ",
+                           FormatMicros(wanted)),
+              absl::StrCat("Bảng chéo ", grid_vi, ": các ô ", label, " cộng lại được ",
+                           ForOfficials(line), ", khác số ", label, " đã nhập (",
+                           ForOfficials(wanted), ")."));
+        } else {
+          violations.Add(
+              at,
+              absl::StrCat("the ", grid, " grid of ", name, ": the ", across,
+                           " cells given for ", fixed, "=", option.code(),
+                           " already add up to ", FormatMicros(line), ", more than the ", fixed,
+                           "=", option.code(), " value ", FormatMicros(wanted)),
+              absl::StrCat("Bảng chéo ", grid_vi, ": các ô ", label, " đã nhập cộng lại được ",
+                           ForOfficials(line), ", lớn hơn số ", label, " đã nhập (",
+                           ForOfficials(wanted), ")."));
+        }
+      };
+      for (const v1::DimensionOption& r : rows->second.options()) {
+        check_line(row_code, r, column_code, columns->second);
+      }
+      for (const v1::DimensionOption& c : columns->second.options()) {
+        check_line(column_code, c, row_code, rows->second);
+      }
+
+      if (tainted.count({name, ""})) continue;
+      const CheckedValue* total = find(name, {});
+      if (!total) {
+        violations.Add(absl::StrCat(field, ".values[", first->index, "].value"),
+                       absl::StrCat("the ", grid, " grid of ", name,
+                                    " is given but its total is not: give the total too"),
+                       absl::StrCat("Đã nhập bảng chéo ", grid_vi, " nhưng chưa nhập tổng số của ",
+                                    IndicatorForOfficials(context, name), "."));
+        continue;
+      }
+      Micros wanted = *total->micros;
+      if (sum == wanted || (!complete && !(count && sum > wanted))) continue;
+      std::string at = absl::StrCat(field, ".values[", total->index, "].value");
+      if (complete) {
+        violations.Add(at,
+                       absl::StrCat("the ", grid, " grid of ", name, " adds up to ",
+                                    FormatMicros(sum), ", not the total ", FormatMicros(wanted)),
+                       absl::StrCat("Bảng chéo ", grid_vi, " cộng lại được ", ForOfficials(sum),
+                                    ", khác tổng số ", ForOfficials(wanted), "."));
+      } else {
+        violations.Add(at,
+                       absl::StrCat("the cells given in the ", grid, " grid of ", name,
+                                    " already add up to ", FormatMicros(sum),
+                                    ", more than the total ", FormatMicros(wanted)),
+                       absl::StrCat("Các ô đã nhập của bảng chéo ", grid_vi,
+                                    " cộng lại được ", ForOfficials(sum), ", lớn hơn tổng số ",
+                                    ForOfficials(wanted), "."));
       }
     }
   }
@@ -406,7 +571,7 @@ void ValidateReportContent(const ReportContext& context, ValidationMode mode,
   ValidateProgress(context, mode, field, report, violations);
 
   std::vector<CheckedValue> checked;
-  // (indicator, dimension) pairs with a bad number; "" is the total.
+  // (indicator, breakdown) pairs with a bad number; see BreakdownKey.
   std::set<std::pair<std::string, std::string>> tainted;
   std::map<std::pair<std::string, std::map<std::string, std::string>>, int> first_index;
   for (int i = 0; i < report.values_size(); ++i) {
@@ -424,6 +589,7 @@ void ValidateReportContent(const ReportContext& context, ValidationMode mode,
     checked.push_back(*std::move(value));
   }
   CheckBreakdowns(context, field, checked, tainted, violations);
+  CheckCrossings(context, field, checked, tainted, violations);
   CheckRules(context, field, checked, violations);
 
   if (mode == ValidationMode::kSubmit && violations.empty()) {

@@ -12,15 +12,22 @@
 //    submit every task the agency is expected to lead needs a status.
 //  - values: the indicator must exist, be asked for by a task concerning
 //    the agency and be reported rather than computed (no PERCENT or RATIO
-//    indicators); a cell names at most one dimension (breakdowns are given
-//    one dimension at a time), which the indicator is disaggregated by, and
-//    one of its options; one value per indicator and cell; COUNT indicators
+//    indicators); a cell names one dimension, or two when the indicator
+//    asks for that crossing (Indicator.crossings), each a dimension the
+//    indicator is disaggregated by, and one of its options; one value per
+//    indicator and cell; COUNT indicators
 //    take int_value ≥ 0, DECIMAL ones decimal_value with at most 6 fraction
 //    digits. A value may be left empty (not reported); empty values are
 //    allowed in drafts and dropped on submit.
 //  - breakdowns: a dimension's breakdown is either absent (none of its cells
 //    has a value) or complete: then the total must be given too, and the
 //    cells (empty ones counting as zero) must add up to it exactly.
+//  - crossings: in a two-way grid (rows × columns) a blank cell is unknown,
+//    not 0. A row whose cells are all given adds up to the rows dimension's
+//    value for that option when it is given; likewise a column; a grid
+//    whose cells are all given adds up to the total. For counts, cells
+//    given that already exceed their margin or the total are wrong whatever
+//    the blanks hold. A grid with any cell given needs the total.
 //  - rules: KIND_AT_MOST / KIND_AT_LEAST between two indicators hold cell by
 //    cell wherever both values are given.
 

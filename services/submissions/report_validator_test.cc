@@ -259,5 +259,182 @@ TEST_F(ReportValidatorTest, RoleOfGroupMembers) {
   EXPECT_FALSE(role.concerned);
 }
 
+// complaints-received asks for sex × age-group as a two-way grid: rows
+// male, female; columns under-18, adult.
+class CrossedValidatorTest : public ReportValidatorTest {
+ protected:
+  CrossedValidatorTest() { registry_.Put(testing::FixtureCrossedIndicator()); }
+
+  static v1::Value Cell(const std::string& sex, const std::string& age, int64_t value) {
+    return Count("complaints-received", value, {{"sex", sex}, {"age-group", age}});
+  }
+  static v1::Value Blank(const std::string& sex, const std::string& age) {
+    v1::Value v = Cell(sex, age, 0);
+    v.clear_int_value();
+    return v;
+  }
+
+  // Total 10; male 6, female 4; under-18 3, adult 7: values[0..4].
+  static v1::Report Margins() {
+    v1::Report report;
+    *report.add_values() = Count("complaints-received", 10);
+    *report.add_values() = Count("complaints-received", 6, {{"sex", "male"}});
+    *report.add_values() = Count("complaints-received", 4, {{"sex", "female"}});
+    *report.add_values() = Count("complaints-received", 3, {{"age-group", "under-18"}});
+    *report.add_values() = Count("complaints-received", 7, {{"age-group", "adult"}});
+    return report;
+  }
+};
+
+TEST_F(ReportValidatorTest, ACellOfTwoDimensionsNeedsADeclaredCrossing) {
+  v1::Report report;
+  *report.add_values() = Count("complaints-received", 10);
+  *report.add_values() =
+      Count("complaints-received", 10, {{"sex", "male"}, {"age-group", "adult"}});
+  ViolationList violations;
+  ValidateReportContent(Context("dong-nai-so-y-te"), ValidationMode::kDraft, "report", report,
+                        violations);
+  ASSERT_EQ(violations.violations().size(), 1u);
+  const auto& v = violations.violations()[0];
+  EXPECT_EQ(v.field, "report.values[1].cells");
+  EXPECT_THAT(v.description, HasSubstr("not cross-tabulated by age-group × sex"));
+  EXPECT_THAT(v.description, HasSubstr("asks for no crossing"));
+  EXPECT_THAT(v.vietnamese, HasSubstr("không có bảng phân tổ chéo theo Nhóm tuổi × Giới tính"));
+}
+
+TEST_F(CrossedValidatorTest, TheDraftHasACellForEveryCrossing) {
+  v1::Report draft = BuildDraft(Context("dong-nai-so-y-te"));
+  std::vector<std::string> crossed;
+  for (const v1::Value& v : draft.values()) {
+    if (v.cells_size() != 2) continue;
+    crossed.push_back(v.cells().at("sex") + "/" + v.cells().at("age-group"));
+  }
+  EXPECT_THAT(crossed, ElementsAre("male/under-18", "male/adult", "female/under-18",
+                                   "female/adult"));
+}
+
+TEST_F(CrossedValidatorTest, ACompleteGridThatAddsUpPasses) {
+  v1::Report report = Margins();
+  *report.add_progress() = Progress("A.1", v1::PROGRESS_STATUS_COMPLETED);
+  *report.add_values() = Cell("male", "under-18", 2);
+  *report.add_values() = Cell("male", "adult", 4);
+  *report.add_values() = Cell("female", "under-18", 1);
+  *report.add_values() = Cell("female", "adult", 3);
+  EXPECT_THAT(Validate("dong-nai-so-y-te", ValidationMode::kSubmit, report), ::testing::IsEmpty());
+  EXPECT_EQ(report.values_size(), 9);
+}
+
+TEST_F(CrossedValidatorTest, RowsColumnsAndTheTotalAreCheckedAgainstTheirMargins) {
+  v1::Report report = Margins();
+  *report.add_values() = Cell("male", "under-18", 2);   // male row: 2 + 5 = 7, not 6
+  *report.add_values() = Cell("male", "adult", 5);      // adult column: 5 + 3 = 8, not 7
+  *report.add_values() = Cell("female", "under-18", 1); // female row 4 and under-18 3 hold
+  *report.add_values() = Cell("female", "adult", 3);    // grid: 11, not 10
+  ViolationList violations;
+  ValidateReportContent(Context("dong-nai-so-y-te"), ValidationMode::kDraft, "report", report,
+                        violations);
+  std::map<std::string, std::pair<std::string, std::string>> faults;
+  for (const auto& v : violations.violations()) faults[v.field] = {v.description, v.vietnamese};
+  ASSERT_EQ(faults.size(), 3u) << violations.ToStatus();
+  // male: values[1]; adult: values[4]; the total: values[0].
+  EXPECT_THAT(faults["report.values[1].value"].first,
+              HasSubstr("its age-group cells for sex=male add up to 7, not the sex=male value 6"));
+  EXPECT_EQ(faults["report.values[1].value"].second,
+            "Bảng chéo Giới tính × Nhóm tuổi: các ô Nam cộng lại được 7, khác số Nam đã nhập "
+            "(6).");
+  EXPECT_THAT(faults["report.values[4].value"].first,
+              HasSubstr("its sex cells for age-group=adult add up to 8"));
+  EXPECT_THAT(faults["report.values[0].value"].first,
+              HasSubstr("the sex × age-group grid of indicators/complaints-received adds up to "
+                        "11, not the total 10"));
+  EXPECT_THAT(faults["report.values[0].value"].second,
+              HasSubstr("cộng lại được 11, khác tổng số 10"));
+}
+
+TEST_F(CrossedValidatorTest, BlankCellsAreUnknownNotZero) {
+  v1::Report report = Margins();
+  *report.add_values() = Blank("male", "under-18");
+  *report.add_values() = Cell("male", "adult", 4);      // male: 4 + ? ≤ 6
+  *report.add_values() = Cell("female", "under-18", 1); // under-18: ? + 1 ≤ 3
+  *report.add_values() = Cell("female", "adult", 3);    // adult 4 + 3 = 7 holds
+  EXPECT_THAT(Validate("dong-nai-so-y-te", ValidationMode::kDraft, report), ::testing::IsEmpty())
+      << "no sum with an unknown cell is compared as if the cell were 0";
+
+  // Given cells already above their margin are wrong whatever the blank is.
+  report.mutable_values(6)->set_int_value(7);  // male: 7 + ? > 6; adult: 7 + 3 > 7
+  auto faults = Validate("dong-nai-so-y-te", ValidationMode::kDraft, report);
+  ASSERT_EQ(faults.size(), 3u) << ::testing::PrintToString(faults);
+  EXPECT_THAT(faults.find("report.values[1].value")->second,
+              HasSubstr("given for sex=male already add up to 7, more than"));
+  EXPECT_THAT(faults.find("report.values[4].value")->second, HasSubstr("add up to 10, not"));
+  EXPECT_THAT(faults.find("report.values[0].value")->second,
+              HasSubstr("already add up to 11, more than the total 10"));
+}
+
+TEST_F(CrossedValidatorTest, ALineWithoutItsMarginIsNotCompared) {
+  v1::Report report;
+  *report.add_values() = Count("complaints-received", 10);
+  *report.add_values() = Cell("male", "under-18", 2);
+  *report.add_values() = Cell("male", "adult", 5);
+  *report.add_values() = Cell("female", "under-18", 1);
+  *report.add_values() = Cell("female", "adult", 2);
+  EXPECT_THAT(Validate("dong-nai-so-y-te", ValidationMode::kDraft, report), ::testing::IsEmpty());
+  report.mutable_values(4)->set_int_value(3);
+  auto faults = Validate("dong-nai-so-y-te", ValidationMode::kDraft, report);
+  ASSERT_EQ(faults.size(), 1u);
+  EXPECT_THAT(faults.find("report.values[0].value")->second, HasSubstr("adds up to 11"));
+}
+
+TEST_F(CrossedValidatorTest, AGridWithoutItsTotalIsRefused) {
+  v1::Report report;
+  *report.add_values() = Blank("male", "under-18");
+  *report.add_values() = Cell("male", "adult", 5);
+  ViolationList violations;
+  ValidateReportContent(Context("dong-nai-so-y-te"), ValidationMode::kDraft, "report", report,
+                        violations);
+  ASSERT_EQ(violations.violations().size(), 1u);
+  EXPECT_EQ(violations.violations()[0].field, "report.values[1].value");
+  EXPECT_THAT(violations.violations()[0].description, HasSubstr("its total is not"));
+  EXPECT_THAT(violations.violations()[0].vietnamese,
+              HasSubstr("Đã nhập bảng chéo Giới tính × Nhóm tuổi nhưng chưa nhập tổng số"));
+}
+
+TEST_F(CrossedValidatorTest, ABadNumberInTheGridIsTheOnlyFaultShown) {
+  v1::Report report = Margins();
+  *report.add_values() = Cell("male", "under-18", -2);
+  *report.add_values() = Cell("male", "adult", 50);
+  *report.add_values() = Cell("female", "under-18", 1);
+  *report.add_values() = Cell("female", "adult", 3);
+  auto faults = Validate("dong-nai-so-y-te", ValidationMode::kDraft, report);
+  ASSERT_EQ(faults.size(), 1u) << ::testing::PrintToString(faults);
+  EXPECT_EQ(faults.begin()->first, "report.values[5].value");
+  EXPECT_THAT(faults.begin()->second, HasSubstr("negative"));
+}
+
+TEST_F(CrossedValidatorTest, OnlyTheDeclaredPairAndKnownOptionsAreCrossed) {
+  v1::Report report = Margins();
+  *report.add_values() = Cell("male", "elderly", 1);
+  *report.add_values() =
+      Count("complaints-received", 1, {{"sex", "male"}, {"religion", "none"}});
+  auto faults = Validate("dong-nai-so-y-te", ValidationMode::kDraft, report);
+  ASSERT_EQ(faults.size(), 3u) << ::testing::PrintToString(faults);
+  EXPECT_THAT(faults.find("report.values[5].cells")->second, HasSubstr("not an option"));
+  EXPECT_EQ(faults.count("report.values[6].cells"), 2u);  // not crossed; no such breakdown
+  EXPECT_THAT(faults.find("report.values[6].cells")->second,
+              HasSubstr("only sex × age-group"));
+}
+
+TEST_F(CrossedValidatorTest, ARefusedReportIsLeftAsItWas) {
+  v1::Report report = Margins();
+  *report.add_progress() = Progress("A.1", v1::PROGRESS_STATUS_COMPLETED);
+  *report.add_values() = Blank("male", "under-18");
+  *report.add_values() = Cell("male", "adult", 9);
+  v1::Report before = report;
+  EXPECT_FALSE(Validate("dong-nai-so-y-te", ValidationMode::kSubmit, report).empty());
+  EXPECT_EQ(report.values_size(), before.values_size()) << "blank values are dropped only "
+                                                           "from a report that is accepted";
+  EXPECT_EQ(report.values(5).value_case(), v1::Value::VALUE_NOT_SET);
+}
+
 }  // namespace
 }  // namespace tonghop::submissions

@@ -538,6 +538,50 @@ TEST_F(SubmissionsTest, InvalidSubmissionStoresNothing) {
   EXPECT_EQ(Draft().state(), v1::REPORT_STATE_DRAFT);
 }
 
+TEST_F(SubmissionsTest, ACrossedGridIsRefusedUntilItAddsUpAndAppliesOnce) {
+  registry_.Put(testing::FixtureCrossedIndicator());
+  v1::Report content = Filled(10);  // male 5, female 5
+  auto cell = [&](const std::string& sex, const std::string& age, int64_t value) {
+    v1::Value* v = content.add_values();
+    v->set_indicator("indicators/complaints-received");
+    (*v->mutable_cells())["sex"] = sex;
+    (*v->mutable_cells())["age-group"] = age;
+    v->set_int_value(value);
+  };
+  cell("male", "under-18", 1);
+  cell("male", "adult", 5);  // the male row adds up to 6, not 5
+  cell("female", "under-18", 2);
+  cell("female", "adult", 3);
+  v1::SubmitRequest submit;
+  submit.set_name(kReport);
+  submit.set_request_id("crossed-1");
+  *submit.mutable_report() = content;
+  int writes = store_.write_count();
+  auto refused = submissions_->Submit(As("dong-nai-so-y-te"), submit);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  google::rpc::BadRequest bad = GetBadRequest(refused.status());
+  ASSERT_EQ(bad.field_violations_size(), 2) << refused.status();
+  EXPECT_EQ(bad.field_violations(0).field(), "report.values[1].value");  // male
+  EXPECT_THAT(bad.field_violations(0).localized_message().message(),
+              HasSubstr("các ô Nam cộng lại được 6, khác số Nam đã nhập (5)"));
+  EXPECT_EQ(bad.field_violations(1).field(), "report.values[0].value");  // the total
+  EXPECT_EQ(store_.write_count(), writes) << "a refused report changes nothing";
+  EXPECT_TRUE(Feed().empty());
+
+  // Fixed under the same request id: applied once, however often it is sent.
+  submit.mutable_report()->mutable_values(5)->set_int_value(4);
+  auto accepted = submissions_->Submit(As("dong-nai-so-y-te"), submit);
+  ASSERT_TRUE(accepted.ok()) << accepted.status();
+  auto again = submissions_->Submit(As("dong-nai-so-y-te"), submit);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->etag(), accepted->etag());
+  EXPECT_EQ(again->revision(), 1);
+  EXPECT_EQ(Feed().size(), 1u);
+  int crossed = 0;
+  for (const v1::Value& v : accepted->values()) crossed += v.cells_size() == 2;
+  EXPECT_EQ(crossed, 4);
+}
+
 TEST_F(SubmissionsTest, ValidateOnlyChecksAsASubmissionAndStoresNothing) {
   v1::Report draft = Draft();
   Fill(draft, 10, 11);  // resolved > received

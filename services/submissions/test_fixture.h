@@ -122,6 +122,16 @@ inline std::vector<v1::Indicator> FixtureIndicators() {
   return {received, resolved, rate, budget, participants};
 }
 
+// complaints-received as an indicator that also asks for sex × age-group
+// as a two-way grid (rows male, female; columns under-18, adult).
+inline v1::Indicator FixtureCrossedIndicator() {
+  v1::Indicator received = FixtureIndicators().front();
+  v1::DimensionCrossing* crossing = received.add_crossings();
+  crossing->set_rows("dimensions/sex");
+  crossing->set_columns("dimensions/age-group");
+  return received;
+}
+
 inline std::vector<v1::Plan> FixturePlans() {
   v1::Plan annual;
   annual.set_name("plans/dn-2026");
