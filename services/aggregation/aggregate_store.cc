@@ -1049,9 +1049,10 @@ std::map<std::string, std::set<std::string>> AggregateReader::BreakdownDimension
             std::find(placed->second.begin(), placed->second.end(), root) == placed->second.end()) {
           return true;
         }
-        for (const auto& [dimension, unused] : ParseCellKey(*cell)) {
-          dimensions[*agency].insert(dimension);
-        }
+        // Only one-dimension cells: a crossed cell says nothing of the
+        // one-dimension breakdowns (their blanks are unknown, not 0).
+        std::map<std::string, std::string> parsed = ParseCellKey(*cell);
+        if (parsed.size() == 1) dimensions[*agency].insert(parsed.begin()->first);
         return true;
       });
   if (!status.ok()) Fail(status);

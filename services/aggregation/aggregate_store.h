@@ -154,8 +154,8 @@ class AggregateReader {
                                        absl::string_view indicator,
                                        absl::string_view cell) const;
   // The dimensions each contributor in `root`'s subtree broke an indicator
-  // down by (gave at least one cell of), by agency; agencies that gave only
-  // the total are absent.
+  // down by one at a time (gave at least one one-dimension cell of), by
+  // agency; agencies that gave only the total or crossed cells are absent.
   std::map<std::string, std::set<std::string>> BreakdownDimensions(
       Layer layer, absl::string_view plan, absl::string_view period, absl::string_view root,
       absl::string_view indicator) const;

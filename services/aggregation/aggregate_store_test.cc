@@ -100,6 +100,19 @@ class History {
         int female = Uniform(0, received);
         values.push_back(IntValue("complaints-received", female, {{"sex", "female"}}));
         values.push_back(IntValue("complaints-received", received - female, {{"sex", "male"}}));
+        // Sometimes crossed with age groups too, some cells left blank.
+        if (Uniform(0, 1)) {
+          for (const auto& [sex, count] : {std::pair<std::string, int>{"female", female},
+                                           {"male", received - female}}) {
+            int young = Uniform(0, count);
+            values.push_back(IntValue("complaints-received", young,
+                                      {{"sex", sex}, {"age-group", "under-16"}}));
+            if (Uniform(0, 2)) {
+              values.push_back(IntValue("complaints-received", count - young,
+                                        {{"sex", sex}, {"age-group", "18-30"}}));
+            }
+          }
+        }
       }
       values.push_back(IntValue("complaints-resolved", Uniform(0, received)));
     }
@@ -294,6 +307,44 @@ TEST_F(AggregateStoreTest, SumsMatchABruteForceRecount) {
   size_t sum_records = 0;
   for (const auto& kv : Dump()) sum_records += kv.key[0] == 'R';
   EXPECT_EQ(sum_records, expected.size());
+}
+
+TEST_F(AggregateStoreTest, CrossedCellsRollUpAndARebuildGivesTheSameTable) {
+  Hierarchy h = MakeHierarchy();
+  auto crossed = [](const std::string& sex, const std::string& age, int64_t v) {
+    return IntValue("complaints-received", v, {{"sex", sex}, {"age-group", age}});
+  };
+  std::vector<v1::Change> changes = {
+      MakeChange(1, v1::CHANGE_KIND_SUBMITTED,
+                 MakeReport("dong-nai-so-y-te", "2026", 1,
+                            {IntValue("complaints-received", 9), crossed("female", "18-30", 4),
+                             crossed("male", "18-30", 5)})),
+      MakeChange(2, v1::CHANGE_KIND_SUBMITTED,
+                 MakeReport("dong-nai-xa-a", "2026", 1,
+                            {IntValue("complaints-received", 3), crossed("female", "18-30", 1),
+                             crossed("female", "over-60", 2)})),
+  };
+  ApplyAll(changes, h);
+  const std::string root = "agencies/dong-nai";
+  const std::string ind = "indicators/complaints-received";
+  auto female_adults = SumOf(Layer::kUnreviewed, testing::kPlan, "2026", root, ind,
+                             "age-group=18-30,sex=female");
+  ASSERT_TRUE(female_adults.has_value());
+  EXPECT_EQ(female_adults->micros, FromInt(5));
+  EXPECT_EQ(female_adults->contributors, 2);
+  auto male_adults =
+      SumOf(Layer::kUnreviewed, testing::kPlan, "2026", root, ind, "age-group=18-30,sex=male");
+  ASSERT_TRUE(male_adults.has_value());
+  EXPECT_EQ(male_adults->contributors, 1);
+  // A crossed cell is not a one-dimension cell: nobody gave sex=female alone.
+  EXPECT_FALSE(SumOf(Layer::kUnreviewed, testing::kPlan, "2026", root, ind, "sex=female"));
+
+  auto live = Dump();
+  VectorSource source(&changes);
+  auto result = aggregates_->Rebuild(source, h, /*verify_only=*/true);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->identical);
+  EXPECT_TRUE(SameRecords(live, Dump()));
 }
 
 TEST_F(AggregateStoreTest, AWithdrawnRevisionNoLongerCounts) {

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/substitute.h"
@@ -26,6 +30,48 @@ void Withhold(v1::Figure& f, v1::UnavailableReason reason, std::string note) {
   f.set_contributors(contributors);
   f.set_unavailable_reason(reason);
   f.set_note(std::move(note));
+}
+
+// Two-way grids (rows of two dimensions), after the one-dimension tables:
+// a grid with a small count, or whose margins lost a cell, is withheld
+// whole. Coarser than cell-by-cell suppression, but no withheld figure can
+// then be worked out from a grid's lines and its published margins.
+void SuppressGrids(const RegistrySnapshot& snapshot, std::vector<v1::RollupRow*>& rows,
+                   absl::string_view language, std::vector<std::string>& withheld) {
+  std::set<std::string> margins_cut;
+  for (const std::string& cell : withheld) {
+    std::map<std::string, std::string> parsed = ParseCellKey(cell);
+    if (parsed.size() == 1) margins_cut.insert(parsed.begin()->first);
+  }
+  std::map<std::pair<std::string, std::string>, std::vector<v1::RollupRow*>> grids;
+  for (v1::RollupRow* row : rows) {
+    if (row->cells_size() != 2) continue;
+    std::map<std::string, std::string> cells(row->cells().begin(), row->cells().end());
+    grids[{cells.begin()->first, cells.rbegin()->first}].push_back(row);
+  }
+  for (auto& [dimensions, grid] : grids) {
+    int threshold_units = std::max(DisclosureThreshold(snapshot, dimensions.first),
+                                   DisclosureThreshold(snapshot, dimensions.second));
+    const Micros threshold = FromInt(threshold_units);
+    auto small = [&](const v1::RollupRow* row) {
+      std::optional<Micros> v = ValueOf(row->figure());
+      return v.has_value() && *v > 0 && *v < threshold;
+    };
+    bool cut = margins_cut.count(dimensions.first) || margins_cut.count(dimensions.second) ||
+               std::any_of(grid.begin(), grid.end(), small);
+    if (!cut) continue;
+    for (v1::RollupRow* row : grid) {
+      if (!row->figure().present()) continue;
+      if (small(row)) {
+        Withhold(*row->mutable_figure(), v1::UNAVAILABLE_REASON_SUPPRESSED_SMALL_COUNT,
+                 absl::Substitute(Text("note_suppressed_small", language), threshold_units));
+      } else {
+        Withhold(*row->mutable_figure(), v1::UNAVAILABLE_REASON_SUPPRESSED_COMPLEMENTARY,
+                 Text("note_suppressed_complementary", language));
+      }
+      withheld.push_back(CellKey(row->cells()));
+    }
+  }
 }
 
 }  // namespace
@@ -113,6 +159,7 @@ std::vector<std::string> Suppress(const RegistrySnapshot& snapshot, const v1::Fi
       withheld.push_back(CellKey(row->cells()));
     }
   }
+  SuppressGrids(snapshot, rows, language, withheld);
   return withheld;
 }
 

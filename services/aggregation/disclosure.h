@@ -48,7 +48,9 @@ int DisclosureThreshold(const RegistrySnapshot& snapshot, absl::string_view dime
 // (SUM of COUNT values), the only figures controlled directly; for a ratio,
 // pass the withheld cells of its denominator as `denominator_withheld`
 // (cell keys) and they are withheld here too. Returns the cell keys
-// withheld, for ratios that divide by this indicator.
+// withheld, for ratios that divide by this indicator. A two-way grid's
+// cells (rows of two dimensions) are withheld together, whole, when one of
+// them is a small count or a margin of the grid was withheld.
 std::vector<std::string> Suppress(const RegistrySnapshot& snapshot, const v1::Figure& total,
                                   std::vector<v1::RollupRow*>& rows, bool counts,
                                   const std::vector<std::string>& denominator_withheld,

@@ -180,7 +180,8 @@ const std::map<std::string, std::set<std::string>>& FigureCalculator::Breakdowns
 bool FigureCalculator::Covers(absl::string_view root, absl::string_view indicator,
                               absl::string_view agency,
                               const std::map<std::string, std::string>& cells) const {
-  if (cells.empty()) return false;
+  // The total is never implied, nor is a blank cell of a two-way grid.
+  if (cells.size() != 1) return false;
   const auto& breakdowns = Breakdowns(root, indicator);
   auto it = breakdowns.find(std::string(agency));
   if (it == breakdowns.end()) return false;
@@ -233,10 +234,16 @@ Computed FigureCalculator::Sum(absl::string_view root, absl::string_view indicat
   if (!total.has_value()) return c;
   std::map<std::string, std::string> cells = ParseCellKey(cell);
   int64_t covering = 0;
-  for (const auto& [agency, dimensions] : Breakdowns(root, indicator)) {
-    bool all = true;
-    for (const auto& [dimension, unused] : cells) all = all && dimensions.count(dimension) > 0;
-    if (all) ++covering;
+  if (cells.size() > 1) {
+    // A blank cell of a two-way grid is unknown, not 0: only the agencies
+    // that gave this very cell cover it.
+    covering = sum->contributors;
+  } else {
+    for (const auto& [agency, dimensions] : Breakdowns(root, indicator)) {
+      bool all = true;
+      for (const auto& [dimension, unused] : cells) all = all && dimensions.count(dimension) > 0;
+      if (all) ++covering;
+    }
   }
   if (covering < total->contributors) {
     std::vector<std::string> names;

@@ -97,11 +97,13 @@ class FigureCalculator {
   Computed Ratio(absl::string_view root, const v1::Indicator& def, absl::string_view cell) const;
   Computed Sum(absl::string_view root, absl::string_view indicator, const v1::Indicator* def,
                absl::string_view cell) const;
-  // The dimensions each agency broke `indicator` down by (memoized).
+  // The dimensions each agency broke `indicator` down by one at a time
+  // (memoized).
   const std::map<std::string, std::set<std::string>>& Breakdowns(
       absl::string_view root, absl::string_view indicator) const;
-  // True when `agency`'s report gives the cell of `indicator`, explicitly
-  // or as an empty cell of a dimension it broke the indicator down by.
+  // True when `agency`'s report gives the one-dimension cell of
+  // `indicator` as an empty cell of a dimension it broke the indicator
+  // down by (then it is 0). A crossed cell is covered only when given.
   bool Covers(absl::string_view root, absl::string_view indicator, absl::string_view agency,
               const std::map<std::string, std::string>& cells) const;
   std::string DimensionName(absl::string_view dimension) const;

@@ -126,6 +126,23 @@ std::vector<v1::RollupRow> BreakdownRows(const FigureCalculator& figures,
   return rows;
 }
 
+// True when `cells` names the two dimensions of a crossing that `def` asks
+// for (a ratio: that its denominator asks for).
+bool AsksForCrossing(const RegistrySnapshot& snapshot, const v1::Indicator* def,
+                     const std::map<std::string, std::string>& cells) {
+  if (def == nullptr || cells.size() != 2) return false;
+  if (AggregationOf(def) == v1::Indicator::AGGREGATION_RATIO) {
+    def = snapshot.FindIndicator(def->denominator());
+    if (def == nullptr) return false;
+  }
+  for (const v1::DimensionCrossing& c : def->crossings()) {
+    std::string rows = IdOf(c.rows());
+    std::string columns = IdOf(c.columns());
+    if (rows != columns && cells.count(rows) && cells.count(columns)) return true;
+  }
+  return false;
+}
+
 // True for the figures disclosure control withholds directly: sums of
 // counts of people or cases.
 bool IsCount(const v1::Indicator* def) {
@@ -1017,10 +1034,16 @@ absl::StatusOr<v1::ExplainFigureResponse> AggregationQueries::ExplainFigure(
   }
   const v1::Indicator* def = scope.snapshot->FindIndicator(request.indicator());
   if (def == nullptr) return NotFound(request.indicator());
-  if (request.cells_size() > 1) {
-    return InvalidField("cells", "a figure breaks down by one dimension at a time");
-  }
   std::map<std::string, std::string> cell_map(request.cells().begin(), request.cells().end());
+  if (cell_map.size() > 1 && !AsksForCrossing(*scope.snapshot, def, cell_map)) {
+    std::vector<std::string> dimensions;
+    for (const auto& [dimension, unused] : cell_map) dimensions.push_back(dimension);
+    return InvalidField("cells",
+                        absl::StrCat(request.indicator(), " is not cross-tabulated by ",
+                                     absl::StrJoin(dimensions, " × "),
+                                     "; a figure breaks down by one dimension, or by two that "
+                                     "the indicator crosses"));
+  }
   google::protobuf::Map<std::string, std::string> cells(cell_map.begin(), cell_map.end());
   const std::string cell = CellKey(cells);
 
