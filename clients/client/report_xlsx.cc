@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -34,6 +36,7 @@ namespace {
 
 constexpr char kTasksSheet[] = "Nhiệm vụ";
 constexpr char kFiguresSheet[] = "Số liệu";
+constexpr char kGridsSheet[] = "Bảng chéo";
 constexpr char kMetaSheet[] = "_bieu_mau";
 constexpr absl::string_view kIndicatorPrefix = "indicators/";
 
@@ -51,6 +54,7 @@ struct Headers {
   const char* label = "Nội dung";           // What the row is
   const char* type = "Loại";                // Type
   const char* value = "Số liệu";            // Figure
+  const char* sum = "Cộng";                 // Sum
 };
 const Headers kHeaders;
 
@@ -98,6 +102,71 @@ class Workbook {
   lxw_workbook* workbook_;
 };
 
+// A crossing of one indicator laid out as a two-way grid: the report's
+// value index of each cell (-1: the report has no slot for it).
+struct Grid {
+  std::string indicator;
+  const v1::Dimension* rows;
+  const v1::Dimension* columns;
+  std::vector<std::vector<int>> cells;  // [row option][column option]
+};
+
+std::string DimensionId(absl::string_view name) {
+  return std::string(name.substr(name.rfind('/') + 1));
+}
+
+std::string DimensionTitle(const v1::Dimension& dimension) {
+  return dimension.display_name().empty() ? DimensionId(dimension.name())
+                                          : dimension.display_name();
+}
+
+std::string OptionTitle(const v1::DimensionOption& option) {
+  return option.display_name().empty() ? option.code() : option.display_name();
+}
+
+// The grids of the crossings `catalog`'s indicators ask for, in the order
+// of the report's values; a crossed value that fits no grid stays a row.
+std::vector<Grid> GridsOf(const v1::Report& report, const IndicatorCatalog& catalog) {
+  std::map<std::pair<std::string, std::map<std::string, std::string>>, int> index;
+  std::vector<std::string> order;
+  for (int i = 0; i < report.values_size(); ++i) {
+    const v1::Value& value = report.values(i);
+    if (value.cells_size() == 2) {
+      index[{value.indicator(), {value.cells().begin(), value.cells().end()}}] = i;
+    }
+    if (std::find(order.begin(), order.end(), value.indicator()) == order.end()) {
+      order.push_back(value.indicator());
+    }
+  }
+  std::vector<Grid> grids;
+  for (const std::string& name : order) {
+    auto indicator = catalog.indicators.find(name);
+    if (indicator == catalog.indicators.end()) continue;
+    for (const v1::DimensionCrossing& crossing : indicator->second.crossings()) {
+      auto rows = catalog.dimensions.find(crossing.rows());
+      auto columns = catalog.dimensions.find(crossing.columns());
+      if (rows == catalog.dimensions.end() || columns == catalog.dimensions.end() ||
+          rows == columns) {
+        continue;
+      }
+      Grid grid{name, &rows->second, &columns->second, {}};
+      std::string row_id = DimensionId(crossing.rows());
+      std::string column_id = DimensionId(crossing.columns());
+      bool any = false;
+      for (const v1::DimensionOption& r : rows->second.options()) {
+        std::vector<int>& line = grid.cells.emplace_back();
+        for (const v1::DimensionOption& c : columns->second.options()) {
+          auto found = index.find({name, {{row_id, r.code()}, {column_id, c.code()}}});
+          line.push_back(found == index.end() ? -1 : found->second);
+          any |= found != index.end();
+        }
+      }
+      if (any) grids.push_back(std::move(grid));
+    }
+  }
+  return grids;
+}
+
 // ---- Reading ----
 
 // The most a part of a form workbook may hold once inflated: a form is a
@@ -113,6 +182,7 @@ struct ReadMessages {
   const char* not_a_progress = "$0: \"$1\" không phải là một tiến độ; chọn một trong: $2.";
   const char* not_cells = "$0: \"$1\" phải có dạng phân tổ=lựa chọn.";
   const char* not_a_number = "$0: \"$1\" không phải là số; viết như 1.200 hoặc 90,38.";
+  const char* not_a_crossing = "$0: \"$1\" phải có dạng phân tổ hàng × phân tổ cột.";
 };
 const ReadMessages kRead;
 
@@ -354,9 +424,31 @@ absl::Status WriteReportXlsx(const std::string& path, const v1::Report& report,
   worksheet_set_column(figures, 2, 2, 70, nullptr);
   worksheet_set_column(figures, 3, 3, 8, nullptr);
   worksheet_set_column(figures, 4, 4, 16, nullptr);
+  const std::vector<Grid> grids = GridsOf(report, catalog);
+  std::set<int> in_grids;
+  for (const Grid& grid : grids) {
+    for (const std::vector<int>& line : grid.cells) {
+      for (int index : line) {
+        if (index >= 0) in_grids.insert(index);
+      }
+    }
+  }
+  auto write_number = [&](lxw_worksheet* sheet, int row, int column, const v1::Value& value) {
+    if (value.value_case() == v1::Value::kIntValue) {
+      worksheet_write_number(sheet, row, column, static_cast<double>(value.int_value()), number);
+    } else if (value.value_case() == v1::Value::kDecimalValue) {
+      double d = 0;
+      (void)absl::SimpleAtod(value.decimal_value(), &d);
+      worksheet_write_number(sheet, row, column, d, number);
+    } else {
+      worksheet_write_blank(sheet, row, column, number);
+    }
+  };
+  int row = 0;
   for (int i = 0; i < report.values_size(); ++i) {
+    if (in_grids.count(i)) continue;
     const v1::Value& value = report.values(i);
-    int row = i + 1;
+    ++row;
     std::string indicator = value.indicator();
     if (absl::StartsWith(indicator, kIndicatorPrefix)) {
       indicator = indicator.substr(kIndicatorPrefix.size());
@@ -369,17 +461,89 @@ absl::Status WriteReportXlsx(const std::string& path, const v1::Report& report,
     worksheet_write_string(figures, row, 1, ValueCellsText(value).c_str(), locked);
     worksheet_write_string(figures, row, 2, ValueLabel(value, catalog).c_str(), locked);
     worksheet_write_string(figures, row, 3, decimal ? "decimal" : "count", locked);
-    if (value.value_case() == v1::Value::kIntValue) {
-      worksheet_write_number(figures, row, 4, static_cast<double>(value.int_value()), number);
-    } else if (value.value_case() == v1::Value::kDecimalValue) {
-      double d = 0;
-      (void)absl::SimpleAtod(value.decimal_value(), &d);
-      worksheet_write_number(figures, row, 4, d, number);
-    } else {
-      worksheet_write_blank(figures, row, 4, number);
-    }
+    write_number(figures, row, 4, value);
   }
   worksheet_protect(figures, nullptr, nullptr);
+
+  // Crossed figures, one two-way grid each (see GridsOf), with the sums of
+  // its rows and columns as formulas. Row k: the indicator's and the
+  // dimensions' codes; k+1: the column options' codes; k+2: their labels;
+  // then one row per row option, its code in A.
+  if (!grids.empty()) {
+    lxw_worksheet* sheet = workbook_add_worksheet(workbook.get(), kGridsSheet);
+    lxw_format* code = workbook_add_format(workbook.get());
+    format_set_font_color(code, 0x808080);
+    lxw_format* sum = workbook_add_format(workbook.get());
+    format_set_bold(sum);
+    format_set_bg_color(sum, 0xEEEEEE);
+    format_set_num_format(sum, "#,##0.######");
+    worksheet_set_column(sheet, 0, 0, 14, nullptr);
+    worksheet_set_column(sheet, 1, 1, 28, nullptr);
+    int top = 0;
+    for (const Grid& grid : grids) {
+      std::string id = grid.indicator.substr(grid.indicator.rfind('/') + 1);
+      auto indicator = catalog.indicators.find(grid.indicator);
+      std::string title = indicator->second.display_name().empty()
+                              ? id
+                              : indicator->second.display_name();
+      const int width = grid.rows->options_size() > 0 ? grid.columns->options_size() : 0;
+      worksheet_write_string(sheet, top, 0, id.c_str(), header);
+      worksheet_write_string(sheet, top, 1,
+                             absl::StrCat(DimensionId(grid.rows->name()), " × ",
+                                          DimensionId(grid.columns->name()))
+                                 .c_str(),
+                             header);
+      worksheet_write_string(sheet, top, 2,
+                             absl::StrCat(title, " — ", DimensionTitle(*grid.rows), " × ",
+                                          DimensionTitle(*grid.columns))
+                                 .c_str(),
+                             header);
+      worksheet_write_string(sheet, top + 2, 0, DimensionId(grid.rows->name()).c_str(), code);
+      worksheet_write_string(sheet, top + 2, 1,
+                             absl::StrCat(DimensionTitle(*grid.rows), " \\ ",
+                                          DimensionTitle(*grid.columns))
+                                 .c_str(),
+                             header);
+      for (int c = 0; c < width; ++c) {
+        worksheet_set_column(sheet, 2 + c, 2 + c, 14, nullptr);
+        worksheet_write_string(sheet, top + 1, 2 + c, grid.columns->options(c).code().c_str(),
+                               code);
+        worksheet_write_string(sheet, top + 2, 2 + c,
+                               OptionTitle(grid.columns->options(c)).c_str(), header);
+      }
+      worksheet_write_string(sheet, top + 2, 2 + width, kHeaders.sum, header);
+      const int first = top + 3;
+      const int rows = grid.rows->options_size();
+      for (int r = 0; r < rows; ++r) {
+        worksheet_write_string(sheet, first + r, 0, grid.rows->options(r).code().c_str(), code);
+        worksheet_write_string(sheet, first + r, 1, OptionTitle(grid.rows->options(r)).c_str(),
+                               locked);
+        for (int c = 0; c < width; ++c) {
+          int index = grid.cells[r][c];
+          if (index >= 0) {
+            write_number(sheet, first + r, 2 + c, report.values(index));
+          } else {
+            worksheet_write_string(sheet, first + r, 2 + c, "", locked);
+          }
+        }
+        worksheet_write_formula(sheet, first + r, 2 + width,
+                                absl::StrCat("=SUM(", CellName(first + r, 2), ":",
+                                             CellName(first + r, 1 + width), ")")
+                                    .c_str(),
+                                sum);
+      }
+      worksheet_write_string(sheet, first + rows, 1, kHeaders.sum, header);
+      for (int c = 0; c <= width; ++c) {
+        worksheet_write_formula(sheet, first + rows, 2 + c,
+                                absl::StrCat("=SUM(", CellName(first, 2 + c), ":",
+                                             CellName(first + rows - 1, 2 + c), ")")
+                                    .c_str(),
+                                sum);
+      }
+      top = first + rows + 2;
+    }
+    worksheet_protect(sheet, nullptr, nullptr);
+  }
 
   lxw_worksheet* meta = workbook_add_worksheet(workbook.get(), kMetaSheet);
   worksheet_write_string(meta, 0, 0, "name", nullptr);
@@ -397,6 +561,19 @@ absl::Status WriteReportXlsx(const std::string& path, const v1::Report& report,
 }
 
 namespace {
+
+// Sets `value` from the API's decimal text `number`: int_value for a whole
+// number unless the row says `decimal`, else decimal_value (the server says
+// whether that suits the indicator).
+void SetNumber(v1::Value& value, const std::string& number, bool decimal) {
+  int64_t whole = 0;
+  if (!decimal && absl::SimpleAtoi(number, &whole) &&
+      number.find_first_not_of("-0123456789") == std::string::npos) {
+    value.set_int_value(whole);
+  } else {
+    value.set_decimal_value(number);
+  }
+}
 
 // The form in the workbook `archive` read from `path` (for messages).
 absl::StatusOr<ReportForm> ReadForm(const Archive& archive, const std::string& path) {
@@ -482,13 +659,54 @@ absl::StatusOr<ReportForm> ReadForm(const Archive& archive, const std::string& p
                                     "\" is not a number; write e.g. 1.200 or 90,38"),
                        absl::Substitute(kRead.not_a_number, place, cell->second.text));
     }
-    int64_t whole = 0;
-    if (Get(**figures, row, 3) != "decimal" && absl::SimpleAtoi(*number, &whole) &&
-        number->find_first_not_of("-0123456789") == std::string::npos) {
-      value->set_int_value(whole);
-    } else {
-      value->set_decimal_value(*number);
+    SetNumber(*value, *number, Get(**figures, row, 3) == "decimal");
+  }
+
+  // The two-way grids, when the form has any (see WriteReportXlsx).
+  auto grids = sheets->find(kGridsSheet);
+  if (grids == sheets->end()) return form;
+  const Sheet& grid = grids->second;
+  for (int top = 0; top <= LastRow(grid); ++top) {
+    std::string indicator = Get(grid, top, 0);
+    std::string crossing = Get(grid, top, 1);
+    if (indicator.empty() || !absl::StrContains(crossing, "×")) continue;
+    std::vector<std::string> dimensions = absl::StrSplit(crossing, "×");
+    for (std::string& d : dimensions) d = std::string(absl::StripAsciiWhitespace(d));
+    if (dimensions.size() != 2 || dimensions[0].empty() || dimensions[1].empty()) {
+      std::string place = Place(kGridsSheet, top, 1);
+      return CellError(path, place,
+                       absl::StrCat("\"", crossing, "\" should be rows × columns"),
+                       absl::Substitute(kRead.not_a_crossing, place, crossing));
     }
+    std::vector<std::string> columns;
+    for (int c = 2; !Get(grid, top + 1, c).empty(); ++c) columns.push_back(Get(grid, top + 1, c));
+    int row = top + 3;
+    for (; !Get(grid, row, 0).empty(); ++row) {
+      std::string option = Get(grid, row, 0);
+      for (size_t c = 0; c < columns.size(); ++c) {
+        v1::Value* value = form.report.add_values();
+        value->set_indicator(absl::StartsWith(indicator, kIndicatorPrefix)
+                                 ? indicator
+                                 : absl::StrCat(kIndicatorPrefix, indicator));
+        (*value->mutable_cells())[dimensions[0]] = option;
+        (*value->mutable_cells())[dimensions[1]] = columns[c];
+        std::string place = Place(kGridsSheet, row, 2 + static_cast<int>(c));
+        form.value_cells.push_back(place);
+        auto cell = grid.find({row, 2 + static_cast<int>(c)});
+        if (cell == grid.end() || absl::StripAsciiWhitespace(cell->second.text).empty()) continue;
+        std::optional<std::string> number = cell->second.number
+                                                ? NumberText(cell->second.text)
+                                                : ParseVietnameseNumber(cell->second.text);
+        if (!number) {
+          return CellError(path, place,
+                           absl::StrCat("\"", cell->second.text,
+                                        "\" is not a number; write e.g. 1.200 or 90,38"),
+                           absl::Substitute(kRead.not_a_number, place, cell->second.text));
+        }
+        SetNumber(*value, *number, /*decimal=*/false);
+      }
+    }
+    top = row;
   }
   return form;
 }

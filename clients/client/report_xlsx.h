@@ -10,6 +10,11 @@
 //                labels) and what was done;
 //   "Số liệu"    one row per figure, as the CSV (report_file.h): indicator,
 //                cells, label (locked) and the figure (a number cell);
+//   "Bảng chéo"  only when an indicator asks for a crossing (sex × age
+//                group): one two-way grid per crossing, rows the first
+//                dimension's options, columns the second's, the sums of
+//                each row and column as formulas; its cells are the
+//                crossed figures (not repeated on "Số liệu");
 //   "_bieu_mau"  hidden: the report's name and etag.
 // The sheets are protected without a password, so that only the cells to
 // fill in can be typed into. Reading accepts what Excel, LibreOffice and
