@@ -226,6 +226,62 @@ test('a mistake typed by keyboard is shown at its field by the server, then fixe
   await shot(clerk, 'form-fixed-with-warning', `[data-testid=grid-${indicatorId}]`);
 });
 
+// The two-way grid of trafficking-victims-supported (sex × age group, the
+// reference data's crossing): sums as typed, a margin the cells given
+// already exceed is refused at that margin, then fixed.
+const CROSSTAB = '[data-testid=crosstab-trafficking-victims-supported-sex-age-group]';
+const crossedInput = (sex, age) => `${CROSSTAB} input[data-cell*="sex=${sex}"][data-cell*="age-group=${age}"]`;
+const marginInput = (cell) => `${CROSSTAB} input[data-cell="${cell}"]`;
+const crossSum = (which) => `[data-testid=crosstab-trafficking-victims-supported-sex-age-group-${which}]`;
+
+test('a two-way grid sums as typed and a margin mistake is shown at its cell', async () => {
+  await clerk.waitForSelector(CROSSTAB, WAIT);
+  // Row headers are the sexes, column headers the age groups.
+  assert.deepEqual(await clerk.$$eval(`${CROSSTAB} tbody th[scope=row]`, (els) => els.map((e) => e.textContent)),
+    ['Nam', 'Nữ', 'Cộng', 'Số theo Nhóm tuổi']);
+  const type = async (selector, text) => {
+    await clerk.focus(selector);
+    await clerk.keyboard.press('Control+A');
+    await clerk.keyboard.type(text);
+  };
+  for (const [age, text] of [['under-16', '0'], ['16-17', '0'], ['18-30', '1.200'], ['31-60', '300'], ['over-60', '0']]) {
+    await type(crossedInput('male', age), text);
+  }
+  for (const [age, text] of [['under-16', '2'], ['16-17', '3'], ['18-30', '40'], ['31-60', '5']]) {
+    await type(crossedInput('female', age), text);
+  }
+  // A complete row's sum, and its margin following it; a row with a blank
+  // cell is only the sum so far.
+  assert.equal(await clerk.textContent(crossSum('row-male')), '1.500');
+  assert.equal(await clerk.inputValue(marginInput('sex=male')), '1.500');
+  assert.equal(await clerk.textContent(crossSum('row-female')), '50 + …');
+  assert.equal(await clerk.inputValue(marginInput('sex=female')), '');
+  assert.equal(await clerk.textContent(crossSum('column-18-30')), '1.240');
+  assert.equal(await clerk.textContent(crossSum('grand')), '1.550 + …');
+
+  // The mistake: 45 women, though the cells given already hold 50.
+  await type(marginInput('sex=female'), '45');
+  const female = await clerk.getAttribute(marginInput('sex=female'), 'data-testid');
+  const error = `[data-testid="error-${female.replace('value-', 'values[')}]"]`;
+  await validated(clerk);
+  await clerk.waitForSelector(`${error}.shown`, WAIT);
+  assert.match(await clerk.textContent(error), /Bảng chéo Giới tính × Nhóm tuổi: các ô Nữ đã nhập cộng lại được 50, lớn hơn số Nữ đã nhập \(45\)/);
+  assert.equal(await clerk.getAttribute(marginInput('sex=female'), 'aria-invalid'), 'true');
+  await shot(clerk, 'crosstab-margin-mistake', CROSSTAB);
+
+  // Fixed: the last cell given, the margin corrected; every sum complete.
+  await type(crossedInput('female', 'over-60'), '0');
+  await type(marginInput('sex=female'), '50');
+  await clerk.keyboard.press('Tab');
+  await validated(clerk, 0);
+  assert.equal(await clerk.getAttribute(marginInput('sex=female'), 'aria-invalid'), null);
+  assert.equal(await clerk.textContent(crossSum('row-female')), '50');
+  assert.equal(await clerk.textContent(crossSum('grand')), '1.550');
+  assert.equal(await clerk.inputValue(marginInput('age-group=over-60')), '0');
+  assert.equal(await clerk.inputValue('[data-testid=grid-trafficking-victims-supported] .grid-total input'), '1.550');
+  await shot(clerk, 'crosstab-fixed', CROSSTAB);
+});
+
 test('a submission made offline arrives once when the network returns', async () => {
   await clerk.context().setOffline(true);
   await clerk.click('[data-testid=submit-report]');
@@ -247,6 +303,9 @@ test('a submission made offline arrives once when the network returns', async ()
   assert.equal(revisions.revisions.length, 1, 'the report arrived exactly once');
   const cell = report.values.find((v) => v.indicator === `indicators/${indicatorId}` && Object.keys(v.cells ?? {}).length && v.intValue === '1200');
   assert.ok(cell, '1.200 arrived as 1200');
+  const crossed = report.values.find((v) => v.indicator === 'indicators/trafficking-victims-supported' &&
+    v.cells?.sex === 'male' && v.cells?.['age-group'] === '18-30');
+  assert.equal(crossed?.intValue, '1200', 'the crossed cell arrived');
   assert.ok(await clerk.isHidden('[data-testid=outbox-note]'));
   await shot(clerk, 'online-delivered');
 });
@@ -262,6 +321,10 @@ test('the reviewer returns it with a reason', async () => {
   assert.match(await reviewer.textContent('[data-testid=review-tasks]'), /Hoàn thành/);
   assert.equal(await reviewer.textContent(`[data-testid=review-figures] [data-testid=grid-${indicatorId}] output.sum`), '1.500');
   assert.ok(await reviewer.isVisible('[data-testid=no-previous]'));
+  // The two-way grid, read-only, with its sums.
+  assert.equal(await reviewer.textContent(`[data-testid=review-figures] ${crossSum('row-male')}`), '1.500');
+  assert.equal(await reviewer.textContent(`[data-testid=review-figures] ${crossSum('grand')}`), '1.550');
+  assert.equal(await reviewer.$$eval(`[data-testid=review-figures] ${CROSSTAB} input`, (els) => els.length), 0);
   await shot(reviewer, 'review-report-readable', `[data-testid=review-figures] [data-testid=grid-${indicatorId}]`);
   await reviewer.fill('#return-reason', RETURN_REASON);
   await reviewer.click('[data-testid=return-report]');

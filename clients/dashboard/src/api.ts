@@ -45,6 +45,8 @@ export interface Indicator {
   unit?: string;
   direction?: string;
   dimensions?: string[];
+  // Two-way grids asked for: dimensions/{rows} × dimensions/{columns}.
+  crossings?: { rows?: string; columns?: string }[];
   valueType?: string;
   aggregation?: string;
   numerator?: string;

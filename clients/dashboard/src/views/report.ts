@@ -139,6 +139,9 @@ class ReportForm {
   private blocks: ReturnType<typeof figureGrids>['blocks'] = [];
   // Totals the clerk has not typed herself follow the sum of their cells.
   private computedTotals = new Set<number>();
+  // Likewise the margins of a two-way table (the one-dimension values at
+  // the end of its lines) follow their line once every cell of it is given.
+  private computedMargins = new Set<number>();
   private validateTimer = 0;
   private localSaveTimer = 0;
   private validation = 0;
@@ -293,6 +296,12 @@ class ReportForm {
     // A total left empty, or equal to the sum of its first breakdown,
     // follows that sum as the cells are typed.
     updateSums(this.blocks, (i) => this.parsed(i));
+    for (const { index, line } of this.margins()) {
+      const margin = this.parsed(index);
+      if (margin === '' || (line.dataset.complete === 'true' && margin === line.dataset.value)) {
+        this.computedMargins.add(index);
+      }
+    }
     for (const block of this.blocks) {
       if (block.total === undefined || block.rows.length === 0) continue;
       const total = this.parsed(block.total);
@@ -316,6 +325,7 @@ class ReportForm {
     input.addEventListener('input', () => {
       this.typed[index] = input.value;
       if (Object.keys(value.cells ?? {}).length === 0) this.computedTotals.delete(index);
+      this.computedMargins.delete(index);
       this.recompute();
       this.changed();
     });
@@ -350,9 +360,41 @@ class ReportForm {
     return parseTypedNumber(this.typed[index] ?? '');
   }
 
-  // Totals left to the form follow their first breakdown's sum.
+  // Each margin of a two-way table, with the sum of its line.
+  private margins(): { index: number; line: HTMLElement }[] {
+    const out: { index: number; line: HTMLElement }[] = [];
+    for (const block of this.blocks) {
+      for (const drawn of block.grids) {
+        drawn.grid.rowMargins.forEach((index, r) => {
+          if (index !== undefined) out.push({ index, line: drawn.rowSums[r] });
+        });
+        drawn.grid.columnMargins.forEach((index, c) => {
+          if (index !== undefined) out.push({ index, line: drawn.columnSums[c] });
+        });
+      }
+    }
+    return out;
+  }
+
+  // Margins left to the form follow their table's complete lines; totals
+  // left to the form follow their first breakdown's sum.
   private recompute(): void {
     updateSums(this.blocks, (i) => this.parsed(i));
+    let marginsMoved = false;
+    for (const { index, line } of this.margins()) {
+      if (!this.computedMargins.has(index)) continue;
+      const sum = line.dataset.complete === 'true' ? line.dataset.value ?? '' : '';
+      const text = sum === '' ? '' : valueForOfficials(sum);
+      if (this.typed[index] === text) continue;
+      this.typed[index] = text;
+      const input = this.valueInputs[index];
+      if (input) {
+        input.value = text;
+        input.classList.toggle('computed', text !== '');
+      }
+      marginsMoved = true;
+    }
+    if (marginsMoved) updateSums(this.blocks, (i) => this.parsed(i));
     for (const block of this.blocks) {
       if (block.total === undefined || !this.computedTotals.has(block.total) || block.rows.length === 0) continue;
       const sum = block.rows[0].sum.dataset.value ?? '';
@@ -614,6 +656,7 @@ class ReportForm {
       this.valueInputs[i].value = this.typed[i];
       if (this.typed[i] !== '') {
         this.computedTotals.delete(i);
+        this.computedMargins.delete(i);
         values++;
       }
     });
