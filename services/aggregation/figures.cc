@@ -72,6 +72,8 @@ std::string OptionLabel(const RegistrySnapshot& snapshot, absl::string_view dime
   return std::string(option);
 }
 
+}  // namespace
+
 std::string DimensionLabel(const RegistrySnapshot& snapshot, absl::string_view dimension,
                            absl::string_view language) {
   const v1::Dimension* dim = snapshot.FindDimension(absl::StrCat("dimensions/", dimension));
@@ -79,8 +81,6 @@ std::string DimensionLabel(const RegistrySnapshot& snapshot, absl::string_view d
   return language == "en" && !dim->english_name().empty() ? dim->english_name()
                                                           : dim->display_name();
 }
-
-}  // namespace
 
 std::string CellLabel(const RegistrySnapshot& snapshot, absl::string_view cell_key,
                       absl::string_view language, bool with_dimension) {

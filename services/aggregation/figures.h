@@ -43,6 +43,10 @@ v1::Indicator::Aggregation AggregationOf(const v1::Indicator* def);
 std::string IndicatorName(const v1::Indicator* def, absl::string_view name,
                           absl::string_view language);
 
+// A dimension's label in `language` ("Giới tính"), from its code ("sex").
+std::string DimensionLabel(const RegistrySnapshot& snapshot, absl::string_view dimension,
+                           absl::string_view language);
+
 // "Nữ", or with `with_dimension` "Giới tính: Nữ".
 std::string CellLabel(const RegistrySnapshot& snapshot, absl::string_view cell_key,
                       absl::string_view language, bool with_dimension = false);

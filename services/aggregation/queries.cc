@@ -1,6 +1,7 @@
 #include "services/aggregation/queries.h"
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <set>
 #include <tuple>
@@ -141,6 +142,55 @@ bool AsksForCrossing(const RegistrySnapshot& snapshot, const v1::Indicator* def,
     if (rows != columns && cells.count(rows) && cells.count(columns)) return true;
   }
   return false;
+}
+
+// The two-way tables of the crossings `def` asks for (a ratio: its
+// denominator), from the crossed rows of `stat` (as disclosure control left
+// them); none for a crossing nobody gave a cell of.
+void AddCrossings(const RegistrySnapshot& snapshot, const v1::Indicator* def,
+                  absl::string_view language, v1::CompiledStatistic& stat) {
+  if (def != nullptr && AggregationOf(def) == v1::Indicator::AGGREGATION_RATIO) {
+    def = snapshot.FindIndicator(def->denominator());
+  }
+  if (def == nullptr) return;
+  std::map<std::string, const v1::Figure*> figures;
+  for (const v1::RollupRow& row : stat.rows()) {
+    if (row.cells_size() == 2) figures[CellKey(row.cells())] = &row.figure();
+  }
+  for (const v1::DimensionCrossing& c : def->crossings()) {
+    const v1::Dimension* rows = snapshot.FindDimension(c.rows());
+    const v1::Dimension* columns = snapshot.FindDimension(c.columns());
+    if (rows == nullptr || columns == nullptr || rows == columns) continue;
+    const std::string row_code = IdOf(c.rows());
+    const std::string column_code = IdOf(c.columns());
+    v1::CompiledCrossing crossing;
+    crossing.set_rows(c.rows());
+    crossing.set_columns(c.columns());
+    crossing.set_rows_label(DimensionLabel(snapshot, row_code, language));
+    crossing.set_columns_label(DimensionLabel(snapshot, column_code, language));
+    for (const v1::DimensionOption& o : columns->options()) {
+      crossing.add_column_labels(
+          CellLabel(snapshot, absl::StrCat(column_code, "=", o.code()), language));
+    }
+    bool any = false;
+    for (const v1::DimensionOption& r : rows->options()) {
+      crossing.add_row_labels(CellLabel(snapshot, absl::StrCat(row_code, "=", r.code()), language));
+      for (const v1::DimensionOption& o : columns->options()) {
+        google::protobuf::Map<std::string, std::string> cells;
+        cells[row_code] = r.code();
+        cells[column_code] = o.code();
+        auto found = figures.find(CellKey(cells));
+        v1::Figure* cell = crossing.add_cells();
+        if (found == figures.end()) {
+          cell->set_unavailable_reason(v1::UNAVAILABLE_REASON_NOT_REPORTED);
+          continue;
+        }
+        *cell = *found->second;
+        any = true;
+      }
+    }
+    if (any) *stat.add_crossings() = std::move(crossing);
+  }
 }
 
 // True for the figures disclosure control withholds directly: sums of
@@ -1006,6 +1056,7 @@ absl::StatusOr<v1::CompiledReport> AggregationQueries::Compile(
       for (v1::RollupRow& row : *stat->mutable_rows()) rows.push_back(&row);
       ControlDisclosure(current_figures, *scope.snapshot, scope.root, indicator, def,
                         stat->current(), rows);
+      AddCrossings(*scope.snapshot, def, scope.language, *stat);
     }
     return absl::OkStatus();
   }));

@@ -2,6 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/aggregation/report_render.h"
 #include "services/aggregation/test_fixture.h"
 #include "services/common/errors.h"
 
@@ -829,6 +830,39 @@ TEST_F(CrossedQueriesTest, CrossedCellsRollUpAndABlankOneIsUnknown) {
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(refused.status().message()),
               ::testing::HasSubstr("not cross-tabulated by age-group × sex"));
+}
+
+TEST_F(CrossedQueriesTest, TheCompiledReportShowsAGridAsATwoWayTable) {
+  Accept(MakeReport("dong-nai-so-tu-phap", "2026", 1,
+                    {IntValue("complaints-received", 40), Crossed("female", "18-30", 18),
+                     Crossed("female", "over-60", 7), Crossed("male", "18-30", 10),
+                     Crossed("male", "over-60", 5)}));
+  auto report = queries_->Compile(focal_, CompileRequest());
+  ASSERT_TRUE(report.ok()) << report.status();
+  const v1::CompiledStatistic* stat = nullptr;
+  for (const auto& s : report->statistics()) {
+    if (s.indicator() == "indicators/complaints-received") stat = &s;
+  }
+  ASSERT_NE(stat, nullptr);
+  ASSERT_EQ(stat->crossings_size(), 1);
+  const v1::CompiledCrossing& crossing = stat->crossings(0);
+  EXPECT_EQ(crossing.rows_label(), "Giới tính");
+  EXPECT_THAT(crossing.row_labels(), ElementsAre("Nữ", "Nam"));
+  EXPECT_THAT(crossing.column_labels(),
+              ElementsAre("Dưới 16 tuổi", "Từ đủ 16 đến dưới 18 tuổi", "Từ 18 đến 30 tuổi",
+                          "Trên 60 tuổi"));
+  ASSERT_EQ(crossing.cells_size(), 8);
+  EXPECT_EQ(crossing.cells(2).value(), "18");
+  EXPECT_EQ(crossing.cells(7).value(), "5");
+  EXPECT_FALSE(crossing.cells(0).present()) << "nobody gave it: not 0";
+
+  std::string md = RenderMarkdown(*report);
+  EXPECT_THAT(md, ::testing::HasSubstr("Bảng phân tổ chéo: Chỉ tiêu complaints-received (vụ "
+                                       "việc), theo Giới tính và Nhóm tuổi"));
+  EXPECT_THAT(md, ::testing::HasSubstr("| **Nữ** | — | — | 18 | 7 |"));
+  EXPECT_THAT(md, ::testing::HasSubstr("| **Nam** | — | — | 10 | 5 |"));
+  EXPECT_THAT(md, ::testing::Not(::testing::HasSubstr("Nhóm tuổi: Từ 18 đến 30 tuổi, Giới tính")))
+      << "crossed cells are not listed again as rows";
 }
 
 TEST_F(CrossedQueriesTest, APublishedGridWithASmallCountIsWithheldWhole) {

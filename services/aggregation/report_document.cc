@@ -133,6 +133,9 @@ class Builder {
   void Results(std::vector<DocBlock>& body);
   DocTable GroupFigures(const std::vector<const v1::CompiledStatistic*>& stats);
   void StatisticsAppendix(std::vector<DocBlock>& appendix);
+  // A crossing of `s` as a table: a row per row option, a column per
+  // column option.
+  DocTable CrossingTable(const v1::CompiledStatistic& s, const v1::CompiledCrossing& crossing);
   void TasksAppendix(std::vector<DocBlock>& appendix);
 
   const v1::CompiledReport& r_;
@@ -241,13 +244,46 @@ void Builder::StatisticsAppendix(std::vector<DocBlock>& appendix) {
                           FigureCell(s.previous(), ratio, table), change, Cell(Assessment(s)),
                           Contributors(s.current())});
     for (const v1::RollupRow& row : s.rows()) {
+      // Crossed cells are in the two-way tables below.
+      if (row.cells_size() == 2 && s.crossings_size() > 0) continue;
       table.rows.push_back({Cell(""), Cell(row.label(), false, 1), Cell(s.unit()),
                             FigureCell(row.figure(), ratio, table), Cell(""), Cell(""), Cell(""),
                             Contributors(row.figure())});
     }
   }
   Table(appendix, std::move(table));
+  for (const v1::CompiledStatistic& s : r_.statistics()) {
+    for (const v1::CompiledCrossing& crossing : s.crossings()) {
+      Paragraph(appendix, absl::Substitute(T("doc_crosstab"), s.display_name(), s.unit(),
+                                           crossing.rows_label(), crossing.columns_label()));
+      Table(appendix, CrossingTable(s, crossing));
+    }
+  }
   if (r_.disclosure_controlled()) Paragraph(appendix, T("doc_disclosure"), /*italic=*/true);
+}
+
+DocTable Builder::CrossingTable(const v1::CompiledStatistic& s,
+                                const v1::CompiledCrossing& crossing) {
+  DocTable table;
+  table.header.push_back(absl::StrCat(crossing.rows_label(), " \\ ", crossing.columns_label()));
+  table.widths.push_back(3.0);
+  for (const std::string& label : crossing.column_labels()) {
+    table.header.push_back(label);
+    table.widths.push_back(1.6);
+  }
+  const int columns = crossing.column_labels_size();
+  bool ratio = s.aggregation() == v1::Indicator::AGGREGATION_RATIO;
+  for (int r = 0; r < crossing.row_labels_size(); ++r) {
+    std::vector<DocCell> line = {Cell(crossing.row_labels(r), true)};
+    for (int c = 0; c < columns; ++c) {
+      int index = r * columns + c;
+      line.push_back(index < crossing.cells_size()
+                         ? FigureCell(crossing.cells(index), ratio, table)
+                         : FigureCell(v1::Figure(), ratio, table));
+    }
+    table.rows.push_back(std::move(line));
+  }
+  return table;
 }
 
 void Builder::TasksAppendix(std::vector<DocBlock>& appendix) {

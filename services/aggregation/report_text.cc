@@ -126,6 +126,8 @@ const std::map<std::string, Phrase>& Phrases() {
        {"Phụ lục II\nTIẾN ĐỘ THỰC HIỆN NHIỆM VỤ", "Appendix II\nPROGRESS ON TASKS"}},
       {"doc_appendix_of",
        {"(Kèm theo Báo cáo số $0 ngày $1 của $2)", "(Attached to report no. $0 of $1 of the $2)"}},
+      {"doc_crosstab",
+       {"Bảng phân tổ chéo: $0 ($1), theo $2 và $3", "Cross-tabulation: $0 ($1), by $2 and $3"}},
       {"doc_no", {"TT", "No."}},
       {"doc_outline", {"Mục", "Item"}},
       {"contributors_short", {"Số cơ quan có số liệu", "Agencies with data"}},
