@@ -468,15 +468,11 @@ absl::StatusOr<AggregationQueries::Scope> AggregationQueries::Resolve(
   return scope;
 }
 
-absl::StatusOr<v1::RollupResponse> AggregationQueries::Rollup(
-    const Caller& caller, const v1::RollupRequest& request) const {
-  ASSIGN_OR_RETURN(Scope scope, Resolve(caller, request.plan(), request.period(), request.agency(),
-                                        request.include_unreviewed(), request.language()));
-  v1::RollupGrouping grouping = request.group_by() == v1::ROLLUP_GROUPING_UNSPECIFIED
-                                    ? v1::ROLLUP_GROUPING_TOTAL
-                                    : request.group_by();
-  std::string dimension;
-  if (grouping == v1::ROLLUP_GROUPING_DIMENSION) {
+absl::StatusOr<AggregationQueries::RollupAsked> AggregationQueries::ReadRollupRequest(
+    const Scope& scope, const v1::RollupRequest& request) const {
+  RollupAsked asked;
+  if (request.group_by() != v1::ROLLUP_GROUPING_UNSPECIFIED) asked.grouping = request.group_by();
+  if (asked.grouping == v1::ROLLUP_GROUPING_DIMENSION) {
     absl::StatusOr<std::string> id =
         ParseSimpleName(request.dimension(), "dimensions", "dimension");
     if (!id.ok()) {
@@ -485,26 +481,98 @@ absl::StatusOr<v1::RollupResponse> AggregationQueries::Rollup(
     if (scope.snapshot->FindDimension(request.dimension()) == nullptr) {
       return NotFound(request.dimension());
     }
-    dimension = *id;
+    asked.dimension = *id;
   }
-  std::vector<std::string> indicators(request.indicators().begin(), request.indicators().end());
-  for (size_t i = 0; i < indicators.size(); ++i) {
-    if (!ParseSimpleName(indicators[i], "indicators", "indicators").ok()) {
+  asked.indicators.assign(request.indicators().begin(), request.indicators().end());
+  for (size_t i = 0; i < asked.indicators.size(); ++i) {
+    const std::string& indicator = asked.indicators[i];
+    if (!ParseSimpleName(indicator, "indicators", "indicators").ok()) {
       return InvalidField(absl::StrCat("indicators[", i, "]"),
-                          absl::StrCat(QuoteInput(indicators[i]), " is not indicators/{indicator}"));
+                          absl::StrCat(QuoteInput(indicator), " is not indicators/{indicator}"));
     }
-    if (scope.snapshot->FindIndicator(indicators[i]) == nullptr) return NotFound(indicators[i]);
+    if (scope.snapshot->FindIndicator(indicator) == nullptr) return NotFound(indicator);
   }
-  if (indicators.empty()) indicators = PlanIndicators(*scope.plan);
+  if (asked.indicators.empty()) asked.indicators = PlanIndicators(*scope.plan);
+  return asked;
+}
 
+std::vector<v1::RollupRow> AggregationQueries::CellRows(const Scope& scope,
+                                                        const FigureCalculator& figures,
+                                                        const RollupAsked& asked,
+                                                        const std::string& indicator,
+                                                        const v1::Indicator* def) const {
+  std::vector<v1::RollupRow> rows;
+  for (const std::string& cell : figures.Cells(scope.root, indicator, def)) {
+    std::map<std::string, std::string> parsed = ParseCellKey(cell);
+    if (asked.grouping == v1::ROLLUP_GROUPING_DIMENSION &&
+        (parsed.size() != 1 || parsed.begin()->first != asked.dimension)) {
+      continue;
+    }
+    v1::RollupRow& row = rows.emplace_back();
+    for (const auto& [d, o] : parsed) (*row.mutable_cells())[d] = o;
+    row.set_label(CellLabel(*scope.snapshot, cell, scope.language,
+                            asked.grouping == v1::ROLLUP_GROUPING_CELLS));
+    *row.mutable_figure() = figures.Compute(scope.root, indicator, def, cell).figure;
+  }
+  return rows;
+}
+
+std::vector<v1::RollupRow> AggregationQueries::ChildAgencyRows(
+    const Scope& scope, const FigureCalculator& figures, const AggregateReader& reader,
+    const std::string& indicator, const v1::Indicator* def) const {
+  std::vector<v1::RollupRow> rows;
+  std::optional<records::Contribution> own =
+      reader.Contribution(scope.layer, scope.plan_name(), scope.period.label, scope.root);
+  if (own.has_value()) {
+    v1::RollupRow& row = rows.emplace_back();
+    row.set_agency(scope.root);
+    row.set_own_report(true);
+    row.set_label(scope.hierarchy().DisplayName(scope.root, scope.language));
+    *row.mutable_figure() =
+        OwnFigure(own->report(), indicator, def, *scope.snapshot, scope.language).figure;
+  }
+  std::vector<v1::RollupRow> children;
+  for (const v1::Agency* child : scope.hierarchy().Children(scope.root, scope.period)) {
+    v1::RollupRow& row = children.emplace_back();
+    row.set_agency(child->name());
+    row.set_label(scope.hierarchy().DisplayName(child->name(), scope.language));
+    *row.mutable_figure() = figures.Compute(child->name(), indicator, def, "").figure;
+  }
+  SortVietnamese(children, [](const v1::RollupRow& r) { return r.label(); });
+  for (v1::RollupRow& row : children) rows.push_back(std::move(row));
+  return rows;
+}
+
+v1::Coverage AggregationQueries::RollupCoverage(const Scope& scope,
+                                                const AggregateReader& reader) const {
+  std::shared_ptr<const std::map<std::string, ExpectedReporter>> expected = Expected(scope);
+  v1::Coverage coverage;
+  coverage.set_expected(static_cast<int32_t>(expected->size()));
+  for (const auto& [agency, contribution] :
+       reader.Contributions(scope.layer, scope.plan_name(), scope.period.label)) {
+    bool in_subtree = std::find(contribution.roots().begin(), contribution.roots().end(),
+                                scope.root) != contribution.roots().end();
+    if (!in_subtree) continue;
+    if (expected->count(agency)) {
+      coverage.set_contributed(coverage.contributed() + 1);
+    } else {
+      coverage.set_other_contributors(coverage.other_contributors() + 1);
+    }
+  }
+  return coverage;
+}
+
+absl::StatusOr<v1::RollupResponse> AggregationQueries::Rollup(
+    const Caller& caller, const v1::RollupRequest& request) const {
+  ASSIGN_OR_RETURN(Scope scope, Resolve(caller, request.plan(), request.period(), request.agency(),
+                                        request.include_unreviewed(), request.language()));
+  ASSIGN_OR_RETURN(RollupAsked asked, ReadRollupRequest(scope, request));
   v1::RollupResponse response;
   response.set_plan(scope.plan_name());
   response.set_period(scope.period.label);
   response.set_agency(scope.root);
   response.set_agency_display_name(scope.hierarchy().DisplayName(scope.root, scope.language));
   response.set_include_unreviewed(scope.include_unreviewed);
-  const std::string plan = scope.plan_name();
-  const std::string& period = scope.period.label;
   // Callers outside the subtree's reporting chain, and those who ask for the
   // figures as published, see small counts withheld.
   const bool controlled =
@@ -513,68 +581,29 @@ absl::StatusOr<v1::RollupResponse> AggregationQueries::Rollup(
   RETURN_IF_ERROR(store_->Read([&](const AggregateReader& reader) -> absl::Status {
     response.set_applied_sequence(reader.applied_sequence());
     SetDataAsOf(reader, response);
-    FigureCalculator figures(reader, *scope.snapshot, scope.layer, plan, period, scope.language);
-    std::optional<records::Contribution> own =
-        reader.Contribution(scope.layer, plan, period, scope.root);
-    for (const std::string& indicator : indicators) {
+    FigureCalculator figures(reader, *scope.snapshot, scope.layer, scope.plan_name(),
+                             scope.period.label, scope.language);
+    for (const std::string& indicator : asked.indicators) {
       const v1::Indicator* def = scope.snapshot->FindIndicator(indicator);
       v1::IndicatorRollup* out = response.add_indicators();
       FillIndicator(*out, indicator, def, scope.language);
       *out->mutable_total() = figures.Compute(scope.root, indicator, def, "").figure;
-      if (grouping == v1::ROLLUP_GROUPING_DIMENSION || grouping == v1::ROLLUP_GROUPING_CELLS) {
-        for (const std::string& cell : figures.Cells(scope.root, indicator, def)) {
-          if (grouping == v1::ROLLUP_GROUPING_DIMENSION) {
-            auto parsed = ParseCellKey(cell);
-            if (parsed.size() != 1 || parsed.begin()->first != dimension) continue;
-          }
-          v1::RollupRow* row = out->add_rows();
-          for (const auto& [d, o] : ParseCellKey(cell)) (*row->mutable_cells())[d] = o;
-          row->set_label(CellLabel(*scope.snapshot, cell, scope.language,
-                                   grouping == v1::ROLLUP_GROUPING_CELLS));
-          *row->mutable_figure() = figures.Compute(scope.root, indicator, def, cell).figure;
-        }
+      std::vector<v1::RollupRow> rows;
+      if (asked.grouping == v1::ROLLUP_GROUPING_DIMENSION ||
+          asked.grouping == v1::ROLLUP_GROUPING_CELLS) {
+        rows = CellRows(scope, figures, asked, indicator, def);
         if (controlled) {
-          std::vector<v1::RollupRow*> rows;
-          for (v1::RollupRow& row : *out->mutable_rows()) rows.push_back(&row);
+          std::vector<v1::RollupRow*> shown;
+          for (v1::RollupRow& row : rows) shown.push_back(&row);
           ControlDisclosure(figures, *scope.snapshot, scope.root, indicator, def, out->total(),
-                            rows);
+                            shown);
         }
-      } else if (grouping == v1::ROLLUP_GROUPING_CHILD_AGENCY) {
-        if (own.has_value()) {
-          v1::RollupRow* row = out->add_rows();
-          row->set_agency(scope.root);
-          row->set_own_report(true);
-          row->set_label(scope.hierarchy().DisplayName(scope.root, scope.language));
-          *row->mutable_figure() =
-              OwnFigure(own->report(), indicator, def, *scope.snapshot, scope.language).figure;
-        }
-        std::vector<v1::RollupRow> children;
-        for (const v1::Agency* child : scope.hierarchy().Children(scope.root, scope.period)) {
-          v1::RollupRow row;
-          row.set_agency(child->name());
-          row.set_label(scope.hierarchy().DisplayName(child->name(), scope.language));
-          *row.mutable_figure() = figures.Compute(child->name(), indicator, def, "").figure;
-          children.push_back(std::move(row));
-        }
-        SortVietnamese(children, [](const v1::RollupRow& r) { return r.label(); });
-        for (v1::RollupRow& row : children) *out->add_rows() = std::move(row);
+      } else if (asked.grouping == v1::ROLLUP_GROUPING_CHILD_AGENCY) {
+        rows = ChildAgencyRows(scope, figures, reader, indicator, def);
       }
+      for (v1::RollupRow& row : rows) *out->add_rows() = std::move(row);
     }
-    // Coverage.
-    std::shared_ptr<const std::map<std::string, ExpectedReporter>> expected_ptr = Expected(scope);
-    const auto& expected = *expected_ptr;
-    v1::Coverage* coverage = response.mutable_coverage();
-    coverage->set_expected(static_cast<int32_t>(expected.size()));
-    for (const auto& [agency, contribution] : reader.Contributions(scope.layer, plan, period)) {
-      bool in_subtree = std::find(contribution.roots().begin(), contribution.roots().end(),
-                                  scope.root) != contribution.roots().end();
-      if (!in_subtree) continue;
-      if (expected.count(agency)) {
-        coverage->set_contributed(coverage->contributed() + 1);
-      } else {
-        coverage->set_other_contributors(coverage->other_contributors() + 1);
-      }
-    }
+    *response.mutable_coverage() = RollupCoverage(scope, reader);
     return absl::OkStatus();
   }));
   return response;

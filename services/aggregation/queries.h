@@ -26,6 +26,7 @@
 namespace tonghop::aggregation {
 
 class DraftStore;
+class FigureCalculator;
 
 // Who a plan expects to report in a subtree, and why.
 struct ExpectedReporter {
@@ -113,6 +114,30 @@ class AggregationQueries {
   absl::Status UnknownAgencyIn(const RegistrySnapshot& snapshot, absl::string_view agency) const;
   v1::CompletenessResponse CompletenessFrom(const Scope& scope,
                                             const AggregateReader& reader) const;
+
+  // The parts of Rollup. What is asked: the grouping, the dimension of a
+  // grouping by dimension, the indicators (the plan's when none is named).
+  struct RollupAsked {
+    v1::RollupGrouping grouping = v1::ROLLUP_GROUPING_TOTAL;
+    std::string dimension;
+    std::vector<std::string> indicators;
+  };
+  absl::StatusOr<RollupAsked> ReadRollupRequest(const Scope& scope,
+                                                const v1::RollupRequest& request) const;
+  // One indicator's rows by cell (only the dimension's one-way cells when
+  // grouped by dimension), each with its label.
+  std::vector<v1::RollupRow> CellRows(const Scope& scope, const FigureCalculator& figures,
+                                      const RollupAsked& asked, const std::string& indicator,
+                                      const v1::Indicator* def) const;
+  // One indicator's rows by child agency, the root's own report first, the
+  // children in Vietnamese order of their names.
+  std::vector<v1::RollupRow> ChildAgencyRows(const Scope& scope, const FigureCalculator& figures,
+                                             const AggregateReader& reader,
+                                             const std::string& indicator,
+                                             const v1::Indicator* def) const;
+  // Who contributed to the scope's figures: the agencies expected to, and
+  // others.
+  v1::Coverage RollupCoverage(const Scope& scope, const AggregateReader& reader) const;
   v1::TaskStatusResponse TaskStatusFrom(const Scope& scope, const AggregateReader& reader,
                                         absl::Time as_of, bool overdue_only) const;
 
