@@ -171,6 +171,79 @@ v1::Value MakeValue(const std::string& indicator, absl::string_view dimension,
 
 std::string TwoDigits(int n) { return absl::StrFormat("%02d", n); }
 
+google::type::Date Day(int year, int month, int day) {
+  google::type::Date date;
+  date.set_year(year);
+  date.set_month(month);
+  date.set_day(day);
+  return date;
+}
+// The last day of the historical hierarchy and the first of today's.
+google::type::Date LastDayBeforeReorganisation() { return Day(2025, 6, 30); }
+google::type::Date ReorganisationDay() { return Day(2025, 7, 1); }
+
+std::string ProvinceId(int index) { return absl::StrCat("lg-p", TwoDigits(index + 1)); }
+// "tỉnh Thử nghiệm 05", as it ends a unit's name.
+std::string ProvinceVi(int index) {
+  return absl::StrCat("tỉnh Thử nghiệm ", TwoDigits(index + 1));
+}
+std::string ProvinceEn(int index) { return absl::StrCat("Test Province ", TwoDigits(index + 1)); }
+
+// Generated province `index` (0-based), under the ministry, its Sở Tư pháp
+// its focal agency.
+v1::Agency MakeProvince(int index) {
+  const std::string pid = ProvinceId(index);
+  v1::Agency province;
+  province.set_name(absl::StrCat("agencies/", pid));
+  province.set_display_name(absl::StrCat("Tỉnh Thử nghiệm ", TwoDigits(index + 1)));
+  province.set_english_name(ProvinceEn(index));
+  province.set_kind(v1::AGENCY_KIND_PROVINCE);
+  province.set_parent(std::string(World::kMinistry));
+  province.set_focal_agency(absl::StrCat("agencies/", pid, "-so-tu-phap"));
+  province.add_aliases(absl::StrCat("Ủy ban nhân dân ", ProvinceVi(index)));
+  province.set_generated(true);
+  return province;
+}
+
+v1::Agency MakeUnit(const std::string& id, std::string vi, std::string en, v1::AgencyKind kind,
+                    const std::string& parent) {
+  v1::Agency unit;
+  unit.set_name(absl::StrCat("agencies/", id));
+  unit.set_display_name(std::move(vi));
+  unit.set_english_name(std::move(en));
+  unit.set_kind(kind);
+  unit.set_parent(parent);
+  unit.set_generated(true);
+  return unit;
+}
+
+// `agency` dissolved at the 2025 reorganisation, taken over by `successor`:
+// what the registry requires of a merged unit.
+v1::Agency Dissolved(v1::Agency agency, const std::string& successor) {
+  *agency.mutable_valid_to() = LastDayBeforeReorganisation();
+  agency.add_successors(successor);
+  return agency;
+}
+
+// The departments (Sở Tư pháp first) and independent bodies a province has
+// at `scale`, with their kinds.
+std::vector<std::pair<const UnitName*, v1::AgencyKind>> ProvincialUnits(const Scale& scale) {
+  std::vector<std::pair<const UnitName*, v1::AgencyKind>> units;
+  for (int d = 0; d < scale.departments_per_province; ++d) {
+    units.emplace_back(&kDepartments[d], v1::AGENCY_KIND_DEPARTMENT);
+  }
+  for (int b = 0; b < scale.independent_bodies_per_province; ++b) {
+    units.emplace_back(&kIndependentBodies[b], v1::AGENCY_KIND_INDEPENDENT_BODY);
+  }
+  return units;
+}
+
+// Who reviews `unit`'s reports: its province's focal agency, or the
+// ministry for that focal agency itself (nobody reviews their own).
+std::string ReviewerOf(const std::string& unit, const std::string& focal) {
+  return unit == focal ? std::string(World::kMinistry) : focal;
+}
+
 }  // namespace
 
 absl::StatusOr<Scale> NamedScale(absl::string_view name) {
@@ -229,7 +302,8 @@ absl::Status ValidateScale(const Scale& scale) {
       scale.historical_districts > 99 * scale.historical_provinces) {
     return bad("districts", "must be 1 to 99 per historical province");
   }
-  if (scale.historical_communes < 0 || scale.historical_communes > 999 * scale.historical_districts) {
+  if (scale.historical_communes < 0 ||
+      scale.historical_communes > 999 * scale.historical_districts) {
     return bad("historical-communes", "must be 0 to 999 per district");
   }
   if (scale.departments_per_province < 1 || scale.departments_per_province > kMaxDepartments) {
@@ -279,80 +353,6 @@ World World::Generate(const Scale& scale, std::string plan_id, int current_year,
   world.GeneratePlan(plan_id);
   return world;
 }
-
-namespace {
-
-// The last day of the historical hierarchy and the first of today's.
-google::type::Date Day(int year, int month, int day) {
-  google::type::Date date;
-  date.set_year(year);
-  date.set_month(month);
-  date.set_day(day);
-  return date;
-}
-google::type::Date LastDayBeforeReorganisation() { return Day(2025, 6, 30); }
-google::type::Date ReorganisationDay() { return Day(2025, 7, 1); }
-
-std::string ProvinceId(int index) { return absl::StrCat("lg-p", TwoDigits(index + 1)); }
-// "tỉnh Thử nghiệm 05", as it ends a unit's name.
-std::string ProvinceVi(int index) { return absl::StrCat("tỉnh Thử nghiệm ", TwoDigits(index + 1)); }
-std::string ProvinceEn(int index) { return absl::StrCat("Test Province ", TwoDigits(index + 1)); }
-
-// Generated province `index` (0-based), under the ministry, its Sở Tư pháp
-// its focal agency.
-v1::Agency MakeProvince(int index) {
-  const std::string pid = ProvinceId(index);
-  v1::Agency province;
-  province.set_name(absl::StrCat("agencies/", pid));
-  province.set_display_name(absl::StrCat("Tỉnh Thử nghiệm ", TwoDigits(index + 1)));
-  province.set_english_name(ProvinceEn(index));
-  province.set_kind(v1::AGENCY_KIND_PROVINCE);
-  province.set_parent(std::string(World::kMinistry));
-  province.set_focal_agency(absl::StrCat("agencies/", pid, "-so-tu-phap"));
-  province.add_aliases(absl::StrCat("Ủy ban nhân dân ", ProvinceVi(index)));
-  province.set_generated(true);
-  return province;
-}
-
-v1::Agency MakeUnit(const std::string& id, std::string vi, std::string en, v1::AgencyKind kind,
-                    const std::string& parent) {
-  v1::Agency unit;
-  unit.set_name(absl::StrCat("agencies/", id));
-  unit.set_display_name(std::move(vi));
-  unit.set_english_name(std::move(en));
-  unit.set_kind(kind);
-  unit.set_parent(parent);
-  unit.set_generated(true);
-  return unit;
-}
-
-// Marks `agency` dissolved at the 2025 reorganisation, taken over by
-// `successor`: what the registry requires of a merged unit.
-void Dissolve(v1::Agency& agency, const std::string& successor) {
-  *agency.mutable_valid_to() = LastDayBeforeReorganisation();
-  agency.add_successors(successor);
-}
-
-// The departments (Sở Tư pháp first) and independent bodies a province has
-// at `scale`, with their kinds.
-std::vector<std::pair<const UnitName*, v1::AgencyKind>> ProvincialUnits(const Scale& scale) {
-  std::vector<std::pair<const UnitName*, v1::AgencyKind>> units;
-  for (int d = 0; d < scale.departments_per_province; ++d) {
-    units.emplace_back(&kDepartments[d], v1::AGENCY_KIND_DEPARTMENT);
-  }
-  for (int b = 0; b < scale.independent_bodies_per_province; ++b) {
-    units.emplace_back(&kIndependentBodies[b], v1::AGENCY_KIND_INDEPENDENT_BODY);
-  }
-  return units;
-}
-
-// Who reviews `unit`'s reports: its province's focal agency, or the
-// ministry for that focal agency itself (nobody reviews their own).
-std::string ReviewerOf(const std::string& unit, const std::string& focal) {
-  return unit == focal ? std::string(World::kMinistry) : focal;
-}
-
-}  // namespace
 
 void World::GenerateAgencies() {
   int base = scale_.communes / scale_.provinces;
@@ -410,9 +410,7 @@ void World::GenerateHistoricalAgencies() {
     const std::string province_name = absl::StrCat("agencies/", pid);
     const std::string focal = absl::StrCat("agencies/", pid, "-so-tu-phap");
     if (h >= today) {
-      v1::Agency province = MakeProvince(h);
-      Dissolve(province, successor_name);
-      dissolved_provinces_.push_back(std::move(province));
+      dissolved_provinces_.push_back(Dissolved(MakeProvince(h), successor_name));
     }
     auto add_reporter = [&](const std::string& name, v1::AgencyKind kind) {
       historical_reporters_.push_back(
@@ -423,10 +421,10 @@ void World::GenerateHistoricalAgencies() {
       if (h >= today) {
         // A merged province's departments and bodies were merged into the
         // same ones of its successor.
-        v1::Agency unit = MakeUnit(id, absl::StrCat(u->vi, " ", province_vi),
-                                   absl::StrCat(u->en, ", ", province_en), kind, province_name);
-        Dissolve(unit, absl::StrCat("agencies/", ProvinceId(successor), "-", u->slug));
-        dissolved_units_.push_back(std::move(unit));
+        dissolved_units_.push_back(
+            Dissolved(MakeUnit(id, absl::StrCat(u->vi, " ", province_vi),
+                               absl::StrCat(u->en, ", ", province_en), kind, province_name),
+                      absl::StrCat("agencies/", ProvinceId(successor), "-", u->slug)));
       }
       add_reporter(absl::StrCat("agencies/", id), kind);
     }
@@ -441,27 +439,25 @@ void World::GenerateHistoricalAgencies() {
           absl::StrCat("Test District ", district_number, ", ", province_en);
       // Districts were abolished: their communes now report to the
       // province, which took over.
-      v1::Agency district =
-          MakeUnit(district_id, absl::StrCat("Ủy ban nhân dân ", district_vi), district_en,
-                   v1::AGENCY_KIND_DISTRICT, province_name);
-      Dissolve(district, successor_name);
-      const std::string district_name = district.name();
-      dissolved_units_.push_back(std::move(district));
+      dissolved_units_.push_back(
+          Dissolved(MakeUnit(district_id, absl::StrCat("Ủy ban nhân dân ", district_vi),
+                             district_en, v1::AGENCY_KIND_DISTRICT, province_name),
+                    successor_name));
+      const std::string district_name = dissolved_units_.back().name();
       const int communes =
           scale_.historical_communes / scale_.historical_districts +
           (district_index < scale_.historical_communes % scale_.historical_districts ? 1 : 0);
       for (int c = 0; c < communes; ++c) {
         const std::string number = absl::StrFormat("%03d", c + 1);
-        v1::Agency commune = MakeUnit(absl::StrCat(district_id, "-xa-", number),
-                                      absl::StrCat("Xã Thử nghiệm ", number, ", ", district_vi),
-                                      absl::StrCat("Test Commune ", number, ", ", district_en),
-                                      v1::AGENCY_KIND_COMMUNE, district_name);
         const std::vector<std::string>& merged_into = todays_communes[successor];
-        Dissolve(commune, merged_into.empty()
-                              ? successor_name
-                              : merged_into[next_successor[successor]++ % merged_into.size()]);
-        add_reporter(commune.name(), v1::AGENCY_KIND_COMMUNE);
-        dissolved_units_.push_back(std::move(commune));
+        dissolved_units_.push_back(Dissolved(
+            MakeUnit(absl::StrCat(district_id, "-xa-", number),
+                     absl::StrCat("Xã Thử nghiệm ", number, ", ", district_vi),
+                     absl::StrCat("Test Commune ", number, ", ", district_en),
+                     v1::AGENCY_KIND_COMMUNE, district_name),
+            merged_into.empty() ? successor_name
+                                : merged_into[next_successor[successor]++ % merged_into.size()]));
+        add_reporter(dissolved_units_.back().name(), v1::AGENCY_KIND_COMMUNE);
       }
     }
   }

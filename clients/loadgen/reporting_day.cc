@@ -227,12 +227,10 @@ class ReportingDay {
     registration.address = address_;
     registration.concurrency = options_.concurrency;
     registration.dimensions_file = options_.dimensions_file;
-    log_(absl::StrCat("registering ",
-                      world.provinces().size() + world.units().size() +
-                          world.dissolved_provinces().size() + world.dissolved_units().size(),
-                      " agencies (", world.dissolved_provinces().size() +
-                          world.dissolved_units().size(),
-                      " of them dissolved on 30/06/2025), ", world.indicators().size(), " indicators and ",
+    const size_t dissolved = world.dissolved_provinces().size() + world.dissolved_units().size();
+    log_(absl::StrCat("registering ", world.provinces().size() + world.units().size() + dissolved,
+                      " agencies (", dissolved, " of them dissolved on 30/06/2025), ",
+                      world.indicators().size(), " indicators and ",
                       world.tasks().size(), " tasks"));
     auto registered = RegisterWorld(world, registration);
     if (!registered.ok()) return Step("registration", registered.status());

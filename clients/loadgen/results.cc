@@ -321,7 +321,8 @@ void PrintSummary(const RunResults& r, std::ostream& out) {
                            WithThousands(values), r.history_seconds,
                            r.history_catch_up_seconds);
     for (const auto& h : r.history) {
-      out << absl::StrFormat("  %d: %s reports, %.0f reports/s submitted, round %.1f s, errors %d\n",
+      out << absl::StrFormat("  %d: %s reports, %.0f reports/s submitted, round %.1f s, "
+                             "errors %d\n",
                              h.year, WithThousands(h.reporters), h.reports_per_second(),
                              h.round_seconds, h.errors);
     }
