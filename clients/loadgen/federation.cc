@@ -338,7 +338,7 @@ absl::StatusOr<FederationResult> RunFederation(const World& world,
   poller.Start();
 
   // 3. Every reporter submits to its province's instance; its reviewer accepts.
-  const std::vector<int> order = world.InterleavedReporters();
+  const std::vector<int> order = world.InterleavedReporters(world.current_year());
   result.reports = static_cast<int64_t>(order.size());
   std::vector<std::atomic<int64_t>> accepted_in(n);
   std::vector<std::atomic<int64_t>> changes_in(n);

@@ -171,6 +171,79 @@ v1::Value MakeValue(const std::string& indicator, absl::string_view dimension,
 
 std::string TwoDigits(int n) { return absl::StrFormat("%02d", n); }
 
+google::type::Date Day(int year, int month, int day) {
+  google::type::Date date;
+  date.set_year(year);
+  date.set_month(month);
+  date.set_day(day);
+  return date;
+}
+// The last day of the historical hierarchy and the first of today's.
+google::type::Date LastDayBeforeReorganisation() { return Day(2025, 6, 30); }
+google::type::Date ReorganisationDay() { return Day(2025, 7, 1); }
+
+std::string ProvinceId(int index) { return absl::StrCat("lg-p", TwoDigits(index + 1)); }
+// "tỉnh Thử nghiệm 05", as it ends a unit's name.
+std::string ProvinceVi(int index) {
+  return absl::StrCat("tỉnh Thử nghiệm ", TwoDigits(index + 1));
+}
+std::string ProvinceEn(int index) { return absl::StrCat("Test Province ", TwoDigits(index + 1)); }
+
+// Generated province `index` (0-based), under the ministry, its Sở Tư pháp
+// its focal agency.
+v1::Agency MakeProvince(int index) {
+  const std::string pid = ProvinceId(index);
+  v1::Agency province;
+  province.set_name(absl::StrCat("agencies/", pid));
+  province.set_display_name(absl::StrCat("Tỉnh Thử nghiệm ", TwoDigits(index + 1)));
+  province.set_english_name(ProvinceEn(index));
+  province.set_kind(v1::AGENCY_KIND_PROVINCE);
+  province.set_parent(std::string(World::kMinistry));
+  province.set_focal_agency(absl::StrCat("agencies/", pid, "-so-tu-phap"));
+  province.add_aliases(absl::StrCat("Ủy ban nhân dân ", ProvinceVi(index)));
+  province.set_generated(true);
+  return province;
+}
+
+v1::Agency MakeUnit(const std::string& id, std::string vi, std::string en, v1::AgencyKind kind,
+                    const std::string& parent) {
+  v1::Agency unit;
+  unit.set_name(absl::StrCat("agencies/", id));
+  unit.set_display_name(std::move(vi));
+  unit.set_english_name(std::move(en));
+  unit.set_kind(kind);
+  unit.set_parent(parent);
+  unit.set_generated(true);
+  return unit;
+}
+
+// `agency` dissolved at the 2025 reorganisation, taken over by `successor`:
+// what the registry requires of a merged unit.
+v1::Agency Dissolved(v1::Agency agency, const std::string& successor) {
+  *agency.mutable_valid_to() = LastDayBeforeReorganisation();
+  agency.add_successors(successor);
+  return agency;
+}
+
+// The departments (Sở Tư pháp first) and independent bodies a province has
+// at `scale`, with their kinds.
+std::vector<std::pair<const UnitName*, v1::AgencyKind>> ProvincialUnits(const Scale& scale) {
+  std::vector<std::pair<const UnitName*, v1::AgencyKind>> units;
+  for (int d = 0; d < scale.departments_per_province; ++d) {
+    units.emplace_back(&kDepartments[d], v1::AGENCY_KIND_DEPARTMENT);
+  }
+  for (int b = 0; b < scale.independent_bodies_per_province; ++b) {
+    units.emplace_back(&kIndependentBodies[b], v1::AGENCY_KIND_INDEPENDENT_BODY);
+  }
+  return units;
+}
+
+// Who reviews `unit`'s reports: its province's focal agency, or the
+// ministry for that focal agency itself (nobody reviews their own).
+std::string ReviewerOf(const std::string& unit, const std::string& focal) {
+  return unit == focal ? std::string(World::kMinistry) : focal;
+}
+
 }  // namespace
 
 absl::StatusOr<Scale> NamedScale(absl::string_view name) {
@@ -179,6 +252,9 @@ absl::StatusOr<Scale> NamedScale(absl::string_view name) {
   if (name == "small") {
     scale.provinces = 2;
     scale.communes = 10;
+    scale.historical_provinces = 3;
+    scale.historical_districts = 4;
+    scale.historical_communes = 16;
     scale.departments_per_province = 3;
     scale.independent_bodies_per_province = 1;
     scale.tasks = 5;
@@ -186,6 +262,9 @@ absl::StatusOr<Scale> NamedScale(absl::string_view name) {
   } else if (name == "medium") {
     scale.provinces = 34;
     scale.communes = 340;
+    scale.historical_provinces = 63;
+    scale.historical_districts = 70;
+    scale.historical_communes = 1060;
     scale.departments_per_province = 14;
     scale.independent_bodies_per_province = 3;
     scale.tasks = 60;
@@ -193,6 +272,9 @@ absl::StatusOr<Scale> NamedScale(absl::string_view name) {
   } else if (name == "national") {
     scale.provinces = 34;
     scale.communes = 3321;
+    scale.historical_provinces = 63;
+    scale.historical_districts = 700;
+    scale.historical_communes = 10600;
     scale.departments_per_province = 14;
     scale.independent_bodies_per_province = 3;
     scale.tasks = 60;
@@ -212,6 +294,18 @@ absl::Status ValidateScale(const Scale& scale) {
   if (scale.communes < 0 || scale.communes > 999 * scale.provinces) {
     return bad("communes", "must be 0 to 999 per province");
   }
+  if (scale.historical_provinces < scale.provinces || scale.historical_provinces > 99) {
+    return bad("historical-provinces", "must be 1 to 99 and at least --provinces (today's "
+                                       "provinces existed before 2025)");
+  }
+  if (scale.historical_districts < scale.historical_provinces ||
+      scale.historical_districts > 99 * scale.historical_provinces) {
+    return bad("districts", "must be 1 to 99 per historical province");
+  }
+  if (scale.historical_communes < 0 ||
+      scale.historical_communes > 999 * scale.historical_districts) {
+    return bad("historical-communes", "must be 0 to 999 per district");
+  }
   if (scale.departments_per_province < 1 || scale.departments_per_province > kMaxDepartments) {
     return bad("departments", absl::StrCat("must be 1 to ", kMaxDepartments,
                                            " (the first is the province's Sở Tư pháp)"));
@@ -224,6 +318,16 @@ absl::Status ValidateScale(const Scale& scale) {
     return bad("tasks", "must be 2 to 999 (one heading and at least one task)");
   }
   if (scale.indicators < 1 || scale.indicators > 98) return bad("indicators", "must be 1 to 98");
+  return absl::OkStatus();
+}
+
+absl::Status CheckCurrentYear(int current_year) {
+  if (current_year < World::kFirstYearOfTodaysHierarchy) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--year: must be ", World::kFirstYearOfTodaysHierarchy,
+                     " or later: the current year is reported on today's hierarchy, in force "
+                     "from 1 July 2025 (--years loads the years before it)"));
+  }
   return absl::OkStatus();
 }
 
@@ -244,67 +348,131 @@ World World::Generate(const Scale& scale, std::string plan_id, int current_year,
   world.first_year_ = current_year - history_years;
   world.seed_ = seed;
   world.GenerateAgencies();
+  if (IsHistorical(world.first_year_)) world.GenerateHistoricalAgencies();
   world.GenerateIndicators();
   world.GeneratePlan(plan_id);
   return world;
 }
 
 void World::GenerateAgencies() {
-  const std::string ministry(kMinistry);
   int base = scale_.communes / scale_.provinces;
   int extra = scale_.communes % scale_.provinces;
   for (int p = 0; p < scale_.provinces; ++p) {
-    std::string pid = absl::StrCat("lg-p", TwoDigits(p + 1));
-    std::string province_name = absl::StrCat("agencies/", pid);
-    std::string province_vi = absl::StrCat("tỉnh Thử nghiệm ", TwoDigits(p + 1));
-    std::string province_en = absl::StrCat("Test Province ", TwoDigits(p + 1));
-    std::string focal = absl::StrCat("agencies/", pid, "-so-tu-phap");
+    const std::string pid = ProvinceId(p);
+    const std::string province_vi = ProvinceVi(p);
+    const std::string province_en = ProvinceEn(p);
+    provinces_.push_back(MakeProvince(p));
+    const std::string& province_name = provinces_.back().name();
+    const std::string focal = provinces_.back().focal_agency();
 
-    v1::Agency province;
-    province.set_name(province_name);
-    province.set_display_name(absl::StrCat("Tỉnh Thử nghiệm ", TwoDigits(p + 1)));
-    province.set_english_name(province_en);
-    province.set_kind(v1::AGENCY_KIND_PROVINCE);
-    province.set_parent(ministry);
-    province.set_focal_agency(focal);
-    province.add_aliases(absl::StrCat("Ủy ban nhân dân ", province_vi));
-    province.set_generated(true);
-    provinces_.push_back(province);
-
-    auto add_unit = [&](const std::string& id, std::string vi, std::string en,
-                        v1::AgencyKind kind) {
-      v1::Agency unit;
-      unit.set_name(absl::StrCat("agencies/", id));
-      unit.set_display_name(std::move(vi));
-      unit.set_english_name(std::move(en));
-      unit.set_kind(kind);
-      unit.set_parent(province_name);
-      unit.set_generated(true);
-      // The Department of Justice reviews the province's reports; its own
-      // report goes to the ministry (nobody reviews their own).
-      std::string reviewer = unit.name() == focal ? ministry : focal;
-      reporters_.push_back(Reporter{unit.name(), reviewer, p, kind});
+    auto add_unit = [&](v1::Agency unit) {
+      reporters_.push_back(
+          Reporter{unit.name(), ReviewerOf(unit.name(), focal), p, p, unit.kind()});
       units_.push_back(std::move(unit));
     };
-    for (int d = 0; d < scale_.departments_per_province; ++d) {
-      const UnitName& u = kDepartments[d];
-      add_unit(absl::StrCat(pid, "-", u.slug), absl::StrCat(u.vi, " ", province_vi),
-               absl::StrCat(u.en, ", ", province_en), v1::AGENCY_KIND_DEPARTMENT);
-    }
-    for (int b = 0; b < scale_.independent_bodies_per_province; ++b) {
-      const UnitName& u = kIndependentBodies[b];
-      add_unit(absl::StrCat(pid, "-", u.slug), absl::StrCat(u.vi, " ", province_vi),
-               absl::StrCat(u.en, ", ", province_en), v1::AGENCY_KIND_INDEPENDENT_BODY);
+    for (const auto& [u, kind] : ProvincialUnits(scale_)) {
+      add_unit(MakeUnit(absl::StrCat(pid, "-", u->slug), absl::StrCat(u->vi, " ", province_vi),
+                        absl::StrCat(u->en, ", ", province_en), kind, province_name));
     }
     int communes = base + (p < extra ? 1 : 0);
     for (int c = 0; c < communes; ++c) {
       std::string number = absl::StrFormat("%03d", c + 1);
-      add_unit(absl::StrCat(pid, "-xa-", number),
-               absl::StrCat("Xã Thử nghiệm ", number, ", ", province_vi),
-               absl::StrCat("Test Commune ", number, ", ", province_en),
-               v1::AGENCY_KIND_COMMUNE);
+      v1::Agency commune = MakeUnit(absl::StrCat(pid, "-xa-", number),
+                                    absl::StrCat("Xã Thử nghiệm ", number, ", ", province_vi),
+                                    absl::StrCat("Test Commune ", number, ", ", province_en),
+                                    v1::AGENCY_KIND_COMMUNE, province_name);
+      // Every commune of today was formed in the 2025 reorganisation.
+      *commune.mutable_valid_from() = ReorganisationDay();
+      add_unit(std::move(commune));
     }
   }
+}
+
+void World::GenerateHistoricalAgencies() {
+  const int today = scale_.provinces;
+  const int before = scale_.historical_provinces;
+  // Today's communes of each province: the successors of its historical
+  // communes, assigned in turn.
+  std::vector<std::vector<std::string>> todays_communes(today);
+  for (const Reporter& r : reporters_) {
+    if (r.kind == v1::AGENCY_KIND_COMMUNE) todays_communes[r.province].push_back(r.agency);
+  }
+  std::vector<size_t> next_successor(today, 0);
+  int district_index = 0;
+  for (int h = 0; h < before; ++h) {
+    // Today's province h carried on; the others merged into one of them,
+    // in turn.
+    const int successor = h < today ? h : (h - today) % today;
+    const std::string& successor_name = provinces_[successor].name();
+    const std::string pid = ProvinceId(h);
+    const std::string province_vi = ProvinceVi(h);
+    const std::string province_en = ProvinceEn(h);
+    const std::string province_name = absl::StrCat("agencies/", pid);
+    const std::string focal = absl::StrCat("agencies/", pid, "-so-tu-phap");
+    if (h >= today) {
+      dissolved_provinces_.push_back(Dissolved(MakeProvince(h), successor_name));
+    }
+    auto add_reporter = [&](const std::string& name, v1::AgencyKind kind) {
+      historical_reporters_.push_back(
+          Reporter{name, ReviewerOf(name, focal), h, successor, kind});
+    };
+    for (const auto& [u, kind] : ProvincialUnits(scale_)) {
+      const std::string id = absl::StrCat(pid, "-", u->slug);
+      if (h >= today) {
+        // A merged province's departments and bodies were merged into the
+        // same ones of its successor.
+        dissolved_units_.push_back(
+            Dissolved(MakeUnit(id, absl::StrCat(u->vi, " ", province_vi),
+                               absl::StrCat(u->en, ", ", province_en), kind, province_name),
+                      absl::StrCat("agencies/", ProvinceId(successor), "-", u->slug)));
+      }
+      add_reporter(absl::StrCat("agencies/", id), kind);
+    }
+    const int districts = scale_.historical_districts / before +
+                          (h < scale_.historical_districts % before ? 1 : 0);
+    for (int d = 0; d < districts; ++d, ++district_index) {
+      const std::string district_number = TwoDigits(d + 1);
+      const std::string district_id = absl::StrCat(pid, "-huyen-", district_number);
+      const std::string district_vi =
+          absl::StrCat("huyện Thử nghiệm ", district_number, ", ", province_vi);
+      const std::string district_en =
+          absl::StrCat("Test District ", district_number, ", ", province_en);
+      // Districts were abolished: their communes now report to the
+      // province, which took over.
+      dissolved_units_.push_back(
+          Dissolved(MakeUnit(district_id, absl::StrCat("Ủy ban nhân dân ", district_vi),
+                             district_en, v1::AGENCY_KIND_DISTRICT, province_name),
+                    successor_name));
+      const std::string district_name = dissolved_units_.back().name();
+      const int communes =
+          scale_.historical_communes / scale_.historical_districts +
+          (district_index < scale_.historical_communes % scale_.historical_districts ? 1 : 0);
+      for (int c = 0; c < communes; ++c) {
+        const std::string number = absl::StrFormat("%03d", c + 1);
+        const std::vector<std::string>& merged_into = todays_communes[successor];
+        dissolved_units_.push_back(Dissolved(
+            MakeUnit(absl::StrCat(district_id, "-xa-", number),
+                     absl::StrCat("Xã Thử nghiệm ", number, ", ", district_vi),
+                     absl::StrCat("Test Commune ", number, ", ", district_en),
+                     v1::AGENCY_KIND_COMMUNE, district_name),
+            merged_into.empty() ? successor_name
+                                : merged_into[next_successor[successor]++ % merged_into.size()]));
+        add_reporter(dissolved_units_.back().name(), v1::AGENCY_KIND_COMMUNE);
+      }
+    }
+  }
+}
+
+std::vector<const v1::Agency*> World::HistoricalProvinces() const {
+  std::vector<const v1::Agency*> provinces;
+  if (!has_history()) return provinces;
+  for (const v1::Agency& p : provinces_) provinces.push_back(&p);
+  for (const v1::Agency& p : dissolved_provinces_) provinces.push_back(&p);
+  return provinces;
+}
+
+const std::vector<Reporter>& World::ReportersOf(int year) const {
+  return IsHistorical(year) ? historical_reporters_ : reporters_;
 }
 
 void World::GenerateIndicators() {
@@ -534,11 +702,12 @@ void World::GeneratePlan(const std::string& plan_id) {
   }
 }
 
-std::vector<int> World::InterleavedReporters() const {
+std::vector<int> World::InterleavedReporters(int year) const {
+  const std::vector<Reporter>& reporters = ReportersOf(year);
   std::vector<std::pair<std::pair<int, int>, int>> keyed;
   std::map<int, int> seen_in_province;
-  for (size_t r = 0; r < reporters_.size(); ++r) {
-    int province = reporters_[r].province;
+  for (size_t r = 0; r < reporters.size(); ++r) {
+    int province = reporters[r].province;
     keyed.push_back({{seen_in_province[province]++, province}, static_cast<int>(r)});
   }
   std::sort(keyed.begin(), keyed.end());
@@ -601,7 +770,7 @@ int World::ValuesPerReport() const {
 }
 
 v1::Report World::BuildReport(int reporter, int year) const {
-  const Reporter& who = reporters_[reporter];
+  const Reporter& who = ReportersOf(year)[reporter];
   Rng rng(Mix(Mix(seed_, static_cast<uint64_t>(reporter) + 1), static_cast<uint64_t>(year)));
 
   v1::Report report;
@@ -688,9 +857,17 @@ v1::Report World::BuildReport(int reporter, int year) const {
 }
 
 ExpectedSums World::Expected(int year, int province) const {
+  return ExpectedWhere(year, [province](const Reporter& r) {
+    return province < 0 || r.todays_province == province;
+  });
+}
+
+ExpectedSums World::ExpectedWhere(int year,
+                                  const std::function<bool(const Reporter&)>& counts) const {
   ExpectedSums sums;
-  for (size_t r = 0; r < reporters_.size(); ++r) {
-    if (province >= 0 && reporters_[r].province != province) continue;
+  const std::vector<Reporter>& reporters = ReportersOf(year);
+  for (size_t r = 0; r < reporters.size(); ++r) {
+    if (!counts(reporters[r])) continue;
     v1::Report report = BuildReport(static_cast<int>(r), year);
     for (const v1::Value& v : report.values()) {
       sums[v.indicator()][CellKey(v.cells())] += v.int_value();

@@ -215,13 +215,167 @@ TEST(GeneratorTest, NationalPlanListsEveryReportedIndicatorLedByTheProvinces) {
 
 TEST(GeneratorTest, InterleavedReportersVisitEveryReporterOnceProvincesInTurn) {
   World world = Make("small");
-  std::vector<int> order = world.InterleavedReporters();
+  std::vector<int> order = world.InterleavedReporters(2026);
   ASSERT_EQ(order.size(), world.reporters().size());
   EXPECT_EQ(std::set<int>(order.begin(), order.end()).size(), order.size());
   // Small: two provinces with as many reporters each, taking turns.
   for (size_t i = 0; i < order.size(); ++i) {
     EXPECT_EQ(world.reporters()[order[i]].province, static_cast<int>(i % 2)) << i;
   }
+}
+
+TEST(GeneratorTest, InterleavedReportersOfAHistoricalYearAreTheHistoricalOnes) {
+  World world = Make("small");
+  std::vector<int> order = world.InterleavedReporters(2024);
+  ASSERT_EQ(order.size(), world.historical_reporters().size());
+  EXPECT_EQ(std::set<int>(order.begin(), order.end()).size(), order.size());
+  // The three historical provinces take turns while all have reporters left.
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(world.historical_reporters()[order[i]].province, static_cast<int>(i)) << i;
+  }
+}
+
+TEST(GeneratorTest, HistoricalHierarchyHasTheShapeOfTheYearsBefore2025) {
+  World world = Make("national", 10);
+  ASSERT_TRUE(world.has_history());
+  EXPECT_EQ(world.HistoricalProvinces().size(), 63u);
+  EXPECT_EQ(world.dissolved_provinces().size(), 63u - 34u);
+  int districts = 0, communes = 0, units = 0;
+  for (const v1::Agency& a : world.dissolved_units()) {
+    if (a.kind() == v1::AGENCY_KIND_DISTRICT) ++districts;
+    else if (a.kind() == v1::AGENCY_KIND_COMMUNE) ++communes;
+    else ++units;
+  }
+  EXPECT_EQ(districts, 700);
+  EXPECT_EQ(communes, 10600);
+  EXPECT_EQ(units, (63 - 34) * (14 + 3));
+  // Every historical province's departments and bodies report, and every
+  // historical commune; districts do not.
+  EXPECT_EQ(world.historical_reporters().size(), 63u * (14 + 3) + 10600);
+  EXPECT_EQ(world.dissolved_provinces()[0].name(), "agencies/lg-p35");
+  // Years up to 2024 on the historical hierarchy, 2025 on today's.
+  EXPECT_EQ(&world.ReportersOf(2024), &world.historical_reporters());
+  EXPECT_EQ(&world.ReportersOf(2025), &world.reporters());
+}
+
+TEST(GeneratorTest, NoHistoricalHierarchyWithoutYearsBefore2025) {
+  World world = Make("small", 1);
+  EXPECT_FALSE(world.has_history());
+  EXPECT_TRUE(world.dissolved_provinces().empty());
+  EXPECT_TRUE(world.dissolved_units().empty());
+  EXPECT_TRUE(world.HistoricalProvinces().empty());
+  EXPECT_TRUE(CheckCurrentYear(2025).ok());
+  EXPECT_EQ(CheckCurrentYear(2024).code(), absl::StatusCode::kInvalidArgument);
+}
+
+// The 2025 merges as the registry expects them: every dissolved unit ends on
+// 30 June 2025 and names successors of today's hierarchy, which are in force
+// after it; every historical reporter's reports reach the province of today
+// it is counted in by following parents and successors, as the
+// aggregation does.
+TEST(GeneratorTest, EveryDissolvedUnitHasASuccessorInTodaysHierarchy) {
+  World world = Make("small");
+  ASSERT_TRUE(world.has_history());
+  EXPECT_EQ(world.HistoricalProvinces().size(), 3u);
+  EXPECT_EQ(world.dissolved_provinces().size(), 1u);
+  std::map<std::string, const v1::Agency*> today, before;
+  for (const auto& a : world.provinces()) today[a.name()] = &a;
+  for (const auto& a : world.units()) today[a.name()] = &a;
+  for (const auto& a : world.dissolved_provinces()) before[a.name()] = &a;
+  int districts = 0, communes = 0;
+  for (const auto& a : world.dissolved_units()) {
+    // Each after its parent, which existed before 2025.
+    EXPECT_TRUE(before.count(a.parent()) || today.count(a.parent())) << a.name();
+    EXPECT_FALSE(today.count(a.name())) << a.name();
+    before[a.name()] = &a;
+    districts += a.kind() == v1::AGENCY_KIND_DISTRICT ? 1 : 0;
+    communes += a.kind() == v1::AGENCY_KIND_COMMUNE ? 1 : 0;
+  }
+  EXPECT_EQ(districts, 4);
+  EXPECT_EQ(communes, 16);
+  for (const auto& [name, agency] : before) {
+    EXPECT_TRUE(agency->generated()) << name;
+    ASSERT_TRUE(agency->has_valid_to()) << name;
+    EXPECT_EQ(agency->valid_to().year(), 2025) << name;
+    EXPECT_EQ(agency->valid_to().month(), 6) << name;
+    EXPECT_EQ(agency->valid_to().day(), 30) << name;
+    ASSERT_EQ(agency->successors_size(), 1) << name;
+    const auto successor = today.find(agency->successors(0));
+    ASSERT_NE(successor, today.end()) << name << " → " << agency->successors(0);
+    EXPECT_FALSE(successor->second->has_valid_to()) << successor->first;
+    EXPECT_EQ(successor->second->kind(), agency->kind() == v1::AGENCY_KIND_DISTRICT
+                                             ? v1::AGENCY_KIND_PROVINCE
+                                             : agency->kind())
+        << name;
+  }
+  // Today's communes were formed on 1 July 2025.
+  for (const auto& u : world.units()) {
+    if (u.kind() != v1::AGENCY_KIND_COMMUNE) continue;
+    ASSERT_TRUE(u.has_valid_from()) << u.name();
+    EXPECT_EQ(u.valid_from().year(), 2025);
+    EXPECT_EQ(u.valid_from().month(), 7);
+    EXPECT_EQ(u.valid_from().day(), 1);
+  }
+  // Followed up by parents and successors, every historical reporter
+  // reaches the ministry and its province of today.
+  auto find = [&](const std::string& name) -> const v1::Agency* {
+    if (auto it = today.find(name); it != today.end()) return it->second;
+    if (auto it = before.find(name); it != before.end()) return it->second;
+    return nullptr;
+  };
+  std::map<int, int> by_todays_province;
+  for (const Reporter& r : world.historical_reporters()) {
+    std::set<std::string> reached;
+    std::vector<std::string> stack = {r.agency};
+    while (!stack.empty()) {
+      std::string at = stack.back();
+      stack.pop_back();
+      if (!reached.insert(at).second) continue;
+      const v1::Agency* node = find(at);
+      if (node == nullptr) continue;
+      if (!node->parent().empty()) stack.push_back(node->parent());
+      for (const auto& s : node->successors()) stack.push_back(s);
+    }
+    EXPECT_TRUE(find(r.agency) != nullptr) << r.agency;
+    EXPECT_TRUE(reached.count(std::string(World::kMinistry))) << r.agency;
+    EXPECT_TRUE(reached.count(world.provinces()[r.todays_province].name())) << r.agency;
+    for (size_t p = 0; p < world.provinces().size(); ++p) {
+      if (static_cast<int>(p) == r.todays_province) continue;
+      EXPECT_FALSE(reached.count(world.provinces()[p].name())) << r.agency;
+    }
+    // Reviewed within the hierarchy it reported on.
+    EXPECT_EQ(r.reviewer,
+              r.kind == v1::AGENCY_KIND_DEPARTMENT && absl::EndsWith(r.agency, "-so-tu-phap")
+                  ? std::string(World::kMinistry)
+                  : world.HistoricalProvinces()[r.province]->focal_agency())
+        << r.agency;
+    ++by_todays_province[r.todays_province];
+  }
+  // 3 historical provinces × (3 departments + 1 court) + 16 communes; the
+  // third merged into the first.
+  EXPECT_EQ(world.historical_reporters().size(), 28u);
+  EXPECT_EQ(world.dissolved_provinces()[0].successors(0), world.provinces()[0].name());
+  EXPECT_GT(by_todays_province[0], by_todays_province[1]);
+}
+
+TEST(GeneratorTest, SumsAcrossThe2025BoundaryAddUpOverTodaysProvinces) {
+  World world = Make("small");
+  for (int year : {2024, 2025}) {
+    ExpectedSums national = world.Expected(year, -1);
+    ExpectedSums p0 = world.Expected(year, 0);
+    ExpectedSums p1 = world.Expected(year, 1);
+    ASSERT_FALSE(national.empty());
+    for (const auto& [indicator, cells] : national) {
+      for (const auto& [cell, sum] : cells) {
+        EXPECT_EQ(sum, p0[indicator][cell] + p1[indicator][cell]) << year << indicator << cell;
+      }
+    }
+  }
+  // A historical report is a valid report of a historical agency.
+  v1::Report report = world.BuildReport(world.historical_reporters().size() - 1, 2024);
+  ExpectValidReport(world, report);
+  EXPECT_TRUE(absl::StartsWith(report.name(), "reports/lg-p03-huyen-")) << report.name();
+  EXPECT_TRUE(absl::EndsWith(report.name(), "/lg-kh-test/2024")) << report.name();
 }
 
 }  // namespace

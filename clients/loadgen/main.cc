@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -50,8 +51,14 @@ national roll-ups. Prints a summary; --json-out writes every figure.
   --scale=NAME            small (a test, seconds), medium, national (default small)
   --provinces=N --communes=N --departments=N --independent-bodies=N
   --tasks=N --indicators=N
-                          override parts of the scale
-  --years=N               past years of accepted reports to load first (default 0)
+  --historical-provinces=N --districts=N --historical-communes=N
+                          override parts of the scale (the last three: the
+                          hierarchy before 1 July 2025)
+  --years=N               past years of accepted reports to load first (default
+                          0); years before 2025 are reported on the historical
+                          hierarchy (more provinces, their districts and
+                          communes, dissolved on 30/06/2025 with successors),
+                          2025 and later on today's
   --concurrency=N         submitting client threads, each its own channel (default 8)
   --reviewers=N           accepting client threads (default concurrency/2)
   --server=HOST:PORT      use a running tonghopd
@@ -68,7 +75,8 @@ national roll-ups. Prints a summary; --json-out writes every figure.
   --keep-work-dir         do not remove what the run made there at the end
   --plan-id=ID            the generated plan's id (default lg-ke-hoach-tai with
                           --spawn, else lg-ke-hoach-tai-UNIXTIME)
-  --year=YYYY             the current year (default: this year, UTC+7)
+  --year=YYYY             the current year, 2025 or later (default: this year,
+                          UTC+7)
   --seed=N                seed of the generated values (default 1)
   --limits=on|off         measure the RocksDB and gRPC limits (default on)
   --limit-seconds=S       minimum time of each limit measurement (default 2)
@@ -160,6 +168,7 @@ struct Flags {
 Flags ParseFlags(int argc, char** argv) {
   static const std::vector<std::string> kDeclared = {
       "scale=NAME", "provinces=N", "communes=N", "departments=N", "independent-bodies=N",
+      "historical-provinces=N", "districts=N", "historical-communes=N",
       "tasks=N", "indicators=N", "years=N", "concurrency=N", "reviewers=N",
       "server=HOST:PORT", "spawn", "tonghopd=PATH", "work-dir=DIR", "keep-work-dir",
       "aggregation-server=HOST:PORT", "plan-id=ID", "year=YYYY", "seed=N", "limits=on|off",
@@ -267,6 +276,13 @@ int Run(int argc, char** argv) {
   Scale scale = named.ok() ? *named : Scale();
   scale.provinces = flags.Int("provinces", scale.provinces);
   scale.communes = flags.Int("communes", scale.communes);
+  // More provinces today than the scale had before 2025 stretch the
+  // historical hierarchy to match unless it is given too.
+  scale.historical_provinces = flags.Int(
+      "historical-provinces", std::max(scale.historical_provinces, scale.provinces));
+  scale.historical_districts =
+      flags.Int("districts", std::max(scale.historical_districts, scale.historical_provinces));
+  scale.historical_communes = flags.Int("historical-communes", scale.historical_communes);
   scale.departments_per_province = flags.Int("departments", scale.departments_per_province);
   scale.independent_bodies_per_province =
       flags.Int("independent-bodies", scale.independent_bodies_per_province);
@@ -290,6 +306,9 @@ int Run(int argc, char** argv) {
     }
   }
   if (years < 0 || years > 50) flags.errors.push_back("--years: must be 0 to 50");
+  if (absl::Status s = CheckCurrentYear(current_year); !s.ok()) {
+    flags.errors.push_back(std::string(s.message()));
+  }
   if (concurrency < 1 || concurrency > 256) flags.errors.push_back("--concurrency: 1 to 256");
   if (reviewers < 1 || reviewers > 256) flags.errors.push_back("--reviewers: 1 to 256");
   // A spawned server is plaintext: the environment's TLS files are for

@@ -1,6 +1,7 @@
 #include "clients/loadgen/registration.h"
 
 #include <fstream>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -133,6 +134,46 @@ absl::Status Upsert(Stub& stub, const v1::Agency& agency) {
                   absl::StrCat("register ", agency.name()));
 }
 
+// Registers `provinces` and `units` (each unit listed after its parent), a
+// stub per worker. A province names its Sở Tư pháp as focal agency, which cannot
+// exist before the province: provinces first without it (left alone when
+// already registered), then their units, then, when `with_focal`, the
+// provinces again with it.
+absl::Status RegisterProvinces(const std::vector<std::unique_ptr<Stub>>& stubs,
+                               const std::vector<v1::Agency>& provinces,
+                               const std::vector<v1::Agency>& units, bool with_focal) {
+  const int workers = static_cast<int>(stubs.size());
+  RETURN_IF_ERROR(ParallelFor(workers, static_cast<int>(provinces.size()), [&](int w, int i) {
+    v1::Agency bare = provinces[i];
+    bare.clear_focal_agency();
+    v1::GetAgencyRequest get;
+    get.set_name(bare.name());
+    v1::Agency existing;
+    if (stubs[w]->GetAgency(CallAs(MinistryName()).get(), get, &existing).ok()) {
+      return absl::OkStatus();
+    }
+    return Upsert(*stubs[w], bare);
+  }));
+  // In waves, in parallel within each: a unit whose parent is among
+  // `units` (a commune under a district) waits for the wave of its parent.
+  std::map<std::string, size_t> wave_of;
+  std::vector<std::vector<const v1::Agency*>> waves;
+  for (const v1::Agency& unit : units) {
+    auto parent = wave_of.find(unit.parent());
+    const size_t wave = parent == wave_of.end() ? 0 : parent->second + 1;
+    wave_of[unit.name()] = wave;
+    if (waves.size() <= wave) waves.resize(wave + 1);
+    waves[wave].push_back(&unit);
+  }
+  for (const std::vector<const v1::Agency*>& wave : waves) {
+    RETURN_IF_ERROR(ParallelFor(workers, static_cast<int>(wave.size()),
+                                [&](int w, int i) { return Upsert(*stubs[w], *wave[i]); }));
+  }
+  if (!with_focal) return absl::OkStatus();
+  return ParallelFor(workers, static_cast<int>(provinces.size()),
+                     [&](int w, int i) { return Upsert(*stubs[w], provinces[i]); });
+}
+
 }  // namespace
 
 absl::StatusOr<RegistrationResult> RegisterWorld(const World& world,
@@ -147,10 +188,6 @@ absl::StatusOr<RegistrationResult> RegisterWorld(const World& world,
   RETURN_IF_ERROR(EnsureMinistry(stub, result));
   RETURN_IF_ERROR(EnsureDimensions(world, options, stub, result));
 
-  // A province names its Sở Tư pháp as focal agency, which cannot exist
-  // before the province: provinces first without it, then their units, then
-  // the provinces again with it.
-  const int workers = static_cast<int>(stubs.size());
   std::vector<v1::Agency> provinces;
   for (size_t p = 0; p < world.provinces().size(); ++p) {
     if (options.province < 0 || options.province == static_cast<int>(p)) {
@@ -165,24 +202,17 @@ absl::StatusOr<RegistrationResult> RegisterWorld(const World& world,
       if (wanted.count(unit.parent())) units.push_back(unit);
     }
   }
-  RETURN_IF_ERROR(ParallelFor(workers, static_cast<int>(provinces.size()), [&](int w, int i) {
-    v1::Agency bare = provinces[i];
-    bare.clear_focal_agency();
-    v1::GetAgencyRequest get;
-    get.set_name(bare.name());
-    v1::Agency existing;
-    if (stubs[w]->GetAgency(CallAs(MinistryName()).get(), get, &existing).ok()) {
-      return absl::OkStatus();
-    }
-    return Upsert(*stubs[w], bare);
-  }));
-  RETURN_IF_ERROR(ParallelFor(workers, static_cast<int>(units.size()),
-                              [&](int w, int i) { return Upsert(*stubs[w], units[i]); }));
-  if (!options.provinces_only) {
-    RETURN_IF_ERROR(ParallelFor(workers, static_cast<int>(provinces.size()),
-                                [&](int w, int i) { return Upsert(*stubs[w], provinces[i]); }));
-  }
+  RETURN_IF_ERROR(RegisterProvinces(stubs, provinces, units, !options.provinces_only));
   result.agencies = static_cast<int>(provinces.size() + units.size());
+  // The hierarchy before 1 July 2025, after today's: its dissolved units
+  // name today's as their successors. A single province's instance or the
+  // Ministry's under federation loads no history.
+  if (options.province < 0 && !options.provinces_only && world.has_history()) {
+    RETURN_IF_ERROR(
+        RegisterProvinces(stubs, world.dissolved_provinces(), world.dissolved_units(), true));
+    result.agencies +=
+        static_cast<int>(world.dissolved_provinces().size() + world.dissolved_units().size());
+  }
 
   // In order: a "resolved" indicator's rule and a percentage's numerator
   // refer to indicators before them.

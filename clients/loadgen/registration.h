@@ -3,8 +3,9 @@
 
 // Puts a generated World into a running registry through its gRPC API, as
 // the Ministry of Justice: the ministry itself when missing, the dimensions
-// the indicators need (taken from deploy/data when missing), every agency,
-// the indicators, and the plan with its tasks. Under federation, a
+// the indicators need (taken from deploy/data when missing), every agency
+// (today's, then, when the World has history, those dissolved on 30 June
+// 2025 with their successors), the indicators, and the plan with its tasks. Under federation, a
 // province's instance gets only its own subtree and the Ministry's only the
 // provinces, each with its own plan (see RegistrationOptions). Re-running it on the same
 // server rewrites the same resources (upserts), so it is safe to repeat.

@@ -227,8 +227,10 @@ class ReportingDay {
     registration.address = address_;
     registration.concurrency = options_.concurrency;
     registration.dimensions_file = options_.dimensions_file;
-    log_(absl::StrCat("registering ", world.provinces().size() + world.units().size(),
-                      " agencies, ", world.indicators().size(), " indicators and ",
+    const size_t dissolved = world.dissolved_provinces().size() + world.dissolved_units().size();
+    log_(absl::StrCat("registering ", world.provinces().size() + world.units().size() + dissolved,
+                      " agencies (", dissolved, " of them dissolved on 30/06/2025), ",
+                      world.indicators().size(), " indicators and ",
                       world.tasks().size(), " tasks"));
     auto registered = RegisterWorld(world, registration);
     if (!registered.ok()) return Step("registration", registered.status());
@@ -240,7 +242,8 @@ class ReportingDay {
   absl::Status LoadHistory(Workload& workload) {
     const absl::Time history_start = absl::Now();
     for (int year = world_->first_year(); year < options_.current_year; ++year) {
-      log_(absl::StrCat("loading ", year, ": ", results_.reporters, " reports"));
+      log_(absl::StrCat("loading ", year, ": ", world_->ReportersOf(year).size(), " reports on ",
+                        World::IsHistorical(year) ? "the historical" : "today's", " hierarchy"));
       auto round = workload.LoadYear(year);
       if (!round.ok()) return Step(absl::StrCat("history ", year), round.status());
       results_.history.push_back(*round);

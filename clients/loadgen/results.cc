@@ -146,6 +146,7 @@ void PutLatency(Struct* s, const std::string& key, const LatencySummary& l) {
 }
 void PutRound(Struct* o, const RoundResult& round) {
   Put(o, "year", Num(round.year));
+  Put(o, "reporters", Num(round.reporters));
   Put(o, "submitted", Num(round.submitted));
   Put(o, "accepted", Num(round.accepted));
   Put(o, "values", Num(round.values));
@@ -251,7 +252,7 @@ std::string LoadAverage() {
 bool RunResults::ok() const {
   if (!errors.empty()) return false;
   for (const auto& round : history) {
-    if (round.errors > 0 || round.accepted != reporters) return false;
+    if (round.errors > 0 || round.accepted != round.reporters) return false;
   }
   if (!ingest || ingest->round.errors > 0 || ingest->round.accepted != reporters) return false;
   for (const auto* v : {&verify, &verify_after_rebuild, &verify_after_restart}) {
@@ -270,6 +271,13 @@ void PrintSummary(const RunResults& r, std::ostream& out) {
       << s.indicators << " reported indicators, " << r.values_per_report
       << " values per report; " << r.history_years << " past years + " << r.current_year
       << "\n";
+  if (r.current_year - r.history_years < World::kFirstYearOfTodaysHierarchy) {
+    out << "  years before " << World::kFirstYearOfTodaysHierarchy
+        << " on the hierarchy before 1 July 2025: " << s.historical_provinces << " provinces, "
+        << WithThousands(s.historical_districts) << " districts, "
+        << WithThousands(s.historical_communes)
+        << " communes, dissolved on 30/06/2025 with their successors\n";
+  }
   out << "server: " << r.server_mode << "; " << r.concurrency << " submitting and "
       << r.reviewers << " accepting client threads, each with its own channel\n";
   const MachineInfo& m = r.machine;
@@ -313,8 +321,10 @@ void PrintSummary(const RunResults& r, std::ostream& out) {
                            WithThousands(values), r.history_seconds,
                            r.history_catch_up_seconds);
     for (const auto& h : r.history) {
-      out << absl::StrFormat("  %d: %.0f reports/s submitted, round %.1f s, errors %d\n", h.year,
-                             h.reports_per_second(), h.round_seconds, h.errors);
+      out << absl::StrFormat("  %d: %s reports, %.0f reports/s submitted, round %.1f s, "
+                             "errors %d\n",
+                             h.year, WithThousands(h.reporters), h.reports_per_second(),
+                             h.round_seconds, h.errors);
     }
   }
   if (r.ingest) {
@@ -428,6 +438,9 @@ std::string ToJson(const RunResults& r) {
   Put(scale, "communes", Num(r.scale.communes));
   Put(scale, "departments_per_province", Num(r.scale.departments_per_province));
   Put(scale, "independent_bodies_per_province", Num(r.scale.independent_bodies_per_province));
+  Put(scale, "historical_provinces", Num(r.scale.historical_provinces));
+  Put(scale, "historical_districts", Num(r.scale.historical_districts));
+  Put(scale, "historical_communes", Num(r.scale.historical_communes));
   Put(scale, "tasks", Num(r.scale.tasks));
   Put(scale, "indicators", Num(r.scale.indicators));
   Put(&root, "plan", Str(r.plan));

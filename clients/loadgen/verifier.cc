@@ -35,9 +35,25 @@ Verifier::Verifier(const World& world, const std::string& submissions_address,
 VerifyResult Verifier::Run(const std::vector<int>& years) {
   CheckAcceptedReports();
   for (int year : years) CheckNationalRollup(year);
-  CheckProvincialRollup();
+  // Today's first province: before 2025 it shows the reports of the
+  // provinces merged into it (the aggregation counts a dissolved unit's
+  // reports under its successors).
+  const std::string& province = world_.provinces()[0].name();
+  for (int year : years) CheckSubtreeTotals(province, year, world_.Expected(year, 0));
+  // A dissolved province keeps its own years: the hierarchy as it was.
+  if (!world_.dissolved_provinces().empty()) {
+    const int dissolved = static_cast<int>(world_.provinces().size());
+    for (int year : years) {
+      if (!World::IsHistorical(year)) continue;
+      CheckSubtreeTotals(world_.dissolved_provinces()[0].name(), year,
+                         world_.ExpectedWhere(year, [dissolved](const Reporter& r) {
+                           return r.province == dissolved;
+                         }));
+    }
+  }
   CheckCompleteness();
-  CheckTrend(years);
+  CheckTrend(MinistryName(), -1, years);
+  CheckTrend(province, 0, years);
   result_.passed = result_.failures.empty();
   return std::move(result_);
 }
@@ -142,33 +158,41 @@ void Verifier::CheckNationalRollup(int year) {
   for (const v1::Indicator& i : world_.indicators()) {
     if (!answered.count(i.name())) Fail(absl::StrCat("national ", period, ": no ", i.name()));
   }
-  result_.checks.push_back(absl::StrCat("national Rollup ", period, ": ", compared,
+  result_.checks.push_back(absl::StrCat("national Rollup ", period,
+                                        World::IsHistorical(year) ? " (before 2025)" : "", ": ",
+                                        compared,
                                         " figures compared, ", mismatches, " differ"));
 }
 
-void Verifier::CheckProvincialRollup() {
-  const std::string period = World::PeriodOf(world_.current_year());
-  ExpectedSums expected = world_.Expected(world_.current_year(), 0);
+void Verifier::CheckSubtreeTotals(const std::string& agency, int year,
+                                  const ExpectedSums& expected) {
+  const std::string period = World::PeriodOf(year);
   v1::RollupRequest request;
   request.set_plan(world_.plan().name());
   request.set_period(period);
-  request.set_agency(world_.provinces()[0].name());
+  request.set_agency(agency);
   request.set_min_sequence(sequence_);
   v1::RollupResponse response;
   grpc::Status status =
       aggregation_->Rollup(CallAs(MinistryName(), kTimeout).get(), request, &response);
-  if (!status.ok()) return FailCall(status, "provincial roll-up");
+  if (!status.ok()) return FailCall(status, absl::StrCat("roll-up ", agency, " ", period));
   int differ = 0, compared = 0;
   for (const v1::IndicatorRollup& ind : response.indicators()) {
     if (ind.aggregation() == v1::Indicator::AGGREGATION_RATIO) continue;
     ++compared;
-    std::string want = absl::StrCat(expected[ind.indicator()][""]);
+    auto cells = expected.find(ind.indicator());
+    std::string want = "0";
+    if (cells != expected.end() && cells->second.count("")) {
+      want = absl::StrCat(cells->second.at(""));
+    }
     if (ind.total().value() != want && ++differ <= kReportedMismatches) {
-      Fail(absl::StrCat(request.agency(), " ", ind.indicator(), ": roll-up says \"",
+      Fail(absl::StrCat(agency, " ", period, " ", ind.indicator(), ": roll-up says \"",
                         ind.total().value(), "\", generated \"", want, "\""));
     }
   }
-  result_.checks.push_back(absl::StrCat("Rollup ", request.agency(), " ", period, ": ",
+  if (compared == 0) Fail(absl::StrCat(agency, " ", period, ": the roll-up has no totals"));
+  result_.checks.push_back(absl::StrCat("Rollup ", agency, " ", period,
+                                        World::IsHistorical(year) ? " (before 2025)" : "", ": ",
                                         compared, " totals compared, ", differ, " differ"));
 }
 
@@ -193,32 +217,35 @@ void Verifier::CheckCompleteness() {
   }
 }
 
-void Verifier::CheckTrend(const std::vector<int>& years) {
+void Verifier::CheckTrend(const std::string& agency, int province,
+                          const std::vector<int>& years) {
   const std::string& indicator = world_.indicators()[0].name();
   v1::TrendRequest request;
-  request.set_agency(MinistryName());
+  request.set_agency(agency);
   request.set_indicator(indicator);
   request.add_plans(world_.plan().name());
   request.set_min_sequence(sequence_);
   v1::TrendResponse response;
   grpc::Status status =
       aggregation_->Trend(CallAs(MinistryName(), kTimeout).get(), request, &response);
-  if (!status.ok()) return FailCall(status, "trend");
+  if (!status.ok()) return FailCall(status, absl::StrCat("trend ", agency));
   std::map<std::string, std::string> points;
   for (const auto& p : response.points()) points[p.period()] = p.figure().value();
-  int differ = 0;
+  int differ = 0, historical = 0;
   for (int year : years) {
-    std::string want = absl::StrCat(world_.Expected(year, -1)[indicator][""]);
+    historical += World::IsHistorical(year) ? 1 : 0;
+    std::string want = absl::StrCat(world_.Expected(year, province)[indicator][""]);
     auto it = points.find(World::PeriodOf(year));
     std::string got = it == points.end() ? "(no point)" : it->second;
     if (got != want && ++differ <= kReportedMismatches) {
-      Fail(absl::StrCat("trend ", indicator, " ", year, ": \"", got, "\", generated \"", want,
-                        "\""));
+      Fail(absl::StrCat("trend ", agency, " ", indicator, " ", year, ": \"", got,
+                        "\", generated \"", want, "\""));
     }
   }
-  result_.checks.push_back(absl::StrCat("Trend ", indicator, ": ", response.points_size(),
-                                        " points, ", years.size(), " years checked, ", differ,
-                                        " differ"));
+  result_.checks.push_back(absl::StrCat("Trend ", agency, " ", indicator, ": ",
+                                        response.points_size(), " points, ", years.size(),
+                                        " years checked (", historical, " before 2025), ",
+                                        differ, " differ"));
 }
 
 }  // namespace tonghop::loadgen

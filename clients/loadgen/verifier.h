@@ -25,10 +25,14 @@ struct VerifyResult {
 // Checks what a server holds against the generated world, as the Ministry:
 // every report of the current year stored and accepted; the national
 // roll-up of every year equal, cell by cell, to the sums of what was sent
-// (percentages the ratio of the sums); a province's roll-up the sum of its
-// own reporters; completeness counting every reporter; the trend of the
-// first indicator one point per year, each that year's national sum. Every
-// read waits for the aggregation to have applied `sequence`.
+// that year, on whichever hierarchy it was reported (percentages the ratio
+// of the sums); today's first province's roll-up of every year the sum of
+// what its reporters sent, before 2025 those of the provinces merged into
+// it; a province dissolved in 2025 still showing its own years before;
+// completeness counting every reporter; the trend of the first indicator,
+// nationally and for today's first province, one point per year across the
+// 2025 boundary, each that year's generated sum. Every read waits for the
+// aggregation to have applied `sequence`.
 //
 // One verification per object; not thread-safe. Does not own `world`.
 class Verifier {
@@ -41,9 +45,12 @@ class Verifier {
  private:
   void CheckAcceptedReports();
   void CheckNationalRollup(int year);
-  void CheckProvincialRollup();
+  // The totals of `agency`'s roll-up for `year` against `expected`.
+  void CheckSubtreeTotals(const std::string& agency, int year, const ExpectedSums& expected);
   void CheckCompleteness();
-  void CheckTrend(const std::vector<int>& years);
+  // The first indicator's trend of `agency` against each year's sums of the
+  // reporters whose reports count in today's province `province` (-1: all).
+  void CheckTrend(const std::string& agency, int province, const std::vector<int>& years);
   void Fail(std::string message);
   void FailCall(const grpc::Status& status, absl::string_view what);
 

@@ -381,7 +381,7 @@ absl::StatusOr<IngestResult> Workload::Ingest(int year) {
 absl::StatusOr<RoundResult> Workload::RunRound(int year, bool with_dashboard,
                                                IngestResult* ingest) {
   if (!watcher_) return absl::FailedPreconditionError("the feed watcher is not running");
-  const std::vector<int> order = world_.InterleavedReporters();
+  const std::vector<int> order = world_.InterleavedReporters(year);
   const int n = static_cast<int>(order.size());
   const absl::Duration timeout = options_.call_timeout;
 
@@ -405,6 +405,7 @@ absl::StatusOr<RoundResult> Workload::RunRound(int year, bool with_dashboard,
 
   RoundResult result;
   result.year = year;
+  result.reporters = n;
   ReviewQueue queue;
   ErrorLog errors;
   LatencyRecorder submit_latency, accept_latency;
@@ -476,7 +477,7 @@ absl::StatusOr<RoundResult> Workload::RunRound(int year, bool with_dashboard,
         int i = next.fetch_add(1);
         if (i >= n) return;
         const int r = order[i];
-        const Reporter& who = world_.reporters()[r];
+        const Reporter& who = world_.ReportersOf(year)[r];
         v1::SubmitRequest request;
         *request.mutable_report() = world_.BuildReport(r, year);
         request.set_name(request.report().name());

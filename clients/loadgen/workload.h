@@ -59,6 +59,9 @@ struct WorkloadOptions {
 // One year's round of submissions and acceptances.
 struct RoundResult {
   int year = 0;
+  // The year's reporting agencies (World::ReportersOf): fewer today than
+  // on the historical hierarchy.
+  int64_t reporters = 0;
   int64_t submitted = 0;
   int64_t accepted = 0;
   // Values in the submitted reports, and in the accepted ones.

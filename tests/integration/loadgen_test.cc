@@ -1,6 +1,8 @@
 // The load generator at small scale, checked for correctness, never for
 // speed: every generated agency's report ends up stored and accepted, and
-// the national roll-ups equal the sums of the values the generator sent.
+// the national roll-ups equal the sums of the values the generator sent,
+// across the 2025 reorganisation (years before 2025 reported on the
+// historical hierarchy, whose units were dissolved with successors).
 // The checks here are made independently of the load generator's own
 // verification, with this test's own calls to the server.
 
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -37,6 +40,9 @@ using testing::TempDir;
 constexpr char kMinistry[] = "agencies/bo-tu-phap";
 // The small scale: 2 provinces × (5 communes + 3 departments + 1 court).
 constexpr int kSmallReporters = 18;
+// Before 1 July 2025: 3 provinces × (3 departments + 1 court) + 16 communes
+// in 4 districts; the third province merged into the first.
+constexpr int kSmallHistoricalReporters = 28;
 
 // Runs tonghop-loadgen with `args`; returns its exit status.
 int RunLoadgen(const std::vector<std::string>& args) {
@@ -69,6 +75,32 @@ std::unique_ptr<grpc::ClientContext> AsMinistry() {
   return context;
 }
 
+// Each reported indicator's total in `agency`'s roll-up of `period`.
+std::map<std::string, std::string> Totals(v1::Aggregation::Stub& aggregation,
+                                          const std::string& plan, const std::string& period,
+                                          const std::string& agency) {
+  v1::RollupRequest request;
+  request.set_plan(plan);
+  request.set_period(period);
+  request.set_agency(agency);
+  v1::RollupResponse response;
+  grpc::Status status = aggregation.Rollup(AsMinistry().get(), request, &response);
+  EXPECT_TRUE(status.ok()) << agency << " " << period << ": " << status.error_message();
+  std::map<std::string, std::string> totals;
+  for (const v1::IndicatorRollup& indicator : response.indicators()) {
+    if (indicator.aggregation() != v1::Indicator::AGGREGATION_RATIO) {
+      totals[indicator.indicator()] = indicator.total().value();
+    }
+  }
+  return totals;
+}
+
+int64_t Number(const std::string& figure) {
+  int64_t n = 0;
+  EXPECT_TRUE(absl::SimpleAtoi(figure, &n)) << figure;
+  return n;
+}
+
 TEST(LoadgenTest, EveryReportIsStoredAndNationalRollupsAreTheGeneratedSums) {
   TempDir dir;
   auto server = ServerProcess::Start(BuiltBinary("services/server/tonghopd"),
@@ -77,7 +109,7 @@ TEST(LoadgenTest, EveryReportIsStoredAndNationalRollupsAreTheGeneratedSums) {
   const std::string json_path = absl::StrCat(dir.path(), "/loadgen.json");
 
   ASSERT_EQ(RunLoadgen({absl::StrCat("--server=", (*server)->address()), "--scale=small",
-                        "--years=2", "--concurrency=4", "--limit-seconds=0.2",
+                        "--year=2026", "--years=3", "--concurrency=4", "--limit-seconds=0.2",
                         "--at-rest-rounds=2", "--compile-repetitions=1",
                         absl::StrCat("--work-dir=", dir.path(), "/work"),
                         absl::StrCat("--json-out=", json_path)}),
@@ -137,6 +169,50 @@ TEST(LoadgenTest, EveryReportIsStoredAndNationalRollupsAreTheGeneratedSums) {
   ASSERT_TRUE(aggregation->Completeness(AsMinistry().get(), completeness, &counts).ok());
   EXPECT_EQ(counts.expected(), kSmallReporters);
   EXPECT_EQ(counts.received(), kSmallReporters);
+
+  // Across the 2025 boundary: 2023 and 2024 were reported by the historical
+  // hierarchy, 2025 by today's.
+  const auto& rounds =
+      Field(Field(json, "history").struct_value(), "rounds").list_value().values();
+  ASSERT_EQ(rounds.size(), 3);
+  for (const auto& round : rounds) {
+    const google::protobuf::Struct& r = round.struct_value();
+    const int year = static_cast<int>(Field(r, "year").number_value());
+    const int reporters = year < 2025 ? kSmallHistoricalReporters : kSmallReporters;
+    EXPECT_EQ(Field(r, "reporters").number_value(), reporters) << year;
+    EXPECT_EQ(Field(r, "accepted").number_value(), reporters) << year;
+  }
+  list.set_period("2024");
+  list.clear_page_token();
+  ASSERT_TRUE(submissions->ListReports(AsMinistry().get(), list, &reports).ok());
+  EXPECT_EQ(reports.reports_size(), kSmallHistoricalReporters);
+  int from_districts = 0;
+  for (const v1::Report& report : reports.reports()) {
+    EXPECT_EQ(report.state(), v1::REPORT_STATE_ACCEPTED) << report.name();
+    from_districts += report.agency().find("-huyen-") != std::string::npos ? 1 : 0;
+  }
+  EXPECT_EQ(from_districts, 16);
+  // Every year, the nation is the sum of today's two provinces: the reports
+  // of the dissolved third province count under its successor, once. Before
+  // 2025 that province's own roll-up still shows them, inside the first's.
+  for (const char* year : {"2023", "2024", "2025", "2026"}) {
+    auto nation = Totals(*aggregation, plan, year, kMinistry);
+    auto first = Totals(*aggregation, plan, year, "agencies/lg-p01");
+    auto second = Totals(*aggregation, plan, year, "agencies/lg-p02");
+    auto merged = Totals(*aggregation, plan, year, "agencies/lg-p03");
+    ASSERT_EQ(nation.size(), expected.fields_size()) << year;
+    for (const auto& [indicator, total] : nation) {
+      EXPECT_EQ(Number(total), Number(first[indicator]) + Number(second[indicator]))
+          << year << " " << indicator;
+      if (std::string(year) < "2025") {
+        EXPECT_GT(Number(merged[indicator]), 0) << year << " " << indicator;
+        EXPECT_LT(Number(merged[indicator]), Number(first[indicator])) << year << " " << indicator;
+      } else {
+        // Nothing reported under it after its dissolution: no figure, not 0.
+        EXPECT_EQ(merged[indicator], "") << year << " " << indicator;
+      }
+    }
+  }
 }
 
 TEST(LoadgenTest, SpawnedRunMeasuresTheServerAndSurvivesRestartAndRebuild) {
