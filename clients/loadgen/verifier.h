@@ -29,9 +29,10 @@ struct VerifyResult {
 // of the sums); today's first province's roll-up of every year the sum of
 // what its reporters sent, before 2025 those of the provinces merged into
 // it; a province dissolved in 2025 still showing its own years before;
-// completeness counting every reporter; the trend of the first indicator,
-// nationally and for today's first province, one point per year across the
-// 2025 boundary, each that year's generated sum. Every read waits for the
+// completeness of every year counting every reporter of then, none missing;
+// the trend of the first indicator, nationally and for today's first
+// province, one point per year across the 2025 boundary, each that year's
+// generated sum. Every read waits for the
 // aggregation to have applied `sequence`.
 //
 // One verification per object; not thread-safe. Does not own `world`.
@@ -47,7 +48,7 @@ class Verifier {
   void CheckNationalRollup(int year);
   // The totals of `agency`'s roll-up for `year` against `expected`.
   void CheckSubtreeTotals(const std::string& agency, int year, const ExpectedSums& expected);
-  void CheckCompleteness();
+  void CheckCompleteness(int year);
   // The first indicator's trend of `agency` against each year's sums of the
   // reporters whose reports count in today's province `province` (-1: all).
   void CheckTrend(const std::string& agency, int province, const std::vector<int>& years);

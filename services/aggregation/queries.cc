@@ -266,8 +266,10 @@ void CheckLanguage(absl::string_view language, ViolationList& violations) {
 
 std::map<std::string, ExpectedReporter> ExpectedReporters(const PlanInfo& plan,
                                                           const Hierarchy& hierarchy,
-                                                          const Period& period,
+                                                          const Period& round,
                                                           absl::string_view root) {
+  // Who owes the round's report: those in force on its last day.
+  const Period period = ReportingDay(round);
   std::map<std::string, ExpectedReporter> expected;
   std::map<std::string, std::vector<const v1::Agency*>> groups;
   std::set<std::pair<std::string, bool>> groups_added;

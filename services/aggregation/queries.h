@@ -36,11 +36,12 @@ struct ExpectedReporter {
 
 // The expected reporters of a plan in `root`'s subtree for a period: agencies
 // named by a lead or coordinating assignment (a dissolved one answered for by
-// its successors in force) and the members of closed groups. Open groups add
-// nobody.
+// its successors in force) and the members of closed groups, in force on the
+// period's last day (ReportingDay in services/common/period.h). Open groups
+// add nobody.
 std::map<std::string, ExpectedReporter> ExpectedReporters(const PlanInfo& plan,
                                                           const Hierarchy& hierarchy,
-                                                          const Period& period,
+                                                          const Period& round,
                                                           absl::string_view root);
 
 // When a task falls due in a period, per the rule documented on

@@ -124,6 +124,37 @@ TEST_F(QueriesTest, BreakdownsByDimensionAndChildAgency) {
   EXPECT_EQ(values.count("agencies/binh-phuoc"), 0u);  // dissolved before 2026
 }
 
+TEST(ExpectedReportersTest, AUnitDissolvedDuringTheRoundLeavesItToItsSuccessor) {
+  // A commune of Đồng Nai dissolved on 30/06/2025 into Xã A.
+  std::vector<v1::Agency> agencies = testing::Agencies();
+  v1::Agency old_commune = testing::MakeAgency("dong-nai-xa-cu", "Xã Cũ", v1::AGENCY_KIND_COMMUNE,
+                                               "dong-nai");
+  *old_commune.mutable_valid_to() = testing::Day(2025, 6, 30);
+  old_commune.add_successors("agencies/dong-nai-xa-a");
+  agencies.push_back(old_commune);
+  Hierarchy hierarchy(agencies);
+  PlanInfo plan{testing::MakePlan(), testing::MakeTasks()};
+  auto expected = [&](const char* period) {
+    std::set<std::string> names;
+    for (const auto& [name, unused] :
+         ExpectedReporters(plan, hierarchy, *ParsePeriod(period, "period"), "agencies/dong-nai")) {
+      names.insert(name);
+    }
+    return names;
+  };
+  // 2024: the old commune owes its report; the new ones did not exist.
+  EXPECT_TRUE(expected("2024").count("agencies/dong-nai-xa-cu"));
+  EXPECT_FALSE(expected("2024").count("agencies/dong-nai-xa-a"));
+  // 2025 is reported after its end: by the communes of then, for the whole
+  // year, not by the one dissolved in June.
+  EXPECT_FALSE(expected("2025").count("agencies/dong-nai-xa-cu"));
+  EXPECT_TRUE(expected("2025").count("agencies/dong-nai-xa-a"));
+  EXPECT_TRUE(expected("2025").count("agencies/dong-nai-xa-b"));
+  // The first half of 2025 ended on the day it was dissolved: still its own.
+  EXPECT_TRUE(expected("2025S1").count("agencies/dong-nai-xa-cu"));
+  EXPECT_FALSE(expected("2025S1").count("agencies/dong-nai-xa-a"));
+}
+
 TEST_F(QueriesTest, SubtreeSpanningADissolvedUnitAndItsSuccessor) {
   Accept(MakeReport("binh-phuoc-so-y-te", "2024", 1, {IntValue("complaints-received", 30)}));
   Accept(MakeReport("dong-nai-so-y-te", "2024", 1, {IntValue("complaints-received", 20)}));

@@ -194,6 +194,12 @@ google::type::Date ToProtoDate(absl::CivilDay day) {
   return date;
 }
 
+Period ReportingDay(const Period& period) {
+  Period day = period;
+  day.first_day = period.last_day;
+  return day;
+}
+
 bool Overlaps(const google::type::Date& from, const google::type::Date& to,
               const Period& period) {
   if (IsSet(from) && ToCivilDay(from) > period.last_day) return false;

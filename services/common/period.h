@@ -99,6 +99,14 @@ google::type::Date ToProtoDate(absl::CivilDay day);
 bool Overlaps(const google::type::Date& from, const google::type::Date& to,
               const Period& period);
 
+// The period's last day as a period of its own: who is in force then owes
+// the period's report. A report is made once its period has ended, so an
+// agency dissolved during the period does not owe it; its successors answer
+// for the whole period (the provinces merged on 1 July 2025 report 2025
+// through the province they merged into), while a half-year ending on the
+// day of the merger is still owed by the units dissolved that day.
+Period ReportingDay(const Period& period);
+
 }  // namespace tonghop
 
 #endif  // TONGHOP_SERVICES_COMMON_PERIOD_H_

@@ -89,7 +89,9 @@ absl::StatusOr<int> NoticeScheduler::RunOnce() {
       // Missing reports by focal agency, for the digest.
       std::map<std::string, std::vector<MissingReport>> missing;
       for (const v1::Agency& agency : agency_list) {
-        if (!Overlaps(agency.valid_from(), agency.valid_to(), round.period)) continue;
+        if (!Overlaps(agency.valid_from(), agency.valid_to(), ReportingDay(round.period))) {
+          continue;
+        }
         std::vector<v1::Agency> ancestors = ancestors_of(agency);
         bool expected = false;
         for (const v1::Task& task : tasks) expected |= RoleOf(task, agency, ancestors).expected;
