@@ -2,11 +2,16 @@
 
 namespace tonghop::storage {
 
-KeyBuilder& KeyBuilder::String(absl::string_view s) {
+KeyBuilder& KeyBuilder::StringPrefix(absl::string_view s) {
   for (char c : s) {
     key_.push_back(c);
     if (c == '\0') key_.push_back('\xff');
   }
+  return *this;
+}
+
+KeyBuilder& KeyBuilder::String(absl::string_view s) {
+  StringPrefix(s);
   key_.push_back('\0');
   key_.push_back('\x01');
   return *this;
@@ -64,6 +69,15 @@ std::optional<int64_t> KeyReader::Int64() {
   std::optional<uint64_t> v = Uint64();
   if (!v) return std::nullopt;
   return static_cast<int64_t>(*v ^ (uint64_t{1} << 63));
+}
+
+std::string EncodeFixed64(uint64_t v) { return KeyBuilder().Uint64(v).Build(); }
+
+std::optional<uint64_t> DecodeFixed64(absl::string_view bytes) {
+  KeyReader reader(bytes);
+  std::optional<uint64_t> v = reader.Uint64();
+  if (!v || !reader.AtEnd()) return std::nullopt;
+  return v;
 }
 
 std::string PrefixEnd(absl::string_view prefix) {

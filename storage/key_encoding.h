@@ -23,8 +23,15 @@ namespace tonghop::storage {
 // Builds an encoded key. Not thread-safe; cheap to copy.
 class KeyBuilder {
  public:
+  // Components only, without a tag: the tail of a key whose head was built
+  // elsewhere (a prefix the caller already holds).
+  KeyBuilder() = default;
   explicit KeyBuilder(uint8_t tag) { key_.push_back(static_cast<char>(tag)); }
   KeyBuilder& String(absl::string_view s);
+  // The start of a string component: `s` escaped, without the terminator,
+  // so the key is a prefix of every key whose next string starts with `s`.
+  // Only for scan bounds; nothing can follow it.
+  KeyBuilder& StringPrefix(absl::string_view s);
   KeyBuilder& Uint64(uint64_t v);
   KeyBuilder& Int64(int64_t v);
   const std::string& key() const { return key_; }
@@ -48,6 +55,12 @@ class KeyReader {
  private:
   absl::string_view rest_;
 };
+
+// A uint64 as a value (not a key component): 8 bytes, big-endian, the one
+// encoding of counters and positions stored as values.
+std::string EncodeFixed64(uint64_t v);
+// The inverse; nullopt unless `bytes` is exactly 8 bytes.
+std::optional<uint64_t> DecodeFixed64(absl::string_view bytes);
 
 // The smallest key greater than every key that starts with `prefix`
 // (empty when there is none, i.e. the prefix is all 0xFF).

@@ -85,5 +85,30 @@ TEST(KeyEncodingTest, PrefixEnd) {
   EXPECT_EQ(PrefixEnd("\xff\xff"), "");
 }
 
+TEST(KeyEncodingTest, UntaggedBuilderIsTheTailOfATaggedKey) {
+  std::string head = KeyBuilder(7).String("plans/a").Build();
+  EXPECT_EQ(head + KeyBuilder().String(std::string("x\0y", 3)).Uint64(9).Build(),
+            KeyBuilder(7).String("plans/a").String(std::string("x\0y", 3)).Uint64(9).Build());
+}
+
+TEST(KeyEncodingTest, StringPrefixBoundsEveryStringThatStartsWithIt) {
+  std::string start = KeyBuilder(1).StringPrefix("dong").Build();
+  EXPECT_EQ(start, std::string("\x01" "dong"));
+  for (const char* id : {"dong", "dong-nai", "dongz"}) {
+    std::string key = KeyBuilder(1).String(id).Build();
+    EXPECT_EQ(key.compare(0, start.size(), start), 0) << id;
+  }
+  EXPECT_NE(KeyBuilder(1).String("don").Build().compare(0, start.size(), start), 0);
+  EXPECT_EQ(KeyBuilder(1).StringPrefix(std::string("a\0", 2)).Build(),
+            std::string("\x01" "a\0\xff", 4));
+}
+
+TEST(KeyEncodingTest, Fixed64ValuesAreEightBytesBigEndian) {
+  EXPECT_EQ(EncodeFixed64(0x0102030405060708ULL), std::string("\x01\x02\x03\x04\x05\x06\x07\x08"));
+  EXPECT_EQ(DecodeFixed64(EncodeFixed64(42)), std::optional<uint64_t>(42));
+  EXPECT_EQ(DecodeFixed64("1234567"), std::nullopt);
+  EXPECT_EQ(DecodeFixed64("123456789"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace tonghop::storage

@@ -748,4 +748,16 @@ absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStore(
                                                    std::move(loss)));
 }
 
+absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStoreWithLayout(const std::string& path,
+                                                                    const StoreLayout& layout,
+                                                                    RocksDbOptions options) {
+  if (options.name.empty()) options.name = layout.store;
+  absl::StatusOr<std::unique_ptr<KvStore>> store =
+      OpenRocksDbStore(path, ColumnFamilyNames(layout.column_families), std::move(options));
+  if (!store.ok()) return store.status();
+  absl::StatusOr<LayoutUpgrade> upgrade = UpgradeLayout(store->get(), layout);
+  if (!upgrade.ok()) return upgrade.status();
+  return store;
+}
+
 }  // namespace tonghop::storage

@@ -44,6 +44,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "storage/kv_store.h"
+#include "storage/store_layout.h"
 
 namespace rocksdb {
 class FileSystem;
@@ -114,6 +115,14 @@ struct RocksDbOptions {
 absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStore(
     const std::string& path, const std::vector<std::string>& column_families,
     RocksDbOptions options = {});
+
+// Opens the database in `path` with the column families of `layout`, then
+// brings it to the layout's version (UpgradeLayout: stamps a new store,
+// migrates an older one, refuses a newer one). Every service opens its store
+// this way.
+absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStoreWithLayout(const std::string& path,
+                                                                    const StoreLayout& layout,
+                                                                    RocksDbOptions options = {});
 
 // The file, in a store's directory, where accepted data losses are recorded.
 inline constexpr absl::string_view kDataLossFile = "tonghop-data-loss.log";
