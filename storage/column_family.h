@@ -25,6 +25,7 @@ class ColumnFamily {
   constexpr absl::string_view name() const { return name_; }
   // The storage calls take the name.
   constexpr operator absl::string_view() const { return name_; }  // NOLINT
+  explicit operator std::string() const { return std::string(name_); }
 
   friend constexpr bool operator==(ColumnFamily a, ColumnFamily b) { return a.name_ == b.name_; }
   friend constexpr bool operator!=(ColumnFamily a, ColumnFamily b) { return a.name_ != b.name_; }

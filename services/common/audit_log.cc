@@ -21,12 +21,8 @@ namespace tonghop {
 namespace {
 
 using google::protobuf::FieldDescriptor;
-using storage::KeyBuilder;
-using storage::KeyReader;
 
-constexpr uint8_t kTagRecord = 1;
-constexpr uint8_t kTagHead = 2;
-constexpr size_t kHashBytes = 32;
+constexpr size_t kHashBytes = kAuditHashBytes;
 constexpr size_t kMaxMessageChars = 200;
 // The most a record keeps of each field that comes from the caller (names,
 // request ids, identities, the peer): a refused request, anonymous ones
@@ -36,38 +32,6 @@ constexpr size_t kMaxFieldBytes = 256;
 // `text` as a record keeps it: valid UTF-8, at most kMaxFieldBytes.
 std::string Bounded(absl::string_view text) {
   return TruncateUtf8(SanitizeUtf8(text.substr(0, 4 * kMaxFieldBytes)), kMaxFieldBytes);
-}
-
-std::string RecordPrefix() { return KeyBuilder(kTagRecord).Build(); }
-std::string HeadKey() { return KeyBuilder(kTagHead).Build(); }
-
-// The sequence a record key names, or nullopt for a malformed key.
-std::optional<int64_t> SequenceOf(absl::string_view key) {
-  KeyReader reader(key);
-  if (reader.Tag() != kTagRecord) return std::nullopt;
-  std::optional<uint64_t> sequence = reader.Uint64();
-  if (!sequence || !reader.AtEnd()) return std::nullopt;
-  return static_cast<int64_t>(*sequence);
-}
-
-// The head's value: the sequence (8 bytes, big-endian), then the hash.
-std::string EncodeHead(int64_t sequence, absl::string_view hash) {
-  return absl::StrCat(KeyBuilder(0).Uint64(static_cast<uint64_t>(sequence)).key().substr(1),
-                      hash);
-}
-
-struct Head {
-  int64_t sequence = 0;
-  std::string hash;  // raw
-};
-
-std::optional<Head> DecodeHead(absl::string_view value) {
-  if (value.size() != 8 + kHashBytes) return std::nullopt;
-  KeyReader reader(absl::StrCat(std::string(1, '\0'), value.substr(0, 8)));
-  reader.Tag();
-  std::optional<uint64_t> sequence = reader.Uint64();
-  if (!sequence) return std::nullopt;
-  return Head{static_cast<int64_t>(*sequence), std::string(value.substr(8))};
 }
 
 std::string Hex(absl::string_view raw) { return absl::BytesToHexString(raw); }
@@ -171,9 +135,6 @@ void AuditUnidentifiedRefusal(AuditLog& log, const grpc::ServerContextBase& cont
   log.RecordRefusal(event);
 }
 
-std::string AuditRecordKey(int64_t sequence) {
-  return KeyBuilder(kTagRecord).Uint64(static_cast<uint64_t>(sequence)).Build();
-}
 
 AuditLog::AuditLog(storage::KvStore* store, std::string store_name, const Clock* clock)
     : store_(store),
@@ -182,9 +143,9 @@ AuditLog::AuditLog(storage::KvStore* store, std::string store_name, const Clock*
 
 absl::Status AuditLog::LoadHeadLocked() {
   if (head_loaded_) return absl::OkStatus();
-  ASSIGN_OR_RETURN(std::optional<std::string> value, store_->Get(kAuditColumnFamily, HeadKey()));
-  std::optional<Head> head;
-  if (value) head = DecodeHead(*value);
+  ASSIGN_OR_RETURN(std::optional<std::string> value, store_->Get(kAuditColumnFamily, AuditHeadKey()));
+  std::optional<AuditHead> head;
+  if (value) head = DecodeAuditHead(*value);
   // The head is trusted only when nothing follows the record it names: a
   // record is never overwritten, whatever happened to the head.
   if (head) {
@@ -199,11 +160,11 @@ absl::Status AuditLog::LoadHeadLocked() {
   }
   // No usable head: continue after the last record there is. Verify()
   // reports the head as not matching the chain.
-  Head last;
-  RETURN_IF_ERROR(store_->Scan(kAuditColumnFamily, RecordPrefix(),
-                               storage::PrefixEnd(RecordPrefix()),
+  AuditHead last;
+  RETURN_IF_ERROR(store_->Scan(kAuditColumnFamily, AuditRecordPrefix(),
+                               storage::PrefixEnd(AuditRecordPrefix()),
                                [&](absl::string_view key, absl::string_view stored) {
-                                 std::optional<int64_t> sequence = SequenceOf(key);
+                                 std::optional<int64_t> sequence = AuditSequenceOf(key);
                                  if (sequence && *sequence > last.sequence) {
                                    last.sequence = *sequence;
                                    last.hash = std::string(stored.substr(0, kHashBytes));
@@ -246,7 +207,7 @@ absl::Status AuditLog::Write(storage::WriteBatch& batch, const AuditEvent& event
   std::string bytes = record.SerializeAsString();
   std::string hash = Sha256(bytes);
   batch.Put(kAuditColumnFamily, AuditRecordKey(record.sequence()), absl::StrCat(hash, bytes));
-  batch.Put(kAuditColumnFamily, HeadKey(), EncodeHead(record.sequence(), hash));
+  batch.Put(kAuditColumnFamily, AuditHeadKey(), EncodeAuditHead(record.sequence(), hash));
   absl::Status written = store_->Write(batch);
   if (!written.ok()) {
     // The batch may have reached the store after all (a sync that failed
@@ -277,9 +238,9 @@ absl::Status AuditLog::Scan(int64_t after_sequence,
                             const std::function<bool(v1::AuditRecord record)>& visit) const {
   std::unique_ptr<storage::KvReader> snapshot = store_->Snapshot();
   return snapshot->Scan(
-      kAuditColumnFamily, AuditRecordKey(after_sequence + 1), storage::PrefixEnd(RecordPrefix()),
+      kAuditColumnFamily, AuditRecordKey(after_sequence + 1), storage::PrefixEnd(AuditRecordPrefix()),
       [&](absl::string_view key, absl::string_view value) {
-        std::optional<int64_t> sequence = SequenceOf(key);
+        std::optional<int64_t> sequence = AuditSequenceOf(key);
         StoredRecord stored = ReadStored(value);
         v1::AuditRecord record = std::move(stored.record);
         // A record is listed where it is stored; one that says it belongs
@@ -324,9 +285,9 @@ absl::StatusOr<v1::AuditChainStatus> AuditLog::Verify() const {
   int64_t expected = 1;
   std::string previous_hash;
   RETURN_IF_ERROR(snapshot->Scan(
-      kAuditColumnFamily, RecordPrefix(), storage::PrefixEnd(RecordPrefix()),
+      kAuditColumnFamily, AuditRecordPrefix(), storage::PrefixEnd(AuditRecordPrefix()),
       [&](absl::string_view key, absl::string_view value) {
-        std::optional<int64_t> sequence = SequenceOf(key);
+        std::optional<int64_t> sequence = AuditSequenceOf(key);
         if (!sequence) {
           broken(expected, v1::AUDIT_BREAK_DAMAGED,
                  absl::StrCat("the key after record ", expected - 1, " cannot be read"));
@@ -363,9 +324,9 @@ absl::StatusOr<v1::AuditChainStatus> AuditLog::Verify() const {
         return true;
       }));
   int64_t last = expected - 1;
-  ASSIGN_OR_RETURN(std::optional<std::string> value, snapshot->Get(kAuditColumnFamily, HeadKey()));
-  std::optional<Head> head;
-  if (value) head = DecodeHead(*value);
+  ASSIGN_OR_RETURN(std::optional<std::string> value, snapshot->Get(kAuditColumnFamily, AuditHeadKey()));
+  std::optional<AuditHead> head;
+  if (value) head = DecodeAuditHead(*value);
   if (head) {
     status.set_head_sequence(head->sequence);
     status.set_head_hash(Hex(head->hash));

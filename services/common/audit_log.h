@@ -4,12 +4,8 @@
 // The audit trail of one service's store: a hash chain of records, each
 // written in the same storage WriteBatch as the change it records.
 //
-// Layout, in the store's own column family kAuditColumnFamily:
-//   1 · sequence (uint64)  → SHA-256 of the record's bytes (32 bytes), then
-//                            the bytes: a serialized v1::AuditRecord without
-//                            `name`, `hash` and `damaged`
-//   2                      → the head: the last sequence (8 bytes,
-//                            big-endian), then its hash (32 bytes)
+// Layout, in the store's own column family kAuditColumnFamily: see
+// audit_schema.h.
 // Record n holds the hash of record n-1 in `previous_hash` (empty for n = 1),
 // so changing, removing or inserting a record breaks the chain there; the
 // hash stored beside each record tells a damaged record from a broken link,
@@ -38,6 +34,7 @@
 #include "google/protobuf/message.h"
 #include "grpcpp/server_context.h"
 #include "services/common/clock.h"
+#include "services/common/audit_schema.h"
 #include "services/common/identity.h"
 #include "services/common/secrets.h"  // Sha256Hex
 #include "storage/kv_store.h"
@@ -45,8 +42,6 @@
 
 namespace tonghop {
 
-// The column family every audited store adds to its own.
-inline constexpr absl::string_view kAuditColumnFamily = "audit";
 
 // One action to record. Copyable value.
 struct AuditEvent {
@@ -82,9 +77,6 @@ AuditEvent MakeAuditEvent(const Caller& caller, absl::string_view method,
                           const google::protobuf::Message* response = nullptr,
                           absl::Status result = absl::OkStatus());
 
-// The key of record `sequence` in kAuditColumnFamily (see the layout above),
-// for tools and tests that look at a store directly.
-std::string AuditRecordKey(int64_t sequence);
 
 // The audit trail of one store.
 //

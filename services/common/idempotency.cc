@@ -6,19 +6,10 @@
 #include "absl/strings/str_split.h"
 #include "services/common/errors.h"
 #include "services/common/etag.h"
+#include "services/common/idempotency_schema.h"
 #include "services/common/text.h"
-#include "storage/key_encoding.h"
 
 namespace tonghop {
-namespace {
-
-constexpr uint8_t kTagRequest = 1;
-
-std::string Key(absl::string_view caller, absl::string_view request_id) {
-  return storage::KeyBuilder(kTagRequest).String(caller).String(request_id).Build();
-}
-
-}  // namespace
 
 std::string IdempotencyTable::Fingerprint(const google::protobuf::Message& request) {
   return ComputeEtag(request);
@@ -31,10 +22,10 @@ absl::StatusOr<std::optional<std::string>> IdempotencyTable::Lookup(
   if (request_id.size() > 128) {
     return InvalidField("request_id", "must be at most 128 characters");
   }
-  auto stored = store_->Get(column_family_, Key(caller, request_id));
+  auto stored = store_->Get(column_family_, IdempotencyKey(caller, request_id));
   if (!stored.ok()) return stored.status();
   if (!stored->has_value()) return std::optional<std::string>();
-  // Layout: method \0 fingerprint \0 response bytes.
+  // IdempotencyRecordValue: method \0 fingerprint \0 response bytes.
   std::vector<absl::string_view> parts =
       absl::StrSplit(**stored, absl::MaxSplits('\0', 2));
   if (parts.size() != 3) return absl::DataLossError("corrupt idempotency record");
@@ -54,9 +45,8 @@ void IdempotencyTable::Record(storage::WriteBatch& batch, absl::string_view call
                               absl::string_view fingerprint,
                               absl::string_view response) const {
   if (request_id.empty()) return;
-  batch.Put(column_family_, Key(caller, request_id),
-            absl::StrCat(method, absl::string_view("\0", 1), fingerprint,
-                         absl::string_view("\0", 1), response));
+  batch.Put(column_family_, IdempotencyKey(caller, request_id),
+            IdempotencyRecordValue(method, fingerprint, response));
 }
 
 }  // namespace tonghop

@@ -21,8 +21,9 @@ namespace tonghop {
 class IdempotencyTable {
  public:
   // `store` is not owned and must outlive the table.
-  IdempotencyTable(storage::KvStore* store, std::string column_family)
-      : store_(store), column_family_(std::move(column_family)) {}
+  // Keys and values: idempotency_schema.h.
+  IdempotencyTable(storage::KvStore* store, absl::string_view column_family)
+      : store_(store), column_family_(column_family) {}
 
   // A fingerprint of the request; the caller clears request_id first.
   static std::string Fingerprint(const google::protobuf::Message& request);
