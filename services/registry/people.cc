@@ -34,17 +34,7 @@ namespace tonghop::registry {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-using storage::KeyBuilder;
-using storage::KeyReader;
 using storage::WriteBatch;
-
-// Record tags in the people column family.
-constexpr uint8_t kTagUser = 1;           // user id → v1::User
-constexpr uint8_t kTagCredential = 2;     // user id → records::Credential
-constexpr uint8_t kTagSession = 3;        // SHA-256(token) → records::Session
-constexpr uint8_t kTagPersonSession = 4;  // (user id, SHA-256(token)) → ""
-constexpr uint8_t kTagAgencyMember = 5;   // (agency id, user id) → ""
-constexpr uint8_t kTagSessionExpiry = 6;  // (expiry in Unix s, SHA-256(token)) → user id
 
 // Ended sessions swept from the store per sign-in.
 constexpr size_t kSweepPerSignIn = 16;
@@ -52,29 +42,6 @@ constexpr size_t kSweepPerSignIn = 16;
 // Tokens are 43 characters; anything much longer is not one.
 constexpr size_t kMaxTokenChars = 256;
 constexpr size_t kMaxDisplayNameChars = 200;
-
-std::string UserKey(absl::string_view id) { return KeyBuilder(kTagUser).String(id).Build(); }
-std::string CredentialKey(absl::string_view id) {
-  return KeyBuilder(kTagCredential).String(id).Build();
-}
-std::string SessionKey(absl::string_view token_hash) {
-  return KeyBuilder(kTagSession).String(token_hash).Build();
-}
-std::string PersonSessionPrefix(absl::string_view id) {
-  return KeyBuilder(kTagPersonSession).String(id).Build();
-}
-std::string PersonSessionKey(absl::string_view id, absl::string_view token_hash) {
-  return KeyBuilder(kTagPersonSession).String(id).String(token_hash).Build();
-}
-std::string AgencyMemberPrefix(absl::string_view agency_id) {
-  return KeyBuilder(kTagAgencyMember).String(agency_id).Build();
-}
-std::string SessionExpiryKey(absl::Time expire, absl::string_view token_hash) {
-  return KeyBuilder(kTagSessionExpiry).Int64(absl::ToUnixSeconds(expire)).String(token_hash).Build();
-}
-std::string AgencyMemberKey(absl::string_view agency_id, absl::string_view user_id) {
-  return KeyBuilder(kTagAgencyMember).String(agency_id).String(user_id).Build();
-}
 
 // Messages for officials, in Vietnamese, by ErrorInfo reason.
 struct VietnameseText {
@@ -318,10 +285,7 @@ absl::Status People::ScanIndex(
   return store_->Scan(kPeopleColumnFamily, start.empty() ? prefix : start,
                       storage::PrefixEnd(prefix),
                       [&](absl::string_view key, absl::string_view) {
-                        KeyReader reader(key);
-                        reader.Tag();
-                        reader.String();
-                        std::optional<std::string> second = reader.String();
+                        std::optional<std::string> second = SecondStringOf(key);
                         return !second || visit(key, *second);
                       });
 }
@@ -336,15 +300,12 @@ absl::Status People::DropSessions(WriteBatch& batch, absl::string_view id) const
 }
 
 absl::Status People::SweepExpiredSessions(WriteBatch& batch, absl::Time now) const {
-  std::string prefix(1, static_cast<char>(kTagSessionExpiry));
-  std::string end = KeyBuilder(kTagSessionExpiry).Int64(absl::ToUnixSeconds(now)).Build();
+  std::string prefix = TagPrefix(kTagSessionExpiry);
+  std::string end = SessionExpiryBound(now);
   ASSIGN_OR_RETURN(std::vector<storage::KeyValue> ended,
                    store_->ScanRange(kPeopleColumnFamily, prefix, end, kSweepPerSignIn));
   for (const storage::KeyValue& entry : ended) {
-    KeyReader reader(entry.key);
-    reader.Tag();
-    reader.Int64();
-    if (std::optional<std::string> hash = reader.String()) {
+    if (std::optional<std::string> hash = SessionExpiryTokenHashOf(entry.key)) {
       // Gone already (signed out, revoked) or not: both are deletes.
       batch.Delete(kPeopleColumnFamily, SessionKey(*hash));
       batch.Delete(kPeopleColumnFamily, PersonSessionKey(entry.value, *hash));
@@ -431,7 +392,7 @@ absl::StatusOr<v1::ListUsersResponse> People::ListUsers(const Caller& caller,
           return consider(std::move(user));
         }));
   } else {
-    std::string prefix(1, static_cast<char>(kTagUser));
+    std::string prefix = TagPrefix(kTagUser);
     std::string start = after.empty() ? prefix : UserKey(after) + '\0';
     RETURN_IF_ERROR(store_->Scan(kPeopleColumnFamily, start, storage::PrefixEnd(prefix),
                                  [&](absl::string_view, absl::string_view value) {

@@ -27,56 +27,9 @@ namespace tonghop::registry {
 namespace {
 
 using google::protobuf::Message;
-using storage::KeyBuilder;
-using storage::KeyReader;
 using storage::WriteBatch;
 
-constexpr char kResources[] = "resources";
-constexpr char kIndex[] = "index";
-constexpr char kIdempotency[] = "idempotency";
-
-// Record tags in the resources column family.
-constexpr uint8_t kTagAgency = 1;
-constexpr uint8_t kTagDimension = 2;
-constexpr uint8_t kTagIndicator = 3;
-constexpr uint8_t kTagPlan = 4;
-constexpr uint8_t kTagTask = 5;
-// Index tags: (parent id, child id) and (referenced name, referrer name).
-constexpr uint8_t kTagChild = 10;
-constexpr uint8_t kTagReference = 11;
-
 constexpr size_t kMaxImportBytes = 10 << 20;
-
-std::string AgencyKey(absl::string_view id) {
-  return KeyBuilder(kTagAgency).String(id).Build();
-}
-std::string DimensionKey(absl::string_view id) {
-  return KeyBuilder(kTagDimension).String(id).Build();
-}
-std::string IndicatorKey(absl::string_view id) {
-  return KeyBuilder(kTagIndicator).String(id).Build();
-}
-std::string PlanKey(absl::string_view id) {
-  return KeyBuilder(kTagPlan).String(id).Build();
-}
-std::string TaskKey(absl::string_view plan_id, absl::string_view outline) {
-  return KeyBuilder(kTagTask).String(plan_id).String(outline).Build();
-}
-std::string TaskPrefix(absl::string_view plan_id) {
-  return KeyBuilder(kTagTask).String(plan_id).Build();
-}
-std::string ChildKey(absl::string_view parent_id, absl::string_view child_id) {
-  return KeyBuilder(kTagChild).String(parent_id).String(child_id).Build();
-}
-std::string ChildPrefix(absl::string_view parent_id) {
-  return KeyBuilder(kTagChild).String(parent_id).Build();
-}
-std::string ReferenceKey(absl::string_view target, absl::string_view referrer) {
-  return KeyBuilder(kTagReference).String(target).String(referrer).Build();
-}
-std::string ReferencePrefix(absl::string_view target) {
-  return KeyBuilder(kTagReference).String(target).Build();
-}
 
 // The names a resource refers to, other than an agency's parent (kept in
 // the child index) and a task's parent (found by scanning the plan).
@@ -124,10 +77,10 @@ void PutReferences(WriteBatch& batch, const std::optional<Resource>& before,
   if (before) old_refs = References(*before);
   if (after) new_refs = References(*after);
   for (const std::string& target : old_refs) {
-    if (!new_refs.count(target)) batch.Delete(kIndex, ReferenceKey(target, referrer));
+    if (!new_refs.count(target)) batch.Delete(kIndexColumnFamily, ReferenceKey(target, referrer));
   }
   for (const std::string& target : new_refs) {
-    if (!old_refs.count(target)) batch.Put(kIndex, ReferenceKey(target, referrer), "");
+    if (!old_refs.count(target)) batch.Put(kIndexColumnFamily, ReferenceKey(target, referrer), "");
   }
 }
 
@@ -147,10 +100,6 @@ int OutlineDepth(absl::string_view outline) {
 
 }  // namespace
 
-std::vector<std::string> RegistryColumnFamilies() {
-  return {kResources, kIndex, kIdempotency, kPeopleColumnFamily,
-          std::string(kAuditColumnFamily)};
-}
 
 class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
  public:
@@ -159,7 +108,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
       : store_(store),
         policy_(policy),
         audit_(audit),
-        idempotency_(store, kIdempotency),
+        idempotency_(store, kIdempotencyColumnFamily),
         parser_(std::move(parser)),
         csv_writer_(std::move(csv_writer)) {}
 
@@ -223,7 +172,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
 
   template <typename T>
   absl::StatusOr<std::optional<T>> Read(const std::string& key) const {
-    ASSIGN_OR_RETURN(std::optional<std::string> bytes, store_->Get(kResources, key));
+    ASSIGN_OR_RETURN(std::optional<std::string> bytes, store_->Get(kResourcesColumnFamily, key));
     if (!bytes) return std::optional<T>();
     T value;
     if (!value.ParseFromString(*bytes)) {
@@ -236,7 +185,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
                               std::string (*key)(absl::string_view)) const {
     if (!absl::StartsWith(name, collection)) return false;
     ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                     store_->Get(kResources, key(IdOf(name))));
+                     store_->Get(kResourcesColumnFamily, key(IdOf(name))));
     return bytes.has_value();
   }
 
@@ -250,13 +199,10 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
   // Names of up to `limit` resources referring to `target`.
   absl::StatusOr<std::vector<std::string>> Referrers(absl::string_view target,
                                                      size_t limit) const {
-    ASSIGN_OR_RETURN(auto rows, store_->ScanPrefix(kIndex, ReferencePrefix(target), limit));
+    ASSIGN_OR_RETURN(auto rows, store_->ScanPrefix(kIndexColumnFamily, ReferencePrefix(target), limit));
     std::vector<std::string> out;
     for (const auto& row : rows) {
-      KeyReader reader(row.key);
-      reader.Tag();
-      reader.String();
-      if (auto referrer = reader.String()) out.push_back(*referrer);
+      if (auto referrer = SecondStringOf(row.key)) out.push_back(*referrer);
     }
     return out;
   }
@@ -278,7 +224,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
   // ---- Permissions ----
 
   absl::StatusOr<bool> RegistryHasNoAgencies() const {
-    ASSIGN_OR_RETURN(auto rows, store_->ScanPrefix(kResources, std::string(1, kTagAgency), 1));
+    ASSIGN_OR_RETURN(auto rows, store_->ScanPrefix(kResourcesColumnFamily, TagPrefix(kTagAgency), 1));
     return rows.empty();
   }
 
@@ -352,9 +298,9 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
   void PutReference(WriteBatch& batch, absl::string_view target, absl::string_view referrer,
                     bool present) const {
     if (present) {
-      batch.Put(kIndex, ReferenceKey(target, referrer), "");
+      batch.Put(kIndexColumnFamily, ReferenceKey(target, referrer), "");
     } else {
-      batch.Delete(kIndex, ReferenceKey(target, referrer));
+      batch.Delete(kIndexColumnFamily, ReferenceKey(target, referrer));
     }
   }
 
@@ -404,13 +350,13 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     RETURN_IF_ERROR(violations.ToStatus());
     agency = WithEtag(std::move(agency));
     std::string id = IdOf(agency.name());
-    batch.Put(kResources, AgencyKey(id), agency.SerializeAsString());
+    batch.Put(kResourcesColumnFamily, AgencyKey(id), agency.SerializeAsString());
     std::string old_parent = before ? IdOf(before->parent()) : "";
     std::string new_parent = IdOf(agency.parent());
     if (before && !before->parent().empty() && old_parent != new_parent) {
-      batch.Delete(kIndex, ChildKey(old_parent, id));
+      batch.Delete(kIndexColumnFamily, ChildKey(old_parent, id));
     }
-    if (!agency.parent().empty()) batch.Put(kIndex, ChildKey(new_parent, id), "");
+    if (!agency.parent().empty()) batch.Put(kIndexColumnFamily, ChildKey(new_parent, id), "");
     PutReferences<v1::Agency>(batch, before, agency);
     return agency;
   }
@@ -478,14 +424,11 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
                                                            std::nullopt, empty));
                  if (!existing) return NotFound(request.name());
                  RETURN_IF_ERROR(CheckEtag(request.etag(), existing->etag(), request.name()));
-                 ASSIGN_OR_RETURN(auto children, store_->ScanPrefix(kIndex, ChildPrefix(id), 4));
+                 ASSIGN_OR_RETURN(auto children, store_->ScanPrefix(kIndexColumnFamily, ChildPrefix(id), 4));
                  if (!children.empty()) {
                    std::vector<std::string> names;
                    for (const auto& row : children) {
-                     KeyReader reader(row.key);
-                     reader.Tag();
-                     reader.String();
-                     names.push_back(MakeName("agencies", reader.String().value_or("?")));
+                     names.push_back(MakeName("agencies", SecondStringOf(row.key).value_or("?")));
                    }
                    return FailedPrecondition(
                        "AGENCY_HAS_CHILDREN",
@@ -496,9 +439,9 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
                        request.name());
                  }
                  RETURN_IF_ERROR(RefuseIfReferenced(request.name()));
-                 batch.Delete(kResources, AgencyKey(id));
+                 batch.Delete(kResourcesColumnFamily, AgencyKey(id));
                  if (!existing->parent().empty()) {
-                   batch.Delete(kIndex, ChildKey(IdOf(existing->parent()), id));
+                   batch.Delete(kIndexColumnFamily, ChildKey(IdOf(existing->parent()), id));
                  }
                  PutReferences<v1::Agency>(batch, existing, std::nullopt);
                  return google::protobuf::Empty();
@@ -538,17 +481,14 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
       }
       std::string parent_id = IdOf(request.parent());
       ASSIGN_OR_RETURN(std::optional<std::string> parent,
-                       store_->Get(kResources, AgencyKey(parent_id)));
+                       store_->Get(kResourcesColumnFamily, AgencyKey(parent_id)));
       if (!parent) return UnknownAgencyError(request.parent(), "");
       std::string prefix = ChildPrefix(parent_id);
       std::string start = after.empty() ? prefix : ChildKey(parent_id, after) + '\0';
       RETURN_IF_ERROR(store_->Scan(
-          kIndex, start, storage::PrefixEnd(prefix),
+          kIndexColumnFamily, start, storage::PrefixEnd(prefix),
           [&](absl::string_view key, absl::string_view) {
-            KeyReader reader(key);
-            reader.Tag();
-            reader.String();
-            std::optional<std::string> child = reader.String();
+            std::optional<std::string> child = SecondStringOf(key);
             if (!child) return true;
             auto agency = Read<v1::Agency>(AgencyKey(*child));
             if (!agency.ok()) {
@@ -558,12 +498,12 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
             return !*agency || consider(**agency);
           }));
     } else {
-      std::string prefix(1, static_cast<char>(kTagAgency));
+      std::string prefix = TagPrefix(kTagAgency);
       std::string start = prefix;
       if (!after.empty()) start = AgencyKey(after) + '\0';
-      else if (!request.id_prefix().empty()) start = KeyBuilder(kTagAgency).Build() + request.id_prefix();
+      else if (!request.id_prefix().empty()) start = ResourceIdPrefixStart(kTagAgency, request.id_prefix());
       RETURN_IF_ERROR(store_->Scan(
-          kResources, start, storage::PrefixEnd(prefix),
+          kResourcesColumnFamily, start, storage::PrefixEnd(prefix),
           [&](absl::string_view, absl::string_view value) {
             v1::Agency agency;
             if (!agency.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
@@ -594,7 +534,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     ValidateDimension(dimension, "dimension", violations);
     RETURN_IF_ERROR(violations.ToStatus());
     dimension = WithEtag(std::move(dimension));
-    batch.Put(kResources, DimensionKey(IdOf(dimension.name())), dimension.SerializeAsString());
+    batch.Put(kResourcesColumnFamily, DimensionKey(IdOf(dimension.name())), dimension.SerializeAsString());
     return dimension;
   }
 
@@ -652,7 +592,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
                                   GetOrNotFound<v1::Dimension>(DimensionKey(id), request.name()));
                  RETURN_IF_ERROR(CheckEtag(request.etag(), existing.etag(), request.name()));
                  RETURN_IF_ERROR(RefuseIfReferenced(request.name()));
-                 batch.Delete(kResources, DimensionKey(id));
+                 batch.Delete(kResourcesColumnFamily, DimensionKey(id));
                  return google::protobuf::Empty();
                })
         .status();
@@ -666,14 +606,14 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
                                       google::protobuf::RepeatedPtrField<Resource>* (Response::*field)()) const {
     ASSIGN_OR_RETURN(int page_size, EffectivePageSize(requested_size));
     ASSIGN_OR_RETURN(std::string after, DecodePageToken(page_token, query));
-    std::string prefix(1, static_cast<char>(tag));
-    std::string start = after.empty() ? prefix : KeyBuilder(tag).String(after).Build() + '\0';
+    std::string prefix = TagPrefix(tag);
+    std::string start = after.empty() ? prefix : ResourceKey(tag, after) + '\0';
     Response response;
     std::string last_id;
     bool more = false;
     absl::Status inner = absl::OkStatus();
     RETURN_IF_ERROR(store_->Scan(
-        kResources, start, storage::PrefixEnd(prefix),
+        kResourcesColumnFamily, start, storage::PrefixEnd(prefix),
         [&](absl::string_view, absl::string_view value) {
           Resource resource;
           if (!resource.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
@@ -708,7 +648,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     RETURN_IF_ERROR(ValidateIndicator(indicator, *this, "indicator", violations));
     RETURN_IF_ERROR(violations.ToStatus());
     indicator = WithEtag(std::move(indicator));
-    batch.Put(kResources, IndicatorKey(IdOf(indicator.name())), indicator.SerializeAsString());
+    batch.Put(kResourcesColumnFamily, IndicatorKey(IdOf(indicator.name())), indicator.SerializeAsString());
     PutReferences<v1::Indicator>(batch, before, indicator);
     return indicator;
   }
@@ -768,7 +708,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
                                   GetOrNotFound<v1::Indicator>(IndicatorKey(id), request.name()));
                  RETURN_IF_ERROR(CheckEtag(request.etag(), existing.etag(), request.name()));
                  RETURN_IF_ERROR(RefuseIfReferenced(request.name()));
-                 batch.Delete(kResources, IndicatorKey(id));
+                 batch.Delete(kResourcesColumnFamily, IndicatorKey(id));
                  PutReferences<v1::Indicator>(batch, existing, std::nullopt);
                  return google::protobuf::Empty();
                })
@@ -780,7 +720,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
   absl::StatusOr<std::vector<v1::Task>> PlanTasks(absl::string_view plan_id) const {
     std::vector<v1::Task> tasks;
     absl::Status inner = absl::OkStatus();
-    RETURN_IF_ERROR(store_->Scan(kResources, TaskPrefix(plan_id),
+    RETURN_IF_ERROR(store_->Scan(kResourcesColumnFamily, TaskPrefix(plan_id),
                                  storage::PrefixEnd(TaskPrefix(plan_id)),
                                  [&](absl::string_view, absl::string_view value) {
                                    v1::Task task;
@@ -811,7 +751,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     RETURN_IF_ERROR(ValidatePlan(plan, *this, "plan", violations));
     RETURN_IF_ERROR(violations.ToStatus());
     plan = WithEtag(std::move(plan));
-    batch.Put(kResources, PlanKey(IdOf(plan.name())), plan.SerializeAsString());
+    batch.Put(kResourcesColumnFamily, PlanKey(IdOf(plan.name())), plan.SerializeAsString());
     PutReferences<v1::Plan>(batch, before, plan);
     return plan;
   }
@@ -873,10 +813,10 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
                        request.name());
                  }
                  for (const v1::Task& task : tasks) {
-                   batch.Delete(kResources, TaskKey(id, task.outline()));
+                   batch.Delete(kResourcesColumnFamily, TaskKey(id, task.outline()));
                    PutReferences<v1::Task>(batch, task, std::nullopt);
                  }
-                 batch.Delete(kResources, PlanKey(id));
+                 batch.Delete(kResourcesColumnFamily, PlanKey(id));
                  PutReferences<v1::Plan>(batch, existing, std::nullopt);
                  return google::protobuf::Empty();
                })
@@ -919,7 +859,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
       task.set_sequence(before && before->sequence() > 0 ? before->sequence() : max_sequence + 1);
     }
     task = WithEtag(std::move(task));
-    batch.Put(kResources, TaskKey(plan_id, task.outline()), task.SerializeAsString());
+    batch.Put(kResourcesColumnFamily, TaskKey(plan_id, task.outline()), task.SerializeAsString());
     PutReferences<v1::Task>(batch, before, task);
     return task;
   }
@@ -989,7 +929,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
                          request.name());
                    }
                  }
-                 batch.Delete(kResources, TaskKey(parts.plan_id, parts.outline));
+                 batch.Delete(kResourcesColumnFamily, TaskKey(parts.plan_id, parts.outline));
                  PutReferences<v1::Task>(batch, existing, std::nullopt);
                  return google::protobuf::Empty();
                })
@@ -1041,9 +981,9 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
 
   absl::StatusOr<std::vector<v1::Agency>> AllAgencies() const {
     std::vector<v1::Agency> agencies;
-    std::string prefix(1, static_cast<char>(kTagAgency));
+    std::string prefix = TagPrefix(kTagAgency);
     absl::Status inner = absl::OkStatus();
-    RETURN_IF_ERROR(store_->Scan(kResources, prefix, storage::PrefixEnd(prefix),
+    RETURN_IF_ERROR(store_->Scan(kResourcesColumnFamily, prefix, storage::PrefixEnd(prefix),
                                  [&](absl::string_view, absl::string_view value) {
                                    v1::Agency agency;
                                    if (!agency.ParseFromArray(value.data(),
@@ -1296,7 +1236,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     }
 
     WriteBatch batch;
-    batch.Put(kResources, PlanKey(plan_id), bundle.plan().SerializeAsString());
+    batch.Put(kResourcesColumnFamily, PlanKey(plan_id), bundle.plan().SerializeAsString());
     PutReferences<v1::Plan>(batch, existing, bundle.plan());
     ASSIGN_OR_RETURN(std::vector<v1::Task> old_tasks, PlanTasks(plan_id));
     std::map<std::string, v1::Task> old_by_outline;
@@ -1308,11 +1248,11 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
         before = std::move(it->second);
         old_by_outline.erase(it);
       }
-      batch.Put(kResources, TaskKey(plan_id, task.outline()), task.SerializeAsString());
+      batch.Put(kResourcesColumnFamily, TaskKey(plan_id, task.outline()), task.SerializeAsString());
       PutReferences<v1::Task>(batch, before, task);
     }
     for (const auto& [outline, task] : old_by_outline) {
-      batch.Delete(kResources, TaskKey(plan_id, outline));
+      batch.Delete(kResourcesColumnFamily, TaskKey(plan_id, outline));
       PutReferences<v1::Task>(batch, task, std::nullopt);
     }
     parsed.set_committed(true);

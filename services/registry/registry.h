@@ -18,6 +18,7 @@
 #include "services/common/audit_log.h"
 #include "services/common/identity.h"
 #include "services/common/idempotency.h"
+#include "services/registry/registry_schema.h"
 #include "storage/kv_store.h"
 #include "tonghop/v1/registry_service.pb.h"
 
@@ -50,12 +51,6 @@ absl::StatusOr<Response> TypedMutation(
   return response;
 }
 }  // namespace internal
-
-// The column family of the people kept beside the registry (people.h).
-inline constexpr char kPeopleColumnFamily[] = "people";
-
-// The column families the registry's store must have.
-std::vector<std::string> RegistryColumnFamilies();
 
 // Turns a plan file (the canonical JSON, a document's text, a table, .docx,
 // .pdf) into a bundle and an import report: plan_import::ParseImportRequest.

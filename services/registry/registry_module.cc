@@ -76,8 +76,8 @@ class RegistryModule final : public ServiceModule {
 absl::StatusOr<std::unique_ptr<ServiceModule>> CreateRegistryModule(
     const ServiceEnvironment& env) {
   ASSIGN_OR_RETURN(std::unique_ptr<storage::KvStore> store,
-                   storage::OpenRocksDbStore(env.data_dir, RegistryColumnFamilies(),
-                                             StoreOptions(env, kRegistryService)));
+                   storage::OpenRocksDbStoreWithLayout(env.data_dir, RegistryLayout(),
+                                                       StoreOptions(env, kRegistryService)));
   return std::unique_ptr<ServiceModule>(new RegistryModule(std::move(store), env));
 }
 

@@ -23,8 +23,8 @@ absl::StatusOr<BootstrapResult> BootstrapAdmin(const BootstrapOptions& options) 
       (std::filesystem::path(options.data_dir) / "registry").string();
   storage::RocksDbOptions store_options;
   store_options.name = std::string(kRegistryService);
-  absl::StatusOr<std::unique_ptr<storage::KvStore>> store = storage::OpenRocksDbStore(
-      registry_dir, registry::RegistryColumnFamilies(), store_options);
+  absl::StatusOr<std::unique_ptr<storage::KvStore>> store = storage::OpenRocksDbStoreWithLayout(
+      registry_dir, registry::RegistryLayout(), store_options);
   if (!store.ok()) {
     if (store.status().code() == absl::StatusCode::kFailedPrecondition &&
         absl::StrContains(store.status().message(), "lock")) {
