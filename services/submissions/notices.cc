@@ -14,25 +14,14 @@
 #include "services/common/text.h"
 #include "services/common/timestamps.h"
 #include "services/common/vocabulary.h"
-#include "storage/key_encoding.h"
 
 namespace tonghop::submissions {
 namespace {
 
-using storage::KeyBuilder;
-
-// Tags in the notices column family.
-constexpr uint8_t kTagNotice = 1;   // id → Notice
-constexpr uint8_t kTagPending = 2;  // next attempt (µs), id → ""
-
-std::string NoticeKey(absl::string_view id) { return KeyBuilder(kTagNotice).String(id).Build(); }
-
+// The queue entry of `notice`.
 std::string PendingKey(const v1::Notice& notice) {
-  int64_t micros = absl::ToUnixMicros(FromTimestamp(notice.next_attempt_time()));
-  return KeyBuilder(kTagPending)
-      .Int64(micros)
-      .String(notice.name().substr(notice.name().find('/') + 1))
-      .Build();
+  return PendingNoticeKey(FromTimestamp(notice.next_attempt_time()),
+                          notice.name().substr(notice.name().find('/') + 1));
 }
 
 absl::StatusOr<v1::Notice> ParseNotice(absl::string_view bytes) {
@@ -135,21 +124,18 @@ absl::StatusOr<std::optional<v1::Notice>> NoticeQueue::Get(absl::string_view id)
 absl::StatusOr<std::vector<v1::Notice>> NoticeQueue::Due(absl::Time now, int limit) const {
   std::vector<std::string> ids;
   int64_t now_micros = absl::ToUnixMicros(now);
-  std::string prefix = KeyBuilder(kTagPending).Build();
+  std::string prefix = PendingNoticePrefix();
   absl::Status inner;
   RETURN_IF_ERROR(store_->Scan(
       kNoticesColumnFamily, prefix, storage::PrefixEnd(prefix),
       [&](absl::string_view key, absl::string_view) {
-        storage::KeyReader reader(key);
-        reader.Tag();
-        std::optional<int64_t> at = reader.Int64();
-        std::optional<std::string> id = reader.String();
-        if (!at || !id) {
+        std::optional<PendingNotice> pending = ParsePendingNoticeKey(key);
+        if (!pending) {
           inner = absl::DataLossError("corrupt pending-notice key");
           return false;
         }
-        if (*at > now_micros) return false;
-        ids.push_back(*id);
+        if (pending->next_attempt_micros > now_micros) return false;
+        ids.push_back(pending->id);
         return static_cast<int>(ids.size()) < limit;
       }));
   RETURN_IF_ERROR(inner);
@@ -210,7 +196,7 @@ absl::StatusOr<v1::ListNoticesResponse> NoticeQueue::List(
   ASSIGN_OR_RETURN(int page_size, EffectivePageSize(request.page_size()));
   std::string query = absl::StrCat("notices:", request.state(), ":", request.agency());
   ASSIGN_OR_RETURN(std::string after, DecodePageToken(request.page_token(), query));
-  std::string prefix = KeyBuilder(kTagNotice).Build();
+  std::string prefix = NoticePrefix();
   std::string start = after.empty() ? prefix : after + '\0';
   v1::ListNoticesResponse response;
   std::string last_key;

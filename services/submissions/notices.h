@@ -17,15 +17,13 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "services/common/clock.h"
+#include "services/submissions/submissions_schema.h"
 #include "storage/kv_store.h"
 #include "tonghop/v1/notice.pb.h"
 #include "tonghop/v1/plan.pb.h"
 #include "tonghop/v1/report.pb.h"
 
 namespace tonghop::submissions {
-
-// The column family of the submissions store that holds notices.
-inline constexpr char kNoticesColumnFamily[] = "notices";
 
 // The id part of a notice's name: derived from its dedup key, so the same
 // event always gets the same notice.

@@ -27,48 +27,9 @@
 namespace tonghop::submissions {
 namespace {
 
-using storage::KeyBuilder;
-using storage::KeyReader;
 using storage::WriteBatch;
 
-// Column families: current reports and their revisions (keyed so that a
-// plan's reports for one period are one prefix); the change feed and its
-// counter; idempotency records.
-constexpr char kReports[] = "reports";
-constexpr char kFeed[] = "feed";
-constexpr char kIdempotency[] = "idempotency";
-
-// Tags in kReports.
-constexpr uint8_t kTagReport = 1;    // plan, period, agency → Report
-constexpr uint8_t kTagRevision = 2;  // agency, plan, period, revision → Report
-// Tags in kFeed.
-constexpr uint8_t kTagChange = 1;    // sequence → Change
-constexpr uint8_t kTagCounter = 2;   // "last_sequence" → 8-byte big-endian
-
 constexpr size_t kMaxReasonBytes = 8 * 1024;
-
-std::string ReportKey(const ReportNameParts& p) {
-  return KeyBuilder(kTagReport).String(p.plan_id).String(p.period).String(p.agency_id).Build();
-}
-std::string RevisionPrefix(const ReportNameParts& p) {
-  return KeyBuilder(kTagRevision).String(p.agency_id).String(p.plan_id).String(p.period).Build();
-}
-std::string RevisionKey(const ReportNameParts& p, int64_t revision) {
-  return KeyBuilder(kTagRevision)
-      .String(p.agency_id)
-      .String(p.plan_id)
-      .String(p.period)
-      .Uint64(static_cast<uint64_t>(revision))
-      .Build();
-}
-std::string ChangeKey(int64_t sequence) {
-  return KeyBuilder(kTagChange).Uint64(static_cast<uint64_t>(sequence)).Build();
-}
-std::string CounterKey() { return KeyBuilder(kTagCounter).String("last_sequence").Build(); }
-
-std::string EncodeSequence(int64_t sequence) {
-  return KeyBuilder(0).Uint64(static_cast<uint64_t>(sequence)).Build().substr(1);
-}
 
 std::string AgencyName(absl::string_view id) { return MakeName("agencies", id); }
 
@@ -131,9 +92,6 @@ absl::string_view StateName(v1::ReportState state) {
 
 }  // namespace
 
-std::vector<std::string> SubmissionsColumnFamilies() {
-  return {kReports, kFeed, kIdempotency, kNoticesColumnFamily, std::string(kAuditColumnFamily)};
-}
 
 class Submissions::Impl {
  public:
@@ -144,7 +102,7 @@ class Submissions::Impl {
         registry_(registry),
         clock_(clock),
         policy_(policy),
-        idempotency_(store, kIdempotency),
+        idempotency_(store, kIdempotencyColumnFamily),
         notices_(store, clock),
         feed_epoch_(store->epoch().ToString()),
         last_sequence_(last_sequence) {}
@@ -220,14 +178,14 @@ class Submissions::Impl {
   // ---- Storage ----
 
   absl::StatusOr<std::optional<v1::Report>> ReadReport(const ReportNameParts& parts) const {
-    ASSIGN_OR_RETURN(std::optional<std::string> bytes, store_->Get(kReports, ReportKey(parts)));
+    ASSIGN_OR_RETURN(std::optional<std::string> bytes, store_->Get(kReportsColumnFamily, ReportKey(parts)));
     return Parse<v1::Report>(bytes, "report");
   }
 
   absl::StatusOr<std::optional<v1::Report>> ReadRevision(const ReportNameParts& parts,
                                                          int64_t revision) const {
     ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                     store_->Get(kReports, RevisionKey(parts, revision)));
+                     store_->Get(kReportsColumnFamily, RevisionKey(parts, revision)));
     return Parse<v1::Report>(bytes, "revision");
   }
 
@@ -237,7 +195,7 @@ class Submissions::Impl {
     std::string prefix = RevisionPrefix(parts);
     absl::Status inner;
     RETURN_IF_ERROR(store_->Scan(
-        kReports, prefix, storage::PrefixEnd(prefix),
+        kReportsColumnFamily, prefix, storage::PrefixEnd(prefix),
         [&](absl::string_view, absl::string_view value) {
           v1::Report revision;
           if (!revision.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
@@ -330,8 +288,8 @@ class Submissions::Impl {
       if (effects.change) {
         sequence = last_sequence_ + 1;
         effects.change->set_sequence(sequence);
-        batch.Put(kFeed, ChangeKey(sequence), effects.change->SerializeAsString());
-        batch.Put(kFeed, CounterKey(), EncodeSequence(sequence));
+        batch.Put(kFeedColumnFamily, ChangeKey(sequence), effects.change->SerializeAsString());
+        batch.Put(kFeedColumnFamily, CounterKey(), EncodeCounter(sequence));
       }
       idempotency_.Record(batch, caller.agency, request.request_id(), method, fingerprint,
                           response.SerializeAsString());
@@ -404,7 +362,7 @@ class Submissions::Impl {
           v1::Report draft = BuildDraft(context);
           *draft.mutable_due_time() = ToTimestamp(context.dates.due_day_start);
           draft = WithEtag(std::move(draft));
-          batch.Put(kReports, ReportKey(parts), draft.SerializeAsString());
+          batch.Put(kReportsColumnFamily, ReportKey(parts), draft.SerializeAsString());
           return draft;
         });
   }
@@ -447,7 +405,7 @@ class Submissions::Impl {
             *updated.add_warnings() = std::move(w);
           }
           updated = WithEtag(std::move(updated));
-          batch.Put(kReports, ReportKey(parts), updated.SerializeAsString());
+          batch.Put(kReportsColumnFamily, ReportKey(parts), updated.SerializeAsString());
           return updated;
         });
   }
@@ -509,7 +467,7 @@ class Submissions::Impl {
             if (!pending) return absl::DataLossError("submitted revision is missing");
             pending->set_state(v1::REPORT_STATE_REPLACED);
             std::string key = RevisionKey(parts, pending->revision());
-            batch.Put(kReports, key, WithEtag(*std::move(pending)).SerializeAsString());
+            batch.Put(kReportsColumnFamily, key, WithEtag(*std::move(pending)).SerializeAsString());
           }
 
           absl::Time now = clock_->Now();
@@ -537,8 +495,8 @@ class Submissions::Impl {
           submitted.clear_reviewed_by();
           submitted.clear_review_time();
           submitted = WithEtag(std::move(submitted));
-          batch.Put(kReports, ReportKey(parts), submitted.SerializeAsString());
-          batch.Put(kReports, RevisionKey(parts, submitted.revision()),
+          batch.Put(kReportsColumnFamily, ReportKey(parts), submitted.SerializeAsString());
+          batch.Put(kReportsColumnFamily, RevisionKey(parts, submitted.revision()),
                     submitted.SerializeAsString());
           v1::Change change;
           change.set_kind(v1::CHANGE_KIND_SUBMITTED);
@@ -599,7 +557,7 @@ class Submissions::Impl {
           v1::Report withdrawn_revision = revisions.back();
           withdrawn_revision.set_state(v1::REPORT_STATE_WITHDRAWN);
           std::string revision_key = RevisionKey(parts, withdrawn_revision.revision());
-          batch.Put(kReports, revision_key,
+          batch.Put(kReportsColumnFamily, revision_key,
                     WithEtag(std::move(withdrawn_revision)).SerializeAsString());
 
           // The report becomes what it was before this submission: returned
@@ -625,7 +583,7 @@ class Submissions::Impl {
             report.set_on_time(false);
           }
           report = WithEtag(std::move(report));
-          batch.Put(kReports, ReportKey(parts), report.SerializeAsString());
+          batch.Put(kReportsColumnFamily, ReportKey(parts), report.SerializeAsString());
           v1::Change change;
           change.set_kind(v1::CHANGE_KIND_WITHDRAWN);
           *change.mutable_report() = report;
@@ -683,7 +641,7 @@ class Submissions::Impl {
             return ReportNotSubmitted(request.name(), StateName(stored->state()));
           }
           ASSIGN_OR_RETURN(std::optional<std::string> revision_bytes,
-                           store_->Get(kReports, RevisionKey(parts, stored->revision())));
+                           store_->Get(kReportsColumnFamily, RevisionKey(parts, stored->revision())));
           ASSIGN_OR_RETURN(std::optional<v1::Report> revision,
                            Parse<v1::Report>(revision_bytes, "revision"));
           if (!revision) return absl::DataLossError("submitted revision is missing");
@@ -697,8 +655,8 @@ class Submissions::Impl {
             *r->mutable_review_time() = ToTimestamp(now);
             *r = WithEtag(std::move(*r));
           }
-          batch.Put(kReports, ReportKey(parts), stored->SerializeAsString());
-          batch.Put(kReports, RevisionKey(parts, revision->revision()),
+          batch.Put(kReportsColumnFamily, ReportKey(parts), stored->SerializeAsString());
+          batch.Put(kReportsColumnFamily, RevisionKey(parts, revision->revision()),
                     revision->SerializeAsString());
           // The notice commits with the review, or neither does.
           notices_.Add(batch, ReviewNotice(facts, accept, reason, caller.Actor(),
@@ -743,7 +701,7 @@ class Submissions::Impl {
     bool more = false;
     absl::Status inner;
     RETURN_IF_ERROR(store_->Scan(
-        kReports, RevisionKey(parts, after_revision + 1), storage::PrefixEnd(prefix),
+        kReportsColumnFamily, RevisionKey(parts, after_revision + 1), storage::PrefixEnd(prefix),
         [&](absl::string_view, absl::string_view value) {
           if (response.revisions_size() == page_size) {
             more = true;
@@ -811,13 +769,7 @@ class Submissions::Impl {
       return allowed.ok();
     };
 
-    std::string prefix = KeyBuilder(kTagReport).Build();
-    if (!plan_id.empty()) {
-      KeyBuilder builder(kTagReport);
-      builder.String(plan_id);
-      if (!request.period().empty()) builder.String(request.period());
-      prefix = builder.Build();
-    }
+    std::string prefix = ReportPrefix(plan_id, request.period());
     std::string start = after.empty() ? prefix : after + '\0';
     if (start < prefix) {
       return InvalidField("page_token", "page token is outside this query");
@@ -840,7 +792,7 @@ class Submissions::Impl {
     bool more = false;
     absl::Status inner;
     RETURN_IF_ERROR(store_->Scan(
-        kReports, start, storage::PrefixEnd(prefix),
+        kReportsColumnFamily, start, storage::PrefixEnd(prefix),
         [&](absl::string_view key, absl::string_view value) {
           v1::Report report;
           if (!report.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
@@ -969,7 +921,7 @@ class Submissions::Impl {
     if (limit <= 0) return changes;
     absl::Status inner;
     RETURN_IF_ERROR(store_->Scan(
-        kFeed, ChangeKey(after + 1), storage::PrefixEnd(KeyBuilder(kTagChange).Build()),
+        kFeedColumnFamily, ChangeKey(after + 1), storage::PrefixEnd(ChangePrefix()),
         [&](absl::string_view, absl::string_view value) {
           v1::Change change;
           if (!change.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
@@ -1003,14 +955,12 @@ absl::StatusOr<std::unique_ptr<Submissions>> Submissions::Open(storage::KvStore*
                                                                const RegistryReader* registry,
                                                                const Clock* clock,
                                                                const AccessPolicy* policy) {
-  ASSIGN_OR_RETURN(std::optional<std::string> counter, store->Get(kFeed, CounterKey()));
+  ASSIGN_OR_RETURN(std::optional<std::string> counter, store->Get(kFeedColumnFamily, CounterKey()));
   int64_t last_sequence = 0;
   if (counter) {
-    KeyReader reader(std::string(1, '\0') + *counter);
-    reader.Tag();
-    std::optional<uint64_t> value = reader.Uint64();
-    if (!value || !reader.AtEnd()) return absl::DataLossError("corrupt change-feed counter");
-    last_sequence = static_cast<int64_t>(*value);
+    std::optional<int64_t> value = DecodeCounter(*counter);
+    if (!value) return absl::DataLossError("corrupt change-feed counter");
+    last_sequence = *value;
   }
   return std::unique_ptr<Submissions>(new Submissions(std::make_unique<Impl>(
       store, registry, clock, policy, audit, last_sequence)));

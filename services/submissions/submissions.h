@@ -48,13 +48,11 @@
 #include "services/submissions/change_notifier.h"
 #include "services/submissions/notices.h"
 #include "services/common/registry_reader.h"
+#include "services/submissions/submissions_schema.h"
 #include "storage/kv_store.h"
 #include "tonghop/v1/submissions_service.pb.h"
 
 namespace tonghop::submissions {
-
-// The column families the service's store must have.
-std::vector<std::string> SubmissionsColumnFamilies();
 
 class Submissions {
  public:

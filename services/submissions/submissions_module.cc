@@ -107,8 +107,8 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> CreateSubmissionsModule(
     return absl::InvalidArgumentError("submissions: the environment needs a clock and identity");
   }
   ASSIGN_OR_RETURN(std::unique_ptr<storage::KvStore> store,
-                   storage::OpenRocksDbStore(env.data_dir, SubmissionsColumnFamilies(),
-                                             StoreOptions(env, kSubmissionsService)));
+                   storage::OpenRocksDbStoreWithLayout(env.data_dir, SubmissionsLayout(),
+                                                       StoreOptions(env, kSubmissionsService)));
   auto registry = std::make_unique<GrpcRegistryReader>(env.operator_agency);
   auto cached_registry = std::make_unique<CachingRegistryReader>(registry.get(), kRegistryLookupTtl);
   auto audit = std::make_unique<AuditLog>(store.get(), std::string(kSubmissionsService), env.clock);
