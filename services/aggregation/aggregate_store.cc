@@ -18,119 +18,8 @@
 namespace tonghop::aggregation {
 namespace {
 
-using storage::KeyBuilder;
-using storage::KeyReader;
 using storage::KvStore;
 using storage::WriteBatch;
-
-constexpr char kMetaCf[] = "aggregation_meta";
-constexpr char kDataCf[] = "aggregation_data";
-
-// Meta keys.
-constexpr uint8_t kActiveTag = 'A';
-constexpr uint8_t kPositionTag = 'P';
-constexpr uint8_t kBuildingTag = 'B';
-constexpr uint8_t kLayoutTag = 'F';
-constexpr uint8_t kAppliedTimeTag = 'T';  // generation → time of the change at its position
-constexpr uint8_t kEpochTag = 'E';        // generation → feed epoch
-constexpr uint8_t kLastChangeTag = 'L';   // generation → digest of the last change
-// Data keys: 'G' generation, then one of these record kinds.
-constexpr uint8_t kGenerationTag = 'G';
-constexpr uint8_t kStatusTag = 'S';
-constexpr uint8_t kContributionTag = 'C';
-constexpr uint8_t kBodyTag = 'D';
-constexpr uint8_t kSumTag = 'R';
-constexpr uint8_t kValueTag = 'V';
-
-// The version of the record layout below. A table written with another
-// layout is dropped at startup and replayed from the change feed.
-constexpr char kLayoutVersion[] = "3";
-
-const char* LayerCode(Layer layer) { return layer == Layer::kAccepted ? "a" : "u"; }
-
-std::string ActiveKey() { return KeyBuilder(kActiveTag).Build(); }
-std::string LayoutKey() { return KeyBuilder(kLayoutTag).Build(); }
-std::string PositionKey(uint64_t gen) { return KeyBuilder(kPositionTag).Uint64(gen).Build(); }
-std::string BuildingKey(uint64_t gen) { return KeyBuilder(kBuildingTag).Uint64(gen).Build(); }
-// When the change at a generation's position happened, in microseconds
-// since the epoch: what "data as of" answers say. Kept beside the position
-// (and written with it) rather than in it, so that a table written before
-// it existed still reads.
-std::string AppliedTimeKey(uint64_t gen) {
-  return KeyBuilder(kAppliedTimeTag).Uint64(gen).Build();
-}
-std::string GenPrefix(uint64_t gen) { return KeyBuilder(kGenerationTag).Uint64(gen).Build(); }
-std::string EpochKey(uint64_t gen) { return KeyBuilder(kEpochTag).Uint64(gen).Build(); }
-std::string LastChangeKey(uint64_t gen) { return KeyBuilder(kLastChangeTag).Uint64(gen).Build(); }
-
-std::string StatusPrefix(uint64_t gen, absl::string_view plan) {
-  return GenPrefix(gen) + KeyBuilder(kStatusTag).String(plan).Build();
-}
-std::string StatusPrefix(uint64_t gen, absl::string_view plan, absl::string_view period) {
-  return GenPrefix(gen) + KeyBuilder(kStatusTag).String(plan).String(period).Build();
-}
-std::string StatusKey(uint64_t gen, absl::string_view plan, absl::string_view period,
-                      absl::string_view agency) {
-  return GenPrefix(gen) + KeyBuilder(kStatusTag).String(plan).String(period).String(agency).Build();
-}
-std::string ContributionPrefix(uint64_t gen) {
-  return GenPrefix(gen) + KeyBuilder(kContributionTag).Build();
-}
-std::string ContributionPrefix(uint64_t gen, Layer layer, absl::string_view plan,
-                               absl::string_view period) {
-  return GenPrefix(gen) +
-         KeyBuilder(kContributionTag).String(LayerCode(layer)).String(plan).String(period).Build();
-}
-std::string ContributionKey(uint64_t gen, Layer layer, absl::string_view plan,
-                            absl::string_view period, absl::string_view agency) {
-  return ContributionPrefix(gen, layer, plan, period) +
-         KeyBuilder(0).String(agency).Build().substr(1);
-}
-std::string BodyKey(uint64_t gen, Layer layer, absl::string_view plan, absl::string_view period,
-                    absl::string_view agency) {
-  return GenPrefix(gen) + KeyBuilder(kBodyTag)
-                              .String(LayerCode(layer))
-                              .String(plan)
-                              .String(period)
-                              .String(agency)
-                              .Build();
-}
-// (layer, plan, period, root, indicator) under the sum records.
-std::string SumPrefix(uint64_t gen, Layer layer, absl::string_view plan, absl::string_view period,
-                      absl::string_view root, absl::string_view indicator) {
-  return GenPrefix(gen) + KeyBuilder(kSumTag)
-                              .String(LayerCode(layer))
-                              .String(plan)
-                              .String(period)
-                              .String(root)
-                              .String(indicator)
-                              .Build();
-}
-std::string CellSuffix(absl::string_view cell) {
-  return KeyBuilder(0).String(cell).Build().substr(1);
-}
-std::string SumKey(uint64_t gen, Layer layer, absl::string_view plan, absl::string_view period,
-                   absl::string_view root, absl::string_view indicator, absl::string_view cell) {
-  return SumPrefix(gen, layer, plan, period, root, indicator) + CellSuffix(cell);
-}
-// (layer, plan, period, indicator) under the value index; the cell and the
-// agency follow.
-std::string ValueIndicatorPrefix(uint64_t gen, Layer layer, absl::string_view plan,
-                                 absl::string_view period, absl::string_view indicator) {
-  return GenPrefix(gen) + KeyBuilder(kValueTag)
-                              .String(LayerCode(layer))
-                              .String(plan)
-                              .String(period)
-                              .String(indicator)
-                              .Build();
-}
-// (layer, plan, period, indicator, cell) under the value index; the agency
-// follows.
-std::string ValueCellPrefix(uint64_t gen, Layer layer, absl::string_view plan,
-                            absl::string_view period, absl::string_view indicator,
-                            absl::string_view cell) {
-  return ValueIndicatorPrefix(gen, layer, plan, period, indicator) + CellSuffix(cell);
-}
 
 std::string Serialize(const google::protobuf::Message& message) {
   std::string bytes;
@@ -155,15 +44,6 @@ absl::Status Corrupt(absl::string_view what) {
   return absl::DataLossError(absl::StrCat("aggregation store: unreadable ", what));
 }
 
-// The last string component of a key that starts with `prefix`.
-std::optional<std::string> ComponentAfter(absl::string_view key, absl::string_view prefix) {
-  if (key.size() < prefix.size()) return std::nullopt;
-  std::string rest = std::string(1, '\0') + std::string(key.substr(prefix.size()));
-  KeyReader reader(rest);
-  reader.Tag();
-  return reader.String();
-}
-
 uint64_t Fnv(uint64_t hash, absl::string_view bytes) {
   for (unsigned char c : bytes) {
     hash ^= c;
@@ -173,8 +53,6 @@ uint64_t Fnv(uint64_t hash, absl::string_view bytes) {
 }
 
 }  // namespace
-
-std::vector<std::string> AggregationColumnFamilies() { return {kMetaCf, kDataCf}; }
 
 std::string ChangeDigest(const v1::Change& change) {
   v1::Change copy = change;
@@ -302,7 +180,7 @@ absl::Status AggregateStore::StageValues(Staging& staging, uint64_t gen, Layer l
                                          bool alone_in_own_subtree) {
   auto values = ReportValues(report);
   int64_t submit = SubmitMicros(report);
-  std::string agency_suffix = KeyBuilder(0).String(agency).Build().substr(1);
+  std::string agency_suffix = StringSuffix(agency);
   for (const auto& [key, micros] : values) {
     const auto& [indicator, cell] = key;
     for (const std::string& root : roots) {
@@ -360,36 +238,31 @@ absl::StatusOr<std::unique_ptr<AggregateStore>> AggregateStore::Open(KvStore* st
 
 absl::Status AggregateStore::Init() {
   ASSIGN_OR_RETURN(std::optional<std::string> active, store_->Get(kMetaCf, ActiveKey()));
-  ASSIGN_OR_RETURN(std::optional<std::string> layout, store_->Get(kMetaCf, LayoutKey()));
-  uint64_t gen = 1;
+  uint64_t gen = 0;
   if (active.has_value() && !absl::SimpleAtoi(*active, &gen)) return Corrupt("active generation");
   std::vector<uint64_t> generations;
-  std::string prefix = KeyBuilder(kPositionTag).Build();
+  std::string prefix = PositionPrefix();
   RETURN_IF_ERROR(store_->Scan(kMetaCf, prefix, storage::PrefixEnd(prefix),
                                [&](absl::string_view key, absl::string_view) {
-                                 KeyReader reader(key);
-                                 reader.Tag();
-                                 std::optional<uint64_t> g = reader.Uint64();
+                                 std::optional<uint64_t> g = GenerationOfPositionKey(key);
                                  if (g.has_value()) generations.push_back(*g);
                                  return true;
                                }));
   uint64_t highest = gen;
   for (uint64_t g : generations) highest = std::max(highest, g);
-  if (!active.has_value() || layout != std::optional<std::string>(kLayoutVersion)) {
-    if (active.has_value()) {
-      // Everything in the table is derived from the change feed: start an
-      // empty generation and let the feed consumer replay it from the start.
-      std::cerr << "aggregation: the roll-up table was written with another "
-                   "layout; it is "
-                   "rebuilt from the change feed"
-                << std::endl;
-      gen = highest + 1;
+  if (!active.has_value()) {
+    // A new table, or one whose layout migration started the roll-ups over
+    // (AggregationLayout): everything in it is derived from the change
+    // feed, so an empty generation starts and the feed consumer replays the
+    // feed into it; older generations are dropped as leftovers.
+    if (!generations.empty()) {
+      std::cerr << "aggregation: the roll-up table is rebuilt from the change feed" << std::endl;
     }
-    highest = std::max(highest, gen);
+    gen = highest + 1;
+    highest = gen;
     WriteBatch batch;
     batch.Put(kMetaCf, ActiveKey(), absl::StrCat(gen));
     batch.Put(kMetaCf, PositionKey(gen), "0");
-    batch.Put(kMetaCf, LayoutKey(), kLayoutVersion);
     RETURN_IF_ERROR(store_->Write(batch));
   }
   ASSIGN_OR_RETURN(std::optional<std::string> position, store_->Get(kMetaCf, PositionKey(gen)));
@@ -602,16 +475,12 @@ absl::StatusOr<bool> AggregateStore::StageRehome(Staging& staging, uint64_t gen,
                                                  const std::vector<std::string>& roots) {
   std::vector<std::string> old_roots(contribution.roots().begin(), contribution.roots().end());
   if (old_roots == roots) return false;
-  // The key is C, layer, plan, period, agency.
-  std::string rest = std::string(key.substr(GenPrefix(gen).size()));
-  KeyReader reader(rest);
-  reader.Tag();
-  std::optional<std::string> layer_code = reader.String();
-  std::optional<std::string> plan = reader.String();
-  std::optional<std::string> period = reader.String();
-  std::optional<std::string> agency = reader.String();
-  if (!layer_code || !plan || !period || !agency) return Corrupt("contribution key");
-  Layer layer = *layer_code == "a" ? Layer::kAccepted : Layer::kUnreviewed;
+  std::optional<ContributionKeyParts> parts = ParseContributionKey(gen, key);
+  if (!parts) return Corrupt("contribution key");
+  const Layer layer = parts->layer;
+  const std::string* plan = &parts->plan;
+  const std::string* period = &parts->period;
+  const std::string* agency = &parts->agency;
   ASSIGN_OR_RETURN(std::optional<std::string> body,
                    staging.Get(BodyKey(gen, layer, *plan, *period, *agency)));
   v1::Report counted;
@@ -938,7 +807,7 @@ std::map<std::string, AggregateReader::SumValue> AggregateReader::Sums(
   std::string prefix = SumPrefix(generation_, layer, plan, period, root, indicator);
   absl::Status status = view_->Scan(kDataCf, prefix, storage::PrefixEnd(prefix),
                                     [&](absl::string_view key, absl::string_view value) {
-                                      std::optional<std::string> cell = ComponentAfter(key, prefix);
+                                      std::optional<std::string> cell = StringAfter(key, prefix);
                                       records::Sum sum;
                                       std::optional<__int128> micros;
                                       if (!cell || !sum.ParseFromString(std::string(value)) ||
@@ -975,7 +844,7 @@ void AggregateReader::ForEachIndexed(
   absl::Status status = view_->Scan(
       kDataCf, prefix, storage::PrefixEnd(prefix),
       [&](absl::string_view key, absl::string_view value) {
-        std::optional<std::string> agency = ComponentAfter(key, prefix);
+        std::optional<std::string> agency = StringAfter(key, prefix);
         records::IndexedValue indexed;
         std::optional<__int128> micros;
         if (!agency || !indexed.ParseFromString(std::string(value)) ||
@@ -1035,15 +904,13 @@ std::map<std::string, std::set<std::string>> AggregateReader::BreakdownDimension
   absl::Status status = view_->Scan(
       kDataCf, prefix, storage::PrefixEnd(prefix),
       [&](absl::string_view key, absl::string_view) {
-        std::string rest = std::string(1, '\0') + std::string(key.substr(prefix.size()));
-        KeyReader reader(rest);
-        reader.Tag();
-        std::optional<std::string> cell = reader.String();
-        std::optional<std::string> agency = reader.String();
-        if (!cell || !agency) {
+        std::optional<ValueCellAgency> entry = ParseValueSuffix(key.substr(prefix.size()));
+        if (!entry) {
           Fail(Corrupt("indexed value"));
           return false;
         }
+        const std::string* cell = &entry->cell;
+        const std::string* agency = &entry->agency;
         auto placed = roots.find(*agency);
         if (placed == roots.end() ||
             std::find(placed->second.begin(), placed->second.end(), root) == placed->second.end()) {
@@ -1080,7 +947,7 @@ std::map<std::string, records::Contribution> AggregateReader::Contributions(
   absl::Status status =
       view_->Scan(kDataCf, prefix, storage::PrefixEnd(prefix),
                   [&](absl::string_view key, absl::string_view value) {
-                    std::optional<std::string> agency = ComponentAfter(key, prefix);
+                    std::optional<std::string> agency = StringAfter(key, prefix);
                     records::Contribution contribution;
                     if (!agency || !contribution.ParseFromString(std::string(value))) {
                       Fail(Corrupt("contribution"));
@@ -1129,7 +996,7 @@ std::map<std::string, records::ReportStatus> AggregateReader::Statuses(
   absl::Status status = view_->Scan(kDataCf, prefix, storage::PrefixEnd(prefix),
                                     [&](absl::string_view key, absl::string_view value) {
                                       std::optional<std::string> agency =
-                                          ComponentAfter(key, prefix);
+                                          StringAfter(key, prefix);
                                       records::ReportStatus record;
                                       if (!agency || !record.ParseFromString(std::string(value))) {
                                         Fail(Corrupt("report status"));
@@ -1155,7 +1022,7 @@ std::vector<std::string> AggregateReader::Periods(absl::string_view plan) const 
       break;
     }
     if (first->empty()) break;
-    std::optional<std::string> period = ComponentAfter((*first)[0].key, prefix);
+    std::optional<std::string> period = StringAfter((*first)[0].key, prefix);
     if (!period.has_value()) {
       Fail(Corrupt("report status"));
       break;

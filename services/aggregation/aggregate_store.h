@@ -20,7 +20,8 @@
 //                                                   the number of contributors
 //   value         (indicator, cell, agency)      → the agency's value and
 //                                                   submit time
-// and, once per plan and period, each agency's latest report state.
+// and, once per plan and period, each agency's latest report state. Their
+// keys and the layout version are in aggregate_schema.h.
 // A newer revision replaces the older one's contribution: the stored
 // contribution is subtracted from exactly the roots it was added to, then
 // the new one is added; accepting the revision already counted as submitted
@@ -68,16 +69,14 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "services/aggregation/aggregate_schema.h"
 #include "services/aggregation/aggregation_records.pb.h"
-#include "services/common/decimal.h"
 #include "services/aggregation/hierarchy.h"
+#include "services/common/decimal.h"
 #include "storage/kv_store.h"
 #include "tonghop/v1/submissions_service.pb.h"
 
 namespace tonghop::aggregation {
-
-// The column families the aggregation store needs.
-std::vector<std::string> AggregationColumnFamilies();
 
 // Where in which feed a table is: the epoch of the changes applied, the
 // last one's sequence and a digest of it (both empty for a table built
@@ -90,9 +89,6 @@ struct FeedMark {
 
 // A digest of a change as the feed holds it (its epoch aside).
 std::string ChangeDigest(const v1::Change& change);
-
-// Which reports count.
-enum class Layer { kAccepted, kUnreviewed };
 
 // The change feed, read to its current end. Implementations need not be
 // thread-safe; each rebuild uses its own.
@@ -211,9 +207,11 @@ class AggregateReader {
 
 class AggregateStore {
  public:
-  // Opens the table in `store` (which must have AggregationColumnFamilies()),
-  // creating generation 1 when empty. Generations a crashed rebuild left
-  // behind stay until DropLeftovers().
+  // Opens the table in `store` (which must have AggregationColumnFamilies(),
+  // and be at AggregationLayout()'s version: storage::UpgradeLayout),
+  // starting a new, empty generation when none is active (a new table, or
+  // a migration started the roll-ups over). Generations a crashed rebuild
+  // or an older layout left behind stay until DropLeftovers().
   static absl::StatusOr<std::unique_ptr<AggregateStore>> Open(storage::KvStore* store);
 
   // Deletes every generation Open() found besides the active one, page by

@@ -134,6 +134,8 @@ Hierarchy MakeHierarchy() { return Hierarchy(testing::Agencies()); }
 class AggregateStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // As the module opens it.
+    ASSERT_TRUE(storage::UpgradeLayout(&store_, AggregationLayout()).ok());
     auto opened = AggregateStore::Open(&store_);
     ASSERT_TRUE(opened.ok()) << opened.status();
     aggregates_ = *std::move(opened);
@@ -236,9 +238,12 @@ TEST_F(AggregateStoreTest, ATableWithAnotherLayoutIsReplayedFromTheStart) {
   auto applied = Dump();
   // As an older version would have left it: no layout version recorded.
   storage::WriteBatch older;
-  older.Delete(AggregationColumnFamilies()[0], storage::KeyBuilder('F').Build());
+  older.Delete(kMetaCf, LayoutKey());
   ASSERT_TRUE(store_.Write(older).ok());
   aggregates_.reset();
+  auto upgrade = storage::UpgradeLayout(&store_, AggregationLayout());
+  ASSERT_TRUE(upgrade.ok()) << upgrade.status();
+  EXPECT_EQ(upgrade->found_version, 1);
   aggregates_ = *AggregateStore::Open(&store_);
   EXPECT_EQ(aggregates_->applied_sequence(), 0);
   EXPECT_EQ(aggregates_->active_generation(), 2u);

@@ -202,14 +202,11 @@ absl::StatusOr<std::unique_ptr<ServiceModule>> CreateAggregationModule(
   // Besides the roll-ups, which the change feed gives again, the store holds
   // the service's audit trail, whose records were acknowledged (a rebuild's
   // answer): a damaged log is refused like any store of acknowledged writes.
-  std::vector<std::string> column_families = AggregationColumnFamilies();
-  for (const std::string& cf : DraftStore::ColumnFamilies()) column_families.push_back(cf);
-  column_families.emplace_back(kAuditColumnFamily);
-  column_families.emplace_back(kReceivedFiguresCf);
-  column_families.emplace_back(kUpstreamPushCf);
+  // An older layout of the roll-ups is migrated by starting them over
+  // (AggregationLayout); Open then starts the empty generation.
   ASSIGN_OR_RETURN(std::unique_ptr<storage::KvStore> store,
-                   storage::OpenRocksDbStore(env.data_dir, column_families,
-                                             StoreOptions(env, kAggregationService)));
+                   storage::OpenRocksDbStoreWithLayout(env.data_dir, AggregationLayout(),
+                                                       StoreOptions(env, kAggregationService)));
   ASSIGN_OR_RETURN(std::unique_ptr<AggregateStore> aggregates, AggregateStore::Open(store.get()));
   std::string temp_dir = (std::filesystem::path(env.data_dir) / "tmp").string();
   std::error_code ec;

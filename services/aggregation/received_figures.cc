@@ -23,18 +23,6 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-// Keys: plan, period and sender agency, separated by a byte no name holds,
-// so one plan and period's senders are one key range in agency order.
-constexpr char kSeparator = '\x1f';
-
-std::string PeriodPrefix(absl::string_view plan, absl::string_view period) {
-  return absl::StrCat(plan, std::string(1, kSeparator), period, std::string(1, kSeparator));
-}
-
-std::string RecordKey(absl::string_view plan, absl::string_view period, absl::string_view agency) {
-  return absl::StrCat(PeriodPrefix(plan, period), agency);
-}
-
 std::string ResourceName(absl::string_view plan, absl::string_view period,
                          absl::string_view agency) {
   return absl::StrCat(plan, "/periods/", period, "/receivedFigures/",
@@ -171,7 +159,7 @@ absl::StatusOr<v1::PushFiguresResponse> ReceivedFiguresStore::Push(
     }
   }
 
-  std::string key = RecordKey(request.plan(), request.period(), request.agency());
+  std::string key = ReceivedFiguresKey(request.plan(), request.period(), request.agency());
   absl::MutexLock lock(&push_mu_);
   ASSIGN_OR_RETURN(std::optional<v1::ReceivedFigures> held, ReadRecord(*store_, key));
   v1::PushFiguresResponse response;
@@ -239,14 +227,14 @@ absl::StatusOr<v1::ReceivedFigures> ReceivedFiguresStore::Get(
   ASSIGN_OR_RETURN(std::shared_ptr<const RegistrySnapshot> snapshot, registry_->Snapshot(false));
   RETURN_IF_ERROR(policy_->CheckReadRollup(caller, *snapshot->hierarchy, agency));
   ASSIGN_OR_RETURN(std::optional<v1::ReceivedFigures> held,
-                   ReadRecord(*store_, RecordKey(period->plan, period->period, agency)));
+                   ReadRecord(*store_, ReceivedFiguresKey(period->plan, period->period, agency)));
   if (!held) return NotFound(request.name());
   return *std::move(held);
 }
 
 absl::StatusOr<std::vector<v1::ReceivedFigures>> ReceivedFiguresStore::All(
     absl::string_view plan, absl::string_view period) const {
-  std::string prefix = PeriodPrefix(plan, period);
+  std::string prefix = ReceivedPeriodPrefix(plan, period);
   std::vector<v1::ReceivedFigures> out;
   absl::Status failed;
   RETURN_IF_ERROR(store_->Scan(kReceivedFiguresCf, prefix, storage::PrefixEnd(prefix),
@@ -273,7 +261,7 @@ absl::StatusOr<v1::ListReceivedFiguresResponse> ReceivedFiguresStore::List(
   ASSIGN_OR_RETURN(int page_size, EffectivePageSize(request.page_size()));
   ASSIGN_OR_RETURN(std::string after, DecodePageToken(request.page_token(), request.parent()));
   ASSIGN_OR_RETURN(std::shared_ptr<const RegistrySnapshot> snapshot, registry_->Snapshot(false));
-  std::string prefix = PeriodPrefix(period.plan, period.period);
+  std::string prefix = ReceivedPeriodPrefix(period.plan, period.period);
   std::string start = after.empty() ? prefix : absl::StrCat(prefix, after, std::string(1, '\0'));
   v1::ListReceivedFiguresResponse response;
   absl::Status failed;

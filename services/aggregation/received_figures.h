@@ -23,6 +23,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "services/aggregation/aggregate_schema.h"
 #include "services/aggregation/registry_view.h"
 #include "services/common/access_policy.h"
 #include "services/common/audit_log.h"
@@ -32,9 +33,6 @@
 #include "tonghop/v1/federation_service.pb.h"
 
 namespace tonghop::aggregation {
-
-// The column family the received figures are kept in.
-inline constexpr char kReceivedFiguresCf[] = "federation_received";
 
 // A plan and period named `plans/{plan}/periods/{period}`.
 struct PlanPeriod {

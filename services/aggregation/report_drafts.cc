@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/aggregation/aggregate_schema.h"
 #include "services/aggregation/report_draft.h"
 #include "services/common/errors.h"
 #include "services/common/etag.h"
@@ -18,23 +19,9 @@
 namespace tonghop::aggregation {
 namespace {
 
-constexpr char kDraftsCf[] = "aggregation_drafts";
-constexpr char kRequestsCf[] = "aggregation_draft_requests";
-constexpr uint8_t kHeadTag = 'H';
-constexpr uint8_t kRevisionTag = 'R';
 constexpr char kUpdateMethod[] = "UpdateCompiledReportDraft";
 // Longest text accepted in one field (a long narrative section).
 constexpr size_t kMaxFieldBytes = 200000;
-
-std::string HeadKey(absl::string_view name) {
-  return storage::KeyBuilder(kHeadTag).String(name).Build();
-}
-std::string RevisionPrefix(absl::string_view name) {
-  return storage::KeyBuilder(kRevisionTag).String(name).Build();
-}
-std::string RevisionKey(absl::string_view name, int32_t revision) {
-  return storage::KeyBuilder(kRevisionTag).String(name).Uint64(static_cast<uint64_t>(revision)).Build();
-}
 
 absl::StatusOr<v1::CompiledReportDraft> Parse(const std::string& bytes) {
   v1::CompiledReportDraft draft;
@@ -134,11 +121,13 @@ absl::Status Normalize(v1::CompiledReportDraft& draft, const std::set<std::strin
 
 }  // namespace
 
-std::vector<std::string> DraftStore::ColumnFamilies() { return {kDraftsCf, kRequestsCf}; }
+std::vector<std::string> DraftStore::ColumnFamilies() {
+  return storage::ColumnFamilyNames({kDraftsCf, kDraftRequestsCf});
+}
 
 absl::StatusOr<std::optional<v1::CompiledReportDraft>> DraftStore::Latest(
     absl::string_view name) const {
-  ASSIGN_OR_RETURN(std::optional<std::string> head, store_->Get(kDraftsCf, HeadKey(name)));
+  ASSIGN_OR_RETURN(std::optional<std::string> head, store_->Get(kDraftsCf, DraftHeadKey(name)));
   if (!head.has_value()) return std::optional<v1::CompiledReportDraft>();
   int32_t revision = 0;
   if (!absl::SimpleAtoi(*head, &revision)) {
@@ -152,7 +141,7 @@ absl::StatusOr<std::optional<v1::CompiledReportDraft>> DraftStore::Latest(
 absl::StatusOr<std::optional<v1::CompiledReportDraft>> DraftStore::Revision(
     absl::string_view name, int32_t revision) const {
   ASSIGN_OR_RETURN(std::optional<std::string> stored,
-                   store_->Get(kDraftsCf, RevisionKey(name, revision)));
+                   store_->Get(kDraftsCf, DraftRevisionKey(name, revision)));
   if (!stored.has_value()) return std::optional<v1::CompiledReportDraft>();
   ASSIGN_OR_RETURN(v1::CompiledReportDraft draft, Parse(*stored));
   return std::optional<v1::CompiledReportDraft>(std::move(draft));
@@ -163,7 +152,7 @@ absl::StatusOr<std::vector<v1::CompiledReportDraft>> DraftStore::Revisions(absl:
                                                                            int limit) const {
   // Revisions are few (one per edit): read them in order, keep the newest.
   std::vector<v1::CompiledReportDraft> all;
-  std::string prefix = RevisionPrefix(name);
+  std::string prefix = DraftRevisionPrefix(name);
   absl::Status parse_error;
   RETURN_IF_ERROR(store_->Scan(kDraftsCf, prefix, storage::PrefixEnd(prefix),
                                [&](absl::string_view, absl::string_view value) {
@@ -189,8 +178,8 @@ absl::StatusOr<std::vector<v1::CompiledReportDraft>> DraftStore::Revisions(absl:
 void DraftStore::Stage(storage::WriteBatch& batch, const v1::CompiledReportDraft& draft) const {
   std::string bytes;
   draft.SerializeToString(&bytes);
-  batch.Put(kDraftsCf, RevisionKey(draft.name(), draft.revision()), bytes);
-  batch.Put(kDraftsCf, HeadKey(draft.name()), absl::StrCat(draft.revision()));
+  batch.Put(kDraftsCf, DraftRevisionKey(draft.name(), draft.revision()), bytes);
+  batch.Put(kDraftsCf, DraftHeadKey(draft.name()), absl::StrCat(draft.revision()));
 }
 
 ReportDrafts::ReportDrafts(DraftStore* drafts, const AggregationQueries* queries,
@@ -200,7 +189,7 @@ ReportDrafts::ReportDrafts(DraftStore* drafts, const AggregationQueries* queries
       clock_(clock),
       policy_(policy),
       audit_(audit),
-      idempotency_(drafts->store(), kRequestsCf) {}
+      idempotency_(drafts->store(), kDraftRequestsCf) {}
 
 absl::StatusOr<v1::CompiledReport> ReportDrafts::Compiled(const Caller& caller,
                                                           absl::string_view name,

@@ -18,14 +18,8 @@
 namespace tonghop::aggregation {
 namespace {
 
-constexpr char kPositionKey[] = "position";
 constexpr absl::Duration kFirstBackoff = absl::Milliseconds(100);
 constexpr absl::Duration kMaxBackoff = absl::Seconds(5);
-
-// The generation last acknowledged for a local plan and period.
-std::string GenerationKey(absl::string_view plan, absl::string_view period) {
-  return absl::StrCat("generation/", plan, "\x1f", period);
-}
 
 absl::StatusOr<int64_t> ReadNumber(const storage::KvReader& reader, absl::string_view key) {
   ASSIGN_OR_RETURN(std::optional<std::string> text, reader.Get(kUpstreamPushCf, key));
@@ -88,7 +82,7 @@ void UpstreamPusher::OnApplied(int64_t sequence) {
 }
 
 absl::StatusOr<int64_t> UpstreamPusher::PushedPosition() const {
-  return ReadNumber(*store_, kPositionKey);
+  return ReadNumber(*store_, UpstreamPositionKey());
 }
 
 bool UpstreamPusher::WaitForStop(absl::Duration timeout) {
@@ -152,7 +146,7 @@ absl::Status UpstreamPusher::PushRange(int64_t after, int64_t upto) {
   if (!read.ok() && !past_end) return read;
   for (const auto& [plan, period] : touched) RETURN_IF_ERROR(PushOne(plan, period));
   storage::WriteBatch batch;
-  batch.Put(kUpstreamPushCf, kPositionKey, absl::StrCat(upto));
+  batch.Put(kUpstreamPushCf, UpstreamPositionKey(), absl::StrCat(upto));
   return store_->Write(batch);
 }
 
@@ -182,7 +176,7 @@ absl::Status UpstreamPusher::PushOne(const std::string& plan, const std::string&
                    queries_->Completeness(instance, completeness_request));
   ASSIGN_OR_RETURN(AggregationQueries::SubtreeFigures figures,
                    queries_->SubtreeValues(instance, plan, period, upstream_.identity, false));
-  std::string generation_key = GenerationKey(plan, period);
+  std::string generation_key = UpstreamGenerationKey(plan, period);
   ASSIGN_OR_RETURN(int64_t acknowledged, ReadNumber(*store_, generation_key));
   // Nothing accepted yet and nothing sent before: nothing to say upstream.
   // Once figures were sent, an empty set is sent too (a return withdrew

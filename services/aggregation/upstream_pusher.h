@@ -46,9 +46,6 @@
 
 namespace tonghop::aggregation {
 
-// The column family the pushing position and per-plan state are kept in.
-inline constexpr char kUpstreamPushCf[] = "upstream_push";
-
 // The completeness a push carries, from the sender's own answer counted
 // without unreviewed reports.
 v1::SenderCompleteness SenderCompletenessOf(const v1::CompletenessResponse& completeness);
