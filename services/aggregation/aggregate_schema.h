@@ -16,7 +16,7 @@
 //   column family     key                                        value
 //   aggregation_meta  A                                          the active generation, decimal text
 //   aggregation_meta  F                                          the layout version, decimal text
-//   aggregation_meta  P · generation (uint64)                    the applied feed position, decimal text
+//   aggregation_meta  P · generation (uint64)                    the applied feed position, EncodeFeedPosition
 //   aggregation_meta  T · generation                             time of the change at the position,
 //                                                                µs since the epoch, decimal text
 //   aggregation_meta  B · generation                             empty: being rebuilt
@@ -42,7 +42,7 @@
 // fields separated by 0x1F, which no resource name holds:
 //
 //   upstream_push        "position"                              feed position pushed and acknowledged,
-//                                                                decimal text
+//                                                                EncodeFeedPosition
 //   upstream_push        "generation/" plan 0x1F period          generation last acknowledged, decimal text
 //   federation_received  plan 0x1F period 0x1F sender agency     v1::ReceivedFigures
 //
@@ -72,13 +72,16 @@ inline constexpr storage::ColumnFamily kReceivedFiguresCf{"federation_received"}
 inline constexpr storage::ColumnFamily kUpstreamPushCf{"upstream_push"};
 
 // The version of the layout above, recorded under F in kMetaCf. Version 1
-// is a table without F. Every older version is migrated by starting the
+// is a table without F. Versions 1 and 2 are migrated by starting the
 // roll-ups over: the active generation is forgotten, AggregateStore::Open
 // starts an empty one, the feed consumer replays the change feed into it,
-// and the old generations are dropped in the background. A change of the
-// roll-up layout raises it and adds such a step; a change of the drafts'
-// or the federation's layout needs a migration of its own.
-inline constexpr int kAggregationLayoutVersion = 3;
+// and the old generations are dropped in the background. Version 3 held
+// feed positions as decimal text; version 4 holds them as the submissions
+// store's counter is held (EncodeFeedPosition), rewritten in place. A
+// change of the roll-up layout raises the version and adds a step that
+// starts the roll-ups over; a change of the drafts' or the federation's
+// layout needs a migration of its own.
+inline constexpr int kAggregationLayoutVersion = 4;
 
 // The aggregation store's column families, version and migrations.
 storage::StoreLayout AggregationLayout();
@@ -89,6 +92,18 @@ std::vector<std::string> AggregationColumnFamilies();
 enum class Layer { kAccepted, kUnreviewed };
 // The layer's code in keys.
 inline const char* LayerCode(Layer layer) { return layer == Layer::kAccepted ? "a" : "u"; }
+
+// A feed position as a value: 8 bytes, big-endian (storage::EncodeFixed64),
+// the one encoding of feed positions in every store.
+inline std::string EncodeFeedPosition(int64_t position) {
+  return storage::EncodeFixed64(static_cast<uint64_t>(position));
+}
+// nullopt for a malformed value.
+inline std::optional<int64_t> DecodeFeedPosition(absl::string_view value) {
+  std::optional<uint64_t> position = storage::DecodeFixed64(value);
+  if (!position) return std::nullopt;
+  return static_cast<int64_t>(*position);
+}
 
 // ---- aggregation_meta ----
 

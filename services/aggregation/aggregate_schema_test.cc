@@ -30,6 +30,9 @@ TEST(AggregateSchemaTest, KeysHaveTheirRecordedBytes) {
   EXPECT_EQ(ActiveKey(), "A");
   EXPECT_EQ(LayoutKey(), "F");
   EXPECT_EQ(PositionKey(2), "P\0\0\0\0\0\0\0\x02"s);
+  EXPECT_EQ(EncodeFeedPosition(258), "\0\0\0\0\0\0\x01\x02"s);
+  EXPECT_EQ(DecodeFeedPosition("\0\0\0\0\0\0\x01\x02"s), 258);
+  EXPECT_EQ(DecodeFeedPosition("258"), std::nullopt);
   EXPECT_EQ(AppliedTimeKey(2), "T\0\0\0\0\0\0\0\x02"s);
   EXPECT_EQ(BuildingKey(2), "B\0\0\0\0\0\0\0\x02"s);
   EXPECT_EQ(EpochKey(2), "E\0\0\0\0\0\0\0\x02"s);
@@ -127,11 +130,53 @@ TEST(AggregateSchemaTest, ANewStoreIsStampedWithTheCurrentVersion) {
   auto upgrade = storage::UpgradeLayout(&store, AggregationLayout());
   ASSERT_TRUE(upgrade.ok()) << upgrade.status();
   EXPECT_EQ(upgrade->found_version, 0);
-  EXPECT_EQ(*store.Get(kMetaCf, LayoutKey()), std::optional<std::string>("3"));
+  EXPECT_EQ(*store.Get(kMetaCf, LayoutKey()), std::optional<std::string>("4"));
   auto aggregates = AggregateStore::Open(&store);
   ASSERT_TRUE(aggregates.ok()) << aggregates.status();
   EXPECT_EQ((*aggregates)->active_generation(), 1u);
   EXPECT_TRUE((*aggregates)->leftover_generations().empty());
+}
+
+// Version 3 as the previous release left it: positions as decimal text.
+void WriteVersion3Positions(storage::KvStore& store, const std::string& active_position) {
+  storage::WriteBatch v3;
+  v3.Put(kMetaCf, LayoutKey(), "3");
+  v3.Put(kMetaCf, PositionKey(1), active_position);
+  v3.Put(kMetaCf, PositionKey(7), "bad");  // a leftover generation
+  v3.Put(kUpstreamPushCf, UpstreamPositionKey(), "12");
+  ASSERT_TRUE(store.Write(v3).ok());
+}
+
+TEST(AggregateSchemaTest, Version3PositionsAreRewrittenInPlaceWithoutARebuild) {
+  storage::MemoryStore store;
+  ASSERT_TRUE(storage::UpgradeLayout(&store, AggregationLayout()).ok());
+  ASSERT_TRUE(AggregateStore::Open(&store).ok());
+  WriteVersion3Positions(store, "17");
+
+  auto upgrade = storage::UpgradeLayout(&store, AggregationLayout());
+  ASSERT_TRUE(upgrade.ok()) << upgrade.status();
+  EXPECT_EQ(upgrade->found_version, 3);
+  EXPECT_EQ(upgrade->migrations, std::vector<std::string>{"feed positions as 8-byte numbers"});
+  EXPECT_EQ(*store.Get(kMetaCf, PositionKey(1)), std::optional<std::string>(EncodeFeedPosition(17)));
+  EXPECT_EQ(*store.Get(kMetaCf, PositionKey(7)), std::optional<std::string>(EncodeFeedPosition(0)));
+  EXPECT_EQ(*store.Get(kUpstreamPushCf, UpstreamPositionKey()),
+            std::optional<std::string>(EncodeFeedPosition(12)));
+  auto aggregates = AggregateStore::Open(&store);
+  ASSERT_TRUE(aggregates.ok()) << aggregates.status();
+  EXPECT_EQ((*aggregates)->active_generation(), 1u);
+  EXPECT_EQ((*aggregates)->applied_sequence(), 17);
+}
+
+TEST(AggregateSchemaTest, AnUnreadableActivePositionStopsTheMigrationAtVersion3) {
+  storage::MemoryStore store;
+  ASSERT_TRUE(storage::UpgradeLayout(&store, AggregationLayout()).ok());
+  ASSERT_TRUE(AggregateStore::Open(&store).ok());
+  WriteVersion3Positions(store, "x17");
+  auto upgrade = storage::UpgradeLayout(&store, AggregationLayout());
+  EXPECT_EQ(upgrade.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(upgrade.status().message(), HasSubstr("unreadable feed position of generation 1"));
+  EXPECT_EQ(*store.Get(kMetaCf, LayoutKey()), std::optional<std::string>("3"));
+  EXPECT_EQ(*store.Get(kMetaCf, PositionKey(1)), std::optional<std::string>("x17"));
 }
 
 // A store whose roll-ups were written at version 2 is migrated by starting
@@ -157,8 +202,8 @@ TEST(AggregateSchemaTest, AnOlderVersionStartsTheRollupsOverAndKeepsTheRest) {
   auto upgrade = storage::UpgradeLayout(&store, AggregationLayout());
   ASSERT_TRUE(upgrade.ok()) << upgrade.status();
   EXPECT_EQ(upgrade->found_version, 2);
-  EXPECT_EQ(upgrade->migrations.size(), 1u);
-  EXPECT_EQ(*store.Get(kMetaCf, LayoutKey()), std::optional<std::string>("3"));
+  EXPECT_EQ(upgrade->migrations.size(), 2u);
+  EXPECT_EQ(*store.Get(kMetaCf, LayoutKey()), std::optional<std::string>("4"));
   auto aggregates = AggregateStore::Open(&store);
   ASSERT_TRUE(aggregates.ok()) << aggregates.status();
   EXPECT_EQ((*aggregates)->active_generation(), 2u);
@@ -181,17 +226,17 @@ TEST(AggregateSchemaTest, ANewerVersionIsRefusedInsteadOfRebuilt) {
     ASSERT_TRUE(store.ok()) << store.status();
     ASSERT_TRUE(AggregateStore::Open(store->get()).ok());
     storage::WriteBatch newer;
-    newer.Put(kMetaCf, LayoutKey(), "4");
+    newer.Put(kMetaCf, LayoutKey(), "5");
     ASSERT_TRUE((*store)->Write(newer).ok());
   }
   auto refused = storage::OpenRocksDbStoreWithLayout(dir, AggregationLayout());
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(refused.status().message(), HasSubstr("storage aggregation: the store has layout version 4"));
+  EXPECT_THAT(refused.status().message(), HasSubstr("storage aggregation: the store has layout version 5"));
   {
-    // Untouched: the table is still there, at version 4.
+    // Untouched: the table is still there, at version 5.
     auto store = storage::OpenRocksDbStore(dir, storage::ColumnFamilyNames(AggregationLayout().column_families));
     ASSERT_TRUE(store.ok()) << store.status();
-    EXPECT_EQ(*(*store)->Get(kMetaCf, LayoutKey()), std::optional<std::string>("4"));
+    EXPECT_EQ(*(*store)->Get(kMetaCf, LayoutKey()), std::optional<std::string>("5"));
     EXPECT_EQ(*(*store)->Get(kMetaCf, ActiveKey()), std::optional<std::string>("1"));
   }
   std::filesystem::remove_all(dir);

@@ -262,12 +262,16 @@ absl::Status AggregateStore::Init() {
     highest = gen;
     WriteBatch batch;
     batch.Put(kMetaCf, ActiveKey(), absl::StrCat(gen));
-    batch.Put(kMetaCf, PositionKey(gen), "0");
+    batch.Put(kMetaCf, PositionKey(gen), EncodeFeedPosition(0));
     RETURN_IF_ERROR(store_->Write(batch));
   }
   ASSIGN_OR_RETURN(std::optional<std::string> position, store_->Get(kMetaCf, PositionKey(gen)));
   int64_t applied = 0;
-  if (position.has_value() && !absl::SimpleAtoi(*position, &applied)) return Corrupt("position");
+  if (position.has_value()) {
+    std::optional<int64_t> decoded = DecodeFeedPosition(*position);
+    if (!decoded) return Corrupt("position");
+    applied = *decoded;
+  }
   ASSIGN_OR_RETURN(FeedMark mark, ReadMark(*store_, gen));
   mark.sequence = applied;
   {
@@ -457,7 +461,7 @@ absl::Status AggregateStore::ApplyBatch(absl::Span<const v1::Change> changes,
     }
     WriteBatch batch;
     staging.AppendTo(batch);
-    batch.Put(kMetaCf, PositionKey(gen), absl::StrCat(position));
+    batch.Put(kMetaCf, PositionKey(gen), EncodeFeedPosition(position));
     batch.Put(kMetaCf, AppliedTimeKey(gen), absl::StrCat(position_time));
     PutMark(batch, gen, mark);
     RETURN_IF_ERROR(store_->Write(batch));
@@ -546,7 +550,7 @@ absl::StatusOr<AggregateStore::Replayed> AggregateStore::ReplayInto(ChangeSource
     if (staged_position == position && staging.size() == 0) return absl::OkStatus();
     WriteBatch batch;
     staging.AppendTo(batch);
-    batch.Put(kMetaCf, PositionKey(gen), absl::StrCat(position));
+    batch.Put(kMetaCf, PositionKey(gen), EncodeFeedPosition(position));
     if (position != after) batch.Put(kMetaCf, AppliedTimeKey(gen), absl::StrCat(position_time));
     PutMark(batch, gen, mark);
     RETURN_IF_ERROR(store_->Write(batch));
@@ -589,7 +593,7 @@ absl::StatusOr<AggregateStore::RebuildResult> AggregateStore::Rebuild(
   {
     WriteBatch batch;
     batch.Put(kMetaCf, BuildingKey(gen), "");
-    batch.Put(kMetaCf, PositionKey(gen), "0");
+    batch.Put(kMetaCf, PositionKey(gen), EncodeFeedPosition(0));
     RETURN_IF_ERROR(store_->Write(batch));
   }
   RebuildResult result;
@@ -717,8 +721,10 @@ absl::StatusOr<AggregateStore::View> AggregateStore::OpenView() const {
   }
   ASSIGN_OR_RETURN(std::optional<std::string> position,
                    view.snapshot->Get(kMetaCf, PositionKey(view.generation)));
-  if (position.has_value() && !absl::SimpleAtoi(*position, &view.applied_sequence)) {
-    return Corrupt("position");
+  if (position.has_value()) {
+    std::optional<int64_t> decoded = DecodeFeedPosition(*position);
+    if (!decoded) return Corrupt("position");
+    view.applied_sequence = *decoded;
   }
   ASSIGN_OR_RETURN(std::optional<std::string> applied_time,
                    view.snapshot->Get(kMetaCf, AppliedTimeKey(view.generation)));

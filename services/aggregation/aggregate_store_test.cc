@@ -639,7 +639,7 @@ TEST_F(AggregateStoreTest, OpeningLeavesAHalfBuiltTableForTheBackground) {
   // What a rebuild that crashed half-way leaves: generation 99, marked as
   // being built, with some of its records.
   storage::WriteBatch leftover;
-  leftover.Put("aggregation_meta", storage::KeyBuilder('P').Uint64(99).Build(), "20");
+  leftover.Put(kMetaCf, PositionKey(99), EncodeFeedPosition(20));
   leftover.Put("aggregation_meta", storage::KeyBuilder('B').Uint64(99).Build(), "");
   for (int i = 0; i < 30; ++i) {
     leftover.Put("aggregation_data",

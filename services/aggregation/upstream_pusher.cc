@@ -82,7 +82,12 @@ void UpstreamPusher::OnApplied(int64_t sequence) {
 }
 
 absl::StatusOr<int64_t> UpstreamPusher::PushedPosition() const {
-  return ReadNumber(*store_, UpstreamPositionKey());
+  ASSIGN_OR_RETURN(std::optional<std::string> value,
+                   store_->Get(kUpstreamPushCf, UpstreamPositionKey()));
+  if (!value) return 0;
+  std::optional<int64_t> position = DecodeFeedPosition(*value);
+  if (!position) return absl::DataLossError("corrupt upstream push position");
+  return *position;
 }
 
 bool UpstreamPusher::WaitForStop(absl::Duration timeout) {
@@ -146,7 +151,7 @@ absl::Status UpstreamPusher::PushRange(int64_t after, int64_t upto) {
   if (!read.ok() && !past_end) return read;
   for (const auto& [plan, period] : touched) RETURN_IF_ERROR(PushOne(plan, period));
   storage::WriteBatch batch;
-  batch.Put(kUpstreamPushCf, UpstreamPositionKey(), absl::StrCat(upto));
+  batch.Put(kUpstreamPushCf, UpstreamPositionKey(), EncodeFeedPosition(upto));
   return store_->Write(batch);
 }
 
