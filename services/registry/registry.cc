@@ -1159,108 +1159,102 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     }
     RETURN_IF_ERROR(violations.ToStatus());
 
-    v1::ImportPlanRequest fingerprinted = request;
-    fingerprinted.clear_request_id();
-    std::string fingerprint = IdempotencyTable::Fingerprint(fingerprinted);
-    absl::MutexLock lock(&write_mu_);
-    if (!request.validate_only()) {
-      ASSIGN_OR_RETURN(std::optional<std::string> answered,
-                       idempotency_.Lookup(caller.Actor(), request.request_id(), "ImportPlan",
-                                           fingerprint));
-      if (answered) {
-        v1::ImportPlanResponse response;
-        if (!response.ParseFromString(*answered)) return absl::DataLossError("corrupt stored answer");
-        return response;
-      }
-    }
-    ASSIGN_OR_RETURN(std::optional<v1::Plan> existing, Read<v1::Plan>(PlanKey(plan_id)));
-    // A table carries tasks only: it corrects the task list of an existing
-    // plan, whose header (symbol, title, years, schedule) it keeps.
-    bool table_only = request.format() == v1::IMPORT_FORMAT_CSV ||
-                      report.format() == v1::IMPORT_FORMAT_CSV;
-    if (table_only && bundle.plan().symbol().empty()) {
-      if (!existing) {
-        return InvalidField(
-            "plan_id",
-            absl::StrCat("plans/", plan_id, " does not exist and a table carries no plan "
-                         "header (symbol, title, years): import the table into an existing "
-                         "plan, or import the document's full text"));
-      }
-      v1::Plan kept = *existing;
-      kept.clear_etag();
-      *bundle.mutable_plan() = std::move(kept);
-    }
-    std::vector<v1::Task> bundle_tasks(bundle.tasks().begin(), bundle.tasks().end());
-    RETURN_IF_ERROR(AuthorizePlan(caller, plan_name, existing ? existing->issuer() : "",
-                                  bundle.plan().issuer(),
-                                  PlanAssignees(bundle.plan(), bundle_tasks)));
-    // What the document left out must be supplied before the plan is stored.
-    if (!request.validate_only()) RETURN_IF_ERROR(RefuseGaps(report, plan_name));
-    RETURN_IF_ERROR(ValidatePlan(bundle.plan(), *this, "bundle.plan", violations));
-    BundleTasks lookup(bundle);
-    for (int i = 0; i < bundle.tasks_size(); ++i) {
-      std::string field = absl::StrCat("bundle.tasks[", i, "]");
-      if (lookup.IsDuplicate(i)) {
-        violations.Add(field + ".outline",
-                       absl::StrCat(QuoteInput(bundle.tasks(i).outline()), " appears twice"));
-      }
-      RETURN_IF_ERROR(ValidateTask(bundle.tasks(i), plan_id, *this, lookup, field, violations));
-    }
-    // A dry run of a published document shows what it read, the fields
-    // still invalid among its diagnostics; a canonical file is refused.
-    bool document = report.format() != v1::IMPORT_FORMAT_JSON &&
-                    report.format() != v1::IMPORT_FORMAT_UNSPECIFIED;
-    if (request.validate_only() && document) {
-      AddInvalidFields(violations, &report);
-    } else {
-      RETURN_IF_ERROR(violations.ToStatus());
-    }
+    // The rest runs on the registry's one write path, under its write
+    // mutex (the file was read and normalized outside it). The request is
+    // keyed by its plan id, derived from the file when not given, so that
+    // the audit record names the plan; a retry derives the same id.
+    v1::ImportPlanRequest keyed = request;
+    keyed.set_plan_id(plan_id);
+    return Mutate<v1::ImportPlanResponse>(
+        caller, keyed, "ImportPlan", request.validate_only(),
+        [&](WriteBatch& batch) -> absl::StatusOr<v1::ImportPlanResponse> {
+          ASSIGN_OR_RETURN(std::optional<v1::Plan> existing, Read<v1::Plan>(PlanKey(plan_id)));
+          // A table carries tasks only: it corrects the task list of an existing
+          // plan, whose header (symbol, title, years, schedule) it keeps.
+          bool table_only =
+              request.format() == v1::IMPORT_FORMAT_CSV || report.format() == v1::IMPORT_FORMAT_CSV;
+          if (table_only && bundle.plan().symbol().empty()) {
+            if (!existing) {
+              return InvalidField(
+                  "plan_id",
+                  absl::StrCat("plans/", plan_id,
+                               " does not exist and a table carries no plan "
+                               "header (symbol, title, years): import the table into an existing "
+                               "plan, or import the document's full text"));
+            }
+            v1::Plan kept = *existing;
+            kept.clear_etag();
+            *bundle.mutable_plan() = std::move(kept);
+          }
+          std::vector<v1::Task> bundle_tasks(bundle.tasks().begin(), bundle.tasks().end());
+          RETURN_IF_ERROR(AuthorizePlan(caller, plan_name, existing ? existing->issuer() : "",
+                                        bundle.plan().issuer(),
+                                        PlanAssignees(bundle.plan(), bundle_tasks)));
+          // What the document left out must be supplied before the plan is stored.
+          if (!request.validate_only()) RETURN_IF_ERROR(RefuseGaps(report, plan_name));
+          RETURN_IF_ERROR(ValidatePlan(bundle.plan(), *this, "bundle.plan", violations));
+          BundleTasks lookup(bundle);
+          for (int i = 0; i < bundle.tasks_size(); ++i) {
+            std::string field = absl::StrCat("bundle.tasks[", i, "]");
+            if (lookup.IsDuplicate(i)) {
+              violations.Add(field + ".outline",
+                             absl::StrCat(QuoteInput(bundle.tasks(i).outline()), " appears twice"));
+            }
+            RETURN_IF_ERROR(
+                ValidateTask(bundle.tasks(i), plan_id, *this, lookup, field, violations));
+          }
+          // A dry run of a published document shows what it read, the fields
+          // still invalid among its diagnostics; a canonical file is refused.
+          bool document = report.format() != v1::IMPORT_FORMAT_JSON &&
+                          report.format() != v1::IMPORT_FORMAT_UNSPECIFIED;
+          if (request.validate_only() && document) {
+            AddInvalidFields(violations, &report);
+          } else {
+            RETURN_IF_ERROR(violations.ToStatus());
+          }
 
-    // Stored resources carry etags; the response shows them.
-    *bundle.mutable_plan() = WithEtag(bundle.plan());
-    for (v1::Task& task : *bundle.mutable_tasks()) task = WithEtag(std::move(task));
-    if (request.validate_only()) {
-      parsed.set_committed(false);
-      return parsed;
-    }
-    if (report.unresolved_agencies_size() > 0) {
-      std::vector<std::string> names;
-      for (const auto& u : report.unresolved_agencies()) names.push_back(u.text());
-      return FailedPrecondition(
-          "UNRESOLVED_AGENCIES",
-          absl::StrCat(report.unresolved_agencies_size(),
-                       " agency names did not resolve (", absl::StrJoin(names, "; "),
-                       "); add them as agencies or aliases, or fix the document, then "
-                       "import again (run with --dry-run to see the candidates)"),
-          plan_name);
-    }
+          // Stored resources carry etags; the response shows them.
+          *bundle.mutable_plan() = WithEtag(bundle.plan());
+          for (v1::Task& task : *bundle.mutable_tasks()) task = WithEtag(std::move(task));
+          if (request.validate_only()) {
+            parsed.set_committed(false);
+            return parsed;
+          }
+          if (report.unresolved_agencies_size() > 0) {
+            std::vector<std::string> names;
+            for (const auto& u : report.unresolved_agencies()) names.push_back(u.text());
+            return FailedPrecondition(
+                "UNRESOLVED_AGENCIES",
+                absl::StrCat(report.unresolved_agencies_size(), " agency names did not resolve (",
+                             absl::StrJoin(names, "; "),
+                             "); add them as agencies or aliases, or fix the document, then "
+                             "import again (run with --dry-run to see the candidates)"),
+                plan_name);
+          }
 
-    WriteBatch batch;
-    batch.Put(kResourcesColumnFamily, PlanKey(plan_id), bundle.plan().SerializeAsString());
-    PutReferences<v1::Plan>(batch, existing, bundle.plan());
-    ASSIGN_OR_RETURN(std::vector<v1::Task> old_tasks, PlanTasks(plan_id));
-    std::map<std::string, v1::Task> old_by_outline;
-    for (v1::Task& t : old_tasks) old_by_outline[t.outline()] = std::move(t);
-    for (const v1::Task& task : bundle.tasks()) {
-      std::optional<v1::Task> before;
-      auto it = old_by_outline.find(task.outline());
-      if (it != old_by_outline.end()) {
-        before = std::move(it->second);
-        old_by_outline.erase(it);
-      }
-      batch.Put(kResourcesColumnFamily, TaskKey(plan_id, task.outline()), task.SerializeAsString());
-      PutReferences<v1::Task>(batch, before, task);
-    }
-    for (const auto& [outline, task] : old_by_outline) {
-      batch.Delete(kResourcesColumnFamily, TaskKey(plan_id, outline));
-      PutReferences<v1::Task>(batch, task, std::nullopt);
-    }
-    parsed.set_committed(true);
-    idempotency_.Record(batch, caller.Actor(), request.request_id(), "ImportPlan", fingerprint,
-                        parsed.SerializeAsString());
-    RETURN_IF_ERROR(
-        audit_->Write(batch, MakeAuditEvent(caller, "ImportPlan", request, &bundle.plan())));
-    return parsed;
+          batch.Put(kResourcesColumnFamily, PlanKey(plan_id), bundle.plan().SerializeAsString());
+          PutReferences<v1::Plan>(batch, existing, bundle.plan());
+          ASSIGN_OR_RETURN(std::vector<v1::Task> old_tasks, PlanTasks(plan_id));
+          std::map<std::string, v1::Task> old_by_outline;
+          for (v1::Task& t : old_tasks) old_by_outline[t.outline()] = std::move(t);
+          for (const v1::Task& task : bundle.tasks()) {
+            std::optional<v1::Task> before;
+            auto it = old_by_outline.find(task.outline());
+            if (it != old_by_outline.end()) {
+              before = std::move(it->second);
+              old_by_outline.erase(it);
+            }
+            batch.Put(kResourcesColumnFamily, TaskKey(plan_id, task.outline()),
+                      task.SerializeAsString());
+            PutReferences<v1::Task>(batch, before, task);
+          }
+          for (const auto& [outline, task] : old_by_outline) {
+            batch.Delete(kResourcesColumnFamily, TaskKey(plan_id, outline));
+            PutReferences<v1::Task>(batch, task, std::nullopt);
+          }
+          parsed.set_committed(true);
+          return parsed;
+        });
   }
 
   absl::StatusOr<v1::ExportPlanResponse> ExportPlan(const v1::ExportPlanRequest& request) const {

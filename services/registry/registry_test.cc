@@ -647,6 +647,14 @@ TEST_F(RegistryTest, EveryChangeIsInTheAuditTrail) {
   // no record.
   ASSERT_TRUE(registry_.ImportPlan(kDongNaiJustice, import).ok());
   EXPECT_EQ(AuditRecords().size(), 10u);
+  // The same request id with another file is refused and changes nothing.
+  bundle.mutable_plan()->set_title("Một kế hoạch khác");
+  json.clear();
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(bundle, &json).ok());
+  import.set_content(json);
+  EXPECT_FALSE(registry_.ImportPlan(kDongNaiJustice, import).ok());
+  EXPECT_NE(registry_.GetPlan("plans/dong-nai-74-2026")->title(), "Một kế hoạch khác");
+  EXPECT_EQ(AuditRecords().size(), 10u);
 }
 
 TEST_F(RegistryTest, RefusalsAreAuditedAndBadInputIsNot) {
