@@ -210,7 +210,12 @@ inline std::optional<ContributionKeyParts> ParseContributionKey(uint64_t gen,
   std::optional<std::string> period = reader.String();
   std::optional<std::string> agency = reader.String();
   if (!layer || !plan || !period || !agency) return std::nullopt;
-  return ContributionKeyParts{*layer == "a" ? Layer::kAccepted : Layer::kUnreviewed,
+  // A layer code that is neither is a damaged key, not the other layer.
+  if (*layer != LayerCode(Layer::kAccepted) && *layer != LayerCode(Layer::kUnreviewed)) {
+    return std::nullopt;
+  }
+  return ContributionKeyParts{*layer == LayerCode(Layer::kAccepted) ? Layer::kAccepted
+                                                                    : Layer::kUnreviewed,
                               *std::move(plan), *std::move(period), *std::move(agency)};
 }
 

@@ -94,6 +94,18 @@ TEST(AggregateSchemaTest, APeriodsRecordsAreOnePrefixInAgencyOrder) {
     EXPECT_EQ(parts->period, "2026");
     EXPECT_EQ(parts->agency, agencies[i]);
   }
+  // A damaged layer code is a malformed key, not the other layer.
+  std::string damaged = GenPrefix(1) + storage::KeyBuilder(kContributionTag)
+                                           .String("x")
+                                           .String("plans/p")
+                                           .String("2026")
+                                           .Build() +
+                        StringSuffix("agencies/a");
+  EXPECT_FALSE(ParseContributionKey(1, damaged).has_value());
+  std::optional<ContributionKeyParts> unreviewed = ParseContributionKey(
+      1, ContributionKey(1, Layer::kUnreviewed, "plans/p", "2026", "agencies/a"));
+  ASSERT_TRUE(unreviewed.has_value());
+  EXPECT_EQ(unreviewed->layer, Layer::kUnreviewed);
   // Another period or layer is elsewhere, also one whose name extends it.
   EXPECT_FALSE(StartsWith(ContributionKey(1, Layer::kAccepted, "plans/p", "2026S1", "agencies/a"), prefix));
   EXPECT_FALSE(StartsWith(ContributionKey(1, Layer::kUnreviewed, "plans/p", "2026", "agencies/a"), prefix));
