@@ -77,6 +77,16 @@ struct Labels {
   // "$0/$1 provinces have sent (on time $2, late $3); compile due $4."
   const char* national_line = "$0/$1 tỉnh, thành phố đã gửi (đúng hạn $2, quá hạn $3); hạn gửi Bộ: $4.";
   const char* no_due = "không có";                // none
+  const char* upstream_code = "Mã từ chối";      // Refusal code
+  const char* upstream_reason = "Lý do";          // Reason
+  const char* attempts = "Số lần thử";            // Attempts
+  const char* first_refused = "Bị từ chối lần đầu";  // First refused
+  const char* next_attempt = "Thử lại lúc";       // Next attempt
+  // "Pushing to $0 as $1: changes up to $2 of $3 are upstream or held; $4
+  // held (retried by themselves; the other plans go on)."
+  const char* upstream_line =
+      "Gửi lên $0 với tư cách $1: đã gửi hoặc đang giữ các thay đổi đến $2/$3; $4 lượt gửi bị "
+      "từ chối đang được giữ lại và tự thử lại (các kế hoạch khác vẫn được gửi).";
   // "$0 senders have sent figures for $1, period $2."
   const char* received_line = "$0 đơn vị đã gửi số liệu cho $1, kỳ $2.";
   // "$0: expected $1, received $2 (on time $3, late $4), missing $5,
@@ -807,6 +817,37 @@ int Received(CliContext& context, const ParsedArgs& args) {
   return 0;
 }
 
+int UpstreamStatus(CliContext& context, const ParsedArgs& /*args*/) {
+  auto stub = v1::Federation::NewStub(context.connection().channel());
+  v1::UpstreamStatus status;
+  auto call = context.connection().NewContext();
+  grpc::Status rpc = stub->GetUpstreamStatus(call.get(), v1::GetUpstreamStatusRequest(), &status);
+  if (!rpc.ok()) return PrintError(*context.err, rpc);
+  std::vector<std::string> header = {kLabels.plan,          kLabels.period,
+                                     kLabels.upstream_code, kLabels.upstream_reason,
+                                     kLabels.attempts,      kLabels.first_refused,
+                                     kLabels.next_attempt};
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::HeldPush& held : status.held()) {
+    rows.push_back({IdOf(held.plan()), held.period(), held.code(), held.message(),
+                    FormatCount(held.attempts(), "vi"),
+                    VietnamDateTime(held.first_refuse_time()),
+                    VietnamDateTime(held.next_attempt_time())});
+  }
+  // Nothing held: the summary line alone says so.
+  if (context.output != OutputFormat::kTable || !rows.empty()) {
+    PrintResult(context, status, header, rows);
+    if (context.output == OutputFormat::kTable) *context.out << "\n";
+  }
+  if (context.output == OutputFormat::kTable) {
+    *context.out << absl::Substitute(kLabels.upstream_line, status.upstream(),
+                                     IdOf(status.agency()), status.pushed_position(),
+                                     status.applied_position(), status.held_size())
+                 << "\n";
+  }
+  return 0;
+}
+
 // ---- national (the Ministry's view of the figures received) ----
 
 std::unique_ptr<v1::Federation::Stub> FederationStub(CliContext& context) {
@@ -1064,6 +1105,10 @@ void RegisterAggregationCommands(CommandTable& table) {
              "which instances below (the provinces) have sent their figures, and when",
              Received})
       .Takes({"plan=PLAN", "period=P", "values"});
+  table.Add({"upstream status", "",
+             "on a province's instance: where it pushes its figures, how far, and the pushes "
+             "the upstream refused (held and retried by themselves)",
+             UpstreamStatus});
   table.Add({"national overview", "--plan=PLAN --period=2026 [--lang=en]",
              "the Ministry's view: every province (sent or not, when, on time) and the "
              "national totals of the figures received",

@@ -44,6 +44,8 @@
 //   upstream_push        "position"                              feed position pushed and acknowledged,
 //                                                                EncodeFeedPosition
 //   upstream_push        "generation/" plan 0x1F period          generation last acknowledged, decimal text
+//   upstream_push        "held/" plan 0x1F period                records::UpstreamHold, a push the
+//                                                                upstream refused, retried until taken
 //   federation_received  plan 0x1F period 0x1F sender agency     v1::ReceivedFigures
 //
 //   audit                services/common/audit_schema.h
@@ -304,6 +306,10 @@ inline constexpr char kFieldSeparator = '\x1f';
 inline std::string UpstreamPositionKey() { return "position"; }
 inline std::string UpstreamGenerationKey(absl::string_view plan, absl::string_view period) {
   return absl::StrCat("generation/", plan, std::string(1, kFieldSeparator), period);
+}
+inline std::string UpstreamHeldPrefix() { return "held/"; }
+inline std::string UpstreamHeldKey(absl::string_view plan, absl::string_view period) {
+  return absl::StrCat(UpstreamHeldPrefix(), plan, std::string(1, kFieldSeparator), period);
 }
 // One plan and period's senders, in agency order.
 inline std::string ReceivedPeriodPrefix(absl::string_view plan, absl::string_view period) {

@@ -54,6 +54,8 @@ TEST(AggregateSchemaTest, KeysHaveTheirRecordedBytes) {
   EXPECT_EQ(DraftRevisionKey("plans/p/drafts/d", 3), "R" "plans/p/drafts/d\0\x01" "\0\0\0\0\0\0\0\x03"s);
   EXPECT_EQ(UpstreamPositionKey(), "position");
   EXPECT_EQ(UpstreamGenerationKey("plans/p", "2026"), "generation/plans/p\x1f" "2026");
+  EXPECT_EQ(UpstreamHeldKey("plans/p", "2026"), "held/plans/p\x1f" "2026");
+  EXPECT_EQ(UpstreamHeldKey("plans/p", "2026").rfind(UpstreamHeldPrefix(), 0), 0u);
   EXPECT_EQ(ReceivedFiguresKey("plans/p", "2026", "agencies/a"), "plans/p\x1f" "2026\x1f" "agencies/a");
   EXPECT_EQ(storage::ColumnFamilyNames(AggregationLayout().column_families),
             (std::vector<std::string>{"aggregation_meta", "aggregation_data", "aggregation_drafts",

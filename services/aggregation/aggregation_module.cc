@@ -53,7 +53,10 @@ class AggregationModule final : public ServiceModule {
                  &dispatcher_, &audit_, temp_dir),
         received_(store_.get(), &registry_, env.policy, &audit_, env.clock),
         national_(&received_, &registry_, env.policy, temp_dir),
-        federation_service_(&received_, &national_, &dispatcher_, &audit_) {
+        federation_service_(
+            &received_, &national_,
+            [this](const Caller& caller) { return UpstreamStatus(caller); }, &dispatcher_,
+            &audit_) {
     if (env.upstream_channel != nullptr) {
       pusher_ = std::make_unique<UpstreamPusher>(
           store_.get(), aggregates_.get(), &queries_, &registry_, env.policy, env.clock,
@@ -96,7 +99,12 @@ class AggregationModule final : public ServiceModule {
     if (pusher_ != nullptr) {
       pusher_->Start(env_.channel(kSubmissionsService));
       if (env_.monitor != nullptr) {
-        env_.monitor->SetUpstreamSource({[this] { return pusher_->PushedPosition(); }});
+        env_.monitor->SetUpstreamSource(
+            {[this] { return pusher_->PushedPosition(); },
+             [this]() -> absl::StatusOr<int64_t> {
+               ASSIGN_OR_RETURN(std::vector<records::UpstreamHold> held, pusher_->HeldPushes());
+               return static_cast<int64_t>(held.size());
+             }});
       }
     }
     return absl::OkStatus();
@@ -126,6 +134,17 @@ class AggregationModule final : public ServiceModule {
     }
     std::cerr << "aggregation: dropped " << *dropped << " leftover roll-up table(s) in "
               << absl::FormatDuration(absl::Now() - start) << std::endl;
+  }
+
+  // The sending side's status; on an instance without an upstream, the
+  // authority's readers learn there is none.
+  absl::StatusOr<v1::UpstreamStatus> UpstreamStatus(const Caller& caller) {
+    if (pusher_ != nullptr) return pusher_->Status(caller);
+    ASSIGN_OR_RETURN(auto snapshot, registry_.Snapshot(false));
+    RETURN_IF_ERROR(env_.policy->CheckReadRollup(caller, *snapshot->hierarchy,
+                                                 env_.policy->operator_agency()));
+    return absl::FailedPreconditionError(
+        "this instance has no upstream: it pushes nowhere (tonghopd --upstream=HOST:PORT)");
   }
 
   // The instance itself, for the rebuild it runs when the change feed was

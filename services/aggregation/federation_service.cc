@@ -31,6 +31,8 @@ TONGHOP_READ(GetNationalTrend, GetNationalTrendRequest, v1::NationalTrend,
              national_->Trend(caller, *request))
 TONGHOP_READ(ExportNationalTable, ExportNationalTableRequest, v1::ExportNationalTableResponse,
              national_->Export(caller, *request))
+TONGHOP_READ(GetUpstreamStatus, GetUpstreamStatusRequest, v1::UpstreamStatus,
+             upstream_status_(caller))
 
 #undef TONGHOP_READ
 

@@ -6,6 +6,9 @@
 // NationalView, through the aggregation's CallDispatcher
 // (services/common/call_dispatcher.h).
 
+#include <functional>
+#include <utility>
+
 #include "services/aggregation/national_view.h"
 #include "services/aggregation/received_figures.h"
 #include "services/common/audit_log.h"
@@ -15,12 +18,19 @@
 namespace tonghop::aggregation {
 
 // Refused pushes go in `audit` (applied ones are recorded by the store with
-// their write). Thread-safe. Does not own its collaborators.
+// their write). The sending side's status comes from `upstream_status`.
+// Thread-safe. Does not own its collaborators.
 class FederationService final : public v1::Federation::CallbackService {
  public:
+  using UpstreamStatusFn = std::function<absl::StatusOr<v1::UpstreamStatus>(const Caller&)>;
+
   FederationService(ReceivedFiguresStore* received, const NationalView* national,
-                    CallDispatcher* dispatcher, AuditLog* audit)
-      : received_(received), national_(national), dispatcher_(dispatcher), audit_(audit) {}
+                    UpstreamStatusFn upstream_status, CallDispatcher* dispatcher, AuditLog* audit)
+      : received_(received),
+        national_(national),
+        upstream_status_(std::move(upstream_status)),
+        dispatcher_(dispatcher),
+        audit_(audit) {}
 
   grpc::ServerUnaryReactor* PushFigures(grpc::CallbackServerContext* context, const v1::PushFiguresRequest* request,
                            v1::PushFiguresResponse* response) override;
@@ -39,10 +49,14 @@ class FederationService final : public v1::Federation::CallbackService {
   grpc::ServerUnaryReactor* ExportNationalTable(grpc::CallbackServerContext* context,
                                    const v1::ExportNationalTableRequest* request,
                                    v1::ExportNationalTableResponse* response) override;
+  grpc::ServerUnaryReactor* GetUpstreamStatus(grpc::CallbackServerContext* context,
+                                              const v1::GetUpstreamStatusRequest* request,
+                                              v1::UpstreamStatus* response) override;
 
  private:
   ReceivedFiguresStore* received_;
   const NationalView* national_;
+  UpstreamStatusFn upstream_status_;
   CallDispatcher* dispatcher_;
   AuditLog* audit_;
 };

@@ -20,6 +20,8 @@ namespace {
 
 constexpr absl::Duration kFirstBackoff = absl::Milliseconds(100);
 constexpr absl::Duration kMaxBackoff = absl::Seconds(5);
+constexpr absl::Duration kFirstHoldDelay = absl::Seconds(1);
+constexpr absl::Duration kMaxHoldDelay = absl::Minutes(5);
 
 absl::StatusOr<int64_t> ReadNumber(const storage::KvReader& reader, absl::string_view key) {
   ASSIGN_OR_RETURN(std::optional<std::string> text, reader.Get(kUpstreamPushCf, key));
@@ -31,7 +33,41 @@ absl::StatusOr<int64_t> ReadNumber(const storage::KvReader& reader, absl::string
   return number;
 }
 
+absl::StatusOr<std::optional<records::UpstreamHold>> ReadHold(const storage::KvReader& reader,
+                                                              absl::string_view key) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes, reader.Get(kUpstreamPushCf, key));
+  if (!bytes) return std::nullopt;
+  records::UpstreamHold hold;
+  if (!hold.ParseFromString(*bytes)) {
+    return absl::DataLossError(absl::StrCat("corrupt held push record ", key));
+  }
+  return hold;
+}
+
 }  // namespace
+
+bool RefusesThisPush(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kAlreadyExists:
+      return true;
+    default:
+      // Unavailable, deadline exceeded, resource exhausted, aborted,
+      // unauthenticated (the connection's certificate), internal, unknown,
+      // data loss: every push would fail alike.
+      return false;
+  }
+}
+
+absl::Duration HoldDelay(int attempts) {
+  absl::Duration delay = kFirstHoldDelay;
+  for (int i = 1; i < attempts && delay < kMaxHoldDelay; ++i) delay *= 2;
+  return std::min(delay, kMaxHoldDelay);
+}
 
 v1::SenderCompleteness SenderCompletenessOf(const v1::CompletenessResponse& completeness) {
   v1::SenderCompleteness out;
@@ -122,7 +158,14 @@ void UpstreamPusher::Run() {
       if (stopping_) return;
     }
     int64_t applied = aggregates_->applied_sequence();
-    if (applied <= pushed) continue;
+    if (applied <= pushed) {
+      absl::Status retried = RetryDueHolds();
+      if (!retried.ok()) {
+        std::cerr << "upstream push to " << upstream_.address << " (held pushes): " << retried
+                  << "\n";
+      }
+      continue;
+    }
     absl::Status status = PushRange(pushed, applied);
     if (status.ok()) {
       pushed = applied;
@@ -149,19 +192,29 @@ absl::Status UpstreamPusher::PushRange(int64_t after, int64_t upto) {
     return absl::OkStatus();
   });
   if (!read.ok() && !past_end) return read;
-  for (const auto& [plan, period] : touched) RETURN_IF_ERROR(PushOne(plan, period));
+  for (const auto& [plan, period] : touched) RETURN_IF_ERROR(PushOrHold(plan, period));
   storage::WriteBatch batch;
   batch.Put(kUpstreamPushCf, UpstreamPositionKey(), EncodeFeedPosition(upto));
   return store_->Write(batch);
 }
 
 absl::Status UpstreamPusher::PushOne(const std::string& plan, const std::string& period) {
+  const std::string held_key = UpstreamHeldKey(plan, period);
+  ASSIGN_OR_RETURN(std::optional<records::UpstreamHold> held, ReadHold(*store_, held_key));
+  const bool held_before = held.has_value();
+  // A plan deleted since, or no longer feeding an upstream plan, has
+  // nothing to push; a hold of it ends.
+  auto nothing_to_push = [&]() -> absl::Status {
+    if (!held_before) return absl::OkStatus();
+    storage::WriteBatch batch;
+    batch.Delete(kUpstreamPushCf, held_key);
+    return store_->Write(batch);
+  };
   absl::StatusOr<std::shared_ptr<const PlanInfo>> info = registry_->Plan(plan);
-  // A plan deleted since has nothing to push.
-  if (absl::IsNotFound(info.status())) return absl::OkStatus();
+  if (absl::IsNotFound(info.status())) return nothing_to_push();
   RETURN_IF_ERROR(info.status());
   const v1::Plan& local = (*info)->plan;
-  if (local.upstream_plan().empty()) return absl::OkStatus();
+  if (local.upstream_plan().empty()) return nothing_to_push();
 
   Caller instance(operator_agency_);
   instance.credential = "internal";
@@ -186,8 +239,8 @@ absl::Status UpstreamPusher::PushOne(const std::string& plan, const std::string&
   // Nothing accepted yet and nothing sent before: nothing to say upstream.
   // Once figures were sent, an empty set is sent too (a return withdrew
   // them).
-  if (figures.values.empty() && acknowledged == 0) return absl::OkStatus();
-  if (figures.applied_sequence <= acknowledged) return absl::OkStatus();
+  if (figures.values.empty() && acknowledged == 0) return nothing_to_push();
+  if (figures.applied_sequence <= acknowledged) return nothing_to_push();
 
   std::map<std::string, std::string> renamed;
   for (const v1::IndicatorMapping& m : local.indicator_mappings()) {
@@ -215,7 +268,102 @@ absl::Status UpstreamPusher::PushOne(const std::string& plan, const std::string&
   if (!status.ok()) return UpstreamError(status, absl::StrCat("PushFigures ", plan, " ", period));
   storage::WriteBatch batch;
   batch.Put(kUpstreamPushCf, generation_key, absl::StrCat(request.generation()));
-  return store_->Write(batch);
+  batch.Delete(kUpstreamPushCf, held_key);
+  RETURN_IF_ERROR(store_->Write(batch));
+  if (held_before) {
+    std::cerr << "upstream push to " << upstream_.address << ": " << plan << " " << period
+              << " taken after being held (generation " << request.generation() << ")\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status UpstreamPusher::PushOrHold(const std::string& plan, const std::string& period) {
+  absl::Status pushed = PushOne(plan, period);
+  if (pushed.ok() || !RefusesThisPush(pushed.code())) return pushed;
+  return Hold(plan, period, pushed);
+}
+
+absl::Status UpstreamPusher::Hold(const std::string& plan, const std::string& period,
+                                  const absl::Status& refusal) {
+  const std::string key = UpstreamHeldKey(plan, period);
+  ASSIGN_OR_RETURN(std::optional<records::UpstreamHold> held, ReadHold(*store_, key));
+  records::UpstreamHold hold = held.value_or(records::UpstreamHold());
+  const int64_t now = absl::ToUnixMicros(clock_->Now());
+  if (!held) {
+    hold.set_plan(plan);
+    hold.set_period(period);
+    hold.set_first_refuse_micros(now);
+  }
+  absl::StatusOr<std::shared_ptr<const PlanInfo>> info = registry_->Plan(plan);
+  if (info.ok()) hold.set_upstream_plan((*info)->plan.upstream_plan());
+  hold.set_code(static_cast<int32_t>(refusal.code()));
+  hold.set_message(std::string(refusal.message()));
+  hold.set_last_attempt_micros(now);
+  hold.set_attempts(hold.attempts() + 1);
+  storage::WriteBatch batch;
+  batch.Put(kUpstreamPushCf, key, hold.SerializeAsString());
+  RETURN_IF_ERROR(store_->Write(batch));
+  std::cerr << "upstream push to " << upstream_.address << ": " << plan << " " << period
+            << " refused (" << refusal << "); held, attempt " << hold.attempts()
+            << ", next in " << HoldDelay(hold.attempts()) << "; the other plans go on\n";
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<records::UpstreamHold>> UpstreamPusher::HeldPushes() const {
+  // Holds are few: one per plan and period the upstream refuses.
+  constexpr size_t kMostHolds = 100000;
+  ASSIGN_OR_RETURN(std::vector<storage::KeyValue> entries,
+                   store_->ScanPrefix(kUpstreamPushCf, UpstreamHeldPrefix(), kMostHolds));
+  std::vector<records::UpstreamHold> holds;
+  for (const storage::KeyValue& entry : entries) {
+    records::UpstreamHold hold;
+    if (!hold.ParseFromString(entry.value)) {
+      return absl::DataLossError(absl::StrCat("corrupt held push record ", entry.key));
+    }
+    holds.push_back(std::move(hold));
+  }
+  return holds;
+}
+
+absl::Status UpstreamPusher::RetryDueHolds() {
+  ASSIGN_OR_RETURN(std::vector<records::UpstreamHold> holds, HeldPushes());
+  const absl::Time now = clock_->Now();
+  for (const records::UpstreamHold& hold : holds) {
+    if (now < absl::FromUnixMicros(hold.last_attempt_micros()) + HoldDelay(hold.attempts())) {
+      continue;
+    }
+    RETURN_IF_ERROR(PushOrHold(hold.plan(), hold.period()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::UpstreamStatus> UpstreamPusher::Status(const Caller& caller) const {
+  {
+    ASSIGN_OR_RETURN(std::shared_ptr<const RegistrySnapshot> snapshot, registry_->Snapshot(false));
+    RETURN_IF_ERROR(policy_->CheckReadRollup(caller, *snapshot->hierarchy, upstream_.identity));
+  }
+  v1::UpstreamStatus status;
+  status.set_name("upstreamStatus");
+  status.set_upstream(upstream_.address);
+  status.set_agency(upstream_.identity);
+  ASSIGN_OR_RETURN(int64_t pushed, PushedPosition());
+  status.set_pushed_position(pushed);
+  status.set_applied_position(aggregates_->applied_sequence());
+  ASSIGN_OR_RETURN(std::vector<records::UpstreamHold> holds, HeldPushes());
+  for (const records::UpstreamHold& hold : holds) {
+    v1::HeldPush* out = status.add_held();
+    out->set_plan(hold.plan());
+    out->set_period(hold.period());
+    out->set_upstream_plan(hold.upstream_plan());
+    out->set_code(absl::StatusCodeToString(static_cast<absl::StatusCode>(hold.code())));
+    out->set_message(hold.message());
+    *out->mutable_first_refuse_time() = ToTimestamp(absl::FromUnixMicros(hold.first_refuse_micros()));
+    const absl::Time last = absl::FromUnixMicros(hold.last_attempt_micros());
+    *out->mutable_last_attempt_time() = ToTimestamp(last);
+    out->set_attempts(hold.attempts());
+    *out->mutable_next_attempt_time() = ToTimestamp(last + HoldDelay(hold.attempts()));
+  }
+  return status;
 }
 
 }  // namespace tonghop::aggregation

@@ -17,8 +17,21 @@
 // nothing is counted twice. Resumable: the feed position every change up to
 // which is upstream is persisted (after the pushes it covers were
 // acknowledged), so a restarted or reconnected instance catches up from
-// there by itself. A failed push is retried after a backoff doubling from
-// 100 ms to 5 s; later changes wait behind it, never skipped.
+// there by itself.
+//
+// Failures repair themselves, and one plan's never holds back another's:
+// - a push the upstream could not answer (unreachable, overloaded, timed
+//   out, an internal error there or here) is retried after a backoff
+//   doubling from 100 ms to 5 s, and later changes wait behind it;
+// - a push the upstream answered with a refusal of that push (its plan or
+//   period is not one the upstream takes, the figures are not valid there,
+//   the sender may not push it) is *held*: recorded with the upstream's
+//   answer (records::UpstreamHold), retried by itself after a delay
+//   doubling from 1 s to 5 min and at once with the next change to that
+//   plan and period, while every other plan and period goes on. Every push
+//   carries the plan and period's whole current figures, so the first one
+//   the upstream takes (once it is mended, on either side) brings it up to
+//   date and ends the hold: nothing is lost, and no operator edits a store.
 //
 // The access policy decides as for Forward (CheckForward): the instance
 // acts as its operator and may push only the agency its upstream identity
@@ -31,11 +44,13 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "services/aggregation/aggregate_store.h"
+#include "services/aggregation/aggregation_records.pb.h"
 #include "services/aggregation/forwarder.h"
 #include "services/aggregation/queries.h"
 #include "services/aggregation/registry_view.h"
@@ -49,6 +64,16 @@ namespace tonghop::aggregation {
 // The completeness a push carries, from the sender's own answer counted
 // without unreviewed reports.
 v1::SenderCompleteness SenderCompletenessOf(const v1::CompletenessResponse& completeness);
+
+// Whether the upstream's answer refuses this push itself (held and retried
+// later while the rest goes on) rather than failing for every push alike
+// (unreachable, overloaded, an internal error: retried before anything
+// else goes).
+bool RefusesThisPush(absl::StatusCode code);
+
+// How long a held push waits before its next attempt, after `attempts`
+// refusals: 1 s, doubling, at most 5 minutes.
+absl::Duration HoldDelay(int attempts);
 
 class UpstreamPusher {
  public:
@@ -64,14 +89,28 @@ class UpstreamPusher {
   // The roll-ups applied up to `sequence` (the aggregate store's listener).
   void OnApplied(int64_t sequence);
 
-  // The persisted position: every change up to it is upstream.
+  // The persisted position: every change up to it is upstream, or held.
   absl::StatusOr<int64_t> PushedPosition() const;
+  // The pushes the upstream refused, held and retried.
+  absl::StatusOr<std::vector<records::UpstreamHold>> HeldPushes() const;
+  // Where this instance pushes, how far, and what is held; for those who
+  // may read the roll-ups of the agency it pushes as.
+  absl::StatusOr<v1::UpstreamStatus> Status(const Caller& caller) const;
 
  private:
   void Run();
   // Pushes what the changes in (after, upto] touched, then persists `upto`.
   absl::Status PushRange(int64_t after, int64_t upto);
+  // Pushes one plan and period's current figures (nothing when the
+  // upstream already has them), ending its hold when there is one.
   absl::Status PushOne(const std::string& plan, const std::string& period);
+  // PushOne; a refusal of this push (RefusesThisPush), the upstream's or
+  // this instance's own, is recorded as a hold and is not an error here.
+  absl::Status PushOrHold(const std::string& plan, const std::string& period);
+  absl::Status Hold(const std::string& plan, const std::string& period,
+                    const absl::Status& refusal);
+  // Tries again every held push whose delay has passed.
+  absl::Status RetryDueHolds();
   bool WaitForStop(absl::Duration timeout);
 
   storage::KvStore* store_;

@@ -76,6 +76,15 @@ void InstanceMonitor::Collect(MetricsSink& sink) const {
     }
   }
   if (upstream_.has_value()) {
+    if (upstream_->held_pushes) {
+      absl::StatusOr<int64_t> held = upstream_->held_pushes();
+      if (held.ok()) {
+        sink.Gauge("tonghop_upstream_held_pushes",
+                   "Pushes of a plan and period the upstream instance refused, held and retried "
+                   "by themselves (see Federation.GetUpstreamStatus).",
+                   {}, static_cast<double>(*held));
+      }
+    }
     absl::StatusOr<int64_t> pushed = upstream_->pushed_position();
     if (!pushed.ok()) return;  // unknown: no sample
     sink.Gauge("tonghop_upstream_pending_changes",

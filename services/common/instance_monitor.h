@@ -56,6 +56,9 @@ class InstanceMonitor {
     // The feed position every change up to which the upstream has
     // acknowledged (0: none yet).
     std::function<absl::StatusOr<int64_t>()> pushed_position;
+    // How many pushes the upstream refused and are held (retried by
+    // themselves); empty: not published.
+    std::function<absl::StatusOr<int64_t>()> held_pushes;
   };
 
   // `clock` must outlive the monitor; nullptr: the real clock.
@@ -70,7 +73,7 @@ class InstanceMonitor {
   void SetRollupSource(RollupSource source);
   // Published, with the feed source, as tonghop_upstream_pending_changes
   // and tonghop_upstream_push_lag_seconds (how long the oldest change the
-  // upstream lacks has waited).
+  // upstream lacks has waited), and tonghop_upstream_held_pushes.
   void SetUpstreamSource(UpstreamSource source);
   // Forgets the sources.
   void ClearSources();

@@ -98,9 +98,11 @@ TEST(InstanceMonitorTest, FeedAndRollupLagFromBothServices) {
   // Not published on an instance with no upstream.
   EXPECT_THAT(text, Not(HasSubstr("tonghop_upstream_push_lag_seconds")));
   absl::StatusOr<int64_t> pushed = int64_t{6};
-  monitor.SetUpstreamSource({[&] { return pushed; }});
+  absl::StatusOr<int64_t> held = int64_t{2};
+  monitor.SetUpstreamSource({[&] { return pushed; }, [&] { return held; }});
   text = monitor.metrics().TextExposition();
   EXPECT_THAT(text, HasSubstr("tonghop_upstream_pending_changes 4\n"));
+  EXPECT_THAT(text, HasSubstr("tonghop_upstream_held_pushes 2\n"));
   // Change 7 has waited since 907.
   EXPECT_THAT(text, HasSubstr("tonghop_upstream_push_lag_seconds 93\n"));
   pushed = int64_t{10};
@@ -109,7 +111,9 @@ TEST(InstanceMonitorTest, FeedAndRollupLagFromBothServices) {
   EXPECT_THAT(text, HasSubstr("tonghop_upstream_push_lag_seconds 0\n"));
   // A position the pusher cannot read gives no sample rather than a 0.
   pushed = absl::UnavailableError("store closed");
+  held = absl::UnavailableError("store closed");
   text = monitor.metrics().TextExposition();
+  EXPECT_THAT(text, Not(HasSubstr("tonghop_upstream_held_pushes")));
   EXPECT_THAT(text, Not(HasSubstr("tonghop_upstream_push_lag_seconds")));
   EXPECT_THAT(text, Not(HasSubstr("tonghop_upstream_pending_changes")));
 

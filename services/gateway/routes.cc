@@ -77,6 +77,8 @@ const std::vector<MethodRule>& DefaultMethodRules() {
       {"tonghop.v1.Federation/GetNationalOverview", true},
       {"tonghop.v1.Federation/GetNationalTrend", true},
       {"tonghop.v1.Federation/ExportNationalTable", true},
+      // The sending side: what this instance pushed upstream, what is held.
+      {"tonghop.v1.Federation/GetUpstreamStatus", true},
       {"tonghop.v1.Audit/ListAuditRecords", true},
       // Signing in and out have routes of their own (sessions.h).
       {"tonghop.v1.Auth/WhoAmI", true},

@@ -258,11 +258,13 @@ inline std::pair<v1::Plan, std::vector<v1::Task>> NationalPlan() {
   return {plan, {task}};
 }
 
-// Submits ContentFor(agency_id, base) for 2026 and has its reviewer accept it.
+// Submits ContentFor(agency_id, base) for `period` and has its reviewer
+// accept it.
 inline absl::Status SubmitAndAccept(const std::shared_ptr<grpc::Channel>& channel,
-                                    const std::string& agency_id, int64_t base) {
+                                    const std::string& agency_id, int64_t base,
+                                    const std::string& period = "2026") {
   v1::SubmitRequest submit;
-  submit.set_name(ReportName(agency_id, "2026"));
+  submit.set_name(ReportName(agency_id, period));
   *submit.mutable_report() = ContentFor(agency_id, base);
   auto s = client::SubmissionsClient(client::Connection(channel, agency_id)).Submit(submit);
   if (!s.ok()) return s.status();

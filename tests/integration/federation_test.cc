@@ -46,6 +46,27 @@ std::string HeldTotal(const v1::ReceivedFigures& figures, const std::string& ind
   return "";
 }
 
+// Sets `field` of `plan` on the instance behind `channel`, as the Ministry.
+absl::Status UpdatePlan(const std::shared_ptr<grpc::Channel>& channel, const v1::Plan& plan,
+                        const std::string& field) {
+  v1::UpdatePlanRequest request;
+  *request.mutable_plan() = plan;
+  request.mutable_update_mask()->add_paths(field);
+  v1::Plan updated;
+  grpc::Status status =
+      v1::Registry::NewStub(channel)->UpdatePlan(Context("bo-tu-phap").get(), request, &updated);
+  return status.ok() ? absl::OkStatus() : absl::InternalError(status.error_message());
+}
+
+// Sets plans/{plan}'s first year on the instance behind `channel`.
+absl::Status SetFirstYear(const std::shared_ptr<grpc::Channel>& channel, const std::string& plan,
+                          int year) {
+  v1::Plan changed;
+  changed.set_name(plan);
+  changed.set_first_year(year);
+  return UpdatePlan(channel, changed, "first_year");
+}
+
 class FederationTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -111,12 +132,22 @@ class FederationTest : public ::testing::Test {
     return absl::OkStatus();
   }
 
-  // Waits until the Ministry holds dong-nai's figures of `generation` (the
-  // province's feed position they reflect); fails after a minute.
-  absl::StatusOr<v1::ReceivedFigures> AwaitGeneration(int64_t generation) {
+  // Names the national plan as the one the province's plan feeds.
+  absl::Status FeedTheNationalPlan() {
+    v1::Plan plan;
+    plan.set_name(agg::kPlan);
+    plan.set_upstream_plan(kNationalPlan);
+    return UpdatePlan(ProvinceChannel(), plan, "upstream_plan");
+  }
+
+  // Waits until the Ministry holds dong-nai's figures (`name`) of
+  // `generation` (the province's feed position they reflect) or a later
+  // one; fails after a minute.
+  absl::StatusOr<v1::ReceivedFigures> AwaitGeneration(int64_t generation,
+                                                      const std::string& name = kReceivedName) {
     auto stub = v1::Federation::NewStub(MinistryChannel());
     v1::GetReceivedFiguresRequest request;
-    request.set_name(kReceivedName);
+    request.set_name(name);
     absl::Time give_up = absl::Now() + absl::Minutes(1);
     v1::ReceivedFigures figures;
     grpc::Status status;
@@ -140,20 +171,28 @@ class FederationTest : public ::testing::Test {
   std::unique_ptr<ServerProcess> province_;
 };
 
+// The province's push status once `done` holds of it; fails after a minute.
+absl::StatusOr<v1::UpstreamStatus> AwaitUpstreamStatus(
+    const std::shared_ptr<grpc::Channel>& province,
+    const std::function<bool(const v1::UpstreamStatus&)>& done) {
+  auto stub = v1::Federation::NewStub(province);
+  absl::Time give_up = absl::Now() + absl::Minutes(1);
+  v1::UpstreamStatus status;
+  while (absl::Now() < give_up) {
+    grpc::Status call = stub->GetUpstreamStatus(Context("dong-nai-so-tu-phap").get(),
+                                                v1::GetUpstreamStatusRequest(), &status);
+    if (!call.ok()) return absl::InternalError(call.error_message());
+    if (done(status)) return status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return absl::DeadlineExceededError(status.DebugString());
+}
+
 TEST_F(FederationTest, ProvincePushesEveryAcceptanceAndCatchesUpAfterBothRestart) {
   ASSERT_TRUE(StartProvince().ok());
   ASSERT_TRUE(LoadAggregationRegistry(ProvinceChannel()).ok());
   // The provincial plan feeds the national one.
-  {
-    v1::UpdatePlanRequest request;
-    request.mutable_plan()->set_name(agg::kPlan);
-    request.mutable_plan()->set_upstream_plan(kNationalPlan);
-    request.mutable_update_mask()->add_paths("upstream_plan");
-    v1::Plan updated;
-    grpc::Status status = v1::Registry::NewStub(ProvinceChannel())
-                              ->UpdatePlan(Context("bo-tu-phap").get(), request, &updated);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-  }
+  ASSERT_TRUE(FeedTheNationalPlan().ok());
 
   // One acceptance reaches the Ministry by itself.
   ASSERT_TRUE(SubmitAndAccept(ProvinceChannel(), "dong-nai-so-y-te", 8).ok());
@@ -297,6 +336,72 @@ TEST_F(FederationTest, ProvincePushesEveryAcceptanceAndCatchesUpAfterBothRestart
   after = AwaitGeneration(second);
   ASSERT_TRUE(after.ok()) << after.status();
   EXPECT_EQ(after->generation(), second);
+}
+
+// A push the Ministry refuses (a year its national plan does not cover) is
+// held on the province with the Ministry's answer, never holds back the
+// other years, and is taken by itself once the Ministry's plan covers the
+// year: nobody edits a store, nothing is lost.
+TEST_F(FederationTest, ARefusedPushIsHeldWhileTheRestGoOnAndIsTakenOnceMended) {
+  ASSERT_TRUE(SetFirstYear(MinistryChannel(), kNationalPlan, 2026).ok());
+  ASSERT_TRUE(StartProvince().ok());
+  ASSERT_TRUE(LoadAggregationRegistry(ProvinceChannel()).ok());
+  ASSERT_TRUE(FeedTheNationalPlan().ok());
+
+  // 2025 first: the Ministry refuses it; 2026 after it still arrives.
+  ASSERT_TRUE(SubmitAndAccept(ProvinceChannel(), "dong-nai-so-y-te", 8, "2025").ok());
+  ASSERT_TRUE(SubmitAndAccept(ProvinceChannel(), "dong-nai-so-y-te", 3, "2026").ok());
+  int64_t last = *LastSequence(ProvinceChannel());
+  auto held_2026 = AwaitGeneration(last);
+  ASSERT_TRUE(held_2026.ok()) << held_2026.status();
+  EXPECT_EQ(HeldTotal(*held_2026, "complaints-received"), "13");
+
+  auto status = AwaitUpstreamStatus(ProvinceChannel(), [](const v1::UpstreamStatus& s) {
+    return s.held_size() == 1;
+  });
+  ASSERT_TRUE(status.ok()) << status.status();
+  const v1::HeldPush& held = status->held(0);
+  EXPECT_EQ(held.plan(), agg::kPlan);
+  EXPECT_EQ(held.period(), "2025");
+  EXPECT_EQ(held.upstream_plan(), kNationalPlan);
+  EXPECT_EQ(held.code(), "INVALID_ARGUMENT");
+  EXPECT_NE(held.message().find("2025"), std::string::npos) << held.message();
+  EXPECT_GE(held.attempts(), 1);
+  EXPECT_EQ(status->agency(), "agencies/dong-nai");
+  EXPECT_EQ(status->pushed_position(), last);
+  {
+    auto stub = v1::Federation::NewStub(MinistryChannel());
+    v1::GetReceivedFiguresRequest request;
+    request.set_name("plans/national-2026/periods/2025/receivedFigures/dong-nai");
+    v1::ReceivedFigures figures;
+    EXPECT_EQ(stub->GetReceivedFigures(Context("bo-tu-phap").get(), request, &figures)
+                  .error_code(),
+              grpc::StatusCode::NOT_FOUND);
+  }
+  // A province's other agencies may not read where it pushes.
+  {
+    v1::UpstreamStatus refused;
+    EXPECT_EQ(v1::Federation::NewStub(ProvinceChannel())
+                  ->GetUpstreamStatus(Context("dong-nai-so-y-te").get(),
+                                      v1::GetUpstreamStatusRequest(), &refused)
+                  .error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+
+  // The Ministry mends its plan; the held push goes by itself, with no new
+  // change on the province.
+  ASSERT_TRUE(SetFirstYear(MinistryChannel(), kNationalPlan, 2024).ok());
+  auto held_2025 =
+      AwaitGeneration(0, "plans/national-2026/periods/2025/receivedFigures/dong-nai");
+  ASSERT_TRUE(held_2025.ok()) << held_2025.status();
+  EXPECT_EQ(HeldTotal(*held_2025, "complaints-received"), "18");
+  status = AwaitUpstreamStatus(ProvinceChannel(),
+                               [](const v1::UpstreamStatus& s) { return s.held_size() == 0; });
+  ASSERT_TRUE(status.ok()) << status.status();
+  // And 2026 is as it was: nothing counted twice.
+  auto still = AwaitGeneration(last);
+  ASSERT_TRUE(still.ok()) << still.status();
+  EXPECT_EQ(HeldTotal(*still, "complaints-received"), "13");
 }
 
 }  // namespace

@@ -691,6 +691,11 @@ TEST_F(PermissionMatrixTest, EveryRpcEveryRoleEveryRelation) {
        Unary<v1::ExportNationalTableRequest, v1::ExportNationalTableResponse>(
            fed, &F::ExportNationalTable, national_table),
        ""},
+      {"Federation", "GetUpstreamStatus",
+       {{Relation::kFocal, kReaders}, {Relation::kMinistry, kReaders}},
+       Unary<v1::GetUpstreamStatusRequest, v1::UpstreamStatus>(fed, &F::GetUpstreamStatus,
+                                                               v1::GetUpstreamStatusRequest()),
+       "those who read the roll-ups of the agency the instance pushes as (here the province)"},
       {"Audit", "ListAuditRecords", kAuthorityAdmin,
        Unary<v1::ListAuditRecordsRequest, v1::ListAuditRecordsResponse>(
            aud, &T::ListAuditRecords, v1::ListAuditRecordsRequest()),
