@@ -3,8 +3,11 @@
 # directory with gRPC and HTTPS over mutual TLS, loads the reference data
 # and the two real plans with the Ministry's machine certificate, and shows
 # what an official would look at, each agency calling with its own
-# certificate. The first run makes a throw-away CA and the certificates
-# (build/demo-pki, reused later).
+# certificate. A second tonghopd is the Ministry's own instance, holding the
+# national plan (2715/QĐ-TTg): the first pushes Đồng Nai's accepted figures
+# to it by itself, as the province's instance does (federation). The first
+# run makes a throw-away CA and the certificates (build/demo-pki, reused
+# later).
 #
 #   ./deploy/demo.sh          leaves the server running at the printed address
 #   ./deploy/demo.sh --exit   stops it at the end (used by tests/run.sh)
@@ -16,7 +19,7 @@ EXIT_AT_END=0
 for arg in "$@"; do
   case "$arg" in
     --exit) EXIT_AT_END=1 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "demo.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -38,7 +41,9 @@ fi
 # Certificates: a CA, the server's, and one per agency that acts in the demo
 # (a machine certificate naming spiffe://tonghop/agencies/ID). Made once.
 PKI="${TONGHOP_DEMO_PKI:-$TONGHOP_BUILD_DIR/demo-pki}"
-DEMO_AGENCIES=(bo-tu-phap dong-nai-so-tu-phap dong-nai-so-y-te dong-nai-so-noi-vu
+# `dong-nai` is the province's instance certificate, with which it pushes
+# to the Ministry's instance.
+DEMO_AGENCIES=(bo-tu-phap dong-nai dong-nai-so-tu-phap dong-nai-so-y-te dong-nai-so-noi-vu
   dong-nai-cong-an-tinh dong-nai-phuong-bien-hoa dong-nai-phuong-long-khanh
   dong-nai-xa-thu-nghiem-01 dong-nai-thanh-tra-tinh ha-noi-so-tu-phap)
 # A browser proves who it is with a .p12 file (certificate and key) imported once.
@@ -68,19 +73,44 @@ LATE_CLOCK="2026-11-07T09:00:00+07:00"
 PORT_FILE="$DATA_DIR/address"
 HTTP_LISTEN="127.0.0.1:8443"
 if (exec 3<>/dev/tcp/127.0.0.1/8443) 2>/dev/null; then HTTP_LISTEN="127.0.0.1:0"; fi
-start_server() {  # start_server LISTEN NOW
-  rm -f "$PORT_FILE"
-  "$TONGHOPD" --data-dir="$DATA_DIR" --listen="$1" --port-file="$PORT_FILE" --now="$2" \
-    --http="$HTTP_LISTEN" --dashboard-dir="$DASHBOARD_DIR" \
-    --tls-cert="$PKI/server.crt" --tls-key="$PKI/server.key" --client-ca="$PKI/ca.crt" \
-    >>"$OUT_DIR/tonghopd.log" 2>&1 &
-  SERVER_PID=$!
+TLS_FLAGS=(--tls-cert="$PKI/server.crt" --tls-key="$PKI/server.key" --client-ca="$PKI/ca.crt")
+await_port_file() {  # await_port_file FILE PID: until tonghopd wrote its address
   for _ in $(seq 1 100); do
-    [ -s "$PORT_FILE" ] && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || return 1
+    [ -s "$1" ] && return 0
+    kill -0 "$2" 2>/dev/null || return 1
     sleep 0.1
   done
   return 1
+}
+
+# The Ministry's own instance, on its own data directory: it receives what
+# the provinces' instances push.
+MINISTRY_DATA="${TONGHOP_DEMO_MINISTRY_DATA:-$TONGHOP_BUILD_DIR/demo-ministry-data}"
+rm -rf "$MINISTRY_DATA"
+mkdir -p "$MINISTRY_DATA"
+"$TONGHOPD" --data-dir="$MINISTRY_DATA" --listen=127.0.0.1:0 --port-file="$MINISTRY_DATA/address" \
+  --now="$ON_TIME_CLOCK" --http=127.0.0.1:0 --dashboard-dir="$DASHBOARD_DIR" "${TLS_FLAGS[@]}" \
+  >>"$OUT_DIR/tonghopd-bo-tu-phap.log" 2>&1 &
+MINISTRY_PID=$!
+if ! await_port_file "$MINISTRY_DATA/address" "$MINISTRY_PID"; then
+  cat "$OUT_DIR/tonghopd-bo-tu-phap.log" >&2
+  echo "demo.sh: the Ministry's tonghopd did not start" >&2
+  exit 1
+fi
+MINISTRY_ADDRESS="$(cat "$MINISTRY_DATA/address")"
+stop_ministry() { kill "$MINISTRY_PID" 2>/dev/null && wait "$MINISTRY_PID" 2>/dev/null || true; }
+
+# The province's instance (this demo's main one) pushes to the Ministry's as
+# agencies/dong-nai, its instance certificate.
+start_server() {  # start_server LISTEN NOW
+  rm -f "$PORT_FILE"
+  "$TONGHOPD" --data-dir="$DATA_DIR" --listen="$1" --port-file="$PORT_FILE" --now="$2" \
+    --http="$HTTP_LISTEN" --dashboard-dir="$DASHBOARD_DIR" "${TLS_FLAGS[@]}" \
+    --tls-ca="$PKI/ca.crt" --instance-cert="$PKI/dong-nai.crt" --instance-key="$PKI/dong-nai.key" \
+    --upstream="$MINISTRY_ADDRESS" \
+    >>"$OUT_DIR/tonghopd.log" 2>&1 &
+  SERVER_PID=$!
+  await_port_file "$PORT_FILE" "$SERVER_PID"
 }
 stop_server() { kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true; }
 # The first administrator is made on the server's machine before tonghopd
@@ -93,16 +123,18 @@ if ! printf '%s\n' "$ADMIN_PASSWORD" | "$TONGHOPD" --data-dir="$DATA_DIR" --boot
     >"$OUT_DIR/bootstrap-admin.txt" 2>&1; then
   cat "$OUT_DIR/bootstrap-admin.txt" >&2
   echo "demo.sh: the first administrator could not be made" >&2
+  stop_ministry
   exit 1
 fi
 # Port 7070 when free, else any free port.
 if ! start_server 127.0.0.1:7070 "$ON_TIME_CLOCK" && ! start_server 127.0.0.1:0 "$ON_TIME_CLOCK"; then
   cat "$OUT_DIR/tonghopd.log" >&2
   echo "demo.sh: tonghopd did not start" >&2
+  stop_ministry
   exit 1
 fi
 ADDRESS="$(cat "$PORT_FILE")"
-if [ "$EXIT_AT_END" = 1 ]; then trap stop_server EXIT; fi
+if [ "$EXIT_AT_END" = 1 ]; then trap 'stop_server; stop_ministry' EXIT; fi
 
 export TONGHOP_SERVER="$ADDRESS"
 export TONGHOP_STATE_DIR="$OUT_DIR/state"
@@ -131,6 +163,17 @@ section "Nạp dữ liệu danh mục bằng chứng thư máy của Bộ Tư ph
 check "registry load" as bo-tu-phap registry load "$TONGHOP_ROOT/deploy/data"
 section "Nạp lại lần hai: không thay đổi gì (loading again changes nothing)"
 check "registry load again" as bo-tu-phap registry load "$TONGHOP_ROOT/deploy/data"
+
+# `ministry` runs the CLI against the Ministry's instance, as bo-tu-phap.
+ministry() { "$CLI" --server="$MINISTRY_ADDRESS" "$@"; }
+section "Máy chủ của Bộ Tư pháp ($MINISTRY_ADDRESS): kế hoạch quốc gia 2715/QĐ-TTg và các chỉ tiêu (the Ministry's instance: the national plan)"
+MINISTRY_LOAD="$OUT_DIR/ministry-registry"
+mkdir -p "$MINISTRY_LOAD"
+cp "$TONGHOP_ROOT"/deploy/data/{agencies-national,dimensions,indicators}.json \
+  "$TONGHOP_ROOT"/deploy/data/ministry/*.json "$MINISTRY_LOAD/"
+check "registry load on the Ministry's instance" ministry registry load "$MINISTRY_LOAD"
+check "the national plan" ministry task list --plan=quoc-gia-2715-2025
+echo "  Kế hoạch 74/KH-UBND của Đồng Nai cung cấp số liệu cho kế hoạch quốc gia (upstreamPlan: plans/quoc-gia-2715-2025)"
 
 # People who sign in with a password act without a certificate: `person
 # WHO …` runs the CLI with WHO's own token store, so each keeps their own
@@ -336,6 +379,48 @@ check "an ADX file reads back (dry run of the import)" \
 section "Dựng lại toàn bộ số liệu tổng hợp từ các báo cáo đã lưu: phải trùng khớp (rebuild)"
 check "rebuild" as bo-tu-phap admin rebuild-aggregates --verify-only
 
+NATIONAL=quoc-gia-2715-2025
+section "Bộ Tư pháp nhận số liệu của Đồng Nai tự động qua liên thông (federation: the province's instance pushed by itself)"
+# Bounded polling: until the Ministry holds the figures of Đồng Nai's last change.
+for _ in $(seq 1 600); do
+  HELD=$(ministry --output=json received --plan=$NATIONAL --period=2026 2>/dev/null |
+    python3 -c 'import json,sys; f=json.load(sys.stdin).get("receivedFigures",[]); print(max([int(x.get("generation",0)) for x in f if x["agency"]=="agencies/dong-nai"] or [0]))' 2>/dev/null || echo 0)
+  [ "$HELD" -ge "$LAST_CHANGE" ] && break
+  sleep 0.1
+done
+check "the Ministry holds Đồng Nai's last change ($LAST_CHANGE; it holds $HELD)" test "$HELD" -ge "$LAST_CHANGE"
+check "upstream status on the province's instance" as dong-nai-so-tu-phap upstream status
+check "who has sent, on the Ministry's instance" ministry received --plan=$NATIONAL --period=2026
+check "the national overview" ministry national overview --plan=$NATIONAL --period=2026 \
+  >"$OUT_DIR/toan-quoc-2026.txt"
+head -12 "$OUT_DIR/toan-quoc-2026.txt"
+echo "  … (cả bảng / the whole overview: $OUT_DIR/toan-quoc-2026.txt)"
+ministry --output=json national province dong-nai --plan=$NATIONAL --period=2026 >"$OUT_DIR/bo-nhan-dong-nai-2026.json"
+ministry --output=json national overview --plan=$NATIONAL --period=2026 >"$OUT_DIR/toan-quoc-2026.json"
+check "the Ministry's figures for Đồng Nai and the national totals equal Đồng Nai's own roll-up" python3 - \
+  "$OUT_DIR/rollup-dong-nai-2026.json" "$OUT_DIR/bo-nhan-dong-nai-2026.json" "$OUT_DIR/toan-quoc-2026.json" <<'PY'
+import json, sys
+from decimal import Decimal
+rollup, held, overview = (json.load(open(f, encoding="utf-8")) for f in sys.argv[1:4])
+local = {i["indicator"]: Decimal(i["total"]["value"]) for i in rollup["indicators"]
+         if i.get("aggregation") == "AGGREGATION_SUM" and i.get("total", {}).get("present")}
+sent = {}
+for v in held.get("values", []):
+    if v.get("cells"):
+        continue
+    sent[v["indicator"]] = Decimal(v.get("intValue") or v.get("decimalValue") or "0")
+national = {i["indicator"]: Decimal(i["total"]["value"]) for i in overview.get("indicators", [])
+            if i.get("total", {}).get("present")}
+compared = 0
+for indicator, value in sent.items():
+    assert local.get(indicator) == value, (indicator, local.get(indicator), value)
+    assert national.get(indicator) == value, (indicator, national.get(indicator), value)
+    compared += 1
+assert compared >= 10, compared
+assert overview.get("provincesReceived") == 1, overview.get("provincesReceived")
+print(f"  {compared} chỉ tiêu: số Bộ nhận = số tổng hợp của Đồng Nai = tổng cả nước (1/{len(overview['provinces'])} tỉnh đã gửi)")
+PY
+
 HTTP_ADDRESS="$(sed -n 's/^tonghopd https\{0,1\} on \([^ ]*\).*/\1/p' "$OUT_DIR/tonghopd.log" | tail -1)"
 COMPLETENESS_URL="https://$HTTP_ADDRESS/v1/aggregation/Completeness?plan=plans/$P&period=2026&agency=agencies/dong-nai"
 CURL=(curl -sS --fail-with-body --cacert "$PKI/ca.crt" --cert "$PKI/dong-nai-so-tu-phap.crt"
@@ -376,6 +461,11 @@ section "Xong (done)"
 echo "Kết quả ghi tại (outputs in): $OUT_DIR"
 echo "Báo cáo tổng hợp (compiled report): $OUT_DIR/bao-cao-tong-hop-dong-nai-2026.{docx,pdf,md,html,xlsx,json}"
 echo "Chứng thư (certificates, throw-away CA): $PKI"
+MINISTRY_HTTP="$(sed -n 's/^tonghopd https\{0,1\} on \([^ ]*\).*/\1/p' "$OUT_DIR/tonghopd-bo-tu-phap.log" | tail -1)"
+echo "Máy chủ của Bộ Tư pháp (the Ministry's instance): $MINISTRY_ADDRESS (pid $MINISTRY_PID)"
+if [ -n "$MINISTRY_HTTP" ] && [ -f "$DASHBOARD_DIR/index.html" ] && [ "$EXIT_AT_END" = 0 ]; then
+  echo "  số liệu các tỉnh (the provinces' figures): https://$MINISTRY_HTTP/#/ministry?plan=plans/$NATIONAL&period=2026"
+fi
 if [ -n "$HTTP_ADDRESS" ] && [ -f "$DASHBOARD_DIR/index.html" ] && [ "$EXIT_AT_END" = 0 ]; then
   echo "Bảng điều khiển (dashboard): https://$HTTP_ADDRESS/"
   echo "  trình duyệt tin $PKI/ca.crt và dùng chứng thư $PKI/bo-tu-phap.p12 (mật khẩu: $P12_PASSWORD)"
@@ -393,5 +483,5 @@ else
   echo "  export TONGHOP_CERT=$PKI/dong-nai-so-tu-phap.crt TONGHOP_KEY=$PKI/dong-nai-so-tu-phap.key"
   echo "  $CLI agency list --parent=dong-nai"
   curl_line
-  echo "Dừng bằng: kill $SERVER_PID"
+  echo "Dừng bằng (stop with): kill $SERVER_PID $MINISTRY_PID"
 fi

@@ -15,6 +15,7 @@
 #include "services/common/resource_names.h"
 #include "services/common/status_macros.h"
 #include "services/common/text.h"
+#include "tonghop/v1/registry_service.grpc.pb.h"
 #include "tonghop/v1/submissions_service.grpc.pb.h"
 
 namespace tonghop::aggregation {
@@ -64,36 +65,81 @@ uint64_t Fnv(uint64_t seed, absl::string_view bytes) {
 
 }  // namespace
 
-ForwardContent BuildForwardContent(const v1::Report& draft, const v1::TaskStatusResponse& tasks,
-                                   std::vector<v1::Value> values) {
+std::map<std::string, std::vector<std::string>> StandInsByIndicator(
+    const std::vector<v1::Task>& upstream_tasks, const std::vector<v1::Task>& local_tasks) {
+  std::map<std::string, std::vector<std::string>> local_by_indicator;
+  for (const v1::Task& task : local_tasks) {
+    for (const std::string& indicator : task.indicators()) {
+      local_by_indicator[indicator].push_back(task.outline());
+    }
+  }
+  std::map<std::string, std::vector<std::string>> stand_ins;
+  for (const v1::Task& task : upstream_tasks) {
+    std::set<std::string> outlines;
+    for (const std::string& indicator : task.indicators()) {
+      auto it = local_by_indicator.find(indicator);
+      if (it != local_by_indicator.end()) outlines.insert(it->second.begin(), it->second.end());
+    }
+    if (!outlines.empty()) stand_ins[task.name()].assign(outlines.begin(), outlines.end());
+  }
+  return stand_ins;
+}
+
+ForwardContent BuildForwardContent(
+    const v1::Report& draft, const v1::TaskStatusResponse& tasks, std::vector<v1::Value> values,
+    const std::map<std::string, std::vector<std::string>>& stand_ins) {
   std::map<std::string, const v1::TaskStatusEntry*> by_outline;
   for (const v1::TaskStatusEntry& t : tasks.tasks()) by_outline[t.outline()] = &t;
+  // The local tasks that answer for a remote one: the task of the same
+  // outline code, else those carrying the same statistics; only tasks the
+  // subtree leads.
+  auto local_tasks_for = [&](const std::string& remote_task) {
+    std::vector<const v1::TaskStatusEntry*> found;
+    auto same = by_outline.find(OutlineOf(remote_task));
+    if (same != by_outline.end() && same->second->leads() > 0) return decltype(found){same->second};
+    auto alike = stand_ins.find(remote_task);
+    if (alike == stand_ins.end()) return found;
+    for (const std::string& outline : alike->second) {
+      auto it = by_outline.find(outline);
+      if (it != by_outline.end() && it->second->leads() > 0) found.push_back(it->second);
+    }
+    return found;
+  };
   ForwardContent content;
   content.report.set_name(draft.name());
   for (const v1::TaskProgress& entry : draft.progress()) {
     v1::TaskProgress* p = content.report.add_progress();
     p->set_task(entry.task());
-    auto it = by_outline.find(OutlineOf(entry.task()));
-    if (it == by_outline.end() || it->second->leads() == 0) {
+    std::vector<const v1::TaskStatusEntry*> locals = local_tasks_for(entry.task());
+    if (locals.empty()) {
       // Nothing to say about it locally: keep what the draft holds.
       p->set_status(entry.status());
       p->set_summary(entry.summary());
       for (const std::string& o : entry.outputs()) p->add_outputs(o);
       continue;
     }
-    const v1::TaskStatusEntry& local = *it->second;
     std::vector<v1::ProgressStatus> statuses;
     std::vector<std::string> lines;
     std::set<std::string> seen_outputs;
-    for (const v1::AssigneeStatus& a : local.assignees()) {
-      if (!a.lead()) continue;
-      if (a.status() != v1::PROGRESS_STATUS_UNSPECIFIED) statuses.push_back(a.status());
-      if (!a.summary().empty()) lines.push_back(absl::StrCat(a.display_name(), ": ", a.summary()));
-      for (const std::string& o : a.outputs()) {
-        if (seen_outputs.insert(o).second) p->add_outputs(o);
+    int leads = 0;
+    for (const v1::TaskStatusEntry* local : locals) {
+      leads += local->leads();
+      for (const v1::AssigneeStatus& a : local->assignees()) {
+        if (!a.lead()) continue;
+        if (a.status() != v1::PROGRESS_STATUS_UNSPECIFIED) statuses.push_back(a.status());
+        if (!a.summary().empty()) {
+          // Several local tasks: each line says which one it is about.
+          lines.push_back(locals.size() == 1
+                              ? absl::StrCat(a.display_name(), ": ", a.summary())
+                              : absl::StrCat(local->outline(), " — ", a.display_name(), ": ",
+                                             a.summary()));
+        }
+        for (const std::string& o : a.outputs()) {
+          if (seen_outputs.insert(o).second) p->add_outputs(o);
+        }
       }
     }
-    p->set_status(Combine(statuses, local.leads()));
+    p->set_status(Combine(statuses, leads));
     p->set_summary(absl::StrJoin(lines, "\n"));
     ++content.progress;
   }
@@ -200,6 +246,23 @@ std::unique_ptr<grpc::ClientContext> UpstreamContext(const Upstream& upstream) {
   return context;
 }
 
+absl::StatusOr<std::vector<v1::Task>> Forwarder::UpstreamTasks(const std::string& plan) const {
+  auto stub = v1::Registry::NewStub(upstream_.channel);
+  v1::ListTasksRequest request;
+  request.set_parent(plan);
+  request.set_page_size(1000);
+  std::vector<v1::Task> tasks;
+  do {
+    v1::ListTasksResponse page;
+    auto context = UpstreamContext(upstream_);
+    grpc::Status status = stub->ListTasks(context.get(), request, &page);
+    if (!status.ok()) return UpstreamError(status, "ListTasks");
+    for (v1::Task& task : *page.mutable_tasks()) tasks.push_back(std::move(task));
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  return tasks;
+}
+
 absl::StatusOr<v1::ForwardResponse> Forwarder::Forward(const Caller& caller,
                                                        const v1::ForwardRequest& request) const {
   if (!ParseSimpleName(request.agency(), "agencies", "agency").ok()) {
@@ -211,7 +274,18 @@ absl::StatusOr<v1::ForwardResponse> Forwarder::Forward(const Caller& caller,
     RETURN_IF_ERROR(policy_->CheckForward(caller, *snapshot->hierarchy, request.agency(),
                                           upstream_.channel ? upstream_.identity : ""));
   }
-  std::string target_plan = request.target_plan().empty() ? request.plan() : request.target_plan();
+  // By default, the plan the local one feeds (its upstream_plan), else the
+  // plan of the same name.
+  std::string target_plan = request.target_plan();
+  std::vector<v1::Task> local_tasks;
+  {
+    absl::StatusOr<std::shared_ptr<const PlanInfo>> local = queries_->registry()->Plan(request.plan());
+    if (local.ok()) {
+      local_tasks = (*local)->tasks;
+      if (target_plan.empty()) target_plan = (*local)->plan.upstream_plan();
+    }
+  }
+  if (target_plan.empty()) target_plan = request.plan();
   if (!ParseSimpleName(target_plan, "plans", "target_plan").ok()) {
     return InvalidField("target_plan", absl::StrCat(QuoteInput(target_plan), " is not plans/{plan}"));
   }
@@ -239,7 +313,9 @@ absl::StatusOr<v1::ForwardResponse> Forwarder::Forward(const Caller& caller,
     grpc::Status status = stub->GetOrCreateDraft(context.get(), draft_request, &draft);
     if (!status.ok()) return UpstreamError(status, "GetOrCreateDraft");
   }
-  ForwardContent content = BuildForwardContent(draft, tasks, std::move(figures.values));
+  ASSIGN_OR_RETURN(std::vector<v1::Task> upstream_tasks, UpstreamTasks(target_plan));
+  ForwardContent content = BuildForwardContent(draft, tasks, std::move(figures.values),
+                                               StandInsByIndicator(upstream_tasks, local_tasks));
   v1::ForwardResponse response;
   response.set_fingerprint(content.fingerprint);
   response.set_values(content.report.values_size());

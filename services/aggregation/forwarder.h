@@ -20,6 +20,7 @@
 // between is ABORTED rather than overwritten.
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,7 @@
 #include "grpcpp/channel.h"
 #include "services/aggregation/queries.h"
 #include "tonghop/v1/aggregation_service.pb.h"
+#include "tonghop/v1/plan.pb.h"
 #include "tonghop/v1/report.pb.h"
 
 namespace tonghop::aggregation {
@@ -40,8 +42,16 @@ struct ForwardContent {
   int progress = 0;
 };
 
-// Fills the remote draft's progress entries (tasks matched by outline code)
-// from the local task statuses, and puts in those of `values` whose
+// For each remote task (by name), the outline codes of the local tasks that
+// list any of the same indicators: they answer for it when no local task has
+// its outline code (a provincial plan and the national one it implements
+// number their tasks differently but carry the same statistics).
+std::map<std::string, std::vector<std::string>> StandInsByIndicator(
+    const std::vector<v1::Task>& upstream_tasks, const std::vector<v1::Task>& local_tasks);
+
+// Fills the remote draft's progress entries from the local task statuses
+// (the task of the same outline code the subtree leads, else the tasks
+// `stand_ins` names for it), and puts in those of `values` whose
 // indicator the draft lists (what the other instance asks of the agency),
 // leaving out a dimension's cells unless they add up to the total. Combined status of a
 // task's lead assignees: COMPLETED when every one reported it completed;
@@ -49,9 +59,9 @@ struct ForwardContent {
 // completed, ongoing or not applicable and one is ongoing; IN_PROGRESS when
 // any work is reported; NOT_STARTED otherwise. The summary lists each lead's
 // summary under its name.
-ForwardContent BuildForwardContent(const v1::Report& draft,
-                                   const v1::TaskStatusResponse& tasks,
-                                   std::vector<v1::Value> values);
+ForwardContent BuildForwardContent(
+    const v1::Report& draft, const v1::TaskStatusResponse& tasks, std::vector<v1::Value> values,
+    const std::map<std::string, std::vector<std::string>>& stand_ins = {});
 
 // A fingerprint of a report's progress and values that ignores order and
 // output-only fields, so the remote copy and the local content compare equal.
@@ -92,6 +102,9 @@ class Forwarder {
                                               const v1::ForwardRequest& request) const;
 
  private:
+  // Every task of `plan` on the upstream instance.
+  absl::StatusOr<std::vector<v1::Task>> UpstreamTasks(const std::string& plan) const;
+
   const AggregationQueries* queries_;
   const AccessPolicy* policy_;
   Upstream upstream_;

@@ -55,6 +55,49 @@ TEST(ForwarderTest, CombinesLeadStatusesPerTask) {
   EXPECT_EQ(content.report.name(), "reports/dong-nai/national-2026/2026");
 }
 
+// The national plan numbers its tasks 1, 2, …; the provincial plan B.III,
+// B.IV.3, …: a remote task with no local task of its outline code is
+// answered by the local tasks that carry the same statistics.
+TEST(ForwarderTest, ARemoteTaskIsAnsweredByTheLocalTasksCarryingItsStatistics) {
+  auto task = [](const std::string& name, const std::string& outline,
+                 std::vector<std::string> indicators) {
+    v1::Task t;
+    t.set_name(name);
+    t.set_outline(outline);
+    for (const std::string& i : indicators) t.add_indicators("indicators/" + i);
+    return t;
+  };
+  const std::string remote = "plans/national-2026/tasks/";
+  std::vector<v1::Task> upstream = {
+      task(remote + "1", "1", {"complaints-received", "complaints-resolved"}),
+      task(remote + "2", "2", {"lawyers"}),
+      task(remote + "9", "9", {"budget"})};
+  std::vector<v1::Task> local = {task("plans/p/tasks/B.III", "B.III", {"complaints-received"}),
+                                 task("plans/p/tasks/B.VII.2", "B.VII.2", {"complaints-received"}),
+                                 task("plans/p/tasks/B.V.2", "B.V.2", {"lawyers"}),
+                                 task("plans/p/tasks/C", "C", {})};
+  std::map<std::string, std::vector<std::string>> stand_ins = StandInsByIndicator(upstream, local);
+  EXPECT_EQ(stand_ins[remote + "1"], (std::vector<std::string>{"B.III", "B.VII.2"}));
+  EXPECT_EQ(stand_ins[remote + "2"], (std::vector<std::string>{"B.V.2"}));
+  EXPECT_EQ(stand_ins.count(remote + "9"), 0u);
+
+  v1::TaskStatusResponse tasks;
+  *tasks.add_tasks() = Entry("B.III", {{"A", v1::PROGRESS_STATUS_COMPLETED}});
+  *tasks.add_tasks() = Entry("B.VII.2", {{"B", v1::PROGRESS_STATUS_COMPLETED}});
+  *tasks.add_tasks() = Entry("B.V.2", {{"A", v1::PROGRESS_STATUS_UNSPECIFIED}});
+  v1::Report draft;
+  draft.set_name("reports/dong-nai/national-2026/2026");
+  for (const char* outline : {"1", "2", "9"}) draft.add_progress()->set_task(remote + outline);
+  ForwardContent content = BuildForwardContent(draft, tasks, {}, stand_ins);
+  ASSERT_EQ(content.report.progress_size(), 3);
+  EXPECT_EQ(content.report.progress(0).status(), v1::PROGRESS_STATUS_COMPLETED);
+  EXPECT_EQ(content.report.progress(0).summary(),
+            "B.III — A: Đã làm A\nB.VII.2 — B: Đã làm B");
+  EXPECT_EQ(content.report.progress(1).status(), v1::PROGRESS_STATUS_NOT_STARTED);
+  EXPECT_EQ(content.report.progress(2).status(), v1::PROGRESS_STATUS_UNSPECIFIED);
+  EXPECT_EQ(content.progress, 2);
+}
+
 TEST(ForwarderTest, FingerprintIgnoresOrderAndNumberSpelling) {
   v1::TaskStatusResponse tasks;
   std::vector<v1::Value> values = {testing::IntValue("complaints-received", 12),
