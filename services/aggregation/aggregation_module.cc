@@ -59,7 +59,8 @@ class AggregationModule final : public ServiceModule {
             &audit_) {
     if (env.upstream_channel != nullptr) {
       pusher_ = std::make_unique<UpstreamPusher>(
-          store_.get(), aggregates_.get(), &queries_, &registry_, env.policy, env.clock,
+          store_.get(), aggregates_.get(), &queries_, &registry_, &registry_reader_, env.policy,
+          env.clock,
           Upstream{env.upstream_address, env.upstream_identity, env.upstream_channel,
                    env.upstream_dev_header},
           env.operator_agency);

@@ -21,6 +21,26 @@
 namespace tonghop::aggregation {
 namespace {
 
+constexpr int kMostRetiredEpochs = 16;
+
+// Both epochs known and different: the sender's feed started again.
+bool IsNewEpoch(const v1::ReceivedFigures& held, const v1::PushFiguresRequest& push) {
+  return !held.feed_epoch().empty() && !push.feed_epoch().empty() &&
+         held.feed_epoch() != push.feed_epoch();
+}
+
+// Whether what is held already answers `push` (ALREADY_RECEIVED or
+// SUPERSEDED): a retired epoch's push never replaces; another new epoch's
+// always does; within one epoch, a generation not above the one held.
+bool Supersedes(const v1::ReceivedFigures& held, const v1::PushFiguresRequest& push) {
+  for (const std::string& retired : held.retired_feed_epochs()) {
+    if (retired == push.feed_epoch()) return true;
+  }
+  if (IsNewEpoch(held, push)) return false;
+  return held.generation() >= push.generation();
+}
+
+
 using google::protobuf::util::TimeUtil;
 
 std::string ResourceName(absl::string_view plan, absl::string_view period,
@@ -163,8 +183,9 @@ absl::StatusOr<v1::PushFiguresResponse> ReceivedFiguresStore::Push(
   absl::MutexLock lock(&push_mu_);
   ASSIGN_OR_RETURN(std::optional<v1::ReceivedFigures> held, ReadRecord(*store_, key));
   v1::PushFiguresResponse response;
-  if (held && held->generation() >= request.generation()) {
-    response.set_outcome(held->generation() == request.generation()
+  if (held && Supersedes(*held, request)) {
+    response.set_outcome(held->generation() == request.generation() &&
+                                 held->feed_epoch() == request.feed_epoch()
                              ? v1::PUSH_OUTCOME_ALREADY_RECEIVED
                              : v1::PUSH_OUTCOME_SUPERSEDED);
     *response.mutable_figures() = std::move(*held);
@@ -180,6 +201,17 @@ absl::StatusOr<v1::PushFiguresResponse> ReceivedFiguresStore::Push(
   record.set_agency_display_name(sender->display_name());
   record.set_source_plan(request.source_plan());
   record.set_generation(request.generation());
+  record.set_feed_epoch(request.feed_epoch());
+  if (held) {
+    *record.mutable_retired_feed_epochs() = held->retired_feed_epochs();
+    if (IsNewEpoch(*held, request)) {
+      record.add_retired_feed_epochs(held->feed_epoch());
+      // Bounded: a sender restored over and over keeps its latest ones.
+      while (record.retired_feed_epochs_size() > kMostRetiredEpochs) {
+        record.mutable_retired_feed_epochs()->erase(record.mutable_retired_feed_epochs()->begin());
+      }
+    }
+  }
   *record.mutable_first_arrive_time() = held ? held->first_arrive_time() : now;
   *record.mutable_arrive_time() = now;
   *record.mutable_compute_time() = request.compute_time();

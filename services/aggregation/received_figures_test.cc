@@ -92,6 +92,41 @@ TEST_F(ReceivedFiguresTest, KeepsTheNewestGenerationOnlyAndIgnoresRetriesAndLate
   EXPECT_EQ(held->arrive_time().seconds() - held->first_arrive_time().seconds(), 300);
 }
 
+// A province restored from a backup (or reinstalled) starts its feed
+// positions again: its new epoch replaces what is held whatever the
+// generation, and a late push of the old epoch can never come back.
+TEST_F(ReceivedFiguresTest, ASendersNewFeedEpochReplacesWhateverTheGenerationAndRetiresTheOld) {
+  auto with_epoch = [](v1::PushFiguresRequest push, const std::string& epoch) {
+    push.set_feed_epoch(epoch);
+    return push;
+  };
+  ASSERT_TRUE(received_.Push(dong_nai_, with_epoch(Push(120, 40), "store-a:1")).ok());
+  // The restored store: generation 101 of a new epoch replaces 120.
+  auto restored = received_.Push(dong_nai_, with_epoch(Push(101, 30), "store-b:1"));
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  EXPECT_EQ(restored->outcome(), v1::PUSH_OUTCOME_APPLIED);
+  EXPECT_EQ(restored->replaced_generation(), 120);
+  // A late push of the old epoch, however new its generation, changes nothing.
+  auto late = received_.Push(dong_nai_, with_epoch(Push(130, 99), "store-a:1"));
+  ASSERT_TRUE(late.ok());
+  EXPECT_EQ(late->outcome(), v1::PUSH_OUTCOME_SUPERSEDED);
+  // Within the new epoch, generations compare as before.
+  auto same = received_.Push(dong_nai_, with_epoch(Push(101, 77), "store-b:1"));
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->outcome(), v1::PUSH_OUTCOME_ALREADY_RECEIVED);
+  auto older = received_.Push(dong_nai_, with_epoch(Push(100, 77), "store-b:1"));
+  ASSERT_TRUE(older.ok());
+  EXPECT_EQ(older->outcome(), v1::PUSH_OUTCOME_SUPERSEDED);
+  auto held = Held();
+  ASSERT_TRUE(held.ok()) << held.status();
+  EXPECT_EQ(held->generation(), 101);
+  EXPECT_EQ(held->feed_epoch(), "store-b:1");
+  EXPECT_EQ(held->values(0).int_value(), 30);
+  ASSERT_EQ(held->retired_feed_epochs_size(), 1);
+  EXPECT_EQ(held->retired_feed_epochs(0), "store-a:1");
+  EXPECT_EQ(held->arrivals(), 2);
+}
+
 TEST_F(ReceivedFiguresTest, RefusesAnotherSendersFiguresAndBadInputChangingNothing) {
   auto other = received_.Push(Caller("agencies/binh-phuoc"), Push(5, 18));
   EXPECT_EQ(other.status().code(), absl::StatusCode::kPermissionDenied);

@@ -10,6 +10,8 @@
 #include "google/protobuf/util/time_util.h"
 #include "services/aggregation/grpc_change_stream.h"
 #include "services/common/errors.h"
+#include "services/common/period.h"
+#include "services/common/resource_names.h"
 #include "services/common/sleeper.h"
 #include "services/common/status_macros.h"
 #include "services/common/timestamps.h"
@@ -22,6 +24,7 @@ constexpr absl::Duration kFirstBackoff = absl::Milliseconds(100);
 constexpr absl::Duration kMaxBackoff = absl::Seconds(5);
 constexpr absl::Duration kFirstHoldDelay = absl::Seconds(1);
 constexpr absl::Duration kMaxHoldDelay = absl::Minutes(5);
+constexpr absl::Duration kReconcileEvery = absl::Minutes(10);
 
 absl::StatusOr<int64_t> ReadNumber(const storage::KvReader& reader, absl::string_view key) {
   ASSIGN_OR_RETURN(std::optional<std::string> text, reader.Get(kUpstreamPushCf, key));
@@ -86,12 +89,13 @@ v1::SenderCompleteness SenderCompletenessOf(const v1::CompletenessResponse& comp
 
 UpstreamPusher::UpstreamPusher(storage::KvStore* store, const AggregateStore* aggregates,
                                const AggregationQueries* queries, RegistryView* registry,
-                               const AccessPolicy* policy, const Clock* clock, Upstream upstream,
-                               std::string operator_agency)
+                               const RegistryReader* plans, const AccessPolicy* policy,
+                               const Clock* clock, Upstream upstream, std::string operator_agency)
     : store_(store),
       aggregates_(aggregates),
       queries_(queries),
       registry_(registry),
+      plans_(plans),
       policy_(policy),
       clock_(clock),
       upstream_(std::move(upstream)),
@@ -135,7 +139,25 @@ bool UpstreamPusher::WaitForStop(absl::Duration timeout) {
 void UpstreamPusher::Run() {
   Backoff backoff(kFirstBackoff, kMaxBackoff);
   int64_t pushed = -1;
+  // The feed epoch last reconciled in, and when to reconcile next: at
+  // once, at every new epoch, then every kReconcileEvery.
+  std::string reconciled_epoch;
+  absl::Time next_reconcile = absl::InfinitePast();
   while (true) {
+    const std::string epoch = aggregates_->feed_mark().epoch;
+    if (clock_->Now() >= next_reconcile || epoch != reconciled_epoch) {
+      absl::Status reconciled = Reconcile();
+      if (reconciled.ok()) {
+        reconciled_epoch = epoch;
+        next_reconcile = clock_->Now() + kReconcileEvery;
+      } else {
+        std::cerr << "upstream push to " << upstream_.address
+                  << " (comparing with what it holds): " << reconciled << "\n";
+        next_reconcile = clock_->Now() + kMaxBackoff;
+        reconciled_epoch = epoch;  // tried; the timer tries again
+      }
+      if (WaitForStop(absl::ZeroDuration())) return;
+    }
     if (pushed < 0) {
       absl::StatusOr<int64_t> position = PushedPosition();
       if (!position.ok()) {
@@ -198,7 +220,8 @@ absl::Status UpstreamPusher::PushRange(int64_t after, int64_t upto) {
   return store_->Write(batch);
 }
 
-absl::Status UpstreamPusher::PushOne(const std::string& plan, const std::string& period) {
+absl::Status UpstreamPusher::PushOne(const std::string& plan, const std::string& period,
+                                     bool force) {
   const std::string held_key = UpstreamHeldKey(plan, period);
   ASSIGN_OR_RETURN(std::optional<records::UpstreamHold> held, ReadHold(*store_, held_key));
   const bool held_before = held.has_value();
@@ -230,17 +253,21 @@ absl::Status UpstreamPusher::PushOne(const std::string& plan, const std::string&
   completeness_request.set_plan(plan);
   completeness_request.set_period(period);
   completeness_request.set_agency(upstream_.identity);
+  const std::string epoch = aggregates_->feed_mark().epoch;
   ASSIGN_OR_RETURN(v1::CompletenessResponse completeness,
                    queries_->Completeness(instance, completeness_request));
   ASSIGN_OR_RETURN(AggregationQueries::SubtreeFigures figures,
                    queries_->SubtreeValues(instance, plan, period, upstream_.identity, false));
+  if (aggregates_->feed_mark().epoch != epoch) {
+    return absl::UnavailableError("the roll-ups were rebuilt from another feed epoch meanwhile");
+  }
   std::string generation_key = UpstreamGenerationKey(plan, period);
   ASSIGN_OR_RETURN(int64_t acknowledged, ReadNumber(*store_, generation_key));
   // Nothing accepted yet and nothing sent before: nothing to say upstream.
   // Once figures were sent, an empty set is sent too (a return withdrew
   // them).
-  if (figures.values.empty() && acknowledged == 0) return nothing_to_push();
-  if (figures.applied_sequence <= acknowledged) return nothing_to_push();
+  if (!force && figures.values.empty() && acknowledged == 0) return nothing_to_push();
+  if (!force && figures.applied_sequence <= acknowledged) return nothing_to_push();
 
   std::map<std::string, std::string> renamed;
   for (const v1::IndicatorMapping& m : local.indicator_mappings()) {
@@ -251,6 +278,7 @@ absl::Status UpstreamPusher::PushOne(const std::string& plan, const std::string&
   request.set_period(period);
   request.set_agency(upstream_.identity);
   request.set_generation(figures.applied_sequence);
+  request.set_feed_epoch(epoch);
   request.set_source_plan(plan);
   for (v1::Value& value : figures.values) {
     auto it = renamed.find(value.indicator());
@@ -260,7 +288,7 @@ absl::Status UpstreamPusher::PushOne(const std::string& plan, const std::string&
   *request.mutable_completeness() = SenderCompletenessOf(completeness);
   *request.mutable_compute_time() = ToTimestamp(clock_->Now());
   request.set_request_id(DerivedRequestId({"push", upstream_.identity, local.upstream_plan(),
-                                           period, absl::StrCat(request.generation())}));
+                                           period, absl::StrCat(request.generation()), epoch}));
   v1::PushFiguresResponse response;
   auto context = UpstreamContext(upstream_);
   grpc::Status status =
@@ -277,8 +305,9 @@ absl::Status UpstreamPusher::PushOne(const std::string& plan, const std::string&
   return absl::OkStatus();
 }
 
-absl::Status UpstreamPusher::PushOrHold(const std::string& plan, const std::string& period) {
-  absl::Status pushed = PushOne(plan, period);
+absl::Status UpstreamPusher::PushOrHold(const std::string& plan, const std::string& period,
+                                        bool force) {
+  absl::Status pushed = PushOne(plan, period, force);
   if (pushed.ok() || !RefusesThisPush(pushed.code())) return pushed;
   return Hold(plan, period, pushed);
 }
@@ -306,6 +335,45 @@ absl::Status UpstreamPusher::Hold(const std::string& plan, const std::string& pe
   std::cerr << "upstream push to " << upstream_.address << ": " << plan << " " << period
             << " refused (" << refusal << "); held, attempt " << hold.attempts()
             << ", next in " << HoldDelay(hold.attempts()) << "; the other plans go on\n";
+  return absl::OkStatus();
+}
+
+absl::Status UpstreamPusher::Reconcile() {
+  const std::string epoch = aggregates_->feed_mark().epoch;
+  ASSIGN_OR_RETURN(std::vector<v1::Plan> plans, plans_->ListPlans());
+  auto stub = v1::Federation::NewStub(upstream_.channel);
+  int pushed_again = 0;
+  for (const v1::Plan& plan : plans) {
+    if (plan.upstream_plan().empty()) continue;
+    for (const Period& period : RoundPeriods(plan)) {
+      v1::GetReceivedFiguresRequest request;
+      request.set_name(absl::StrCat(plan.upstream_plan(), "/periods/", period.label,
+                                    "/receivedFigures/", IdOf(upstream_.identity)));
+      v1::ReceivedFigures held;
+      auto context = UpstreamContext(upstream_);
+      grpc::Status status = stub->GetReceivedFigures(context.get(), request, &held);
+      const bool missing = status.error_code() == grpc::StatusCode::NOT_FOUND;
+      if (!status.ok() && !missing) {
+        // A plan the upstream lacks or refuses is the pushes' to hold.
+        absl::Status error = UpstreamError(status, "GetReceivedFigures");
+        if (RefusesThisPush(error.code())) continue;
+        return error;
+      }
+      ASSIGN_OR_RETURN(int64_t acknowledged,
+                       ReadNumber(*store_, UpstreamGenerationKey(plan.name(), period.label)));
+      const bool another_epoch = !missing && !epoch.empty() && !held.feed_epoch().empty() &&
+                                 held.feed_epoch() != epoch;
+      const bool behind = missing ? acknowledged > 0 : held.generation() < acknowledged;
+      if (!another_epoch && !behind) continue;
+      RETURN_IF_ERROR(PushOrHold(plan.name(), period.label, /*force=*/true));
+      ++pushed_again;
+    }
+  }
+  if (pushed_again > 0) {
+    std::cerr << "upstream push to " << upstream_.address << ": pushed " << pushed_again
+              << " plan period(s) again that it held from another feed epoch or older than "
+                 "acknowledged\n";
+  }
   return absl::OkStatus();
 }
 

@@ -33,6 +33,16 @@
 //   the upstream takes (once it is mended, on either side) brings it up to
 //   date and ends the hold: nothing is lost, and no operator edits a store.
 //
+// Reconciled with the upstream: at start, whenever this instance's change
+// feed begins another epoch (its store restored from a backup or replaced,
+// so positions start again), and every 10 minutes, it compares what the
+// upstream holds from it for every round of every plan that feeds one with
+// what it has, and pushes again, whatever it last pushed, each plan and
+// period the upstream holds from another epoch (figures this instance no
+// longer has) or older than it acknowledged (the upstream restored from a
+// backup). Every push carries the feed epoch; the upstream lets a new epoch
+// replace an old one whatever the generation (ReceivedFiguresStore).
+//
 // The access policy decides as for Forward (CheckForward): the instance
 // acts as its operator and may push only the agency its upstream identity
 // names.
@@ -56,6 +66,7 @@
 #include "services/aggregation/registry_view.h"
 #include "services/common/access_policy.h"
 #include "services/common/clock.h"
+#include "services/common/registry_reader.h"
 #include "storage/kv_store.h"
 #include "tonghop/v1/federation_service.pb.h"
 
@@ -79,8 +90,8 @@ class UpstreamPusher {
  public:
   UpstreamPusher(storage::KvStore* store, const AggregateStore* aggregates,
                  const AggregationQueries* queries, RegistryView* registry,
-                 const AccessPolicy* policy, const Clock* clock, Upstream upstream,
-                 std::string operator_agency);
+                 const RegistryReader* plans, const AccessPolicy* policy, const Clock* clock,
+                 Upstream upstream, std::string operator_agency);
   ~UpstreamPusher();
 
   // Starts pushing; `submissions` is where the change feed is read.
@@ -102,11 +113,16 @@ class UpstreamPusher {
   // Pushes what the changes in (after, upto] touched, then persists `upto`.
   absl::Status PushRange(int64_t after, int64_t upto);
   // Pushes one plan and period's current figures (nothing when the
-  // upstream already has them), ending its hold when there is one.
-  absl::Status PushOne(const std::string& plan, const std::string& period);
+  // upstream already has them, unless `force`), ending its hold when there
+  // is one.
+  absl::Status PushOne(const std::string& plan, const std::string& period, bool force = false);
   // PushOne; a refusal of this push (RefusesThisPush), the upstream's or
   // this instance's own, is recorded as a hold and is not an error here.
-  absl::Status PushOrHold(const std::string& plan, const std::string& period);
+  absl::Status PushOrHold(const std::string& plan, const std::string& period,
+                          bool force = false);
+  // Pushes again what the upstream holds from another feed epoch or older
+  // than acknowledged (see the class comment).
+  absl::Status Reconcile();
   absl::Status Hold(const std::string& plan, const std::string& period,
                     const absl::Status& refusal);
   // Tries again every held push whose delay has passed.
@@ -117,6 +133,7 @@ class UpstreamPusher {
   const AggregateStore* aggregates_;
   const AggregationQueries* queries_;
   RegistryView* registry_;
+  const RegistryReader* plans_;
   const AccessPolicy* policy_;
   const Clock* clock_;
   Upstream upstream_;

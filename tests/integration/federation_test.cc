@@ -8,6 +8,7 @@
 // nothing; nobody pushes for another agency.
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -145,6 +146,15 @@ class FederationTest : public ::testing::Test {
   // one; fails after a minute.
   absl::StatusOr<v1::ReceivedFigures> AwaitGeneration(int64_t generation,
                                                       const std::string& name = kReceivedName) {
+    return AwaitHeld(name, [generation](const v1::ReceivedFigures& figures) {
+      return figures.generation() >= generation;
+    });
+  }
+
+  // Waits until what the Ministry holds at `name` satisfies `done`; fails
+  // after a minute.
+  absl::StatusOr<v1::ReceivedFigures> AwaitHeld(
+      const std::string& name, const std::function<bool(const v1::ReceivedFigures&)>& done) {
     auto stub = v1::Federation::NewStub(MinistryChannel());
     v1::GetReceivedFiguresRequest request;
     request.set_name(name);
@@ -153,13 +163,12 @@ class FederationTest : public ::testing::Test {
     grpc::Status status;
     while (absl::Now() < give_up) {
       status = stub->GetReceivedFigures(Context("bo-tu-phap").get(), request, &figures);
-      if (status.ok() && figures.generation() >= generation) return figures;
+      if (status.ok() && done(figures)) return figures;
       if (!status.ok() && status.error_code() != grpc::StatusCode::NOT_FOUND) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    return absl::DeadlineExceededError(absl::StrCat(
-        "the Ministry holds generation ", figures.generation(), ", not ", generation, " (",
-        status.error_message(), ")"));
+    return absl::DeadlineExceededError(absl::StrCat("the Ministry holds ", figures.DebugString(),
+                                                    " (", status.error_message(), ")"));
   }
 
   TempDir dir_;
@@ -307,6 +316,7 @@ TEST_F(FederationTest, ProvincePushesEveryAcceptanceAndCatchesUpAfterBothRestart
   replay.set_period("2026");
   replay.set_agency("agencies/dong-nai");
   replay.set_generation(second);
+  replay.set_feed_epoch(sent.feed_epoch());
   replay.set_request_id("replayed");
   v1::Value* doubled = replay.add_values();
   doubled->set_indicator("indicators/complaints-received");
@@ -402,6 +412,53 @@ TEST_F(FederationTest, ARefusedPushIsHeldWhileTheRestGoOnAndIsTakenOnceMended) {
   auto still = AwaitGeneration(last);
   ASSERT_TRUE(still.ok()) << still.status();
   EXPECT_EQ(HeldTotal(*still, "complaints-received"), "13");
+}
+
+// A province whose store starts again (its disk lost, the instance
+// reinstalled, or restored from an older backup) has a new feed epoch and
+// positions from 1. The Ministry believes it over what it held, whatever
+// the generations, and what the province no longer has is emptied there
+// by itself, not kept as if it were still true.
+TEST_F(FederationTest, AProvinceWhoseStoreStartedAgainIsBelievedOverWhatTheMinistryHeld) {
+  ASSERT_TRUE(StartProvince().ok());
+  ASSERT_TRUE(LoadAggregationRegistry(ProvinceChannel()).ok());
+  ASSERT_TRUE(FeedTheNationalPlan().ok());
+  ASSERT_TRUE(SubmitAndAccept(ProvinceChannel(), "dong-nai-so-y-te", 8, "2026").ok());
+  ASSERT_TRUE(SubmitAndAccept(ProvinceChannel(), "dong-nai-so-y-te", 1, "2027").ok());
+  const std::string held_2027 = "plans/national-2026/periods/2027/receivedFigures/dong-nai";
+  int64_t last = *LastSequence(ProvinceChannel());
+  auto before = AwaitGeneration(last);
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_EQ(HeldTotal(*before, "complaints-received"), "18");
+  auto before_2027 = AwaitGeneration(last, held_2027);
+  ASSERT_TRUE(before_2027.ok()) << before_2027.status();
+  EXPECT_EQ(HeldTotal(*before_2027, "complaints-received"), "11");
+  ASSERT_FALSE(before->feed_epoch().empty());
+
+  // The province's data directory is lost; it starts again, empty, and the
+  // Department of Justice re-enters the one report it still has.
+  province_->Kill();
+  std::filesystem::remove_all(Path("province"));
+  ASSERT_TRUE(StartProvince().ok());
+  ASSERT_TRUE(LoadAggregationRegistry(ProvinceChannel()).ok());
+  ASSERT_TRUE(FeedTheNationalPlan().ok());
+  ASSERT_TRUE(SubmitAndAccept(ProvinceChannel(), "dong-nai-so-tu-phap", 5, "2026").ok());
+  ASSERT_LE(*LastSequence(ProvinceChannel()), last);  // positions started again
+
+  auto after = AwaitHeld(kReceivedName, [&](const v1::ReceivedFigures& f) {
+    return f.feed_epoch() != before->feed_epoch();
+  });
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(HeldTotal(*after, "complaints-received"), "15");  // not 18, not 33
+  ASSERT_EQ(after->retired_feed_epochs_size(), 1);
+  EXPECT_EQ(after->retired_feed_epochs(0), before->feed_epoch());
+  // 2027, which the province no longer has, is emptied by itself.
+  auto after_2027 = AwaitHeld(held_2027, [&](const v1::ReceivedFigures& f) {
+    return f.feed_epoch() == after->feed_epoch();
+  });
+  ASSERT_TRUE(after_2027.ok()) << after_2027.status();
+  EXPECT_EQ(after_2027->value_count(), 0);
+  EXPECT_EQ(HeldTotal(*after_2027, "complaints-received"), "");
 }
 
 }  // namespace
