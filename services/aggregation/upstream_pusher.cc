@@ -192,6 +192,12 @@ void UpstreamPusher::Run() {
     if (status.ok()) {
       pushed = applied;
       backoff.Reset();
+      // Under steady load too: the holds whose delay has passed.
+      status = RetryDueHolds();
+      if (!status.ok()) {
+        std::cerr << "upstream push to " << upstream_.address << " (held pushes): " << status
+                  << "\n";
+      }
       continue;
     }
     const absl::Duration delay = backoff.Next();
