@@ -104,6 +104,13 @@ absl::StatusOr<v1::PushFiguresResponse> ReceivedFiguresStore::Push(
   }
   if (request.generation() <= 0) violations.Add("generation", "must be positive");
   if (request.request_id().empty()) violations.Add("request_id", "is required");
+  // "{store id}:{generation}": a store's identity is a few dozen characters.
+  constexpr size_t kLongestFeedEpoch = 200;
+  if (request.feed_epoch().size() > kLongestFeedEpoch) {
+    violations.Add("feed_epoch", absl::StrCat("is ", request.feed_epoch().size(),
+                                              " bytes long; a feed epoch is at most ",
+                                              kLongestFeedEpoch));
+  }
   for (int i = 0; i < request.values_size(); ++i) {
     const v1::Value& value = request.values(i);
     std::string at = absl::StrCat("values[", i, "]");

@@ -125,6 +125,10 @@ TEST_F(ReceivedFiguresTest, ASendersNewFeedEpochReplacesWhateverTheGenerationAnd
   ASSERT_EQ(held->retired_feed_epochs_size(), 1);
   EXPECT_EQ(held->retired_feed_epochs(0), "store-a:1");
   EXPECT_EQ(held->arrivals(), 2);
+  // An epoch no store has is refused, changing nothing.
+  auto absurd = received_.Push(dong_nai_, with_epoch(Push(500, 1), std::string(5000, 'x')));
+  EXPECT_EQ(absurd.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Held()->generation(), 101);
 }
 
 TEST_F(ReceivedFiguresTest, RefusesAnotherSendersFiguresAndBadInputChangingNothing) {
