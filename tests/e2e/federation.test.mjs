@@ -43,6 +43,7 @@ const WORK = fs.mkdtempSync(path.join(os.tmpdir(), 'tonghop-federation-e2e-'));
 const PKI = path.join(WORK, 'pki');
 const servers = [];
 let ministry;
+let dongNaiInstance;
 let context;
 let page;
 let profile;
@@ -168,11 +169,14 @@ before(async () => {
 
   const upstream = (id) => [`--tls-ca=${PKI}/ca.crt`, `--instance-cert=${PKI}/${id}.crt`,
     `--instance-key=${PKI}/${id}.key`, `--upstream=${ministry.grpc}`];
+  // Đồng Nai's instance also serves its dashboard: its page shows the push.
   const [dongNai, quangNgai] = await Promise.all([
-    startServer('dong-nai', upstream('dong-nai')),
+    startServer('dong-nai', [...upstream('dong-nai'), '--http=127.0.0.1:0',
+      `--dashboard-dir=${ROOT}/clients/dashboard/dist`]),
     startServer('quang-ngai', upstream('quang-ngai')),
   ]);
 
+  dongNaiInstance = dongNai;
   const dnData = path.join(WORK, 'dong-nai-data');
   copyData(dnData, ['agencies-national.json', 'agencies-province-dong-nai.json', 'dimensions.json', 'indicators.json']);
   const dnPlan = readJson(path.join(DATA, 'plan-dong-nai-74-2026.json'));
@@ -346,4 +350,15 @@ test('drill-down shows the figures a province sent, each with when it arrived', 
   }));
   assert.deepEqual(onPage.sort((a, b) => key(a).localeCompare(key(b))), expected.sort((a, b) => key(a).localeCompare(key(b))));
   await page.screenshot({ path: path.join(OUT, 'ministry-drill.png'), fullPage: true });
+});
+
+test("a province's own page shows that its figures reached the Ministry, and nothing is held", async () => {
+  await page.goto(`https://${dongNaiInstance.http}/#/province/dong-nai?plan=plans/dong-nai-74-2026&period=${PERIOD}`);
+  await ready();
+  await page.waitForSelector('[data-testid=upstream-section][data-loaded=true]', WAIT);
+  const summary = await page.textContent('[data-testid=upstream-summary]');
+  assert.ok(summary.includes(ministry.grpc) && summary.includes('national-2026') && summary.includes('dong-nai'), summary);
+  assert.equal(await page.textContent('[data-testid=upstream-pending]'), 'Mọi thay đổi đã được gửi và cấp trên đã xác nhận.');
+  assert.equal(await page.textContent('[data-testid=upstream-held-none]'), 'Không có lượt gửi nào bị cấp trên từ chối.');
+  await page.screenshot({ path: path.join(OUT, 'province-upstream.png'), fullPage: true });
 });

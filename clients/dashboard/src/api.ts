@@ -25,6 +25,8 @@ export interface Plan {
   title?: string;
   issuer?: string;
   implements?: string;
+  // The plan on the upstream instance this one feeds (federation).
+  upstreamPlan?: string;
   firstYear?: number;
   lastYear?: number;
   state?: string;
@@ -309,6 +311,28 @@ export interface NationalTrend {
     direction?: string;
     points?: { period: string; figure?: Figure; provinces?: number; change?: string; againstDirection?: boolean }[];
   }[];
+}
+
+// A push the upstream refused, held and retried by itself.
+export interface HeldPush {
+  plan: string;
+  period: string;
+  upstreamPlan?: string;
+  code?: string;
+  message?: string;
+  firstRefuseTime?: string;
+  lastAttemptTime?: string;
+  attempts?: number;
+  nextAttemptTime?: string;
+}
+
+// Federation.GetUpstreamStatus: the sending side.
+export interface UpstreamStatus {
+  upstream?: string;
+  agency?: string;
+  pushedPosition?: string;
+  appliedPosition?: string;
+  held?: HeldPush[];
 }
 
 export interface ReceivedFigures {

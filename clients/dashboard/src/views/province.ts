@@ -4,9 +4,11 @@
 // to download.
 
 import {
+  ApiError,
   call,
   listAll,
   type Agency,
+  type HeldPush,
   type CompletenessResponse,
   type Dimension,
   type ExplainFigureResponse,
@@ -19,6 +21,7 @@ import {
   type TaskStatusEntry,
   type TaskStatusResponse,
   type TrendResponse,
+  type UpstreamStatus,
 } from '../api';
 import { bars, colors, donut, trendLine } from '../charts';
 import { clear, h, select } from '../dom';
@@ -77,6 +80,57 @@ export async function renderProvince(root: HTMLElement, route: Route): Promise<v
   root.appendChild(lazySection('completeness-section', t('byReporter'), (body) => completeness(body, query)));
   root.appendChild(lazySection('indicators-section', t('indicators'), (body) => indicators(body, query, plans)));
   root.appendChild(lazySection('tasks-section', t('tasks'), (body) => tasks(body, query)));
+  const upstreamPlan = plan.upstreamPlan;
+  if (upstreamPlan) {
+    root.appendChild(lazySection('upstream-section', t('upstreamTitle'),
+      (body) => upstream(body, plan.name, upstreamPlan)));
+  }
+}
+
+// Where this instance pushes the plan's figures, whether the upstream has
+// them all, and the pushes it refused (held and retried by themselves).
+async function upstream(body: HTMLElement, planName: string, upstreamPlan: string): Promise<void> {
+  let status: UpstreamStatus;
+  try {
+    status = await call<UpstreamStatus>('federation', 'GetUpstreamStatus');
+  } catch (error) {
+    // FAILED_PRECONDITION: this instance has no upstream.
+    if (error instanceof ApiError && error.status.code === 9) {
+      body.appendChild(h('p', { class: 'muted', testid: 'upstream-none' }, t('upstreamNone')));
+      return;
+    }
+    throw error;
+  }
+  const idOf = (name: string): string => name.slice(name.indexOf('/') + 1);
+  body.appendChild(h('p', { testid: 'upstream-summary' }, t('upstreamSummary')
+    .replace('{upstream}', status.upstream ?? '')
+    .replace('{plan}', idOf(upstreamPlan))
+    .replace('{agency}', idOf(status.agency ?? ''))));
+  const pending = Math.max(0, Number(status.appliedPosition ?? 0) - Number(status.pushedPosition ?? 0));
+  body.appendChild(h('p', { testid: 'upstream-pending' }, pending === 0
+    ? t('upstreamCaughtUp')
+    : t('upstreamPending').replace('{n}', formatCount(pending))));
+  const held = (status.held ?? []).filter((push) => push.plan === planName);
+  if (held.length === 0) {
+    body.appendChild(h('p', { testid: 'upstream-held-none' }, t('upstreamNothingHeld')));
+    return;
+  }
+  body.appendChild(h('p', { class: 'warn' }, t('upstreamHeld')));
+  body.appendChild(dataTable<HeldPush>({
+    testid: 'upstream-held-table',
+    rows: held,
+    columns: [
+      { key: 'period', header: t('period'), sortValue: (p) => p.period },
+      { key: 'code', header: t('refusalCode'), sortValue: (p) => p.code ?? '' },
+      { key: 'message', header: t('refusalReason'), sortValue: (p) => p.message ?? '' },
+      { key: 'attempts', header: t('attempts'), sortValue: (p) => p.attempts ?? 0,
+        render: (p) => formatCount(p.attempts ?? 0) },
+      { key: 'first', header: t('firstRefused'), sortValue: (p) => p.firstRefuseTime ?? '',
+        render: (p) => formatTimestamp(p.firstRefuseTime) },
+      { key: 'next', header: t('nextAttempt'), sortValue: (p) => p.nextAttemptTime ?? '',
+        render: (p) => formatTimestamp(p.nextAttemptTime) },
+    ],
+  }));
 }
 
 type Query = { plan: string; period: string; agency: string; language: string };
