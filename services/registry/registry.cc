@@ -10,8 +10,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/empty.pb.h"
-#include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/common/agency_matcher.h"
 #include "services/common/errors.h"
@@ -20,6 +18,7 @@
 #include "services/common/resource_names.h"
 #include "services/common/status_macros.h"
 #include "services/common/text.h"
+#include "services/registry/resource_table.h"
 #include "services/registry/validation.h"
 #include "storage/key_encoding.h"
 
@@ -30,59 +29,6 @@ using google::protobuf::Message;
 using storage::WriteBatch;
 
 constexpr size_t kMaxImportBytes = 10 << 20;
-
-// The names a resource refers to, other than an agency's parent (kept in
-// the child index) and a task's parent (found by scanning the plan).
-std::set<std::string> References(const v1::Agency& a) {
-  std::set<std::string> refs(a.successors().begin(), a.successors().end());
-  if (!a.focal_agency().empty() && a.focal_agency() != a.name()) {
-    refs.insert(a.focal_agency());
-  }
-  return refs;
-}
-std::set<std::string> References(const v1::Indicator& i) {
-  std::set<std::string> refs(i.dimensions().begin(), i.dimensions().end());
-  if (!i.numerator().empty()) refs.insert(i.numerator());
-  if (!i.denominator().empty()) refs.insert(i.denominator());
-  for (const auto& rule : i.rules()) refs.insert(rule.other());
-  return refs;
-}
-std::set<std::string> References(const v1::Plan& p) {
-  std::set<std::string> refs;
-  if (!p.issuer().empty()) refs.insert(p.issuer());
-  if (!p.compiler().empty()) refs.insert(p.compiler());
-  if (absl::StartsWith(p.implements(), "plans/")) refs.insert(p.implements());
-  for (const v1::IndicatorMapping& m : p.indicator_mappings()) refs.insert(m.indicator());
-  return refs;
-}
-std::set<std::string> References(const v1::Task& t) {
-  std::set<std::string> refs(t.indicators().begin(), t.indicators().end());
-  for (const auto* list : {&t.lead(), &t.coordinating()}) {
-    for (const v1::Assignment& a : *list) {
-      if (a.has_group()) {
-        refs.insert(a.group().ancestor());
-      } else if (!a.agency().empty()) {
-        refs.insert(a.agency());
-      }
-    }
-  }
-  return refs;
-}
-
-template <typename Resource>
-void PutReferences(WriteBatch& batch, const std::optional<Resource>& before,
-                   const std::optional<Resource>& after) {
-  std::set<std::string> old_refs, new_refs;
-  std::string referrer = before ? before->name() : after->name();
-  if (before) old_refs = References(*before);
-  if (after) new_refs = References(*after);
-  for (const std::string& target : old_refs) {
-    if (!new_refs.count(target)) batch.Delete(kIndexColumnFamily, ReferenceKey(target, referrer));
-  }
-  for (const std::string& target : new_refs) {
-    if (!old_refs.count(target)) batch.Put(kIndexColumnFamily, ReferenceKey(target, referrer), "");
-  }
-}
 
 // Task outlines order by document position, then code.
 bool TaskBefore(const v1::Task& a, const v1::Task& b) {
@@ -100,17 +46,17 @@ int OutlineDepth(absl::string_view outline) {
 
 }  // namespace
 
-
-class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
+// The registry's store as the resource policies and the Registry see it:
+// reads, the references the validation resolves, the agencies the access
+// policy walks, and the one write path. Thread-safe (see Registry). Does
+// not own the store, the access policy or the audit log.
+class RegistryCore : public ReferenceResolver, public AgencyDirectory, public TableHost {
  public:
-  Impl(storage::KvStore* store, const AccessPolicy* policy, AuditLog* audit,
-       PlanDocumentParser parser, PlanCsvWriter csv_writer)
+  RegistryCore(storage::KvStore* store, const AccessPolicy* policy, AuditLog* audit)
       : store_(store),
         policy_(policy),
         audit_(audit),
-        idempotency_(store, kIdempotencyColumnFamily),
-        parser_(std::move(parser)),
-        csv_writer_(std::move(csv_writer)) {}
+        idempotency_(store, kIdempotencyColumnFamily) {}
 
   // ---- ReferenceResolver (used by validation) and AgencyDirectory (used
   // by the access policy) ----
@@ -168,24 +114,23 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     return UnknownAgency(input, field, matcher != nullptr ? *matcher : AgencyMatcher({}));
   }
 
-  // ---- Generic storage helpers ----
+  // ---- Reads ----
+
+  storage::KvStore& store() const { return *store_; }
 
   template <typename T>
   absl::StatusOr<std::optional<T>> Read(const std::string& key) const {
-    ASSIGN_OR_RETURN(std::optional<std::string> bytes, store_->Get(kResourcesColumnFamily, key));
-    if (!bytes) return std::optional<T>();
-    T value;
-    if (!value.ParseFromString(*bytes)) {
-      return absl::DataLossError(absl::StrCat("corrupt registry record for ", T::descriptor()->name()));
-    }
-    return std::optional<T>(std::move(value));
+    return ParseRecord<T>(ReadRecord(key));
+  }
+
+  absl::StatusOr<std::optional<std::string>> ReadRecord(const std::string& key) const override {
+    return store_->Get(kResourcesColumnFamily, key);
   }
 
   absl::StatusOr<bool> Exists(absl::string_view collection, absl::string_view name,
                               std::string (*key)(absl::string_view)) const {
     if (!absl::StartsWith(name, collection)) return false;
-    ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                     store_->Get(kResourcesColumnFamily, key(IdOf(name))));
+    ASSIGN_OR_RETURN(std::optional<std::string> bytes, ReadRecord(key(IdOf(name))));
     return bytes.has_value();
   }
 
@@ -207,7 +152,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     return out;
   }
 
-  absl::Status RefuseIfReferenced(absl::string_view name) const {
+  absl::Status RefuseIfReferenced(absl::string_view name) const override {
     ASSIGN_OR_RETURN(std::vector<std::string> referrers, Referrers(name, 6));
     if (referrers.empty()) return absl::OkStatus();
     std::string shown = absl::StrJoin(referrers.begin(),
@@ -220,12 +165,49 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
                      "; remove those references first"),
         name);
   }
+  // Every record whose key starts with `prefix`, in key order.
+  template <typename T>
+  absl::StatusOr<std::vector<T>> ScanRecords(const std::string& prefix) const {
+    std::vector<T> records;
+    absl::Status inner = absl::OkStatus();
+    RETURN_IF_ERROR(store_->Scan(kResourcesColumnFamily, prefix, storage::PrefixEnd(prefix),
+                                 [&](absl::string_view, absl::string_view value) {
+                                   absl::StatusOr<std::optional<T>> record =
+                                       ParseRecord<T>(std::optional<std::string>(value));
+                                   if (!record.ok()) inner = record.status();
+                                   if (!inner.ok()) return false;
+                                   records.push_back(**std::move(record));
+                                   return true;
+                                 }));
+    RETURN_IF_ERROR(inner);
+    return records;
+  }
+
+  // A plan's tasks in document order.
+  absl::StatusOr<std::vector<v1::Task>> PlanTasks(absl::string_view plan_id) const {
+    ASSIGN_OR_RETURN(std::vector<v1::Task> tasks, ScanRecords<v1::Task>(TaskPrefix(plan_id)));
+    std::sort(tasks.begin(), tasks.end(), TaskBefore);
+    return tasks;
+  }
+
+  absl::StatusOr<std::vector<v1::Agency>> AllAgencies() const {
+    return ScanRecords<v1::Agency>(TagPrefix(kTagAgency));
+  }
 
   // ---- Permissions ----
 
+  const AccessPolicy& access() const { return *policy_; }
+
   absl::StatusOr<bool> RegistryHasNoAgencies() const {
-    ASSIGN_OR_RETURN(auto rows, store_->ScanPrefix(kResourcesColumnFamily, TagPrefix(kTagAgency), 1));
+    ASSIGN_OR_RETURN(auto rows,
+                     store_->ScanPrefix(kResourcesColumnFamily, TagPrefix(kTagAgency), 1));
     return rows.empty();
+  }
+
+  absl::Status CheckWriteAgency(const Caller& caller, const std::optional<v1::Agency>& before,
+                                const std::optional<v1::Agency>& after) const {
+    ASSIGN_OR_RETURN(bool empty, RegistryHasNoAgencies());
+    return policy_->CheckWriteAgency(caller, *this, before, after, empty);
   }
 
   // The agencies every task of a plan (as it will be) assigns duties to,
@@ -267,7 +249,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
   // its fingerprint.
   absl::StatusOr<std::string> MutateMessage(const Caller& caller, const Message& request,
                                             absl::string_view method, bool validate_only,
-                                            const MessageApply& apply) {
+                                            const MessageApply& apply) override {
     std::unique_ptr<Message> fingerprinted(request.New());
     fingerprinted->CopyFrom(request);
     std::string request_id;
@@ -304,150 +286,304 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     }
   }
 
-  // Applies an update mask (empty: replace all) onto the stored resource.
-  template <typename Resource>
-  absl::StatusOr<Resource> Merge(const Resource& stored, const Resource& update,
-                                 const google::protobuf::FieldMask& mask,
-                                 absl::string_view field) {
-    if (mask.paths_size() == 0) return update;
-    for (const std::string& path : mask.paths()) {
-      if (path == "name" || path == "etag") {
-        return InvalidField("update_mask", absl::StrCat(QuoteInput(path), " cannot be updated"));
-      }
-      if (!google::protobuf::util::FieldMaskUtil::GetFieldDescriptors(
-              Resource::descriptor(), path, nullptr)) {
-        return InvalidField("update_mask",
-                            absl::StrCat(QuoteInput(path), " is not a field of ",
-                                         Resource::descriptor()->name()));
-      }
+  AuditLog& audit() const override { return *audit_; }
+
+ private:
+  storage::KvStore* store_;
+  const AccessPolicy* policy_;
+  AuditLog* audit_;
+  IdempotencyTable idempotency_;
+  absl::Mutex write_mu_;
+  // Counts committed mutations, so that Matcher() knows when to rebuild.
+  std::atomic<uint64_t> generation_{0};
+  mutable absl::Mutex matcher_mu_;
+  mutable std::shared_ptr<const AgencyMatcher> matcher_ ABSL_GUARDED_BY(matcher_mu_);
+  mutable uint64_t matcher_generation_ ABSL_GUARDED_BY(matcher_mu_) = 0;
+};
+
+// ---- The resource policies: what is particular to each kind ----
+
+namespace {
+
+// A policy with the registry it belongs to.
+template <typename Derived, typename Resource, typename... Requests>
+struct CorePolicy : ResourcePolicy<Derived, Resource, Requests...> {
+  explicit CorePolicy(const RegistryCore* core) : core(core) {}
+  const RegistryCore* core;
+};
+
+// Agencies: the access policy decides on the agency before and after; the
+// child index follows the parent; children and references block a delete.
+struct AgencyPolicy : CorePolicy<AgencyPolicy, v1::Agency, v1::CreateAgencyRequest,
+                                 v1::UpdateAgencyRequest, v1::DeleteAgencyRequest> {
+  static constexpr SimpleKind kKind = {"agencies", kTagAgency};
+  using CorePolicy::CorePolicy;
+
+  // Other than its parent, which the child index keeps.
+  static std::set<std::string> References(const v1::Agency& a) {
+    std::set<std::string> refs(a.successors().begin(), a.successors().end());
+    if (!a.focal_agency().empty() && a.focal_agency() != a.name()) {
+      refs.insert(a.focal_agency());
     }
-    Resource merged = stored;
-    google::protobuf::util::FieldMaskUtil::MergeOptions options;
-    options.set_replace_message_fields(true);
-    options.set_replace_repeated_fields(true);
-    google::protobuf::util::FieldMaskUtil::MergeMessageTo(update, mask, options, &merged);
-    (void)field;
-    return merged;
+    return refs;
   }
 
-  static absl::Status CheckEtag(absl::string_view given, absl::string_view stored,
-                                absl::string_view name) {
-    if (!given.empty() && given != stored) return EtagMismatch(name);
+  absl::Status AuthorizeWrite(const Caller& caller, const std::optional<v1::Agency>& before,
+                              const v1::Agency& after) const {
+    return core->CheckWriteAgency(caller, before, after);
+  }
+  absl::Status AuthorizeDelete(const Caller& caller, absl::string_view name,
+                               const std::optional<v1::Agency>& existing) const {
+    // A missing agency is judged by its name alone.
+    v1::Agency judged;
+    judged.set_name(std::string(name));
+    return core->CheckWriteAgency(caller, existing ? *existing : judged, std::nullopt);
+  }
+  absl::Status Validate(const v1::Agency& agency, ViolationList& violations) const {
+    return ValidateAgency(agency, *core, Field(), violations);
+  }
+
+  static void PutIndexKeys(WriteBatch& batch, const std::optional<v1::Agency>& before,
+                           const v1::Agency* after) {
+    std::string id = IdOf(after != nullptr ? after->name() : before->name());
+    std::string old_parent = before ? before->parent() : "";
+    std::string new_parent = after != nullptr ? after->parent() : "";
+    if (!old_parent.empty() && IdOf(old_parent) != IdOf(new_parent)) {
+      batch.Delete(kIndexColumnFamily, ChildKey(IdOf(old_parent), id));
+    }
+    if (!new_parent.empty()) batch.Put(kIndexColumnFamily, ChildKey(IdOf(new_parent), id), "");
+  }
+
+  absl::Status RefuseDelete(const DeleteRequest& request, const v1::Agency& existing) const {
+    ASSIGN_OR_RETURN(auto children, core->store().ScanPrefix(
+                                        kIndexColumnFamily, ChildPrefix(IdOf(existing.name())), 4));
+    if (children.empty()) return absl::OkStatus();
+    std::vector<std::string> names;
+    for (const auto& row : children) {
+      names.push_back(MakeName("agencies", SecondStringOf(row.key).value_or("?")));
+    }
+    return FailedPrecondition("AGENCY_HAS_CHILDREN",
+                              absl::StrCat(request.name(), " still has child agencies (",
+                                           absl::StrJoin(names, ", "),
+                                           children.size() > 3 ? ", …" : "",
+                                           "); delete or move them first"),
+                              request.name());
+  }
+};
+
+// Dimensions and indicators: reference data, written by the instance's
+// authority alone.
+template <typename Derived, typename Resource, typename... Requests>
+struct ReferenceDataPolicy : CorePolicy<Derived, Resource, Requests...> {
+  using CorePolicy<Derived, Resource, Requests...>::CorePolicy;
+
+  absl::Status AuthorizeWrite(const Caller& caller, const std::optional<Resource>&,
+                              const Resource& after) const {
+    return this->core->access().CheckWriteReferenceData(caller, after.name());
+  }
+  absl::Status AuthorizeDelete(const Caller& caller, absl::string_view name,
+                               const std::optional<Resource>&) const {
+    return this->core->access().CheckWriteReferenceData(caller, name);
+  }
+};
+
+struct DimensionPolicy
+    : ReferenceDataPolicy<DimensionPolicy, v1::Dimension, v1::CreateDimensionRequest,
+                          v1::UpdateDimensionRequest, v1::DeleteDimensionRequest> {
+  static constexpr SimpleKind kKind = {"dimensions", kTagDimension};
+  using ReferenceDataPolicy::ReferenceDataPolicy;
+
+  absl::Status Validate(const v1::Dimension& dimension, ViolationList& violations) const {
+    ValidateDimension(dimension, Field(), violations);
+    return absl::OkStatus();
+  }
+};
+
+struct IndicatorPolicy
+    : ReferenceDataPolicy<IndicatorPolicy, v1::Indicator, v1::CreateIndicatorRequest,
+                          v1::UpdateIndicatorRequest, v1::DeleteIndicatorRequest> {
+  static constexpr SimpleKind kKind = {"indicators", kTagIndicator};
+  using ReferenceDataPolicy::ReferenceDataPolicy;
+
+  static std::set<std::string> References(const v1::Indicator& i) {
+    std::set<std::string> refs(i.dimensions().begin(), i.dimensions().end());
+    if (!i.numerator().empty()) refs.insert(i.numerator());
+    if (!i.denominator().empty()) refs.insert(i.denominator());
+    for (const auto& rule : i.rules()) refs.insert(rule.other());
+    return refs;
+  }
+
+  absl::Status Validate(const v1::Indicator& indicator, ViolationList& violations) const {
+    return ValidateIndicator(indicator, *core, Field(), violations);
+  }
+};
+
+// Finds tasks of one plan while validating, in the store.
+class StoredTasks : public TaskLookup {
+ public:
+  StoredTasks(const RegistryCore* core, std::string plan_id)
+      : core_(core), plan_id_(std::move(plan_id)) {}
+  absl::StatusOr<std::optional<v1::Task>> FindTask(absl::string_view outline) const override {
+    return core_->Read<v1::Task>(TaskKey(plan_id_, outline));
+  }
+
+ private:
+  const RegistryCore* core_;
+  std::string plan_id_;
+};
+
+// Tasks: rooted in their plan, whose issuer's reach decides who may write
+// them; their outline is their id; sub-tasks block a delete; nothing in
+// the registry refers to a task.
+struct TaskPolicy : CorePolicy<TaskPolicy, v1::Task, v1::CreateTaskRequest,
+                               v1::UpdateTaskRequest, v1::DeleteTaskRequest> {
+  static constexpr bool kRefusedWhileReferenced = false;
+  using CorePolicy::CorePolicy;
+
+  static absl::StatusOr<std::string> KeyOf(absl::string_view name, absl::string_view field) {
+    ASSIGN_OR_RETURN(TaskNameParts parts, ParseTaskName(name, field));
+    return TaskKey(parts.plan_id, parts.outline);
+  }
+  static absl::StatusOr<v1::Task> Named(const CreateRequest& request) {
+    ASSIGN_OR_RETURN(std::string plan_id, ParseSimpleName(request.parent(), "plans", "parent"));
+    v1::Task task = request.task();
+    if (!IsValidOutlineCode(task.outline())) {
+      return InvalidField("task.outline", "required: letters, digits and dots, like A.II.1.2");
+    }
+    task.set_name(MakeTaskName(plan_id, task.outline()));
+    return task;
+  }
+  static void FollowName(v1::Task& task) {
+    absl::StatusOr<TaskNameParts> parts = ParseTaskName(task.name(), "name");
+    if (parts.ok()) task.set_outline(parts->outline);
+  }
+
+  static std::set<std::string> References(const v1::Task& t) {
+    std::set<std::string> refs(t.indicators().begin(), t.indicators().end());
+    for (const auto* list : {&t.lead(), &t.coordinating()}) {
+      for (const v1::Assignment& a : *list) {
+        if (a.has_group()) {
+          refs.insert(a.group().ancestor());
+        } else if (!a.agency().empty()) {
+          refs.insert(a.agency());
+        }
+      }
+    }
+    return refs;
+  }
+
+  absl::Status AuthorizeWrite(const Caller& caller, const std::optional<v1::Task>&,
+                              const v1::Task& task) const {
+    ASSIGN_OR_RETURN(std::string plan_id, PlanIdOf(task.name()));
+    ASSIGN_OR_RETURN(v1::Plan plan,
+                     core->GetOrNotFound<v1::Plan>(PlanKey(plan_id), MakeName("plans", plan_id)));
+    return core->AuthorizePlan(caller, task.name(), plan.issuer(), plan.issuer(),
+                               AssigneesOf({task}));
+  }
+  absl::Status AuthorizeDelete(const Caller& caller, absl::string_view name,
+                               const std::optional<v1::Task>&) const {
+    ASSIGN_OR_RETURN(std::string plan_id, PlanIdOf(name));
+    ASSIGN_OR_RETURN(std::optional<v1::Plan> plan, core->Read<v1::Plan>(PlanKey(plan_id)));
+    return core->AuthorizePlan(caller, name, plan ? plan->issuer() : "", "", {});
+  }
+  absl::Status Validate(const v1::Task& task, ViolationList& violations) const {
+    ASSIGN_OR_RETURN(std::string plan_id, PlanIdOf(task.name()));
+    StoredTasks lookup(core, plan_id);
+    return ValidateTask(task, plan_id, *core, lookup, Field(), violations);
+  }
+  // A task without a place in the document goes where it was, else last.
+  absl::Status Complete(v1::Task& task, const std::optional<v1::Task>& before) const {
+    if (task.sequence() != 0) return absl::OkStatus();
+    ASSIGN_OR_RETURN(std::string plan_id, PlanIdOf(task.name()));
+    ASSIGN_OR_RETURN(std::vector<v1::Task> tasks, core->PlanTasks(plan_id));
+    int max_sequence = 0;
+    for (const v1::Task& t : tasks) max_sequence = std::max(max_sequence, t.sequence());
+    task.set_sequence(before && before->sequence() > 0 ? before->sequence() : max_sequence + 1);
     return absl::OkStatus();
   }
 
-  // ---- Agencies ----
-
-  absl::StatusOr<v1::Agency> WriteAgency(WriteBatch& batch, const Caller& caller,
-                                         v1::Agency agency,
-                                         const std::optional<v1::Agency>& before) {
-    ViolationList violations;
-    NormalizeStrings(agency, "agency", violations);
-    RETURN_IF_ERROR(violations.ToStatus());
-    ASSIGN_OR_RETURN(bool empty, RegistryHasNoAgencies());
-    RETURN_IF_ERROR(policy_->CheckWriteAgency(caller, *this, before, agency, empty));
-    RETURN_IF_ERROR(ValidateAgency(agency, *this, "agency", violations));
-    RETURN_IF_ERROR(violations.ToStatus());
-    agency = WithEtag(std::move(agency));
-    std::string id = IdOf(agency.name());
-    batch.Put(kResourcesColumnFamily, AgencyKey(id), agency.SerializeAsString());
-    std::string old_parent = before ? IdOf(before->parent()) : "";
-    std::string new_parent = IdOf(agency.parent());
-    if (before && !before->parent().empty() && old_parent != new_parent) {
-      batch.Delete(kIndexColumnFamily, ChildKey(old_parent, id));
+  absl::Status RefuseDelete(const DeleteRequest& request, const v1::Task&) const {
+    ASSIGN_OR_RETURN(std::string plan_id, PlanIdOf(request.name()));
+    ASSIGN_OR_RETURN(std::vector<v1::Task> tasks, core->PlanTasks(plan_id));
+    for (const v1::Task& t : tasks) {
+      if (t.parent() == request.name()) {
+        return FailedPrecondition("TASK_HAS_CHILDREN",
+                                  absl::StrCat(request.name(), " still has sub-tasks (", t.name(),
+                                               "); delete them first"),
+                                  request.name());
+      }
     }
-    if (!agency.parent().empty()) batch.Put(kIndexColumnFamily, ChildKey(new_parent, id), "");
-    PutReferences<v1::Agency>(batch, before, agency);
-    return agency;
+    return absl::OkStatus();
   }
 
-  absl::StatusOr<v1::Agency> CreateAgency(const Caller& caller,
-                                          const v1::CreateAgencyRequest& request) {
-    return Mutate<v1::Agency>(
-        caller, request, "CreateAgency", request.validate_only(),
-        [&](WriteBatch& batch) -> absl::StatusOr<v1::Agency> {
-          if (!IsValidSlugId(request.agency_id())) {
-            return InvalidField("agency_id",
-                                absl::StrCat(QuoteInput(request.agency_id()),
-                                             " is not a valid id: use 1-63 lowercase "
-                                             "letters, digits and hyphens"));
-          }
-          v1::Agency agency = request.agency();
-          agency.set_name(MakeName("agencies", request.agency_id()));
-          agency.clear_etag();
-          ASSIGN_OR_RETURN(std::optional<v1::Agency> existing,
-                           Read<v1::Agency>(AgencyKey(request.agency_id())));
-          if (existing) return AlreadyExists(agency.name());
-          return WriteAgency(batch, caller, std::move(agency), std::nullopt);
-        });
+  static absl::StatusOr<std::string> PlanIdOf(absl::string_view task_name) {
+    ASSIGN_OR_RETURN(TaskNameParts parts, ParseTaskName(task_name, "name"));
+    return parts.plan_id;
+  }
+};
+using TaskTable = ResourceTable<TaskPolicy>;
+
+// Plans: their issuer's reach decides who may write them and whom their
+// tasks may bind; their tasks go with them only when forced.
+struct PlanPolicy : CorePolicy<PlanPolicy, v1::Plan, v1::CreatePlanRequest,
+                               v1::UpdatePlanRequest, v1::DeletePlanRequest> {
+  static constexpr SimpleKind kKind = {"plans", kTagPlan};
+  using CorePolicy::CorePolicy;
+
+  static std::set<std::string> References(const v1::Plan& p) {
+    std::set<std::string> refs;
+    if (!p.issuer().empty()) refs.insert(p.issuer());
+    if (!p.compiler().empty()) refs.insert(p.compiler());
+    if (absl::StartsWith(p.implements(), "plans/")) refs.insert(p.implements());
+    for (const v1::IndicatorMapping& m : p.indicator_mappings()) refs.insert(m.indicator());
+    return refs;
   }
 
-  absl::StatusOr<v1::Agency> UpdateAgency(const Caller& caller,
-                                          const v1::UpdateAgencyRequest& request) {
-    return Mutate<v1::Agency>(
-        caller, request, "UpdateAgency", request.validate_only(),
-        [&](WriteBatch& batch) -> absl::StatusOr<v1::Agency> {
-          ASSIGN_OR_RETURN(std::string id,
-                           ParseSimpleName(request.agency().name(), "agencies", "agency.name"));
-          ASSIGN_OR_RETURN(std::optional<v1::Agency> existing,
-                           Read<v1::Agency>(AgencyKey(id)));
-          v1::Agency update = request.agency();
-          update.clear_etag();
-          if (!existing) {
-            if (!request.allow_missing()) return NotFound(request.agency().name());
-            return WriteAgency(batch, caller, std::move(update), std::nullopt);
-          }
-          RETURN_IF_ERROR(CheckEtag(request.agency().etag(), existing->etag(),
-                                    existing->name()));
-          v1::Agency stored = *existing;
-          stored.clear_etag();
-          ASSIGN_OR_RETURN(v1::Agency merged,
-                           Merge(stored, update, request.update_mask(), "agency"));
-          return WriteAgency(batch, caller, std::move(merged), existing);
-        });
+  absl::Status AuthorizeWrite(const Caller& caller, const std::optional<v1::Plan>& before,
+                              const v1::Plan& plan) const {
+    std::vector<v1::Task> tasks;
+    if (before) {
+      ASSIGN_OR_RETURN(tasks, core->PlanTasks(IdOf(plan.name())));
+    }
+    return core->AuthorizePlan(caller, plan.name(), before ? before->issuer() : "",
+                               plan.issuer(), RegistryCore::PlanAssignees(plan, tasks));
+  }
+  absl::Status AuthorizeDelete(const Caller& caller, absl::string_view name,
+                               const std::optional<v1::Plan>& existing) const {
+    return core->AuthorizePlan(caller, name, existing ? existing->issuer() : "", "", {});
+  }
+  absl::Status Validate(const v1::Plan& plan, ViolationList& violations) const {
+    return ValidatePlan(plan, *core, Field(), violations);
   }
 
-  absl::Status DeleteAgency(const Caller& caller, const v1::DeleteAgencyRequest& request) {
-    return Mutate<google::protobuf::Empty>(
-               caller, request, "DeleteAgency", false,
-               [&](WriteBatch& batch) -> absl::StatusOr<google::protobuf::Empty> {
-                 ASSIGN_OR_RETURN(std::string id,
-                                  ParseSimpleName(request.name(), "agencies", "name"));
-                 ASSIGN_OR_RETURN(std::optional<v1::Agency> existing,
-                                  Read<v1::Agency>(AgencyKey(id)));
-                 // Permission first: a missing agency is judged by its name alone.
-                 v1::Agency judged;
-                 judged.set_name(request.name());
-                 ASSIGN_OR_RETURN(bool empty, RegistryHasNoAgencies());
-                 RETURN_IF_ERROR(policy_->CheckWriteAgency(caller, *this,
-                                                           existing ? *existing : judged,
-                                                           std::nullopt, empty));
-                 if (!existing) return NotFound(request.name());
-                 RETURN_IF_ERROR(CheckEtag(request.etag(), existing->etag(), request.name()));
-                 ASSIGN_OR_RETURN(auto children, store_->ScanPrefix(kIndexColumnFamily, ChildPrefix(id), 4));
-                 if (!children.empty()) {
-                   std::vector<std::string> names;
-                   for (const auto& row : children) {
-                     names.push_back(MakeName("agencies", SecondStringOf(row.key).value_or("?")));
-                   }
-                   return FailedPrecondition(
-                       "AGENCY_HAS_CHILDREN",
-                       absl::StrCat(request.name(), " still has child agencies (",
-                                    absl::StrJoin(names, ", "),
-                                    children.size() > 3 ? ", …" : "",
-                                    "); delete or move them first"),
-                       request.name());
-                 }
-                 RETURN_IF_ERROR(RefuseIfReferenced(request.name()));
-                 batch.Delete(kResourcesColumnFamily, AgencyKey(id));
-                 if (!existing->parent().empty()) {
-                   batch.Delete(kIndexColumnFamily, ChildKey(IdOf(existing->parent()), id));
-                 }
-                 PutReferences<v1::Agency>(batch, existing, std::nullopt);
-                 return google::protobuf::Empty();
-               })
-        .status();
+  absl::Status DeleteDependents(WriteBatch& batch, const DeleteRequest& request,
+                                const v1::Plan& existing) const {
+    ASSIGN_OR_RETURN(std::vector<v1::Task> tasks, core->PlanTasks(IdOf(existing.name())));
+    if (!tasks.empty() && !request.force()) {
+      return FailedPrecondition("PLAN_HAS_TASKS",
+                                absl::StrCat(request.name(), " still has ", tasks.size(),
+                                             " tasks; delete them first or set force"),
+                                request.name());
+    }
+    for (const v1::Task& task : tasks) RETURN_IF_ERROR(TaskTable::Remove(batch, task));
+    return absl::OkStatus();
   }
+};
+using PlanTable = ResourceTable<PlanPolicy>;
+
+}  // namespace
+
+
+// The registry: a table for each resource kind, their lists, and plan
+// import and export. Members are the Registry's (see there); the tables
+// are views of this object.
+class Registry::Impl : public RegistryCore {
+ public:
+  Impl(storage::KvStore* store, const AccessPolicy* policy, AuditLog* audit,
+       PlanDocumentParser parser, PlanCsvWriter csv_writer)
+      : RegistryCore(store, policy, audit),
+        parser_(std::move(parser)),
+        csv_writer_(std::move(csv_writer)) {}
 
   absl::StatusOr<v1::ListAgenciesResponse> ListAgencies(
       const v1::ListAgenciesRequest& request) const {
@@ -481,11 +617,11 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
       }
       std::string parent_id = IdOf(request.parent());
       ASSIGN_OR_RETURN(std::optional<std::string> parent,
-                       store_->Get(kResourcesColumnFamily, AgencyKey(parent_id)));
+                       store().Get(kResourcesColumnFamily, AgencyKey(parent_id)));
       if (!parent) return UnknownAgencyError(request.parent(), "");
       std::string prefix = ChildPrefix(parent_id);
       std::string start = after.empty() ? prefix : ChildKey(parent_id, after) + '\0';
-      RETURN_IF_ERROR(store_->Scan(
+      RETURN_IF_ERROR(store().Scan(
           kIndexColumnFamily, start, storage::PrefixEnd(prefix),
           [&](absl::string_view key, absl::string_view) {
             std::optional<std::string> child = SecondStringOf(key);
@@ -502,7 +638,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
       std::string start = prefix;
       if (!after.empty()) start = AgencyKey(after) + '\0';
       else if (!request.id_prefix().empty()) start = ResourceIdPrefixStart(kTagAgency, request.id_prefix());
-      RETURN_IF_ERROR(store_->Scan(
+      RETURN_IF_ERROR(store().Scan(
           kResourcesColumnFamily, start, storage::PrefixEnd(prefix),
           [&](absl::string_view, absl::string_view value) {
             v1::Agency agency;
@@ -523,81 +659,6 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     return response;
   }
 
-  // ---- Dimensions ----
-
-  absl::StatusOr<v1::Dimension> WriteDimension(WriteBatch& batch, const Caller& caller,
-                                               v1::Dimension dimension, bool exists) {
-    ViolationList violations;
-    NormalizeStrings(dimension, "dimension", violations);
-    RETURN_IF_ERROR(violations.ToStatus());
-    RETURN_IF_ERROR(policy_->CheckWriteReferenceData(caller, dimension.name()));
-    ValidateDimension(dimension, "dimension", violations);
-    RETURN_IF_ERROR(violations.ToStatus());
-    dimension = WithEtag(std::move(dimension));
-    batch.Put(kResourcesColumnFamily, DimensionKey(IdOf(dimension.name())), dimension.SerializeAsString());
-    return dimension;
-  }
-
-  absl::StatusOr<v1::Dimension> CreateDimension(const Caller& caller,
-                                                const v1::CreateDimensionRequest& request) {
-    return Mutate<v1::Dimension>(
-        caller, request, "CreateDimension", request.validate_only(),
-        [&](WriteBatch& batch) -> absl::StatusOr<v1::Dimension> {
-          if (!IsValidSlugId(request.dimension_id())) {
-            return InvalidField("dimension_id", "must be 1-63 lowercase letters, digits and hyphens");
-          }
-          v1::Dimension dimension = request.dimension();
-          dimension.set_name(MakeName("dimensions", request.dimension_id()));
-          dimension.clear_etag();
-          ASSIGN_OR_RETURN(bool exists, DimensionExists(dimension.name()));
-          if (exists) return AlreadyExists(dimension.name());
-          return WriteDimension(batch, caller, std::move(dimension), false);
-        });
-  }
-
-  absl::StatusOr<v1::Dimension> UpdateDimension(const Caller& caller,
-                                                const v1::UpdateDimensionRequest& request) {
-    return Mutate<v1::Dimension>(
-        caller, request, "UpdateDimension", request.validate_only(),
-        [&](WriteBatch& batch) -> absl::StatusOr<v1::Dimension> {
-          ASSIGN_OR_RETURN(std::string id, ParseSimpleName(request.dimension().name(),
-                                                           "dimensions", "dimension.name"));
-          ASSIGN_OR_RETURN(std::optional<v1::Dimension> existing,
-                           Read<v1::Dimension>(DimensionKey(id)));
-          v1::Dimension update = request.dimension();
-          update.clear_etag();
-          if (!existing) {
-            if (!request.allow_missing()) return NotFound(request.dimension().name());
-            return WriteDimension(batch, caller, std::move(update), false);
-          }
-          RETURN_IF_ERROR(CheckEtag(request.dimension().etag(), existing->etag(),
-                                    existing->name()));
-          v1::Dimension stored = *existing;
-          stored.clear_etag();
-          ASSIGN_OR_RETURN(v1::Dimension merged,
-                           Merge(stored, update, request.update_mask(), "dimension"));
-          return WriteDimension(batch, caller, std::move(merged), true);
-        });
-  }
-
-  absl::Status DeleteDimension(const Caller& caller,
-                               const v1::DeleteDimensionRequest& request) {
-    return Mutate<google::protobuf::Empty>(
-               caller, request, "DeleteDimension", false,
-               [&](WriteBatch& batch) -> absl::StatusOr<google::protobuf::Empty> {
-                 ASSIGN_OR_RETURN(std::string id,
-                                  ParseSimpleName(request.name(), "dimensions", "name"));
-                 RETURN_IF_ERROR(policy_->CheckWriteReferenceData(caller, request.name()));
-                 ASSIGN_OR_RETURN(v1::Dimension existing,
-                                  GetOrNotFound<v1::Dimension>(DimensionKey(id), request.name()));
-                 RETURN_IF_ERROR(CheckEtag(request.etag(), existing.etag(), request.name()));
-                 RETURN_IF_ERROR(RefuseIfReferenced(request.name()));
-                 batch.Delete(kResourcesColumnFamily, DimensionKey(id));
-                 return google::protobuf::Empty();
-               })
-        .status();
-  }
-
   template <typename Resource, typename Response>
   absl::StatusOr<Response> ListSimple(uint8_t tag, int requested_size,
                                       const std::string& page_token,
@@ -612,7 +673,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     std::string last_id;
     bool more = false;
     absl::Status inner = absl::OkStatus();
-    RETURN_IF_ERROR(store_->Scan(
+    RETURN_IF_ERROR(store().Scan(
         kResourcesColumnFamily, start, storage::PrefixEnd(prefix),
         [&](absl::string_view, absl::string_view value) {
           Resource resource;
@@ -633,307 +694,6 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     RETURN_IF_ERROR(inner);
     if (more) response.set_next_page_token(EncodePageToken(last_id, query));
     return response;
-  }
-
-  // ---- Indicators ----
-
-  absl::StatusOr<v1::Indicator> WriteIndicator(WriteBatch& batch, const Caller& caller,
-                                               v1::Indicator indicator,
-                                               const std::optional<v1::Indicator>& before) {
-    ViolationList violations;
-    NormalizeStrings(indicator, "indicator", violations);
-    RETURN_IF_ERROR(violations.ToStatus());
-    RETURN_IF_ERROR(policy_->CheckWriteReferenceData(caller,
-                              indicator.name()));
-    RETURN_IF_ERROR(ValidateIndicator(indicator, *this, "indicator", violations));
-    RETURN_IF_ERROR(violations.ToStatus());
-    indicator = WithEtag(std::move(indicator));
-    batch.Put(kResourcesColumnFamily, IndicatorKey(IdOf(indicator.name())), indicator.SerializeAsString());
-    PutReferences<v1::Indicator>(batch, before, indicator);
-    return indicator;
-  }
-
-  absl::StatusOr<v1::Indicator> CreateIndicator(const Caller& caller,
-                                                const v1::CreateIndicatorRequest& request) {
-    return Mutate<v1::Indicator>(
-        caller, request, "CreateIndicator", request.validate_only(),
-        [&](WriteBatch& batch) -> absl::StatusOr<v1::Indicator> {
-          if (!IsValidSlugId(request.indicator_id())) {
-            return InvalidField("indicator_id", "must be 1-63 lowercase letters, digits and hyphens");
-          }
-          v1::Indicator indicator = request.indicator();
-          indicator.set_name(MakeName("indicators", request.indicator_id()));
-          indicator.clear_etag();
-          ASSIGN_OR_RETURN(std::optional<v1::Indicator> existing,
-                           Read<v1::Indicator>(IndicatorKey(request.indicator_id())));
-          if (existing) return AlreadyExists(indicator.name());
-          return WriteIndicator(batch, caller, std::move(indicator), std::nullopt);
-        });
-  }
-
-  absl::StatusOr<v1::Indicator> UpdateIndicator(const Caller& caller,
-                                                const v1::UpdateIndicatorRequest& request) {
-    return Mutate<v1::Indicator>(
-        caller, request, "UpdateIndicator", request.validate_only(),
-        [&](WriteBatch& batch) -> absl::StatusOr<v1::Indicator> {
-          ASSIGN_OR_RETURN(std::string id, ParseSimpleName(request.indicator().name(),
-                                                           "indicators", "indicator.name"));
-          ASSIGN_OR_RETURN(std::optional<v1::Indicator> existing,
-                           Read<v1::Indicator>(IndicatorKey(id)));
-          v1::Indicator update = request.indicator();
-          update.clear_etag();
-          if (!existing) {
-            if (!request.allow_missing()) return NotFound(request.indicator().name());
-            return WriteIndicator(batch, caller, std::move(update), std::nullopt);
-          }
-          RETURN_IF_ERROR(CheckEtag(request.indicator().etag(), existing->etag(),
-                                    existing->name()));
-          v1::Indicator stored = *existing;
-          stored.clear_etag();
-          ASSIGN_OR_RETURN(v1::Indicator merged,
-                           Merge(stored, update, request.update_mask(), "indicator"));
-          return WriteIndicator(batch, caller, std::move(merged), existing);
-        });
-  }
-
-  absl::Status DeleteIndicator(const Caller& caller,
-                               const v1::DeleteIndicatorRequest& request) {
-    return Mutate<google::protobuf::Empty>(
-               caller, request, "DeleteIndicator", false,
-               [&](WriteBatch& batch) -> absl::StatusOr<google::protobuf::Empty> {
-                 ASSIGN_OR_RETURN(std::string id,
-                                  ParseSimpleName(request.name(), "indicators", "name"));
-                 RETURN_IF_ERROR(policy_->CheckWriteReferenceData(caller, request.name()));
-                 ASSIGN_OR_RETURN(v1::Indicator existing,
-                                  GetOrNotFound<v1::Indicator>(IndicatorKey(id), request.name()));
-                 RETURN_IF_ERROR(CheckEtag(request.etag(), existing.etag(), request.name()));
-                 RETURN_IF_ERROR(RefuseIfReferenced(request.name()));
-                 batch.Delete(kResourcesColumnFamily, IndicatorKey(id));
-                 PutReferences<v1::Indicator>(batch, existing, std::nullopt);
-                 return google::protobuf::Empty();
-               })
-        .status();
-  }
-
-  // ---- Plans ----
-
-  absl::StatusOr<std::vector<v1::Task>> PlanTasks(absl::string_view plan_id) const {
-    std::vector<v1::Task> tasks;
-    absl::Status inner = absl::OkStatus();
-    RETURN_IF_ERROR(store_->Scan(kResourcesColumnFamily, TaskPrefix(plan_id),
-                                 storage::PrefixEnd(TaskPrefix(plan_id)),
-                                 [&](absl::string_view, absl::string_view value) {
-                                   v1::Task task;
-                                   if (!task.ParseFromArray(value.data(),
-                                                            static_cast<int>(value.size()))) {
-                                     inner = absl::DataLossError("corrupt task record");
-                                     return false;
-                                   }
-                                   tasks.push_back(std::move(task));
-                                   return true;
-                                 }));
-    RETURN_IF_ERROR(inner);
-    std::sort(tasks.begin(), tasks.end(), TaskBefore);
-    return tasks;
-  }
-
-  absl::StatusOr<v1::Plan> WritePlan(WriteBatch& batch, const Caller& caller, v1::Plan plan,
-                                     const std::optional<v1::Plan>& before) {
-    ViolationList violations;
-    NormalizeStrings(plan, "plan", violations);
-    RETURN_IF_ERROR(violations.ToStatus());
-    std::vector<v1::Task> tasks;
-    if (before) {
-      ASSIGN_OR_RETURN(tasks, PlanTasks(IdOf(plan.name())));
-    }
-    RETURN_IF_ERROR(AuthorizePlan(caller, plan.name(), before ? before->issuer() : "",
-                                  plan.issuer(), PlanAssignees(plan, tasks)));
-    RETURN_IF_ERROR(ValidatePlan(plan, *this, "plan", violations));
-    RETURN_IF_ERROR(violations.ToStatus());
-    plan = WithEtag(std::move(plan));
-    batch.Put(kResourcesColumnFamily, PlanKey(IdOf(plan.name())), plan.SerializeAsString());
-    PutReferences<v1::Plan>(batch, before, plan);
-    return plan;
-  }
-
-  absl::StatusOr<v1::Plan> CreatePlan(const Caller& caller, const v1::CreatePlanRequest& request) {
-    return Mutate<v1::Plan>(
-        caller, request, "CreatePlan", request.validate_only(),
-        [&](WriteBatch& batch) -> absl::StatusOr<v1::Plan> {
-          if (!IsValidSlugId(request.plan_id())) {
-            return InvalidField("plan_id", "must be 1-63 lowercase letters, digits and hyphens");
-          }
-          v1::Plan plan = request.plan();
-          plan.set_name(MakeName("plans", request.plan_id()));
-          plan.clear_etag();
-          ASSIGN_OR_RETURN(bool exists, PlanExists(plan.name()));
-          if (exists) return AlreadyExists(plan.name());
-          return WritePlan(batch, caller, std::move(plan), std::nullopt);
-        });
-  }
-
-  absl::StatusOr<v1::Plan> UpdatePlan(const Caller& caller, const v1::UpdatePlanRequest& request) {
-    return Mutate<v1::Plan>(
-        caller, request, "UpdatePlan", request.validate_only(),
-        [&](WriteBatch& batch) -> absl::StatusOr<v1::Plan> {
-          ASSIGN_OR_RETURN(std::string id,
-                           ParseSimpleName(request.plan().name(), "plans", "plan.name"));
-          ASSIGN_OR_RETURN(std::optional<v1::Plan> existing, Read<v1::Plan>(PlanKey(id)));
-          v1::Plan update = request.plan();
-          update.clear_etag();
-          if (!existing) {
-            if (!request.allow_missing()) return NotFound(request.plan().name());
-            return WritePlan(batch, caller, std::move(update), std::nullopt);
-          }
-          RETURN_IF_ERROR(CheckEtag(request.plan().etag(), existing->etag(), existing->name()));
-          v1::Plan stored = *existing;
-          stored.clear_etag();
-          ASSIGN_OR_RETURN(v1::Plan merged, Merge(stored, update, request.update_mask(), "plan"));
-          return WritePlan(batch, caller, std::move(merged), existing);
-        });
-  }
-
-  absl::Status DeletePlan(const Caller& caller, const v1::DeletePlanRequest& request) {
-    return Mutate<google::protobuf::Empty>(
-               caller, request, "DeletePlan", false,
-               [&](WriteBatch& batch) -> absl::StatusOr<google::protobuf::Empty> {
-                 ASSIGN_OR_RETURN(std::string id, ParseSimpleName(request.name(), "plans", "name"));
-                 ASSIGN_OR_RETURN(std::optional<v1::Plan> existing, Read<v1::Plan>(PlanKey(id)));
-                 RETURN_IF_ERROR(AuthorizePlan(caller, request.name(),
-                                               existing ? existing->issuer() : "", "", {}));
-                 if (!existing) return NotFound(request.name());
-                 RETURN_IF_ERROR(CheckEtag(request.etag(), existing->etag(), request.name()));
-                 RETURN_IF_ERROR(RefuseIfReferenced(request.name()));
-                 ASSIGN_OR_RETURN(std::vector<v1::Task> tasks, PlanTasks(id));
-                 if (!tasks.empty() && !request.force()) {
-                   return FailedPrecondition(
-                       "PLAN_HAS_TASKS",
-                       absl::StrCat(request.name(), " still has ", tasks.size(),
-                                    " tasks; delete them first or set force"),
-                       request.name());
-                 }
-                 for (const v1::Task& task : tasks) {
-                   batch.Delete(kResourcesColumnFamily, TaskKey(id, task.outline()));
-                   PutReferences<v1::Task>(batch, task, std::nullopt);
-                 }
-                 batch.Delete(kResourcesColumnFamily, PlanKey(id));
-                 PutReferences<v1::Plan>(batch, existing, std::nullopt);
-                 return google::protobuf::Empty();
-               })
-        .status();
-  }
-
-  // ---- Tasks ----
-
-  // Finds tasks of one plan while validating: in the store, or in a bundle.
-  class StoredTasks : public TaskLookup {
-   public:
-    StoredTasks(const Impl* impl, std::string plan_id)
-        : impl_(impl), plan_id_(std::move(plan_id)) {}
-    absl::StatusOr<std::optional<v1::Task>> FindTask(absl::string_view outline) const override {
-      return impl_->Read<v1::Task>(TaskKey(plan_id_, outline));
-    }
-
-   private:
-    const Impl* impl_;
-    std::string plan_id_;
-  };
-
-  absl::StatusOr<v1::Task> WriteTask(WriteBatch& batch, const Caller& caller,
-                                     const std::string& plan_id, v1::Task task,
-                                     const std::optional<v1::Task>& before) {
-    ViolationList violations;
-    NormalizeStrings(task, "task", violations);
-    RETURN_IF_ERROR(violations.ToStatus());
-    ASSIGN_OR_RETURN(v1::Plan plan,
-                     GetOrNotFound<v1::Plan>(PlanKey(plan_id), MakeName("plans", plan_id)));
-    RETURN_IF_ERROR(
-        AuthorizePlan(caller, task.name(), plan.issuer(), plan.issuer(), AssigneesOf({task})));
-    StoredTasks lookup(this, plan_id);
-    RETURN_IF_ERROR(ValidateTask(task, plan_id, *this, lookup, "task", violations));
-    RETURN_IF_ERROR(violations.ToStatus());
-    if (task.sequence() == 0) {
-      ASSIGN_OR_RETURN(std::vector<v1::Task> tasks, PlanTasks(plan_id));
-      int max_sequence = 0;
-      for (const v1::Task& t : tasks) max_sequence = std::max(max_sequence, t.sequence());
-      task.set_sequence(before && before->sequence() > 0 ? before->sequence() : max_sequence + 1);
-    }
-    task = WithEtag(std::move(task));
-    batch.Put(kResourcesColumnFamily, TaskKey(plan_id, task.outline()), task.SerializeAsString());
-    PutReferences<v1::Task>(batch, before, task);
-    return task;
-  }
-
-  absl::StatusOr<v1::Task> CreateTask(const Caller& caller, const v1::CreateTaskRequest& request) {
-    return Mutate<v1::Task>(
-        caller, request, "CreateTask", request.validate_only(),
-        [&](WriteBatch& batch) -> absl::StatusOr<v1::Task> {
-          ASSIGN_OR_RETURN(std::string plan_id, ParseSimpleName(request.parent(), "plans", "parent"));
-          v1::Task task = request.task();
-          if (!IsValidOutlineCode(task.outline())) {
-            return InvalidField("task.outline",
-                                "required: letters, digits and dots, like A.II.1.2");
-          }
-          task.set_name(MakeTaskName(plan_id, task.outline()));
-          task.clear_etag();
-          ASSIGN_OR_RETURN(std::optional<v1::Task> existing,
-                           Read<v1::Task>(TaskKey(plan_id, task.outline())));
-          if (existing) return AlreadyExists(task.name());
-          return WriteTask(batch, caller, plan_id, std::move(task), std::nullopt);
-        });
-  }
-
-  absl::StatusOr<v1::Task> UpdateTask(const Caller& caller, const v1::UpdateTaskRequest& request) {
-    return Mutate<v1::Task>(
-        caller, request, "UpdateTask", request.validate_only(),
-        [&](WriteBatch& batch) -> absl::StatusOr<v1::Task> {
-          ASSIGN_OR_RETURN(TaskNameParts parts, ParseTaskName(request.task().name(), "task.name"));
-          ASSIGN_OR_RETURN(std::optional<v1::Task> existing,
-                           Read<v1::Task>(TaskKey(parts.plan_id, parts.outline)));
-          v1::Task update = request.task();
-          update.clear_etag();
-          update.set_outline(parts.outline);
-          if (!existing) {
-            if (!request.allow_missing()) return NotFound(request.task().name());
-            return WriteTask(batch, caller, parts.plan_id, std::move(update), std::nullopt);
-          }
-          RETURN_IF_ERROR(CheckEtag(request.task().etag(), existing->etag(), existing->name()));
-          v1::Task stored = *existing;
-          stored.clear_etag();
-          ASSIGN_OR_RETURN(v1::Task merged, Merge(stored, update, request.update_mask(), "task"));
-          merged.set_outline(parts.outline);
-          return WriteTask(batch, caller, parts.plan_id, std::move(merged), existing);
-        });
-  }
-
-  absl::Status DeleteTask(const Caller& caller, const v1::DeleteTaskRequest& request) {
-    return Mutate<google::protobuf::Empty>(
-               caller, request, "DeleteTask", false,
-               [&](WriteBatch& batch) -> absl::StatusOr<google::protobuf::Empty> {
-                 ASSIGN_OR_RETURN(TaskNameParts parts, ParseTaskName(request.name(), "name"));
-                 ASSIGN_OR_RETURN(std::optional<v1::Plan> plan,
-                                  Read<v1::Plan>(PlanKey(parts.plan_id)));
-                 RETURN_IF_ERROR(AuthorizePlan(caller, request.name(),
-                                               plan ? plan->issuer() : "", "", {}));
-                 ASSIGN_OR_RETURN(v1::Task existing,
-                                  GetOrNotFound<v1::Task>(TaskKey(parts.plan_id, parts.outline),
-                                                          request.name()));
-                 RETURN_IF_ERROR(CheckEtag(request.etag(), existing.etag(), request.name()));
-                 ASSIGN_OR_RETURN(std::vector<v1::Task> tasks, PlanTasks(parts.plan_id));
-                 for (const v1::Task& t : tasks) {
-                   if (t.parent() == request.name()) {
-                     return FailedPrecondition(
-                         "TASK_HAS_CHILDREN",
-                         absl::StrCat(request.name(), " still has sub-tasks (", t.name(),
-                                      "); delete them first"),
-                         request.name());
-                   }
-                 }
-                 batch.Delete(kResourcesColumnFamily, TaskKey(parts.plan_id, parts.outline));
-                 PutReferences<v1::Task>(batch, existing, std::nullopt);
-                 return google::protobuf::Empty();
-               })
-        .status();
   }
 
   absl::StatusOr<v1::ListTasksResponse> ListTasks(const v1::ListTasksRequest& request) const {
@@ -978,25 +738,6 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
   }
 
   // ---- Import and export ----
-
-  absl::StatusOr<std::vector<v1::Agency>> AllAgencies() const {
-    std::vector<v1::Agency> agencies;
-    std::string prefix = TagPrefix(kTagAgency);
-    absl::Status inner = absl::OkStatus();
-    RETURN_IF_ERROR(store_->Scan(kResourcesColumnFamily, prefix, storage::PrefixEnd(prefix),
-                                 [&](absl::string_view, absl::string_view value) {
-                                   v1::Agency agency;
-                                   if (!agency.ParseFromArray(value.data(),
-                                                              static_cast<int>(value.size()))) {
-                                     inner = absl::DataLossError("corrupt agency record");
-                                     return false;
-                                   }
-                                   agencies.push_back(std::move(agency));
-                                   return true;
-                                 }));
-    RETURN_IF_ERROR(inner);
-    return agencies;
-  }
 
   // FAILED_PRECONDITION naming, in Vietnamese, each gap of `report` (what the
   // document did not say and the official must supply); INVALID_ARGUMENT
@@ -1088,7 +829,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     }
     std::vector<v1::Agency> namable;
     for (v1::Agency& agency : all) {
-      ASSIGN_OR_RETURN(bool reach, policy_->InReach(*this, issuer, agency.name()));
+      ASSIGN_OR_RETURN(bool reach, access().InReach(*this, issuer, agency.name()));
       if (reach || ancestors.count(agency.name())) namable.push_back(std::move(agency));
     }
     return namable;
@@ -1096,7 +837,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
 
   absl::StatusOr<v1::ImportPlanResponse> ImportPlan(const Caller& caller,
                                                     const v1::ImportPlanRequest& request) {
-    RETURN_IF_ERROR(policy_->CheckImportPlan(caller, *this, request.issuer()));
+    RETURN_IF_ERROR(access().CheckImportPlan(caller, *this, request.issuer()));
     ASSIGN_OR_RETURN(v1::ImportPlanResponse parsed, ParseImport(request));
     v1::PlanBundle& bundle = *parsed.mutable_bundle();
     v1::ImportReport& report = *parsed.mutable_report();
@@ -1232,8 +973,7 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
                 plan_name);
           }
 
-          batch.Put(kResourcesColumnFamily, PlanKey(plan_id), bundle.plan().SerializeAsString());
-          PutReferences<v1::Plan>(batch, existing, bundle.plan());
+          RETURN_IF_ERROR(PlanTable::Put(batch, existing, bundle.plan()));
           ASSIGN_OR_RETURN(std::vector<v1::Task> old_tasks, PlanTasks(plan_id));
           std::map<std::string, v1::Task> old_by_outline;
           for (v1::Task& t : old_tasks) old_by_outline[t.outline()] = std::move(t);
@@ -1244,13 +984,10 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
               before = std::move(it->second);
               old_by_outline.erase(it);
             }
-            batch.Put(kResourcesColumnFamily, TaskKey(plan_id, task.outline()),
-                      task.SerializeAsString());
-            PutReferences<v1::Task>(batch, before, task);
+            RETURN_IF_ERROR(TaskTable::Put(batch, before, task));
           }
           for (const auto& [outline, task] : old_by_outline) {
-            batch.Delete(kResourcesColumnFamily, TaskKey(plan_id, outline));
-            PutReferences<v1::Task>(batch, task, std::nullopt);
+            RETURN_IF_ERROR(TaskTable::Remove(batch, task));
           }
           parsed.set_committed(true);
           return parsed;
@@ -1258,9 +995,8 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
   }
 
   absl::StatusOr<v1::ExportPlanResponse> ExportPlan(const v1::ExportPlanRequest& request) const {
-    ASSIGN_OR_RETURN(std::string plan_id, ParseSimpleName(request.name(), "plans", "name"));
-    ASSIGN_OR_RETURN(v1::Plan plan, GetOrNotFound<v1::Plan>(PlanKey(plan_id), request.name()));
-    ASSIGN_OR_RETURN(std::vector<v1::Task> tasks, PlanTasks(plan_id));
+    ASSIGN_OR_RETURN(v1::Plan plan, plan_table_.Get(request.name()));
+    ASSIGN_OR_RETURN(std::vector<v1::Task> tasks, PlanTasks(IdOf(plan.name())));
     v1::ExportPlanResponse response;
     v1::PlanBundle& bundle = *response.mutable_bundle();
     *bundle.mutable_plan() = std::move(plan);
@@ -1279,18 +1015,13 @@ class Registry::Impl : public ReferenceResolver, public AgencyDirectory {
     return response;
   }
 
-  storage::KvStore* store_;
-  const AccessPolicy* policy_;
-  AuditLog* audit_;
-  IdempotencyTable idempotency_;
+  ResourceTable<AgencyPolicy> agency_table_{this, AgencyPolicy(this)};
+  ResourceTable<DimensionPolicy> dimension_table_{this, DimensionPolicy(this)};
+  ResourceTable<IndicatorPolicy> indicator_table_{this, IndicatorPolicy(this)};
+  PlanTable plan_table_{this, PlanPolicy(this)};
+  TaskTable task_table_{this, TaskPolicy(this)};
   PlanDocumentParser parser_;
   PlanCsvWriter csv_writer_;
-  absl::Mutex write_mu_;
-  // Counts committed mutations, so that Matcher() knows when to rebuild.
-  std::atomic<uint64_t> generation_{0};
-  mutable absl::Mutex matcher_mu_;
-  mutable std::shared_ptr<const AgencyMatcher> matcher_ ABSL_GUARDED_BY(matcher_mu_);
-  mutable uint64_t matcher_generation_ ABSL_GUARDED_BY(matcher_mu_) = 0;
 };
 
 Registry::Registry(storage::KvStore* store, const AccessPolicy* policy, AuditLog* audit,
@@ -1298,7 +1029,7 @@ Registry::Registry(storage::KvStore* store, const AccessPolicy* policy, AuditLog
     : impl_(std::make_shared<Impl>(store, policy, audit, std::move(parser),
                                    std::move(csv_writer))) {}
 
-AuditLog& Registry::audit_log() const { return *impl_->audit_; }
+AuditLog& Registry::audit_log() const { return impl_->audit(); }
 
 const AgencyDirectory& Registry::agencies() const { return *impl_; }
 
@@ -1315,11 +1046,11 @@ void Registry::PutReference(WriteBatch& batch, absl::string_view target,
 }
 
 absl::StatusOr<v1::Agency> Registry::GetAgency(absl::string_view name) const {
+  // A name that is no agency's is answered with what it probably meant.
   if (!ParseSimpleName(name, "agencies", "name").ok()) {
     return impl_->UnknownAgencyError(name, "name");
   }
-  ASSIGN_OR_RETURN(std::optional<v1::Agency> agency,
-                   impl_->Read<v1::Agency>(AgencyKey(IdOf(name))));
+  ASSIGN_OR_RETURN(std::optional<v1::Agency> agency, impl_->agency_table_.Find(name));
   if (!agency) return impl_->UnknownAgencyError(name, "");
   return *std::move(agency);
 }
@@ -1329,22 +1060,18 @@ absl::StatusOr<v1::ListAgenciesResponse> Registry::ListAgencies(
 }
 absl::StatusOr<v1::Agency> Registry::CreateAgency(const Caller& caller,
                                                   const v1::CreateAgencyRequest& request) {
-  return AuditRefusal(*impl_->audit_, caller, "CreateAgency", request,
-                      impl_->CreateAgency(caller, request));
+  return impl_->agency_table_.Create(caller, request);
 }
 absl::StatusOr<v1::Agency> Registry::UpdateAgency(const Caller& caller,
                                                   const v1::UpdateAgencyRequest& request) {
-  return AuditRefusal(*impl_->audit_, caller, "UpdateAgency", request,
-                      impl_->UpdateAgency(caller, request));
+  return impl_->agency_table_.Update(caller, request);
 }
 absl::Status Registry::DeleteAgency(const Caller& caller, const v1::DeleteAgencyRequest& request) {
-  return AuditRefusal(*impl_->audit_, caller, "DeleteAgency", request,
-                      impl_->DeleteAgency(caller, request));
+  return impl_->agency_table_.Delete(caller, request);
 }
 
 absl::StatusOr<v1::Dimension> Registry::GetDimension(absl::string_view name) const {
-  ASSIGN_OR_RETURN(std::string id, ParseSimpleName(name, "dimensions", "name"));
-  return impl_->GetOrNotFound<v1::Dimension>(DimensionKey(id), name);
+  return impl_->dimension_table_.Get(name);
 }
 absl::StatusOr<v1::ListDimensionsResponse> Registry::ListDimensions(
     const v1::ListDimensionsRequest& request) const {
@@ -1355,23 +1082,19 @@ absl::StatusOr<v1::ListDimensionsResponse> Registry::ListDimensions(
 }
 absl::StatusOr<v1::Dimension> Registry::CreateDimension(
     const Caller& caller, const v1::CreateDimensionRequest& request) {
-  return AuditRefusal(*impl_->audit_, caller, "CreateDimension", request,
-                      impl_->CreateDimension(caller, request));
+  return impl_->dimension_table_.Create(caller, request);
 }
 absl::StatusOr<v1::Dimension> Registry::UpdateDimension(
     const Caller& caller, const v1::UpdateDimensionRequest& request) {
-  return AuditRefusal(*impl_->audit_, caller, "UpdateDimension", request,
-                      impl_->UpdateDimension(caller, request));
+  return impl_->dimension_table_.Update(caller, request);
 }
 absl::Status Registry::DeleteDimension(const Caller& caller,
                                        const v1::DeleteDimensionRequest& request) {
-  return AuditRefusal(*impl_->audit_, caller, "DeleteDimension", request,
-                      impl_->DeleteDimension(caller, request));
+  return impl_->dimension_table_.Delete(caller, request);
 }
 
 absl::StatusOr<v1::Indicator> Registry::GetIndicator(absl::string_view name) const {
-  ASSIGN_OR_RETURN(std::string id, ParseSimpleName(name, "indicators", "name"));
-  return impl_->GetOrNotFound<v1::Indicator>(IndicatorKey(id), name);
+  return impl_->indicator_table_.Get(name);
 }
 absl::StatusOr<v1::ListIndicatorsResponse> Registry::ListIndicators(
     const v1::ListIndicatorsRequest& request) const {
@@ -1382,23 +1105,19 @@ absl::StatusOr<v1::ListIndicatorsResponse> Registry::ListIndicators(
 }
 absl::StatusOr<v1::Indicator> Registry::CreateIndicator(
     const Caller& caller, const v1::CreateIndicatorRequest& request) {
-  return AuditRefusal(*impl_->audit_, caller, "CreateIndicator", request,
-                      impl_->CreateIndicator(caller, request));
+  return impl_->indicator_table_.Create(caller, request);
 }
 absl::StatusOr<v1::Indicator> Registry::UpdateIndicator(
     const Caller& caller, const v1::UpdateIndicatorRequest& request) {
-  return AuditRefusal(*impl_->audit_, caller, "UpdateIndicator", request,
-                      impl_->UpdateIndicator(caller, request));
+  return impl_->indicator_table_.Update(caller, request);
 }
 absl::Status Registry::DeleteIndicator(const Caller& caller,
                                        const v1::DeleteIndicatorRequest& request) {
-  return AuditRefusal(*impl_->audit_, caller, "DeleteIndicator", request,
-                      impl_->DeleteIndicator(caller, request));
+  return impl_->indicator_table_.Delete(caller, request);
 }
 
 absl::StatusOr<v1::Plan> Registry::GetPlan(absl::string_view name) const {
-  ASSIGN_OR_RETURN(std::string id, ParseSimpleName(name, "plans", "name"));
-  return impl_->GetOrNotFound<v1::Plan>(PlanKey(id), name);
+  return impl_->plan_table_.Get(name);
 }
 absl::StatusOr<v1::ListPlansResponse> Registry::ListPlans(
     const v1::ListPlansRequest& request) const {
@@ -1410,22 +1129,18 @@ absl::StatusOr<v1::ListPlansResponse> Registry::ListPlans(
 }
 absl::StatusOr<v1::Plan> Registry::CreatePlan(const Caller& caller,
                                               const v1::CreatePlanRequest& request) {
-  return AuditRefusal(*impl_->audit_, caller, "CreatePlan", request,
-                      impl_->CreatePlan(caller, request));
+  return impl_->plan_table_.Create(caller, request);
 }
 absl::StatusOr<v1::Plan> Registry::UpdatePlan(const Caller& caller,
                                               const v1::UpdatePlanRequest& request) {
-  return AuditRefusal(*impl_->audit_, caller, "UpdatePlan", request,
-                      impl_->UpdatePlan(caller, request));
+  return impl_->plan_table_.Update(caller, request);
 }
 absl::Status Registry::DeletePlan(const Caller& caller, const v1::DeletePlanRequest& request) {
-  return AuditRefusal(*impl_->audit_, caller, "DeletePlan", request,
-                      impl_->DeletePlan(caller, request));
+  return impl_->plan_table_.Delete(caller, request);
 }
 
 absl::StatusOr<v1::Task> Registry::GetTask(absl::string_view name) const {
-  ASSIGN_OR_RETURN(TaskNameParts parts, ParseTaskName(name, "name"));
-  return impl_->GetOrNotFound<v1::Task>(TaskKey(parts.plan_id, parts.outline), name);
+  return impl_->task_table_.Get(name);
 }
 absl::StatusOr<v1::ListTasksResponse> Registry::ListTasks(
     const v1::ListTasksRequest& request) const {
@@ -1433,22 +1148,19 @@ absl::StatusOr<v1::ListTasksResponse> Registry::ListTasks(
 }
 absl::StatusOr<v1::Task> Registry::CreateTask(const Caller& caller,
                                               const v1::CreateTaskRequest& request) {
-  return AuditRefusal(*impl_->audit_, caller, "CreateTask", request,
-                      impl_->CreateTask(caller, request));
+  return impl_->task_table_.Create(caller, request);
 }
 absl::StatusOr<v1::Task> Registry::UpdateTask(const Caller& caller,
                                               const v1::UpdateTaskRequest& request) {
-  return AuditRefusal(*impl_->audit_, caller, "UpdateTask", request,
-                      impl_->UpdateTask(caller, request));
+  return impl_->task_table_.Update(caller, request);
 }
 absl::Status Registry::DeleteTask(const Caller& caller, const v1::DeleteTaskRequest& request) {
-  return AuditRefusal(*impl_->audit_, caller, "DeleteTask", request,
-                      impl_->DeleteTask(caller, request));
+  return impl_->task_table_.Delete(caller, request);
 }
 
 absl::StatusOr<v1::ImportPlanResponse> Registry::ImportPlan(
     const Caller& caller, const v1::ImportPlanRequest& request) {
-  return AuditRefusal(*impl_->audit_, caller, "ImportPlan", request,
+  return AuditRefusal(impl_->audit(), caller, "ImportPlan", request,
                       impl_->ImportPlan(caller, request));
 }
 absl::StatusOr<v1::ExportPlanResponse> Registry::ExportPlan(
