@@ -47,6 +47,18 @@ class TableHost {
                                                     const google::protobuf::Message& request,
                                                     absl::string_view method, bool validate_only,
                                                     const MessageApply& apply) = 0;
+  // MutateMessage with a typed answer.
+  template <typename Response>
+  absl::StatusOr<Response> Mutate(
+      const Caller& caller, const google::protobuf::Message& request, absl::string_view method,
+      bool validate_only,
+      const std::function<absl::StatusOr<Response>(storage::WriteBatch&)>& apply) {
+    return internal::TypedMutation<Response>(
+        [&](const MessageApply& untyped) {
+          return MutateMessage(caller, request, method, validate_only, untyped);
+        },
+        apply);
+  }
   // FAILED_PRECONDITION (RESOURCE_IN_USE) while anything refers to `name`.
   virtual absl::Status RefuseIfReferenced(absl::string_view name) const = 0;
   // Where refusals are recorded.
@@ -203,8 +215,8 @@ class ResourceTable {
 
   absl::StatusOr<Resource> Create(const Caller& caller, const CreateRequest& request) {
     return Audited(caller, "Create", request,
-                   Mutate<Resource>(
-                       caller, request, "Create", request.validate_only(),
+                   host_->template Mutate<Resource>(
+                       caller, request, Method("Create"), request.validate_only(),
                        [&](storage::WriteBatch& batch) -> absl::StatusOr<Resource> {
                          ASSIGN_OR_RETURN(Resource resource, Policy::Named(request));
                          resource.clear_etag();
@@ -219,8 +231,8 @@ class ResourceTable {
   absl::StatusOr<Resource> Update(const Caller& caller, const UpdateRequest& request) {
     return Audited(
         caller, "Update", request,
-        Mutate<Resource>(
-            caller, request, "Update", request.validate_only(),
+        host_->template Mutate<Resource>(
+            caller, request, Method("Update"), request.validate_only(),
             [&](storage::WriteBatch& batch) -> absl::StatusOr<Resource> {
               const Resource& body = Policy::Body(request);
               ASSIGN_OR_RETURN(std::string key,
@@ -246,21 +258,22 @@ class ResourceTable {
   absl::Status Delete(const Caller& caller, const DeleteRequest& request) {
     return Audited(
         caller, "Delete", request,
-        Mutate<google::protobuf::Empty>(
-            caller, request, "Delete", /*validate_only=*/false,
-            [&](storage::WriteBatch& batch) -> absl::StatusOr<google::protobuf::Empty> {
-              ASSIGN_OR_RETURN(std::optional<Resource> existing, Find(request.name()));
-              RETURN_IF_ERROR(policy_.AuthorizeDelete(caller, request.name(), existing));
-              if (!existing) return NotFound(request.name());
-              RETURN_IF_ERROR(CheckEtag(request.etag(), existing->etag(), request.name()));
-              RETURN_IF_ERROR(policy_.RefuseDelete(request, *existing));
-              if constexpr (Policy::kRefusedWhileReferenced) {
-                RETURN_IF_ERROR(host_->RefuseIfReferenced(request.name()));
-              }
-              RETURN_IF_ERROR(policy_.DeleteDependents(batch, request, *existing));
-              RETURN_IF_ERROR(Remove(batch, *existing));
-              return google::protobuf::Empty();
-            })
+        host_
+            ->template Mutate<google::protobuf::Empty>(
+                caller, request, Method("Delete"), /*validate_only=*/false,
+                [&](storage::WriteBatch& batch) -> absl::StatusOr<google::protobuf::Empty> {
+                  ASSIGN_OR_RETURN(std::optional<Resource> existing, Find(request.name()));
+                  RETURN_IF_ERROR(policy_.AuthorizeDelete(caller, request.name(), existing));
+                  if (!existing) return NotFound(request.name());
+                  RETURN_IF_ERROR(CheckEtag(request.etag(), existing->etag(), request.name()));
+                  RETURN_IF_ERROR(policy_.RefuseDelete(request, *existing));
+                  if constexpr (Policy::kRefusedWhileReferenced) {
+                    RETURN_IF_ERROR(host_->RefuseIfReferenced(request.name()));
+                  }
+                  RETURN_IF_ERROR(policy_.DeleteDependents(batch, request, *existing));
+                  RETURN_IF_ERROR(Remove(batch, *existing));
+                  return google::protobuf::Empty();
+                })
             .status());
   }
 
@@ -319,18 +332,6 @@ class ResourceTable {
   Result Audited(const Caller& caller, absl::string_view verb,
                  const google::protobuf::Message& request, Result result) {
     return AuditRefusal(host_->audit(), caller, Method(verb), request, std::move(result));
-  }
-
-  template <typename Response>
-  absl::StatusOr<Response> Mutate(
-      const Caller& caller, const google::protobuf::Message& request, absl::string_view verb,
-      bool validate_only,
-      const std::function<absl::StatusOr<Response>(storage::WriteBatch&)>& apply) {
-    return internal::TypedMutation<Response>(
-        [&](const MessageApply& untyped) {
-          return host_->MutateMessage(caller, request, Method(verb), validate_only, untyped);
-        },
-        apply);
   }
 
   // Normalizes, authorizes, validates and completes `resource`, then adds
