@@ -1,5 +1,6 @@
 #include "services/submissions/notices.h"
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/escaping.h"
@@ -199,34 +200,26 @@ absl::StatusOr<v1::ListNoticesResponse> NoticeQueue::List(
   std::string prefix = NoticePrefix();
   std::string start = after.empty() ? prefix : after + '\0';
   v1::ListNoticesResponse response;
-  std::string last_key;
-  bool more = false;
-  absl::Status inner;
-  RETURN_IF_ERROR(store_->Scan(
-      kNoticesColumnFamily, start, storage::PrefixEnd(prefix),
-      [&](absl::string_view key, absl::string_view value) {
-        absl::StatusOr<v1::Notice> notice = ParseNotice(value);
-        if (!notice.ok()) {
-          inner = notice.status();
-          return false;
-        }
-        if (request.state() != v1::NOTICE_STATE_UNSPECIFIED &&
-            notice->state() != request.state()) {
-          return true;
-        }
-        // An agency's notices are found by a scan of the instance's: a few
-        // per agency and round, read in milliseconds.
-        if (!request.agency().empty() && notice->agency() != request.agency()) return true;
-        if (response.notices_size() == page_size) {
-          more = true;
-          return false;
-        }
-        *response.add_notices() = std::move(*notice);
-        last_key = std::string(key);
-        return true;
-      }));
-  RETURN_IF_ERROR(inner);
-  if (more) response.set_next_page_token(EncodePageToken(last_key, query));
+  ASSIGN_OR_RETURN(
+      std::string next_page_token,
+      ScanPage<v1::Notice>(
+          *store_, kNoticesColumnFamily, start, storage::PrefixEnd(prefix), page_size, query,
+          [&](absl::string_view, absl::string_view value)
+              -> absl::StatusOr<std::optional<v1::Notice>> {
+            ASSIGN_OR_RETURN(v1::Notice notice, ParseNotice(value));
+            if (request.state() != v1::NOTICE_STATE_UNSPECIFIED &&
+                notice.state() != request.state()) {
+              return std::nullopt;
+            }
+            // An agency's notices are found by a scan of the instance's: a
+            // few per agency and round, read in milliseconds.
+            if (!request.agency().empty() && notice.agency() != request.agency()) {
+              return std::nullopt;
+            }
+            return notice;
+          },
+          *response.mutable_notices()));
+  response.set_next_page_token(std::move(next_page_token));
   return response;
 }
 

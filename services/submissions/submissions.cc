@@ -788,48 +788,37 @@ class Submissions::Impl {
     };
 
     v1::ListReportsResponse response;
-    std::string last_key;
-    bool more = false;
-    absl::Status inner;
-    RETURN_IF_ERROR(store_->Scan(
-        kReportsColumnFamily, start, storage::PrefixEnd(prefix),
-        [&](absl::string_view key, absl::string_view value) {
-          v1::Report report;
-          if (!report.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-            inner = absl::DataLossError("corrupt report record");
-            return false;
-          }
-          if (request.state() != v1::REPORT_STATE_UNSPECIFIED &&
-              report.state() != request.state()) {
-            return true;
-          }
-          if (!request.period().empty() && report.period() != request.period()) return true;
-          absl::StatusOr<bool> allowed = may_read(report);
-          if (!allowed.ok()) {
-            inner = allowed.status();
-            return false;
-          }
-          if (!*allowed) return true;
-          if (!request.agency_subtree().empty()) {
-            absl::StatusOr<const std::vector<v1::Agency>*> chain = chain_of(report.agency());
-            if (!chain.ok()) {
-              inner = chain.status();
-              return false;
-            }
-            bool inside = report.agency() == request.agency_subtree();
-            for (const v1::Agency& node : **chain) inside |= node.name() == request.agency_subtree();
-            if (!inside) return true;
-          }
-          if (response.reports_size() == *page_size) {
-            more = true;
-            return false;
-          }
-          *response.add_reports() = std::move(report);
-          last_key = std::string(key);
-          return true;
-        }));
-    RETURN_IF_ERROR(inner);
-    if (more) response.set_next_page_token(EncodePageToken(last_key, query));
+    ASSIGN_OR_RETURN(
+        std::string next_page_token,
+        ScanPage<v1::Report>(
+            *store_, kReportsColumnFamily, start, storage::PrefixEnd(prefix), *page_size, query,
+            [&](absl::string_view, absl::string_view value)
+                -> absl::StatusOr<std::optional<v1::Report>> {
+              v1::Report report;
+              if (!report.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+                return absl::DataLossError("corrupt report record");
+              }
+              if (request.state() != v1::REPORT_STATE_UNSPECIFIED &&
+                  report.state() != request.state()) {
+                return std::nullopt;
+              }
+              if (!request.period().empty() && report.period() != request.period()) {
+                return std::nullopt;
+              }
+              ASSIGN_OR_RETURN(bool allowed, may_read(report));
+              if (!allowed) return std::nullopt;
+              if (!request.agency_subtree().empty()) {
+                ASSIGN_OR_RETURN(const std::vector<v1::Agency>* chain, chain_of(report.agency()));
+                bool inside = report.agency() == request.agency_subtree();
+                for (const v1::Agency& node : *chain) {
+                  inside |= node.name() == request.agency_subtree();
+                }
+                if (!inside) return std::nullopt;
+              }
+              return report;
+            },
+            *response.mutable_reports()));
+    response.set_next_page_token(std::move(next_page_token));
     return response;
   }
 
