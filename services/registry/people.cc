@@ -757,14 +757,15 @@ absl::StatusOr<v1::LoginResponse> People::Login(const v1::LoginRequest& request,
     }
     return absl::OkStatus();
   }));
-  if (!matches) {
-    RecordFailure(name, origin, "sign-in", account.user ? "wrong password" : "unknown person");
+  // A disabled person's right password is answered exactly as a wrong one
+  // (and counts as a failure like one): a different answer would tell a
+  // guesser that the password is right. Only the log says why.
+  if (!matches || account.user->state() != v1::USER_STATE_ACTIVE) {
+    RecordFailure(name, origin, "sign-in",
+                  !account.user ? "unknown person"
+                  : !matches    ? "wrong password"
+                                : "the person is disabled (the password was right)");
     return WrongCredentials();
-  }
-  if (account.user->state() != v1::USER_STATE_ACTIVE) {
-    RecordAuthEvent("sign-in refused", name, origin, "the person is disabled");
-    return Localized(Unauthenticated(absl::StrCat(name, " is disabled; ask an administrator")),
-                     "USER_DISABLED");
   }
   RecordSuccess(name, origin);
 

@@ -11,7 +11,8 @@
 //   32 random bytes (base64url) of which only the SHA-256 is stored, with
 //   the person, an expiry and the person's credential *generation*. Setting
 //   the password and disabling the person bump the generation, which ends
-//   every session at once; Logout deletes one.
+//   every session at once; Logout deletes one. A disabled person's right
+//   password gets the answer a wrong one gets (only the log says why).
 // - Repeated failed sign-ins (and reset codes) are slowed per person and
 //   per client address (login_throttle.h): RESOURCE_EXHAUSTED with a
 //   google.rpc.RetryInfo, the password not even checked until then.

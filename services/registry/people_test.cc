@@ -361,6 +361,72 @@ TEST_F(PeopleTest, WrongPasswordAndUnknownPersonLookTheSame) {
   EXPECT_FALSE(absl::StrContains(log_.All(), "not the password"));
 }
 
+// Every refused sign-in answers alike, whatever the reason: the code, the
+// message, the ErrorInfo reason and the Vietnamese text (absl::Status's ==
+// compares them all), and the same slowing after the same number of tries.
+// Only the log tells an administrator why.
+TEST_F(PeopleTest, ARefusedSignInSaysNothingOfWhyItWasRefused) {
+  struct Case {
+    const char* what;
+    const char* user;
+    bool disabled;
+    const char* password;
+    // The person as the log names them.
+    const char* shown;
+    // What the log says, for the administrator.
+    const char* logged;
+  };
+  const Case kCases[] = {
+      {"wrong password", "an", false, "not the password", "users/an", "wrong password"},
+      {"unknown person", "nobody", false, kPassword, "(an id that names no one)",
+       "unknown person"},
+      {"disabled, right password", "binh", true, kPassword, "users/binh",
+       "the person is disabled (the password was right)"},
+      {"disabled, wrong password", "chi", true, "not the password", "users/chi",
+       "wrong password"},
+  };
+  const absl::Status wrong = Login("no-one-at-all", "not the password", "10.1.1.1").status();
+  ASSERT_EQ(Reason(wrong), "WRONG_CREDENTIALS");
+  int address = 0;
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.what);
+    if (std::string(c.user) != "nobody") {
+      CreateWithPassword(c.user, "agencies/dong-nai-so-y-te", {v1::ROLE_CLERK});
+    }
+    if (c.disabled) {
+      v1::UpdateUserRequest disable;
+      disable.mutable_user()->set_name(absl::StrCat("users/", c.user));
+      disable.mutable_user()->set_state(v1::USER_STATE_DISABLED);
+      disable.mutable_update_mask()->add_paths("state");
+      ASSERT_TRUE(people_->UpdateUser(instance_, disable).ok());
+    }
+    // Three free failures per person, each from an address of its own…
+    for (int i = 0; i < 4; ++i) {
+      absl::Status refused =
+          Login(c.user, c.password, absl::StrCat("10.2.", address, ".", i)).status();
+      EXPECT_EQ(refused, wrong);
+    }
+    // … and then the person is slowed down, the same way in every case.
+    absl::Status slowed = Login(c.user, c.password, absl::StrCat("10.2.", address, ".9")).status();
+    EXPECT_EQ(slowed.code(), absl::StatusCode::kResourceExhausted) << slowed;
+    EXPECT_EQ(Reason(slowed), "LOGIN_THROTTLED");
+    EXPECT_EQ(GetRetryDelay(slowed), absl::Seconds(10));
+    EXPECT_THAT(log_.All(), HasSubstr(absl::StrCat("sign-in failed user=", c.shown,
+                                                   " peer=10.2.", address, ".0: ", c.logged,
+                                                   "; 1 in a row")));
+    ++address;
+  }
+  // A disabled person's password is not a secret she keeps through it:
+  // enabled again, she signs in with it.
+  clock_.Advance(absl::Hours(2));
+  v1::UpdateUserRequest enable;
+  enable.mutable_user()->set_name("users/binh");
+  enable.mutable_user()->set_state(v1::USER_STATE_ACTIVE);
+  enable.mutable_update_mask()->add_paths("state");
+  ASSERT_TRUE(people_->UpdateUser(instance_, enable).ok());
+  EXPECT_TRUE(Login("binh", kPassword).ok());
+}
+
 // People type their password into the user field: an id that names no one
 // is not written to the log.
 TEST_F(PeopleTest, AnIdThatNamesNoOneIsNotLogged) {
@@ -434,7 +500,7 @@ TEST_F(PeopleTest, DisablingEndsEverySessionAtOnceAndForGood) {
   ASSERT_TRUE(people_->UpdateUser(instance_, disable).ok());
   EXPECT_EQ(people_->Session(login->token()).status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(Reason(people_->Person("users/lan").status()), "USER_DISABLED");
-  EXPECT_EQ(Reason(Login("lan", kPassword).status()), "USER_DISABLED");
+  EXPECT_EQ(Reason(Login("lan", kPassword).status()), "WRONG_CREDENTIALS");
   // Enabled again, the old session stays ended.
   v1::UpdateUserRequest enable = disable;
   enable.mutable_user()->set_state(v1::USER_STATE_ACTIVE);

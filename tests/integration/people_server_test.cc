@@ -212,7 +212,10 @@ TEST_F(PeopleServerTest, ADisabledPersonIsRefusedAtOnce) {
   EXPECT_EQ(Code(WhoAmI(login->token()).status()), grpc::StatusCode::UNAUTHENTICATED);
   client::SubmissionsClient as_lan(WithToken(login->token()));
   EXPECT_EQ(Code(as_lan.GetReport(kSoYTeReport).status()), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(Code(Login("lan").status()), grpc::StatusCode::UNAUTHENTICATED);
+  // Her right password is answered as a wrong one: no sign that it is right.
+  absl::Status refused = Login("lan").status();
+  EXPECT_EQ(Code(refused), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(GetErrorInfo(refused).reason(), "WRONG_CREDENTIALS");
 }
 
 TEST_F(PeopleServerTest, LogoutEndsTheTokenAndExpiryFollowsTheClock) {
