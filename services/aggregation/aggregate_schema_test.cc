@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -16,12 +17,9 @@
 namespace tonghop::aggregation {
 namespace {
 
+using ::absl::StartsWith;
 using ::testing::HasSubstr;
 using std::string_literals::operator""s;
-
-bool StartsWith(const std::string& key, const std::string& prefix) {
-  return key.compare(0, prefix.size(), prefix) == 0;
-}
 
 // Golden bytes: a change here changes what existing data directories hold,
 // and needs a new layout version and a migration.

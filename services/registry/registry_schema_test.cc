@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -15,11 +16,8 @@
 namespace tonghop::registry {
 namespace {
 
+using ::absl::StartsWith;
 using ::testing::HasSubstr;
-
-bool StartsWith(const std::string& key, const std::string& prefix) {
-  return key.compare(0, prefix.size(), prefix) == 0;
-}
 
 // Golden bytes: a change here changes what existing data directories hold,
 // and needs a new layout version and a migration.

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -15,6 +16,7 @@
 namespace tonghop::submissions {
 namespace {
 
+using ::absl::StartsWith;
 using ::testing::HasSubstr;
 using std::string_literals::operator""s;
 
@@ -24,10 +26,6 @@ ReportNameParts Parts(std::string agency, std::string plan, std::string period) 
   parts.plan_id = std::move(plan);
   parts.period = std::move(period);
   return parts;
-}
-
-bool StartsWith(const std::string& key, const std::string& prefix) {
-  return key.compare(0, prefix.size(), prefix) == 0;
 }
 
 // Golden bytes: a change here changes what existing data directories hold,
