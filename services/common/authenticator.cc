@@ -17,6 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "grpc/grpc_security_constants.h"
+#include "services/common/call_origin.h"
 #include "services/common/errors.h"
 #include "services/common/openssl_util.h"
 #include "services/common/resource_names.h"
@@ -49,13 +50,6 @@ bool SameBytes(absl::string_view a, absl::string_view b) {
   unsigned char diff = 0;
   for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   return diff == 0;
-}
-
-std::string Metadata(const grpc::ServerContextBase& context, absl::string_view key) {
-  const auto& metadata = context.client_metadata();
-  auto it = metadata.find(grpc::string_ref(key.data(), key.size()));
-  if (it == metadata.end()) return "";
-  return std::string(it->second.data(), it->second.size());
 }
 
 bool HasMetadata(const grpc::ServerContextBase& context, absl::string_view key) {
@@ -269,17 +263,15 @@ absl::StatusOr<Caller> Authenticator::FromDevHeader(absl::string_view value, boo
 
 absl::StatusOr<Caller> Authenticator::Resolve(const grpc::ServerContextBase& context) const {
   const std::string peer = context.peer();
-  // gRPC 1.51's in-process transport reports its peer as "unknown"; a TCP
-  // or Unix-socket connection always reports its address.
-  const bool in_process = peer == "unknown" || peer.empty() || absl::StartsWith(peer, "inproc");
+  const bool in_process = IsInProcessPeer(peer);
   if (HasMetadata(context, kInternalCallerHeader)) {
     if (!in_process) {
       return Unauthenticated("internal credentials are accepted only inside the server");
     }
-    return VerifyInternal(Metadata(context, kInternalCallerHeader));
+    return VerifyInternal(MetadataValue(context, kInternalCallerHeader));
   }
   if (HasMetadata(context, "authorization")) {
-    std::string value = Metadata(context, "authorization");
+    std::string value = MetadataValue(context, "authorization");
     if (!absl::StartsWithIgnoreCase(value, "bearer ")) {
       return Unauthenticated("the authorization header must be \"Bearer TOKEN\"");
     }
@@ -307,7 +299,8 @@ absl::StatusOr<Caller> Authenticator::Resolve(const grpc::ServerContextBase& con
     }
   }
   if (HasMetadata(context, kAgencyHeader)) {
-    return FromDevHeader(Metadata(context, kAgencyHeader), DevHeaderIdentity::IsLocalPeer(peer),
+    return FromDevHeader(MetadataValue(context, kAgencyHeader),
+                         DevHeaderIdentity::IsLocalPeer(peer),
                          DevHeaderIdentity::NamesProxy(context));
   }
   return Unauthenticated(

@@ -6,24 +6,13 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/call_origin.h"
 #include "services/common/errors.h"
 #include "services/common/status_macros.h"
 #include "services/common/sign_in.h"
 
 namespace tonghop::registry {
 namespace {
-
-std::string Metadata(const grpc::ServerContextBase& context, absl::string_view key) {
-  const auto& metadata = context.client_metadata();
-  auto it = metadata.find(grpc::string_ref(key.data(), key.size()));
-  if (it == metadata.end()) return "";
-  return std::string(it->second.data(), it->second.size());
-}
-
-// gRPC 1.51's in-process transport reports its peer as "unknown".
-bool IsInProcess(absl::string_view peer) {
-  return peer.empty() || peer == "unknown" || absl::StartsWith(peer, "inproc");
-}
 
 bool IsTls(const grpc::ServerContextBase& context) {
   auto auth = context.auth_context();
@@ -36,13 +25,9 @@ bool IsTls(const grpc::ServerContextBase& context) {
 // believed only in-process.
 SignInOrigin OriginOf(const grpc::ServerContextBase& context) {
   SignInOrigin origin;
-  std::string peer = context.peer();
-  if (IsInProcess(peer)) {
-    origin.peer = Metadata(context, kClientAddressHeader);
-    origin.browser = Metadata(context, kBrowserSessionHeader) == "1";
-  } else {
-    origin.peer = ClientAddress(peer);
-  }
+  origin.peer = CallerAddress(context);
+  origin.browser = IsInProcessPeer(context.peer()) &&
+                   MetadataValue(context, kBrowserSessionHeader) == "1";
   return origin;
 }
 
@@ -50,7 +35,7 @@ SignInOrigin OriginOf(const grpc::ServerContextBase& context) {
 // this host.
 absl::Status SecretMayTravel(const grpc::ServerContextBase& context) {
   std::string peer = context.peer();
-  if (IsTls(context) || IsInProcess(peer) || DevHeaderIdentity::IsLocalPeer(peer)) {
+  if (IsTls(context) || IsInProcessPeer(peer) || DevHeaderIdentity::IsLocalPeer(peer)) {
     return absl::OkStatus();
   }
   return WithErrorInfo(
@@ -60,20 +45,6 @@ absl::Status SecretMayTravel(const grpc::ServerContextBase& context) {
 }
 
 }  // namespace
-
-std::string ClientAddress(absl::string_view peer) {
-  if (IsInProcess(peer)) return "";
-  if (absl::StartsWith(peer, "unix:")) return "unix";
-  absl::string_view rest = peer;
-  if (absl::StartsWith(rest, "ipv4:")) rest.remove_prefix(5);
-  if (absl::StartsWith(rest, "ipv6:")) rest.remove_prefix(5);
-  if (absl::StartsWith(rest, "[")) {
-    size_t close = rest.find(']');
-    return std::string(rest.substr(1, close == absl::string_view::npos ? rest.npos : close - 1));
-  }
-  size_t colon = rest.rfind(':');
-  return std::string(colon == absl::string_view::npos ? rest : rest.substr(0, colon));
-}
 
 // What travels with the call (the origin, the bearer token) is read on
 // gRPC's thread; the work runs on the registry's threads.
@@ -93,7 +64,7 @@ grpc::ServerUnaryReactor* AuthService::Login(grpc::CallbackServerContext* contex
 grpc::ServerUnaryReactor* AuthService::Logout(grpc::CallbackServerContext* context,
                                               const v1::LogoutRequest* request,
                                               google::protobuf::Empty* response) {
-  std::string authorization = Metadata(*context, "authorization");
+  std::string authorization = MetadataValue(*context, "authorization");
   SignInOrigin origin = OriginOf(*context);
   return dispatcher_->ServeAnonymous(
       context, *request, response, {"Logout"},

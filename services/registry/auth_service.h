@@ -40,11 +40,6 @@ class AuthService final : public v1::Auth::CallbackService {
   CallDispatcher* dispatcher_;
 };
 
-// The client address in a gRPC peer string, without the port:
-// "ipv4:10.0.0.5:4711" → "10.0.0.5", "ipv6:[::1]:4711" → "::1",
-// "unix:/run/x" → "unix"; "" for in-process peers.
-std::string ClientAddress(absl::string_view peer);
-
 }  // namespace tonghop::registry
 
 #endif  // TONGHOP_SERVICES_REGISTRY_AUTH_SERVICE_H_

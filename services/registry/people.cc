@@ -689,10 +689,10 @@ absl::Status People::CheckThrottle(absl::string_view user_key, const SignInOrigi
 
 void People::RecordFailure(absl::string_view user_key, const SignInOrigin& origin,
                            absl::string_view what, absl::string_view why) {
-  LoginThrottle::Failure here =
+  FailureThrottle::Failure here =
       person_at_address_throttle_.RecordFailure(PersonAtAddress(user_key, origin));
-  LoginThrottle::Failure person = person_throttle_.RecordFailure(user_key);
-  LoginThrottle::Failure peer;
+  FailureThrottle::Failure person = person_throttle_.RecordFailure(user_key);
+  FailureThrottle::Failure peer;
   if (!origin.peer.empty()) peer = peer_throttle_.RecordFailure(origin.peer);
   absl::Duration locked = std::max({here.locked_for, person.locked_for, peer.locked_for});
   RecordAuthEvent(absl::StrCat(what, " failed"), user_key, origin,

@@ -14,8 +14,9 @@
 //   every session at once; Logout deletes one. A disabled person's right
 //   password gets the answer a wrong one gets (only the log says why).
 // - Repeated failed sign-ins (and reset codes) are slowed per person and
-//   per client address (login_throttle.h): RESOURCE_EXHAUSTED with a
-//   google.rpc.RetryInfo, the password not even checked until then.
+//   per client address (services/common/failure_throttle.h):
+//   RESOURCE_EXHAUSTED with a google.rpc.RetryInfo, the password not even
+//   checked until then.
 // - Who may read and change people is the access policy's to decide
 //   (CheckReadUser, CheckWriteUser). The one rule kept here is that of
 //   authentication, not permission: a person changing their own password
@@ -45,7 +46,7 @@
 #include "services/common/authenticator.h"
 #include "services/common/clock.h"
 #include "services/common/identity.h"
-#include "services/registry/login_throttle.h"
+#include "services/common/failure_throttle.h"
 #include "services/registry/registry.h"
 #include "storage/kv_store.h"
 #include "tonghop/v1/auth_service.pb.h"
@@ -70,9 +71,9 @@ struct PeopleOptions {
   // a clerk out of her own office); and per client address. An office
   // behind one address has many people, so it gets more free failures than
   // one person.
-  LoginThrottle::Options person_at_address_throttle;
-  LoginThrottle::Options person_throttle = {/*free_failures=*/10};
-  LoginThrottle::Options peer_throttle = {/*free_failures=*/20};
+  FailureThrottle::Options person_at_address_throttle;
+  FailureThrottle::Options person_throttle = {/*free_failures=*/10};
+  FailureThrottle::Options peer_throttle = {/*free_failures=*/20};
   // Addresses remembered per person as "signed in from here before"; the
   // oldest is forgotten beyond.
   int known_addresses_per_person = 8;
@@ -187,12 +188,12 @@ class People final : public PersonDirectory {
   bool IsKnownAddress(absl::string_view user, absl::string_view peer) const;
   void RememberAddress(absl::string_view user, absl::string_view peer);
 
-  LoginThrottle person_at_address_throttle_;
-  LoginThrottle person_throttle_;
-  LoginThrottle peer_throttle_;
+  FailureThrottle person_at_address_throttle_;
+  FailureThrottle person_throttle_;
+  FailureThrottle peer_throttle_;
   mutable absl::Mutex known_mu_;
   // person → addresses of earlier sign-ins, oldest first; bounded like the
-  // throttles (LoginThrottle::Options::max_keys persons).
+  // throttles (FailureThrottle::Options::max_keys persons).
   absl::flat_hash_map<std::string, std::deque<std::string>> known_addresses_
       ABSL_GUARDED_BY(known_mu_);
   std::atomic<int> hashes_in_flight_{0};

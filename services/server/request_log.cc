@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "grpcpp/server_context.h"
+#include "services/common/call_origin.h"
 
 namespace tonghop {
 namespace {
@@ -62,10 +63,6 @@ void AppendField(std::string& out, absl::string_view name, absl::string_view val
   AppendJsonString(out, value);
 }
 
-bool InProcessPeer(absl::string_view peer) {
-  return peer.empty() || peer == "unknown" || absl::StartsWith(peer, "inproc");
-}
-
 }  // namespace
 
 // Observes one gRPC call, from its creation to its status.
@@ -96,7 +93,7 @@ class RequestLog::Call final : public grpc::experimental::Interceptor {
   void Finish(const grpc::Status& status) {
     recorded_ = true;
     RequestRecord record;
-    record.transport = InProcessPeer(peer_) ? "in-process" : "grpc";
+    record.transport = IsInProcessPeer(peer_) ? "in-process" : "grpc";
     record.method = method_;
     record.code = CodeName(status.error_code());
     record.latency = absl::Now() - start_;

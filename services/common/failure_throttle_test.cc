@@ -1,23 +1,23 @@
-#include "services/registry/login_throttle.h"
+#include "services/common/failure_throttle.h"
 
 #include "gtest/gtest.h"
 
-namespace tonghop::registry {
+namespace tonghop {
 namespace {
 
-class LoginThrottleTest : public ::testing::Test {
+class FailureThrottleTest : public ::testing::Test {
  protected:
   FakeClock clock_{absl::FromUnixSeconds(1800000000)};
 };
 
-TEST_F(LoginThrottleTest, FreeFailuresThenDoublingLocks) {
-  LoginThrottle::Options options;
+TEST_F(FailureThrottleTest, FreeFailuresThenDoublingLocks) {
+  FailureThrottle::Options options;
   options.free_failures = 3;
   options.base_delay = absl::Seconds(2);
   options.max_delay = absl::Seconds(20);
-  LoginThrottle throttle(&clock_, options);
+  FailureThrottle throttle(&clock_, options);
   for (int i = 1; i <= 3; ++i) {
-    LoginThrottle::Failure f = throttle.RecordFailure("users/lan");
+    FailureThrottle::Failure f = throttle.RecordFailure("users/lan");
     EXPECT_EQ(f.count, i);
     EXPECT_EQ(f.locked_for, absl::ZeroDuration());
     EXPECT_EQ(throttle.Wait("users/lan"), absl::ZeroDuration());
@@ -39,11 +39,11 @@ TEST_F(LoginThrottleTest, FreeFailuresThenDoublingLocks) {
   EXPECT_EQ(throttle.Wait("users/minh"), absl::ZeroDuration());
 }
 
-TEST_F(LoginThrottleTest, ClearAndForgetting) {
-  LoginThrottle::Options options;
+TEST_F(FailureThrottleTest, ClearAndForgetting) {
+  FailureThrottle::Options options;
   options.free_failures = 1;
   options.forget_after = absl::Minutes(10);
-  LoginThrottle throttle(&clock_, options);
+  FailureThrottle throttle(&clock_, options);
   throttle.RecordFailure("k");
   EXPECT_GT(throttle.RecordFailure("k").locked_for, absl::ZeroDuration());
   throttle.Clear("k");
@@ -53,12 +53,12 @@ TEST_F(LoginThrottleTest, ClearAndForgetting) {
   EXPECT_EQ(throttle.RecordFailure("k").count, 1);  // forgotten, counts afresh
 }
 
-TEST_F(LoginThrottleTest, BoundedMemoryKeepsLockedKeys) {
-  LoginThrottle::Options options;
+TEST_F(FailureThrottleTest, BoundedMemoryKeepsLockedKeys) {
+  FailureThrottle::Options options;
   options.free_failures = 0;
   options.max_keys = 8;
   options.forget_after = absl::Minutes(1);
-  LoginThrottle throttle(&clock_, options);
+  FailureThrottle throttle(&clock_, options);
   throttle.RecordFailure("attacker");
   clock_.Advance(absl::Seconds(1));
   for (int i = 0; i < 100; ++i) {
@@ -71,4 +71,4 @@ TEST_F(LoginThrottleTest, BoundedMemoryKeepsLockedKeys) {
 }
 
 }  // namespace
-}  // namespace tonghop::registry
+}  // namespace tonghop

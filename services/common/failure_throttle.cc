@@ -1,14 +1,14 @@
-#include "services/registry/login_throttle.h"
+#include "services/common/failure_throttle.h"
 
 #include <algorithm>
 #include <vector>
 
-namespace tonghop::registry {
+namespace tonghop {
 
-LoginThrottle::LoginThrottle(const Clock* clock, Options options)
+FailureThrottle::FailureThrottle(const Clock* clock, Options options)
     : clock_(clock), options_(options) {}
 
-absl::Duration LoginThrottle::Wait(absl::string_view key) const {
+absl::Duration FailureThrottle::Wait(absl::string_view key) const {
   absl::Time now = clock_->Now();
   absl::MutexLock lock(&mu_);
   auto it = entries_.find(key);
@@ -16,7 +16,7 @@ absl::Duration LoginThrottle::Wait(absl::string_view key) const {
   return it->second.locked_until - now;
 }
 
-LoginThrottle::Failure LoginThrottle::RecordFailure(absl::string_view key) {
+FailureThrottle::Failure FailureThrottle::RecordFailure(absl::string_view key) {
   absl::Time now = clock_->Now();
   absl::MutexLock lock(&mu_);
   auto it = entries_.find(key);
@@ -43,18 +43,18 @@ LoginThrottle::Failure LoginThrottle::RecordFailure(absl::string_view key) {
   return failure;
 }
 
-void LoginThrottle::Clear(absl::string_view key) {
+void FailureThrottle::Clear(absl::string_view key) {
   absl::MutexLock lock(&mu_);
   auto it = entries_.find(key);
   if (it != entries_.end()) entries_.erase(it);
 }
 
-size_t LoginThrottle::size() const {
+size_t FailureThrottle::size() const {
   absl::MutexLock lock(&mu_);
   return entries_.size();
 }
 
-void LoginThrottle::MakeRoom(absl::Time now) {
+void FailureThrottle::MakeRoom(absl::Time now) {
   if (entries_.size() < options_.max_keys) return;
   for (auto it = entries_.begin(); it != entries_.end();) {
     bool idle = it->second.locked_until <= now &&
@@ -71,4 +71,4 @@ void LoginThrottle::MakeRoom(absl::Time now) {
   for (size_t i = 0; i < drop; ++i) entries_.erase(by_age[i].second);
 }
 
-}  // namespace tonghop::registry
+}  // namespace tonghop

@@ -1,11 +1,13 @@
-#ifndef TONGHOP_SERVICES_REGISTRY_LOGIN_THROTTLE_H_
-#define TONGHOP_SERVICES_REGISTRY_LOGIN_THROTTLE_H_
+#ifndef TONGHOP_SERVICES_COMMON_FAILURE_THROTTLE_H_
+#define TONGHOP_SERVICES_COMMON_FAILURE_THROTTLE_H_
 
-// Slows repeated failed sign-ins without holding a thread: a key (a person,
-// a client address) that has failed too often is *locked* until a time, and
-// sign-ins naming it are refused until then without even checking the
-// password. The first `free_failures` failures in a row cost nothing; each
-// further one locks the key for `base_delay` · 2^(n − free_failures − 1),
+// Slows repeated failures without holding a thread: a key (a person, a
+// client address) that has failed too often is *locked* until a time, and
+// the caller refuses attempts naming it until then (a sign-in without
+// checking the password, services/registry/people.h; a write without an
+// identity without recording it, call_dispatcher.h). The first
+// `free_failures` failures in a row cost nothing; each further one locks
+// the key for `base_delay` · 2^(n − free_failures − 1),
 // at most `max_delay`. A key's failures are forgotten `forget_after` after
 // its last one; Clear() forgets them at once (a person's successful
 // sign-in). The state is in memory: a restart forgets it.
@@ -22,9 +24,9 @@
 #include "absl/time/time.h"
 #include "services/common/clock.h"
 
-namespace tonghop::registry {
+namespace tonghop {
 
-class LoginThrottle {
+class FailureThrottle {
  public:
   struct Options {
     int free_failures = 5;
@@ -43,7 +45,7 @@ class LoginThrottle {
   };
 
   // Does not own `clock`, which must outlive the throttle.
-  LoginThrottle(const Clock* clock, Options options);
+  FailureThrottle(const Clock* clock, Options options);
 
   // How long until `key` may try again; zero when it may now.
   absl::Duration Wait(absl::string_view key) const;
@@ -69,6 +71,6 @@ class LoginThrottle {
   std::map<std::string, Entry, std::less<>> entries_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace tonghop::registry
+}  // namespace tonghop
 
-#endif  // TONGHOP_SERVICES_REGISTRY_LOGIN_THROTTLE_H_
+#endif  // TONGHOP_SERVICES_COMMON_FAILURE_THROTTLE_H_
