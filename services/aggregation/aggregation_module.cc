@@ -45,7 +45,8 @@ class AggregationModule final : public ServiceModule {
                    Upstream{env.upstream_address, env.upstream_identity, env.upstream_channel,
                             env.upstream_dev_header}),
         dispatcher_(env.identity, &audit_,
-                    {kAggregationThreads, [this] { return aggregates_->applied_sequence(); }}),
+                    {kAggregationThreads, [this] { return aggregates_->applied_sequence(); },
+                     env.unidentified_writes}),
         service_(&queries_, &drafts_, &forwarder_,
                  [this](const Caller& caller, const v1::RebuildAggregatesRequest& r) {
                    return Rebuild(caller, r);

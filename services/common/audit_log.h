@@ -17,7 +17,9 @@
 //
 // What is recorded (docs/security.md, "Audit trail"): every write that
 // changes a store, and every write refused with PERMISSION_DENIED or
-// UNAUTHENTICATED (in a batch of its own). Refusals for bad input
+// UNAUTHENTICATED (in a batch of its own), except the writes without an
+// identity that an address sends while it waits (LimitUnidentifiedWrite,
+// call_dispatcher.h). Refusals for bad input
 // (INVALID_ARGUMENT, NOT_FOUND, ABORTED …) and retried requests answered
 // from the idempotency table change nothing and are not recorded.
 

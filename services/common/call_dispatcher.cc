@@ -1,6 +1,7 @@
 #include "services/common/call_dispatcher.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/call_origin.h"
 #include "services/common/errors.h"
 #include "services/common/request_check.h"
 
@@ -11,7 +12,48 @@ absl::Status ShuttingDown() {
   return absl::UnavailableError("the server is shutting down");
 }
 
+absl::Status UnidentifiedWritesThrottled(absl::string_view address, absl::Duration wait) {
+  int64_t seconds = absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1)));
+  absl::Status status = absl::ResourceExhaustedError(
+      absl::StrCat("too many writes without an identity from ", address,
+                   "; sign in (tonghop login) or present a client certificate, and try again "
+                   "in ",
+                   seconds, " s"));
+  status = WithErrorInfo(std::move(status), "UNIDENTIFIED_WRITES_THROTTLED",
+                         {{"retry_after_seconds", absl::StrCat(seconds)}});
+  status = WithVietnamese(
+      std::move(status),
+      absl::StrCat("Có quá nhiều yêu cầu ghi dữ liệu chưa đăng nhập từ địa chỉ này; hãy "
+                   "đăng nhập rồi thử lại sau ",
+                   seconds, " giây."));
+  return WithRetryInfo(std::move(status), absl::Seconds(seconds));
+}
+
 }  // namespace
+
+FailureThrottle::Options UnidentifiedWriteAllowance() {
+  FailureThrottle::Options options;
+  options.free_failures = 20;
+  options.base_delay = absl::Seconds(2);
+  options.max_delay = absl::Minutes(15);
+  options.forget_after = absl::Hours(1);
+  options.max_keys = 100000;
+  return options;
+}
+
+UnidentifiedWriteRefusal LimitUnidentifiedWrite(FailureThrottle* throttle,
+                                                absl::string_view address,
+                                                absl::Status refusal) {
+  if (throttle == nullptr || address.empty()) return {std::move(refusal), true};
+  absl::Duration wait = throttle->Wait(address);
+  if (wait > absl::ZeroDuration()) return {UnidentifiedWritesThrottled(address, wait), false};
+  if (!absl::IsUnauthenticated(refusal)) return {std::move(refusal), true};
+  FailureThrottle::Failure failure = throttle->RecordFailure(address);
+  if (failure.locked_for > absl::ZeroDuration()) {
+    return {UnidentifiedWritesThrottled(address, failure.locked_for), true};
+  }
+  return {std::move(refusal), true};
+}
 
 // ---- CallQueue ----
 
@@ -158,6 +200,7 @@ CallDispatcher::CallDispatcher(const IdentityResolver* identity, AuditLog* audit
                                Options options)
     : identity_(identity),
       audit_(audit),
+      unidentified_writes_(options.unidentified_writes),
       queue_(options.threads, std::move(options.applied_position)) {}
 
 grpc::ServerUnaryReactor* CallDispatcher::Start(grpc::CallbackServerContext* context,
@@ -172,8 +215,13 @@ grpc::ServerUnaryReactor* CallDispatcher::Start(grpc::CallbackServerContext* con
       caller = *std::move(resolved);
     } else {
       refused = resolved.status();
-      if (spec.write && audit_ != nullptr) {
-        AuditUnidentifiedRefusal(*audit_, *context, spec.method, request, refused);
+      if (spec.write) {
+        UnidentifiedWriteRefusal limited =
+            LimitUnidentifiedWrite(unidentified_writes_, CallerAddress(*context), refused);
+        if (limited.audited && audit_ != nullptr) {
+          AuditUnidentifiedRefusal(*audit_, *context, spec.method, request, refused);
+        }
+        refused = std::move(limited.answer);
       }
     }
   }

@@ -13,7 +13,8 @@
 // 1. On gRPC's callback thread, which must never wait: the request is
 //    refused when no service should see it (CheckRequest: an enum number the
 //    API does not define) and the caller is resolved (UNAUTHENTICATED when
-//    there is none; for a write, that refusal goes in the audit trail).
+//    there is none; for a write, that refusal goes in the audit trail, and
+//    counts against the client's address: see LimitUnidentifiedWrite).
 // 2. The work runs on the service's own threads (a CallQueue), never on
 //    gRPC's callback threads: they are few (two on a two-core machine), and
 //    the work waits on synced writes, password hashing and other services'
@@ -46,6 +47,7 @@
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
 #include "services/common/audit_log.h"
+#include "services/common/failure_throttle.h"
 #include "services/common/identity.h"
 
 namespace tonghop {
@@ -116,9 +118,35 @@ struct CallSpec {
   int64_t min_position = 0;
 };
 
-// The dispatch model above. Thread-safe. Does not own `identity` or `audit`,
-// which must outlive it; owns its CallQueue. Shutdown() (or destruction)
-// before the collaborators the work uses go away.
+// How many writes without an identity one client address may have refused
+// before it is slowed: 20 in a row free, then 2 s doubling up to 15 min,
+// forgotten an hour after the last; at most 100,000 addresses held.
+FailureThrottle::Options UnidentifiedWriteAllowance();
+
+// A write refused for want of an identity, as it is answered.
+struct UnidentifiedWriteRefusal {
+  // What the client is told.
+  absl::Status answer;
+  // Whether the resolver's refusal goes in the audit trail: for all but the
+  // attempts answered while their address waits (which are not counted
+  // either), so that a flood of them costs no disk.
+  bool audited = false;
+};
+
+// The answer to a write from client `address` that the identity resolver
+// refused with `refusal`, counted in `throttle` (null: nothing is limited):
+// `refusal` while the address is within its allowance; from the attempt
+// that exceeds it on, and until its wait is over, RESOURCE_EXHAUSTED
+// (UNIDENTIFIED_WRITES_THROTTLED) with a RetryInfo of the wait. Only
+// UNAUTHENTICATED refusals count; an empty address (an in-process call that
+// names no client) is never limited.
+UnidentifiedWriteRefusal LimitUnidentifiedWrite(FailureThrottle* throttle,
+                                                absl::string_view address, absl::Status refusal);
+
+// The dispatch model above. Thread-safe. Does not own `identity`, `audit`
+// or Options::unidentified_writes, which must outlive it; owns its
+// CallQueue. Shutdown() (or destruction) before the collaborators the work
+// uses go away.
 class CallDispatcher {
  public:
   struct Options {
@@ -126,6 +154,10 @@ class CallDispatcher {
     int threads = 4;
     // See CallQueue; null when no call of the service waits.
     std::function<int64_t()> applied_position;
+    // Writes refused for want of an identity, counted per client address
+    // (LimitUnidentifiedWrite): one throttle for every service of the
+    // process. Null: not limited.
+    FailureThrottle* unidentified_writes = nullptr;
   };
 
   // `audit` may be null for a service with no writes.
@@ -186,6 +218,7 @@ class CallDispatcher {
 
   const IdentityResolver* identity_;
   AuditLog* audit_;
+  FailureThrottle* unidentified_writes_;
   CallQueue queue_;
 };
 

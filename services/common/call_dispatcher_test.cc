@@ -5,9 +5,11 @@
 #include <optional>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
+#include "services/common/errors.h"
 
 namespace tonghop {
 namespace {
@@ -167,6 +169,86 @@ TEST(CallQueueTest, ForgettingAParkedCallDropsIt) {
   queue.Shutdown();
   EXPECT_FALSE(parked.ran());
   EXPECT_FALSE(parked.abandoned().has_value());
+}
+
+
+// ---- LimitUnidentifiedWrite ----
+
+class LimitUnidentifiedWriteTest : public ::testing::Test {
+ protected:
+  UnidentifiedWriteRefusal Refuse(absl::string_view address) {
+    return LimitUnidentifiedWrite(&throttle_, address, refusal_);
+  }
+
+  FakeClock clock_{absl::FromUnixSeconds(1800000000)};
+  FailureThrottle throttle_{&clock_, UnidentifiedWriteAllowance()};
+  const absl::Status refusal_ = absl::UnauthenticatedError("this call carries no identity");
+};
+
+TEST_F(LimitUnidentifiedWriteTest, AnAddressIsSlowedOnceItExceedsItsAllowanceAndOnlyIt) {
+  // Twenty refusals are answered as they are, and recorded.
+  for (int i = 0; i < 20; ++i) {
+    UnidentifiedWriteRefusal refused = Refuse("203.0.113.7");
+    EXPECT_EQ(refused.answer, refusal_) << i;
+    EXPECT_TRUE(refused.audited) << i;
+  }
+  // The 21st exceeds the allowance: still recorded, but answered with the
+  // wait.
+  UnidentifiedWriteRefusal exceeded = Refuse("203.0.113.7");
+  EXPECT_TRUE(exceeded.audited);
+  EXPECT_EQ(exceeded.answer.code(), absl::StatusCode::kResourceExhausted) << exceeded.answer;
+  EXPECT_EQ(GetErrorInfo(exceeded.answer).reason(), "UNIDENTIFIED_WRITES_THROTTLED");
+  EXPECT_EQ(GetErrorInfo(exceeded.answer).metadata().at("retry_after_seconds"), "2");
+  EXPECT_EQ(GetRetryDelay(exceeded.answer), absl::Seconds(2));
+  EXPECT_FALSE(GetVietnameseMessage(exceeded.answer).empty());
+  // While it waits, its attempts cost nothing: not counted, not recorded.
+  clock_.Advance(absl::Milliseconds(500));
+  for (int i = 0; i < 1000; ++i) {
+    UnidentifiedWriteRefusal waiting = Refuse("203.0.113.7");
+    ASSERT_FALSE(waiting.audited);
+    ASSERT_EQ(GetRetryDelay(waiting.answer), absl::Seconds(2));  // 1.5 s, rounded up
+  }
+  // Another address is not affected.
+  EXPECT_EQ(Refuse("203.0.113.8").answer, refusal_);
+  // After the wait, the next attempt counts again and waits twice as long.
+  clock_.Advance(absl::Milliseconds(1500));
+  UnidentifiedWriteRefusal again = Refuse("203.0.113.7");
+  EXPECT_TRUE(again.audited);
+  EXPECT_EQ(GetRetryDelay(again.answer), absl::Seconds(4));
+  // An hour without one, and the address starts afresh.
+  clock_.Advance(absl::Hours(1) + absl::Seconds(4));
+  EXPECT_EQ(Refuse("203.0.113.7").answer, refusal_);
+}
+
+TEST_F(LimitUnidentifiedWriteTest, OnlyMissingIdentitiesCountAndNoAddressIsNotLimited) {
+  // A resolver that could not answer (its store unavailable) is not the
+  // caller's fault.
+  for (int i = 0; i < 100; ++i) {
+    UnidentifiedWriteRefusal unavailable = LimitUnidentifiedWrite(
+        &throttle_, "203.0.113.7", absl::UnavailableError("the store is unavailable"));
+    ASSERT_EQ(unavailable.answer.code(), absl::StatusCode::kUnavailable);
+  }
+  EXPECT_EQ(Refuse("203.0.113.7").answer, refusal_);
+  // An in-process call that names no client, and a dispatcher without a
+  // throttle, are never limited.
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_EQ(Refuse("").answer, refusal_);
+    ASSERT_EQ(LimitUnidentifiedWrite(nullptr, "203.0.113.9", refusal_).answer, refusal_);
+  }
+  EXPECT_EQ(throttle_.size(), 1u);
+}
+
+TEST_F(LimitUnidentifiedWriteTest, ManyAddressesCannotGrowItsMemoryWithoutBound) {
+  const size_t bound = UnidentifiedWriteAllowance().max_keys;
+  // More addresses than it holds, each refused twice (an IPv6 attacker has
+  // plenty).
+  for (size_t i = 0; i < bound + bound / 2; ++i) {
+    std::string address = absl::StrCat("2001:db8::", absl::Hex(i));
+    Refuse(address);
+    Refuse(address);
+  }
+  EXPECT_LE(throttle_.size(), bound);
+  EXPECT_GT(throttle_.size(), 0u);
 }
 
 }  // namespace

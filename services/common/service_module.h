@@ -24,6 +24,7 @@
 #include "services/common/audit_log.h"
 #include "services/common/authenticator.h"
 #include "services/common/clock.h"
+#include "services/common/failure_throttle.h"
 #include "services/common/identity.h"
 #include "storage/rocksdb_store.h"
 #include "services/common/instance_monitor.h"
@@ -58,6 +59,10 @@ struct ServiceEnvironment {
   std::string data_dir;
   const Clock* clock = nullptr;
   const IdentityResolver* identity = nullptr;
+  // Writes refused for want of an identity, counted per client address for
+  // every service of the process (CallDispatcher::Options); null: not
+  // limited.
+  FailureThrottle* unidentified_writes = nullptr;
   // The one access policy every permission is asked of.
   const AccessPolicy* policy = nullptr;
   // The agency this instance acts as when it calls another service (its

@@ -26,7 +26,7 @@ class RegistryModule final : public ServiceModule {
         audit_(store_.get(), std::string(kRegistryService), env.clock),
         registry_(store_.get(), env.policy, &audit_, Parser(), CsvWriter()),
         people_(store_.get(), &registry_, env.policy, env.clock, PeopleOptionsFor(env)),
-        dispatcher_(env.identity, &audit_, {kRegistryThreads, nullptr}),
+        dispatcher_(env.identity, &audit_, {kRegistryThreads, nullptr, env.unidentified_writes}),
         service_(&registry_, &people_, &dispatcher_, env.policy),
         auth_service_(&people_, &dispatcher_) {}
 

@@ -142,6 +142,8 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
       std::make_unique<RequestLog>(&host->monitor_->metrics(), options.request_log);
   // The services resolve callers through it, which names them in the log.
   host->recording_identity_ = host->request_log_->RecordingResolver(options.identity);
+  host->unidentified_writes_ =
+      std::make_unique<FailureThrottle>(options.clock, UnidentifiedWriteAllowance());
   host->options_ = std::move(options);
   host->instance_credential_ = host->authenticator_->SignInternal(host->InstanceCaller());
   const ServerOptions& opts = host->options_;
@@ -187,6 +189,7 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
     env.data_dir = (std::filesystem::path(opts.data_dir) / service).string();
     env.clock = opts.clock;
     env.identity = host->recording_identity_.get();
+    env.unidentified_writes = host->unidentified_writes_.get();
     env.monitor = host->monitor_.get();
     env.policy = host->policy_.get();
     env.operator_agency = opts.operator_agency;
@@ -218,7 +221,8 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(ServerOptions opti
   // Backups and audit-log verification read whole stores: one at a time
   // besides the listings.
   host->instance_dispatcher_ = std::make_unique<CallDispatcher>(
-      host->recording_identity_.get(), nullptr, CallDispatcher::Options{2, nullptr});
+      host->recording_identity_.get(), nullptr,
+      CallDispatcher::Options{2, nullptr, host->unidentified_writes_.get()});
   host->audit_service_ = std::make_unique<audit::AuditService>(
       host->audit_trail_.get(), host->instance_dispatcher_.get(), host->policy_.get());
 

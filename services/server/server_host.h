@@ -110,6 +110,9 @@ class ServerHost {
   std::unique_ptr<InstanceMonitor> monitor_;
   std::unique_ptr<RequestLog> request_log_;
   std::unique_ptr<IdentityResolver> recording_identity_;
+  // Writes refused for want of an identity, per client address, for every
+  // service (CallDispatcher::Options::unidentified_writes).
+  std::unique_ptr<FailureThrottle> unidentified_writes_;
   int64_t store_collector_ = 0;
   // The signed internal credential of InstanceCaller().
   std::string instance_credential_;

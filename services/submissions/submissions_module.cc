@@ -32,7 +32,8 @@ class SubmissionsModule final : public ServiceModule {
         registry_(std::move(registry)),
         cached_registry_(std::move(cached_registry)),
         submissions_(std::move(submissions)),
-        dispatcher_(env.identity, audit_.get(), {kWorkerThreads, nullptr}),
+        dispatcher_(env.identity, audit_.get(),
+                    {kWorkerThreads, nullptr, env.unidentified_writes}),
         service_(submissions_.get(), &dispatcher_),
         transport_(env.notices.smtp_relay.empty()
                        ? nullptr

@@ -30,8 +30,10 @@
 #include "services/gateway/http_gateway.h"
 #include "tests/integration/submissions_fixture.h"
 #include "tests/testing/test_server.h"
+#include "tonghop/v1/audit_service.grpc.pb.h"
 #include "tonghop/v1/auth_service.grpc.pb.h"
 #include "tonghop/v1/registry_service.grpc.pb.h"
+#include "tonghop/v1/submissions_service.grpc.pb.h"
 
 namespace tonghop::testing {
 namespace {
@@ -216,6 +218,78 @@ TEST_F(PeopleServerTest, ADisabledPersonIsRefusedAtOnce) {
   absl::Status refused = Login("lan").status();
   EXPECT_EQ(Code(refused), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(GetErrorInfo(refused).reason(), "WRONG_CREDENTIALS");
+}
+
+// Writes without an identity from one address, over gRPC and through the
+// gateway alike: twenty are refused as such and recorded in the audit
+// trail; beyond, they are answered RESOURCE_EXHAUSTED (HTTP 429) with when
+// to retry and, until then, cost no record. Callers with an identity from
+// the same address are not affected.
+TEST_F(PeopleServerTest, WritesWithoutAnIdentityAreSlowedPerAddress) {
+  ASSERT_NO_FATAL_FAILURE(StartGateway());
+  auto recorded_refusals = [&] {
+    v1::ListAuditRecordsRequest request;
+    request.set_parent("stores/submissions");
+    request.set_page_size(1000);
+    v1::ListAuditRecordsResponse response;
+    client::Connection ministry(channel_, "bo-tu-phap");
+    grpc::Status status = v1::Audit::NewStub(channel_)->ListAuditRecords(
+        ministry.NewContext().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    int refusals = 0;
+    for (const v1::AuditRecord& record : response.audit_records()) {
+      if (record.result().code() == static_cast<int>(absl::StatusCode::kUnauthenticated)) {
+        ++refusals;
+      }
+    }
+    return refusals;
+  };
+  auto anonymous_submit = [&] {
+    v1::SubmitRequest request;
+    request.set_name(kSoYTeReport);
+    v1::Report report;
+    grpc::ClientContext context;
+    return FromGrpcStatus(v1::Submissions::NewStub(channel_)->Submit(&context, request, &report));
+  };
+  const std::string draft = R"({"plan": "plans/dn-2026", "period": "2026"})";
+  auto anonymous_draft = [&] {
+    return http_->Post("/v1/submissions/GetOrCreateDraft", draft, "application/json");
+  };
+
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(anonymous_submit().code(), absl::StatusCode::kUnauthenticated) << i;
+    httplib::Result refused = anonymous_draft();
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 401) << refused->body;
+  }
+  EXPECT_EQ(recorded_refusals(), 20);
+  // The 21st exceeds the address's allowance.
+  httplib::Result exceeded = anonymous_draft();
+  ASSERT_TRUE(exceeded);
+  EXPECT_EQ(exceeded->status, 429) << exceeded->body;
+  EXPECT_EQ(exceeded->get_header_value("Retry-After"), "2");
+  EXPECT_THAT(exceeded->body, HasSubstr("UNIDENTIFIED_WRITES_THROTTLED"));
+  for (int i = 0; i < 30; ++i) {
+    absl::Status slowed = anonymous_submit();
+    EXPECT_EQ(slowed.code(), absl::StatusCode::kResourceExhausted) << slowed;
+    EXPECT_EQ(GetRetryDelay(slowed), absl::Seconds(2));
+  }
+  EXPECT_EQ(recorded_refusals(), 21);
+  // A signed-in person at the same address writes as before.
+  absl::StatusOr<v1::LoginResponse> lan = Login("lan");
+  ASSERT_TRUE(lan.ok()) << lan.status();
+  httplib::Result drafted = http_->Post("/v1/submissions/GetOrCreateDraft",
+                                        {{"Authorization", "Bearer " + lan->token()}}, draft,
+                                        "application/json");
+  ASSERT_TRUE(drafted);
+  EXPECT_EQ(drafted->status, 200) << drafted->body;
+  // Once the wait is over the next attempt counts again, and the wait
+  // doubles.
+  clock_.Advance(absl::Seconds(2));
+  absl::Status again = anonymous_submit();
+  EXPECT_EQ(again.code(), absl::StatusCode::kResourceExhausted) << again;
+  EXPECT_EQ(GetRetryDelay(again), absl::Seconds(4));
+  EXPECT_EQ(recorded_refusals(), 22);
 }
 
 TEST_F(PeopleServerTest, LogoutEndsTheTokenAndExpiryFollowsTheClock) {
