@@ -43,6 +43,8 @@
 //
 //   upstream_push        "position"                              feed position pushed and acknowledged,
 //                                                                EncodeFeedPosition
+//   upstream_push        "epoch"                                 feed epoch the position and generations
+//                                                                are of (both start again in another)
 //   upstream_push        "generation/" plan 0x1F period          generation last acknowledged, decimal text
 //   upstream_push        "held/" plan 0x1F period                records::UpstreamHold, a push the
 //                                                                upstream refused, retried until taken
@@ -304,8 +306,10 @@ inline std::string DraftRevisionKey(absl::string_view name, int32_t revision) {
 inline constexpr char kFieldSeparator = '\x1f';
 
 inline std::string UpstreamPositionKey() { return "position"; }
+inline std::string UpstreamEpochKey() { return "epoch"; }
+inline std::string UpstreamGenerationPrefix() { return "generation/"; }
 inline std::string UpstreamGenerationKey(absl::string_view plan, absl::string_view period) {
-  return absl::StrCat("generation/", plan, std::string(1, kFieldSeparator), period);
+  return absl::StrCat(UpstreamGenerationPrefix(), plan, std::string(1, kFieldSeparator), period);
 }
 inline std::string UpstreamHeldPrefix() { return "held/"; }
 inline std::string UpstreamHeldKey(absl::string_view plan, absl::string_view period) {

@@ -53,6 +53,8 @@ TEST(AggregateSchemaTest, KeysHaveTheirRecordedBytes) {
   EXPECT_EQ(UpstreamPositionKey(), "position");
   EXPECT_EQ(UpstreamGenerationKey("plans/p", "2026"), "generation/plans/p\x1f" "2026");
   EXPECT_EQ(UpstreamHeldKey("plans/p", "2026"), "held/plans/p\x1f" "2026");
+  EXPECT_EQ(UpstreamEpochKey(), "epoch");
+  EXPECT_EQ(UpstreamGenerationKey("plans/p", "2026").rfind(UpstreamGenerationPrefix(), 0), 0u);
   EXPECT_EQ(UpstreamHeldKey("plans/p", "2026").rfind(UpstreamHeldPrefix(), 0), 0u);
   EXPECT_EQ(ReceivedFiguresKey("plans/p", "2026", "agencies/a"), "plans/p\x1f" "2026\x1f" "agencies/a");
   EXPECT_EQ(storage::ColumnFamilyNames(AggregationLayout().column_families),

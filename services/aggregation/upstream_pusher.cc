@@ -15,6 +15,7 @@
 #include "services/common/sleeper.h"
 #include "services/common/status_macros.h"
 #include "services/common/timestamps.h"
+#include "storage/key_encoding.h"
 #include "tonghop/v1/federation_service.grpc.pb.h"
 
 namespace tonghop::aggregation {
@@ -143,8 +144,20 @@ void UpstreamPusher::Run() {
   // once, at every new epoch, then every kReconcileEvery.
   std::string reconciled_epoch;
   absl::Time next_reconcile = absl::InfinitePast();
+  // The feed epoch the persisted position is known to be of.
+  std::string followed_epoch;
   while (true) {
     const std::string epoch = aggregates_->feed_mark().epoch;
+    if (epoch != followed_epoch) {
+      absl::Status followed = FollowFeedEpoch(epoch);
+      if (!followed.ok()) {
+        std::cerr << "upstream push: " << followed << "\n";
+        if (WaitForStop(kMaxBackoff)) return;
+        continue;
+      }
+      followed_epoch = epoch;
+      pushed = -1;  // read again: it may have started again
+    }
     if (clock_->Now() >= next_reconcile || epoch != reconciled_epoch) {
       absl::Status reconciled = Reconcile();
       if (reconciled.ok()) {
@@ -342,6 +355,29 @@ absl::Status UpstreamPusher::Hold(const std::string& plan, const std::string& pe
             << " refused (" << refusal << "); held, attempt " << hold.attempts()
             << ", next in " << HoldDelay(hold.attempts()) << "; the other plans go on\n";
   return absl::OkStatus();
+}
+
+absl::Status UpstreamPusher::FollowFeedEpoch(const std::string& epoch) {
+  if (epoch.empty()) return absl::OkStatus();  // no change applied yet
+  ASSIGN_OR_RETURN(std::optional<std::string> pushed_in,
+                   store_->Get(kUpstreamPushCf, UpstreamEpochKey()));
+  if (pushed_in == epoch) return absl::OkStatus();
+  storage::WriteBatch batch;
+  batch.Put(kUpstreamPushCf, UpstreamEpochKey(), epoch);
+  // None recorded: a store from before epochs were, whose position is of the
+  // feed the roll-ups were built from.
+  if (pushed_in.has_value()) {
+    batch.Delete(kUpstreamPushCf, UpstreamPositionKey());
+    const std::string prefix = UpstreamGenerationPrefix();
+    RETURN_IF_ERROR(store_->Scan(kUpstreamPushCf, prefix, storage::PrefixEnd(prefix),
+                                 [&](absl::string_view key, absl::string_view) {
+                                   batch.Delete(kUpstreamPushCf, key);
+                                   return true;
+                                 }));
+    std::cerr << "upstream push to " << upstream_.address << ": the change feed is now epoch "
+              << epoch << " (was " << *pushed_in << "): pushing it from its start\n";
+  }
+  return store_->Write(batch);
 }
 
 absl::Status UpstreamPusher::Reconcile() {

@@ -120,6 +120,11 @@ class UpstreamPusher {
   // this instance's own, is recorded as a hold and is not an error here.
   absl::Status PushOrHold(const std::string& plan, const std::string& period,
                           bool force = false);
+  // The position and generations acknowledged are of one feed epoch: when
+  // the roll-ups follow another (`epoch`, not empty), they start again from
+  // nothing, so that the new feed is pushed from its own positions. Holds
+  // are kept.
+  absl::Status FollowFeedEpoch(const std::string& epoch);
   // Pushes again what the upstream holds from another feed epoch or older
   // than acknowledged (see the class comment).
   absl::Status Reconcile();

@@ -466,5 +466,47 @@ TEST_F(FederationTest, AProvinceWhoseStoreStartedAgainIsBelievedOverWhatTheMinis
   EXPECT_EQ(HeldTotal(*after_2027, "complaints-received"), "");
 }
 
+// Only the change feed's store starts again (its disk replaced); the
+// roll-ups' store, with the push position and generations of the old feed,
+// is kept. The pushes of the new feed go on from its own positions: a
+// change after the first is at the Ministry too, although the new feed's
+// positions are all below those the old one had pushed.
+TEST_F(FederationTest, AReplacedChangeFeedIsPushedFromItsOwnPositions) {
+  ASSERT_TRUE(StartProvince().ok());
+  ASSERT_TRUE(LoadAggregationRegistry(ProvinceChannel()).ok());
+  ASSERT_TRUE(FeedTheNationalPlan().ok());
+  ASSERT_TRUE(SubmitAndAccept(ProvinceChannel(), "dong-nai-so-y-te", 1, "2027").ok());
+  ASSERT_TRUE(SubmitAndAccept(ProvinceChannel(), "dong-nai-so-y-te", 8, "2026").ok());
+  ASSERT_TRUE(SubmitAndAccept(ProvinceChannel(), "dong-nai-so-tu-phap", 5, "2026").ok());
+  const int64_t last = *LastSequence(ProvinceChannel());
+  auto before = AwaitGeneration(last);
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_EQ(HeldTotal(*before, "complaints-received"), "33");
+
+  province_->Kill();
+  std::filesystem::remove_all(Path("province/submissions"));
+  ASSERT_TRUE(StartProvince().ok());
+  ASSERT_TRUE(SubmitAndAccept(ProvinceChannel(), "dong-nai-so-tu-phap", 5, "2026").ok());
+  const int64_t again = *LastSequence(ProvinceChannel());
+  auto replaced = AwaitHeld(kReceivedName, [&](const v1::ReceivedFigures& f) {
+    return f.feed_epoch() != before->feed_epoch() && f.generation() >= again;
+  });
+  ASSERT_TRUE(replaced.ok()) << replaced.status();
+  EXPECT_EQ(HeldTotal(*replaced, "complaints-received"), "15");
+
+  // A later change of the new feed, still below the old feed's positions.
+  ASSERT_TRUE(SubmitAndAccept(ProvinceChannel(), "dong-nai-so-y-te", 8, "2026").ok());
+  const int64_t now = *LastSequence(ProvinceChannel());
+  ASSERT_LT(now, last);
+  auto after = AwaitGeneration(now);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->feed_epoch(), replaced->feed_epoch());
+  EXPECT_EQ(HeldTotal(*after, "complaints-received"), "33");
+  auto status = AwaitUpstreamStatus(ProvinceChannel(), [&](const v1::UpstreamStatus& s) {
+    return s.pushed_position() == now;
+  });
+  ASSERT_TRUE(status.ok()) << status.status();
+}
+
 }  // namespace
 }  // namespace tonghop::testing
