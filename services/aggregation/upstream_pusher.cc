@@ -244,6 +244,8 @@ absl::Status UpstreamPusher::PushOne(const std::string& plan, const std::string&
   const std::string held_key = UpstreamHeldKey(plan, period);
   ASSIGN_OR_RETURN(std::optional<records::UpstreamHold> held, ReadHold(*store_, held_key));
   const bool held_before = held.has_value();
+  // A held push that was to replace what the upstream holds stays one.
+  if (held_before && held->replace()) force = true;
   // A plan deleted since, or no longer feeding an upstream plan, has
   // nothing to push; a hold of it ends.
   auto nothing_to_push = [&]() -> absl::Status {
@@ -328,11 +330,11 @@ absl::Status UpstreamPusher::PushOrHold(const std::string& plan, const std::stri
                                         bool force) {
   absl::Status pushed = PushOne(plan, period, force);
   if (pushed.ok() || !RefusesThisPush(pushed.code())) return pushed;
-  return Hold(plan, period, pushed);
+  return Hold(plan, period, pushed, force);
 }
 
 absl::Status UpstreamPusher::Hold(const std::string& plan, const std::string& period,
-                                  const absl::Status& refusal) {
+                                  const absl::Status& refusal, bool replace) {
   const std::string key = UpstreamHeldKey(plan, period);
   ASSIGN_OR_RETURN(std::optional<records::UpstreamHold> held, ReadHold(*store_, key));
   records::UpstreamHold hold = held.value_or(records::UpstreamHold());
@@ -348,6 +350,7 @@ absl::Status UpstreamPusher::Hold(const std::string& plan, const std::string& pe
   hold.set_message(std::string(refusal.message()));
   hold.set_last_attempt_micros(now);
   hold.set_attempts(hold.attempts() + 1);
+  if (replace) hold.set_replace(true);
   storage::WriteBatch batch;
   batch.Put(kUpstreamPushCf, key, hold.SerializeAsString());
   RETURN_IF_ERROR(store_->Write(batch));

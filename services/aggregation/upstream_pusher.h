@@ -113,8 +113,8 @@ class UpstreamPusher {
   // Pushes what the changes in (after, upto] touched, then persists `upto`.
   absl::Status PushRange(int64_t after, int64_t upto);
   // Pushes one plan and period's current figures (nothing when the
-  // upstream already has them, unless `force`), ending its hold when there
-  // is one.
+  // upstream already has them, unless `force` or the hold is one of a
+  // forced push), ending its hold when there is one.
   absl::Status PushOne(const std::string& plan, const std::string& period, bool force = false);
   // PushOne; a refusal of this push (RefusesThisPush), the upstream's or
   // this instance's own, is recorded as a hold and is not an error here.
@@ -128,8 +128,9 @@ class UpstreamPusher {
   // Pushes again what the upstream holds from another feed epoch or older
   // than acknowledged (see the class comment).
   absl::Status Reconcile();
+  // Records `refusal` of a push, forced (`replace`) or not.
   absl::Status Hold(const std::string& plan, const std::string& period,
-                    const absl::Status& refusal);
+                    const absl::Status& refusal, bool replace);
   // Tries again every held push whose delay has passed.
   absl::Status RetryDueHolds();
   bool WaitForStop(absl::Duration timeout);

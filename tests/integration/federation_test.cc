@@ -508,5 +508,59 @@ TEST_F(FederationTest, AReplacedChangeFeedIsPushedFromItsOwnPositions) {
   ASSERT_TRUE(status.ok()) << status.status();
 }
 
+// What the Ministry holds from an old feed epoch is replaced by the
+// province's reconcile; when the Ministry refuses that push, it is held,
+// and the hold stays (retried with its delay) until a push is taken, even
+// though the province has nothing new for that period.
+TEST_F(FederationTest, AReconcilePushTheMinistryRefusesStaysHeld) {
+  ASSERT_TRUE(StartProvince().ok());
+  ASSERT_TRUE(LoadAggregationRegistry(ProvinceChannel()).ok());
+  ASSERT_TRUE(FeedTheNationalPlan().ok());
+  ASSERT_TRUE(SubmitAndAccept(ProvinceChannel(), "dong-nai-so-y-te", 8, "2026").ok());
+  auto before = AwaitGeneration(*LastSequence(ProvinceChannel()));
+  ASSERT_TRUE(before.ok()) << before.status();
+
+  // The Ministry no longer takes 2026; once its Federation service sees
+  // it, a push of 2026 (here a stale one, which would change nothing) is
+  // refused.
+  ASSERT_TRUE(SetFirstYear(MinistryChannel(), kNationalPlan, 2027).ok());
+  auto as_dong_nai = v1::Federation::NewStub(
+      ministry_->NewChannel(ClientTls(ca_, agencies_.at("dong-nai"))));
+  grpc::Status probe;
+  for (int i = 0; i < 3000 && probe.error_code() != grpc::StatusCode::INVALID_ARGUMENT; ++i) {
+    v1::PushFiguresRequest stale;
+    stale.set_plan(kNationalPlan);
+    stale.set_period("2026");
+    stale.set_agency("agencies/dong-nai");
+    stale.set_generation(1);
+    stale.set_feed_epoch(before->feed_epoch());
+    stale.set_request_id(absl::StrCat("probe-", i));
+    v1::PushFiguresResponse outcome;
+    probe = as_dong_nai->PushFigures(Context().get(), stale, &outcome);
+    if (probe.ok()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(probe.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << probe.error_message();
+
+  // The province starts again, empty, with a report of 2027 only: 2026,
+  // which the Ministry holds from the old epoch, is pushed again (empty)
+  // and refused.
+  province_->Kill();
+  std::filesystem::remove_all(Path("province"));
+  ASSERT_TRUE(StartProvince().ok());
+  ASSERT_TRUE(LoadAggregationRegistry(ProvinceChannel()).ok());
+  ASSERT_TRUE(FeedTheNationalPlan().ok());
+  ASSERT_TRUE(SubmitAndAccept(ProvinceChannel(), "dong-nai-so-y-te", 1, "2027").ok());
+  auto status = AwaitUpstreamStatus(ProvinceChannel(), [](const v1::UpstreamStatus& s) {
+    return s.held_size() == 1 && s.held(0).attempts() >= 3;
+  });
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(status->held(0).period(), "2026");
+  EXPECT_EQ(status->held(0).code(), "INVALID_ARGUMENT");
+  // The Ministry still holds the old epoch's 2026: that is what is held.
+  auto still = AwaitHeld(kReceivedName, [](const v1::ReceivedFigures&) { return true; });
+  ASSERT_TRUE(still.ok()) << still.status();
+  EXPECT_EQ(still->feed_epoch(), before->feed_epoch());
+}
+
 }  // namespace
 }  // namespace tonghop::testing
