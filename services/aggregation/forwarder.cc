@@ -65,6 +65,14 @@ uint64_t Fnv(uint64_t seed, absl::string_view bytes) {
 
 }  // namespace
 
+std::map<std::string, std::string> UpstreamIndicatorNames(const v1::Plan& local) {
+  std::map<std::string, std::string> renamed;
+  for (const v1::IndicatorMapping& m : local.indicator_mappings()) {
+    renamed[m.indicator()] = m.upstream_indicator();
+  }
+  return renamed;
+}
+
 std::map<std::string, std::vector<std::string>> StandInsByIndicator(
     const std::vector<v1::Task>& upstream_tasks, const std::vector<v1::Task>& local_tasks) {
   std::map<std::string, std::vector<std::string>> local_by_indicator;
@@ -278,12 +286,25 @@ absl::StatusOr<v1::ForwardResponse> Forwarder::Forward(const Caller& caller,
   // plan of the same name.
   std::string target_plan = request.target_plan();
   std::vector<v1::Task> local_tasks;
+  // Into the plan the local one feeds, its indicators go by the names its
+  // indicator_mappings give them, as the continuous push sends them.
+  std::map<std::string, std::string> renamed;
   {
     absl::StatusOr<std::shared_ptr<const PlanInfo>> local = queries_->registry()->Plan(request.plan());
     if (local.ok()) {
       local_tasks = (*local)->tasks;
       if (target_plan.empty()) target_plan = (*local)->plan.upstream_plan();
+      if (target_plan == (*local)->plan.upstream_plan()) {
+        renamed = UpstreamIndicatorNames((*local)->plan);
+      }
     }
+  }
+  auto upstream_name = [&](std::string* indicator) {
+    auto it = renamed.find(*indicator);
+    if (it != renamed.end()) *indicator = it->second;
+  };
+  for (v1::Task& task : local_tasks) {
+    for (std::string& indicator : *task.mutable_indicators()) upstream_name(&indicator);
   }
   if (target_plan.empty()) target_plan = request.plan();
   if (!ParseSimpleName(target_plan, "plans", "target_plan").ok()) {
@@ -313,6 +334,7 @@ absl::StatusOr<v1::ForwardResponse> Forwarder::Forward(const Caller& caller,
     grpc::Status status = stub->GetOrCreateDraft(context.get(), draft_request, &draft);
     if (!status.ok()) return UpstreamError(status, "GetOrCreateDraft");
   }
+  for (v1::Value& value : figures.values) upstream_name(value.mutable_indicator());
   ASSIGN_OR_RETURN(std::vector<v1::Task> upstream_tasks, UpstreamTasks(target_plan));
   ForwardContent content = BuildForwardContent(draft, tasks, std::move(figures.values),
                                                StandInsByIndicator(upstream_tasks, local_tasks));

@@ -42,6 +42,11 @@ struct ForwardContent {
   int progress = 0;
 };
 
+// How the plan `local` feeds names `local`'s indicators there, where its
+// indicator_mappings say (local name to upstream name); an indicator not
+// listed keeps its name.
+std::map<std::string, std::string> UpstreamIndicatorNames(const v1::Plan& local);
+
 // For each remote task (by name), the outline codes of the local tasks that
 // list any of the same indicators: they answer for it when no local task has
 // its outline code (a provincial plan and the national one it implements

@@ -98,6 +98,18 @@ TEST(ForwarderTest, ARemoteTaskIsAnsweredByTheLocalTasksCarryingItsStatistics) {
   EXPECT_EQ(content.progress, 2);
 }
 
+TEST(ForwarderTest, IndicatorsAreNamedUpstreamAsThePlanMapsThem) {
+  v1::Plan plan;
+  plan.set_upstream_plan("plans/national-2026");
+  v1::IndicatorMapping* mapping = plan.add_indicator_mappings();
+  mapping->set_indicator("indicators/khieu-nai-da-nhan");
+  mapping->set_upstream_indicator("indicators/complaints-received");
+  std::map<std::string, std::string> names = UpstreamIndicatorNames(plan);
+  EXPECT_EQ(names, (std::map<std::string, std::string>{
+                       {"indicators/khieu-nai-da-nhan", "indicators/complaints-received"}}));
+  EXPECT_TRUE(UpstreamIndicatorNames(v1::Plan()).empty());
+}
+
 TEST(ForwarderTest, FingerprintIgnoresOrderAndNumberSpelling) {
   v1::TaskStatusResponse tasks;
   std::vector<v1::Value> values = {testing::IntValue("complaints-received", 12),

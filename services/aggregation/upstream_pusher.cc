@@ -290,10 +290,7 @@ absl::Status UpstreamPusher::PushOne(const std::string& plan, const std::string&
   if (!force && figures.values.empty() && acknowledged == 0) return nothing_to_push();
   if (!force && figures.applied_sequence <= acknowledged) return nothing_to_push();
 
-  std::map<std::string, std::string> renamed;
-  for (const v1::IndicatorMapping& m : local.indicator_mappings()) {
-    renamed[m.indicator()] = m.upstream_indicator();
-  }
+  const std::map<std::string, std::string> renamed = UpstreamIndicatorNames(local);
   v1::PushFiguresRequest request;
   request.set_plan(local.upstream_plan());
   request.set_period(period);

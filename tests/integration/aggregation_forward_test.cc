@@ -103,5 +103,70 @@ TEST(AggregationForwardTest, ProvinceForwardsToTheMinistryOnceAndItsRollupInclud
   EXPECT_EQ(national->coverage().contributed(), 1);
 }
 
+// A provincial plan whose indicator the national plan names differently
+// (its indicator_mappings) forwards that figure under the national name, as
+// its continuous push does, rather than leaving it out.
+TEST(AggregationForwardTest, AMappedIndicatorIsForwardedUnderTheNationalName) {
+  Instance province, ministry;
+  ASSERT_TRUE(ministry.Start().ok());
+  // The Ministry names complaints received its own way.
+  auto registry = v1::Registry::NewStub(ministry.core->NewChannel());
+  v1::CreateIndicatorRequest create;
+  create.set_indicator_id("khieu-nai-da-nhan");
+  for (const v1::Indicator& i : agg::Indicators()) {
+    if (i.name() == "indicators/complaints-received") *create.mutable_indicator() = i;
+  }
+  create.mutable_indicator()->set_name("indicators/khieu-nai-da-nhan");
+  v1::Indicator created;
+  grpc::Status status =
+      registry->CreateIndicator(AggregationContext("bo-tu-phap").get(), create, &created);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  v1::UpdateTaskRequest task;
+  task.mutable_task()->set_name(std::string(kNationalPlan) + "/tasks/A.1");
+  task.mutable_task()->add_indicators("indicators/khieu-nai-da-nhan");
+  task.mutable_task()->add_indicators("indicators/complaints-resolved");
+  task.mutable_update_mask()->add_paths("indicators");
+  v1::Task updated;
+  status = registry->UpdateTask(AggregationContext("bo-tu-phap").get(), task, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  // The province's plan feeds the national one and says which is which.
+  ASSERT_TRUE(province.Start(ministry.core->address()).ok());
+  v1::UpdatePlanRequest plan;
+  plan.mutable_plan()->set_name(agg::kPlan);
+  plan.mutable_plan()->set_upstream_plan(kNationalPlan);
+  v1::IndicatorMapping* mapping = plan.mutable_plan()->add_indicator_mappings();
+  mapping->set_indicator("indicators/complaints-received");
+  mapping->set_upstream_indicator("indicators/khieu-nai-da-nhan");
+  plan.mutable_update_mask()->add_paths("upstream_plan");
+  plan.mutable_update_mask()->add_paths("indicator_mappings");
+  v1::Plan changed;
+  status = v1::Registry::NewStub(province.core->NewChannel())
+               ->UpdatePlan(AggregationContext("bo-tu-phap").get(), plan, &changed);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_TRUE(SubmitAndAccept(province.core->NewChannel(), "dong-nai-so-tu-phap", 5).ok());
+  ASSERT_TRUE(SubmitAndAccept(province.core->NewChannel(), "dong-nai-so-y-te", 8).ok());
+  int64_t last = *LastSequence(province.core->NewChannel());
+
+  // No target plan: the one the plan feeds.
+  v1::ForwardRequest request;
+  request.set_plan(agg::kPlan);
+  request.set_period("2026");
+  request.set_agency("agencies/dong-nai");
+  request.set_min_sequence(last);
+  v1::ForwardResponse forwarded;
+  status = v1::Aggregation::NewStub(province.agg->NewChannel())
+               ->Forward(AggregationContext("dong-nai-so-tu-phap").get(), request, &forwarded);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(forwarded.report().plan(), kNationalPlan);
+  std::string received;
+  for (const v1::Value& value : forwarded.report().values()) {
+    if (value.indicator() == "indicators/khieu-nai-da-nhan" && value.cells().empty()) {
+      received = absl::StrCat(value.int_value());
+    }
+  }
+  EXPECT_EQ(received, "33");  // 15 + 18
+}
+
 }  // namespace
 }  // namespace tonghop::testing
