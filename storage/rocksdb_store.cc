@@ -177,20 +177,28 @@ class ErrorListener final : public rocksdb::EventListener {
   std::shared_ptr<ConditionTracker> tracker_;
 };
 
-absl::StatusOr<std::optional<std::string>> ReadOne(const OpenDb& open,
-                                                   const rocksdb::Snapshot* snapshot,
-                                                   absl::string_view store,
-                                                   absl::string_view column_family,
-                                                   absl::string_view key) {
+// The handle of one of the store's column families.
+absl::StatusOr<rocksdb::ColumnFamilyHandle*> ColumnFamilyNamed(const OpenDb& open,
+                                                              absl::string_view column_family) {
   auto cf = open.by_name.find(std::string(column_family));
   if (cf == open.by_name.end()) {
     return absl::InternalError(
         absl::StrCat("storage: unknown column family \"", column_family, "\""));
   }
+  return cf->second;
+}
+
+absl::StatusOr<std::optional<std::string>> ReadOne(const OpenDb& open,
+                                                   const rocksdb::Snapshot* snapshot,
+                                                   absl::string_view store,
+                                                   absl::string_view column_family,
+                                                   absl::string_view key) {
+  absl::StatusOr<rocksdb::ColumnFamilyHandle*> cf = ColumnFamilyNamed(open, column_family);
+  if (!cf.ok()) return cf.status();
   rocksdb::ReadOptions read_options;
   read_options.snapshot = snapshot;
   std::string value;
-  rocksdb::Status s = open.db->Get(read_options, cf->second,
+  rocksdb::Status s = open.db->Get(read_options, *cf,
                                    rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return FromRocks(s, store, "get");
@@ -201,16 +209,13 @@ absl::Status ReadRange(const OpenDb& open, const rocksdb::Snapshot* snapshot,
                        absl::string_view store, absl::string_view column_family,
                        absl::string_view start, absl::string_view end,
                        const std::function<bool(absl::string_view, absl::string_view)>& visit) {
-  auto cf = open.by_name.find(std::string(column_family));
-  if (cf == open.by_name.end()) {
-    return absl::InternalError(
-        absl::StrCat("storage: unknown column family \"", column_family, "\""));
-  }
+  absl::StatusOr<rocksdb::ColumnFamilyHandle*> cf = ColumnFamilyNamed(open, column_family);
+  if (!cf.ok()) return cf.status();
   rocksdb::ReadOptions read_options;
   read_options.snapshot = snapshot;
   rocksdb::Slice upper(end.data(), end.size());
   if (!end.empty()) read_options.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(open.db->NewIterator(read_options, cf->second));
+  std::unique_ptr<rocksdb::Iterator> it(open.db->NewIterator(read_options, *cf));
   for (it->Seek(rocksdb::Slice(start.data(), start.size())); it->Valid(); it->Next()) {
     rocksdb::Slice k = it->key();
     rocksdb::Slice v = it->value();
@@ -455,12 +460,9 @@ class RocksDbStore final : public KvStore {
     rocksdb::ColumnFamilyHandle* handle = nullptr;
     for (const WriteBatch::Op& op : batch.ops()) {
       if (last_name == nullptr || *last_name != op.column_family) {
-        auto cf = open->by_name.find(op.column_family);
-        if (cf == open->by_name.end()) {
-          return absl::InternalError(
-              absl::StrCat("storage: unknown column family \"", op.column_family, "\""));
-        }
-        handle = cf->second;
+        absl::StatusOr<rocksdb::ColumnFamilyHandle*> cf = ColumnFamilyNamed(*open, op.column_family);
+        if (!cf.ok()) return cf.status();
+        handle = *cf;
         last_name = &op.column_family;
       }
       rocksdb::Status s = op.value ? rocks_batch.Put(handle, op.key, *op.value)

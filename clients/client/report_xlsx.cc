@@ -29,6 +29,7 @@
 #include "services/common/errors.h"
 #include "services/common/xml_depth.h"
 #include "services/common/vocabulary.h"
+#include "services/common/xlsx_workbook.h"
 #include "xlsxwriter.h"
 
 namespace tonghop::client {
@@ -84,23 +85,6 @@ std::string Place(absl::string_view sheet, int row, int column) {
 }
 
 // ---- Writing ----
-
-class Workbook {
- public:
-  explicit Workbook(const std::string& path) : workbook_(workbook_new(path.c_str())) {}
-  ~Workbook() {
-    if (workbook_ != nullptr) workbook_close(workbook_);
-  }
-  lxw_workbook* get() { return workbook_; }
-  lxw_error Close() {
-    lxw_error error = workbook_close(workbook_);
-    workbook_ = nullptr;
-    return error;
-  }
-
- private:
-  lxw_workbook* workbook_;
-};
 
 // A crossing of one indicator laid out as a two-way grid: the report's
 // value index of each cell (-1: the report has no slot for it).
@@ -360,7 +344,7 @@ bool IsXlsxPath(const std::string& path) {
 
 absl::Status WriteReportXlsx(const std::string& path, const v1::Report& report,
                              const IndicatorCatalog& catalog) {
-  Workbook workbook(path);
+  XlsxWorkbook workbook(path);
   if (workbook.get() == nullptr) {
     return absl::InternalError(absl::StrCat("cannot create ", path));
   }

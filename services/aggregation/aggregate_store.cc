@@ -806,25 +806,46 @@ std::optional<AggregateReader::SumValue> AggregateReader::Sum(Layer layer, absl:
   return SumValue{*micros, sum.contributors()};
 }
 
+template <typename Record>
+void AggregateReader::ForEachRecord(
+    const std::string& prefix, const char* what,
+    const std::function<bool(const std::string& rest, const Record& record)>& visit) const {
+  absl::Status status = view_->Scan(kDataCf, prefix, storage::PrefixEnd(prefix),
+                                    [&](absl::string_view key, absl::string_view value) {
+                                      std::optional<std::string> rest = StringAfter(key, prefix);
+                                      Record record;
+                                      if (!rest || !record.ParseFromString(std::string(value)) ||
+                                          !visit(*rest, record)) {
+                                        Fail(Corrupt(what));
+                                        return false;
+                                      }
+                                      return true;
+                                    });
+  if (!status.ok()) Fail(status);
+}
+
+template <typename Record>
+std::map<std::string, Record> AggregateReader::RecordsByAgency(const std::string& prefix,
+                                                              const char* what) const {
+  std::map<std::string, Record> records;
+  ForEachRecord<Record>(prefix, what, [&](const std::string& agency, const Record& record) {
+    records[agency] = record;
+    return true;
+  });
+  return records;
+}
+
 std::map<std::string, AggregateReader::SumValue> AggregateReader::Sums(
     Layer layer, absl::string_view plan, absl::string_view period, absl::string_view root,
     absl::string_view indicator) const {
   std::map<std::string, SumValue> sums;
-  std::string prefix = SumPrefix(generation_, layer, plan, period, root, indicator);
-  absl::Status status = view_->Scan(kDataCf, prefix, storage::PrefixEnd(prefix),
-                                    [&](absl::string_view key, absl::string_view value) {
-                                      std::optional<std::string> cell = StringAfter(key, prefix);
-                                      records::Sum sum;
-                                      std::optional<__int128> micros;
-                                      if (!cell || !sum.ParseFromString(std::string(value)) ||
-                                          !(micros = ParseInt128(sum.micros()))) {
-                                        Fail(Corrupt("sum"));
-                                        return false;
-                                      }
-                                      sums[*cell] = SumValue{*micros, sum.contributors()};
-                                      return true;
-                                    });
-  if (!status.ok()) Fail(status);
+  ForEachRecord<records::Sum>(SumPrefix(generation_, layer, plan, period, root, indicator), "sum",
+                              [&](const std::string& cell, const records::Sum& sum) {
+                                std::optional<__int128> micros = ParseInt128(sum.micros());
+                                if (!micros) return false;
+                                sums[cell] = SumValue{*micros, sum.contributors()};
+                                return true;
+                              });
   return sums;
 }
 
@@ -846,26 +867,18 @@ void AggregateReader::ForEachIndexed(
     const std::function<void(const std::string& agency, Micros micros, int64_t submit_micros)>&
         visit) const {
   const auto& roots = RootsOf(layer, plan, period);
-  std::string prefix = ValueCellPrefix(generation_, layer, plan, period, indicator, cell);
-  absl::Status status = view_->Scan(
-      kDataCf, prefix, storage::PrefixEnd(prefix),
-      [&](absl::string_view key, absl::string_view value) {
-        std::optional<std::string> agency = StringAfter(key, prefix);
-        records::IndexedValue indexed;
-        std::optional<__int128> micros;
-        if (!agency || !indexed.ParseFromString(std::string(value)) ||
-            !(micros = ParseInt128(indexed.micros()))) {
-          Fail(Corrupt("indexed value"));
-          return false;
-        }
-        auto placed = roots.find(*agency);
+  ForEachRecord<records::IndexedValue>(
+      ValueCellPrefix(generation_, layer, plan, period, indicator, cell), "indexed value",
+      [&](const std::string& agency, const records::IndexedValue& indexed) {
+        std::optional<__int128> micros = ParseInt128(indexed.micros());
+        if (!micros) return false;
+        auto placed = roots.find(agency);
         if (placed != roots.end() &&
             std::find(placed->second.begin(), placed->second.end(), root) != placed->second.end()) {
-          visit(*agency, *micros, indexed.submit_time_micros());
+          visit(agency, *micros, indexed.submit_time_micros());
         }
         return true;
       });
-  if (!status.ok()) Fail(status);
 }
 
 std::optional<Micros> AggregateReader::Indexed(Layer layer, absl::string_view plan,
@@ -946,24 +959,11 @@ std::optional<Micros> AggregateReader::Latest(Layer layer, absl::string_view pla
   return Indexed(layer, plan, period, root, indicator, cell, /*latest=*/true);
 }
 
+
 std::map<std::string, records::Contribution> AggregateReader::Contributions(
     Layer layer, absl::string_view plan, absl::string_view period) const {
-  std::map<std::string, records::Contribution> contributions;
-  std::string prefix = ContributionPrefix(generation_, layer, plan, period);
-  absl::Status status =
-      view_->Scan(kDataCf, prefix, storage::PrefixEnd(prefix),
-                  [&](absl::string_view key, absl::string_view value) {
-                    std::optional<std::string> agency = StringAfter(key, prefix);
-                    records::Contribution contribution;
-                    if (!agency || !contribution.ParseFromString(std::string(value))) {
-                      Fail(Corrupt("contribution"));
-                      return false;
-                    }
-                    contributions[*agency] = std::move(contribution);
-                    return true;
-                  });
-  if (!status.ok()) Fail(status);
-  return contributions;
+  return RecordsByAgency<records::Contribution>(
+      ContributionPrefix(generation_, layer, plan, period), "contribution");
 }
 
 std::optional<records::Contribution> AggregateReader::Contribution(Layer layer,
@@ -997,22 +997,8 @@ std::optional<records::Contribution> AggregateReader::Contribution(Layer layer,
 
 std::map<std::string, records::ReportStatus> AggregateReader::Statuses(
     absl::string_view plan, absl::string_view period) const {
-  std::map<std::string, records::ReportStatus> statuses;
-  std::string prefix = StatusPrefix(generation_, plan, period);
-  absl::Status status = view_->Scan(kDataCf, prefix, storage::PrefixEnd(prefix),
-                                    [&](absl::string_view key, absl::string_view value) {
-                                      std::optional<std::string> agency =
-                                          StringAfter(key, prefix);
-                                      records::ReportStatus record;
-                                      if (!agency || !record.ParseFromString(std::string(value))) {
-                                        Fail(Corrupt("report status"));
-                                        return false;
-                                      }
-                                      statuses[*agency] = std::move(record);
-                                      return true;
-                                    });
-  if (!status.ok()) Fail(status);
-  return statuses;
+  return RecordsByAgency<records::ReportStatus>(StatusPrefix(generation_, plan, period),
+                                                "report status");
 }
 
 std::vector<std::string> AggregateReader::Periods(absl::string_view plan) const {

@@ -181,6 +181,18 @@ class AggregateReader {
   AggregateReader(std::unique_ptr<storage::KvReader> view, uint64_t generation, int64_t applied,
                   absl::Time applied_time);
   void Fail(const absl::Status& status) const;
+  // Calls `visit` with what follows `prefix` in each key under it and the
+  // record there, in key order; a key or record that does not read, or
+  // that `visit` finds malformed (returns false), fails the reader as a
+  // corrupt `what` and ends the scan.
+  template <typename Record>
+  void ForEachRecord(
+      const std::string& prefix, const char* what,
+      const std::function<bool(const std::string& rest, const Record& record)>& visit) const;
+  // Every record under `prefix`, by the agency that ends its key.
+  template <typename Record>
+  std::map<std::string, Record> RecordsByAgency(const std::string& prefix,
+                                                const char* what) const;
   // The roots of every contribution of a layer, plan and period, read once
   // per reader.
   const std::map<std::string, std::vector<std::string>>& RootsOf(Layer layer,

@@ -16,28 +16,11 @@
 #include "services/aggregation/report_render.h"
 #include "services/aggregation/report_text.h"
 #include "services/common/display_format.h"
+#include "services/common/xlsx_workbook.h"
 #include "xlsxwriter.h"
 
 namespace tonghop::aggregation {
 namespace {
-
-// Closes the workbook on every path (libxlsxwriter writes the file on close).
-class Workbook {
- public:
-  explicit Workbook(const std::string& path) : workbook_(workbook_new(path.c_str())) {}
-  ~Workbook() {
-    if (workbook_ != nullptr) workbook_close(workbook_);
-  }
-  lxw_workbook* get() { return workbook_; }
-  lxw_error Close() {
-    lxw_error error = workbook_close(workbook_);
-    workbook_ = nullptr;
-    return error;
-  }
-
- private:
-  lxw_workbook* workbook_;
-};
 
 class Sheet {
  public:
@@ -89,7 +72,7 @@ std::string IndicatorId(const std::string& name) {
 // Writes a workbook to a fresh file under `temp_dir` with `fill`, which
 // returns the first error of its sheets, and returns the file's bytes.
 absl::StatusOr<std::string> WorkbookBytes(const std::string& temp_dir,
-                                          const std::function<lxw_error(Workbook&)>& fill) {
+                                          const std::function<lxw_error(XlsxWorkbook&)>& fill) {
   std::string pattern = absl::StrCat(temp_dir.empty() ? "/tmp" : temp_dir, "/table-XXXXXX.xlsx");
   int fd = mkstemps(pattern.data(), 5);
   if (fd < 0) {
@@ -102,7 +85,7 @@ absl::StatusOr<std::string> WorkbookBytes(const std::string& temp_dir,
   } remove{pattern};
   lxw_error error = LXW_NO_ERROR;
   {
-    Workbook workbook(pattern);
+    XlsxWorkbook workbook(pattern);
     if (workbook.get() == nullptr) return absl::InternalError("libxlsxwriter: cannot create workbook");
     error = fill(workbook);
     lxw_error closed = workbook.Close();
@@ -122,7 +105,7 @@ absl::StatusOr<std::string> WorkbookBytes(const std::string& temp_dir,
 
 absl::StatusOr<std::string> RenderXlsx(const v1::CompiledReport& r, const std::string& temp_dir) {
   const std::string& lang = r.language().empty() ? "vi" : r.language();
-  return WorkbookBytes(temp_dir, [&](Workbook& workbook) {
+  return WorkbookBytes(temp_dir, [&](XlsxWorkbook& workbook) {
     lxw_error error = LXW_NO_ERROR;
     lxw_format* bold = workbook_add_format(workbook.get());
     format_set_bold(bold);
@@ -313,7 +296,7 @@ absl::StatusOr<std::string> RenderXlsx(const v1::CompiledReport& r, const std::s
 }
 
 absl::StatusOr<std::string> RenderTableXlsx(const Table& table, const std::string& temp_dir) {
-  return WorkbookBytes(temp_dir, [&](Workbook& workbook) {
+  return WorkbookBytes(temp_dir, [&](XlsxWorkbook& workbook) {
     lxw_format* bold = workbook_add_format(workbook.get());
     format_set_bold(bold);
     lxw_format* title = workbook_add_format(workbook.get());

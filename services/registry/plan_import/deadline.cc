@@ -240,6 +240,23 @@ bool Latest(const std::vector<Ymd>& dates, Deadline* deadline) {
   return true;
 }
 
+// The year after "tháng 6" or "quý II", folded: "/2026" or " năm 2026";
+// nullopt when neither follows, or the year is not a plausible one.
+std::optional<int> YearAfterMonthOrQuarter(absl::string_view f, size_t pos) {
+  if (pos < f.size() && f[pos] == '/') {
+    ++pos;
+  } else {
+    SkipSpaces(f, &pos);
+    if (!absl::StartsWith(f.substr(pos), "nam ")) return std::nullopt;
+    pos += 4;
+    SkipSpaces(f, &pos);
+  }
+  size_t ys = pos;
+  std::optional<int> year = ReadNumber(f, &pos, 4);
+  if (!year.has_value() || pos - ys != 4 || !PlausibleYear(*year)) return std::nullopt;
+  return year;
+}
+
 bool ReadDate(absl::string_view f, Deadline* deadline) {
   std::vector<Ymd> dates;
   // dd/mm/yyyy
@@ -266,17 +283,8 @@ bool ReadDate(absl::string_view f, Deadline* deadline) {
     size_t pos = 0;
     std::optional<int> month = MonthAfterThang(f, at, &pos);
     if (!month.has_value()) continue;
-    if (pos < f.size() && f[pos] == '/') {
-      ++pos;
-    } else {
-      SkipSpaces(f, &pos);
-      if (!absl::StartsWith(f.substr(pos), "nam ")) continue;
-      pos += 4;
-      SkipSpaces(f, &pos);
-    }
-    size_t ys = pos;
-    std::optional<int> year = ReadNumber(f, &pos, 4);
-    if (!year.has_value() || pos - ys != 4 || !PlausibleYear(*year)) continue;
+    std::optional<int> year = YearAfterMonthOrQuarter(f, pos);
+    if (!year.has_value()) continue;
     dates.emplace_back(*year, *month, 0);
   }
   if (Latest(dates, deadline)) return true;
@@ -297,17 +305,8 @@ bool ReadDate(absl::string_view f, Deadline* deadline) {
       }
     }
     if (quarter == 0) continue;
-    if (pos < f.size() && f[pos] == '/') {
-      ++pos;
-    } else {
-      SkipSpaces(f, &pos);
-      if (!absl::StartsWith(f.substr(pos), "nam ")) continue;
-      pos += 4;
-      SkipSpaces(f, &pos);
-    }
-    size_t ys = pos;
-    std::optional<int> year = ReadNumber(f, &pos, 4);
-    if (!year.has_value() || pos - ys != 4 || !PlausibleYear(*year)) continue;
+    std::optional<int> year = YearAfterMonthOrQuarter(f, pos);
+    if (!year.has_value()) continue;
     dates.emplace_back(*year, quarter * 3, LastDayOfMonth(*year, quarter * 3));
   }
   return Latest(dates, deadline);
