@@ -11,6 +11,7 @@
 #include "clients/client/durable_file.h"
 #include "clients/client/submissions_client.h"
 #include "services/common/errors.h"
+#include "services/common/sleeper.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -141,10 +142,7 @@ bool IsDefiniteRefusal(const absl::Status& status) {
 }
 
 absl::Duration OutboxBackoff(int attempts) {
-  if (attempts <= 0) return absl::ZeroDuration();
-  absl::Duration backoff = absl::Seconds(5);
-  for (int i = 1; i < attempts && backoff < absl::Minutes(15); ++i) backoff *= 2;
-  return std::min(backoff, absl::Minutes(15));
+  return DoublingDelay(absl::Seconds(5), absl::Minutes(15), attempts);
 }
 
 Outbox::Outbox(std::string directory) : directory_(std::move(directory)) {}

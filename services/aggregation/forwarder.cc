@@ -233,6 +233,23 @@ absl::Status UpstreamError(const grpc::Status& status, absl::string_view what) {
   return absl::Status(s.code(), absl::StrCat("upstream: ", what, ": ", s.message()));
 }
 
+bool RefusedByUpstream(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kAlreadyExists:
+      return true;
+    default:
+      // Unavailable, deadline exceeded, resource exhausted, aborted,
+      // unauthenticated (the connection's certificate), internal, unknown,
+      // data loss: every call would fail alike.
+      return false;
+  }
+}
+
 std::string DerivedRequestId(const std::vector<std::string>& parts) {
   std::string joined = absl::StrJoin(parts, "\x1f");
   uint64_t a = Fnv(0xcbf29ce484222325ULL, joined);
@@ -364,19 +381,13 @@ absl::StatusOr<v1::ForwardResponse> Forwarder::Forward(const Caller& caller,
   grpc::Status status = stub->Submit(context.get(), submit, response.mutable_report());
   if (!status.ok()) {
     absl::Status remote = UpstreamError(status, "Submit");
-    switch (status.error_code()) {
-      case grpc::StatusCode::INVALID_ARGUMENT:
-      case grpc::StatusCode::FAILED_PRECONDITION:
-      case grpc::StatusCode::PERMISSION_DENIED:
-        return WithVietnamese(
-            WithErrorInfo(remote, "FORWARD_REFUSED",
-                          {{"upstream", upstream_.address},
-                           {"remote_reason", GetErrorInfo(FromGrpcStatus(status)).reason()}}),
-            absl::StrCat("Máy chủ cấp trên ", upstream_.address, " từ chối báo cáo: ",
-                         status.error_message()));
-      default:
-        return remote;
-    }
+    if (!RefusedByUpstream(remote.code())) return remote;
+    return WithVietnamese(
+        WithErrorInfo(remote, "FORWARD_REFUSED",
+                      {{"upstream", upstream_.address},
+                       {"remote_reason", GetErrorInfo(FromGrpcStatus(status)).reason()}}),
+        absl::StrCat("Máy chủ cấp trên ", upstream_.address, " từ chối báo cáo: ",
+                     status.error_message()));
   }
   // A new revision, or it was not this submission that the answer reports.
   if (response.report().revision() <= draft.revision()) {

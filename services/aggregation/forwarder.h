@@ -79,6 +79,15 @@ std::string DerivedRequestId(const std::vector<std::string>& parts);
 // called there.
 absl::Status UpstreamError(const grpc::Status& status, absl::string_view what);
 
+// Whether an answer of the upstream (or of this instance, about a call for
+// the upstream) refuses that call's content itself (INVALID_ARGUMENT,
+// FAILED_PRECONDITION, NOT_FOUND, OUT_OF_RANGE, PERMISSION_DENIED,
+// ALREADY_EXISTS), rather than failing for every call alike (unreachable,
+// overloaded, timed out, the connection's certificate, an internal error,
+// damaged data): a forward is then FORWARD_REFUSED, and a push is held
+// while the others go on (UpstreamPusher).
+bool RefusedByUpstream(absl::StatusCode code);
+
 // Where and as whom this instance forwards.
 struct Upstream {
   // host:port; empty: this instance has no upstream.

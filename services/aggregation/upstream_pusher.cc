@@ -37,40 +37,25 @@ absl::StatusOr<int64_t> ReadNumber(const storage::KvReader& reader, absl::string
   return number;
 }
 
-absl::StatusOr<std::optional<records::UpstreamHold>> ReadHold(const storage::KvReader& reader,
-                                                              absl::string_view key) {
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes, reader.Get(kUpstreamPushCf, key));
-  if (!bytes) return std::nullopt;
+absl::StatusOr<records::UpstreamHold> ParseHold(absl::string_view key, const std::string& bytes) {
   records::UpstreamHold hold;
-  if (!hold.ParseFromString(*bytes)) {
+  if (!hold.ParseFromString(bytes)) {
     return absl::DataLossError(absl::StrCat("corrupt held push record ", key));
   }
   return hold;
 }
 
-}  // namespace
-
-bool RefusesThisPush(absl::StatusCode code) {
-  switch (code) {
-    case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kFailedPrecondition:
-    case absl::StatusCode::kNotFound:
-    case absl::StatusCode::kOutOfRange:
-    case absl::StatusCode::kPermissionDenied:
-    case absl::StatusCode::kAlreadyExists:
-      return true;
-    default:
-      // Unavailable, deadline exceeded, resource exhausted, aborted,
-      // unauthenticated (the connection's certificate), internal, unknown,
-      // data loss: every push would fail alike.
-      return false;
-  }
+absl::StatusOr<std::optional<records::UpstreamHold>> ReadHold(const storage::KvReader& reader,
+                                                              absl::string_view key) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes, reader.Get(kUpstreamPushCf, key));
+  if (!bytes) return std::nullopt;
+  return ParseHold(key, *bytes);
 }
 
+}  // namespace
+
 absl::Duration HoldDelay(int attempts) {
-  absl::Duration delay = kFirstHoldDelay;
-  for (int i = 1; i < attempts && delay < kMaxHoldDelay; ++i) delay *= 2;
-  return std::min(delay, kMaxHoldDelay);
+  return DoublingDelay(kFirstHoldDelay, kMaxHoldDelay, std::max(attempts, 1));
 }
 
 v1::SenderCompleteness SenderCompletenessOf(const v1::CompletenessResponse& completeness) {
@@ -326,7 +311,7 @@ absl::Status UpstreamPusher::PushOne(const std::string& plan, const std::string&
 absl::Status UpstreamPusher::PushOrHold(const std::string& plan, const std::string& period,
                                         bool force) {
   absl::Status pushed = PushOne(plan, period, force);
-  if (pushed.ok() || !RefusesThisPush(pushed.code())) return pushed;
+  if (pushed.ok() || !RefusedByUpstream(pushed.code())) return pushed;
   return Hold(plan, period, pushed, force);
 }
 
@@ -398,7 +383,7 @@ absl::Status UpstreamPusher::Reconcile() {
       if (!status.ok() && !missing) {
         // A plan the upstream lacks or refuses is the pushes' to hold.
         absl::Status error = UpstreamError(status, "GetReceivedFigures");
-        if (RefusesThisPush(error.code())) continue;
+        if (RefusedByUpstream(error.code())) continue;
         return error;
       }
       ASSIGN_OR_RETURN(int64_t acknowledged,
@@ -426,10 +411,7 @@ absl::StatusOr<std::vector<records::UpstreamHold>> UpstreamPusher::HeldPushes() 
                    store_->ScanPrefix(kUpstreamPushCf, UpstreamHeldPrefix(), kMostHolds));
   std::vector<records::UpstreamHold> holds;
   for (const storage::KeyValue& entry : entries) {
-    records::UpstreamHold hold;
-    if (!hold.ParseFromString(entry.value)) {
-      return absl::DataLossError(absl::StrCat("corrupt held push record ", entry.key));
-    }
+    ASSIGN_OR_RETURN(records::UpstreamHold hold, ParseHold(entry.key, entry.value));
     holds.push_back(std::move(hold));
   }
   return holds;

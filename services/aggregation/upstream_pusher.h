@@ -76,11 +76,6 @@ namespace tonghop::aggregation {
 // without unreviewed reports.
 v1::SenderCompleteness SenderCompletenessOf(const v1::CompletenessResponse& completeness);
 
-// Whether the upstream's answer refuses this push itself (held and retried
-// later while the rest goes on) rather than failing for every push alike
-// (unreachable, overloaded, an internal error: retried before anything
-// else goes).
-bool RefusesThisPush(absl::StatusCode code);
 
 // How long a held push waits before its next attempt, after `attempts`
 // refusals: 1 s, doubling, at most 5 minutes.
@@ -116,7 +111,7 @@ class UpstreamPusher {
   // upstream already has them, unless `force` or the hold is one of a
   // forced push), ending its hold when there is one.
   absl::Status PushOne(const std::string& plan, const std::string& period, bool force = false);
-  // PushOne; a refusal of this push (RefusesThisPush), the upstream's or
+  // PushOne; a refusal of this push (RefusedByUpstream, forwarder.h), the upstream's or
   // this instance's own, is recorded as a hold and is not an error here.
   absl::Status PushOrHold(const std::string& plan, const std::string& period,
                           bool force = false);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "services/common/sleeper.h"
+
 namespace tonghop {
 
 FailureThrottle::FailureThrottle(const Clock* clock, Options options)
@@ -34,9 +36,7 @@ FailureThrottle::Failure FailureThrottle::RecordFailure(absl::string_view key) {
   failure.count = entry.failures;
   int over = entry.failures - options_.free_failures;
   if (over > 0) {
-    absl::Duration delay = options_.base_delay;
-    for (int i = 1; i < over && delay < options_.max_delay; ++i) delay *= 2;
-    delay = std::min(delay, options_.max_delay);
+    const absl::Duration delay = DoublingDelay(options_.base_delay, options_.max_delay, over);
     entry.locked_until = std::max(entry.locked_until, now + delay);
     failure.locked_for = entry.locked_until - now;
   }

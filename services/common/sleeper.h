@@ -17,6 +17,15 @@ namespace tonghop {
 // The delays between attempts of something that fails: from `first`,
 // doubling up to `max`; Reset() after a success starts again from `first`.
 // Not thread-safe; one per loop.
+// The delay after `attempts` failures (1 for the first): `first`, doubling
+// with each further one, at most `max`; zero before any.
+inline absl::Duration DoublingDelay(absl::Duration first, absl::Duration max, int attempts) {
+  if (attempts <= 0) return absl::ZeroDuration();
+  absl::Duration delay = first;
+  for (int i = 1; i < attempts && delay < max; ++i) delay *= 2;
+  return std::min(delay, max);
+}
+
 class Backoff {
  public:
   Backoff(absl::Duration first, absl::Duration max) : first_(first), max_(max), next_(first) {}

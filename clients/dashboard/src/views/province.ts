@@ -106,11 +106,15 @@ async function upstream(body: HTMLElement, planName: string, upstreamPlan: strin
     .replace('{upstream}', status.upstream ?? '')
     .replace('{plan}', idOf(upstreamPlan))
     .replace('{agency}', idOf(status.agency ?? ''))));
-  const pending = Math.max(0, Number(status.appliedPosition ?? 0) - Number(status.pushedPosition ?? 0));
-  body.appendChild(h('p', { testid: 'upstream-pending' }, pending === 0
-    ? t('upstreamCaughtUp')
-    : t('upstreamPending').replace('{n}', formatCount(pending))));
+  // The pushed position moves past held pushes too: "everything
+  // acknowledged" only when nothing of this plan is held.
   const held = (status.held ?? []).filter((push) => push.plan === planName);
+  const pending = Math.max(0, Number(status.appliedPosition ?? 0) - Number(status.pushedPosition ?? 0));
+  if (pending > 0) {
+    body.appendChild(h('p', { testid: 'upstream-pending' }, t('upstreamPending').replace('{n}', formatCount(pending))));
+  } else if (held.length === 0) {
+    body.appendChild(h('p', { testid: 'upstream-pending' }, t('upstreamCaughtUp')));
+  }
   if (held.length === 0) {
     body.appendChild(h('p', { testid: 'upstream-held-none' }, t('upstreamNothingHeld')));
     return;
