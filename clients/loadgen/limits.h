@@ -3,15 +3,17 @@
 
 // The physical limits the load generator measures in the same run as the
 // load, so that every figure can be read as a fraction of what the machine
-// could do at that moment: synced RocksDB batch writes on the data disk, and
-// bare gRPC unary calls over loopback with the real calls' sizes and
-// concurrency.
+// could do at that moment: synced RocksDB batch writes on the data disk
+// (small values, and whole reports as a Submit stores them), and bare gRPC
+// unary calls over loopback with the real calls' sizes and concurrency.
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "tonghop/v1/submissions_service.pb.h"
 
 namespace tonghop::loadgen {
 
@@ -34,6 +36,31 @@ struct RocksDbLimit {
 absl::StatusOr<RocksDbLimit> MeasureRocksDbLimit(const std::string& dir, int writers,
                                                  int values_per_batch, int64_t min_values,
                                                  absl::Duration min_time);
+
+struct ReportBatchLimit {
+  int writers = 0;
+  // Keys and values of one batch, and of the stored report in it, averaged
+  // over the sample reports.
+  int batch_bytes = 0;
+  int report_bytes = 0;
+  int64_t batches = 0;
+  double seconds = 0;
+  double batches_per_second() const { return seconds > 0 ? batches / seconds : 0; }
+};
+
+// Writes one synced WriteBatch per call, shaped as the submissions store
+// writes one Submit (services/submissions/submissions_schema.h): the
+// report, its revision, the change-feed entry holding it and the feed
+// counter, the idempotency record holding the answer, the audit record and
+// the audit head. The reports are `stored_reports` in turn (each as the
+// server stores it after a Submit), each batch under a new agency and
+// sequence. From `writers` threads at once, through
+// storage::OpenRocksDbStore in a fresh database under `dir` (which must not
+// exist; it is removed afterwards), until at least `min_batches` batches
+// and `min_time` have passed. `stored_reports` must not be empty.
+absl::StatusOr<ReportBatchLimit> MeasureReportBatchLimit(
+    const std::string& dir, int writers, const std::vector<v1::Report>& stored_reports,
+    int64_t min_batches, absl::Duration min_time);
 
 struct EchoLimit {
   int threads = 0;

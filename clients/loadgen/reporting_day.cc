@@ -28,22 +28,29 @@
 namespace tonghop::loadgen {
 namespace {
 
-// Average serialized sizes of a SubmitRequest and of the Report the server
-// answers with (the request's content plus the task titles and the fields
-// the server fills in), over a sample of reporters.
-std::pair<int, int> MessageSizes(const World& world) {
+// A reporter's SubmitRequest for the current year, and the Report the
+// server stores and answers with after it (the request's content plus the
+// task titles and the fields the server fills in).
+struct SampleSubmission {
+  v1::SubmitRequest request;
+  v1::Report stored;
+};
+
+// The submissions of a sample of reporters spread over the country.
+std::vector<SampleSubmission> SampleSubmissions(const World& world) {
   std::map<std::string, std::string> titles;
   for (const auto& t : world.tasks()) titles[t.name()] = t.title();
-  int64_t up = 0, down = 0;
+  std::vector<SampleSubmission> samples;
   int n = std::min<int>(20, static_cast<int>(world.reporters().size()));
   for (int i = 0; i < n; ++i) {
     int r = i * static_cast<int>(world.reporters().size()) / n;
-    v1::SubmitRequest request;
+    SampleSubmission sample;
+    v1::SubmitRequest& request = sample.request;
     *request.mutable_report() = world.BuildReport(r, world.current_year());
     request.set_name(request.report().name());
     request.set_request_id("00000000-0000-4000-8000-000000000000");
-    up += static_cast<int64_t>(request.ByteSizeLong());
-    v1::Report answer = request.report();
+    v1::Report& answer = sample.stored;
+    answer = request.report();
     for (auto& p : *answer.mutable_progress()) {
       p.set_title(titles[p.task()]);
       p.set_lead(true);
@@ -60,8 +67,19 @@ std::pair<int, int> MessageSizes(const World& world) {
     *answer.mutable_first_submit_time() = answer.submit_time();
     *answer.mutable_due_time() = answer.submit_time();
     answer.set_etag("0123456789abcdef");
-    down += static_cast<int64_t>(answer.ByteSizeLong());
+    samples.push_back(std::move(sample));
   }
+  return samples;
+}
+
+// Average serialized sizes of the samples' SubmitRequests and answers.
+std::pair<int, int> MessageSizes(const std::vector<SampleSubmission>& samples) {
+  int64_t up = 0, down = 0;
+  for (const SampleSubmission& sample : samples) {
+    up += static_cast<int64_t>(sample.request.ByteSizeLong());
+    down += static_cast<int64_t>(sample.stored.ByteSizeLong());
+  }
+  const int64_t n = std::max<int64_t>(1, static_cast<int64_t>(samples.size()));
   return {static_cast<int>(up / n), static_cast<int>(down / n)};
 }
 
@@ -138,7 +156,8 @@ class ReportingDay {
     results_.reviewers = options_.reviewers;
     results_.reporters = static_cast<int>(world.reporters().size());
     results_.values_per_report = world.ValuesPerReport();
-    std::tie(results_.request_bytes, results_.response_bytes) = MessageSizes(world);
+    samples_ = SampleSubmissions(world);
+    std::tie(results_.request_bytes, results_.response_bytes) = MessageSizes(samples_);
     for (const auto& [indicator, cells] : world.Expected(options_.current_year, -1)) {
       results_.expected_national_totals[indicator] = cells.at("");
     }
@@ -193,6 +212,15 @@ class ReportingDay {
                                           round_values, min_time);
     if (!concurrent.ok()) return Step("RocksDB limit", concurrent.status());
     results_.rocksdb_concurrent = *concurrent;
+    log_(absl::StrCat("measuring the RocksDB synced report-sized WriteBatch limit (",
+                      options_.concurrency, " writers)"));
+    std::vector<v1::Report> stored_reports;
+    for (const SampleSubmission& sample : samples_) stored_reports.push_back(sample.stored);
+    auto report_batch =
+        MeasureReportBatchLimit(work_dir_.Entry("limit-rocksdb-report"), options_.concurrency,
+                                stored_reports, results_.reporters, min_time);
+    if (!report_batch.ok()) return Step("RocksDB report-batch limit", report_batch.status());
+    results_.report_batch = *report_batch;
     log_(absl::StrCat("measuring bare gRPC echo (", options_.concurrency, " threads)"));
     auto echo = MeasureEchoLimit(options_.concurrency, results_.request_bytes,
                                  results_.response_bytes, results_.reporters, min_time);
@@ -386,6 +414,7 @@ class ReportingDay {
   const std::string data_dir_;
   const std::string log_path_;
   std::optional<World> world_;
+  std::vector<SampleSubmission> samples_;
   RunResults results_;
   ServerFigures figures_;
   std::unique_ptr<TonghopdProcess> server_;

@@ -16,6 +16,7 @@
 #include "absl/strings/strip.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/common/text.h"
 
 namespace tonghop::loadgen {
 namespace {
@@ -43,6 +44,33 @@ struct Target {
 
 std::string Percent(double ratio) { return absl::StrFormat("%.1f %%", 100 * ratio); }
 
+// The durable limit of submits at the run's concurrency and payload: the
+// lower of the bare gRPC echo rate and the rate of synced report-sized
+// WriteBatches, one per call. nullopt unless both were measured.
+struct DurableLimit {
+  double calls_per_second = 0;
+  // Which of the two it is, as the JSON names its limit.
+  std::string bound_by;
+};
+std::optional<DurableLimit> DurableSubmitLimit(const RunResults& r) {
+  if (!r.echo || !r.report_batch) return std::nullopt;
+  const double echo = r.echo->calls_per_second();
+  const double batches = r.report_batch->batches_per_second();
+  if (echo <= 0 || batches <= 0) return std::nullopt;
+  if (batches < echo) return DurableLimit{batches, "rocksdb_synced_report_batch"};
+  return DurableLimit{echo, "grpc_echo"};
+}
+
+// The p99 of dashboard query `name` while ingesting, when it was sampled.
+std::optional<double> IngestingP99(const RunResults& r, const std::string& name) {
+  if (!r.ingest) return std::nullopt;
+  auto it = r.ingest->queries.find(name);
+  if (it == r.ingest->queries.end() || it->second.count == 0) return std::nullopt;
+  return it->second.p99_ms;
+}
+
+// The issue's targets (issue 18, "5. Targets"), each judged on this run's
+// figures and, for the two rates, on limits measured in the same run.
 std::vector<Target> Targets(const RunResults& r) {
   std::vector<Target> targets;
   auto add = [&](std::string name, std::string goal, std::optional<double> value,
@@ -60,22 +88,19 @@ std::vector<Target> Targets(const RunResults& r) {
     targets.push_back(std::move(t));
   };
   auto ms = [](double v) { return FormatMillis(v); };
-  std::optional<double> ingest_ratio, submit_ratio, rollup_p99, fresh_p99, trend_p99,
-      compile_max, restart, rss;
+  auto seconds = [](double v) { return absl::StrFormat("%.2f s", v); };
+  auto at_least_half = [](double v) { return v >= 0.5; };
+  std::optional<double> ingest_ratio, submit_ratio, fresh_p99, trend_p99, compile_max, restart,
+      rss, rebuild, bytes_per_value;
   if (r.ingest && r.rocksdb_concurrent && r.rocksdb_concurrent->values_per_second() > 0) {
     ingest_ratio = r.ingest->round.ingest_values_per_second() /
                    r.rocksdb_concurrent->values_per_second();
   }
-  if (r.ingest && r.echo && r.echo->calls_per_second() > 0) {
-    submit_ratio = r.ingest->round.reports_per_second() / r.echo->calls_per_second();
+  if (std::optional<DurableLimit> durable = DurableSubmitLimit(r); r.ingest && durable) {
+    submit_ratio = r.ingest->round.reports_per_second() / durable->calls_per_second;
   }
-  if (r.ingest) {
-    auto it = r.ingest->queries.find("national_rollup");
-    if (it != r.ingest->queries.end() && it->second.count > 0) rollup_p99 = it->second.p99_ms;
-    if (r.ingest->freshness.count > 0) fresh_p99 = r.ingest->freshness.p99_ms;
-    it = r.ingest->queries.find("trend");
-    if (it != r.ingest->queries.end() && it->second.count > 0) trend_p99 = it->second.p99_ms;
-  }
+  if (r.ingest && r.ingest->freshness.count > 0) fresh_p99 = r.ingest->freshness.p99_ms;
+  trend_p99 = IngestingP99(r, "trend");
   if (r.at_rest) {
     auto it = r.at_rest->find("trend");
     if (it != r.at_rest->end() && it->second.count > 0) {
@@ -87,26 +112,39 @@ std::vector<Target> Targets(const RunResults& r) {
     for (const auto& [format, s] : r.compile->latency) worst = std::max(worst, s.max_ms);
     compile_max = worst;
   }
-  if (r.server && r.server->restart_serve_seconds > 0) restart = r.server->restart_serve_seconds;
-  if (r.server && r.server->peak_rss_bytes > 0) rss = r.server->peak_rss_bytes;
+  if (r.rebuild) rebuild = r.rebuild->seconds;
+  if (r.server) {
+    const ServerFigures& f = *r.server;
+    if (f.restart_serve_seconds > 0) restart = f.restart_serve_seconds;
+    if (f.peak_rss_bytes > 0) rss = f.peak_rss_bytes;
+    if (f.stored_values > 0 && f.disk.allocated_bytes > 0) {
+      bytes_per_value = static_cast<double>(f.disk.allocated_bytes) / f.stored_values;
+    }
+  }
 
   add("ingest values/s ÷ raw synced RocksDB values/s", "≥ 50 %", ingest_ratio, Percent,
-      [](double v) { return v >= 0.5; });
-  add("submit reports/s ÷ bare gRPC echo calls/s", "≥ 50 %", submit_ratio, Percent,
-      [](double v) { return v >= 0.5; });
-  add("national Rollup p99 while ingesting", "≤ 5 ms", rollup_p99, ms,
+      at_least_half);
+  add("submit reports/s ÷ durable limit (lower of echo, report batch)", "≥ 50 %",
+      submit_ratio, Percent, at_least_half);
+  add("national Rollup p99 while ingesting", "≤ 5 ms", IngestingP99(r, "national_rollup"), ms,
       [](double v) { return v <= 5; });
+  add("national Completeness p99 while ingesting", "≤ 5 ms", IngestingP99(r, "completeness"),
+      ms, [](double v) { return v <= 5; });
   add("freshness p99 (accept → national roll-up) while ingesting", "≤ 100 ms", fresh_p99, ms,
       [](double v) { return v <= 100; });
   add(absl::StrCat(r.history_years, "-year Trend p99 (worse of ingesting and at rest)"),
-      "≤ 20 ms", trend_p99, ms, [](double v) { return v <= 20; });
-  add("province CompileReport, slowest call of any format", "≤ 500 ms", compile_max, ms,
-      [](double v) { return v <= 500; });
-  add("restart on the full data set until serving", "≤ 2 s", restart,
-      [](double v) { return absl::StrFormat("%.2f s", v); }, [](double v) { return v <= 2; });
-  add("server peak RSS (VmHWM)", "≤ 1 GiB", rss,
-      [](double v) { return absl::StrFormat("%.0f MiB", v / kMiB); },
-      [](double v) { return v <= kGiB; });
+      "≤ 10 ms", trend_p99, ms, [](double v) { return v <= 10; });
+  add("province CompileReport, slowest call of any format", "≤ 250 ms", compile_max, ms,
+      [](double v) { return v <= 250; });
+  add("restart on the full data set until serving", "≤ 1 s", restart, seconds,
+      [](double v) { return v <= 1; });
+  add(r.rebuild ? "server peak RSS (VmHWM), including the rebuild"
+                : "server peak RSS (VmHWM), no rebuild in this run",
+      "≤ 512 MiB", rss, [](double v) { return absl::StrFormat("%.0f MiB", v / kMiB); },
+      [](double v) { return v <= 512 * kMiB; });
+  add("RebuildAggregates", "≤ 60 s", rebuild, seconds, [](double v) { return v <= 60; });
+  add("bytes on disk per stored value", "≤ 64 B", bytes_per_value,
+      [](double v) { return absl::StrFormat("%.1f B", v); }, [](double v) { return v <= 64; });
   return targets;
 }
 
@@ -297,11 +335,23 @@ void PrintSummary(const RunResults& r, std::ostream& out) {
         WithThousands(static_cast<int64_t>((*limit)->batches_per_second())),
         WithThousands(static_cast<int64_t>((*limit)->values_per_second())));
   }
+  if (r.report_batch) {
+    out << absl::StrFormat(
+        "  RocksDB synced report-sized WriteBatch, one per call (%s B: report %s B, revision, "
+        "change, answer, audit), %d writers: %s batches/s\n",
+        WithThousands(r.report_batch->batch_bytes), WithThousands(r.report_batch->report_bytes),
+        r.report_batch->writers,
+        WithThousands(static_cast<int64_t>(r.report_batch->batches_per_second())));
+  }
   if (r.echo) {
     out << absl::StrFormat(
         "  gRPC echo, %s B up / %s B down, %d threads: %s calls/s\n",
         WithThousands(r.echo->request_bytes), WithThousands(r.echo->response_bytes),
         r.echo->threads, WithThousands(static_cast<int64_t>(r.echo->calls_per_second())));
+  }
+  if (std::optional<DurableLimit> durable = DurableSubmitLimit(r)) {
+    out << absl::StrFormat("  durable submit limit (the lower of the last two): %s calls/s\n",
+                           WithThousands(static_cast<int64_t>(durable->calls_per_second)));
   }
 
   if (r.registration) {
@@ -336,9 +386,14 @@ void PrintSummary(const RunResults& r, std::ostream& out) {
                            WithThousands(round.submitted), WithThousands(round.values),
                            round.submit_seconds, round.reports_per_second(),
                            WithThousands(static_cast<int64_t>(round.values_per_second())));
-    if (r.echo) {
+    if (r.echo && r.echo->calls_per_second() > 0) {
       out << absl::StrFormat("    = %s of the bare gRPC echo rate\n",
                              Percent(round.reports_per_second() / r.echo->calls_per_second()));
+    }
+    if (r.report_batch && r.report_batch->batches_per_second() > 0) {
+      out << absl::StrFormat(
+          "    = %s of the synced report-sized WriteBatch rate\n",
+          Percent(round.reports_per_second() / r.report_batch->batches_per_second()));
     }
     out << absl::StrFormat("  accepted %s reports; whole round %.2f s: ingest %s values/s\n",
                            WithThousands(round.accepted), round.round_seconds,
@@ -414,9 +469,14 @@ void PrintSummary(const RunResults& r, std::ostream& out) {
   }
 
   out << "\ntargets (2-core machine)\n";
+  // Padded by characters, not bytes: the names and goals hold ÷, → and ≤.
+  auto pad = [](const std::string& text, size_t width) {
+    const size_t shown = DisplayWidth(text);
+    return shown >= width ? text : text + std::string(width - shown, ' ');
+  };
   for (const Target& t : Targets(r)) {
-    out << absl::StrFormat("  %-62s %-12s %-9s %s\n", t.name, t.measured, t.goal,
-                           !t.met ? "" : *t.met ? "met" : "MISSED");
+    out << "  " << pad(t.name, 64) << " " << pad(t.measured, 12) << " " << pad(t.goal, 9) << " "
+        << (!t.met ? "" : *t.met ? "met" : "MISSED") << "\n";
   }
   out << "\n";
   if (r.verify) PrintVerify(out, "verification", *r.verify);
@@ -480,6 +540,15 @@ std::string ToJson(const RunResults& r) {
   };
   put_rocks("rocksdb_synced_single_writer", r.rocksdb_single);
   put_rocks("rocksdb_synced_concurrent", r.rocksdb_concurrent);
+  if (r.report_batch) {
+    Struct* o = Child(limits, "rocksdb_synced_report_batch");
+    Put(o, "writers", Num(r.report_batch->writers));
+    Put(o, "batch_bytes", Num(r.report_batch->batch_bytes));
+    Put(o, "report_bytes", Num(r.report_batch->report_bytes));
+    Put(o, "batches", Num(r.report_batch->batches));
+    Put(o, "seconds", Num(r.report_batch->seconds));
+    Put(o, "batches_per_second", Num(r.report_batch->batches_per_second()));
+  }
   if (r.echo) {
     Struct* o = Child(limits, "grpc_echo");
     Put(o, "threads", Num(r.echo->threads));
@@ -488,6 +557,11 @@ std::string ToJson(const RunResults& r) {
     Put(o, "calls", Num(r.echo->calls));
     Put(o, "seconds", Num(r.echo->seconds));
     Put(o, "calls_per_second", Num(r.echo->calls_per_second()));
+  }
+  if (std::optional<DurableLimit> durable = DurableSubmitLimit(r)) {
+    Struct* o = Child(limits, "durable_submit");
+    Put(o, "calls_per_second", Num(durable->calls_per_second));
+    Put(o, "bound_by", Str(durable->bound_by));
   }
   if (r.registration) {
     Struct* o = Child(&root, "registration");
@@ -508,6 +582,14 @@ std::string ToJson(const RunResults& r) {
   if (r.ingest) {
     Struct* o = Child(&root, "ingest");
     PutRound(Child(o, "round"), r.ingest->round);
+    const double reports_per_second = r.ingest->round.reports_per_second();
+    if (r.echo && r.echo->calls_per_second() > 0) {
+      Put(o, "submit_fraction_of_echo", Num(reports_per_second / r.echo->calls_per_second()));
+    }
+    if (r.report_batch && r.report_batch->batches_per_second() > 0) {
+      Put(o, "submit_fraction_of_report_batch",
+          Num(reports_per_second / r.report_batch->batches_per_second()));
+    }
     PutLatency(o, "freshness", r.ingest->freshness);
     Put(o, "freshness_resolution_ms", Num(r.ingest->freshness_resolution_ms));
     PutLatency(o, "freshness_probe", r.ingest->freshness_probe);

@@ -74,6 +74,7 @@ struct RunResults {
 
   std::optional<RocksDbLimit> rocksdb_single;
   std::optional<RocksDbLimit> rocksdb_concurrent;
+  std::optional<ReportBatchLimit> report_batch;
   std::optional<EchoLimit> echo;
 
   std::optional<RegistrationResult> registration;

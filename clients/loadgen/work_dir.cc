@@ -9,8 +9,8 @@
 namespace tonghop::loadgen {
 
 const std::vector<std::string>& WorkDir::Entries() {
-  static const std::vector<std::string> kEntries = {"data", "tonghopd.log", "limit-rocksdb-1",
-                                                    "limit-rocksdb-n"};
+  static const std::vector<std::string> kEntries = {
+      "data", "tonghopd.log", "limit-rocksdb-1", "limit-rocksdb-n", "limit-rocksdb-report"};
   return kEntries;
 }
 

@@ -8,6 +8,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -240,6 +241,25 @@ TEST(LoadgenTest, SpawnedRunMeasuresTheServerAndSurvivesRestartAndRebuild) {
   EXPECT_GT(
       Field(Field(limits, "rocksdb_synced_concurrent").struct_value(), "values").number_value(),
       0);
+  // The report-sized batch holds at least the stored report four times
+  // (report, revision, change, answer).
+  const google::protobuf::Struct& report_batch =
+      Field(limits, "rocksdb_synced_report_batch").struct_value();
+  EXPECT_GT(Field(report_batch, "batches").number_value(), 0);
+  EXPECT_GT(Field(report_batch, "batch_bytes").number_value(),
+            4 * Field(report_batch, "report_bytes").number_value());
+  const google::protobuf::Struct& durable = Field(limits, "durable_submit").struct_value();
+  EXPECT_EQ(Field(durable, "calls_per_second").number_value(),
+            std::min(Field(Field(limits, "grpc_echo").struct_value(), "calls_per_second")
+                         .number_value(),
+                     Field(report_batch, "batches_per_second").number_value()));
+  // With --spawn, limits and the rebuild on, every target is judged.
+  const auto& targets = Field(json, "targets").list_value().values();
+  EXPECT_EQ(targets.size(), 11u);
+  for (const auto& target : targets) {
+    EXPECT_TRUE(target.struct_value().fields().count("met"))
+        << Field(target.struct_value(), "name").string_value() << " was not measured";
+  }
   const google::protobuf::Struct& server = Field(json, "server").struct_value();
   EXPECT_GT(Field(server, "peak_rss_bytes").number_value(), 0);
   EXPECT_GT(Field(server, "disk_allocated_bytes").number_value(), 0);
