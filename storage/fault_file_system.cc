@@ -21,7 +21,8 @@ class FaultWritableFile final : public rocksdb::FSWritableFileOwnerWrapper {
                     const std::string& name)
       : FSWritableFileOwnerWrapper(std::move(file)),
         fs_(fs),
-        table_file_(absl::EndsWith(name, ".sst")) {}
+        table_file_(absl::EndsWith(name, ".sst")),
+        log_file_(absl::EndsWith(name, ".log")) {}
 
   IOStatus Append(const Slice& data, const IOOptions& options, IODebugContext* dbg) override {
     if (fs_->Refuses(table_file_)) return fs_->Refuse();
@@ -48,10 +49,12 @@ class FaultWritableFile final : public rocksdb::FSWritableFileOwnerWrapper {
   }
   IOStatus Sync(const IOOptions& options, IODebugContext* dbg) override {
     if (fs_->Refuses(table_file_)) return fs_->Refuse();
+    if (log_file_) fs_->CountLogSync();
     return FSWritableFileOwnerWrapper::Sync(options, dbg);
   }
   IOStatus Fsync(const IOOptions& options, IODebugContext* dbg) override {
     if (fs_->Refuses(table_file_)) return fs_->Refuse();
+    if (log_file_) fs_->CountLogSync();
     return FSWritableFileOwnerWrapper::Fsync(options, dbg);
   }
   IOStatus Allocate(uint64_t offset, uint64_t len, const IOOptions& options,
@@ -63,6 +66,7 @@ class FaultWritableFile final : public rocksdb::FSWritableFileOwnerWrapper {
  private:
   FaultInjectingFileSystem* fs_;
   const bool table_file_;
+  const bool log_file_;
 };
 
 }  // namespace

@@ -2,7 +2,8 @@
 #define TONGHOP_STORAGE_FAULT_FILE_SYSTEM_H_
 
 // For tests: a RocksDB file system that behaves like the real one until
-// told the disk is full. Pass it as RocksDbOptions::file_system.
+// told the disk is full, and counts the syncs of the write-ahead log. Pass
+// it as RocksDbOptions::file_system.
 
 #include <atomic>
 #include <memory>
@@ -34,6 +35,9 @@ class FaultInjectingFileSystem final : public rocksdb::FileSystemWrapper {
   }
   // Writes refused so far.
   int refused_writes() const { return refused_.load(); }
+  // Syncs of write-ahead log files (*.log) so far.
+  int log_syncs() const { return log_syncs_.load(); }
+  void CountLogSync() { ++log_syncs_; }
 
   const char* Name() const override { return "TonghopFaultInjectingFileSystem"; }
 
@@ -58,6 +62,7 @@ class FaultInjectingFileSystem final : public rocksdb::FileSystemWrapper {
   std::atomic<bool> full_{false};
   std::atomic<bool> tables_full_{false};
   std::atomic<int> refused_{0};
+  std::atomic<int> log_syncs_{0};
 };
 
 }  // namespace tonghop::storage

@@ -129,6 +129,10 @@ class KvReader {
       size_t limit) const;
 };
 
+// A place in a store's sequence of writes, returned by WriteUnsynced and
+// passed to AwaitDurable. Larger tickets are later writes.
+using WriteTicket = uint64_t;
+
 // An ordered key-value store. Thread-safe: reads may run concurrently with
 // each other and with writes; each read sees a consistent snapshot. A Write()
 // that returns OK is durable (synced) and atomic across column families.
@@ -136,6 +140,22 @@ class KvStore : public KvReader {
  public:
   // Applies the batch atomically and durably (synced before returning).
   virtual absl::Status Write(const WriteBatch &batch) = 0;
+
+  // Group commit, for writers that must apply their batches one after
+  // another (each reads what the previous one wrote) but need not wait for
+  // the disk one after another. WriteUnsynced applies the batch atomically
+  // and makes it visible to reads at once; it survives a killed process (it
+  // is in the operating system's buffers) but not a machine that loses
+  // power until AwaitDurable(ticket) has returned OK. AwaitDurable returns
+  // once every write up to the ticket is synced: one sync serves every
+  // writer waiting meanwhile. Acknowledge nothing that depends on the batch
+  // before then. The defaults write synced and wait for nothing.
+  virtual absl::StatusOr<WriteTicket> WriteUnsynced(const WriteBatch &batch) {
+    absl::Status written = Write(batch);
+    if (!written.ok()) return written;
+    return WriteTicket{0};
+  }
+  virtual absl::Status AwaitDurable(WriteTicket /*ticket*/) { return absl::OkStatus(); }
 
   // A read-only view of the whole store as it is now: every read through it
   // sees the same state, whatever is written afterwards, so several reads

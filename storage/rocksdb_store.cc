@@ -446,6 +446,48 @@ class RocksDbStore final : public KvStore {
   }
 
   absl::Status Write(const WriteBatch& batch) override {
+    return Apply(batch, setup_->options.sync_writes).status();
+  }
+
+  absl::StatusOr<WriteTicket> WriteUnsynced(const WriteBatch& batch) override {
+    return Apply(batch, /*sync=*/false);
+  }
+
+  // The leader of a group syncs the log once for every write made before
+  // it started; writers arriving meanwhile wait for the next leader, which
+  // syncs theirs together.
+  absl::Status AwaitDurable(WriteTicket ticket) override {
+    if (!setup_->options.sync_writes) return absl::OkStatus();
+    absl::MutexLock lock(&sync_mu_);
+    while (synced_through_ < ticket) {
+      if (syncing_) {
+        synced_.Wait(&sync_mu_);
+        continue;
+      }
+      syncing_ = true;
+      std::shared_ptr<OpenDb> open = Current();
+      // Every write that returned before this read is in the log files the
+      // sync below covers.
+      uint64_t target = open->db->GetLatestSequenceNumber();
+      sync_mu_.Unlock();
+      rocksdb::Status s = open->db->SyncWAL();
+      sync_mu_.Lock();
+      syncing_ = false;
+      synced_.SignalAll();
+      if (!s.ok()) {
+        NoteWriteFailure(s);
+        return FromRocks(s, setup_->name, "sync");
+      }
+      synced_through_ = std::max(synced_through_, target);
+      mark_->Advance(target);
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  // Writes the batch, synced or not; returns the sequence number of the
+  // store's latest write after it (at or above the batch's own).
+  absl::StatusOr<WriteTicket> Apply(const WriteBatch& batch, bool sync) {
     std::shared_ptr<OpenDb> open = Current();
     if (open->read_only) {
       return WithCondition(
@@ -470,13 +512,20 @@ class RocksDbStore final : public KvStore {
       if (!s.ok()) return FromRocks(s, setup_->name, "batch");
     }
     rocksdb::WriteOptions write_options;
-    write_options.sync = setup_->options.sync_writes;
+    write_options.sync = sync;
     rocksdb::Status s = open->db->Write(write_options, &rocks_batch);
     if (s.ok()) {
-      // Every sequence published so far is synced (writes are, in order).
-      if (setup_->options.sync_writes) mark_->Advance(open->db->GetLatestSequenceNumber());
-      return absl::OkStatus();
+      WriteTicket latest = open->db->GetLatestSequenceNumber();
+      // A synced write syncs every write before it (the log is written in
+      // order), so each one published so far is durable.
+      if (sync) mark_->Advance(latest);
+      return latest;
     }
+    NoteWriteFailure(s);
+    return FromRocks(s, setup_->name, "write");
+  }
+
+  void NoteWriteFailure(const rocksdb::Status& s) {
     if (s.IsNoSpace()) {
       setup_->tracker->SetWritable(false, "the disk is full");
       // The free space is measured now, not at the next interval, so that
@@ -485,10 +534,8 @@ class RocksDbStore final : public KvStore {
     } else if (s.IsIOError()) {
       setup_->tracker->SetWritable(false, absl::StrCat("the disk failed: ", s.ToString()));
     }
-    return FromRocks(s, setup_->name, "write");
   }
 
- private:
   std::shared_ptr<OpenDb> Current() const {
     absl::ReaderMutexLock lock(&db_mu_);
     return current_;
@@ -572,6 +619,12 @@ class RocksDbStore final : public KvStore {
   const StoreEpoch epoch_;
   mutable absl::Mutex db_mu_;
   std::shared_ptr<OpenDb> current_ ABSL_GUARDED_BY(db_mu_);
+  // Group commit (AwaitDurable): the latest sequence known synced, and
+  // whether a leader is syncing now.
+  absl::Mutex sync_mu_;
+  absl::CondVar synced_;
+  uint64_t synced_through_ ABSL_GUARDED_BY(sync_mu_) = 0;
+  bool syncing_ ABSL_GUARDED_BY(sync_mu_) = false;
   // A loss accepted while the disk was too full to record it; recorded when
   // the store reopens for writing (touched by the monitor thread only).
   std::optional<Loss> pending_loss_;

@@ -6,7 +6,9 @@
 //
 // What the store promises, and what it does when the disk fails it:
 //
-//  - A Write() that returned OK is in the write-ahead log and synced. On
+//  - A Write() that returned OK is in the write-ahead log and synced; so is
+//    a WriteUnsynced() once AwaitDurable() on its ticket returned OK (one
+//    SyncWAL for every write made before it: group commit). On
 //    open, the log is replayed in RocksDB's kTolerateCorruptedTailRecords
 //    mode: only an incomplete last record (a write that was never
 //    acknowledged, torn by the crash) is tolerated; damage anywhere before

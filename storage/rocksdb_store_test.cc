@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -103,6 +104,50 @@ TEST_P(KvStoreContractTest, SnapshotIgnoresLaterWrites) {
   // The store itself moved on.
   EXPECT_EQ(**store_->Get("a", "k1"), "new");
   EXPECT_FALSE(store_->Get("a", "k2")->has_value());
+}
+
+TEST_P(KvStoreContractTest, AnUnsyncedWriteIsReadAtOnceAndAwaitedInOrder) {
+  WriteBatch first;
+  first.Put("a", "k1", "one");
+  absl::StatusOr<WriteTicket> one = store_->WriteUnsynced(first);
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_EQ(**store_->Get("a", "k1"), "one");
+  WriteBatch second;
+  second.Put("b", "k2", "two");
+  second.Delete("a", "k1");
+  absl::StatusOr<WriteTicket> two = store_->WriteUnsynced(second);
+  ASSERT_TRUE(two.ok()) << two.status();
+  EXPECT_GE(*two, *one);
+  EXPECT_FALSE(store_->Get("a", "k1")->has_value());
+  EXPECT_TRUE(store_->AwaitDurable(*two).ok());
+  EXPECT_TRUE(store_->AwaitDurable(*one).ok());
+  EXPECT_EQ(**store_->Get("b", "k2"), "two");
+}
+
+TEST(RocksDbStoreTest, OneSyncMakesEveryEarlierUnsyncedWriteDurable) {
+  std::string dir = TempDir();
+  auto file_system = std::make_shared<FaultInjectingFileSystem>();
+  RocksDbOptions options;
+  options.file_system = file_system;
+  {
+    auto store = OpenRocksDbStore(dir, {"a"}, options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    std::vector<WriteTicket> tickets;
+    for (int i = 0; i < 5; ++i) {
+      WriteBatch batch;
+      batch.Put("a", absl::StrCat("k", i), "v");
+      absl::StatusOr<WriteTicket> ticket = (*store)->WriteUnsynced(batch);
+      ASSERT_TRUE(ticket.ok()) << ticket.status();
+      tickets.push_back(*ticket);
+    }
+    int syncs_before = file_system->log_syncs();
+    ASSERT_TRUE((*store)->AwaitDurable(tickets.back()).ok());
+    EXPECT_EQ(file_system->log_syncs(), syncs_before + 1);
+    // The earlier writers find their writes synced by that one sync.
+    for (WriteTicket ticket : tickets) ASSERT_TRUE((*store)->AwaitDurable(ticket).ok());
+    EXPECT_EQ(file_system->log_syncs(), syncs_before + 1);
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(RocksDbStoreTest, DataSurvivesReopen) {
@@ -313,6 +358,46 @@ TEST_F(RocksDbRecoveryTest, ALogCutShortIsRefusedThoughNoChecksumFails) {
   ASSERT_TRUE(opened.ok()) << opened.status();
   EXPECT_LT(CountKeys(**opened), 400);
   EXPECT_EQ((*opened)->epoch().generation, 2);
+}
+
+// Keys k{from} … written with WriteUnsynced, then awaited or not.
+void WriteUnsyncedKeys(KvStore& store, int from, int count, bool await) {
+  WriteTicket last = 0;
+  for (int i = from; i < from + count; ++i) {
+    WriteBatch batch;
+    batch.Put(i % 2 == 0 ? "a" : "b", absl::StrCat("k", 1000 + i), std::string(100, 'v'));
+    absl::StatusOr<WriteTicket> ticket = store.WriteUnsynced(batch);
+    ASSERT_TRUE(ticket.ok()) << ticket.status();
+    last = *ticket;
+  }
+  if (await) {
+    ASSERT_TRUE(store.AwaitDurable(last).ok());
+  }
+}
+
+TEST_F(RocksDbRecoveryTest, AnUnsyncedWriteNobodyAwaitedMayBeLostWithoutRefusingTheOpen) {
+  WriteKeys(0, 200);
+  uint64_t acknowledged_bytes = std::filesystem::file_size(NewestLog(live_));
+  WriteUnsyncedKeys(*store_, 200, 200, /*await=*/false);
+  CrashImage(live_, crashed_);
+  // What a machine losing power may leave: the log as it was last synced.
+  std::filesystem::resize_file(NewestLog(crashed_), acknowledged_bytes);
+
+  auto opened = OpenRocksDbStore(crashed_, {"a", "b"}, Named("submissions"));
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(CountKeys(**opened), 200);
+  EXPECT_EQ((*opened)->epoch().generation, 1);
+}
+
+TEST_F(RocksDbRecoveryTest, AnAwaitedUnsyncedWriteIsAcknowledgedAndItsLossRefusesTheOpen) {
+  WriteKeys(0, 200);
+  uint64_t acknowledged_bytes = std::filesystem::file_size(NewestLog(live_));
+  WriteUnsyncedKeys(*store_, 200, 200, /*await=*/true);
+  CrashImage(live_, crashed_);
+  std::filesystem::resize_file(NewestLog(crashed_), acknowledged_bytes);
+
+  auto refused = OpenRocksDbStore(crashed_, {"a", "b"}, Named("submissions"));
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kDataLoss) << refused.status();
 }
 
 TEST_F(RocksDbRecoveryTest, ADerivedStoreOpensAtItsLastConsistentPointBySelf) {

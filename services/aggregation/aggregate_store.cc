@@ -464,7 +464,11 @@ absl::Status AggregateStore::ApplyBatch(absl::Span<const v1::Change> changes,
     batch.Put(kMetaCf, PositionKey(gen), EncodeFeedPosition(position));
     batch.Put(kMetaCf, AppliedTimeKey(gen), absl::StrCat(position_time));
     PutMark(batch, gen, mark);
-    RETURN_IF_ERROR(store_->Write(batch));
+    // Not synced: the table is derived from the change feed, whose changes
+    // are durable before they are on it, so a batch lost with the machine's
+    // power is applied again from the feed; and a query reads the batch as
+    // soon as it is written, not after a sync.
+    RETURN_IF_ERROR(store_->WriteUnsynced(batch).status());
     applied_sequence_ = position;
     absl::WriterMutexLock state_lock(&state_mu_);
     feed_mark_ = std::move(mark);

@@ -31,7 +31,7 @@
 // indicator's definition needs no recomputation.
 //
 // Atomicity. A batch of changes is applied together with the feed position
-// it reaches in one synced WriteBatch: after a crash the position says
+// it reaches in one WriteBatch: after a crash the position says
 // exactly which changes are in the table, so none is applied twice or
 // skipped. Batching is what keeps the national and provincial sums, which
 // every change touches, from being rewritten once per change.
@@ -241,7 +241,9 @@ class AggregateStore {
 
   // Applies the changes whose sequences are above the applied position, in
   // order (`changes` is in feed order, all of one feed epoch), with the last
-  // one's position and feed mark in one synced batch: all of them or none.
+  // one's position and feed mark in one batch: all of them or none. The
+  // batch is read at once and not synced (KvStore::WriteUnsynced): after a
+  // power loss the table resumes from an earlier position of the feed.
   // Changes of another epoch than the table's are refused
   // (FAILED_PRECONDITION): the table must be rebuilt from that feed. If
   // `hierarchy` differs from the one contributions were placed with,

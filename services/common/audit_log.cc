@@ -184,6 +184,16 @@ absl::Status AuditLog::LoadHeadLocked() {
 }
 
 absl::Status AuditLog::Write(storage::WriteBatch& batch, const AuditEvent& event) {
+  return Commit(batch, event, /*synced=*/true).status();
+}
+
+absl::StatusOr<storage::WriteTicket> AuditLog::WriteUnsynced(storage::WriteBatch& batch,
+                                                             const AuditEvent& event) {
+  return Commit(batch, event, /*synced=*/false);
+}
+
+absl::StatusOr<storage::WriteTicket> AuditLog::Commit(storage::WriteBatch& batch,
+                                                      const AuditEvent& event, bool synced) {
   absl::MutexLock lock(&mu_);
   RETURN_IF_ERROR(LoadHeadLocked());
   v1::AuditRecord record;
@@ -208,7 +218,13 @@ absl::Status AuditLog::Write(storage::WriteBatch& batch, const AuditEvent& event
   std::string hash = Sha256(bytes);
   batch.Put(kAuditColumnFamily, AuditRecordKey(record.sequence()), absl::StrCat(hash, bytes));
   batch.Put(kAuditColumnFamily, AuditHeadKey(), EncodeAuditHead(record.sequence(), hash));
-  absl::Status written = store_->Write(batch);
+  absl::StatusOr<storage::WriteTicket> written = storage::WriteTicket{0};
+  if (synced) {
+    absl::Status status = store_->Write(batch);
+    if (!status.ok()) written = status;
+  } else {
+    written = store_->WriteUnsynced(batch);
+  }
   if (!written.ok()) {
     // The batch may have reached the store after all (a sync that failed
     // after the write): read the head again before the next record.
@@ -217,7 +233,7 @@ absl::Status AuditLog::Write(storage::WriteBatch& batch, const AuditEvent& event
   }
   head_sequence_ = record.sequence();
   head_hash_ = std::move(hash);
-  return absl::OkStatus();
+  return written;
 }
 
 absl::Status AuditLog::AppendStandalone(const AuditEvent& event) {

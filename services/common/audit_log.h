@@ -112,6 +112,10 @@ class AuditLog {
   // Appends the record of `event` to `batch` and writes the batch (synced),
   // all or nothing. On error nothing is written and the chain is unchanged.
   absl::Status Write(storage::WriteBatch& batch, const AuditEvent& event);
+  // Write with the store's group commit (KvStore::WriteUnsynced): visible at
+  // once, durable after store->AwaitDurable(ticket) returns OK.
+  absl::StatusOr<storage::WriteTicket> WriteUnsynced(storage::WriteBatch& batch,
+                                                     const AuditEvent& event);
 
   // A record with no other change in its batch (a forward to another
   // instance, a login, a logout, a refusal).
@@ -138,6 +142,9 @@ class AuditLog {
   absl::StatusOr<v1::AuditChainStatus> Verify() const;
 
  private:
+  // Adds the record to the batch and writes it, synced or not.
+  absl::StatusOr<storage::WriteTicket> Commit(storage::WriteBatch& batch, const AuditEvent& event,
+                                              bool synced);
   absl::Status LoadHeadLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   storage::KvStore* const store_;

@@ -105,7 +105,8 @@ class Submissions::Impl {
         idempotency_(store, kIdempotencyColumnFamily),
         notices_(store, clock),
         feed_epoch_(store->epoch().ToString()),
-        last_sequence_(last_sequence) {}
+        last_sequence_(last_sequence),
+        published_sequence_(last_sequence) {}
 
   const std::string& feed_epoch() const { return feed_epoch_; }
 
@@ -135,9 +136,10 @@ class Submissions::Impl {
   ChangeNotifier& notifier() { return notifier_; }
   AuditLog& audit() { return *audit_; }
 
+  // The feed's last published change: durable, and readable by ReadChanges.
   int64_t last_sequence() const {
-    absl::MutexLock lock(&write_mu_);
-    return last_sequence_;
+    absl::MutexLock lock(&published_mu_);
+    return published_sequence_;
   }
 
   // ---- Permissions ----
@@ -247,6 +249,8 @@ class Submissions::Impl {
                      idempotency_.Lookup(caller.agency, request.request_id(), method,
                                          fingerprint));
     if (!answered) return std::optional<v1::Report>();
+    // The first call may still be waiting for its sync (Mutate).
+    RETURN_IF_ERROR(store_->AwaitDurable(LastTicket()));
     v1::Report report;
     if (!report.ParseFromString(*answered)) {
       return absl::DataLossError("corrupt stored answer");
@@ -257,8 +261,14 @@ class Submissions::Impl {
   // Runs `apply` under the write mutex. A request id answered before returns
   // that answer; otherwise `apply` checks everything and fills the batch,
   // which is written with the answer, the change (with the next sequence
-  // number) and the counter, all at once. Watchers are woken after the
-  // mutex is released.
+  // number) and the counter, all at once.
+  //
+  // Group commit: the batch is written unsynced under the mutex, so the
+  // next mutation reads it, and its sync is awaited after the mutex is
+  // released, so concurrent mutations share one sync (KvStore::
+  // AwaitDurable). Nothing is answered, and no change is published on the
+  // feed, before everything it was decided on is durable; watchers are
+  // woken then.
   template <typename Request>
   absl::StatusOr<v1::Report> Mutate(
       const Caller& caller, const Request& request, absl::string_view method,
@@ -266,45 +276,81 @@ class Submissions::Impl {
     Request fingerprinted = request;
     fingerprinted.clear_request_id();
     std::string fingerprint = IdempotencyTable::Fingerprint(fingerprinted);
-    int64_t committed_sequence = 0;
-    v1::Report response;
-    {
-      absl::MutexLock lock(&write_mu_);
-      ASSIGN_OR_RETURN(std::optional<std::string> answered,
-                       idempotency_.Lookup(caller.agency, request.request_id(), method,
-                                           fingerprint));
-      if (answered) {
-        if (!response.ParseFromString(*answered)) {
-          return absl::DataLossError("corrupt stored answer");
-        }
-        return response;
+    absl::StatusOr<Decided> decided = Decide(caller, request, method, fingerprint, apply);
+    // A refusal, too, waits for what it was decided on.
+    RETURN_IF_ERROR(store_->AwaitDurable(decided.ok() ? decided->ticket : LastTicket()));
+    if (!decided.ok()) return decided.status();
+    if (decided->sequence != 0) Publish(decided->sequence);
+    return std::move(decided->answer);
+  }
+
+  // What Mutate decided under the write mutex.
+  struct Decided {
+    v1::Report answer;
+    int64_t sequence = 0;             // the change written; 0: none
+    storage::WriteTicket ticket = 0;  // the latest write the answer depends on
+  };
+
+  template <typename Request>
+  absl::StatusOr<Decided> Decide(
+      const Caller& caller, const Request& request, absl::string_view method,
+      const std::string& fingerprint,
+      const std::function<absl::StatusOr<v1::Report>(WriteBatch&, Effects&)>& apply) {
+    absl::MutexLock lock(&write_mu_);
+    Decided decided;
+    decided.ticket = last_ticket_;
+    ASSIGN_OR_RETURN(std::optional<std::string> answered,
+                     idempotency_.Lookup(caller.agency, request.request_id(), method,
+                                         fingerprint));
+    if (answered) {
+      if (!decided.answer.ParseFromString(*answered)) {
+        return absl::DataLossError("corrupt stored answer");
       }
-      WriteBatch batch;
-      Effects effects;
-      ASSIGN_OR_RETURN(response, apply(batch, effects));
-      // A change is recorded in the audit trail; an answer alone is not.
-      bool changed = !batch.empty();
-      int64_t sequence = last_sequence_;
-      if (effects.change) {
-        sequence = last_sequence_ + 1;
-        effects.change->set_sequence(sequence);
-        batch.Put(kFeedColumnFamily, ChangeKey(sequence), effects.change->SerializeAsString());
-        batch.Put(kFeedColumnFamily, CounterKey(), EncodeCounter(sequence));
-      }
-      idempotency_.Record(batch, caller.agency, request.request_id(), method, fingerprint,
-                          response.SerializeAsString());
-      if (changed) {
-        RETURN_IF_ERROR(audit_->Write(batch, MakeAuditEvent(caller, method, request, &response)));
-      } else if (!batch.empty()) {
-        RETURN_IF_ERROR(store_->Write(batch));
-      }
-      if (sequence != last_sequence_) {
-        last_sequence_ = sequence;
-        committed_sequence = sequence;
-      }
+      return decided;
     }
-    if (committed_sequence != 0) notifier_.Notify(committed_sequence);
-    return response;
+    WriteBatch batch;
+    Effects effects;
+    ASSIGN_OR_RETURN(decided.answer, apply(batch, effects));
+    // A change is recorded in the audit trail; an answer alone is not.
+    bool changed = !batch.empty();
+    int64_t sequence = last_sequence_;
+    if (effects.change) {
+      sequence = last_sequence_ + 1;
+      effects.change->set_sequence(sequence);
+      batch.Put(kFeedColumnFamily, ChangeKey(sequence), effects.change->SerializeAsString());
+      batch.Put(kFeedColumnFamily, CounterKey(), EncodeCounter(sequence));
+    }
+    idempotency_.Record(batch, caller.agency, request.request_id(), method, fingerprint,
+                        decided.answer.SerializeAsString());
+    if (changed) {
+      ASSIGN_OR_RETURN(decided.ticket,
+                       audit_->WriteUnsynced(
+                           batch, MakeAuditEvent(caller, method, request, &decided.answer)));
+    } else {
+      ASSIGN_OR_RETURN(decided.ticket, store_->WriteUnsynced(batch));
+    }
+    last_ticket_ = std::max(last_ticket_, decided.ticket);
+    if (sequence != last_sequence_) {
+      last_sequence_ = sequence;
+      decided.sequence = sequence;
+    }
+    return decided;
+  }
+
+  storage::WriteTicket LastTicket() const {
+    absl::MutexLock lock(&write_mu_);
+    return last_ticket_;
+  }
+
+  // Makes the feed end at `sequence` (when later than it does), now that
+  // every change up to it is durable, and wakes the watchers.
+  void Publish(int64_t sequence) {
+    {
+      absl::MutexLock lock(&published_mu_);
+      if (sequence <= published_sequence_) return;
+      published_sequence_ = sequence;
+    }
+    notifier_.Notify(sequence);
   }
 
   static absl::Status CheckEtag(absl::string_view given, const v1::Report& stored) {
@@ -437,6 +483,17 @@ class Submissions::Impl {
                      LoadReportContext(*registry_, std::move(chain),
                                        MakeName("plans", parts.plan_id), parts.period, "name"));
     std::string etag = !request.etag().empty() ? request.etag() : request.report().etag();
+    // Content sent with the request is checked before the write mutex, so
+    // that concurrent submissions validate in parallel; its violations are
+    // still answered after the state checks, as when checked under it.
+    std::optional<v1::Report> sent;
+    ViolationList sent_violations;
+    std::vector<v1::ReportWarning> sent_warnings;
+    if (request.has_report()) {
+      sent = request.report();
+      ValidateReportContent(context, ValidationMode::kSubmit, "report", *sent, sent_violations);
+      if (sent_violations.empty()) sent_warnings = FigureWarnings(context, *sent);
+    }
     return Mutate<v1::SubmitRequest>(
         caller, request, "Submit",
         [&](WriteBatch& batch, Effects& effects) -> absl::StatusOr<v1::Report> {
@@ -454,11 +511,21 @@ class Submissions::Impl {
               return ReportAccepted(stored->name(), stored->revision());
             }
           }
-          v1::Report content = request.has_report() ? request.report() : *stored;
-          ViolationList violations;
-          ValidateReportContent(context, ValidationMode::kSubmit,
-                                "report", content, violations);
-          if (!violations.empty()) return InvalidReport(violations.ToStatus());
+          if (sent && !sent_violations.empty()) {
+            return InvalidReport(sent_violations.ToStatus());
+          }
+          v1::Report content;
+          std::vector<v1::ReportWarning> warnings;
+          if (sent) {
+            content = std::move(*sent);
+            warnings = std::move(sent_warnings);
+          } else {
+            content = *stored;
+            ViolationList violations;
+            ValidateReportContent(context, ValidationMode::kSubmit, "report", content, violations);
+            if (!violations.empty()) return InvalidReport(violations.ToStatus());
+            warnings = FigureWarnings(context, content);
+          }
 
           // Submitting again before review replaces the pending revision.
           if (stored->state() == v1::REPORT_STATE_SUBMITTED) {
@@ -486,18 +553,16 @@ class Submissions::Impl {
           submitted.set_on_time(
               IsOnTime(context.dates, FromProto(submitted.first_submit_time())));
           submitted.clear_warnings();
-          for (v1::ReportWarning& w : FigureWarnings(context, submitted)) {
-            *submitted.add_warnings() = std::move(w);
-          }
+          for (v1::ReportWarning& w : warnings) *submitted.add_warnings() = std::move(w);
           *submitted.mutable_due_time() = ToTimestamp(context.dates.due_day_start);
           submitted.set_submitted_by(caller.Actor());
           submitted.clear_review_reason();
           submitted.clear_reviewed_by();
           submitted.clear_review_time();
           submitted = WithEtag(std::move(submitted));
-          batch.Put(kReportsColumnFamily, ReportKey(parts), submitted.SerializeAsString());
-          batch.Put(kReportsColumnFamily, RevisionKey(parts, submitted.revision()),
-                    submitted.SerializeAsString());
+          std::string bytes = submitted.SerializeAsString();
+          batch.Put(kReportsColumnFamily, ReportKey(parts), bytes);
+          batch.Put(kReportsColumnFamily, RevisionKey(parts, submitted.revision()), bytes);
           v1::Change change;
           change.set_kind(v1::CHANGE_KIND_SUBMITTED);
           *change.mutable_report() = submitted;
@@ -907,10 +972,12 @@ class Submissions::Impl {
 
   absl::StatusOr<std::vector<v1::Change>> ReadChanges(int64_t after, int limit) const {
     std::vector<v1::Change> changes;
-    if (limit <= 0) return changes;
+    int64_t published = last_sequence();
+    if (limit <= 0 || after >= published) return changes;
     absl::Status inner;
+    // A change written but not yet durable is not on the feed.
     RETURN_IF_ERROR(store_->Scan(
-        kFeedColumnFamily, ChangeKey(after + 1), storage::PrefixEnd(ChangePrefix()),
+        kFeedColumnFamily, ChangeKey(after + 1), ChangeKey(published + 1),
         [&](absl::string_view, absl::string_view value) {
           v1::Change change;
           if (!change.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
@@ -937,6 +1004,10 @@ class Submissions::Impl {
   ChangeNotifier notifier_;
   mutable absl::Mutex write_mu_;
   int64_t last_sequence_ ABSL_GUARDED_BY(write_mu_);
+  // The latest write an answer was decided on.
+  storage::WriteTicket last_ticket_ ABSL_GUARDED_BY(write_mu_) = 0;
+  mutable absl::Mutex published_mu_;
+  int64_t published_sequence_ ABSL_GUARDED_BY(published_mu_);
 };
 
 absl::StatusOr<std::unique_ptr<Submissions>> Submissions::Open(storage::KvStore* store,

@@ -1,13 +1,16 @@
 #include "services/submissions/submissions.h"
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/errors.h"
 #include "services/common/period.h"
 #include "services/submissions/test_fixture.h"
+#include "absl/synchronization/mutex.h"
 #include "storage/memory_store.h"
 
 namespace tonghop::submissions {
@@ -23,6 +26,65 @@ Caller As(const std::string& id) { return Caller{"agencies/" + id}; }
 absl::Time Vietnam(int y, int m, int d, int hh = 12) {
   return absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0), VietnamTime());
 }
+
+// A memory store whose syncs can be held back, to see what callers do
+// between writing a batch and its becoming durable. Passes everything
+// through until HoldSyncs(). Thread-safe.
+class SyncGatedStore final : public storage::KvStore {
+ public:
+  absl::StatusOr<std::optional<std::string>> Get(absl::string_view cf,
+                                                 absl::string_view key) const override {
+    return store_.Get(cf, key);
+  }
+  absl::Status Scan(absl::string_view cf, absl::string_view start, absl::string_view end,
+                    const std::function<bool(absl::string_view, absl::string_view)>& visit)
+      const override {
+    return store_.Scan(cf, start, end, visit);
+  }
+  absl::Status Write(const storage::WriteBatch& batch) override { return store_.Write(batch); }
+  std::unique_ptr<storage::KvReader> Snapshot() const override { return store_.Snapshot(); }
+  storage::StoreEpoch epoch() const override { return store_.epoch(); }
+  absl::StatusOr<storage::WriteTicket> WriteUnsynced(const storage::WriteBatch& batch) override {
+    absl::Status written = store_.Write(batch);
+    if (!written.ok()) return written;
+    absl::MutexLock lock(&mu_);
+    return ++written_;
+  }
+  absl::Status AwaitDurable(storage::WriteTicket ticket) override {
+    absl::MutexLock lock(&mu_);
+    ++waiting_;
+    mu_.Await(absl::Condition(
+        +[](SyncGatedStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) { return !s->held_; },
+        this));
+    --waiting_;
+    return absl::OkStatus();
+  }
+
+  // The store underneath, for its test hooks.
+  storage::MemoryStore& memory() { return store_; }
+
+  void HoldSyncs() {
+    absl::MutexLock lock(&mu_);
+    held_ = true;
+  }
+  void ReleaseSyncs() {
+    absl::MutexLock lock(&mu_);
+    held_ = false;
+  }
+  // Blocks until `count` callers wait for a held sync.
+  void AwaitWaiters(int count) {
+    absl::MutexLock lock(&mu_);
+    auto enough = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return waiting_ >= count; };
+    mu_.Await(absl::Condition(&enough));
+  }
+
+ private:
+  storage::MemoryStore store_;
+  absl::Mutex mu_;
+  bool held_ ABSL_GUARDED_BY(mu_) = false;
+  int waiting_ ABSL_GUARDED_BY(mu_) = 0;
+  storage::WriteTicket written_ ABSL_GUARDED_BY(mu_) = 0;
+};
 
 class SubmissionsTest : public ::testing::Test {
  protected:
@@ -107,13 +169,58 @@ class SubmissionsTest : public ::testing::Test {
 
   std::vector<v1::AuditRecord> AuditRecords() const { return *audit_.Read(0, 10000); }
 
-  storage::MemoryStore store_;
+  SyncGatedStore store_;
   FakeRegistryReader registry_;
   FakeClock clock_;
   AccessPolicy policy_{"agencies/bo-tu-phap"};
   AuditLog audit_{&store_, "submissions", &clock_};
   std::unique_ptr<Submissions> submissions_;
 };
+
+TEST_F(SubmissionsTest, AChangeIsAnsweredAndPublishedOnlyOnceDurableWhileOthersAreWritten) {
+  store_.HoldSyncs();
+  std::optional<absl::StatusOr<v1::Report>> submitted;
+  std::thread submitter([&] { submitted = SubmitFilled("first"); });
+  store_.AwaitWaiters(1);
+  // Written and waiting for its sync: not yet on the feed, and not answered.
+  EXPECT_TRUE(Feed().empty());
+  EXPECT_EQ(submissions_->last_sequence(), 0);
+  // The write mutex is free meanwhile: another agency's draft is written
+  // and waits for a sync too, which one sync can then share.
+  std::thread drafter([&] { Draft("dong-nai-xa-a"); });
+  store_.AwaitWaiters(2);
+  EXPECT_TRUE(Feed().empty());
+
+  store_.ReleaseSyncs();
+  submitter.join();
+  drafter.join();
+  ASSERT_TRUE(submitted.has_value());
+  ASSERT_TRUE(submitted->ok()) << submitted->status();
+  EXPECT_EQ((*submitted)->state(), v1::REPORT_STATE_SUBMITTED);
+  // A draft is not a change; the submission is.
+  ASSERT_EQ(Feed().size(), 1u);
+  EXPECT_EQ(submissions_->last_sequence(), 1);
+}
+
+TEST_F(SubmissionsTest, ARetryWaitsForTheFirstCallsSyncBeforeItsAnswer) {
+  store_.HoldSyncs();
+  std::optional<absl::StatusOr<v1::Report>> first;
+  std::thread submitter([&] { first = SubmitFilled("same"); });
+  store_.AwaitWaiters(1);
+  std::optional<absl::StatusOr<v1::Report>> retry;
+  std::thread retrier([&] { retry = SubmitFilled("same"); });
+  // The retry finds the stored answer but does not give it before the
+  // first call's write is durable.
+  store_.AwaitWaiters(2);
+  EXPECT_FALSE(retry.has_value());
+  store_.ReleaseSyncs();
+  submitter.join();
+  retrier.join();
+  ASSERT_TRUE(first.has_value() && first->ok());
+  ASSERT_TRUE(retry.has_value() && retry->ok()) << retry->status();
+  EXPECT_EQ((*retry)->etag(), (*first)->etag());
+  EXPECT_EQ(Feed().size(), 1u);
+}
 
 TEST_F(SubmissionsTest, WholeLifeCycle) {
   v1::Report draft = Draft();
@@ -497,7 +604,7 @@ TEST_F(SubmissionsTest, TheFeedCarriesItsEpochAndRefusesReadersOfAnotherOne) {
   EXPECT_EQ(GetErrorInfo(rewound).metadata().at("last_sequence"), "1");
 
   // The store reopened without changes it had acknowledged: a new epoch.
-  store_.set_epoch_generation(2);
+  store_.memory().set_epoch_generation(2);
   Reopen();
   EXPECT_NE(submissions_->feed_epoch(), epoch);
   absl::Status changed = submissions_->CheckFeedPosition(epoch, 1);
@@ -512,9 +619,9 @@ TEST_F(SubmissionsTest, AFailedWriteChangesNothing) {
   v1::SubmitRequest submit;
   submit.set_name(kReport);
   *submit.mutable_report() = draft;
-  store_.set_fail_writes(true);
+  store_.memory().set_fail_writes(true);
   EXPECT_FALSE(submissions_->Submit(As("dong-nai-so-y-te"), submit).ok());
-  store_.set_fail_writes(false);
+  store_.memory().set_fail_writes(false);
   EXPECT_EQ(submissions_->last_sequence(), 0);
   EXPECT_TRUE(Feed().empty());
   auto ok = submissions_->Submit(As("dong-nai-so-y-te"), submit);
@@ -529,12 +636,12 @@ TEST_F(SubmissionsTest, InvalidSubmissionStoresNothing) {
   v1::SubmitRequest submit;
   submit.set_name(kReport);
   *submit.mutable_report() = draft;
-  int writes = store_.write_count();
+  int writes = store_.memory().write_count();
   auto refused = submissions_->Submit(As("dong-nai-so-y-te"), submit);
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(GetBadRequest(refused.status()).field_violations_size(), 2);
   EXPECT_THAT(GetVietnameseMessage(refused.status()), HasSubstr("2 lỗi"));
-  EXPECT_EQ(store_.write_count(), writes);
+  EXPECT_EQ(store_.memory().write_count(), writes);
   EXPECT_EQ(Draft().state(), v1::REPORT_STATE_DRAFT);
 }
 
@@ -556,7 +663,7 @@ TEST_F(SubmissionsTest, ACrossedGridIsRefusedUntilItAddsUpAndAppliesOnce) {
   submit.set_name(kReport);
   submit.set_request_id("crossed-1");
   *submit.mutable_report() = content;
-  int writes = store_.write_count();
+  int writes = store_.memory().write_count();
   auto refused = submissions_->Submit(As("dong-nai-so-y-te"), submit);
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   google::rpc::BadRequest bad = GetBadRequest(refused.status());
@@ -565,7 +672,7 @@ TEST_F(SubmissionsTest, ACrossedGridIsRefusedUntilItAddsUpAndAppliesOnce) {
   EXPECT_THAT(bad.field_violations(0).localized_message().message(),
               HasSubstr("các ô Nam cộng lại được 6, khác số Nam đã nhập (5)"));
   EXPECT_EQ(bad.field_violations(1).field(), "report.values[0].value");  // the total
-  EXPECT_EQ(store_.write_count(), writes) << "a refused report changes nothing";
+  EXPECT_EQ(store_.memory().write_count(), writes) << "a refused report changes nothing";
   EXPECT_TRUE(Feed().empty());
 
   // Fixed under the same request id: applied once, however often it is sent.
@@ -590,7 +697,7 @@ TEST_F(SubmissionsTest, ValidateOnlyChecksAsASubmissionAndStoresNothing) {
   check.set_name(kReport);
   check.set_validate_only(true);
   *check.mutable_report() = draft;
-  int writes = store_.write_count();
+  int writes = store_.memory().write_count();
   auto refused = submissions_->Submit(As("dong-nai-so-y-te"), check);
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   google::rpc::BadRequest bad = GetBadRequest(refused.status());
@@ -612,7 +719,7 @@ TEST_F(SubmissionsTest, ValidateOnlyChecksAsASubmissionAndStoresNothing) {
   EXPECT_EQ(checked->warnings(0).reason(), "NO_FIGURES");
   EXPECT_EQ(checked->state(), v1::REPORT_STATE_DRAFT);
   EXPECT_EQ(checked->revision(), 0);
-  EXPECT_EQ(store_.write_count(), writes);
+  EXPECT_EQ(store_.memory().write_count(), writes);
   EXPECT_TRUE(Feed().empty());
   EXPECT_EQ(Draft().etag(), draft.etag());
 
