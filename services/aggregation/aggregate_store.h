@@ -37,8 +37,10 @@
 // every change touches, from being rewritten once per change.
 //
 // Generations. All records live under a generation number; the active
-// generation is named in the meta column family. A rebuild replays the feed
-// from sequence 0 into a fresh generation and swaps it in with one write.
+// generation is named in the meta column family. A rebuild builds a fresh
+// generation from the feed, from sequence 0, by plan and period on every
+// core (ReplayPartitioned), catches up with the live table change by
+// change, and swaps it in with one write.
 // Generations other than the active one (a rebuild that crashed, a swap
 // whose clean-up did not finish, another layout) are left for
 // DropLeftovers(), which the server runs after it listens.
@@ -302,6 +304,8 @@ class AggregateStore {
 
   // Records deleted per write when a generation is dropped (5000).
   void SetDropPageSizeForTesting(size_t records) { drop_page_size_ = records; }
+  // Bytes of records a rebuild's worker writes at a time (4 MiB).
+  void SetRebuildBatchBytesForTesting(size_t bytes) { rebuild_batch_bytes_ = bytes; }
 
  private:
   explicit AggregateStore(storage::KvStore* store) : store_(store) {}
@@ -338,6 +342,20 @@ class AggregateStore {
   };
   absl::StatusOr<Replayed> ReplayInto(ChangeSource& source, uint64_t generation, int64_t after,
                                       const FeedMark& from, const Hierarchy& hierarchy);
+  // Replays `source` from sequence 0 into the empty `generation` by plan
+  // and period: within one, only each agency's final state counts. A first
+  // pass finds it (which change's report counts in each layer, and which
+  // set the head and the status); a second reads only those changes and
+  // hands them, by agency, to one thread per core, which writes each
+  // agency's records once, adds its values to the partition's sums in
+  // memory, and writes each sum once when the partition's last change is
+  // in; writes go in batches of about rebuild_batch_bytes_. The table is
+  // the one ReplayInto would build, byte for byte. Memory holds a few
+  // small fields per report, and the sums of the partitions being built
+  // (those of an agency nobody counts under are written at once). A feed
+  // that no longer holds what the first pass read fails it (ABORTED).
+  absl::StatusOr<Replayed> ReplayPartitioned(ChangeSource& source, uint64_t generation,
+                                             const Hierarchy& hierarchy);
   // Stages the feed mark of `generation` after `last` into `batch`.
   static void PutMark(storage::WriteBatch& batch, uint64_t generation, const FeedMark& mark);
   absl::StatusOr<FeedMark> ReadMark(const storage::KvReader& view, uint64_t generation) const;
@@ -360,6 +378,7 @@ class AggregateStore {
   std::string placed_with_ ABSL_GUARDED_BY(apply_mu_);  // hierarchy fingerprint
   std::function<void(int64_t)> listener_;
   size_t drop_page_size_ = 5000;
+  size_t rebuild_batch_bytes_ = 4 << 20;
 };
 
 }  // namespace tonghop::aggregation

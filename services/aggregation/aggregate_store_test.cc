@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 #include <random>
+#include <set>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -28,7 +29,10 @@ constexpr char kOtherPlan[] = "plans/dong-nai-99-2024";
 // periods, and a unit dissolved in 2025.
 class History {
  public:
-  explicit History(uint32_t seed) : rng_(seed) {}
+  // With `withdrawals`, submitted reports are also withdrawn (a draft again,
+  // or returned, as before the submission) and then submitted anew.
+  explicit History(uint32_t seed, bool withdrawals = false)
+      : rng_(seed), withdrawals_(withdrawals) {}
 
   std::vector<v1::Change> Generate(int count) {
     std::vector<v1::Change> changes;
@@ -52,6 +56,7 @@ class History {
       int64_t seq = static_cast<int64_t>(changes.size()) + 1;
       switch (st.state) {
         case v1::REPORT_STATE_UNSPECIFIED:
+        case v1::REPORT_STATE_DRAFT:
         case v1::REPORT_STATE_RETURNED: {
           ++st.revision;
           st.report = MakeReport(agency, period, st.revision, RandomValues(), plan,
@@ -62,6 +67,14 @@ class History {
           break;
         }
         case v1::REPORT_STATE_SUBMITTED: {
+          if (withdrawals_ && Uniform(0, 3) == 0) {
+            st.state = st.revision == 1 ? v1::REPORT_STATE_DRAFT : v1::REPORT_STATE_RETURNED;
+            v1::Report withdrawn = st.report;
+            withdrawn.set_state(st.state);
+            changes.push_back(MakeChange(seq, v1::CHANGE_KIND_WITHDRAWN, withdrawn));
+            idle = 0;
+            break;
+          }
           bool accept = Uniform(0, 2) == 0;
           st.state = accept ? v1::REPORT_STATE_ACCEPTED : v1::REPORT_STATE_RETURNED;
           changes.push_back(MakeChange(
@@ -126,6 +139,7 @@ class History {
   }
 
   std::mt19937 rng_;
+  bool withdrawals_;
   std::map<std::tuple<std::string, std::string, std::string>, State> states_;
 };
 
@@ -165,6 +179,19 @@ class AggregateStoreTest : public ::testing::Test {
     return result;
   }
 
+  // Records of every generation, the active one or not.
+  size_t AllRecordCount() {
+    size_t records = 0;
+    EXPECT_TRUE(store_
+                    .Scan("aggregation_data", "", "",
+                          [&](absl::string_view, absl::string_view) {
+                            ++records;
+                            return true;
+                          })
+                    .ok());
+    return records;
+  }
+
   storage::MemoryStore store_;
   std::unique_ptr<AggregateStore> aggregates_;
 };
@@ -200,6 +227,129 @@ TEST_F(AggregateStoreTest, IncrementalEqualsRebuildOnRandomHistories) {
     EXPECT_TRUE(SameRecords(incremental, *aggregates->DumpActive()));
     EXPECT_EQ(aggregates->active_generation(), 2u);
   }
+}
+
+// MAX of largest-case and LATEST of staff-now for every root and layer of
+// the random histories, as read from the active table.
+std::map<std::string, std::optional<Micros>> MaxAndLatest(const AggregateStore& aggregates) {
+  std::map<std::string, std::optional<Micros>> figures;
+  EXPECT_TRUE(aggregates
+                  .Read([&](const AggregateReader& r) {
+                    for (Layer layer : {Layer::kAccepted, Layer::kUnreviewed}) {
+                      for (const char* plan : {testing::kPlan, kOtherPlan}) {
+                        for (const char* period : {"2024", "2026", "2026S2"}) {
+                          for (const char* root : {"agencies/dong-nai", "agencies/binh-phuoc",
+                                                   "agencies/bo-tu-phap"}) {
+                            std::string at = absl::StrCat(LayerCode(layer), plan, period, root);
+                            figures["max " + at] = r.Max(layer, plan, period, root,
+                                                         "indicators/largest-case", "");
+                            figures["latest " + at] = r.Latest(layer, plan, period, root,
+                                                               "indicators/staff-now", "");
+                          }
+                        }
+                      }
+                    }
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  return figures;
+}
+
+// The rebuild builds each plan and period from every agency's final state
+// on a pool of threads; the table must be the one applying the changes live
+// builds, byte for byte, through withdrawals, returns, resubmissions,
+// acceptances and a dissolved unit counted under its successor, in one
+// write or in many small ones, in memory and in RocksDB.
+TEST_F(AggregateStoreTest, PartitionedRebuildEqualsLiveApply) {
+  Hierarchy h = MakeHierarchy();
+  for (bool rocksdb : {false, true}) {
+    for (uint32_t seed : {5u, 11u, 23u}) {
+      SCOPED_TRACE(absl::StrCat(rocksdb ? "rocksdb" : "memory", " seed ", seed));
+      std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                  absl::StrCat("partitioned-rebuild-", getpid(), "-", seed);
+      std::filesystem::remove_all(dir);
+      std::unique_ptr<storage::KvStore> store;
+      if (rocksdb) {
+        auto opened = storage::OpenRocksDbStore(dir.string(), AggregationColumnFamilies());
+        ASSERT_TRUE(opened.ok()) << opened.status();
+        store = *std::move(opened);
+      } else {
+        store = std::make_unique<storage::MemoryStore>();
+      }
+      auto aggregates = *AggregateStore::Open(store.get());
+      History history(seed, /*withdrawals=*/true);
+      std::vector<v1::Change> changes = history.Generate(rocksdb ? 300 : 700);
+      std::map<v1::ChangeKind, int> kinds;
+      std::set<std::pair<std::string, std::string>> partitions;
+      bool dissolved = false;
+      for (const v1::Change& c : changes) {
+        ++kinds[c.kind()];
+        partitions.insert({c.report().plan(), c.report().period()});
+        dissolved |= c.report().agency() == "agencies/binh-phuoc-so-y-te";
+      }
+      // What the test is about is in the history.
+      ASSERT_GT(kinds[v1::CHANGE_KIND_WITHDRAWN], 5);
+      ASSERT_GT(kinds[v1::CHANGE_KIND_RETURNED], 5);
+      ASSERT_GT(kinds[v1::CHANGE_KIND_ACCEPTED], 5);
+      ASSERT_GE(partitions.size(), 8u);
+      ASSERT_TRUE(dissolved);
+      for (const v1::Change& c : changes) ASSERT_TRUE(aggregates->Apply(c, h).ok());
+      auto live = *aggregates->DumpActive();
+      auto live_figures = MaxAndLatest(*aggregates);
+      ASSERT_FALSE(live.empty());
+
+      // Small batches: every worker writes many times.
+      aggregates->SetRebuildBatchBytesForTesting(seed == 5u ? 1 : 4096);
+      VectorSource source(&changes);
+      auto result = aggregates->Rebuild(source, h, /*verify_only=*/false);
+      ASSERT_TRUE(result.ok()) << result.status();
+      EXPECT_TRUE(result->identical);
+      EXPECT_TRUE(result->swapped);
+      EXPECT_EQ(result->changes_replayed, static_cast<int64_t>(changes.size()));
+      EXPECT_EQ(result->records, static_cast<int64_t>(live.size()));
+      EXPECT_TRUE(SameRecords(live, *aggregates->DumpActive()));
+      EXPECT_EQ(live_figures, MaxAndLatest(*aggregates));
+      EXPECT_EQ(aggregates->applied_sequence(), changes.back().sequence());
+      aggregates.reset();
+      store.reset();
+      std::filesystem::remove_all(dir);
+    }
+  }
+}
+
+// The second pass reads the feed again; a feed that no longer holds what
+// the first pass found (rewound or replaced in between) fails the rebuild
+// and leaves the live table as it was.
+TEST_F(AggregateStoreTest, AFeedThatChangesBetweenThePassesFailsTheRebuild) {
+  History history(9, /*withdrawals=*/true);
+  std::vector<v1::Change> changes = history.Generate(120);
+  ApplyAll(changes, MakeHierarchy());
+  auto before = Dump();
+  class ShrinkingSource final : public ChangeSource {
+   public:
+    explicit ShrinkingSource(const std::vector<v1::Change>* c) : changes_(c) {}
+    absl::Status ReadToEnd(int64_t after,
+                           const std::function<absl::Status(const v1::Change&)>& visit) override {
+      // The second time, only the first half is there.
+      size_t end = reads_++ == 0 ? changes_->size() : changes_->size() / 2;
+      for (size_t i = 0; i < end; ++i) {
+        if ((*changes_)[i].sequence() <= after) continue;
+        absl::Status visited = visit((*changes_)[i]);
+        if (!visited.ok()) return visited;
+      }
+      return absl::OkStatus();
+    }
+
+   private:
+    const std::vector<v1::Change>* changes_;
+    int reads_ = 0;
+  } shrinking(&changes);
+  auto result = aggregates_->Rebuild(shrinking, MakeHierarchy(), /*verify_only=*/false);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kAborted) << result.status();
+  EXPECT_TRUE(SameRecords(before, Dump()));
+  EXPECT_EQ(aggregates_->active_generation(), 1u);
+  // Nothing of the failed generation is left.
+  EXPECT_EQ(AllRecordCount(), before.size());
 }
 
 TEST_F(AggregateStoreTest, BatchesGiveTheSameTableAsOneChangeAtATime) {
@@ -663,15 +813,7 @@ TEST_F(AggregateStoreTest, OpeningLeavesAHalfBuiltTableForTheBackground) {
   ASSERT_TRUE(dropped.ok()) << dropped.status();
   EXPECT_EQ(*dropped, 1);
   EXPECT_TRUE(aggregates_->leftover_generations().empty());
-  size_t all_records = 0;
-  EXPECT_TRUE(store_
-                  .Scan("aggregation_data", "", "",
-                        [&](absl::string_view, absl::string_view) {
-                          ++all_records;
-                          return true;
-                        })
-                  .ok());
-  EXPECT_EQ(all_records, before.size());
+  EXPECT_EQ(AllRecordCount(), before.size());
 }
 
 TEST_F(AggregateStoreTest, FailedRebuildLeavesNoTraceAfterReopen) {
@@ -704,15 +846,7 @@ TEST_F(AggregateStoreTest, FailedRebuildLeavesNoTraceAfterReopen) {
   aggregates_ = *AggregateStore::Open(&store_);
   EXPECT_TRUE(SameRecords(before, Dump()));
   ASSERT_TRUE(aggregates_->DropLeftovers().ok());
-  size_t all_records = 0;
-  EXPECT_TRUE(store_
-                  .Scan("aggregation_data", "", "",
-                        [&](absl::string_view, absl::string_view) {
-                          ++all_records;
-                          return true;
-                        })
-                  .ok());
-  EXPECT_EQ(all_records, before.size());
+  EXPECT_EQ(AllRecordCount(), before.size());
 }
 
 TEST(CellKeyTest, SortsDimensionsAndRoundTrips) {
