@@ -15,13 +15,12 @@
 #include "rocksdb/db.h"
 #include "rocksdb/env.h"
 #include "rocksdb/file_system.h"
-#include "rocksdb/filter_policy.h"
 #include "rocksdb/listener.h"
 #include "rocksdb/options.h"
-#include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 #include "storage/rocksdb_backup.h"
 #include "storage/rocksdb_store_impl.h"
+#include "storage/rocksdb_tuning.h"
 
 namespace tonghop::storage {
 namespace {
@@ -36,8 +35,6 @@ void Log(const std::string& line) { std::cerr << (line + "\n") << std::flush; }
 // The store's generation (see StoreEpoch), in the default column family,
 // which the services do not use.
 constexpr char kGenerationKey[] = "tonghop/generation";
-// RocksDB's default write buffer, and so the room it wants before resuming.
-constexpr uint64_t kDefaultWriteBufferBytes = 64 << 20;
 
 absl::Status WithCondition(absl::Status status, absl::string_view condition) {
   status.SetPayload(kStorageConditionPayload, absl::Cord(condition));
@@ -261,10 +258,12 @@ struct Setup {
   std::shared_ptr<internal::InfoLogger> logger;
   std::shared_ptr<ConditionTracker> tracker;
   std::shared_ptr<ErrorListener> listener;
+  internal::StoreMemory memory;  // the same for every reopen
 
+  // The room RocksDB wants before it resumes writes after a full disk.
   uint64_t resume_bytes() const {
     return options.write_buffer_bytes != 0 ? options.write_buffer_bytes
-                                           : kDefaultWriteBufferBytes;
+                                           : internal::kDefaultWriteBufferBytes;
   }
   rocksdb::Env* rocks_env() const { return env != nullptr ? env.get() : rocksdb::Env::Default(); }
 };
@@ -275,11 +274,12 @@ struct Opened {
 };
 
 Opened OpenDatabase(const Setup& setup, bool read_only, rocksdb::WALRecoveryMode recovery) {
-  rocksdb::Options db_options;
+  // What is a matter of performance is chosen in TunedOptions; what follows
+  // is a matter of safety (see the header).
+  rocksdb::Options db_options =
+      internal::TunedOptions(setup.memory, setup.options.write_buffer_bytes);
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
-  db_options.max_background_jobs = 2;
-  db_options.max_total_wal_size = 64 << 20;
   // RocksDB would otherwise reserve up to 64 MiB ahead of each log: on a
   // disk that fills up, that space hides the shortage from the free-space
   // warning and moves the first refused write to an arbitrary later one
@@ -294,14 +294,8 @@ Opened OpenDatabase(const Setup& setup, bool read_only, rocksdb::WALRecoveryMode
   db_options.listeners.push_back(setup.listener);
   db_options.env = setup.rocks_env();
 
-  rocksdb::ColumnFamilyOptions cf_options;
-  rocksdb::BlockBasedTableOptions table_options;
-  table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
+  rocksdb::ColumnFamilyOptions cf_options(db_options);
   cf_options.paranoid_file_checks = true;
-  if (setup.options.write_buffer_bytes != 0) {
-    cf_options.write_buffer_size = setup.options.write_buffer_bytes;
-  }
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
@@ -689,6 +683,7 @@ absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStore(
   setup->tracker =
       std::make_shared<ConditionTracker>(initial, setup->options.on_condition);
   setup->listener = std::make_shared<ErrorListener>(setup->tracker);
+  setup->memory = internal::NewStoreMemory();
   setup->logger = std::make_shared<internal::InfoLogger>(path);
   const std::string& name = setup->name;
   const bool derived = setup->options.contents == RocksDbOptions::Contents::kDerived;

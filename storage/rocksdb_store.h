@@ -102,9 +102,9 @@ struct RocksDbOptions {
   std::function<void(const StoreCondition&)> on_condition;
   // How often free space is measured and a stopped store tries to resume.
   absl::Duration check_interval = absl::Seconds(1);
-  // Bytes of each column family's write buffer; 0 keeps RocksDB's default
-  // (64 MiB). RocksDB resumes writes after a full disk only once this much
-  // is free again.
+  // Bytes of each column family's write buffer; 0 keeps the store's
+  // default (32 MiB, storage/rocksdb_tuning.h). RocksDB resumes writes after
+  // a full disk only once this much is free again.
   uint64_t write_buffer_bytes = 0;
   // The file system under the database; default: the operating system's.
   // Tests put a fault-injecting one here.
