@@ -405,6 +405,14 @@ class RocksDbStore final : public KvStore {
     monitor_.join();
     mark_->Sync();
     absl::MutexLock lock(&db_mu_);
+    if (current_ != nullptr && !current_->read_only) {
+      // A clean close leaves the data in table files, not in the log: the
+      // next open replays nothing and the log's files are gone. A failed
+      // flush (a full disk) leaves the log, which the open replays.
+      rocksdb::FlushOptions flush;
+      flush.wait = true;
+      current_->db->Flush(flush, current_->handles).PermitUncheckedError();
+    }
     current_.reset();
   }
 

@@ -594,7 +594,7 @@ absl::StatusOr<AggregateStore::Replayed> AggregateStore::ReplayInto(ChangeSource
     batch.Put(kMetaCf, PositionKey(gen), EncodeFeedPosition(position));
     if (position != after) batch.Put(kMetaCf, AppliedTimeKey(gen), absl::StrCat(position_time));
     PutMark(batch, gen, mark);
-    RETURN_IF_ERROR(store_->Write(batch));
+    RETURN_IF_ERROR(store_->WriteUnsynced(batch).status());
     staging.Clear();
     staged_position = position;
     return absl::OkStatus();
@@ -697,6 +697,8 @@ class BatchedPuts {
     return absl::OkStatus();
   }
 
+  // Not synced: the generation being built is made active by a synced
+  // write after these.
   absl::Status Flush() {
     if (pending_.empty()) return absl::OkStatus();
     std::sort(pending_.begin(), pending_.end());
@@ -704,7 +706,7 @@ class BatchedPuts {
     for (const auto& [key, value] : pending_) batch.Put(kDataCf, key, value);
     pending_.clear();
     bytes_ = 0;
-    return store_->Write(batch);
+    return store_->WriteUnsynced(batch).status();
   }
 
  private:
@@ -1142,6 +1144,8 @@ absl::Status AggregateStore::DropGeneration(uint64_t gen, const std::function<bo
   // again would step over every tombstone written so far, and the time to
   // drop a table would grow with the square of its size.
   std::string from = prefix;
+  // The pages are not synced: the last write below is, and a crash before
+  // it leaves a leftover generation that is dropped again.
   while (true) {
     if (go_on && !go_on()) {
       return absl::CancelledError(absl::StrCat("dropping roll-up generation ", gen, " stopped"));
@@ -1151,7 +1155,7 @@ absl::Status AggregateStore::DropGeneration(uint64_t gen, const std::function<bo
     if (page.empty()) break;
     WriteBatch batch;
     for (const storage::KeyValue& kv : page) batch.Delete(kDataCf, kv.key);
-    RETURN_IF_ERROR(store_->Write(batch));
+    RETURN_IF_ERROR(store_->WriteUnsynced(batch).status());
     from = page.back().key + std::string(1, '\0');
   }
   WriteBatch batch;
