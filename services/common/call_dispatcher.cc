@@ -1,5 +1,11 @@
 #include "services/common/call_dispatcher.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include "absl/strings/str_cat.h"
 #include "services/common/call_origin.h"
 #include "services/common/errors.h"
@@ -57,9 +63,11 @@ UnidentifiedWriteRefusal LimitUnidentifiedWrite(FailureThrottle* throttle,
 
 // ---- CallQueue ----
 
-CallQueue::CallQueue(int threads, std::function<int64_t()> applied_position)
+CallQueue::CallQueue(int threads, std::function<int64_t()> applied_position, int niceness)
     : applied_position_(std::move(applied_position)) {
-  for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] { Work(); });
+  for (int i = 0; i < std::max(1, threads); ++i) {
+    threads_.emplace_back([this, niceness] { Work(niceness); });
+  }
 }
 
 CallQueue::~CallQueue() { Shutdown(); }
@@ -144,7 +152,16 @@ void CallQueue::Shutdown() {
   threads_.clear();
 }
 
-void CallQueue::Work() {
+void CallQueue::Work(int niceness) {
+  if (niceness > 0) {
+    // On Linux a nice value belongs to the thread (setpriority(2), NOTES);
+    // raising it needs no privilege. Failing leaves the thread as it was.
+    errno = 0;
+    int current = getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
+    if (errno == 0) {
+      setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), current + niceness);
+    }
+  }
   while (true) {
     std::function<void()> task;
     {
@@ -201,7 +218,7 @@ CallDispatcher::CallDispatcher(const IdentityResolver* identity, AuditLog* audit
     : identity_(identity),
       audit_(audit),
       unidentified_writes_(options.unidentified_writes),
-      queue_(options.threads, std::move(options.applied_position)) {}
+      queue_(options.threads, std::move(options.applied_position), options.niceness) {}
 
 grpc::ServerUnaryReactor* CallDispatcher::Start(grpc::CallbackServerContext* context,
                                                 const google::protobuf::Message& request,

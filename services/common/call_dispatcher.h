@@ -76,7 +76,9 @@ class CallQueue {
   // `applied_position` is read under the queue's lock, so a call cannot start
   // waiting just after the position it waits for was announced; null when no
   // call ever waits.
-  CallQueue(int threads, std::function<int64_t()> applied_position);
+  // `niceness`, when above 0, lowers the scheduling priority of the
+  // queue's threads by that much (Linux per-thread nice values).
+  CallQueue(int threads, std::function<int64_t()> applied_position, int niceness = 0);
   ~CallQueue();
   CallQueue(const CallQueue&) = delete;
   CallQueue& operator=(const CallQueue&) = delete;
@@ -96,7 +98,7 @@ class CallQueue {
   void Shutdown();
 
  private:
-  void Work();
+  void Work(int niceness);
   // Removes `call` from the parked ones; whether it was there. Requires mu_.
   bool UnparkLocked(QueuedCall* call) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
@@ -158,6 +160,10 @@ class CallDispatcher {
     // (LimitUnidentifiedWrite): one throttle for every service of the
     // process. Null: not limited.
     FailureThrottle* unidentified_writes = nullptr;
+    // Added to the nice value of the service's threads: a service whose
+    // work may wait (accepting writes) yields the CPU to one whose delay
+    // officials see (the roll-ups). See CallQueue.
+    int niceness = 0;
   };
 
   // `audit` may be null for a service with no writes.
