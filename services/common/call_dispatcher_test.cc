@@ -1,5 +1,12 @@
 #include "services/common/call_dispatcher.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -68,6 +75,29 @@ TEST(CallQueueTest, RunsEveryCallQueuedBeforeShutdown) {
     EXPECT_TRUE(call->ran());
     EXPECT_FALSE(call->abandoned().has_value());
   }
+}
+
+// The nice value of the calling thread.
+int ThreadNiceness() {
+  errno = 0;
+  int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
+  EXPECT_EQ(errno, 0);
+  return nice;
+}
+
+TEST(CallQueueTest, ItsThreadsRunAtTheNicenessAskedAndOthersAreLeftAlone) {
+  const int before = ThreadNiceness();
+  std::atomic<int> lowered{-100};
+  std::atomic<int> plain{-100};
+  {
+    CallQueue queue(1, nullptr, /*niceness=*/3);
+    queue.Schedule([&] { lowered = ThreadNiceness(); });
+    CallQueue other(1, nullptr);
+    other.Schedule([&] { plain = ThreadNiceness(); });
+  }
+  EXPECT_EQ(lowered.load(), std::min(before + 3, 19));
+  EXPECT_EQ(plain.load(), before);
+  EXPECT_EQ(ThreadNiceness(), before);
 }
 
 TEST(CallQueueTest, ABlockedCallDoesNotHoldUpTheOthers) {
