@@ -70,9 +70,11 @@ storage::StoreLayout AggregationLayout() {
   layout.version_column_family = kMetaCf;
   layout.version_key = LayoutKey();
   layout.version = kAggregationLayoutVersion;
-  // Versions 1 and 2 were older layouts of the roll-up table.
+  // Versions 1 and 2 were older layouts of the roll-up table; version 4
+  // had no subtree counts.
   layout.migrations = {StartRollupsOver(1), StartRollupsOver(2),
-                       {3, "feed positions as 8-byte numbers", FeedPositionsAsNumbers}};
+                       {3, "feed positions as 8-byte numbers", FeedPositionsAsNumbers},
+                       StartRollupsOver(4)};
   return layout;
 }
 

@@ -31,6 +31,8 @@
 //                                                                records::Sum
 //   aggregation_data  G · gen · V · layer · plan · period · indicator · cell · agency
 //                                                                records::IndexedValue
+//   aggregation_data  G · gen · N · layer · plan · period · root  records::Subtree: how many
+//                                                                reports count under root
 //
 // Compiled report drafts (report_drafts.cc), KeyBuilder keys:
 //
@@ -83,9 +85,10 @@ inline constexpr storage::ColumnFamily kUpstreamPushCf{"upstream_push"};
 // feed positions as decimal text; version 4 holds them as the submissions
 // store's counter is held (EncodeFeedPosition), rewritten in place. A
 // change of the roll-up layout raises the version and adds a step that
-// starts the roll-ups over; a change of the drafts' or the federation's
+// starts the roll-ups over (version 5 added the subtree counts, N); a
+// change of the drafts' or the federation's
 // layout needs a migration of its own.
-inline constexpr int kAggregationLayoutVersion = 4;
+inline constexpr int kAggregationLayoutVersion = 5;
 
 // The aggregation store's column families, version and migrations.
 storage::StoreLayout AggregationLayout();
@@ -155,6 +158,7 @@ inline constexpr uint8_t kContributionTag = 'C';
 inline constexpr uint8_t kBodyTag = 'D';
 inline constexpr uint8_t kSumTag = 'R';
 inline constexpr uint8_t kValueTag = 'V';
+inline constexpr uint8_t kSubtreeTag = 'N';
 
 // Every record of one generation.
 inline std::string GenPrefix(uint64_t gen) {
@@ -249,6 +253,17 @@ inline std::string SumKey(uint64_t gen, Layer layer, absl::string_view plan,
                           absl::string_view period, absl::string_view root,
                           absl::string_view indicator, absl::string_view cell) {
   return SumPrefix(gen, layer, plan, period, root, indicator) + StringSuffix(cell);
+}
+
+// The count of reports under `root` (records::Subtree).
+inline std::string SubtreeKey(uint64_t gen, Layer layer, absl::string_view plan,
+                              absl::string_view period, absl::string_view root) {
+  return GenPrefix(gen) + storage::KeyBuilder(kSubtreeTag)
+                              .String(LayerCode(layer))
+                              .String(plan)
+                              .String(period)
+                              .String(root)
+                              .Build();
 }
 
 // (layer, plan, period, indicator) under the value index; the cell and the

@@ -48,6 +48,8 @@ TEST(AggregateSchemaTest, KeysHaveTheirRecordedBytes) {
                 StringSuffix("agencies/a"),
             g2 + "V" "a\0\x01" "plans/p\0\x01" "2026\0\x01" "indicators/i\0\x01" "\0\x01"
                  "agencies/a\0\x01"s);
+  EXPECT_EQ(SubtreeKey(2, Layer::kUnreviewed, "plans/p", "2026", "agencies/r"),
+            g2 + "N" "u\0\x01" "plans/p\0\x01" "2026\0\x01" "agencies/r\0\x01"s);
   EXPECT_EQ(DraftHeadKey("plans/p/drafts/d"), "H" "plans/p/drafts/d\0\x01"s);
   EXPECT_EQ(DraftRevisionKey("plans/p/drafts/d", 3), "R" "plans/p/drafts/d\0\x01" "\0\0\0\0\0\0\0\x03"s);
   EXPECT_EQ(UpstreamPositionKey(), "position");
@@ -144,7 +146,7 @@ TEST(AggregateSchemaTest, ANewStoreIsStampedWithTheCurrentVersion) {
   auto upgrade = storage::UpgradeLayout(&store, AggregationLayout());
   ASSERT_TRUE(upgrade.ok()) << upgrade.status();
   EXPECT_EQ(upgrade->found_version, 0);
-  EXPECT_EQ(*store.Get(kMetaCf, LayoutKey()), std::optional<std::string>("4"));
+  EXPECT_EQ(*store.Get(kMetaCf, LayoutKey()), std::optional<std::string>("5"));
   auto aggregates = AggregateStore::Open(&store);
   ASSERT_TRUE(aggregates.ok()) << aggregates.status();
   EXPECT_EQ((*aggregates)->active_generation(), 1u);
@@ -161,7 +163,9 @@ void WriteVersion3Positions(storage::KvStore& store, const std::string& active_p
   ASSERT_TRUE(store.Write(v3).ok());
 }
 
-TEST(AggregateSchemaTest, Version3PositionsAreRewrittenInPlaceWithoutARebuild) {
+// Version 3's positions are rewritten in place (to version 4); version 4's
+// table has no subtree counts, so the roll-ups then start over.
+TEST(AggregateSchemaTest, Version3PositionsAreRewrittenInPlaceThenTheRollupsStartOver) {
   storage::MemoryStore store;
   ASSERT_TRUE(storage::UpgradeLayout(&store, AggregationLayout()).ok());
   ASSERT_TRUE(AggregateStore::Open(&store).ok());
@@ -170,15 +174,17 @@ TEST(AggregateSchemaTest, Version3PositionsAreRewrittenInPlaceWithoutARebuild) {
   auto upgrade = storage::UpgradeLayout(&store, AggregationLayout());
   ASSERT_TRUE(upgrade.ok()) << upgrade.status();
   EXPECT_EQ(upgrade->found_version, 3);
-  EXPECT_EQ(upgrade->migrations, std::vector<std::string>{"feed positions as 8-byte numbers"});
+  EXPECT_EQ(upgrade->migrations,
+            (std::vector<std::string>{"feed positions as 8-byte numbers",
+                                      "the roll-ups are rebuilt from the change feed"}));
   EXPECT_EQ(*store.Get(kMetaCf, PositionKey(1)), std::optional<std::string>(EncodeFeedPosition(17)));
   EXPECT_EQ(*store.Get(kMetaCf, PositionKey(7)), std::optional<std::string>(EncodeFeedPosition(0)));
   EXPECT_EQ(*store.Get(kUpstreamPushCf, UpstreamPositionKey()),
             std::optional<std::string>(EncodeFeedPosition(12)));
   auto aggregates = AggregateStore::Open(&store);
   ASSERT_TRUE(aggregates.ok()) << aggregates.status();
-  EXPECT_EQ((*aggregates)->active_generation(), 1u);
-  EXPECT_EQ((*aggregates)->applied_sequence(), 17);
+  EXPECT_EQ((*aggregates)->active_generation(), 8u);
+  EXPECT_EQ((*aggregates)->applied_sequence(), 0);
 }
 
 TEST(AggregateSchemaTest, AnUnreadableActivePositionStopsTheMigrationAtVersion3) {
@@ -216,8 +222,8 @@ TEST(AggregateSchemaTest, AnOlderVersionStartsTheRollupsOverAndKeepsTheRest) {
   auto upgrade = storage::UpgradeLayout(&store, AggregationLayout());
   ASSERT_TRUE(upgrade.ok()) << upgrade.status();
   EXPECT_EQ(upgrade->found_version, 2);
-  EXPECT_EQ(upgrade->migrations.size(), 2u);
-  EXPECT_EQ(*store.Get(kMetaCf, LayoutKey()), std::optional<std::string>("4"));
+  EXPECT_EQ(upgrade->migrations.size(), 3u);  // 2 → 3 → 4 → 5
+  EXPECT_EQ(*store.Get(kMetaCf, LayoutKey()), std::optional<std::string>("5"));
   auto aggregates = AggregateStore::Open(&store);
   ASSERT_TRUE(aggregates.ok()) << aggregates.status();
   EXPECT_EQ((*aggregates)->active_generation(), 2u);
@@ -240,17 +246,17 @@ TEST(AggregateSchemaTest, ANewerVersionIsRefusedInsteadOfRebuilt) {
     ASSERT_TRUE(store.ok()) << store.status();
     ASSERT_TRUE(AggregateStore::Open(store->get()).ok());
     storage::WriteBatch newer;
-    newer.Put(kMetaCf, LayoutKey(), "5");
+    newer.Put(kMetaCf, LayoutKey(), "6");
     ASSERT_TRUE((*store)->Write(newer).ok());
   }
   auto refused = storage::OpenRocksDbStoreWithLayout(dir, AggregationLayout());
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(refused.status().message(), HasSubstr("storage aggregation: the store has layout version 5"));
+  EXPECT_THAT(refused.status().message(), HasSubstr("storage aggregation: the store has layout version 6"));
   {
-    // Untouched: the table is still there, at version 5.
+    // Untouched: the table is still there, at version 6.
     auto store = storage::OpenRocksDbStore(dir, storage::ColumnFamilyNames(AggregationLayout().column_families));
     ASSERT_TRUE(store.ok()) << store.status();
-    EXPECT_EQ(*(*store)->Get(kMetaCf, LayoutKey()), std::optional<std::string>("5"));
+    EXPECT_EQ(*(*store)->Get(kMetaCf, LayoutKey()), std::optional<std::string>("6"));
     EXPECT_EQ(*(*store)->Get(kMetaCf, ActiveKey()), std::optional<std::string>("1"));
   }
   std::filesystem::remove_all(dir);

@@ -48,6 +48,12 @@ absl::Status Corrupt(absl::string_view what) {
   return absl::DataLossError(absl::StrCat("aggregation store: unreadable ", what));
 }
 
+std::string SubtreeRecord(int64_t contributors) {
+  records::Subtree subtree;
+  subtree.set_contributors(contributors);
+  return Serialize(subtree);
+}
+
 uint64_t Fnv(uint64_t hash, absl::string_view bytes) {
   for (unsigned char c : bytes) {
     hash ^= c;
@@ -182,6 +188,26 @@ absl::Status AggregateStore::StageValues(Staging& staging, uint64_t gen, Layer l
                                          absl::string_view agency, const v1::Report& report,
                                          const std::vector<std::string>& roots, int sign,
                                          bool alone_in_own_subtree) {
+  for (const std::string& root : roots) {
+    std::string subtree_key = SubtreeKey(gen, layer, plan, period, root);
+    if (alone_in_own_subtree && root == agency) {
+      if (sign > 0) {
+        staging.Put(subtree_key, SubtreeRecord(1));
+      } else {
+        staging.Delete(subtree_key);
+      }
+      continue;
+    }
+    ASSIGN_OR_RETURN(std::optional<std::string> stored, staging.Get(subtree_key));
+    records::Subtree subtree;
+    if (stored.has_value() && !subtree.ParseFromString(*stored)) return Corrupt("subtree count");
+    const int64_t contributors = subtree.contributors() + sign;
+    if (contributors <= 0) {
+      staging.Delete(subtree_key);
+    } else {
+      staging.Put(subtree_key, SubtreeRecord(contributors));
+    }
+  }
   auto values = ReportValues(report);
   int64_t submit = SubmitMicros(report);
   std::string agency_suffix = StringSuffix(agency);
@@ -636,13 +662,16 @@ struct FinalAgency {
 };
 
 int LayerIndex(Layer layer) { return layer == Layer::kAccepted ? 0 : 1; }
+Layer LayerAt(int index) { return index == 0 ? Layer::kAccepted : Layer::kUnreviewed; }
 
 // Sums being accumulated: micros and contributors by layer and the ids of
 // root, indicator and cell (`names` holds the names, `ids` numbers them),
-// so that a sum held costs a few bytes, not a key. Not thread-safe.
+// so that a sum held costs a few bytes, not a key; and the reports counted
+// by layer and root. Not thread-safe.
 struct PartialSums {
   using At = std::tuple<int, uint32_t, uint32_t, uint32_t>;
   absl::flat_hash_map<At, std::pair<Micros, int64_t>> sums;
+  absl::flat_hash_map<std::pair<int, uint32_t>, int64_t> subtrees;
   std::vector<std::string> names;
   absl::flat_hash_map<std::string, uint32_t> ids;
 
@@ -818,11 +847,19 @@ class PartitionWorker {
       if (final.body_sequence != seq) continue;
       RETURN_IF_ERROR(puts_.Put(BodyKey(gen_, layer, partition.plan, partition.period, agency),
                                 Serialize(*report)));
+      PartialSums& partial = partition.partials[index_];
+      for (const std::string& root : roots) {
+        if (alone_in_own_subtree && root == agency) {
+          RETURN_IF_ERROR(puts_.Put(SubtreeKey(gen_, layer, partition.plan, partition.period, root),
+                                    SubtreeRecord(1)));
+          continue;
+        }
+        ++partial.subtrees[{LayerIndex(layer), partial.Id(root)}];
+      }
       const int64_t submit = SubmitMicros(*report);
       const std::string agency_suffix = StringSuffix(agency);
       for (const auto& [key, micros] : ReportValues(*report)) {
         const auto& [indicator, cell] = key;
-        PartialSums& partial = partition.partials[index_];
         const uint32_t indicator_id = partial.Id(indicator);
         const uint32_t cell_id = partial.Id(cell);
         for (const std::string& root : roots) {
@@ -862,6 +899,9 @@ class PartitionWorker {
                     merged.Id(other.names[cell])},
                    sum.first, sum.second);
       }
+      for (const auto& [at, contributors] : other.subtrees) {
+        merged.subtrees[{at.first, merged.Id(other.names[at.second])}] += contributors;
+      }
       partition.partials[i] = PartialSums();
     }
     for (auto& [agency, final] : partition.agencies) {
@@ -871,10 +911,15 @@ class PartitionWorker {
     for (const auto& [at, sum] : merged.sums) {
       const auto& [layer, root, indicator, cell] = at;
       RETURN_IF_ERROR(puts_.Put(
-          SumKey(gen_, layer == LayerIndex(Layer::kAccepted) ? Layer::kAccepted : Layer::kUnreviewed,
-                 partition.plan, partition.period, merged.names[root], merged.names[indicator],
+          SumKey(gen_, LayerAt(layer), partition.plan, partition.period, merged.names[root], merged.names[indicator],
                  merged.names[cell]),
           SumRecord(sum.first, sum.second)));
+    }
+    for (const auto& [at, contributors] : merged.subtrees) {
+      RETURN_IF_ERROR(puts_.Put(
+          SubtreeKey(gen_, LayerAt(at.first), partition.plan, partition.period,
+                     merged.names[at.second]),
+          SubtreeRecord(contributors)));
     }
     partition.agencies = {};
     partition.partials = {};
@@ -1277,6 +1322,23 @@ std::optional<AggregateReader::SumValue> AggregateReader::Sum(Layer layer, absl:
     return std::nullopt;
   }
   return SumValue{*micros, sum.contributors()};
+}
+
+int64_t AggregateReader::ReportsCounted(Layer layer, absl::string_view plan,
+                                       absl::string_view period, absl::string_view root) const {
+  absl::StatusOr<std::optional<std::string>> stored =
+      view_->Get(kDataCf, SubtreeKey(generation_, layer, plan, period, root));
+  if (!stored.ok()) {
+    Fail(stored.status());
+    return 0;
+  }
+  if (!stored->has_value()) return 0;
+  records::Subtree subtree;
+  if (!subtree.ParseFromString(**stored) || subtree.contributors() <= 0) {
+    Fail(Corrupt("subtree count"));
+    return 0;
+  }
+  return subtree.contributors();
 }
 
 template <typename Record>

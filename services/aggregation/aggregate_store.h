@@ -131,6 +131,10 @@ class AggregateReader {
   std::optional<SumValue> Sum(Layer layer, absl::string_view plan, absl::string_view period,
                               absl::string_view root, absl::string_view indicator,
                               absl::string_view cell) const;
+  // How many reports count in `root`'s subtree (0 for none): one read,
+  // however many agencies the subtree has.
+  int64_t ReportsCounted(Layer layer, absl::string_view plan, absl::string_view period,
+                         absl::string_view root) const;
   // Every cell of an indicator with a sum, by cell key.
   std::map<std::string, SumValue> Sums(Layer layer, absl::string_view plan,
                                        absl::string_view period, absl::string_view root,

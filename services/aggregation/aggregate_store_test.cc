@@ -255,6 +255,36 @@ std::map<std::string, std::optional<Micros>> MaxAndLatest(const AggregateStore& 
   return figures;
 }
 
+// Checks that every subtree count is the number of contributions placed
+// under its root, in each layer, plan and period of the random histories,
+// and that a count is kept for each such root. Returns how many were
+// checked.
+int ExpectSubtreeCountsMatchContributions(const AggregateStore& aggregates) {
+  int checked = 0;
+  EXPECT_TRUE(aggregates
+                  .Read([&](const AggregateReader& r) {
+                    for (Layer layer : {Layer::kAccepted, Layer::kUnreviewed}) {
+                      for (const char* plan : {testing::kPlan, kOtherPlan}) {
+                        for (const std::string& period : r.Periods(plan)) {
+                          std::map<std::string, int64_t> placed;
+                          for (const auto& [agency, head] : r.Contributions(layer, plan, period)) {
+                            for (const std::string& root : head.roots()) ++placed[root];
+                          }
+                          for (const auto& [root, count] : placed) {
+                            EXPECT_EQ(r.ReportsCounted(layer, plan, period, root), count)
+                                << LayerCode(layer) << " " << plan << " " << period << " " << root;
+                            ++checked;
+                          }
+                          EXPECT_EQ(r.ReportsCounted(layer, plan, period, "agencies/nowhere"), 0);
+                        }
+                      }
+                    }
+                    return r.status();
+                  })
+                  .ok());
+  return checked;
+}
+
 // The rebuild builds each plan and period from every agency's final state
 // on a pool of threads; the table must be the one applying the changes live
 // builds, byte for byte, through withdrawals, returns, resubmissions,
@@ -296,6 +326,7 @@ TEST_F(AggregateStoreTest, PartitionedRebuildEqualsLiveApply) {
       for (const v1::Change& c : changes) ASSERT_TRUE(aggregates->Apply(c, h).ok());
       auto live = *aggregates->DumpActive();
       auto live_figures = MaxAndLatest(*aggregates);
+      EXPECT_GT(ExpectSubtreeCountsMatchContributions(*aggregates), 50);
       ASSERT_FALSE(live.empty());
 
       // Small batches: every worker writes many times.
@@ -688,6 +719,7 @@ TEST_F(AggregateStoreTest, RehomingAfterAHierarchyChangeEqualsARebuild) {
   Hierarchy changed(agencies);
   ASSERT_NE(changed.fingerprint(), MakeHierarchy().fingerprint());
   ASSERT_TRUE(aggregates_->Rehome(changed).ok());
+  EXPECT_GT(ExpectSubtreeCountsMatchContributions(*aggregates_), 10);
   VectorSource source(&changes);
   auto result = aggregates_->Rebuild(source, changed, /*verify_only=*/true);
   ASSERT_TRUE(result.ok()) << result.status();

@@ -276,6 +276,21 @@ Computed FigureCalculator::Ratio(absl::string_view root, const v1::Indicator& de
                                           name(def.numerator()), DimensionName(dimension)));
     }
   }
+  // When every report counted in the subtree gave both parts of the cell,
+  // each part's sum has them all as contributors: the ratio is that of the
+  // sums, read without each agency's values. (Either part's contributors
+  // are among the reports counted, so equal counts mean the same agencies.)
+  const int64_t counted = reader_.ReportsCounted(layer_, plan_, period_, root);
+  if (counted > 0) {
+    std::optional<AggregateReader::SumValue> numerator_sum =
+        reader_.Sum(layer_, plan_, period_, root, def.numerator(), cell);
+    std::optional<AggregateReader::SumValue> denominator_sum =
+        reader_.Sum(layer_, plan_, period_, root, def.denominator(), cell);
+    if (numerator_sum.has_value() && denominator_sum.has_value() &&
+        numerator_sum->contributors == counted && denominator_sum->contributors == counted) {
+      return RatioOfSums(def, numerator_sum->micros, denominator_sum->micros, counted);
+    }
+  }
   std::map<std::string, Micros> numerators =
       reader_.Values(layer_, plan_, period_, root, def.numerator(), cell);
   std::map<std::string, Micros> denominators =
@@ -316,15 +331,21 @@ Computed FigureCalculator::Ratio(absl::string_view root, const v1::Indicator& de
   Micros d = 0;
   for (const auto& [agency, v] : numerators) n += v;
   for (const auto& [agency, v] : denominators) d += v;
+  return RatioOfSums(def, n, d, reports);
+}
+
+Computed FigureCalculator::RatioOfSums(const v1::Indicator& def, Micros numerator,
+                                       Micros denominator, int64_t reports) const {
   Computed c;
-  c.figure.set_numerator(FormatMicros(n));
-  c.figure.set_denominator(FormatMicros(d));
+  c.figure.set_numerator(FormatMicros(numerator));
+  c.figure.set_denominator(FormatMicros(denominator));
   c.figure.set_contributors(static_cast<int32_t>(reports));
-  std::optional<Micros> percent = PercentMicros(n, d);
+  std::optional<Micros> percent = PercentMicros(numerator, denominator);
   if (!percent.has_value()) {
     c.figure.set_unavailable_reason(v1::UNAVAILABLE_REASON_DENOMINATOR_ZERO);
-    c.figure.set_note(
-        absl::Substitute(Note("note_denominator_zero"), name(def.denominator())));
+    c.figure.set_note(absl::Substitute(
+        Note("note_denominator_zero"),
+        IndicatorName(snapshot_.FindIndicator(def.denominator()), def.denominator(), language_)));
     return c;
   }
   SetValue(c, *percent, true);

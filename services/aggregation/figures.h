@@ -99,6 +99,9 @@ class FigureCalculator {
 
  private:
   Computed Ratio(absl::string_view root, const v1::Indicator& def, absl::string_view cell) const;
+  // The ratio of two sums both given by each of `reports` reports.
+  Computed RatioOfSums(const v1::Indicator& def, Micros numerator, Micros denominator,
+                       int64_t reports) const;
   Computed Sum(absl::string_view root, absl::string_view indicator, const v1::Indicator* def,
                absl::string_view cell) const;
   // The dimensions each agency broke `indicator` down by one at a time

@@ -474,6 +474,39 @@ TEST_F(QueriesTest, ZeroPercentIsShownWhenTheNumeratorIsZero) {
   EXPECT_EQ(rate->total().unavailable_reason(), v1::UNAVAILABLE_REASON_UNSPECIFIED);
 }
 
+// Where every report counted gave both parts, the ratio is read from the
+// sums; a report with neither part (counted, giving nothing) or with one
+// part makes the subtree's figure come from each agency's parts instead,
+// and the answer is the same as if only the reports giving parts counted.
+TEST_F(QueriesTest, ARatioIsTheSameWhetherEveryReportGaveBothPartsOrNot) {
+  Accept(MakeReport("dong-nai-so-tu-phap", "2026", 1,
+                    {IntValue("complaints-received", 3), IntValue("complaints-resolved", 1)}));
+  Accept(MakeReport("dong-nai-so-y-te", "2026", 1,
+                    {IntValue("complaints-received", 5), IntValue("complaints-resolved", 2)}));
+  auto both = Find(*queries_->Rollup(focal_, RollupRequest()), "complaint-resolution-rate")->total();
+  EXPECT_EQ(both.value(), "37.50");
+  EXPECT_EQ(both.contributors(), 2);
+  // A report with no figures at all counts in the subtree, with no part.
+  Accept(MakeReport("dong-nai-cong-an-tinh", "2026", 1, {}));
+  auto with_empty =
+      Find(*queries_->Rollup(focal_, RollupRequest()), "complaint-resolution-rate")->total();
+  EXPECT_EQ(with_empty.value(), "37.50");
+  EXPECT_EQ(with_empty.numerator(), "3");
+  EXPECT_EQ(with_empty.denominator(), "8");
+  EXPECT_EQ(with_empty.contributors(), 2);
+  // The same report now gives both parts: read from the sums again.
+  Accept(MakeReport("dong-nai-cong-an-tinh", "2026", 2,
+                    {IntValue("complaints-received", 2), IntValue("complaints-resolved", 2)}));
+  auto three = Find(*queries_->Rollup(focal_, RollupRequest()), "complaint-resolution-rate")->total();
+  EXPECT_EQ(three.value(), "50.00");
+  EXPECT_EQ(three.contributors(), 3);
+  // Then only one part: the parts were reported apart.
+  Accept(MakeReport("dong-nai-cong-an-tinh", "2026", 3, {IntValue("complaints-received", 2)}));
+  auto apart = Find(*queries_->Rollup(focal_, RollupRequest()), "complaint-resolution-rate")->total();
+  EXPECT_FALSE(apart.present());
+  EXPECT_EQ(apart.unavailable_reason(), v1::UNAVAILABLE_REASON_PARTS_REPORTED_APART);
+}
+
 TEST_F(QueriesTest, RatioIsUnavailableWhenAPartIsMissing) {
   // Only the denominator: the numerator was not reported at all.
   Accept(MakeReport("dong-nai-so-tu-phap", "2026", 1, {IntValue("complaints-received", 5)}));
