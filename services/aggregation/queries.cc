@@ -386,6 +386,34 @@ std::shared_ptr<const std::map<std::string, ExpectedReporter>> AggregationQuerie
   return expected;
 }
 
+std::shared_ptr<const std::vector<std::string>> AggregationQueries::InNameOrder(
+    const Scope& scope,
+    const std::shared_ptr<const std::map<std::string, ExpectedReporter>>& expected) const {
+  {
+    absl::MutexLock lock(&expected_mu_);
+    for (const NameOrderEntry& entry : name_order_cache_) {
+      if (entry.expected == expected && entry.language == scope.language) return entry.order;
+    }
+  }
+  struct Named {
+    const std::string* agency;
+    std::string display_name;
+  };
+  std::vector<Named> named;
+  named.reserve(expected->size());
+  for (const auto& [agency, unused] : *expected) {
+    named.push_back({&agency, scope.hierarchy().DisplayName(agency, scope.language)});
+  }
+  SortVietnamese(named, [](const Named& n) { return n.display_name; });
+  auto order = std::make_shared<std::vector<std::string>>();
+  order->reserve(named.size());
+  for (const Named& n : named) order->push_back(*n.agency);
+  absl::MutexLock lock(&expected_mu_);
+  if (name_order_cache_.size() >= kExpectedCacheSize) name_order_cache_.pop_front();
+  name_order_cache_.push_back(NameOrderEntry{expected, scope.language, order});
+  return order;
+}
+
 absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> AggregationQueries::SnapshotKnowing(
     const std::vector<std::string>& names) const {
   ASSIGN_OR_RETURN(std::shared_ptr<const RegistrySnapshot> snapshot, registry_->Snapshot(false));
@@ -651,14 +679,15 @@ v1::CompletenessResponse AggregationQueries::CompletenessFrom(const Scope& scope
       *r.mutable_submit_time() = c->second.report().submit_time();
     }
   };
+  std::shared_ptr<const std::vector<std::string>> order = InNameOrder(scope, expected_ptr);
   std::vector<v1::Reporter> reporters;
-  for (const auto& [agency, info] : expected) {
+  reporters.reserve(order->size());
+  for (const std::string& agency : *order) {
     v1::Reporter r;
     fill(agency, r);
-    r.set_requested(info.requested);
+    r.set_requested(expected.at(agency).requested);
     reporters.push_back(std::move(r));
   }
-  SortVietnamese(reporters, [](const v1::Reporter& r) { return r.display_name(); });
   response.set_expected(static_cast<int32_t>(reporters.size()));
   for (const v1::Reporter& r : reporters) {
     if (r.counted()) {

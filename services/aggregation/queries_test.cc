@@ -284,6 +284,50 @@ TEST_F(QueriesTest, CompletenessNamesExactlyTheMissingAgencies) {
   EXPECT_EQ(all.missing(), 3);
 }
 
+std::vector<std::string> ReporterNames(const v1::CompletenessResponse& response) {
+  std::vector<std::string> names;
+  for (const v1::Reporter& r : response.reporters()) names.push_back(r.display_name());
+  return names;
+}
+
+// Reporters are listed by their names in the language asked for, in
+// Vietnamese collation; the order is kept between calls and follows the
+// registry when a name changes.
+TEST_F(QueriesTest, CompletenessListsReportersByNameInTheLanguageAsked) {
+  std::vector<v1::Agency> agencies = testing::Agencies();
+  for (v1::Agency& a : agencies) {
+    if (a.name() == "agencies/dong-nai-so-tu-phap") a.set_english_name("Department of Justice");
+    if (a.name() == "agencies/dong-nai-so-y-te") a.set_english_name("Department of Health");
+    if (a.name() == "agencies/dong-nai-cong-an-tinh") a.set_english_name("Provincial Police");
+    if (a.name() == "agencies/dong-nai-tand-tinh") a.set_english_name("Provincial Court");
+    if (a.name() == "agencies/dong-nai-xa-a") a.set_english_name("A Commune");
+    if (a.name() == "agencies/dong-nai-xa-b") a.set_english_name("B Commune");
+  }
+  env_.registry().SetAgencies(agencies);
+  v1::CompletenessRequest request;
+  request.set_plan(testing::kPlan);
+  request.set_period("2026");
+  request.set_agency("agencies/dong-nai");
+  const std::vector<std::string> vietnamese = {
+      "Công an tỉnh Đồng Nai", "Sở Tư pháp tỉnh Đồng Nai", "Sở Y tế tỉnh Đồng Nai",
+      "Tòa án nhân dân tỉnh Đồng Nai", "Xã Thử nghiệm A", "Xã Thử nghiệm B"};
+  const std::vector<std::string> english = {"A Commune",          "B Commune",
+                                            "Department of Health", "Department of Justice",
+                                            "Provincial Court",   "Provincial Police"};
+  for (int call = 0; call < 2; ++call) {
+    EXPECT_EQ(ReporterNames(*queries_->Completeness(focal_, request)), vietnamese);
+    request.set_language("en");
+    EXPECT_EQ(ReporterNames(*queries_->Completeness(focal_, request)), english);
+    request.set_language("vi");
+  }
+  // The registry renames the court: it moves in the list.
+  for (v1::Agency& a : agencies) {
+    if (a.name() == "agencies/dong-nai-tand-tinh") a.set_display_name("Ân xá (thử)");
+  }
+  env_.registry().SetAgencies(agencies);
+  EXPECT_EQ(ReporterNames(*queries_->Completeness(focal_, request)).front(), "Ân xá (thử)");
+}
+
 TEST_F(QueriesTest, TaskStatusAndOverdueRule) {
   v1::Report so_tu_phap = MakeReport("dong-nai-so-tu-phap", "2026", 1, {});
   auto* p = so_tu_phap.add_progress();
