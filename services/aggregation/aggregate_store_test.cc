@@ -706,6 +706,38 @@ TEST(AggregateStoreRocksDbTest, RestartMidFeedNeitherSkipsNorRepeats) {
   std::filesystem::remove_all(dir);
 }
 
+// A damaged subtree count is never read as 0 or counted from: the query
+// and the next change that touches it fail with DATA_LOSS, and the table
+// is left as it was.
+TEST_F(AggregateStoreTest, ADamagedSubtreeCountFailsTheReadAndTheApply) {
+  Hierarchy h = MakeHierarchy();
+  v1::Report report = testing::MakeReport("dong-nai-so-tu-phap", "2026", 1,
+                                          {testing::IntValue("complaints-received", 7)});
+  ASSERT_TRUE(aggregates_->Apply(testing::MakeChange(1, v1::CHANGE_KIND_SUBMITTED, report), h).ok());
+  const std::string key = SubtreeKey(aggregates_->active_generation(), Layer::kUnreviewed,
+                                     testing::kPlan, "2026", "agencies/dong-nai");
+  ASSERT_TRUE(store_.Get(kDataCf, key)->has_value());
+  storage::WriteBatch damage;
+  damage.Put(kDataCf, key, "\xff\xff");
+  ASSERT_TRUE(store_.Write(damage).ok());
+  auto before = Dump();
+
+  absl::Status read = aggregates_->Read([&](const AggregateReader& r) {
+    r.ReportsCounted(Layer::kUnreviewed, testing::kPlan, "2026", "agencies/dong-nai");
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(read.code(), absl::StatusCode::kDataLoss) << read;
+  EXPECT_THAT(read.message(), ::testing::HasSubstr("subtree count"));
+
+  v1::Report health = testing::MakeReport("dong-nai-so-y-te", "2026", 1,
+                                          {testing::IntValue("complaints-received", 2)});
+  absl::Status applied =
+      aggregates_->Apply(testing::MakeChange(2, v1::CHANGE_KIND_SUBMITTED, health), h);
+  EXPECT_EQ(applied.code(), absl::StatusCode::kDataLoss) << applied;
+  EXPECT_EQ(aggregates_->applied_sequence(), 1);
+  EXPECT_TRUE(SameRecords(before, Dump()));
+}
+
 TEST_F(AggregateStoreTest, RehomingAfterAHierarchyChangeEqualsARebuild) {
   History history(21);
   std::vector<v1::Change> changes = history.Generate(300);
