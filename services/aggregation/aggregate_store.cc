@@ -1501,10 +1501,9 @@ std::map<std::string, records::Contribution> AggregateReader::Contributions(
       ContributionPrefix(generation_, layer, plan, period), "contribution");
 }
 
-std::optional<records::Contribution> AggregateReader::Contribution(Layer layer,
-                                                                   absl::string_view plan,
-                                                                   absl::string_view period,
-                                                                   absl::string_view agency) const {
+std::optional<records::Contribution> AggregateReader::Head(Layer layer, absl::string_view plan,
+                                                           absl::string_view period,
+                                                           absl::string_view agency) const {
   absl::StatusOr<std::optional<std::string>> stored =
       view_->Get(kDataCf, ContributionKey(generation_, layer, plan, period, agency));
   if (!stored.ok()) {
@@ -1517,6 +1516,16 @@ std::optional<records::Contribution> AggregateReader::Contribution(Layer layer,
     Fail(Corrupt("contribution"));
     return std::nullopt;
   }
+  return contribution;
+}
+
+std::optional<records::Contribution> AggregateReader::Contribution(Layer layer,
+                                                                   absl::string_view plan,
+                                                                   absl::string_view period,
+                                                                   absl::string_view agency) const {
+  std::optional<records::Contribution> head = Head(layer, plan, period, agency);
+  if (!head.has_value()) return std::nullopt;
+  records::Contribution contribution = *std::move(head);
   absl::StatusOr<std::optional<std::string>> body =
       view_->Get(kDataCf, BodyKey(generation_, layer, plan, period, agency));
   if (!body.ok()) {

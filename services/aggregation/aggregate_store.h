@@ -165,6 +165,10 @@ class AggregateReader {
   // report without its values and progress (see Contribution() for those).
   std::map<std::string, records::Contribution> Contributions(Layer layer, absl::string_view plan,
                                                              absl::string_view period) const;
+  // One agency's contribution head (as Contributions() gives it).
+  std::optional<records::Contribution> Head(Layer layer, absl::string_view plan,
+                                            absl::string_view period,
+                                            absl::string_view agency) const;
   // One agency's contribution with its whole report.
   std::optional<records::Contribution> Contribution(Layer layer, absl::string_view plan,
                                                     absl::string_view period,

@@ -328,6 +328,42 @@ TEST_F(QueriesTest, CompletenessListsReportersByNameInTheLanguageAsked) {
   EXPECT_EQ(ReporterNames(*queries_->Completeness(focal_, request)).front(), "Ân xá (thử)");
 }
 
+// A subtree's coverage line says what its Completeness says, whether it
+// is read from the expected reporters' own heads (a small subtree in a
+// large plan) or from every head (the whole plan).
+TEST_F(QueriesTest, CoverageAgreesWithCompletenessInEverySubtree) {
+  for (const char* id : {"dong-nai-so-tu-phap", "dong-nai-so-y-te", "dong-nai-cong-an-tinh",
+                         "dong-nai-xa-a", "dong-nai-xa-b", "dong-nai", "quang-ngai-so-tu-phap"}) {
+    Accept(MakeReport(id, "2026", 1, {IntValue("complaints-received", 1)}));
+  }
+  // A dissolved department reports anyway: it counts under its successor,
+  // which no assignment expects it for.
+  Accept(MakeReport("binh-phuoc-so-y-te", "2026", 1, {IntValue("complaints-received", 1)}));
+  int small_subtrees = 0;
+  for (const char* root :
+       {"agencies/dong-nai-so-y-te", "agencies/dong-nai-xa-a", "agencies/dong-nai-tand-tinh",
+        "agencies/dong-nai", "agencies/bo-tu-phap", "agencies/quang-ngai"}) {
+    SCOPED_TRACE(root);
+    v1::CompletenessRequest request;
+    request.set_plan(testing::kPlan);
+    request.set_period("2026");
+    request.set_agency(root);
+    auto completeness = queries_->Completeness(ministry_, request);
+    ASSERT_TRUE(completeness.ok()) << completeness.status();
+    auto rollup = queries_->Rollup(ministry_, RollupRequest(root));
+    ASSERT_TRUE(rollup.ok()) << rollup.status();
+    EXPECT_EQ(rollup->coverage().expected(), completeness->expected());
+    EXPECT_EQ(rollup->coverage().contributed(), completeness->received());
+    EXPECT_EQ(rollup->coverage().other_contributors(), completeness->other_reporters_size());
+    if (rollup->coverage().expected() * 4 < 9) ++small_subtrees;
+  }
+  EXPECT_GE(small_subtrees, 3);
+  // The successor's subtree holds the dissolved unit's report as another's.
+  auto health = *queries_->Rollup(ministry_, RollupRequest("agencies/dong-nai-so-y-te"));
+  EXPECT_EQ(health.coverage().contributed(), 1);
+  EXPECT_EQ(health.coverage().other_contributors(), 1);
+}
+
 TEST_F(QueriesTest, TaskStatusAndOverdueRule) {
   v1::Report so_tu_phap = MakeReport("dong-nai-so-tu-phap", "2026", 1, {});
   auto* p = so_tu_phap.add_progress();
