@@ -174,6 +174,15 @@ inline std::optional<std::string> StringAfter(absl::string_view key, absl::strin
   return storage::KeyReader(key.substr(prefix.size())).String();
 }
 
+// The records under `tag` of one layer of a plan and period: tag · layer ·
+// plan · period, after the generation. Contributions, bodies, sums, subtree
+// counts and the value index all begin so.
+inline std::string LayerPrefix(uint64_t gen, uint8_t tag, Layer layer, absl::string_view plan,
+                               absl::string_view period) {
+  return GenPrefix(gen) +
+         storage::KeyBuilder(tag).String(LayerCode(layer)).String(plan).String(period).Build();
+}
+
 inline std::string StatusPrefix(uint64_t gen, absl::string_view plan) {
   return GenPrefix(gen) + storage::KeyBuilder(kStatusTag).String(plan).Build();
 }
@@ -190,11 +199,7 @@ inline std::string ContributionPrefix(uint64_t gen) {
 }
 inline std::string ContributionPrefix(uint64_t gen, Layer layer, absl::string_view plan,
                                       absl::string_view period) {
-  return GenPrefix(gen) + storage::KeyBuilder(kContributionTag)
-                              .String(LayerCode(layer))
-                              .String(plan)
-                              .String(period)
-                              .Build();
+  return LayerPrefix(gen, kContributionTag, layer, plan, period);
 }
 inline std::string ContributionKey(uint64_t gen, Layer layer, absl::string_view plan,
                                    absl::string_view period, absl::string_view agency) {
@@ -229,25 +234,15 @@ inline std::optional<ContributionKeyParts> ParseContributionKey(uint64_t gen,
 
 inline std::string BodyKey(uint64_t gen, Layer layer, absl::string_view plan,
                            absl::string_view period, absl::string_view agency) {
-  return GenPrefix(gen) + storage::KeyBuilder(kBodyTag)
-                              .String(LayerCode(layer))
-                              .String(plan)
-                              .String(period)
-                              .String(agency)
-                              .Build();
+  return LayerPrefix(gen, kBodyTag, layer, plan, period) + StringSuffix(agency);
 }
 
 // (layer, plan, period, root, indicator) under the sums; the cell follows.
 inline std::string SumPrefix(uint64_t gen, Layer layer, absl::string_view plan,
                              absl::string_view period, absl::string_view root,
                              absl::string_view indicator) {
-  return GenPrefix(gen) + storage::KeyBuilder(kSumTag)
-                              .String(LayerCode(layer))
-                              .String(plan)
-                              .String(period)
-                              .String(root)
-                              .String(indicator)
-                              .Build();
+  return LayerPrefix(gen, kSumTag, layer, plan, period) +
+         storage::KeyBuilder().String(root).String(indicator).Build();
 }
 inline std::string SumKey(uint64_t gen, Layer layer, absl::string_view plan,
                           absl::string_view period, absl::string_view root,
@@ -258,24 +253,14 @@ inline std::string SumKey(uint64_t gen, Layer layer, absl::string_view plan,
 // The count of reports under `root` (records::Subtree).
 inline std::string SubtreeKey(uint64_t gen, Layer layer, absl::string_view plan,
                               absl::string_view period, absl::string_view root) {
-  return GenPrefix(gen) + storage::KeyBuilder(kSubtreeTag)
-                              .String(LayerCode(layer))
-                              .String(plan)
-                              .String(period)
-                              .String(root)
-                              .Build();
+  return LayerPrefix(gen, kSubtreeTag, layer, plan, period) + StringSuffix(root);
 }
 
 // (layer, plan, period, indicator) under the value index; the cell and the
 // agency follow.
 inline std::string ValueIndicatorPrefix(uint64_t gen, Layer layer, absl::string_view plan,
                                         absl::string_view period, absl::string_view indicator) {
-  return GenPrefix(gen) + storage::KeyBuilder(kValueTag)
-                              .String(LayerCode(layer))
-                              .String(plan)
-                              .String(period)
-                              .String(indicator)
-                              .Build();
+  return LayerPrefix(gen, kValueTag, layer, plan, period) + StringSuffix(indicator);
 }
 // (layer, plan, period, indicator, cell) under the value index; the agency
 // follows (StringSuffix(agency)).

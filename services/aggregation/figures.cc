@@ -177,6 +177,16 @@ const std::map<std::string, std::set<std::string>>& FigureCalculator::Breakdowns
   return it->second;
 }
 
+int64_t FigureCalculator::ReportsCounted(absl::string_view root) const {
+  auto it = reports_counted_.find(root);
+  if (it == reports_counted_.end()) {
+    it = reports_counted_
+             .emplace(std::string(root), reader_.ReportsCounted(layer_, plan_, period_, root))
+             .first;
+  }
+  return it->second;
+}
+
 bool FigureCalculator::Covers(absl::string_view root, absl::string_view indicator,
                               absl::string_view agency,
                               const std::map<std::string, std::string>& cells) const {
@@ -280,7 +290,7 @@ Computed FigureCalculator::Ratio(absl::string_view root, const v1::Indicator& de
   // each part's sum has them all as contributors: the ratio is that of the
   // sums, read without each agency's values. (Either part's contributors
   // are among the reports counted, so equal counts mean the same agencies.)
-  const int64_t counted = reader_.ReportsCounted(layer_, plan_, period_, root);
+  const int64_t counted = ReportsCounted(root);
   if (counted > 0) {
     std::optional<AggregateReader::SumValue> numerator_sum =
         reader_.Sum(layer_, plan_, period_, root, def.numerator(), cell);

@@ -108,6 +108,9 @@ class FigureCalculator {
   // (memoized).
   const std::map<std::string, std::set<std::string>>& Breakdowns(
       absl::string_view root, absl::string_view indicator) const;
+  // AggregateReader::ReportsCounted under `root` (memoized: a Rollup asks
+  // it for every ratio and cell).
+  int64_t ReportsCounted(absl::string_view root) const;
   // True when `agency`'s report gives the one-dimension cell of
   // `indicator` as an empty cell of a dimension it broke the indicator
   // down by (then it is 0). A crossed cell is covered only when given.
@@ -124,6 +127,7 @@ class FigureCalculator {
   std::string language_;
   mutable std::map<std::pair<std::string, std::string>, std::map<std::string, std::set<std::string>>>
       breakdowns_;
+  mutable std::map<std::string, int64_t, std::less<>> reports_counted_;
 };
 
 }  // namespace tonghop::aggregation

@@ -589,6 +589,7 @@ v1::Coverage AggregationQueries::RollupCoverage(const Scope& scope,
   constexpr int64_t kLookupCostInScanSteps = 4;
   int64_t widest = counted;
   for (const std::string& above : scope.hierarchy().Roots(scope.root)) {
+    if (above == scope.root) continue;
     widest = std::max(widest, reader.ReportsCounted(scope.layer, plan, scope.period.label, above));
   }
   if (static_cast<int64_t>(expected->size()) * kLookupCostInScanSteps < widest) {
