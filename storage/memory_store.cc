@@ -41,8 +41,9 @@ absl::Status MemoryStore::Scan(
 
 absl::Status MemoryStore::Write(const WriteBatch &batch) {
   absl::MutexLock lock(&mu_);
-  if (fail_writes_)
+  if (writes_before_failing_ == 0)
     return absl::InternalError("storage: injected write failure");
+  if (writes_before_failing_ > 0) --writes_before_failing_;
   for (const WriteBatch::Op &op : batch.ops()) {
     auto &cf = data_[op.column_family];
     if (op.value) {

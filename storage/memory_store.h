@@ -15,7 +15,8 @@ namespace tonghop::storage {
 // KvStore on std::map. Thread-safe. Column families spring into existence
 // on first use. Scans copy their range first, so they see one snapshot;
 // Snapshot() copies everything.
-// `fail_writes` makes every Write fail, to test error paths.
+// `fail_writes` makes every Write fail (`fail_writes_after`, every one after
+// the next few), to test error paths.
 class MemoryStore final : public KvStore {
  public:
   MemoryStore() = default;
@@ -40,7 +41,13 @@ class MemoryStore final : public KvStore {
 
   void set_fail_writes(bool fail) {
     absl::MutexLock lock(&mu_);
-    fail_writes_ = fail;
+    writes_before_failing_ = fail ? 0 : -1;
+  }
+  // The next `writes` writes succeed and every one after fails: a failure
+  // part way through a sequence of writes.
+  void set_fail_writes_after(int writes) {
+    absl::MutexLock lock(&mu_);
+    writes_before_failing_ = writes;
   }
   // Number of successful Write calls, for tests of batching.
   int write_count() const {
@@ -54,7 +61,8 @@ class MemoryStore final : public KvStore {
   mutable absl::Mutex mu_;
   std::map<std::string, std::map<std::string, std::string>> data_
       ABSL_GUARDED_BY(mu_);
-  bool fail_writes_ ABSL_GUARDED_BY(mu_) = false;
+  // Writes that succeed before every write fails; -1 for never failing.
+  int writes_before_failing_ ABSL_GUARDED_BY(mu_) = -1;
   StoreEpoch epoch_ ABSL_GUARDED_BY(mu_) = NewEpoch();
   int write_count_ ABSL_GUARDED_BY(mu_) = 0;
 };

@@ -71,10 +71,10 @@ storage::StoreLayout AggregationLayout() {
   layout.version_key = LayoutKey();
   layout.version = kAggregationLayoutVersion;
   // Versions 1 and 2 were older layouts of the roll-up table; version 4
-  // had no subtree counts.
+  // had no subtree counts, version 5 no digest of their members.
   layout.migrations = {StartRollupsOver(1), StartRollupsOver(2),
                        {3, "feed positions as 8-byte numbers", FeedPositionsAsNumbers},
-                       StartRollupsOver(4)};
+                       StartRollupsOver(4), StartRollupsOver(5)};
   return layout;
 }
 

@@ -22,6 +22,9 @@
 //   aggregation_meta  B · generation                             empty: being rebuilt
 //   aggregation_meta  E · generation                             feed epoch of the last change applied
 //   aggregation_meta  L · generation                             ChangeDigest of the last change applied
+//   aggregation_meta  H · generation                             the Hierarchy::fingerprint() every
+//                                                                contribution's roots were taken
+//                                                                from; absent while re-homing
 //   aggregation_data  G · gen · S · plan · period · agency       records::ReportStatus
 //   aggregation_data  G · gen · C · layer · plan · period · agency
 //                                                                records::Contribution head
@@ -32,7 +35,8 @@
 //   aggregation_data  G · gen · V · layer · plan · period · indicator · cell · agency
 //                                                                records::IndexedValue
 //   aggregation_data  G · gen · N · layer · plan · period · root  records::Subtree: how many
-//                                                                reports count under root
+//                                                                reports count under root, and
+//                                                                a digest of which
 //
 // Compiled report drafts (report_drafts.cc), KeyBuilder keys:
 //
@@ -85,10 +89,11 @@ inline constexpr storage::ColumnFamily kUpstreamPushCf{"upstream_push"};
 // feed positions as decimal text; version 4 holds them as the submissions
 // store's counter is held (EncodeFeedPosition), rewritten in place. A
 // change of the roll-up layout raises the version and adds a step that
-// starts the roll-ups over (version 5 added the subtree counts, N); a
+// starts the roll-ups over (version 5 added the subtree counts, N; version
+// 6 their members' digest and the placement, H); a
 // change of the drafts' or the federation's
 // layout needs a migration of its own.
-inline constexpr int kAggregationLayoutVersion = 5;
+inline constexpr int kAggregationLayoutVersion = 6;
 
 // The aggregation store's column families, version and migrations.
 storage::StoreLayout AggregationLayout();
@@ -121,6 +126,7 @@ inline constexpr uint8_t kAppliedTimeTag = 'T';
 inline constexpr uint8_t kBuildingTag = 'B';
 inline constexpr uint8_t kEpochTag = 'E';
 inline constexpr uint8_t kLastChangeTag = 'L';
+inline constexpr uint8_t kPlacedTag = 'H';
 
 inline std::string ActiveKey() { return storage::KeyBuilder(kActiveTag).Build(); }
 inline std::string LayoutKey() { return storage::KeyBuilder(kLayoutTag).Build(); }
@@ -148,6 +154,9 @@ inline std::string EpochKey(uint64_t gen) {
 }
 inline std::string LastChangeKey(uint64_t gen) {
   return storage::KeyBuilder(kLastChangeTag).Uint64(gen).Build();
+}
+inline std::string PlacedKey(uint64_t gen) {
+  return storage::KeyBuilder(kPlacedTag).Uint64(gen).Build();
 }
 
 // ---- aggregation_data ----
@@ -250,7 +259,7 @@ inline std::string SumKey(uint64_t gen, Layer layer, absl::string_view plan,
   return SumPrefix(gen, layer, plan, period, root, indicator) + StringSuffix(cell);
 }
 
-// The count of reports under `root` (records::Subtree).
+// The count of reports under `root` and their digest (records::Subtree).
 inline std::string SubtreeKey(uint64_t gen, Layer layer, absl::string_view plan,
                               absl::string_view period, absl::string_view root) {
   return LayerPrefix(gen, kSubtreeTag, layer, plan, period) + StringSuffix(root);

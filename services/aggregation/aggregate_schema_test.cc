@@ -35,6 +35,7 @@ TEST(AggregateSchemaTest, KeysHaveTheirRecordedBytes) {
   EXPECT_EQ(BuildingKey(2), "B\0\0\0\0\0\0\0\x02"s);
   EXPECT_EQ(EpochKey(2), "E\0\0\0\0\0\0\0\x02"s);
   EXPECT_EQ(LastChangeKey(2), "L\0\0\0\0\0\0\0\x02"s);
+  EXPECT_EQ(PlacedKey(2), "H\0\0\0\0\0\0\0\x02"s);
   EXPECT_EQ(StatusKey(2, "plans/p", "2026", "agencies/a"),
             g2 + "S" "plans/p\0\x01" "2026\0\x01" "agencies/a\0\x01"s);
   EXPECT_EQ(ContributionKey(2, Layer::kAccepted, "plans/p", "2026", "agencies/a"),
@@ -146,7 +147,7 @@ TEST(AggregateSchemaTest, ANewStoreIsStampedWithTheCurrentVersion) {
   auto upgrade = storage::UpgradeLayout(&store, AggregationLayout());
   ASSERT_TRUE(upgrade.ok()) << upgrade.status();
   EXPECT_EQ(upgrade->found_version, 0);
-  EXPECT_EQ(*store.Get(kMetaCf, LayoutKey()), std::optional<std::string>("5"));
+  EXPECT_EQ(*store.Get(kMetaCf, LayoutKey()), std::optional<std::string>("6"));
   auto aggregates = AggregateStore::Open(&store);
   ASSERT_TRUE(aggregates.ok()) << aggregates.status();
   EXPECT_EQ((*aggregates)->active_generation(), 1u);
@@ -164,7 +165,8 @@ void WriteVersion3Positions(storage::KvStore& store, const std::string& active_p
 }
 
 // Version 3's positions are rewritten in place (to version 4); version 4's
-// table has no subtree counts, so the roll-ups then start over.
+// table has no subtree counts, and version 5's no digest of their members,
+// so the roll-ups then start over.
 TEST(AggregateSchemaTest, Version3PositionsAreRewrittenInPlaceThenTheRollupsStartOver) {
   storage::MemoryStore store;
   ASSERT_TRUE(storage::UpgradeLayout(&store, AggregationLayout()).ok());
@@ -176,6 +178,7 @@ TEST(AggregateSchemaTest, Version3PositionsAreRewrittenInPlaceThenTheRollupsStar
   EXPECT_EQ(upgrade->found_version, 3);
   EXPECT_EQ(upgrade->migrations,
             (std::vector<std::string>{"feed positions as 8-byte numbers",
+                                      "the roll-ups are rebuilt from the change feed",
                                       "the roll-ups are rebuilt from the change feed"}));
   EXPECT_EQ(*store.Get(kMetaCf, PositionKey(1)), std::optional<std::string>(EncodeFeedPosition(17)));
   EXPECT_EQ(*store.Get(kMetaCf, PositionKey(7)), std::optional<std::string>(EncodeFeedPosition(0)));
@@ -222,8 +225,8 @@ TEST(AggregateSchemaTest, AnOlderVersionStartsTheRollupsOverAndKeepsTheRest) {
   auto upgrade = storage::UpgradeLayout(&store, AggregationLayout());
   ASSERT_TRUE(upgrade.ok()) << upgrade.status();
   EXPECT_EQ(upgrade->found_version, 2);
-  EXPECT_EQ(upgrade->migrations.size(), 3u);  // 2 → 3 → 4 → 5
-  EXPECT_EQ(*store.Get(kMetaCf, LayoutKey()), std::optional<std::string>("5"));
+  EXPECT_EQ(upgrade->migrations.size(), 4u);  // 2 → 3 → 4 → 5 → 6
+  EXPECT_EQ(*store.Get(kMetaCf, LayoutKey()), std::optional<std::string>("6"));
   auto aggregates = AggregateStore::Open(&store);
   ASSERT_TRUE(aggregates.ok()) << aggregates.status();
   EXPECT_EQ((*aggregates)->active_generation(), 2u);
@@ -246,17 +249,17 @@ TEST(AggregateSchemaTest, ANewerVersionIsRefusedInsteadOfRebuilt) {
     ASSERT_TRUE(store.ok()) << store.status();
     ASSERT_TRUE(AggregateStore::Open(store->get()).ok());
     storage::WriteBatch newer;
-    newer.Put(kMetaCf, LayoutKey(), "6");
+    newer.Put(kMetaCf, LayoutKey(), "7");
     ASSERT_TRUE((*store)->Write(newer).ok());
   }
   auto refused = storage::OpenRocksDbStoreWithLayout(dir, AggregationLayout());
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(refused.status().message(), HasSubstr("storage aggregation: the store has layout version 6"));
+  EXPECT_THAT(refused.status().message(), HasSubstr("storage aggregation: the store has layout version 7"));
   {
-    // Untouched: the table is still there, at version 6.
+    // Untouched: the table is still there, at version 7.
     auto store = storage::OpenRocksDbStore(dir, storage::ColumnFamilyNames(AggregationLayout().column_families));
     ASSERT_TRUE(store.ok()) << store.status();
-    EXPECT_EQ(*(*store)->Get(kMetaCf, LayoutKey()), std::optional<std::string>("6"));
+    EXPECT_EQ(*(*store)->Get(kMetaCf, LayoutKey()), std::optional<std::string>("7"));
     EXPECT_EQ(*(*store)->Get(kMetaCf, ActiveKey()), std::optional<std::string>("1"));
   }
   std::filesystem::remove_all(dir);

@@ -16,6 +16,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "services/common/resource_names.h"
+#include "services/common/secrets.h"
 #include "services/common/status_macros.h"
 #include "storage/key_encoding.h"
 
@@ -48,9 +49,10 @@ absl::Status Corrupt(absl::string_view what) {
   return absl::DataLossError(absl::StrCat("aggregation store: unreadable ", what));
 }
 
-std::string SubtreeRecord(int64_t contributors) {
+std::string SubtreeRecord(int64_t contributors, uint64_t members) {
   records::Subtree subtree;
   subtree.set_contributors(contributors);
+  subtree.set_members(members);
   return Serialize(subtree);
 }
 
@@ -63,6 +65,10 @@ uint64_t Fnv(uint64_t hash, absl::string_view bytes) {
 }
 
 }  // namespace
+
+uint64_t MemberHash(absl::string_view agency) {
+  return *storage::DecodeFixed64(Sha256(agency).substr(0, 8));
+}
 
 std::string ChangeDigest(const v1::Change& change) {
   v1::Change copy = change;
@@ -188,11 +194,12 @@ absl::Status AggregateStore::StageValues(Staging& staging, uint64_t gen, Layer l
                                          absl::string_view agency, const v1::Report& report,
                                          const std::vector<std::string>& roots, int sign,
                                          bool alone_in_own_subtree) {
+  const uint64_t member = MemberHash(agency);
   for (const std::string& root : roots) {
     std::string subtree_key = SubtreeKey(gen, layer, plan, period, root);
     if (alone_in_own_subtree && root == agency) {
       if (sign > 0) {
-        staging.Put(subtree_key, SubtreeRecord(1));
+        staging.Put(subtree_key, SubtreeRecord(1, member));
       } else {
         staging.Delete(subtree_key);
       }
@@ -205,7 +212,10 @@ absl::Status AggregateStore::StageValues(Staging& staging, uint64_t gen, Layer l
     if (contributors <= 0) {
       staging.Delete(subtree_key);
     } else {
-      staging.Put(subtree_key, SubtreeRecord(contributors));
+      // Unsigned arithmetic wraps: adding and subtracting modulo 2^64.
+      staging.Put(subtree_key,
+                  SubtreeRecord(contributors, sign > 0 ? subtree.members() + member
+                                                       : subtree.members() - member));
     }
   }
   auto values = ReportValues(report);
@@ -527,11 +537,13 @@ absl::Status AggregateStore::ApplyBatch(absl::Span<const v1::Change> changes,
     batch.Put(kMetaCf, PositionKey(gen), EncodeFeedPosition(position));
     batch.Put(kMetaCf, AppliedTimeKey(gen), absl::StrCat(position_time));
     PutMark(batch, gen, mark);
+    PutPlacement(batch, gen);
     // Not synced: the table is derived from the change feed, whose changes
     // are durable before they are on it, so a batch lost with the machine's
     // power is applied again from the feed; and a query reads the batch as
     // soon as it is written, not after a sync.
     RETURN_IF_ERROR(store_->WriteUnsynced(batch).status());
+    placement_written_ = true;
     applied_sequence_ = position;
     absl::WriterMutexLock state_lock(&state_mu_);
     feed_mark_ = std::move(mark);
@@ -570,11 +582,21 @@ absl::StatusOr<bool> AggregateStore::StageRehome(Staging& staging, uint64_t gen,
 absl::Status AggregateStore::Rehome(const Hierarchy& hierarchy) {
   absl::MutexLock lock(&apply_mu_);
   if (placed_with_ == hierarchy.fingerprint()) return absl::OkStatus();
-  return RehomeLocked(hierarchy);
+  RETURN_IF_ERROR(RehomeLocked(hierarchy));
+  WriteBatch batch;
+  PutPlacement(batch, active_generation());
+  RETURN_IF_ERROR(store_->Write(batch));
+  placement_written_ = true;
+  return absl::OkStatus();
 }
 
 absl::Status AggregateStore::RehomeLocked(const Hierarchy& hierarchy) {
   uint64_t gen = active_generation();
+  // Nor does the next change or re-homing take contributions to be placed
+  // with either hierarchy, should this one fail part way.
+  placed_with_.clear();
+  placement_written_ = false;
+  bool unplaced = false;
   std::string prefix = ContributionPrefix(gen);
   std::vector<storage::KeyValue> contributions;
   RETURN_IF_ERROR(store_->Scan(kDataCf, prefix, storage::PrefixEnd(prefix),
@@ -597,10 +619,19 @@ absl::Status AggregateStore::RehomeLocked(const Hierarchy& hierarchy) {
     if (!moved) continue;
     WriteBatch batch;
     staging.AppendTo(batch);
+    // Readers that see a contribution moved see no placement, and do not
+    // take every head's roots to be one hierarchy's
+    // (AggregateReader::placed_with), until the new one is written.
+    if (!unplaced) batch.Delete(kMetaCf, PlacedKey(gen));
     RETURN_IF_ERROR(store_->Write(batch));
+    unplaced = true;
   }
   placed_with_ = hierarchy.fingerprint();
   return absl::OkStatus();
+}
+
+void AggregateStore::PutPlacement(WriteBatch& batch, uint64_t gen) {
+  if (!placement_written_) batch.Put(kMetaCf, PlacedKey(gen), placed_with_);
 }
 
 absl::StatusOr<AggregateStore::Replayed> AggregateStore::ReplayInto(ChangeSource& source,
@@ -667,11 +698,15 @@ Layer LayerAt(int index) { return index == 0 ? Layer::kAccepted : Layer::kUnrevi
 // Sums being accumulated: micros and contributors by layer and the ids of
 // root, indicator and cell (`names` holds the names, `ids` numbers them),
 // so that a sum held costs a few bytes, not a key; and the reports counted
-// by layer and root. Not thread-safe.
+// by layer and root, with their members digest. Not thread-safe.
 struct PartialSums {
   using At = std::tuple<int, uint32_t, uint32_t, uint32_t>;
   absl::flat_hash_map<At, std::pair<Micros, int64_t>> sums;
-  absl::flat_hash_map<std::pair<int, uint32_t>, int64_t> subtrees;
+  struct Counted {
+    int64_t reports = 0;
+    uint64_t members = 0;  // MemberHash values added modulo 2^64
+  };
+  absl::flat_hash_map<std::pair<int, uint32_t>, Counted> subtrees;
   std::vector<std::string> names;
   absl::flat_hash_map<std::string, uint32_t> ids;
 
@@ -832,6 +867,7 @@ class PartitionWorker {
     // Nobody else counts under an agency nothing is placed under: its own
     // sums are its own values, written at once rather than held.
     const bool alone_in_own_subtree = !hierarchy_->HasBelow(agency);
+    const uint64_t member = MemberHash(agency);
     const int64_t seq = change.sequence();
     for (Layer layer : {Layer::kAccepted, Layer::kUnreviewed}) {
       const FinalContribution& final = found->second.layers[LayerIndex(layer)];
@@ -851,10 +887,12 @@ class PartitionWorker {
       for (const std::string& root : roots) {
         if (alone_in_own_subtree && root == agency) {
           RETURN_IF_ERROR(puts_.Put(SubtreeKey(gen_, layer, partition.plan, partition.period, root),
-                                    SubtreeRecord(1)));
+                                    SubtreeRecord(1, member)));
           continue;
         }
-        ++partial.subtrees[{LayerIndex(layer), partial.Id(root)}];
+        PartialSums::Counted& counted = partial.subtrees[{LayerIndex(layer), partial.Id(root)}];
+        ++counted.reports;
+        counted.members += member;
       }
       const int64_t submit = SubmitMicros(*report);
       const std::string agency_suffix = StringSuffix(agency);
@@ -899,8 +937,10 @@ class PartitionWorker {
                     merged.Id(other.names[cell])},
                    sum.first, sum.second);
       }
-      for (const auto& [at, contributors] : other.subtrees) {
-        merged.subtrees[{at.first, merged.Id(other.names[at.second])}] += contributors;
+      for (const auto& [at, counted] : other.subtrees) {
+        PartialSums::Counted& into = merged.subtrees[{at.first, merged.Id(other.names[at.second])}];
+        into.reports += counted.reports;
+        into.members += counted.members;
       }
       partition.partials[i] = PartialSums();
     }
@@ -915,11 +955,11 @@ class PartitionWorker {
                  merged.names[cell]),
           SumRecord(sum.first, sum.second)));
     }
-    for (const auto& [at, contributors] : merged.subtrees) {
+    for (const auto& [at, counted] : merged.subtrees) {
       RETURN_IF_ERROR(puts_.Put(
           SubtreeKey(gen_, LayerAt(at.first), partition.plan, partition.period,
                      merged.names[at.second]),
-          SubtreeRecord(contributors)));
+          SubtreeRecord(counted.reports, counted.members)));
     }
     partition.agencies = {};
     partition.partials = {};
@@ -1157,6 +1197,7 @@ absl::StatusOr<AggregateStore::RebuildResult> AggregateStore::Rebuild(
       WriteBatch batch;
       batch.Put(kMetaCf, ActiveKey(), absl::StrCat(gen));
       batch.Delete(kMetaCf, BuildingKey(gen));
+      batch.Put(kMetaCf, PlacedKey(gen), hierarchy.fingerprint());
       absl::WriterMutexLock state_lock(&state_mu_);
       RETURN_IF_ERROR(write_swap ? write_swap(batch) : store_->Write(batch));
       active_ = gen;
@@ -1164,6 +1205,7 @@ absl::StatusOr<AggregateStore::RebuildResult> AggregateStore::Rebuild(
       mark.sequence = position;
       feed_mark_ = mark;
       placed_with_ = hierarchy.fingerprint();
+      placement_written_ = true;
       result.swapped = true;
     }
   }
@@ -1209,6 +1251,7 @@ absl::Status AggregateStore::DropGeneration(uint64_t gen, const std::function<bo
   batch.Delete(kMetaCf, BuildingKey(gen));
   batch.Delete(kMetaCf, EpochKey(gen));
   batch.Delete(kMetaCf, LastChangeKey(gen));
+  batch.Delete(kMetaCf, PlacedKey(gen));
   return store_->Write(batch);
 }
 
@@ -1324,21 +1367,37 @@ std::optional<AggregateReader::SumValue> AggregateReader::Sum(Layer layer, absl:
   return SumValue{*micros, sum.contributors()};
 }
 
-int64_t AggregateReader::ReportsCounted(Layer layer, absl::string_view plan,
-                                       absl::string_view period, absl::string_view root) const {
+AggregateReader::Counted AggregateReader::CountedIn(Layer layer, absl::string_view plan,
+                                                   absl::string_view period,
+                                                   absl::string_view root) const {
   absl::StatusOr<std::optional<std::string>> stored =
       view_->Get(kDataCf, SubtreeKey(generation_, layer, plan, period, root));
   if (!stored.ok()) {
     Fail(stored.status());
-    return 0;
+    return {};
   }
-  if (!stored->has_value()) return 0;
+  if (!stored->has_value()) return {};
   records::Subtree subtree;
   if (!subtree.ParseFromString(**stored) || subtree.contributors() <= 0) {
     Fail(Corrupt("subtree count"));
-    return 0;
+    return {};
   }
-  return subtree.contributors();
+  return Counted{subtree.contributors(), subtree.members()};
+}
+
+int64_t AggregateReader::ReportsCounted(Layer layer, absl::string_view plan,
+                                       absl::string_view period, absl::string_view root) const {
+  return CountedIn(layer, plan, period, root).reports;
+}
+
+const std::string& AggregateReader::placed_with() const {
+  if (!placed_with_.has_value()) {
+    absl::StatusOr<std::optional<std::string>> stored =
+        view_->Get(kMetaCf, PlacedKey(generation_));
+    if (!stored.ok()) Fail(stored.status());
+    placed_with_ = stored.ok() && stored->has_value() ? **stored : std::string();
+  }
+  return *placed_with_;
 }
 
 template <typename Record>

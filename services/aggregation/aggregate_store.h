@@ -89,6 +89,11 @@ struct FeedMark {
   std::string digest;
 };
 
+// An agency's share of a subtree's members digest (records::Subtree): the
+// first 8 bytes of the SHA-256 of its name, so that digests are the same in
+// every process and every build of the table.
+uint64_t MemberHash(absl::string_view agency);
+
 // A digest of a change as the feed holds it (its epoch aside).
 std::string ChangeDigest(const v1::Change& change);
 
@@ -131,10 +136,25 @@ class AggregateReader {
   std::optional<SumValue> Sum(Layer layer, absl::string_view plan, absl::string_view period,
                               absl::string_view root, absl::string_view indicator,
                               absl::string_view cell) const;
-  // How many reports count in `root`'s subtree (0 for none): one read,
-  // however many agencies the subtree has.
+  // Who counts in `root`'s subtree: how many reports, and a digest of
+  // their agencies that is the same for the same agencies and differs
+  // otherwise (but with odds of 2^-64); zeros for none. One read, however
+  // many agencies the subtree has.
+  struct Counted {
+    int64_t reports = 0;
+    uint64_t members = 0;
+  };
+  Counted CountedIn(Layer layer, absl::string_view plan, absl::string_view period,
+                    absl::string_view root) const;
+  // CountedIn(...).reports.
   int64_t ReportsCounted(Layer layer, absl::string_view plan, absl::string_view period,
                          absl::string_view root) const;
+  // The Hierarchy::fingerprint() that gave every contribution its roots;
+  // empty while contributions are being re-homed. When it is the
+  // fingerprint of a hierarchy, every head's roots are that hierarchy's
+  // Roots() of its agency, so an agency counts in a subtree it is in
+  // exactly when it has a head.
+  const std::string& placed_with() const;
   // Every cell of an indicator with a sum, by cell key.
   std::map<std::string, SumValue> Sums(Layer layer, absl::string_view plan,
                                        absl::string_view period, absl::string_view root,
@@ -225,6 +245,7 @@ class AggregateReader {
   absl::Time applied_time_;
   mutable absl::Status status_;
   mutable std::map<std::string, std::map<std::string, std::vector<std::string>>> roots_;
+  mutable std::optional<std::string> placed_with_;
 };
 
 class AggregateStore {
@@ -368,6 +389,9 @@ class AggregateStore {
   static void PutMark(storage::WriteBatch& batch, uint64_t generation, const FeedMark& mark);
   absl::StatusOr<FeedMark> ReadMark(const storage::KvReader& view, uint64_t generation) const;
   absl::Status RehomeLocked(const Hierarchy& hierarchy) ABSL_EXCLUSIVE_LOCKS_REQUIRED(apply_mu_);
+  // Stages placed_with_ as the table's placement, unless it is written.
+  void PutPlacement(storage::WriteBatch& batch, uint64_t generation)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(apply_mu_);
   void Notify();
 
   storage::KvStore* store_;
@@ -384,6 +408,8 @@ class AggregateStore {
   FeedMark feed_mark_ ABSL_GUARDED_BY(state_mu_);
   std::vector<uint64_t> leftovers_ ABSL_GUARDED_BY(state_mu_);
   std::string placed_with_ ABSL_GUARDED_BY(apply_mu_);  // hierarchy fingerprint
+  // Whether the table says so (PlacedKey); written with the next batch.
+  bool placement_written_ ABSL_GUARDED_BY(apply_mu_) = false;
   std::function<void(int64_t)> listener_;
   size_t drop_page_size_ = 5000;
   size_t rebuild_batch_bytes_ = 4 << 20;

@@ -259,6 +259,17 @@ std::map<std::string, std::optional<Micros>> MaxAndLatest(const AggregateStore& 
 // under its root, in each layer, plan and period of the random histories,
 // and that a count is kept for each such root. Returns how many were
 // checked.
+std::string PlacedWith(const AggregateStore& aggregates) {
+  std::string placed;
+  EXPECT_TRUE(aggregates
+                  .Read([&](const AggregateReader& r) {
+                    placed = r.placed_with();
+                    return r.status();
+                  })
+                  .ok());
+  return placed;
+}
+
 int ExpectSubtreeCountsMatchContributions(const AggregateStore& aggregates) {
   int checked = 0;
   EXPECT_TRUE(aggregates
@@ -266,12 +277,18 @@ int ExpectSubtreeCountsMatchContributions(const AggregateStore& aggregates) {
                     for (Layer layer : {Layer::kAccepted, Layer::kUnreviewed}) {
                       for (const char* plan : {testing::kPlan, kOtherPlan}) {
                         for (const std::string& period : r.Periods(plan)) {
-                          std::map<std::string, int64_t> placed;
+                          std::map<std::string, AggregateReader::Counted> placed;
                           for (const auto& [agency, head] : r.Contributions(layer, plan, period)) {
-                            for (const std::string& root : head.roots()) ++placed[root];
+                            for (const std::string& root : head.roots()) {
+                              ++placed[root].reports;
+                              placed[root].members += MemberHash(agency);
+                            }
                           }
-                          for (const auto& [root, count] : placed) {
-                            EXPECT_EQ(r.ReportsCounted(layer, plan, period, root), count)
+                          for (const auto& [root, counted] : placed) {
+                            AggregateReader::Counted stored = r.CountedIn(layer, plan, period, root);
+                            EXPECT_EQ(stored.reports, counted.reports)
+                                << LayerCode(layer) << " " << plan << " " << period << " " << root;
+                            EXPECT_EQ(stored.members, counted.members)
                                 << LayerCode(layer) << " " << plan << " " << period << " " << root;
                             ++checked;
                           }
@@ -750,12 +767,27 @@ TEST_F(AggregateStoreTest, RehomingAfterAHierarchyChangeEqualsARebuild) {
   }
   Hierarchy changed(agencies);
   ASSERT_NE(changed.fingerprint(), MakeHierarchy().fingerprint());
+  EXPECT_EQ(PlacedWith(*aggregates_), MakeHierarchy().fingerprint());
   ASSERT_TRUE(aggregates_->Rehome(changed).ok());
+  EXPECT_EQ(PlacedWith(*aggregates_), changed.fingerprint());
   EXPECT_GT(ExpectSubtreeCountsMatchContributions(*aggregates_), 10);
   VectorSource source(&changes);
   auto result = aggregates_->Rebuild(source, changed, /*verify_only=*/true);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_TRUE(result->identical);
+  // A re-homing that fails part way (after moving one contribution) leaves
+  // no placement for readers to trust, until one completes.
+  store_.set_fail_writes_after(2);
+  EXPECT_FALSE(aggregates_->Rehome(MakeHierarchy()).ok());
+  store_.set_fail_writes(false);
+  EXPECT_EQ(PlacedWith(*aggregates_), "");
+  ASSERT_TRUE(aggregates_->Rehome(changed).ok());
+  EXPECT_EQ(PlacedWith(*aggregates_), changed.fingerprint());
+  EXPECT_GT(ExpectSubtreeCountsMatchContributions(*aggregates_), 10);
+  // A rebuild swaps in a table placed with the hierarchy it was given.
+  auto swapped = aggregates_->Rebuild(source, MakeHierarchy(), /*verify_only=*/false);
+  ASSERT_TRUE(swapped.ok()) << swapped.status();
+  EXPECT_EQ(PlacedWith(*aggregates_), MakeHierarchy().fingerprint());
 }
 
 TEST_F(AggregateStoreTest, RebuildCatchesUpWithALiveTableThatMovedOn) {

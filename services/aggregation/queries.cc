@@ -414,6 +414,26 @@ std::shared_ptr<const std::vector<std::string>> AggregationQueries::InNameOrder(
   return order;
 }
 
+std::shared_ptr<const ExpectedContributions> AggregationQueries::ContributionsOf(
+    const Scope& scope,
+    const std::shared_ptr<const std::map<std::string, ExpectedReporter>>& expected) const {
+  {
+    absl::MutexLock lock(&expected_mu_);
+    for (const ContributionsEntry& entry : contributions_cache_) {
+      if (entry.expected == expected) return entry.contributions;
+    }
+  }
+  std::vector<std::string> agencies;
+  agencies.reserve(expected->size());
+  for (const auto& [agency, unused] : *expected) agencies.push_back(agency);
+  auto contributions = std::make_shared<const ExpectedContributions>(
+      scope.hierarchy(), scope.root, scope.plan_name(), scope.period.label, agencies);
+  absl::MutexLock lock(&expected_mu_);
+  if (contributions_cache_.size() >= kExpectedCacheSize) contributions_cache_.pop_front();
+  contributions_cache_.push_back(ContributionsEntry{expected, contributions});
+  return contributions;
+}
+
 absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> AggregationQueries::SnapshotKnowing(
     const std::vector<std::string>& names) const {
   ASSIGN_OR_RETURN(std::shared_ptr<const RegistrySnapshot> snapshot, registry_->Snapshot(false));
@@ -581,6 +601,17 @@ v1::Coverage AggregationQueries::RollupCoverage(const Scope& scope,
   const std::string plan = scope.plan_name();
   const int64_t counted = reader.ReportsCounted(scope.layer, plan, scope.period.label, scope.root);
   if (counted == 0) return coverage;
+  if (!reader.placed_with().empty() && reader.placed_with() == scope.hierarchy().fingerprint()) {
+    // Every head's roots are this hierarchy's: the expected reporters are
+    // counted group by group, each group read again only when who counts in
+    // it changed.
+    const int64_t contributed = ContributionsOf(scope, expected)->Contributed(reader, scope.layer);
+    coverage.set_contributed(static_cast<int32_t>(contributed));
+    coverage.set_other_contributors(static_cast<int32_t>(counted - contributed));
+    return coverage;
+  }
+  // Contributions are being re-homed to another hierarchy, or were placed
+  // with one the query does not have.
   // Reports counted in the subtree are either from expected reporters or
   // others. When the expected reporters are few beside the reports of the
   // whole plan and period (a province's, not the country's), their own

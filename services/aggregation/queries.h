@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "services/aggregation/aggregate_store.h"
+#include "services/aggregation/expected_contributions.h"
 #include "services/aggregation/registry_view.h"
 #include "services/common/agency_matcher.h"
 #include "services/common/clock.h"
@@ -154,6 +155,12 @@ class AggregationQueries {
       const Scope& scope,
       const std::shared_ptr<const std::map<std::string, ExpectedReporter>>& expected) const;
 
+  // The ExpectedContributions of `expected` (an Expected() answer for
+  // `scope`), built once per answer.
+  std::shared_ptr<const ExpectedContributions> ContributionsOf(
+      const Scope& scope,
+      const std::shared_ptr<const std::map<std::string, ExpectedReporter>>& expected) const;
+
   AggregateStore* store_;
   RegistryView* registry_;
   const Clock* clock_;
@@ -174,9 +181,15 @@ class AggregationQueries {
     std::string language;
     std::shared_ptr<const std::vector<std::string>> order;
   };
+  struct ContributionsEntry {
+    // Held, so that the address cannot be reused by another answer.
+    std::shared_ptr<const std::map<std::string, ExpectedReporter>> expected;
+    std::shared_ptr<const ExpectedContributions> contributions;
+  };
   mutable absl::Mutex expected_mu_;
   mutable std::deque<ExpectedEntry> expected_cache_ ABSL_GUARDED_BY(expected_mu_);
   mutable std::deque<NameOrderEntry> name_order_cache_ ABSL_GUARDED_BY(expected_mu_);
+  mutable std::deque<ContributionsEntry> contributions_cache_ ABSL_GUARDED_BY(expected_mu_);
 
   mutable absl::Mutex matcher_mu_;
   // The hierarchy the matcher was built from, and the matcher.

@@ -364,6 +364,41 @@ TEST_F(QueriesTest, CoverageAgreesWithCompletenessInEverySubtree) {
   EXPECT_EQ(health.coverage().other_contributors(), 1);
 }
 
+// The national coverage counts each province's expected reporters again
+// only when who reports there changed: one expected reporter's report
+// returned and another agency's accepted leave the province's count as it
+// was, and the coverage must still move.
+TEST_F(QueriesTest, CoverageFollowsWhoReportsNotOnlyHowMany) {
+  v1::Report health = MakeReport("dong-nai-so-y-te", "2026", 1, {IntValue("complaints-received", 1)});
+  Accept(MakeReport("dong-nai-so-tu-phap", "2026", 1, {IntValue("complaints-received", 1)}));
+  Accept(health);
+  Accept(MakeReport("quang-ngai-so-tu-phap", "2026", 1, {IntValue("complaints-received", 1)}));
+  auto coverage = [&] {
+    auto rollup = queries_->Rollup(ministry_, RollupRequest("agencies/bo-tu-phap"));
+    EXPECT_TRUE(rollup.ok()) << rollup.status();
+    v1::CompletenessRequest request;
+    request.set_plan(testing::kPlan);
+    request.set_period("2026");
+    request.set_agency("agencies/bo-tu-phap");
+    auto completeness = queries_->Completeness(ministry_, request);
+    EXPECT_TRUE(completeness.ok()) << completeness.status();
+    EXPECT_EQ(rollup->coverage().contributed(), completeness->received());
+    EXPECT_EQ(rollup->coverage().other_contributors(), completeness->other_reporters_size());
+    return std::make_pair(rollup->coverage().contributed(),
+                          rollup->coverage().other_contributors());
+  };
+  // Quảng Ngãi's department is expected by no assignment.
+  EXPECT_EQ(coverage(), std::make_pair(2, 1));
+  // Đồng Nai still counts two reports, one of them from an agency not
+  // expected.
+  Apply(v1::CHANGE_KIND_RETURNED, health);
+  Accept(MakeReport("binh-phuoc-so-y-te", "2026", 1, {IntValue("complaints-received", 1)}));
+  EXPECT_EQ(coverage(), std::make_pair(1, 2));
+  // And back.
+  Accept(MakeReport("dong-nai-so-y-te", "2026", 2, {IntValue("complaints-received", 2)}));
+  EXPECT_EQ(coverage(), std::make_pair(2, 2));
+}
+
 TEST_F(QueriesTest, TaskStatusAndOverdueRule) {
   v1::Report so_tu_phap = MakeReport("dong-nai-so-tu-phap", "2026", 1, {});
   auto* p = so_tu_phap.add_progress();
