@@ -158,6 +158,12 @@ void Verifier::CheckNationalRollup(int year) {
   for (const v1::Indicator& i : world_.indicators()) {
     if (!answered.count(i.name())) Fail(absl::StrCat("national ", period, ": no ", i.name()));
   }
+  // Every generated reporter of the year is expected and reported.
+  const std::string reporters = absl::StrCat(world_.ReportersOf(year).size());
+  compare("coverage: expected", absl::StrCat(response.coverage().expected()), reporters);
+  compare("coverage: contributed", absl::StrCat(response.coverage().contributed()), reporters);
+  compare("coverage: other contributors",
+          absl::StrCat(response.coverage().other_contributors()), "0");
   result_.checks.push_back(absl::StrCat("national Rollup ", period,
                                         World::IsHistorical(year) ? " (before 2025)" : "", ": ",
                                         compared,

@@ -20,8 +20,13 @@
 //                                                   the number of contributors
 //   value         (indicator, cell, agency)      → the agency's value and
 //                                                   submit time
-// and, once per plan and period, each agency's latest report state. Their
-// keys and the layout version are in aggregate_schema.h.
+//   subtree       (root)                         → how many reports count
+//                                                   under root, and a digest
+//                                                   of whose (MemberHash)
+// and, once per plan and period, each agency's latest report state; per
+// generation, the hierarchy every head's roots were taken from (absent
+// while contributions are being re-homed). Their keys and the layout
+// version are in aggregate_schema.h.
 // A newer revision replaces the older one's contribution: the stored
 // contribution is subtracted from exactly the roots it was added to, then
 // the new one is added; accepting the revision already counted as submitted

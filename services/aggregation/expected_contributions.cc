@@ -1,6 +1,8 @@
 #include "services/aggregation/expected_contributions.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 
 namespace tonghop::aggregation {
 
@@ -15,21 +17,21 @@ ExpectedContributions::ExpectedContributions(const Hierarchy& hierarchy, absl::s
   absl::flat_hash_map<std::string, size_t> depth;
   std::map<std::string, std::vector<std::string>> by_subtree;
   for (const std::string& agency : expected) {
-    const std::string* nearest = nullptr;
+    std::optional<std::string> nearest;
     size_t nearest_depth = 0;
     for (const std::string& subtree : hierarchy.Roots(agency)) {
       if (subtree == root_ || !hierarchy.InSubtree(subtree, root_)) continue;
       auto [it, added] = depth.try_emplace(subtree, 0);
       if (added) it->second = hierarchy.Roots(subtree).size();
-      if (nearest == nullptr || it->second < nearest_depth) {
-        nearest = &it->first;
+      if (!nearest.has_value() || it->second < nearest_depth) {
+        nearest = subtree;
         nearest_depth = it->second;
       }
     }
-    if (nearest == nullptr) {
-      alone_.push_back(agency);
-    } else {
+    if (nearest.has_value()) {
       by_subtree[*nearest].push_back(agency);
+    } else {
+      alone_.push_back(agency);
     }
   }
   for (auto& [subtree, agencies] : by_subtree) {
