@@ -702,10 +702,7 @@ Layer LayerAt(int index) { return index == 0 ? Layer::kAccepted : Layer::kUnrevi
 struct PartialSums {
   using At = std::tuple<int, uint32_t, uint32_t, uint32_t>;
   absl::flat_hash_map<At, std::pair<Micros, int64_t>> sums;
-  struct Counted {
-    int64_t reports = 0;
-    uint64_t members = 0;  // MemberHash values added modulo 2^64
-  };
+  using Counted = AggregateReader::Counted;
   absl::flat_hash_map<std::pair<int, uint32_t>, Counted> subtrees;
   std::vector<std::string> names;
   absl::flat_hash_map<std::string, uint32_t> ids;
