@@ -381,6 +381,8 @@ int Completeness(CliContext& context, const ParsedArgs& args) {
   v1::CompletenessRequest request;
   SetScope(scope, request);
   request.set_language(scope.language);
+  // The counts without the lists: cheap for the whole country.
+  if (args.Has("counts-only")) request.set_view(v1::COMPLETENESS_VIEW_BASIC);
   v1::CompletenessResponse response;
   auto call = context.connection().NewContext();
   grpc::Status status = Stub(context)->Completeness(call.get(), request, &response);
@@ -1061,9 +1063,10 @@ void RegisterAggregationCommands(CommandTable& table) {
              "indicator roll-ups of an agency's subtree", Rollup})
       .Takes(ScopeFlagDeclarations())
       .Takes({"indicator=ID[,ID]", "by=total|dimension|child|cells", "dimension=ID", "explain"});
-  table.Add({"completeness", kScopeFlags, "who has reported, on time or late, and who has not",
-             Completeness})
-      .Takes(ScopeFlagDeclarations());
+  table.Add({"completeness", absl::StrCat(kScopeFlags, " [--counts-only]"),
+             "who has reported, on time or late, and who has not", Completeness})
+      .Takes(ScopeFlagDeclarations())
+      .Takes({"counts-only"});
   table.Add({"tasks", absl::StrCat(kScopeFlags, " [--overdue] [--as-of=YYYY-MM-DD]"),
              "each task's assignees with their progress; overdue tasks", Tasks})
       .Takes(ScopeFlagDeclarations())

@@ -224,6 +224,21 @@ void Verifier::CheckCompleteness(int year) {
                       response.missing(), " missing; ", reporters,
                       " generated agencies reported, every one expected"));
   }
+  // The counts-only view, kept up to date from the changes, counts the same.
+  request.set_view(v1::COMPLETENESS_VIEW_BASIC);
+  v1::CompletenessResponse counts;
+  status = aggregation_->Completeness(CallAs(MinistryName(), kTimeout).get(), request, &counts);
+  if (!status.ok()) return FailCall(status, absl::StrCat("completeness counts ", period));
+  if (counts.expected() != response.expected() || counts.received() != response.received() ||
+      counts.on_time() != response.on_time() || counts.late() != response.late() ||
+      counts.missing() != response.missing() ||
+      counts.awaiting_review() != response.awaiting_review() ||
+      counts.returned() != response.returned()) {
+    Fail(absl::StrCat("Completeness ", period, " counts only: expected ", counts.expected(),
+                      ", received ", counts.received(), ", missing ", counts.missing(),
+                      "; the full answer: ", response.expected(), ", ", response.received(),
+                      ", ", response.missing()));
+  }
 }
 
 void Verifier::CheckTrend(const std::string& agency, int province,

@@ -314,6 +314,7 @@ absl::Status AggregateStore::Init() {
   }
   ASSIGN_OR_RETURN(FeedMark mark, ReadMark(*store_, gen));
   mark.sequence = applied;
+  journal_.Reset(applied);
   {
     absl::WriterMutexLock lock(&state_mu_);
     active_ = gen;
@@ -523,9 +524,16 @@ absl::Status AggregateStore::ApplyBatch(absl::Span<const v1::Change> changes,
     Staging staging(store_);
     position = applied;
     int64_t position_time = 0;
+    std::vector<ChangeJournal::Entry> touched;
+    touched.reserve(changes.size());
     for (const v1::Change& change : changes) {
       if (change.sequence() <= position) continue;
       RETURN_IF_ERROR(StageChange(staging, gen, change, hierarchy));
+      if (std::optional<ChangeEffect> effect = EffectOf(change)) {
+        touched.push_back(ChangeJournal::Entry{change.sequence(), std::move(effect->plan),
+                                               std::move(effect->period),
+                                               std::move(effect->agency)});
+      }
       position = change.sequence();
       position_time = ChangeMicros(change);
       if (!change.epoch().empty()) mark.epoch = change.epoch();
@@ -538,11 +546,16 @@ absl::Status AggregateStore::ApplyBatch(absl::Span<const v1::Change> changes,
     batch.Put(kMetaCf, AppliedTimeKey(gen), absl::StrCat(position_time));
     PutMark(batch, gen, mark);
     PutPlacement(batch, gen);
+    // In the journal before a reader can see the batch (its contract).
+    journal_.Record(std::move(touched));
     // Not synced: the table is derived from the change feed, whose changes
     // are durable before they are on it, so a batch lost with the machine's
     // power is applied again from the feed; and a query reads the batch as
     // soon as it is written, not after a sync.
-    RETURN_IF_ERROR(store_->WriteUnsynced(batch).status());
+    if (absl::Status written = store_->WriteUnsynced(batch).status(); !written.ok()) {
+      journal_.ForgetAfter(applied);
+      return written;
+    }
     placement_written_ = true;
     applied_sequence_ = position;
     absl::WriterMutexLock state_lock(&state_mu_);
@@ -1199,6 +1212,7 @@ absl::StatusOr<AggregateStore::RebuildResult> AggregateStore::Rebuild(
       RETURN_IF_ERROR(write_swap ? write_swap(batch) : store_->Write(batch));
       active_ = gen;
       applied_sequence_ = position;
+      journal_.Reset(position);
       mark.sequence = position;
       feed_mark_ = mark;
       placed_with_ = hierarchy.fingerprint();
@@ -1343,43 +1357,49 @@ void AggregateReader::Fail(const absl::Status& status) const {
 
 absl::Status AggregateReader::status() const { return status_; }
 
-std::optional<AggregateReader::SumValue> AggregateReader::Sum(Layer layer, absl::string_view plan,
-                                                              absl::string_view period,
-                                                              absl::string_view root,
-                                                              absl::string_view indicator,
-                                                              absl::string_view cell) const {
-  absl::StatusOr<std::optional<std::string>> stored =
-      view_->Get(kDataCf, SumKey(generation_, layer, plan, period, root, indicator, cell));
+template <typename Record>
+std::optional<Record> AggregateReader::ReadRecord(const std::string& key, const char* what) const {
+  absl::StatusOr<std::optional<std::string>> stored = view_->Get(kDataCf, key);
   if (!stored.ok()) {
     Fail(stored.status());
     return std::nullopt;
   }
   if (!stored->has_value()) return std::nullopt;
-  records::Sum sum;
-  std::optional<__int128> micros;
-  if (!sum.ParseFromString(**stored) || !(micros = ParseInt128(sum.micros()))) {
+  Record record;
+  if (!record.ParseFromString(**stored)) {
+    Fail(Corrupt(what));
+    return std::nullopt;
+  }
+  return record;
+}
+
+std::optional<AggregateReader::SumValue> AggregateReader::Sum(Layer layer, absl::string_view plan,
+                                                              absl::string_view period,
+                                                              absl::string_view root,
+                                                              absl::string_view indicator,
+                                                              absl::string_view cell) const {
+  std::optional<records::Sum> sum = ReadRecord<records::Sum>(
+      SumKey(generation_, layer, plan, period, root, indicator, cell), "sum");
+  if (!sum.has_value()) return std::nullopt;
+  std::optional<__int128> micros = ParseInt128(sum->micros());
+  if (!micros.has_value()) {
     Fail(Corrupt("sum"));
     return std::nullopt;
   }
-  return SumValue{*micros, sum.contributors()};
+  return SumValue{*micros, sum->contributors()};
 }
 
 AggregateReader::Counted AggregateReader::CountedIn(Layer layer, absl::string_view plan,
                                                    absl::string_view period,
                                                    absl::string_view root) const {
-  absl::StatusOr<std::optional<std::string>> stored =
-      view_->Get(kDataCf, SubtreeKey(generation_, layer, plan, period, root));
-  if (!stored.ok()) {
-    Fail(stored.status());
-    return {};
-  }
-  if (!stored->has_value()) return {};
-  records::Subtree subtree;
-  if (!subtree.ParseFromString(**stored) || subtree.contributors() <= 0) {
+  std::optional<records::Subtree> subtree = ReadRecord<records::Subtree>(
+      SubtreeKey(generation_, layer, plan, period, root), "subtree count");
+  if (!subtree.has_value()) return {};
+  if (subtree->contributors() <= 0) {
     Fail(Corrupt("subtree count"));
     return {};
   }
-  return Counted{subtree.contributors(), subtree.members()};
+  return Counted{subtree->contributors(), subtree->members()};
 }
 
 int64_t AggregateReader::ReportsCounted(Layer layer, absl::string_view plan,
@@ -1560,19 +1580,8 @@ std::map<std::string, records::Contribution> AggregateReader::Contributions(
 std::optional<records::Contribution> AggregateReader::Head(Layer layer, absl::string_view plan,
                                                            absl::string_view period,
                                                            absl::string_view agency) const {
-  absl::StatusOr<std::optional<std::string>> stored =
-      view_->Get(kDataCf, ContributionKey(generation_, layer, plan, period, agency));
-  if (!stored.ok()) {
-    Fail(stored.status());
-    return std::nullopt;
-  }
-  if (!stored->has_value()) return std::nullopt;
-  records::Contribution contribution;
-  if (!contribution.ParseFromString(**stored)) {
-    Fail(Corrupt("contribution"));
-    return std::nullopt;
-  }
-  return contribution;
+  return ReadRecord<records::Contribution>(
+      ContributionKey(generation_, layer, plan, period, agency), "contribution");
 }
 
 std::optional<records::Contribution> AggregateReader::Contribution(Layer layer,
@@ -1599,6 +1608,13 @@ std::map<std::string, records::ReportStatus> AggregateReader::Statuses(
     absl::string_view plan, absl::string_view period) const {
   return RecordsByAgency<records::ReportStatus>(StatusPrefix(generation_, plan, period),
                                                 "report status");
+}
+
+std::optional<records::ReportStatus> AggregateReader::Status(absl::string_view plan,
+                                                            absl::string_view period,
+                                                            absl::string_view agency) const {
+  return ReadRecord<records::ReportStatus>(StatusKey(generation_, plan, period, agency),
+                                           "report status");
 }
 
 std::vector<std::string> AggregateReader::Periods(absl::string_view plan) const {

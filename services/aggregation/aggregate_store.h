@@ -78,6 +78,7 @@
 #include "absl/types/span.h"
 #include "services/aggregation/aggregate_schema.h"
 #include "services/aggregation/aggregation_records.pb.h"
+#include "services/aggregation/change_journal.h"
 #include "services/aggregation/hierarchy.h"
 #include "services/common/decimal.h"
 #include "storage/kv_store.h"
@@ -201,10 +202,16 @@ class AggregateReader {
   // Every agency's latest report state for a plan and period, by agency.
   std::map<std::string, records::ReportStatus> Statuses(absl::string_view plan,
                                                         absl::string_view period) const;
+  // One agency's latest report state (as Statuses() gives it).
+  std::optional<records::ReportStatus> Status(absl::string_view plan, absl::string_view period,
+                                              absl::string_view agency) const;
   // The periods of a plan for which any report was ever seen.
   std::vector<std::string> Periods(absl::string_view plan) const;
 
   int64_t applied_sequence() const { return applied_sequence_; }
+  // The generation of the table the reader sees (a rebuild's swap starts
+  // another).
+  uint64_t generation() const { return generation_; }
   // When the change at applied_sequence() happened; InfinitePast() when
   // nothing was applied (or the table predates this record).
   absl::Time applied_time() const { return applied_time_; }
@@ -224,6 +231,11 @@ class AggregateReader {
   void ForEachRecord(
       const std::string& prefix, const char* what,
       const std::function<bool(const std::string& rest, const Record& record)>& visit) const;
+  // The record at `key` in the data column family; nullopt when there is
+  // none, or when it does not read (which fails the reader as a corrupt
+  // `what`).
+  template <typename Record>
+  std::optional<Record> ReadRecord(const std::string& key, const char* what) const;
   // Every record under `prefix`, by the agency that ends its key.
   template <typename Record>
   std::map<std::string, Record> RecordsByAgency(const std::string& prefix,
@@ -325,6 +337,10 @@ class AggregateStore {
   // status, or the first storage error the reader met.
   absl::Status Read(const std::function<absl::Status(const AggregateReader&)>& read) const;
 
+  // The changes applied lately, for queries that keep counts up to date
+  // by reading only what changed (see ChangeJournal's contract).
+  const ChangeJournal& journal() const { return journal_; }
+
   // Called (on the applying thread, no lock held) after the applied position
   // advances. Set once, before changes are applied.
   void SetListener(std::function<void(int64_t)> listener) { listener_ = std::move(listener); }
@@ -415,6 +431,7 @@ class AggregateStore {
   std::string placed_with_ ABSL_GUARDED_BY(apply_mu_);  // hierarchy fingerprint
   // Whether the table says so (PlacedKey); written with the next batch.
   bool placement_written_ ABSL_GUARDED_BY(apply_mu_) = false;
+  ChangeJournal journal_;
   std::function<void(int64_t)> listener_;
   size_t drop_page_size_ = 5000;
   size_t rebuild_batch_bytes_ = 4 << 20;

@@ -32,19 +32,6 @@ Layer LayerFor(bool include_unreviewed) {
   return include_unreviewed ? Layer::kUnreviewed : Layer::kAccepted;
 }
 
-v1::ReporterState StateOf(v1::ReportState state) {
-  switch (state) {
-    case v1::REPORT_STATE_SUBMITTED:
-      return v1::REPORTER_STATE_AWAITING_REVIEW;
-    case v1::REPORT_STATE_ACCEPTED:
-      return v1::REPORTER_STATE_ACCEPTED;
-    case v1::REPORT_STATE_RETURNED:
-      return v1::REPORTER_STATE_RETURNED;
-    default:
-      return v1::REPORTER_STATE_NOT_SUBMITTED;
-  }
-}
-
 // Sorts by a Vietnamese collation of `key(item)`, so "Ủy ban" sorts among
 // the U's rather than after Z; equal names keep their order. Each key is
 // turned into a collation key once, not at every comparison: a national
@@ -414,24 +401,27 @@ std::shared_ptr<const std::vector<std::string>> AggregationQueries::InNameOrder(
   return order;
 }
 
-std::shared_ptr<const ExpectedContributions> AggregationQueries::ContributionsOf(
+AggregationQueries::Counters AggregationQueries::CountersOf(
     const Scope& scope,
     const std::shared_ptr<const std::map<std::string, ExpectedReporter>>& expected) const {
   {
     absl::MutexLock lock(&expected_mu_);
-    for (const ContributionsEntry& entry : contributions_cache_) {
-      if (entry.expected == expected) return entry.contributions;
+    for (const CountersEntry& entry : counters_cache_) {
+      if (entry.expected == expected) return entry.counters;
     }
   }
   std::vector<std::string> agencies;
   agencies.reserve(expected->size());
   for (const auto& [agency, unused] : *expected) agencies.push_back(agency);
-  auto contributions = std::make_shared<const ExpectedContributions>(
+  Counters counters;
+  counters.contributions = std::make_shared<const ExpectedContributions>(
       scope.hierarchy(), scope.root, scope.plan_name(), scope.period.label, agencies);
+  counters.tally = std::make_shared<const CompletenessTally>(scope.plan_name(), scope.period.label,
+                                                             std::move(agencies));
   absl::MutexLock lock(&expected_mu_);
-  if (contributions_cache_.size() >= kExpectedCacheSize) contributions_cache_.pop_front();
-  contributions_cache_.push_back(ContributionsEntry{expected, contributions});
-  return contributions;
+  if (counters_cache_.size() >= kExpectedCacheSize) counters_cache_.pop_front();
+  counters_cache_.push_back(CountersEntry{expected, counters});
+  return counters;
 }
 
 absl::StatusOr<std::shared_ptr<const RegistrySnapshot>> AggregationQueries::SnapshotKnowing(
@@ -605,7 +595,7 @@ v1::Coverage AggregationQueries::RollupCoverage(const Scope& scope,
     // Every head's roots are this hierarchy's: the expected reporters are
     // counted group by group, each group read again only when who counts in
     // it changed.
-    const int64_t contributed = ContributionsOf(scope, expected)->Contributed(reader, scope.layer);
+    const int64_t contributed = CountersOf(scope, expected).contributions->Contributed(reader, scope.layer);
     coverage.set_contributed(static_cast<int32_t>(contributed));
     coverage.set_other_contributors(static_cast<int32_t>(counted - contributed));
     return coverage;
@@ -747,26 +737,15 @@ v1::CompletenessResponse AggregationQueries::CompletenessFrom(const Scope& scope
     r.set_requested(expected.at(agency).requested);
     reporters.push_back(std::move(r));
   }
-  response.set_expected(static_cast<int32_t>(reporters.size()));
+  CompletenessCounts counts;
   for (const v1::Reporter& r : reporters) {
-    if (r.counted()) {
-      response.set_received(response.received() + 1);
-      if (r.on_time()) {
-        response.set_on_time(response.on_time() + 1);
-      } else {
-        response.set_late(response.late() + 1);
-      }
-    }
-    if (r.state() == v1::REPORTER_STATE_AWAITING_REVIEW) {
-      response.set_awaiting_review(response.awaiting_review() + 1);
-    }
-    if (r.state() == v1::REPORTER_STATE_RETURNED) response.set_returned(response.returned() + 1);
-    if (!r.counted() && r.state() != v1::REPORTER_STATE_AWAITING_REVIEW) {
-      response.set_missing(response.missing() + 1);
-      *response.add_missing_reporters() = r;
-    }
+    const ReporterStanding standing{r.counted(), r.on_time(), r.state()};
+    counts.Add(standing);
+    if (standing.missing()) *response.add_missing_reporters() = r;
     *response.add_reporters() = r;
   }
+  counts.WriteTo(response);
+  response.set_view(v1::COMPLETENESS_VIEW_FULL);
   std::vector<v1::Reporter> others;
   for (const auto& [agency, contribution] : contributions) {
     if (expected.count(agency)) continue;
@@ -784,13 +763,37 @@ v1::CompletenessResponse AggregationQueries::CompletenessFrom(const Scope& scope
   return response;
 }
 
+v1::CompletenessResponse AggregationQueries::CompletenessCountsFrom(
+    const Scope& scope, const AggregateReader& reader) const {
+  v1::CompletenessResponse response;
+  response.set_plan(scope.plan_name());
+  response.set_period(scope.period.label);
+  response.set_agency(scope.root);
+  response.set_agency_display_name(scope.hierarchy().DisplayName(scope.root, scope.language));
+  response.set_include_unreviewed(scope.include_unreviewed);
+  response.set_applied_sequence(reader.applied_sequence());
+  SetDataAsOf(reader, response);
+  if (auto due = DueDay(scope.plan->plan, scope.period)) {
+    *response.mutable_due_date() = ToProtoDate(*due);
+  }
+  CountersOf(scope, Expected(scope))
+      .tally->Count(reader, store_->journal(), scope.layer)
+      .WriteTo(response);
+  response.set_view(v1::COMPLETENESS_VIEW_BASIC);
+  return response;
+}
+
 absl::StatusOr<v1::CompletenessResponse> AggregationQueries::Completeness(
     const Caller& caller, const v1::CompletenessRequest& request) const {
+  if (!v1::CompletenessView_IsValid(request.view())) {
+    return InvalidField("view", absl::StrCat("unknown view ", request.view()));
+  }
   ASSIGN_OR_RETURN(Scope scope, Resolve(caller, request.plan(), request.period(), request.agency(),
                                         request.include_unreviewed(), request.language()));
   v1::CompletenessResponse response;
   RETURN_IF_ERROR(store_->Read([&](const AggregateReader& reader) {
-    response = CompletenessFrom(scope, reader);
+    response = request.view() == v1::COMPLETENESS_VIEW_BASIC ? CompletenessCountsFrom(scope, reader)
+                                                             : CompletenessFrom(scope, reader);
     return absl::OkStatus();
   }));
   return response;

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "services/aggregation/aggregate_store.h"
+#include "services/aggregation/completeness_tally.h"
 #include "services/aggregation/expected_contributions.h"
 #include "services/aggregation/registry_view.h"
 #include "services/common/agency_matcher.h"
@@ -155,11 +156,19 @@ class AggregationQueries {
       const Scope& scope,
       const std::shared_ptr<const std::map<std::string, ExpectedReporter>>& expected) const;
 
-  // The ExpectedContributions of `expected` (an Expected() answer for
-  // `scope`), built once per answer.
-  std::shared_ptr<const ExpectedContributions> ContributionsOf(
+  // What counts `expected` (an Expected() answer for `scope`) without
+  // reading every reporter at every call, built once per answer: its
+  // ExpectedContributions (Rollup's coverage) and its CompletenessTally.
+  struct Counters {
+    std::shared_ptr<const ExpectedContributions> contributions;
+    std::shared_ptr<const CompletenessTally> tally;
+  };
+  Counters CountersOf(
       const Scope& scope,
       const std::shared_ptr<const std::map<std::string, ExpectedReporter>>& expected) const;
+  // Completeness in COMPLETENESS_VIEW_BASIC: the counts only.
+  v1::CompletenessResponse CompletenessCountsFrom(const Scope& scope,
+                                                  const AggregateReader& reader) const;
 
   AggregateStore* store_;
   RegistryView* registry_;
@@ -181,15 +190,15 @@ class AggregationQueries {
     std::string language;
     std::shared_ptr<const std::vector<std::string>> order;
   };
-  struct ContributionsEntry {
+  struct CountersEntry {
     // Held, so that the address cannot be reused by another answer.
     std::shared_ptr<const std::map<std::string, ExpectedReporter>> expected;
-    std::shared_ptr<const ExpectedContributions> contributions;
+    Counters counters;
   };
   mutable absl::Mutex expected_mu_;
   mutable std::deque<ExpectedEntry> expected_cache_ ABSL_GUARDED_BY(expected_mu_);
   mutable std::deque<NameOrderEntry> name_order_cache_ ABSL_GUARDED_BY(expected_mu_);
-  mutable std::deque<ContributionsEntry> contributions_cache_ ABSL_GUARDED_BY(expected_mu_);
+  mutable std::deque<CountersEntry> counters_cache_ ABSL_GUARDED_BY(expected_mu_);
 
   mutable absl::Mutex matcher_mu_;
   // The hierarchy the matcher was built from, and the matcher.

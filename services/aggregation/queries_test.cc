@@ -284,6 +284,77 @@ TEST_F(QueriesTest, CompletenessNamesExactlyTheMissingAgencies) {
   EXPECT_EQ(all.missing(), 3);
 }
 
+// The counts-only view says what the full one counts, in every subtree and
+// both layers, at every step of a reporting round (it is kept up to date
+// from the changes between calls, not read afresh), and lists nobody.
+TEST_F(QueriesTest, TheBasicViewCountsWhatTheFullViewLists) {
+  auto compare = [&](int step) {
+    for (const char* root : {"agencies/bo-tu-phap", "agencies/dong-nai", "agencies/quang-ngai",
+                             "agencies/dong-nai-xa-a"}) {
+      for (bool unreviewed : {false, true}) {
+        SCOPED_TRACE(absl::StrCat("step ", step, " ", root, unreviewed ? " unreviewed" : ""));
+        v1::CompletenessRequest request;
+        request.set_plan(testing::kPlan);
+        request.set_period("2026");
+        request.set_agency(root);
+        request.set_include_unreviewed(unreviewed);
+        auto full = queries_->Completeness(ministry_, request);
+        request.set_view(v1::COMPLETENESS_VIEW_BASIC);
+        auto basic = queries_->Completeness(ministry_, request);
+        ASSERT_TRUE(full.ok()) << full.status();
+        ASSERT_TRUE(basic.ok()) << basic.status();
+        EXPECT_EQ(full->view(), v1::COMPLETENESS_VIEW_FULL);
+        EXPECT_EQ(basic->view(), v1::COMPLETENESS_VIEW_BASIC);
+        EXPECT_EQ(basic->expected(), full->expected());
+        EXPECT_EQ(basic->received(), full->received());
+        EXPECT_EQ(basic->on_time(), full->on_time());
+        EXPECT_EQ(basic->late(), full->late());
+        EXPECT_EQ(basic->missing(), full->missing());
+        EXPECT_EQ(basic->awaiting_review(), full->awaiting_review());
+        EXPECT_EQ(basic->returned(), full->returned());
+        EXPECT_EQ(basic->applied_sequence(), full->applied_sequence());
+        EXPECT_EQ(basic->agency_display_name(), full->agency_display_name());
+        EXPECT_EQ(basic->due_date().month(), full->due_date().month());
+        EXPECT_EQ(basic->reporters_size() + basic->missing_reporters_size() +
+                      basic->other_reporters_size(),
+                  0);
+      }
+    }
+  };
+  compare(0);
+  int step = 0;
+  for (const auto& [kind, report] : std::vector<std::pair<v1::ChangeKind, v1::Report>>{
+           {v1::CHANGE_KIND_ACCEPTED,
+            MakeReport("dong-nai-so-tu-phap", "2026", 1, {}, testing::kPlan, 1790000000, true)},
+           {v1::CHANGE_KIND_SUBMITTED,
+            MakeReport("dong-nai-xa-a", "2026", 1, {}, testing::kPlan, 1790000000, false)},
+           {v1::CHANGE_KIND_ACCEPTED,
+            MakeReport("dong-nai-xa-a", "2026", 1, {}, testing::kPlan, 1790000000, false)},
+           {v1::CHANGE_KIND_SUBMITTED, MakeReport("dong-nai-cong-an-tinh", "2026", 1, {})},
+           {v1::CHANGE_KIND_SUBMITTED, MakeReport("dong-nai-so-y-te", "2026", 1, {})},
+           {v1::CHANGE_KIND_RETURNED, MakeReport("dong-nai-so-y-te", "2026", 1, {})},
+           {v1::CHANGE_KIND_ACCEPTED, MakeReport("dong-nai", "2026", 1, {})},
+           {v1::CHANGE_KIND_SUBMITTED,
+            MakeReport("dong-nai-so-tu-phap", "2026", 2, {}, testing::kPlan, 1790000000, false)},
+           {v1::CHANGE_KIND_ACCEPTED,
+            MakeReport("dong-nai-so-tu-phap", "2026", 2, {}, testing::kPlan, 1790000000, false)},
+           {v1::CHANGE_KIND_RETURNED, MakeReport("dong-nai-xa-a", "2026", 1, {})},
+           {v1::CHANGE_KIND_ACCEPTED, MakeReport("quang-ngai-so-tu-phap", "2026", 1, {})},
+       }) {
+    Apply(kind, report);
+    compare(++step);
+  }
+  // A view the API does not have is refused, naming the field.
+  v1::CompletenessRequest request;
+  request.set_plan(testing::kPlan);
+  request.set_period("2026");
+  request.set_agency("agencies/dong-nai");
+  request.set_view(static_cast<v1::CompletenessView>(9));
+  auto refused = queries_->Completeness(ministry_, request);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(GetBadRequest(refused.status()).field_violations(0).field(), "view");
+}
+
 std::vector<std::string> ReporterNames(const v1::CompletenessResponse& response) {
   std::vector<std::string> names;
   for (const v1::Reporter& r : response.reporters()) names.push_back(r.display_name());

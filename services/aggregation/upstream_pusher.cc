@@ -259,6 +259,8 @@ absl::Status UpstreamPusher::PushOne(const std::string& plan, const std::string&
   completeness_request.set_plan(plan);
   completeness_request.set_period(period);
   completeness_request.set_agency(upstream_.identity);
+  // The counts are all a push carries.
+  completeness_request.set_view(v1::COMPLETENESS_VIEW_BASIC);
   const std::string epoch = aggregates_->feed_mark().epoch;
   ASSIGN_OR_RETURN(v1::CompletenessResponse completeness,
                    queries_->Completeness(instance, completeness_request));

@@ -196,6 +196,8 @@ export interface CompletenessResponse {
   otherReporters?: Reporter[];
   dueDate?: ProtoDate;
   appliedSequence?: string;
+  // 'COMPLETENESS_VIEW_BASIC' (counts only) or 'COMPLETENESS_VIEW_FULL'.
+  view?: string;
 }
 
 export interface AssigneeStatus {

@@ -64,8 +64,9 @@ export async function renderNational(root: HTMLElement, route: Route): Promise<v
     province,
     plan: decisionPlans.find((p) => p.issuer === province.name && planCovers(p, period)),
   }));
-  // One call per province with a plan, a few at a time: the national
-  // picture never asks for any province's reports themselves.
+  // One call per province with a plan, a few at a time, for the counts
+  // only: the national picture never asks for any province's reports or
+  // list of reporters.
   await mapLimited(rows.filter((r) => r.plan), 4, async (row) => {
     try {
       row.completeness = await call<CompletenessResponse>('aggregation', 'Completeness', {
@@ -73,6 +74,7 @@ export async function renderNational(root: HTMLElement, route: Route): Promise<v
         period,
         agency: row.province.name,
         language: document.documentElement.lang,
+        view: 'COMPLETENESS_VIEW_BASIC',
       });
     } catch (error) {
       row.error = (error as Error).message;
