@@ -708,13 +708,10 @@ struct FinalAgency {
 int LayerIndex(Layer layer) { return layer == Layer::kAccepted ? 0 : 1; }
 Layer LayerAt(int index) { return index == 0 ? Layer::kAccepted : Layer::kUnreviewed; }
 
-// Sums being accumulated: micros and contributors by layer and the ids of
-// root, indicator and cell (`names` holds the names, `ids` numbers them),
-// so that a sum held costs a few bytes, not a key; and the reports counted
-// by layer and root, with their members digest. Not thread-safe.
+// The reports counted by layer and root being accumulated, with their
+// members digest, by the ids of the roots (`names` holds the names, `ids`
+// numbers them). Not thread-safe.
 struct PartialSums {
-  using At = std::tuple<int, uint32_t, uint32_t, uint32_t>;
-  absl::flat_hash_map<At, std::pair<Micros, int64_t>> sums;
   using Counted = AggregateReader::Counted;
   absl::flat_hash_map<std::pair<int, uint32_t>, Counted> subtrees;
   std::vector<std::string> names;
@@ -724,11 +721,6 @@ struct PartialSums {
     auto [it, added] = ids.emplace(name, static_cast<uint32_t>(names.size()));
     if (added) names.push_back(name);
     return it->second;
-  }
-  void Add(const At& at, Micros micros, int64_t contributors) {
-    std::pair<Micros, int64_t>& sum = sums[at];
-    sum.first += micros;
-    sum.second += contributors;
   }
 };
 
@@ -904,21 +896,12 @@ class PartitionWorker {
         ++counted.reports;
         counted.members += member;
       }
+      // The value index only: the sums are added up from it once every
+      // partition is written (WriteSumsFromValues).
       const int64_t submit = SubmitMicros(*report);
       const std::string agency_suffix = StringSuffix(agency);
       for (const auto& [key, micros] : ReportValues(*report)) {
         const auto& [indicator, cell] = key;
-        const uint32_t indicator_id = partial.Id(indicator);
-        const uint32_t cell_id = partial.Id(cell);
-        for (const std::string& root : roots) {
-          if (alone_in_own_subtree && root == agency) {
-            RETURN_IF_ERROR(puts_.Put(
-                SumKey(gen_, layer, partition.plan, partition.period, root, indicator, cell),
-                SumRecord(micros, 1)));
-            continue;
-          }
-          partial.Add({LayerIndex(layer), partial.Id(root), indicator_id, cell_id}, micros, 1);
-        }
         records::IndexedValue indexed;
         indexed.set_micros(Int128ToString(micros));
         indexed.set_submit_time_micros(submit);
@@ -936,17 +919,12 @@ class PartitionWorker {
     return absl::OkStatus();
   }
 
-  // The report states and the sums, once each; then frees the partition.
+  // The report states and the subtree counts, once each; then frees the
+  // partition's agencies.
   absl::Status WritePartition(Partition& partition) {
     PartialSums& merged = partition.partials[0];
     for (size_t i = 1; i < partition.partials.size(); ++i) {
       const PartialSums& other = partition.partials[i];
-      for (const auto& [at, sum] : other.sums) {
-        const auto& [layer, root, indicator, cell] = at;
-        merged.Add({layer, merged.Id(other.names[root]), merged.Id(other.names[indicator]),
-                    merged.Id(other.names[cell])},
-                   sum.first, sum.second);
-      }
       for (const auto& [at, counted] : other.subtrees) {
         PartialSums::Counted& into = merged.subtrees[{at.first, merged.Id(other.names[at.second])}];
         into.reports += counted.reports;
@@ -957,13 +935,6 @@ class PartitionWorker {
     for (auto& [agency, final] : partition.agencies) {
       RETURN_IF_ERROR(puts_.Put(StatusKey(gen_, partition.plan, partition.period, agency),
                                 std::move(final.status)));
-    }
-    for (const auto& [at, sum] : merged.sums) {
-      const auto& [layer, root, indicator, cell] = at;
-      RETURN_IF_ERROR(puts_.Put(
-          SumKey(gen_, LayerAt(layer), partition.plan, partition.period, merged.names[root], merged.names[indicator],
-                 merged.names[cell]),
-          SumRecord(sum.first, sum.second)));
     }
     for (const auto& [at, counted] : merged.subtrees) {
       RETURN_IF_ERROR(puts_.Put(
@@ -997,6 +968,78 @@ class PartitionWorker {
   absl::Status status_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
 };
+
+// Writes every sum of one layer of a plan and period from its value index,
+// which holds each counted agency's value of each cell: one (indicator,
+// cell) at a time (the index's key order), each value is added to the sums
+// of each of its agency's roots, and the cell's sums are written before
+// the next cell is read. Memory: the roots of the agencies met, and one
+// cell's sums, however many agencies and cells there are.
+absl::Status WriteSumsFromValues(const KvStore& store, uint64_t gen, Layer layer,
+                                 const std::string& plan, const std::string& period,
+                                 const Hierarchy& hierarchy, BatchedPuts& puts) {
+  const std::string prefix = LayerPrefix(gen, kValueTag, layer, plan, period);
+  std::vector<std::string> root_names;
+  absl::flat_hash_map<std::string, uint32_t> root_ids;
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> roots_of;
+  std::vector<std::pair<Micros, int64_t>> sums;  // by root id
+  std::vector<uint32_t> touched;                 // the cell's roots, in the order met
+  std::string indicator;
+  std::string cell;
+  auto write_cell = [&]() -> absl::Status {
+    for (uint32_t root : touched) {
+      RETURN_IF_ERROR(puts.Put(SumKey(gen, layer, plan, period, root_names[root], indicator, cell),
+                               SumRecord(sums[root].first, sums[root].second)));
+      sums[root] = {0, 0};
+    }
+    touched.clear();
+    return absl::OkStatus();
+  };
+  absl::Status status;
+  RETURN_IF_ERROR(store.Scan(
+      kDataCf, prefix, storage::PrefixEnd(prefix),
+      [&](absl::string_view key, absl::string_view value) {
+        storage::KeyReader reader(key.substr(prefix.size()));
+        std::optional<std::string> key_indicator = reader.String();
+        std::optional<std::string> key_cell = reader.String();
+        std::optional<std::string> agency = reader.String();
+        records::IndexedValue indexed;
+        std::optional<Micros> micros;
+        if (!key_indicator || !key_cell || !agency ||
+            !indexed.ParseFromArray(value.data(), static_cast<int>(value.size())) ||
+            !(micros = ParseInt128(indexed.micros()))) {
+          status = Corrupt("value index");
+          return false;
+        }
+        if (*key_indicator != indicator || *key_cell != cell) {
+          status = write_cell();
+          if (!status.ok()) return false;
+          indicator = *std::move(key_indicator);
+          cell = *std::move(key_cell);
+        }
+        auto [roots, added] = roots_of.try_emplace(*agency);
+        if (added) {
+          for (const std::string& root : hierarchy.Roots(*agency)) {
+            auto [id, new_root] =
+                root_ids.try_emplace(root, static_cast<uint32_t>(root_names.size()));
+            if (new_root) {
+              root_names.push_back(root);
+              sums.emplace_back(0, 0);
+            }
+            roots->second.push_back(id->second);
+          }
+        }
+        for (uint32_t root : roots->second) {
+          std::pair<Micros, int64_t>& sum = sums[root];
+          if (sum.second == 0) touched.push_back(root);
+          sum.first += *micros;
+          sum.second += 1;
+        }
+        return true;
+      }));
+  RETURN_IF_ERROR(status);
+  return write_cell();
+}
 
 }  // namespace
 
@@ -1113,11 +1156,33 @@ absl::StatusOr<AggregateStore::Replayed> AggregateStore::ReplayPartitioned(
     // A change it needed never came: the feed is not the one read first.
     if (partition->pending != 0) return FeedChanged();
   }
+  const absl::Time second_pass_end = absl::Now();
+
+  // Third pass: the sums, from the value index the second pass wrote, a
+  // layer of a plan and period at a time on every core.
+  std::atomic<size_t> next_job{0};
+  std::vector<absl::Status> summed(worker_count);
+  std::vector<std::thread> summers;
+  for (size_t i = 0; i < worker_count; ++i) {
+    summers.emplace_back([&, i] {
+      BatchedPuts puts(store_, rebuild_batch_bytes_);
+      for (size_t job = next_job++; job < 2 * partitions.size(); job = next_job++) {
+        const Partition& partition = *partitions[job / 2];
+        summed[i] = WriteSumsFromValues(*store_, gen, LayerAt(static_cast<int>(job % 2)),
+                                        partition.plan, partition.period, hierarchy, puts);
+        if (!summed[i].ok()) return;
+      }
+      summed[i] = puts.Flush();
+    });
+  }
+  for (std::thread& summer : summers) summer.join();
+  for (const absl::Status& status : summed) RETURN_IF_ERROR(status);
   std::cerr << absl::StrFormat(
-                   "aggregation: rebuild's first pass %.1f s, second pass %.1f s on %d threads, "
-                   "%d plans and periods",
+                   "aggregation: rebuild's first pass %.1f s, second pass %.1f s and sums %.1f s "
+                   "on %d threads, %d plans and periods",
                    absl::ToDoubleSeconds(first_pass_end - first_pass_start),
-                   absl::ToDoubleSeconds(absl::Now() - first_pass_end), worker_count,
+                   absl::ToDoubleSeconds(second_pass_end - first_pass_end),
+                   absl::ToDoubleSeconds(absl::Now() - second_pass_end), worker_count,
                    partitions.size())
             << std::endl;
   WriteBatch batch;

@@ -397,13 +397,15 @@ class AggregateStore {
   // pass finds it (which change's report counts in each layer, and which
   // set the head and the status); a second reads only those changes and
   // hands them, by agency, to one thread per core, which writes each
-  // agency's records once, adds its values to the partition's sums in
-  // memory, and writes each sum once when the partition's last change is
-  // in; writes go in batches of about rebuild_batch_bytes_. The table is
-  // the one ReplayInto would build, byte for byte. Memory holds a few
-  // small fields per report, and the sums of the partitions being built
-  // (those of an agency nobody counts under are written at once). A feed
-  // that no longer holds what the first pass read fails it (ABORTED).
+  // agency's records once (its head, body, value index entries and status)
+  // and counts the partition's subtrees in memory; a third adds up the
+  // sums from the value index, a layer of a plan and period per core and
+  // one cell at a time (WriteSumsFromValues). Writes go in batches of
+  // about rebuild_batch_bytes_. The table is the one ReplayInto would
+  // build, byte for byte. Memory holds a few small fields per report, the
+  // subtree counts of the partitions being built, and one cell's sums per
+  // core: not the sums of a whole plan and period. A feed that no longer
+  // holds what the first pass read fails it (ABORTED).
   absl::StatusOr<Replayed> ReplayPartitioned(ChangeSource& source, uint64_t generation,
                                              const Hierarchy& hierarchy);
   // Stages the feed mark of `generation` after `last` into `batch`.
