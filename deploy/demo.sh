@@ -345,6 +345,15 @@ check "rollup by sex" as dong-nai-so-tu-phap rollup "${SCOPE[@]}" \
   --indicator=complaints-received,complaints-resolved --by=dimension --dimension=sex
 section "Tình hình nộp báo cáo: đúng hạn, trễ hạn, chưa nộp (completeness)"
 check "completeness" as dong-nai-so-tu-phap completeness "${SCOPE[@]}" | head -40
+# The counts alone (what the national overview reads) are the full answer's.
+as dong-nai-so-tu-phap completeness "${SCOPE[@]}" | grep 'phải báo cáo' >"$OUT_DIR/completeness-line.txt" || true
+check "completeness --counts-only" as dong-nai-so-tu-phap completeness "${SCOPE[@]}" --counts-only \
+  >"$OUT_DIR/completeness-counts.txt"
+grep 'phải báo cáo' "$OUT_DIR/completeness-counts.txt" | sed 's/^/  chỉ số đếm (--counts-only): /'
+if ! grep -q 'phải báo cáo' "$OUT_DIR/completeness-line.txt" ||
+   ! diff -q <(grep 'phải báo cáo' "$OUT_DIR/completeness-counts.txt") "$OUT_DIR/completeness-line.txt" >/dev/null; then
+  echo "demo.sh: FAILED: completeness --counts-only does not count what the full answer counts" >&2; exit 1
+fi
 section "Nhiệm vụ quá hạn (overdue tasks)"
 as dong-nai-so-tu-phap tasks "${SCOPE[@]}" --overdue | head -20 || true
 

@@ -595,7 +595,8 @@ v1::Coverage AggregationQueries::RollupCoverage(const Scope& scope,
     // Every head's roots are this hierarchy's: the expected reporters are
     // counted group by group, each group read again only when who counts in
     // it changed.
-    const int64_t contributed = CountersOf(scope, expected).contributions->Contributed(reader, scope.layer);
+    const int64_t contributed =
+        CountersOf(scope, expected).contributions->Contributed(reader, scope.layer);
     coverage.set_contributed(static_cast<int32_t>(contributed));
     coverage.set_other_contributors(static_cast<int32_t>(counted - contributed));
     return coverage;
@@ -688,21 +689,27 @@ absl::StatusOr<v1::RollupResponse> AggregationQueries::Rollup(
   return response;
 }
 
-v1::CompletenessResponse AggregationQueries::CompletenessFrom(const Scope& scope,
-                                                              const AggregateReader& reader) const {
-  const std::string plan = scope.plan_name();
-  const Hierarchy& h = scope.hierarchy();
+v1::CompletenessResponse AggregationQueries::CompletenessHeader(
+    const Scope& scope, const AggregateReader& reader) const {
   v1::CompletenessResponse response;
-  response.set_plan(plan);
+  response.set_plan(scope.plan_name());
   response.set_period(scope.period.label);
   response.set_agency(scope.root);
-  response.set_agency_display_name(h.DisplayName(scope.root, scope.language));
+  response.set_agency_display_name(scope.hierarchy().DisplayName(scope.root, scope.language));
   response.set_include_unreviewed(scope.include_unreviewed);
   response.set_applied_sequence(reader.applied_sequence());
   SetDataAsOf(reader, response);
   if (auto due = DueDay(scope.plan->plan, scope.period)) {
     *response.mutable_due_date() = ToProtoDate(*due);
   }
+  return response;
+}
+
+v1::CompletenessResponse AggregationQueries::CompletenessFrom(const Scope& scope,
+                                                              const AggregateReader& reader) const {
+  const std::string plan = scope.plan_name();
+  const Hierarchy& h = scope.hierarchy();
+  v1::CompletenessResponse response = CompletenessHeader(scope, reader);
   std::shared_ptr<const std::map<std::string, ExpectedReporter>> expected_ptr = Expected(scope);
   const auto& expected = *expected_ptr;
   auto statuses = reader.Statuses(plan, scope.period.label);
@@ -765,17 +772,7 @@ v1::CompletenessResponse AggregationQueries::CompletenessFrom(const Scope& scope
 
 v1::CompletenessResponse AggregationQueries::CompletenessCountsFrom(
     const Scope& scope, const AggregateReader& reader) const {
-  v1::CompletenessResponse response;
-  response.set_plan(scope.plan_name());
-  response.set_period(scope.period.label);
-  response.set_agency(scope.root);
-  response.set_agency_display_name(scope.hierarchy().DisplayName(scope.root, scope.language));
-  response.set_include_unreviewed(scope.include_unreviewed);
-  response.set_applied_sequence(reader.applied_sequence());
-  SetDataAsOf(reader, response);
-  if (auto due = DueDay(scope.plan->plan, scope.period)) {
-    *response.mutable_due_date() = ToProtoDate(*due);
-  }
+  v1::CompletenessResponse response = CompletenessHeader(scope, reader);
   CountersOf(scope, Expected(scope))
       .tally->Count(reader, store_->journal(), scope.layer)
       .WriteTo(response);

@@ -166,6 +166,10 @@ class AggregationQueries {
   Counters CountersOf(
       const Scope& scope,
       const std::shared_ptr<const std::map<std::string, ExpectedReporter>>& expected) const;
+  // What every Completeness answer says besides its counts and lists: the
+  // scope, the due date, the feed position.
+  v1::CompletenessResponse CompletenessHeader(const Scope& scope,
+                                              const AggregateReader& reader) const;
   // Completeness in COMPLETENESS_VIEW_BASIC: the counts only.
   v1::CompletenessResponse CompletenessCountsFrom(const Scope& scope,
                                                   const AggregateReader& reader) const;
