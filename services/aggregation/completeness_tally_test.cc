@@ -88,6 +88,18 @@ class CompletenessTallyTest : public ::testing::Test {
 
   absl::Status ApplyRandom() { return aggregates_->Apply(RandomChange(), hierarchy_); }
 
+  // Counts the accepted layer with `tally` on the table as it is now, and
+  // expects what counting every reporter gives.
+  void ExpectCountsOfEveryReporter(const CompletenessTally& tally, int step) {
+    ASSERT_TRUE(aggregates_
+                    ->Read([&](const AggregateReader& reader) {
+                      ExpectSame(tally.Count(reader, aggregates_->journal(), Layer::kAccepted),
+                                 CountEveryReporter(reader, Layer::kAccepted, expected_), step);
+                      return reader.status();
+                    })
+                    .ok());
+  }
+
   std::vector<v1::Agency> agencies_ = Country();
   Hierarchy hierarchy_{agencies_};
   storage::MemoryStore store_;
@@ -159,15 +171,7 @@ TEST_F(CompletenessTallyTest, AnOlderReaderGetsItsOwnPosition) {
 // changes than it keeps, or a table reopened), the tally reads everyone.
 TEST_F(CompletenessTallyTest, ReadsEveryoneWhenTheJournalCannotBridge) {
   CompletenessTally tally(testing::kPlan, "2026", expected_);
-  auto count = [&] {
-    ASSERT_TRUE(aggregates_
-                    ->Read([&](const AggregateReader& reader) {
-                      ExpectSame(tally.Count(reader, aggregates_->journal(), Layer::kAccepted),
-                                 CountEveryReporter(reader, Layer::kAccepted, expected_), 0);
-                      return reader.status();
-                    })
-                    .ok());
-  };
+  auto count = [&] { ExpectCountsOfEveryReporter(tally, 0); };
   count();
   const int64_t everyone = static_cast<int64_t>(expected_.size());
   EXPECT_EQ(tally.reads(), everyone);
@@ -193,15 +197,7 @@ TEST_F(CompletenessTallyTest, ReadsEveryoneWhenTheJournalCannotBridge) {
 // applied again afterwards is counted once.
 TEST_F(CompletenessTallyTest, AFailedBatchIsForgotten) {
   CompletenessTally tally(testing::kPlan, "2026", expected_);
-  auto check = [&](int step) {
-    ASSERT_TRUE(aggregates_
-                    ->Read([&](const AggregateReader& reader) {
-                      ExpectSame(tally.Count(reader, aggregates_->journal(), Layer::kAccepted),
-                                 CountEveryReporter(reader, Layer::kAccepted, expected_), step);
-                      return reader.status();
-                    })
-                    .ok());
-  };
+  auto check = [&](int step) { ExpectCountsOfEveryReporter(tally, step); };
   for (int i = 0; i < 50; ++i) ASSERT_TRUE(ApplyRandom().ok());
   check(0);
   std::vector<v1::Change> batch;
@@ -224,15 +220,7 @@ TEST_F(CompletenessTallyTest, ARebuiltTableIsReadAfresh) {
     ASSERT_TRUE(aggregates_->Apply(feed.back(), hierarchy_).ok());
   }
   CompletenessTally tally(testing::kPlan, "2026", expected_);
-  auto check = [&](int step) {
-    ASSERT_TRUE(aggregates_
-                    ->Read([&](const AggregateReader& reader) {
-                      ExpectSame(tally.Count(reader, aggregates_->journal(), Layer::kAccepted),
-                                 CountEveryReporter(reader, Layer::kAccepted, expected_), step);
-                      return reader.status();
-                    })
-                    .ok());
-  };
+  auto check = [&](int step) { ExpectCountsOfEveryReporter(tally, step); };
   check(0);
   testing::VectorSource source(&feed);
   absl::StatusOr<AggregateStore::RebuildResult> rebuilt =
