@@ -1594,6 +1594,41 @@ std::map<std::string, std::set<std::string>> AggregateReader::BreakdownDimension
     Layer layer, absl::string_view plan, absl::string_view period, absl::string_view root,
     absl::string_view indicator) const {
   const auto& roots = RootsOf(layer, plan, period);
+  // A subtree with few of the plan and period's reporters (a province's,
+  // not the country's): its reporters' reports are read once for every
+  // indicator, instead of the value index of the whole country for each.
+  // A report holds about as many values as all the agencies' entries of
+  // one indicator in the index hold per agency (40 indicators of 5 cells).
+  constexpr size_t kReportCostInIndexEntries = 8;
+  std::vector<std::string> members;
+  for (const auto& [agency, agency_roots] : roots) {
+    if (std::find(agency_roots.begin(), agency_roots.end(), root) != agency_roots.end()) {
+      members.push_back(agency);
+    }
+  }
+  if (members.size() * kReportCostInIndexEntries < roots.size()) {
+    auto key = std::make_tuple(LayerCode(layer), std::string(plan), std::string(period),
+                               std::string(root));
+    auto cached = breakdowns_.find(key);
+    if (cached == breakdowns_.end()) {
+      std::map<std::string, std::map<std::string, std::set<std::string>>> by_indicator;
+      for (const std::string& agency : members) {
+        std::optional<records::Contribution> contribution =
+            Contribution(layer, plan, period, agency);
+        if (!contribution.has_value()) continue;
+        for (const auto& [indicator_cell, unused] : ReportValues(contribution->report())) {
+          std::map<std::string, std::string> parsed = ParseCellKey(indicator_cell.second);
+          if (parsed.size() == 1) {
+            by_indicator[indicator_cell.first][agency].insert(parsed.begin()->first);
+          }
+        }
+      }
+      cached = breakdowns_.emplace(std::move(key), std::move(by_indicator)).first;
+    }
+    auto found = cached->second.find(std::string(indicator));
+    if (found == cached->second.end()) return {};
+    return found->second;
+  }
   std::map<std::string, std::set<std::string>> dimensions;
   std::string prefix = ValueIndicatorPrefix(generation_, layer, plan, period, indicator);
   absl::Status status = view_->Scan(

@@ -69,6 +69,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -263,6 +264,11 @@ class AggregateReader {
   mutable absl::Status status_;
   mutable std::map<std::string, std::map<std::string, std::vector<std::string>>> roots_;
   mutable std::optional<std::string> placed_with_;
+  // BreakdownDimensions of a small subtree, for every indicator at once:
+  // by (layer code, plan, period, root), then indicator.
+  mutable std::map<std::tuple<std::string, std::string, std::string, std::string>,
+                   std::map<std::string, std::map<std::string, std::set<std::string>>>>
+      breakdowns_;
 };
 
 class AggregateStore {

@@ -956,5 +956,82 @@ TEST(CellKeyTest, SortsDimensionsAndRoundTrips) {
   EXPECT_TRUE(ParseCellKey("").empty());
 }
 
+// A province's breakdowns are read from its reporters' reports (a few of
+// the country's), the country's from the value index; both say the same
+// of every agency: which dimensions it gave a one-dimension cell of, in
+// each layer, crossed cells and totals aside.
+TEST(AggregateStoreBreakdownTest, ASmallSubtreeReadsItsReportsAndAgreesWithTheIndex) {
+  std::vector<v1::Agency> agencies = {
+      testing::MakeAgency("country", "Cả nước", v1::AGENCY_KIND_MINISTRY, "")};
+  std::map<std::string, std::vector<std::string>> communes_of;
+  for (int p = 0; p < 12; ++p) {
+    const std::string province = absl::StrCat("p", p);
+    agencies.push_back(testing::MakeAgency(province, absl::StrCat("Tỉnh ", p),
+                                           v1::AGENCY_KIND_PROVINCE, "country"));
+    for (int c = 0; c < 10; ++c) {
+      const std::string commune = absl::StrCat(province, "-c", c);
+      agencies.push_back(testing::MakeAgency(commune, absl::StrCat("Xã ", p, "-", c),
+                                             v1::AGENCY_KIND_COMMUNE, province));
+      communes_of["agencies/" + province].push_back(commune);
+    }
+  }
+  Hierarchy hierarchy(agencies);
+  storage::MemoryStore store;
+  ASSERT_TRUE(storage::UpgradeLayout(&store, AggregationLayout()).ok());
+  auto aggregates = *AggregateStore::Open(&store);
+  std::mt19937 random(5);
+  int64_t sequence = 0;
+  for (const auto& [province, communes] : communes_of) {
+    for (const std::string& commune : communes) {
+      std::vector<v1::Value> values = {IntValue("complaints-received", 9)};
+      switch (random() % 4) {
+        case 0: break;  // the total only
+        case 1:
+          values.push_back(IntValue("complaints-received", 4, {{"sex", "nam"}}));
+          break;
+        case 2:  // crossed only: no one-dimension breakdown
+          values.push_back(
+              IntValue("complaints-received", 4, {{"sex", "nam"}, {"age-group", "duoi-18"}}));
+          break;
+        default:
+          values.push_back(IntValue("complaints-received", 4, {{"sex", "nu"}}));
+          values.push_back(IntValue("complaints-received", 5, {{"age-group", "tu-18"}}));
+          values.push_back(IntValue("complaints-resolved", 3, {{"sex", "nu"}}));
+      }
+      v1::Report report = MakeReport(commune, "2026", 1, values);
+      const v1::ChangeKind kind =
+          random() % 3 == 0 ? v1::CHANGE_KIND_SUBMITTED : v1::CHANGE_KIND_ACCEPTED;
+      ASSERT_TRUE(aggregates->Apply(MakeChange(++sequence, kind, report), hierarchy).ok());
+    }
+  }
+  int agreeing = 0;
+  ASSERT_TRUE(aggregates
+                  ->Read([&](const AggregateReader& reader) {
+                    for (Layer layer : {Layer::kAccepted, Layer::kUnreviewed}) {
+                      for (const char* indicator :
+                           {"indicators/complaints-received", "indicators/complaints-resolved",
+                            "indicators/nobody-reports-this"}) {
+                        auto national = reader.BreakdownDimensions(
+                            layer, testing::kPlan, "2026", "agencies/country", indicator);
+                        for (const auto& [province, communes] : communes_of) {
+                          std::map<std::string, std::set<std::string>> expected;
+                          for (const std::string& commune : communes) {
+                            auto it = national.find("agencies/" + commune);
+                            if (it != national.end()) expected.insert(*it);
+                          }
+                          EXPECT_EQ(reader.BreakdownDimensions(layer, testing::kPlan, "2026",
+                                                               province, indicator),
+                                    expected)
+                              << province << " " << indicator;
+                          agreeing += expected.empty() ? 0 : 1;
+                        }
+                      }
+                    }
+                    return reader.status();
+                  })
+                  .ok());
+  EXPECT_GT(agreeing, 30);
+}
+
 }  // namespace
 }  // namespace tonghop::aggregation
