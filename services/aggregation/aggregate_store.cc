@@ -446,10 +446,10 @@ std::string StatusRecord(const v1::Change& change, v1::ReportState state) {
 
 }  // namespace
 
-absl::Status AggregateStore::StageChange(Staging& staging, uint64_t gen, const v1::Change& change,
-                                         const Hierarchy& hierarchy) {
+absl::StatusOr<std::optional<ChangeJournal::Entry>> AggregateStore::StageChange(
+    Staging& staging, uint64_t gen, const v1::Change& change, const Hierarchy& hierarchy) {
   std::optional<ChangeEffect> effect = EffectOf(change);
-  if (!effect.has_value()) return absl::OkStatus();
+  if (!effect.has_value()) return std::nullopt;
   const std::string& plan = effect->plan;
   const std::string& period = effect->period;
   const std::string& agency = effect->agency;
@@ -496,7 +496,8 @@ absl::Status AggregateStore::StageChange(Staging& staging, uint64_t gen, const v
     staging.Put(key, Serialize(HeadOf(*target, roots, change.sequence())));
     staging.Put(body_key, Serialize(*target));
   }
-  return absl::OkStatus();
+  return ChangeJournal::Entry{change.sequence(), std::move(effect->plan),
+                              std::move(effect->period), std::move(effect->agency)};
 }
 
 absl::Status AggregateStore::Apply(const v1::Change& change, const Hierarchy& hierarchy) {
@@ -528,12 +529,9 @@ absl::Status AggregateStore::ApplyBatch(absl::Span<const v1::Change> changes,
     touched.reserve(changes.size());
     for (const v1::Change& change : changes) {
       if (change.sequence() <= position) continue;
-      RETURN_IF_ERROR(StageChange(staging, gen, change, hierarchy));
-      if (std::optional<ChangeEffect> effect = EffectOf(change)) {
-        touched.push_back(ChangeJournal::Entry{change.sequence(), std::move(effect->plan),
-                                               std::move(effect->period),
-                                               std::move(effect->agency)});
-      }
+      ASSIGN_OR_RETURN(std::optional<ChangeJournal::Entry> entry,
+                       StageChange(staging, gen, change, hierarchy));
+      if (entry.has_value()) touched.push_back(*std::move(entry));
       position = change.sequence();
       position_time = ChangeMicros(change);
       if (!change.epoch().empty()) mark.epoch = change.epoch();
@@ -671,7 +669,7 @@ absl::StatusOr<AggregateStore::Replayed> AggregateStore::ReplayInto(ChangeSource
   };
   RETURN_IF_ERROR(source.ReadToEnd(after, [&](const v1::Change& change) -> absl::Status {
     if (change.sequence() <= position) return absl::OkStatus();
-    RETURN_IF_ERROR(StageChange(staging, gen, change, hierarchy));
+    RETURN_IF_ERROR(StageChange(staging, gen, change, hierarchy).status());
     position = change.sequence();
     position_time = ChangeMicros(change);
     if (!change.epoch().empty()) mark.epoch = change.epoch();
@@ -1600,16 +1598,18 @@ std::map<std::string, std::set<std::string>> AggregateReader::BreakdownDimension
   // A report holds about as many values as all the agencies' entries of
   // one indicator in the index hold per agency (40 indicators of 5 cells).
   constexpr size_t kReportCostInIndexEntries = 8;
+  auto key = std::make_tuple(LayerCode(layer), std::string(plan), std::string(period),
+                             std::string(root));
+  auto cached = breakdowns_.find(key);
   std::vector<std::string> members;
-  for (const auto& [agency, agency_roots] : roots) {
-    if (std::find(agency_roots.begin(), agency_roots.end(), root) != agency_roots.end()) {
-      members.push_back(agency);
+  if (cached == breakdowns_.end()) {
+    for (const auto& [agency, agency_roots] : roots) {
+      if (std::find(agency_roots.begin(), agency_roots.end(), root) != agency_roots.end()) {
+        members.push_back(agency);
+      }
     }
   }
-  if (members.size() * kReportCostInIndexEntries < roots.size()) {
-    auto key = std::make_tuple(LayerCode(layer), std::string(plan), std::string(period),
-                               std::string(root));
-    auto cached = breakdowns_.find(key);
+  if (cached != breakdowns_.end() || members.size() * kReportCostInIndexEntries < roots.size()) {
     if (cached == breakdowns_.end()) {
       std::map<std::string, std::map<std::string, std::set<std::string>>> by_indicator;
       for (const std::string& agency : members) {

@@ -368,8 +368,12 @@ class AggregateStore {
   class Staging;
 
   absl::Status Init();
-  absl::Status StageChange(Staging& staging, uint64_t generation, const v1::Change& change,
-                           const Hierarchy& hierarchy);
+  // Stages what `change` does to the table; returns whose records it wrote
+  // (for the journal), nullopt for a change that touches nothing.
+  absl::StatusOr<std::optional<ChangeJournal::Entry>> StageChange(Staging& staging,
+                                                                  uint64_t generation,
+                                                                  const v1::Change& change,
+                                                                  const Hierarchy& hierarchy);
   absl::Status StageValues(Staging& staging, uint64_t generation, Layer layer,
                            absl::string_view plan, absl::string_view period,
                            absl::string_view agency, const v1::Report& report,
